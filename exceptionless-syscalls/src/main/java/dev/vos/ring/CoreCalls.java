@@ -1,0 +1,27 @@
+package dev.vos.ring;
+
+/**
+ * Numbers of the calls every vos ring server answers, whatever its domain kind (numbers 0..63 are reserved for
+ * these; a storage or net domain numbers its own calls from 64 up). They exist to measure the ring and to check a
+ * domain is alive, and each has the C-like prototype of its arguments below. Results follow the kernel's
+ * convention: a value that is not negative, or {@code -errno}.
+ */
+public final class CoreCalls {
+
+    /** {@code long nop(void)}: returns 0. The null call that measures the ring itself. */
+    public static final int NOP = 0;
+    /** {@code long getpid(void)}: the server's pid, through a real system call in the server's process. */
+    public static final int GETPID = 1;
+    /** {@code long checksum(data_offset, length)}: CRC32C of the payload bytes; EFAULT if out of the data area. */
+    public static final int CHECKSUM = 2;
+    /** {@code long fill(data_offset, length, byte)}: writes {@code length} copies of {@code byte}; returns length. */
+    public static final int FILL = 3;
+    /** {@code long sleep(nanoseconds)}: holds the worker that long (at most 10 s, else EINVAL); returns 0. */
+    public static final int SLEEP = 4;
+
+    /** Calls 0 to 63 are the core's; domain kinds number theirs from here. */
+    public static final int FIRST_DOMAIN_CALL = 64;
+
+    private CoreCalls() {
+    }
+}

@@ -1,0 +1,108 @@
+package dev.vos.ring;
+
+import dev.vos.ring.layout.RingGeometry;
+
+import static dev.vos.ring.layout.HeaderLayout.QUEUE_HEAD_OFFSET;
+import static dev.vos.ring.layout.HeaderLayout.QUEUE_TAIL_OFFSET;
+
+/**
+ * The submission queue: how a server finds submitted slots without scanning them. A bounded multi-producer,
+ * multi-consumer queue of slot indices in the segment, after D. Vyukov's bounded MPMC queue, with the sequence and
+ * the value packed into one 64-bit cell:
+ * <pre>
+ *   cell = (position + 1) &lt;&lt; 16 | slotIndex     published for position
+ *   cell &lt;  (position + 1) &lt;&lt; 16                   not yet published (empty)
+ * </pre>
+ * A client claims a position with {@code getAndAdd(QUEUE_TAIL, 1)} and publishes the cell with a volatile store
+ * (release, and a full fence before the caller reads {@code AWAKE_WORKERS}). A worker reads the cell at
+ * {@code QUEUE_HEAD} with acquire; if it is published for that position, it claims it with
+ * {@code compareAndSet(QUEUE_HEAD, position, position + 1)}.
+ *
+ * <p>Why a producer never waits for its cell to be free: each published cell names a distinct slot the client
+ * owns until completion, so at most {@code slotCount} = capacity positions are claimed and not consumed. When a
+ * producer claims position p, position p - capacity was therefore already consumed, and a worker reads a cell
+ * before it moves the head past it.
+ *
+ * <p>The consumer side trusts nothing: a cell is only taken for the exact position expected, its slot index is
+ * range-checked, and a corrupt cell (from a future lap) reads as empty instead of spinning.
+ */
+public final class SubmitQueue {
+
+    /** {@link #poll()} found nothing published. */
+    public static final int EMPTY = -1;
+    /** {@link #poll()} consumed a cell whose slot index is out of range; the entry is dropped. */
+    public static final int INVALID = -2;
+
+    private static final int INDEX_BITS = 16;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+
+    private final RingSegment segment;
+    private final long cellsOffset;
+    private final long mask;
+    private final int slotCount;
+
+    /** A view of the queue of {@code segment}, whose geometry the caller has validated. */
+    public SubmitQueue(RingSegment segment, RingGeometry geometry) {
+        this.segment = segment;
+        this.cellsOffset = geometry.queueOffset();
+        this.mask = geometry.queueCapacity() - 1;
+        this.slotCount = geometry.slotCount();
+    }
+
+    /** Writes the initial "empty" cells; only the creator calls this, before publishing the header. */
+    public void format() {
+        for (long position = 0; position <= mask; position++) {
+            segment.setLongPlain(cellOffset(position), position << INDEX_BITS);
+        }
+    }
+
+    /**
+     * Client side: queues {@code slotIndex}. The volatile store is the release that makes the slot's contents
+     * visible to the worker that takes it, and the full fence that orders it before the caller's read of
+     * {@code AWAKE_WORKERS} (the other half of that handshake is in {@code ServerWorker.sleep}).
+     */
+    public void offer(int slotIndex) {
+        long position = segment.getAndAddLong(QUEUE_TAIL_OFFSET, 1);
+        segment.setLongVolatile(cellOffset(position), ((position + 1) << INDEX_BITS) | slotIndex);
+    }
+
+    /**
+     * Server side: takes the next slot index, or returns {@link #EMPTY} or {@link #INVALID}. Never blocks or
+     * spins on what a client wrote.
+     */
+    public int poll() {
+        long position = segment.getLongVolatile(QUEUE_HEAD_OFFSET);
+        while (true) {
+            long cell = segment.getLongAcquire(cellOffset(position));
+            long published = (cell >>> INDEX_BITS) - 1;
+            if (published == position) {
+                if (segment.compareAndSetLong(QUEUE_HEAD_OFFSET, position, position + 1)) {
+                    long index = cell & INDEX_MASK;
+                    return index < slotCount ? (int) index : INVALID;
+                }
+                position = segment.getLongVolatile(QUEUE_HEAD_OFFSET);
+            } else if (published < position) {
+                return EMPTY;
+            } else {
+                // Another worker moved the head on, or the client wrote a cell from the future: re-read once,
+                // and treat an unchanged head as empty so that a corrupt cell cannot make a worker spin.
+                long head = segment.getLongVolatile(QUEUE_HEAD_OFFSET);
+                if (head == position) {
+                    return EMPTY;
+                }
+                position = head;
+            }
+        }
+    }
+
+    /** Server side: whether a cell is published at the head (a hint: another worker may take it first). */
+    public boolean hasPublished() {
+        long position = segment.getLongVolatile(QUEUE_HEAD_OFFSET);
+        long cell = segment.getLongAcquire(cellOffset(position));
+        return (cell >>> INDEX_BITS) - 1 == position;
+    }
+
+    private long cellOffset(long position) {
+        return cellsOffset + (position & mask) * 8;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.vos.ring.client;
+
+import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingSegment;
+import dev.vos.ring.layout.SlotLayout;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A call slot held by one thread: its payload chunk of the data area, and {@link #call} to run calls through it.
+ * Obtained from {@link RingClient#acquire()}, returned by {@link #close()}; use it from one thread at a time.
+ *
+ * <pre>{@code
+ * try (CallSlot slot = ring.acquire()) {
+ *     slot.data().copyFrom(payload);
+ *     long crc = slot.call(CoreCalls.CHECKSUM, slot.dataOffset(), payload.byteSize());
+ * }
+ * }</pre>
+ */
+public final class CallSlot implements PendingCall, AutoCloseable {
+
+    private final RingClient ring;
+    private final RingSegment segment;
+    private final int index;
+    private final long offset;
+    private final MemorySegment data;
+    private final long dataOffset;
+    private int sequence;
+    private long expected;
+    private boolean held;
+    private boolean abandoned;
+    volatile Thread waiter;
+
+    CallSlot(RingClient ring, RingSegment segment, int index, long offset, MemorySegment data, long dataOffset) {
+        this.ring = ring;
+        this.segment = segment;
+        this.index = index;
+        this.offset = offset;
+        this.data = data;
+        this.dataOffset = dataOffset;
+    }
+
+    /** This slot's payload chunk: {@code geometry.dataBytesPerSlot()} bytes of the shared data area. */
+    public MemorySegment data() {
+        return data;
+    }
+
+    /** The offset of {@link #data()} within the data area: what a call's payload arguments refer to. */
+    public long dataOffset() {
+        return dataOffset;
+    }
+
+    /** Runs a call with no arguments. */
+    public long call(int callNumber) throws DomainFailedException {
+        return call(callNumber, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** Runs a call with up to three arguments. */
+    public long call(int callNumber, long a0, long a1, long a2) throws DomainFailedException {
+        return call(callNumber, a0, a1, a2, 0, 0, 0);
+    }
+
+    /**
+     * Runs one call through the ring and waits for its result with the ring's {@link WaitStrategy}.
+     *
+     * @return the result in the kernel's convention: a value that is not negative, or {@code -errno}
+     * @throws DomainFailedException if the domain failed, hung or stopped before the call completed
+     */
+    public long call(int callNumber, long a0, long a1, long a2, long a3, long a4, long a5)
+            throws DomainFailedException {
+        if (!held) {
+            throw new IllegalStateException("slot " + index + " was released; acquire a slot before calling");
+        }
+        if (callNumber < 0 || callNumber > SlotLayout.MAX_CALL_NUMBER) {
+            throw new IllegalArgumentException("call number " + callNumber + " is outside 0.." + SlotLayout.MAX_CALL_NUMBER);
+        }
+        ring.checkUsable();
+        int seq = ++sequence;
+        segment.setLongPlain(offset + SlotLayout.argOffset(0), a0);
+        segment.setLongPlain(offset + SlotLayout.argOffset(1), a1);
+        segment.setLongPlain(offset + SlotLayout.argOffset(2), a2);
+        segment.setLongPlain(offset + SlotLayout.argOffset(3), a3);
+        segment.setLongPlain(offset + SlotLayout.argOffset(4), a4);
+        segment.setLongPlain(offset + SlotLayout.argOffset(5), a5);
+        expected = SlotLayout.control(SlotLayout.COMPLETE, callNumber, seq);
+        // Release: a worker that sees SUBMITTED sees the arguments (it reads CONTROL with acquire).
+        segment.setLongRelease(offset, SlotLayout.control(SlotLayout.SUBMITTED, callNumber, seq));
+        ring.submit(index);
+        ring.waitStrategy().await(this);
+        if (isComplete()) {
+            return segment.getLongPlain(offset + SlotLayout.RESULT_OFFSET);
+        }
+        // The ring failed before this call completed: a worker may still own the slot and its payload chunk,
+        // so the slot is never handed out again.
+        abandoned = true;
+        throw ring.failureFor(callNumber);
+    }
+
+    private boolean isComplete() {
+        return segment.getLongAcquire(offset) == expected;
+    }
+
+    @Override
+    public boolean isDone() {
+        return isComplete() || ring.hasFailed();
+    }
+
+    @Override
+    public void parkUntilDone() {
+        waiter = Thread.currentThread();
+        ring.monitor().watch(this);
+        while (!isDone()) {
+            LockSupport.park(this);
+        }
+        waiter = null;
+    }
+
+    int index() {
+        return index;
+    }
+
+    void hold() {
+        held = true;
+    }
+
+    /** Returns the slot to the ring. A slot whose call failed with the ring is not reused. */
+    @Override
+    public void close() {
+        if (!held) {
+            throw new IllegalStateException("slot " + index + " released twice");
+        }
+        held = false;
+        ring.release(this, abandoned);
+    }
+}

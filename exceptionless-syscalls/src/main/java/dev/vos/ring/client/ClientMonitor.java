@@ -1,0 +1,148 @@
+package dev.vos.ring.client;
+
+import dev.vos.ring.RingSegment;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.sys.Linux;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+import static dev.vos.ring.layout.HeaderLayout.*;
+
+/**
+ * The client's one platform thread per ring. It does two jobs:
+ * <ol>
+ *   <li>Unparks callers that parked (spin-then-park and sleeping strategies) once their slot completes. While
+ *       callers are parked it polls their slots for {@link #SPIN_NS}, then sleeps on {@code CLIENT_FUTEX} with
+ *       {@code CLIENT_SLEEPING} set, and a worker that completes a call wakes it.</li>
+ *   <li>Judges the server's liveness every {@code livenessTimeout / 10}: a server that STOPPED, or whose heartbeat
+ *       is older than the liveness timeout, fails the ring. So a call in flight on a hung server fails within
+ *       {@code 1.1 x livenessTimeout} (plus scheduling delay), and at once when the owner calls {@code fail}.</li>
+ * </ol>
+ */
+final class ClientMonitor implements Runnable {
+
+    /** How long the monitor polls parked callers' slots before it sleeps on the futex. */
+    static final long SPIN_NS = 50_000L;
+
+    private final RingClient ring;
+    private final RingSegment segment;
+    private final long livenessTimeoutNs;
+    private final long periodNs;
+    private final AtomicReferenceArray<CallSlot> watched;
+    private final AtomicInteger watchedCount = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean stopped;
+    private long lastCheckNs;
+
+    ClientMonitor(RingClient ring, RingSegment segment, RingGeometry geometry) {
+        this.ring = ring;
+        this.segment = segment;
+        this.livenessTimeoutNs = geometry.livenessTimeoutNs();
+        this.periodNs = Math.max(1_000_000L, livenessTimeoutNs / 10);
+        this.watched = new AtomicReferenceArray<>(geometry.slotCount());
+        this.thread = Thread.ofPlatform().name("vos-ring-monitor").daemon().unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Registers a caller about to park on {@code slot}; the monitor unparks it exactly once. */
+    void watch(CallSlot slot) {
+        watched.set(slot.index(), slot);
+        if (watchedCount.getAndIncrement() == 0) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Stops the monitor (after the ring failed or closed: it unparks every watched caller first). */
+    void stop() {
+        stopped = true;
+        LockSupport.unpark(thread);
+    }
+
+    /** Waits for the monitor thread to end after {@link #stop()}. */
+    void join() {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        long idleSince = 0;
+        while (!stopped) {
+            checkLiveness();
+            if (watchedCount.get() == 0) {
+                LockSupport.parkNanos(this, periodNs);
+                continue;
+            }
+            if (unparkDone()) {
+                idleSince = 0;
+                continue;
+            }
+            Thread.onSpinWait();
+            long now = System.nanoTime();
+            if (idleSince == 0) {
+                idleSince = now;
+            } else if (now - idleSince > SPIN_NS) {
+                sleep();
+                idleSince = 0;
+            }
+        }
+        unparkDone();
+    }
+
+    /**
+     * Sleeps until a worker completes a call. Handshake with {@code ServerWorker.serve}: the monitor reads the futex
+     * word, sets CLIENT_SLEEPING (volatile), then re-checks the slots; a worker stores COMPLETE (volatile), then
+     * reads CLIENT_SLEEPING. One of the two sees the other.
+     */
+    private void sleep() {
+        int seen = segment.getIntVolatile(CLIENT_FUTEX_OFFSET);
+        segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 1);
+        if (!unparkDone() && !stopped) {
+            Linux.futexWait(segment.address(CLIENT_FUTEX_OFFSET), seen, periodNs);
+        }
+        segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 0);
+    }
+
+    /** Unparks every watched caller whose call is done; true if there was one. */
+    private boolean unparkDone() {
+        boolean any = false;
+        for (int i = 0; i < watched.length(); i++) {
+            CallSlot slot = watched.getPlain(i);
+            if (slot != null && slot.isDone() && watched.compareAndSet(i, slot, null)) {
+                watchedCount.decrementAndGet();
+                Thread waiter = slot.waiter;
+                if (waiter != null) {
+                    LockSupport.unpark(waiter);
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private void checkLiveness() {
+        long now = System.nanoTime();
+        if (now - lastCheckNs < periodNs || ring.hasFailed()) {
+            return;
+        }
+        lastCheckNs = now;
+        int state = segment.getIntVolatile(SERVER_STATE_OFFSET);
+        if (state == SERVER_STOPPED) {
+            ring.fail("the domain stopped serving the ring");
+        } else if (state == SERVER_SERVING) {
+            long ageNs = now - segment.getLongAcquire(HEARTBEAT_NS_OFFSET);
+            if (ageNs > livenessTimeoutNs) {
+                ring.fail(String.format("the domain is hung: no heartbeat for %.1f ms (liveness timeout %.1f ms)",
+                        ageNs / 1e6, livenessTimeoutNs / 1e6));
+            }
+        }
+    }
+}

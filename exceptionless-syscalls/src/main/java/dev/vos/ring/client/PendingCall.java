@@ -1,0 +1,14 @@
+package dev.vos.ring.client;
+
+/** What a {@link WaitStrategy} sees of a submitted call. */
+public interface PendingCall {
+
+    /** Whether the call completed or the ring failed (either ends the wait). One acquire load; cheap to poll. */
+    boolean isDone();
+
+    /**
+     * Parks the calling thread until {@link #isDone()}: the client's monitor unparks it when the slot completes or
+     * the ring fails. A virtual thread parks without pinning its carrier.
+     */
+    void parkUntilDone();
+}

@@ -1,0 +1,252 @@
+package dev.vos.ring.client;
+
+import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingHeader;
+import dev.vos.ring.RingSegment;
+import dev.vos.ring.SubmitQueue;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.sys.Linux;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.vos.ring.layout.HeaderLayout.*;
+
+/**
+ * The client side of one ring: creates the segment, hands out call slots to any number of platform or virtual
+ * threads, and fails every call in flight when the domain dies, hangs or stops.
+ *
+ * <pre>{@code
+ * try (RingClient ring = RingClient.create(Path.of("/dev/shm/vos-demo"), RingGeometry.DEFAULT, 1,
+ *                                          WaitStrategy.busyPoll())) {
+ *     // ... start a server on the same file ...
+ *     ring.awaitServer(Duration.ofSeconds(10));
+ *     long pid = ring.call(CoreCalls.GETPID);
+ * }
+ * }</pre>
+ *
+ * A client is bound to one generation of one domain. When that domain fails, the ring stays failed: the client
+ * binds a fresh segment to the domain's next generation (the control plane's client runtime does this itself).
+ */
+public final class RingClient implements AutoCloseable {
+
+    private final RingSegment segment;
+    private final RingGeometry geometry;
+    private final long generation;
+    private final WaitStrategy waitStrategy;
+    private final SubmitQueue queue;
+    private final CallSlot[] slots;
+    private final SlotPool pool;
+    private final Semaphore permits;
+    private final ClientMonitor monitor;
+    private final AtomicReference<String> failure = new AtomicReference<>();
+    private volatile boolean failed;
+    private volatile boolean serverSeen;
+
+    private RingClient(RingSegment segment, RingGeometry geometry, long generation, WaitStrategy waitStrategy) {
+        this.segment = segment;
+        this.geometry = geometry;
+        this.generation = generation;
+        this.waitStrategy = waitStrategy;
+        this.queue = new SubmitQueue(segment, geometry);
+        this.slots = new CallSlot[geometry.slotCount()];
+        for (int i = 0; i < slots.length; i++) {
+            long chunk = geometry.dataChunkOffset(i);
+            slots[i] = new CallSlot(this, segment, i, geometry.slotOffset(i),
+                    segment.memory().asSlice(geometry.dataOffset() + chunk, geometry.dataBytesPerSlot()), chunk);
+        }
+        this.pool = new SlotPool(slots.length);
+        this.permits = new Semaphore(slots.length);
+        this.monitor = new ClientMonitor(this, segment, geometry);
+    }
+
+    /**
+     * Creates a segment file at {@code file} (it must not exist; use a file under {@code /dev/shm}), formats it for
+     * {@code geometry} and {@code generation}, and starts the client's monitor. The server attaches to the same file.
+     */
+    public static RingClient create(Path file, RingGeometry geometry, long generation, WaitStrategy waitStrategy)
+            throws IOException {
+        if (generation < 1) {
+            throw new IllegalArgumentException("generation=" + generation + ": generations count from 1");
+        }
+        RingSegment segment = RingSegment.create(file, geometry);
+        RingHeader.format(segment, geometry, generation);
+        RingClient client = new RingClient(segment, geometry, generation, waitStrategy);
+        client.monitor.start();
+        return client;
+    }
+
+    /** The segment file. */
+    public Path file() {
+        return segment.file();
+    }
+
+    /** The geometry this ring was created with. */
+    public RingGeometry geometry() {
+        return geometry;
+    }
+
+    /** The domain generation this ring is bound to. */
+    public long generation() {
+        return generation;
+    }
+
+    /** How callers wait for their calls. */
+    public WaitStrategy waitStrategy() {
+        return waitStrategy;
+    }
+
+    /**
+     * Waits until a server has attached and serves the ring.
+     *
+     * @throws DomainFailedException if none attached within {@code timeout}, or the ring failed meanwhile
+     */
+    public void awaitServer(Duration timeout) throws DomainFailedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (segment.getIntVolatile(SERVER_STATE_OFFSET) == SERVER_NEW) {
+            if (failed) {
+                throw failureFor(-1);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new DomainFailedException("no server attached to " + segment.file() + " (generation "
+                        + generation + ") within " + timeout.toMillis() + " ms: is the domain running?", generation);
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DomainFailedException("interrupted while waiting for a server on " + segment.file(), generation);
+            }
+        }
+        serverSeen = true;
+        checkUsable();
+    }
+
+    /**
+     * Takes a free call slot, parking while all {@code slotCount} are in use.
+     *
+     * @throws DomainFailedException if the ring has failed (also when it fails while this thread waits)
+     */
+    public CallSlot acquire() throws DomainFailedException {
+        checkUsable();
+        permits.acquireUninterruptibly();
+        if (failed) {
+            permits.release();
+            throw failureFor(-1);
+        }
+        CallSlot slot = slots[pool.pop()];
+        slot.hold();
+        return slot;
+    }
+
+    /** Runs a call with no arguments on a slot of its own. */
+    public long call(int callNumber) throws DomainFailedException {
+        try (CallSlot slot = acquire()) {
+            return slot.call(callNumber);
+        }
+    }
+
+    /** Runs a call on a slot of its own; see {@link CallSlot#call(int, long, long, long, long, long, long)}. */
+    public long call(int callNumber, long a0, long a1, long a2, long a3, long a4, long a5)
+            throws DomainFailedException {
+        try (CallSlot slot = acquire()) {
+            return slot.call(callNumber, a0, a1, a2, a3, a4, a5);
+        }
+    }
+
+    /**
+     * Declares the domain failed, for example because its owner saw the process exit: every call in flight and
+     * every later call fails with {@link DomainFailedException} carrying {@code reason}, and the segment is marked
+     * abandoned so that a server that wakes up later stops serving it. Idempotent; the first reason wins.
+     */
+    public void fail(String reason) {
+        if (!failure.compareAndSet(null, reason)) {
+            return;
+        }
+        failed = true;
+        segment.setIntVolatile(CLIENT_STATE_OFFSET, CLIENT_GONE);
+        permits.release(slots.length + 1024); // wakes every thread blocked in acquire(); they see the failure
+        monitor.stop();
+    }
+
+    /** Whether the ring has failed or been closed. */
+    public boolean hasFailed() {
+        return failed;
+    }
+
+    /** Why the ring failed, or {@code null} while it has not. */
+    public String failureReason() {
+        return failure.get();
+    }
+
+    /** Futex wakes this client sent to sleeping workers. */
+    public long workerWakeups() {
+        return segment.getLongVolatile(WORKER_WAKEUPS_OFFSET);
+    }
+
+    /** Calls the server reported completed, as of its last heartbeat. */
+    public long serverCallsServed() {
+        return segment.getLongVolatile(CALLS_SERVED_OFFSET);
+    }
+
+    /** Malformed entries the server refused, as of its last heartbeat. */
+    public long serverProtocolErrors() {
+        return segment.getLongVolatile(PROTOCOL_ERRORS_OFFSET);
+    }
+
+    void checkUsable() throws DomainFailedException {
+        if (failed) {
+            throw failureFor(-1);
+        }
+        if (!serverSeen) {
+            if (segment.getIntVolatile(SERVER_STATE_OFFSET) == SERVER_NEW) {
+                throw new DomainFailedException("no server has attached to " + segment.file() + " (generation "
+                        + generation + ") yet: start the domain, then call awaitServer()", generation);
+            }
+            serverSeen = true;
+        }
+    }
+
+    DomainFailedException failureFor(int callNumber) {
+        String call = callNumber >= 0 ? "call " + callNumber + " on " : "";
+        return new DomainFailedException(call + "generation " + generation + " of " + segment.file() + " failed: "
+                + failure.get(), generation);
+    }
+
+    /** Queues a slot and wakes a worker if none is awake (see {@code ServerWorker.sleep} for the handshake). */
+    void submit(int index) {
+        queue.offer(index);
+        if (segment.getIntVolatile(AWAKE_WORKERS_OFFSET) == 0) {
+            segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
+            Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), 1);
+            segment.getAndAddLong(WORKER_WAKEUPS_OFFSET, 1);
+        }
+    }
+
+    void release(CallSlot slot, boolean abandoned) {
+        if (!abandoned) {
+            pool.push(slot.index());
+            permits.release();
+        }
+    }
+
+    ClientMonitor monitor() {
+        return monitor;
+    }
+
+    /**
+     * Leaves the ring: calls in flight fail ("closed by the client"), the server stops serving the segment, and
+     * the segment is unmapped and its file deleted.
+     */
+    @Override
+    public void close() throws IOException {
+        fail("the client closed the ring");
+        monitor.join();
+        segment.close();
+        Files.deleteIfExists(segment.file());
+    }
+}

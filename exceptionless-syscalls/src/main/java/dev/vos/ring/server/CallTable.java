@@ -1,0 +1,71 @@
+package dev.vos.ring.server;
+
+import dev.vos.ring.layout.SlotLayout;
+
+import java.util.Arrays;
+
+/**
+ * The calls a server answers: a handler and a name per call number. Immutable once built; a lookup is an array
+ * index, and an unknown number finds nothing (the worker answers it with {@code ENOSYS}).
+ */
+public final class CallTable {
+
+    private final CallHandler[] handlers;
+    private final String[] names;
+
+    private CallTable(CallHandler[] handlers, String[] names) {
+        this.handlers = handlers;
+        this.names = names;
+    }
+
+    /** A new, empty builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The handler of {@code callNumber}, or {@code null} if none is registered. */
+    public CallHandler handler(int callNumber) {
+        return callNumber >= 0 && callNumber < handlers.length ? handlers[callNumber] : null;
+    }
+
+    /** The name of {@code callNumber}, or "call N" if none is registered. */
+    public String name(int callNumber) {
+        return callNumber >= 0 && callNumber < names.length && names[callNumber] != null
+                ? names[callNumber] : "call " + callNumber;
+    }
+
+    /** Collects handlers; rejects duplicate numbers and names. */
+    public static final class Builder {
+        private CallHandler[] handlers = new CallHandler[64];
+        private String[] names = new String[64];
+
+        private Builder() {
+        }
+
+        /** Registers {@code handler} as call {@code number}, called {@code name} in logs and metrics. */
+        public Builder add(int number, String name, CallHandler handler) {
+            if (number < 0 || number > SlotLayout.MAX_CALL_NUMBER) {
+                throw new IllegalArgumentException("call number " + number + " is outside 0.." + SlotLayout.MAX_CALL_NUMBER);
+            }
+            if (number >= handlers.length) {
+                int size = Math.max(number + 1, handlers.length * 2);
+                handlers = Arrays.copyOf(handlers, size);
+                names = Arrays.copyOf(names, size);
+            }
+            if (handlers[number] != null) {
+                throw new IllegalArgumentException("call number " + number + " is already " + names[number]);
+            }
+            if (Arrays.asList(names).contains(name)) {
+                throw new IllegalArgumentException("call name " + name + " is already registered");
+            }
+            handlers[number] = handler;
+            names[number] = name;
+            return this;
+        }
+
+        /** The table. */
+        public CallTable build() {
+            return new CallTable(handlers.clone(), names.clone());
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.vos.ring.server;
+
+import dev.vos.ring.RingHeader;
+import dev.vos.ring.RingSegment;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.sys.Linux;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static dev.vos.ring.layout.HeaderLayout.*;
+
+/**
+ * The server side of one ring: attaches to a segment a client created, then serves it with polling workers until
+ * it is stopped or the client leaves. A heartbeat thread stamps {@code HEARTBEAT_NS} at a tenth of the liveness
+ * timeout, so a client can tell a live server from a dead or stopped one.
+ *
+ * <p>A segment is served at most once: attaching moves {@code SERVER_STATE} from NEW to SERVING with a
+ * compare-and-set, and a segment whose server has gone stays that way. A restarted domain serves a fresh segment.
+ */
+public final class RingServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RingServer.class.getName());
+
+    private final RingSegment segment;
+    private final RingGeometry geometry;
+    private final long generation;
+    private final ServerOptions options;
+    private final List<ServerWorker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Thread heartbeat;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicLong handlerFailures = new AtomicLong();
+    private volatile boolean running = true;
+
+    private RingServer(RingSegment segment, RingGeometry geometry, CallTable table, ServerOptions options) {
+        this.segment = segment;
+        this.geometry = geometry;
+        this.generation = RingHeader.generation(segment);
+        this.options = options;
+        for (int i = 0; i < options.workers(); i++) {
+            List<Integer> cpus = options.workerCpus();
+            int cpu = cpus.isEmpty() ? -1 : cpus.get(i % cpus.size());
+            ServerWorker worker = new ServerWorker(this, segment, geometry, table, options.idleSpinNs(), cpu);
+            workers.add(worker);
+            threads.add(Thread.ofPlatform().name("vos-ring-worker-" + i).daemon().unstarted(worker));
+        }
+        this.heartbeat = Thread.ofPlatform().name("vos-ring-heartbeat").daemon().unstarted(this::beat);
+    }
+
+    /**
+     * Maps the segment at {@code file}, checks it, claims it, and starts serving it with {@code table}.
+     *
+     * @throws RingHeader.RingFormatException if the file is not a valid ring segment of this version
+     * @throws IOException                    if the file cannot be mapped, or another server has claimed it
+     */
+    public static RingServer attach(Path file, CallTable table, ServerOptions options) throws IOException {
+        RingSegment segment = RingSegment.open(file);
+        try {
+            RingGeometry geometry = RingHeader.validate(segment);
+            segment.setIntVolatile(AWAKE_WORKERS_OFFSET, options.workers());
+            segment.setIntPlain(SERVER_PID_OFFSET, Linux.getpid());
+            segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
+            if (!segment.compareAndSetInt(SERVER_STATE_OFFSET, SERVER_NEW, SERVER_SERVING)) {
+                throw new IOException(file + ": SERVER_STATE is " + segment.getIntVolatile(SERVER_STATE_OFFSET)
+                        + ", not NEW: the segment was already served; a restarted domain needs a fresh segment");
+            }
+            RingServer server = new RingServer(segment, geometry, table, options);
+            server.threads.forEach(Thread::start);
+            server.heartbeat.start();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            segment.close();
+            throw e;
+        }
+    }
+
+    /** The generation of the segment being served. */
+    public long generation() {
+        return generation;
+    }
+
+    /** The geometry of the segment being served (the server's own validated copy). */
+    public RingGeometry geometry() {
+        return geometry;
+    }
+
+    /** Calls completed so far, all workers together. */
+    public long callsServed() {
+        return workers.stream().mapToLong(w -> w.callsServed).sum();
+    }
+
+    /** Queue entries and slots refused as malformed so far. */
+    public long protocolErrors() {
+        return workers.stream().mapToLong(w -> w.protocolErrors).sum();
+    }
+
+    /** Handler invocations that threw (each answered {@code EIO}). */
+    public long handlerFailures() {
+        return handlerFailures.get();
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    boolean wakePeers() {
+        return options.workers() > 1;
+    }
+
+    /** Wakes one sleeping worker, when a worker leaves work behind in the queue and some peer sleeps. */
+    void wakeOneWorker() {
+        if (segment.getIntVolatile(AWAKE_WORKERS_OFFSET) < options.workers()) {
+            segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
+            Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), 1);
+        }
+    }
+
+    void handlerFailed(String call, Throwable t) {
+        long n = handlerFailures.incrementAndGet();
+        if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th ... failure: a log that cannot flood
+            LOG.log(Level.ERROR, "handler of " + call + " threw (failure #" + n + "); the call answered EIO", t);
+        }
+    }
+
+    private void beat() {
+        long periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
+        while (running) {
+            segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
+            segment.setLongPlain(CALLS_SERVED_OFFSET, callsServed());
+            segment.setLongPlain(PROTOCOL_ERRORS_OFFSET, protocolErrors());
+            segment.setLongPlain(CLIENT_WAKEUPS_OFFSET, workers.stream().mapToLong(w -> w.clientWakeups).sum());
+            if (segment.getIntVolatile(CLIENT_STATE_OFFSET) == CLIENT_GONE) {
+                LOG.log(Level.INFO, "client left segment {0} (generation {1}); stopping", segment.file(), generation);
+                Thread.ofPlatform().daemon().start(this::close);
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(periodNs);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Blocks until the server has stopped (by {@link #close()} or because the client left). */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /**
+     * Stops serving: workers finish the call they are executing, the segment is marked STOPPED (clients fail the
+     * calls still queued), and the mapping is released.
+     */
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
+        Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), Integer.MAX_VALUE);
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        heartbeat.interrupt();
+        try {
+            heartbeat.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_STOPPED);
+        segment.close();
+        terminated.countDown();
+    }
+}

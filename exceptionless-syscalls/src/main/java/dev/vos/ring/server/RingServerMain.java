@@ -1,0 +1,87 @@
+package dev.vos.ring.server;
+
+import dev.vos.ring.RingHeader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A process that serves one ring segment with the core calls: what a service domain is, stripped to the ring.
+ * The demo, the cross-process tests and the benchmarks run it as a child process.
+ *
+ * <pre>
+ * usage: RingServerMain --segment FILE [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]]
+ * </pre>
+ * Prints one line {@code serving FILE generation G pid P} once attached, then serves until the client leaves or
+ * the process gets SIGTERM. Exit status: 0 after serving, 2 for bad arguments, 3 when the segment is refused.
+ */
+public final class RingServerMain {
+
+    private RingServerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Path segment = null;
+        ServerOptions options = ServerOptions.DEFAULT;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--segment" -> segment = Path.of(value(args, ++i, "--segment"));
+                    case "--workers" -> options = options.withWorkers(Integer.parseInt(value(args, ++i, "--workers")));
+                    case "--idle-spin-us" -> options = options.withIdleSpin(
+                            Duration.ofNanos(1000 * Long.parseLong(value(args, ++i, "--idle-spin-us"))));
+                    case "--busy-poll" -> options = options.busyPolling();
+                    case "--pin-cpus" -> options = options.pinnedTo(cpus(value(args, ++i, "--pin-cpus")));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            if (segment == null) {
+                throw new IllegalArgumentException("--segment FILE is required");
+            }
+            if (!Files.exists(segment)) {
+                throw new IllegalArgumentException("--segment " + segment + ": no such file (the client creates it)");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("vos ring server: " + e.getMessage());
+            System.err.println("usage: RingServerMain --segment FILE [--workers N] [--idle-spin-us N | --busy-poll]"
+                    + " [--pin-cpus C[,C...]]");
+            System.exit(2);
+            return;
+        }
+        RingServer server;
+        try {
+            server = RingServer.attach(segment, CoreCallHandlers.table(), options);
+        } catch (RingHeader.RingFormatException e) {
+            System.err.println("vos ring server: refused segment: " + e.getMessage());
+            System.exit(3);
+            return;
+        } catch (IOException e) {
+            System.err.println("vos ring server: cannot serve " + segment + ": " + e.getMessage());
+            System.exit(3);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        System.out.println("serving " + segment + " generation " + server.generation() + " pid " + ProcessHandle.current().pid());
+        System.out.flush();
+        server.awaitTermination();
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static List<Integer> cpus(String list) {
+        List<Integer> cpus = new ArrayList<>();
+        for (String cpu : list.split(",")) {
+            cpus.add(Integer.parseInt(cpu.trim()));
+        }
+        return cpus;
+    }
+}

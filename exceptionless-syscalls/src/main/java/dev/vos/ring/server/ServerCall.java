@@ -1,0 +1,64 @@
+package dev.vos.ring.server;
+
+import dev.vos.ring.RingSegment;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.ring.layout.SlotLayout;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The call a worker is executing, as its handler sees it: the call number and six arguments, copied out of the
+ * slot once (the client cannot change them under the handler), and bounds-checked access to the data area.
+ * One instance per worker, reused for every call: nothing is allocated per call.
+ */
+public final class ServerCall {
+
+    private final RingSegment segment;
+    private final long dataOffset;
+    private final long dataBytes;
+    private final long[] args = new long[SlotLayout.ARG_COUNT];
+    private int callNumber;
+    private int slot;
+
+    ServerCall(RingSegment segment, RingGeometry geometry) {
+        this.segment = segment;
+        this.dataOffset = geometry.dataOffset();
+        this.dataBytes = geometry.dataBytes();
+    }
+
+    /** Copies the arguments of the slot at {@code slotOffset}; called after the worker won the slot. */
+    void load(int slot, long slotOffset, int callNumber) {
+        this.slot = slot;
+        this.callNumber = callNumber;
+        for (int i = 0; i < SlotLayout.ARG_COUNT; i++) {
+            args[i] = segment.getLongPlain(slotOffset + SlotLayout.argOffset(i));
+        }
+    }
+
+    /** The call number. */
+    public int callNumber() {
+        return callNumber;
+    }
+
+    /** The slot the call arrived in (for logs). */
+    public int slot() {
+        return slot;
+    }
+
+    /** Argument {@code index}, 0..5. */
+    public long arg(int index) {
+        return args[index];
+    }
+
+    /**
+     * The payload bytes {@code [offset, offset + length)} of the data area, or {@code null} when that range is not
+     * entirely inside it (the handler then answers {@code -EFAULT}). Offsets are relative to the data area: a
+     * client pointer means nothing here.
+     */
+    public MemorySegment data(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > dataBytes - length) {
+            return null;
+        }
+        return segment.memory().asSlice(dataOffset + offset, length);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.vos.ring.server;
+
+import dev.vos.ring.RingSegment;
+import dev.vos.ring.SubmitQueue;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.ring.layout.SlotLayout;
+import dev.vos.sys.Errno;
+import dev.vos.sys.Linux;
+
+import java.lang.System.Logger.Level;
+
+import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
+import static dev.vos.ring.layout.HeaderLayout.CLIENT_FUTEX_OFFSET;
+import static dev.vos.ring.layout.HeaderLayout.CLIENT_SLEEPING_OFFSET;
+import static dev.vos.ring.layout.HeaderLayout.WORKER_FUTEX_OFFSET;
+
+/**
+ * One polling worker: takes slot indices off the submission queue, executes each call, completes its slot. After
+ * {@code idleSpinNs} without work it sleeps on the worker futex, and a client wakes it only when no worker is
+ * awake. Every slot it reads is untrusted: a slot not in state SUBMITTED is counted and dropped, an unknown call
+ * number answers {@code ENOSYS}, and a handler that throws answers {@code EIO}; nothing a client writes can stop
+ * the worker.
+ */
+final class ServerWorker implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(ServerWorker.class.getName());
+    /** Upper bound of one futex sleep, so that a stopping server is noticed even without a wake. */
+    private static final long MAX_SLEEP_NS = 100_000_000L;
+
+    private final RingServer server;
+    private final RingSegment segment;
+    private final RingGeometry geometry;
+    private final SubmitQueue queue;
+    private final CallTable table;
+    private final ServerCall call;
+    private final long idleSpinNs;
+    private final int cpu;
+
+    // Counters owned by this worker; the heartbeat thread sums them racily into the header (they only grow).
+    long callsServed;
+    long protocolErrors;
+    long clientWakeups;
+
+    ServerWorker(RingServer server, RingSegment segment, RingGeometry geometry, CallTable table, long idleSpinNs,
+                 int cpu) {
+        this.server = server;
+        this.segment = segment;
+        this.geometry = geometry;
+        this.queue = new SubmitQueue(segment, geometry);
+        this.table = table;
+        this.call = new ServerCall(segment, geometry);
+        this.idleSpinNs = idleSpinNs;
+        this.cpu = cpu;
+    }
+
+    @Override
+    public void run() {
+        if (cpu >= 0) {
+            int r = Linux.pinCurrentThread(cpu);
+            if (r < 0) {
+                LOG.log(Level.WARNING, "cannot pin worker to CPU {0}: {1}", cpu, Errno.name(-r));
+            }
+        }
+        long idleSince = 0;
+        int idleRounds = 0;
+        while (server.isRunning()) {
+            int slot = queue.poll();
+            if (slot >= 0) {
+                serve(slot);
+                idleSince = 0;
+                continue;
+            }
+            if (slot == SubmitQueue.INVALID) {
+                protocolErrors++;
+                continue;
+            }
+            Thread.onSpinWait();
+            if ((++idleRounds & 63) != 0 || idleSpinNs == Long.MAX_VALUE) {
+                continue;
+            }
+            long now = System.nanoTime();
+            if (idleSince == 0) {
+                idleSince = now;
+            } else if (now - idleSince > idleSpinNs) {
+                sleep();
+                idleSince = 0;
+            }
+        }
+    }
+
+    /**
+     * Sleeps until a client wakes this worker. The handshake with {@code RingClient}: the worker reads the futex
+     * word, then decrements AWAKE_WORKERS (a full fence), then polls once more; a client publishes its cell (a full
+     * fence), then reads AWAKE_WORKERS, and if it is 0 bumps the futex word and wakes. Either the worker's last poll
+     * sees the cell, or the client sees 0 awake workers; a bump between the read and the futex wait makes the wait
+     * return at once.
+     */
+    private void sleep() {
+        int seen = segment.getIntVolatile(WORKER_FUTEX_OFFSET);
+        segment.getAndAddInt(AWAKE_WORKERS_OFFSET, -1);
+        int slot = queue.poll();
+        if (slot == SubmitQueue.EMPTY && server.isRunning()) {
+            Linux.futexWait(segment.address(WORKER_FUTEX_OFFSET), seen, MAX_SLEEP_NS);
+        }
+        segment.getAndAddInt(AWAKE_WORKERS_OFFSET, 1);
+        if (slot >= 0) {
+            serve(slot);
+        } else if (slot == SubmitQueue.INVALID) {
+            protocolErrors++;
+        }
+    }
+
+    private void serve(int slot) {
+        long slotOffset = geometry.slotOffset(slot);
+        long control = segment.getLongAcquire(slotOffset);
+        if (SlotLayout.state(control) != SlotLayout.SUBMITTED
+                || !segment.compareAndSetLong(slotOffset, control, SlotLayout.withState(control, SlotLayout.ACCEPTED))) {
+            protocolErrors++;
+            return;
+        }
+        if (server.wakePeers() && queue.hasPublished()) {
+            server.wakeOneWorker();
+        }
+        int callNumber = SlotLayout.callNumber(control);
+        call.load(slot, slotOffset, callNumber);
+        long result = execute(callNumber);
+        segment.setLongPlain(slotOffset + SlotLayout.RESULT_OFFSET, result);
+        // Volatile: releases RESULT to the client, and orders this store before the CLIENT_SLEEPING load below
+        // (the client monitor's half of the handshake is in ClientMonitor.sleep).
+        segment.setLongVolatile(slotOffset, SlotLayout.withState(control, SlotLayout.COMPLETE));
+        callsServed++;
+        if (segment.getIntVolatile(CLIENT_SLEEPING_OFFSET) != 0
+                && segment.compareAndSetInt(CLIENT_SLEEPING_OFFSET, 1, 0)) {
+            segment.getAndAddInt(CLIENT_FUTEX_OFFSET, 1);
+            Linux.futexWake(segment.address(CLIENT_FUTEX_OFFSET), 1);
+            clientWakeups++;
+        }
+    }
+
+    private long execute(int callNumber) {
+        CallHandler handler = table.handler(callNumber);
+        if (handler == null) {
+            return -Errno.ENOSYS;
+        }
+        try {
+            return handler.handle(call);
+        } catch (Throwable t) {
+            server.handlerFailed(table.name(callNumber), t);
+            return -Errno.EIO;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.vos.sys;
+
+/**
+ * The Linux errno values vos passes across the ring (x86_64, {@code asm-generic/errno-base.h} and
+ * {@code asm-generic/errno.h}). Results travel in the kernel's convention: a value that is not negative, or
+ * {@code -errno}.
+ */
+public final class Errno {
+
+    public static final int EPERM = 1;
+    public static final int ENOENT = 2;
+    public static final int ESRCH = 3;
+    public static final int EINTR = 4;
+    public static final int EIO = 5;
+    public static final int EBADF = 9;
+    public static final int EAGAIN = 11;
+    public static final int ENOMEM = 12;
+    public static final int EACCES = 13;
+    public static final int EFAULT = 14;
+    public static final int EBUSY = 16;
+    public static final int EEXIST = 17;
+    public static final int EXDEV = 18;
+    public static final int ENOTDIR = 20;
+    public static final int EISDIR = 21;
+    public static final int EINVAL = 22;
+    public static final int ENOSPC = 28;
+    public static final int ENAMETOOLONG = 36;
+    public static final int ENOSYS = 38;
+    public static final int ENOTEMPTY = 39;
+    public static final int ELOOP = 40;
+    public static final int EOVERFLOW = 75;
+    public static final int ETIMEDOUT = 110;
+
+    private Errno() {
+    }
+
+    /** The symbolic name of an errno value ("EINVAL"), or "errno N" for one this table does not know. */
+    public static String name(int errno) {
+        return switch (errno) {
+            case EPERM -> "EPERM";
+            case ENOENT -> "ENOENT";
+            case ESRCH -> "ESRCH";
+            case EINTR -> "EINTR";
+            case EIO -> "EIO";
+            case EBADF -> "EBADF";
+            case EAGAIN -> "EAGAIN";
+            case ENOMEM -> "ENOMEM";
+            case EACCES -> "EACCES";
+            case EFAULT -> "EFAULT";
+            case EBUSY -> "EBUSY";
+            case EEXIST -> "EEXIST";
+            case EXDEV -> "EXDEV";
+            case ENOTDIR -> "ENOTDIR";
+            case EISDIR -> "EISDIR";
+            case EINVAL -> "EINVAL";
+            case ENOSPC -> "ENOSPC";
+            case ENAMETOOLONG -> "ENAMETOOLONG";
+            case ENOSYS -> "ENOSYS";
+            case ENOTEMPTY -> "ENOTEMPTY";
+            case ELOOP -> "ELOOP";
+            case EOVERFLOW -> "EOVERFLOW";
+            case ETIMEDOUT -> "ETIMEDOUT";
+            default -> "errno " + errno;
+        };
+    }
+
+    /** Describes a raw result: the value itself, or "-EINVAL" for a failure. */
+    public static String describe(long rawResult) {
+        return rawResult >= 0 ? Long.toString(rawResult) : "-" + name((int) -rawResult);
+    }
+}

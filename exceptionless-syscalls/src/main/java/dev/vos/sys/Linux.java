@@ -1,0 +1,141 @@
+package dev.vos.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The raw Linux system calls the ring needs, bound through FFM ({@code java.lang.foreign}).
+ *
+ * <p>One Java method per call, with the C prototype as its Javadoc. Every call goes through glibc's
+ * {@code long syscall(long number, ...)}: one downcall handle serves them all. Two handles exist: one that
+ * captures {@code errno} (for calls whose failure reason matters, such as {@code kill}) and one that does not
+ * (for the hot path: {@code futex} wake and {@code getpid}, where errno is never looked at).
+ *
+ * <p>x86_64 only: the system call numbers below are those of {@code arch/x86/entry/syscalls/syscall_64.tbl}.
+ */
+public final class Linux {
+
+    /** {@code __NR_getpid} on x86_64. */
+    public static final long SYS_GETPID = 39;
+    /** {@code __NR_kill} on x86_64. */
+    public static final long SYS_KILL = 62;
+    /** {@code __NR_futex} on x86_64. */
+    public static final long SYS_FUTEX = 202;
+    /** {@code __NR_sched_setaffinity} on x86_64. */
+    public static final long SYS_SCHED_SETAFFINITY = 203;
+    /** {@code __NR_gettid} on x86_64. */
+    public static final long SYS_GETTID = 186;
+
+    /** {@code FUTEX_WAIT}: shared (not private), because the word lives in a mapping shared between processes. */
+    private static final long FUTEX_WAIT = 0;
+    /** {@code FUTEX_WAKE}: shared, as above. */
+    private static final long FUTEX_WAKE = 1;
+
+    public static final int SIGKILL = 9;
+    public static final int SIGTERM = 15;
+    public static final int SIGCONT = 18;
+    public static final int SIGSTOP = 19;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MemorySegment SYSCALL_SYMBOL = LINKER.defaultLookup().find("syscall")
+            .orElseThrow(() -> new UnsupportedOperationException("libc has no syscall(2) symbol: vos needs Linux/glibc"));
+
+    /** {@code long syscall(long number, long a1, ..., long a6)}: variadic after the first argument. */
+    private static final FunctionDescriptor SYSCALL6 = FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(SYSCALL_SYMBOL, SYSCALL6,
+            Linker.Option.firstVariadicArg(1));
+
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(PathElement.groupElement("errno"));
+    private static final MethodHandle SYSCALL_ERRNO = LINKER.downcallHandle(SYSCALL_SYMBOL, SYSCALL6,
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+    private Linux() {
+    }
+
+    /**
+     * {@code long syscall(long number, ...)}, without errno: returns the raw value (-1 on failure).
+     * For calls on the hot path whose failure carries no information the caller acts on.
+     */
+    public static long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        try {
+            return (long) SYSCALL.invokeExact(number, a1, a2, a3, a4, a5, a6);
+        } catch (Throwable t) {
+            throw new AssertionError("syscall downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code long syscall(long number, ...)} in the kernel's own convention: the result when it is not
+     * negative, {@code -errno} on failure.
+     */
+    public static long syscallErrno(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            long r = (long) SYSCALL_ERRNO.invokeExact(state, number, a1, a2, a3, a4, a5, a6);
+            return r == -1 ? -(int) ERRNO.get(state, 0L) : r;
+        } catch (Throwable t) {
+            throw new AssertionError("syscall downcall failed", t);
+        }
+    }
+
+    /** {@code pid_t getpid(void)}, through the raw system call (glibc does not cache it either). */
+    public static int getpid() {
+        return (int) syscall(SYS_GETPID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code pid_t gettid(void)}: the kernel's id of the calling platform thread (or a virtual thread's carrier). */
+    public static int gettid() {
+        return (int) syscall(SYS_GETTID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code int kill(pid_t pid, int sig)}: 0, or {@code -errno} (ESRCH when there is no such process). */
+    public static int kill(long pid, int signal) {
+        return (int) syscallErrno(SYS_KILL, pid, signal, 0, 0, 0, 0);
+    }
+
+    /**
+     * {@code futex(uaddr, FUTEX_WAIT, expected, timeout)}: sleeps while the 32-bit word at {@code address} still
+     * holds {@code expected}, for at most {@code timeoutNs}. Returns when woken, on timeout, on a signal, or at
+     * once if the word differs: callers always re-check their condition, so the outcome is not reported.
+     * Blocks the calling OS thread: never call it from a virtual thread.
+     */
+    public static void futexWait(long address, int expected, long timeoutNs) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timespec = arena.allocate(16, 8);
+            timespec.set(JAVA_LONG, 0, timeoutNs / 1_000_000_000L);
+            timespec.set(JAVA_LONG, 8, timeoutNs % 1_000_000_000L);
+            syscall(SYS_FUTEX, address, FUTEX_WAIT, expected, timespec.address(), 0, 0);
+        }
+    }
+
+    /** {@code futex(uaddr, FUTEX_WAKE, count)}: wakes up to {@code count} waiters; returns how many woke. */
+    public static int futexWake(long address, int count) {
+        return (int) syscall(SYS_FUTEX, address, FUTEX_WAKE, count, 0, 0, 0);
+    }
+
+    /**
+     * {@code sched_setaffinity(0, sizeof mask, &mask)} for the calling thread: pins it to one CPU.
+     * Returns 0 or {@code -errno} (EINVAL when the CPU does not exist or is not allowed).
+     */
+    public static int pinCurrentThread(int cpu) {
+        if (cpu < 0 || cpu >= 1024) {
+            return -Errno.EINVAL;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(128, 8);
+            mask.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
+            return (int) syscallErrno(SYS_SCHED_SETAFFINITY, 0, mask.byteSize(), mask.address(), 0, 0, 0);
+        }
+    }
+}
