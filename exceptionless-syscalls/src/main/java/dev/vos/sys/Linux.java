@@ -31,6 +31,8 @@ public final class Linux {
     public static final long SYS_FUTEX = 202;
     /** {@code __NR_sched_setaffinity} on x86_64. */
     public static final long SYS_SCHED_SETAFFINITY = 203;
+    /** {@code __NR_getppid} on x86_64. */
+    public static final long SYS_GETPPID = 110;
     /** {@code __NR_gettid} on x86_64. */
     public static final long SYS_GETTID = 186;
 
@@ -92,6 +94,11 @@ public final class Linux {
     /** {@code pid_t getpid(void)}, through the raw system call (glibc does not cache it either). */
     public static int getpid() {
         return (int) syscall(SYS_GETPID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code pid_t getppid(void)}: the parent's pid; it changes when the parent dies and the process is re-parented. */
+    public static int getppid() {
+        return (int) syscall(SYS_GETPPID, 0, 0, 0, 0, 0, 0);
     }
 
     /** {@code pid_t gettid(void)}: the kernel's id of the calling platform thread (or a virtual thread's carrier). */

@@ -1,6 +1,7 @@
 package dev.vos.ring.server;
 
 import dev.vos.ring.RingHeader;
+import dev.vos.sys.Linux;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,10 @@ import java.util.List;
  *
  * <pre>
  * usage: RingServerMain --segment FILE [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]]
+ *                       [--exit-with-parent]
  * </pre>
+ * With {@code --exit-with-parent} the server stops when the process that started it dies, so that a crashed test
+ * or control plane never leaves a busy-polling server behind.
  * Prints one line {@code serving FILE generation G pid P} once attached, then serves until the client leaves or
  * the process gets SIGTERM. Exit status: 0 after serving, 2 for bad arguments, 3 when the segment is refused.
  */
@@ -27,6 +31,7 @@ public final class RingServerMain {
     public static void main(String[] args) throws InterruptedException {
         Path segment = null;
         ServerOptions options = ServerOptions.DEFAULT;
+        boolean exitWithParent = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -35,6 +40,7 @@ public final class RingServerMain {
                     case "--idle-spin-us" -> options = options.withIdleSpin(
                             Duration.ofNanos(1000 * Long.parseLong(value(args, ++i, "--idle-spin-us"))));
                     case "--busy-poll" -> options = options.busyPolling();
+                    case "--exit-with-parent" -> exitWithParent = true;
                     case "--pin-cpus" -> options = options.pinnedTo(cpus(value(args, ++i, "--pin-cpus")));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
@@ -48,7 +54,7 @@ public final class RingServerMain {
         } catch (IllegalArgumentException e) {
             System.err.println("vos ring server: " + e.getMessage());
             System.err.println("usage: RingServerMain --segment FILE [--workers N] [--idle-spin-us N | --busy-poll]"
-                    + " [--pin-cpus C[,C...]]");
+                    + " [--pin-cpus C[,C...]] [--exit-with-parent]");
             System.exit(2);
             return;
         }
@@ -65,9 +71,28 @@ public final class RingServerMain {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        if (exitWithParent) {
+            watchParent(server);
+        }
         System.out.println("serving " + segment + " generation " + server.generation() + " pid " + ProcessHandle.current().pid());
         System.out.flush();
         server.awaitTermination();
+    }
+
+    /** Stops the server once this process is re-parented, i.e. once the process that started it has died. */
+    private static void watchParent(RingServer server) {
+        int parent = Linux.getppid();
+        Thread.ofPlatform().name("vos-parent-watch").daemon().start(() -> {
+            while (Linux.getppid() == parent) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("vos ring server: parent " + parent + " died; stopping");
+            server.close();
+        });
     }
 
     private static String value(String[] args, int index, String option) {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link RingServerMain} running as a child process: a real JVM, started with this JVM's {@code java} and class
- * path, that serves one segment. Its standard error goes to this process's; its one line of standard output says
+ * path, that serves one segment and stops if this process dies. Its standard error goes to this process's; its one line of standard output says
  * when it has attached.
  */
 public final class RingServerProcess implements AutoCloseable {
@@ -40,7 +40,7 @@ public final class RingServerProcess implements AutoCloseable {
                 "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                RingServerMain.class.getName(), "--segment", segment.toString()));
+                RingServerMain.class.getName(), "--segment", segment.toString(), "--exit-with-parent"));
         command.addAll(List.of(serverArgs));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         RingServerProcess server = new RingServerProcess(process);
