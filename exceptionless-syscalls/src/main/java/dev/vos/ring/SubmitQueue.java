@@ -13,7 +13,10 @@ import static dev.vos.ring.layout.HeaderLayout.QUEUE_TAIL_OFFSET;
  *   cell = (position + 1) &lt;&lt; 16 | slotIndex     published for position
  *   cell &lt;  (position + 1) &lt;&lt; 16                   not yet published (empty)
  * </pre>
- * A client claims a position with {@code getAndAdd(QUEUE_TAIL, 1)} and publishes the cell with a volatile store
+ * Positions are compared modulo 2^48 (the bits a cell has room for), as a signed 48-bit difference, so the queue
+ * keeps working past 2^48 submissions.
+ *
+ * <p>A client claims a position with {@code getAndAdd(QUEUE_TAIL, 1)} and publishes the cell with a volatile store
  * (release, and a full fence before the caller reads {@code AWAKE_WORKERS}). A worker reads the cell at
  * {@code QUEUE_HEAD} with acquire; if it is published for that position, it claims it with
  * {@code compareAndSet(QUEUE_HEAD, position, position + 1)}.
@@ -74,14 +77,14 @@ public final class SubmitQueue {
         long position = segment.getLongVolatile(QUEUE_HEAD_OFFSET);
         while (true) {
             long cell = segment.getLongAcquire(cellOffset(position));
-            long published = (cell >>> INDEX_BITS) - 1;
-            if (published == position) {
+            long lap = lapDifference(cell, position);
+            if (lap == 0) {
                 if (segment.compareAndSetLong(QUEUE_HEAD_OFFSET, position, position + 1)) {
                     long index = cell & INDEX_MASK;
                     return index < slotCount ? (int) index : INVALID;
                 }
                 position = segment.getLongVolatile(QUEUE_HEAD_OFFSET);
-            } else if (published < position) {
+            } else if (lap < 0) {
                 return EMPTY;
             } else {
                 // Another worker moved the head on, or the client wrote a cell from the future: re-read once,
@@ -98,8 +101,15 @@ public final class SubmitQueue {
     /** Server side: whether a cell is published at the head (a hint: another worker may take it first). */
     public boolean hasPublished() {
         long position = segment.getLongVolatile(QUEUE_HEAD_OFFSET);
-        long cell = segment.getLongAcquire(cellOffset(position));
-        return (cell >>> INDEX_BITS) - 1 == position;
+        return lapDifference(segment.getLongAcquire(cellOffset(position)), position) == 0;
+    }
+
+    /**
+     * How far the cell's published position is from {@code position}, as a signed 48-bit difference: 0 published
+     * for this position, negative not yet published, positive from a later lap (or corrupt).
+     */
+    static long lapDifference(long cell, long position) {
+        return (((cell >>> INDEX_BITS) - 1 - position) << INDEX_BITS) >> INDEX_BITS;
     }
 
     private long cellOffset(long position) {

@@ -98,6 +98,27 @@ class RingInProcessTest {
     }
 
     @Test
+    void parkedCallers_leaveNoRegistrationBehind_soTheMonitorGoesQuiet() throws Exception {
+        try (Pair p = Pair.open(WaitStrategy.sleeping(), ServerOptions.DEFAULT.withWorkers(2));
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        p.client().call(CoreCalls.NOP);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            assertEquals(0, dev.vos.ring.client.ClientTestAccess.watchedCount(p.client()),
+                    "every parked caller must be unregistered once its call is done");
+        }
+    }
+
+    @Test
     void checksum_seesThePayloadTheClientWrote() throws Exception {
         try (Pair p = Pair.open(WaitStrategy.busyPoll(), ServerOptions.DEFAULT);
              CallSlot slot = p.client().acquire()) {

@@ -79,6 +79,33 @@ class SubmitQueueTest {
     }
 
     @Test
+    void positionsWrapAt2To48_theQueueKeepsWorking() throws Exception {
+        RingGeometry geometry = new RingGeometry(8, 4096, 100_000_000L);
+        Path file = TestSegments.fresh("queue-wrap");
+        try (RingSegment segment = RingSegment.create(file, geometry)) {
+            RingHeader.format(segment, geometry, 1);
+            long start = (1L << 48) - 20;
+            // The queue as the lap before `start` left it: every cell consumed, head and tail at `start`.
+            for (long p = start - geometry.queueCapacity(); p < start; p++) {
+                segment.setLongPlain(geometry.queueOffset() + (p & 7) * 8, (p + 1) << 16);
+            }
+            segment.setLongVolatile(QUEUE_HEAD_OFFSET, start);
+            segment.setLongVolatile(dev.vos.ring.layout.HeaderLayout.QUEUE_TAIL_OFFSET, start);
+            SubmitQueue queue = new SubmitQueue(segment, geometry);
+            for (int i = 0; i < 100; i++) {
+                assertEquals(SubmitQueue.EMPTY, queue.poll());
+                queue.offer(i % 8);
+                queue.offer((i + 3) % 8);
+                assertEquals(i % 8, queue.poll(), "at position " + (start + 2L * i));
+                assertEquals((i + 3) % 8, queue.poll());
+            }
+            assertEquals(start + 200, segment.getLongVolatile(QUEUE_HEAD_OFFSET));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void corruptCells_readAsEmptyOrInvalid_neverSpin() throws Exception {
         RingGeometry geometry = new RingGeometry(8, 4096, 100_000_000L);
         Path file = TestSegments.fresh("queue-corrupt");

@@ -113,6 +113,7 @@ public final class CallSlot implements PendingCall, AutoCloseable {
         while (!isDone()) {
             LockSupport.park(this);
         }
+        ring.monitor().unwatch(this);
         waiter = null;
     }
 

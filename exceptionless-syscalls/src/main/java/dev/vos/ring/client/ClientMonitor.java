@@ -4,6 +4,7 @@ import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.sys.Linux;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -49,18 +50,39 @@ final class ClientMonitor implements Runnable {
         thread.start();
     }
 
-    /** Registers a caller about to park on {@code slot}; the monitor unparks it exactly once. */
+    /** Registers a caller about to park on {@code slot}; the monitor unparks it once its call is done. */
     void watch(CallSlot slot) {
-        watched.set(slot.index(), slot);
-        if (watchedCount.getAndIncrement() == 0) {
+        if (watched.getAndSet(slot.index(), slot) == null && watchedCount.getAndIncrement() == 0) {
             LockSupport.unpark(thread);
         }
     }
 
-    /** Stops the monitor (after the ring failed or closed: it unparks every watched caller first). */
+    /**
+     * Removes {@code slot}'s registration if the monitor has not already done so (the caller saw its call done
+     * before the monitor did). Without this a stale registration would keep the monitor polling, and keep
+     * CLIENT_SLEEPING set, long after the caller left.
+     */
+    void unwatch(CallSlot slot) {
+        if (watched.compareAndSet(slot.index(), slot, null)) {
+            watchedCount.decrementAndGet();
+        }
+    }
+
+    /** Callers currently registered (for tests). */
+    int watchedCount() {
+        return watchedCount.get();
+    }
+
+    /**
+     * Stops the monitor (after the ring failed or closed: it unparks every watched caller first). The monitor may
+     * be asleep in {@code futex_wait}, which {@code LockSupport.unpark} does not interrupt: bump and wake the futex
+     * too, so that parked callers learn of the failure at once rather than after a liveness period.
+     */
     void stop() {
         stopped = true;
         LockSupport.unpark(thread);
+        segment.getAndAddInt(CLIENT_FUTEX_OFFSET, 1);
+        Linux.futexWake(segment.address(CLIENT_FUTEX_OFFSET), 1);
     }
 
     /** Waits for the monitor thread to end after {@link #stop()}. */
@@ -105,6 +127,7 @@ final class ClientMonitor implements Runnable {
     private void sleep() {
         int seen = segment.getIntVolatile(CLIENT_FUTEX_OFFSET);
         segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 1);
+        VarHandle.fullFence(); // StoreLoad: the flag before the slot re-check (the slots are read with acquire)
         if (!unparkDone() && !stopped) {
             Linux.futexWait(segment.address(CLIENT_FUTEX_OFFSET), seen, periodNs);
         }

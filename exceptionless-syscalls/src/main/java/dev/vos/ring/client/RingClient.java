@@ -107,7 +107,7 @@ public final class RingClient implements AutoCloseable {
      */
     public void awaitServer(Duration timeout) throws DomainFailedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (segment.getIntVolatile(SERVER_STATE_OFFSET) == SERVER_NEW) {
+        while (!serverAttached()) {
             if (failed) {
                 throw failureFor(-1);
             }
@@ -203,12 +203,17 @@ public final class RingClient implements AutoCloseable {
             throw failureFor(-1);
         }
         if (!serverSeen) {
-            if (segment.getIntVolatile(SERVER_STATE_OFFSET) == SERVER_NEW) {
+            if (!serverAttached()) {
                 throw new DomainFailedException("no server has attached to " + segment.file() + " (generation "
                         + generation + ") yet: start the domain, then call awaitServer()", generation);
             }
             serverSeen = true;
         }
+    }
+
+    private boolean serverAttached() {
+        int state = segment.getIntVolatile(SERVER_STATE_OFFSET);
+        return state != SERVER_NEW && state != SERVER_ATTACHING;
     }
 
     DomainFailedException failureFor(int callNumber) {

@@ -3,7 +3,8 @@ package dev.vos.ring.layout;
 /**
  * Offsets of the ring segment's header: the first {@link #HEADER_BYTES} bytes of every segment.
  *
- * <p>Each cache line has one writer, so that a line read on the hot path is not invalidated by unrelated writes.
+ * <p>Each cache line has one writer on the fast path, so that a line read on the hot path is not invalidated by
+ * unrelated writes; the other side writes a futex word there only to wake a sleeper, which is rare by design.
  * Layout version {@value #VERSION} (checked by {@code RingLayoutTest} against {@code docs/ring-protocol.md}):
  * <pre>
  *   0                   1                   2                   3
@@ -112,6 +113,8 @@ public final class HeaderLayout {
 
     /** SERVER_STATE: no server has attached yet. */
     public static final int SERVER_NEW = 0;
+    /** SERVER_STATE: a server has claimed the segment and is filling in line 1; clients treat it as NEW. */
+    public static final int SERVER_ATTACHING = 3;
     /** SERVER_STATE: a server is attached and serving. */
     public static final int SERVER_SERVING = 1;
     /** SERVER_STATE: the server stopped cleanly; calls still queued will not be served. */

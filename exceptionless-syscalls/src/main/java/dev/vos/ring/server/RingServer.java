@@ -21,8 +21,9 @@ import static dev.vos.ring.layout.HeaderLayout.*;
  * it is stopped or the client leaves. A heartbeat thread stamps {@code HEARTBEAT_NS} at a tenth of the liveness
  * timeout, so a client can tell a live server from a dead or stopped one.
  *
- * <p>A segment is served at most once: attaching moves {@code SERVER_STATE} from NEW to SERVING with a
- * compare-and-set, and a segment whose server has gone stays that way. A restarted domain serves a fresh segment.
+ * <p>A segment is served at most once: attaching claims it by moving {@code SERVER_STATE} from NEW to ATTACHING
+ * with a compare-and-set, fills in the server's fields, then publishes SERVING; a segment whose server has gone
+ * stays that way. A restarted domain serves a fresh segment.
  */
 public final class RingServer implements AutoCloseable {
 
@@ -64,13 +65,15 @@ public final class RingServer implements AutoCloseable {
         RingSegment segment = RingSegment.open(file);
         try {
             RingGeometry geometry = RingHeader.validate(segment);
-            segment.setIntVolatile(AWAKE_WORKERS_OFFSET, options.workers());
-            segment.setIntPlain(SERVER_PID_OFFSET, Linux.getpid());
-            segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
-            if (!segment.compareAndSetInt(SERVER_STATE_OFFSET, SERVER_NEW, SERVER_SERVING)) {
+            // Claim first, then fill in: a server that loses the claim has written nothing.
+            if (!segment.compareAndSetInt(SERVER_STATE_OFFSET, SERVER_NEW, SERVER_ATTACHING)) {
                 throw new IOException(file + ": SERVER_STATE is " + segment.getIntVolatile(SERVER_STATE_OFFSET)
                         + ", not NEW: the segment was already served; a restarted domain needs a fresh segment");
             }
+            segment.setIntVolatile(AWAKE_WORKERS_OFFSET, options.workers());
+            segment.setIntPlain(SERVER_PID_OFFSET, Linux.getpid());
+            segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
+            segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING); // releases line 1 to the client
             RingServer server = new RingServer(segment, geometry, table, options);
             server.threads.forEach(Thread::start);
             server.heartbeat.start();

@@ -8,6 +8,7 @@ import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.VarHandle;
 
 import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.CLIENT_FUTEX_OFFSET;
@@ -90,7 +91,7 @@ final class ServerWorker implements Runnable {
 
     /**
      * Sleeps until a client wakes this worker. The handshake with {@code RingClient}: the worker reads the futex
-     * word, then decrements AWAKE_WORKERS (a full fence), then polls once more; a client publishes its cell (a full
+     * word, then decrements AWAKE_WORKERS, then a full fence, then polls once more; a client publishes its cell (a full
      * fence), then reads AWAKE_WORKERS, and if it is 0 bumps the futex word and wakes. Either the worker's last poll
      * sees the cell, or the client sees 0 awake workers; a bump between the read and the futex wait makes the wait
      * return at once.
@@ -98,6 +99,7 @@ final class ServerWorker implements Runnable {
     private void sleep() {
         int seen = segment.getIntVolatile(WORKER_FUTEX_OFFSET);
         segment.getAndAddInt(AWAKE_WORKERS_OFFSET, -1);
+        VarHandle.fullFence(); // StoreLoad: the decrement before the re-poll (the cell is read with acquire)
         int slot = queue.poll();
         if (slot == SubmitQueue.EMPTY && server.isRunning()) {
             Linux.futexWait(segment.address(WORKER_FUTEX_OFFSET), seen, MAX_SLEEP_NS);
