@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.vos.ring.layout.HeaderLayout.*;
@@ -34,6 +38,9 @@ import static dev.vos.ring.layout.HeaderLayout.*;
  */
 public final class RingClient implements AutoCloseable {
 
+    /** How long {@link #close()} waits for threads still holding slots of a failed ring to let go. */
+    public static final long CLOSE_DRAIN_MS = 2_000;
+
     private final RingSegment segment;
     private final RingGeometry geometry;
     private final long generation;
@@ -44,7 +51,11 @@ public final class RingClient implements AutoCloseable {
     private final Semaphore permits;
     private final ClientMonitor monitor;
     private final AtomicReference<String> failure = new AtomicReference<>();
-    private volatile boolean failed;
+    private final CompletableFuture<String> failed = new CompletableFuture<>();
+    /** Threads holding a slot right now; close() waits for them before it unmaps. */
+    private final AtomicInteger holders = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean hasFailed;
     private volatile boolean serverSeen;
 
     private RingClient(RingSegment segment, RingGeometry geometry, long generation, WaitStrategy waitStrategy) {
@@ -108,7 +119,7 @@ public final class RingClient implements AutoCloseable {
     public void awaitServer(Duration timeout) throws DomainFailedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!serverAttached()) {
-            if (failed) {
+            if (hasFailed) {
                 throw failureFor(-1);
             }
             if (System.nanoTime() - deadline > 0) {
@@ -134,11 +145,12 @@ public final class RingClient implements AutoCloseable {
     public CallSlot acquire() throws DomainFailedException {
         checkUsable();
         permits.acquireUninterruptibly();
-        if (failed) {
+        if (hasFailed) {
             permits.release();
             throw failureFor(-1);
         }
         CallSlot slot = slots[pool.pop()];
+        holders.incrementAndGet();
         slot.hold();
         return slot;
     }
@@ -167,15 +179,21 @@ public final class RingClient implements AutoCloseable {
         if (!failure.compareAndSet(null, reason)) {
             return;
         }
-        failed = true;
+        hasFailed = true;
         segment.setIntVolatile(CLIENT_STATE_OFFSET, CLIENT_GONE);
         permits.release(slots.length + 1024); // wakes every thread blocked in acquire(); they see the failure
         monitor.stop();
+        failed.complete(reason);
     }
 
     /** Whether the ring has failed or been closed. */
     public boolean hasFailed() {
-        return failed;
+        return hasFailed;
+    }
+
+    /** Completes with the failure's reason when the ring fails or closes: for owners that react to it. */
+    public CompletionStage<String> whenFailed() {
+        return failed.minimalCompletionStage();
     }
 
     /** Why the ring failed, or {@code null} while it has not. */
@@ -199,7 +217,7 @@ public final class RingClient implements AutoCloseable {
     }
 
     void checkUsable() throws DomainFailedException {
-        if (failed) {
+        if (hasFailed) {
             throw failureFor(-1);
         }
         if (!serverSeen) {
@@ -237,6 +255,7 @@ public final class RingClient implements AutoCloseable {
             pool.push(slot.index());
             permits.release();
         }
+        holders.decrementAndGet();
     }
 
     ClientMonitor monitor() {
@@ -245,11 +264,21 @@ public final class RingClient implements AutoCloseable {
 
     /**
      * Leaves the ring: calls in flight fail ("closed by the client"), the server stops serving the segment, and
-     * the segment is unmapped and its file deleted.
+     * once the threads holding slots have let go (at most {@link #CLOSE_DRAIN_MS} ms), the segment is unmapped and
+     * its file deleted. A thread still holding a slot after that gets {@link IllegalStateException} from the closed
+     * mapping, never a stray memory access.
      */
     @Override
     public void close() throws IOException {
         fail("the client closed the ring");
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + CLOSE_DRAIN_MS * 1_000_000L;
+        while (holders.get() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
         monitor.join();
         segment.close();
         Files.deleteIfExists(segment.file());

@@ -1,0 +1,127 @@
+package dev.vos.ring.agent;
+
+import dev.vos.ring.server.CallTable;
+import dev.vos.ring.server.CoreCallHandlers;
+import dev.vos.ring.server.ServerOptions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * A service domain process: a {@link DomainAgent} for one domain generation. The control plane's process backend
+ * starts it; it can also be run by hand.
+ * <pre>
+ * usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH
+ *                        [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]]
+ *                        [--option KEY=VALUE]... [--exit-with-supervisor]
+ * </pre>
+ * Prints {@code agent NAME generation G listening on PATH} when ready. Exit status 0 after a clean stop (SIGTERM,
+ * or the supervisor left with {@code --exit-with-supervisor}), 2 for bad arguments, 3 when it cannot listen.
+ */
+public final class DomainAgentMain {
+
+    private DomainAgentMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        DomainAgent.Config config;
+        try {
+            config = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("vos domain agent: " + e.getMessage());
+            System.err.println("usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH"
+                    + " [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]] [--option KEY=VALUE]..."
+                    + " [--exit-with-supervisor]");
+            System.exit(2);
+            return;
+        }
+        DomainAgent agent;
+        try {
+            agent = DomainAgent.start(config);
+        } catch (java.io.IOException e) {
+            System.err.println("vos domain agent: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+        System.out.println("agent " + config.domain() + " generation " + config.generation() + " listening on "
+                + config.socket());
+        System.out.flush();
+        agent.awaitClose();
+    }
+
+    static DomainAgent.Config parse(String[] args) {
+        String name = null;
+        String kind = null;
+        long generation = 0;
+        Path socket = null;
+        boolean exitWithSupervisor = false;
+        ServerOptions options = ServerOptions.DEFAULT;
+        Map<String, String> kindOptions = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            switch (option) {
+                case "--name" -> name = value(args, ++i, option);
+                case "--kind" -> kind = value(args, ++i, option);
+                case "--generation" -> generation = Long.parseLong(value(args, ++i, option));
+                case "--socket" -> socket = Path.of(value(args, ++i, option));
+                case "--workers" -> options = options.withWorkers(Integer.parseInt(value(args, ++i, option)));
+                case "--idle-spin-us" -> options = options.withIdleSpin(
+                        Duration.ofNanos(1000 * Long.parseLong(value(args, ++i, option))));
+                case "--busy-poll" -> options = options.busyPolling();
+                case "--pin-cpus" -> options = options.pinnedTo(cpus(value(args, ++i, option)));
+                case "--option" -> {
+                    String kv = value(args, ++i, option);
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--option '" + kv + "' must be KEY=VALUE");
+                    }
+                    kindOptions.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                case "--exit-with-supervisor" -> exitWithSupervisor = true;
+                default -> throw new IllegalArgumentException("unknown option " + option);
+            }
+        }
+        if (name == null || kind == null || socket == null || generation < 1) {
+            throw new IllegalArgumentException("--name, --kind, --socket and --generation (>= 1) are required");
+        }
+        return new DomainAgent.Config(name, kind, generation, socket, table(kind, kindOptions), options,
+                exitWithSupervisor);
+    }
+
+    /** The core calls, plus the calls of the provider registered for {@code kind}, if one is installed. */
+    static CallTable table(String kind, Map<String, String> options) {
+        CallTable.Builder table = CoreCallHandlers.register(CallTable.builder());
+        boolean found = false;
+        for (CallTableProvider provider : ServiceLoader.load(CallTableProvider.class)) {
+            if (provider.kind().equals(kind)) {
+                provider.register(table, options);
+                found = true;
+            }
+        }
+        if (!found) {
+            System.err.println("vos domain agent: no calls installed for kind '" + kind + "'; serving the core calls");
+        }
+        return table.build();
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static List<Integer> cpus(String list) {
+        List<Integer> cpus = new ArrayList<>();
+        for (String cpu : list.split(",")) {
+            cpus.add(Integer.parseInt(cpu.trim()));
+        }
+        return cpus;
+    }
+}
