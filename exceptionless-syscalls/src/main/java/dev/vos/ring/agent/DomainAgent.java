@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,15 +47,22 @@ public final class DomainAgent implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Binds the socket (replacing a stale one from a dead generation) and starts accepting sessions. */
+    /**
+     * Binds the socket (replacing a stale one from a dead generation) and starts accepting sessions. The socket is
+     * bound under a temporary name and renamed into place once it listens, owner-only: whoever sees the path can
+     * connect at once (a path that exists but refuses connections would make readiness checks racy).
+     */
     public static DomainAgent start(Config config) throws IOException {
         Files.createDirectories(config.socket().toAbsolutePath().getParent());
-        Files.deleteIfExists(config.socket());
+        Path bound = config.socket().resolveSibling(config.socket().getFileName() + ".binding-" + ProcessHandle.current().pid());
+        Files.deleteIfExists(bound);
         ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            listener.bind(UnixDomainSocketAddress.of(config.socket()));
-            Files.setPosixFilePermissions(config.socket(), PosixFilePermissions.fromString("rw-------"));
+            listener.bind(UnixDomainSocketAddress.of(bound));
+            Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+            Files.move(bound, config.socket(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            Files.deleteIfExists(bound);
             listener.close();
             throw new IOException("cannot listen on " + config.socket() + ": " + e.getMessage(), e);
         }

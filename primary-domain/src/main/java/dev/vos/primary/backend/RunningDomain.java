@@ -1,0 +1,26 @@
+package dev.vos.primary.backend;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/** One generation of a domain, as its backend started it. */
+public interface RunningDomain {
+
+    /** The generation this is. */
+    long generation();
+
+    /** The host pid of the domain's main process (its JVM), for signals and perf; -1 where there is none. */
+    long pid();
+
+    /** Whether it is still running. */
+    boolean isAlive();
+
+    /** Completes when it has ended, with how it ended. */
+    CompletionStage<DomainExit> exit();
+
+    /** Sends a signal to the domain's main process (fault injection: KILL, STOP, CONT, ...). */
+    void signal(int signal);
+
+    /** Asks it to stop (SIGTERM), and kills it if it has not stopped within {@code grace}. Blocks until it ended. */
+    void stop(Duration grace);
+}
