@@ -26,6 +26,12 @@ public record HostSpec(int version, Path specFile, ControlPlaneSpec controlPlane
         domains = List.copyOf(domains);
     }
 
+    /** The same spec with another state directory (the {@code --state-dir} option of {@code vos up}). */
+    public HostSpec withStateDir(Path stateDir) {
+        return new HostSpec(version, specFile, new ControlPlaneSpec(stateDir, controlPlane.metricsPort()), supervisor,
+                domains);
+    }
+
     /** The domain called {@code name}, if there is one. */
     public Optional<DomainSpec> domain(String name) {
         return domains.stream().filter(d -> d.name().equals(name)).findFirst();

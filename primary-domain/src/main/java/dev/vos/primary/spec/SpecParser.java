@@ -123,6 +123,11 @@ public final class SpecParser {
      * The control plane's state folder when the spec does not give one: {@code $XDG_STATE_HOME/vos}, or
      * {@code ~/.local/state/vos} when that is unset or relative (the XDG Base Directory rules).
      */
+    public static Path defaultStateDir() {
+        return defaultStateDir(System.getenv(), System.getProperty("user.home"));
+    }
+
+    /** {@link #defaultStateDir()} for a given environment and home folder (for tests). */
     static Path defaultStateDir(Map<String, String> env, String userHome) {
         String xdg = env.get("XDG_STATE_HOME");
         if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {

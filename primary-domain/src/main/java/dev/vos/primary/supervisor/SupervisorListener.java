@@ -1,0 +1,31 @@
+package dev.vos.primary.supervisor;
+
+import java.time.Duration;
+
+/** What a supervisor tells the rest of the control plane as it goes (metrics listen here). */
+public interface SupervisorListener {
+
+    /** A domain entered a state. */
+    void stateChanged(DomainStatus status);
+
+    /** A domain is being restarted; {@code reason} is "exit", "hang" or "operator". */
+    void restarted(String domain, String reason);
+
+    /** A domain is serving again, {@code timeToRecover} after its last generation was found dead or hung. */
+    void recovered(String domain, Duration timeToRecover);
+
+    /** A listener that ignores everything. */
+    SupervisorListener NONE = new SupervisorListener() {
+        @Override
+        public void stateChanged(DomainStatus status) {
+        }
+
+        @Override
+        public void restarted(String domain, String reason) {
+        }
+
+        @Override
+        public void recovered(String domain, Duration timeToRecover) {
+        }
+    };
+}

@@ -1,0 +1,323 @@
+package dev.vos.primary;
+
+import dev.vos.primary.cli.VosCli;
+import dev.vos.primary.client.DomainClient;
+import dev.vos.primary.client.DomainUnavailableException;
+import dev.vos.primary.control.Command;
+import dev.vos.primary.journal.EventType;
+import dev.vos.primary.journal.Journal;
+import dev.vos.primary.journal.JournalEvent;
+import dev.vos.primary.spec.HostSpec;
+import dev.vos.primary.spec.SpecParser;
+import dev.vos.primary.supervisor.DomainState;
+import dev.vos.primary.supervisor.DomainStatus;
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.DomainFailedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The control plane with real domain processes: faults injected with real signals under load from many virtual
+ * threads, restart policy, the journal across a control-plane restart, the CLI over the control socket, metrics.
+ */
+@Timeout(180)
+class ControlPlaneTest {
+
+    /** The bound promised for in-flight calls when a domain dies: the session lifeline reports it at once. */
+    private static final long DEATH_BOUND_MS = 1_000;
+
+    @TempDir
+    Path dir;
+    private Path specFile;
+    private ControlPlane plane;
+
+    @BeforeEach
+    void spec() throws Exception {
+        Files.createDirectories(dir.resolve("export"));
+        specFile = dir.resolve("host.yaml");
+        Files.writeString(specFile, """
+                version: 1
+                controlPlane:
+                  stateDir: ./state
+                  metricsPort: 0
+                supervisor:
+                  intensity: 3
+                  periodSeconds: 60
+                  backoff:
+                    initialMs: 50
+                    maxMs: 1000
+                  hangTimeoutMs: 300
+                domains:
+                  - name: storage0
+                    kind: storage
+                    backend: process
+                    resources:
+                      memoryMb: 64
+                    storage:
+                      exportRoot: ./export
+                  - name: net0
+                    kind: net
+                    backend: process
+                    resources:
+                      memoryMb: 64
+                    net:
+                      bind: [127.0.0.1]
+                """);
+    }
+
+    @AfterEach
+    void down() throws Exception {
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    private ControlPlane up() throws Exception {
+        plane = ControlPlane.start(SpecParser.parse(specFile), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        return plane;
+    }
+
+    @Test
+    void sigkillUnderLoad_inFlightCallsFailFast_theDomainComesBack_theOtherDomainNeverNotices() throws Exception {
+        up();
+        assertRunning("storage0", 1);
+        assertRunning("net0", 1);
+        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0", DomainClient.Options.DEFAULT);
+             DomainClient net = DomainClient.forDomain(plane.stateDir(), "net0", DomainClient.Options.DEFAULT);
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            assertEquals(0, storage.call(CoreCalls.NOP));
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong netErrors = new AtomicLong();
+            AtomicLong netCalls = new AtomicLong();
+            for (int t = 0; t < 8; t++) {
+                threads.submit(() -> {
+                    while (!stop.get()) {
+                        try {
+                            net.call(CoreCalls.NOP);
+                            netCalls.incrementAndGet();
+                        } catch (DomainFailedException e) {
+                            netErrors.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            long killedAt = System.nanoTime() + 200_000_000L;
+            List<Future<long[]>> storageThreads = new ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                storageThreads.add(threads.submit(() -> {
+                    long failedAfterNs = -1;
+                    while (true) {
+                        try {
+                            storage.call(CoreCalls.NOP);
+                            if (failedAfterNs >= 0 && storage.generation() == 2) {
+                                return new long[]{failedAfterNs};
+                            }
+                        } catch (DomainUnavailableException e) {
+                            Thread.sleep(5); // down: nothing was sent; try again shortly
+                        } catch (DomainFailedException e) {
+                            if (failedAfterNs < 0) {
+                                failedAfterNs = System.nanoTime() - killedAt;
+                            }
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(200);
+            plane.handle(new Command.Kill("storage0", 9));
+            for (Future<long[]> f : storageThreads) {
+                long failedAfterMs = TimeUnit.NANOSECONDS.toMillis(f.get(60, TimeUnit.SECONDS)[0]);
+                assertTrue(failedAfterMs <= DEATH_BOUND_MS, "an in-flight call failed " + failedAfterMs
+                        + " ms after the kill; bound " + DEATH_BOUND_MS);
+            }
+            stop.set(true);
+            assertEquals(0, netErrors.get(), "net0's clients must never notice storage0's death");
+            assertTrue(netCalls.get() > 1000, "net0 kept serving: " + netCalls.get());
+        }
+        DomainStatus s = assertRunning("storage0", 2);
+        assertEquals(1, s.restarts());
+        assertEquals("killed by SIGKILL", s.lastExit());
+        assertRunning("net0", 1);
+        List<EventType> storageEvents = events(e -> e.domain().equals("storage0")).stream().map(JournalEvent::type).toList();
+        assertEquals(List.of(EventType.DOMAIN_STARTING, EventType.DOMAIN_RUNNING, EventType.OPERATOR_KILL,
+                EventType.DOMAIN_EXITED, EventType.DOMAIN_RESTART_SCHEDULED, EventType.DOMAIN_STARTING,
+                EventType.DOMAIN_RUNNING), storageEvents);
+    }
+
+    @Test
+    void sigstop_theHangIsSeenThroughTheHeartbeat_theDomainIsKilledAndRestarted() throws Exception {
+        up();
+        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0", DomainClient.Options.DEFAULT)) {
+            assertEquals(0, storage.call(CoreCalls.NOP));
+            plane.handle(new Command.Kill("storage0", 19));
+            waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
+                    30_000);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                try {
+                    assertEquals(0, storage.call(CoreCalls.NOP));
+                    break;
+                } catch (DomainFailedException e) {
+                    assertTrue(System.nanoTime() < deadline, "the client did not follow to generation 2: " + e);
+                    Thread.sleep(10);
+                }
+            }
+            assertEquals(2, storage.generation());
+        }
+        List<JournalEvent> hung = events(e -> e.type() == EventType.DOMAIN_HUNG);
+        assertEquals(1, hung.size());
+        assertTrue(hung.getFirst().detail().contains("no heartbeat"), hung.getFirst().detail());
+        assertEquals("killed by SIGKILL", plane.ps().getFirst().lastExit());
+    }
+
+    @Test
+    void crashLoop_endsInFailedPerPolicy_andStaysUntilAnOperatorRestarts() throws Exception {
+        up();
+        for (int generation = 1; generation <= 4; generation++) {
+            long g = generation;
+            waitFor(() -> plane.ps().getFirst().generation() == g && plane.ps().getFirst().state() == DomainState.RUNNING,
+                    30_000);
+            plane.handle(new Command.Kill("storage0", 9));
+        }
+        waitFor(() -> plane.ps().getFirst().state() == DomainState.FAILED, 30_000);
+        Thread.sleep(500);
+        DomainStatus failed = plane.ps().getFirst();
+        assertEquals(DomainState.FAILED, failed.state(), "FAILED stays until an operator acts");
+        assertEquals(4, failed.generation());
+        assertTrue(failed.reason().contains("more than 3 restarts within 60 s"), failed.reason());
+        assertEquals(1, events(e -> e.type() == EventType.DOMAIN_FAILED).size());
+        assertEquals(DomainState.RUNNING, plane.ps().get(1).state(), "one_for_one: net0 is untouched");
+        plane.handle(new Command.Restart("storage0"));
+        assertRunning("storage0", 5);
+    }
+
+    @Test
+    void theJournalSurvivesAControlPlaneRestart_andGenerationsAreNeverReused() throws Exception {
+        up();
+        plane.handle(new Command.Kill("storage0", 9));
+        waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
+                30_000);
+        plane.close();
+        plane = null;
+        up();
+        assertRunning("storage0", 3);
+        List<JournalEvent> all = events(e -> true);
+        assertEquals(2, all.stream().filter(e -> e.type() == EventType.CONTROL_PLANE_STARTED).count());
+        assertEquals(1, all.stream().filter(e -> e.type() == EventType.CONTROL_PLANE_STOPPED).count());
+        assertTrue(all.stream().anyMatch(e -> e.type() == EventType.DOMAIN_EXITED && e.generation() == 1
+                && e.detail().startsWith("killed by SIGKILL")));
+    }
+
+    @Test
+    void cli_talksToTheRunningControlPlaneOverAnOwnerOnlySocket() throws Exception {
+        up();
+        Path state = plane.stateDir();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("control.sock"))));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+        String ps = cli(0, "ps", "--state-dir", state.toString());
+        assertTrue(ps.lines().findFirst().orElseThrow().startsWith("NAME"), ps);
+        assertTrue(ps.lines().anyMatch(l -> l.startsWith("storage0") && l.contains("RUNNING")), ps);
+        assertTrue(cli(0, "kill", "storage0", "--signal", "KILL", "--state-dir", state.toString())
+                .contains("sent SIGKILL to storage0"));
+        waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
+                30_000);
+        assertTrue(cli(0, "events", "-n", "3", "--state-dir", state.toString()).contains("DOMAIN_RUNNING"));
+        assertTrue(cli(0, "logs", "storage0", "--state-dir", state.toString()).contains("generation 2 of storage0 starting"));
+        assertTrue(cli(1, "restart", "nosuch", "--state-dir", state.toString()).contains("no domain named 'nosuch'"));
+        assertTrue(cli(2, "kill", "storage0", "--signal", "KIL", "--state-dir", state.toString()).contains("unknown signal 'KIL'"));
+        assertTrue(cli(0, "stop", "net0", "--state-dir", state.toString()).contains("net0 stopped"));
+        assertEquals(DomainState.STOPPED, plane.ps().get(1).state());
+        assertTrue(cli(1, "kill", "net0", "--state-dir", state.toString()).contains("has no running process"));
+        assertTrue(cli(1, "ps", "--state-dir", dir.resolve("nowhere").toString()).contains("no control plane is running"));
+    }
+
+    @Test
+    void aSecondControlPlaneOnTheSameStateDirectory_isRefused() throws Exception {
+        up();
+        HostSpec same = SpecParser.parse(specFile);
+        java.io.IOException e = assertThrows(java.io.IOException.class,
+                () -> ControlPlane.start(same, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
+        assertTrue(e.getMessage().contains("another control plane is running"), e.getMessage());
+        assertRunning("storage0", 1);
+    }
+
+    @Test
+    void malformedSpec_isRefusedNamingLineAndField_andNothingStarts() throws Exception {
+        Files.writeString(specFile, Files.readString(specFile).replace("kind: net", "kind: nett")
+                .replace("memoryMb: 64\n    storage", "memoryMb: lots\n    storage"));
+        String err = cli(2, "up", specFile.toString());
+        assertTrue(err.contains("nothing was started"), err);
+        assertTrue(err.matches("(?s).*host\\.yaml:\\d+:\\d+: domains\\[0\\]\\.resources\\.memoryMb.*"), err);
+        assertTrue(err.matches("(?s).*host\\.yaml:\\d+:\\d+: domains\\[1\\]\\.kind.*'nett'.*"), err);
+        assertFalse(Files.exists(dir.resolve("state")), "a refused spec must not create anything");
+    }
+
+    @Test
+    void metrics_areServedInPrometheusFormatOnLoopback() throws Exception {
+        up();
+        plane.handle(new Command.Kill("storage0", 9));
+        waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
+                30_000);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + plane.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        String body = r.body();
+        assertTrue(body.contains("vos_domain_up{domain=\"storage0\"} 1"), body);
+        assertTrue(body.contains("vos_domain_generation{domain=\"storage0\"} 2"), body);
+        assertTrue(body.lines().anyMatch(l -> l.startsWith("vos_domain_restarts_total{") && l.contains("storage0")
+                && l.contains("reason=\"exit\"") && l.endsWith(" 1.0")), body);
+        assertTrue(body.contains("vos_domain_recovery_seconds_count{domain=\"storage0\"} 1"), body);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private DomainStatus assertRunning(String name, long generation) throws Exception {
+        waitFor(() -> plane.ps().stream().anyMatch(s -> s.name().equals(name) && s.generation() == generation
+                && s.state() == DomainState.RUNNING), 30_000);
+        return plane.ps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private List<JournalEvent> events(Predicate<JournalEvent> filter) throws Exception {
+        return Journal.read(dir.resolve("state/journal.jsonl")).events().stream().filter(filter).toList();
+    }
+
+    private String cli(int expectedStatus, String... args) {
+        StringWriter out = new StringWriter();
+        int status = VosCli.run(new PrintWriter(out, true), new PrintWriter(out, true), args);
+        assertEquals(expectedStatus, status, "vos " + String.join(" ", args) + ":\n" + out);
+        return out.toString();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not reached within " + timeoutMs + " ms");
+            Thread.sleep(10);
+        }
+    }
+}
