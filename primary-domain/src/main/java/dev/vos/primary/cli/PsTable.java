@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Renders {@code vos ps} rows (tab-separated, as the control plane sends them) as an aligned table. */
-final class PsTable {
+public final class PsTable {
 
     private static final String[] HEADER = {"NAME", "KIND", "STATE", "GEN", "PID", "FOR", "RESTARTS", "LAST EXIT",
             "REASON"};
@@ -14,7 +14,7 @@ final class PsTable {
     private PsTable() {
     }
 
-    static String render(List<String> rows, Instant now) {
+    public static String render(List<String> rows, Instant now) {
         List<String[]> cells = new ArrayList<>();
         cells.add(HEADER);
         for (String row : rows) {

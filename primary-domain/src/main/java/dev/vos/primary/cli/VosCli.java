@@ -5,6 +5,9 @@ import dev.vos.primary.backend.Signals;
 import dev.vos.primary.control.Command;
 import dev.vos.primary.control.ControlException;
 import dev.vos.primary.control.ControlSocket;
+import dev.vos.primary.client.DomainClient;
+import dev.vos.primary.demo.ClientLoop;
+import dev.vos.primary.demo.ControlPlaneDemo;
 import dev.vos.primary.demo.RingDemo;
 import dev.vos.primary.spec.HostSpec;
 import dev.vos.primary.spec.SpecException;
@@ -29,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
 @CommandLine.Command(name = "vos", mixinStandardHelpOptions = true, version = "vos 0.1.0",
         description = "A decomposed OS toolkit: service domains reached through exceptionless system calls.",
         subcommands = {VosCli.Up.class, VosCli.Ps.class, VosCli.Restart.class, VosCli.Stop.class, VosCli.Kill.class,
-                VosCli.Events.class, VosCli.Logs.class, VosCli.Demo.class})
+                VosCli.Events.class, VosCli.Logs.class, VosCli.Client.class, VosCli.Demo.class})
 public final class VosCli {
 
     public static void main(String[] args) {
@@ -228,9 +231,51 @@ public final class VosCli {
         @Option(names = "--no-pin", description = "do not pin the caller to CPU 0 and the domain's worker to CPU 1")
         boolean noPin;
 
+        @Option(names = "--spec", paramLabel = "SPEC", description = "the host spec of the control-plane part"
+                + " (default: examples/host.yaml of this checkout)")
+        Path specFile;
+
+        @Option(names = "--ring-only", description = "only the ring part")
+        boolean ringOnly;
+
         @Override
         public Integer call() throws Exception {
-            return new RingDemo(new RingDemo.Options(calls, rounds, threads, !noPin), System.out).run() ? 0 : 1;
+            boolean ok = new RingDemo(new RingDemo.Options(calls, rounds, threads, !noPin), System.out).run();
+            if (!ringOnly) {
+                Path spec = specFile != null ? specFile
+                        : Path.of(System.getProperty("vos.home", "."), "examples", "host.yaml");
+                ok &= new ControlPlaneDemo(spec, System.out).run();
+            }
+            System.out.println(ok ? "demo finished: every step behaved as promised"
+                    : "demo finished: SOME STEPS FAILED (see above)");
+            return ok ? 0 : 1;
+        }
+    }
+
+    @CommandLine.Command(name = "client", description = "Call NAME's getpid in a loop on virtual threads, reporting"
+            + " each second: a client that keeps working while you kill and restart the domain.")
+    static final class Client implements Callable<Integer> {
+        @CommandLine.Mixin
+        StateDirOption state = new StateDirOption();
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--threads", defaultValue = "8", description = "virtual threads calling (default 8)")
+        int threads;
+
+        @Option(names = "--seconds", defaultValue = "30", description = "how long to run (default 30)")
+        int seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            try (DomainClient client = DomainClient.forDomain(state.resolve(), name, DomainClient.Options.DEFAULT);
+                 ClientLoop loop = new ClientLoop(client, threads, System.out)) {
+                Thread.sleep(seconds * 1000L);
+                System.out.printf("vos client: %,d calls, %,d failed in flight, last on generation %d%n", loop.calls(),
+                        loop.failedInFlight(), loop.servingGeneration());
+                return loop.calls() > 0 ? 0 : 1;
+            }
         }
     }
 }

@@ -28,8 +28,12 @@ public record HostSpec(int version, Path specFile, ControlPlaneSpec controlPlane
 
     /** The same spec with another state directory (the {@code --state-dir} option of {@code vos up}). */
     public HostSpec withStateDir(Path stateDir) {
-        return new HostSpec(version, specFile, new ControlPlaneSpec(stateDir, controlPlane.metricsPort()), supervisor,
-                domains);
+        return withControlPlane(new ControlPlaneSpec(stateDir, controlPlane.metricsPort()));
+    }
+
+    /** The same spec with other control-plane settings. */
+    public HostSpec withControlPlane(ControlPlaneSpec settings) {
+        return new HostSpec(version, specFile, settings, supervisor, domains);
     }
 
     /** The domain called {@code name}, if there is one. */

@@ -1,0 +1,140 @@
+package dev.vos.primary.demo;
+
+import dev.vos.primary.ControlPlane;
+import dev.vos.primary.cli.PsTable;
+import dev.vos.primary.client.DomainClient;
+import dev.vos.primary.control.Command;
+import dev.vos.primary.control.ControlException;
+import dev.vos.primary.spec.ControlPlaneSpec;
+import dev.vos.primary.spec.HostSpec;
+import dev.vos.primary.spec.SpecException;
+import dev.vos.primary.spec.SpecParser;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The control-plane half of {@code vos demo}: bring up a host spec on the process backend, keep a client working
+ * while {@code storage0} is killed with SIGKILL and {@code net0} is stopped with SIGSTOP, and show each come back.
+ */
+public final class ControlPlaneDemo {
+
+    private final Path specFile;
+    private final PrintStream out;
+
+    public ControlPlaneDemo(Path specFile, PrintStream out) {
+        this.specFile = specFile;
+        this.out = out;
+    }
+
+    /** Runs it; true if every domain came back and the clients followed. */
+    public boolean run() throws IOException, InterruptedException {
+        HostSpec host;
+        try {
+            host = SpecParser.parse(specFile);
+        } catch (SpecException e) {
+            out.println("vos demo: " + e.getMessage());
+            return false;
+        }
+        Path state = Files.createTempDirectory("vos-demo-state-");
+        host = host.withControlPlane(new ControlPlaneSpec(state, 0)); // a private state dir, any free port
+        out.printf("[8] control plane: bringing up %s on the process backend (state in %s)%n", specFile, state);
+        boolean ok = true;
+        try (ControlPlane plane = ControlPlane.start(host, new PrintStream(new Indent(out, "    journal: "), true,
+                StandardCharsets.UTF_8))) {
+            out.printf("    metrics: http://127.0.0.1:%d/metrics%n", plane.metricsPort());
+            ps(plane);
+            ok &= fault(plane, "storage0", 9, "SIGKILL: the domain dies; its process exit is seen at once");
+            ok &= fault(plane, "net0", 19, "SIGSTOP: the domain hangs; its ring heartbeat goes stale");
+            out.println("[11] vos ps");
+            ps(plane);
+            out.println("[12] vos events -n 8 (the journal; it survives restarts of the control plane)");
+            for (String line : plane.handle(new Command.Events(8))) {
+                out.println("    " + line);
+            }
+            out.println("[13] shutting the control plane down: domains stop in reverse order");
+        } catch (ControlException e) {
+            out.println("vos demo: " + e.getMessage());
+            ok = false;
+        } finally {
+            deleteTree(state);
+        }
+        return ok;
+    }
+
+    private boolean fault(ControlPlane plane, String domain, int signal, String what)
+            throws ControlException, InterruptedException {
+        if (plane.ps().stream().noneMatch(s -> s.name().equals(domain))) {
+            out.printf("    (the spec has no domain %s; skipped)%n", domain);
+            return true;
+        }
+        try (DomainClient client = DomainClient.forDomain(plane.stateDir(), domain, DomainClient.Options.DEFAULT);
+             ClientLoop loop = new ClientLoop(client, 8, out)) {
+            out.printf("[%d] a client of %s calls getpid on 8 virtual threads%n", signal == 9 ? 9 : 10, domain);
+            if (!loop.awaitGeneration(1, Duration.ofSeconds(10))) {
+                out.println("    the client could not reach " + domain);
+                return false;
+            }
+            Thread.sleep(1_200);
+            long generation = loop.servingGeneration();
+            out.printf("    vos kill %s --signal %s   (%s)%n", domain, signal == 9 ? "KILL" : "STOP", what);
+            Instant t0 = Instant.now();
+            plane.handle(new Command.Kill(domain, signal));
+            boolean back = loop.awaitGeneration(generation + 1, Duration.ofSeconds(30));
+            out.printf(back ? "    %s is back as generation %d, %d ms after the signal%n"
+                    : "    %s did not come back within 30 s%n", domain, generation + 1,
+                    Duration.between(t0, Instant.now()).toMillis());
+            Thread.sleep(1_100);
+            return back;
+        }
+    }
+
+    private void ps(ControlPlane plane) throws ControlException {
+        List<String> rows = plane.handle(new Command.Ps());
+        PsTable.render(rows, Instant.now()).lines().forEach(l -> out.println("    " + l));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Prefixes every line written through it. */
+    private static final class Indent extends OutputStream {
+        private final PrintStream target;
+        private final byte[] prefix;
+        private boolean lineStart = true;
+
+        Indent(PrintStream target, String prefix) {
+            this.target = target;
+            this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (lineStart) {
+                target.write(prefix, 0, prefix.length);
+            }
+            target.write(b);
+            lineStart = b == '\n';
+        }
+
+        @Override
+        public void flush() {
+            target.flush();
+        }
+    }
+
+}
