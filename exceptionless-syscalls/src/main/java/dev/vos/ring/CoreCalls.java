@@ -19,6 +19,13 @@ public final class CoreCalls {
     /** {@code long sleep(nanoseconds)}: holds the worker that long (at most 10 s, else EINVAL); returns 0. */
     public static final int SLEEP = 4;
 
+    /**
+     * {@code long stats(data_offset, length)}: the serving agent's figures (calls by kind, service-time histogram,
+     * in-flight depth, wake-ups, errors; see {@code DomainStats}) written into the payload; returns the bytes
+     * written, EFAULT for a bad range, EOVERFLOW if they do not fit. Answered by domain agents only.
+     */
+    public static final int STATS = 5;
+
     /** Calls 0 to 63 are the core's; domain kinds number theirs from here. */
     public static final int FIRST_DOMAIN_CALL = 64;
 

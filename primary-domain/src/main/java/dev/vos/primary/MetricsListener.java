@@ -1,9 +1,12 @@
 package dev.vos.primary;
 
 import dev.vos.primary.metrics.ControlPlaneMetrics;
+import dev.vos.primary.metrics.RingFigures;
 import dev.vos.primary.supervisor.DomainState;
 import dev.vos.primary.supervisor.DomainStatus;
 import dev.vos.primary.supervisor.SupervisorListener;
+import dev.vos.ring.agent.DomainStats;
+import dev.vos.ring.server.ServiceTimes;
 
 import java.time.Duration;
 
@@ -30,5 +33,21 @@ final class MetricsListener implements SupervisorListener {
     @Override
     public void recovered(String domain, Duration timeToRecover) {
         metrics.recovered(domain, timeToRecover);
+    }
+
+    /** The agent's service-time buckets become a cumulative Prometheus histogram; the last bound is +Inf. */
+    @Override
+    public void figures(String domain, DomainStats stats) {
+        long[] counts = new long[ServiceTimes.BUCKETS];
+        long[] uppers = new long[ServiceTimes.BUCKETS];
+        long cumulative = 0;
+        for (int i = 0; i < counts.length; i++) {
+            cumulative += stats.serviceTimeBuckets()[i];
+            counts[i] = cumulative;
+            uppers[i] = i == counts.length - 1 ? RingFigures.INF_NS : ServiceTimes.upperNs(i);
+        }
+        metrics.update(domain, new RingFigures(stats.callsServed(), stats.protocolErrors(), stats.workerWakeups(),
+                stats.clientWakeups(), (int) Math.min(Integer.MAX_VALUE, stats.inFlight()), stats.callsByKind(), counts,
+                uppers));
     }
 }

@@ -279,14 +279,22 @@ class ControlPlaneTest {
     @Test
     void metrics_areServedInPrometheusFormatOnLoopback() throws Exception {
         up();
+        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0", DomainClient.Options.DEFAULT)) {
+            for (int i = 0; i < 3000; i++) {
+                storage.call(CoreCalls.GETPID);
+            }
+        }
+        Thread.sleep(1_500); // the supervisor reads the domain's figures once a second
+        String ring = scrape();
+        assertTrue(ring.lines().anyMatch(l -> l.startsWith("vos_ring_calls_total{") && l.contains("domain=\"storage0\"")
+                && l.contains("kind=\"getpid\"") && l.endsWith(" 3000.0")), ring);
+        assertTrue(ring.lines().anyMatch(l -> l.startsWith("vos_ring_call_latency_seconds_bucket{")
+                && l.contains("storage0") && l.contains("le=\"+Inf\"")), ring);
+        assertTrue(ring.contains("vos_ring_inflight{domain=\"storage0\"}"), ring);
         plane.handle(new Command.Kill("storage0", 9));
         waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
                 30_000);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + plane.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode());
-        String body = r.body();
+        String body = scrape();
         assertTrue(body.contains("vos_domain_up{domain=\"storage0\"} 1"), body);
         assertTrue(body.contains("vos_domain_generation{domain=\"storage0\"} 2"), body);
         assertTrue(body.lines().anyMatch(l -> l.startsWith("vos_domain_restarts_total{") && l.contains("storage0")
@@ -295,6 +303,14 @@ class ControlPlaneTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    private String scrape() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + plane.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
 
     private DomainStatus assertRunning(String name, long generation) throws Exception {
         waitFor(() -> plane.ps().stream().anyMatch(s -> s.name().equals(name) && s.generation() == generation

@@ -4,11 +4,15 @@ import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.RingServer;
+import dev.vos.ring.server.ServerCall;
+import dev.vos.ring.server.ServerStats;
+import dev.vos.sys.Errno;
 import dev.vos.ring.server.ServerOptions;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.foreign.MemorySegment;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -21,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * A service domain's agent: listens on a Unix-domain socket (owner-only), and for each client that attaches
@@ -39,12 +44,15 @@ public final class DomainAgent implements AutoCloseable {
     private final Config config;
     private final ServerSocketChannel listener;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    /** The final figures of sessions that ended, so that the agent's counts never go down. */
+    private volatile ServerStats retired;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean open = true;
 
     private DomainAgent(Config config, ServerSocketChannel listener) {
         this.config = config;
         this.listener = listener;
+        this.retired = ServerStats.empty(config.table().size());
     }
 
     /**
@@ -69,6 +77,42 @@ public final class DomainAgent implements AutoCloseable {
         DomainAgent agent = new DomainAgent(config, listener);
         Thread.ofPlatform().name("vos-agent-accept").daemon().start(agent::accept);
         return agent;
+    }
+
+    /**
+     * The agent's figures since it started: every session being served, plus the final figures of those that
+     * ended (a session that ends while this runs may be missed once, never counted twice).
+     */
+    public ServerStats stats() {
+        ServerStats sum = retired;
+        for (Session s : sessions) {
+            RingServer server = s.server;
+            if (server != null) {
+                try {
+                    sum = sum.plus(server.stats());
+                } catch (IllegalStateException e) {
+                    // that session closed its mapping meanwhile
+                }
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The handler of {@code CoreCalls.STATS} for the agent in {@code agent} (set once the agent runs): writes
+     * {@link DomainStats} into the caller's payload.
+     */
+    public static long statsCall(Supplier<DomainAgent> agent, ServerCall call) {
+        MemorySegment out = call.data(call.arg(0), call.arg(1));
+        if (out == null) {
+            return -Errno.EFAULT;
+        }
+        DomainAgent self = agent.get();
+        if (self == null) {
+            return -Errno.EAGAIN;
+        }
+        long written = DomainStats.encode(self.sessions(), self.stats(), self.config.table(), out);
+        return written < 0 ? -Errno.EOVERFLOW : written;
     }
 
     /** Sessions being served right now. */
@@ -118,8 +162,11 @@ public final class DomainAgent implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "session on {0} ended: {1}", config.socket(), e.getMessage());
         } finally {
-            session.end();
-            sessions.remove(session);
+            ServerStats last = session.end();
+            synchronized (this) {
+                sessions.remove(session);
+                retired = retired.plus(last);
+            }
             if (session.supervisor && config.exitWithSupervisor() && open) {
                 LOG.log(Level.WARNING, "the supervisor's session ended; the agent of {0} stops", config.domain());
                 close();
@@ -195,10 +242,15 @@ public final class DomainAgent implements AutoCloseable {
             this.channel = channel;
         }
 
-        /** Stops serving the segment and removes it (the client has gone; nobody else may use it). */
-        synchronized void end() {
+        /**
+         * Stops serving the segment and removes it (the client has gone; nobody else may use it). Returns the
+         * server's final figures, once; empty ones after that.
+         */
+        synchronized ServerStats end() {
+            ServerStats last = ServerStats.empty(0);
             if (server != null) {
                 server.close();
+                last = server.stats();
                 server = null;
                 try {
                     Files.deleteIfExists(segment);
@@ -211,6 +263,7 @@ public final class DomainAgent implements AutoCloseable {
             } catch (IOException e) {
                 // already closed
             }
+            return last;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vos.ring.agent;
 
+import dev.vos.ring.CoreCalls;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.CoreCallHandlers;
 import dev.vos.ring.server.ServerOptions;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A service domain process: a {@link DomainAgent} for one domain generation. The control plane's process backend
@@ -28,6 +30,9 @@ public final class DomainAgentMain {
     private DomainAgentMain() {
     }
 
+    /** The running agent, for its STATS handler (registered before the agent exists). */
+    private static final AtomicReference<DomainAgent> self = new AtomicReference<>();
+
     public static void main(String[] args) throws InterruptedException {
         DomainAgent.Config config;
         try {
@@ -43,6 +48,7 @@ public final class DomainAgentMain {
         DomainAgent agent;
         try {
             agent = DomainAgent.start(config);
+            self.set(agent);
         } catch (java.io.IOException e) {
             System.err.println("vos domain agent: " + e.getMessage());
             System.exit(3);
@@ -96,7 +102,8 @@ public final class DomainAgentMain {
 
     /** The core calls, plus the calls of the provider registered for {@code kind}, if one is installed. */
     static CallTable table(String kind, Map<String, String> options) {
-        CallTable.Builder table = CoreCallHandlers.register(CallTable.builder());
+        CallTable.Builder table = CoreCallHandlers.register(CallTable.builder())
+                .add(CoreCalls.STATS, "stats", call -> DomainAgent.statsCall(self::get, call));
         boolean found = false;
         for (CallTableProvider provider : ServiceLoader.load(CallTableProvider.class)) {
             if (provider.kind().equals(kind)) {

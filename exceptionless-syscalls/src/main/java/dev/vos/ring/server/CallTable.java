@@ -23,6 +23,11 @@ public final class CallTable {
         return new Builder();
     }
 
+    /** One more than the highest call number the table could hold: the size of per-call arrays. */
+    public int size() {
+        return handlers.length;
+    }
+
     /** The handler of {@code callNumber}, or {@code null} if none is registered. */
     public CallHandler handler(int callNumber) {
         return callNumber >= 0 && callNumber < handlers.length ? handlers[callNumber] : null;

@@ -3,6 +3,7 @@ package dev.vos.ring.server;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
+import dev.vos.ring.layout.SlotLayout;
 import dev.vos.sys.Linux;
 
 import java.io.IOException;
@@ -33,6 +34,7 @@ public final class RingServer implements AutoCloseable {
     private final RingGeometry geometry;
     private final long generation;
     private final ServerOptions options;
+    private final CallTable table;
     private final List<ServerWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Thread heartbeat;
@@ -45,6 +47,7 @@ public final class RingServer implements AutoCloseable {
         this.geometry = geometry;
         this.generation = RingHeader.generation(segment);
         this.options = options;
+        this.table = table;
         for (int i = 0; i < options.workers(); i++) {
             List<Integer> cpus = options.workerCpus();
             int cpu = cpus.isEmpty() ? -1 : cpus.get(i % cpus.size());
@@ -102,6 +105,35 @@ public final class RingServer implements AutoCloseable {
     /** Queue entries and slots refused as malformed so far. */
     public long protocolErrors() {
         return workers.stream().mapToLong(w -> w.protocolErrors).sum();
+    }
+
+    /** This server's figures now; see {@link ServerStats}. */
+    public ServerStats stats() {
+        ServerStats sum = ServerStats.empty(table.size());
+        for (ServerWorker w : workers) {
+            sum = sum.plus(new ServerStats(w.callsServed, w.protocolErrors, 0, w.clientWakeups, 0,
+                    w.callsByNumber.clone(), w.serviceTimeBuckets.clone(), w.serviceTimeSumNs));
+        }
+        if (!running) {
+            return sum;
+        }
+        // In flight = queued (tail - head) + accepted and not yet complete; read here, never counted per call.
+        long queued = Math.max(0, segment.getLongVolatile(QUEUE_TAIL_OFFSET) - segment.getLongVolatile(QUEUE_HEAD_OFFSET));
+        long accepted = 0;
+        for (int slot = 0; slot < geometry.slotCount(); slot++) {
+            long control = segment.getLongAcquire(geometry.slotOffset(slot) + SlotLayout.CONTROL_OFFSET);
+            if (SlotLayout.state(control) == SlotLayout.ACCEPTED) {
+                accepted++;
+            }
+        }
+        return new ServerStats(sum.callsServed(), sum.protocolErrors(), segment.getLongVolatile(WORKER_WAKEUPS_OFFSET),
+                sum.clientWakeups(), Math.min(queued + accepted, geometry.slotCount()), sum.callsByNumber(),
+                sum.serviceTimeBuckets(), sum.serviceTimeSumNs());
+    }
+
+    /** The call table this server answers with. */
+    public CallTable table() {
+        return table;
     }
 
     /** Handler invocations that threw (each answered {@code EIO}). */

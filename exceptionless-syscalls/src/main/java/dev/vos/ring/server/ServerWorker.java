@@ -37,10 +37,14 @@ final class ServerWorker implements Runnable {
     private final long idleSpinNs;
     private final int cpu;
 
-    // Counters owned by this worker; the heartbeat thread sums them racily into the header (they only grow).
+    // Counters owned by this worker; readers sum them racily (they only grow, and a long is read whole on x86_64).
     long callsServed;
     long protocolErrors;
     long clientWakeups;
+    final long[] callsByNumber;
+    final long[] serviceTimeBuckets = new long[ServiceTimes.BUCKETS];
+    long serviceTimeSumNs;
+    long serviceTimeSamples;
 
     ServerWorker(RingServer server, RingSegment segment, RingGeometry geometry, CallTable table, long idleSpinNs,
                  int cpu) {
@@ -52,6 +56,7 @@ final class ServerWorker implements Runnable {
         this.call = new ServerCall(segment, geometry);
         this.idleSpinNs = idleSpinNs;
         this.cpu = cpu;
+        this.callsByNumber = new long[table.size()];
     }
 
     @Override
@@ -125,7 +130,18 @@ final class ServerWorker implements Runnable {
         }
         int callNumber = SlotLayout.callNumber(control);
         call.load(slot, slotOffset, callNumber);
+        boolean timed = (callsServed & (ServiceTimes.SAMPLE_EVERY - 1)) == 0;
+        long start = timed ? System.nanoTime() : 0;
         long result = execute(callNumber);
+        if (timed) {
+            long ns = System.nanoTime() - start;
+            serviceTimeBuckets[ServiceTimes.bucket(ns)]++;
+            serviceTimeSumNs += ns;
+            serviceTimeSamples++;
+        }
+        if (callNumber < callsByNumber.length) {
+            callsByNumber[callNumber]++;
+        }
         segment.setLongPlain(slotOffset + SlotLayout.RESULT_OFFSET, result);
         // Volatile: releases RESULT to the client, and orders this store before the CLIENT_SLEEPING load below
         // (the client monitor's half of the handshake is in ClientMonitor.sleep).

@@ -135,6 +135,43 @@ class DomainAgentTest {
     }
 
     @Test
+    void stats_reportCallsByKindServiceTimesAndSessions_ofAllSessions() throws Exception {
+        Process process = startAgentProcess("storage", 1, false);
+        try (AgentSession a = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.busyPoll(), false,
+                Duration.ofSeconds(10));
+             AgentSession b = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.busyPoll(), false,
+                     Duration.ofSeconds(10))) {
+            for (int i = 0; i < 1000; i++) {
+                a.ring().call(CoreCalls.NOP);
+            }
+            for (int i = 0; i < 500; i++) {
+                b.ring().call(CoreCalls.GETPID);
+            }
+            b.ring().call(4242); // unknown: ENOSYS, counted under its number's name
+            DomainStats stats;
+            try (var slot = b.ring().acquire()) {
+                long bytes = slot.call(CoreCalls.STATS, slot.dataOffset(), slot.data().byteSize(), 0);
+                assertTrue(bytes > 0, "STATS answered " + bytes);
+                stats = DomainStats.decode(slot.data().asSlice(0, bytes));
+            }
+            assertEquals(2, stats.sessions());
+            assertEquals(1000L, stats.callsByKind().get("nop"));
+            assertEquals(500L, stats.callsByKind().get("getpid"));
+            assertEquals(1501, stats.callsServed(), "the STATS call itself completes after it is counted");
+            long sampled = java.util.Arrays.stream(stats.serviceTimeBuckets()).sum();
+            assertTrue(sampled >= 1501 / 16 - 2 && sampled <= 1501 / 16 + 2, "1 in 16 calls is timed: " + sampled);
+            assertTrue(stats.serviceTimeSumNs() > 0);
+            assertEquals(1, stats.inFlight(), "the STATS call itself is in flight while it runs");
+            try (var slot = b.ring().acquire()) {
+                assertEquals(-dev.vos.sys.Errno.EOVERFLOW, slot.call(CoreCalls.STATS, slot.dataOffset(), 16, 0));
+                assertEquals(-dev.vos.sys.Errno.EFAULT, slot.call(CoreCalls.STATS, -1, 16, 0));
+            }
+        } finally {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void exitWithSupervisor_theAgentProcessExitsWhenTheSupervisorsSessionEnds() throws Exception {
         Process process = startAgentProcess("net", 2, true);
         try {

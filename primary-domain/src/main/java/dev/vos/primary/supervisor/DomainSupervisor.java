@@ -9,7 +9,11 @@ import dev.vos.primary.journal.EventType;
 import dev.vos.primary.journal.JournalEvent;
 import dev.vos.primary.spec.DomainSpec;
 import dev.vos.primary.spec.RestartPolicy;
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.agent.DomainStats;
+import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.sys.Linux;
@@ -38,12 +42,16 @@ import java.util.stream.Collectors;
  */
 public final class DomainSupervisor implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(DomainSupervisor.class.getName());
+
     /** How long a domain may take to listen. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** Grace between SIGTERM and SIGKILL when stopping. */
     static final Duration STOP_GRACE = Duration.ofSeconds(5);
     /** After the health ring fails, how long to wait for the process exit that usually explains it. */
     static final Duration EXIT_AFTER_LIFELINE = Duration.ofMillis(200);
+    /** How often the domain's ring figures are read for the metrics. */
+    static final Duration STATS_PERIOD = Duration.ofSeconds(1);
 
     /** Receives what the supervisor decides, for the journal and the terminal. */
     public interface EventSink {
@@ -212,12 +220,40 @@ public final class DomainSupervisor implements AutoCloseable {
             return;
         }
         runningSince = Instant.now();
+        AgentSession watched = health;
+        Thread.ofVirtual().name("vos-stats-" + spec.name()).start(() -> pollStats(watched));
         publish(DomainState.RUNNING, "");
         record(EventType.DOMAIN_RUNNING, String.format("pid %d, listening after %d ms", running.pid(),
                 (System.nanoTime() - t0) / 1_000_000));
         if (deathAt != null) {
             listener.recovered(spec.name(), Duration.between(deathAt, Instant.now()));
             deathAt = null;
+        }
+    }
+
+    /**
+     * Reads the domain's figures through the health ring every {@link #STATS_PERIOD} until that session ends (the
+     * generation died, hung, or was stopped: the call then fails and the poller ends with it).
+     */
+    private void pollStats(AgentSession session) {
+        while (!session.ring().hasFailed()) {
+            try (CallSlot slot = session.ring().acquire()) {
+                long bytes = slot.call(CoreCalls.STATS, slot.dataOffset(), slot.data().byteSize(), 0);
+                if (bytes > 0) {
+                    listener.figures(spec.name(), DomainStats.decode(slot.data().asSlice(0, bytes)));
+                }
+            } catch (DomainFailedException | IllegalStateException e) {
+                return;
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "the figures of {0} are unreadable; no longer polled: {1}",
+                        spec.name(), e.getMessage());
+                return;
+            }
+            try {
+                Thread.sleep(STATS_PERIOD.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.vos.primary.supervisor;
 
+import dev.vos.ring.agent.DomainStats;
+
 import java.time.Duration;
 
 /** What a supervisor tells the rest of the control plane as it goes (metrics listen here). */
@@ -13,6 +15,10 @@ public interface SupervisorListener {
 
     /** A domain is serving again, {@code timeToRecover} after its last generation was found dead or hung. */
     void recovered(String domain, Duration timeToRecover);
+
+    /** A domain's ring figures, read through the supervisor's health ring about once a second while it runs. */
+    default void figures(String domain, DomainStats stats) {
+    }
 
     /** A listener that ignores everything. */
     SupervisorListener NONE = new SupervisorListener() {
