@@ -134,11 +134,12 @@ public final class ControlPlane implements AutoCloseable {
         DomainBackend process = new ProcessBackend();
         SupervisorListener listener = new MetricsListener(metrics);
         for (DomainSpec d : spec.domains()) {
-            DomainSupervisor supervisor = new DomainSupervisor(d, process, stateDir,
-                    lastGenerations.getOrDefault(d.name(), 0L), this::record, listener);
-            supervisors.put(d.name(), supervisor);
-            supervisor.start();
+            supervisors.put(d.name(), new DomainSupervisor(d, process, stateDir,
+                    lastGenerations.getOrDefault(d.name(), 0L), this::record, listener));
         }
+        // The door opens before the domains start, so that 'vos ps' shows them STARTING rather than nothing.
+        control = ControlSocket.listen(stateDir.resolve("control.sock"), this::handle);
+        supervisors.values().forEach(DomainSupervisor::start);
         long deadline = System.nanoTime() + FIRST_START_TIMEOUT.toNanos();
         for (DomainSupervisor s : supervisors.values()) {
             while (s.status().state() == DomainState.STOPPED && s.status().reason().equals("not started yet")
@@ -149,7 +150,6 @@ public final class ControlPlane implements AutoCloseable {
                 sleep(10);
             }
         }
-        control = ControlSocket.listen(stateDir.resolve("control.sock"), this::handle);
     }
 
     /** The state directory. */

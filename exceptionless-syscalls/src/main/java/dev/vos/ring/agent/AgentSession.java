@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AgentSession implements AutoCloseable {
 
+    /** How the failure reason of a ring whose agent went away begins (its process exited or stopped serving). */
+    public static final String LIFELINE_CLOSED = "the domain's agent closed the session";
+
     private static final AtomicLong SEGMENTS = new AtomicLong();
 
     private final SocketChannel channel;
@@ -45,6 +48,16 @@ public final class AgentSession implements AutoCloseable {
                                       Duration timeout) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         RingClient ring = null;
+        // A hung (stopped) agent still accepts connections (the kernel queues them) but never greets: without a
+        // deadline the handshake would block until someone kills it. Closing the channel ends a blocked read.
+        Thread deadline = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(timeout);
+                channel.close();
+            } catch (InterruptedException | IOException e) {
+                // the handshake finished first
+            }
+        });
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
             AgentProtocol.Greeting greeting = AgentProtocol.Greeting.parse(AgentProtocol.readLine(channel));
@@ -59,10 +72,12 @@ public final class AgentSession implements AutoCloseable {
                         + (reply.startsWith("ERR ") ? reply.substring(4) : reply));
             }
             ring.awaitServer(timeout);
+            deadline.interrupt();
             AgentSession session = new AgentSession(channel, ring, greeting);
             Thread.ofVirtual().name("vos-session-lifeline").start(session::watch);
             return session;
         } catch (IOException | RuntimeException e) {
+            deadline.interrupt();
             if (ring != null) {
                 ring.close();
             }
@@ -80,7 +95,7 @@ public final class AgentSession implements AutoCloseable {
                 AgentProtocol.readLine(channel);
             }
         } catch (EOFException e) {
-            ring.fail("the domain's agent closed the session (its process exited or stopped serving)");
+            ring.fail(LIFELINE_CLOSED + " (its process exited or stopped serving)");
         } catch (IOException e) {
             ring.fail("the session with the domain's agent broke: " + e.getMessage());
         }

@@ -143,7 +143,9 @@ public final class ProcessBackend implements DomainBackend {
             command.addAll(List.of("taskset", "-c",
                     launch.cpus().stream().map(String::valueOf).collect(Collectors.joining(","))));
         }
-        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+        // -XX:-UsePerfData: every domain's JVM is pid 2 in its own pid namespace, and they would all fight over
+        // /tmp/hsperfdata_USER/2 (it also makes the JVM start a little faster).
+        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:-UsePerfData",
                 "-Xmx" + launch.memoryMb() + "m", "-Xss512k", "-cp", classPath, AGENT_MAIN,
                 "--name", launch.name(), "--kind", launch.kind(), "--generation", Long.toString(launch.generation()),
                 "--socket", launch.socket().toAbsolutePath().toString(), "--exit-with-supervisor"));

@@ -112,7 +112,13 @@ public final class DomainClient implements AutoCloseable {
     }
 
     private CallSlot rebind() throws DomainFailedException {
-        binding.lock();
+        // The first attach: everyone waits for it. After a failure: one thread attaches again, and the others fail
+        // at once rather than queue behind an attach to a domain that may be down or hung.
+        if (lastGeneration == 0) {
+            binding.lock();
+        } else if (!binding.tryLock()) {
+            throw unavailable();
+        }
         try {
             if (closed) {
                 throw new DomainFailedException("the client of " + domain + " is closed", lastGeneration);
@@ -152,7 +158,8 @@ public final class DomainClient implements AutoCloseable {
 
     private DomainUnavailableException unavailable() {
         return new DomainUnavailableException("domain " + domain + " is not serving (" + lastProblem
-                + "); its supervisor restarts it, so retry shortly", lastGeneration);
+                + "); if its supervisor restarts it, calls succeed again shortly ('vos ps' shows its state)",
+                lastGeneration);
     }
 
     /** The ring of the current generation, if bound (for tests and figures). */

@@ -9,15 +9,15 @@ public enum EventType {
     CONTROL_PLANE_STARTED,
     /** The control plane shut down in an orderly way; its absence before the next start means it crashed. */
     CONTROL_PLANE_STOPPED,
-    /** A new generation of a domain is being launched (process spawned, ring segment created). */
+    /** A new generation of a domain is being launched by its backend; detail names the backend. */
     DOMAIN_STARTING,
-    /** A domain's generation answered its first health check and serves calls. */
+    /** A domain's generation listens and serves the supervisor's health ring; detail: pid and start time. */
     DOMAIN_RUNNING,
     /** A domain's process exited or was killed; detail names the exit status or signal. */
     DOMAIN_EXITED,
     /** A domain stopped answering (liveness timeout) while its process still existed. */
     DOMAIN_HUNG,
-    /** The supervisor will start the next generation after a backoff; detail names the delay and the reason. */
+    /** The supervisor will start the next generation after a back-off; detail names the delay and the count. */
     DOMAIN_RESTART_SCHEDULED,
     /** The supervisor gave up on a domain (restart intensity exceeded); it stays down until an operator acts. */
     DOMAIN_FAILED,
@@ -27,8 +27,6 @@ public enum EventType {
     OPERATOR_RESTART,
     /** An operator asked for a domain to be stopped. */
     OPERATOR_STOP,
-    /** An operator asked for a domain to be killed at once (SIGKILL). */
-    OPERATOR_KILL,
-    /** A domain spec was refused (invalid or inconsistent); detail says why. */
-    SPEC_REJECTED
+    /** An operator sent a signal to a domain's process (fault injection); detail names the signal and pid. */
+    OPERATOR_KILL
 }

@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -48,8 +47,6 @@ public final class DomainSupervisor implements AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** Grace between SIGTERM and SIGKILL when stopping. */
     static final Duration STOP_GRACE = Duration.ofSeconds(5);
-    /** After the health ring fails, how long to wait for the process exit that usually explains it. */
-    static final Duration EXIT_AFTER_LIFELINE = Duration.ofMillis(200);
     /** How often the domain's ring figures are read for the metrics. */
     static final Duration STATS_PERIOD = Duration.ofSeconds(1);
 
@@ -261,13 +258,9 @@ public final class DomainSupervisor implements AutoCloseable {
         if (lost.generation() != generation || status.state() != DomainState.RUNNING || running == null) {
             return;
         }
-        // A dead process also closes the lifeline; give its exit a moment to arrive and explain it.
-        try {
-            running.exit().toCompletableFuture().get(EXIT_AFTER_LIFELINE.toMillis(), TimeUnit.MILLISECONDS);
-            return; // the Exited event is queued and will be handled next
-        } catch (TimeoutException e) {
-            // still alive: hung
-        } catch (Exception e) {
+        // A dead process closes the session's lifeline: its exit event is on its way and explains it. Only a stale
+        // heartbeat (or a broken session) of a process that still runs is a hang.
+        if (lost.reason().startsWith(AgentSession.LIFELINE_CLOSED) || !running.isAlive()) {
             return;
         }
         deathAt = Instant.now();
@@ -379,8 +372,9 @@ public final class DomainSupervisor implements AutoCloseable {
         closeHealth();
         if (current != null) {
             current.stop(STOP_GRACE);
-            lastExit = current.exit().toCompletableFuture().getNow(null) == null ? "stopped"
-                    : current.exit().toCompletableFuture().join().describe();
+            DomainExit exit = current.exit().toCompletableFuture().getNow(null);
+            lastExit = exit == null ? "stopped" : exit.describe();
+            record(EventType.DOMAIN_EXITED, lastExit + " (stopped on purpose)");
         }
     }
 

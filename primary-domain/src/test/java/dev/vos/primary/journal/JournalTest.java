@@ -41,7 +41,7 @@ class JournalTest {
                 new JournalEvent(Instant.parse("2026-11-21T00:10:00Z"), "", 0, EventType.CONTROL_PLANE_STARTED, ""),
                 new JournalEvent(Instant.parse("2026-11-21T00:10:00.123456789Z"), "storage0", 3,
                         EventType.DOMAIN_EXITED, "killed by SIGKILL"),
-                event("net0", Long.MAX_VALUE, EventType.SPEC_REJECTED,
+                event("net0", Long.MAX_VALUE, EventType.OPERATOR_KILL,
                         "quote \" backslash \\ slash / newline \n cr \r tab \t bell \u0007 nul \u0000 del \u007f"),
                 event("stockage-é", 1, EventType.OPERATOR_KILL, "unicode: é ü 中文 😀, lone surrogates: \ud800 x \udc00"),
                 event("x", 2, EventType.DOMAIN_HUNG, "\\u0041 is not an escape here, {\"nested\":1}"));
@@ -287,8 +287,8 @@ class JournalTest {
 
     @Test
     void nullsAndNegativeGenerations_areRejected() {
-        assertThrows(NullPointerException.class, () -> new JournalEvent(null, "", 0, EventType.SPEC_REJECTED, ""));
-        assertThrows(NullPointerException.class, () -> new JournalEvent(Instant.EPOCH, "", 0, EventType.SPEC_REJECTED,
+        assertThrows(NullPointerException.class, () -> new JournalEvent(null, "", 0, EventType.OPERATOR_KILL, ""));
+        assertThrows(NullPointerException.class, () -> new JournalEvent(Instant.EPOCH, "", 0, EventType.OPERATOR_KILL,
                 null));
         assertThrows(IllegalArgumentException.class, () -> event("d", -1, EventType.DOMAIN_RUNNING, ""));
     }
