@@ -13,6 +13,9 @@ import dev.vos.primary.supervisor.DomainState;
 import dev.vos.primary.supervisor.DomainStatus;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.DomainHandle;
+import dev.vos.ring.client.StaleHandleException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,6 +169,40 @@ class ControlPlaneTest {
         assertEquals(List.of(EventType.DOMAIN_STARTING, EventType.DOMAIN_RUNNING, EventType.OPERATOR_KILL,
                 EventType.DOMAIN_EXITED, EventType.DOMAIN_RESTART_SCHEDULED, EventType.DOMAIN_STARTING,
                 EventType.DOMAIN_RUNNING), storageEvents);
+    }
+
+    @Test
+    void handlesOfADeadGeneration_areStale_andSaySo_neverNameSomethingOfTheNext() throws Exception {
+        up();
+        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0", DomainClient.Options.DEFAULT)) {
+            DomainHandle old;
+            try (CallSlot slot = storage.acquire()) {
+                old = DomainHandle.issuedBy(slot, slot.call(CoreCalls.GETPID)); // stands for a descriptor
+                assertEquals(old.value(), old.valueFor(slot));
+            }
+            plane.handle(new Command.Kill("storage0", 9));
+            waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
+                    30_000);
+            CallSlot slot = null;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (slot == null) {
+                try {
+                    slot = storage.acquire();
+                } catch (DomainFailedException e) {
+                    assertTrue(System.nanoTime() < deadline, e.getMessage());
+                    Thread.sleep(10);
+                }
+            }
+            try (CallSlot current = slot) {
+                assertEquals(2, current.generation());
+                StaleHandleException e = assertThrows(StaleHandleException.class, () -> old.valueFor(current));
+                assertEquals(dev.vos.sys.Errno.EBADF, e.errno());
+                assertTrue(e.getMessage().contains("issued by generation 1") && e.getMessage().contains("stale (EBADF)"),
+                        e.getMessage());
+                DomainHandle fresh = DomainHandle.issuedBy(current, current.call(CoreCalls.GETPID));
+                assertEquals(fresh.value(), fresh.valueFor(current));
+            }
+        }
     }
 
     @Test

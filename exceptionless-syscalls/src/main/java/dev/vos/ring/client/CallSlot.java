@@ -46,6 +46,11 @@ public final class CallSlot implements PendingCall, AutoCloseable {
         return data;
     }
 
+    /** The domain generation of this slot's ring. */
+    public long generation() {
+        return ring.generation();
+    }
+
     /** The offset of {@link #data()} within the data area: what a call's payload arguments refer to. */
     public long dataOffset() {
         return dataOffset;
