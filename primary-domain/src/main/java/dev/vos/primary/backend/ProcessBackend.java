@@ -3,6 +3,7 @@ package dev.vos.primary.backend;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +53,18 @@ public final class ProcessBackend implements DomainBackend {
 
     ProcessBackend(String java, String classPath) {
         this.java = java;
-        this.classPath = classPath;
+        this.classPath = absolute(classPath);
+    }
+
+    /**
+     * The class path with every entry made absolute: a domain runs in its own working directory, where a relative
+     * entry of the control plane's class path (say {@code target/app.jar}) would name nothing.
+     */
+    static String absolute(String classPath) {
+        return Arrays.stream(classPath.split(File.pathSeparator)).filter(e -> !e.isEmpty())
+                .map(e -> e.endsWith("*") ? Path.of(e.substring(0, e.length() - 1)).toAbsolutePath() + File.separator + "*"
+                        : Path.of(e).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     @Override

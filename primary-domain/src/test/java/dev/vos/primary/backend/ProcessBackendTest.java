@@ -95,6 +95,13 @@ class ProcessBackendTest {
     }
 
     @Test
+    void aRelativeClassPath_isMadeAbsolute_becauseTheDomainRunsInItsOwnDirectory() {
+        String cwd = Path.of("").toAbsolutePath().toString();
+        assertEquals(cwd + "/target/app.jar:/opt/lib/x.jar:" + cwd + "/lib/*",
+                ProcessBackend.absolute("target/app.jar:/opt/lib/x.jar::lib/*"));
+    }
+
+    @Test
     void signals_areNamedBothWays() {
         assertEquals(19, Signals.number("STOP"));
         assertEquals(9, Signals.number("sigkill"));
