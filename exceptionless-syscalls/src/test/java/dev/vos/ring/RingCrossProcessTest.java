@@ -197,12 +197,13 @@ class RingCrossProcessTest {
     private Outcome underLoad(RingClient client, int threads, Runnable fault, int call, long arg) throws Exception {
         AtomicLong completed = new AtomicLong();
         AtomicInteger otherErrors = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         List<Future<Failure>> ends = new ArrayList<>();
         long faultAt;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int t = 0; t < threads; t++) {
                 ends.add(pool.submit(() -> {
-                    while (true) {
+                    while (!stop.get()) {
                         try {
                             long r = client.call(call, arg, 0, 0, 0, 0, 0);
                             if (r < 0) {
@@ -213,6 +214,7 @@ class RingCrossProcessTest {
                             return new Failure(System.nanoTime(), e);
                         }
                     }
+                    return null;
                 }));
             }
             long start = System.nanoTime();
@@ -223,8 +225,12 @@ class RingCrossProcessTest {
             faultAt = System.nanoTime();
             fault.run();
             List<Failure> failures = new ArrayList<>();
-            for (Future<Failure> end : ends) {
-                failures.add(end.get(30, TimeUnit.SECONDS)); // a hang fails the test here
+            try {
+                for (Future<Failure> end : ends) {
+                    failures.add(end.get(30, TimeUnit.SECONDS)); // a hang fails the test here
+                }
+            } finally {
+                stop.set(true); // so that the pool can close even when the test failed
             }
             return new Outcome(faultAt, failures, otherErrors.get());
         }

@@ -119,6 +119,32 @@ class RingInProcessTest {
     }
 
     @Test
+    void anInterruptedCaller_waitsForItsCallWithoutSpinning_andKeepsTheInterrupt() throws Exception {
+        try (Pair p = Pair.open(WaitStrategy.sleeping(), ServerOptions.DEFAULT)) {
+            long[] result = new long[1];
+            boolean[] interruptedAfter = new boolean[1];
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    result[0] = p.client().call(CoreCalls.SLEEP, 400_000_000L, 0, 0, 0, 0, 0);
+                } catch (DomainFailedException e) {
+                    result[0] = Long.MIN_VALUE;
+                }
+                interruptedAfter[0] = Thread.currentThread().isInterrupted();
+            });
+            Thread.sleep(50);
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpuBefore = threads.getThreadCpuTime(caller.threadId());
+            caller.interrupt();
+            Thread.sleep(250); // the call is still in the server's SLEEP: the caller must be parked, not spinning
+            long cpuNs = threads.getThreadCpuTime(caller.threadId()) - cpuBefore;
+            caller.join(5_000);
+            assertEquals(0, result[0], "the call still completes with its result");
+            assertTrue(interruptedAfter[0], "the interrupt is kept for the caller");
+            assertTrue(cpuNs < 100_000_000L, "the interrupted caller spun: " + cpuNs / 1_000_000 + " ms of CPU in 250 ms");
+        }
+    }
+
+    @Test
     void checksum_seesThePayloadTheClientWrote() throws Exception {
         try (Pair p = Pair.open(WaitStrategy.busyPoll(), ServerOptions.DEFAULT);
              CallSlot slot = p.client().acquire()) {

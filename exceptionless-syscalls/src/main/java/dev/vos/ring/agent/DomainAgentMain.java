@@ -3,13 +3,11 @@ package dev.vos.ring.agent;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.CoreCallHandlers;
+import dev.vos.ring.server.ServerArgs;
 import dev.vos.ring.server.ServerOptions;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,9 +37,8 @@ public final class DomainAgentMain {
             config = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("vos domain agent: " + e.getMessage());
-            System.err.println("usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH"
-                    + " [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]] [--option KEY=VALUE]..."
-                    + " [--exit-with-supervisor]");
+            System.err.println("usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH "
+                    + ServerArgs.USAGE + " [--option KEY=VALUE]... [--exit-with-supervisor]");
             System.exit(2);
             return;
         }
@@ -75,19 +72,20 @@ public final class DomainAgentMain {
         ServerOptions options = ServerOptions.DEFAULT;
         Map<String, String> kindOptions = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
+            ServerArgs.Parsed server = ServerArgs.parse(args, i, options);
+            if (server != null) {
+                options = server.options();
+                i = server.lastIndex();
+                continue;
+            }
             String option = args[i];
             switch (option) {
-                case "--name" -> name = value(args, ++i, option);
-                case "--kind" -> kind = value(args, ++i, option);
-                case "--generation" -> generation = Long.parseLong(value(args, ++i, option));
-                case "--socket" -> socket = Path.of(value(args, ++i, option));
-                case "--workers" -> options = options.withWorkers(Integer.parseInt(value(args, ++i, option)));
-                case "--idle-spin-us" -> options = options.withIdleSpin(
-                        Duration.ofNanos(1000 * Long.parseLong(value(args, ++i, option))));
-                case "--busy-poll" -> options = options.busyPolling();
-                case "--pin-cpus" -> options = options.pinnedTo(cpus(value(args, ++i, option)));
+                case "--name" -> name = ServerArgs.value(args, ++i, option);
+                case "--kind" -> kind = ServerArgs.value(args, ++i, option);
+                case "--generation" -> generation = Long.parseLong(ServerArgs.value(args, ++i, option));
+                case "--socket" -> socket = Path.of(ServerArgs.value(args, ++i, option));
                 case "--option" -> {
-                    String kv = value(args, ++i, option);
+                    String kv = ServerArgs.value(args, ++i, option);
                     int eq = kv.indexOf('=');
                     if (eq <= 0) {
                         throw new IllegalArgumentException("--option '" + kv + "' must be KEY=VALUE");
@@ -120,20 +118,5 @@ public final class DomainAgentMain {
             System.err.println("vos domain agent: no calls installed for kind '" + kind + "'; serving the core calls");
         }
         return table.build();
-    }
-
-    private static String value(String[] args, int index, String option) {
-        if (index >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[index];
-    }
-
-    private static List<Integer> cpus(String list) {
-        List<Integer> cpus = new ArrayList<>();
-        for (String cpu : list.split(",")) {
-            cpus.add(Integer.parseInt(cpu.trim()));
-        }
-        return cpus;
     }
 }

@@ -111,15 +111,27 @@ public final class CallSlot implements PendingCall, AutoCloseable {
         return isComplete() || ring.hasFailed();
     }
 
+    /**
+     * {@inheritDoc} A call in flight cannot be taken back, so an interrupt does not end the wait (the domain
+     * completes the call or the ring fails, both within a bound); it is kept and set again on return. Without
+     * that, park() would return at once on every round and the thread would spin.
+     */
     @Override
     public void parkUntilDone() {
         waiter = Thread.currentThread();
         ring.monitor().watch(this);
+        boolean interrupted = false;
         while (!isDone()) {
             LockSupport.park(this);
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
         }
         ring.monitor().unwatch(this);
         waiter = null;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     int index() {

@@ -6,9 +6,6 @@ import dev.vos.sys.Linux;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A process that serves one ring segment with the core calls: what a service domain is, stripped to the ring.
@@ -34,14 +31,15 @@ public final class RingServerMain {
         boolean exitWithParent = false;
         try {
             for (int i = 0; i < args.length; i++) {
+                ServerArgs.Parsed server = ServerArgs.parse(args, i, options);
+                if (server != null) {
+                    options = server.options();
+                    i = server.lastIndex();
+                    continue;
+                }
                 switch (args[i]) {
-                    case "--segment" -> segment = Path.of(value(args, ++i, "--segment"));
-                    case "--workers" -> options = options.withWorkers(Integer.parseInt(value(args, ++i, "--workers")));
-                    case "--idle-spin-us" -> options = options.withIdleSpin(
-                            Duration.ofNanos(1000 * Long.parseLong(value(args, ++i, "--idle-spin-us"))));
-                    case "--busy-poll" -> options = options.busyPolling();
+                    case "--segment" -> segment = Path.of(ServerArgs.value(args, ++i, "--segment"));
                     case "--exit-with-parent" -> exitWithParent = true;
-                    case "--pin-cpus" -> options = options.pinnedTo(cpus(value(args, ++i, "--pin-cpus")));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -53,8 +51,7 @@ public final class RingServerMain {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("vos ring server: " + e.getMessage());
-            System.err.println("usage: RingServerMain --segment FILE [--workers N] [--idle-spin-us N | --busy-poll]"
-                    + " [--pin-cpus C[,C...]] [--exit-with-parent]");
+            System.err.println("usage: RingServerMain --segment FILE " + ServerArgs.USAGE + " [--exit-with-parent]");
             System.exit(2);
             return;
         }
@@ -95,18 +92,4 @@ public final class RingServerMain {
         });
     }
 
-    private static String value(String[] args, int index, String option) {
-        if (index >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[index];
-    }
-
-    private static List<Integer> cpus(String list) {
-        List<Integer> cpus = new ArrayList<>();
-        for (String cpu : list.split(",")) {
-            cpus.add(Integer.parseInt(cpu.trim()));
-        }
-        return cpus;
-    }
 }

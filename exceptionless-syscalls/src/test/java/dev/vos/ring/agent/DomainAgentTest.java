@@ -110,22 +110,28 @@ class DomainAgentTest {
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             assertEquals(process.pid(), session.ring().call(CoreCalls.GETPID));
             List<Future<String>> reasons = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             for (int t = 0; t < 16; t++) {
                 reasons.add(threads.submit(() -> {
-                    while (true) {
+                    while (!stop.get()) {
                         try {
                             session.ring().call(CoreCalls.NOP);
                         } catch (DomainFailedException e) {
                             return e.getMessage();
                         }
                     }
+                    return "stopped by the test";
                 }));
             }
             Thread.sleep(50);
             long killedAt = System.nanoTime();
             Linux.kill(process.pid(), Linux.SIGKILL);
-            for (Future<String> r : reasons) {
-                assertTrue(r.get(5, TimeUnit.SECONDS).contains("agent closed the session"));
+            try {
+                for (Future<String> r : reasons) {
+                    assertTrue(r.get(5, TimeUnit.SECONDS).contains("agent closed the session"));
+                }
+            } finally {
+                stop.set(true);
             }
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
             assertTrue(ms < 2_000, "calls failed " + ms + " ms after the kill; the heartbeat timeout is 10 s");

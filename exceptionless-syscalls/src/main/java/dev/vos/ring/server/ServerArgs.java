@@ -1,0 +1,68 @@
+package dev.vos.ring.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command-line options every process that serves rings takes ({@code RingServerMain}, {@code
+ * DomainAgentMain}), parsed in one place: {@code --workers N}, {@code --idle-spin-us N}, {@code --busy-poll},
+ * {@code --pin-cpus C[,C...]}. Bad values throw {@link IllegalArgumentException} naming the option.
+ */
+public final class ServerArgs {
+
+    /** The usage text of these options. */
+    public static final String USAGE = "[--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]]";
+
+    private ServerArgs() {
+    }
+
+    /**
+     * If {@code args[index]} is a server option, applies it to {@code options} and returns the new options with the
+     * index of the option's last word; returns {@code null} if it is not a server option.
+     */
+    public static Parsed parse(String[] args, int index, ServerOptions options) {
+        String option = args[index];
+        return switch (option) {
+            case "--workers" -> new Parsed(index + 1, options.withWorkers(number(args, index, option)));
+            case "--idle-spin-us" -> new Parsed(index + 1,
+                    options.withIdleSpin(Duration.ofNanos(1000L * number(args, index, option))));
+            case "--busy-poll" -> new Parsed(index, options.busyPolling());
+            case "--pin-cpus" -> new Parsed(index + 1, options.pinnedTo(cpus(value(args, index + 1, option))));
+            default -> null;
+        };
+    }
+
+    /** An option applied: the index of its last word, and the options with it. */
+    public record Parsed(int lastIndex, ServerOptions options) {
+    }
+
+    /** The value after option {@code option} at {@code index}, or an error saying it is missing. */
+    public static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static int number(String[] args, int index, String option) {
+        String v = value(args, index + 1, option);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " '" + v + "' is not a number");
+        }
+    }
+
+    private static List<Integer> cpus(String list) {
+        List<Integer> cpus = new ArrayList<>();
+        for (String cpu : list.split(",")) {
+            try {
+                cpus.add(Integer.parseInt(cpu.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--pin-cpus '" + list + "': '" + cpu + "' is not a CPU number");
+            }
+        }
+        return cpus;
+    }
+}
