@@ -43,6 +43,8 @@ public final class SubmitQueue {
     private final long cellsOffset;
     private final long mask;
     private final int slotCount;
+    /** The head as a sole consumer keeps it ({@link #pollAlone()}); -1 until first read from the segment. */
+    private long soleHead = -1;
 
     /** A view of the queue of {@code segment}, whose geometry the caller has validated. */
     public SubmitQueue(RingSegment segment, RingGeometry geometry) {
@@ -96,6 +98,25 @@ public final class SubmitQueue {
                 position = head;
             }
         }
+    }
+
+    /**
+     * Server side, for a sole worker (the only consumer of this queue): like {@link #poll()} without the
+     * compare-and-set on the head. The head is kept in this object and stored plainly for readers of figures;
+     * producers never read it. Saves a locked instruction per call.
+     */
+    public int pollAlone() {
+        if (soleHead < 0) {
+            soleHead = segment.getLongVolatile(QUEUE_HEAD_OFFSET);
+        }
+        long cell = segment.getLongAcquire(cellOffset(soleHead));
+        if (lapDifference(cell, soleHead) != 0) {
+            return EMPTY; // not yet published, or corrupt: either way nothing to take
+        }
+        soleHead++;
+        segment.setLongPlain(QUEUE_HEAD_OFFSET, soleHead);
+        long index = cell & INDEX_MASK;
+        return index < slotCount ? (int) index : INVALID;
     }
 
     /** Server side: whether a cell is published at the head (a hint: another worker may take it first). */

@@ -18,7 +18,7 @@ package dev.vos.ring.layout;
  * State machine (one writer per transition):
  * <pre>
  *   FREE --client: args, then CONTROL=SUBMITTED (release)--> SUBMITTED
- *   SUBMITTED --worker: CAS--> ACCEPTED
+ *   SUBMITTED --worker: CAS--> ACCEPTED        (a sole worker, with no peer to race, skips this step)
  *   ACCEPTED --worker: RESULT, then CONTROL=COMPLETE (volatile)--> COMPLETE
  *   COMPLETE --client reads RESULT, reuses the slot--> SUBMITTED (next call, next sequence)
  * </pre>

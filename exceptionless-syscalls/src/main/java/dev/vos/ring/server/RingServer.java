@@ -117,17 +117,17 @@ public final class RingServer implements AutoCloseable {
         if (!running) {
             return sum;
         }
-        // In flight = queued (tail - head) + accepted and not yet complete; read here, never counted per call.
-        long queued = Math.max(0, segment.getLongVolatile(QUEUE_TAIL_OFFSET) - segment.getLongVolatile(QUEUE_HEAD_OFFSET));
-        long accepted = 0;
+        // In flight = slots submitted or accepted and not yet complete (a sole worker serves a slot without marking
+        // it ACCEPTED); read here, never counted per call.
+        long inFlight = 0;
         for (int slot = 0; slot < geometry.slotCount(); slot++) {
-            long control = segment.getLongAcquire(geometry.slotOffset(slot) + SlotLayout.CONTROL_OFFSET);
-            if (SlotLayout.state(control) == SlotLayout.ACCEPTED) {
-                accepted++;
+            int state = SlotLayout.state(segment.getLongAcquire(geometry.slotOffset(slot) + SlotLayout.CONTROL_OFFSET));
+            if (state == SlotLayout.SUBMITTED || state == SlotLayout.ACCEPTED) {
+                inFlight++;
             }
         }
         return new ServerStats(sum.callsServed(), sum.protocolErrors(), segment.getLongVolatile(WORKER_WAKEUPS_OFFSET),
-                sum.clientWakeups(), Math.min(queued + accepted, geometry.slotCount()), sum.callsByNumber(),
+                sum.clientWakeups(), inFlight, sum.callsByNumber(),
                 sum.serviceTimeBuckets(), sum.serviceTimeSumNs());
     }
 

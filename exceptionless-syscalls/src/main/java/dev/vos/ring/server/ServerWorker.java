@@ -36,6 +36,8 @@ final class ServerWorker implements Runnable {
     private final ServerCall call;
     private final long idleSpinNs;
     private final int cpu;
+    /** The only worker of its server: it takes calls without the compare-and-sets that arbitrate between workers. */
+    private final boolean alone;
 
     // Counters owned by this worker; readers sum them racily (they only grow, and a long is read whole on x86_64).
     long callsServed;
@@ -56,6 +58,7 @@ final class ServerWorker implements Runnable {
         this.call = new ServerCall(segment, geometry);
         this.idleSpinNs = idleSpinNs;
         this.cpu = cpu;
+        this.alone = !server.wakePeers();
         this.callsByNumber = new long[table.size()];
     }
 
@@ -70,7 +73,7 @@ final class ServerWorker implements Runnable {
         long idleSince = 0;
         int idleRounds = 0;
         while (server.isRunning()) {
-            int slot = queue.poll();
+            int slot = alone ? queue.pollAlone() : queue.poll();
             if (slot >= 0) {
                 serve(slot);
                 idleSince = 0;
@@ -105,7 +108,7 @@ final class ServerWorker implements Runnable {
         int seen = segment.getIntVolatile(WORKER_FUTEX_OFFSET);
         segment.getAndAddInt(AWAKE_WORKERS_OFFSET, -1);
         VarHandle.fullFence(); // StoreLoad: the decrement before the re-poll (the cell is read with acquire)
-        int slot = queue.poll();
+        int slot = alone ? queue.pollAlone() : queue.poll();
         if (slot == SubmitQueue.EMPTY && server.isRunning()) {
             Linux.futexWait(segment.address(WORKER_FUTEX_OFFSET), seen, MAX_SLEEP_NS);
         }
@@ -120,8 +123,14 @@ final class ServerWorker implements Runnable {
     private void serve(int slot) {
         long slotOffset = geometry.slotOffset(slot);
         long control = segment.getLongAcquire(slotOffset);
-        if (SlotLayout.state(control) != SlotLayout.SUBMITTED
-                || !segment.compareAndSetLong(slotOffset, control, SlotLayout.withState(control, SlotLayout.ACCEPTED))) {
+        if (SlotLayout.state(control) != SlotLayout.SUBMITTED) {
+            protocolErrors++;
+            return;
+        }
+        // Several workers race for a slot (a duplicated queue entry): the compare-and-set to ACCEPTED decides.
+        // A sole worker serves entries one at a time, in order, so a duplicate finds its slot COMPLETE (or already
+        // submitted again, and then serves that call once): it skips the marking and its two coherence steps.
+        if (!alone && !segment.compareAndSetLong(slotOffset, control, SlotLayout.withState(control, SlotLayout.ACCEPTED))) {
             protocolErrors++;
             return;
         }
