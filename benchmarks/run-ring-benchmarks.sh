@@ -121,6 +121,18 @@ cat >> "$results/ring-$date.md" <<EOF
 - Code: ${code}.
 - JMH arguments: ${*:-none (the annotated defaults)}; benchmarks: ${VOS_BENCH:-dev\.vos\.bench\.(ring|unix)\..*}
 EOF
+
+# The floor moves between placements of the two vCPUs (see README: "The floor moves"), so the ratio of the null
+# call to the floor is measured once more with the floor interleaved, window by window, in this same sitting.
+echo "== ring null call against the floor, interleaved"
+java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$jar" dev.vos.bench.paired.PairedRoundTrip \
+    --pairs "${VOS_PAIRS:-60}" --window-ms 250 --out "$results" | tee -a "$results/ring-$date.log"
+{
+    echo
+    echo "## Ring null call against the floor, interleaved (same sitting)"
+    echo
+    sed -n '/^| measure/,/^$/p' "$(ls -t "$results"/paired-*.md | head -n 1)"
+} >> "$results/ring-$date.md"
 leftovers "after the run"
 echo "== report: $results/ring-$date.md"
 cat "$results/ring-$date.md"
