@@ -36,7 +36,7 @@ import static dev.vos.ring.layout.HeaderLayout.*;
  * A client is bound to one generation of one domain. When that domain fails, the ring stays failed: the client
  * binds a fresh segment to the domain's next generation (the control plane's client runtime does this itself).
  */
-public final class RingClient implements AutoCloseable {
+public final class RingClient implements CallSource, AutoCloseable {
 
     /** How long {@link #close()} waits for threads still holding slots of a failed ring to let go. */
     public static final long CLOSE_DRAIN_MS = 2_000;
@@ -142,6 +142,7 @@ public final class RingClient implements AutoCloseable {
      *
      * @throws DomainFailedException if the ring has failed (also when it fails while this thread waits)
      */
+    @Override
     public CallSlot acquire() throws DomainFailedException {
         checkUsable();
         permits.acquireUninterruptibly();
@@ -153,21 +154,6 @@ public final class RingClient implements AutoCloseable {
         holders.incrementAndGet();
         slot.hold();
         return slot;
-    }
-
-    /** Runs a call with no arguments on a slot of its own. */
-    public long call(int callNumber) throws DomainFailedException {
-        try (CallSlot slot = acquire()) {
-            return slot.call(callNumber);
-        }
-    }
-
-    /** Runs a call on a slot of its own; see {@link CallSlot#call(int, long, long, long, long, long, long)}. */
-    public long call(int callNumber, long a0, long a1, long a2, long a3, long a4, long a5)
-            throws DomainFailedException {
-        try (CallSlot slot = acquire()) {
-            return slot.call(callNumber, a0, a1, a2, a3, a4, a5);
-        }
     }
 
     /**

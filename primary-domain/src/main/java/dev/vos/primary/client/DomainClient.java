@@ -3,6 +3,7 @@ package dev.vos.primary.client;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.agent.AgentSession;
 import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.CallSource;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
@@ -25,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  */
-public final class DomainClient implements AutoCloseable {
+public final class DomainClient implements CallSource, AutoCloseable {
 
     /**
      * How the client binds.
@@ -84,6 +85,7 @@ public final class DomainClient implements AutoCloseable {
     }
 
     /** Takes a call slot of the domain's current generation, attaching to it first if needed. */
+    @Override
     public CallSlot acquire() throws DomainFailedException {
         AgentSession current = session;
         if (current != null && !current.ring().hasFailed()) {
@@ -94,21 +96,6 @@ public final class DomainClient implements AutoCloseable {
             }
         }
         return rebind();
-    }
-
-    /** Runs a call with no arguments. */
-    public long call(int callNumber) throws DomainFailedException {
-        try (CallSlot slot = acquire()) {
-            return slot.call(callNumber);
-        }
-    }
-
-    /** Runs a call; see {@link CallSlot#call(int, long, long, long, long, long, long)}. */
-    public long call(int callNumber, long a0, long a1, long a2, long a3, long a4, long a5)
-            throws DomainFailedException {
-        try (CallSlot slot = acquire()) {
-            return slot.call(callNumber, a0, a1, a2, a3, a4, a5);
-        }
     }
 
     private CallSlot rebind() throws DomainFailedException {
