@@ -18,22 +18,9 @@ repo=$(dirname "$here")
 cd "$repo"
 . "$repo/bin/find-jdk.sh"
 
-date=$(date +%Y%m%d-%H%M%S)
 results=$here/results
 jar=$here/target/benchmarks.jar
 mkdir -p "$results"
-
-# Build when the jar is missing or older than any source or pom it is made of.
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/pom.xml" "$here/pom.xml" "$here/src" "$repo"/*/pom.xml "$repo"/*/src/main \
-        -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
-    echo "== building benchmarks.jar"
-    # maven.test.skip rather than skipTests: test sources being edited elsewhere must not stop a benchmark build.
-    ./mvnw -q -B -ntp -pl benchmarks -am package -Dmaven.test.skip=true
-fi
-# What was measured: the jar, and the state of the code it was built from.
-code="jar built $(date -r "$jar" -Is); at run start: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-dirty=$(git status --porcelain -- exceptionless-syscalls/src/main benchmarks/src 2>/dev/null | awk '{print $2}' | xargs)
-code="$code, uncommitted changes: ${dirty:-none} (under exceptionless-syscalls/src/main and benchmarks/src)"
 
 if [ "$(nproc)" -lt 2 ]; then
     echo "run-ring-benchmarks: needs CPUs 0 and 1 (client on 0, server on 1); this machine has $(nproc)" >&2
@@ -81,6 +68,19 @@ wait_quiet() {
     done
 }
 wait_quiet
+date=$(date +%Y%m%d-%H%M%S)  # after the wait: names this run's files by when it really ran
+
+# Build when the jar is missing or older than any source or pom it is made of.
+if [ ! -f "$jar" ] || [ -n "$(find "$repo/pom.xml" "$here/pom.xml" "$here/src" "$repo"/*/pom.xml "$repo"/*/src/main \
+        -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+    echo "== building benchmarks.jar"
+    # maven.test.skip rather than skipTests: test sources being edited elsewhere must not stop a benchmark build.
+    ./mvnw -q -B -ntp -pl benchmarks -am package -Dmaven.test.skip=true
+fi
+# What was measured: the jar, and the state of the code it was built from.
+code="jar built $(date -r "$jar" -Is); at run start: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+dirty=$(git status --porcelain -- exceptionless-syscalls/src/main benchmarks/src 2>/dev/null | awk '{print $2}' | xargs)
+code="$code, uncommitted changes: ${dirty:-none} (under exceptionless-syscalls/src/main and benchmarks/src)"
 
 floors_tool=$repo/../shared/tools/floors
 floors_file=$results/floors-$date.txt

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,6 +179,7 @@ class RingCrossProcessTest {
                 assertTrue(shell.waitFor(10, TimeUnit.SECONDS));
                 assertTrue(orphan.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).get() != null
                         && !orphan.isAlive(), "the server must stop once its parent died");
+                assertFalse(Files.exists(file), "and remove the segment its dead creator left");
             } finally {
                 orphan.destroyForcibly();
             }

@@ -69,15 +69,18 @@ public final class RingServerMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         if (exitWithParent) {
-            watchParent(server);
+            watchParent(server, segment);
         }
         System.out.println("serving " + segment + " generation " + server.generation() + " pid " + ProcessHandle.current().pid());
         System.out.flush();
         server.awaitTermination();
     }
 
-    /** Stops the server once this process is re-parented, i.e. once the process that started it has died. */
-    private static void watchParent(RingServer server) {
+    /**
+     * Stops the server once this process is re-parented, i.e. once the process that started it has died, and
+     * removes the segment: its creator is gone, and nobody else will.
+     */
+    private static void watchParent(RingServer server, Path segment) {
         int parent = Linux.getppid();
         Thread.ofPlatform().name("vos-parent-watch").daemon().start(() -> {
             while (Linux.getppid() == parent) {
@@ -89,6 +92,11 @@ public final class RingServerMain {
             }
             System.err.println("vos ring server: parent " + parent + " died; stopping");
             server.close();
+            try {
+                Files.deleteIfExists(segment);
+            } catch (java.io.IOException e) {
+                System.err.println("vos ring server: cannot remove " + segment + ": " + e.getMessage());
+            }
         });
     }
 
