@@ -20,6 +20,11 @@ final class DescriptorTable implements AutoCloseable {
 
     /** The first number handed out: 0, 1 and 2 look like stdin/stdout/stderr to a POSIX-minded client. */
     static final int FIRST = 3;
+    /**
+     * Descriptors one session may hold (EMFILE beyond). Every session's descriptors come out of the agent's one
+     * RLIMIT_NOFILE: without a per-session cap, one client could leave none for the others.
+     */
+    static final int MAX_PER_SESSION = 1024;
 
     /** A kernel descriptor and its pins; closed once unmapped and unpinned. */
     static final class Entry {
@@ -39,6 +44,7 @@ final class DescriptorTable implements AutoCloseable {
 
     private final IntConsumer closer;
     private final List<Entry> entries = new ArrayList<>();
+    private int mapped;
     private boolean closed;
 
     /** A table whose kernel descriptors are released by {@code closer} (the close system call). */
@@ -46,23 +52,32 @@ final class DescriptorTable implements AutoCloseable {
         this.closer = closer;
     }
 
-    /** Maps {@code kernelFd} to the lowest free number; returns it, or -EBADF (and closes it) if the table closed. */
+    /**
+     * Maps {@code kernelFd} to the lowest free number and returns it; or closes {@code kernelFd} and returns
+     * -EBADF if the table has closed (the session ended while the open ran), -EMFILE if the session holds
+     * {@link #MAX_PER_SESSION} descriptors already.
+     */
     int add(int kernelFd) {
+        int refusal = -Errno.EBADF;
         synchronized (this) {
-            if (!closed) {
+            if (!closed && size() >= MAX_PER_SESSION) {
+                refusal = -Errno.EMFILE;
+            } else if (!closed) {
                 Entry entry = new Entry(kernelFd);
                 for (int i = 0; i < entries.size(); i++) {
                     if (entries.get(i) == null) {
                         entries.set(i, entry);
+                        mapped++;
                         return FIRST + i;
                     }
                 }
                 entries.add(entry);
+                mapped++;
                 return FIRST + entries.size() - 1;
             }
         }
-        closer.accept(kernelFd); // the session ended while the open ran
-        return -Errno.EBADF;
+        closer.accept(kernelFd);
+        return refusal;
     }
 
     /** Pins the entry of {@code number} for one call, or returns null (EBADF); {@link #release} it after. */
@@ -97,6 +112,7 @@ final class DescriptorTable implements AutoCloseable {
             }
             entry = entries.get(i);
             entries.set(i, null);
+            mapped--;
             entry.unmapped = true;
             if (entry.pins > 0) {
                 return 0;
@@ -108,7 +124,7 @@ final class DescriptorTable implements AutoCloseable {
 
     /** How many numbers are mapped. */
     synchronized int size() {
-        return (int) entries.stream().filter(e -> e != null).count();
+        return mapped;
     }
 
     private int index(long number) {
@@ -134,6 +150,7 @@ final class DescriptorTable implements AutoCloseable {
                 }
             }
             entries.clear();
+            mapped = 0;
         }
         toClose.forEach(e -> closer.accept(e.kernelFd));
     }

@@ -25,7 +25,8 @@ import dev.vos.ring.CoreCalls;
  * 74  rename     (oldOff, oldLen, newOff, newLen, int flags: RENAME_NOREPLACE|RENAME_EXCHANGE)  0
  * </pre>
  * open accepts O_RDONLY/O_WRONLY/O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_DSYNC,
- * O_SYNC (others: EINVAL; O_CLOEXEC is always added) and a mode within 0777 (others: EINVAL). unlink, mkdir and
+ * O_SYNC (others: EINVAL; O_CLOEXEC is always added) and a mode within 0777 (others: EINVAL); a session holding
+ * {@code DescriptorTable.MAX_PER_SESSION} (1024) descriptors gets EMFILE. unlink, mkdir and
  * rename act on the last component of their path, which must not be "", "." or ".." (EINVAL).
  */
 public final class StorageCalls {

@@ -56,6 +56,17 @@ class DescriptorTableTest {
     }
 
     @Test
+    void aSessionHoldsAtMostItsShare_thenEmfile() {
+        for (int i = 0; i < DescriptorTable.MAX_PER_SESSION; i++) {
+            assertEquals(DescriptorTable.FIRST + i, table.add(1000 + i));
+        }
+        assertEquals(-Errno.EMFILE, table.add(5000));
+        assertEquals(List.of(5000), closed, "the refused descriptor is closed, not leaked");
+        assertEquals(0, table.remove(DescriptorTable.FIRST + 10));
+        assertEquals(DescriptorTable.FIRST + 10, table.add(5001));
+    }
+
+    @Test
     void closingTheTable_closesEverything_andRefusesNewDescriptors() {
         table.add(100);
         table.add(101);
