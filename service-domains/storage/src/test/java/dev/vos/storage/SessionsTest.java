@@ -9,6 +9,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static dev.vos.storage.StorageSyscalls.*;
@@ -59,6 +64,37 @@ class SessionsTest {
             assertEquals("b", other.pread(3, 10, 0));
         }
         assertEquals(0, kernelDescriptorsOn(b));
+    }
+
+    @Test
+    void concurrentOpensReadsAndCloses_neverReadAnotherSessionsFile() throws Exception {
+        for (String name : List.of("one", "two")) {
+            Files.writeString(root.resolve(name), name);
+        }
+        CallTable table = StorageRing.table(root);
+        try (StorageRing one = StorageRing.open(table, 2); StorageRing two = StorageRing.open(table, 2);
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                StorageRing ring = t % 2 == 0 ? one : two;
+                String name = t % 2 == 0 ? "one" : "two";
+                work.add(threads.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        long fd = ring.open(name, O_RDONLY, 0);
+                        assertTrue(fd >= DescriptorTable.FIRST, Errno.describe(fd));
+                        // Each thread closes only what it opened: a wrong content means crossed descriptors.
+                        assertEquals(name, ring.pread(fd, 10, 0));
+                        assertEquals(0, ring.close(fd));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+        }
+        assertEquals(0, kernelDescriptorsOn(root.resolve("one")));
+        assertEquals(0, kernelDescriptorsOn(root.resolve("two")));
     }
 
     /** How many of this process's descriptors are open on {@code file}. */
