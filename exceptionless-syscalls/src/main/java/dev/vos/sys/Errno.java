@@ -23,6 +23,7 @@ public final class Errno {
     public static final int ENOTDIR = 20;
     public static final int EISDIR = 21;
     public static final int EINVAL = 22;
+    public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
@@ -53,6 +54,7 @@ public final class Errno {
             case ENOTDIR -> "ENOTDIR";
             case EISDIR -> "EISDIR";
             case EINVAL -> "EINVAL";
+            case EMFILE -> "EMFILE";
             case ENOSPC -> "ENOSPC";
             case ENAMETOOLONG -> "ENAMETOOLONG";
             case ENOSYS -> "ENOSYS";

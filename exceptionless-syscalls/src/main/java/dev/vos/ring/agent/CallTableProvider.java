@@ -17,6 +17,9 @@ public interface CallTableProvider {
     /**
      * Registers the kind's calls. {@code options} are the agent's {@code --option key=value} settings (for example
      * the storage domain's export root); a provider throws {@link IllegalArgumentException} naming a bad one.
+     * A provider whose calls keep per-client state (descriptors) also sets
+     * {@link CallTable.Builder#sessionState}: each client's ring then gets its own state, closed when the client's
+     * session ends.
      */
     void register(CallTable.Builder table, Map<String, String> options);
 }

@@ -3,19 +3,28 @@ package dev.vos.ring.server;
 import dev.vos.ring.layout.SlotLayout;
 
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The calls a server answers: a handler and a name per call number. Immutable once built; a lookup is an array
  * index, and an unknown number finds nothing (the worker answers it with {@code ENOSYS}).
+ *
+ * <p>A table may also say how to make <em>session state</em>: one object per served ring (per client), created
+ * when a {@link RingServer} attaches and closed when it stops, that handlers reach through
+ * {@link ServerCall#session()}. Handlers are shared by every client of an agent; this is how they keep what
+ * belongs to one client (a storage domain's descriptor table) apart from another's.
  */
 public final class CallTable {
 
     private final CallHandler[] handlers;
     private final String[] names;
+    private final Supplier<? extends AutoCloseable> sessionState;
 
-    private CallTable(CallHandler[] handlers, String[] names) {
+    private CallTable(CallHandler[] handlers, String[] names, Supplier<? extends AutoCloseable> sessionState) {
         this.handlers = handlers;
         this.names = names;
+        this.sessionState = sessionState;
     }
 
     /** A new, empty builder. */
@@ -39,10 +48,19 @@ public final class CallTable {
                 ? names[callNumber] : "call " + callNumber;
     }
 
+    /**
+     * A fresh session state for a ring about to be served, or {@code null} when the table has none. The caller
+     * (a {@link RingServer}) owns it and closes it.
+     */
+    public AutoCloseable newSessionState() {
+        return sessionState == null ? null : sessionState.get();
+    }
+
     /** Collects handlers; rejects duplicate numbers and names. */
     public static final class Builder {
         private CallHandler[] handlers = new CallHandler[64];
         private String[] names = new String[64];
+        private Supplier<? extends AutoCloseable> sessionState;
 
         private Builder() {
         }
@@ -68,9 +86,21 @@ public final class CallTable {
             return this;
         }
 
+        /**
+         * Makes every served ring get its own state from {@code factory} (see {@link CallTable}); at most one
+         * factory per table, since the state is the one {@link ServerCall#session()} returns.
+         */
+        public Builder sessionState(Supplier<? extends AutoCloseable> factory) {
+            if (sessionState != null) {
+                throw new IllegalStateException("the table already has a session state factory");
+            }
+            sessionState = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
         /** The table. */
         public CallTable build() {
-            return new CallTable(handlers.clone(), names.clone());
+            return new CallTable(handlers.clone(), names.clone(), sessionState);
         }
     }
 }

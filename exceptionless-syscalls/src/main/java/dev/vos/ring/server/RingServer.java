@@ -35,6 +35,8 @@ public final class RingServer implements AutoCloseable {
     private final long generation;
     private final ServerOptions options;
     private final CallTable table;
+    /** This ring's session state (see {@link CallTable}), or null; closed once the workers have stopped. */
+    private final AutoCloseable sessionState;
     private final List<ServerWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Thread heartbeat;
@@ -42,8 +44,10 @@ public final class RingServer implements AutoCloseable {
     private final AtomicLong handlerFailures = new AtomicLong();
     private volatile boolean running = true;
 
-    private RingServer(RingSegment segment, RingGeometry geometry, CallTable table, ServerOptions options) {
+    private RingServer(RingSegment segment, RingGeometry geometry, CallTable table, ServerOptions options,
+                       AutoCloseable sessionState) {
         this.segment = segment;
+        this.sessionState = sessionState;
         this.geometry = geometry;
         this.generation = RingHeader.generation(segment);
         this.options = options;
@@ -66,6 +70,7 @@ public final class RingServer implements AutoCloseable {
      */
     public static RingServer attach(Path file, CallTable table, ServerOptions options) throws IOException {
         RingSegment segment = RingSegment.open(file);
+        AutoCloseable sessionState = null;
         try {
             RingGeometry geometry = RingHeader.validate(segment);
             // Claim first, then fill in: a server that loses the claim has written nothing.
@@ -73,17 +78,36 @@ public final class RingServer implements AutoCloseable {
                 throw new IOException(file + ": SERVER_STATE is " + segment.getIntVolatile(SERVER_STATE_OFFSET)
                         + ", not NEW: the segment was already served; a restarted domain needs a fresh segment");
             }
+            // Made before SERVING is published: no call can arrive before its session state exists.
+            sessionState = table.newSessionState();
             segment.setIntVolatile(AWAKE_WORKERS_OFFSET, options.workers());
             segment.setIntPlain(SERVER_PID_OFFSET, Linux.getpid());
             segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
             segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING); // releases line 1 to the client
-            RingServer server = new RingServer(segment, geometry, table, options);
+            RingServer server = new RingServer(segment, geometry, table, options, sessionState);
             server.threads.forEach(Thread::start);
             server.heartbeat.start();
             return server;
         } catch (IOException | RuntimeException e) {
+            closeSessionState(sessionState);
             segment.close();
             throw e;
+        }
+    }
+
+    /** This ring's session state, or null (see {@link ServerCall#session()}). */
+    AutoCloseable sessionState() {
+        return sessionState;
+    }
+
+    private static void closeSessionState(AutoCloseable state) {
+        if (state == null) {
+            return;
+        }
+        try {
+            state.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "closing the session state failed", e);
         }
     }
 
@@ -190,8 +214,8 @@ public final class RingServer implements AutoCloseable {
     }
 
     /**
-     * Stops serving: workers finish the call they are executing, the segment is marked STOPPED (clients fail the
-     * calls still queued), and the mapping is released.
+     * Stops serving: workers finish the call they are executing, the session state is closed, the segment is
+     * marked STOPPED (clients fail the calls still queued), and the mapping is released.
      */
     @Override
     public synchronized void close() {
@@ -214,6 +238,8 @@ public final class RingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // After the workers: no handler can still be using what the state holds (a storage session's descriptors).
+        closeSessionState(sessionState);
         segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_STOPPED);
         segment.close();
         terminated.countDown();

@@ -16,12 +16,14 @@ public final class ServerCall {
     private final RingSegment segment;
     private final long dataOffset;
     private final long dataBytes;
+    private final Object session;
     private final long[] args = new long[SlotLayout.ARG_COUNT];
     private int callNumber;
     private int slot;
 
-    ServerCall(RingSegment segment, RingGeometry geometry) {
+    ServerCall(RingSegment segment, RingGeometry geometry, Object session) {
         this.segment = segment;
+        this.session = session;
         this.dataOffset = geometry.dataOffset();
         this.dataBytes = geometry.dataBytes();
     }
@@ -43,6 +45,15 @@ public final class ServerCall {
     /** The slot the call arrived in (for logs). */
     public int slot() {
         return slot;
+    }
+
+    /**
+     * The state of the session (the client) this call came from, made by the table's
+     * {@linkplain CallTable.Builder#sessionState factory} when the server attached; {@code null} if the table has
+     * none. Every call on one ring sees the same object, possibly from several workers at once.
+     */
+    public Object session() {
+        return session;
     }
 
     /** Argument {@code index}, 0..5. */

@@ -55,7 +55,7 @@ final class ServerWorker implements Runnable {
         this.geometry = geometry;
         this.queue = new SubmitQueue(segment, geometry);
         this.table = table;
-        this.call = new ServerCall(segment, geometry);
+        this.call = new ServerCall(segment, geometry, server.sessionState());
         this.idleSpinNs = idleSpinNs;
         this.cpu = cpu;
         this.alone = !server.wakePeers();

@@ -1,0 +1,181 @@
+package dev.vos.storage;
+
+import dev.vos.sys.Linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The Linux system calls the storage domain executes, bound through {@link Linux#syscallErrno}: one Java method per
+ * call, its C prototype in the Javadoc, the result in the kernel's convention (a value that is not negative, or
+ * {@code -errno}). Paths are NUL-terminated native strings the caller has already copied and checked.
+ *
+ * <p>x86_64 only: numbers from {@code arch/x86/entry/syscalls/syscall_64.tbl}.
+ */
+public final class StorageSyscalls {
+
+    /** {@code __NR_close}. */
+    public static final long SYS_CLOSE = 3;
+    /** {@code __NR_pread64}. */
+    public static final long SYS_PREAD64 = 17;
+    /** {@code __NR_pwrite64}. */
+    public static final long SYS_PWRITE64 = 18;
+    /** {@code __NR_fsync}. */
+    public static final long SYS_FSYNC = 74;
+    /** {@code __NR_fdatasync}. */
+    public static final long SYS_FDATASYNC = 75;
+    /** {@code __NR_ftruncate}. */
+    public static final long SYS_FTRUNCATE = 77;
+    /** {@code __NR_mkdirat}. */
+    public static final long SYS_MKDIRAT = 258;
+    /** {@code __NR_unlinkat}. */
+    public static final long SYS_UNLINKAT = 263;
+    /** {@code __NR_renameat2}. */
+    public static final long SYS_RENAMEAT2 = 316;
+    /** {@code __NR_statx}. */
+    public static final long SYS_STATX = 332;
+    /** {@code __NR_openat2}. */
+    public static final long SYS_OPENAT2 = 437;
+
+    // <fcntl.h> / <asm-generic/fcntl.h> (octal there; the same values here)
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 01;
+    public static final int O_RDWR = 02;
+    public static final int O_ACCMODE = 03;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_TRUNC = 01000;
+    public static final int O_APPEND = 02000;
+    public static final int O_DSYNC = 010000;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int O_NOFOLLOW = 0400000;
+    public static final int O_CLOEXEC = 02000000;
+    public static final int O_SYNC = 04010000;
+    public static final int O_PATH = 010000000;
+
+    /** {@code AT_FDCWD}, <fcntl.h>: a path relative to the working directory (only to open the export root). */
+    public static final int AT_FDCWD = -100;
+    /** {@code AT_REMOVEDIR}, <fcntl.h>: unlinkat removes a directory. */
+    public static final int AT_REMOVEDIR = 0x200;
+    /** {@code AT_EMPTY_PATH}, <fcntl.h>: statx on the descriptor itself. */
+    public static final int AT_EMPTY_PATH = 0x1000;
+
+    /** {@code RENAME_NOREPLACE}, <linux/fs.h>. */
+    public static final int RENAME_NOREPLACE = 1;
+    /** {@code RENAME_EXCHANGE}, <linux/fs.h>. */
+    public static final int RENAME_EXCHANGE = 2;
+
+    // <linux/openat2.h>: struct open_how { __u64 flags; __u64 mode; __u64 resolve; }
+    public static final long OPEN_HOW_FLAGS_OFFSET = 0;
+    public static final long OPEN_HOW_MODE_OFFSET = 8;
+    public static final long OPEN_HOW_RESOLVE_OFFSET = 16;
+    public static final long OPEN_HOW_SIZE = 24;
+    /** {@code RESOLVE_NO_MAGICLINKS}: no /proc/self/fd/N style links, anywhere in the path. */
+    public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    /** {@code RESOLVE_BENEATH}: every component, symlinks and ".." included, stays beneath the dirfd, or EXDEV. */
+    public static final long RESOLVE_BENEATH = 0x08;
+    /** {@code RESOLVE_IN_ROOT}: the dirfd is the root ("/" and ".." clamp to it); not used, see {@link #CONFINED}. */
+    public static final long RESOLVE_IN_ROOT = 0x10;
+
+    /**
+     * How every client path is resolved. RESOLVE_BENEATH rather than RESOLVE_IN_ROOT: an escape attempt ("../x",
+     * "/etc/passwd", an absolute symlink) is refused with EXDEV instead of being silently reinterpreted inside the
+     * root, so a client learns its path was wrong rather than getting a different file with the same name; symlinks
+     * whose target stays inside the root still work. RESOLVE_NO_MAGICLINKS as well: a /proc magic link is a
+     * capability to whatever file it names, and the kernel follows it without a path walk.
+     */
+    public static final long CONFINED = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+
+    // <linux/stat.h>: struct statx, the fields vos reads
+    public static final long STATX_SIZE = 256;
+    public static final int STATX_BASIC_STATS = 0x7ff;
+    public static final long STATX_NLINK_OFFSET = 16;
+    public static final long STATX_UID_OFFSET = 20;
+    public static final long STATX_GID_OFFSET = 24;
+    public static final long STATX_MODE_OFFSET = 28;
+    public static final long STATX_INO_OFFSET = 32;
+    public static final long STATX_SIZE_OFFSET = 40;
+    public static final long STATX_BLOCKS_OFFSET = 48;
+    /** {@code stx_mtime}: {@code struct statx_timestamp { __s64 tv_sec; __u32 tv_nsec; __s32 reserved; }}. */
+    public static final long STATX_MTIME_OFFSET = 112;
+
+    private StorageSyscalls() {
+    }
+
+    /**
+     * {@code long openat2(int dirfd, const char *path, struct open_how *how, size_t size)}: a new kernel
+     * descriptor, or {@code -errno} (EXDEV when {@code resolve} forbids where the path leads, ELOOP for a refused
+     * link).
+     */
+    public static long openat2(int dirfd, MemorySegment path, long flags, long mode, long resolve) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment how = arena.allocate(OPEN_HOW_SIZE, 8);
+            how.set(JAVA_LONG, OPEN_HOW_FLAGS_OFFSET, flags);
+            how.set(JAVA_LONG, OPEN_HOW_MODE_OFFSET, mode);
+            how.set(JAVA_LONG, OPEN_HOW_RESOLVE_OFFSET, resolve);
+            return Linux.syscallErrno(SYS_OPENAT2, dirfd, path.address(), how.address(), OPEN_HOW_SIZE, 0, 0);
+        }
+    }
+
+    /** {@code int close(int fd)}. */
+    public static long close(int fd) {
+        return Linux.syscallErrno(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code ssize_t pread64(int fd, void *buf, size_t count, off_t offset)}. */
+    public static long pread(int fd, MemorySegment buf, long offset) {
+        return Linux.syscallErrno(SYS_PREAD64, fd, buf.address(), buf.byteSize(), offset, 0, 0);
+    }
+
+    /** {@code ssize_t pwrite64(int fd, const void *buf, size_t count, off_t offset)}. */
+    public static long pwrite(int fd, MemorySegment buf, long offset) {
+        return Linux.syscallErrno(SYS_PWRITE64, fd, buf.address(), buf.byteSize(), offset, 0, 0);
+    }
+
+    /** {@code int fsync(int fd)}. */
+    public static long fsync(int fd) {
+        return Linux.syscallErrno(SYS_FSYNC, fd, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code int fdatasync(int fd)}. */
+    public static long fdatasync(int fd) {
+        return Linux.syscallErrno(SYS_FDATASYNC, fd, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code int ftruncate(int fd, off_t length)}. */
+    public static long ftruncate(int fd, long length) {
+        return Linux.syscallErrno(SYS_FTRUNCATE, fd, length, 0, 0, 0, 0);
+    }
+
+    /**
+     * {@code int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf)} with
+     * {@code path = ""} and AT_EMPTY_PATH: fstat of {@code fd} into {@code buf} ({@link #STATX_SIZE} bytes).
+     */
+    public static long fstat(int fd, MemorySegment buf) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment empty = arena.allocate(1);
+            return Linux.syscallErrno(SYS_STATX, fd, empty.address(), AT_EMPTY_PATH, STATX_BASIC_STATS,
+                    buf.address(), 0);
+        }
+    }
+
+    /** {@code int unlinkat(int dirfd, const char *name, int flags)}. */
+    public static long unlinkat(int dirfd, MemorySegment name, int flags) {
+        return Linux.syscallErrno(SYS_UNLINKAT, dirfd, name.address(), flags, 0, 0, 0);
+    }
+
+    /** {@code int mkdirat(int dirfd, const char *name, mode_t mode)}. */
+    public static long mkdirat(int dirfd, MemorySegment name, int mode) {
+        return Linux.syscallErrno(SYS_MKDIRAT, dirfd, name.address(), mode, 0, 0, 0);
+    }
+
+    /**
+     * {@code int renameat2(int olddirfd, const char *oldname, int newdirfd, const char *newname,
+     * unsigned int flags)}.
+     */
+    public static long renameat2(int oldDirfd, MemorySegment oldName, int newDirfd, MemorySegment newName, int flags) {
+        return Linux.syscallErrno(SYS_RENAMEAT2, oldDirfd, oldName.address(), newDirfd, newName.address(), flags, 0);
+    }
+}
