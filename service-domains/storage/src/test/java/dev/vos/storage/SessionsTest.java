@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 import static dev.vos.storage.StorageSyscalls.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -57,13 +55,13 @@ class SessionsTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(3 + i, one.open("a", O_RDONLY, 0));
             }
-            assertEquals(5, kernelDescriptorsOn(a));
+            assertEquals(5, StorageRing.kernelDescriptorsOn(a));
             one.close(); // the client leaves: the server stops and its session state closes
-            assertEquals(0, kernelDescriptorsOn(a), "the session's descriptors were closed with it");
-            assertEquals(1, kernelDescriptorsOn(b), "another session's descriptors live on");
+            assertEquals(0, StorageRing.kernelDescriptorsOn(a), "the session's descriptors were closed with it");
+            assertEquals(1, StorageRing.kernelDescriptorsOn(b), "another session's descriptors live on");
             assertEquals("b", other.pread(3, 10, 0));
         }
-        assertEquals(0, kernelDescriptorsOn(b));
+        assertEquals(0, StorageRing.kernelDescriptorsOn(b));
     }
 
     @Test
@@ -93,21 +91,7 @@ class SessionsTest {
                 f.get();
             }
         }
-        assertEquals(0, kernelDescriptorsOn(root.resolve("one")));
-        assertEquals(0, kernelDescriptorsOn(root.resolve("two")));
-    }
-
-    /** How many of this process's descriptors are open on {@code file}. */
-    private static long kernelDescriptorsOn(Path file) throws IOException {
-        Path real = file.toRealPath();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(real);
-                } catch (IOException e) {
-                    return false; // closed meanwhile (the listing's own descriptor)
-                }
-            }).count();
-        }
+        assertEquals(0, StorageRing.kernelDescriptorsOn(root.resolve("one")));
+        assertEquals(0, StorageRing.kernelDescriptorsOn(root.resolve("two")));
     }
 }

@@ -12,12 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 import static dev.vos.storage.StorageSyscalls.O_RDONLY;
 import static org.junit.jupiter.api.Assertions.*;
@@ -43,7 +41,7 @@ class StorageAgentTest {
             assertEquals(4, open(a.ring(), "f"));
             assertEquals(-Errno.EBADF, b.ring().call(StorageCalls.FSYNC, 3, 0, 0, 0, 0, 0), "a's 3 is not b's");
             assertEquals(0, a.ring().call(StorageCalls.FSYNC, 3, 0, 0, 0, 0, 0));
-            assertEquals(2, descriptorsOn(file));
+            assertEquals(2, StorageRing.kernelDescriptorsOn(file));
 
             a.close();
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -51,7 +49,7 @@ class StorageAgentTest {
                 Thread.sleep(5);
             }
             assertEquals(1, agent.sessions());
-            assertEquals(0, descriptorsOn(file), "the agent ended a's session and closed its descriptors");
+            assertEquals(0, StorageRing.kernelDescriptorsOn(file), "the agent ended a's session and closed its descriptors");
             assertEquals(3, open(b.ring(), "f"));
         }
     }
@@ -61,19 +59,6 @@ class StorageAgentTest {
         try (CallSlot slot = ring.acquire()) {
             slot.data().copyFrom(MemorySegment.ofArray(bytes));
             return slot.call(StorageCalls.OPEN, slot.dataOffset(), bytes.length, O_RDONLY, 0, 0, 0);
-        }
-    }
-
-    private static long descriptorsOn(Path file) throws IOException {
-        Path real = file.toRealPath();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(real);
-                } catch (IOException e) {
-                    return false;
-                }
-            }).count();
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.vos.ring.server.CoreCallHandlers;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerOptions;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -159,5 +161,19 @@ final class StorageRing implements AutoCloseable {
     public void close() throws Exception {
         client.close();
         server.awaitTermination();
+    }
+
+    /** How many of this process's descriptors are open on {@code file} (the agent here runs in this process). */
+    static long kernelDescriptorsOn(Path file) throws IOException {
+        Path real = file.toRealPath();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(real);
+                } catch (IOException e) {
+                    return false; // closed meanwhile (the listing's own descriptor)
+                }
+            }).count();
+        }
     }
 }
