@@ -192,11 +192,6 @@ public final class RingClient implements CallSource, AutoCloseable {
         return segment.getLongVolatile(WORKER_WAKEUPS_OFFSET);
     }
 
-    /** Calls the server reported completed, as of its last heartbeat. */
-    public long serverCallsServed() {
-        return segment.getLongVolatile(CALLS_SERVED_OFFSET);
-    }
-
     /** Malformed entries the server refused, as of its last heartbeat. */
     public long serverProtocolErrors() {
         return segment.getLongVolatile(PROTOCOL_ERRORS_OFFSET);

@@ -238,9 +238,19 @@ public final class VosCli {
         @Option(names = "--ring-only", description = "only the ring part")
         boolean ringOnly;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            boolean ok = new RingDemo(new RingDemo.Options(calls, rounds, threads, !noPin), System.out).run();
+            RingDemo.Options options;
+            try {
+                options = new RingDemo.Options(calls, rounds, threads, !noPin);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("vos demo: " + e.getMessage());
+                return 2;
+            }
+            boolean ok = new RingDemo(options, System.out).run();
             if (!ringOnly) {
                 Path spec = specFile != null ? specFile
                         : Path.of(System.getProperty("vos.home", "."), "examples", "host.yaml");

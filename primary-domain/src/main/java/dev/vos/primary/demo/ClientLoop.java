@@ -29,7 +29,6 @@ public final class ClientLoop implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private volatile long outageStartNs;
-    private volatile long lastOutageMs = -1;
     private volatile long servingGeneration;
     private final Thread reporter;
 
@@ -57,7 +56,6 @@ public final class ClientLoop implements AutoCloseable {
                                 out.printf("    client: calls succeed again on generation %d, %d ms after the failure"
                                         + " (no configuration re-read)%n", generation, outageMs);
                             }
-                            lastOutageMs = outageMs;
                             outageStartNs = 0;
                             servingGeneration = generation;
                         }
@@ -108,11 +106,6 @@ public final class ClientLoop implements AutoCloseable {
     /** The generation the last successful call went to. */
     public long servingGeneration() {
         return servingGeneration;
-    }
-
-    /** The last outage: from the first failed call to the first success on the next generation; -1 if none. */
-    public long lastOutageMs() {
-        return lastOutageMs;
     }
 
     /** Waits until a call has succeeded on {@code generation}, for at most {@code timeout}. */

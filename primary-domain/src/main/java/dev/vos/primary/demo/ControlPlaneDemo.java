@@ -53,8 +53,8 @@ public final class ControlPlaneDemo {
                 StandardCharsets.UTF_8))) {
             out.printf("    metrics: http://127.0.0.1:%d/metrics%n", plane.metricsPort());
             ps(plane);
-            ok &= fault(plane, "storage0", 9, "SIGKILL: the domain dies; its process exit is seen at once");
-            ok &= fault(plane, "net0", 19, "SIGSTOP: the domain hangs; its ring heartbeat goes stale");
+            ok &= fault(plane, 9, "storage0", 9, "SIGKILL: the domain dies; its process exit is seen at once");
+            ok &= fault(plane, 10, "net0", 19, "SIGSTOP: the domain hangs; its ring heartbeat goes stale");
             out.println("[11] vos ps");
             ps(plane);
             out.println("[12] vos events -n 8 (the journal; it survives restarts of the control plane)");
@@ -71,7 +71,7 @@ public final class ControlPlaneDemo {
         return ok;
     }
 
-    private boolean fault(ControlPlane plane, String domain, int signal, String what)
+    private boolean fault(ControlPlane plane, int step, String domain, int signal, String what)
             throws ControlException, InterruptedException {
         if (plane.ps().stream().noneMatch(s -> s.name().equals(domain))) {
             out.printf("    (the spec has no domain %s; skipped)%n", domain);
@@ -79,7 +79,7 @@ public final class ControlPlaneDemo {
         }
         try (DomainClient client = DomainClient.forDomain(plane.stateDir(), domain, DomainClient.Options.DEFAULT);
              ClientLoop loop = new ClientLoop(client, 8, out)) {
-            out.printf("[%d] a client of %s calls getpid on 8 virtual threads%n", signal == 9 ? 9 : 10, domain);
+            out.printf("[%d] a client of %s calls getpid on 8 virtual threads%n", step, domain);
             if (!loop.awaitGeneration(1, Duration.ofSeconds(10))) {
                 out.println("    the client could not reach " + domain);
                 return false;
@@ -136,5 +136,4 @@ public final class ControlPlaneDemo {
             target.flush();
         }
     }
-
 }

@@ -35,44 +35,9 @@ public final class RingDemo {
 
     /** Options of {@code vos demo}. */
     public record Options(long calls, int rounds, int threads, boolean pin) {
-        public static final String USAGE = "vos demo [--calls N] [--rounds N] [--threads N] [--no-pin]\n"
-                + "  --calls N     null calls per timing round (default 200000)\n"
-                + "  --rounds N    timing rounds, reported as min/median/max (default 5)\n"
-                + "  --threads N   concurrent virtual threads in the throughput and fault steps (default 64)\n"
-                + "  --no-pin      do not pin the caller to CPU 0 and the domain's worker to CPU 1";
-
-        public static final Options DEFAULT = new Options(200_000, 5, 64, true);
-
         public Options {
             if (calls < 1 || rounds < 1 || threads < 1) {
                 throw new IllegalArgumentException("--calls, --rounds and --threads must be at least 1");
-            }
-        }
-
-        /** Parses the command-line options; unknown or malformed ones throw with a message naming them. */
-        public static Options parse(String[] args) {
-            Options o = DEFAULT;
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i];
-                switch (name) {
-                    case "--calls" -> o = new Options(number(args, ++i, name), o.rounds, o.threads, o.pin);
-                    case "--rounds" -> o = new Options(o.calls, (int) number(args, ++i, name), o.threads, o.pin);
-                    case "--threads" -> o = new Options(o.calls, o.rounds, (int) number(args, ++i, name), o.pin);
-                    case "--no-pin" -> o = new Options(o.calls, o.rounds, o.threads, false);
-                    default -> throw new IllegalArgumentException("unknown option '" + name + "'");
-                }
-            }
-            return o;
-        }
-
-        private static long number(String[] args, int index, String name) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException(name + " needs a number");
-            }
-            try {
-                return Long.parseLong(args[index]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " '" + args[index] + "' is not a number");
             }
         }
     }

@@ -36,11 +36,16 @@ class RingDemoTest {
     }
 
     @Test
-    void badOptions_areNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RingDemo.Options.parse(new String[]{"--calls", "many"}));
-        assertEquals("--calls 'many' is not a number", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RingDemo.Options.parse(new String[]{"--fast"}));
-        assertEquals("unknown option '--fast'", e.getMessage());
+    void badOptions_areNamed_andNothingRuns() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.io.PrintWriter w = new java.io.PrintWriter(err, true);
+        assertEquals(2, dev.vos.primary.cli.VosCli.run(w, w, "demo", "--calls", "many"));
+        assertTrue(err.toString().contains("'--calls'") && err.toString().contains("'many'"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, dev.vos.primary.cli.VosCli.run(w, w, "demo", "--fast"));
+        assertTrue(err.toString().contains("'--fast'"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, dev.vos.primary.cli.VosCli.run(w, w, "demo", "--calls", "0"));
+        assertTrue(err.toString().contains("must be at least 1"), err.toString());
     }
 }
