@@ -23,6 +23,19 @@ import dev.vos.ring.CoreCalls;
  * 72  unlink     (pathOff, pathLen, int flags: 0 or AT_REMOVEDIR)             0
  * 73  mkdir      (pathOff, pathLen, mode_t mode)                              0
  * 74  rename     (oldOff, oldLen, newOff, newLen, int flags: RENAME_NOREPLACE|RENAME_EXCHANGE)  0
+ * 75  stat       (pathOff, pathLen, int flags: 0 or AT_SYMLINK_NOFOLLOW, outOff, outLen >= FileStat.BYTES)
+ *                                                                              FileStat.BYTES, FileStat in the payload
+ * 76  getdents   (int fd, bufOff, size_t count)                               bytes of struct linux_dirent64
+ *                                                                              records (as getdents64), 0 at the end
+ * 77  symlink    (targetOff, targetLen, linkOff, linkLen)                      0 (the target is stored as given)
+ * 78  readlink   (pathOff, pathLen, bufOff, size_t size)                      bytes of the link's target
+ * 79  utimens    (pathOff, pathLen, long atimeNs, long mtimeNs, int flags: 0 or AT_SYMLINK_NOFOLLOW)  0
+ *                times are nanoseconds since the epoch; UTIME_UNCHANGED (Long.MIN_VALUE) leaves one as it is
+ * 80  chmod      (pathOff, pathLen, mode_t mode within 07777 minus set-uid/set-gid: 01777)             0
+ * 81  chown      (pathOff, pathLen, uid_t uid, gid_t gid, int flags: 0 or AT_SYMLINK_NOFOLLOW)   0 (-1: unchanged)
+ * 82  fallocate  (int fd, int mode: 0 or FALLOC_FL_KEEP_SIZE, off_t offset, off_t length)             0
+ * 83  access     (pathOff, pathLen, int mode: F_OK or R_OK|W_OK|X_OK)                                   0
+ * 84  statfs     (outOff, outLen >= 32)                   32: total, free, available bytes, block size (4 longs)
  * </pre>
  * open accepts O_RDONLY/O_WRONLY/O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_DSYNC,
  * O_SYNC (others: EINVAL; O_CLOEXEC is always added) and a mode within 0777 (others: EINVAL); a session holding
@@ -42,6 +55,21 @@ public final class StorageCalls {
     public static final int UNLINK = OPEN + 8;
     public static final int MKDIR = OPEN + 9;
     public static final int RENAME = OPEN + 10;
+    public static final int STAT = OPEN + 11;
+    public static final int GETDENTS = OPEN + 12;
+    public static final int SYMLINK = OPEN + 13;
+    public static final int READLINK = OPEN + 14;
+    public static final int UTIMENS = OPEN + 15;
+    public static final int CHMOD = OPEN + 16;
+    public static final int CHOWN = OPEN + 17;
+    public static final int FALLOCATE = OPEN + 18;
+    public static final int ACCESS = OPEN + 19;
+    public static final int STATFS = OPEN + 20;
+
+    /** A time argument of {@link #UTIMENS} that leaves that time as it is. */
+    public static final long UTIME_UNCHANGED = Long.MIN_VALUE;
+    /** The wire size of {@link #STATFS}'s answer. */
+    public static final long STATFS_BYTES = 32;
 
     private StorageCalls() {
     }

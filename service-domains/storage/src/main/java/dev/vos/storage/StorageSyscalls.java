@@ -91,6 +91,9 @@ public final class StorageSyscalls {
     // <linux/stat.h>: struct statx, the fields vos reads
     public static final long STATX_SIZE = 256;
     public static final int STATX_BASIC_STATS = 0x7ff;
+    public static final int STATX_BTIME = 0x800;
+    /** {@code stx_mask}: which fields the file system filled in. */
+    public static final long STATX_MASK_OFFSET = 0;
     public static final long STATX_NLINK_OFFSET = 16;
     public static final long STATX_UID_OFFSET = 20;
     public static final long STATX_GID_OFFSET = 24;
@@ -100,6 +103,11 @@ public final class StorageSyscalls {
     public static final long STATX_BLOCKS_OFFSET = 48;
     /** {@code stx_mtime}: {@code struct statx_timestamp { __s64 tv_sec; __u32 tv_nsec; __s32 reserved; }}. */
     public static final long STATX_MTIME_OFFSET = 112;
+    public static final long STATX_ATIME_OFFSET = 64;
+    public static final long STATX_BTIME_OFFSET = 80;
+    public static final long STATX_CTIME_OFFSET = 96;
+    /** {@code stx_dev_major}, then {@code stx_dev_minor} at +4. */
+    public static final long STATX_DEV_MAJOR_OFFSET = 136;
 
     private StorageSyscalls() {
     }
@@ -156,7 +164,7 @@ public final class StorageSyscalls {
     public static long fstat(int fd, MemorySegment buf) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment empty = arena.allocate(1);
-            return Linux.syscallErrno(SYS_STATX, fd, empty.address(), AT_EMPTY_PATH, STATX_BASIC_STATS,
+            return Linux.syscallErrno(SYS_STATX, fd, empty.address(), AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME,
                     buf.address(), 0);
         }
     }
