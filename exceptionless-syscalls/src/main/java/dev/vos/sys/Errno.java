@@ -1,5 +1,11 @@
 package dev.vos.sys;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
 /**
  * The Linux errno values vos passes across the ring (x86_64, {@code asm-generic/errno-base.h} and
  * {@code asm-generic/errno.h}). Results travel in the kernel's convention: a value that is not negative, or
@@ -64,6 +70,30 @@ public final class Errno {
             case ETIMEDOUT -> "ETIMEDOUT";
             default -> "errno " + errno;
         };
+    }
+
+    /**
+     * The C library's text for {@code errno} ("No such file or directory"), as the JDK's own file system puts in
+     * its exceptions; "Unknown error N" for a value the C library does not know. Through glibc's
+     * {@code strerrordesc_np} (2.32+), which returns a constant string and is safe from any thread.
+     */
+    public static String message(int errno) {
+        MemorySegment text;
+        try {
+            text = (MemorySegment) StrerrorDesc.HANDLE.invokeExact(errno);
+        } catch (Throwable t) {
+            throw new AssertionError("strerrordesc_np downcall failed", t);
+        }
+        return text.equals(MemorySegment.NULL) ? "Unknown error " + errno
+                : text.reinterpret(Long.MAX_VALUE).getString(0);
+    }
+
+    /** The downcall, bound on first use so that Errno's constants need no native access. */
+    private static final class StrerrorDesc {
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
+                Linker.nativeLinker().defaultLookup().find("strerrordesc_np").orElseThrow(
+                        () -> new UnsupportedOperationException("libc has no strerrordesc_np: vos needs glibc 2.32+")),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     }
 
     /** Describes a raw result: the value itself, or "-EINVAL" for a failure. */

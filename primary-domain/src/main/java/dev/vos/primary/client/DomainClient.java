@@ -79,6 +79,11 @@ public final class DomainClient implements CallSource, AutoCloseable {
         return domain;
     }
 
+    /** The most payload one call can carry: a slot's data chunk. */
+    public long chunkBytes() {
+        return options.geometry().dataBytesPerSlot();
+    }
+
     /** The generation this client is bound to now, or last was; 0 before the first attach. */
     public long generation() {
         return lastGeneration;

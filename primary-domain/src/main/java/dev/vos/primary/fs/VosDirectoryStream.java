@@ -1,0 +1,131 @@
+package dev.vos.primary.fs;
+
+import dev.vos.primary.fs.StorageClient.Descriptor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The entries of a directory of the domain, read in batches of getdents64 records through a descriptor of the
+ * domain's session; "." and ".." are left out, as the default provider leaves them out. One iterator, as the
+ * {@link DirectoryStream} contract says; closing the stream ends the iteration.
+ */
+final class VosDirectoryStream implements DirectoryStream<Path> {
+
+    // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+    private static final int RECLEN_OFFSET = 16;
+    private static final int NAME_OFFSET = 19;
+
+    private final VosPath dir;
+    private final Descriptor descriptor;
+    private final Filter<? super Path> filter;
+    private final byte[] batch;
+    private final ArrayDeque<Path> ready = new ArrayDeque<>();
+    private boolean end;
+    private boolean closed;
+    private boolean iterated;
+
+    VosDirectoryStream(VosPath dir, Descriptor descriptor, Filter<? super Path> filter, int batchBytes) {
+        this.dir = dir;
+        this.descriptor = descriptor;
+        this.filter = filter;
+        this.batch = new byte[batchBytes];
+    }
+
+    @Override
+    public synchronized Iterator<Path> iterator() {
+        if (closed) {
+            throw new IllegalStateException("Directory stream is closed");
+        }
+        if (iterated) {
+            throw new IllegalStateException("Iterator already obtained");
+        }
+        iterated = true;
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                synchronized (VosDirectoryStream.this) {
+                    return fill();
+                }
+            }
+
+            @Override
+            public Path next() {
+                synchronized (VosDirectoryStream.this) {
+                    if (!fill()) {
+                        throw new NoSuchElementException();
+                    }
+                    return ready.removeFirst();
+                }
+            }
+        };
+    }
+
+    /** Whether an entry is ready, reading batches until one is or the directory ends. */
+    private boolean fill() {
+        while (ready.isEmpty() && !end && !closed) {
+            int n;
+            try {
+                n = dir.getFileSystem().client().getdents(descriptor, batch);
+            } catch (ErrnoException e) {
+                throw new DirectoryIteratorException(e.translate(dir));
+            } catch (IOException e) {
+                throw new DirectoryIteratorException(e);
+            }
+            if (n == 0) {
+                end = true;
+            }
+            decode(n);
+        }
+        return !ready.isEmpty();
+    }
+
+    private void decode(int length) {
+        int at = 0;
+        while (at + NAME_OFFSET < length) {
+            int reclen = (batch[at + RECLEN_OFFSET] & 0xff) | (batch[at + RECLEN_OFFSET + 1] & 0xff) << 8;
+            if (reclen <= NAME_OFFSET || at + reclen > length) {
+                throw new DirectoryIteratorException(new IOException("malformed directory record from the domain at "
+                        + at + " (length " + reclen + ")"));
+            }
+            int nameEnd = at + NAME_OFFSET;
+            while (nameEnd < at + reclen && batch[nameEnd] != 0) {
+                nameEnd++;
+            }
+            String name = new String(batch, at + NAME_OFFSET, nameEnd - at - NAME_OFFSET, StandardCharsets.UTF_8);
+            at += reclen;
+            if (name.equals(".") || name.equals("..")) {
+                continue;
+            }
+            Path entry = dir.resolve(name);
+            try {
+                if (filter == null || filter.accept(entry)) {
+                    ready.addLast(entry);
+                }
+            } catch (IOException e) {
+                throw new DirectoryIteratorException(e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            dir.getFileSystem().client().close(descriptor);
+        } catch (ErrnoException e) {
+            throw e.translate(dir);
+        } catch (IOException e) {
+            // the domain is down: the descriptor went with its session
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package dev.vos.primary.fs;
+
+import dev.vos.primary.fs.StorageClient.Descriptor;
+import dev.vos.storage.FileStat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * A {@link FileChannel} on a descriptor of the storage domain's session. Reads and writes are positional
+ * pread/pwrite calls of at most one payload chunk each; this channel keeps the position, as the kernel would for
+ * a descriptor of one's own. Bytes move between the caller's buffer and the slot's shared chunk with one copy.
+ *
+ * <p>When the domain dies, calls in flight fail with its {@code DomainFailedException}, calls while it is down
+ * with {@code DomainUnavailableException}, and once it is back with {@link DescriptorLostException}: never with a
+ * result from another file. Memory mapping and locks are not served by the domain: {@code map}, {@code lock} and
+ * {@code tryLock} throw {@link UnsupportedOperationException}.
+ */
+final class VosFileChannel extends FileChannel {
+
+    private final VosFileSystem fs;
+    private final VosPath path;
+    private final Descriptor descriptor;
+    private final OpenFlags flags;
+    private final Object positionLock = new Object();
+    private long position;
+
+    VosFileChannel(VosFileSystem fs, VosPath path, Descriptor descriptor, OpenFlags flags) {
+        this.fs = fs;
+        this.path = path;
+        this.descriptor = descriptor;
+        this.flags = flags;
+    }
+
+    private StorageClient client() {
+        return fs.client();
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private void ensureReadable() throws ClosedChannelException {
+        ensureOpen();
+        if (!flags.read()) {
+            throw new NonReadableChannelException();
+        }
+    }
+
+    private void ensureWritable() throws ClosedChannelException {
+        ensureOpen();
+        if (!flags.write()) {
+            throw new NonWritableChannelException();
+        }
+    }
+
+    /** Reads until {@code dst} is full, the file ends, or a read comes back short. */
+    private int readAt(ByteBuffer dst, long at) throws IOException {
+        int total = 0;
+        try {
+            while (dst.hasRemaining()) {
+                int want = dst.remaining();
+                int n = client().pread(descriptor, dst, at + total);
+                total += n;
+                if (n == 0 || n < Math.min(want, fs.chunkBytes())) {
+                    break;
+                }
+            }
+        } catch (ErrnoException e) {
+            throw e.translate(path);
+        }
+        return total == 0 && dst.hasRemaining() ? -1 : total;
+    }
+
+    private int writeAt(ByteBuffer src, long at) throws IOException {
+        int total = 0;
+        try {
+            while (src.hasRemaining()) {
+                total += client().pwrite(descriptor, src, at + total);
+            }
+        } catch (ErrnoException e) {
+            throw e.translate(path);
+        }
+        return total;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        ensureReadable();
+        synchronized (positionLock) {
+            int n = readAt(dst, position);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long at) throws IOException {
+        if (at < 0) {
+            throw new IllegalArgumentException("negative position: " + at);
+        }
+        ensureReadable();
+        return readAt(dst, at);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        ensureReadable();
+        synchronized (positionLock) {
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                if (!dsts[i].hasRemaining()) {
+                    continue;
+                }
+                int n = readAt(dsts[i], position);
+                if (n <= 0) {
+                    return total == 0 ? n : total;
+                }
+                position += n;
+                total += n;
+                if (dsts[i].hasRemaining()) {
+                    break;
+                }
+            }
+            return total;
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        ensureWritable();
+        synchronized (positionLock) {
+            if (flags.append()) {
+                // O_APPEND: the kernel writes at the end whatever offset pwrite names; the position follows.
+                int n = writeAt(src, 0);
+                position = size();
+                return n;
+            }
+            int n = writeAt(src, position);
+            position += n;
+            return n;
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src, long at) throws IOException {
+        if (at < 0) {
+            throw new IllegalArgumentException("negative position: " + at);
+        }
+        ensureWritable();
+        return writeAt(src, at);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += write(srcs[i]);
+        }
+        return total;
+    }
+
+    @Override
+    public long position() throws IOException {
+        ensureOpen();
+        synchronized (positionLock) {
+            return flags.append() ? size() : position;
+        }
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("negative position: " + newPosition);
+        }
+        ensureOpen();
+        synchronized (positionLock) {
+            position = newPosition;
+        }
+        return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+        ensureOpen();
+        return stat().size();
+    }
+
+    FileStat stat() throws IOException {
+        try {
+            return client().fstat(descriptor);
+        } catch (ErrnoException e) {
+            throw e.translate(path);
+        }
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size: " + size);
+        }
+        ensureWritable();
+        synchronized (positionLock) {
+            if (size < size()) {
+                try {
+                    client().ftruncate(descriptor, size);
+                } catch (ErrnoException e) {
+                    throw e.translate(path);
+                }
+            }
+            if (position > size) {
+                position = size;
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+        ensureOpen();
+        try {
+            client().fsync(descriptor, metaData);
+        } catch (ErrnoException e) {
+            throw e.translate(path);
+        }
+    }
+
+    @Override
+    public long transferTo(long at, long count, WritableByteChannel target) throws IOException {
+        ensureReadable();
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, fs.chunkBytes()));
+        long done = 0;
+        while (done < count) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+            int n = readAt(buffer, at + done);
+            if (n <= 0) {
+                break;
+            }
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                target.write(buffer);
+            }
+            done += n;
+        }
+        return done;
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel source, long at, long count) throws IOException {
+        ensureWritable();
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.max(count, 1), fs.chunkBytes()));
+        long done = 0;
+        while (done < count) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+            int n = source.read(buffer);
+            if (n <= 0) {
+                break;
+            }
+            buffer.flip();
+            done += writeAt(buffer, at + done);
+        }
+        return done;
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long at, long size) {
+        throw new UnsupportedOperationException("a vos file cannot be memory-mapped: its pages live in the storage domain");
+    }
+
+    @Override
+    public FileLock lock(long at, long size, boolean shared) {
+        throw new UnsupportedOperationException("the storage domain does not serve file locks yet");
+    }
+
+    @Override
+    public FileLock tryLock(long at, long size, boolean shared) {
+        throw new UnsupportedOperationException("the storage domain does not serve file locks yet");
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+        IOException failure = null;
+        try {
+            client().close(descriptor);
+        } catch (ErrnoException e) {
+            failure = e.translate(path);
+        } catch (IOException e) {
+            failure = e; // the domain is down: its session, and this descriptor, went with it
+        }
+        if (flags.deleteOnClose()) {
+            try {
+                client().unlink(path.domainPath(), false);
+            } catch (ErrnoException | IOException e) {
+                // best effort, as the default provider's DELETE_ON_CLOSE
+            }
+        }
+        if (failure != null && !(failure instanceof dev.vos.ring.DomainFailedException)) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.vos.primary.fs;
+
+import dev.vos.primary.client.DomainClient;
+
+import java.nio.file.FileStore;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.ClosedFileSystemException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The files of one storage domain, as a {@link FileSystem}: "/" is the domain's export root. It owns the
+ * {@link DomainClient} that follows the domain across restarts, so paths keep working when the domain comes
+ * back; closing the file system closes the client (open channels then fail).
+ */
+final class VosFileSystem extends FileSystem {
+
+    static final Set<String> VIEWS = Set.of("basic", "posix", "owner", "unix");
+
+    private final VosFileSystemProvider provider;
+    private final String domain;
+    private final DomainClient domainClient;
+    private final StorageClient client;
+    private final VosFileStore store = new VosFileStore(this);
+    private volatile boolean open = true;
+
+    VosFileSystem(VosFileSystemProvider provider, String domain, DomainClient domainClient) {
+        this.provider = provider;
+        this.domain = domain;
+        this.domainClient = domainClient;
+        this.client = new StorageClient(domain, domainClient);
+    }
+
+    String domain() {
+        return domain;
+    }
+
+    StorageClient client() {
+        if (!open) {
+            throw new ClosedFileSystemException();
+        }
+        return client;
+    }
+
+    /** The payload one call moves at most. */
+    long chunkBytes() {
+        return domainClient.chunkBytes();
+    }
+
+    @Override
+    public VosFileSystemProvider provider() {
+        return provider;
+    }
+
+    @Override
+    public void close() {
+        if (open) {
+            open = false;
+            domainClient.close();
+            provider.forget(this);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return false;
+    }
+
+    @Override
+    public String getSeparator() {
+        return "/";
+    }
+
+    @Override
+    public Iterable<Path> getRootDirectories() {
+        return List.of(getPath("/"));
+    }
+
+    @Override
+    public Iterable<FileStore> getFileStores() {
+        return List.of(store);
+    }
+
+    FileStore store() {
+        return store;
+    }
+
+    @Override
+    public Set<String> supportedFileAttributeViews() {
+        return VIEWS;
+    }
+
+    @Override
+    public VosPath getPath(String first, String... more) {
+        StringBuilder joined = new StringBuilder(first);
+        for (String part : more) {
+            if (!part.isEmpty()) {
+                if (!joined.isEmpty()) {
+                    joined.append('/');
+                }
+                joined.append(part);
+            }
+        }
+        return new VosPath(this, joined.toString());
+    }
+
+    @Override
+    public PathMatcher getPathMatcher(String syntaxAndPattern) {
+        // The default provider's glob and regex matchers work on a path's string, which is POSIX syntax here too.
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher(syntaxAndPattern);
+        return path -> matcher.matches(Path.of(path.toString()));
+    }
+
+    @Override
+    public UserPrincipalLookupService getUserPrincipalLookupService() {
+        return PosixPrincipals.LOOKUP;
+    }
+
+    @Override
+    public WatchService newWatchService() {
+        throw new UnsupportedOperationException("the storage domain does not deliver file events (no inotify)");
+    }
+
+    @Override
+    public String toString() {
+        return "vos://" + domain;
+    }
+}
