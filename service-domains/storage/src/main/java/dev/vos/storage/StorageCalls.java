@@ -37,6 +37,12 @@ import dev.vos.ring.CoreCalls;
  * 83  access     (pathOff, pathLen, int mode: F_OK or R_OK|W_OK|X_OK)                                   0
  * 84  statfs     (outOff, outLen >= 32)                   32: total, free, available bytes, block size (4 longs)
  * </pre>
+ * stat, utimens, chmod, chown and access act on the file their path names, "." being the root itself; a final
+ * symlink is followed (confined like any path) unless AT_SYMLINK_NOFOLLOW, then they act on the link itself (chmod
+ * always follows: Linux cannot change a link's mode). As everywhere, "" is ENOENT. getdents records are decoded by
+ * {@link DirentLayout}; a count too small for the next record is the kernel's EINVAL. symlink's target is checked
+ * as a path is ("" ENOENT as the kernel answers, a NUL EINVAL, 4096 bytes or more ENAMETOOLONG) but not resolved;
+ * readlink truncates to {@code size} without a NUL, as the kernel does (size 0: EINVAL).
  * open accepts O_RDONLY/O_WRONLY/O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_DSYNC,
  * O_SYNC (others: EINVAL; O_CLOEXEC is always added) and a mode within 0777 (others: EINVAL); a session holding
  * {@code DescriptorTable.MAX_PER_SESSION} (1024) descriptors gets EMFILE. unlink, mkdir and
@@ -70,6 +76,11 @@ public final class StorageCalls {
     public static final long UTIME_UNCHANGED = Long.MIN_VALUE;
     /** The wire size of {@link #STATFS}'s answer. */
     public static final long STATFS_BYTES = 32;
+    /** Where {@link #STATFS} puts each long of its answer (little-endian, like every payload number). */
+    public static final long STATFS_TOTAL_OFFSET = 0;
+    public static final long STATFS_FREE_OFFSET = 8;
+    public static final long STATFS_AVAILABLE_OFFSET = 16;
+    public static final long STATFS_BLOCK_SIZE_OFFSET = 24;
 
     private StorageCalls() {
     }

@@ -8,12 +8,17 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static dev.vos.storage.StorageSyscalls.*;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * The storage calls' handlers, for one export root (see {@link StorageCalls} for the table). Every path is
  * resolved beneath the root's directory descriptor by openat2 with {@link StorageSyscalls#CONFINED}; the calls
  * whose kernel interface has no RESOLVE flags (unlinkat, mkdirat, renameat2) first open the parent that way and
- * then act on the last component only, which cannot lead anywhere else.
+ * then act on the last component only, which cannot lead anywhere else. The calls that act on a file's metadata
+ * (stat, utimens, chmod, chown, access) open the file itself that way, O_PATH, and then act on that descriptor
+ * with AT_EMPTY_PATH: their *at forms have no RESOLVE flags either, and given the parent and a name they would
+ * follow a final symlink wherever it points.
  */
 final class StorageHandlers {
 
@@ -23,6 +28,13 @@ final class StorageHandlers {
     /** Permission bits only: no set-uid, set-gid or sticky files made by the domain's user for a client. */
     static final int ALLOWED_MODE = 0777;
     static final int ALLOWED_RENAME_FLAGS = RENAME_NOREPLACE | RENAME_EXCHANGE;
+    /** chmod may set the sticky bit (a shared directory), but not set-uid or set-gid (see {@link #ALLOWED_MODE}). */
+    static final int ALLOWED_CHMOD_MODE = 01777;
+    static final int ALLOWED_ACCESS_MODE = R_OK | W_OK | X_OK;
+    /** The largest uid_t/gid_t; a chown id above it would be cut to 32 bits by the kernel, a different id. */
+    private static final long MAX_ID = 0xFFFF_FFFFL;
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final int rootFd;
 
@@ -45,6 +57,16 @@ final class StorageHandlers {
                 .add(StorageCalls.UNLINK, "unlink", this::unlink)
                 .add(StorageCalls.MKDIR, "mkdir", this::mkdir)
                 .add(StorageCalls.RENAME, "rename", this::rename)
+                .add(StorageCalls.STAT, "stat", this::stat)
+                .add(StorageCalls.GETDENTS, "getdents", this::getdents)
+                .add(StorageCalls.SYMLINK, "symlink", this::symlink)
+                .add(StorageCalls.READLINK, "readlink", this::readlink)
+                .add(StorageCalls.UTIMENS, "utimens", this::utimens)
+                .add(StorageCalls.CHMOD, "chmod", this::chmod)
+                .add(StorageCalls.CHOWN, "chown", this::chown)
+                .add(StorageCalls.FALLOCATE, "fallocate", this::fallocate)
+                .add(StorageCalls.ACCESS, "access", this::access)
+                .add(StorageCalls.STATFS, "statfs", this::statfs)
                 .sessionState(() -> new DescriptorTable(fd -> StorageSyscalls.close(fd)));
     }
 
@@ -149,6 +171,199 @@ final class StorageHandlers {
         return inParent(call, call.arg(0), call.arg(1), (oldDir, oldName) ->
                 inParent(call, call.arg(2), call.arg(3), (newDir, newName) ->
                         renameat2(oldDir, oldName, newDir, newName, (int) flags)));
+    }
+
+    private long stat(ServerCall call) {
+        long flags = call.arg(2);
+        if ((flags & ~(long) AT_SYMLINK_NOFOLLOW) != 0) {
+            return -Errno.EINVAL;
+        }
+        MemorySegment out = call.data(call.arg(3), call.arg(4));
+        if (out == null || out.byteSize() < FileStat.BYTES) {
+            return -Errno.EFAULT;
+        }
+        return onPath(call, call.arg(0), call.arg(1), flags == 0, (fd, arena) -> {
+            MemorySegment statx = arena.allocate(STATX_SIZE, 8);
+            long r = statx(fd, emptyPath(arena), AT_EMPTY_PATH, statx);
+            if (r < 0) {
+                return r;
+            }
+            FileStat.fromStatx(statx).encode(out);
+            return FileStat.BYTES;
+        });
+    }
+
+    private long getdents(ServerCall call) {
+        // The kernel writes whole records only and never more than count (an unsigned int: a larger count is cut
+        // to fewer bytes, never more), so the slice bounds every byte it writes.
+        MemorySegment buf = call.data(call.arg(1), call.arg(2));
+        return buf == null ? -Errno.EFAULT : onDescriptor(call, fd -> getdents64(fd, buf));
+    }
+
+    private long symlink(ServerCall call) {
+        // The target is text stored in the link, not resolved now: it goes through the same copy as a path (so
+        // "" is the kernel's ENOENT, a NUL EINVAL, 4096 bytes or more ENAMETOOLONG) but may point anywhere;
+        // every later resolution through the link is confined.
+        int[] errno = new int[1];
+        ClientPath target = ClientPath.copy(call, call.arg(0), call.arg(1), errno);
+        if (target == null) {
+            return -errno[0];
+        }
+        return inParent(call, call.arg(2), call.arg(3), (dirFd, name) -> {
+            try (Arena arena = Arena.ofConfined()) {
+                return symlinkat(target.toNative(arena), dirFd, name);
+            }
+        });
+    }
+
+    private long readlink(ServerCall call) {
+        MemorySegment buf = call.data(call.arg(2), call.arg(3));
+        if (buf == null) {
+            return -Errno.EFAULT;
+        }
+        return inParent(call, call.arg(0), call.arg(1), (dirFd, name) -> readlinkat(dirFd, name, buf));
+    }
+
+    private long utimens(ServerCall call) {
+        long atime = call.arg(2);
+        long mtime = call.arg(3);
+        long flags = call.arg(4);
+        if ((flags & ~(long) AT_SYMLINK_NOFOLLOW) != 0) {
+            return -Errno.EINVAL;
+        }
+        // Not utimensat(parent, name, times, 0): that would follow a final symlink out of the root. The confined
+        // open has followed it (or, with NOFOLLOW, opened the link itself), and utimensat with AT_EMPTY_PATH on an
+        // O_PATH descriptor sets the times of exactly that file, without following anything again (Linux 5.8+).
+        return onPath(call, call.arg(0), call.arg(1), flags == 0, (fd, arena) -> {
+            MemorySegment times = arena.allocate(2 * TIMESPEC_SIZE, 8);
+            timespec(times, 0, atime);
+            timespec(times, TIMESPEC_SIZE, mtime);
+            return utimensat(fd, emptyPath(arena), times, AT_EMPTY_PATH);
+        });
+    }
+
+    /** Writes {@code nanos} since the epoch (or UTIME_UNCHANGED) as the struct timespec at {@code offset}. */
+    private static void timespec(MemorySegment times, long offset, long nanos) {
+        if (nanos == StorageCalls.UTIME_UNCHANGED) {
+            times.set(JAVA_LONG, offset, 0);
+            times.set(JAVA_LONG, offset + 8, UTIME_OMIT);
+        } else {
+            // floor, not truncation: a time before 1970 still has tv_nsec in [0, 1e9), as the kernel requires
+            times.set(JAVA_LONG, offset, Math.floorDiv(nanos, NANOS_PER_SECOND));
+            times.set(JAVA_LONG, offset + 8, Math.floorMod(nanos, NANOS_PER_SECOND));
+        }
+    }
+
+    private long chmod(ServerCall call) {
+        long mode = call.arg(2);
+        if ((mode & ~(long) ALLOWED_CHMOD_MODE) != 0) {
+            return -Errno.EINVAL;
+        }
+        // fchmodat2 (Linux 6.6) is the first chmod taking AT_EMPTY_PATH, so the first that works on an O_PATH
+        // descriptor; fchmod would need a descriptor opened for reading, which a write-only file refuses.
+        return onPath(call, call.arg(0), call.arg(1), true,
+                (fd, arena) -> fchmodat2(fd, emptyPath(arena), (int) mode, AT_EMPTY_PATH));
+    }
+
+    private long chown(ServerCall call) {
+        long uid = call.arg(2);
+        long gid = call.arg(3);
+        long flags = call.arg(4);
+        if ((flags & ~(long) AT_SYMLINK_NOFOLLOW) != 0 || !isId(uid) || !isId(gid)) {
+            return -Errno.EINVAL;
+        }
+        return onPath(call, call.arg(0), call.arg(1), flags == 0,
+                (fd, arena) -> fchownat(fd, emptyPath(arena), (int) uid, (int) gid, AT_EMPTY_PATH));
+    }
+
+    /** Whether {@code id} is a uid_t/gid_t or -1 (unchanged). */
+    private static boolean isId(long id) {
+        return id == -1 || id >= 0 && id <= MAX_ID;
+    }
+
+    private long fallocate(ServerCall call) {
+        long mode = call.arg(1);
+        if (mode != 0 && mode != FALLOC_FL_KEEP_SIZE) {
+            return -Errno.EINVAL;
+        }
+        return onDescriptor(call, fd -> StorageSyscalls.fallocate(fd, (int) mode, call.arg(2), call.arg(3)));
+    }
+
+    private long access(ServerCall call) {
+        long mode = call.arg(2);
+        if ((mode & ~(long) ALLOWED_ACCESS_MODE) != 0) {
+            return -Errno.EINVAL;
+        }
+        return onPath(call, call.arg(0), call.arg(1), true,
+                (fd, arena) -> faccessat2(fd, emptyPath(arena), (int) mode, AT_EMPTY_PATH));
+    }
+
+    private long statfs(ServerCall call) {
+        MemorySegment out = call.data(call.arg(0), call.arg(1));
+        if (out == null || out.byteSize() < StorageCalls.STATFS_BYTES) {
+            return -Errno.EFAULT;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment statfs = arena.allocate(STATFS_SIZE, 8);
+            long r = fstatfs(rootFd, statfs);
+            if (r < 0) {
+                return r;
+            }
+            long fragment = statfs.get(JAVA_LONG, STATFS_FRSIZE_OFFSET);
+            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_TOTAL_OFFSET,
+                    bytes(statfs.get(JAVA_LONG, STATFS_BLOCKS_OFFSET), fragment));
+            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_FREE_OFFSET,
+                    bytes(statfs.get(JAVA_LONG, STATFS_BFREE_OFFSET), fragment));
+            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_AVAILABLE_OFFSET,
+                    bytes(statfs.get(JAVA_LONG, STATFS_BAVAIL_OFFSET), fragment));
+            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_BLOCK_SIZE_OFFSET,
+                    statfs.get(JAVA_LONG, STATFS_BSIZE_OFFSET));
+            return StorageCalls.STATFS_BYTES;
+        }
+    }
+
+    /** {@code blocks * size}, held at Long.MAX_VALUE rather than wrapping negative (as NIO's FileStore does). */
+    private static long bytes(long blocks, long size) {
+        long high = Math.unsignedMultiplyHigh(blocks, size);
+        long low = blocks * size;
+        return high != 0 || low < 0 ? Long.MAX_VALUE : low;
+    }
+
+    /** A call on a descriptor of the file a client path names. */
+    @FunctionalInterface
+    private interface PathCall {
+        long apply(int fd, Arena arena);
+    }
+
+    /**
+     * Opens the file the path at payload {@code [offset, offset + length)} names, O_PATH and confined to the root
+     * (a final symlink followed, confined too, if {@code follow}; else the link itself), and runs {@code body} on
+     * it with an arena for its native memory; closes the descriptor after. O_PATH: no permission is needed on the
+     * file itself, and a FIFO or a device is not opened, only named.
+     */
+    private long onPath(ServerCall call, long offset, long length, boolean follow, PathCall body) {
+        int[] errno = new int[1];
+        ClientPath path = ClientPath.copy(call, offset, length, errno);
+        if (path == null) {
+            return -errno[0];
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            long fd = openat2(rootFd, path.toNative(arena), O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW), 0,
+                    CONFINED);
+            if (fd < 0) {
+                return fd;
+            }
+            try {
+                return body.apply((int) fd, arena);
+            } finally {
+                StorageSyscalls.close((int) fd);
+            }
+        }
+    }
+
+    /** "" as a native string, the path of an AT_EMPTY_PATH call. */
+    private static MemorySegment emptyPath(Arena arena) {
+        return arena.allocate(1); // zeroed: just the NUL
     }
 
     /** A call on a name in a directory. */

@@ -28,16 +28,34 @@ public final class StorageSyscalls {
     public static final long SYS_FDATASYNC = 75;
     /** {@code __NR_ftruncate}. */
     public static final long SYS_FTRUNCATE = 77;
+    /** {@code __NR_fstatfs}. */
+    public static final long SYS_FSTATFS = 138;
+    /** {@code __NR_getdents64}. */
+    public static final long SYS_GETDENTS64 = 217;
     /** {@code __NR_mkdirat}. */
     public static final long SYS_MKDIRAT = 258;
+    /** {@code __NR_fchownat}. */
+    public static final long SYS_FCHOWNAT = 260;
     /** {@code __NR_unlinkat}. */
     public static final long SYS_UNLINKAT = 263;
+    /** {@code __NR_symlinkat}. */
+    public static final long SYS_SYMLINKAT = 266;
+    /** {@code __NR_readlinkat}. */
+    public static final long SYS_READLINKAT = 267;
+    /** {@code __NR_utimensat}. */
+    public static final long SYS_UTIMENSAT = 280;
+    /** {@code __NR_fallocate}. */
+    public static final long SYS_FALLOCATE = 285;
     /** {@code __NR_renameat2}. */
     public static final long SYS_RENAMEAT2 = 316;
     /** {@code __NR_statx}. */
     public static final long SYS_STATX = 332;
     /** {@code __NR_openat2}. */
     public static final long SYS_OPENAT2 = 437;
+    /** {@code __NR_faccessat2} (Linux 5.8): faccessat with flags, AT_EMPTY_PATH among them. */
+    public static final long SYS_FACCESSAT2 = 439;
+    /** {@code __NR_fchmodat2} (Linux 6.6): fchmodat with flags; the first chmod that takes AT_EMPTY_PATH. */
+    public static final long SYS_FCHMODAT2 = 452;
 
     // <fcntl.h> / <asm-generic/fcntl.h> (octal there; the same values here)
     public static final int O_RDONLY = 0;
@@ -57,10 +75,34 @@ public final class StorageSyscalls {
 
     /** {@code AT_FDCWD}, <fcntl.h>: a path relative to the working directory (only to open the export root). */
     public static final int AT_FDCWD = -100;
+    /** {@code AT_SYMLINK_NOFOLLOW}, <fcntl.h>: act on a final symlink itself. */
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
     /** {@code AT_REMOVEDIR}, <fcntl.h>: unlinkat removes a directory. */
     public static final int AT_REMOVEDIR = 0x200;
-    /** {@code AT_EMPTY_PATH}, <fcntl.h>: statx on the descriptor itself. */
+    /** {@code AT_EMPTY_PATH}, <fcntl.h>: an *at call on the descriptor itself (path ""), O_PATH ones included. */
     public static final int AT_EMPTY_PATH = 0x1000;
+
+    // <unistd.h>: access modes
+    public static final int F_OK = 0;
+    public static final int X_OK = 1;
+    public static final int W_OK = 2;
+    public static final int R_OK = 4;
+
+    /** {@code FALLOC_FL_KEEP_SIZE}, <linux/falloc.h>: allocate without changing the file size. */
+    public static final int FALLOC_FL_KEEP_SIZE = 1;
+
+    // <linux/stat.h>: struct timespec { long tv_sec; long tv_nsec; }, two of them for utimensat
+    public static final long TIMESPEC_SIZE = 16;
+    /** {@code UTIME_OMIT}: a tv_nsec that leaves that time unchanged. */
+    public static final long UTIME_OMIT = (1L << 30) - 2;
+
+    // <asm-generic/statfs.h> on x86_64: struct statfs, every field a long
+    public static final long STATFS_SIZE = 120;
+    public static final long STATFS_BSIZE_OFFSET = 8;
+    public static final long STATFS_BLOCKS_OFFSET = 16;
+    public static final long STATFS_BFREE_OFFSET = 24;
+    public static final long STATFS_BAVAIL_OFFSET = 32;
+    public static final long STATFS_FRSIZE_OFFSET = 72;
 
     /** {@code RENAME_NOREPLACE}, <linux/fs.h>. */
     public static final int RENAME_NOREPLACE = 1;
@@ -167,6 +209,60 @@ public final class StorageSyscalls {
             return Linux.syscallErrno(SYS_STATX, fd, empty.address(), AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME,
                     buf.address(), 0);
         }
+    }
+
+    /**
+     * {@code int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf)}: the figures
+     * of {@code path} beneath {@code dirfd}; with {@code path = ""} and AT_EMPTY_PATH, of {@code dirfd} itself.
+     */
+    public static long statx(int dirfd, MemorySegment path, int flags, MemorySegment buf) {
+        return Linux.syscallErrno(SYS_STATX, dirfd, path.address(), flags, STATX_BASIC_STATS | STATX_BTIME,
+                buf.address(), 0);
+    }
+
+    /** {@code ssize_t getdents64(int fd, void *dirp, unsigned int count)}: linux_dirent64 records, 0 at the end. */
+    public static long getdents64(int fd, MemorySegment buf) {
+        return Linux.syscallErrno(SYS_GETDENTS64, fd, buf.address(), buf.byteSize(), 0, 0, 0);
+    }
+
+    /** {@code int symlinkat(const char *target, int newdirfd, const char *linkname)}. */
+    public static long symlinkat(MemorySegment target, int dirfd, MemorySegment name) {
+        return Linux.syscallErrno(SYS_SYMLINKAT, target.address(), dirfd, name.address(), 0, 0, 0);
+    }
+
+    /** {@code ssize_t readlinkat(int dirfd, const char *name, char *buf, size_t size)}: no NUL appended. */
+    public static long readlinkat(int dirfd, MemorySegment name, MemorySegment buf) {
+        return Linux.syscallErrno(SYS_READLINKAT, dirfd, name.address(), buf.address(), buf.byteSize(), 0, 0);
+    }
+
+    /** {@code int utimensat(int dirfd, const char *path, const struct timespec times[2], int flags)}. */
+    public static long utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
+        return Linux.syscallErrno(SYS_UTIMENSAT, dirfd, path.address(), times.address(), flags, 0, 0);
+    }
+
+    /** {@code int fchmodat2(int dirfd, const char *path, mode_t mode, int flags)}. */
+    public static long fchmodat2(int dirfd, MemorySegment path, int mode, int flags) {
+        return Linux.syscallErrno(SYS_FCHMODAT2, dirfd, path.address(), mode, flags, 0, 0);
+    }
+
+    /** {@code int fchownat(int dirfd, const char *path, uid_t owner, gid_t group, int flags)}; -1: unchanged. */
+    public static long fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
+        return Linux.syscallErrno(SYS_FCHOWNAT, dirfd, path.address(), uid, gid, flags, 0);
+    }
+
+    /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)}. */
+    public static long fallocate(int fd, int mode, long offset, long length) {
+        return Linux.syscallErrno(SYS_FALLOCATE, fd, mode, offset, length, 0, 0);
+    }
+
+    /** {@code int faccessat2(int dirfd, const char *path, int mode, int flags)}. */
+    public static long faccessat2(int dirfd, MemorySegment path, int mode, int flags) {
+        return Linux.syscallErrno(SYS_FACCESSAT2, dirfd, path.address(), mode, flags, 0, 0);
+    }
+
+    /** {@code int fstatfs(int fd, struct statfs *buf)} ({@link #STATFS_SIZE} bytes); O_PATH descriptors work. */
+    public static long fstatfs(int fd, MemorySegment buf) {
+        return Linux.syscallErrno(SYS_FSTATFS, fd, buf.address(), 0, 0, 0, 0);
     }
 
     /** {@code int unlinkat(int dirfd, const char *name, int flags)}. */

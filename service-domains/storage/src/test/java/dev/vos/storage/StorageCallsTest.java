@@ -166,6 +166,13 @@ class StorageCallsTest {
         CallTable table = StorageRing.table(root);
         assertEquals("open", table.name(StorageCalls.OPEN));
         assertEquals("rename", table.name(StorageCalls.RENAME));
+        String[] next = {"stat", "getdents", "symlink", "readlink", "utimens", "chmod", "chown", "fallocate", "access",
+                "statfs"};
+        for (int i = 0; i < next.length; i++) {
+            assertEquals(next[i], table.name(StorageCalls.STAT + i), "call " + (StorageCalls.STAT + i));
+            assertNotNull(table.handler(StorageCalls.STAT + i));
+        }
+        assertEquals(84, StorageCalls.STATFS, "the numbers the table's javadoc gives");
         assertNotNull(table.handler(StorageCalls.FSTAT));
     }
 }

@@ -135,10 +135,111 @@ final class StorageRing implements AutoCloseable {
         return pathCall(StorageCalls.MKDIR, path, mode);
     }
 
-    private long pathCall(int call, byte[] path, long arg) throws Exception {
+    /** A call whose arguments are a path in the payload, then {@code args}. */
+    private long pathCall(int call, byte[] path, long... args) throws Exception {
+        long[] a = java.util.Arrays.copyOf(args, 4);
         try (CallSlot slot = client.acquire()) {
             slot.data().copyFrom(MemorySegment.ofArray(path));
-            return slot.call(call, slot.dataOffset(), path.length, arg, 0, 0, 0);
+            return slot.call(call, slot.dataOffset(), path.length, a[0], a[1], a[2], a[3]);
+        }
+    }
+
+    /** The figures of {@code path}; fails the test on an error (use {@link #statResult} to see it). */
+    FileStat stat(String path, int flags) throws Exception {
+        byte[] p = utf8(path);
+        try (CallSlot slot = client.acquire()) {
+            slot.data().copyFrom(MemorySegment.ofArray(p));
+            long out = slot.dataOffset() + p.length;
+            long r = slot.call(StorageCalls.STAT, slot.dataOffset(), p.length, flags, out, FileStat.BYTES, 0);
+            if (r != FileStat.BYTES) {
+                throw new AssertionError("stat " + path + ": " + dev.vos.sys.Errno.describe(r));
+            }
+            return FileStat.decode(slot.data().asSlice(p.length));
+        }
+    }
+
+    long statResult(String path, long flags) throws Exception {
+        byte[] p = utf8(path);
+        try (CallSlot slot = client.acquire()) {
+            slot.data().copyFrom(MemorySegment.ofArray(p));
+            return slot.call(StorageCalls.STAT, slot.dataOffset(), p.length, flags, slot.dataOffset() + p.length,
+                    FileStat.BYTES, 0);
+        }
+    }
+
+    /** One getdents of at most {@code count} bytes: the records, or a failure as an AssertionError. */
+    byte[] getdents(long fd, int count) throws Exception {
+        try (CallSlot slot = client.acquire()) {
+            long n = slot.call(StorageCalls.GETDENTS, fd, slot.dataOffset(), count, 0, 0, 0);
+            if (n < 0) {
+                throw new AssertionError("getdents: " + dev.vos.sys.Errno.describe(n));
+            }
+            return slot.data().asSlice(0, n).toArray(JAVA_BYTE);
+        }
+    }
+
+    long getdentsResult(long fd, int count) throws Exception {
+        try (CallSlot slot = client.acquire()) {
+            return slot.call(StorageCalls.GETDENTS, fd, slot.dataOffset(), count, 0, 0, 0);
+        }
+    }
+
+    long symlink(String target, String link) throws Exception {
+        return symlink(utf8(target), link);
+    }
+
+    long symlink(byte[] target, String link) throws Exception {
+        byte[] l = utf8(link);
+        try (CallSlot slot = client.acquire()) {
+            slot.data().copyFrom(MemorySegment.ofArray(target));
+            slot.data().asSlice(target.length).copyFrom(MemorySegment.ofArray(l));
+            return slot.call(StorageCalls.SYMLINK, slot.dataOffset(), target.length, slot.dataOffset() + target.length,
+                    l.length, 0, 0);
+        }
+    }
+
+    /** The link's target as text, or "-ERRNO" for a failure. */
+    String readlink(String path, int size) throws Exception {
+        byte[] p = utf8(path);
+        try (CallSlot slot = client.acquire()) {
+            slot.data().copyFrom(MemorySegment.ofArray(p));
+            long n = slot.call(StorageCalls.READLINK, slot.dataOffset(), p.length, slot.dataOffset() + p.length,
+                    size, 0, 0);
+            if (n < 0) {
+                return dev.vos.sys.Errno.describe(n);
+            }
+            return new String(slot.data().asSlice(p.length, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+        }
+    }
+
+    long utimens(String path, long atimeNs, long mtimeNs, int flags) throws Exception {
+        return pathCall(StorageCalls.UTIMENS, utf8(path), atimeNs, mtimeNs, flags);
+    }
+
+    long chmod(String path, long mode) throws Exception {
+        return pathCall(StorageCalls.CHMOD, utf8(path), mode);
+    }
+
+    long chown(String path, long uid, long gid, int flags) throws Exception {
+        return pathCall(StorageCalls.CHOWN, utf8(path), uid, gid, flags);
+    }
+
+    long fallocate(long fd, long mode, long offset, long length) throws Exception {
+        return client.call(StorageCalls.FALLOCATE, fd, mode, offset, length, 0, 0);
+    }
+
+    long access(String path, long mode) throws Exception {
+        return pathCall(StorageCalls.ACCESS, utf8(path), mode);
+    }
+
+    /** STATFS's four longs, or a failure as an AssertionError. */
+    long[] statfs() throws Exception {
+        try (CallSlot slot = client.acquire()) {
+            long r = slot.call(StorageCalls.STATFS, slot.dataOffset(), StorageCalls.STATFS_BYTES, 0, 0, 0, 0);
+            if (r != StorageCalls.STATFS_BYTES) {
+                throw new AssertionError("statfs: " + dev.vos.sys.Errno.describe(r));
+            }
+            return slot.data().asSlice(0, StorageCalls.STATFS_BYTES).toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
         }
     }
 
