@@ -1,14 +1,16 @@
 package dev.vos.primary.fs;
 
 import dev.vos.primary.fs.StorageClient.Descriptor;
+import dev.vos.storage.DirentLayout;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -17,10 +19,6 @@ import java.util.NoSuchElementException;
  * {@link DirectoryStream} contract says; closing the stream ends the iteration.
  */
 final class VosDirectoryStream implements DirectoryStream<Path> {
-
-    // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
-    private static final int RECLEN_OFFSET = 16;
-    private static final int NAME_OFFSET = 19;
 
     private final VosPath dir;
     private final Descriptor descriptor;
@@ -87,26 +85,18 @@ final class VosDirectoryStream implements DirectoryStream<Path> {
     }
 
     private void decode(int length) {
-        int at = 0;
-        while (at + NAME_OFFSET < length) {
-            int reclen = (batch[at + RECLEN_OFFSET] & 0xff) | (batch[at + RECLEN_OFFSET + 1] & 0xff) << 8;
-            if (reclen <= NAME_OFFSET || at + reclen > length) {
-                throw new DirectoryIteratorException(new IOException("malformed directory record from the domain at "
-                        + at + " (length " + reclen + ")"));
-            }
-            int nameEnd = at + NAME_OFFSET;
-            while (nameEnd < at + reclen && batch[nameEnd] != 0) {
-                nameEnd++;
-            }
-            String name = new String(batch, at + NAME_OFFSET, nameEnd - at - NAME_OFFSET, StandardCharsets.UTF_8);
-            at += reclen;
-            if (name.equals(".") || name.equals("..")) {
-                continue;
-            }
-            Path entry = dir.resolve(name);
+        List<DirentLayout.Entry> entries;
+        try {
+            entries = DirentLayout.decode(MemorySegment.ofArray(batch).asSlice(0, length));
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryIteratorException(new IOException("malformed directory records from storage domain "
+                    + dir.getFileSystem().domain() + ": " + e.getMessage()));
+        }
+        for (DirentLayout.Entry entry : entries) {
+            Path path = dir.resolve(entry.name());
             try {
-                if (filter == null || filter.accept(entry)) {
-                    ready.addLast(entry);
+                if (filter == null || filter.accept(path)) {
+                    ready.addLast(path);
                 }
             } catch (IOException e) {
                 throw new DirectoryIteratorException(e);
