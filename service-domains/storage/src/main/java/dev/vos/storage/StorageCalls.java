@@ -42,11 +42,13 @@ import dev.vos.ring.CoreCalls;
  * always follows: Linux cannot change a link's mode). As everywhere, "" is ENOENT. getdents records are decoded by
  * {@link DirentLayout}; a count too small for the next record is the kernel's EINVAL. symlink's target is checked
  * as a path is ("" ENOENT as the kernel answers, a NUL EINVAL, 4096 bytes or more ENAMETOOLONG) but not resolved;
- * readlink truncates to {@code size} without a NUL, as the kernel does (size 0: EINVAL).
+ * readlink truncates to {@code size} without a NUL, as the kernel does (size 0: EINVAL). access answers for the
+ * domain's own user (its real uid, as access(2) does), not for the client's. chown's ids are -1 or within 32 bits
+ * (others: EINVAL, where the kernel would cut them to another id).
  * open accepts O_RDONLY/O_WRONLY/O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_DSYNC,
  * O_SYNC (others: EINVAL; O_CLOEXEC is always added) and a mode within 0777 (others: EINVAL); a session holding
- * {@code DescriptorTable.MAX_PER_SESSION} (1024) descriptors gets EMFILE. unlink, mkdir and
- * rename act on the last component of their path, which must not be "", "." or ".." (EINVAL).
+ * {@code DescriptorTable.MAX_PER_SESSION} (1024) descriptors gets EMFILE. unlink, mkdir, rename, symlink (its
+ * link path) and readlink act on the last component of their path, which must not be "", "." or ".." (EINVAL).
  */
 public final class StorageCalls {
 

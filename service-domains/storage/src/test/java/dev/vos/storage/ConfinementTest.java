@@ -9,9 +9,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static dev.vos.storage.StorageSyscalls.*;
@@ -20,12 +23,16 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Every way out of the export root a client might try is refused with the kernel's answer, and nothing beside
  * the root changes: {@code base/} holds the root, a canary file and a sibling file, and after every attempt it
- * holds exactly those, with the same contents.
+ * holds exactly those, with the same contents, modes, owners, mtimes and ctimes (a chmod, chown or utimens that
+ * got through would change the ctime at least).
  */
 @Timeout(60)
 class ConfinementTest {
 
     private static final int CREATE = O_WRONLY | O_CREAT | O_TRUNC;
+    private static final int NOFOLLOW = AT_SYMLINK_NOFOLLOW;
+    private static final long UNCHANGED = StorageCalls.UTIME_UNCHANGED;
+    private static final long Y2K = 946_684_800_000_000_000L;
 
     @TempDir
     Path base;
@@ -33,15 +40,24 @@ class ConfinementTest {
     Path canary;
     Path sibling;
     StorageRing ring;
+    Map<Path, Map<String, Object>> neighbourMetadata;
 
     @BeforeEach
     void start() throws Exception {
         root = Files.createDirectory(base.resolve("root"));
         canary = Files.writeString(base.resolve("canary"), "canary");
         sibling = Files.writeString(base.resolve("sibling-file"), "sibling");
+        Files.setLastModifiedTime(canary, FileTime.fromMillis(1_000_000_000_000L));
+        Files.setLastModifiedTime(sibling, FileTime.fromMillis(1_000_000_000_000L));
+        neighbourMetadata = Map.of(canary, metadata(canary), sibling, metadata(sibling), base, metadata(base));
         Files.createDirectory(root.resolve("a"));
         Files.writeString(root.resolve("inside"), "inside");
         ring = StorageRing.open(StorageRing.table(root), 1);
+    }
+
+    /** What a metadata call that escaped would change (not atime: reading the canary's contents moves that). */
+    private static Map<String, Object> metadata(Path p) throws IOException {
+        return Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
     }
 
     @AfterEach
@@ -51,6 +67,9 @@ class ConfinementTest {
     }
 
     private void assertNeighboursUntouched() throws IOException {
+        for (Map.Entry<Path, Map<String, Object>> e : neighbourMetadata.entrySet()) {
+            assertEquals(e.getValue(), metadata(e.getKey()), e.getKey() + "'s metadata");
+        }
         try (Stream<Path> s = Files.list(base)) {
             assertEquals(List.of("canary", "root", "sibling-file"),
                     s.map(p -> p.getFileName().toString()).sorted().toList(), "nothing appeared beside the root");
@@ -122,6 +141,115 @@ class ConfinementTest {
             long status = proc.open("status", O_RDONLY, 0);
             assertTrue(status >= DescriptorTable.FIRST, "an ordinary file beneath the same root opens");
             assertTrue(proc.pread(status, 100, 0).startsWith("Name:"));
+        }
+    }
+
+    /**
+     * Asserts that every call that resolves {@code path} fully (stat, utimens, chmod, chown, access; open too)
+     * answers {@code errno}, and, where {@code nofollowToo}, so do their AT_SYMLINK_NOFOLLOW forms (for paths whose
+     * escape is not only in the final symlink).
+     */
+    private void assertMetadataCallsRefused(String path, int errno, boolean nofollowToo) throws Exception {
+        assertEquals(-errno, ring.statResult(path, 0), "stat " + path);
+        assertEquals(-errno, ring.utimens(path, Y2K, Y2K, 0), "utimens " + path);
+        assertEquals(-errno, ring.chmod(path, 0777), "chmod " + path);
+        assertEquals(-errno, ring.chown(path, 4242, 4242, 0), "chown " + path);
+        assertEquals(-errno, ring.access(path, F_OK), "access " + path);
+        assertEquals(-errno, ring.open(path, O_RDONLY, 0), "open " + path);
+        if (nofollowToo) {
+            assertEquals(-errno, ring.statResult(path, NOFOLLOW), "lstat " + path);
+            assertEquals(-errno, ring.utimens(path, Y2K, Y2K, NOFOLLOW), "utimens nofollow " + path);
+            assertEquals(-errno, ring.chown(path, 4242, 4242, NOFOLLOW), "lchown " + path);
+        }
+    }
+
+    @Test
+    void metadataCalls_dotDotAndAbsolute_areExdev() throws Exception {
+        for (String path : List.of("../canary", "a/../../canary", "..", "../root/../canary", canary.toString(),
+                "/etc/passwd", "/")) {
+            assertMetadataCallsRefused(path, Errno.EXDEV, true);
+        }
+        assertEquals("-EXDEV", ring.readlink("../canary", 100));
+        assertEquals("-EXDEV", ring.readlink(canary.toString(), 100));
+        assertEquals(-Errno.EXDEV, ring.symlink("x", "../evil"));
+        assertEquals(-Errno.EXDEV, ring.symlink("x", "a/../../evil"));
+        assertEquals(-Errno.EXDEV, ring.symlink("x", base.resolve("evil").toString()));
+        assertNeighboursUntouched();
+    }
+
+    @Test
+    void metadataCalls_throughASymlinkOutOfTheRoot_areExdev() throws Exception {
+        Files.createSymbolicLink(root.resolve("abs"), canary);
+        Files.createSymbolicLink(root.resolve("rel"), Path.of("../canary"));
+        Files.createSymbolicLink(root.resolve("a/deep"), Path.of("../../sibling-file"));
+        Files.createSymbolicLink(root.resolve("up"), Path.of(".."));
+        for (String path : List.of("abs", "rel", "a/deep", "up", "up/canary", "up/root/rel")) {
+            assertMetadataCallsRefused(path, Errno.EXDEV, false);
+        }
+        for (String path : List.of("up/canary", "up/sibling-file", "up/root/inside")) {
+            assertMetadataCallsRefused(path, Errno.EXDEV, true); // the escape is in a directory, not the last name
+        }
+        assertEquals("-EXDEV", ring.readlink("up/canary", 100));
+        assertEquals(-Errno.EXDEV, ring.symlink("x", "up/evil"));
+        assertNeighboursUntouched();
+    }
+
+    @Test
+    void nofollowOnALinkOutOfTheRoot_actsOnTheLinkOnly() throws Exception {
+        Path rel = Files.createSymbolicLink(root.resolve("rel"), Path.of("../canary"));
+        assertTrue(ring.stat("rel", NOFOLLOW).isSymbolicLink(), "the link is inside; where it points is not");
+        assertEquals("../canary", ring.readlink("rel", 100), "reading a link does not follow it");
+        assertEquals(0, ring.utimens("rel", UNCHANGED, Y2K, NOFOLLOW));
+        assertEquals(FileTime.from(java.time.Instant.ofEpochSecond(Y2K / 1_000_000_000L)),
+                Files.getLastModifiedTime(rel, LinkOption.NOFOLLOW_LINKS), "the link's own time");
+        assertEquals(0, ring.chown("rel", -1, -1, NOFOLLOW));
+        assertNeighboursUntouched();
+    }
+
+    @Test
+    void aSymlinkMadeThroughTheDomain_isConfinedWhenFollowed() throws Exception {
+        // symlink stores any target (as the kernel does); every resolution through it is refused
+        assertEquals(0, ring.symlink("../canary", "made-rel"));
+        assertEquals(0, ring.symlink(canary.toString(), "made-abs"));
+        assertEquals(0, ring.symlink("..", "made-up"));
+        assertEquals(0, ring.symlink("../../sibling-file", "a/made-deep"));
+        assertEquals("../canary", ring.readlink("made-rel", 100));
+        assertEquals(canary.toString(), ring.readlink("made-abs", 4096));
+        for (String path : List.of("made-rel", "made-abs", "made-up/canary", "a/made-deep")) {
+            assertMetadataCallsRefused(path, Errno.EXDEV, false);
+            assertEquals(-Errno.EXDEV, ring.open(path, CREATE, 0600), "open for writing " + path);
+        }
+        assertEquals(-Errno.EXDEV, ring.symlink("x", "made-up/evil"), "a new link through a made link");
+        assertEquals(-Errno.EXDEV, ring.mkdir("made-up/evil", 0755));
+        assertNeighboursUntouched();
+    }
+
+    @Test
+    void metadataCalls_throughProcLinksOutOfTheRoot_areExdev() throws Exception {
+        Files.createSymbolicLink(root.resolve("procfd"), Path.of("/proc/self/fd/3"));
+        Files.createSymbolicLink(root.resolve("procroot"), Path.of("/proc/self/root"));
+        assertMetadataCallsRefused("procfd", Errno.EXDEV, false);
+        assertMetadataCallsRefused("procroot/etc/passwd", Errno.EXDEV, true);
+        assertEquals(-Errno.EXDEV, ring.symlink("x", "procroot/tmp/evil"));
+        assertNeighboursUntouched();
+    }
+
+    @Test
+    void metadataCalls_onMagicLinksBeneathTheRoot_areEloop() throws Exception {
+        // As magicLinksBeneathTheRoot_areEloop: /proc/self exported, its magic links reached with no escape.
+        // The arguments are no-ops (times and ids unchanged) in case one got through.
+        try (StorageRing proc = StorageRing.open(StorageRing.table(Path.of("/proc/self")), 1)) {
+            for (String path : List.of("fd/0", "root", "cwd", "exe", "root/etc/passwd", "cwd/pom.xml")) {
+                assertEquals(-Errno.ELOOP, proc.statResult(path, 0), "stat " + path);
+                assertEquals(-Errno.ELOOP, proc.utimens(path, UNCHANGED, UNCHANGED, 0), "utimens " + path);
+                assertEquals(-Errno.ELOOP, proc.chown(path, -1, -1, 0), "chown " + path);
+                assertEquals(-Errno.ELOOP, proc.access(path, F_OK), "access " + path);
+            }
+            assertEquals(-Errno.ELOOP, proc.chmod("fd/0", 0600), "chmod (of a pipe, had it got through)");
+            assertEquals(-Errno.ELOOP, proc.statResult("root/etc/passwd", NOFOLLOW), "a magic link on the way");
+            FileStat link = proc.stat("fd/0", NOFOLLOW);
+            assertTrue(link.isSymbolicLink(), "NOFOLLOW names the magic link itself, which is harmless");
+            assertTrue(proc.stat("status", 0).isRegularFile(), "an ordinary file beneath the same root");
         }
     }
 
