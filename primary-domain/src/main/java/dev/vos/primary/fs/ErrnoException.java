@@ -42,6 +42,14 @@ final class ErrnoException extends Exception {
         };
     }
 
+    /**
+     * The exception of an I/O call on an open channel: a plain {@code IOException} with the C library's text, as
+     * the JDK's FileChannel throws (a channel's read of a directory is "Is a directory", not a FileSystemException).
+     */
+    IOException forChannel() {
+        return new IOException(Errno.message(errno));
+    }
+
     IOException translate(VosPath file) {
         return translate(file, null);
     }

@@ -77,7 +77,7 @@ final class VosFileChannel extends FileChannel {
                 }
             }
         } catch (ErrnoException e) {
-            throw e.translate(path);
+            throw e.forChannel();
         }
         return total == 0 && dst.hasRemaining() ? -1 : total;
     }
@@ -89,7 +89,7 @@ final class VosFileChannel extends FileChannel {
                 total += client().pwrite(descriptor, src, at + total);
             }
         } catch (ErrnoException e) {
-            throw e.translate(path);
+            throw e.forChannel();
         }
         return total;
     }
@@ -202,7 +202,7 @@ final class VosFileChannel extends FileChannel {
         try {
             return client().fstat(descriptor);
         } catch (ErrnoException e) {
-            throw e.translate(path);
+            throw e.forChannel();
         }
     }
 
@@ -217,7 +217,7 @@ final class VosFileChannel extends FileChannel {
                 try {
                     client().ftruncate(descriptor, size);
                 } catch (ErrnoException e) {
-                    throw e.translate(path);
+                    throw e.forChannel();
                 }
             }
             if (position > size) {
@@ -233,7 +233,7 @@ final class VosFileChannel extends FileChannel {
         try {
             client().fsync(descriptor, metaData);
         } catch (ErrnoException e) {
-            throw e.translate(path);
+            throw e.forChannel();
         }
     }
 

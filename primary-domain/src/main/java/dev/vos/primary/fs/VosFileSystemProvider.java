@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessMode;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
@@ -26,7 +25,6 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -281,63 +279,7 @@ public final class VosFileSystemProvider extends FileSystemProvider {
 
     @Override
     public void move(Path source, Path target, CopyOption... options) throws IOException {
-        VosPath from = VosPath.check(source);
-        VosPath to = VosPath.check(target);
-        StorageClient client = from.getFileSystem().client();
-        boolean atomic = false;
-        boolean replace = false;
-        for (CopyOption option : options) {
-            if (option == StandardCopyOption.ATOMIC_MOVE) {
-                atomic = true;
-            } else if (option == StandardCopyOption.REPLACE_EXISTING) {
-                replace = true;
-            } else if (option != StandardCopyOption.COPY_ATTRIBUTES && option != LinkOption.NOFOLLOW_LINKS) {
-                throw new UnsupportedOperationException("Unsupported copy option: " + option);
-            }
-        }
-        if (atomic) {
-            try {
-                client.rename(from.domainPath(), to.domainPath(), 0);
-                return;
-            } catch (ErrnoException e) {
-                if (e.errno() == Errno.EXDEV) {
-                    throw new AtomicMoveNotSupportedException(from.forMessages(), to.forMessages(),
-                            Errno.message(e.errno()));
-                }
-                throw e.translate(from, to);
-            }
-        }
-        FileStat sourceStat;
-        try {
-            sourceStat = client.stat(from.domainPath(), false);
-        } catch (ErrnoException e) {
-            throw e.translate(from);
-        }
-        FileStat targetStat = statIfExists(to, false);
-        if (targetStat != null) {
-            if (sourceStat.dev() == targetStat.dev() && sourceStat.ino() == targetStat.ino()) {
-                return; // the same file
-            }
-            if (!replace) {
-                throw new FileAlreadyExistsException(to.forMessages());
-            }
-            try {
-                client.unlink(to.domainPath(), targetStat.isDirectory());
-            } catch (ErrnoException e) {
-                if (targetStat.isDirectory() && (e.errno() == Errno.EEXIST || e.errno() == Errno.ENOTEMPTY)) {
-                    throw new DirectoryNotEmptyException(to.forMessages());
-                }
-                throw e.translate(to);
-            }
-        }
-        try {
-            client.rename(from.domainPath(), to.domainPath(), 0);
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENOTEMPTY || e.errno() == Errno.EEXIST) {
-                throw new DirectoryNotEmptyException(to.forMessages());
-            }
-            throw e.translate(from, to);
-        }
+        FileTransfer.move(VosPath.check(source), VosPath.check(target), options);
     }
 
     /** The stat of {@code path}, or null when it does not exist. */
@@ -393,7 +335,7 @@ public final class VosFileSystemProvider extends FileSystemProvider {
         try {
             p.getFileSystem().client().access(p.domainPath(), mode);
         } catch (ErrnoException e) {
-            throw e.translate(p);
+            throw notDirectoryAsMissing(e).translate(p);
         }
     }
 
@@ -403,8 +345,13 @@ public final class VosFileSystemProvider extends FileSystemProvider {
         try {
             return new VosFileAttributes(path.getFileSystem().client().stat(path.domainPath(), followLinks));
         } catch (ErrnoException e) {
-            throw e.translate(path);
+            throw notDirectoryAsMissing(e).translate(path);
         }
+    }
+
+    /** As the JDK's attribute views and checkAccess: "a/b" where "a" is a file is reported as no such file. */
+    private static ErrnoException notDirectoryAsMissing(ErrnoException e) {
+        return e.errno() == Errno.ENOTDIR ? new ErrnoException(Errno.ENOENT) : e;
     }
 
     static boolean followLinks(LinkOption... options) {
