@@ -5,21 +5,30 @@ import dev.vos.primary.cli.PsTable;
 import dev.vos.primary.client.DomainClient;
 import dev.vos.primary.control.Command;
 import dev.vos.primary.control.ControlException;
+import dev.vos.primary.fs.VosFileSystemProvider;
 import dev.vos.primary.spec.ControlPlaneSpec;
+import dev.vos.primary.spec.DomainSpec;
 import dev.vos.primary.spec.HostSpec;
 import dev.vos.primary.spec.SpecException;
 import dev.vos.primary.spec.SpecParser;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -53,15 +62,16 @@ public final class ControlPlaneDemo {
                 StandardCharsets.UTF_8))) {
             out.printf("    metrics: http://127.0.0.1:%d/metrics%n", plane.metricsPort());
             ps(plane);
-            ok &= fault(plane, 9, "storage0", 9, "SIGKILL: the domain dies; its process exit is seen at once");
-            ok &= fault(plane, 10, "net0", 19, "SIGSTOP: the domain hangs; its ring heartbeat goes stale");
-            out.println("[11] vos ps");
+            ok &= files(plane, host, 9);
+            ok &= fault(plane, 10, "storage0", 9, "SIGKILL: the domain dies; its process exit is seen at once");
+            ok &= fault(plane, 11, "net0", 19, "SIGSTOP: the domain hangs; its ring heartbeat goes stale");
+            out.println("[12] vos ps");
             ps(plane);
-            out.println("[12] vos events -n 8 (the journal; it survives restarts of the control plane)");
+            out.println("[13] vos events -n 8 (the journal; it survives restarts of the control plane)");
             for (String line : plane.handle(new Command.Events(8))) {
                 out.println("    " + line);
             }
-            out.println("[13] shutting the control plane down: domains stop in reverse order");
+            out.println("[14] shutting the control plane down: domains stop in reverse order");
         } catch (ControlException e) {
             out.println("vos demo: " + e.getMessage());
             ok = false;
@@ -69,6 +79,44 @@ public final class ControlPlaneDemo {
             deleteTree(state);
         }
         return ok;
+    }
+
+    /** Plain java.nio.file code on a vos:// path: the storage domain does the file system calls. */
+    private boolean files(ControlPlane plane, HostSpec host, int step) throws IOException {
+        DomainSpec storage = host.domains().stream().filter(d -> d.storage() != null).findFirst().orElse(null);
+        if (storage == null) {
+            out.println("    (the spec has no storage domain; the file system step is skipped)");
+            return true;
+        }
+        URI root = URI.create("vos://" + storage.name() + "/");
+        out.printf("[%d] unmodified java.nio.file code on %s (served by %s, export root %s)%n", step, root,
+                storage.name(), storage.storage().exportRoot());
+        try (FileSystem fs = FileSystems.newFileSystem(root, Map.of(VosFileSystemProvider.ENV_STATE_DIR,
+                plane.stateDir()))) {
+            Path dir = fs.getPath("/vos-demo");
+            Files.createDirectories(dir);
+            Path file = Files.writeString(dir.resolve("hello.txt"), "written through the storage domain\n");
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.APPEND)) {
+                ch.write(ByteBuffer.wrap("and forced to disk\n".getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            out.printf("    Files.writeString + FileChannel.force: %s, %d bytes; on the disk: %s%n", file.toUri(),
+                    Files.size(file), storage.storage().exportRoot().resolve("vos-demo/hello.txt"));
+            try (Stream<Path> walk = Files.walk(dir)) {
+                out.println("    Files.walk: " + walk.map(Path::toString).toList());
+            }
+            Path escape = fs.getPath("/../../../etc/passwd");
+            try {
+                Files.readString(escape);
+                out.println("    reading " + escape + " was NOT refused");
+                return false;
+            } catch (IOException e) {
+                out.println("    Files.readString(" + escape + "): " + e.getClass().getSimpleName() + ": "
+                        + e.getMessage());
+            }
+            deleteTree(dir);
+            return true;
+        }
     }
 
     private boolean fault(ControlPlane plane, int step, String domain, int signal, String what)

@@ -5,6 +5,7 @@ import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
 import dev.vos.storage.FileStat;
 import dev.vos.storage.StorageCalls;
+import dev.vos.sys.Errno;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -151,6 +152,21 @@ final class StorageClient {
     void fallocate(Descriptor d, int mode, long offset, long length) throws IOException, ErrnoException {
         try (CallSlot slot = slotFor(d)) {
             check(slot.call(StorageCalls.FALLOCATE, d.fd(), mode, offset, length, 0, 0));
+        }
+    }
+
+    /**
+     * Takes ({@code type} F_RDLCK or F_WRLCK) or drops (F_UNLCK) a byte-range lock without waiting; false when
+     * another session or process holds a conflicting one.
+     */
+    boolean lock(Descriptor d, short type, long start, long length) throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            long r = slot.call(StorageCalls.LOCK, d.fd(), type, start, length, 0, 0);
+            if (r == -Errno.EAGAIN) {
+                return false;
+            }
+            check(r);
+            return true;
         }
     }
 

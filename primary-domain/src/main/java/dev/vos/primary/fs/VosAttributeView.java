@@ -1,5 +1,7 @@
 package dev.vos.primary.fs;
 
+import dev.vos.sys.Errno;
+import dev.vos.storage.StorageCalls;
 import java.io.IOException;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.GroupPrincipal;
@@ -52,7 +54,7 @@ final class VosAttributeView implements PosixFileAttributeView {
     }
 
     private static long nanos(FileTime time) {
-        return time == null ? dev.vos.storage.StorageCalls.UTIME_UNCHANGED : time.to(TimeUnit.NANOSECONDS);
+        return time == null ? StorageCalls.UTIME_UNCHANGED : time.to(TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -89,7 +91,7 @@ final class VosAttributeView implements PosixFileAttributeView {
         int mode = PosixModes.toMode(permissions);
         if (!followLinks && readAttributes().isSymbolicLink()) {
             // Linux has no permissions of its own for a link: the default provider fails the same way (ELOOP).
-            throw new ErrnoException(dev.vos.sys.Errno.ELOOP).translate(path);
+            throw new ErrnoException(Errno.ELOOP).translate(path);
         }
         try {
             client().chmod(path.domainPath(), mode);

@@ -1,6 +1,7 @@
 package dev.vos.primary.fs;
 
 import dev.vos.primary.fs.StorageClient.Descriptor;
+import dev.vos.ring.DomainFailedException;
 import dev.vos.storage.DirentLayout;
 
 import java.io.IOException;
@@ -110,12 +111,15 @@ final class VosDirectoryStream implements DirectoryStream<Path> {
             return;
         }
         closed = true;
+        if (!dir.getFileSystem().isOpen()) {
+            return; // the file system's client closed its session, and every descriptor of it
+        }
         try {
             dir.getFileSystem().client().close(descriptor);
         } catch (ErrnoException e) {
             throw e.translate(dir);
-        } catch (IOException e) {
-            // the domain is down: the descriptor went with its session
+        } catch (DomainFailedException e) {
+            // the domain died: the descriptor went with its session
         }
     }
 }

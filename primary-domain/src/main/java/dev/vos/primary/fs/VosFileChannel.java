@@ -1,18 +1,23 @@
 package dev.vos.primary.fs;
 
+import dev.vos.ring.DomainFailedException;
 import dev.vos.primary.fs.StorageClient.Descriptor;
 import dev.vos.storage.FileStat;
+import dev.vos.storage.StorageSyscalls;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@link FileChannel} on a descriptor of the storage domain's session. Reads and writes are positional
@@ -21,8 +26,8 @@ import java.nio.channels.WritableByteChannel;
  *
  * <p>When the domain dies, calls in flight fail with its {@code DomainFailedException}, calls while it is down
  * with {@code DomainUnavailableException}, and once it is back with {@link DescriptorLostException}: never with a
- * result from another file. Memory mapping and locks are not served by the domain: {@code map}, {@code lock} and
- * {@code tryLock} throw {@link UnsupportedOperationException}.
+ * result from another file. Locks are the domain's open-file-description locks on this channel's descriptor
+ * ({@link VosFileLock}). Memory mapping is not served: {@code map} throws {@link UnsupportedOperationException}.
  */
 final class VosFileChannel extends FileChannel {
 
@@ -32,6 +37,7 @@ final class VosFileChannel extends FileChannel {
     private final OpenFlags flags;
     private final Object positionLock = new Object();
     private long position;
+    private volatile VosFileAttributes.FileKey fileKey;
 
     VosFileChannel(VosFileSystem fs, VosPath path, Descriptor descriptor, OpenFlags flags) {
         this.fs = fs;
@@ -280,24 +286,119 @@ final class VosFileChannel extends FileChannel {
     }
 
     @Override
-    public FileLock lock(long at, long size, boolean shared) {
-        throw new UnsupportedOperationException("the storage domain does not serve file locks yet");
+    public FileLock lock(long at, long size, boolean shared) throws IOException {
+        VosFileLock lock = newLock(at, size, shared);
+        long backoffNs = 1_000_000;
+        try {
+            // The domain never waits for a lock (that would hold its worker); this thread does, politely.
+            while (!acquire(lock)) {
+                if (Thread.interrupted()) {
+                    close();
+                    throw new FileLockInterruptionException();
+                }
+                if (!isOpen()) {
+                    throw new AsynchronousCloseException();
+                }
+                LockSupport.parkNanos(backoffNs);
+                backoffNs = Math.min(backoffNs * 2, 50_000_000);
+            }
+        } catch (IOException | RuntimeException e) {
+            fs.locks().remove(fileKey(), lock);
+            throw e;
+        }
+        return lock;
     }
 
     @Override
-    public FileLock tryLock(long at, long size, boolean shared) {
-        throw new UnsupportedOperationException("the storage domain does not serve file locks yet");
+    public FileLock tryLock(long at, long size, boolean shared) throws IOException {
+        VosFileLock lock = newLock(at, size, shared);
+        try {
+            if (acquire(lock)) {
+                return lock;
+            }
+        } catch (IOException | RuntimeException e) {
+            fs.locks().remove(fileKey(), lock);
+            throw e;
+        }
+        fs.locks().remove(fileKey(), lock);
+        return null;
+    }
+
+    /** Checks as the JDK's FileChannelImpl does, and enters the lock in this JVM's table. */
+    private VosFileLock newLock(long at, long size, boolean shared) throws IOException {
+        if (at < 0 || size < 0) {
+            throw new IllegalArgumentException("Negative position or size");
+        }
+        if (size == 0) {
+            size = Long.MAX_VALUE - at; // the JDK's "all bytes from position on"
+        }
+        if (at + size < 0) {
+            throw new IllegalArgumentException("Negative position + size");
+        }
+        ensureOpen();
+        if (shared && !flags.read()) {
+            throw new NonReadableChannelException();
+        }
+        if (!shared && !flags.write()) {
+            throw new NonWritableChannelException();
+        }
+        VosFileLock lock = new VosFileLock(this, at, size, shared);
+        fs.locks().add(fileKey(), lock);
+        return lock;
+    }
+
+    private boolean acquire(VosFileLock lock) throws IOException {
+        try {
+            return client().lock(descriptor, lock.isShared() ? StorageSyscalls.F_RDLCK : StorageSyscalls.F_WRLCK,
+                    lock.position(), lengthOf(lock));
+        } catch (ErrnoException e) {
+            throw e.forChannel();
+        }
+    }
+
+    /** Long.MAX_VALUE bytes is "to the end however far it grows": length 0 for the kernel, as the JDK passes. */
+    private static long lengthOf(FileLock lock) {
+        return lock.size() == Long.MAX_VALUE ? 0 : lock.size();
+    }
+
+    void unlock(VosFileLock lock) throws IOException {
+        try {
+            client().lock(descriptor, StorageSyscalls.F_UNLCK, lock.position(), lengthOf(lock));
+        } catch (ErrnoException e) {
+            throw e.forChannel();
+        } finally {
+            fs.locks().remove(fileKey(), lock);
+        }
+    }
+
+    /** The file's identity for the lock table, read once. */
+    private VosFileAttributes.FileKey fileKey() throws IOException {
+        VosFileAttributes.FileKey key = fileKey;
+        if (key == null) {
+            FileStat s = stat();
+            key = new VosFileAttributes.FileKey(s.dev(), s.ino());
+            fileKey = key;
+        }
+        return key;
     }
 
     @Override
     protected void implCloseChannel() throws IOException {
-        IOException failure = null;
+        VosFileAttributes.FileKey key = fileKey;
+        if (key != null) {
+            // Closing the descriptor drops its locks in the domain; this JVM's table must forget them too.
+            fs.locks().removeAll(key, this).forEach(VosFileLock::invalidate);
+        }
+        if (!fs.isOpen()) {
+            return; // the file system's client closed its session, and every descriptor of it
+        }
+        ErrnoException failure = null;
         try {
             client().close(descriptor);
         } catch (ErrnoException e) {
-            failure = e.translate(path);
-        } catch (IOException e) {
-            failure = e; // the domain is down: its session, and this descriptor, went with it
+            failure = e;
+        } catch (DomainFailedException e) {
+            // the domain died: its session, and this descriptor, went with it; nothing is left to close
         }
         if (flags.deleteOnClose()) {
             try {
@@ -306,8 +407,8 @@ final class VosFileChannel extends FileChannel {
                 // best effort, as the default provider's DELETE_ON_CLOSE
             }
         }
-        if (failure != null && !(failure instanceof dev.vos.ring.DomainFailedException)) {
-            throw failure;
+        if (failure != null) {
+            throw failure.forChannel();
         }
     }
 }

@@ -27,6 +27,7 @@ final class VosFileSystem extends FileSystem {
     private final DomainClient domainClient;
     private final StorageClient client;
     private final VosFileStore store = new VosFileStore(this);
+    private final LockTable locks = new LockTable();
     private volatile boolean open = true;
 
     VosFileSystem(VosFileSystemProvider provider, String domain, DomainClient domainClient) {
@@ -45,6 +46,10 @@ final class VosFileSystem extends FileSystem {
             throw new ClosedFileSystemException();
         }
         return client;
+    }
+
+    LockTable locks() {
+        return locks;
     }
 
     /** The payload one call moves at most. */

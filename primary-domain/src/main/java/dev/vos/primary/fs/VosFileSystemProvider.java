@@ -1,5 +1,8 @@
 package dev.vos.primary.fs;
 
+import java.util.List;
+import java.util.ArrayDeque;
+import dev.vos.storage.StorageSyscalls;
 import dev.vos.primary.client.DomainClient;
 import dev.vos.primary.fs.StorageClient.Descriptor;
 import dev.vos.primary.spec.SpecParser;
@@ -179,7 +182,7 @@ public final class VosFileSystemProvider extends FileSystemProvider {
         VosPath path = VosPath.check(dir);
         try {
             Descriptor d = path.getFileSystem().client().open(path.domainPath(),
-                    dev.vos.storage.StorageSyscalls.O_RDONLY | dev.vos.storage.StorageSyscalls.O_DIRECTORY, 0);
+                    StorageSyscalls.O_RDONLY | StorageSyscalls.O_DIRECTORY, 0);
             return new VosDirectoryStream(path, d, filter, (int) Math.min(32 * 1024, path.getFileSystem().chunkBytes()));
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOTDIR) {
@@ -420,7 +423,7 @@ public final class VosFileSystemProvider extends FileSystemProvider {
         }
         VosFileSystem fs = path.getFileSystem();
         VosPath resolved = fs.getPath("/");
-        java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>(absolute.nameList());
+        ArrayDeque<String> pending = new ArrayDeque<>(absolute.nameList());
         int hops = 0;
         while (!pending.isEmpty()) {
             String name = pending.removeFirst();
@@ -456,7 +459,7 @@ public final class VosFileSystemProvider extends FileSystemProvider {
             if (targetPath.isAbsolute()) {
                 resolved = fs.getPath("/");
             }
-            java.util.List<String> names = targetPath.nameList();
+            List<String> names = targetPath.nameList();
             for (int i = names.size() - 1; i >= 0; i--) {
                 pending.addFirst(names.get(i));
             }

@@ -26,5 +26,7 @@ class ControlPlaneDemoTest {
         assertTrue(out.contains("DOMAIN_HUNG"), out);
         assertTrue(out.contains("calls succeed again on generation 2"), out);
         assertTrue(out.contains("CONTROL_PLANE_STOPPED"), out);
+        assertTrue(out.contains("Files.walk: [/vos-demo, /vos-demo/hello.txt]"), out);
+        assertTrue(out.contains("Files.readString(/../../../etc/passwd): FileSystemException"), out);
     }
 }

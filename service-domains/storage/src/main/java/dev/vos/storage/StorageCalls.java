@@ -36,6 +36,9 @@ import dev.vos.ring.CoreCalls;
  * 82  fallocate  (int fd, int mode: 0 or FALLOC_FL_KEEP_SIZE, off_t offset, off_t length)             0
  * 83  access     (pathOff, pathLen, int mode: F_OK or R_OK|W_OK|X_OK)                                   0
  * 84  statfs     (outOff, outLen >= 32)                   32: total, free, available bytes, block size (4 longs)
+ * 85  lock       (int fd, int type: F_RDLCK 0|F_WRLCK 1|F_UNLCK 2, off_t start, off_t length: 0 = to the end)
+ *                0, or EAGAIN when another session or process holds a conflicting lock; never waits (an
+ *                open-file-description lock: it belongs to the descriptor and goes when it is closed)
  * </pre>
  * stat, utimens, chmod, chown and access act on the file their path names, "." being the root itself; a final
  * symlink is followed (confined like any path) unless AT_SYMLINK_NOFOLLOW, then they act on the link itself (chmod
@@ -73,6 +76,7 @@ public final class StorageCalls {
     public static final int FALLOCATE = OPEN + 18;
     public static final int ACCESS = OPEN + 19;
     public static final int STATFS = OPEN + 20;
+    public static final int LOCK = OPEN + 21;
 
     /** A time argument of {@link #UTIMENS} that leaves that time as it is. */
     public static final long UTIME_UNCHANGED = Long.MIN_VALUE;

@@ -67,6 +67,7 @@ final class StorageHandlers {
                 .add(StorageCalls.FALLOCATE, "fallocate", this::fallocate)
                 .add(StorageCalls.ACCESS, "access", this::access)
                 .add(StorageCalls.STATFS, "statfs", this::statfs)
+                .add(StorageCalls.LOCK, "lock", this::lock)
                 .sessionState(() -> new DescriptorTable(fd -> StorageSyscalls.close(fd)));
     }
 
@@ -296,6 +297,17 @@ final class StorageHandlers {
         }
         return onPath(call, call.arg(0), call.arg(1), true,
                 (fd, arena) -> faccessat2(fd, emptyPath(arena), (int) mode, AT_EMPTY_PATH));
+    }
+
+    private long lock(ServerCall call) {
+        long type = call.arg(1);
+        long start = call.arg(2);
+        long length = call.arg(3);
+        if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK || start < 0 || length < 0) {
+            return -Errno.EINVAL;
+        }
+        // Never F_OFD_SETLKW: a waiting lock would hold the worker that every other client's calls need.
+        return onDescriptor(call, fd -> ofdSetLock(fd, (short) type, start, length));
     }
 
     private long statfs(ServerCall call) {

@@ -4,6 +4,7 @@ import dev.vos.sys.Linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -46,6 +47,25 @@ public final class StorageSyscalls {
     public static final long SYS_UTIMENSAT = 280;
     /** {@code __NR_fallocate}. */
     public static final long SYS_FALLOCATE = 285;
+    /** {@code __NR_fcntl}. */
+    public static final long SYS_FCNTL = 72;
+    /**
+     * {@code F_OFD_SETLK}: a byte-range lock owned by the open file description, not the process. The domain is
+     * one process serving many clients; a process-owned (F_SETLK) lock would let every client pass every other's
+     * lock. An OFD lock belongs to the one descriptor of the one session that took it, conflicts with other
+     * sessions' and with other processes' locks (OFD or classic) on the file, and goes when that descriptor is
+     * closed, including when the domain dies.
+     */
+    public static final int F_OFD_SETLK = 37;
+    public static final short F_RDLCK = 0;
+    public static final short F_WRLCK = 1;
+    public static final short F_UNLCK = 2;
+    // struct flock (x86_64): short l_type; short l_whence; off_t l_start; off_t l_len; pid_t l_pid (0 for OFD)
+    public static final long FLOCK_TYPE_OFFSET = 0;
+    public static final long FLOCK_WHENCE_OFFSET = 2;
+    public static final long FLOCK_START_OFFSET = 8;
+    public static final long FLOCK_LEN_OFFSET = 16;
+    public static final long FLOCK_SIZE = 32;
     /** {@code __NR_renameat2}. */
     public static final long SYS_RENAMEAT2 = 316;
     /** {@code __NR_statx}. */
@@ -253,6 +273,22 @@ public final class StorageSyscalls {
     /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)}. */
     public static long fallocate(int fd, int mode, long offset, long length) {
         return Linux.syscallErrno(SYS_FALLOCATE, fd, mode, offset, length, 0, 0);
+    }
+
+    /**
+     * {@code fcntl(fd, F_OFD_SETLK, &flock)} with SEEK_SET: takes or drops a lock of {@code type} on
+     * {@code [start, start + length)} ({@code length} 0: to the end, however far the file grows) without waiting;
+     * EAGAIN when another holder's lock conflicts.
+     */
+    public static long ofdSetLock(int fd, short type, long start, long length) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment flock = arena.allocate(FLOCK_SIZE, 8);
+            flock.set(ValueLayout.JAVA_SHORT, FLOCK_TYPE_OFFSET, type);
+            flock.set(ValueLayout.JAVA_SHORT, FLOCK_WHENCE_OFFSET, (short) 0);
+            flock.set(ValueLayout.JAVA_LONG, FLOCK_START_OFFSET, start);
+            flock.set(ValueLayout.JAVA_LONG, FLOCK_LEN_OFFSET, length);
+            return Linux.syscallErrno(SYS_FCNTL, fd, F_OFD_SETLK, flock.address(), 0, 0, 0);
+        }
     }
 
     /** {@code int faccessat2(int dirfd, const char *path, int mode, int flags)}. */
