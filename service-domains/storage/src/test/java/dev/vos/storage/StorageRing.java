@@ -228,6 +228,10 @@ final class StorageRing implements AutoCloseable {
         return client.call(StorageCalls.FALLOCATE, fd, mode, offset, length, 0, 0);
     }
 
+    long lock(long fd, long type, long start, long length) throws Exception {
+        return client.call(StorageCalls.LOCK, fd, type, start, length, 0, 0);
+    }
+
     long access(String path, long mode) throws Exception {
         return pathCall(StorageCalls.ACCESS, utf8(path), mode);
     }
