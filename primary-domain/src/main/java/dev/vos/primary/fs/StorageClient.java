@@ -109,6 +109,57 @@ final class StorageClient {
         }
     }
 
+    /**
+     * Scatter read: one pread of at most one payload chunk at {@code position}, spread over {@code dsts} in order
+     * (what preadv would do, with the copy out of the shared chunk that any read makes anyway). Returns the bytes
+     * read, 0 at the end of the file.
+     */
+    long preadv(Descriptor d, ByteBuffer[] dsts, int offset, int length, long position)
+            throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            long want = 0;
+            for (int i = offset; i < offset + length; i++) {
+                want += dsts[i].remaining();
+            }
+            want = Math.min(want, chunkBytes(slot));
+            long n = check(slot.call(StorageCalls.PREAD, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            long at = 0;
+            for (int i = offset; i < offset + length && at < n; i++) {
+                ByteBuffer dst = dsts[i];
+                int part = (int) Math.min(dst.remaining(), n - at);
+                MemorySegment.copy(slot.data(), at, MemorySegment.ofBuffer(dst), 0, part);
+                dst.position(dst.position() + part);
+                at += part;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Gather write: {@code srcs} in order, up to one payload chunk, in one pwrite at {@code position}; advances the
+     * buffers by the bytes written.
+     */
+    long pwritev(Descriptor d, ByteBuffer[] srcs, int offset, int length, long position)
+            throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            long room = chunkBytes(slot);
+            long at = 0;
+            for (int i = offset; i < offset + length && at < room; i++) {
+                int part = (int) Math.min(srcs[i].remaining(), room - at);
+                MemorySegment.copy(MemorySegment.ofBuffer(srcs[i]), 0, slot.data(), at, part);
+                at += part;
+            }
+            long n = check(slot.call(StorageCalls.PWRITE, d.fd(), slot.dataOffset(), at, position, 0, 0));
+            long left = n;
+            for (int i = offset; i < offset + length && left > 0; i++) {
+                int part = (int) Math.min(srcs[i].remaining(), left);
+                srcs[i].position(srcs[i].position() + part);
+                left -= part;
+            }
+            return n;
+        }
+    }
+
     /** Writes at most one payload chunk of {@code src} at {@code position}; advances {@code src} by the bytes written. */
     int pwrite(Descriptor d, ByteBuffer src, long position) throws IOException, ErrnoException {
         try (CallSlot slot = slotFor(d)) {

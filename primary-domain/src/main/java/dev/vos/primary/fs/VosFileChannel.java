@@ -17,6 +17,7 @@ import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -123,25 +124,33 @@ final class VosFileChannel extends FileChannel {
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
         ensureReadable();
         synchronized (positionLock) {
             long total = 0;
-            for (int i = offset; i < offset + length; i++) {
-                if (!dsts[i].hasRemaining()) {
-                    continue;
+            try {
+                while (remaining(dsts, offset, length) > 0) {
+                    long want = Math.min(remaining(dsts, offset, length), fs.chunkBytes());
+                    long n = client().preadv(descriptor, dsts, offset, length, position);
+                    position += n;
+                    total += n;
+                    if (n < want) {
+                        break; // the end of the file, or a short read
+                    }
                 }
-                int n = readAt(dsts[i], position);
-                if (n <= 0) {
-                    return total == 0 ? n : total;
-                }
-                position += n;
-                total += n;
-                if (dsts[i].hasRemaining()) {
-                    break;
-                }
+            } catch (ErrnoException e) {
+                throw e.forChannel();
             }
-            return total;
+            return total == 0 && remaining(dsts, offset, length) > 0 ? -1 : total;
         }
+    }
+
+    private static long remaining(ByteBuffer[] buffers, int offset, int length) {
+        long sum = 0;
+        for (int i = offset; i < offset + length; i++) {
+            sum += buffers[i].remaining();
+        }
+        return sum;
     }
 
     @Override
@@ -171,11 +180,20 @@ final class VosFileChannel extends FileChannel {
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        long total = 0;
-        for (int i = offset; i < offset + length; i++) {
-            total += write(srcs[i]);
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        ensureWritable();
+        synchronized (positionLock) {
+            long total = 0;
+            try {
+                while (remaining(srcs, offset, length) > 0) {
+                    total += client().pwritev(descriptor, srcs, offset, length, flags.append() ? 0 : position + total);
+                }
+            } catch (ErrnoException e) {
+                throw e.forChannel();
+            }
+            position = flags.append() ? size() : position + total;
+            return total;
         }
-        return total;
     }
 
     @Override

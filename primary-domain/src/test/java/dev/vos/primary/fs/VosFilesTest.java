@@ -125,6 +125,40 @@ class VosFilesTest {
     }
 
     @Test
+    void scatterAndGather_moveEveryBuffer_inOrder() throws IOException {
+        Path file = base.resolve("vectored.bin");
+        byte[] one = new byte[100];
+        byte[] two = new byte[100_000]; // the gather spans payload chunks
+        byte[] three = new byte[7];
+        Random random = new Random(3);
+        random.nextBytes(one);
+        random.nextBytes(two);
+        random.nextBytes(three);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            assertEquals(100_107, ch.write(new ByteBuffer[] {ByteBuffer.wrap(one), ByteBuffer.wrap(two),
+                    ByteBuffer.wrap(three)}));
+            assertEquals(100_107, ch.position());
+        }
+        byte[] disk = Files.readAllBytes(real.resolve("vectored.bin"));
+        assertArrayEquals(one, java.util.Arrays.copyOfRange(disk, 0, 100));
+        assertArrayEquals(two, java.util.Arrays.copyOfRange(disk, 100, 100_100));
+        assertArrayEquals(three, java.util.Arrays.copyOfRange(disk, 100_100, 100_107));
+        ByteBuffer a = ByteBuffer.allocate(100);
+        ByteBuffer b = ByteBuffer.allocateDirect(100_000);
+        ByteBuffer c = ByteBuffer.allocate(50);
+        try (FileChannel ch = FileChannel.open(file)) {
+            assertEquals(100_107, ch.read(new ByteBuffer[] {a, b, c}));
+            assertEquals(-1, ch.read(new ByteBuffer[] {ByteBuffer.allocate(1)}));
+        }
+        assertArrayEquals(one, a.array());
+        byte[] back = new byte[100_000];
+        b.flip().get(back);
+        assertArrayEquals(two, back);
+        assertEquals(7, c.position());
+        assertArrayEquals(three, java.util.Arrays.copyOf(c.array(), 7));
+    }
+
+    @Test
     void append_writesAtTheEnd() throws IOException {
         Path file = base.resolve("log.txt");
         Files.writeString(file, "one\n");
