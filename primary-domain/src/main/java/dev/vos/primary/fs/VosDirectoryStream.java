@@ -35,6 +35,7 @@ final class VosDirectoryStream implements DirectoryStream<Path> {
         this.descriptor = descriptor;
         this.filter = filter;
         this.batch = new byte[batchBytes];
+        dir.getFileSystem().opened(this);
     }
 
     @Override
@@ -111,6 +112,7 @@ final class VosDirectoryStream implements DirectoryStream<Path> {
             return;
         }
         closed = true;
+        dir.getFileSystem().closed(this);
         if (!dir.getFileSystem().isOpen()) {
             return; // the file system's client closed its session, and every descriptor of it
         }

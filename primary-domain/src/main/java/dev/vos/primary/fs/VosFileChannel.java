@@ -45,6 +45,7 @@ final class VosFileChannel extends FileChannel {
         this.path = path;
         this.descriptor = descriptor;
         this.flags = flags;
+        fs.opened(this);
     }
 
     private StorageClient client() {
@@ -402,6 +403,7 @@ final class VosFileChannel extends FileChannel {
 
     @Override
     protected void implCloseChannel() throws IOException {
+        fs.closed(this);
         VosFileAttributes.FileKey key = fileKey;
         if (key != null) {
             // Closing the descriptor drops its locks in the domain; this JVM's table must forget them too.

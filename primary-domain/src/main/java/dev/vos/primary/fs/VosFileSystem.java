@@ -2,6 +2,8 @@ package dev.vos.primary.fs;
 
 import dev.vos.primary.client.DomainClient;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -12,6 +14,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.ClosedFileSystemException;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The files of one storage domain, as a {@link FileSystem}: "/" is the domain's export root. It owns the
@@ -28,7 +31,9 @@ final class VosFileSystem extends FileSystem {
     private final StorageClient client;
     private final VosFileStore store = new VosFileStore(this);
     private final LockTable locks = new LockTable();
-    private volatile boolean open = true;
+    /** Open channels and directory streams, closed with the file system (as jimfs and the JDK's zipfs do). */
+    private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean isOpen = true;
 
     VosFileSystem(VosFileSystemProvider provider, String domain, DomainClient domainClient) {
         this.provider = provider;
@@ -42,7 +47,7 @@ final class VosFileSystem extends FileSystem {
     }
 
     StorageClient client() {
-        if (!open) {
+        if (!isOpen) {
             throw new ClosedFileSystemException();
         }
         return client;
@@ -62,18 +67,36 @@ final class VosFileSystem extends FileSystem {
         return provider;
     }
 
-    @Override
-    public void close() {
-        if (open) {
-            open = false;
-            domainClient.close();
-            provider.forget(this);
+    /** Registers a channel or stream to close with this file system; refused once it is closed. */
+    void opened(Closeable resource) {
+        open.add(resource);
+        if (!isOpen) {
+            open.remove(resource);
+            throw new ClosedFileSystemException();
         }
+    }
+
+    void closed(Closeable resource) {
+        open.remove(resource);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!isOpen) {
+            return;
+        }
+        isOpen = false;
+        // Their descriptors end with the client's session; closing them marks them closed for their users.
+        for (Closeable resource : List.copyOf(open)) {
+            resource.close();
+        }
+        domainClient.close();
+        provider.forget(this);
     }
 
     @Override
     public boolean isOpen() {
-        return open;
+        return isOpen;
     }
 
     @Override

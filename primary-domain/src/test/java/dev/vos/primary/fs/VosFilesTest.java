@@ -159,6 +159,21 @@ class VosFilesTest {
     }
 
     @Test
+    void closingTheFileSystem_closesItsChannelsAndStreams() throws IOException {
+        FileSystem other = new VosFileSystemProvider().newFileSystem(URI.create("vos://storage0/"),
+                java.util.Map.of(VosFileSystemProvider.ENV_STATE_DIR, domain.plane().stateDir()));
+        Path file = Files.writeString(other.getPath(base.toString(), "c.txt"), "x");
+        FileChannel channel = FileChannel.open(file);
+        DirectoryStream<Path> stream = Files.newDirectoryStream(other.getPath(base.toString()));
+        other.close();
+        assertFalse(channel.isOpen());
+        assertThrows(java.nio.channels.ClosedChannelException.class, () -> channel.read(ByteBuffer.allocate(1)));
+        assertThrows(IllegalStateException.class, stream::iterator);
+        assertThrows(java.nio.file.ClosedFileSystemException.class, () -> Files.readString(file));
+        assertEquals("x", Files.readString(base.resolve("c.txt")), "the other file system is untouched");
+    }
+
+    @Test
     void append_writesAtTheEnd() throws IOException {
         Path file = base.resolve("log.txt");
         Files.writeString(file, "one\n");
