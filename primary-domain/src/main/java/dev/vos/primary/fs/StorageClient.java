@@ -231,18 +231,20 @@ final class StorageClient {
         }
     }
 
-    void unlink(String path, boolean directory) throws IOException, ErrnoException {
+    /** A call whose first two arguments are a path, then up to three of its own. */
+    private long pathCall(int call, String path, long a2, long a3, long a4) throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
-            check(slot.call(StorageCalls.UNLINK, slot.dataOffset(), length, directory ? AT_REMOVEDIR : 0));
+            return check(slot.call(call, slot.dataOffset(), length, a2, a3, a4, 0));
         }
     }
 
+    void unlink(String path, boolean directory) throws IOException, ErrnoException {
+        pathCall(StorageCalls.UNLINK, path, directory ? AT_REMOVEDIR : 0, 0, 0);
+    }
+
     void mkdir(String path, int mode) throws IOException, ErrnoException {
-        try (CallSlot slot = calls.acquire()) {
-            long length = putPath(slot, 0, path);
-            check(slot.call(StorageCalls.MKDIR, slot.dataOffset(), length, mode));
-        }
+        pathCall(StorageCalls.MKDIR, path, mode, 0, 0);
     }
 
     void rename(String from, String to, int flags) throws IOException, ErrnoException {
@@ -276,33 +278,20 @@ final class StorageClient {
     }
 
     void utimens(String path, long atimeNs, long mtimeNs, boolean followLinks) throws IOException, ErrnoException {
-        try (CallSlot slot = calls.acquire()) {
-            long length = putPath(slot, 0, path);
-            check(slot.call(StorageCalls.UTIMENS, slot.dataOffset(), length, atimeNs, mtimeNs,
-                    followLinks ? 0 : AT_SYMLINK_NOFOLLOW, 0));
-        }
+        pathCall(StorageCalls.UTIMENS, path, atimeNs, mtimeNs, followLinks ? 0 : AT_SYMLINK_NOFOLLOW);
     }
 
     void chmod(String path, int mode) throws IOException, ErrnoException {
-        try (CallSlot slot = calls.acquire()) {
-            long length = putPath(slot, 0, path);
-            check(slot.call(StorageCalls.CHMOD, slot.dataOffset(), length, mode));
-        }
+        pathCall(StorageCalls.CHMOD, path, mode, 0, 0);
     }
 
+    /** {@code uid} or {@code gid} -1: left as it is. */
     void chown(String path, int uid, int gid, boolean followLinks) throws IOException, ErrnoException {
-        try (CallSlot slot = calls.acquire()) {
-            long length = putPath(slot, 0, path);
-            check(slot.call(StorageCalls.CHOWN, slot.dataOffset(), length, uid, gid,
-                    followLinks ? 0 : AT_SYMLINK_NOFOLLOW, 0));
-        }
+        pathCall(StorageCalls.CHOWN, path, uid, gid, followLinks ? 0 : AT_SYMLINK_NOFOLLOW);
     }
 
     void access(String path, int mode) throws IOException, ErrnoException {
-        try (CallSlot slot = calls.acquire()) {
-            long length = putPath(slot, 0, path);
-            check(slot.call(StorageCalls.ACCESS, slot.dataOffset(), length, mode));
-        }
+        pathCall(StorageCalls.ACCESS, path, mode, 0, 0);
     }
 
     /** Total, free and available bytes, and the block size, of the export root's file system. */
