@@ -6,6 +6,7 @@ import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.layout.SlotLayout;
 import dev.vos.ring.server.RingServerProcess;
+import dev.vos.sys.Linux;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,7 +22,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.QUEUE_HEAD_OFFSET;
+import static dev.vos.ring.layout.HeaderLayout.WORKER_FUTEX_OFFSET;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -149,6 +152,7 @@ class RingFuzzTest {
             int seq = ++sentinelSequence;
             raw.setLongRelease(sentinel, SlotLayout.control(SlotLayout.SUBMITTED, CoreCalls.NOP, seq));
             queue.offer(SENTINEL);
+            wakeSleepingWorker();
             long expected = SlotLayout.control(SlotLayout.COMPLETE, CoreCalls.NOP, seq);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (raw.getLongAcquire(sentinel) != expected) {
@@ -160,6 +164,18 @@ class RingFuzzTest {
             }
             assertEquals(0, raw.getLongPlain(sentinel + SlotLayout.RESULT_OFFSET));
             return SENTINEL;
+        }
+
+        /**
+         * As a client's submit: a worker that went to sleep (AWAKE_WORKERS 0) is woken through its futex. Without
+         * it, a worker that slept while this machine was busy would wait out its sleep for every batch, and the
+         * test would time the worker's nap instead of the server (it took over 10 minutes under load).
+         */
+        private void wakeSleepingWorker() {
+            if (raw.getIntVolatile(AWAKE_WORKERS_OFFSET) == 0) {
+                raw.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
+                Linux.futexWake(raw.address(WORKER_FUTEX_OFFSET), 1);
+            }
         }
 
         /**
