@@ -3,6 +3,7 @@ package dev.vos.perf.counting;
 import dev.vos.perf.NoSuchProcessException;
 import dev.vos.perf.PerfAccessException;
 import dev.vos.perf.PerfEvent;
+import dev.vos.perf.proc.ProcTasks;
 import dev.vos.perf.sys.PerfEventAttr;
 import dev.vos.perf.sys.PerfSys;
 import dev.vos.sys.Errno;
@@ -47,7 +48,7 @@ public final class EventProbe {
      * @throws PerfAccessException    when the kernel refuses even a user-space-only software counter
      */
     public static Result probe(int pid, List<PerfEvent> events) throws NoSuchProcessException, PerfAccessException {
-        if (pid <= 0) {
+        if (pid <= 0 || !ProcTasks.exists(pid)) {
             throw new NoSuchProcessException(pid);
         }
         List<EventAvailability> out = new ArrayList<>();
