@@ -60,6 +60,7 @@ public final class ControlPlane implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final Map<String, DomainSupervisor> supervisors = new LinkedHashMap<>();
     private ControlSocket control;
+    private dev.vos.primary.metrics.DomainPerf perf;
 
     private ControlPlane(HostSpec spec, FileChannel lockChannel, FileLock lock, Journal journal, PrintStream log,
                          ControlPlaneMetrics metrics, MetricsServer metricsServer) {
@@ -140,6 +141,7 @@ public final class ControlPlane implements AutoCloseable {
         // The door opens before the domains start, so that 'vos ps' shows them STARTING rather than nothing.
         control = ControlSocket.listen(stateDir.resolve("control.sock"), this::handle);
         supervisors.values().forEach(DomainSupervisor::start);
+        perf = dev.vos.primary.metrics.DomainPerf.startFromProperties(metrics.registry(), this::ps);
         long deadline = System.nanoTime() + FIRST_START_TIMEOUT.toNanos();
         for (DomainSupervisor s : supervisors.values()) {
             while (s.status().state() == DomainState.STOPPED && s.status().reason().equals("not started yet")
@@ -259,6 +261,9 @@ public final class ControlPlane implements AutoCloseable {
     public void close() throws IOException {
         if (control != null) {
             control.close();
+        }
+        if (perf != null) {
+            perf.close();
         }
         List<DomainSupervisor> reverse = new ArrayList<>(supervisors.values());
         java.util.Collections.reverse(reverse);
