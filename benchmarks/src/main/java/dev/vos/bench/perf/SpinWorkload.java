@@ -39,9 +39,7 @@ public final class SpinWorkload {
                 long x = slot + 1;
                 long n = 0;
                 while (true) {
-                    for (int i = 0; i < CHUNK; i++) {
-                        x = x * 6364136223846793005L + 1442695040888963407L;
-                    }
+                    x = chunk(x);
                     counts.setOpaque(slot, ++n); // opaque: the reader sees progress; no fence on the hot path
                     if ((n & 0xffff) == 0) {
                         sink = x;
@@ -49,6 +47,13 @@ public final class SpinWorkload {
                 }
             });
         }
+        // Compile the chunk before anything is measured: with 1000 threads spinning, the JIT's own threads get so
+        // little CPU that an uncompiled chunk can run interpreted for seconds (a tenfold drop seen in a run).
+        long w = 1;
+        for (int i = 0; i < 30_000; i++) {
+            w = chunk(w);
+        }
+        sink = w;
         System.out.println("ready " + ProcessHandle.current().pid());
         System.out.flush();
         String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
@@ -65,6 +70,14 @@ public final class SpinWorkload {
         System.out.println("chunks " + (after - before) + " " + elapsedNs);
         System.out.flush();
         System.exit(0);
+    }
+
+    /** One chunk of arithmetic: CHUNK steps of a 64-bit LCG. */
+    static long chunk(long x) {
+        for (int i = 0; i < CHUNK; i++) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+        }
+        return x;
     }
 
     private static long sum(AtomicLongArray counts, int threads) {

@@ -45,6 +45,8 @@ public final class CounterCollector implements AutoCloseable {
     private final MemorySegment attr;
     private final MemorySegment scratch;
     private final Map<Integer, ThreadCounters> threads = new LinkedHashMap<>();
+    /** Threads whose counters failed to open for a reason other than their end: not retried, said once. */
+    private final Set<Integer> refused = new HashSet<>();
     private long lastPollNs;
     private long sequence;
     private boolean exited;
@@ -157,6 +159,7 @@ public final class CounterCollector implements AutoCloseable {
             }
         }
         counts[1] += gone.size();
+        refused.retainAll(now);
         boolean fresh = false;
         for (Integer tid : tids) {
             fresh |= !threads.containsKey(tid);
@@ -166,7 +169,7 @@ public final class CounterCollector implements AutoCloseable {
         }
         int[] errno = new int[1];
         for (Integer tid : tids) {
-            if (threads.containsKey(tid)) {
+            if (threads.containsKey(tid) || refused.contains(tid)) {
                 continue;
             }
             ThreadCounters t = ThreadCounters.open(tid, groups, probe.userOnly(), attr, errno);
@@ -174,7 +177,8 @@ public final class CounterCollector implements AutoCloseable {
                 if (errno[0] != CounterGroup.GONE && errno[0] != -Errno.ESRCH) {
                     // An event that opened on the main thread failing on another one: not expected; skip the thread
                     // rather than stop watching the others.
-                    System.err.println("vos perf: tid " + tid + ": " + EventProbe.errnoName(-errno[0]));
+                    refused.add(tid);
+                    System.err.println("vos perf: not counting tid " + tid + ": " + EventProbe.errnoName(-errno[0]));
                 }
                 continue;
             }
