@@ -59,14 +59,11 @@ final class ThreadCounters implements AutoCloseable {
             if (!group.read(scratch)) {
                 return null;
             }
-            long enabled = group.timeEnabledNs - previousEnabled[g];
-            long running = group.timeRunningNs - previousRunning[g];
-            double fraction = enabled <= 0 ? 1.0 : Math.min(1.0, (double) running / enabled);
-            double totalScale = group.timeRunningNs <= 0 ? 0 : (double) group.timeEnabledNs / group.timeRunningNs;
+            double fraction = runningFraction(group.timeEnabledNs - previousEnabled[g],
+                    group.timeRunningNs - previousRunning[g]);
             for (int i = 0; i < group.values.length; i++) {
-                long raw = group.values[i] - previous[g][i];
-                long delta = fraction >= 1.0 ? raw : fraction <= 0 ? 0 : Math.round(raw / fraction);
-                long total = totalScale == 1.0 ? group.values[i] : Math.round(group.values[i] * totalScale);
+                long delta = scale(group.values[i] - previous[g][i], fraction);
+                long total = scale(group.values[i], runningFraction(group.timeEnabledNs, group.timeRunningNs));
                 out.put(group.events().get(i), new CounterReading(group.events().get(i), total, delta,
                         delta / seconds, fraction));
                 previous[g][i] = group.values[i];
@@ -75,6 +72,28 @@ final class ThreadCounters implements AutoCloseable {
             previousRunning[g] = group.timeRunningNs;
         }
         return new ThreadReading(tid, name, ended, Collections.unmodifiableMap(out));
+    }
+
+    /**
+     * The share of {@code enabledNs} the counter was on the PMU: 1 when it never shared it (software events
+     * always), below 1 when multiplexed, 0 when never scheduled. An interval with no enabled time counts as 1.
+     */
+    static double runningFraction(long enabledNs, long runningNs) {
+        if (enabledNs <= 0) {
+            return 1.0;
+        }
+        return Math.max(0.0, Math.min(1.0, (double) runningNs / enabledNs));
+    }
+
+    /**
+     * perf's estimate of what a multiplexed counter would have counted had it run all along:
+     * {@code raw * enabled / running}; 0 when it never ran (perf prints that as "not counted").
+     */
+    static long scale(long raw, double runningFraction) {
+        if (runningFraction >= 1.0) {
+            return raw;
+        }
+        return runningFraction <= 0 ? 0 : Math.round(raw / runningFraction);
     }
 
     @Override
