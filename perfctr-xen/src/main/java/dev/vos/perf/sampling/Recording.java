@@ -39,8 +39,11 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
         private final Map<Integer, String> names;
         private final Duration elapsed;
         private final boolean exited;
+        private final Symbolizer symbols;
 
-        private Raw(int pid, StackCounts counts, Map<Integer, String> names, Duration elapsed, boolean exited) {
+        private Raw(int pid, StackCounts counts, Map<Integer, String> names, Duration elapsed, boolean exited,
+                    Symbolizer symbols) {
+            this.symbols = symbols;
             this.pid = pid;
             this.counts = counts;
             this.names = names;
@@ -63,7 +66,7 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
             if (askJvmForPerfMap && !exited && ProcTasks.exeName(pid).equals("java")) {
                 writeJvmPerfMap(pid);
             }
-            Symbolizer symbols = new Symbolizer(pid);
+            symbols.reload();
             CollapsedStacks stacks = counts.collapse(symbols, tid -> names.getOrDefault(tid, "tid-" + tid));
             return new Recording(stacks, counts.samples(), counts.lost(), counts.perThread().size(),
                     symbols.perfMapSymbols(), elapsed, exited);
@@ -84,6 +87,10 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         boolean exited;
+        // The maps are read as it goes (and the ELF files opened), so that a target that exits mid-recording
+        // can still be symbolised from what was read while it lived.
+        Symbolizer symbols = new Symbolizer(pid);
+        symbols.preloadElves();
         try (Sampler s = Sampler.attach(pid, options, counts)) {
             nameThreads(pid, names);
             long nextRescan = System.nanoTime() + RESCAN_INTERVAL_MS * 1_000_000L;
@@ -93,12 +100,13 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
                 if (System.nanoTime() >= nextRescan) {
                     s.rescan();
                     nameThreads(pid, names);
+                    symbols.reloadMaps();
                     nextRescan += RESCAN_INTERVAL_MS * 1_000_000L;
                 }
             }
             exited = s.targetExited();
         }
-        return new Raw(pid, counts, names, Duration.ofNanos(System.nanoTime() - start), exited);
+        return new Raw(pid, counts, names, Duration.ofNanos(System.nanoTime() - start), exited, symbols);
     }
 
     private static void nameThreads(int pid, Map<Integer, String> names) {

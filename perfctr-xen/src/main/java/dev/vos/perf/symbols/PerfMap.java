@@ -22,14 +22,19 @@ public final class PerfMap {
         return Path.of("/proc/" + pid + "/root/tmp/perf-" + namespacePid(pid) + ".map");
     }
 
-    /** Reads the perf map of {@code pid}, or an empty table when there is none. */
+    /**
+     * Reads the perf map of {@code pid}, or an empty table when there is none. Once the target has exited its
+     * /proc/PID/root is gone; a map it wrote at exit (-XX:+DumpPerfMapAtExit) is then looked for in our /tmp.
+     */
     public static SymbolTable read(int pid) {
-        Path p = pathFor(pid);
-        try {
-            return parse(Files.readAllLines(p));
-        } catch (IOException e) {
-            return SymbolTable.EMPTY;
+        for (Path p : java.util.List.of(pathFor(pid), Path.of("/tmp/perf-" + pid + ".map"))) {
+            try {
+                return parse(Files.readAllLines(p));
+            } catch (IOException e) {
+                // next
+            }
         }
+        return SymbolTable.EMPTY;
     }
 
     /** Parses perf map lines; malformed lines are skipped. */

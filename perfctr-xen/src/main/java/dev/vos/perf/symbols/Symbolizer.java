@@ -34,15 +34,33 @@ public final class Symbolizer {
         reload();
     }
 
+    /** Files of mappings are opened lazily; this opens those of the current maps now, while the target lives. */
+    public void preloadElves() {
+        for (ProcMaps.Mapping m : maps.mappings()) {
+            if (m.isFile()) {
+                elf(m.path());
+            }
+        }
+    }
+
     /** Reads the target's maps and perf map again (after the JVM wrote its perf map, say). */
     public void reload() {
-        ProcMaps m = ProcMaps.read(pid);
-        if (!m.mappings().isEmpty() || maps == null) {
-            maps = m; // a target that exited keeps the maps read while it lived
-        }
+        reloadMaps();
         SymbolTable p = PerfMap.read(pid);
         if (p.size() > 0 || perfMap == null) {
             perfMap = p;
+        }
+        cache.clear();
+    }
+
+    /**
+     * Reads the target's maps again, keeping the last ones read while it lived once it has exited: a recorder
+     * calls this as it goes, so a target that exits mid-recording can still be symbolised.
+     */
+    public void reloadMaps() {
+        ProcMaps m = ProcMaps.read(pid);
+        if (!m.mappings().isEmpty() || maps == null) {
+            maps = m;
         }
         cache.clear();
     }

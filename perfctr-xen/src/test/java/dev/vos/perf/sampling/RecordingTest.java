@@ -53,6 +53,41 @@ class RecordingTest {
         }
     }
 
+    @Test
+    void sample_threadsStartAndEndWhileRecording_eachIsSampledUnderItsName() throws Exception {
+        try (WorkloadProcess w = WorkloadProcess.start(List.of(), "churn")) {
+            w.send("go");
+            Recording r = Recording.sample(w.pid(), SamplerOptions.DEFAULT, Duration.ofMillis(1500)).symbolize(false);
+            long churnThreads = r.stacks().counts().keySet().stream().filter(k -> k.startsWith("churn-"))
+                    .map(k -> k.substring(0, k.indexOf(';'))).distinct().count();
+            // Each churn thread lives about 20 ms of CPU; rescans every 200 ms catch a good share of them.
+            assertTrue(churnThreads >= 3, "distinct short-lived threads sampled: " + churnThreads);
+        }
+    }
+
+    @Test
+    void sample_targetExitsMidRecording_stopsEarlyAndKeepsWhatItHas() throws Exception {
+        WorkloadProcess w = WorkloadProcess.start(List.of("-XX:+PreserveFramePointer"), "burner:5000:0");
+        w.send("go");
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(600);
+                w.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long t0 = System.nanoTime();
+        Recording r = Recording.sample(w.pid(), SamplerOptions.DEFAULT, Duration.ofSeconds(10)).symbolize(true);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(r.targetExited());
+        assertTrue(ms < 5_000, "stopped when the target exited, not after 10 s: " + ms + " ms");
+        assertTrue(r.samples() > 0 && r.stacks().total() == r.samples(), r.samples() + " samples");
+        // Named from the maps and ELF files read while it lived.
+        assertTrue(r.stacks().counts().keySet().stream().anyMatch(k -> k.contains("thread_native_entry")),
+                "libjvm frames named after the exit: " + r.stacks().counts().keySet().stream().limit(3).toList());
+    }
+
     private static String top(Recording r) {
         StringBuilder b = new StringBuilder();
         r.stacks().counts().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
