@@ -29,7 +29,8 @@ public final class PerfAccessException extends PerfException {
         // then decides what an unprivileged watcher may see (2: user space only; 3, Debian: nothing at all).
         return "permission denied (" + Errno.name(errno) + ") watching pid " + pid + " with kernel.perf_event_paranoid="
                 + paranoid() + ": watch only your own processes (or be root), or grant CAP_PERFMON"
-                + " (setcap cap_perfmon+ep $JAVA_HOME/bin/java), or lower the level: sysctl -w kernel.perf_event_paranoid=1";
+                + " (setcap cap_perfmon+ep $JAVA_HOME/bin/java), or lower the level:"
+                + " sysctl -w kernel.perf_event_paranoid=1";
     }
 
     /** {@code /proc/sys/kernel/perf_event_paranoid}, or "?" where it cannot be read. */

@@ -60,11 +60,12 @@ public final class FlameGraphSvg {
         int height = PAD_TOP + depth * FRAME_HEIGHT + PAD_BOTTOM;
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("<?xml version=\"1.0\" standalone=\"no\"?>\n")
-                .append(String.format(Locale.ROOT, "<svg version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
-                        + " xmlns=\"http://www.w3.org/2000/svg\">%n", WIDTH, height, WIDTH, height))
+                .append(String.format(Locale.ROOT, "<svg version=\"1.1\" width=\"%d\" height=\"%d\""
+                        + " viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">%n", WIDTH, height, WIDTH, height))
                 .append("<style>text{font-family:Verdana,sans-serif;font-size:12px;fill:#000}"
                         + "rect:hover{stroke:#000;stroke-width:0.5}</style>\n")
-                .append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#f8f8f0\"/>%n",
+                .append(String.format(Locale.ROOT,
+                        "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#f8f8f0\"/>%n",
                         WIDTH, height))
                 .append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" "
                         + "style=\"font-size:17px\">%s</text>%n", WIDTH / 2, xml(title)));
@@ -91,7 +92,8 @@ public final class FlameGraphSvg {
         double y = bottom - (level + 1) * FRAME_HEIGHT;
         String label = String.format(Locale.ROOT, "%s (%,d samples, %.2f%%)", n.name, n.value, 100.0 * n.value / total);
         b.append("<g><title>").append(xml(label)).append("</title>")
-                .append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\""
+                .append(String.format(Locale.ROOT,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\""
                         + " rx=\"2\"/>", x, y, w, FRAME_HEIGHT - 1, color(n.name)));
         int fit = (int) ((w - 6) / CHAR_WIDTH_PX);
         if (fit >= 3) {

@@ -64,7 +64,8 @@ public final class ElfSymbols {
             long p = phoff + (long) i * phentsize;
             if (m.get(JAVA_INT_UNALIGNED, p + P_TYPE_OFFSET) == PT_LOAD) {
                 out.add(new Segment(m.get(JAVA_LONG_UNALIGNED, p + P_OFFSET_OFFSET),
-                        m.get(JAVA_LONG_UNALIGNED, p + P_VADDR_OFFSET), m.get(JAVA_LONG_UNALIGNED, p + P_FILESZ_OFFSET)));
+                        m.get(JAVA_LONG_UNALIGNED, p + P_VADDR_OFFSET),
+                        m.get(JAVA_LONG_UNALIGNED, p + P_FILESZ_OFFSET)));
             }
         }
         return List.copyOf(out);

@@ -138,7 +138,7 @@ public final class PerfEventAttrDescriptor {
 
     /** {@code disabled}: start stopped (sampling events are enabled once their ring is mapped). */
     public static final long FLAG_DISABLED = 1L;
-    /** {@code exclude_kernel}: user space only; required of unprivileged watchers at {@code perf_event_paranoid >= 2}. */
+    /** {@code exclude_kernel}: user space only; unprivileged watchers need it at {@code perf_event_paranoid >= 2}. */
     public static final long FLAG_EXCLUDE_KERNEL = 1L << 5;
     /** {@code exclude_hv}: count nothing in the hypervisor (a Xen guest cannot see it anyway). */
     public static final long FLAG_EXCLUDE_HV = 1L << 6;

@@ -41,7 +41,10 @@ public final class PerfSys {
     private PerfSys() {
     }
 
-    /** {@code int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd, unsigned long flags)}. */
+    /**
+     * {@code int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
+     * unsigned long flags)}.
+     */
     public static int perfEventOpen(MemorySegment attr, int pid, int cpu, int groupFd, long flags) {
         return (int) Linux.syscallErrno(SYS_PERF_EVENT_OPEN, attr.address(), pid, cpu, groupFd, flags, 0);
     }

@@ -166,7 +166,8 @@ public final class PerfCommand {
         Path json;
 
         @Option(names = "--java-names", description = "name Java threads in full through jcmd Thread.print (stops"
-                + " the target at a safepoint whenever new threads appear, at most every 10 s; default: comm, 15 chars)")
+                + " the target at a safepoint whenever new threads appear, at most every 10 s;"
+                + " default: comm, 15 chars)")
         boolean javaNames;
 
         @Override
