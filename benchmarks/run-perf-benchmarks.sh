@@ -3,9 +3,10 @@
 # per thread, against the same workload bare, with 100 and 1000 threads (dev.vos.bench.perf.CollectorOverhead).
 # Writes benchmarks/results/perf-overhead-<date>.md (the table and every run) and .log (the console).
 #
-# Usage: benchmarks/run-perf-benchmarks.sh [--threads 100,1000] [--reps 5] [--warmup-ms 1000] [--window-ms 4000]
-#   About 4 minutes with the defaults. Needs root or CAP_PERFMON (or perf_event_paranoid <= 2 for its own children,
-#   which is the case here: the workload is the harness's child). The machine may be shared: the report records
+# Usage: benchmarks/run-perf-benchmarks.sh [--threads 100,1000] [--reps 7] [--warmup-ms 1000] [--window-ms 3000]
+#   About 6 minutes with the defaults (7 repetitions of 4 modes x 2 thread counts; the perf record mode only
+#   when perf is installed). Needs root, CAP_PERFMON, or perf_event_paranoid <= 2 (the workload is the harness's
+#   own child). The machine may be shared: the report records
 #   the load average before and after, and every run, so the noise is visible.
 set -euo pipefail
 
@@ -25,7 +26,7 @@ fi
 stamp=$(date -u +%Y%m%d-%H%M%S)
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then
-    args=(--threads 100,1000 --reps 5 --warmup-ms 1000 --window-ms 4000)
+    args=(--threads 100,1000 --reps 7 --warmup-ms 1000 --window-ms 3000)
 fi
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$jar" \
     dev.vos.bench.perf.CollectorOverhead "${args[@]}" --out "$results/perf-overhead-$stamp.md" \

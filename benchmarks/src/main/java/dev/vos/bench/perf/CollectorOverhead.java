@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CollectorOverhead {
 
-    enum Mode { BARE, STAT, RECORD }
+    /** What runs beside the workload; PERF_RECORD is the reference tool sampling the same way (per thread, 1 kHz). */
+    enum Mode { BARE, STAT, RECORD, PERF_RECORD }
 
     /** One run's figures. */
     record Run(Mode mode, int threads, double chunksPerSecond, long collectorCpuNs, double collectorSeconds,
@@ -65,6 +66,9 @@ public final class CollectorOverhead {
         for (int threads : threadCounts) {
             for (int rep = 0; rep < reps; rep++) {
                 for (Mode mode : Mode.values()) {
+                    if (mode == Mode.PERF_RECORD && !perfInstalled()) {
+                        continue;
+                    }
                     Run r = run(mode, threads, warmupMs, windowMs);
                     System.out.printf(Locale.ROOT, "threads=%d rep=%d %-6s %,.0f chunks/s collector=%.1f ms CPU"
                             + " samples=%d lost=%d attach=%d ms%n", threads, rep, mode, r.chunksPerSecond,
@@ -152,6 +156,25 @@ public final class CollectorOverhead {
                     samples = n[0];
                     lost = n[1];
                 }
+                case PERF_RECORD -> {
+                    Path data = Files.createTempFile("vos-bench-perf", ".data");
+                    Process perf = new ProcessBuilder("perf", "record", "-q", "--per-thread", "-F", "1000", "-g", "-p",
+                            Integer.toString(pid), "-o", data.toString()).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    try {
+                        Thread.sleep(1500); // perf opens its per-thread events while the workload's threads wait
+                        long ticks0 = cpuTicks(perf.pid());
+                        go.println("go");
+                        t0 = System.nanoTime();
+                        result.get(warmupMs + windowMs + 30_000, TimeUnit.MILLISECONDS);
+                        collectorNs = (cpuTicks(perf.pid()) - ticks0) * 10_000_000L;
+                        dev.vos.sys.Linux.kill(perf.pid(), 2);
+                        perf.waitFor(30, TimeUnit.SECONDS);
+                    } finally {
+                        perf.destroyForcibly();
+                        Files.deleteIfExists(data);
+                    }
+                }
             }
             String line = result.get(30, TimeUnit.SECONDS);
             if (line == null || !line.startsWith("chunks ")) {
@@ -162,6 +185,27 @@ public final class CollectorOverhead {
             return new Run(mode, threads, cps, collectorNs, (System.nanoTime() - t0) / 1e9, samples, lost, attachMs);
         } finally {
             Children.stop(child);
+        }
+    }
+
+    static boolean perfInstalled() {
+        try {
+            Process p = new ProcessBuilder("perf", "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks (USER_HZ = 100). */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
@@ -179,6 +223,8 @@ public final class CollectorOverhead {
                 + " each 1 s; collector CPU is its own thread's CPU time.\n");
         b.append("- **record**: cpu-clock sampling at 1 kHz per thread, one mmap ring per thread, drained every 20 ms;"
                 + " collector CPU includes decoding (no symbolisation).\n");
+        b.append("- **perf_record**: the reference, `perf record --per-thread -F 1000 -g -p PID` writing to a file;"
+                + " its CPU is the perf process's utime+stime (10 ms ticks). Only when perf is installed.\n");
         b.append("- overhead = 1 - throughput(mode) / throughput(bare of the same repetition); median [min, max].\n\n");
         b.append("| threads | mode | throughput, median chunks/s [min, max] | overhead vs bare, median [min, max] |"
                 + " collector CPU, % of one CPU | samples/s | lost | attach |\n");
@@ -187,6 +233,9 @@ public final class CollectorOverhead {
             List<Run> bare = runs.stream().filter(r -> r.threads == threads && r.mode == Mode.BARE).toList();
             for (Mode mode : Mode.values()) {
                 List<Run> rs = runs.stream().filter(r -> r.threads == threads && r.mode == mode).toList();
+                if (rs.isEmpty()) {
+                    continue;
+                }
                 double[] cps = rs.stream().mapToDouble(Run::chunksPerSecond).sorted().toArray();
                 String overhead = "-";
                 if (mode != Mode.BARE) {

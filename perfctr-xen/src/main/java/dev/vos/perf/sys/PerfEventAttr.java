@@ -57,7 +57,8 @@ public final class PerfEventAttr {
         attr.set(JAVA_LONG, SAMPLE_TYPE_OFFSET, SAMPLE_TYPE);
         attr.set(JAVA_LONG, FLAGS_OFFSET, FLAG_DISABLED | FLAG_FREQ | FLAG_EXCLUDE_HV | FLAG_SAMPLE_ID_ALL
                 | (userOnly ? FLAG_EXCLUDE_KERNEL | FLAG_EXCLUDE_CALLCHAIN_KERNEL : 0));
-        attr.set(JAVA_INT, WAKEUP_EVENTS_OFFSET, 1);
+        // wakeup_events stays 0: the reader polls, so the kernel need only wake it at its default watermark (half
+        // the ring). 1 here would queue a wake-up (an irq_work, a self-interrupt) after every single sample.
         attr.set(JAVA_SHORT, SAMPLE_MAX_STACK_OFFSET, (short) maxStack);
         return attr;
     }
