@@ -70,6 +70,15 @@ class PerfCommandTest {
     }
 
     @Test
+    void help_everyPerfCommand_printsUsage() {
+        for (String[] args : new String[][]{{"perf", "--help"}, {"perf", "stat", "--help"}, {"perf", "record", "-h"}}) {
+            Result r = run(args);
+            assertEquals(0, r.status, String.join(" ", args) + ": " + r.err);
+            assertTrue(r.out.startsWith("Usage: vos perf"), r.out);
+        }
+    }
+
+    @Test
     void stat_pidAndDomainTogether_isAUsageError() {
         Result r = run("perf", "stat", "--pid", "1", "--domain", "x");
         assertEquals(2, r.status);
