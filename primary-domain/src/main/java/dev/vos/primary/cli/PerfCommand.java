@@ -250,7 +250,8 @@ public final class PerfCommand {
         private void header(CounterCollector c, Resolved t, PrintWriter out) {
             out.printf("# vos perf stat: pid %d%s, %d threads, every %s%s%n", t.pid,
                     t.domain.isEmpty() ? "" : " (domain " + t.domain + ")", c.threadCount(), human(interval),
-                    c.userOnly() ? "; user space only (perf_event_paranoid)" : "");
+                    c.userOnly() ? "; user space only (perf_event_paranoid): context switches and migrations happen in"
+                            + " the kernel and read 0, as perf's :u events do" : "");
             // One line per reason: without a PMU, five hardware events share one.
             Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
             for (EventAvailability a : c.availability()) {
