@@ -28,10 +28,7 @@ class PermissionTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a process as nobody");
         Path dir = readableClassPath();
         try (WorkloadProcess w = WorkloadProcess.start(List.of(), "idle:1:0")) {
-            List<String> cmd = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", dir + "/*:" + dir + "/classes:" + dir + "/test-classes",
-                    AttachMain.class.getName(), Integer.toString(w.pid()));
+            List<String> cmd = asNobody(dir, Integer.toString(w.pid()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -41,9 +38,35 @@ class PermissionTest {
             assertTrue(out.contains("perf_event_paranoid=" + PerfAccessException.paranoid()), out);
             assertTrue(out.contains("CAP_PERFMON"), out);
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted((a, b) -> b.compareTo(a)).forEach(f -> f.toFile().delete());
-            }
+            delete(dir);
+        }
+    }
+
+    @Test
+    void attach_ownProcessAsNobodyAtParanoid2_countsUserSpaceOnly() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a process as nobody");
+        assumeTrue(PerfAccessException.paranoid().equals("2"), "the user-space fallback is what level 2 allows");
+        Path dir = readableClassPath();
+        try {
+            Process p = new ProcessBuilder(asNobody(dir, "own-child")).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals("attached 1 userOnly=true", out);
+        } finally {
+            delete(dir);
+        }
+    }
+
+    private static List<String> asNobody(Path dir, String arg) {
+        return List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", dir + "/*:" + dir + "/classes:" + dir + "/test-classes",
+                AttachMain.class.getName(), arg);
+    }
+
+    private static void delete(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted((a, b) -> b.compareTo(a)).forEach(f -> f.toFile().delete());
         }
     }
 
