@@ -97,7 +97,7 @@ public final class Symbolizer {
         }
         long vaddr = elf.vaddrOfFileOffset(address - m.start() + m.offset());
         String fn = vaddr < 0 ? null : elf.lookup(vaddr);
-        return fn != null ? fn : lib;
+        return fn != null ? Demangler.demangle(fn) : lib;
     }
 
     private ElfSymbols elf(String path) {
