@@ -10,6 +10,7 @@ import dev.vos.primary.journal.EventType;
 import dev.vos.primary.journal.Journal;
 import dev.vos.primary.journal.JournalEvent;
 import dev.vos.primary.metrics.ControlPlaneMetrics;
+import dev.vos.primary.metrics.DomainPerf;
 import dev.vos.primary.metrics.MetricsServer;
 import dev.vos.primary.spec.BackendKind;
 import dev.vos.primary.spec.DomainSpec;
@@ -60,6 +61,7 @@ public final class ControlPlane implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final Map<String, DomainSupervisor> supervisors = new LinkedHashMap<>();
     private ControlSocket control;
+    private DomainPerf perf;
 
     private ControlPlane(HostSpec spec, FileChannel lockChannel, FileLock lock, Journal journal, PrintStream log,
                          ControlPlaneMetrics metrics, MetricsServer metricsServer) {
@@ -140,6 +142,7 @@ public final class ControlPlane implements AutoCloseable {
         // The door opens before the domains start, so that 'vos ps' shows them STARTING rather than nothing.
         control = ControlSocket.listen(stateDir.resolve("control.sock"), this::handle);
         supervisors.values().forEach(DomainSupervisor::start);
+        perf = DomainPerf.startFromProperties(metrics.registry(), this::ps);
         long deadline = System.nanoTime() + FIRST_START_TIMEOUT.toNanos();
         for (DomainSupervisor s : supervisors.values()) {
             while (s.status().state() == DomainState.STOPPED && s.status().reason().equals("not started yet")
@@ -259,6 +262,9 @@ public final class ControlPlane implements AutoCloseable {
     public void close() throws IOException {
         if (control != null) {
             control.close();
+        }
+        if (perf != null) {
+            perf.close();
         }
         List<DomainSupervisor> reverse = new ArrayList<>(supervisors.values());
         java.util.Collections.reverse(reverse);

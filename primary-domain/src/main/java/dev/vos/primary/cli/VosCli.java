@@ -32,7 +32,8 @@ import java.util.concurrent.CountDownLatch;
 @CommandLine.Command(name = "vos", mixinStandardHelpOptions = true, version = "vos 0.1.0",
         description = "A decomposed OS toolkit: service domains reached through exceptionless system calls.",
         subcommands = {VosCli.Up.class, VosCli.Ps.class, VosCli.Restart.class, VosCli.Stop.class, VosCli.Kill.class,
-                VosCli.Events.class, VosCli.Logs.class, VosCli.Client.class, VosCli.Demo.class, FsCommand.class})
+                VosCli.Events.class, VosCli.Logs.class, VosCli.Client.class, VosCli.Demo.class, FsCommand.class,
+                PerfCommand.class})
 public final class VosCli {
 
     public static void main(String[] args) {

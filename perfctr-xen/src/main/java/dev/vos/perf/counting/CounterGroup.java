@@ -1,0 +1,117 @@
+package dev.vos.perf.counting;
+
+import dev.vos.perf.PerfEvent;
+import dev.vos.perf.sys.GroupReadDescriptor;
+import dev.vos.perf.sys.PerfEventAttr;
+import dev.vos.perf.sys.PerfSys;
+import dev.vos.sys.Errno;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One perf event group on one thread: a leader and its members, scheduled on the PMU together and read with one
+ * read(2) of the leader ({@link GroupReadDescriptor}). One read costs a syscall, plus an IPI when the thread is
+ * running on another CPU (about 3 us here): that is why the collector reads groups, not single counters.
+ *
+ * <p>Not thread-safe: owned by the collector's thread.
+ */
+final class CounterGroup implements AutoCloseable {
+
+    /** errno of a thread gone before its counters could be opened. */
+    static final int GONE = -Errno.ESRCH;
+
+    private final List<PerfEvent> events;
+    private final int[] fds;
+    private final int readLength;
+    /** Raw (unscaled) values of the last read, by member index. */
+    final long[] values;
+    /** time_enabled and time_running of the last read. */
+    long timeEnabledNs;
+    long timeRunningNs;
+
+    private CounterGroup(List<PerfEvent> events, int[] fds) {
+        this.events = events;
+        this.fds = fds;
+        this.readLength = GroupReadDescriptor.length(events.size());
+        this.values = new long[events.size()];
+    }
+
+    /**
+     * Opens {@code events} as one group on {@code tid}, counting from now.
+     *
+     * @return the group, or null with {@code errno[0]} set when the thread was gone or an event failed
+     */
+    static CounterGroup open(int tid, List<PerfEvent> events, boolean userOnly, MemorySegment attr, int[] errno) {
+        int[] fds = new int[events.size()];
+        int leader = -1;
+        for (int i = 0; i < events.size(); i++) {
+            int fd = PerfSys.perfEventOpen(PerfEventAttr.counting(attr, events.get(i), userOnly), tid, -1, leader,
+                    PerfSys.PERF_FLAG_FD_CLOEXEC);
+            if (fd < 0) {
+                for (int j = 0; j < i; j++) {
+                    PerfSys.close(fds[j]);
+                }
+                errno[0] = fd;
+                return null;
+            }
+            fds[i] = fd;
+            if (i == 0) {
+                leader = fd;
+            }
+        }
+        return new CounterGroup(List.copyOf(events), fds);
+    }
+
+    List<PerfEvent> events() {
+        return events;
+    }
+
+    /**
+     * Reads the whole group into {@link #values}, {@link #timeEnabledNs} and {@link #timeRunningNs}, through the
+     * collector's one scratch buffer (so that a thread's end frees nothing but its descriptors).
+     *
+     * @return false when the read failed (the counters are unusable)
+     */
+    boolean read(MemorySegment buffer) {
+        long n = PerfSys.read(fds[0], buffer, readLength);
+        if (n != readLength) {
+            return false;
+        }
+        timeEnabledNs = buffer.get(JAVA_LONG, GroupReadDescriptor.TIME_ENABLED_OFFSET);
+        timeRunningNs = buffer.get(JAVA_LONG, GroupReadDescriptor.TIME_RUNNING_OFFSET);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = buffer.get(JAVA_LONG, GroupReadDescriptor.valueOffset(i));
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        // Members first, leader last: closing the leader first would promote each member to a singleton group.
+        for (int i = fds.length - 1; i >= 0; i--) {
+            PerfSys.close(fds[i]);
+        }
+    }
+
+    static List<List<PerfEvent>> partition(List<PerfEvent> available) {
+        // Software events never multiplex; hardware ones share a few PMU counters. Two groups, so a hardware group
+        // that cannot be scheduled does not take the software counts down with it.
+        List<PerfEvent> sw = new ArrayList<>();
+        List<PerfEvent> hw = new ArrayList<>();
+        for (PerfEvent e : available) {
+            (e.isHardware() ? hw : sw).add(e);
+        }
+        List<List<PerfEvent>> groups = new ArrayList<>();
+        if (!sw.isEmpty()) {
+            groups.add(sw);
+        }
+        if (!hw.isEmpty()) {
+            groups.add(hw);
+        }
+        return groups;
+    }
+}

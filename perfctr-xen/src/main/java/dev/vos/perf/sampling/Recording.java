@@ -1,0 +1,132 @@
+package dev.vos.perf.sampling;
+
+import dev.vos.perf.PerfException;
+import dev.vos.perf.flame.CollapsedStacks;
+import dev.vos.perf.proc.ProcTasks;
+import dev.vos.perf.symbols.Symbolizer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code vos perf record}: sample a process for a while, then name the frames. Drains every ring each
+ * {@link #DRAIN_INTERVAL_MS} ms (a 64 KiB ring holds roughly 60 ms of deep stacks at 1 kHz) and looks for new
+ * threads every {@link #RESCAN_INTERVAL_MS} ms.
+ *
+ * @param stacks   what was sampled, symbolised
+ * @param samples  samples decoded
+ * @param lost     samples the kernel reported lost
+ * @param threads  distinct threads sampled
+ * @param perfMapSymbols JIT symbols found in the JVM's perf map (0: none; Java frames then show as "[anon]")
+ * @param elapsed  how long it sampled
+ * @param targetExited true when the target exited before the duration was up
+ */
+public record Recording(CollapsedStacks stacks, long samples, long lost, int threads, int perfMapSymbols,
+                        Duration elapsed, boolean targetExited) {
+
+    /** Milliseconds between drains of every ring. */
+    public static final int DRAIN_INTERVAL_MS = 20;
+    /** Milliseconds between rescans of /proc/PID/task. */
+    public static final int RESCAN_INTERVAL_MS = 200;
+
+    /** What sampling collected, before the frames are named. */
+    public static final class Raw {
+        private final int pid;
+        private final StackCounts counts;
+        private final Map<Integer, String> names;
+        private final Duration elapsed;
+        private final boolean exited;
+        private final Symbolizer symbols;
+
+        private Raw(int pid, StackCounts counts, Map<Integer, String> names, Duration elapsed, boolean exited,
+                    Symbolizer symbols) {
+            this.symbols = symbols;
+            this.pid = pid;
+            this.counts = counts;
+            this.names = names;
+            this.elapsed = elapsed;
+            this.exited = exited;
+        }
+
+        /** Samples per thread id. */
+        public Map<Integer, Long> perThread() {
+            return counts.perThread();
+        }
+
+        /**
+         * Names the frames.
+         *
+         * @param askJvmForPerfMap run {@code jcmd PID Compiler.perfmap} first when the target is a live JVM, so its
+         *                         JIT frames can be named
+         */
+        public Recording symbolize(boolean askJvmForPerfMap) {
+            if (askJvmForPerfMap && !exited && ProcTasks.exeName(pid).equals("java")) {
+                writeJvmPerfMap(pid);
+            }
+            symbols.reload();
+            CollapsedStacks stacks = counts.collapse(symbols, tid -> names.getOrDefault(tid, "tid-" + tid));
+            return new Recording(stacks, counts.samples(), counts.lost(), counts.perThread().size(),
+                    symbols.perfMapSymbols(), elapsed, exited);
+        }
+    }
+
+    /** Samples {@code pid} for {@code duration} (or until it exits), then names the frames. */
+    public static Recording record(int pid, SamplerOptions options, Duration duration, boolean askJvmForPerfMap)
+            throws PerfException, InterruptedException {
+        return sample(pid, options, duration).symbolize(askJvmForPerfMap);
+    }
+
+    /** Samples {@code pid} for {@code duration} (or until it exits). */
+    public static Raw sample(int pid, SamplerOptions options, Duration duration)
+            throws PerfException, InterruptedException {
+        StackCounts counts = new StackCounts();
+        Map<Integer, String> names = new HashMap<>();
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        boolean exited;
+        // The maps are read as it goes (and the ELF files opened), so that a target that exits mid-recording
+        // can still be symbolised from what was read while it lived.
+        Symbolizer symbols = new Symbolizer(pid);
+        symbols.preloadElves();
+        try (Sampler s = Sampler.attach(pid, options, counts)) {
+            nameThreads(pid, names);
+            long nextRescan = System.nanoTime() + RESCAN_INTERVAL_MS * 1_000_000L;
+            while (System.nanoTime() < end && !s.targetExited()) {
+                Thread.sleep(DRAIN_INTERVAL_MS);
+                s.poll();
+                if (System.nanoTime() >= nextRescan) {
+                    s.rescan();
+                    nameThreads(pid, names);
+                    symbols.reloadMaps();
+                    nextRescan += RESCAN_INTERVAL_MS * 1_000_000L;
+                }
+            }
+            exited = s.targetExited();
+        }
+        return new Raw(pid, counts, names, Duration.ofNanos(System.nanoTime() - start), exited, symbols);
+    }
+
+    private static void nameThreads(int pid, Map<Integer, String> names) {
+        for (int tid : ProcTasks.tids(pid)) {
+            names.computeIfAbsent(tid, t -> {
+                String c = ProcTasks.comm(pid, t);
+                return c == null ? "tid-" + t : c;
+            });
+        }
+    }
+
+    /** {@code jcmd PID Compiler.perfmap}: the JVM writes /tmp/perf-PID.map (JDK 17+). Best effort, 10 s at most. */
+    static boolean writeJvmPerfMap(int pid) {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Integer.toString(pid), "Compiler.perfmap").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
