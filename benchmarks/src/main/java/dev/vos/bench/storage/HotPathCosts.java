@@ -32,7 +32,7 @@ import java.util.function.LongUnaryOperator;
  * the payload. Each piece runs in rounds of {@code ops} calls; a round's cost is measured both as wall time and as
  * the thread's CPU time ({@code CLOCK_THREAD_CPUTIME_ID}). On a machine shared with other work the CPU time is the
  * steadier figure: a round during which the thread was preempted costs more wall time, not more CPU time.
- * <pre>usage: HotPathCosts [--rounds 15] [--ops 200000]</pre>
+ * <pre>usage: HotPathCosts [--rounds 15] [--ops 200000] [--only TEXT]</pre>
  * Prints one line per piece: min and median ns per call over the rounds, CPU and wall.
  */
 public final class HotPathCosts {
@@ -45,10 +45,12 @@ public final class HotPathCosts {
     public static void main(String[] args) throws Exception {
         int rounds = 15;
         int ops = 200_000;
+        String only = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--ops" -> ops = Integer.parseInt(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -119,6 +121,9 @@ public final class HotPathCosts {
             System.out.printf(Locale.ROOT, "%-56s %10s %10s %10s %10s%n", "piece (ns per call; " + rounds + " rounds of "
                     + ops + ")", "cpu min", "cpu median", "wall min", "wall med");
             for (Map.Entry<String, LongUnaryOperator> piece : pieces.entrySet()) {
+                if (!piece.getKey().contains(only)) {
+                    continue;
+                }
                 measure(piece.getKey(), piece.getValue(), rounds, ops);
             }
             StorageSyscalls.close(kfd);
