@@ -108,7 +108,9 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "a copy into the caller's buffer; 1 MiB is 16 such calls on one slot, or (\"4 chunks in flight\") dealt to 4"
     echo "virtual threads on 4 slots. Latency: each read timed from the end of the thread's previous one. Cores: the"
     echo "process's CPU time over wall time while measuring. Domain service time: sampled by the domain's worker, from"
-    echo "taking a call to completing it."
+    echo "taking a call to completing it. Windows: the measured time is also cut into 50 ms windows; where other work"
+    echo "shares the CPUs, the best windows show what the two sides do while they have their cores, the whole run what"
+    echo "they do on this machine as it is."
     echo
     java -cp "$jar" dev.vos.bench.storage.StorageReport "$base.tsv" \
         "$([ -f "$base-floors.txt" ] && echo "$base-floors.txt" || echo -)" "$base.md.part" >/dev/null
