@@ -44,7 +44,7 @@ public final class StorageWorkload {
     /** The TSV columns. */
     public static final String HEADER = "label\ttarget\tworkload\tclients\tbuffer\tchunkThreads\treadsPerS\tmibPerS"
             + "\tmeanNs\tp50Ns\tp90Ns\tp99Ns\tp999Ns\tclientCores\tdomainCores\tdomainServiceNs\tcpus\ttime"
-            + "\tbestWindowReadsPerS\tmedianWindowReadsPerS";
+            + "\tbestWindowReadsPerS\tmedianWindowReadsPerS\tp1Ns\tp10Ns";
     /** The measured time is also cut into windows this long, whose rates show what a disturbance left intact. */
     static final long WINDOW_MS = 50;
 
@@ -176,7 +176,8 @@ public final class StorageWorkload {
                 f(h.quantile(0.5)), f(h.quantile(0.9)), f(h.quantile(0.99)), f(h.quantile(0.999)), f2(clientCores),
                 f2(domainCores), f(serviceNs), Integer.toString(cpus), Instant.now().toString(),
                 f(windows.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)),
-                f(StorageReport.median(windows.stream().mapToDouble(Double::doubleValue).toArray())));
+                f(StorageReport.median(windows.stream().mapToDouble(Double::doubleValue).toArray())),
+                f(h.quantile(0.01)), f(h.quantile(0.1)));
     }
 
     private static String f(double v) {
