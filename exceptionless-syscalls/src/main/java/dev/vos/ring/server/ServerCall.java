@@ -72,4 +72,17 @@ public final class ServerCall {
         }
         return segment.memory().asSlice(dataOffset + offset, length);
     }
+
+    /**
+     * The address of the payload bytes {@code [offset, offset + length)} of the data area, checked as {@link #data}
+     * checks them, or 0 when the range is not entirely inside it. For a handler that only passes the range to the
+     * kernel (pread, pwrite): no segment is made per call. The address is valid while the server runs, which is
+     * longer than any of its calls.
+     */
+    public long dataAddress(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > dataBytes - length) {
+            return 0;
+        }
+        return segment.address(dataOffset + offset);
+    }
 }

@@ -120,14 +120,41 @@ final class StorageHandlers {
         return descriptors(call).remove(call.arg(0));
     }
 
+    // pread and pwrite are the hot path: written out instead of onDescriptor with a lambda, which allocates a
+    // capturing lambda per call, and without a payload slice (the kernel gets the address and count directly).
+
     private long pread(ServerCall call) {
-        MemorySegment buf = call.data(call.arg(1), call.arg(2));
-        return buf == null ? -Errno.EFAULT : onDescriptor(call, fd -> StorageSyscalls.pread(fd, buf, call.arg(3)));
+        long address = call.dataAddress(call.arg(1), call.arg(2));
+        if (address == 0) {
+            return -Errno.EFAULT;
+        }
+        DescriptorTable table = descriptors(call);
+        DescriptorTable.Entry entry = table.acquire(call.arg(0));
+        if (entry == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return StorageSyscalls.pread(entry.kernelFd(), address, call.arg(2), call.arg(3));
+        } finally {
+            table.release(entry);
+        }
     }
 
     private long pwrite(ServerCall call) {
-        MemorySegment buf = call.data(call.arg(1), call.arg(2));
-        return buf == null ? -Errno.EFAULT : onDescriptor(call, fd -> StorageSyscalls.pwrite(fd, buf, call.arg(3)));
+        long address = call.dataAddress(call.arg(1), call.arg(2));
+        if (address == 0) {
+            return -Errno.EFAULT;
+        }
+        DescriptorTable table = descriptors(call);
+        DescriptorTable.Entry entry = table.acquire(call.arg(0));
+        if (entry == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return StorageSyscalls.pwrite(entry.kernelFd(), address, call.arg(2), call.arg(3));
+        } finally {
+            table.release(entry);
+        }
     }
 
     private long fstat(ServerCall call) {

@@ -196,12 +196,22 @@ public final class StorageSyscalls {
 
     /** {@code ssize_t pread64(int fd, void *buf, size_t count, off_t offset)}. */
     public static long pread(int fd, MemorySegment buf, long offset) {
-        return Linux.syscallErrno(SYS_PREAD64, fd, buf.address(), buf.byteSize(), offset, 0, 0);
+        return pread(fd, buf.address(), buf.byteSize(), offset);
+    }
+
+    /** {@code ssize_t pread64(int fd, void *buf, size_t count, off_t offset)}, the buffer a checked native range. */
+    public static long pread(int fd, long address, long count, long offset) {
+        return Linux.syscallErrno(SYS_PREAD64, fd, address, count, offset, 0, 0);
     }
 
     /** {@code ssize_t pwrite64(int fd, const void *buf, size_t count, off_t offset)}. */
     public static long pwrite(int fd, MemorySegment buf, long offset) {
-        return Linux.syscallErrno(SYS_PWRITE64, fd, buf.address(), buf.byteSize(), offset, 0, 0);
+        return pwrite(fd, buf.address(), buf.byteSize(), offset);
+    }
+
+    /** {@code ssize_t pwrite64(int fd, const void *buf, size_t count, off_t offset)}, the buffer a checked range. */
+    public static long pwrite(int fd, long address, long count, long offset) {
+        return Linux.syscallErrno(SYS_PWRITE64, fd, address, count, offset, 0, 0);
     }
 
     /** {@code int fsync(int fd)}. */

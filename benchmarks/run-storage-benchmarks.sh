@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The storage figures of issue 4 in one sitting, written under benchmarks/results/:
+#   storage-<date>-floors.txt  the C floors (../shared/tools/floors), before the first and after the last repeat
+#   storage-<date>.tsv         one row per figure and repeat (dev.vos.bench.storage.StorageWorkload)
+#   storage-<date>-costs.txt   the pieces of the domain's pread path in CPU time (HotPathCosts)
+#   storage-<date>.md          the report (dev.vos.bench.storage.StorageReport) and the run conditions
+#
+# Usage: benchmarks/run-storage-benchmarks.sh
+#   VOS_REPEATS (default 3): repeats; each runs native, then vos, then the pipelined 1 MiB variant, each in its
+#     own JVM, so that a change of conditions during the sitting hits both targets alike.
+#   VOS_WARMUP_S (2) and VOS_MEASURE_S (3): seconds per figure.
+#   VOS_FLOORS=quick|skip, VOS_WAIT_QUIET (default 60), VOS_QUIET_SECONDS (5): as run-ring-benchmarks.sh.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+cd "$repo"
+. "$repo/bin/find-jdk.sh"
+
+results=$here/results
+jar=$here/target/benchmarks.jar
+mkdir -p "$results"
+repeats=${VOS_REPEATS:-3}
+timing=(--warmup-s "${VOS_WARMUP_S:-2}" --measure-s "${VOS_MEASURE_S:-3}")
+
+if [ "$(nproc)" -lt 2 ]; then
+    echo "run-storage-benchmarks: needs CPUs 0 and 1 (client on 0, the domain's worker on 1)" >&2
+    exit 1
+fi
+
+busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8; exit}' /proc/stat; }
+all_ticks() { awk '/^cpu /{s=0; for (i=2;i<=9;i++) s+=$i; print s; exit}' /proc/stat; }
+our_ticks() { awk '{print $16+$17}' "/proc/$$/stat"; }
+
+wait_quiet() {
+    local deadline=$(( $(date +%s) + ${VOS_WAIT_QUIET:-60} )) window=${VOS_QUIET_SECONDS:-5} b0 t0 pct
+    while :; do
+        b0=$(busy_ticks); t0=$(all_ticks)
+        sleep "$window"
+        pct=$(( 100 * ($(busy_ticks) - b0) / ($(all_ticks) - t0 + 1) ))
+        if [ "$pct" -lt 5 ]; then
+            echo "== machine quiet ($pct% busy over $window s)"; return
+        elif [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "run-storage-benchmarks: WARNING: machine still $pct% busy; running anyway, figures will be disturbed" >&2
+            return
+        fi
+        echo "== machine $pct% busy; waiting for it to quiet down (VOS_WAIT_QUIET=0 to skip)"
+    done
+}
+wait_quiet
+date=$(date +%Y%m%d-%H%M%S)
+base=$results/storage-$date
+
+if [ ! -f "$jar" ] || [ -n "$(find "$repo/pom.xml" "$here/pom.xml" "$here/src" "$repo"/*/pom.xml "$repo"/*/src/main \
+        "$repo"/service-domains/*/src/main -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+    echo "== building benchmarks.jar"
+    ./mvnw -q -B -ntp -pl benchmarks -am package -Dmaven.test.skip=true
+fi
+code="jar built $(date -r "$jar" -Is); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+dirty=$(git status --porcelain -- exceptionless-syscalls/src/main service-domains/storage/src/main benchmarks/src \
+    2>/dev/null | awk '{print $2}' | xargs)
+code="$code, uncommitted changes: ${dirty:-none}"
+
+floors_tool=$repo/../shared/tools/floors
+run_floors() {
+    if [ "${VOS_FLOORS:-}" = skip ]; then
+        return
+    elif [ ! -x "$floors_tool" ]; then
+        echo "run-storage-benchmarks: WARNING: $floors_tool not found: no floors, no floor ratios" >&2
+        return
+    fi
+    echo "== floors $1"
+    { echo "# floors $1, $(date -Is)"; "$floors_tool" ${VOS_FLOORS:+"$VOS_FLOORS"}; } | tee -a "$base-floors.txt"
+}
+
+java_opts=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx512m -cp "$jar")
+run_floors "before the figures"
+busy0=$(busy_ticks); ours0=$(our_ticks); start=$(date +%s); load0=$(cut -d' ' -f1-3 /proc/loadavg)
+for r in $(seq 1 "$repeats"); do
+    echo "== repeat $r of $repeats: native FileChannel (both CPUs)"
+    java "${java_opts[@]}" dev.vos.bench.storage.StorageWorkload --target native "${timing[@]}" --out "$base.tsv"
+    echo "== repeat $r of $repeats: vos ring (client on CPU 0, the domain's worker on CPU 1)"
+    java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.StorageWorkload \
+        --target vos "${timing[@]}" --out "$base.tsv"
+    echo "== repeat $r of $repeats: vos ring, 1 MiB reads with 4 chunks in flight"
+    java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.StorageWorkload \
+        --target vos --workloads seq1m --clients 1,4 --chunk-threads 4 --label "4 chunks in flight" "${timing[@]}" \
+        --out "$base.tsv"
+done
+busy1=$(busy_ticks); ours1=$(our_ticks); wall=$(( $(date +%s) - start )); load1=$(cut -d' ' -f1-3 /proc/loadavg)
+run_floors "after the figures"
+echo "== the pieces of the domain's pread path"
+java "${java_opts[@]}" dev.vos.bench.storage.HotPathCosts | tee "$base-costs.txt"
+
+hz=$(getconf CLK_TCK)
+ours=$(( (ours1 - ours0) / hz ))
+others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
+{
+    echo "# vos storage figures, $(date -Is)"
+    echo
+    echo "4 KiB reads at random page-aligned offsets of the first 16 MiB of a page-cached 256 MiB file (ext4, as the"
+    echo "floors' pread), and 1 MiB sequential reads, from 1, 4 and 64 virtual threads in a closed loop, each into its"
+    echo "own direct ByteBuffer; ${VOS_WARMUP_S:-2} s warm-up and ${VOS_MEASURE_S:-3} s measured per figure; $repeats"
+    echo "repeats, each running native, then vos, in separate JVMs. **native FileChannel**: the JDK's default"
+    echo "FileChannel.read(dst, position) in the client's JVM, virtual threads on both CPUs. **vos ring**: the storage"
+    echo "domain (DomainAgentMain --kind storage, a child JVM) with one worker busy-polling on CPU 1; the client's"
+    echo "threads on CPU 0 (one carrier), busy-polling; a read is PREAD into the call slot's 64 KiB payload chunk, then"
+    echo "a copy into the caller's buffer; 1 MiB is 16 such calls on one slot, or (\"4 chunks in flight\") dealt to 4"
+    echo "virtual threads on 4 slots. Latency: each read timed from the end of the thread's previous one. Cores: the"
+    echo "process's CPU time over wall time while measuring. Domain service time: sampled by the domain's worker, from"
+    echo "taking a call to completing it. Windows: the measured time is also cut into 50 ms windows; where other work"
+    echo "shares the CPUs, the best windows show what the two sides do while they have their cores, the whole run what"
+    echo "they do on this machine as it is."
+    echo
+    java -cp "$jar" dev.vos.bench.storage.StorageReport "$base.tsv" \
+        "$([ -f "$base-floors.txt" ] && echo "$base-floors.txt" || echo -)" "$base.md.part" >/dev/null
+    cat "$base.md.part"
+    echo
+    echo "## The pieces of the domain's pread path (in-process, CPU time, ns per call)"
+    echo
+    echo '```text'
+    cat "$base-costs.txt"
+    echo '```'
+    echo
+    echo "## Run conditions"
+    echo
+    echo "- The figures ran ${wall} s on $(nproc) CPUs (kernel $(uname -r)); load average before ${load0}, after ${load1}."
+    echo "- CPU time meanwhile: these benchmarks ${ours} s; all other processes ${others} s. More than a few seconds"
+    echo "  of the latter means other work shared the 2 CPUs and disturbed the figures (a busy-polling domain and"
+    echo "  client lose their time slices to it)."
+    echo "- Code: ${code}."
+} > "$base.md"
+rm -f "$base.md.part"
+echo "== report: $base.md"
+cat "$base.md"

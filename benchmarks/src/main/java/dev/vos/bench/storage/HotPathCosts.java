@@ -1,0 +1,167 @@
+package dev.vos.bench.storage;
+
+import dev.vos.bench.support.Children;
+import dev.vos.bench.support.Pinning;
+import dev.vos.ring.RingSegment;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.ring.server.CallTable;
+import dev.vos.ring.server.CoreCallHandlers;
+import dev.vos.ring.server.HandlerProbe;
+import dev.vos.storage.StorageCallTableProvider;
+import dev.vos.storage.StorageCalls;
+import dev.vos.storage.StorageSyscalls;
+import dev.vos.sys.Linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Where the time of one 4 KiB read through the storage domain goes, piece by piece, in this process, on one thread
+ * pinned to CPU 0: the system-call binding with and without errno capture, the PREAD handler as the domain's worker
+ * runs it ({@link HandlerProbe}: payload range check, descriptor table, system call), and the client's copy out of
+ * the payload. Each piece runs in rounds of {@code ops} calls; a round's cost is measured both as wall time and as
+ * the thread's CPU time ({@code CLOCK_THREAD_CPUTIME_ID}). On a machine shared with other work the CPU time is the
+ * steadier figure: a round during which the thread was preempted costs more wall time, not more CPU time.
+ * <pre>usage: HotPathCosts [--rounds 15] [--ops 200000] [--only TEXT]</pre>
+ * Prints one line per piece: min and median ns per call over the rounds, CPU and wall.
+ */
+public final class HotPathCosts {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private HotPathCosts() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = 15;
+        int ops = 200_000;
+        String only = "";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--ops" -> ops = Integer.parseInt(args[++i]);
+                case "--only" -> only = args[++i];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Pinning.pinCurrentThread(0);
+        RingGeometry geometry = StorageDomain.GEOMETRY;
+        Path segmentFile = Children.scratchFile("");
+        try (DataFile data = DataFile.create(); RingSegment segment = RingSegment.create(segmentFile, geometry);
+             Arena arena = Arena.ofConfined()) {
+            CallTable.Builder b = CoreCallHandlers.register(CallTable.builder());
+            new StorageCallTableProvider().register(b, Map.of(StorageCallTableProvider.EXPORT_ROOT,
+                    data.exportRoot().toString()));
+            HandlerProbe probe = new HandlerProbe(segment, geometry, b.build());
+            // OPEN through the handler: the path in slot 0's payload chunk, as a client puts it there.
+            MemorySegment payload = segment.memory().asSlice(geometry.dataOffset(), geometry.dataBytesPerSlot());
+            byte[] name = DataFile.NAME.getBytes(StandardCharsets.UTF_8);
+            payload.copyFrom(MemorySegment.ofArray(name));
+            long fd = probe.call(StorageCalls.OPEN, 0, name.length, StorageSyscalls.O_RDONLY, 0);
+            if (fd < 0) {
+                throw new IllegalStateException("OPEN through the handler: " + fd);
+            }
+            // The same file, opened here for the bare system calls.
+            byte[] path = data.file().toString().getBytes(StandardCharsets.UTF_8);
+            MemorySegment cpath = arena.allocate(path.length + 1L);
+            cpath.copyFrom(MemorySegment.ofArray(path));
+            int kfd = (int) StorageSyscalls.openat2(StorageSyscalls.AT_FDCWD, cpath, StorageSyscalls.O_RDONLY, 0, 0);
+            MemorySegment buf = arena.allocate(4096, 4096);
+            ByteBuffer direct = ByteBuffer.allocateDirect(64 << 10);
+            byte[] heap = new byte[64 << 10];
+            long pages = DataFile.RANDOM_SPAN / 4096;
+
+            Map<String, LongUnaryOperator> pieces = new LinkedHashMap<>();
+            pieces.put("getpid, Linux.syscall (no errno)", x -> Linux.syscall(Linux.SYS_GETPID, 0, 0, 0, 0, 0, 0));
+            pieces.put("getpid, Linux.syscallErrno", x -> Linux.syscallErrno(Linux.SYS_GETPID, 0, 0, 0, 0, 0, 0));
+            pieces.put("Arena.ofConfined + allocate(capture) + close", x -> {
+                try (Arena a = Arena.ofConfined()) {
+                    return a.allocate(16).address();
+                }
+            });
+            // 0 bytes: the kernel answers at once, so the binding's and the handler's own costs stand out.
+            pieces.put("pread 0 B, Linux.syscall (no errno)",
+                    x -> Linux.syscall(StorageSyscalls.SYS_PREAD64, kfd, buf.address(), 0, (x % pages) * 4096, 0, 0));
+            pieces.put("pread 0 B, StorageSyscalls.pread (errno)",
+                    x -> StorageSyscalls.pread(kfd, buf.asSlice(0, 0), (x % pages) * 4096));
+            pieces.put("PREAD 0 B handler (range check, descriptors, pread)",
+                    x -> probe.call(StorageCalls.PREAD, fd, 0, 0, (x % pages) * 4096));
+            pieces.put("pread 4 KiB, Linux.syscall (no errno)",
+                    x -> Linux.syscall(StorageSyscalls.SYS_PREAD64, kfd, buf.address(), 4096, (x % pages) * 4096, 0, 0));
+            pieces.put("pread 4 KiB, StorageSyscalls.pread (errno)",
+                    x -> StorageSyscalls.pread(kfd, buf, (x % pages) * 4096));
+            pieces.put("PREAD 4 KiB handler (range check, descriptors, pread)",
+                    x -> probe.call(StorageCalls.PREAD, fd, 0, 4096, (x % pages) * 4096));
+            pieces.put("client copy 4 KiB payload -> direct ByteBuffer", x -> {
+                direct.clear().limit(4096);
+                MemorySegment.copy(payload, 0, MemorySegment.ofBuffer(direct), 0, 4096);
+                return direct.get(0);
+            });
+            pieces.put("client copy 4 KiB payload -> heap byte[]", x -> {
+                MemorySegment.copy(payload, 0, MemorySegment.ofArray(heap), 0, 4096);
+                return heap[0];
+            });
+            pieces.put("client copy 64 KiB payload -> direct ByteBuffer", x -> {
+                direct.clear();
+                MemorySegment.copy(payload, 0, MemorySegment.ofBuffer(direct), 0, 64 << 10);
+                return direct.get(0);
+            });
+            pieces.put("PREAD 64 KiB handler", x -> probe.call(StorageCalls.PREAD, fd, 0, 64 << 10,
+                    (x % (DataFile.RANDOM_SPAN >> 16)) << 16));
+            System.out.printf(Locale.ROOT, "%-56s %10s %10s %10s %10s%n", "piece (ns per call; " + rounds + " rounds of "
+                    + ops + ")", "cpu min", "cpu median", "wall min", "wall med");
+            for (Map.Entry<String, LongUnaryOperator> piece : pieces.entrySet()) {
+                if (!piece.getKey().contains(only)) {
+                    continue;
+                }
+                measure(piece.getKey(), piece.getValue(), rounds, ops);
+            }
+            StorageSyscalls.close(kfd);
+        } finally {
+            Children.delete(segmentFile);
+        }
+    }
+
+    private static long sink;
+
+    private static void measure(String name, LongUnaryOperator op, int rounds, int ops) {
+        long x = 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < ops; i++) { // warm-up: the JIT compiles the loop and the call
+            x = xorshift(x);
+            sink += op.applyAsLong(x >>> 1);
+        }
+        double[] cpu = new double[rounds];
+        double[] wall = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long c0 = THREADS.getCurrentThreadCpuTime();
+            long w0 = System.nanoTime();
+            for (int i = 0; i < ops; i++) {
+                x = xorshift(x);
+                sink += op.applyAsLong(x >>> 1);
+            }
+            wall[r] = (System.nanoTime() - w0) / (double) ops;
+            cpu[r] = (THREADS.getCurrentThreadCpuTime() - c0) / (double) ops;
+        }
+        Arrays.sort(cpu);
+        Arrays.sort(wall);
+        System.out.printf(Locale.ROOT, "%-56s %10.1f %10.1f %10.1f %10.1f%n", name, cpu[0], cpu[rounds / 2], wall[0],
+                wall[rounds / 2]);
+    }
+
+    private static long xorshift(long x) {
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        return x;
+    }
+}

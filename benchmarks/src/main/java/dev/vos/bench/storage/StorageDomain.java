@@ -1,0 +1,120 @@
+package dev.vos.bench.storage;
+
+import dev.vos.bench.support.Children;
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.agent.DomainAgentMain;
+import dev.vos.ring.agent.DomainStats;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.RingClient;
+import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.storage.StorageCallTableProvider;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A storage domain in a child JVM, started the way the control plane's process backend starts one
+ * ({@code DomainAgentMain --kind storage --option exportRoot=DIR --exit-with-supervisor}, without the namespaces),
+ * with one worker that busy-polls pinned to {@link #SERVER_CPU}, and this process's one session with it. The
+ * session is the supervisor's (its lifeline): when this JVM dies, the agent exits by itself, so a crashed benchmark
+ * never leaves a polling domain behind.
+ */
+public final class StorageDomain implements AutoCloseable {
+
+    /** The CPU the domain's polling worker is pinned to; clients keep to CPU 0. */
+    public static final int SERVER_CPU = 1;
+    /** The default geometry (64 slots of 64 KiB) with a 10 s liveness timeout, as the ring benchmarks use. */
+    public static final RingGeometry GEOMETRY = RingGeometry.DEFAULT.withLivenessTimeout(Duration.ofSeconds(10));
+
+    private final Process agent;
+    private final AgentSession session;
+    private final Path socket;
+
+    private StorageDomain(Process agent, AgentSession session, Path socket) {
+        this.agent = agent;
+        this.session = session;
+        this.socket = socket;
+    }
+
+    /**
+     * Starts a storage domain exporting {@code exportRoot} (an absolute directory) and attaches to it.
+     *
+     * @param workers    polling workers of the session (each busy-polls; with 1, pinned to {@link #SERVER_CPU})
+     * @param pinCpus    CPUs for the workers, e.g. "1" or "0,1"; empty: not pinned
+     */
+    public static StorageDomain start(Path exportRoot, RingGeometry geometry, WaitStrategy wait, int workers,
+                                      String pinCpus) throws IOException {
+        Path socket = Children.scratchFile(".sock");
+        List<String> args = new ArrayList<>(List.of("--name", "bench-storage", "--kind", "storage",
+                "--generation", "1", "--socket", socket.toString(), "--busy-poll",
+                "--workers", Integer.toString(workers), "--exit-with-supervisor",
+                "--option", StorageCallTableProvider.EXPORT_ROOT + "=" + exportRoot.toAbsolutePath()));
+        if (!pinCpus.isEmpty()) {
+            args.addAll(List.of("--pin-cpus", pinCpus));
+        }
+        Process agent = Children.startJvm(DomainAgentMain.class, "agent bench-storage generation 1 listening",
+                Duration.ofSeconds(60), args.toArray(String[]::new));
+        try {
+            AgentSession session = AgentSession.attach(socket, geometry, wait, true, Duration.ofSeconds(30));
+            long pid = session.ring().call(CoreCalls.GETPID);
+            if (pid != agent.pid()) {
+                throw new IllegalStateException("getpid through the ring answered " + pid + ", the agent is " + agent.pid());
+            }
+            return new StorageDomain(agent, session, socket);
+        } catch (IOException | RuntimeException e) {
+            Children.stop(agent);
+            Children.delete(socket);
+            throw e;
+        }
+    }
+
+    /** The default: one busy-polling worker pinned to {@link #SERVER_CPU}. */
+    public static StorageDomain start(Path exportRoot, WaitStrategy wait) throws IOException {
+        return start(exportRoot, GEOMETRY, wait, 1, Integer.toString(SERVER_CPU));
+    }
+
+    public RingClient ring() {
+        return session.ring();
+    }
+
+    /** The agent's process id. */
+    public long pid() {
+        return agent.pid();
+    }
+
+    /** The domain's figures now (all sessions), through the STATS core call. */
+    public DomainStats stats() throws IOException {
+        try (CallSlot slot = ring().acquire()) {
+            long n = slot.call(CoreCalls.STATS, slot.dataOffset(), slot.data().byteSize(), 0);
+            if (n < 0) {
+                throw new IOException("STATS failed: " + dev.vos.sys.Errno.describe(n));
+            }
+            return DomainStats.decode(slot.data().asSlice(0, n));
+        }
+    }
+
+    /** Mean sampled service time in the domain (ns per call) between two {@link #stats()}. */
+    public static double meanServiceNs(DomainStats before, DomainStats after) {
+        long samples = 0;
+        for (int i = 0; i < after.serviceTimeBuckets().length; i++) {
+            samples += after.serviceTimeBuckets()[i] - before.serviceTimeBuckets()[i];
+        }
+        return samples == 0 ? Double.NaN : (after.serviceTimeSumNs() - before.serviceTimeSumNs()) / (double) samples;
+    }
+
+    /** Ends the session (the agent exits with its supervisor), then kills and reaps the agent. */
+    @Override
+    public void close() throws IOException {
+        try {
+            session.close();
+        } finally {
+            Children.stop(agent);
+            Children.delete(socket);
+        }
+    }
+}
