@@ -82,6 +82,9 @@ for r in $(seq 1 "$repeats"); do
     echo "== repeat $r of $repeats: vos ring (client on CPU 0, the domain's worker on CPU 1)"
     java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.StorageWorkload \
         --target vos "${timing[@]}" --out "$base.tsv"
+    echo "== repeat $r of $repeats: vos FileChannel (a vos:// path's FileChannel over the same domain and ring)"
+    java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.StorageWorkload \
+        --target vosfs "${timing[@]}" --out "$base.tsv"
     echo "== repeat $r of $repeats: vos ring, 1 MiB reads with 4 chunks in flight"
     java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.StorageWorkload \
         --target vos --workloads seq1m --clients 1,4 --chunk-threads 4 --label "4 chunks in flight" "${timing[@]}" \

@@ -33,7 +33,12 @@ public final class StorageReport {
                double meanNs, double p50, double p90, double p99, double p999, double clientCores,
                double domainCores, double serviceNs, double bestWindow, double medianWindow, double p1, double p10) {
         String variant() {
-            return target.equals("native") ? "native FileChannel" : "vos ring" + (label.isEmpty() ? "" : " (" + label + ")");
+            String base = switch (target) {
+                case "native" -> "native FileChannel";
+                case "vosfs" -> "vos FileChannel";
+                default -> "vos ring";
+            };
+            return base + (label.isEmpty() ? "" : " (" + label + ")");
         }
     }
 

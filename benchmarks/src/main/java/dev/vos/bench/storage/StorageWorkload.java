@@ -1,5 +1,9 @@
 package dev.vos.bench.storage;
 
+import dev.vos.primary.fs.VosFileSystemProvider;
+import java.util.Map;
+import java.nio.file.FileSystem;
+import java.net.URI;
 import dev.vos.bench.support.Pinning;
 import dev.vos.ring.agent.DomainStats;
 import dev.vos.ring.client.WaitStrategy;
@@ -30,9 +34,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *       to CPU 0 before it starts anything, so every client thread (the carrier, the ring's monitor) stays on CPU 0,
  *       and it must run with {@code -Djdk.virtualThreadScheduler.parallelism=1}. Clients busy-poll
  *       ({@code WaitStrategy.busyPoll()}: a virtual thread yields its carrier every 16 polls).</li>
+ *   <li>{@code --target vosfs}: the same domain and ring, read the way unmodified code reads it: a
+ *       {@code FileChannel} of a {@code vos://} path (dev.vos.primary.fs), so the figure includes the provider.</li>
  * </ul>
  * <pre>
- * usage: StorageWorkload --target native|vos [--workloads rand4k,seq1m] [--clients 1,4,64] [--warmup-s 2]
+ * usage: StorageWorkload --target native|vos|vosfs [--workloads rand4k,seq1m] [--clients 1,4,64] [--warmup-s 2]
  *                        [--measure-s 3] [--buffer direct|heap] [--chunk-threads 1] [--workers 1]
  *                        [--pin-cpus 1] [--label TEXT] [--out FILE.tsv]
  * </pre>
@@ -62,14 +68,18 @@ public final class StorageWorkload {
     public static void main(String[] args) throws Exception {
         Settings s = parse(args);
         int cpus = Runtime.getRuntime().availableProcessors(); // before the pin below narrows it
-        boolean vos = s.target().equals("vos");
+        boolean vos = !s.target().equals("native");
         if (vos) {
             Pinning.pinCurrentThread(0);
         }
         try (DataFile data = DataFile.create();
              StorageDomain domain = vos ? StorageDomain.start(data.exportRoot(), StorageDomain.GEOMETRY,
                      WaitStrategy.busyPoll(), s.workers(), s.pinCpus()) : null;
-             ReadTarget target = vos ? VosRingTarget.open(domain.ring(), DataFile.NAME, s.chunkThreads())
+             FileSystem vosFs = s.target().equals("vosfs") ? new VosFileSystemProvider().newFileSystem(
+                     URI.create("vos://bench-storage/"), Map.of(VosFileSystemProvider.ENV_CALL_SOURCE, domain.ring()))
+                     : null;
+             ReadTarget target = vosFs != null ? ReadTarget.fileChannel(vosFs.getPath("/" + DataFile.NAME))
+                     : vos ? VosRingTarget.open(domain.ring(), DataFile.NAME, s.chunkThreads())
                      : ReadTarget.fileChannel(data.file())) {
             if (s.out() != null && (!Files.exists(s.out()) || Files.size(s.out()) == 0)) {
                 Files.writeString(s.out(), HEADER + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -324,8 +334,8 @@ public final class StorageWorkload {
             }
             i++;
         }
-        if (target == null || !(target.equals("native") || target.equals("vos"))) {
-            throw new IllegalArgumentException("--target native|vos is required");
+        if (target == null || !(target.equals("native") || target.equals("vos") || target.equals("vosfs"))) {
+            throw new IllegalArgumentException("--target native|vos|vosfs is required");
         }
         if (!buffer.equals("direct") && !buffer.equals("heap")) {
             throw new IllegalArgumentException("--buffer direct|heap");

@@ -1,6 +1,7 @@
 package dev.vos.primary.fs;
 
 import dev.vos.primary.client.DomainClient;
+import dev.vos.ring.client.CallSource;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The files of one storage domain, as a {@link FileSystem}: "/" is the domain's export root. It owns the
  * {@link DomainClient} that follows the domain across restarts, so paths keep working when the domain comes
- * back; closing the file system closes the client (open channels then fail).
+ * back; closing the file system closes the client (and its open channels). Embedded uses may instead hand it a
+ * ring of their own ({@link VosFileSystemProvider#ENV_CALL_SOURCE}), which it then uses but never closes.
  */
 final class VosFileSystem extends FileSystem {
 
@@ -27,7 +29,9 @@ final class VosFileSystem extends FileSystem {
 
     private final VosFileSystemProvider provider;
     private final String domain;
-    private final DomainClient domainClient;
+    private final long chunkBytes;
+    /** What this file system owns and closes with itself: the domain client, or nothing for a caller's ring. */
+    private final AutoCloseable owned;
     private final StorageClient client;
     private final VosFileStore store = new VosFileStore(this);
     private final LockTable locks = new LockTable();
@@ -36,10 +40,16 @@ final class VosFileSystem extends FileSystem {
     private volatile boolean isOpen = true;
 
     VosFileSystem(VosFileSystemProvider provider, String domain, DomainClient domainClient) {
+        this(provider, domain, domainClient, domainClient.chunkBytes(), domainClient);
+    }
+
+    VosFileSystem(VosFileSystemProvider provider, String domain, CallSource calls, long chunkBytes,
+                  AutoCloseable owned) {
         this.provider = provider;
         this.domain = domain;
-        this.domainClient = domainClient;
-        this.client = new StorageClient(domain, domainClient);
+        this.chunkBytes = chunkBytes;
+        this.owned = owned;
+        this.client = new StorageClient(domain, calls);
     }
 
     String domain() {
@@ -59,7 +69,7 @@ final class VosFileSystem extends FileSystem {
 
     /** The payload one call moves at most. */
     long chunkBytes() {
-        return domainClient.chunkBytes();
+        return chunkBytes;
     }
 
     @Override
@@ -90,7 +100,15 @@ final class VosFileSystem extends FileSystem {
         for (Closeable resource : List.copyOf(open)) {
             resource.close();
         }
-        domainClient.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }
         provider.forget(this);
     }
 

@@ -6,6 +6,7 @@ import dev.vos.storage.StorageSyscalls;
 import dev.vos.primary.client.DomainClient;
 import dev.vos.primary.fs.StorageClient.Descriptor;
 import dev.vos.primary.spec.SpecParser;
+import dev.vos.ring.client.RingClient;
 import dev.vos.storage.FileStat;
 import dev.vos.sys.Errno;
 
@@ -63,6 +64,11 @@ public final class VosFileSystemProvider extends FileSystemProvider {
     public static final String ENV_STATE_DIR = "stateDir";
     /** Environment key: the domain agent's socket (a Path or a String), for a domain without a control plane. */
     public static final String ENV_SOCKET = "socket";
+    /**
+     * Environment key: a {@link dev.vos.ring.client.RingClient} the caller has attached and keeps (benchmarks,
+     * embedding): the file system calls through it and never closes it; it does not follow restarts.
+     */
+    public static final String ENV_CALL_SOURCE = "ring";
 
     private static final int DEFAULT_FILE_MODE = 0666; // the umask applies in the domain, as in any process
     private static final int DEFAULT_DIR_MODE = 0777;
@@ -93,7 +99,9 @@ public final class VosFileSystemProvider extends FileSystemProvider {
             if (systems.containsKey(domain)) {
                 throw new FileSystemAlreadyExistsException("vos://" + domain);
             }
-            VosFileSystem fs = new VosFileSystem(this, domain, clientFor(domain, env));
+            VosFileSystem fs = env.get(ENV_CALL_SOURCE) instanceof RingClient ring
+                    ? new VosFileSystem(this, domain, ring, ring.geometry().dataBytesPerSlot(), null)
+                    : new VosFileSystem(this, domain, clientFor(domain, env));
             systems.put(domain, fs);
             return fs;
         }
