@@ -91,12 +91,14 @@ public final class RingServerMain {
                 }
             }
             System.err.println("vos ring server: parent " + parent + " died; stopping");
-            server.close();
+            // Remove the file first: close() releases main, and the JVM may exit before this daemon thread runs
+            // another line. Unlinking a mapped file is safe; the mapping lives until close() unmaps it.
             try {
                 Files.deleteIfExists(segment);
             } catch (java.io.IOException e) {
                 System.err.println("vos ring server: cannot remove " + segment + ": " + e.getMessage());
             }
+            server.close();
         });
     }
 
