@@ -1,0 +1,43 @@
+package dev.vos.primary.backend.xen.libxl;
+
+import java.util.Map;
+
+/**
+ * A {@code DOMAIN_SHUTDOWN} or {@code DOMAIN_DEATH} event, read from {@code libxl_event_to_json}.
+ *
+ * @param type           what happened
+ * @param domid          the domain it happened to
+ * @param user           the {@code libxl_ev_user} given to {@code libxl_evenable_domain_death}
+ * @param shutdownReason for a shutdown: "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset"; else ""
+ */
+public record DomainEvent(Type type, int domid, long user, String shutdownReason) {
+
+    /** The event types vos asks for. */
+    public enum Type {
+        DOMAIN_SHUTDOWN, DOMAIN_DEATH, OTHER
+    }
+
+    /**
+     * Reads libxl's JSON of an event: {@code {"domid": 3, "domuuid": "...", "for_user": 7,
+     * "type.domain_shutdown": {"shutdown_reason": "crash"}}} (a keyed union is written as {@code "type.KEY"}).
+     */
+    static DomainEvent fromJson(String json) {
+        Map<String, Object> o = Json.object(json);
+        String type = o.get("type") instanceof String t ? t : "";
+        Map<String, Object> body = Map.of();
+        for (String key : o.keySet()) {
+            if (key.startsWith("type.")) {
+                type = key.substring("type.".length());
+                body = Json.member(o, key);
+            }
+        }
+        Type t = switch (type) {
+            case "domain_shutdown" -> Type.DOMAIN_SHUTDOWN;
+            case "domain_death" -> Type.DOMAIN_DEATH;
+            default -> Type.OTHER;
+        };
+        Object reason = body.getOrDefault("shutdown_reason", o.get("shutdown_reason"));
+        return new DomainEvent(t, (int) Json.number(o, "domid", -1), Json.number(o, "for_user", 0),
+                reason instanceof String r ? r : "");
+    }
+}
