@@ -1,6 +1,7 @@
 package dev.vos.primary.backend.xen.libxl;
 
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * A {@code DOMAIN_SHUTDOWN} or {@code DOMAIN_DEATH} event, read from {@code libxl_event_to_json}.
@@ -19,9 +20,10 @@ public record DomainEvent(Type type, int domid, long user, String shutdownReason
 
     /**
      * Reads libxl's JSON of an event: {@code {"domid": 3, "domuuid": "...", "for_user": 7,
-     * "type.domain_shutdown": {"shutdown_reason": "crash"}}} (a keyed union is written as {@code "type.KEY"}).
+     * "type.domain_shutdown": {"shutdown_reason": 3}}} (a keyed union is written as {@code "type.KEY"}). In an
+     * event the reason is Xen's raw code ({@code uint8_t}), not the enum: {@code reasonName} names it.
      */
-    static DomainEvent fromJson(String json) {
+    static DomainEvent fromJson(String json, IntFunction<String> reasonName) {
         Map<String, Object> o = Json.object(json);
         String type = o.get("type") instanceof String t ? t : "";
         Map<String, Object> body = Map.of();
@@ -37,7 +39,7 @@ public record DomainEvent(Type type, int domid, long user, String shutdownReason
             default -> Type.OTHER;
         };
         Object reason = body.getOrDefault("shutdown_reason", o.get("shutdown_reason"));
-        return new DomainEvent(t, (int) Json.number(o, "domid", -1), Json.number(o, "for_user", 0),
-                reason instanceof String r ? r : "");
+        String name = reason instanceof String r ? r : reason instanceof Number n ? reasonName.apply(n.intValue()) : "";
+        return new DomainEvent(t, (int) Json.number(o, "domid", -1), Json.number(o, "for_user", 0), name);
     }
 }

@@ -23,8 +23,9 @@ import java.util.Optional;
  * last error line; the strings libxl allocates are freed here.
  *
  * <p>libxl serialises calls on one context with its own lock, and {@link #waitEvent} releases it while it polls, so
- * one thread may wait for events while others create and destroy domains. Calls block (creating a domain takes
- * seconds): make them from platform threads, not virtual ones, which a native call would pin.
+ * one thread may wait for events while others destroy domains or list them; {@link #createDomain} uses a context
+ * of its own (see there). Calls block (creating a domain takes seconds): make them from platform threads, not
+ * virtual ones, which a native call would pin.
  *
  * <p>libxl's log goes through a {@code xentoollog_logger} whose three callbacks are Java objects; this class holds
  * them (and the vtable's memory) for as long as the context lives, so the garbage collector never frees a function
@@ -148,26 +149,38 @@ public final class Libxl implements AutoCloseable {
      * then {@code libxl_domain_create_new}); it is left paused. Returns its domid.
      */
     public int createDomain(String configJson) throws LibxlException {
+        checkedCtx();
+        // A context of its own: libxl builds the domain (decompresses and copies the kernel: seconds, minutes under
+        // emulation) holding its context's lock, and on the shared context that would stall everything else on it,
+        // death events and the timers of other creates included (they then time out waiting for their consoles).
+        PointerByReference pctx = new PointerByReference();
+        lastError.remove();
+        int rc = xl.libxl_ctx_alloc(pctx, LibxlLayout.LIBXL_VERSION, 0, logger);
+        if (rc != 0) {
+            throw failure("libxl_ctx_alloc", rc);
+        }
+        Pointer own = pctx.getValue();
         Memory config = new Memory(LibxlLayout.SIZEOF_DOMAIN_CONFIG);
         xl.libxl_domain_config_init(config);
         try {
-            lastError.remove();
-            int rc = xl.libxl_domain_config_from_json(checkedCtx(), config, configJson);
+            rc = xl.libxl_domain_config_from_json(own, config, configJson);
             if (rc != 0) {
                 throw failure("libxl_domain_config_from_json", rc);
             }
             IntByReference domid = new IntByReference(-1);
-            rc = xl.libxl_domain_create_new(ctx, config, domid, null, null);
+            rc = xl.libxl_domain_create_new(own, config, domid, null, null);
             if (rc != 0) {
+                LibxlException failed = failure("libxl_domain_create_new", rc);
                 int half = domid.getValue();
                 if (half > 0 && half < 0x7FF0) {
-                    xl.libxl_domain_destroy(ctx, half, null); // ERROR_ABORTED may leave it half-created
+                    xl.libxl_domain_destroy(own, half, null); // ERROR_ABORTED may leave it half-created
                 }
-                throw failure("libxl_domain_create_new", rc);
+                throw failed;
             }
             return domid.getValue();
         } finally {
             xl.libxl_domain_config_dispose(config);
+            xl.libxl_ctx_free(own);
         }
     }
 
@@ -228,6 +241,12 @@ public final class Libxl implements AutoCloseable {
         }
     }
 
+    /** libxl's name of a shutdown reason code ({@code libxl_shutdown_reason_to_string}): "crash". */
+    private String shutdownReason(int code) {
+        String name = xl.libxl_shutdown_reason_to_string(code);
+        return name == null ? "code " + code : name.toLowerCase(java.util.Locale.ROOT);
+    }
+
     private String name(int domid) {
         Pointer name = xl.libxl_domid_to_name(ctx, domid);
         return name == null ? "" : string(name);
@@ -284,7 +303,9 @@ public final class Libxl implements AutoCloseable {
 
     private DomainEvent take(Pointer event) {
         try {
-            return DomainEvent.fromJson(string(xl.libxl_event_to_json(ctx, event)));
+            String json = string(xl.libxl_event_to_json(ctx, event));
+            LOG.log(Level.DEBUG, "event {0}", json);
+            return DomainEvent.fromJson(json, this::shutdownReason);
         } finally {
             xl.libxl_event_free(ctx, event);
         }

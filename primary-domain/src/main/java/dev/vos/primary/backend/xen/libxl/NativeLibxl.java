@@ -105,6 +105,9 @@ final class NativeLibxl {
         /** char *libxl_event_to_json(libxl_ctx *ctx, libxl_event *p) */
         Pointer libxl_event_to_json(Pointer ctx, Pointer event);
 
+        /** const char *libxl_shutdown_reason_to_string(libxl_shutdown_reason p): static, not to be freed */
+        String libxl_shutdown_reason_to_string(int reason);
+
         /** char *libxl_domid_to_name(libxl_ctx *ctx, uint32_t domid) (libxl_utils.h) */
         Pointer libxl_domid_to_name(Pointer ctx, int domid);
     }

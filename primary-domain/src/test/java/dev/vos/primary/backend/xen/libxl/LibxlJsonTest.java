@@ -2,34 +2,51 @@ package dev.vos.primary.backend.xen.libxl;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 /** What vos reads from libxl's JSON: events and domain infos, in the shapes libxl 4.17 writes them. */
 class LibxlJsonTest {
 
+    /** libxl_shutdown_reason_to_string's names, by Xen's codes (SHUTDOWN_poweroff is 0, SHUTDOWN_crash 3, ...). */
+    private static String reason(int code) {
+        return List.of("poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset").get(code);
+    }
+
     @Test
-    void shutdownEvent_carriesItsReason() {
+    void shutdownEvent_carriesItsReason_asXensCode() {
         DomainEvent e = DomainEvent.fromJson("""
                 {"domid": 3, "domuuid": "6a2b3c4d-0000-0000-0000-000000000000", "for_user": 7,
-                 "type.domain_shutdown": {"shutdown_reason": "crash"}}""");
+                 "type.domain_shutdown": {"shutdown_reason": 3}}""", LibxlJsonTest::reason);
         assertEquals(new DomainEvent(DomainEvent.Type.DOMAIN_SHUTDOWN, 3, 7, "crash"), e);
     }
 
     @Test
+    void shutdownEvent_poweroffIsCodeZero() {
+        DomainEvent e = DomainEvent.fromJson("{\"domid\": 3, \"for_user\": 7, \"type.domain_shutdown\":"
+                + " {\"shutdown_reason\": 0}}", LibxlJsonTest::reason);
+        assertEquals("poweroff", e.shutdownReason());
+    }
+
+    @Test
     void deathEvent() {
-        DomainEvent e = DomainEvent.fromJson("{\"domid\": 4, \"for_user\": 9, \"type.domain_death\": {}}");
+        DomainEvent e = DomainEvent.fromJson("{\"domid\": 4, \"for_user\": 9, \"type.domain_death\": {}}",
+                LibxlJsonTest::reason);
         assertEquals(new DomainEvent(DomainEvent.Type.DOMAIN_DEATH, 4, 9, ""), e);
     }
 
     @Test
     void deathEvent_withTheTypeAsAField() {
-        DomainEvent e = DomainEvent.fromJson("{\"domid\": 4, \"for_user\": 9, \"type\": \"domain_death\"}");
+        DomainEvent e = DomainEvent.fromJson("{\"domid\": 4, \"for_user\": 9, \"type\": \"domain_death\"}",
+                LibxlJsonTest::reason);
         assertEquals(DomainEvent.Type.DOMAIN_DEATH, e.type());
     }
 
     @Test
     void otherEvents_areOther() {
-        assertEquals(DomainEvent.Type.OTHER, DomainEvent.fromJson("{\"domid\": 1, \"type.disk_eject\": {}}").type());
+        assertEquals(DomainEvent.Type.OTHER, DomainEvent.fromJson("{\"domid\": 1, \"type.disk_eject\": {}}",
+                LibxlJsonTest::reason).type());
     }
 
     @Test
