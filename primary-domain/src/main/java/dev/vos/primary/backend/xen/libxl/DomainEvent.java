@@ -21,7 +21,8 @@ public record DomainEvent(Type type, int domid, long user, String shutdownReason
     /**
      * Reads libxl's JSON of an event: {@code {"domid": 3, "domuuid": "...", "for_user": 7,
      * "type.domain_shutdown": {"shutdown_reason": 3}}} (a keyed union is written as {@code "type.KEY"}). In an
-     * event the reason is Xen's raw code ({@code uint8_t}), not the enum: {@code reasonName} names it.
+     * event the reason is Xen's raw code ({@code uint8_t}), not the enum: {@code reasonName} names it. libxl leaves
+     * out every field that has its default value (0, false, empty): domid 0, reason 0 (poweroff).
      */
     static DomainEvent fromJson(String json, IntFunction<String> reasonName) {
         Map<String, Object> o = Json.object(json);
@@ -38,8 +39,10 @@ public record DomainEvent(Type type, int domid, long user, String shutdownReason
             case "domain_death" -> Type.DOMAIN_DEATH;
             default -> Type.OTHER;
         };
-        Object reason = body.getOrDefault("shutdown_reason", o.get("shutdown_reason"));
-        String name = reason instanceof String r ? r : reason instanceof Number n ? reasonName.apply(n.intValue()) : "";
-        return new DomainEvent(t, (int) Json.number(o, "domid", -1), Json.number(o, "for_user", 0), name);
+        // libxl leaves out a field that has its default value: a shutdown without a reason is code 0, poweroff.
+        Object reason = body.getOrDefault("shutdown_reason", o.getOrDefault("shutdown_reason", 0));
+        String name = t != Type.DOMAIN_SHUTDOWN ? ""
+                : reason instanceof String r ? r : reason instanceof Number n ? reasonName.apply(n.intValue()) : "";
+        return new DomainEvent(t, (int) Json.number(o, "domid", 0), Json.number(o, "for_user", 0), name);
     }
 }

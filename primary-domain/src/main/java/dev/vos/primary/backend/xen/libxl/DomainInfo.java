@@ -18,11 +18,12 @@ import java.util.Map;
 public record DomainInfo(int domid, String name, boolean running, boolean blocked, boolean paused, boolean shutdown,
                          boolean dying, String shutdownReason, long currentMemKb) {
 
+    /** Reads libxl's JSON of a dominfo, where a field with its default value (0, false) is left out. */
     static DomainInfo fromJson(String name, String json) {
         Map<String, Object> o = Json.object(json);
         boolean shutdown = Json.bool(o, "shutdown");
         Object reason = o.get("shutdown_reason");
-        return new DomainInfo((int) Json.number(o, "domid", -1), name == null ? "" : name, Json.bool(o, "running"),
+        return new DomainInfo((int) Json.number(o, "domid", 0), name == null ? "" : name, Json.bool(o, "running"),
                 Json.bool(o, "blocked"), Json.bool(o, "paused"), shutdown, Json.bool(o, "dying"),
                 shutdown && reason instanceof String r ? r : "", Json.number(o, "current_memkb", 0));
     }

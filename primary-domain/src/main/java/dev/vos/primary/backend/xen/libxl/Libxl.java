@@ -216,7 +216,7 @@ public final class Libxl implements AutoCloseable {
             for (int i = 0; i < count.getValue(); i++) {
                 Pointer info = list.share((long) i * LibxlLayout.SIZEOF_DOMINFO);
                 String json = string(xl.libxl_dominfo_to_json(ctx, info));
-                int domid = (int) Json.number(Json.object(json), "domid", -1);
+                int domid = (int) Json.number(Json.object(json), "domid", 0); // left out when 0 (Domain-0)
                 domains.add(DomainInfo.fromJson(name(domid), json));
             }
             return domains;

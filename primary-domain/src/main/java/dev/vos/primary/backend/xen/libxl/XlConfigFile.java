@@ -24,28 +24,34 @@ public final class XlConfigFile implements ConfigSource, AutoCloseable {
     private final NativeLibxl.Xlutil xlu;
     private final NativeLibxl.LibC libc;
     private final Path file;
+    // glibc writes the memory stream's buffer address and size through these two at every flush and at fclose:
+    // they must live as long as the stream (a temporary here once let the collector free one, and fclose then
+    // corrupted the heap: "malloc(): unaligned tcache chunk detected").
     private final PointerByReference reportBuffer;
+    private final NativeLongByReference reportSize;
     private Pointer report;
     private Pointer cfg;
 
     private XlConfigFile(NativeLibxl.Xlutil xlu, NativeLibxl.LibC libc, Path file, PointerByReference reportBuffer,
-                         Pointer report, Pointer cfg) {
+                         NativeLongByReference reportSize, Pointer report, Pointer cfg) {
         this.xlu = xlu;
         this.libc = libc;
         this.file = file;
         this.reportBuffer = reportBuffer;
+        this.reportSize = reportSize;
         this.report = report;
         this.cfg = cfg;
     }
 
     static XlConfigFile read(NativeLibxl.Xlutil xlu, NativeLibxl.LibC libc, Path file) throws LibxlException {
         PointerByReference buffer = new PointerByReference();
-        Pointer report = libc.open_memstream(buffer, new NativeLongByReference(new NativeLong(0)));
+        NativeLongByReference size = new NativeLongByReference(new NativeLong(0));
+        Pointer report = libc.open_memstream(buffer, size);
         if (report == null) {
             throw new LibxlException("open_memstream failed (out of memory?)", -5);
         }
         Pointer cfg = xlu.xlu_cfg_init(report, file.toString());
-        XlConfigFile config = new XlConfigFile(xlu, libc, file, buffer, report, cfg);
+        XlConfigFile config = new XlConfigFile(xlu, libc, file, buffer, size, report, cfg);
         if (cfg == null) {
             config.close();
             throw new LibxlException("xlu_cfg_init failed (out of memory?)", -5);
@@ -124,11 +130,12 @@ public final class XlConfigFile implements ConfigSource, AutoCloseable {
         libc.fclose(report);
         report = null;
         Pointer text = reportBuffer.getValue();
+        long length = reportSize.getValue().longValue();
         if (text == null) {
             return "";
         }
         try {
-            return text.getString(0, StandardCharsets.UTF_8.name());
+            return new String(text.getByteArray(0, (int) Math.min(length, 64 * 1024)), StandardCharsets.UTF_8);
         } finally {
             libc.free(text);
         }
