@@ -16,7 +16,7 @@ timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg,thread=mul
   -virtfs "local,path=$JDK_DIR,mount_tag=jdk,security_model=none,readonly=on" \
   -virtfs "local,path=$REPO_DIR,mount_tag=vos,security_model=none,readonly=on" \
   -virtfs "local,path=$BUILD_DIR/out,mount_tag=out,security_model=none" \
-  < /dev/null 2>&1 | tr -d '\r' | tee "$log" | grep --line-buffered -E 'vos-lab|VOS-LAB|Panic|panic|BUG|FATAL|Xen version' 
+  < /dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" | grep --line-buffered -E 'vos-lab|VOS-LAB|Panic|panic|BUG|FATAL|Xen version' 
 rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" = 124 ] && die "QEMU did not finish within ${timeout_s}s (see $log)"

@@ -13,7 +13,7 @@ for pkg in "${XEN_PACKAGES[@]}" "$kernel_pkg"; do
     continue
   fi
   say "downloading $pkg"
-  (cd "$DEBS_DIR" && apt-get download -q "$pkg" >/dev/null) || die "apt-get download $pkg (run 'apt-get update'?)"
+  (cd "$DEBS_DIR" && apt-get download -q "$pkg" 2>&1 >/dev/null | grep -v 'unsandboxed as root' >&2 || true; ls "${pkg}_"*.deb >/dev/null 2>&1) || die "apt-get download $pkg (run 'apt-get update'?)"
 done
 for deb in "$DEBS_DIR"/*.deb; do
   mark="$STAGE_DIR/.unpacked-$(basename "$deb")"
