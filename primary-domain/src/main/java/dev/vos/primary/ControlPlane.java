@@ -78,8 +78,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Starts the control plane of {@code spec}: refuses at once what cannot work (the xen backend on a host without Xen,
-     * a state directory another control plane holds), then starts every domain in spec order, then opens the
+     * Starts the control plane of {@code spec}: refuses at once what cannot work (the xen backend on a host without
+     * Xen, a state directory another control plane holds), then starts every domain in spec order, then opens the
      * control socket. Every event is written to the journal and printed to {@code log}.
      */
     public static ControlPlane start(HostSpec spec, PrintStream log) throws IOException {

@@ -326,8 +326,8 @@ public final class XenBackend implements DomainBackend, AutoCloseable {
                         + problem);
             }
             if (reason == null) {
-                return new DomainExit(1, (killed ? "destroyed by 'vos kill'" : "destroyed from outside vos (xl destroy?)")
-                        + problem);
+                String how = killed ? "destroyed by 'vos kill'" : "destroyed from outside vos (xl destroy?)";
+                return new DomainExit(1, how + problem);
             }
             return switch (reason) {
                 case "poweroff" -> new DomainExit(0, "powered off" + problem);

@@ -30,8 +30,8 @@ public record DomainInfo(int domid, String name, boolean running, boolean blocke
 
     /** xl list's state letters: r b p s c d. */
     public String state() {
+        boolean crashed = "crash".equals(shutdownReason);
         return (running ? "r" : "-") + (blocked ? "b" : "-") + (paused ? "p" : "-")
-                + (shutdown && !"crash".equals(shutdownReason) ? "s" : "-") + ("crash".equals(shutdownReason) ? "c" : "-")
-                + (dying ? "d" : "-");
+                + (shutdown && !crashed ? "s" : "-") + (crashed ? "c" : "-") + (dying ? "d" : "-");
     }
 }

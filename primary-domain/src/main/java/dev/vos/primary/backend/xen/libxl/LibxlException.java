@@ -1,6 +1,9 @@
 package dev.vos.primary.backend.xen.libxl;
 
-/** A libxl or libxlutil call that failed; the message names the call, the domain if any, the code and libxl's reason. */
+/**
+ * A libxl or libxlutil call that failed; the message names the call, the domain if any, the code and libxl's
+ * reason.
+ */
 public final class LibxlException extends Exception {
 
     private final int rc;
