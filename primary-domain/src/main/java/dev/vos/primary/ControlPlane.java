@@ -2,6 +2,8 @@ package dev.vos.primary;
 
 import dev.vos.primary.backend.DomainBackend;
 import dev.vos.primary.backend.ProcessBackend;
+import dev.vos.primary.backend.xen.XenBackend;
+import dev.vos.primary.backend.xen.libxl.XenUnavailableException;
 import dev.vos.primary.control.Command;
 import dev.vos.primary.control.ControlError;
 import dev.vos.primary.control.ControlException;
@@ -60,11 +62,13 @@ public final class ControlPlane implements AutoCloseable {
     private final ControlPlaneMetrics metrics;
     private final MetricsServer metricsServer;
     private final Map<String, DomainSupervisor> supervisors = new LinkedHashMap<>();
+    private final XenBackend xen; // null unless a domain runs on Xen
     private ControlSocket control;
     private DomainPerf perf;
 
     private ControlPlane(HostSpec spec, FileChannel lockChannel, FileLock lock, Journal journal, PrintStream log,
-                         ControlPlaneMetrics metrics, MetricsServer metricsServer) {
+                         ControlPlaneMetrics metrics, MetricsServer metricsServer, XenBackend xen) {
+        this.xen = xen;
         this.spec = spec;
         this.stateDir = spec.controlPlane().stateDir();
         this.lockChannel = lockChannel;
@@ -76,17 +80,45 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Starts the control plane of {@code spec}: refuses at once what cannot work (a backend that is not available,
-     * a state directory another control plane holds), then starts every domain in spec order, then opens the
+     * Starts the control plane of {@code spec}: refuses at once what cannot work (the xen backend on a host without
+     * Xen, a state directory another control plane holds), then starts every domain in spec order, then opens the
      * control socket. Every event is written to the journal and printed to {@code log}.
      */
     public static ControlPlane start(HostSpec spec, PrintStream log) throws IOException {
+        XenBackend xen = openXen(spec);
+        try {
+            return start(spec, log, xen);
+        } catch (IOException | RuntimeException e) {
+            if (xen != null) {
+                xen.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The xen backend if a domain of the spec needs it, else null; on a host without Xen, an IOException with one
+     * line that names the domain and says what is missing (libxenlight, or the hypervisor) and what to do.
+     */
+    private static XenBackend openXen(HostSpec spec) throws IOException {
+        Map<String, Path> configs = new LinkedHashMap<>();
         for (DomainSpec d : spec.domains()) {
-            if (d.backend() != BackendKind.PROCESS) {
-                throw new IOException("domain " + d.name() + ": backend '" + d.backend().name().toLowerCase()
-                        + "' is not available in this build; use 'backend: process'");
+            if (d.backend() == BackendKind.XEN) {
+                configs.put(d.name(), d.xen().config());
             }
         }
+        if (configs.isEmpty()) {
+            return null;
+        }
+        try {
+            return XenBackend.open(configs);
+        } catch (XenUnavailableException e) {
+            throw new IOException("domain " + configs.keySet().iterator().next() + ": backend 'xen': "
+                    + e.getMessage());
+        }
+    }
+
+    private static ControlPlane start(HostSpec spec, PrintStream log, XenBackend xen) throws IOException {
         Path stateDir = spec.controlPlane().stateDir();
         Files.createDirectories(stateDir);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
@@ -109,7 +141,7 @@ public final class ControlPlane implements AutoCloseable {
             journal = Journal.open(stateDir.resolve("journal.jsonl"));
             ControlPlaneMetrics metrics = new ControlPlaneMetrics();
             metricsServer = MetricsServer.start(metrics.registry(), spec.controlPlane().metricsPort());
-            ControlPlane plane = new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer);
+            ControlPlane plane = new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer, xen);
             plane.boot();
             return plane;
         } catch (IOException | RuntimeException e) {
@@ -136,7 +168,8 @@ public final class ControlPlane implements AutoCloseable {
         DomainBackend process = new ProcessBackend();
         SupervisorListener listener = new MetricsListener(metrics);
         for (DomainSpec d : spec.domains()) {
-            supervisors.put(d.name(), new DomainSupervisor(d, process, stateDir,
+            DomainBackend backend = d.backend() == BackendKind.XEN ? xen : process;
+            supervisors.put(d.name(), new DomainSupervisor(d, backend, stateDir,
                     lastGenerations.getOrDefault(d.name(), 0L), this::record, listener));
         }
         // The door opens before the domains start, so that 'vos ps' shows them STARTING rather than nothing.
@@ -274,6 +307,9 @@ public final class ControlPlane implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (xen != null) {
+            xen.close();
         }
         record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STOPPED, ""));
         metricsServer.close();

@@ -18,9 +18,25 @@ public interface RunningDomain {
     /** Completes when it has ended, with how it ended. */
     CompletionStage<DomainExit> exit();
 
-    /** Sends a signal to the domain's main process (fault injection: KILL, STOP, CONT, ...). */
+    /**
+     * Sends a signal to the domain's main process (fault injection: KILL, STOP, CONT, ...), or its backend's
+     * equivalent; throws IllegalArgumentException, with what it supports, for a signal it has none for.
+     */
     void signal(int signal);
 
     /** Asks it to stop (SIGTERM), and kills it if it has not stopped within {@code grace}. Blocks until it ended. */
     void stop(Duration grace);
+
+    /**
+     * Whether a domain agent serves the supervisor's health ring on the launch's socket. A Xen guest of the lab has
+     * none (yet): the supervisor then watches it through its backend's death events only, and sees no hangs.
+     */
+    default boolean hasAgent() {
+        return true;
+    }
+
+    /** How the journal names this generation: "pid 4242", "domid 7". */
+    default String describe() {
+        return "pid " + pid();
+    }
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.CountDownLatch;
         description = "A decomposed OS toolkit: service domains reached through exceptionless system calls.",
         subcommands = {VosCli.Up.class, VosCli.Ps.class, VosCli.Restart.class, VosCli.Stop.class, VosCli.Kill.class,
                 VosCli.Events.class, VosCli.Logs.class, VosCli.Client.class, VosCli.Demo.class, FsCommand.class,
-                PerfCommand.class})
+                PerfCommand.class, VosCli.Xen.class})
 public final class VosCli {
 
     public static void main(String[] args) {
@@ -286,6 +286,31 @@ public final class VosCli {
                 System.out.printf("vos client: %,d calls, %,d failed in flight, last on generation %d%n", loop.calls(),
                         loop.failedInFlight(), loop.servingGeneration());
                 return loop.calls() > 0 ? 0 : 1;
+            }
+        }
+    }
+
+    @CommandLine.Command(name = "xen", description = "Whether this host can run domains with 'backend: xen' (a Xen 4.17"
+            + " dom0 with libxenlight), and the Xen domains it has, as libxl lists them.")
+    static final class Xen implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (dev.vos.primary.backend.xen.libxl.Libxl libxl = dev.vos.primary.backend.xen.libxl.Libxl.open()) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("Xen " + libxl.xenVersion() + " through libxl; domains:");
+                out.printf("%-32s %5s %8s %s%n", "NAME", "ID", "MEM(MiB)", "STATE");
+                for (var d : libxl.listDomains()) {
+                    out.printf("%-32s %5d %8d %s%n", d.name(), d.domid(), d.currentMemKb() / 1024, d.state());
+                }
+                out.flush();
+                return 0;
+            } catch (dev.vos.primary.backend.xen.libxl.XenUnavailableException
+                     | dev.vos.primary.backend.xen.libxl.LibxlException e) {
+                spec.commandLine().getErr().println("vos xen: " + e.getMessage());
+                return 1;
             }
         }
     }

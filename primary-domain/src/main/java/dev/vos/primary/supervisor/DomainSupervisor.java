@@ -204,8 +204,10 @@ public final class DomainSupervisor implements AutoCloseable {
         try {
             running = backend.start(launch());
             running.exit().thenAccept(exit -> queue.add(new Exited(started, exit)));
-            health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true, START_TIMEOUT);
-            health.ring().whenFailed().thenAccept(reason -> queue.add(new HealthLost(started, reason)));
+            if (running.hasAgent()) {
+                health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true, START_TIMEOUT);
+                health.ring().whenFailed().thenAccept(reason -> queue.add(new HealthLost(started, reason)));
+            }
         } catch (DomainBackend.BackendException | IOException e) {
             record(EventType.DOMAIN_EXITED, "failed to start: " + e.getMessage());
             lastExit = "failed to start";
@@ -218,10 +220,12 @@ public final class DomainSupervisor implements AutoCloseable {
         }
         runningSince = Instant.now();
         AgentSession watched = health;
-        Thread.ofVirtual().name("vos-stats-" + spec.name()).start(() -> pollStats(watched));
+        if (watched != null) {
+            Thread.ofVirtual().name("vos-stats-" + spec.name()).start(() -> pollStats(watched));
+        }
         publish(DomainState.RUNNING, "");
-        record(EventType.DOMAIN_RUNNING, String.format("pid %d, listening after %d ms", running.pid(),
-                (System.nanoTime() - t0) / 1_000_000));
+        record(EventType.DOMAIN_RUNNING, String.format("%s, %s after %d ms", running.describe(),
+                watched != null ? "listening" : "running", (System.nanoTime() - t0) / 1_000_000));
         if (deathAt != null) {
             listener.recovered(spec.name(), Duration.between(deathAt, Instant.now()));
             deathAt = null;
@@ -347,10 +351,15 @@ public final class DomainSupervisor implements AutoCloseable {
                             + " (it is " + status.state() + "); nothing to signal"));
                     return;
                 }
-                record(EventType.OPERATOR_KILL, Signals.name(op.signal()) + " to pid " + running.pid());
-                running.signal(op.signal());
-                op.done().complete("sent " + Signals.name(op.signal()) + " to " + spec.name() + " (pid "
-                        + running.pid() + ", generation " + generation + ")");
+                try {
+                    running.signal(op.signal());
+                } catch (RuntimeException e) { // the backend has no such fault; the loop must go on
+                    op.done().completeExceptionally(new IllegalStateException(e.getMessage()));
+                    return;
+                }
+                record(EventType.OPERATOR_KILL, Signals.name(op.signal()) + " to " + running.describe());
+                op.done().complete("sent " + Signals.name(op.signal()) + " to " + spec.name() + " ("
+                        + running.describe() + ", generation " + generation + ")");
             }
             case "shutdown" -> {
                 stopCurrent();

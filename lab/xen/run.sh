@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The Xen lab, end to end: fetch Xen 4.17 and a kernel (cached), build vos and its test jars, check the libxl
+# bindings' layout against the staged headers, build the boot images, boot Xen in QEMU (software emulation), run
+# the xen backend's integration suite in dom0, and report it as JUnit XML in lab/xen/target/surefire-reports.
+# Exit status: 0 when every test passed; non-zero on a failure, a missing report, or the time limit.
+#
+# Host needs: Debian 12 (apt sources), qemu-system-x86, busybox-static, cpio, gcc, JDK 25. Nothing Xen is
+# installed on the host. Settings: VOS_XEN_LAB_TIMEOUT (seconds QEMU may run, default 600), VOS_XEN_LAB_CACHE.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+t_start=$(date +%s)
+timeout_s="${VOS_XEN_LAB_TIMEOUT:-600}"
+for tool in qemu-system-x86_64 busybox cpio gcc zcat xz python3; do
+  command -v "$tool" >/dev/null || die "$tool is missing: apt-get install qemu-system-x86 busybox-static cpio gcc"
+done
+[ -x "$JDK_DIR/bin/java" ] || die "no JDK 25 at $JDK_DIR (set VOS_XEN_LAB_JDK)"
+
+"$LAB_DIR/fetch.sh"
+
+say "building vos and its test classes"
+rm -rf "$BUILD_DIR/jars" "$BUILD_DIR/tools" "$BUILD_DIR/out" "$BUILD_DIR/surefire-reports"
+mkdir -p "$BUILD_DIR/surefire-reports" "$BUILD_DIR/out"
+cd "$REPO_DIR"
+mvn=(./mvnw -q -B -ntp)
+"${mvn[@]}" -pl primary-domain -am install -DskipTests
+"${mvn[@]}" -pl primary-domain dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
+# A snapshot of the classes: dom0 reads them over 9p while the run lasts, and a build in the meantime must not
+# change them under it.
+cp -r primary-domain/target/classes "$BUILD_DIR/jars/classes"
+cp -r primary-domain/target/test-classes "$BUILD_DIR/jars/test-classes"
+"${mvn[@]}" dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
+  -DoutputDirectory="$BUILD_DIR/tools" -Dmdep.stripVersion=true
+
+say "checking the libxl bindings' layout against the staged Xen headers"
+"${mvn[@]}" -pl primary-domain surefire:test -Dtest=LibxlLayoutTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dvos.xen.include="$STAGE_DIR/usr/include" -Dvos.xen.requireHeaders=true
+cp primary-domain/target/surefire-reports/TEST-*LibxlLayoutTest.xml "$BUILD_DIR/surefire-reports/"
+
+"$LAB_DIR/build-images.sh"
+
+t_boot=$(date +%s)
+set +e
+"$LAB_DIR/boot.sh" "$BUILD_DIR/boot.log" "$timeout_s"
+boot_rc=$?
+set -e
+t_end=$(date +%s)
+
+report="$BUILD_DIR/out/reports/TEST-junit-jupiter.xml"
+[ -s "$report" ] || report=""
+if [ -z "$report" ]; then
+  say "xen-lab: FAILED: no test report from dom0 (QEMU exit $boot_rc after $((t_end - t_boot)) s); see $BUILD_DIR/boot.log"
+  exit 1
+fi
+cp "$report" "$BUILD_DIR/surefire-reports/TEST-dev.vos.primary.backend.xen.XenLabIT.xml"
+counts() { # tests failures errors skipped, summed over the report's testsuite elements
+  python3 - "$@" <<'PY'
+import sys, xml.etree.ElementTree as ET
+t = f = e = s = 0
+for path in sys.argv[1:]:
+    root = ET.parse(path).getroot()
+    for suite in ([root] if root.tag == 'testsuite' else root.iter('testsuite')):
+        t += int(suite.get('tests', 0)); f += int(suite.get('failures', 0))
+        e += int(suite.get('errors', 0)); s += int(suite.get('skipped', 0))
+print(t, f, e, s)
+PY
+}
+read -r tests failures errors skipped < <(counts "$BUILD_DIR"/surefire-reports/TEST-*.xml)
+
+figures="$BUILD_DIR/out/figures.txt"
+if [ -s "$figures" ]; then
+  stamp="$(date -u +%Y%m%d-%H%M%S)"
+  out="$REPO_DIR/benchmarks/results/xen-lab-$stamp.md"
+  {
+    echo "# Xen lab figures, $stamp UTC"
+    echo
+    echo "Xen $(ls "$DEBS_DIR"/xen-hypervisor-4.17-amd64_*.deb | sed 's/.*_\(4[^_]*\)_.*/\1/') in QEMU $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') (TCG, -smp 2, qemu64), dom0 512 MiB, PV guests of 96 MiB; host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "t0 is when the test injected the fault from dom0 (\`xl destroy\`, or \`libxl_send_sysrq(domid, 'c')\` once the guest's"
+    echo "kernel was up); the other times are the supervisor's journal entries (DOMAIN_EXITED, then DOMAIN_RUNNING of the next generation)."
+    echo
+    echo "| fault | exit seen by the supervisor (ms after t0) | next generation running (ms after t0) |"
+    echo "|---|---|---|"
+    awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$figures"
+  } > "$out"
+  say "figures: $out"
+  awk -F'\t' '{printf "  %-16s exit seen after %6s ms, next generation running after %6s ms\n", $1, $2, $3}' "$figures"
+fi
+
+verdict=PASS
+if [ "$boot_rc" != 0 ] || [ "$failures" != 0 ] || [ "$errors" != 0 ] || [ "$tests" = 0 ]; then
+  verdict=FAILED
+fi
+say "xen-lab: $verdict: $tests tests, $failures failures, $errors errors, $skipped skipped; boot-and-test $((t_end - t_boot)) s, whole lab $((t_end - t_start)) s (reports: lab/xen/target/surefire-reports)"
+[ "$verdict" = PASS ]
