@@ -200,12 +200,6 @@ final class StorageClient {
         }
     }
 
-    void fallocate(Descriptor d, int mode, long offset, long length) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
-            check(slot.call(StorageCalls.FALLOCATE, d.fd(), mode, offset, length, 0, 0));
-        }
-    }
-
     /**
      * Takes ({@code type} F_RDLCK or F_WRLCK) or drops (F_UNLCK) a byte-range lock without waiting; false when
      * another session or process holds a conflicting one.

@@ -293,18 +293,6 @@ public final class VosFileSystemProvider extends FileSystemProvider {
         FileTransfer.move(VosPath.check(source), VosPath.check(target), options);
     }
 
-    /** The stat of {@code path}, or null when it does not exist. */
-    FileStat statIfExists(VosPath path, boolean followLinks) throws IOException {
-        try {
-            return path.getFileSystem().client().stat(path.domainPath(), followLinks);
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return null;
-            }
-            throw e.translate(path);
-        }
-    }
-
     @Override
     public boolean isSameFile(Path path, Path path2) throws IOException {
         VosPath a = VosPath.check(path);

@@ -329,7 +329,7 @@ final class VosPath implements Path {
         return text;
     }
 
-    /** For tests: the names, as strings. */
+    /** The names, as strings. */
     List<String> nameList() {
         return List.copyOf(names());
     }
