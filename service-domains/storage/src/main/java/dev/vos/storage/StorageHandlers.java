@@ -3,6 +3,7 @@ package dev.vos.storage;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.ServerCall;
 import dev.vos.sys.Errno;
+import dev.vos.sys.Linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -47,8 +48,8 @@ final class StorageHandlers {
     void register(CallTable.Builder table) {
         table.add(StorageCalls.OPEN, "open", this::open)
                 .add(StorageCalls.CLOSE, "close", this::close)
-                .add(StorageCalls.PREAD, "pread", this::pread)
-                .add(StorageCalls.PWRITE, "pwrite", this::pwrite)
+                .add(StorageCalls.PREAD, "pread", call -> transfer(call, SYS_PREAD64))
+                .add(StorageCalls.PWRITE, "pwrite", call -> transfer(call, SYS_PWRITE64))
                 .add(StorageCalls.FSYNC, "fsync", call -> onDescriptor(call, StorageSyscalls::fsync))
                 .add(StorageCalls.FDATASYNC, "fdatasync", call -> onDescriptor(call, StorageSyscalls::fdatasync))
                 .add(StorageCalls.FTRUNCATE, "ftruncate",
@@ -123,7 +124,8 @@ final class StorageHandlers {
     // pread and pwrite are the hot path: written out instead of onDescriptor with a lambda, which allocates a
     // capturing lambda per call, and without a payload slice (the kernel gets the address and count directly).
 
-    private long pread(ServerCall call) {
+    /** pread or pwrite ({@code syscall} SYS_PREAD64 or SYS_PWRITE64): (fd, bufOff, count, offset). */
+    private static long transfer(ServerCall call, long syscall) {
         long address = call.dataAddress(call.arg(1), call.arg(2));
         if (address == 0) {
             return -Errno.EFAULT;
@@ -134,24 +136,7 @@ final class StorageHandlers {
             return -Errno.EBADF;
         }
         try {
-            return StorageSyscalls.pread(entry.kernelFd(), address, call.arg(2), call.arg(3));
-        } finally {
-            table.release(entry);
-        }
-    }
-
-    private long pwrite(ServerCall call) {
-        long address = call.dataAddress(call.arg(1), call.arg(2));
-        if (address == 0) {
-            return -Errno.EFAULT;
-        }
-        DescriptorTable table = descriptors(call);
-        DescriptorTable.Entry entry = table.acquire(call.arg(0));
-        if (entry == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            return StorageSyscalls.pwrite(entry.kernelFd(), address, call.arg(2), call.arg(3));
+            return Linux.syscallErrno(syscall, entry.kernelFd(), address, call.arg(2), call.arg(3), 0, 0);
         } finally {
             table.release(entry);
         }
