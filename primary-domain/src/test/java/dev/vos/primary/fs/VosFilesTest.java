@@ -174,6 +174,30 @@ class VosFilesTest {
     }
 
     @Test
+    void aLargeRead_withChunksInFlight_isWhole_andStopsAtTheEnd() throws IOException {
+        Path file = base.resolve("large.bin");
+        byte[] data = new byte[(int) (5.5 * 65536) + 123]; // 5 whole chunks and a piece
+        new Random(11).nextBytes(data);
+        Files.write(file, data);
+        ByteBuffer all = ByteBuffer.allocate(2 << 20);
+        try (FileChannel ch = FileChannel.open(file)) {
+            int total = 0;
+            for (int n; (n = ch.read(all)) > 0; ) {
+                total += n;
+            }
+            assertEquals(data.length, total);
+            assertEquals(-1, ch.read(all));
+            ByteBuffer middle = ByteBuffer.allocateDirect(3 * 65536 + 7);
+            assertEquals(middle.capacity(), ch.read(middle, 1000));
+            byte[] got = new byte[middle.capacity()];
+            middle.flip().get(got);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 1000, 1000 + got.length), got);
+        }
+        assertArrayEquals(data, java.util.Arrays.copyOf(all.array(), data.length));
+        assertEquals(data.length, all.position());
+    }
+
+    @Test
     void append_writesAtTheEnd() throws IOException {
         Path file = base.resolve("log.txt");
         Files.writeString(file, "one\n");
