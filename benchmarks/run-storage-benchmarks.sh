@@ -28,25 +28,8 @@ if [ "$(nproc)" -lt 2 ]; then
     exit 1
 fi
 
-busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8; exit}' /proc/stat; }
-all_ticks() { awk '/^cpu /{s=0; for (i=2;i<=9;i++) s+=$i; print s; exit}' /proc/stat; }
-our_ticks() { awk '{print $16+$17}' "/proc/$$/stat"; }
-
-wait_quiet() {
-    local deadline=$(( $(date +%s) + ${VOS_WAIT_QUIET:-60} )) window=${VOS_QUIET_SECONDS:-5} b0 t0 pct
-    while :; do
-        b0=$(busy_ticks); t0=$(all_ticks)
-        sleep "$window"
-        pct=$(( 100 * ($(busy_ticks) - b0) / ($(all_ticks) - t0 + 1) ))
-        if [ "$pct" -lt 5 ]; then
-            echo "== machine quiet ($pct% busy over $window s)"; return
-        elif [ "$(date +%s)" -ge "$deadline" ]; then
-            echo "run-storage-benchmarks: WARNING: machine still $pct% busy; running anyway, figures will be disturbed" >&2
-            return
-        fi
-        echo "== machine $pct% busy; waiting for it to quiet down (VOS_WAIT_QUIET=0 to skip)"
-    done
-}
+sitting_name=run-storage-benchmarks sitting_wait_default=60
+. "$here/sitting.sh"
 wait_quiet
 date=$(date +%Y%m%d-%H%M%S)
 base=$results/storage-$date
