@@ -14,13 +14,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 cd "$repo"
 . "$repo/bin/find-jdk.sh"
+sitting_name=run-perf-benchmarks sitting_wait_default=0
+. "$here/sitting.sh"
 
 results=$here/results
 jar=$here/target/benchmarks.jar
 mkdir -p "$results"
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/perfctr-xen/src" "$here/src" -newer "$jar" -name '*.java' | head -n 1)" ]; then
+if jar_stale "$jar"; then
     echo "run-perf-benchmarks: building benchmarks.jar" >&2
-    ./mvnw -q -B -ntp -o -pl benchmarks -am install -DskipTests
+    ./mvnw -q -B -ntp -pl benchmarks -am package -Dmaven.test.skip=true
 fi
 
 stamp=$(date -u +%Y%m%d-%H%M%S)

@@ -49,16 +49,14 @@ wait_quiet
 date=$(date +%Y%m%d-%H%M%S)  # after the wait: names this run's files by when it really ran
 
 # Build when the jar is missing or older than any source or pom it is made of.
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/pom.xml" "$here/pom.xml" "$here/src" "$repo"/*/pom.xml "$repo"/*/src/main \
-        -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+if jar_stale "$jar"; then
     echo "== building benchmarks.jar"
     # maven.test.skip rather than skipTests: test sources being edited elsewhere must not stop a benchmark build.
     ./mvnw -q -B -ntp -pl benchmarks -am package -Dmaven.test.skip=true
 fi
 # What was measured: the jar, and the state of the code it was built from.
 code="jar built $(date -r "$jar" -Is); at run start: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-dirty=$(git status --porcelain -- exceptionless-syscalls/src/main benchmarks/src 2>/dev/null | awk '{print $2}' | xargs)
-code="$code, uncommitted changes: ${dirty:-none} (under exceptionless-syscalls/src/main and benchmarks/src)"
+code="$code, uncommitted changes to main sources: $(dirty_sources)"
 
 floors_tool=$repo/../shared/tools/floors
 floors_file=$results/floors-$date.txt

@@ -34,15 +34,12 @@ wait_quiet
 date=$(date +%Y%m%d-%H%M%S)
 base=$results/storage-$date
 
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/pom.xml" "$here/pom.xml" "$here/src" "$repo"/*/pom.xml "$repo"/*/src/main \
-        "$repo"/service-domains/*/src/main -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+if jar_stale "$jar"; then
     echo "== building benchmarks.jar"
     ./mvnw -q -B -ntp -pl benchmarks -am package -Dmaven.test.skip=true
 fi
 code="jar built $(date -r "$jar" -Is); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-dirty=$(git status --porcelain -- exceptionless-syscalls/src/main service-domains/storage/src/main benchmarks/src \
-    2>/dev/null | awk '{print $2}' | xargs)
-code="$code, uncommitted changes: ${dirty:-none}"
+code="$code, uncommitted changes to main sources: $(dirty_sources)"
 
 floors_tool=$repo/../shared/tools/floors
 run_floors() {

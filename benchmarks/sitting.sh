@@ -25,3 +25,16 @@ wait_quiet() {
         echo "== machine $pct% busy; waiting for it to quiet down (VOS_WAIT_QUIET=0 to skip)"
     done
 }
+
+# Whether benchmarks.jar ($1) is missing or older than anything it is built from: any module's main sources or pom.
+jar_stale() {
+    [ ! -f "$1" ] || [ -n "$(find "$repo" -name target -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
+        -type f -newer "$1" -print 2>/dev/null | head -n 1)" ]
+}
+
+# Uncommitted changes to what the jar is built from, for the report ("none" when the tree is clean).
+dirty_sources() {
+    local d
+    d=$(git status --porcelain -- ':(glob)**/src/main/**' ':(glob)**/pom.xml' 2>/dev/null | awk '{print $2}' | xargs)
+    echo "${d:-none}"
+}

@@ -22,19 +22,19 @@ rm -rf "$BUILD_DIR/jars" "$BUILD_DIR/tools" "$BUILD_DIR/out" "$BUILD_DIR/surefir
 mkdir -p "$BUILD_DIR/surefire-reports" "$BUILD_DIR/out"
 cd "$REPO_DIR"
 mvn=(./mvnw -q -B -ntp)
-"${mvn[@]}" -pl primary-domain -am install -DskipTests
-"${mvn[@]}" -pl primary-domain dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
+"${mvn[@]}" -pl primary-domain/backend-xen -am install -DskipTests
+"${mvn[@]}" -pl primary-domain/backend-xen dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
 # A snapshot of the classes: dom0 reads them over 9p while the run lasts, and a build in the meantime must not
 # change them under it.
-cp -r primary-domain/target/classes "$BUILD_DIR/jars/classes"
-cp -r primary-domain/target/test-classes "$BUILD_DIR/jars/test-classes"
+cp -r primary-domain/backend-xen/target/classes "$BUILD_DIR/jars/classes"
+cp -r primary-domain/backend-xen/target/test-classes "$BUILD_DIR/jars/test-classes"
 "${mvn[@]}" dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
   -DoutputDirectory="$BUILD_DIR/tools" -Dmdep.stripVersion=true
 
 say "checking the libxl bindings' layout against the staged Xen headers"
-"${mvn[@]}" -pl primary-domain surefire:test -Dtest=LibxlLayoutTest -Dsurefire.failIfNoSpecifiedTests=false \
+"${mvn[@]}" -pl primary-domain/backend-xen surefire:test -Dtest=LibxlLayoutTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dvos.xen.include="$STAGE_DIR/usr/include" -Dvos.xen.requireHeaders=true
-cp primary-domain/target/surefire-reports/TEST-*LibxlLayoutTest.xml "$BUILD_DIR/surefire-reports/"
+cp primary-domain/backend-xen/target/surefire-reports/TEST-*LibxlLayoutTest.xml "$BUILD_DIR/surefire-reports/"
 
 "$LAB_DIR/build-images.sh"
 
@@ -51,7 +51,7 @@ if [ -z "$report" ]; then
   say "xen-lab: FAILED: no test report from dom0 (QEMU exit $boot_rc after $((t_end - t_boot)) s); see $BUILD_DIR/boot.log"
   exit 1
 fi
-cp "$report" "$BUILD_DIR/surefire-reports/TEST-dev.vos.primary.backend.xen.XenLabIT.xml"
+cp "$report" "$BUILD_DIR/surefire-reports/TEST-dev.vos.backend.xen.XenLabIT.xml"
 counts() { # tests failures errors skipped, summed over the report's testsuite elements
   python3 - "$@" <<'PY'
 import sys, xml.etree.ElementTree as ET

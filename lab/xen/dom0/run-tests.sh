@@ -12,5 +12,5 @@ cd /tmp
 java -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \
   -Djna.tmpdir=/tmp -Djava.util.logging.config.file=/vos/lab/xen/dom0/logging.properties \
   -jar /vos/lab/xen/target/tools/junit-platform-console-standalone.jar execute \
-  --class-path "$cp" --select-class dev.vos.primary.backend.xen.XenLabIT \
+  --class-path "$cp" --select-class dev.vos.backend.xen.XenLabIT \
   --reports-dir /out/reports --details=tree --disable-banner --disable-ansi-colors 2>&1

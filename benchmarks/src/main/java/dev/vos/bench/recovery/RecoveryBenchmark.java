@@ -1,14 +1,14 @@
 package dev.vos.bench.recovery;
 
-import dev.vos.primary.ControlPlane;
-import dev.vos.primary.client.DomainClient;
-import dev.vos.primary.client.DomainUnavailableException;
-import dev.vos.primary.control.Command;
-import dev.vos.primary.journal.EventType;
-import dev.vos.primary.journal.Journal;
-import dev.vos.primary.journal.JournalEvent;
-import dev.vos.primary.spec.SpecParser;
-import dev.vos.primary.supervisor.DomainState;
+import dev.vos.client.DomainClient;
+import dev.vos.client.DomainUnavailableException;
+import dev.vos.controlplane.ControlPlane;
+import dev.vos.controlplane.control.Command;
+import dev.vos.controlplane.journal.EventType;
+import dev.vos.controlplane.journal.Journal;
+import dev.vos.controlplane.journal.JournalEvent;
+import dev.vos.controlplane.spec.SpecParser;
+import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
 

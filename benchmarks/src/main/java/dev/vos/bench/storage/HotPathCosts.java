@@ -7,9 +7,10 @@ import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.CoreCallHandlers;
 import dev.vos.ring.server.HandlerProbe;
-import dev.vos.storage.StorageCallTableProvider;
-import dev.vos.storage.StorageCalls;
-import dev.vos.storage.StorageSyscalls;
+import dev.vos.storage.domain.StorageCallTableProvider;
+import dev.vos.storage.domain.StorageSyscalls;
+import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.storage.protocol.StorageFlags;
 import dev.vos.sys.Linux;
 
 import java.lang.foreign.Arena;
@@ -67,7 +68,7 @@ public final class HotPathCosts {
             MemorySegment payload = segment.memory().asSlice(geometry.dataOffset(), geometry.dataBytesPerSlot());
             byte[] name = DataFile.NAME.getBytes(StandardCharsets.UTF_8);
             payload.copyFrom(MemorySegment.ofArray(name));
-            long fd = probe.call(StorageCalls.OPEN, 0, name.length, StorageSyscalls.O_RDONLY, 0);
+            long fd = probe.call(StorageCalls.OPEN, 0, name.length, StorageFlags.O_RDONLY, 0);
             if (fd < 0) {
                 throw new IllegalStateException("OPEN through the handler: " + fd);
             }
@@ -75,7 +76,7 @@ public final class HotPathCosts {
             byte[] path = data.file().toString().getBytes(StandardCharsets.UTF_8);
             MemorySegment cpath = arena.allocate(path.length + 1L);
             cpath.copyFrom(MemorySegment.ofArray(path));
-            int kfd = (int) StorageSyscalls.openat2(StorageSyscalls.AT_FDCWD, cpath, StorageSyscalls.O_RDONLY, 0, 0);
+            int kfd = (int) StorageSyscalls.openat2(StorageSyscalls.AT_FDCWD, cpath, StorageFlags.O_RDONLY, 0, 0);
             MemorySegment buf = arena.allocate(4096, 4096);
             ByteBuffer direct = ByteBuffer.allocateDirect(64 << 10);
             byte[] heap = new byte[64 << 10];

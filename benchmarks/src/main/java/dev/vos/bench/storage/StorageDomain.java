@@ -9,7 +9,7 @@ import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
-import dev.vos.storage.StorageCallTableProvider;
+import dev.vos.storage.domain.StorageCallTableProvider;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,15 +1,14 @@
 package dev.vos.bench.storage;
 
-import dev.vos.primary.fs.VosFileSystemProvider;
-import java.util.Map;
-import java.nio.file.FileSystem;
-import java.net.URI;
 import dev.vos.bench.support.Pinning;
+import dev.vos.client.fs.VosFileSystemProvider;
 import dev.vos.ring.agent.DomainStats;
 import dev.vos.ring.client.WaitStrategy;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**

@@ -1,7 +1,8 @@
 package dev.vos.bench.storage;
 
 import dev.vos.bench.support.Pinning;
-import dev.vos.storage.StorageSyscalls;
+import dev.vos.storage.domain.StorageSyscalls;
+import dev.vos.storage.protocol.StorageFlags;
 import dev.vos.sys.Linux;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,7 +60,7 @@ public class SyscallBindingBenchmark {
         byte[] path = data.file().toString().getBytes(StandardCharsets.UTF_8);
         MemorySegment cpath = arena.allocate(path.length + 1L);
         cpath.copyFrom(MemorySegment.ofArray(path));
-        long r = StorageSyscalls.openat2(StorageSyscalls.AT_FDCWD, cpath, StorageSyscalls.O_RDONLY
+        long r = StorageSyscalls.openat2(StorageSyscalls.AT_FDCWD, cpath, StorageFlags.O_RDONLY
                 | StorageSyscalls.O_CLOEXEC, 0, 0);
         if (r < 0) {
             throw new IOException("openat2 " + data.file() + ": " + r);

@@ -2,8 +2,9 @@ package dev.vos.bench.storage;
 
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
-import dev.vos.storage.StorageCalls;
-import dev.vos.storage.StorageSyscalls;
+import dev.vos.storage.domain.StorageSyscalls;
+import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.storage.protocol.StorageFlags;
 import dev.vos.sys.Errno;
 
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class VosRingTarget implements ReadTarget {
         try (CallSlot slot = ring.acquire()) {
             chunkBytes = slot.data().byteSize();
             slot.data().copyFrom(MemorySegment.ofArray(bytes));
-            fd = slot.call(StorageCalls.OPEN, slot.dataOffset(), bytes.length, StorageSyscalls.O_RDONLY, 0, 0, 0);
+            fd = slot.call(StorageCalls.OPEN, slot.dataOffset(), bytes.length, StorageFlags.O_RDONLY, 0, 0, 0);
         }
         if (fd < 0) {
             throw new IOException("OPEN " + path + ": " + Errno.describe(fd));

@@ -1,0 +1,32 @@
+package dev.vos.demo;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The README's main command, control-plane half: examples/host.yaml comes up, survives its faults, goes down. */
+@Timeout(120)
+class ControlPlaneDemoTest {
+
+    @Test
+    void exampleSpec_bothDomainsComeBackAndTheClientsFollow() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        boolean ok = new ControlPlaneDemo(Path.of(System.getProperty("vos.repository"), "examples", "host.yaml"),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(ok, out);
+        assertTrue(out.contains("storage0 is back as generation 2"), out);
+        assertTrue(out.contains("net0 is back as generation 2"), out);
+        assertTrue(out.contains("DOMAIN_HUNG"), out);
+        assertTrue(out.contains("calls succeed again on generation 2"), out);
+        assertTrue(out.contains("CONTROL_PLANE_STOPPED"), out);
+        assertTrue(out.contains("Files.walk: [/vos-demo, /vos-demo/hello.txt]"), out);
+        assertTrue(out.contains("Files.readString(/../../../etc/passwd): FileSystemException"), out);
+    }
+}

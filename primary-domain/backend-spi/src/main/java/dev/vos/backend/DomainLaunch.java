@@ -1,0 +1,37 @@
+package dev.vos.backend;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything a backend needs to start one generation of a domain; the supervisor derives it from the spec.
+ *
+ * @param name       the domain's name
+ * @param kind       its kind ("storage", "net"): selects the calls its agent serves
+ * @param generation the generation being started (counts from 1, never reused)
+ * @param workDir    the domain's own directory: its log lives here
+ * @param socket     where the domain's agent must listen
+ * @param memoryMb   heap of the domain's JVM
+ * @param cpus       CPUs to pin the domain to; empty: not pinned
+ * @param namespaces Linux namespaces to place the domain in ("mount", "pid", "net", "user"), where the kernel allows
+ * @param options    kind-specific settings passed to the agent as {@code --option KEY=VALUE}
+ * @param startTimeout how long the domain may take to listen
+ */
+public record DomainLaunch(String name, String kind, long generation, Path workDir, Path socket, int memoryMb,
+                           List<Integer> cpus, Set<String> namespaces, Map<String, String> options,
+                           Duration startTimeout) {
+
+    public DomainLaunch {
+        cpus = List.copyOf(cpus);
+        namespaces = Set.copyOf(namespaces);
+        options = Map.copyOf(options);
+    }
+
+    /** The domain's log file, appended to by every generation. */
+    public Path logFile() {
+        return workDir.resolve("domain.log");
+    }
+}

@@ -1,0 +1,185 @@
+package dev.vos.client;
+
+import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.agent.StateDirectory;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.CallSource;
+import dev.vos.ring.client.RingClient;
+import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.layout.RingGeometry;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A client of one service domain that follows it across generations. It is bound to the domain's agent socket,
+ * not to a generation: when the domain dies, the calls in flight fail at once (the session's lifeline closes) with
+ * {@link DomainFailedException}; a call made while the domain is down fails at once with {@link
+ * DomainUnavailableException}; the first call after the domain is back attaches to its new generation, with no
+ * configuration read again. Safe for any number of platform or virtual threads.
+ *
+ * <pre>{@code
+ * try (DomainClient storage = DomainClient.forDomain(stateDir, "storage0", DomainClient.Options.DEFAULT)) {
+ *     long pid = storage.call(CoreCalls.GETPID);
+ * }
+ * }</pre>
+ */
+public final class DomainClient implements CallSource, AutoCloseable {
+
+    /**
+     * How the client binds.
+     *
+     * @param geometry      the shape of each generation's ring
+     * @param waitStrategy  how callers wait for their calls
+     * @param attachTimeout how long one attach may take
+     * @param retryInterval least time between two attach attempts while the domain is down, so that a crowd of
+     *                      callers does not hammer a socket that is not there
+     */
+    public record Options(RingGeometry geometry, WaitStrategy waitStrategy, Duration attachTimeout, Duration retryInterval) {
+        /** The default ring, spin-then-park callers, 5 s to attach, 20 ms between attempts. */
+        public static final Options DEFAULT = new Options(RingGeometry.DEFAULT,
+                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), Duration.ofSeconds(5), Duration.ofMillis(20));
+
+        /** The same options with another wait strategy. */
+        public Options with(WaitStrategy strategy) {
+            return new Options(geometry, strategy, attachTimeout, retryInterval);
+        }
+    }
+
+    private final String domain;
+    private final Path socket;
+    private final Options options;
+    private final ReentrantLock binding = new ReentrantLock();
+    private volatile AgentSession session;
+    private volatile long lastGeneration;
+    private volatile String lastProblem = "not attached yet";
+    private long lastAttemptNs;
+    private volatile boolean closed;
+
+    private DomainClient(String domain, Path socket, Options options) {
+        this.domain = domain;
+        this.socket = socket;
+        this.options = options;
+    }
+
+    /** A client of the domain {@code name} of the control plane whose state directory is {@code stateDir}. */
+    public static DomainClient forDomain(Path stateDir, String name, Options options) {
+        return new DomainClient(name, StateDirectory.agentSocket(stateDir, name), options);
+    }
+
+    /** A client of the agent listening on {@code socket}. */
+    public static DomainClient forSocket(String name, Path socket, Options options) {
+        return new DomainClient(name, socket, options);
+    }
+
+    /** The domain's name. */
+    public String domain() {
+        return domain;
+    }
+
+    /** The most payload one call can carry: a slot's data chunk. */
+    public long chunkBytes() {
+        return options.geometry().dataBytesPerSlot();
+    }
+
+    /** The generation this client is bound to now, or last was; 0 before the first attach. */
+    public long generation() {
+        return lastGeneration;
+    }
+
+    /** Takes a call slot of the domain's current generation, attaching to it first if needed. */
+    @Override
+    public CallSlot acquire() throws DomainFailedException {
+        AgentSession current = session;
+        if (current != null && !current.ring().hasFailed()) {
+            try {
+                return current.ring().acquire();
+            } catch (DomainFailedException e) {
+                // it failed between the check and the acquire: bind again below
+            }
+        }
+        return rebind();
+    }
+
+    private CallSlot rebind() throws DomainFailedException {
+        // The first attach: everyone waits for it. After a failure: one thread attaches again, and the others fail
+        // at once rather than queue behind an attach to a domain that may be down or hung.
+        if (lastGeneration == 0) {
+            binding.lock();
+        } else if (!binding.tryLock()) {
+            throw unavailable();
+        }
+        try {
+            if (closed) {
+                throw new DomainFailedException("the client of " + domain + " is closed", lastGeneration);
+            }
+            AgentSession current = session;
+            if (current != null && !current.ring().hasFailed()) {
+                return current.ring().acquire(); // another thread re-bound while this one waited
+            }
+            if (current != null) {
+                lastProblem = "generation " + current.generation() + " failed: " + current.ring().failureReason();
+            }
+            long now = System.nanoTime();
+            if (lastAttemptNs != 0 && now - lastAttemptNs < options.retryInterval().toNanos()) {
+                throw unavailable();
+            }
+            lastAttemptNs = now;
+            AgentSession next;
+            try {
+                next = AgentSession.attach(socket, options.geometry(), options.waitStrategy(), false, options.attachTimeout());
+            } catch (IOException e) {
+                lastProblem = lastProblem.startsWith("generation ") ? lastProblem + "; " + e.getMessage()
+                        : e.getMessage();
+                throw unavailable();
+            }
+            session = next;
+            lastGeneration = next.generation();
+            lastProblem = "";
+            if (current != null) {
+                // Its callers are failing out; close() waits for them to let go, off this thread.
+                Thread.ofVirtual().start(() -> closeQuietly(current));
+            }
+            return next.ring().acquire();
+        } finally {
+            binding.unlock();
+        }
+    }
+
+    private DomainUnavailableException unavailable() {
+        return new DomainUnavailableException("domain " + domain + " is not serving (" + lastProblem
+                + "); if its supervisor restarts it, calls succeed again shortly ('vos ps' shows its state)",
+                lastGeneration);
+    }
+
+    /** The ring of the current generation, if bound (for tests and figures). */
+    public RingClient ring() {
+        AgentSession current = session;
+        return current == null ? null : current.ring();
+    }
+
+    @Override
+    public void close() {
+        binding.lock();
+        try {
+            closed = true;
+            if (session != null) {
+                closeQuietly(session);
+                session = null;
+            }
+        } finally {
+            binding.unlock();
+        }
+    }
+
+    private static void closeQuietly(AgentSession s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // the session is over either way
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package dev.vos.client.fs;
+
+import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.CallSource;
+import dev.vos.storage.protocol.FileStat;
+import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.sys.Errno;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * The storage calls as Java methods: each takes a slot of the domain's ring, puts its paths and buffers in the
+ * slot's payload chunk, runs the call and decodes the answer. A {@code -errno} answer throws
+ * {@link ErrnoException} (the provider translates it, knowing which path it concerns); a domain that fails or is
+ * down throws {@link DomainFailedException}, an {@code IOException} whose message says what happened.
+ *
+ * <p>A descriptor is only meaningful in the generation of the domain that opened it: a restarted domain has a
+ * new session whose table may hold another file under the same number. So each {@link Descriptor} carries its
+ * generation, and a call with a descriptor of an earlier generation throws {@link DescriptorLostException}
+ * instead of reaching the new domain.
+ */
+final class StorageClient {
+
+    /** A descriptor of the session of one domain generation. */
+    record Descriptor(int fd, long generation) {
+    }
+
+    private final String domain;
+    private final CallSource calls;
+
+    StorageClient(String domain, CallSource calls) {
+        this.domain = domain;
+        this.calls = calls;
+    }
+
+    String domain() {
+        return domain;
+    }
+
+    /** The largest payload one call moves: the slot's chunk. */
+    long chunkBytes(CallSlot slot) {
+        return slot.data().byteSize();
+    }
+
+    private static long check(long result) throws ErrnoException {
+        if (result < 0) {
+            throw new ErrnoException((int) -result);
+        }
+        return result;
+    }
+
+    /** Copies {@code path}'s UTF-8 bytes into the payload at {@code at}; returns its length. */
+    private static long putPath(CallSlot slot, long at, String path) {
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        MemorySegment.copy(bytes, 0, slot.data(), JAVA_BYTE, at, bytes.length);
+        return bytes.length;
+    }
+
+    private CallSlot slotFor(Descriptor d) throws IOException {
+        CallSlot slot = calls.acquire();
+        if (slot.generation() != d.generation()) {
+            long now = slot.generation();
+            slot.close();
+            throw new DescriptorLostException(domain, d.generation(), now);
+        }
+        return slot;
+    }
+
+    Descriptor open(String path, int flags, int mode) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long length = putPath(slot, 0, path);
+            int fd = (int) check(slot.call(StorageCalls.OPEN, slot.dataOffset(), length, flags, mode, 0, 0));
+            return new Descriptor(fd, slot.generation());
+        }
+    }
+
+    /** Closes {@code d} in its session; a descriptor of an earlier generation is gone already. */
+    void close(Descriptor d) throws IOException, ErrnoException {
+        CallSlot slot = calls.acquire();
+        try {
+            if (slot.generation() != d.generation()) {
+                return; // its session ended with its generation, and took the descriptor with it
+            }
+            check(slot.call(StorageCalls.CLOSE, d.fd(), 0, 0));
+        } finally {
+            slot.close();
+        }
+    }
+
+    /**
+     * Reads at most one payload chunk at {@code position} into {@code dst}; returns the bytes read (0 at the end
+     * of the file) and advances {@code dst}'s position by them.
+     */
+    int pread(Descriptor d, ByteBuffer dst, long position) throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            long want = Math.min(dst.remaining(), chunkBytes(slot));
+            int n = (int) check(slot.call(StorageCalls.PREAD, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            // The one copy: from the shared payload into the caller's buffer (heap or direct).
+            MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
+            dst.position(dst.position() + n);
+            return n;
+        }
+    }
+
+    /**
+     * Scatter read: one pread of at most one payload chunk at {@code position}, spread over {@code dsts} in order
+     * (what preadv would do, with the copy out of the shared chunk that any read makes anyway). Returns the bytes
+     * read, 0 at the end of the file.
+     */
+    long preadv(Descriptor d, ByteBuffer[] dsts, int offset, int length, long position)
+            throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            long want = 0;
+            for (int i = offset; i < offset + length; i++) {
+                want += dsts[i].remaining();
+            }
+            want = Math.min(want, chunkBytes(slot));
+            long n = check(slot.call(StorageCalls.PREAD, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            long at = 0;
+            for (int i = offset; i < offset + length && at < n; i++) {
+                ByteBuffer dst = dsts[i];
+                int part = (int) Math.min(dst.remaining(), n - at);
+                MemorySegment.copy(slot.data(), at, MemorySegment.ofBuffer(dst), 0, part);
+                dst.position(dst.position() + part);
+                at += part;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Gather write: {@code srcs} in order, up to one payload chunk, in one pwrite at {@code position}; advances the
+     * buffers by the bytes written.
+     */
+    long pwritev(Descriptor d, ByteBuffer[] srcs, int offset, int length, long position)
+            throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            long room = chunkBytes(slot);
+            long at = 0;
+            for (int i = offset; i < offset + length && at < room; i++) {
+                int part = (int) Math.min(srcs[i].remaining(), room - at);
+                MemorySegment.copy(MemorySegment.ofBuffer(srcs[i]), 0, slot.data(), at, part);
+                at += part;
+            }
+            long n = check(slot.call(StorageCalls.PWRITE, d.fd(), slot.dataOffset(), at, position, 0, 0));
+            long left = n;
+            for (int i = offset; i < offset + length && left > 0; i++) {
+                int part = (int) Math.min(srcs[i].remaining(), left);
+                srcs[i].position(srcs[i].position() + part);
+                left -= part;
+            }
+            return n;
+        }
+    }
+
+    /** Writes at most one payload chunk of {@code src} at {@code position}; advances {@code src} by the bytes written. */
+    int pwrite(Descriptor d, ByteBuffer src, long position) throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            int want = (int) Math.min(src.remaining(), chunkBytes(slot));
+            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, slot.data(), 0, want);
+            int n = (int) check(slot.call(StorageCalls.PWRITE, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            src.position(src.position() + n);
+            return n;
+        }
+    }
+
+    void fsync(Descriptor d, boolean metadata) throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            check(slot.call(metadata ? StorageCalls.FSYNC : StorageCalls.FDATASYNC, d.fd(), 0, 0));
+        }
+    }
+
+    void ftruncate(Descriptor d, long length) throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            check(slot.call(StorageCalls.FTRUNCATE, d.fd(), length, 0));
+        }
+    }
+
+    FileStat fstat(Descriptor d) throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            check(slot.call(StorageCalls.FSTAT, d.fd(), slot.dataOffset(), FileStat.BYTES));
+            return FileStat.decode(slot.data());
+        }
+    }
+
+    /** Fills {@code out} with directory records (linux_dirent64); returns their length, 0 at the end. */
+    int getdents(Descriptor d, byte[] out) throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            long want = Math.min(out.length, chunkBytes(slot));
+            int n = (int) check(slot.call(StorageCalls.GETDENTS, d.fd(), slot.dataOffset(), want));
+            MemorySegment.copy(slot.data(), JAVA_BYTE, 0, out, 0, n);
+            return n;
+        }
+    }
+
+    /**
+     * Takes ({@code type} F_RDLCK or F_WRLCK) or drops (F_UNLCK) a byte-range lock without waiting; false when
+     * another session or process holds a conflicting one.
+     */
+    boolean lock(Descriptor d, short type, long start, long length) throws IOException, ErrnoException {
+        try (CallSlot slot = slotFor(d)) {
+            long r = slot.call(StorageCalls.LOCK, d.fd(), type, start, length, 0, 0);
+            if (r == -Errno.EAGAIN) {
+                return false;
+            }
+            check(r);
+            return true;
+        }
+    }
+
+    FileStat stat(String path, boolean followLinks) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long length = putPath(slot, 0, path);
+            long out = align8(length);
+            check(slot.call(StorageCalls.STAT, slot.dataOffset(), length, followLinks ? 0 : AT_SYMLINK_NOFOLLOW,
+                    slot.dataOffset() + out, FileStat.BYTES, 0));
+            return FileStat.decode(slot.data().asSlice(out));
+        }
+    }
+
+    /** A call whose first two arguments are a path, then up to three of its own. */
+    private long pathCall(int call, String path, long a2, long a3, long a4) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long length = putPath(slot, 0, path);
+            return check(slot.call(call, slot.dataOffset(), length, a2, a3, a4, 0));
+        }
+    }
+
+    void unlink(String path, boolean directory) throws IOException, ErrnoException {
+        pathCall(StorageCalls.UNLINK, path, directory ? AT_REMOVEDIR : 0, 0, 0);
+    }
+
+    void mkdir(String path, int mode) throws IOException, ErrnoException {
+        pathCall(StorageCalls.MKDIR, path, mode, 0, 0);
+    }
+
+    void rename(String from, String to, int flags) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fromLength = putPath(slot, 0, from);
+            long toAt = align8(fromLength);
+            long toLength = putPath(slot, toAt, to);
+            check(slot.call(StorageCalls.RENAME, slot.dataOffset(), fromLength, slot.dataOffset() + toAt, toLength,
+                    flags, 0));
+        }
+    }
+
+    void symlink(String target, String link) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long targetLength = putPath(slot, 0, target);
+            long linkAt = align8(targetLength);
+            long linkLength = putPath(slot, linkAt, link);
+            check(slot.call(StorageCalls.SYMLINK, slot.dataOffset(), targetLength, slot.dataOffset() + linkAt,
+                    linkLength, 0, 0));
+        }
+    }
+
+    String readlink(String path) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long length = putPath(slot, 0, path);
+            long out = align8(length);
+            int n = (int) check(slot.call(StorageCalls.READLINK, slot.dataOffset(), length, slot.dataOffset() + out,
+                    PATH_MAX, 0, 0));
+            return new String(slot.data().asSlice(out, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+        }
+    }
+
+    void utimens(String path, long atimeNs, long mtimeNs, boolean followLinks) throws IOException, ErrnoException {
+        pathCall(StorageCalls.UTIMENS, path, atimeNs, mtimeNs, followLinks ? 0 : AT_SYMLINK_NOFOLLOW);
+    }
+
+    void chmod(String path, int mode) throws IOException, ErrnoException {
+        pathCall(StorageCalls.CHMOD, path, mode, 0, 0);
+    }
+
+    /** {@code uid} or {@code gid} -1: left as it is. */
+    void chown(String path, int uid, int gid, boolean followLinks) throws IOException, ErrnoException {
+        pathCall(StorageCalls.CHOWN, path, uid, gid, followLinks ? 0 : AT_SYMLINK_NOFOLLOW);
+    }
+
+    void access(String path, int mode) throws IOException, ErrnoException {
+        pathCall(StorageCalls.ACCESS, path, mode, 0, 0);
+    }
+
+    /** Total, free and available bytes, and the block size, of the export root's file system. */
+    long[] statfs() throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            check(slot.call(StorageCalls.STATFS, slot.dataOffset(), StorageCalls.STATFS_BYTES, 0));
+            MemorySegment out = slot.data();
+            return new long[] {out.get(JAVA_LONG_UNALIGNED, 0), out.get(JAVA_LONG_UNALIGNED, 8),
+                    out.get(JAVA_LONG_UNALIGNED, 16), out.get(JAVA_LONG_UNALIGNED, 24)};
+        }
+    }
+
+    private static long align8(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    // <fcntl.h>, <linux/limits.h>
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int AT_REMOVEDIR = 0x200;
+    static final int PATH_MAX = 4096;
+}

@@ -1,0 +1,212 @@
+package dev.vos.client.fs;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Differential tests: the same random sequences of file operations run on a folder of the default file system
+ * and on a folder of a vos file system (a real storage domain), and every step must give the same outcome: the
+ * same value, or the same exception type with the same reason and the same path. After each sequence the two
+ * trees must hold the same names, types, sizes and bytes.
+ */
+class DifferentialTest {
+
+    private static final int SEQUENCES = 40;
+    private static final int STEPS = 80;
+    private static final String[] NAMES = {"f0", "f1", "f2", "d0", "d1", "d0/f0", "d0/f1", "d0/d2", "d0/d2/f3",
+            "d1/f0", "nope/f9"};
+
+    @TempDir
+    static Path dir;
+    private static StorageDomain domain;
+
+    @BeforeAll
+    static void up() throws Exception {
+        domain = StorageDomain.start(dir.resolve("vos"));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        domain.close();
+    }
+
+    @Test
+    void randomSequences_giveTheSameResults_onTheDefaultFileSystemAndThroughTheStorageDomain() throws Exception {
+        for (int seq = 0; seq < SEQUENCES; seq++) {
+            Path local = Files.createDirectories(dir.resolve("local/s" + seq));
+            Path remote = Files.createDirectories(domain.fs().getPath("/s" + seq));
+            Random a = new Random(seq);
+            Random b = new Random(seq);
+            List<String> log = new ArrayList<>();
+            for (int step = 0; step < STEPS; step++) {
+                String expected = run(local, a);
+                String actual = run(remote, b);
+                log.add(expected);
+                assertEquals(expected, actual, "sequence " + seq + " step " + step + " after:\n" + String.join("\n", log));
+            }
+            assertEquals(snapshot(local), snapshot(remote), "the trees differ after sequence " + seq);
+        }
+    }
+
+    /** One random operation on {@code base}: its description and outcome, with {@code base} left out of paths. */
+    private static String run(Path base, Random random) {
+        int op = random.nextInt(16);
+        String n1 = NAMES[random.nextInt(NAMES.length)];
+        String n2 = NAMES[random.nextInt(NAMES.length)];
+        long offset = random.nextInt(3) == 0 ? 70_000 + random.nextInt(5000) : random.nextInt(200);
+        int length = random.nextInt(4) == 0 ? 100_000 + random.nextInt(50_000) : random.nextInt(300);
+        long seed = random.nextLong();
+        Path p = base.resolve(n1);
+        Path q = base.resolve(n2);
+        String what = op + " " + n1 + " " + n2 + " " + offset + " " + length;
+        try {
+            return what + " -> " + switch (op) {
+                case 0 -> Files.createFile(p).getFileName();
+                case 1 -> Files.createDirectory(p).getFileName();
+                case 2 -> writeAt(p, offset, bytes(seed, length), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+                case 3 -> writeAt(p, offset, bytes(seed, length), StandardOpenOption.WRITE);
+                case 4 -> hash(Files.readAllBytes(p));
+                case 5 -> readAt(p, offset, length);
+                case 6 -> truncate(p, offset);
+                case 7 -> Files.move(p, q, options(random)).getFileName();
+                case 8 -> Files.copy(p, q, copyOptions(random)).getFileName();
+                case 9 -> { Files.delete(p); yield "deleted"; }
+                case 10 -> Files.deleteIfExists(p);
+                case 11 -> list(p);
+                case 12 -> attributes(p, random.nextBoolean());
+                case 13 -> { Files.setPosixFilePermissions(p, permissions(random)); yield attributes(p, true); }
+                case 14 -> { Files.setLastModifiedTime(p, FileTime.fromMillis(1_000_000_000_000L + seed % 1000)); yield Files.getLastModifiedTime(p); }
+                case 15 -> Files.write(p, bytes(seed, length), StandardOpenOption.CREATE_NEW).getFileName();
+                default -> throw new AssertionError(op);
+            };
+        } catch (IOException | RuntimeException e) {
+            return what + " -> " + describe(base, e);
+        }
+    }
+
+    private static String describe(Path base, Exception e) {
+        if (e instanceof FileSystemException f) {
+            return f.getClass().getSimpleName() + "(" + relative(base, f.getFile()) + ", " + relative(base, f.getOtherFile())
+                    + ", " + f.getReason() + ")";
+        }
+        if (e instanceof java.nio.file.DirectoryIteratorException d) {
+            return "DirectoryIteratorException(" + describe(base, d.getCause()) + ")";
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    private static String relative(Path base, String file) {
+        return file == null ? null : file.replace(base.toString(), "BASE");
+    }
+
+    private static byte[] bytes(long seed, int length) {
+        byte[] b = new byte[length];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static String hash(byte[] bytes) {
+        return bytes.length + ":" + Arrays.hashCode(bytes);
+    }
+
+    private static int writeAt(Path p, long offset, byte[] data, OpenOption... options) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, options)) {
+            ByteBuffer buffer = ByteBuffer.wrap(data);
+            int total = 0;
+            while (buffer.hasRemaining()) {
+                total += ch.write(buffer, offset + total);
+            }
+            return total;
+        }
+    }
+
+    private static String readAt(Path p, long offset, int length) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            int n = ch.read(buffer, offset);
+            return n + ":" + HexFormat.of().formatHex(Arrays.copyOf(buffer.array(), Math.max(0, Math.min(n, 16))))
+                    + ":" + Arrays.hashCode(Arrays.copyOf(buffer.array(), Math.max(n, 0))) + ":" + ch.size();
+        }
+    }
+
+    private static long truncate(Path p, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.position(Math.min(size + 10, 500));
+            ch.truncate(size);
+            return ch.size() * 1000 + ch.position();
+        }
+    }
+
+    private static CopyOption[] options(Random random) {
+        return switch (random.nextInt(3)) {
+            case 0 -> new CopyOption[0];
+            case 1 -> new CopyOption[] {StandardCopyOption.REPLACE_EXISTING};
+            default -> new CopyOption[] {StandardCopyOption.ATOMIC_MOVE};
+        };
+    }
+
+    private static CopyOption[] copyOptions(Random random) {
+        return random.nextBoolean() ? new CopyOption[0] : new CopyOption[] {StandardCopyOption.REPLACE_EXISTING};
+    }
+
+    private static Set<PosixFilePermission> permissions(Random random) {
+        return PosixFilePermissions.fromString(random.nextBoolean() ? "rwxr-x---" : "rw-r--r--");
+    }
+
+    private static List<String> list(Path p) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+            entries.forEach(e -> names.add(e.getFileName().toString()));
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private static String attributes(Path p, boolean follow) throws IOException {
+        BasicFileAttributes a = follow ? Files.readAttributes(p, BasicFileAttributes.class)
+                : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        return (a.isDirectory() ? "dir" : a.isRegularFile() ? "file " + a.size() : "other") + " " + perms;
+    }
+
+    /** Every name beneath {@code base}, its type, size and bytes. */
+    private static List<String> snapshot(Path base) throws IOException {
+        try (Stream<Path> walk = Files.walk(base)) {
+            List<String> out = new ArrayList<>();
+            for (Path p : walk.toList()) {
+                String name = base.relativize(p).toString();
+                out.add(Files.isDirectory(p) ? name + "/" : name + " " + hash(Files.readAllBytes(p)));
+            }
+            out.sort(null);
+            return out;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.vos.client.fs;
+
+import dev.vos.controlplane.ControlPlane;
+import dev.vos.controlplane.control.Command;
+import dev.vos.controlplane.spec.SpecParser;
+import dev.vos.controlplane.supervisor.DomainState;
+import dev.vos.controlplane.supervisor.DomainStatus;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A real storage domain for the provider's tests: a control plane (as `vos up` runs it) with one storage domain,
+ * storage0, a child process serving {@link #exportRoot()}; beside the root, a neighbour folder that no test may
+ * ever change through vos. Its file system is the one a program gets from {@code vos://storage0/}.
+ */
+public final class StorageDomain implements AutoCloseable {
+
+    public static final String NAME = "storage0";
+
+    private final Path dir;
+    private final ControlPlane plane;
+    private final FileSystem fs;
+
+    private StorageDomain(Path dir, ControlPlane plane, FileSystem fs) {
+        this.dir = dir;
+        this.plane = plane;
+        this.fs = fs;
+    }
+
+    public static StorageDomain start(Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("export"));
+        Files.createDirectories(dir.resolve("neighbour"));
+        Files.writeString(dir.resolve("neighbour/secret.txt"), "not yours\n");
+        Path spec = dir.resolve("host.yaml");
+        Files.writeString(spec, """
+                version: 1
+                controlPlane:
+                  stateDir: ./state
+                  metricsPort: 0
+                supervisor:
+                  intensity: 10
+                  periodSeconds: 60
+                  backoff:
+                    initialMs: 20
+                    maxMs: 200
+                  hangTimeoutMs: 1000
+                domains:
+                  - name: storage0
+                    kind: storage
+                    backend: process
+                    resources:
+                      memoryMb: 96
+                    storage:
+                      exportRoot: ./export
+                """);
+        ControlPlane plane = ControlPlane.start(SpecParser.parse(spec), new PrintStream(OutputStream.nullOutputStream()));
+        FileSystem fs = FileSystems.newFileSystem(URI.create("vos://" + NAME + "/"),
+                Map.of(VosFileSystemProvider.ENV_STATE_DIR, plane.stateDir()));
+        return new StorageDomain(dir, plane, fs);
+    }
+
+    public FileSystem fs() {
+        return fs;
+    }
+
+    public Path exportRoot() {
+        return dir.resolve("export");
+    }
+
+    public Path neighbour() {
+        return dir.resolve("neighbour");
+    }
+
+    public ControlPlane plane() {
+        return plane;
+    }
+
+    /** SIGKILLs the domain and waits until its supervisor has the next generation running. */
+    public long killAndAwaitRestart() throws Exception {
+        long before = status().generation();
+        plane.handle(new Command.Kill(NAME, 9));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            DomainStatus s = status();
+            if (s.generation() > before && s.state() == DomainState.RUNNING) {
+                return s.generation();
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("storage0 did not come back after SIGKILL: " + status());
+    }
+
+    public DomainStatus status() {
+        return plane.ps().stream().filter(s -> s.name().equals(NAME)).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            fs.close();
+        } finally {
+            plane.close();
+        }
+    }
+}

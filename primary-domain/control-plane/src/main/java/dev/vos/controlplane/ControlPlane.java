@@ -1,0 +1,335 @@
+package dev.vos.controlplane;
+
+import dev.vos.backend.BackendUnavailableException;
+import dev.vos.backend.DomainBackend;
+import dev.vos.backend.DomainBackendProvider;
+import dev.vos.controlplane.control.Command;
+import dev.vos.controlplane.control.ControlError;
+import dev.vos.controlplane.control.ControlException;
+import dev.vos.controlplane.control.ControlSocket;
+import dev.vos.controlplane.journal.EventType;
+import dev.vos.controlplane.journal.Journal;
+import dev.vos.controlplane.journal.JournalEvent;
+import dev.vos.controlplane.metrics.ControlPlaneMetrics;
+import dev.vos.controlplane.metrics.DomainPerf;
+import dev.vos.controlplane.metrics.MetricsServer;
+import dev.vos.controlplane.spec.BackendKind;
+import dev.vos.controlplane.spec.DomainSpec;
+import dev.vos.controlplane.spec.HostSpec;
+import dev.vos.controlplane.supervisor.DomainState;
+import dev.vos.controlplane.supervisor.DomainStatus;
+import dev.vos.controlplane.supervisor.DomainSupervisor;
+import dev.vos.controlplane.supervisor.SupervisorListener;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The control plane of one host: the domains of a spec, each under its own {@link DomainSupervisor}; the journal;
+ * the metrics endpoint; the control socket. {@code vos up} runs one in the foreground.
+ *
+ * <p>Its state directory holds: {@code control.sock} (the CLI's door, owner-only), {@code control.lock} (one
+ * control plane per directory), {@code journal.jsonl} (every lifecycle event, kept across restarts of the control
+ * plane), and {@code domains/NAME/} (each domain's agent socket and log).
+ */
+public final class ControlPlane implements AutoCloseable {
+
+    /** How long {@link #start} waits for every domain's first generation to come up. */
+    static final Duration FIRST_START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final HostSpec spec;
+    private final Path stateDir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Journal journal;
+    private final PrintStream log;
+    private final ControlPlaneMetrics metrics;
+    private final MetricsServer metricsServer;
+    private final Map<String, DomainSupervisor> supervisors = new LinkedHashMap<>();
+    /** The backend of each kind the spec uses, opened once; closed after every domain stopped. */
+    private final Map<BackendKind, DomainBackend> backends;
+    private ControlSocket control;
+    private DomainPerf perf;
+
+    private ControlPlane(HostSpec spec, FileChannel lockChannel, FileLock lock, Journal journal, PrintStream log,
+                         ControlPlaneMetrics metrics, MetricsServer metricsServer,
+                         Map<BackendKind, DomainBackend> backends) {
+        this.backends = backends;
+        this.spec = spec;
+        this.stateDir = spec.controlPlane().stateDir();
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.journal = journal;
+        this.log = log;
+        this.metrics = metrics;
+        this.metricsServer = metricsServer;
+    }
+
+    /**
+     * Starts the control plane of {@code spec}: refuses at once what cannot work (a backend this host cannot run,
+     * such as xen without Xen, or one whose jar is not on the class path; a state directory another control plane
+     * holds), then starts every domain in spec order, then opens the control socket. Every event is written to the
+     * journal and printed to {@code log}.
+     */
+    public static ControlPlane start(HostSpec spec, PrintStream log) throws IOException {
+        Map<BackendKind, DomainBackend> backends = openBackends(spec);
+        try {
+            return start(spec, log, backends);
+        } catch (IOException | RuntimeException e) {
+            backends.values().forEach(DomainBackend::close);
+            throw e;
+        }
+    }
+
+    /**
+     * The backends the spec's domains use, each opened once through its {@link DomainBackendProvider}; when one
+     * cannot run here, an IOException with one line that names the first domain on it and says what is missing.
+     */
+    private static Map<BackendKind, DomainBackend> openBackends(HostSpec spec) throws IOException {
+        Map<BackendKind, Map<String, Path>> configs = new EnumMap<>(BackendKind.class);
+        Map<BackendKind, String> firstDomain = new EnumMap<>(BackendKind.class);
+        for (DomainSpec d : spec.domains()) {
+            Map<String, Path> of = configs.computeIfAbsent(d.backend(), k -> new LinkedHashMap<>());
+            firstDomain.putIfAbsent(d.backend(), d.name());
+            if (d.xen() != null) {
+                of.put(d.name(), d.xen().config());
+            }
+        }
+        Map<BackendKind, DomainBackend> opened = new EnumMap<>(BackendKind.class);
+        for (Map.Entry<BackendKind, Map<String, Path>> e : configs.entrySet()) {
+            String name = e.getKey().name().toLowerCase(Locale.ROOT);
+            try {
+                opened.put(e.getKey(), provider(name).open(e.getValue()));
+            } catch (BackendUnavailableException x) {
+                opened.values().forEach(DomainBackend::close);
+                throw new IOException("domain " + firstDomain.get(e.getKey()) + ": backend '" + name + "': "
+                        + x.getMessage());
+            }
+        }
+        return opened;
+    }
+
+    private static DomainBackendProvider provider(String name) throws BackendUnavailableException {
+        for (DomainBackendProvider p : ServiceLoader.load(DomainBackendProvider.class)) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new BackendUnavailableException("no provider of backend '" + name + "' on the class path (the "
+                + name + " backend's jar, vos-backend-" + name + ", is not installed with this vos)");
+    }
+
+    private static ControlPlane start(HostSpec spec, PrintStream log, Map<BackendKind, DomainBackend> backends) throws IOException {
+        Path stateDir = spec.controlPlane().stateDir();
+        Files.createDirectories(stateDir);
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+        FileChannel lockChannel = FileChannel.open(stateDir.resolve("control.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by a control plane in this very JVM
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("another control plane is running with state directory " + stateDir
+                    + "; stop it first, or use another --state-dir");
+        }
+        Journal journal = null;
+        MetricsServer metricsServer = null;
+        try {
+            journal = Journal.open(stateDir.resolve("journal.jsonl"));
+            ControlPlaneMetrics metrics = new ControlPlaneMetrics();
+            metricsServer = MetricsServer.start(metrics.registry(), spec.controlPlane().metricsPort());
+            ControlPlane plane = new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer, backends);
+            plane.boot();
+            return plane;
+        } catch (IOException | RuntimeException e) {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            if (journal != null) {
+                journal.close();
+            }
+            lock.release();
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    private void boot() throws IOException {
+        Map<String, Long> lastGenerations = new LinkedHashMap<>();
+        for (JournalEvent e : journal.read().events()) {
+            lastGenerations.merge(e.domain(), e.generation(), Math::max);
+        }
+        record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STARTED, "spec " + spec.specFile()
+                + ", metrics on http://127.0.0.1:" + metricsServer.port() + "/metrics, pid "
+                + ProcessHandle.current().pid()));
+        SupervisorListener listener = new MetricsListener(metrics);
+        for (DomainSpec d : spec.domains()) {
+            supervisors.put(d.name(), new DomainSupervisor(d, backends.get(d.backend()), stateDir,
+                    lastGenerations.getOrDefault(d.name(), 0L), this::record, listener));
+        }
+        // The door opens before the domains start, so that 'vos ps' shows them STARTING rather than nothing.
+        control = ControlSocket.listen(stateDir.resolve("control.sock"), this::handle);
+        supervisors.values().forEach(DomainSupervisor::start);
+        perf = DomainPerf.startFromProperties(metrics.registry(), this::ps);
+        long deadline = System.nanoTime() + FIRST_START_TIMEOUT.toNanos();
+        for (DomainSupervisor s : supervisors.values()) {
+            while (s.status().state() == DomainState.STOPPED && s.status().reason().equals("not started yet")
+                    || s.status().state() == DomainState.STARTING) {
+                if (System.nanoTime() - deadline > 0) {
+                    break; // it keeps starting in the background; vos ps shows where it is
+                }
+                sleep(10);
+            }
+        }
+    }
+
+    /** The state directory. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** The port the metrics endpoint listens on (127.0.0.1). */
+    public int metricsPort() {
+        return metricsServer.port();
+    }
+
+    /** Every domain's status, in spec order. */
+    public List<DomainStatus> ps() {
+        return supervisors.values().stream().map(DomainSupervisor::status).toList();
+    }
+
+    /** The supervisor of {@code name}. */
+    public DomainSupervisor supervisor(String name) throws ControlException {
+        DomainSupervisor s = supervisors.get(name);
+        if (s == null) {
+            throw new ControlException(ControlError.UNKNOWN_DOMAIN, "no domain named '" + name + "'; domains: "
+                    + String.join(", ", supervisors.keySet()));
+        }
+        return s;
+    }
+
+    /** Carries out one control command (what the control socket hands over). */
+    public List<String> handle(Command command) throws ControlException {
+        return switch (command) {
+            case Command.Ps ps -> ps().stream().map(ControlPlane::row).toList();
+            case Command.Restart r -> List.of(await(supervisor(r.domain()).restart()));
+            case Command.Stop s -> List.of(await(supervisor(s.domain()).stop()));
+            case Command.Kill k -> List.of(await(supervisor(k.domain()).kill(k.signal())));
+            case Command.Events e -> events(e.last());
+            case Command.Logs l -> logs(supervisor(l.domain()).logFile(), l.last());
+        };
+    }
+
+    /** A status as one tab-separated row: name, kind, state, generation, pid, since, restarts, last exit, reason. */
+    static String row(DomainStatus s) {
+        return String.join("\t", s.name(), s.kind(), s.state().name(), Long.toString(s.generation()),
+                Long.toString(s.pid()), s.since().toString(), Integer.toString(s.restarts()), s.lastExit(), s.reason());
+    }
+
+    private List<String> events(int last) throws ControlException {
+        try {
+            List<JournalEvent> all = last == 0 ? journal.read().events() : journal.tail(last);
+            return all.stream().map(ControlPlane::format).toList();
+        } catch (IOException e) {
+            throw new ControlException(ControlError.INTERNAL, "cannot read the journal: " + e.getMessage());
+        }
+    }
+
+    private static List<String> logs(Path file, int last) throws ControlException {
+        try {
+            if (!Files.exists(file)) {
+                return List.of();
+            }
+            List<String> lines = Files.readAllLines(file);
+            return last == 0 || lines.size() <= last ? lines : lines.subList(lines.size() - last, lines.size());
+        } catch (IOException e) {
+            throw new ControlException(ControlError.INTERNAL, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A journal event as a person reads it. */
+    public static String format(JournalEvent e) {
+        String who = e.domain().isEmpty() ? "control-plane" : e.domain() + (e.generation() > 0 ? " g" + e.generation() : "");
+        return e.time() + "  " + who + "  " + e.type() + (e.detail().isEmpty() ? "" : "  " + e.detail());
+    }
+
+    private static String await(java.util.concurrent.CompletableFuture<String> result) throws ControlException {
+        try {
+            return result.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new ControlException(e.getCause() instanceof IllegalStateException ? ControlError.NOT_RUNNING
+                    : ControlError.INTERNAL, e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new ControlException(ControlError.INTERNAL, "no answer within 60 s; see 'vos events'");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControlException(ControlError.INTERNAL, "interrupted");
+        }
+    }
+
+    private synchronized void record(JournalEvent event) {
+        try {
+            journal.append(event);
+        } catch (IOException e) {
+            log.println("vos: cannot write the journal: " + e.getMessage());
+        }
+        log.println(format(event));
+        log.flush();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops every domain in reverse spec order, then the control plane itself. */
+    @Override
+    public void close() throws IOException {
+        if (control != null) {
+            control.close();
+        }
+        if (perf != null) {
+            perf.close();
+        }
+        List<DomainSupervisor> reverse = new ArrayList<>(supervisors.values());
+        java.util.Collections.reverse(reverse);
+        for (DomainSupervisor s : reverse) {
+            try {
+                s.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        backends.values().forEach(DomainBackend::close);
+        record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STOPPED, ""));
+        metricsServer.close();
+        journal.close();
+        lock.release();
+        lockChannel.close();
+    }
+}

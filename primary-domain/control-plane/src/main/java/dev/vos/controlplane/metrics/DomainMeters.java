@@ -1,0 +1,149 @@
+package dev.vos.controlplane.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One domain's meters and the values its gauges read. Created on the domain's first mention and registered at once,
+ * so that every series of a domain exists (at 0) before its first event: a restart counter that appears only on the
+ * first restart would make that restart invisible to {@code rate()}.
+ *
+ * <p>Mutated only under the {@link ControlPlaneMetrics} lock; the fields that gauges read are volatile because a
+ * scrape reads them on a server thread without that lock.
+ */
+final class DomainMeters {
+
+    private final String domain;
+    private final MeterRegistry registry;
+    private final InstantSource clock;
+    /** Everything registered for this domain, to remove it all when the domain goes. */
+    private final List<Meter> meters = new ArrayList<>();
+    private final Map<String, Counter> restarts = new HashMap<>();
+    private final Timer recovery;
+
+    private volatile String state = "";
+    private volatile long generation;
+    private volatile boolean up;
+    private volatile Instant since = Instant.EPOCH;
+
+    /** Null until the first ring figures arrive; ring meters are registered then. */
+    private volatile RingFigures ring;
+    private final Set<String> callKinds = new HashSet<>();
+
+    DomainMeters(String domain, MeterRegistry registry, InstantSource clock) {
+        this.domain = domain;
+        this.registry = registry;
+        this.clock = clock;
+
+        // Micrometer holds a gauge's object weakly unless told otherwise. Strong references here make the
+        // registered gauges keep this object alive, so no gauge (and no function counter, which Micrometer always
+        // holds weakly) can read NaN after a collection, whatever holds on to DomainMeters elsewhere.
+        add(Gauge.builder("vos.domain.up", this, m -> m.up ? 1 : 0)
+                .description("1 if the domain's current generation is up, else 0")
+                .tag("domain", domain).strongReference(true).register(registry));
+        for (String s : ControlPlaneMetrics.STATES) {
+            add(Gauge.builder("vos.domain.state", this, m -> m.state.equals(s) ? 1 : 0)
+                    .description("1 for the domain's current supervision state, 0 for the others")
+                    .tag("domain", domain).tag("state", s).strongReference(true).register(registry));
+        }
+        add(Gauge.builder("vos.domain.generation", this, m -> m.generation)
+                .description("The domain's current generation; it grows by one per restart")
+                .tag("domain", domain).strongReference(true).register(registry));
+        add(Gauge.builder("vos.domain.uptime", this, DomainMeters::uptimeSeconds)
+                .description("Seconds since the domain came up, 0 while it is not up")
+                .baseUnit("seconds")
+                .tag("domain", domain).strongReference(true).register(registry));
+        for (String reason : ControlPlaneMetrics.RESTART_REASONS) {
+            Counter counter = Counter.builder("vos.domain.restarts")
+                    .description("Restarts of the domain, by what caused them")
+                    .tag("domain", domain).tag("reason", reason).register(registry);
+            restarts.put(reason, counter);
+            add(counter);
+        }
+        recovery = Timer.builder("vos.domain.recovery")
+                .description("Time from a domain's death being detected to its next generation running")
+                .serviceLevelObjectives(ControlPlaneMetrics.RECOVERY_BUCKETS)
+                .tag("domain", domain).register(registry);
+        add(recovery);
+    }
+
+    void state(String state, long generation, boolean up, Instant since) {
+        this.state = state;
+        this.generation = generation;
+        this.since = since;
+        this.up = up;
+    }
+
+    void restart(String reason) {
+        restarts.get(reason).increment();
+    }
+
+    void recovered(Duration timeToRecover) {
+        recovery.record(timeToRecover);
+    }
+
+    void ring(RingFigures figures) {
+        boolean first = ring == null;
+        ring = figures;
+        if (first) {
+            add(FunctionCounter.builder("vos.ring.protocol.errors", this, m -> m.ring.protocolErrors())
+                    .description("Malformed requests the domain refused on its ring")
+                    .tag("domain", domain).register(registry));
+            add(FunctionCounter.builder("vos.ring.wakeups", this, m -> m.ring.workerWakeups())
+                    .description("Wakeups across the ring: a client waking a server worker, or the reverse")
+                    .tag("domain", domain).tag("side", "worker").register(registry));
+            add(FunctionCounter.builder("vos.ring.wakeups", this, m -> m.ring.clientWakeups())
+                    .description("Wakeups across the ring: a client waking a server worker, or the reverse")
+                    .tag("domain", domain).tag("side", "client").register(registry));
+            add(Gauge.builder("vos.ring.inflight", this, m -> m.ring.inFlight())
+                    .description("Calls submitted to the domain's ring and not yet answered")
+                    .tag("domain", domain).strongReference(true).register(registry));
+            addCallKind(RingFigures.OTHER_KIND);
+        }
+        // A kind seen once keeps its series (at 0 if a later generation does not report it), so the set of series
+        // is bounded by the kinds the control plane names, and a series never vanishes mid-incident.
+        for (String kind : figures.callsByKind().keySet()) {
+            addCallKind(kind);
+        }
+    }
+
+    private void addCallKind(String kind) {
+        if (callKinds.add(kind)) {
+            add(FunctionCounter.builder("vos.ring.calls", this, m -> m.ring.calls(kind))
+                    .description("Calls served through the domain's ring, by kind")
+                    .tag("domain", domain).tag("kind", kind).register(registry));
+        }
+    }
+
+    /** Removes every meter of this domain from the registry. */
+    void remove() {
+        meters.forEach(registry::remove);
+        meters.clear();
+    }
+
+    private double uptimeSeconds() {
+        if (!up) {
+            return 0;
+        }
+        Duration d = Duration.between(since, clock.instant());
+        return d.isNegative() ? 0 : d.toNanos() / 1e9;
+    }
+
+    private void add(Meter meter) {
+        meters.add(meter);
+    }
+}

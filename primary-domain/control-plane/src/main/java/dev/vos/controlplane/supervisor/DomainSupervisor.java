@@ -1,0 +1,436 @@
+package dev.vos.controlplane.supervisor;
+
+import dev.vos.backend.DomainBackend;
+import dev.vos.backend.DomainExit;
+import dev.vos.backend.DomainLaunch;
+import dev.vos.backend.RunningDomain;
+import dev.vos.backend.Signals;
+import dev.vos.controlplane.journal.EventType;
+import dev.vos.controlplane.journal.JournalEvent;
+import dev.vos.controlplane.spec.DomainSpec;
+import dev.vos.controlplane.spec.RestartPolicy;
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.agent.DomainStats;
+import dev.vos.ring.agent.StateDirectory;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.sys.Linux;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Supervises one domain, one_for_one: starts its generations through a backend, watches each for death (its
+ * process exits) and for hangs (the heartbeat of the supervisor's own ring to it goes stale), and restarts it per
+ * its policy, intensity and back-off. Every decision is recorded as a journal event.
+ *
+ * <p>All of it happens on one virtual thread that takes events from a queue: process exits, lost health rings,
+ * back-off timers and operator commands are serialised, so the state machine needs no locks.
+ */
+public final class DomainSupervisor implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(DomainSupervisor.class.getName());
+
+    /** How long a domain may take to listen. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Grace between SIGTERM and SIGKILL when stopping. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /** How often the domain's ring figures are read for the metrics. */
+    static final Duration STATS_PERIOD = Duration.ofSeconds(1);
+
+    /** Receives what the supervisor decides, for the journal and the terminal. */
+    public interface EventSink {
+        void record(JournalEvent event);
+    }
+
+    private sealed interface Event {
+    }
+
+    private record Start() implements Event {
+    }
+
+    private record Exited(long generation, DomainExit exit) implements Event {
+    }
+
+    private record HealthLost(long generation, String reason) implements Event {
+    }
+
+    private record RestartDue(long generation) implements Event {
+    }
+
+    private record Operator(String command, int signal, CompletableFuture<String> done) implements Event {
+    }
+
+    private final DomainSpec spec;
+    private final DomainBackend backend;
+    private final Path workDir;
+    private final Path socket;
+    private final EventSink events;
+    private final SupervisorListener listener;
+    private final RestartBudget budget;
+    private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    private final Thread loop;
+
+    // State below is owned by the loop thread; status() reads a published snapshot.
+    private volatile DomainStatus status;
+    private long generation;
+    private RunningDomain running;
+    private AgentSession health;
+    private Instant runningSince;
+    private Instant deathAt;
+    private String restartReason = "exit";
+    private int restarts;
+    private String lastExit = "";
+    private boolean closed;
+
+    /**
+     * @param lastGeneration the highest generation this domain ever had (from the journal), so none is reused
+     */
+    public DomainSupervisor(DomainSpec spec, DomainBackend backend, Path stateDir, long lastGeneration,
+                            EventSink events, SupervisorListener listener) {
+        this.spec = spec;
+        this.backend = backend;
+        this.workDir = StateDirectory.domainDirectory(stateDir, spec.name());
+        this.socket = StateDirectory.agentSocket(stateDir, spec.name());
+        this.events = events;
+        this.listener = listener;
+        this.budget = new RestartBudget(spec.limits());
+        this.generation = lastGeneration;
+        this.status = new DomainStatus(spec.name(), kind(), DomainState.STOPPED, lastGeneration, -1, Instant.now(),
+                0, "", "not started yet");
+        this.loop = Thread.ofVirtual().name("vos-supervisor-" + spec.name()).unstarted(this::run);
+    }
+
+    /** Starts supervising: the first generation starts at once. */
+    public void start() {
+        loop.start();
+        queue.add(new Start());
+    }
+
+    /** The domain's name. */
+    public String name() {
+        return spec.name();
+    }
+
+    /** Where the domain's agent listens; clients attach here. */
+    public Path socket() {
+        return socket;
+    }
+
+    /** The domain's log file. */
+    public Path logFile() {
+        return workDir.resolve("domain.log");
+    }
+
+    /** The domain as it is now. */
+    public DomainStatus status() {
+        return status;
+    }
+
+    /** Operator: start a new generation now (also out of FAILED or STOPPED); forgives the restart history. */
+    public CompletableFuture<String> restart() {
+        return operator("restart", 0);
+    }
+
+    /** Operator: stop the domain; it stays STOPPED until restarted. */
+    public CompletableFuture<String> stop() {
+        return operator("stop", 0);
+    }
+
+    /** Operator: send a signal to the domain's process (fault injection); the supervisor reacts as to any fault. */
+    public CompletableFuture<String> kill(int signal) {
+        return operator("kill", signal);
+    }
+
+    private CompletableFuture<String> operator(String command, int signal) {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        queue.add(new Operator(command, signal, done));
+        return done;
+    }
+
+    /** Stops the domain and the supervisor (control-plane shutdown). */
+    @Override
+    public void close() throws InterruptedException {
+        CompletableFuture<String> done = operator("shutdown", 0);
+        try {
+            done.get(STOP_GRACE.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // the loop is gone or stuck; the process is killed below either way
+        }
+        loop.interrupt();
+        loop.join(5_000);
+        if (running != null && running.isAlive()) {
+            running.stop(Duration.ZERO);
+        }
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                Event event = queue.take();
+                switch (event) {
+                    case Start s -> startGeneration();
+                    case Exited e -> onExit(e);
+                    case HealthLost h -> onHealthLost(h);
+                    case RestartDue r -> {
+                        if (status.state() == DomainState.RESTARTING && r.generation() == generation) {
+                            startGeneration();
+                        }
+                    }
+                    case Operator o -> onOperator(o);
+                }
+            }
+        } catch (InterruptedException e) {
+            // shutdown
+        }
+    }
+
+    private void startGeneration() {
+        generation++;
+        publish(DomainState.STARTING, "");
+        record(EventType.DOMAIN_STARTING, "backend " + backend.name());
+        long t0 = System.nanoTime();
+        long started = generation;
+        try {
+            running = backend.start(launch());
+            running.exit().thenAccept(exit -> queue.add(new Exited(started, exit)));
+            if (running.hasAgent()) {
+                health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true, START_TIMEOUT);
+                health.ring().whenFailed().thenAccept(reason -> queue.add(new HealthLost(started, reason)));
+            }
+        } catch (DomainBackend.BackendException | IOException e) {
+            record(EventType.DOMAIN_EXITED, "failed to start: " + e.getMessage());
+            lastExit = "failed to start";
+            if (running != null) {
+                running.stop(Duration.ZERO);
+                running = null; // its exit event is for a generation already handled
+            }
+            decideRestart(null);
+            return;
+        }
+        runningSince = Instant.now();
+        AgentSession watched = health;
+        if (watched != null) {
+            Thread.ofVirtual().name("vos-stats-" + spec.name()).start(() -> pollStats(watched));
+        }
+        publish(DomainState.RUNNING, "");
+        record(EventType.DOMAIN_RUNNING, String.format("%s, %s after %d ms", running.describe(),
+                watched != null ? "listening" : "running", (System.nanoTime() - t0) / 1_000_000));
+        if (deathAt != null) {
+            listener.recovered(spec.name(), Duration.between(deathAt, Instant.now()));
+            deathAt = null;
+        }
+    }
+
+    /**
+     * Reads the domain's figures through the health ring every {@link #STATS_PERIOD} until that session ends (the
+     * generation died, hung, or was stopped: the call then fails and the poller ends with it).
+     */
+    private void pollStats(AgentSession session) {
+        while (!session.ring().hasFailed()) {
+            try (CallSlot slot = session.ring().acquire()) {
+                long bytes = slot.call(CoreCalls.STATS, slot.dataOffset(), slot.data().byteSize(), 0);
+                if (bytes > 0) {
+                    listener.figures(spec.name(), DomainStats.decode(slot.data().asSlice(0, bytes)));
+                }
+            } catch (DomainFailedException | IllegalStateException e) {
+                return;
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "the figures of {0} are unreadable; no longer polled: {1}",
+                        spec.name(), e.getMessage());
+                return;
+            }
+            try {
+                Thread.sleep(STATS_PERIOD.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void onHealthLost(HealthLost lost) {
+        if (lost.generation() != generation || status.state() != DomainState.RUNNING || running == null) {
+            return;
+        }
+        // A dead process closes the session's lifeline: its exit event is on its way and explains it. Only a stale
+        // heartbeat (or a broken session) of a process that still runs is a hang.
+        if (lost.reason().startsWith(AgentSession.LIFELINE_CLOSED) || !running.isAlive()) {
+            return;
+        }
+        deathAt = Instant.now();
+        restartReason = "hang";
+        record(EventType.DOMAIN_HUNG, lost.reason() + "; killing pid " + running.pid() + " with SIGKILL");
+        running.signal(Linux.SIGKILL); // fence it: no half-alive generation may serve beside the next one
+    }
+
+    private void onExit(Exited exited) {
+        if (exited.generation() != generation || running == null) {
+            return; // a generation we already dealt with
+        }
+        if (deathAt == null) {
+            deathAt = Instant.now();
+            restartReason = "exit";
+        }
+        closeHealth();
+        lastExit = exited.exit().describe();
+        long ranMs = runningSince == null ? 0 : Duration.between(runningSince, Instant.now()).toMillis();
+        running = null;
+        runningSince = null;
+        record(EventType.DOMAIN_EXITED, lastExit + " after " + ranMs + " ms");
+        budget.ran(ranMs);
+        decideRestart(exited.exit());
+    }
+
+    /** After a generation ended without an operator asking: restart, fail, or stay stopped, per the policy. */
+    private void decideRestart(DomainExit exit) {
+        RestartPolicy policy = spec.restart();
+        if (policy == RestartPolicy.TEMPORARY) {
+            publish(DomainState.STOPPED, "restart policy temporary: not restarted");
+            record(EventType.DOMAIN_STOPPED, "restart policy temporary");
+            return;
+        }
+        if (policy == RestartPolicy.TRANSIENT && exit != null && exit.clean()) {
+            publish(DomainState.STOPPED, "restart policy transient: exited cleanly");
+            record(EventType.DOMAIN_STOPPED, "restart policy transient, clean exit");
+            return;
+        }
+        Optional<String> refused = budget.admit(System.currentTimeMillis());
+        if (refused.isPresent()) {
+            publish(DomainState.FAILED, refused.get());
+            record(EventType.DOMAIN_FAILED, refused.get());
+            deathAt = null;
+            return;
+        }
+        long delayMs = budget.backoffMs();
+        restarts++;
+        listener.restarted(spec.name(), restartReason);
+        publish(DomainState.RESTARTING, "");
+        record(EventType.DOMAIN_RESTART_SCHEDULED, "in " + delayMs + " ms (restart " + restarts + ")");
+        long due = generation;
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(delayMs);
+                queue.add(new RestartDue(due));
+            } catch (InterruptedException e) {
+                // shutting down
+            }
+        });
+    }
+
+    private void onOperator(Operator op) {
+        switch (op.command()) {
+            case "restart" -> {
+                record(EventType.OPERATOR_RESTART, "from " + status.state());
+                budget.reset();
+                stopCurrent();
+                restarts++;
+                listener.restarted(spec.name(), "operator");
+                startGeneration();
+                op.done().complete(spec.name() + " restarted: generation " + generation + " is " + status.state());
+            }
+            case "stop" -> {
+                record(EventType.OPERATOR_STOP, "from " + status.state());
+                stopCurrent();
+                publish(DomainState.STOPPED, "stopped by an operator");
+                record(EventType.DOMAIN_STOPPED, "by an operator");
+                op.done().complete(spec.name() + " stopped");
+            }
+            case "kill" -> {
+                if (running == null) {
+                    op.done().completeExceptionally(new IllegalStateException(spec.name() + " has no running process"
+                            + " (it is " + status.state() + "); nothing to signal"));
+                    return;
+                }
+                try {
+                    running.signal(op.signal());
+                } catch (RuntimeException e) { // the backend has no such fault; the loop must go on
+                    op.done().completeExceptionally(new IllegalStateException(e.getMessage()));
+                    return;
+                }
+                record(EventType.OPERATOR_KILL, Signals.name(op.signal()) + " to " + running.describe());
+                op.done().complete("sent " + Signals.name(op.signal()) + " to " + spec.name() + " ("
+                        + running.describe() + ", generation " + generation + ")");
+            }
+            case "shutdown" -> {
+                stopCurrent();
+                publish(DomainState.STOPPED, "control plane shut down");
+                record(EventType.DOMAIN_STOPPED, "control plane shut down");
+                closed = true;
+                op.done().complete(spec.name() + " stopped");
+            }
+            default -> op.done().completeExceptionally(new IllegalArgumentException(op.command()));
+        }
+    }
+
+    /** Ends the current generation on purpose; its exit event is then ignored (running is cleared first). */
+    private void stopCurrent() {
+        RunningDomain current = running;
+        running = null;
+        runningSince = null;
+        deathAt = null;
+        closeHealth();
+        if (current != null) {
+            current.stop(STOP_GRACE);
+            DomainExit exit = current.exit().toCompletableFuture().getNow(null);
+            lastExit = exit == null ? "stopped" : exit.describe();
+            record(EventType.DOMAIN_EXITED, lastExit + " (stopped on purpose)");
+        }
+    }
+
+    private void closeHealth() {
+        if (health != null) {
+            try {
+                health.close();
+            } catch (IOException e) {
+                // the session is gone either way
+            }
+            health = null;
+        }
+    }
+
+    private DomainLaunch launch() {
+        Map<String, String> options = new HashMap<>();
+        if (spec.storage() != null) {
+            options.put("exportRoot", spec.storage().exportRoot().toAbsolutePath().toString());
+        }
+        if (spec.net() != null) {
+            options.put("bind", spec.net().bind().stream().map(a -> a.getHostAddress())
+                    .collect(Collectors.joining(",")));
+        }
+        return new DomainLaunch(spec.name(), kind(), generation, workDir, socket(), spec.resources().memoryMb(),
+                spec.resources().cpus(), spec.namespaces().stream().map(n -> n.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet()), options, START_TIMEOUT);
+    }
+
+    /** The supervisor's own ring to the domain: tiny, and its liveness timeout is the domain's hang timeout. */
+    private RingGeometry healthGeometry() {
+        return new RingGeometry(2, 4096, spec.limits().hangTimeoutMs() * 1_000_000L);
+    }
+
+    private String kind() {
+        return spec.kind().name().toLowerCase(Locale.ROOT);
+    }
+
+    private void publish(DomainState state, String reason) {
+        status = new DomainStatus(spec.name(), kind(), state, generation, running == null ? -1 : running.pid(),
+                Instant.now(), restarts, lastExit, reason);
+        listener.stateChanged(status);
+    }
+
+    private void record(EventType type, String detail) {
+        events.record(new JournalEvent(Instant.now(), spec.name(), generation, type, detail));
+    }
+}

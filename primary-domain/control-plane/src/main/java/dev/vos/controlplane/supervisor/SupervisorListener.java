@@ -1,0 +1,37 @@
+package dev.vos.controlplane.supervisor;
+
+import dev.vos.ring.agent.DomainStats;
+
+import java.time.Duration;
+
+/** What a supervisor tells the rest of the control plane as it goes (metrics listen here). */
+public interface SupervisorListener {
+
+    /** A domain entered a state. */
+    void stateChanged(DomainStatus status);
+
+    /** A domain is being restarted; {@code reason} is "exit", "hang" or "operator". */
+    void restarted(String domain, String reason);
+
+    /** A domain is serving again, {@code timeToRecover} after its last generation was found dead or hung. */
+    void recovered(String domain, Duration timeToRecover);
+
+    /** A domain's ring figures, read through the supervisor's health ring about once a second while it runs. */
+    default void figures(String domain, DomainStats stats) {
+    }
+
+    /** A listener that ignores everything. */
+    SupervisorListener NONE = new SupervisorListener() {
+        @Override
+        public void stateChanged(DomainStatus status) {
+        }
+
+        @Override
+        public void restarted(String domain, String reason) {
+        }
+
+        @Override
+        public void recovered(String domain, Duration timeToRecover) {
+        }
+    };
+}

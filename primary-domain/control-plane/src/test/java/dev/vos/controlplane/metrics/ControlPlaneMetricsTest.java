@@ -1,0 +1,235 @@
+package dev.vos.controlplane.metrics;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+
+import static dev.vos.controlplane.metrics.RingFigures.INF_NS;
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(30)
+class ControlPlaneMetricsTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-21T00:10:00Z");
+
+    private final ControlPlaneMetrics metrics = new ControlPlaneMetrics(InstantSource.fixed(NOW));
+
+    private static RingFigures storageRing() {
+        return new RingFigures(20, 2, 7, 8, 4, Map.of("read", 10L, "write", 5L),
+                new long[]{3, 7, 9, 10}, new long[]{1_000, 10_000, 100_000, INF_NS});
+    }
+
+    /** Two domains, as a supervisor would report them: storage0 restarted three times, net0 still starting. */
+    private void twoDomains() {
+        metrics.domainState("storage0", "RUNNING", 3, true, NOW.minusMillis(90_500));
+        for (int i = 0; i < 3; i++) {
+            metrics.restart("storage0", "exit");
+        }
+        metrics.recovered("storage0", Duration.ofMillis(70));
+        metrics.recovered("storage0", Duration.ofMillis(300));
+        metrics.recovered("storage0", Duration.ofSeconds(3));
+        metrics.update("storage0", storageRing());
+        metrics.domainState("net0", "STARTING", 1, false, NOW);
+    }
+
+    private static void assertHasLines(String scrape, String... lines) {
+        List<String> all = scrape.lines().toList();
+        for (String line : lines) {
+            assertTrue(all.contains(line), "missing line '" + line + "' in:\n" + scrape);
+        }
+    }
+
+    @Test
+    void scrapeOverHttp_showsBothDomains() throws Exception {
+        twoDomains();
+        String body;
+        try (MetricsServer server = MetricsServer.start(metrics.registry(), 0);
+             HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            body = response.body();
+        }
+        assertHasLines(body,
+                "# TYPE vos_domain_up gauge",
+                "vos_domain_up{domain=\"storage0\"} 1.0",
+                "vos_domain_up{domain=\"net0\"} 0.0",
+                "vos_domain_state{domain=\"storage0\",state=\"RUNNING\"} 1.0",
+                "vos_domain_state{domain=\"storage0\",state=\"STARTING\"} 0.0",
+                "vos_domain_state{domain=\"storage0\",state=\"RESTARTING\"} 0.0",
+                "vos_domain_state{domain=\"storage0\",state=\"FAILED\"} 0.0",
+                "vos_domain_state{domain=\"storage0\",state=\"STOPPED\"} 0.0",
+                "vos_domain_state{domain=\"net0\",state=\"STARTING\"} 1.0",
+                "vos_domain_state{domain=\"net0\",state=\"RUNNING\"} 0.0",
+                "vos_domain_generation{domain=\"storage0\"} 3.0",
+                "vos_domain_generation{domain=\"net0\"} 1.0",
+                "vos_domain_uptime_seconds{domain=\"storage0\"} 90.5",
+                "vos_domain_uptime_seconds{domain=\"net0\"} 0.0",
+                "# TYPE vos_domain_restarts_total counter",
+                "vos_domain_restarts_total{domain=\"storage0\",reason=\"exit\"} 3.0",
+                "vos_domain_restarts_total{domain=\"storage0\",reason=\"hang\"} 0.0",
+                "vos_domain_restarts_total{domain=\"storage0\",reason=\"operator\"} 0.0",
+                "vos_domain_restarts_total{domain=\"net0\",reason=\"exit\"} 0.0",
+                // 70 ms, 300 ms, 3 s
+                "# TYPE vos_domain_recovery_seconds histogram",
+                "vos_domain_recovery_seconds_bucket{domain=\"storage0\",le=\"0.05\"} 0",
+                "vos_domain_recovery_seconds_bucket{domain=\"storage0\",le=\"0.1\"} 1",
+                "vos_domain_recovery_seconds_bucket{domain=\"storage0\",le=\"0.25\"} 1",
+                "vos_domain_recovery_seconds_bucket{domain=\"storage0\",le=\"0.5\"} 2",
+                "vos_domain_recovery_seconds_bucket{domain=\"storage0\",le=\"1.0\"} 2",
+                "vos_domain_recovery_seconds_bucket{domain=\"storage0\",le=\"2.0\"} 2",
+                "vos_domain_recovery_seconds_bucket{domain=\"storage0\",le=\"5.0\"} 3",
+                "vos_domain_recovery_seconds_bucket{domain=\"storage0\",le=\"10.0\"} 3",
+                "vos_domain_recovery_seconds_bucket{domain=\"storage0\",le=\"+Inf\"} 3",
+                "vos_domain_recovery_seconds_count{domain=\"storage0\"} 3",
+                "vos_domain_recovery_seconds_sum{domain=\"storage0\"} 3.37",
+                "vos_domain_recovery_seconds_bucket{domain=\"net0\",le=\"+Inf\"} 0",
+                // ring figures
+                "# TYPE vos_ring_calls_total counter",
+                "vos_ring_calls_total{domain=\"storage0\",kind=\"read\"} 10.0",
+                "vos_ring_calls_total{domain=\"storage0\",kind=\"write\"} 5.0",
+                "vos_ring_calls_total{domain=\"storage0\",kind=\"other\"} 5.0",
+                "vos_ring_protocol_errors_total{domain=\"storage0\"} 2.0",
+                "vos_ring_wakeups_total{domain=\"storage0\",side=\"worker\"} 7.0",
+                "vos_ring_wakeups_total{domain=\"storage0\",side=\"client\"} 8.0",
+                "# TYPE vos_ring_inflight gauge",
+                "vos_ring_inflight{domain=\"storage0\"} 4.0",
+                "# TYPE vos_ring_call_latency_seconds histogram",
+                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"1.0E-6\"} 3",
+                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"1.0E-5\"} 7",
+                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"1.0E-4\"} 9",
+                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"+Inf\"} 10",
+                "vos_ring_call_latency_seconds_count{domain=\"storage0\"} 10");
+        assertFalse(body.contains("vos_ring_call_latency_seconds_sum"), "no sum is made up");
+        assertFalse(body.contains("vos_ring_calls_total{domain=\"net0\""), "no ring series before figures arrive");
+        assertFalse(body.contains("vos_ring_call_latency_seconds_bucket{domain=\"net0\""));
+    }
+
+    @Test
+    void stateChanges_moveTheOneToTheNewState() {
+        metrics.domainState("storage0", "RUNNING", 1, true, NOW.minusSeconds(10));
+        metrics.domainState("storage0", "RESTARTING", 1, false, NOW);
+        assertHasLines(metrics.registry().scrape(),
+                "vos_domain_state{domain=\"storage0\",state=\"RESTARTING\"} 1.0",
+                "vos_domain_state{domain=\"storage0\",state=\"RUNNING\"} 0.0",
+                "vos_domain_up{domain=\"storage0\"} 0.0",
+                "vos_domain_uptime_seconds{domain=\"storage0\"} 0.0");
+        metrics.domainState("storage0", "RUNNING", 2, true, NOW.minusMillis(1_500));
+        assertHasLines(metrics.registry().scrape(),
+                "vos_domain_state{domain=\"storage0\",state=\"RUNNING\"} 1.0",
+                "vos_domain_state{domain=\"storage0\",state=\"RESTARTING\"} 0.0",
+                "vos_domain_generation{domain=\"storage0\"} 2.0",
+                "vos_domain_uptime_seconds{domain=\"storage0\"} 1.5");
+    }
+
+    @Test
+    void uptime_followsTheClock() {
+        Instant[] now = {NOW};
+        ControlPlaneMetrics ticking = new ControlPlaneMetrics(() -> now[0]);
+        ticking.domainState("storage0", "RUNNING", 1, true, NOW);
+        assertHasLines(ticking.registry().scrape(), "vos_domain_uptime_seconds{domain=\"storage0\"} 0.0");
+        now[0] = NOW.plusSeconds(42);
+        assertHasLines(ticking.registry().scrape(), "vos_domain_uptime_seconds{domain=\"storage0\"} 42.0");
+    }
+
+    @Test
+    void ringUpdates_replaceTheFigures_andNewKindsAppear() {
+        metrics.update("storage0", storageRing());
+        // the next generation: counters start again from zero, a kind appears, "write" is not reported
+        metrics.update("storage0", new RingFigures(3, 0, 1, 1, 0, Map.of("read", 1L, "fsync", 2L),
+                new long[]{1, 3}, new long[]{5_000, INF_NS}));
+        assertHasLines(metrics.registry().scrape(),
+                "vos_ring_calls_total{domain=\"storage0\",kind=\"read\"} 1.0",
+                "vos_ring_calls_total{domain=\"storage0\",kind=\"fsync\"} 2.0",
+                "vos_ring_calls_total{domain=\"storage0\",kind=\"write\"} 0.0",
+                "vos_ring_calls_total{domain=\"storage0\",kind=\"other\"} 0.0",
+                "vos_ring_protocol_errors_total{domain=\"storage0\"} 0.0",
+                "vos_ring_inflight{domain=\"storage0\"} 0.0",
+                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"5.0E-6\"} 1",
+                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"+Inf\"} 3",
+                "vos_ring_call_latency_seconds_count{domain=\"storage0\"} 3");
+        assertFalse(metrics.registry().scrape().contains("le=\"1.0E-6\""), "the old buckets are gone");
+
+        metrics.update("storage0", RingFigures.withoutLatency(4, 0, 1, 1, 0));
+        assertFalse(metrics.registry().scrape().contains("vos_ring_call_latency_seconds_bucket"));
+        assertHasLines(metrics.registry().scrape(), "vos_ring_calls_total{domain=\"storage0\",kind=\"other\"} 4.0");
+    }
+
+    @Test
+    void remove_dropsEverySeriesOfTheDomain() {
+        twoDomains();
+        metrics.update("net0", storageRing());
+        metrics.remove("storage0");
+        String scrape = metrics.registry().scrape();
+        assertFalse(scrape.contains("domain=\"storage0\""), scrape);
+        assertHasLines(scrape, "vos_domain_up{domain=\"net0\"} 0.0",
+                "vos_ring_call_latency_seconds_count{domain=\"net0\"} 10");
+
+        // the name can come back, from zero
+        metrics.restart("storage0", "hang");
+        assertHasLines(metrics.registry().scrape(),
+                "vos_domain_restarts_total{domain=\"storage0\",reason=\"hang\"} 1.0",
+                "vos_domain_restarts_total{domain=\"storage0\",reason=\"exit\"} 0.0");
+        metrics.remove("no-such-domain");
+    }
+
+    @Test
+    void labelValuesOutsideTheFixedSets_areRefused() {
+        assertThrows(IllegalArgumentException.class, () -> metrics.domainState("d", "DANCING", 1, true, NOW));
+        assertThrows(IllegalArgumentException.class, () -> metrics.domainState("d", "RUNNING", -1, true, NOW));
+        assertThrows(IllegalArgumentException.class, () -> metrics.restart("d", "boredom"));
+        assertThrows(IllegalArgumentException.class, () -> metrics.restart("", "exit"));
+        assertThrows(IllegalArgumentException.class, () -> metrics.recovered("d", Duration.ofMillis(-1)));
+        assertFalse(metrics.registry().scrape().contains("domain=\"d\""), "a refused call registers nothing");
+    }
+
+    @Test
+    void ringFigures_checkTheirHistogram() {
+        long[] bounds = {1_000, INF_NS};
+        assertThrows(IllegalArgumentException.class,
+                () -> new RingFigures(0, 0, 0, 0, 0, Map.of(), new long[]{1}, bounds), "length mismatch");
+        assertThrows(IllegalArgumentException.class,
+                () -> new RingFigures(0, 0, 0, 0, 0, Map.of(), new long[]{1, 2}, new long[]{1_000, 2_000}),
+                "no +Inf bucket");
+        assertThrows(IllegalArgumentException.class,
+                () -> new RingFigures(0, 0, 0, 0, 0, Map.of(), new long[]{2, 1}, bounds), "not cumulative");
+        assertThrows(IllegalArgumentException.class,
+                () -> new RingFigures(0, 0, 0, 0, 0, Map.of(), new long[]{0, 1, 1},
+                        new long[]{2_000, 1_000, INF_NS}), "bounds not increasing");
+        assertThrows(IllegalArgumentException.class,
+                () -> new RingFigures(0, 0, 0, 0, 0, Map.of(), new long[]{0, 1}, new long[]{0, INF_NS}),
+                "zero bound");
+        assertThrows(IllegalArgumentException.class,
+                () -> new RingFigures(0, -1, 0, 0, 0, Map.of(), new long[0], new long[0]));
+        assertThrows(IllegalArgumentException.class,
+                () -> new RingFigures(0, 0, 0, 0, 0, Map.of("read", -1L), new long[0], new long[0]));
+
+        long[] counts = {1, 2};
+        RingFigures f = new RingFigures(2, 0, 0, 0, 0, Map.of(), counts, bounds);
+        counts[0] = 99;
+        f.latencyBucketCounts()[1] = 99;
+        assertArrayEquals(new long[]{1, 2}, f.latencyBucketCounts(), "the record keeps its own copy");
+        assertEquals(new RingFigures(2, 0, 0, 0, 0, Map.of(), new long[]{1, 2}, bounds), f);
+        assertEquals(2, f.calls(RingFigures.OTHER_KIND));
+    }
+
+    @Test
+    void otherKind_takesTheRemainder_neverNegative() {
+        RingFigures f = new RingFigures(10, 0, 0, 0, 0, Map.of("read", 4L, "other", 1L), new long[0], new long[0]);
+        assertEquals(4, f.calls("read"));
+        assertEquals(6, f.calls("other"), "reported 'other' plus the 5 not broken out");
+        assertEquals(0, f.calls("write"));
+        RingFigures racy = new RingFigures(3, 0, 0, 0, 0, Map.of("read", 4L), new long[0], new long[0]);
+        assertEquals(0, racy.calls("other"));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.vos.controlplane.process;
+
+import dev.vos.backend.DomainBackend;
+import dev.vos.backend.DomainExit;
+import dev.vos.backend.DomainLaunch;
+import dev.vos.backend.RunningDomain;
+import dev.vos.backend.Signals;
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.sys.Linux;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The process backend with real child processes, real namespaces and real signals. */
+@Timeout(120)
+class ProcessBackendTest {
+
+    private static final RingGeometry SMALL = new RingGeometry(4, 4096, 200_000_000L);
+
+    @TempDir
+    Path dir;
+
+    private DomainLaunch launch(long generation, Set<String> namespaces) {
+        return new DomainLaunch("store0", "storage", generation, dir.resolve("store0"),
+                dir.resolve("store0/agent.sock"), 64, List.of(), namespaces, Map.of("exportRoot", dir.toString()),
+                Duration.ofSeconds(30));
+    }
+
+    @Test
+    void inMountAndPidNamespaces_theDomainSeesItselfAsPid2_andASignalReachesItsJvm() throws Exception {
+        ProcessBackend backend = new ProcessBackend();
+        Set<String> namespaces = backend.availableNamespaces(Set.of("mount", "pid"));
+        RunningDomain domain = backend.start(launch(1, namespaces));
+        try (AgentSession session = AgentSession.attach(dir.resolve("store0/agent.sock"), SMALL,
+                WaitStrategy.busyPoll(), false, Duration.ofSeconds(10))) {
+            long pidInside = session.ring().call(CoreCalls.GETPID);
+            if (namespaces.contains("pid")) {
+                assertEquals(2, pidInside, "the JVM is pid 2 under the namespace's sh");
+                assertNotEquals(pidInside, domain.pid());
+            } else {
+                assertEquals(domain.pid(), pidInside);
+            }
+            assertTrue(Files.readString(Path.of("/proc", Long.toString(domain.pid()), "cmdline"))
+                    .contains("DomainAgentMain"), "signals must go to the JVM itself");
+            domain.signal(Linux.SIGKILL);
+            DomainExit exit = domain.exit().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(9, exit.signal(), exit.describe());
+            assertEquals("killed by SIGKILL", exit.describe());
+        } finally {
+            domain.stop(Duration.ZERO);
+        }
+        assertTrue(Files.readString(dir.resolve("store0/domain.log")).contains("generation 1 of store0 starting"));
+    }
+
+    @Test
+    void withoutNamespaces_theDomainIsADirectChild() throws Exception {
+        RunningDomain domain = new ProcessBackend().start(launch(4, Set.of()));
+        try (AgentSession session = AgentSession.attach(dir.resolve("store0/agent.sock"), SMALL,
+                WaitStrategy.busyPoll(), false, Duration.ofSeconds(10))) {
+            assertEquals(4, session.generation());
+            assertEquals(domain.pid(), session.ring().call(CoreCalls.GETPID));
+        } finally {
+            domain.stop(Duration.ofSeconds(5));
+        }
+        assertFalse(domain.isAlive());
+    }
+
+    @Test
+    void stop_endsAStoppedDomainToo() throws Exception {
+        ProcessBackend backend = new ProcessBackend();
+        RunningDomain domain = backend.start(launch(2, backend.availableNamespaces(Set.of("mount", "pid"))));
+        domain.signal(Linux.SIGSTOP);
+        long start = System.nanoTime();
+        domain.stop(Duration.ofSeconds(5));
+        assertFalse(domain.isAlive());
+        assertTrue(System.nanoTime() - start < 6_000_000_000L);
+    }
+
+    @Test
+    void aDomainThatCannotStart_isReportedWithItsExitAndLog() {
+        ProcessBackend broken = new ProcessBackend(ProcessHandle.current().info().command().orElseThrow(),
+                "/nonexistent.jar");
+        DomainBackend.BackendException e = assertThrows(DomainBackend.BackendException.class,
+                () -> broken.start(launch(1, Set.of())));
+        assertTrue(e.getMessage().contains("exited with status 1 before it listened"), e.getMessage());
+        assertTrue(e.getMessage().contains("domain.log"), e.getMessage());
+    }
+
+    @Test
+    void aRelativeClassPath_isMadeAbsolute_becauseTheDomainRunsInItsOwnDirectory() {
+        String cwd = Path.of("").toAbsolutePath().toString();
+        assertEquals(cwd + "/target/app.jar:/opt/lib/x.jar:" + cwd + "/lib/*",
+                ProcessBackend.absolute("target/app.jar:/opt/lib/x.jar::lib/*"));
+    }
+
+    @Test
+    void signals_areNamedBothWays() {
+        assertEquals(19, Signals.number("STOP"));
+        assertEquals(9, Signals.number("sigkill"));
+        assertEquals(15, Signals.number("15"));
+        assertEquals("SIGCONT", Signals.name(18));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Signals.number("KIL"));
+        assertTrue(e.getMessage().startsWith("unknown signal 'KIL'; use one of"), e.getMessage());
+        assertEquals("exited with status 3", new DomainExit(3).describe());
+        assertEquals("killed by SIGSTOP", new DomainExit(128 + 19).describe());
+    }
+}

@@ -1,0 +1,428 @@
+package dev.vos.storage.domain;
+
+import dev.vos.ring.server.CallTable;
+import dev.vos.ring.server.ServerCall;
+import dev.vos.storage.protocol.FileStat;
+import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.sys.Errno;
+import dev.vos.sys.Linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static dev.vos.storage.domain.StorageSyscalls.*;
+import static dev.vos.storage.protocol.StorageFlags.*;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * The storage calls' handlers, for one export root (see {@link StorageCalls} for the table). Every path is
+ * resolved beneath the root's directory descriptor by openat2 with {@link StorageSyscalls#CONFINED}; the calls
+ * whose kernel interface has no RESOLVE flags (unlinkat, mkdirat, renameat2) first open the parent that way and
+ * then act on the last component only, which cannot lead anywhere else. The calls that act on a file's metadata
+ * (stat, utimens, chmod, chown, access) open the file itself that way, O_PATH, and then act on that descriptor
+ * with AT_EMPTY_PATH: their *at forms have no RESOLVE flags either, and given the parent and a name they would
+ * follow a final symlink wherever it points.
+ */
+final class StorageHandlers {
+
+    /** The open flags a client may pass; the rest (O_PATH, O_TMPFILE, O_NOCTTY ...) are EINVAL. */
+    static final int ALLOWED_OPEN_FLAGS = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_DIRECTORY
+            | O_NOFOLLOW | O_DSYNC | O_SYNC;
+    /** Permission bits only: no set-uid, set-gid or sticky files made by the domain's user for a client. */
+    static final int ALLOWED_MODE = 0777;
+    static final int ALLOWED_RENAME_FLAGS = RENAME_NOREPLACE | RENAME_EXCHANGE;
+    /** chmod may set the sticky bit (a shared directory), but not set-uid or set-gid (see {@link #ALLOWED_MODE}). */
+    static final int ALLOWED_CHMOD_MODE = 01777;
+    static final int ALLOWED_ACCESS_MODE = R_OK | W_OK | X_OK;
+    /** The largest uid_t/gid_t; a chown id above it would be cut to 32 bits by the kernel, a different id. */
+    private static final long MAX_ID = 0xFFFF_FFFFL;
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final int rootFd;
+
+    /** Handlers for the export root open as {@code rootFd} (O_PATH | O_DIRECTORY); they never close it. */
+    StorageHandlers(int rootFd) {
+        this.rootFd = rootFd;
+    }
+
+    /** Registers the calls and the per-session descriptor table. */
+    void register(CallTable.Builder table) {
+        table.add(StorageCalls.OPEN, "open", this::open)
+                .add(StorageCalls.CLOSE, "close", this::close)
+                .add(StorageCalls.PREAD, "pread", call -> transfer(call, SYS_PREAD64))
+                .add(StorageCalls.PWRITE, "pwrite", call -> transfer(call, SYS_PWRITE64))
+                .add(StorageCalls.FSYNC, "fsync", call -> onDescriptor(call, StorageSyscalls::fsync))
+                .add(StorageCalls.FDATASYNC, "fdatasync", call -> onDescriptor(call, StorageSyscalls::fdatasync))
+                .add(StorageCalls.FTRUNCATE, "ftruncate",
+                        call -> onDescriptor(call, fd -> StorageSyscalls.ftruncate(fd, call.arg(1))))
+                .add(StorageCalls.FSTAT, "fstat", this::fstat)
+                .add(StorageCalls.UNLINK, "unlink", this::unlink)
+                .add(StorageCalls.MKDIR, "mkdir", this::mkdir)
+                .add(StorageCalls.RENAME, "rename", this::rename)
+                .add(StorageCalls.STAT, "stat", this::stat)
+                .add(StorageCalls.GETDENTS, "getdents", this::getdents)
+                .add(StorageCalls.SYMLINK, "symlink", this::symlink)
+                .add(StorageCalls.READLINK, "readlink", this::readlink)
+                .add(StorageCalls.UTIMENS, "utimens", this::utimens)
+                .add(StorageCalls.CHMOD, "chmod", this::chmod)
+                .add(StorageCalls.CHOWN, "chown", this::chown)
+                .add(StorageCalls.FALLOCATE, "fallocate", this::fallocate)
+                .add(StorageCalls.ACCESS, "access", this::access)
+                .add(StorageCalls.STATFS, "statfs", this::statfs)
+                .add(StorageCalls.LOCK, "lock", this::lock)
+                .sessionState(() -> new DescriptorTable(fd -> StorageSyscalls.close(fd)));
+    }
+
+    private static DescriptorTable descriptors(ServerCall call) {
+        return (DescriptorTable) call.session();
+    }
+
+    /** A call on one kernel descriptor. */
+    @FunctionalInterface
+    private interface FdCall {
+        long apply(int kernelFd);
+    }
+
+    /** Runs {@code body} on the kernel descriptor of the session's descriptor {@code arg(0)}, pinned meanwhile. */
+    private static long onDescriptor(ServerCall call, FdCall body) {
+        DescriptorTable table = descriptors(call);
+        DescriptorTable.Entry entry = table.acquire(call.arg(0));
+        if (entry == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return body.apply(entry.kernelFd());
+        } finally {
+            table.release(entry);
+        }
+    }
+
+    private long open(ServerCall call) {
+        long flags = call.arg(2);
+        long mode = call.arg(3);
+        if ((flags & ~(long) ALLOWED_OPEN_FLAGS) != 0 || (mode & ~(long) ALLOWED_MODE) != 0
+                || (flags & O_ACCMODE) == O_ACCMODE) {
+            return -Errno.EINVAL;
+        }
+        int[] errno = new int[1];
+        ClientPath path = ClientPath.copy(call, call.arg(0), call.arg(1), errno);
+        if (path == null) {
+            return -errno[0];
+        }
+        long fd;
+        try (Arena arena = Arena.ofConfined()) {
+            // openat2 refuses a mode without O_CREAT (unlike open): pass it only when it means something.
+            fd = openat2(rootFd, path.toNative(arena), flags | O_CLOEXEC, (flags & O_CREAT) != 0 ? mode : 0,
+                    CONFINED);
+        }
+        return fd < 0 ? fd : descriptors(call).add((int) fd);
+    }
+
+    private long close(ServerCall call) {
+        return descriptors(call).remove(call.arg(0));
+    }
+
+    // pread and pwrite are the hot path: written out instead of onDescriptor with a lambda, which allocates a
+    // capturing lambda per call, and without a payload slice (the kernel gets the address and count directly).
+
+    /** pread or pwrite ({@code syscall} SYS_PREAD64 or SYS_PWRITE64): (fd, bufOff, count, offset). */
+    private static long transfer(ServerCall call, long syscall) {
+        long address = call.dataAddress(call.arg(1), call.arg(2));
+        if (address == 0) {
+            return -Errno.EFAULT;
+        }
+        DescriptorTable table = descriptors(call);
+        DescriptorTable.Entry entry = table.acquire(call.arg(0));
+        if (entry == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return Linux.syscallErrno(syscall, entry.kernelFd(), address, call.arg(2), call.arg(3), 0, 0);
+        } finally {
+            table.release(entry);
+        }
+    }
+
+    private long fstat(ServerCall call) {
+        MemorySegment out = call.data(call.arg(1), call.arg(2));
+        if (out == null || out.byteSize() < FileStat.BYTES) {
+            return -Errno.EFAULT;
+        }
+        return onDescriptor(call, fd -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment statx = arena.allocate(STATX_SIZE, 8);
+                long r = StorageSyscalls.fstat(fd, statx);
+                if (r < 0) {
+                    return r;
+                }
+                Statx.toFileStat(statx).encode(out);
+                return FileStat.BYTES;
+            }
+        });
+    }
+
+    private long unlink(ServerCall call) {
+        long flags = call.arg(2);
+        if ((flags & ~(long) AT_REMOVEDIR) != 0) {
+            return -Errno.EINVAL;
+        }
+        return inParent(call, call.arg(0), call.arg(1), (dirFd, name) -> unlinkat(dirFd, name, (int) flags));
+    }
+
+    private long mkdir(ServerCall call) {
+        long mode = call.arg(2);
+        if ((mode & ~(long) ALLOWED_MODE) != 0) {
+            return -Errno.EINVAL;
+        }
+        return inParent(call, call.arg(0), call.arg(1), (dirFd, name) -> mkdirat(dirFd, name, (int) mode));
+    }
+
+    private long rename(ServerCall call) {
+        long flags = call.arg(4);
+        if ((flags & ~(long) ALLOWED_RENAME_FLAGS) != 0) {
+            return -Errno.EINVAL;
+        }
+        return inParent(call, call.arg(0), call.arg(1), (oldDir, oldName) ->
+                inParent(call, call.arg(2), call.arg(3), (newDir, newName) ->
+                        renameat2(oldDir, oldName, newDir, newName, (int) flags)));
+    }
+
+    private long stat(ServerCall call) {
+        long flags = call.arg(2);
+        if ((flags & ~(long) AT_SYMLINK_NOFOLLOW) != 0) {
+            return -Errno.EINVAL;
+        }
+        MemorySegment out = call.data(call.arg(3), call.arg(4));
+        if (out == null || out.byteSize() < FileStat.BYTES) {
+            return -Errno.EFAULT;
+        }
+        return onPath(call, call.arg(0), call.arg(1), flags == 0, (fd, arena) -> {
+            MemorySegment statx = arena.allocate(STATX_SIZE, 8);
+            long r = statx(fd, emptyPath(arena), AT_EMPTY_PATH, statx);
+            if (r < 0) {
+                return r;
+            }
+            Statx.toFileStat(statx).encode(out);
+            return FileStat.BYTES;
+        });
+    }
+
+    private long getdents(ServerCall call) {
+        // The kernel writes whole records only and never more than count (an unsigned int: a larger count is cut
+        // to fewer bytes, never more), so the slice bounds every byte it writes.
+        MemorySegment buf = call.data(call.arg(1), call.arg(2));
+        return buf == null ? -Errno.EFAULT : onDescriptor(call, fd -> getdents64(fd, buf));
+    }
+
+    private long symlink(ServerCall call) {
+        // The target is text stored in the link, not resolved now: it goes through the same copy as a path (so
+        // "" is the kernel's ENOENT, a NUL EINVAL, 4096 bytes or more ENAMETOOLONG) but may point anywhere;
+        // every later resolution through the link is confined.
+        int[] errno = new int[1];
+        ClientPath target = ClientPath.copy(call, call.arg(0), call.arg(1), errno);
+        if (target == null) {
+            return -errno[0];
+        }
+        return inParent(call, call.arg(2), call.arg(3), (dirFd, name) -> {
+            try (Arena arena = Arena.ofConfined()) {
+                return symlinkat(target.toNative(arena), dirFd, name);
+            }
+        });
+    }
+
+    private long readlink(ServerCall call) {
+        MemorySegment buf = call.data(call.arg(2), call.arg(3));
+        if (buf == null) {
+            return -Errno.EFAULT;
+        }
+        return inParent(call, call.arg(0), call.arg(1), (dirFd, name) -> readlinkat(dirFd, name, buf));
+    }
+
+    private long utimens(ServerCall call) {
+        long atime = call.arg(2);
+        long mtime = call.arg(3);
+        long flags = call.arg(4);
+        if ((flags & ~(long) AT_SYMLINK_NOFOLLOW) != 0) {
+            return -Errno.EINVAL;
+        }
+        // Not utimensat(parent, name, times, 0): that would follow a final symlink out of the root. The confined
+        // open has followed it (or, with NOFOLLOW, opened the link itself), and utimensat with AT_EMPTY_PATH on an
+        // O_PATH descriptor sets the times of exactly that file, without following anything again (Linux 5.8+).
+        return onPath(call, call.arg(0), call.arg(1), flags == 0, (fd, arena) -> {
+            MemorySegment times = arena.allocate(2 * TIMESPEC_SIZE, 8);
+            timespec(times, 0, atime);
+            timespec(times, TIMESPEC_SIZE, mtime);
+            return utimensat(fd, emptyPath(arena), times, AT_EMPTY_PATH);
+        });
+    }
+
+    /** Writes {@code nanos} since the epoch (or UTIME_UNCHANGED) as the struct timespec at {@code offset}. */
+    private static void timespec(MemorySegment times, long offset, long nanos) {
+        if (nanos == StorageCalls.UTIME_UNCHANGED) {
+            times.set(JAVA_LONG, offset, 0);
+            times.set(JAVA_LONG, offset + 8, UTIME_OMIT);
+        } else {
+            // floor, not truncation: a time before 1970 still has tv_nsec in [0, 1e9), as the kernel requires
+            times.set(JAVA_LONG, offset, Math.floorDiv(nanos, NANOS_PER_SECOND));
+            times.set(JAVA_LONG, offset + 8, Math.floorMod(nanos, NANOS_PER_SECOND));
+        }
+    }
+
+    private long chmod(ServerCall call) {
+        long mode = call.arg(2);
+        if ((mode & ~(long) ALLOWED_CHMOD_MODE) != 0) {
+            return -Errno.EINVAL;
+        }
+        // fchmodat2 (Linux 6.6) is the first chmod taking AT_EMPTY_PATH, so the first that works on an O_PATH
+        // descriptor; fchmod would need a descriptor opened for reading, which a write-only file refuses.
+        return onPath(call, call.arg(0), call.arg(1), true,
+                (fd, arena) -> fchmodat2(fd, emptyPath(arena), (int) mode, AT_EMPTY_PATH));
+    }
+
+    private long chown(ServerCall call) {
+        long uid = call.arg(2);
+        long gid = call.arg(3);
+        long flags = call.arg(4);
+        if ((flags & ~(long) AT_SYMLINK_NOFOLLOW) != 0 || !isId(uid) || !isId(gid)) {
+            return -Errno.EINVAL;
+        }
+        return onPath(call, call.arg(0), call.arg(1), flags == 0,
+                (fd, arena) -> fchownat(fd, emptyPath(arena), (int) uid, (int) gid, AT_EMPTY_PATH));
+    }
+
+    /** Whether {@code id} is a uid_t/gid_t or -1 (unchanged). */
+    private static boolean isId(long id) {
+        return id == -1 || id >= 0 && id <= MAX_ID;
+    }
+
+    private long fallocate(ServerCall call) {
+        long mode = call.arg(1);
+        if (mode != 0 && mode != FALLOC_FL_KEEP_SIZE) {
+            return -Errno.EINVAL;
+        }
+        return onDescriptor(call, fd -> StorageSyscalls.fallocate(fd, (int) mode, call.arg(2), call.arg(3)));
+    }
+
+    private long access(ServerCall call) {
+        long mode = call.arg(2);
+        if ((mode & ~(long) ALLOWED_ACCESS_MODE) != 0) {
+            return -Errno.EINVAL;
+        }
+        return onPath(call, call.arg(0), call.arg(1), true,
+                (fd, arena) -> faccessat2(fd, emptyPath(arena), (int) mode, AT_EMPTY_PATH));
+    }
+
+    private long lock(ServerCall call) {
+        long type = call.arg(1);
+        long start = call.arg(2);
+        long length = call.arg(3);
+        if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK || start < 0 || length < 0) {
+            return -Errno.EINVAL;
+        }
+        // Never F_OFD_SETLKW: a waiting lock would hold the worker that every other client's calls need.
+        return onDescriptor(call, fd -> ofdSetLock(fd, (short) type, start, length));
+    }
+
+    private long statfs(ServerCall call) {
+        MemorySegment out = call.data(call.arg(0), call.arg(1));
+        if (out == null || out.byteSize() < StorageCalls.STATFS_BYTES) {
+            return -Errno.EFAULT;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment statfs = arena.allocate(STATFS_SIZE, 8);
+            long r = fstatfs(rootFd, statfs);
+            if (r < 0) {
+                return r;
+            }
+            long fragment = statfs.get(JAVA_LONG, STATFS_FRSIZE_OFFSET);
+            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_TOTAL_OFFSET,
+                    bytes(statfs.get(JAVA_LONG, STATFS_BLOCKS_OFFSET), fragment));
+            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_FREE_OFFSET,
+                    bytes(statfs.get(JAVA_LONG, STATFS_BFREE_OFFSET), fragment));
+            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_AVAILABLE_OFFSET,
+                    bytes(statfs.get(JAVA_LONG, STATFS_BAVAIL_OFFSET), fragment));
+            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_BLOCK_SIZE_OFFSET,
+                    statfs.get(JAVA_LONG, STATFS_BSIZE_OFFSET));
+            return StorageCalls.STATFS_BYTES;
+        }
+    }
+
+    /** {@code blocks * size}, held at Long.MAX_VALUE rather than wrapping negative (as NIO's FileStore does). */
+    private static long bytes(long blocks, long size) {
+        long high = Math.unsignedMultiplyHigh(blocks, size);
+        long low = blocks * size;
+        return high != 0 || low < 0 ? Long.MAX_VALUE : low;
+    }
+
+    /** A call on a descriptor of the file a client path names. */
+    @FunctionalInterface
+    private interface PathCall {
+        long apply(int fd, Arena arena);
+    }
+
+    /**
+     * Opens the file the path at payload {@code [offset, offset + length)} names, O_PATH and confined to the root
+     * (a final symlink followed, confined too, if {@code follow}; else the link itself), and runs {@code body} on
+     * it with an arena for its native memory; closes the descriptor after. O_PATH: no permission is needed on the
+     * file itself, and a FIFO or a device is not opened, only named.
+     */
+    private long onPath(ServerCall call, long offset, long length, boolean follow, PathCall body) {
+        int[] errno = new int[1];
+        ClientPath path = ClientPath.copy(call, offset, length, errno);
+        if (path == null) {
+            return -errno[0];
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            long fd = openat2(rootFd, path.toNative(arena), O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW), 0,
+                    CONFINED);
+            if (fd < 0) {
+                return fd;
+            }
+            try {
+                return body.apply((int) fd, arena);
+            } finally {
+                StorageSyscalls.close((int) fd);
+            }
+        }
+    }
+
+    /** "" as a native string, the path of an AT_EMPTY_PATH call. */
+    private static MemorySegment emptyPath(Arena arena) {
+        return arena.allocate(1); // zeroed: just the NUL
+    }
+
+    /** A call on a name in a directory. */
+    @FunctionalInterface
+    private interface AtCall {
+        long apply(int dirFd, MemorySegment name);
+    }
+
+    /**
+     * Opens the parent of the path at payload {@code [offset, offset + length)} confined to the root, and runs
+     * {@code body} on it and the path's last component; closes the parent after.
+     */
+    private long inParent(ServerCall call, long offset, long length, AtCall body) {
+        int[] errno = new int[1];
+        ClientPath path = ClientPath.copy(call, offset, length, errno);
+        if (path == null) {
+            return -errno[0];
+        }
+        ClientPath name = path.lastComponent();
+        if (name == null) {
+            return -Errno.EINVAL;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            long dirFd = openat2(rootFd, path.parent().toNative(arena), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, CONFINED);
+            if (dirFd < 0) {
+                return dirFd;
+            }
+            try {
+                return body.apply((int) dirFd, name.toNative(arena));
+            } finally {
+                StorageSyscalls.close((int) dirFd);
+            }
+        }
+    }
+}

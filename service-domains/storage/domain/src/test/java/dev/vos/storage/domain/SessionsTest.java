@@ -1,0 +1,98 @@
+package dev.vos.storage.domain;
+
+import dev.vos.ring.server.CallTable;
+import dev.vos.sys.Errno;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.vos.storage.domain.StorageSyscalls.*;
+import static dev.vos.storage.protocol.StorageFlags.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Descriptors belong to the session that opened them, and die with it. */
+@Timeout(60)
+class SessionsTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aDescriptorOfOneSession_isEbadfInAnother() throws Exception {
+        Files.writeString(root.resolve("a"), "file a");
+        Files.writeString(root.resolve("b"), "file b");
+        CallTable table = StorageRing.table(root);
+        try (StorageRing one = StorageRing.open(table, 1); StorageRing two = StorageRing.open(table, 2)) {
+            long a = one.open("a", O_RDWR, 0);
+            assertEquals(3, a);
+            assertEquals("-EBADF", two.pread(a, 10, 0), "session two never opened 3");
+            assertEquals(-Errno.EBADF, two.pwrite(a, "x", 0));
+            assertEquals(-Errno.EBADF, two.close(a));
+            assertEquals("file a", one.pread(a, 10, 0), "session two's close did not touch session one's 3");
+
+            long b = two.open("b", O_RDONLY, 0);
+            assertEquals(3, b, "each session numbers from 3");
+            assertEquals("file b", two.pread(b, 10, 0));
+            assertEquals("file a", one.pread(a, 10, 0));
+        }
+    }
+
+    @Test
+    void endingASession_closesItsKernelDescriptors() throws Exception {
+        Path a = Files.writeString(root.resolve("a"), "a");
+        Path b = Files.writeString(root.resolve("b"), "b");
+        CallTable table = StorageRing.table(root);
+        try (StorageRing other = StorageRing.open(table, 1)) {
+            assertEquals(3, other.open("b", O_RDONLY, 0));
+            StorageRing one = StorageRing.open(table, 1);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(3 + i, one.open("a", O_RDONLY, 0));
+            }
+            assertEquals(5, StorageRing.kernelDescriptorsOn(a));
+            one.close(); // the client leaves: the server stops and its session state closes
+            assertEquals(0, StorageRing.kernelDescriptorsOn(a), "the session's descriptors were closed with it");
+            assertEquals(1, StorageRing.kernelDescriptorsOn(b), "another session's descriptors live on");
+            assertEquals("b", other.pread(3, 10, 0));
+        }
+        assertEquals(0, StorageRing.kernelDescriptorsOn(b));
+    }
+
+    @Test
+    void concurrentOpensReadsAndCloses_neverReadAnotherSessionsFile() throws Exception {
+        for (String name : List.of("one", "two")) {
+            Files.writeString(root.resolve(name), name);
+        }
+        CallTable table = StorageRing.table(root);
+        try (StorageRing one = StorageRing.open(table, 2); StorageRing two = StorageRing.open(table, 2);
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                StorageRing ring = t % 2 == 0 ? one : two;
+                String name = t % 2 == 0 ? "one" : "two";
+                work.add(threads.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        long fd = ring.open(name, O_RDONLY, 0);
+                        assertTrue(fd >= DescriptorTable.FIRST, Errno.describe(fd));
+                        // Each thread closes only what it opened: a wrong content means crossed descriptors.
+                        assertEquals(name, ring.pread(fd, 10, 0));
+                        assertEquals(0, ring.close(fd));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+        }
+        assertEquals(0, StorageRing.kernelDescriptorsOn(root.resolve("one")));
+        assertEquals(0, StorageRing.kernelDescriptorsOn(root.resolve("two")));
+    }
+}
