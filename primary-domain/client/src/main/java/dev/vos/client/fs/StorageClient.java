@@ -4,7 +4,29 @@ import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
 import dev.vos.storage.protocol.FileStat;
+import dev.vos.storage.protocol.FileSystemStat;
 import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.storage.protocol.StorageCalls.Access;
+import dev.vos.storage.protocol.StorageCalls.Chmod;
+import dev.vos.storage.protocol.StorageCalls.Chown;
+import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.Fdatasync;
+import dev.vos.storage.protocol.StorageCalls.Fstat;
+import dev.vos.storage.protocol.StorageCalls.Fsync;
+import dev.vos.storage.protocol.StorageCalls.Ftruncate;
+import dev.vos.storage.protocol.StorageCalls.Getdents;
+import dev.vos.storage.protocol.StorageCalls.Lock;
+import dev.vos.storage.protocol.StorageCalls.Mkdir;
+import dev.vos.storage.protocol.StorageCalls.Open;
+import dev.vos.storage.protocol.StorageCalls.Pread;
+import dev.vos.storage.protocol.StorageCalls.Pwrite;
+import dev.vos.storage.protocol.StorageCalls.Readlink;
+import dev.vos.storage.protocol.StorageCalls.Rename;
+import dev.vos.storage.protocol.StorageCalls.Stat;
+import dev.vos.storage.protocol.StorageCalls.Statfs;
+import dev.vos.storage.protocol.StorageCalls.Symlink;
+import dev.vos.storage.protocol.StorageCalls.Unlink;
+import dev.vos.storage.protocol.StorageCalls.Utimens;
 import dev.vos.sys.Errno;
 
 import java.io.IOException;
@@ -12,12 +34,14 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import static dev.vos.storage.protocol.StorageFlags.AT_REMOVEDIR;
+import static dev.vos.storage.protocol.StorageFlags.AT_SYMLINK_NOFOLLOW;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * The storage calls as Java methods: each takes a slot of the domain's ring, puts its paths and buffers in the
- * slot's payload chunk, runs the call and decodes the answer. A {@code -errno} answer throws
+ * slot's payload chunk, issues the call through the protocol's encoder ({@link StorageCalls}' nested classes: the
+ * argument order is written there, once) and decodes the answer. A {@code -errno} answer throws
  * {@link ErrnoException} (the provider translates it, knowing which path it concerns); a domain that fails or is
  * down throws {@link DomainFailedException}, an {@code IOException} whose message says what happened.
  *
@@ -76,7 +100,7 @@ final class StorageClient {
     Descriptor open(String path, int flags, int mode) throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
-            int fd = (int) check(slot.call(StorageCalls.OPEN, slot.dataOffset(), length, flags, mode, 0, 0));
+            int fd = (int) check(Open.call(slot, slot.dataOffset(), length, flags, mode));
             return new Descriptor(fd, slot.generation());
         }
     }
@@ -88,7 +112,7 @@ final class StorageClient {
             if (slot.generation() != d.generation()) {
                 return; // its session ended with its generation, and took the descriptor with it
             }
-            check(slot.call(StorageCalls.CLOSE, d.fd(), 0, 0));
+            check(Close.call(slot, d.fd()));
         } finally {
             slot.close();
         }
@@ -101,7 +125,7 @@ final class StorageClient {
     int pread(Descriptor d, ByteBuffer dst, long position) throws IOException, ErrnoException {
         try (CallSlot slot = slotFor(d)) {
             long want = Math.min(dst.remaining(), chunkBytes(slot));
-            int n = (int) check(slot.call(StorageCalls.PREAD, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            int n = (int) check(Pread.call(slot, d.fd(), slot.dataOffset(), want, position));
             // The one copy: from the shared payload into the caller's buffer (heap or direct).
             MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
             dst.position(dst.position() + n);
@@ -122,7 +146,7 @@ final class StorageClient {
                 want += dsts[i].remaining();
             }
             want = Math.min(want, chunkBytes(slot));
-            long n = check(slot.call(StorageCalls.PREAD, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            long n = check(Pread.call(slot, d.fd(), slot.dataOffset(), want, position));
             long at = 0;
             for (int i = offset; i < offset + length && at < n; i++) {
                 ByteBuffer dst = dsts[i];
@@ -149,7 +173,7 @@ final class StorageClient {
                 MemorySegment.copy(MemorySegment.ofBuffer(srcs[i]), 0, slot.data(), at, part);
                 at += part;
             }
-            long n = check(slot.call(StorageCalls.PWRITE, d.fd(), slot.dataOffset(), at, position, 0, 0));
+            long n = check(Pwrite.call(slot, d.fd(), slot.dataOffset(), at, position));
             long left = n;
             for (int i = offset; i < offset + length && left > 0; i++) {
                 int part = (int) Math.min(srcs[i].remaining(), left);
@@ -165,7 +189,7 @@ final class StorageClient {
         try (CallSlot slot = slotFor(d)) {
             int want = (int) Math.min(src.remaining(), chunkBytes(slot));
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, slot.data(), 0, want);
-            int n = (int) check(slot.call(StorageCalls.PWRITE, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            int n = (int) check(Pwrite.call(slot, d.fd(), slot.dataOffset(), want, position));
             src.position(src.position() + n);
             return n;
         }
@@ -173,19 +197,19 @@ final class StorageClient {
 
     void fsync(Descriptor d, boolean metadata) throws IOException, ErrnoException {
         try (CallSlot slot = slotFor(d)) {
-            check(slot.call(metadata ? StorageCalls.FSYNC : StorageCalls.FDATASYNC, d.fd(), 0, 0));
+            check(metadata ? Fsync.call(slot, d.fd()) : Fdatasync.call(slot, d.fd()));
         }
     }
 
     void ftruncate(Descriptor d, long length) throws IOException, ErrnoException {
         try (CallSlot slot = slotFor(d)) {
-            check(slot.call(StorageCalls.FTRUNCATE, d.fd(), length, 0));
+            check(Ftruncate.call(slot, d.fd(), length));
         }
     }
 
     FileStat fstat(Descriptor d) throws IOException, ErrnoException {
         try (CallSlot slot = slotFor(d)) {
-            check(slot.call(StorageCalls.FSTAT, d.fd(), slot.dataOffset(), FileStat.BYTES));
+            check(Fstat.call(slot, d.fd(), slot.dataOffset(), FileStat.BYTES));
             return FileStat.decode(slot.data());
         }
     }
@@ -194,7 +218,7 @@ final class StorageClient {
     int getdents(Descriptor d, byte[] out) throws IOException, ErrnoException {
         try (CallSlot slot = slotFor(d)) {
             long want = Math.min(out.length, chunkBytes(slot));
-            int n = (int) check(slot.call(StorageCalls.GETDENTS, d.fd(), slot.dataOffset(), want));
+            int n = (int) check(Getdents.call(slot, d.fd(), slot.dataOffset(), want));
             MemorySegment.copy(slot.data(), JAVA_BYTE, 0, out, 0, n);
             return n;
         }
@@ -206,7 +230,7 @@ final class StorageClient {
      */
     boolean lock(Descriptor d, short type, long start, long length) throws IOException, ErrnoException {
         try (CallSlot slot = slotFor(d)) {
-            long r = slot.call(StorageCalls.LOCK, d.fd(), type, start, length, 0, 0);
+            long r = Lock.call(slot, d.fd(), type, start, length);
             if (r == -Errno.EAGAIN) {
                 return false;
             }
@@ -219,26 +243,32 @@ final class StorageClient {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
             long out = align8(length);
-            check(slot.call(StorageCalls.STAT, slot.dataOffset(), length, followLinks ? 0 : AT_SYMLINK_NOFOLLOW,
-                    slot.dataOffset() + out, FileStat.BYTES, 0));
+            check(Stat.call(slot, slot.dataOffset(), length, followLinks ? 0 : AT_SYMLINK_NOFOLLOW,
+                    slot.dataOffset() + out, FileStat.BYTES));
             return FileStat.decode(slot.data().asSlice(out));
         }
     }
 
-    /** A call whose first two arguments are a path, then up to three of its own. */
-    private long pathCall(int call, String path, long a2, long a3, long a4) throws IOException, ErrnoException {
+    /** A call on a path: the path's payload offset and length in, the call's result out. */
+    @FunctionalInterface
+    private interface OnPath {
+        long call(CallSlot slot, long pathOffset, long pathLength) throws IOException;
+    }
+
+    /** Puts {@code path} at the start of a slot's payload and issues {@code call} with it there. */
+    private long pathCall(String path, OnPath call) throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
-            return check(slot.call(call, slot.dataOffset(), length, a2, a3, a4, 0));
+            return check(call.call(slot, slot.dataOffset(), length));
         }
     }
 
     void unlink(String path, boolean directory) throws IOException, ErrnoException {
-        pathCall(StorageCalls.UNLINK, path, directory ? AT_REMOVEDIR : 0, 0, 0);
+        pathCall(path, (slot, at, length) -> Unlink.call(slot, at, length, directory ? AT_REMOVEDIR : 0));
     }
 
     void mkdir(String path, int mode) throws IOException, ErrnoException {
-        pathCall(StorageCalls.MKDIR, path, mode, 0, 0);
+        pathCall(path, (slot, at, length) -> Mkdir.call(slot, at, length, mode));
     }
 
     void rename(String from, String to, int flags) throws IOException, ErrnoException {
@@ -246,8 +276,7 @@ final class StorageClient {
             long fromLength = putPath(slot, 0, from);
             long toAt = align8(fromLength);
             long toLength = putPath(slot, toAt, to);
-            check(slot.call(StorageCalls.RENAME, slot.dataOffset(), fromLength, slot.dataOffset() + toAt, toLength,
-                    flags, 0));
+            check(Rename.call(slot, slot.dataOffset(), fromLength, slot.dataOffset() + toAt, toLength, flags));
         }
     }
 
@@ -256,8 +285,7 @@ final class StorageClient {
             long targetLength = putPath(slot, 0, target);
             long linkAt = align8(targetLength);
             long linkLength = putPath(slot, linkAt, link);
-            check(slot.call(StorageCalls.SYMLINK, slot.dataOffset(), targetLength, slot.dataOffset() + linkAt,
-                    linkLength, 0, 0));
+            check(Symlink.call(slot, slot.dataOffset(), targetLength, slot.dataOffset() + linkAt, linkLength));
         }
     }
 
@@ -265,45 +293,40 @@ final class StorageClient {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
             long out = align8(length);
-            int n = (int) check(slot.call(StorageCalls.READLINK, slot.dataOffset(), length, slot.dataOffset() + out,
-                    PATH_MAX, 0, 0));
+            int n = (int) check(Readlink.call(slot, slot.dataOffset(), length, slot.dataOffset() + out,
+                    StorageCalls.PATH_MAX));
             return new String(slot.data().asSlice(out, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
         }
     }
 
     void utimens(String path, long atimeNs, long mtimeNs, boolean followLinks) throws IOException, ErrnoException {
-        pathCall(StorageCalls.UTIMENS, path, atimeNs, mtimeNs, followLinks ? 0 : AT_SYMLINK_NOFOLLOW);
+        pathCall(path, (slot, at, length) -> Utimens.call(slot, at, length, atimeNs, mtimeNs,
+                followLinks ? 0 : AT_SYMLINK_NOFOLLOW));
     }
 
     void chmod(String path, int mode) throws IOException, ErrnoException {
-        pathCall(StorageCalls.CHMOD, path, mode, 0, 0);
+        pathCall(path, (slot, at, length) -> Chmod.call(slot, at, length, mode));
     }
 
     /** {@code uid} or {@code gid} -1: left as it is. */
     void chown(String path, int uid, int gid, boolean followLinks) throws IOException, ErrnoException {
-        pathCall(StorageCalls.CHOWN, path, uid, gid, followLinks ? 0 : AT_SYMLINK_NOFOLLOW);
+        pathCall(path, (slot, at, length) -> Chown.call(slot, at, length, uid, gid,
+                followLinks ? 0 : AT_SYMLINK_NOFOLLOW));
     }
 
     void access(String path, int mode) throws IOException, ErrnoException {
-        pathCall(StorageCalls.ACCESS, path, mode, 0, 0);
+        pathCall(path, (slot, at, length) -> Access.call(slot, at, length, mode));
     }
 
     /** Total, free and available bytes, and the block size, of the export root's file system. */
-    long[] statfs() throws IOException, ErrnoException {
+    FileSystemStat statfs() throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
-            check(slot.call(StorageCalls.STATFS, slot.dataOffset(), StorageCalls.STATFS_BYTES, 0));
-            MemorySegment out = slot.data();
-            return new long[] {out.get(JAVA_LONG_UNALIGNED, 0), out.get(JAVA_LONG_UNALIGNED, 8),
-                    out.get(JAVA_LONG_UNALIGNED, 16), out.get(JAVA_LONG_UNALIGNED, 24)};
+            check(Statfs.call(slot, slot.dataOffset(), FileSystemStat.BYTES));
+            return FileSystemStat.decode(slot.data());
         }
     }
 
     private static long align8(long n) {
         return (n + 7) & ~7L;
     }
-
-    // <fcntl.h>, <linux/limits.h>
-    static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    static final int AT_REMOVEDIR = 0x200;
-    static final int PATH_MAX = 4096;
 }
