@@ -100,17 +100,6 @@ public final class StorageCalls {
 
     /** A time argument of {@link #UTIMENS} that leaves that time as it is. */
     public static final long UTIME_UNCHANGED = Long.MIN_VALUE;
-    /** Until the domain and the client read the answer as {@link FileSystemStat}; then gone. */
-    @Deprecated
-    public static final long STATFS_BYTES = FileSystemStat.BYTES;
-    @Deprecated
-    public static final long STATFS_TOTAL_OFFSET = FileSystemStat.TOTAL_BYTES_OFFSET;
-    @Deprecated
-    public static final long STATFS_FREE_OFFSET = FileSystemStat.FREE_BYTES_OFFSET;
-    @Deprecated
-    public static final long STATFS_AVAILABLE_OFFSET = FileSystemStat.AVAILABLE_BYTES_OFFSET;
-    @Deprecated
-    public static final long STATFS_BLOCK_SIZE_OFFSET = FileSystemStat.BLOCK_SIZE_OFFSET;
 
     private StorageCalls() {
     }

@@ -45,10 +45,6 @@ public final class StorageFlags {
     public static final short F_WRLCK = 1;
     public static final short F_UNLCK = 2;
 
-    /** Until its readers use {@link StorageCalls#PATH_MAX}; then gone. */
-    @Deprecated
-    public static final int PATH_MAX = StorageCalls.PATH_MAX;
-
     private StorageFlags() {
     }
 }
