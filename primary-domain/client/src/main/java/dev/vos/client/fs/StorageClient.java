@@ -1,5 +1,7 @@
 package dev.vos.client.fs;
 
+import dev.vos.client.DescriptorLostException;
+import dev.vos.client.DomainHandle;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
@@ -45,16 +47,12 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * {@link ErrnoException} (the provider translates it, knowing which path it concerns); a domain that fails or is
  * down throws {@link DomainFailedException}, an {@code IOException} whose message says what happened.
  *
- * <p>A descriptor is only meaningful in the generation of the domain that opened it: a restarted domain has a
- * new session whose table may hold another file under the same number. So each {@link Descriptor} carries its
- * generation, and a call with a descriptor of an earlier generation throws {@link DescriptorLostException}
- * instead of reaching the new domain.
+ * <p>A descriptor is only meaningful to the session of the domain that opened it: a restarted domain has a new
+ * session whose table may hold another file under the same number. So a descriptor is a {@link DomainHandle},
+ * and every call takes its number from {@link DomainHandle#valueFor} on the slot it is about to use, which
+ * throws {@link DescriptorLostException} instead of letting the number reach the new domain.
  */
 final class StorageClient {
-
-    /** A descriptor of the session of one domain generation. */
-    record Descriptor(int fd, long generation) {
-    }
 
     private final String domain;
     private final CallSource calls;
@@ -87,34 +85,21 @@ final class StorageClient {
         return bytes.length;
     }
 
-    private CallSlot slotFor(Descriptor d) throws IOException {
-        CallSlot slot = calls.acquire();
-        if (slot.generation() != d.generation()) {
-            long now = slot.generation();
-            slot.close();
-            throw new DescriptorLostException(domain, d.generation(), now);
-        }
-        return slot;
-    }
-
-    Descriptor open(String path, int flags, int mode) throws IOException, ErrnoException {
+    DomainHandle open(String path, int flags, int mode) throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
-            int fd = (int) check(Open.call(slot, slot.dataOffset(), length, flags, mode));
-            return new Descriptor(fd, slot.generation());
+            long fd = check(Open.call(slot, slot.dataOffset(), length, flags, mode));
+            return DomainHandle.issuedBy(slot, DomainHandle.Kind.FILE, domain, fd);
         }
     }
 
-    /** Closes {@code d} in its session; a descriptor of an earlier generation is gone already. */
-    void close(Descriptor d) throws IOException, ErrnoException {
-        CallSlot slot = calls.acquire();
-        try {
-            if (slot.generation() != d.generation()) {
-                return; // its session ended with its generation, and took the descriptor with it
+    /** Closes {@code d} in its session; a descriptor whose session has ended is gone already. */
+    void close(DomainHandle d) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            if (!d.isLiveOn(slot)) {
+                return; // its session ended, and took the descriptor with it
             }
-            check(Close.call(slot, d.fd()));
-        } finally {
-            slot.close();
+            check(Close.call(slot, d.valueFor(slot)));
         }
     }
 
@@ -122,10 +107,11 @@ final class StorageClient {
      * Reads at most one payload chunk at {@code position} into {@code dst}; returns the bytes read (0 at the end
      * of the file) and advances {@code dst}'s position by them.
      */
-    int pread(Descriptor d, ByteBuffer dst, long position) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+    int pread(DomainHandle d, ByteBuffer dst, long position) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             long want = Math.min(dst.remaining(), chunkBytes(slot));
-            int n = (int) check(Pread.call(slot, d.fd(), slot.dataOffset(), want, position));
+            int n = (int) check(Pread.call(slot, fd, slot.dataOffset(), want, position));
             // The one copy: from the shared payload into the caller's buffer (heap or direct).
             MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
             dst.position(dst.position() + n);
@@ -138,15 +124,16 @@ final class StorageClient {
      * (what preadv would do, with the copy out of the shared chunk that any read makes anyway). Returns the bytes
      * read, 0 at the end of the file.
      */
-    long preadv(Descriptor d, ByteBuffer[] dsts, int offset, int length, long position)
+    long preadv(DomainHandle d, ByteBuffer[] dsts, int offset, int length, long position)
             throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             long want = 0;
             for (int i = offset; i < offset + length; i++) {
                 want += dsts[i].remaining();
             }
             want = Math.min(want, chunkBytes(slot));
-            long n = check(Pread.call(slot, d.fd(), slot.dataOffset(), want, position));
+            long n = check(Pread.call(slot, fd, slot.dataOffset(), want, position));
             long at = 0;
             for (int i = offset; i < offset + length && at < n; i++) {
                 ByteBuffer dst = dsts[i];
@@ -163,9 +150,10 @@ final class StorageClient {
      * Gather write: {@code srcs} in order, up to one payload chunk, in one pwrite at {@code position}; advances the
      * buffers by the bytes written.
      */
-    long pwritev(Descriptor d, ByteBuffer[] srcs, int offset, int length, long position)
+    long pwritev(DomainHandle d, ByteBuffer[] srcs, int offset, int length, long position)
             throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             long room = chunkBytes(slot);
             long at = 0;
             for (int i = offset; i < offset + length && at < room; i++) {
@@ -173,7 +161,7 @@ final class StorageClient {
                 MemorySegment.copy(MemorySegment.ofBuffer(srcs[i]), 0, slot.data(), at, part);
                 at += part;
             }
-            long n = check(Pwrite.call(slot, d.fd(), slot.dataOffset(), at, position));
+            long n = check(Pwrite.call(slot, fd, slot.dataOffset(), at, position));
             long left = n;
             for (int i = offset; i < offset + length && left > 0; i++) {
                 int part = (int) Math.min(srcs[i].remaining(), left);
@@ -185,40 +173,45 @@ final class StorageClient {
     }
 
     /** Writes at most one payload chunk of {@code src} at {@code position}; advances {@code src} by the bytes written. */
-    int pwrite(Descriptor d, ByteBuffer src, long position) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+    int pwrite(DomainHandle d, ByteBuffer src, long position) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             int want = (int) Math.min(src.remaining(), chunkBytes(slot));
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, slot.data(), 0, want);
-            int n = (int) check(Pwrite.call(slot, d.fd(), slot.dataOffset(), want, position));
+            int n = (int) check(Pwrite.call(slot, fd, slot.dataOffset(), want, position));
             src.position(src.position() + n);
             return n;
         }
     }
 
-    void fsync(Descriptor d, boolean metadata) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
-            check(metadata ? Fsync.call(slot, d.fd()) : Fdatasync.call(slot, d.fd()));
+    void fsync(DomainHandle d, boolean metadata) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
+            check(metadata ? Fsync.call(slot, fd) : Fdatasync.call(slot, fd));
         }
     }
 
-    void ftruncate(Descriptor d, long length) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
-            check(Ftruncate.call(slot, d.fd(), length));
+    void ftruncate(DomainHandle d, long length) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
+            check(Ftruncate.call(slot, fd, length));
         }
     }
 
-    FileStat fstat(Descriptor d) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
-            check(Fstat.call(slot, d.fd(), slot.dataOffset(), FileStat.BYTES));
+    FileStat fstat(DomainHandle d) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
+            check(Fstat.call(slot, fd, slot.dataOffset(), FileStat.BYTES));
             return FileStat.decode(slot.data());
         }
     }
 
     /** Fills {@code out} with directory records (linux_dirent64); returns their length, 0 at the end. */
-    int getdents(Descriptor d, byte[] out) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+    int getdents(DomainHandle d, byte[] out) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             long want = Math.min(out.length, chunkBytes(slot));
-            int n = (int) check(Getdents.call(slot, d.fd(), slot.dataOffset(), want));
+            int n = (int) check(Getdents.call(slot, fd, slot.dataOffset(), want));
             MemorySegment.copy(slot.data(), JAVA_BYTE, 0, out, 0, n);
             return n;
         }
@@ -228,9 +221,10 @@ final class StorageClient {
      * Takes ({@code type} F_RDLCK or F_WRLCK) or drops (F_UNLCK) a byte-range lock without waiting; false when
      * another session or process holds a conflicting one.
      */
-    boolean lock(Descriptor d, short type, long start, long length) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
-            long r = Lock.call(slot, d.fd(), type, start, length);
+    boolean lock(DomainHandle d, short type, long start, long length) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
+            long r = Lock.call(slot, fd, type, start, length);
             if (r == -Errno.EAGAIN) {
                 return false;
             }
