@@ -166,7 +166,8 @@ class StorageCallsEncodersTest {
                 }
                 String what = c.positions().getSimpleName() + " argument " + position;
                 assertEquals(c.number(), SEEN.get(), c.positions().getSimpleName() + " issued another call");
-                assertEquals(named, args.given, c.positions().getSimpleName() + ": the test gives every named position");
+                assertEquals(named, args.given,
+                        c.positions().getSimpleName() + ": the test gives every named position");
                 assertEquals(named.contains(position) ? value(c.number(), position) : 0, answer, what);
             }
         }
