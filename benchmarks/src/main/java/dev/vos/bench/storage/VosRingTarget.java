@@ -3,7 +3,9 @@ package dev.vos.bench.storage;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
 import dev.vos.storage.domain.StorageSyscalls;
-import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.Open;
+import dev.vos.storage.protocol.StorageCalls.Pread;
 import dev.vos.storage.protocol.StorageFlags;
 import dev.vos.sys.Errno;
 
@@ -50,7 +52,7 @@ public final class VosRingTarget implements ReadTarget {
         try (CallSlot slot = ring.acquire()) {
             chunkBytes = slot.data().byteSize();
             slot.data().copyFrom(MemorySegment.ofArray(bytes));
-            fd = slot.call(StorageCalls.OPEN, slot.dataOffset(), bytes.length, StorageFlags.O_RDONLY, 0, 0, 0);
+            fd = Open.call(slot, slot.dataOffset(), bytes.length, StorageFlags.O_RDONLY, 0);
         }
         if (fd < 0) {
             throw new IOException("OPEN " + path + ": " + Errno.describe(fd));
@@ -92,7 +94,7 @@ public final class VosRingTarget implements ReadTarget {
             long step = Math.min(chunk.byteSize(), chunkBytes);
             for (long at = from; at < to; at += step * stride) {
                 long count = Math.min(to - at, step);
-                long n = slot.call(StorageCalls.PREAD, fd, slot.dataOffset(), count, position + at, 0, 0);
+                long n = Pread.call(slot, fd, slot.dataOffset(), count, position + at);
                 if (n < 0) {
                     throw new IOException("PREAD: " + Errno.describe(n));
                 }
@@ -143,7 +145,7 @@ public final class VosRingTarget implements ReadTarget {
 
     @Override
     public void close() throws IOException {
-        long r = ring.call(StorageCalls.CLOSE, fd, 0, 0, 0, 0, 0);
+        long r = Close.call(ring, fd);
         if (r < 0) {
             throw new IOException("CLOSE: " + Errno.describe(r));
         }

@@ -1,7 +1,9 @@
 package dev.vos.cli;
 
+import dev.vos.client.DescriptorLostException;
 import dev.vos.client.DomainClient;
 import dev.vos.client.DomainUnavailableException;
+import dev.vos.client.fs.VosFileSystemProvider;
 import dev.vos.controlplane.ControlPlane;
 import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.journal.EventType;
@@ -13,9 +15,6 @@ import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
-import dev.vos.ring.client.CallSlot;
-import dev.vos.ring.client.DomainHandle;
-import dev.vos.ring.client.StaleHandleException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,11 +27,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -185,35 +190,43 @@ class ControlPlaneTest {
     }
 
     @Test
-    void handlesOfADeadGeneration_areStale_andSaySo_neverNameSomethingOfTheNext() throws Exception {
+    void descriptorsOfADeadGeneration_areLost_andSaySo_neverNameAFileOfTheNext() throws Exception {
         up();
-        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0", DomainClient.Options.DEFAULT)) {
-            DomainHandle old;
-            try (CallSlot slot = storage.acquire()) {
-                old = DomainHandle.issuedBy(slot, slot.call(CoreCalls.GETPID)); // stands for a descriptor
-                assertEquals(old.value(), old.valueFor(slot));
-            }
-            plane.handle(new Command.Kill("storage0", 9));
-            waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
-                    30_000);
-            CallSlot slot = null;
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (slot == null) {
-                try {
-                    slot = storage.acquire();
-                } catch (DomainFailedException e) {
-                    assertTrue(System.nanoTime() < deadline, e.getMessage());
-                    Thread.sleep(10);
+        try (FileSystem fs = FileSystems.newFileSystem(URI.create("vos://storage0/"),
+                Map.of(VosFileSystemProvider.ENV_STATE_DIR, plane.stateDir()))) {
+            Files.writeString(fs.getPath("/old.txt"), "old generation");
+            Files.writeString(fs.getPath("/new.txt"), "new generation");
+            // Each session numbers its descriptors from 3, lowest free first: the two writes have closed theirs, so
+            // this channel holds generation 1's descriptor 3.
+            try (FileChannel old = FileChannel.open(fs.getPath("/old.txt"))) {
+                assertEquals(3, old.read(ByteBuffer.allocate(3)));
+                plane.handle(new Command.Kill("storage0", 9));
+                assertRunning("storage0", 2);
+                // Generation 2's session gives its first descriptor, 3 again, to another file.
+                try (FileChannel fresh = openOnceServing(fs.getPath("/new.txt"))) {
+                    DescriptorLostException e = assertThrows(DescriptorLostException.class,
+                            () -> old.read(ByteBuffer.allocate(64)), "never the bytes of new.txt");
+                    assertEquals("storage domain storage0 restarted (generation 1 -> 2): this channel's descriptor"
+                            + " ended with generation 1; open the file again", e.getMessage());
+                    ByteBuffer bytes = ByteBuffer.allocate(64);
+                    fresh.read(bytes);
+                    assertEquals("new generation", new String(bytes.array(), 0, bytes.position(),
+                            StandardCharsets.UTF_8));
                 }
-            }
-            try (CallSlot current = slot) {
-                assertEquals(2, current.generation());
-                StaleHandleException e = assertThrows(StaleHandleException.class, () -> old.valueFor(current));
-                assertEquals(dev.vos.sys.Errno.EBADF, e.errno());
-                assertTrue(e.getMessage().contains("issued by generation 1") && e.getMessage().contains("stale (EBADF)"),
-                        e.getMessage());
-                DomainHandle fresh = DomainHandle.issuedBy(current, current.call(CoreCalls.GETPID));
-                assertEquals(fresh.value(), fresh.valueFor(current));
+            } // closing a channel whose descriptor is lost sends nothing and does not throw
+            assertEquals("old generation", Files.readString(fs.getPath("/old.txt")), "paths work again");
+        }
+    }
+
+    /** Opens {@code path}, retrying while the client has not bound to the domain's new generation yet. */
+    private static FileChannel openOnceServing(Path path) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                return FileChannel.open(path);
+            } catch (DomainFailedException e) {
+                assertTrue(System.nanoTime() < deadline, e.getMessage());
+                Thread.sleep(10);
             }
         }
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  */
-public final class CallSlot implements PendingCall, AutoCloseable {
+public final class CallSlot implements Caller, PendingCall, AutoCloseable {
 
     private final RingClient ring;
     private final RingSegment segment;
@@ -72,6 +72,7 @@ public final class CallSlot implements PendingCall, AutoCloseable {
      * @return the result in the kernel's convention: a value that is not negative, or {@code -errno}
      * @throws DomainFailedException if the domain failed, hung or stopped before the call completed
      */
+    @Override
     public long call(int callNumber, long a0, long a1, long a2, long a3, long a4, long a5)
             throws DomainFailedException {
         if (!held) {

@@ -6,7 +6,7 @@ import dev.vos.ring.DomainFailedException;
  * Anything that hands out call slots of a domain: a {@link RingClient} (one generation) or a client that follows a
  * domain across generations. Code that makes calls depends on this, not on how the slots are bound.
  */
-public interface CallSource {
+public interface CallSource extends Caller {
 
     /** Takes a free call slot, parking while all are in use; release it with {@link CallSlot#close()}. */
     CallSlot acquire() throws DomainFailedException;
@@ -19,6 +19,7 @@ public interface CallSource {
     }
 
     /** Runs a call on a slot of its own; see {@link CallSlot#call(int, long, long, long, long, long, long)}. */
+    @Override
     default long call(int callNumber, long a0, long a1, long a2, long a3, long a4, long a5)
             throws DomainFailedException {
         try (CallSlot slot = acquire()) {

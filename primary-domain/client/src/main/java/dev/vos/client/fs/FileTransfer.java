@@ -1,6 +1,6 @@
 package dev.vos.client.fs;
 
-import dev.vos.client.fs.StorageClient.Descriptor;
+import dev.vos.client.DomainHandle;
 import dev.vos.storage.protocol.FileStat;
 import dev.vos.storage.protocol.StorageFlags;
 import dev.vos.sys.Errno;
@@ -208,14 +208,14 @@ final class FileTransfer {
 
     private static void copyBytes(StorageClient client, VosPath source, FileStat from, VosPath target, Flags flags)
             throws IOException {
-        Descriptor in;
+        DomainHandle in;
         try {
             in = client.open(source.domainPath(), StorageFlags.O_RDONLY, 0);
         } catch (ErrnoException e) {
             throw e.translate(source);
         }
         try {
-            Descriptor out;
+            DomainHandle out;
             try {
                 out = client.open(target.domainPath(),
                         StorageFlags.O_WRONLY | StorageFlags.O_CREAT | StorageFlags.O_EXCL, from.mode() & 0777);
@@ -259,7 +259,7 @@ final class FileTransfer {
         }
     }
 
-    private static void closeQuietly(StorageClient client, Descriptor d) throws IOException {
+    private static void closeQuietly(StorageClient client, DomainHandle d) throws IOException {
         try {
             client.close(d);
         } catch (ErrnoException e) {

@@ -1,10 +1,34 @@
 package dev.vos.client.fs;
 
+import dev.vos.client.DescriptorLostException;
+import dev.vos.client.DomainHandle;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
 import dev.vos.storage.protocol.FileStat;
+import dev.vos.storage.protocol.FileSystemStat;
 import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.storage.protocol.StorageCalls.Access;
+import dev.vos.storage.protocol.StorageCalls.Chmod;
+import dev.vos.storage.protocol.StorageCalls.Chown;
+import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.Fdatasync;
+import dev.vos.storage.protocol.StorageCalls.Fstat;
+import dev.vos.storage.protocol.StorageCalls.Fsync;
+import dev.vos.storage.protocol.StorageCalls.Ftruncate;
+import dev.vos.storage.protocol.StorageCalls.Getdents;
+import dev.vos.storage.protocol.StorageCalls.Lock;
+import dev.vos.storage.protocol.StorageCalls.Mkdir;
+import dev.vos.storage.protocol.StorageCalls.Open;
+import dev.vos.storage.protocol.StorageCalls.Pread;
+import dev.vos.storage.protocol.StorageCalls.Pwrite;
+import dev.vos.storage.protocol.StorageCalls.Readlink;
+import dev.vos.storage.protocol.StorageCalls.Rename;
+import dev.vos.storage.protocol.StorageCalls.Stat;
+import dev.vos.storage.protocol.StorageCalls.Statfs;
+import dev.vos.storage.protocol.StorageCalls.Symlink;
+import dev.vos.storage.protocol.StorageCalls.Unlink;
+import dev.vos.storage.protocol.StorageCalls.Utimens;
 import dev.vos.sys.Errno;
 
 import java.io.IOException;
@@ -12,25 +36,23 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import static dev.vos.storage.protocol.StorageFlags.AT_REMOVEDIR;
+import static dev.vos.storage.protocol.StorageFlags.AT_SYMLINK_NOFOLLOW;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * The storage calls as Java methods: each takes a slot of the domain's ring, puts its paths and buffers in the
- * slot's payload chunk, runs the call and decodes the answer. A {@code -errno} answer throws
+ * slot's payload chunk, issues the call through the protocol's encoder ({@link StorageCalls}' nested classes: the
+ * argument order is written there, once) and decodes the answer. A {@code -errno} answer throws
  * {@link ErrnoException} (the provider translates it, knowing which path it concerns); a domain that fails or is
  * down throws {@link DomainFailedException}, an {@code IOException} whose message says what happened.
  *
- * <p>A descriptor is only meaningful in the generation of the domain that opened it: a restarted domain has a
- * new session whose table may hold another file under the same number. So each {@link Descriptor} carries its
- * generation, and a call with a descriptor of an earlier generation throws {@link DescriptorLostException}
- * instead of reaching the new domain.
+ * <p>A descriptor is only meaningful to the session of the domain that opened it: a restarted domain has a new
+ * session whose table may hold another file under the same number. So a descriptor is a {@link DomainHandle},
+ * and every call takes its number from {@link DomainHandle#valueFor} on the slot it is about to use, which
+ * throws {@link DescriptorLostException} instead of letting the number reach the new domain.
  */
 final class StorageClient {
-
-    /** A descriptor of the session of one domain generation. */
-    record Descriptor(int fd, long generation) {
-    }
 
     private final String domain;
     private final CallSource calls;
@@ -63,34 +85,21 @@ final class StorageClient {
         return bytes.length;
     }
 
-    private CallSlot slotFor(Descriptor d) throws IOException {
-        CallSlot slot = calls.acquire();
-        if (slot.generation() != d.generation()) {
-            long now = slot.generation();
-            slot.close();
-            throw new DescriptorLostException(domain, d.generation(), now);
-        }
-        return slot;
-    }
-
-    Descriptor open(String path, int flags, int mode) throws IOException, ErrnoException {
+    DomainHandle open(String path, int flags, int mode) throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
-            int fd = (int) check(slot.call(StorageCalls.OPEN, slot.dataOffset(), length, flags, mode, 0, 0));
-            return new Descriptor(fd, slot.generation());
+            long fd = check(Open.call(slot, slot.dataOffset(), length, flags, mode));
+            return DomainHandle.issuedBy(slot, DomainHandle.Kind.FILE, domain, fd);
         }
     }
 
-    /** Closes {@code d} in its session; a descriptor of an earlier generation is gone already. */
-    void close(Descriptor d) throws IOException, ErrnoException {
-        CallSlot slot = calls.acquire();
-        try {
-            if (slot.generation() != d.generation()) {
-                return; // its session ended with its generation, and took the descriptor with it
+    /** Closes {@code d} in its session; a descriptor whose session has ended is gone already. */
+    void close(DomainHandle d) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            if (!d.isLiveOn(slot)) {
+                return; // its session ended, and took the descriptor with it
             }
-            check(slot.call(StorageCalls.CLOSE, d.fd(), 0, 0));
-        } finally {
-            slot.close();
+            check(Close.call(slot, d.valueFor(slot)));
         }
     }
 
@@ -98,10 +107,11 @@ final class StorageClient {
      * Reads at most one payload chunk at {@code position} into {@code dst}; returns the bytes read (0 at the end
      * of the file) and advances {@code dst}'s position by them.
      */
-    int pread(Descriptor d, ByteBuffer dst, long position) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+    int pread(DomainHandle d, ByteBuffer dst, long position) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             long want = Math.min(dst.remaining(), chunkBytes(slot));
-            int n = (int) check(slot.call(StorageCalls.PREAD, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            int n = (int) check(Pread.call(slot, fd, slot.dataOffset(), want, position));
             // The one copy: from the shared payload into the caller's buffer (heap or direct).
             MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
             dst.position(dst.position() + n);
@@ -114,15 +124,16 @@ final class StorageClient {
      * (what preadv would do, with the copy out of the shared chunk that any read makes anyway). Returns the bytes
      * read, 0 at the end of the file.
      */
-    long preadv(Descriptor d, ByteBuffer[] dsts, int offset, int length, long position)
+    long preadv(DomainHandle d, ByteBuffer[] dsts, int offset, int length, long position)
             throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             long want = 0;
             for (int i = offset; i < offset + length; i++) {
                 want += dsts[i].remaining();
             }
             want = Math.min(want, chunkBytes(slot));
-            long n = check(slot.call(StorageCalls.PREAD, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            long n = check(Pread.call(slot, fd, slot.dataOffset(), want, position));
             long at = 0;
             for (int i = offset; i < offset + length && at < n; i++) {
                 ByteBuffer dst = dsts[i];
@@ -139,9 +150,10 @@ final class StorageClient {
      * Gather write: {@code srcs} in order, up to one payload chunk, in one pwrite at {@code position}; advances the
      * buffers by the bytes written.
      */
-    long pwritev(Descriptor d, ByteBuffer[] srcs, int offset, int length, long position)
+    long pwritev(DomainHandle d, ByteBuffer[] srcs, int offset, int length, long position)
             throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             long room = chunkBytes(slot);
             long at = 0;
             for (int i = offset; i < offset + length && at < room; i++) {
@@ -149,7 +161,7 @@ final class StorageClient {
                 MemorySegment.copy(MemorySegment.ofBuffer(srcs[i]), 0, slot.data(), at, part);
                 at += part;
             }
-            long n = check(slot.call(StorageCalls.PWRITE, d.fd(), slot.dataOffset(), at, position, 0, 0));
+            long n = check(Pwrite.call(slot, fd, slot.dataOffset(), at, position));
             long left = n;
             for (int i = offset; i < offset + length && left > 0; i++) {
                 int part = (int) Math.min(srcs[i].remaining(), left);
@@ -161,40 +173,45 @@ final class StorageClient {
     }
 
     /** Writes at most one payload chunk of {@code src} at {@code position}; advances {@code src} by the bytes written. */
-    int pwrite(Descriptor d, ByteBuffer src, long position) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+    int pwrite(DomainHandle d, ByteBuffer src, long position) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             int want = (int) Math.min(src.remaining(), chunkBytes(slot));
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, slot.data(), 0, want);
-            int n = (int) check(slot.call(StorageCalls.PWRITE, d.fd(), slot.dataOffset(), want, position, 0, 0));
+            int n = (int) check(Pwrite.call(slot, fd, slot.dataOffset(), want, position));
             src.position(src.position() + n);
             return n;
         }
     }
 
-    void fsync(Descriptor d, boolean metadata) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
-            check(slot.call(metadata ? StorageCalls.FSYNC : StorageCalls.FDATASYNC, d.fd(), 0, 0));
+    void fsync(DomainHandle d, boolean metadata) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
+            check(metadata ? Fsync.call(slot, fd) : Fdatasync.call(slot, fd));
         }
     }
 
-    void ftruncate(Descriptor d, long length) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
-            check(slot.call(StorageCalls.FTRUNCATE, d.fd(), length, 0));
+    void ftruncate(DomainHandle d, long length) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
+            check(Ftruncate.call(slot, fd, length));
         }
     }
 
-    FileStat fstat(Descriptor d) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
-            check(slot.call(StorageCalls.FSTAT, d.fd(), slot.dataOffset(), FileStat.BYTES));
+    FileStat fstat(DomainHandle d) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
+            check(Fstat.call(slot, fd, slot.dataOffset(), FileStat.BYTES));
             return FileStat.decode(slot.data());
         }
     }
 
     /** Fills {@code out} with directory records (linux_dirent64); returns their length, 0 at the end. */
-    int getdents(Descriptor d, byte[] out) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
+    int getdents(DomainHandle d, byte[] out) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
             long want = Math.min(out.length, chunkBytes(slot));
-            int n = (int) check(slot.call(StorageCalls.GETDENTS, d.fd(), slot.dataOffset(), want));
+            int n = (int) check(Getdents.call(slot, fd, slot.dataOffset(), want));
             MemorySegment.copy(slot.data(), JAVA_BYTE, 0, out, 0, n);
             return n;
         }
@@ -204,9 +221,10 @@ final class StorageClient {
      * Takes ({@code type} F_RDLCK or F_WRLCK) or drops (F_UNLCK) a byte-range lock without waiting; false when
      * another session or process holds a conflicting one.
      */
-    boolean lock(Descriptor d, short type, long start, long length) throws IOException, ErrnoException {
-        try (CallSlot slot = slotFor(d)) {
-            long r = slot.call(StorageCalls.LOCK, d.fd(), type, start, length, 0, 0);
+    boolean lock(DomainHandle d, short type, long start, long length) throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long fd = d.valueFor(slot);
+            long r = Lock.call(slot, fd, type, start, length);
             if (r == -Errno.EAGAIN) {
                 return false;
             }
@@ -219,26 +237,32 @@ final class StorageClient {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
             long out = align8(length);
-            check(slot.call(StorageCalls.STAT, slot.dataOffset(), length, followLinks ? 0 : AT_SYMLINK_NOFOLLOW,
-                    slot.dataOffset() + out, FileStat.BYTES, 0));
+            check(Stat.call(slot, slot.dataOffset(), length, followLinks ? 0 : AT_SYMLINK_NOFOLLOW,
+                    slot.dataOffset() + out, FileStat.BYTES));
             return FileStat.decode(slot.data().asSlice(out));
         }
     }
 
-    /** A call whose first two arguments are a path, then up to three of its own. */
-    private long pathCall(int call, String path, long a2, long a3, long a4) throws IOException, ErrnoException {
+    /** A call on a path: the path's payload offset and length in, the call's result out. */
+    @FunctionalInterface
+    private interface OnPath {
+        long call(CallSlot slot, long pathOffset, long pathLength) throws IOException;
+    }
+
+    /** Puts {@code path} at the start of a slot's payload and issues {@code call} with it there. */
+    private long pathCall(String path, OnPath call) throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
-            return check(slot.call(call, slot.dataOffset(), length, a2, a3, a4, 0));
+            return check(call.call(slot, slot.dataOffset(), length));
         }
     }
 
     void unlink(String path, boolean directory) throws IOException, ErrnoException {
-        pathCall(StorageCalls.UNLINK, path, directory ? AT_REMOVEDIR : 0, 0, 0);
+        pathCall(path, (slot, at, length) -> Unlink.call(slot, at, length, directory ? AT_REMOVEDIR : 0));
     }
 
     void mkdir(String path, int mode) throws IOException, ErrnoException {
-        pathCall(StorageCalls.MKDIR, path, mode, 0, 0);
+        pathCall(path, (slot, at, length) -> Mkdir.call(slot, at, length, mode));
     }
 
     void rename(String from, String to, int flags) throws IOException, ErrnoException {
@@ -246,8 +270,7 @@ final class StorageClient {
             long fromLength = putPath(slot, 0, from);
             long toAt = align8(fromLength);
             long toLength = putPath(slot, toAt, to);
-            check(slot.call(StorageCalls.RENAME, slot.dataOffset(), fromLength, slot.dataOffset() + toAt, toLength,
-                    flags, 0));
+            check(Rename.call(slot, slot.dataOffset(), fromLength, slot.dataOffset() + toAt, toLength, flags));
         }
     }
 
@@ -256,8 +279,7 @@ final class StorageClient {
             long targetLength = putPath(slot, 0, target);
             long linkAt = align8(targetLength);
             long linkLength = putPath(slot, linkAt, link);
-            check(slot.call(StorageCalls.SYMLINK, slot.dataOffset(), targetLength, slot.dataOffset() + linkAt,
-                    linkLength, 0, 0));
+            check(Symlink.call(slot, slot.dataOffset(), targetLength, slot.dataOffset() + linkAt, linkLength));
         }
     }
 
@@ -265,45 +287,40 @@ final class StorageClient {
         try (CallSlot slot = calls.acquire()) {
             long length = putPath(slot, 0, path);
             long out = align8(length);
-            int n = (int) check(slot.call(StorageCalls.READLINK, slot.dataOffset(), length, slot.dataOffset() + out,
-                    PATH_MAX, 0, 0));
+            int n = (int) check(Readlink.call(slot, slot.dataOffset(), length, slot.dataOffset() + out,
+                    StorageCalls.PATH_MAX));
             return new String(slot.data().asSlice(out, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
         }
     }
 
     void utimens(String path, long atimeNs, long mtimeNs, boolean followLinks) throws IOException, ErrnoException {
-        pathCall(StorageCalls.UTIMENS, path, atimeNs, mtimeNs, followLinks ? 0 : AT_SYMLINK_NOFOLLOW);
+        pathCall(path, (slot, at, length) -> Utimens.call(slot, at, length, atimeNs, mtimeNs,
+                followLinks ? 0 : AT_SYMLINK_NOFOLLOW));
     }
 
     void chmod(String path, int mode) throws IOException, ErrnoException {
-        pathCall(StorageCalls.CHMOD, path, mode, 0, 0);
+        pathCall(path, (slot, at, length) -> Chmod.call(slot, at, length, mode));
     }
 
     /** {@code uid} or {@code gid} -1: left as it is. */
     void chown(String path, int uid, int gid, boolean followLinks) throws IOException, ErrnoException {
-        pathCall(StorageCalls.CHOWN, path, uid, gid, followLinks ? 0 : AT_SYMLINK_NOFOLLOW);
+        pathCall(path, (slot, at, length) -> Chown.call(slot, at, length, uid, gid,
+                followLinks ? 0 : AT_SYMLINK_NOFOLLOW));
     }
 
     void access(String path, int mode) throws IOException, ErrnoException {
-        pathCall(StorageCalls.ACCESS, path, mode, 0, 0);
+        pathCall(path, (slot, at, length) -> Access.call(slot, at, length, mode));
     }
 
     /** Total, free and available bytes, and the block size, of the export root's file system. */
-    long[] statfs() throws IOException, ErrnoException {
+    FileSystemStat statfs() throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
-            check(slot.call(StorageCalls.STATFS, slot.dataOffset(), StorageCalls.STATFS_BYTES, 0));
-            MemorySegment out = slot.data();
-            return new long[] {out.get(JAVA_LONG_UNALIGNED, 0), out.get(JAVA_LONG_UNALIGNED, 8),
-                    out.get(JAVA_LONG_UNALIGNED, 16), out.get(JAVA_LONG_UNALIGNED, 24)};
+            check(Statfs.call(slot, slot.dataOffset(), FileSystemStat.BYTES));
+            return FileSystemStat.decode(slot.data());
         }
     }
 
     private static long align8(long n) {
         return (n + 7) & ~7L;
     }
-
-    // <fcntl.h>, <linux/limits.h>
-    static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    static final int AT_REMOVEDIR = 0x200;
-    static final int PATH_MAX = 4096;
 }

@@ -1,6 +1,6 @@
 package dev.vos.client.fs;
 
-import dev.vos.client.fs.StorageClient.Descriptor;
+import dev.vos.client.DomainHandle;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.storage.protocol.DirentLayout;
 
@@ -22,7 +22,7 @@ import java.util.NoSuchElementException;
 final class VosDirectoryStream implements DirectoryStream<Path> {
 
     private final VosPath dir;
-    private final Descriptor descriptor;
+    private final DomainHandle descriptor;
     private final Filter<? super Path> filter;
     private final byte[] batch;
     private final ArrayDeque<Path> ready = new ArrayDeque<>();
@@ -30,7 +30,7 @@ final class VosDirectoryStream implements DirectoryStream<Path> {
     private boolean closed;
     private boolean iterated;
 
-    VosDirectoryStream(VosPath dir, Descriptor descriptor, Filter<? super Path> filter, int batchBytes) {
+    VosDirectoryStream(VosPath dir, DomainHandle descriptor, Filter<? super Path> filter, int batchBytes) {
         this.dir = dir;
         this.descriptor = descriptor;
         this.filter = filter;

@@ -1,6 +1,7 @@
 package dev.vos.client.fs;
 
-import dev.vos.client.fs.StorageClient.Descriptor;
+import dev.vos.client.DescriptorLostException;
+import dev.vos.client.DomainHandle;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.storage.protocol.FileStat;
 import dev.vos.storage.protocol.StorageFlags;
@@ -34,13 +35,13 @@ final class VosFileChannel extends FileChannel {
 
     private final VosFileSystem fs;
     private final VosPath path;
-    private final Descriptor descriptor;
+    private final DomainHandle descriptor;
     private final OpenFlags flags;
     private final Object positionLock = new Object();
     private long position;
     private volatile VosFileAttributes.FileKey fileKey;
 
-    VosFileChannel(VosFileSystem fs, VosPath path, Descriptor descriptor, OpenFlags flags) {
+    VosFileChannel(VosFileSystem fs, VosPath path, DomainHandle descriptor, OpenFlags flags) {
         this.fs = fs;
         this.path = path;
         this.descriptor = descriptor;

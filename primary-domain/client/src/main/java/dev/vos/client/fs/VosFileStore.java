@@ -1,5 +1,7 @@
 package dev.vos.client.fs;
 
+import dev.vos.storage.protocol.FileSystemStat;
+
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -17,7 +19,7 @@ final class VosFileStore extends FileStore {
         this.fs = fs;
     }
 
-    private long[] statfs() throws IOException {
+    private FileSystemStat statfs() throws IOException {
         try {
             return fs.client().statfs();
         } catch (ErrnoException e) {
@@ -42,22 +44,22 @@ final class VosFileStore extends FileStore {
 
     @Override
     public long getTotalSpace() throws IOException {
-        return statfs()[0];
+        return statfs().totalBytes();
     }
 
     @Override
     public long getUnallocatedSpace() throws IOException {
-        return statfs()[1];
+        return statfs().freeBytes();
     }
 
     @Override
     public long getUsableSpace() throws IOException {
-        return statfs()[2];
+        return statfs().availableBytes();
     }
 
     @Override
     public long getBlockSize() throws IOException {
-        return statfs()[3];
+        return statfs().blockSize();
     }
 
     @Override

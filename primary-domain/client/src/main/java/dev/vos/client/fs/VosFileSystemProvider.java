@@ -1,7 +1,7 @@
 package dev.vos.client.fs;
 
 import dev.vos.client.DomainClient;
-import dev.vos.client.fs.StorageClient.Descriptor;
+import dev.vos.client.DomainHandle;
 import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.client.RingClient;
 import dev.vos.storage.protocol.FileStat;
@@ -170,7 +170,7 @@ public final class VosFileSystemProvider extends FileSystemProvider {
         OpenFlags flags = OpenFlags.of(options);
         int mode = PosixModes.initialMode(DEFAULT_FILE_MODE, attrs);
         try {
-            Descriptor d = file.getFileSystem().client().open(file.domainPath(), flags.toOpenFlags(), mode);
+            DomainHandle d = file.getFileSystem().client().open(file.domainPath(), flags.toOpenFlags(), mode);
             return new VosFileChannel(file.getFileSystem(), file, d, flags);
         } catch (ErrnoException e) {
             if (flags.createNew() && e.errno() == Errno.EISDIR) {
@@ -189,7 +189,7 @@ public final class VosFileSystemProvider extends FileSystemProvider {
             throws IOException {
         VosPath path = VosPath.check(dir);
         try {
-            Descriptor d = path.getFileSystem().client().open(path.domainPath(),
+            DomainHandle d = path.getFileSystem().client().open(path.domainPath(),
                     StorageFlags.O_RDONLY | StorageFlags.O_DIRECTORY, 0);
             return new VosDirectoryStream(path, d, filter, (int) Math.min(32 * 1024, path.getFileSystem().chunkBytes()));
         } catch (ErrnoException e) {

@@ -1,5 +1,6 @@
 package dev.vos.client.fs;
 
+import dev.vos.client.DescriptorLostException;
 import dev.vos.ring.DomainFailedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
+import static dev.vos.storage.protocol.StorageCalls.PATH_MAX;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
@@ -15,9 +16,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * what the kernel later reads). The bytes are never decoded: the kernel sees exactly what the client sent.
  */
 record ClientPath(byte[] bytes) {
-
-    /** {@code PATH_MAX}, <linux/limits.h>: a path, terminating NUL included, fits in this many bytes. */
-    static final int PATH_MAX = 4096;
 
     /**
      * Copies the path at payload {@code [offset, offset + length)} of {@code call}. Returns the path, or

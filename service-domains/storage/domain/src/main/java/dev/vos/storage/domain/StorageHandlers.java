@@ -3,7 +3,29 @@ package dev.vos.storage.domain;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.ServerCall;
 import dev.vos.storage.protocol.FileStat;
+import dev.vos.storage.protocol.FileSystemStat;
 import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.storage.protocol.StorageCalls.Access;
+import dev.vos.storage.protocol.StorageCalls.Chmod;
+import dev.vos.storage.protocol.StorageCalls.Chown;
+import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.Fallocate;
+import dev.vos.storage.protocol.StorageCalls.Fdatasync;
+import dev.vos.storage.protocol.StorageCalls.Fstat;
+import dev.vos.storage.protocol.StorageCalls.Fsync;
+import dev.vos.storage.protocol.StorageCalls.Ftruncate;
+import dev.vos.storage.protocol.StorageCalls.Getdents;
+import dev.vos.storage.protocol.StorageCalls.Lock;
+import dev.vos.storage.protocol.StorageCalls.Mkdir;
+import dev.vos.storage.protocol.StorageCalls.Open;
+import dev.vos.storage.protocol.StorageCalls.Pread;
+import dev.vos.storage.protocol.StorageCalls.Readlink;
+import dev.vos.storage.protocol.StorageCalls.Rename;
+import dev.vos.storage.protocol.StorageCalls.Stat;
+import dev.vos.storage.protocol.StorageCalls.Statfs;
+import dev.vos.storage.protocol.StorageCalls.Symlink;
+import dev.vos.storage.protocol.StorageCalls.Unlink;
+import dev.vos.storage.protocol.StorageCalls.Utimens;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
@@ -13,10 +35,10 @@ import java.lang.foreign.MemorySegment;
 import static dev.vos.storage.domain.StorageSyscalls.*;
 import static dev.vos.storage.protocol.StorageFlags.*;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * The storage calls' handlers, for one export root (see {@link StorageCalls} for the table). Every path is
+ * The storage calls' handlers, for one export root (see {@link StorageCalls} for the table; each handler reads
+ * its arguments by the positions the protocol names, {@code call.arg(Pread.COUNT)}). Every path is
  * resolved beneath the root's directory descriptor by openat2 with {@link StorageSyscalls#CONFINED}; the calls
  * whose kernel interface has no RESOLVE flags (unlinkat, mkdirat, renameat2) first open the parent that way and
  * then act on the last component only, which cannot lead anywhere else. The calls that act on a file's metadata
@@ -53,10 +75,12 @@ final class StorageHandlers {
                 .add(StorageCalls.CLOSE, "close", this::close)
                 .add(StorageCalls.PREAD, "pread", call -> transfer(call, SYS_PREAD64))
                 .add(StorageCalls.PWRITE, "pwrite", call -> transfer(call, SYS_PWRITE64))
-                .add(StorageCalls.FSYNC, "fsync", call -> onDescriptor(call, StorageSyscalls::fsync))
-                .add(StorageCalls.FDATASYNC, "fdatasync", call -> onDescriptor(call, StorageSyscalls::fdatasync))
-                .add(StorageCalls.FTRUNCATE, "ftruncate",
-                        call -> onDescriptor(call, fd -> StorageSyscalls.ftruncate(fd, call.arg(1))))
+                .add(StorageCalls.FSYNC, "fsync", call -> onDescriptor(call, call.arg(Fsync.FD),
+                        StorageSyscalls::fsync))
+                .add(StorageCalls.FDATASYNC, "fdatasync", call -> onDescriptor(call, call.arg(Fdatasync.FD),
+                        StorageSyscalls::fdatasync))
+                .add(StorageCalls.FTRUNCATE, "ftruncate", call -> onDescriptor(call, call.arg(Ftruncate.FD),
+                        fd -> StorageSyscalls.ftruncate(fd, call.arg(Ftruncate.LENGTH))))
                 .add(StorageCalls.FSTAT, "fstat", this::fstat)
                 .add(StorageCalls.UNLINK, "unlink", this::unlink)
                 .add(StorageCalls.MKDIR, "mkdir", this::mkdir)
@@ -85,10 +109,10 @@ final class StorageHandlers {
         long apply(int kernelFd);
     }
 
-    /** Runs {@code body} on the kernel descriptor of the session's descriptor {@code arg(0)}, pinned meanwhile. */
-    private static long onDescriptor(ServerCall call, FdCall body) {
+    /** Runs {@code body} on the kernel descriptor of the session's descriptor {@code fd}, pinned meanwhile. */
+    private static long onDescriptor(ServerCall call, long fd, FdCall body) {
         DescriptorTable table = descriptors(call);
-        DescriptorTable.Entry entry = table.acquire(call.arg(0));
+        DescriptorTable.Entry entry = table.acquire(fd);
         if (entry == null) {
             return -Errno.EBADF;
         }
@@ -100,14 +124,14 @@ final class StorageHandlers {
     }
 
     private long open(ServerCall call) {
-        long flags = call.arg(2);
-        long mode = call.arg(3);
+        long flags = call.arg(Open.FLAGS);
+        long mode = call.arg(Open.MODE);
         if ((flags & ~(long) ALLOWED_OPEN_FLAGS) != 0 || (mode & ~(long) ALLOWED_MODE) != 0
                 || (flags & O_ACCMODE) == O_ACCMODE) {
             return -Errno.EINVAL;
         }
         int[] errno = new int[1];
-        ClientPath path = ClientPath.copy(call, call.arg(0), call.arg(1), errno);
+        ClientPath path = ClientPath.copy(call, call.arg(Open.PATH_OFFSET), call.arg(Open.PATH_LENGTH), errno);
         if (path == null) {
             return -errno[0];
         }
@@ -121,36 +145,40 @@ final class StorageHandlers {
     }
 
     private long close(ServerCall call) {
-        return descriptors(call).remove(call.arg(0));
+        return descriptors(call).remove(call.arg(Close.FD));
     }
 
     // pread and pwrite are the hot path: written out instead of onDescriptor with a lambda, which allocates a
     // capturing lambda per call, and without a payload slice (the kernel gets the address and count directly).
 
-    /** pread or pwrite ({@code syscall} SYS_PREAD64 or SYS_PWRITE64): (fd, bufOff, count, offset). */
+    /**
+     * pread or pwrite ({@code syscall} SYS_PREAD64 or SYS_PWRITE64), read by {@link Pread}'s names: the protocol
+     * defines pwrite's positions as pread's. The names are compile-time constants: nothing is looked up per call.
+     */
     private static long transfer(ServerCall call, long syscall) {
-        long address = call.dataAddress(call.arg(1), call.arg(2));
+        long count = call.arg(Pread.COUNT);
+        long address = call.dataAddress(call.arg(Pread.BUFFER_OFFSET), count);
         if (address == 0) {
             return -Errno.EFAULT;
         }
         DescriptorTable table = descriptors(call);
-        DescriptorTable.Entry entry = table.acquire(call.arg(0));
+        DescriptorTable.Entry entry = table.acquire(call.arg(Pread.FD));
         if (entry == null) {
             return -Errno.EBADF;
         }
         try {
-            return Linux.syscallErrno(syscall, entry.kernelFd(), address, call.arg(2), call.arg(3), 0, 0);
+            return Linux.syscallErrno(syscall, entry.kernelFd(), address, count, call.arg(Pread.OFFSET), 0, 0);
         } finally {
             table.release(entry);
         }
     }
 
     private long fstat(ServerCall call) {
-        MemorySegment out = call.data(call.arg(1), call.arg(2));
+        MemorySegment out = call.data(call.arg(Fstat.OUT_OFFSET), call.arg(Fstat.OUT_LENGTH));
         if (out == null || out.byteSize() < FileStat.BYTES) {
             return -Errno.EFAULT;
         }
-        return onDescriptor(call, fd -> {
+        return onDescriptor(call, call.arg(Fstat.FD), fd -> {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment statx = arena.allocate(STATX_SIZE, 8);
                 long r = StorageSyscalls.fstat(fd, statx);
@@ -164,41 +192,43 @@ final class StorageHandlers {
     }
 
     private long unlink(ServerCall call) {
-        long flags = call.arg(2);
+        long flags = call.arg(Unlink.FLAGS);
         if ((flags & ~(long) AT_REMOVEDIR) != 0) {
             return -Errno.EINVAL;
         }
-        return inParent(call, call.arg(0), call.arg(1), (dirFd, name) -> unlinkat(dirFd, name, (int) flags));
+        return inParent(call, call.arg(Unlink.PATH_OFFSET), call.arg(Unlink.PATH_LENGTH),
+                (dirFd, name) -> unlinkat(dirFd, name, (int) flags));
     }
 
     private long mkdir(ServerCall call) {
-        long mode = call.arg(2);
+        long mode = call.arg(Mkdir.MODE);
         if ((mode & ~(long) ALLOWED_MODE) != 0) {
             return -Errno.EINVAL;
         }
-        return inParent(call, call.arg(0), call.arg(1), (dirFd, name) -> mkdirat(dirFd, name, (int) mode));
+        return inParent(call, call.arg(Mkdir.PATH_OFFSET), call.arg(Mkdir.PATH_LENGTH),
+                (dirFd, name) -> mkdirat(dirFd, name, (int) mode));
     }
 
     private long rename(ServerCall call) {
-        long flags = call.arg(4);
+        long flags = call.arg(Rename.FLAGS);
         if ((flags & ~(long) ALLOWED_RENAME_FLAGS) != 0) {
             return -Errno.EINVAL;
         }
-        return inParent(call, call.arg(0), call.arg(1), (oldDir, oldName) ->
-                inParent(call, call.arg(2), call.arg(3), (newDir, newName) ->
+        return inParent(call, call.arg(Rename.FROM_OFFSET), call.arg(Rename.FROM_LENGTH), (oldDir, oldName) ->
+                inParent(call, call.arg(Rename.TO_OFFSET), call.arg(Rename.TO_LENGTH), (newDir, newName) ->
                         renameat2(oldDir, oldName, newDir, newName, (int) flags)));
     }
 
     private long stat(ServerCall call) {
-        long flags = call.arg(2);
+        long flags = call.arg(Stat.FLAGS);
         if ((flags & ~(long) AT_SYMLINK_NOFOLLOW) != 0) {
             return -Errno.EINVAL;
         }
-        MemorySegment out = call.data(call.arg(3), call.arg(4));
+        MemorySegment out = call.data(call.arg(Stat.OUT_OFFSET), call.arg(Stat.OUT_LENGTH));
         if (out == null || out.byteSize() < FileStat.BYTES) {
             return -Errno.EFAULT;
         }
-        return onPath(call, call.arg(0), call.arg(1), flags == 0, (fd, arena) -> {
+        return onPath(call, call.arg(Stat.PATH_OFFSET), call.arg(Stat.PATH_LENGTH), flags == 0, (fd, arena) -> {
             MemorySegment statx = arena.allocate(STATX_SIZE, 8);
             long r = statx(fd, emptyPath(arena), AT_EMPTY_PATH, statx);
             if (r < 0) {
@@ -212,8 +242,8 @@ final class StorageHandlers {
     private long getdents(ServerCall call) {
         // The kernel writes whole records only and never more than count (an unsigned int: a larger count is cut
         // to fewer bytes, never more), so the slice bounds every byte it writes.
-        MemorySegment buf = call.data(call.arg(1), call.arg(2));
-        return buf == null ? -Errno.EFAULT : onDescriptor(call, fd -> getdents64(fd, buf));
+        MemorySegment buf = call.data(call.arg(Getdents.BUFFER_OFFSET), call.arg(Getdents.COUNT));
+        return buf == null ? -Errno.EFAULT : onDescriptor(call, call.arg(Getdents.FD), fd -> getdents64(fd, buf));
     }
 
     private long symlink(ServerCall call) {
@@ -221,11 +251,12 @@ final class StorageHandlers {
         // "" is the kernel's ENOENT, a NUL EINVAL, 4096 bytes or more ENAMETOOLONG) but may point anywhere;
         // every later resolution through the link is confined.
         int[] errno = new int[1];
-        ClientPath target = ClientPath.copy(call, call.arg(0), call.arg(1), errno);
+        ClientPath target = ClientPath.copy(call, call.arg(Symlink.TARGET_OFFSET), call.arg(Symlink.TARGET_LENGTH),
+                errno);
         if (target == null) {
             return -errno[0];
         }
-        return inParent(call, call.arg(2), call.arg(3), (dirFd, name) -> {
+        return inParent(call, call.arg(Symlink.LINK_OFFSET), call.arg(Symlink.LINK_LENGTH), (dirFd, name) -> {
             try (Arena arena = Arena.ofConfined()) {
                 return symlinkat(target.toNative(arena), dirFd, name);
             }
@@ -233,24 +264,25 @@ final class StorageHandlers {
     }
 
     private long readlink(ServerCall call) {
-        MemorySegment buf = call.data(call.arg(2), call.arg(3));
+        MemorySegment buf = call.data(call.arg(Readlink.BUFFER_OFFSET), call.arg(Readlink.SIZE));
         if (buf == null) {
             return -Errno.EFAULT;
         }
-        return inParent(call, call.arg(0), call.arg(1), (dirFd, name) -> readlinkat(dirFd, name, buf));
+        return inParent(call, call.arg(Readlink.PATH_OFFSET), call.arg(Readlink.PATH_LENGTH),
+                (dirFd, name) -> readlinkat(dirFd, name, buf));
     }
 
     private long utimens(ServerCall call) {
-        long atime = call.arg(2);
-        long mtime = call.arg(3);
-        long flags = call.arg(4);
+        long atime = call.arg(Utimens.ATIME_NS);
+        long mtime = call.arg(Utimens.MTIME_NS);
+        long flags = call.arg(Utimens.FLAGS);
         if ((flags & ~(long) AT_SYMLINK_NOFOLLOW) != 0) {
             return -Errno.EINVAL;
         }
         // Not utimensat(parent, name, times, 0): that would follow a final symlink out of the root. The confined
         // open has followed it (or, with NOFOLLOW, opened the link itself), and utimensat with AT_EMPTY_PATH on an
         // O_PATH descriptor sets the times of exactly that file, without following anything again (Linux 5.8+).
-        return onPath(call, call.arg(0), call.arg(1), flags == 0, (fd, arena) -> {
+        return onPath(call, call.arg(Utimens.PATH_OFFSET), call.arg(Utimens.PATH_LENGTH), flags == 0, (fd, arena) -> {
             MemorySegment times = arena.allocate(2 * TIMESPEC_SIZE, 8);
             timespec(times, 0, atime);
             timespec(times, TIMESPEC_SIZE, mtime);
@@ -271,24 +303,24 @@ final class StorageHandlers {
     }
 
     private long chmod(ServerCall call) {
-        long mode = call.arg(2);
+        long mode = call.arg(Chmod.MODE);
         if ((mode & ~(long) ALLOWED_CHMOD_MODE) != 0) {
             return -Errno.EINVAL;
         }
         // fchmodat2 (Linux 6.6) is the first chmod taking AT_EMPTY_PATH, so the first that works on an O_PATH
         // descriptor; fchmod would need a descriptor opened for reading, which a write-only file refuses.
-        return onPath(call, call.arg(0), call.arg(1), true,
+        return onPath(call, call.arg(Chmod.PATH_OFFSET), call.arg(Chmod.PATH_LENGTH), true,
                 (fd, arena) -> fchmodat2(fd, emptyPath(arena), (int) mode, AT_EMPTY_PATH));
     }
 
     private long chown(ServerCall call) {
-        long uid = call.arg(2);
-        long gid = call.arg(3);
-        long flags = call.arg(4);
+        long uid = call.arg(Chown.UID);
+        long gid = call.arg(Chown.GID);
+        long flags = call.arg(Chown.FLAGS);
         if ((flags & ~(long) AT_SYMLINK_NOFOLLOW) != 0 || !isId(uid) || !isId(gid)) {
             return -Errno.EINVAL;
         }
-        return onPath(call, call.arg(0), call.arg(1), flags == 0,
+        return onPath(call, call.arg(Chown.PATH_OFFSET), call.arg(Chown.PATH_LENGTH), flags == 0,
                 (fd, arena) -> fchownat(fd, emptyPath(arena), (int) uid, (int) gid, AT_EMPTY_PATH));
     }
 
@@ -298,36 +330,37 @@ final class StorageHandlers {
     }
 
     private long fallocate(ServerCall call) {
-        long mode = call.arg(1);
+        long mode = call.arg(Fallocate.MODE);
         if (mode != 0 && mode != FALLOC_FL_KEEP_SIZE) {
             return -Errno.EINVAL;
         }
-        return onDescriptor(call, fd -> StorageSyscalls.fallocate(fd, (int) mode, call.arg(2), call.arg(3)));
+        return onDescriptor(call, call.arg(Fallocate.FD), fd -> StorageSyscalls.fallocate(fd, (int) mode,
+                call.arg(Fallocate.OFFSET), call.arg(Fallocate.LENGTH)));
     }
 
     private long access(ServerCall call) {
-        long mode = call.arg(2);
+        long mode = call.arg(Access.MODE);
         if ((mode & ~(long) ALLOWED_ACCESS_MODE) != 0) {
             return -Errno.EINVAL;
         }
-        return onPath(call, call.arg(0), call.arg(1), true,
+        return onPath(call, call.arg(Access.PATH_OFFSET), call.arg(Access.PATH_LENGTH), true,
                 (fd, arena) -> faccessat2(fd, emptyPath(arena), (int) mode, AT_EMPTY_PATH));
     }
 
     private long lock(ServerCall call) {
-        long type = call.arg(1);
-        long start = call.arg(2);
-        long length = call.arg(3);
+        long type = call.arg(Lock.TYPE);
+        long start = call.arg(Lock.START);
+        long length = call.arg(Lock.LENGTH);
         if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK || start < 0 || length < 0) {
             return -Errno.EINVAL;
         }
         // Never F_OFD_SETLKW: a waiting lock would hold the worker that every other client's calls need.
-        return onDescriptor(call, fd -> ofdSetLock(fd, (short) type, start, length));
+        return onDescriptor(call, call.arg(Lock.FD), fd -> ofdSetLock(fd, (short) type, start, length));
     }
 
     private long statfs(ServerCall call) {
-        MemorySegment out = call.data(call.arg(0), call.arg(1));
-        if (out == null || out.byteSize() < StorageCalls.STATFS_BYTES) {
+        MemorySegment out = call.data(call.arg(Statfs.OUT_OFFSET), call.arg(Statfs.OUT_LENGTH));
+        if (out == null || out.byteSize() < FileSystemStat.BYTES) {
             return -Errno.EFAULT;
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -337,15 +370,11 @@ final class StorageHandlers {
                 return r;
             }
             long fragment = statfs.get(JAVA_LONG, STATFS_FRSIZE_OFFSET);
-            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_TOTAL_OFFSET,
-                    bytes(statfs.get(JAVA_LONG, STATFS_BLOCKS_OFFSET), fragment));
-            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_FREE_OFFSET,
-                    bytes(statfs.get(JAVA_LONG, STATFS_BFREE_OFFSET), fragment));
-            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_AVAILABLE_OFFSET,
-                    bytes(statfs.get(JAVA_LONG, STATFS_BAVAIL_OFFSET), fragment));
-            out.set(JAVA_LONG_UNALIGNED, StorageCalls.STATFS_BLOCK_SIZE_OFFSET,
-                    statfs.get(JAVA_LONG, STATFS_BSIZE_OFFSET));
-            return StorageCalls.STATFS_BYTES;
+            new FileSystemStat(bytes(statfs.get(JAVA_LONG, STATFS_BLOCKS_OFFSET), fragment),
+                    bytes(statfs.get(JAVA_LONG, STATFS_BFREE_OFFSET), fragment),
+                    bytes(statfs.get(JAVA_LONG, STATFS_BAVAIL_OFFSET), fragment),
+                    statfs.get(JAVA_LONG, STATFS_BSIZE_OFFSET)).encode(out);
+            return FileSystemStat.BYTES;
         }
     }
 

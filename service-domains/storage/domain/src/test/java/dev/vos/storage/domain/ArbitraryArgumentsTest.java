@@ -1,8 +1,10 @@
 package dev.vos.storage.domain;
 
+import dev.vos.ring.CoreCalls;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.storage.protocol.StorageFlags;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +63,7 @@ class ArbitraryArgumentsTest {
                     assertTrue(r >= -4095, "call " + call + " answered " + r);
                 }
             }
-            assertEquals(0, ring.nop(), "the domain still serves");
+            assertEquals(0, ring.client.call(CoreCalls.NOP), "the domain still serves");
             assertEquals("inside", ring.pread(file, 100, 0).substring(0, 6), "and the session's descriptors work");
         }
         assertEquals(before, Files.readAttributes(canary, "unix:mode,uid,gid,lastModifiedTime,ctime"));

@@ -309,7 +309,7 @@ class ConfinementTest {
         Arrays.fill(path, (byte) 'a');
         assertEquals(-Errno.ENAMETOOLONG, ring.open(path, CREATE, 0600));
         assertEquals(-Errno.ENAMETOOLONG, ring.mkdir(path, 0755));
-        byte[] limit = new byte[ClientPath.PATH_MAX];
+        byte[] limit = new byte[StorageCalls.PATH_MAX];
         Arrays.fill(limit, (byte) 'a');
         assertEquals(-Errno.ENAMETOOLONG, ring.open(limit, CREATE, 0600), "no room left for the NUL");
         try (Stream<Path> s = Files.list(root)) {

@@ -1,6 +1,10 @@
 package dev.vos.storage.domain;
 
 import dev.vos.storage.protocol.DirentLayout;
+import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.Getdents;
+import dev.vos.storage.protocol.StorageCalls.Readlink;
+import dev.vos.storage.protocol.StorageCalls.Symlink;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.AfterEach;
@@ -92,7 +96,7 @@ class LinksAndListingTest {
             assertEquals(expectedTypes.get(e.name()), e.type(), e.name());
             assertEquals(Files.getAttribute(dir.resolve(e.name()), "unix:ino", LinkOption.NOFOLLOW_LINKS), e.ino());
         }
-        assertEquals(0, ring.close(fd));
+        assertEquals(0, Close.call(ring.client, fd));
     }
 
     @Test
@@ -121,9 +125,9 @@ class LinksAndListingTest {
             assertEquals(-Errno.EBADF, other.getdentsResult(dir, 4096), "another session's descriptor");
         }
         long dataBytes = 64L * (64 << 10);
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.GETDENTS, dir, 0, dataBytes + 1, 0, 0, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.GETDENTS, dir, -1, 4096, 0, 0, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.GETDENTS, dir, dataBytes - 10, 4096, 0, 0, 0));
+        assertEquals(-Errno.EFAULT, Getdents.call(ring.client, dir, 0, dataBytes + 1));
+        assertEquals(-Errno.EFAULT, Getdents.call(ring.client, dir, -1, 4096));
+        assertEquals(-Errno.EFAULT, Getdents.call(ring.client, dir, dataBytes - 10, 4096));
         assertEquals(List.of("f"), list(dir, 4096).stream().map(DirentLayout.Entry::name).toList(),
                 "the refused calls did not move the directory's position");
     }
@@ -146,13 +150,13 @@ class LinksAndListingTest {
 
     @Test
     void symlink_targetLimitsAreTheKernels() throws Exception {
-        byte[] longest = new byte[ClientPath.PATH_MAX - 1];
+        byte[] longest = new byte[StorageCalls.PATH_MAX - 1];
         Arrays.fill(longest, (byte) 'a');
         assertEquals(0, ring.symlink(longest, "longest"), "4095 bytes fit");
         assertEquals(4095, Files.readSymbolicLink(root.resolve("longest")).toString().length());
         assertEquals(new String(longest), ring.readlink("longest", 8192));
 
-        assertEquals(-Errno.ENAMETOOLONG, ring.symlink(new byte[ClientPath.PATH_MAX], "toolong"));
+        assertEquals(-Errno.ENAMETOOLONG, ring.symlink(new byte[StorageCalls.PATH_MAX], "toolong"));
         assertEquals(-Errno.ENOENT, ring.symlink("", "empty"), "the kernel's answer to an empty target");
         assertEquals(-Errno.EINVAL, ring.symlink(StorageRing.utf8("a\0b"), "nul"));
         try (Stream<Path> s = Files.list(root)) {
@@ -180,9 +184,9 @@ class LinksAndListingTest {
         assertEquals("-ENOTDIR", ring.readlink("f/x", 100));
         assertEquals(0, ring.symlink("f", "link"));
         assertEquals("-EINVAL", ring.readlink("link", 0), "the kernel's EINVAL for size 0");
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.READLINK, 0, 4, -1, 100, 0, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.SYMLINK, Long.MAX_VALUE, 4, 0, 4, 0, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.SYMLINK, 0, 4, -4, 4, 0, 0));
+        assertEquals(-Errno.EFAULT, Readlink.call(ring.client, 0, 4, -1, 100));
+        assertEquals(-Errno.EFAULT, Symlink.call(ring.client, Long.MAX_VALUE, 4, 0, 4));
+        assertEquals(-Errno.EFAULT, Symlink.call(ring.client, 0, 4, -4, 4));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.vos.storage.domain;
 
 import dev.vos.ring.server.CallTable;
+import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.Lock;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,13 +32,13 @@ class LockCallTest {
              FileChannel host = FileChannel.open(root.resolve("f"), StandardOpenOption.WRITE)) {
             long a = one.open("f", O_RDWR, 0);
             long b = two.open("f", O_RDWR, 0);
-            assertEquals(0, one.lock(a, F_WRLCK, 0, 0));
-            assertEquals(0, one.lock(a, F_WRLCK, 0, 10), "the holder may change its own lock");
-            assertEquals(-Errno.EAGAIN, two.lock(b, F_RDLCK, 5, 1));
+            assertEquals(0, Lock.call(one.client, a, F_WRLCK, 0, 0));
+            assertEquals(0, Lock.call(one.client, a, F_WRLCK, 0, 10), "the holder may change its own lock");
+            assertEquals(-Errno.EAGAIN, Lock.call(two.client, b, F_RDLCK, 5, 1));
             assertNull(host.tryLock(), "OFD and classic POSIX locks conflict");
-            assertEquals(0, one.close(a));
-            assertEquals(0, two.lock(b, F_RDLCK, 5, 1), "closing the descriptor released its lock");
-            assertEquals(0, two.lock(b, F_UNLCK, 0, 0));
+            assertEquals(0, Close.call(one.client, a));
+            assertEquals(0, Lock.call(two.client, b, F_RDLCK, 5, 1), "closing the descriptor released its lock");
+            assertEquals(0, Lock.call(two.client, b, F_UNLCK, 0, 0));
             assertNotNull(host.tryLock());
         }
     }
@@ -48,13 +50,14 @@ class LockCallTest {
         try (StorageRing one = StorageRing.open(table, 1); StorageRing two = StorageRing.open(table, 1)) {
             long a = one.open("f", O_RDWR, 0);
             long readOnly = one.open("f", O_RDONLY, 0);
-            assertEquals(-Errno.EINVAL, one.lock(a, 3, 0, 0));
-            assertEquals(-Errno.EINVAL, one.lock(a, F_WRLCK, -1, 0));
-            assertEquals(-Errno.EINVAL, one.lock(a, F_WRLCK, 0, -5));
-            assertEquals(-Errno.EBADF, two.lock(a, F_WRLCK, 0, 0), "another session's descriptor");
-            assertEquals(-Errno.EBADF, one.lock(readOnly, F_WRLCK, 0, 0), "a write lock needs a writable descriptor");
+            assertEquals(-Errno.EINVAL, Lock.call(one.client, a, 3, 0, 0));
+            assertEquals(-Errno.EINVAL, Lock.call(one.client, a, F_WRLCK, -1, 0));
+            assertEquals(-Errno.EINVAL, Lock.call(one.client, a, F_WRLCK, 0, -5));
+            assertEquals(-Errno.EBADF, Lock.call(two.client, a, F_WRLCK, 0, 0), "another session's descriptor");
+            assertEquals(-Errno.EBADF, Lock.call(one.client, readOnly, F_WRLCK, 0, 0),
+                    "a write lock needs a writable descriptor");
             long b = two.open("f", O_RDWR, 0);
-            assertEquals(0, two.lock(b, F_WRLCK, 0, 0), "none of the refused calls took a lock");
+            assertEquals(0, Lock.call(two.client, b, F_WRLCK, 0, 0), "none of the refused calls took a lock");
         }
     }
 }

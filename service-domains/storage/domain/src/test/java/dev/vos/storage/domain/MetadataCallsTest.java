@@ -1,6 +1,14 @@
 package dev.vos.storage.domain;
 
 import dev.vos.storage.protocol.FileStat;
+import dev.vos.storage.protocol.FileSystemStat;
+import dev.vos.storage.protocol.StorageCalls.Access;
+import dev.vos.storage.protocol.StorageCalls.Chmod;
+import dev.vos.storage.protocol.StorageCalls.Chown;
+import dev.vos.storage.protocol.StorageCalls.Fallocate;
+import dev.vos.storage.protocol.StorageCalls.Stat;
+import dev.vos.storage.protocol.StorageCalls.Statfs;
+import dev.vos.storage.protocol.StorageCalls.Utimens;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +25,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static dev.vos.storage.domain.StorageSyscalls.*;
@@ -115,9 +124,9 @@ class MetadataCallsTest {
         assertEquals(-Errno.EINVAL, ring.statResult("file", 1));
         assertEquals(-Errno.EINVAL, ring.statResult("file", AT_SYMLINK_NOFOLLOW | (1L << 32)));
         // out range: too short, or outside the data area
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.STAT, 0, 4, 0, 0, FileStat.BYTES - 1, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.STAT, 0, 4, 0, -8, FileStat.BYTES, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.STAT, Long.MAX_VALUE, 4, 0, 0, FileStat.BYTES, 0));
+        assertEquals(-Errno.EFAULT, Stat.call(ring.client, 0, 4, 0, 0, FileStat.BYTES - 1));
+        assertEquals(-Errno.EFAULT, Stat.call(ring.client, 0, 4, 0, -8, FileStat.BYTES));
+        assertEquals(-Errno.EFAULT, Stat.call(ring.client, Long.MAX_VALUE, 4, 0, 0, FileStat.BYTES));
     }
 
     @Test
@@ -269,13 +278,13 @@ class MetadataCallsTest {
     @Test
     void fallocate_allocatesWithOrWithoutGrowing() throws Exception {
         long fd = ring.open("file", O_RDWR, 0);
-        assertEquals(0, ring.fallocate(fd, 0, 0, 100_000));
+        assertEquals(0, Fallocate.call(ring.client, fd, 0, 0, 100_000));
         assertEquals(100_000, Files.size(file));
         assertEquals("twelve bytes", ring.pread(fd, 12, 0), "the data stays");
         long blocks = ring.fstat(fd).blocks();
         assertTrue(blocks * 512 >= 100_000, "allocated: " + blocks + " blocks");
 
-        assertEquals(0, ring.fallocate(fd, FALLOC_FL_KEEP_SIZE, 100_000, 1 << 20));
+        assertEquals(0, Fallocate.call(ring.client, fd, FALLOC_FL_KEEP_SIZE, 100_000, 1 << 20));
         assertEquals(100_000, Files.size(file), "KEEP_SIZE");
         assertTrue(ring.fstat(fd).blocks() * 512 >= (1 << 20) + 100_000, "allocated beyond the end");
     }
@@ -283,45 +292,58 @@ class MetadataCallsTest {
     @Test
     void fallocate_errors() throws Exception {
         long fd = ring.open("file", O_RDWR, 0);
-        assertEquals(-Errno.EINVAL, ring.fallocate(fd, 2, 0, 4096), "FALLOC_FL_PUNCH_HOLE");
-        assertEquals(-Errno.EINVAL, ring.fallocate(fd, 3, 0, 4096), "PUNCH_HOLE | KEEP_SIZE");
-        assertEquals(-Errno.EINVAL, ring.fallocate(fd, 1L << 32, 0, 4096), "bits the kernel's int would cut");
-        assertEquals(-Errno.EINVAL, ring.fallocate(fd, 0, 0, 0), "the kernel's EINVAL for length 0");
-        assertEquals(-Errno.EINVAL, ring.fallocate(fd, 0, -1, 10), "negative offset");
+        assertEquals(-Errno.EINVAL, Fallocate.call(ring.client, fd, 2, 0, 4096), "FALLOC_FL_PUNCH_HOLE");
+        assertEquals(-Errno.EINVAL, Fallocate.call(ring.client, fd, 3, 0, 4096), "PUNCH_HOLE | KEEP_SIZE");
+        assertEquals(-Errno.EINVAL, Fallocate.call(ring.client, fd, 1L << 32, 0, 4096),
+                "bits the kernel's int would cut");
+        assertEquals(-Errno.EINVAL, Fallocate.call(ring.client, fd, 0, 0, 0), "the kernel's EINVAL for length 0");
+        assertEquals(-Errno.EINVAL, Fallocate.call(ring.client, fd, 0, -1, 10), "negative offset");
         assertEquals(12, Files.size(file), "nothing allocated");
         long ro = ring.open("file", O_RDONLY, 0);
-        assertEquals(-Errno.EBADF, ring.fallocate(ro, 0, 0, 4096), "read-only: the kernel's EBADF");
-        assertEquals(-Errno.EBADF, ring.fallocate(99, 0, 0, 4096), "never opened");
+        assertEquals(-Errno.EBADF, Fallocate.call(ring.client, ro, 0, 0, 4096), "read-only: the kernel's EBADF");
+        assertEquals(-Errno.EBADF, Fallocate.call(ring.client, 99, 0, 0, 4096), "never opened");
         try (StorageRing other = StorageRing.open(StorageRing.table(root), 1)) {
-            assertEquals(-Errno.EBADF, other.fallocate(fd, 0, 0, 4096), "another session's descriptor");
+            assertEquals(-Errno.EBADF, Fallocate.call(other.client, fd, 0, 0, 4096), "another session's descriptor");
         }
         assertEquals(12, Files.size(file));
     }
 
     @Test
     void statfs_isTheRootsFileSystem() throws Exception {
-        long[] s = ring.statfs();
+        FileSystemStat s = ring.statfs();
         FileStore store = Files.getFileStore(root);
-        assertEquals(store.getTotalSpace(), s[0], "total");
-        assertTrue(s[1] <= s[0] && s[2] <= s[1], "available <= free <= total");
+        assertEquals(store.getTotalSpace(), s.totalBytes(), "total");
+        assertTrue(s.freeBytes() <= s.totalBytes() && s.availableBytes() <= s.freeBytes(),
+                "available <= free <= total");
         long slack = 1L << 30; // other processes write meanwhile
-        assertEquals(store.getUnallocatedSpace(), s[1], slack, "free");
-        assertEquals(store.getUsableSpace(), s[2], slack, "available");
-        assertTrue(s[3] >= 512 && Long.bitCount(s[3]) == 1, "block size " + s[3]);
+        assertEquals(store.getUnallocatedSpace(), s.freeBytes(), slack, "free");
+        assertEquals(store.getUsableSpace(), s.availableBytes(), slack, "available");
+        assertTrue(s.blockSize() >= 512 && Long.bitCount(s.blockSize()) == 1, "block size " + s.blockSize());
     }
 
     @Test
     void statfs_shortOrOutsideBuffer_isEfault() throws Exception {
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.STATFS, 0, StorageCalls.STATFS_BYTES - 1, 0, 0, 0, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.STATFS, -1, StorageCalls.STATFS_BYTES, 0, 0, 0, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.STATFS, Long.MAX_VALUE, 32, 0, 0, 0, 0));
+        assertEquals(-Errno.EFAULT, Statfs.call(ring.client, 0, FileSystemStat.BYTES - 1));
+        assertEquals(-Errno.EFAULT, Statfs.call(ring.client, -1, FileSystemStat.BYTES));
+        assertEquals(-Errno.EFAULT, Statfs.call(ring.client, Long.MAX_VALUE, FileSystemStat.BYTES));
     }
 
     @Test
     void pathOutsideTheDataArea_isEfault() throws Exception {
-        for (int call : new int[] {StorageCalls.UTIMENS, StorageCalls.CHMOD, StorageCalls.CHOWN, StorageCalls.ACCESS}) {
-            assertEquals(-Errno.EFAULT, ring.client.call(call, Long.MAX_VALUE - 2, 10, 0, 0, 0, 0), "call " + call);
-            assertEquals(-Errno.EFAULT, ring.client.call(call, -1, 4, 0, 0, 0, 0), "call " + call);
+        Map<String, PathOnly> calls = Map.of(
+                "utimens", (offset, length) -> Utimens.call(ring.client, offset, length, 0, 0, 0),
+                "chmod", (offset, length) -> Chmod.call(ring.client, offset, length, 0),
+                "chown", (offset, length) -> Chown.call(ring.client, offset, length, 0, 0, 0),
+                "access", (offset, length) -> Access.call(ring.client, offset, length, 0));
+        for (Map.Entry<String, PathOnly> call : calls.entrySet()) {
+            assertEquals(-Errno.EFAULT, call.getValue().call(Long.MAX_VALUE - 2, 10), call.getKey());
+            assertEquals(-Errno.EFAULT, call.getValue().call(-1, 4), call.getKey());
         }
+    }
+
+    /** A call given only its path's payload range, every other argument 0. */
+    @FunctionalInterface
+    private interface PathOnly {
+        long call(long pathOffset, long pathLength) throws Exception;
     }
 }

@@ -1,6 +1,7 @@
 package dev.vos.storage.domain;
 
 import dev.vos.ring.server.CallTable;
+import dev.vos.storage.protocol.StorageCalls.Close;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +36,7 @@ class SessionsTest {
             assertEquals(3, a);
             assertEquals("-EBADF", two.pread(a, 10, 0), "session two never opened 3");
             assertEquals(-Errno.EBADF, two.pwrite(a, "x", 0));
-            assertEquals(-Errno.EBADF, two.close(a));
+            assertEquals(-Errno.EBADF, Close.call(two.client, a));
             assertEquals("file a", one.pread(a, 10, 0), "session two's close did not touch session one's 3");
 
             long b = two.open("b", O_RDONLY, 0);
@@ -83,7 +84,7 @@ class SessionsTest {
                         assertTrue(fd >= DescriptorTable.FIRST, Errno.describe(fd));
                         // Each thread closes only what it opened: a wrong content means crossed descriptors.
                         assertEquals(name, ring.pread(fd, 10, 0));
-                        assertEquals(0, ring.close(fd));
+                        assertEquals(0, Close.call(ring.client, fd));
                     }
                     return null;
                 }));

@@ -40,8 +40,8 @@ class StorageAgentTest {
             AgentSession a = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false, Duration.ofSeconds(5));
             assertEquals(3, open(a.ring(), "f"));
             assertEquals(4, open(a.ring(), "f"));
-            assertEquals(-Errno.EBADF, b.ring().call(StorageCalls.FSYNC, 3, 0, 0, 0, 0, 0), "a's 3 is not b's");
-            assertEquals(0, a.ring().call(StorageCalls.FSYNC, 3, 0, 0, 0, 0, 0));
+            assertEquals(-Errno.EBADF, StorageCalls.Fsync.call(b.ring(), 3), "a's 3 is not b's");
+            assertEquals(0, StorageCalls.Fsync.call(a.ring(), 3));
             assertEquals(2, StorageRing.kernelDescriptorsOn(file));
 
             a.close();
@@ -59,7 +59,7 @@ class StorageAgentTest {
         byte[] bytes = StorageRing.utf8(path);
         try (CallSlot slot = ring.acquire()) {
             slot.data().copyFrom(MemorySegment.ofArray(bytes));
-            return slot.call(StorageCalls.OPEN, slot.dataOffset(), bytes.length, O_RDONLY, 0, 0, 0);
+            return StorageCalls.Open.call(slot, slot.dataOffset(), bytes.length, O_RDONLY, 0);
         }
     }
 }

@@ -2,6 +2,10 @@ package dev.vos.storage.domain;
 
 import dev.vos.ring.server.CallTable;
 import dev.vos.storage.protocol.FileStat;
+import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.Fdatasync;
+import dev.vos.storage.protocol.StorageCalls.Fsync;
+import dev.vos.storage.protocol.StorageCalls.Ftruncate;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +48,8 @@ class StorageCallsTest {
         assertEquals("hello WORLD", ring.pread(fd, 100, 0));
         assertEquals("WORLD", ring.pread(fd, 100, 6));
         assertEquals("", ring.pread(fd, 100, 11), "end of file reads 0 bytes");
-        assertEquals(0, ring.fsync(fd));
-        assertEquals(0, ring.fdatasync(fd));
+        assertEquals(0, Fsync.call(ring.client, fd));
+        assertEquals(0, Fdatasync.call(ring.client, fd));
 
         FileStat stat = ring.fstat(fd);
         assertEquals(11, stat.size());
@@ -54,11 +58,11 @@ class StorageCallsTest {
         assertEquals(1, stat.nlink());
         assertEquals(Files.getAttribute(root.resolve("f.txt"), "unix:ino"), stat.ino());
 
-        assertEquals(0, ring.ftruncate(fd, 5));
+        assertEquals(0, Ftruncate.call(ring.client, fd, 5));
         assertEquals(5, ring.fstat(fd).size());
         assertEquals("hello", ring.pread(fd, 100, 0));
         assertEquals("hello", Files.readString(root.resolve("f.txt")), "the real file changed");
-        assertEquals(0, ring.close(fd));
+        assertEquals(0, Close.call(ring.client, fd));
     }
 
     @Test
@@ -68,7 +72,7 @@ class StorageCallsTest {
         assertEquals(0, ring.mkdir("d/e", 0700));
         long fd = ring.open("d/e/a", O_WRONLY | O_CREAT, 0600);
         assertEquals(3, ring.pwrite(fd, "abc", 0));
-        assertEquals(0, ring.close(fd));
+        assertEquals(0, Close.call(ring.client, fd));
 
         assertEquals(0, ring.rename("d/e/a", "d/b", 0));
         assertEquals("abc", Files.readString(root.resolve("d/b")));
@@ -82,7 +86,7 @@ class StorageCallsTest {
 
         long dir = ring.open("d", O_RDONLY | O_DIRECTORY, 0);
         assertTrue(ring.fstat(dir).isDirectory());
-        assertEquals(0, ring.close(dir));
+        assertEquals(0, Close.call(ring.client, dir));
 
         assertEquals(0, ring.unlink("d/b", 0));
         assertEquals(-Errno.EISDIR, ring.unlink("d/e", 0));
@@ -123,15 +127,15 @@ class StorageCallsTest {
         long fd = ring.open("file", O_RDONLY, 0);
         assertEquals("-EBADF", ring.pread(fd + 1, 10, 0), "never opened");
         assertEquals(-Errno.EBADF, ring.pwrite(fd, "y", 0), "opened read-only: the kernel's EBADF");
-        assertEquals(-Errno.EINVAL, ring.ftruncate(fd, 0), "read-only descriptor: the kernel's EINVAL");
+        assertEquals(-Errno.EINVAL, Ftruncate.call(ring.client, fd, 0), "read-only descriptor: the kernel's EINVAL");
         assertEquals(-Errno.EINVAL, ring.pwrite(ring.open("file", O_RDWR, 0), "y", -1), "negative offset");
-        assertEquals(0, ring.close(fd));
-        assertEquals(-Errno.EBADF, ring.close(fd), "closed twice");
+        assertEquals(0, Close.call(ring.client, fd));
+        assertEquals(-Errno.EBADF, Close.call(ring.client, fd), "closed twice");
         assertEquals("-EBADF", ring.pread(fd, 10, 0), "closed");
-        assertEquals(-Errno.EBADF, ring.fsync(fd));
+        assertEquals(-Errno.EBADF, Fsync.call(ring.client, fd));
         assertEquals(-Errno.EBADF, ring.fstatResult(fd));
-        assertEquals(-Errno.EBADF, ring.close(-1));
-        assertEquals(-Errno.EBADF, ring.close(Long.MAX_VALUE));
+        assertEquals(-Errno.EBADF, Close.call(ring.client, -1));
+        assertEquals(-Errno.EBADF, Close.call(ring.client, Long.MAX_VALUE));
     }
 
     @Test
@@ -152,16 +156,16 @@ class StorageCallsTest {
         long b = ring.open("f", O_RDONLY, 0);
         long c = ring.open("f", O_RDONLY, 0);
         assertArrayEquals(new long[] {3, 4, 5}, new long[] {a, b, c});
-        assertEquals(0, ring.close(b));
+        assertEquals(0, Close.call(ring.client, b));
         assertEquals(4, ring.open("f", O_RDONLY, 0));
         assertEquals(6, ring.open("f", O_RDONLY, 0));
     }
 
     @Test
     void payloadOutsideTheDataArea_isEfault() throws Exception {
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.OPEN, Long.MAX_VALUE - 2, 10, O_RDONLY, 0, 0, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.PREAD, 3, -1, 10, 0, 0, 0));
-        assertEquals(-Errno.EFAULT, ring.client.call(StorageCalls.FSTAT, 3, 0, FileStat.BYTES - 1, 0, 0, 0));
+        assertEquals(-Errno.EFAULT, StorageCalls.Open.call(ring.client, Long.MAX_VALUE - 2, 10, O_RDONLY, 0));
+        assertEquals(-Errno.EFAULT, StorageCalls.Pread.call(ring.client, 3, -1, 10, 0));
+        assertEquals(-Errno.EFAULT, StorageCalls.Fstat.call(ring.client, 3, 0, FileStat.BYTES - 1));
     }
 
     @Test

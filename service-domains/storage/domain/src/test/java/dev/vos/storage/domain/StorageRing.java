@@ -1,6 +1,5 @@
 package dev.vos.storage.domain;
 
-import dev.vos.ring.CoreCalls;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
@@ -10,7 +9,9 @@ import dev.vos.ring.server.CoreCallHandlers;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerOptions;
 import dev.vos.storage.protocol.FileStat;
-import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.storage.protocol.FileSystemStat;
+import dev.vos.storage.protocol.StorageCalls.*;
+import dev.vos.sys.Errno;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -26,7 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * One client session of a storage table, in process: a real ring on a /dev/shm segment, a real server, real
- * system calls. The methods put paths and buffers into the slot's payload and return the raw result.
+ * system calls. Calls go out through the protocol's encoders; what this adds is putting paths into the slot's
+ * payload ({@link #onPaths}) and turning answers into text or records for assertions.
  */
 final class StorageRing implements AutoCloseable {
 
@@ -62,119 +64,106 @@ final class StorageRing implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Where {@link #onPaths} put the paths in {@code slot}'s payload: path {@code i} at {@code offset(i)},
+     * {@code length(i)} bytes long, and {@link #end} the first payload offset after the last.
+     */
+    record Paths(CallSlot slot, long[] offsets, long[] lengths, long end) {
+        long offset(int i) {
+            return offsets[i];
+        }
+
+        long length(int i) {
+            return lengths[i];
+        }
+    }
+
+    /** What runs on the slot once its paths are in place. */
+    @FunctionalInterface
+    interface OnPaths<T> {
+        T run(Paths paths) throws Exception;
+    }
+
+    /** Puts {@code paths} back to back at the start of a slot's payload and runs {@code body} on that slot. */
+    <T> T onPaths(OnPaths<T> body, byte[]... paths) throws Exception {
+        try (CallSlot slot = client.acquire()) {
+            long[] offsets = new long[paths.length];
+            long[] lengths = new long[paths.length];
+            long at = 0;
+            for (int i = 0; i < paths.length; i++) {
+                slot.data().asSlice(at).copyFrom(MemorySegment.ofArray(paths[i]));
+                offsets[i] = slot.dataOffset() + at;
+                lengths[i] = paths[i].length;
+                at += paths[i].length;
+            }
+            return body.run(new Paths(slot, offsets, lengths, slot.dataOffset() + at));
+        }
+    }
+
     long open(String path, int flags, int mode) throws Exception {
         return open(utf8(path), flags, mode);
     }
 
     long open(byte[] path, int flags, int mode) throws Exception {
-        try (CallSlot slot = client.acquire()) {
-            slot.data().copyFrom(MemorySegment.ofArray(path));
-            return slot.call(StorageCalls.OPEN, slot.dataOffset(), path.length, flags, mode, 0, 0);
-        }
-    }
-
-    long close(long fd) throws Exception {
-        return client.call(StorageCalls.CLOSE, fd, 0, 0, 0, 0, 0);
+        return onPaths(p -> Open.call(p.slot(), p.offset(0), p.length(0), flags, mode), path);
     }
 
     long pwrite(long fd, String text, long offset) throws Exception {
-        byte[] bytes = utf8(text);
-        try (CallSlot slot = client.acquire()) {
-            slot.data().copyFrom(MemorySegment.ofArray(bytes));
-            return slot.call(StorageCalls.PWRITE, fd, slot.dataOffset(), bytes.length, offset, 0, 0);
-        }
+        return onPaths(p -> Pwrite.call(p.slot(), fd, p.offset(0), p.length(0), offset), utf8(text));
     }
 
     /** The bytes read as text, or "-ERRNO" for a failure. */
     String pread(long fd, int count, long offset) throws Exception {
         try (CallSlot slot = client.acquire()) {
-            long n = slot.call(StorageCalls.PREAD, fd, slot.dataOffset(), count, offset, 0, 0);
-            if (n < 0) {
-                return dev.vos.sys.Errno.describe(n);
-            }
-            return new String(slot.data().asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+            return text(slot, 0, Pread.call(slot, fd, slot.dataOffset(), count, offset));
         }
-    }
-
-    long fsync(long fd) throws Exception {
-        return client.call(StorageCalls.FSYNC, fd, 0, 0, 0, 0, 0);
-    }
-
-    long fdatasync(long fd) throws Exception {
-        return client.call(StorageCalls.FDATASYNC, fd, 0, 0, 0, 0, 0);
-    }
-
-    long ftruncate(long fd, long length) throws Exception {
-        return client.call(StorageCalls.FTRUNCATE, fd, length, 0, 0, 0, 0);
     }
 
     /** The file's figures; fails the test on an error (use {@link #fstatResult} to see it). */
     FileStat fstat(long fd) throws Exception {
         try (CallSlot slot = client.acquire()) {
-            long r = slot.call(StorageCalls.FSTAT, fd, slot.dataOffset(), FileStat.BYTES, 0, 0, 0);
-            if (r != FileStat.BYTES) {
-                throw new AssertionError("fstat: " + dev.vos.sys.Errno.describe(r));
-            }
+            expect(FileStat.BYTES, Fstat.call(slot, fd, slot.dataOffset(), FileStat.BYTES), "fstat");
             return FileStat.decode(slot.data());
         }
     }
 
     long fstatResult(long fd) throws Exception {
         try (CallSlot slot = client.acquire()) {
-            return slot.call(StorageCalls.FSTAT, fd, slot.dataOffset(), FileStat.BYTES, 0, 0, 0);
+            return Fstat.call(slot, fd, slot.dataOffset(), FileStat.BYTES);
         }
     }
 
     long unlink(String path, int flags) throws Exception {
-        return pathCall(StorageCalls.UNLINK, utf8(path), flags);
+        return onPaths(p -> Unlink.call(p.slot(), p.offset(0), p.length(0), flags), utf8(path));
     }
 
     long mkdir(String path, int mode) throws Exception {
-        return pathCall(StorageCalls.MKDIR, utf8(path), mode);
+        return mkdir(utf8(path), mode);
     }
 
     long mkdir(byte[] path, int mode) throws Exception {
-        return pathCall(StorageCalls.MKDIR, path, mode);
-    }
-
-    /** A call whose arguments are a path in the payload, then {@code args}. */
-    private long pathCall(int call, byte[] path, long... args) throws Exception {
-        long[] a = java.util.Arrays.copyOf(args, 4);
-        try (CallSlot slot = client.acquire()) {
-            slot.data().copyFrom(MemorySegment.ofArray(path));
-            return slot.call(call, slot.dataOffset(), path.length, a[0], a[1], a[2], a[3]);
-        }
+        return onPaths(p -> Mkdir.call(p.slot(), p.offset(0), p.length(0), mode), path);
     }
 
     /** The figures of {@code path}; fails the test on an error (use {@link #statResult} to see it). */
     FileStat stat(String path, int flags) throws Exception {
-        byte[] p = utf8(path);
-        try (CallSlot slot = client.acquire()) {
-            slot.data().copyFrom(MemorySegment.ofArray(p));
-            long out = slot.dataOffset() + p.length;
-            long r = slot.call(StorageCalls.STAT, slot.dataOffset(), p.length, flags, out, FileStat.BYTES, 0);
-            if (r != FileStat.BYTES) {
-                throw new AssertionError("stat " + path + ": " + dev.vos.sys.Errno.describe(r));
-            }
-            return FileStat.decode(slot.data().asSlice(p.length));
-        }
+        return onPaths(p -> {
+            expect(FileStat.BYTES, Stat.call(p.slot(), p.offset(0), p.length(0), flags, p.end(), FileStat.BYTES),
+                    "stat " + path);
+            return FileStat.decode(p.slot().data().asSlice(p.end() - p.slot().dataOffset()));
+        }, utf8(path));
     }
 
     long statResult(String path, long flags) throws Exception {
-        byte[] p = utf8(path);
-        try (CallSlot slot = client.acquire()) {
-            slot.data().copyFrom(MemorySegment.ofArray(p));
-            return slot.call(StorageCalls.STAT, slot.dataOffset(), p.length, flags, slot.dataOffset() + p.length,
-                    FileStat.BYTES, 0);
-        }
+        return onPaths(p -> Stat.call(p.slot(), p.offset(0), p.length(0), flags, p.end(), FileStat.BYTES), utf8(path));
     }
 
     /** One getdents of at most {@code count} bytes: the records, or a failure as an AssertionError. */
     byte[] getdents(long fd, int count) throws Exception {
         try (CallSlot slot = client.acquire()) {
-            long n = slot.call(StorageCalls.GETDENTS, fd, slot.dataOffset(), count, 0, 0, 0);
+            long n = Getdents.call(slot, fd, slot.dataOffset(), count);
             if (n < 0) {
-                throw new AssertionError("getdents: " + dev.vos.sys.Errno.describe(n));
+                throw new AssertionError("getdents: " + Errno.describe(n));
             }
             return slot.data().asSlice(0, n).toArray(JAVA_BYTE);
         }
@@ -182,7 +171,7 @@ final class StorageRing implements AutoCloseable {
 
     long getdentsResult(long fd, int count) throws Exception {
         try (CallSlot slot = client.acquire()) {
-            return slot.call(StorageCalls.GETDENTS, fd, slot.dataOffset(), count, 0, 0, 0);
+            return Getdents.call(slot, fd, slot.dataOffset(), count);
         }
     }
 
@@ -191,77 +180,57 @@ final class StorageRing implements AutoCloseable {
     }
 
     long symlink(byte[] target, String link) throws Exception {
-        byte[] l = utf8(link);
-        try (CallSlot slot = client.acquire()) {
-            slot.data().copyFrom(MemorySegment.ofArray(target));
-            slot.data().asSlice(target.length).copyFrom(MemorySegment.ofArray(l));
-            return slot.call(StorageCalls.SYMLINK, slot.dataOffset(), target.length, slot.dataOffset() + target.length,
-                    l.length, 0, 0);
-        }
+        return onPaths(p -> Symlink.call(p.slot(), p.offset(0), p.length(0), p.offset(1), p.length(1)),
+                target, utf8(link));
     }
 
     /** The link's target as text, or "-ERRNO" for a failure. */
     String readlink(String path, int size) throws Exception {
-        byte[] p = utf8(path);
-        try (CallSlot slot = client.acquire()) {
-            slot.data().copyFrom(MemorySegment.ofArray(p));
-            long n = slot.call(StorageCalls.READLINK, slot.dataOffset(), p.length, slot.dataOffset() + p.length,
-                    size, 0, 0);
-            if (n < 0) {
-                return dev.vos.sys.Errno.describe(n);
-            }
-            return new String(slot.data().asSlice(p.length, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
-        }
+        return onPaths(p -> text(p.slot(), p.end() - p.slot().dataOffset(),
+                Readlink.call(p.slot(), p.offset(0), p.length(0), p.end(), size)), utf8(path));
     }
 
     long utimens(String path, long atimeNs, long mtimeNs, int flags) throws Exception {
-        return pathCall(StorageCalls.UTIMENS, utf8(path), atimeNs, mtimeNs, flags);
+        return onPaths(p -> Utimens.call(p.slot(), p.offset(0), p.length(0), atimeNs, mtimeNs, flags), utf8(path));
     }
 
     long chmod(String path, long mode) throws Exception {
-        return pathCall(StorageCalls.CHMOD, utf8(path), mode);
+        return onPaths(p -> Chmod.call(p.slot(), p.offset(0), p.length(0), mode), utf8(path));
     }
 
     long chown(String path, long uid, long gid, int flags) throws Exception {
-        return pathCall(StorageCalls.CHOWN, utf8(path), uid, gid, flags);
-    }
-
-    long fallocate(long fd, long mode, long offset, long length) throws Exception {
-        return client.call(StorageCalls.FALLOCATE, fd, mode, offset, length, 0, 0);
-    }
-
-    long lock(long fd, long type, long start, long length) throws Exception {
-        return client.call(StorageCalls.LOCK, fd, type, start, length, 0, 0);
+        return onPaths(p -> Chown.call(p.slot(), p.offset(0), p.length(0), uid, gid, flags), utf8(path));
     }
 
     long access(String path, long mode) throws Exception {
-        return pathCall(StorageCalls.ACCESS, utf8(path), mode);
+        return onPaths(p -> Access.call(p.slot(), p.offset(0), p.length(0), mode), utf8(path));
     }
 
-    /** STATFS's four longs, or a failure as an AssertionError. */
-    long[] statfs() throws Exception {
+    /** STATFS's answer, or a failure as an AssertionError. */
+    FileSystemStat statfs() throws Exception {
         try (CallSlot slot = client.acquire()) {
-            long r = slot.call(StorageCalls.STATFS, slot.dataOffset(), StorageCalls.STATFS_BYTES, 0, 0, 0, 0);
-            if (r != StorageCalls.STATFS_BYTES) {
-                throw new AssertionError("statfs: " + dev.vos.sys.Errno.describe(r));
-            }
-            return slot.data().asSlice(0, StorageCalls.STATFS_BYTES).toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
+            expect(FileSystemStat.BYTES, Statfs.call(slot, slot.dataOffset(), FileSystemStat.BYTES), "statfs");
+            return FileSystemStat.decode(slot.data());
         }
     }
 
     long rename(String from, String to, int flags) throws Exception {
-        byte[] a = utf8(from);
-        byte[] b = utf8(to);
-        try (CallSlot slot = client.acquire()) {
-            slot.data().copyFrom(MemorySegment.ofArray(a));
-            slot.data().asSlice(a.length).copyFrom(MemorySegment.ofArray(b));
-            return slot.call(StorageCalls.RENAME, slot.dataOffset(), a.length, slot.dataOffset() + a.length, b.length,
-                    flags, 0);
-        }
+        return onPaths(p -> Rename.call(p.slot(), p.offset(0), p.length(0), p.offset(1), p.length(1), flags),
+                utf8(from), utf8(to));
     }
 
-    long nop() throws Exception {
-        return client.call(CoreCalls.NOP);
+    /** {@code n} bytes of {@code slot}'s payload from {@code at} as text, or "-ERRNO" when {@code n} is one. */
+    private static String text(CallSlot slot, long at, long n) {
+        if (n < 0) {
+            return Errno.describe(n);
+        }
+        return new String(slot.data().asSlice(at, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    private static void expect(long wanted, long result, String what) {
+        if (result != wanted) {
+            throw new AssertionError(what + ": " + Errno.describe(result));
+        }
     }
 
     @Override

@@ -45,9 +45,6 @@ public final class StorageFlags {
     public static final short F_WRLCK = 1;
     public static final short F_UNLCK = 2;
 
-    /** {@code PATH_MAX}, <linux/limits.h>: a path, its terminating NUL included, fits in this many bytes. */
-    public static final int PATH_MAX = 4096;
-
     private StorageFlags() {
     }
 }
