@@ -8,6 +8,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,6 +21,11 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The rules that hold vos's shape. {@link ArchitectureTest} checks them on every main class of every module;
  * {@link RulesCanFailTest} shows that each one fails on a class that breaks it. Each says why it exists: the
  * message of a failure is the first thing whoever broke it reads.
+ *
+ * <p>The classes are bytecode, and javac copies a compile-time constant ({@code static final int O_RDONLY = 0})
+ * into the class that uses it: a dependency made only of constants leaves no trace there. Contracts between
+ * modules are mostly constants (call numbers, flags), so {@link SourceImportsTest} checks the same boundaries,
+ * and cycles, on the {@code import} lines of the sources.
  */
 final class VosRules {
 
@@ -29,28 +35,33 @@ final class VosRules {
             .because("packages in a cycle are one unit: none of them can be read, tested or moved into a module of"
                     + " its own without the others");
 
-    static final ArchRule SYS_IS_THE_BOTTOM = classes().that().resideInAPackage("dev.vos.sys..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.vos.sys..")
-            .because("dev.vos.sys (raw system calls and errno values) is the bottom layer that the ring, the storage"
+    /**
+     * The packages the bottom of vos and what an application links may use, by package prefix: the JDK's
+     * ({@code java}) and the layers beneath. One table for both checks, on classes ({@link ArchitectureTest}) and
+     * on source imports ({@link SourceImportsTest}).
+     */
+    static final Map<String, List<String>> MAY_USE = Map.of(
+            "dev.vos.sys", List.of("java", "dev.vos.sys"),
+            "dev.vos.ring", List.of("java", "dev.vos.ring", "dev.vos.sys"),
+            "dev.vos.storage.protocol", List.of("java", "dev.vos.storage.protocol", "dev.vos.ring", "dev.vos.sys"),
+            "dev.vos.client", List.of("java", "dev.vos.client", "dev.vos.storage.protocol", "dev.vos.ring",
+                    "dev.vos.sys"));
+
+    static final ArchRule SYS_IS_THE_BOTTOM = onlyUses("dev.vos.sys",
+            "dev.vos.sys (raw system calls and errno values) is the bottom layer that the ring, the storage"
                     + " domain and the perf counters all use: it depends on the JDK alone");
 
-    static final ArchRule RING_USES_ONLY_SYS = classes().that().resideInAPackage("dev.vos.ring..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.vos.ring..", "dev.vos.sys..")
-            .because("the ring is under every vos module and on every application's class path: it may use the"
+    static final ArchRule RING_USES_ONLY_SYS = onlyUses("dev.vos.ring",
+            "the ring is under every vos module and on every application's class path: it may use the"
                     + " system-call layer and the JDK, nothing of vos above it and no third-party library");
 
-    static final ArchRule CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS = classes().that().resideInAPackage("dev.vos.client..")
-            .should().onlyDependOnClassesThat()
-            .resideInAnyPackage("java..", "dev.vos.client..", "dev.vos.storage.protocol..", "dev.vos.ring..",
-                    "dev.vos.sys..")
-            .because("an application that uses vos:// links vos-client with vos-ring, vos-storage-protocol and"
+    static final ArchRule CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS = onlyUses("dev.vos.client",
+            "an application that uses vos:// links vos-client with vos-ring, vos-storage-protocol and"
                     + " vos-sys only: the control plane, the vos command, the backends, the storage domain, the perf"
                     + " counters and every third-party library stay off its class path");
 
-    static final ArchRule PROTOCOL_LINKS_ONLY_RING_SYS = classes().that().resideInAPackage("dev.vos.storage.protocol..")
-            .should().onlyDependOnClassesThat()
-            .resideInAnyPackage("java..", "dev.vos.storage.protocol..", "dev.vos.ring..", "dev.vos.sys..")
-            .because("the storage protocol is the contract the client and the storage domain share, and it is on"
+    static final ArchRule PROTOCOL_LINKS_ONLY_RING_SYS = onlyUses("dev.vos.storage.protocol",
+            "the storage protocol is the contract the client and the storage domain share, and it is on"
                     + " every application's class path: it may name the ring and errno values, nothing above them"
                     + " and no third-party library");
 
@@ -73,6 +84,13 @@ final class VosRules {
                     + " module exports");
 
     private VosRules() {
+    }
+
+    private static ArchRule onlyUses(String packagePrefix, String because) {
+        return classes().that().resideInAPackage(packagePrefix + "..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage(MAY_USE.get(packagePrefix).stream().map(p -> p + "..").toArray(String[]::new))
+                .because(because);
     }
 
     /**
