@@ -51,7 +51,8 @@ class SourceImportsTest {
 
     @Test
     void theProtocol_importsNoSystemCalls() {
-        assertNone(SourceImports.protocolSystemCalls(imports), VosRules.PROTOCOL_MAKES_NO_SYSTEM_CALLS.getDescription());
+        assertNone(SourceImports.protocolSystemCalls(imports),
+                VosRules.PROTOCOL_MAKES_NO_SYSTEM_CALLS.getDescription());
     }
 
     @Test
