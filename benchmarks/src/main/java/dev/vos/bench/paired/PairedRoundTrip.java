@@ -1,6 +1,7 @@
 package dev.vos.bench.paired;
 
 import dev.vos.ring.CoreCalls;
+import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
@@ -63,8 +64,8 @@ public final class PairedRoundTrip {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Path ringFile = Path.of("/dev/shm/vos-paired-ring-" + ProcessHandle.current().pid());
-        Path floorFile = Path.of("/dev/shm/vos-paired-floor-" + ProcessHandle.current().pid());
+        Path ringFile = SegmentFiles.path("paired", "ring");
+        Path floorFile = SegmentFiles.path("paired", "floor");
         // A long liveness timeout: the ring server sits stopped through every floor window.
         RingGeometry geometry = RingGeometry.DEFAULT.withLivenessTimeout(Duration.ofSeconds(60));
         List<Pair> results = new ArrayList<>();

@@ -8,7 +8,6 @@ import dev.vos.ring.client.Caller;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.CoreCallHandlers;
-import dev.vos.ring.server.HandlerProbe;
 import dev.vos.storage.domain.StorageCallTableProvider;
 import dev.vos.storage.domain.StorageSyscalls;
 import dev.vos.storage.protocol.StorageCalls.Open;
@@ -132,6 +131,7 @@ public final class HotPathCosts {
                 measure(piece.getKey(), piece.getValue(), rounds, ops);
             }
             StorageSyscalls.close(kfd);
+            probe.close();
         } finally {
             Children.delete(segmentFile);
         }

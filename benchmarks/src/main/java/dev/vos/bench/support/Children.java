@@ -1,5 +1,7 @@
 package dev.vos.bench.support;
 
+import dev.vos.ring.SegmentFiles;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,8 +39,7 @@ public final class Children {
 
     /** A fresh path {@code /dev/shm/vos-bench-<pid>-<n><suffix>}, deleted at exit if still there. */
     public static Path scratchFile(String suffix) {
-        Path file = Path.of("/dev/shm", "vos-bench-" + ProcessHandle.current().pid() + "-"
-                + SEQUENCE.incrementAndGet() + suffix);
+        Path file = SegmentFiles.path("bench", SEQUENCE.incrementAndGet() + suffix);
         FILES.add(file);
         return file;
     }

@@ -2,6 +2,7 @@ package dev.vos.demo;
 
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
@@ -210,7 +211,7 @@ public final class RingDemo {
     }
 
     private static Path segmentPath(long generation) {
-        return Path.of("/dev/shm", "vos-demo-" + ProcessHandle.current().pid() + "-g" + generation);
+        return SegmentFiles.path("demo", "g" + generation);
     }
 
     private void say(String format, Object... args) {

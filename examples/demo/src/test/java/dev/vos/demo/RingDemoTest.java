@@ -1,5 +1,6 @@
 package dev.vos.demo;
 
+import dev.vos.ring.SegmentFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,9 +29,8 @@ class RingDemoTest {
         assertTrue(out.contains("all 16 calls in flight failed"), out);
         assertTrue(out.contains("exited with status 137"), out);
         assertTrue(out.contains("[7] generation 2"), out);
-        try (Stream<Path> left = Files.list(Path.of("/dev/shm"))) {
-            String pid = Long.toString(ProcessHandle.current().pid());
-            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("vos-demo-" + pid)),
+        try (Stream<Path> left = Files.list(SegmentFiles.DIRECTORY)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(SegmentFiles.namePrefix("demo"))),
                     "the demo must remove its segments");
         }
     }

@@ -3,9 +3,9 @@ package dev.vos.perf.counting;
 import dev.vos.perf.NoSuchProcessException;
 import dev.vos.perf.PerfAccessException;
 import dev.vos.perf.PerfEvent;
+import dev.vos.perf.PerfEventAttr;
 import dev.vos.perf.proc.ProcTasks;
 import dev.vos.perf.sys.GroupReadDescriptor;
-import dev.vos.perf.sys.PerfEventAttr;
 import dev.vos.sys.Errno;
 
 import java.lang.foreign.Arena;

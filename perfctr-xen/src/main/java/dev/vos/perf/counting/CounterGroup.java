@@ -1,8 +1,8 @@
 package dev.vos.perf.counting;
 
 import dev.vos.perf.PerfEvent;
+import dev.vos.perf.PerfEventAttr;
 import dev.vos.perf.sys.GroupReadDescriptor;
-import dev.vos.perf.sys.PerfEventAttr;
 import dev.vos.perf.sys.PerfSys;
 import dev.vos.sys.Errno;
 

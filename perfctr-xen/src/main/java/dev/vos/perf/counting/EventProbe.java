@@ -3,8 +3,8 @@ package dev.vos.perf.counting;
 import dev.vos.perf.NoSuchProcessException;
 import dev.vos.perf.PerfAccessException;
 import dev.vos.perf.PerfEvent;
+import dev.vos.perf.PerfEventAttr;
 import dev.vos.perf.proc.ProcTasks;
-import dev.vos.perf.sys.PerfEventAttr;
 import dev.vos.perf.sys.PerfSys;
 import dev.vos.sys.Errno;
 

@@ -2,11 +2,11 @@ package dev.vos.perf.sampling;
 
 import dev.vos.perf.NoSuchProcessException;
 import dev.vos.perf.PerfAccessException;
+import dev.vos.perf.PerfEventAttr;
 import dev.vos.perf.PerfException;
 import dev.vos.perf.counting.EventProbe;
 import dev.vos.perf.proc.ProcTasks;
 import dev.vos.perf.sys.MmapPageDescriptor;
-import dev.vos.perf.sys.PerfEventAttr;
 import dev.vos.perf.sys.PerfSys;
 import dev.vos.sys.Errno;
 

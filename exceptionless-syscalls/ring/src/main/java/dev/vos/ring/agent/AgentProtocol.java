@@ -17,9 +17,10 @@ import java.nio.charset.StandardCharsets;
  *   agent  -&gt; client   OK | ERR &lt;message&gt;
  *   ... the session stays open; either side closes it to end the session ...
  * </pre>
- * The client creates the segment (under {@code /dev/shm}, named {@code vos-*}) with the generation the greeting
- * announced; the agent refuses a segment of another generation. {@code SUPERVISOR} marks the control plane's own
- * session: an agent started with {@code --exit-with-supervisor} exits when that session ends.
+ * The client creates the segment (a {@link dev.vos.ring.SegmentFiles#path segment file}, {@code /dev/shm/vos-*})
+ * with the generation the greeting announced; the agent refuses a segment of another generation.
+ * {@code SUPERVISOR} marks the control plane's own session: an agent started with {@code --exit-with-supervisor}
+ * exits when that session ends.
  */
 public final class AgentProtocol {
 
@@ -27,10 +28,6 @@ public final class AgentProtocol {
     public static final int VERSION = 1;
     /** Longest line either side accepts. */
     public static final int MAX_LINE = 4096;
-    /** Segments an agent attaches to must live here... */
-    public static final String SEGMENT_DIR = "/dev/shm";
-    /** ... and be named with this prefix. */
-    public static final String SEGMENT_PREFIX = "vos-";
 
     private AgentProtocol() {
     }

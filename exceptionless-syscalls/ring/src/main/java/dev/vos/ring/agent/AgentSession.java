@@ -1,6 +1,7 @@
 package dev.vos.ring.agent;
 
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
@@ -61,8 +62,8 @@ public final class AgentSession implements AutoCloseable {
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
             AgentProtocol.Greeting greeting = AgentProtocol.Greeting.parse(AgentProtocol.readLine(channel));
-            Path segment = Path.of(AgentProtocol.SEGMENT_DIR, AgentProtocol.SEGMENT_PREFIX + greeting.domain() + "-"
-                    + ProcessHandle.current().pid() + "-g" + greeting.generation() + "-" + SEGMENTS.incrementAndGet());
+            Path segment = SegmentFiles.path(greeting.domain(), "g" + greeting.generation() + "-"
+                    + SEGMENTS.incrementAndGet());
             Files.deleteIfExists(segment);
             ring = RingClient.create(segment, geometry, greeting.generation(), wait);
             AgentProtocol.writeLine(channel, "ATTACH " + segment + (supervisor ? " SUPERVISOR" : ""));

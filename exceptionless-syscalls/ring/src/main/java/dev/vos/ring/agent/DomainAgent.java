@@ -2,6 +2,7 @@ package dev.vos.ring.agent;
 
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
+import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerCall;
@@ -181,9 +182,8 @@ public final class DomainAgent implements AutoCloseable {
             return "expected 'ATTACH <segment path> [SUPERVISOR]', got '" + request + "'";
         }
         Path segment = Path.of(f[1]);
-        if (!segment.isAbsolute() || !segment.getParent().equals(Path.of(AgentProtocol.SEGMENT_DIR))
-                || !segment.getFileName().toString().startsWith(AgentProtocol.SEGMENT_PREFIX)) {
-            return "segment " + segment + " must be " + AgentProtocol.SEGMENT_DIR + "/" + AgentProtocol.SEGMENT_PREFIX + "*";
+        if (!SegmentFiles.isSegmentPath(segment)) {
+            return "segment " + segment + " must be " + SegmentFiles.pattern();
         }
         if (!Files.isRegularFile(segment, LinkOption.NOFOLLOW_LINKS)) {
             return "segment " + segment + " is not a regular file";

@@ -3,6 +3,7 @@ package dev.vos.ring.client;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
+import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.SubmitQueue;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.sys.Linux;
@@ -25,7 +26,7 @@ import static dev.vos.ring.layout.HeaderLayout.*;
  * threads, and fails every call in flight when the domain dies, hangs or stops.
  *
  * <pre>{@code
- * try (RingClient ring = RingClient.create(Path.of("/dev/shm/vos-demo"), RingGeometry.DEFAULT, 1,
+ * try (RingClient ring = RingClient.create(SegmentFiles.path("demo", "1"), RingGeometry.DEFAULT, 1,
  *                                          WaitStrategy.busyPoll())) {
  *     // ... start a server on the same file ...
  *     ring.awaitServer(Duration.ofSeconds(10));
@@ -76,8 +77,9 @@ public final class RingClient implements CallSource, AutoCloseable {
     }
 
     /**
-     * Creates a segment file at {@code file} (it must not exist; use a file under {@code /dev/shm}), formats it for
-     * {@code geometry} and {@code generation}, and starts the client's monitor. The server attaches to the same file.
+     * Creates a segment file at {@code file} (it must not exist; name it with {@link SegmentFiles#path}), formats it
+     * for {@code geometry} and {@code generation}, and starts the client's monitor. The server attaches to the same
+     * file.
      */
     public static RingClient create(Path file, RingGeometry geometry, long generation, WaitStrategy waitStrategy)
             throws IOException {

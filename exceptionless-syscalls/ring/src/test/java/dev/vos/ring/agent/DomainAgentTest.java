@@ -2,6 +2,7 @@ package dev.vos.ring.agent;
 
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CoreCallHandlers;
@@ -76,13 +77,13 @@ class DomainAgentTest {
     void badAttachRequests_areRefusedWithTheReason_andTheAgentServesOn() throws Exception {
         Path outside = dir.resolve("not-in-dev-shm");
         Files.write(outside, new byte[8192]);
-        Path garbage = Path.of("/dev/shm/vos-test-agent-garbage-" + ProcessHandle.current().pid());
+        Path garbage = SegmentFiles.path("test", "agent-garbage");
         Files.write(garbage, new byte[8192]);
         try (DomainAgent agent = agent(3)) {
             assertTrue(raw("HELLO").startsWith("ERR expected 'ATTACH <segment path> [SUPERVISOR]'"));
             assertTrue(raw("ATTACH " + outside).contains("must be /dev/shm/vos-*"));
             assertTrue(raw("ATTACH /dev/shm/vos-../etc/passwd").startsWith("ERR"));
-            assertTrue(raw("ATTACH /dev/shm/vos-none-" + ProcessHandle.current().pid()).contains("not a regular file"));
+            assertTrue(raw("ATTACH " + SegmentFiles.path("test", "none")).contains("not a regular file"));
             assertTrue(raw("ATTACH " + garbage).contains("not a vos ring segment"));
             assertArrayEquals(new byte[8192], Files.readAllBytes(garbage), "a refused file is left as it was");
             try (AgentSession ok = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.busyPoll(), false,

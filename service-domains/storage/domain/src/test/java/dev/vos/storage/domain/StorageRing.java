@@ -1,5 +1,6 @@
 package dev.vos.storage.domain;
 
+import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
@@ -51,8 +52,7 @@ final class StorageRing implements AutoCloseable {
 
     /** A new session of {@code table}. */
     static StorageRing open(CallTable table, int workers) throws Exception {
-        Path file = Path.of("/dev/shm", "vos-test-" + ProcessHandle.current().pid() + "-storage-"
-                + SEGMENTS.incrementAndGet());
+        Path file = SegmentFiles.path("test", "storage-" + SEGMENTS.incrementAndGet());
         Files.deleteIfExists(file);
         RingClient client = RingClient.create(file, RingGeometry.DEFAULT, 1, WaitStrategy.sleeping());
         RingServer server = RingServer.attach(file, table, ServerOptions.DEFAULT.withWorkers(workers));

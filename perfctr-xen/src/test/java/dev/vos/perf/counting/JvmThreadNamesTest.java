@@ -1,6 +1,6 @@
-package dev.vos.perf.proc;
+package dev.vos.perf.counting;
 
-import dev.vos.perf.counting.ThreadNamer;
+import dev.vos.perf.proc.ProcTasks;
 import dev.vos.perf.workload.WorkloadProcess;
 import org.junit.jupiter.api.Test;
 

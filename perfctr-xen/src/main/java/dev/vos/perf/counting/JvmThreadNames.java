@@ -1,6 +1,4 @@
-package dev.vos.perf.proc;
-
-import dev.vos.perf.counting.ThreadNamer;
+package dev.vos.perf.counting;
 
 import java.nio.file.Path;
 import java.util.HashMap;

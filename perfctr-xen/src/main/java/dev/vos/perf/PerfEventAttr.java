@@ -1,6 +1,6 @@
-package dev.vos.perf.sys;
+package dev.vos.perf;
 
-import dev.vos.perf.PerfEvent;
+import dev.vos.perf.sys.PerfEventAttrDescriptor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,7 +10,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-/** Fills a {@code struct perf_event_attr} for the two uses the collector has: a counter and a sampler. */
+/**
+ * Fills a {@code struct perf_event_attr} for the two uses the collector has: a counter and a sampler. The struct's
+ * layout is the kernel's ({@link PerfEventAttrDescriptor}, in {@code sys}); which flags, read format and sample
+ * type a {@link PerfEvent} is opened with is the collector's choice, so it lives here, beside the events.
+ */
 public final class PerfEventAttr {
 
     /** What every counter reads: the group, its scaling times, and each member's id. */
