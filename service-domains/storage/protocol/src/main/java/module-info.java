@@ -3,7 +3,7 @@
  * layouts, flags. Nothing here executes a system call.
  */
 module dev.vos.storage.protocol {
-    requires dev.vos.ring;
+    requires transitive dev.vos.ring;
 
     exports dev.vos.storage.protocol;
 }
