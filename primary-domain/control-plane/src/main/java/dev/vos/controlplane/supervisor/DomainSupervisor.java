@@ -11,6 +11,7 @@ import dev.vos.controlplane.spec.DomainSpec;
 import dev.vos.controlplane.spec.RestartPolicy;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
 import dev.vos.ring.agent.AgentSession;
 import dev.vos.ring.agent.DomainStats;
 import dev.vos.ring.agent.StateDirectory;
@@ -65,7 +66,7 @@ public final class DomainSupervisor implements AutoCloseable {
     private record Exited(long generation, DomainExit exit) implements Event {
     }
 
-    private record HealthLost(long generation, String reason) implements Event {
+    private record HealthLost(long generation, RingFailure failure) implements Event {
     }
 
     private record RestartDue(long generation) implements Event {
@@ -209,7 +210,7 @@ public final class DomainSupervisor implements AutoCloseable {
             running.exit().thenAccept(exit -> queue.add(new Exited(started, exit)));
             if (running.hasAgent()) {
                 health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true, START_TIMEOUT);
-                health.ring().whenFailed().thenAccept(reason -> queue.add(new HealthLost(started, reason)));
+                health.ring().whenFailed().thenAccept(failure -> queue.add(new HealthLost(started, failure)));
             }
         } catch (DomainBackend.BackendException | IOException e) {
             record(EventType.DOMAIN_EXITED, "failed to start: " + e.getMessage());
@@ -265,15 +266,30 @@ public final class DomainSupervisor implements AutoCloseable {
         if (lost.generation() != generation || status.state() != DomainState.RUNNING || running == null) {
             return;
         }
-        // A dead process closes the session's lifeline: its exit event is on its way and explains it. Only a stale
-        // heartbeat (or a broken session) of a process that still runs is a hang.
-        if (lost.reason().startsWith(AgentSession.LIFELINE_CLOSED) || !running.isAlive()) {
+        if (!isHang(lost.failure()) || !running.isAlive()) {
             return;
         }
         deathAt = Instant.now();
         restartReason = "hang";
-        record(EventType.DOMAIN_HUNG, lost.reason() + "; killing pid " + running.pid() + " with SIGKILL");
+        record(EventType.DOMAIN_HUNG, lost.failure().describe() + "; killing pid " + running.pid() + " with SIGKILL");
         running.signal(Linux.SIGKILL); // fence it: no half-alive generation may serve beside the next one
+    }
+
+    /**
+     * Whether the health ring's failure, of a process that still runs, makes it hung. A dead process closes the
+     * session's lifeline: its exit event is on its way and explains it. The supervisor's own close is no fault. A
+     * stale heartbeat, a ring the domain stopped serving, or a broken session leave a live process that serves
+     * nobody: that is a hang, and it is fenced.
+     */
+    private static boolean isHang(RingFailure failure) {
+        return switch (failure) {
+            case RingFailure.Hung h -> true;
+            case RingFailure.Stopped s -> true;
+            case RingFailure.LifelineBroken b -> true;
+            case RingFailure.LifelineClosed c -> false;
+            case RingFailure.Died d -> false;
+            case RingFailure.ClientClosed c -> false;
+        };
     }
 
     private void onExit(Exited exited) {
