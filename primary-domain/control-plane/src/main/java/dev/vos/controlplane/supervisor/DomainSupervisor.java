@@ -5,6 +5,7 @@ import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
 import dev.vos.backend.Signals;
+import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.journal.EventType;
 import dev.vos.controlplane.journal.JournalEvent;
 import dev.vos.controlplane.spec.DomainSpec;
@@ -72,7 +73,12 @@ public final class DomainSupervisor implements AutoCloseable {
     private record RestartDue(long generation) implements Event {
     }
 
-    private record Operator(String command, int signal, CompletableFuture<String> done) implements Event {
+    /** An operator's command, from the control socket. */
+    private record Operator(Command.Lifecycle command, CompletableFuture<String> done) implements Event {
+    }
+
+    /** The control plane shuts down: stop the domain, then the loop. Not an operator command: no one can send it. */
+    private record Shutdown(CompletableFuture<String> done) implements Event {
     }
 
     private final DomainSpec spec;
@@ -141,31 +147,33 @@ public final class DomainSupervisor implements AutoCloseable {
         return status;
     }
 
-    /** Operator: start a new generation now (also out of FAILED or STOPPED); forgives the restart history. */
-    public CompletableFuture<String> restart() {
-        return operator("restart", 0);
-    }
-
-    /** Operator: stop the domain; it stays STOPPED until restarted. */
-    public CompletableFuture<String> stop() {
-        return operator("stop", 0);
-    }
-
-    /** Operator: send a signal to the domain's process (fault injection); the supervisor reacts as to any fault. */
-    public CompletableFuture<String> kill(int signal) {
-        return operator("kill", signal);
-    }
-
-    private CompletableFuture<String> operator(String command, int signal) {
+    /**
+     * Carries out an operator's command, in turn with everything else that happens to the domain:
+     * <ul>
+     *   <li>{@link Command.Restart}: start a new generation now (also out of FAILED or STOPPED); forgives the restart
+     *       history;</li>
+     *   <li>{@link Command.Stop}: stop the domain; it stays STOPPED until restarted;</li>
+     *   <li>{@link Command.Kill}: send a signal to the domain's process (fault injection); the supervisor then reacts
+     *       as to any fault. Refused, with {@link IllegalStateException}, when no process runs.</li>
+     * </ul>
+     *
+     * @return completes with the answer for the operator, or exceptionally with why it was refused
+     * @throws IllegalArgumentException if the command is for another domain
+     */
+    public CompletableFuture<String> handle(Command.Lifecycle command) {
+        if (!command.domain().equals(spec.name())) {
+            throw new IllegalArgumentException("'" + command.line() + "' is not for " + spec.name());
+        }
         CompletableFuture<String> done = new CompletableFuture<>();
-        queue.add(new Operator(command, signal, done));
+        queue.add(new Operator(command, done));
         return done;
     }
 
     /** Stops the domain and the supervisor (control-plane shutdown). */
     @Override
     public void close() throws InterruptedException {
-        CompletableFuture<String> done = operator("shutdown", 0);
+        CompletableFuture<String> done = new CompletableFuture<>();
+        queue.add(new Shutdown(done));
         try {
             done.get(STOP_GRACE.toMillis() + 10_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -192,6 +200,7 @@ public final class DomainSupervisor implements AutoCloseable {
                         }
                     }
                     case Operator o -> onOperator(o);
+                    case Shutdown s -> onShutdown(s);
                 }
             }
         } catch (InterruptedException e) {
@@ -283,12 +292,12 @@ public final class DomainSupervisor implements AutoCloseable {
      */
     private static boolean isHang(RingFailure failure) {
         return switch (failure) {
-            case RingFailure.Hung h -> true;
-            case RingFailure.Stopped s -> true;
-            case RingFailure.LifelineBroken b -> true;
-            case RingFailure.LifelineClosed c -> false;
-            case RingFailure.Died d -> false;
-            case RingFailure.ClientClosed c -> false;
+            case RingFailure.Hung _ -> true;
+            case RingFailure.Stopped _ -> true;
+            case RingFailure.LifelineBroken _ -> true;
+            case RingFailure.LifelineClosed _ -> false;
+            case RingFailure.Died _ -> false;
+            case RingFailure.ClientClosed _ -> false;
         };
     }
 
@@ -348,7 +357,7 @@ public final class DomainSupervisor implements AutoCloseable {
 
     private void onOperator(Operator op) {
         switch (op.command()) {
-            case "restart" -> {
+            case Command.Restart _ -> {
                 record(EventType.OPERATOR_RESTART, "from " + status.state());
                 budget.reset();
                 stopCurrent();
@@ -357,38 +366,38 @@ public final class DomainSupervisor implements AutoCloseable {
                 startGeneration();
                 op.done().complete(spec.name() + " restarted: generation " + generation + " is " + status.state());
             }
-            case "stop" -> {
+            case Command.Stop _ -> {
                 record(EventType.OPERATOR_STOP, "from " + status.state());
                 stopCurrent();
                 publish(DomainState.STOPPED, "stopped by an operator");
                 record(EventType.DOMAIN_STOPPED, "by an operator");
                 op.done().complete(spec.name() + " stopped");
             }
-            case "kill" -> {
+            case Command.Kill k -> {
                 if (running == null) {
                     op.done().completeExceptionally(new IllegalStateException(spec.name() + " has no running process"
                             + " (it is " + status.state() + "); nothing to signal"));
                     return;
                 }
                 try {
-                    running.signal(op.signal());
+                    running.signal(k.signal());
                 } catch (RuntimeException e) { // the backend has no such fault; the loop must go on
                     op.done().completeExceptionally(new IllegalStateException(e.getMessage()));
                     return;
                 }
-                record(EventType.OPERATOR_KILL, Signals.name(op.signal()) + " to " + running.describe());
-                op.done().complete("sent " + Signals.name(op.signal()) + " to " + spec.name() + " ("
+                record(EventType.OPERATOR_KILL, Signals.name(k.signal()) + " to " + running.describe());
+                op.done().complete("sent " + Signals.name(k.signal()) + " to " + spec.name() + " ("
                         + running.describe() + ", generation " + generation + ")");
             }
-            case "shutdown" -> {
-                stopCurrent();
-                publish(DomainState.STOPPED, "control plane shut down");
-                record(EventType.DOMAIN_STOPPED, "control plane shut down");
-                closed = true;
-                op.done().complete(spec.name() + " stopped");
-            }
-            default -> op.done().completeExceptionally(new IllegalArgumentException(op.command()));
         }
+    }
+
+    private void onShutdown(Shutdown shutdown) {
+        stopCurrent();
+        publish(DomainState.STOPPED, "control plane shut down");
+        record(EventType.DOMAIN_STOPPED, "control plane shut down");
+        closed = true;
+        shutdown.done().complete(spec.name() + " stopped");
     }
 
     /** Ends the current generation on purpose; its exit event is then ignored (running is cleared first). */
