@@ -46,10 +46,11 @@ public final class DomainSupervisor implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DomainSupervisor.class.getName());
 
-    /** How long a domain may take to listen. */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    /** Grace between SIGTERM and SIGKILL when stopping. */
-    static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /**
+     * How long {@link #close()} waits, beyond the domain's stop grace, for the loop to have stopped it: a loop busy
+     * with a start finishes it first (a start is not interruptible).
+     */
+    static final Duration CLOSE_SLACK = Duration.ofSeconds(10);
     /** How often the domain's ring figures are read for the metrics. */
     static final Duration STATS_PERIOD = Duration.ofSeconds(1);
 
@@ -96,8 +97,10 @@ public final class DomainSupervisor implements AutoCloseable {
     private long generation;
     private RunningDomain running;
     private AgentSession health;
-    private Instant runningSince;
-    private Instant deathAt;
+    // Monotonic (System.nanoTime()), null when unset: how long a generation ran feeds the restart budget, and a
+    // wall clock stepped by NTP would end a back-off streak early or never.
+    private Long runningSinceNs;
+    private Long deathAtNs;
     private String restartReason = "exit";
     private int restarts;
     private String lastExit = "";
@@ -175,7 +178,7 @@ public final class DomainSupervisor implements AutoCloseable {
         CompletableFuture<String> done = new CompletableFuture<>();
         queue.add(new Shutdown(done));
         try {
-            done.get(STOP_GRACE.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+            done.get(spec.stopGraceMs() + CLOSE_SLACK.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // the loop is gone or stuck; the process is killed below either way
         }
@@ -218,7 +221,8 @@ public final class DomainSupervisor implements AutoCloseable {
             running = backend.start(launch());
             running.exit().thenAccept(exit -> queue.add(new Exited(started, exit)));
             if (running.hasAgent()) {
-                health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true, START_TIMEOUT);
+                health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true,
+                        spec.startTimeout());
                 health.ring().whenFailed().thenAccept(failure -> queue.add(new HealthLost(started, failure)));
             }
         } catch (DomainBackend.BackendException | IOException e) {
@@ -231,7 +235,7 @@ public final class DomainSupervisor implements AutoCloseable {
             decideRestart(null);
             return;
         }
-        runningSince = Instant.now();
+        runningSinceNs = System.nanoTime();
         AgentSession watched = health;
         if (watched != null) {
             Thread.ofVirtual().name("vos-stats-" + spec.name()).start(() -> pollStats(watched));
@@ -239,9 +243,9 @@ public final class DomainSupervisor implements AutoCloseable {
         publish(DomainState.RUNNING, "");
         record(EventType.DOMAIN_RUNNING, String.format("%s, %s after %d ms", running.describe(),
                 watched != null ? "listening" : "running", (System.nanoTime() - t0) / 1_000_000));
-        if (deathAt != null) {
-            listener.recovered(spec.name(), Duration.between(deathAt, Instant.now()));
-            deathAt = null;
+        if (deathAtNs != null) {
+            listener.recovered(spec.name(), Duration.ofNanos(System.nanoTime() - deathAtNs));
+            deathAtNs = null;
         }
     }
 
@@ -278,7 +282,7 @@ public final class DomainSupervisor implements AutoCloseable {
         if (!isHang(lost.failure()) || !running.isAlive()) {
             return;
         }
-        deathAt = Instant.now();
+        deathAtNs = System.nanoTime();
         restartReason = "hang";
         record(EventType.DOMAIN_HUNG, lost.failure().describe() + "; killing pid " + running.pid() + " with SIGKILL");
         running.signal(Linux.SIGKILL); // fence it: no half-alive generation may serve beside the next one
@@ -305,17 +309,17 @@ public final class DomainSupervisor implements AutoCloseable {
         if (exited.generation() != generation || running == null) {
             return; // a generation we already dealt with
         }
-        if (deathAt == null) {
-            deathAt = Instant.now();
+        if (deathAtNs == null) {
+            deathAtNs = System.nanoTime();
             restartReason = "exit";
         }
         closeHealth();
         lastExit = exited.exit().describe();
-        long ranMs = runningSince == null ? 0 : Duration.between(runningSince, Instant.now()).toMillis();
+        long ranNs = runningSinceNs == null ? 0 : System.nanoTime() - runningSinceNs;
         running = null;
-        runningSince = null;
-        record(EventType.DOMAIN_EXITED, lastExit + " after " + ranMs + " ms");
-        budget.ran(ranMs);
+        runningSinceNs = null;
+        record(EventType.DOMAIN_EXITED, lastExit + " after " + ranNs / 1_000_000 + " ms");
+        budget.ran(ranNs);
         decideRestart(exited.exit());
     }
 
@@ -332,11 +336,11 @@ public final class DomainSupervisor implements AutoCloseable {
             record(EventType.DOMAIN_STOPPED, "restart policy transient, clean exit");
             return;
         }
-        Optional<String> refused = budget.admit(System.currentTimeMillis());
+        Optional<String> refused = budget.admit(System.nanoTime());
         if (refused.isPresent()) {
             publish(DomainState.FAILED, refused.get());
             record(EventType.DOMAIN_FAILED, refused.get());
-            deathAt = null;
+            deathAtNs = null;
             return;
         }
         long delayMs = budget.backoffMs();
@@ -404,11 +408,11 @@ public final class DomainSupervisor implements AutoCloseable {
     private void stopCurrent() {
         RunningDomain current = running;
         running = null;
-        runningSince = null;
-        deathAt = null;
+        runningSinceNs = null;
+        deathAtNs = null;
         closeHealth();
         if (current != null) {
-            current.stop(STOP_GRACE);
+            current.stop(spec.stopGrace());
             DomainExit exit = current.exit().toCompletableFuture().getNow(null);
             lastExit = exit == null ? "stopped" : exit.describe();
             record(EventType.DOMAIN_EXITED, lastExit + " (stopped on purpose)");
@@ -437,7 +441,7 @@ public final class DomainSupervisor implements AutoCloseable {
         }
         return new DomainLaunch(spec.name(), kind(), generation, workDir, socket(), spec.resources().memoryMb(),
                 spec.resources().cpus(), spec.namespaces().stream().map(n -> n.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toSet()), options, START_TIMEOUT);
+                .collect(Collectors.toSet()), options, spec.startTimeout());
     }
 
     /** The supervisor's own ring to the domain: tiny, and its liveness timeout is the domain's hang timeout. */
