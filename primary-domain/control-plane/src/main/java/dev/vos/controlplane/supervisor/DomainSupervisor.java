@@ -175,12 +175,14 @@ public final class DomainSupervisor implements AutoCloseable {
     /** Stops the domain and the supervisor (control-plane shutdown). */
     @Override
     public void close() throws InterruptedException {
-        CompletableFuture<String> done = new CompletableFuture<>();
-        queue.add(new Shutdown(done));
-        try {
-            done.get(spec.stopGraceMs() + CLOSE_SLACK.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // the loop is gone or stuck; the process is killed below either way
+        if (loop.isAlive()) { // a loop never started (or already ended) would keep close() waiting for nothing
+            CompletableFuture<String> done = new CompletableFuture<>();
+            queue.add(new Shutdown(done));
+            try {
+                done.get(spec.stopGraceMs() + CLOSE_SLACK.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // the loop is gone or stuck; the process is killed below either way
+            }
         }
         loop.interrupt();
         loop.join(5_000);
@@ -194,7 +196,7 @@ public final class DomainSupervisor implements AutoCloseable {
             while (!closed) {
                 Event event = queue.take();
                 switch (event) {
-                    case Start s -> startGeneration();
+                    case Start _ -> startGeneration();
                     case Exited e -> onExit(e);
                     case HealthLost h -> onHealthLost(h);
                     case RestartDue r -> {
