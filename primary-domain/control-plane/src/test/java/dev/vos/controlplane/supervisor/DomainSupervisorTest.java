@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static dev.vos.backend.Signals.SIGKILL;
+import static dev.vos.backend.Signals.SIGSTOP;
 import static dev.vos.controlplane.journal.EventType.*;
 import static dev.vos.controlplane.supervisor.DomainState.*;
 import static dev.vos.controlplane.supervisor.SupervisorHarness.NAME;
@@ -30,8 +32,6 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(30)
 class DomainSupervisorTest {
 
-    private static final int SIGKILL = Signals.number("KILL");
-    private static final int SIGSTOP = Signals.number("STOP");
     private static final long GRACE_MS = 1_234;
 
     @TempDir
@@ -94,7 +94,7 @@ class DomainSupervisorTest {
             assertTrue(firstDelayMs >= 50, "g2 started " + firstDelayMs + " ms after g1 crashed; back-off 50 ms");
 
             crashed = System.nanoTime();
-            g2.killBy(Signals.number("SEGV"));
+            g2.killBy(Signals.SIGSEGV);
             h.backend.awaitGeneration(3, WAIT);
             long secondDelayMs = (System.nanoTime() - crashed) / 1_000_000;
             h.awaitEvent(DOMAIN_RUNNING, 3);

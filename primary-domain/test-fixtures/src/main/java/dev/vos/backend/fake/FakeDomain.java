@@ -25,8 +25,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class FakeDomain implements RunningDomain {
 
-    private static final int SIGKILL = Signals.number("KILL");
-
     private final DomainLaunch launch;
     private final CompletableFuture<DomainExit> exit = new CompletableFuture<>();
     private final List<Integer> signals = new CopyOnWriteArrayList<>();
@@ -92,8 +90,8 @@ public final class FakeDomain implements RunningDomain {
     @Override
     public void signal(int signal) {
         signals.add(signal);
-        if (signal == SIGKILL) {
-            exit.complete(new DomainExit(128 + SIGKILL));
+        if (signal == Signals.SIGKILL) {
+            exit.complete(new DomainExit(128 + Signals.SIGKILL));
         }
     }
 
@@ -110,10 +108,10 @@ public final class FakeDomain implements RunningDomain {
         try {
             exit.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            exit.complete(new DomainExit(128 + SIGKILL)); // the grace is over: SIGKILL
+            exit.complete(new DomainExit(128 + Signals.SIGKILL)); // the grace is over: SIGKILL
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            exit.complete(new DomainExit(128 + SIGKILL));
+            exit.complete(new DomainExit(128 + Signals.SIGKILL));
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
