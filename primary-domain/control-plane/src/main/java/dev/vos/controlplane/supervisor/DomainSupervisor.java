@@ -414,9 +414,16 @@ public final class DomainSupervisor implements AutoCloseable {
         deathAtNs = null;
         closeHealth();
         if (current != null) {
-            current.stop(spec.stopGrace());
+            String failed = null;
+            try {
+                current.stop(spec.stopGrace());
+            } catch (RuntimeException e) { // a kill refused, a wait interrupted: said as such, and the loop goes on
+                failed = e.getMessage();
+                LOG.log(System.Logger.Level.WARNING, "stopping {0} ({1}) failed: {2}", spec.name(), current.describe(),
+                        failed);
+            }
             DomainExit exit = current.exit().toCompletableFuture().getNow(null);
-            lastExit = exit == null ? "stopped" : exit.describe();
+            lastExit = exit != null ? exit.describe() : failed != null ? "not seen to end: " + failed : "stopped";
             record(EventType.DOMAIN_EXITED, lastExit + " (stopped on purpose)");
         }
     }

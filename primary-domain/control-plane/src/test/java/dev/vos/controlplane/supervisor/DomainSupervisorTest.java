@@ -306,6 +306,23 @@ class DomainSupervisorTest {
     }
 
     @Test
+    void operatorStop_thatTheBackendCannotCarryOut_isSaid_andTheSupervisorGoesOn() throws Exception {
+        try (SupervisorHarness h = harness(RestartPolicy.PERMANENT, SupervisorHarness.limits(5, 1))) {
+            h.supervisor.start();
+            FakeDomain g1 = h.backend.awaitGeneration(1, WAIT).failStop("kill(4242, 15): EPERM");
+            h.awaitEvent(DOMAIN_RUNNING, 1);
+
+            assertEquals("fake0 stopped", h.command(new Command.Stop(NAME)));
+
+            assertEquals("not seen to end: kill(4242, 15): EPERM (stopped on purpose)",
+                    h.awaitEvent(DOMAIN_EXITED, 1).detail(), "never reported as ended");
+            assertTrue(g1.isAlive());
+            assertEquals("fake0 restarted: generation 2 is RUNNING", h.command(new Command.Restart(NAME)),
+                    "the supervisor's loop survived the failed stop");
+        }
+    }
+
+    @Test
     void operatorStop_withNoGrace_killsAtOnce() throws Exception {
         try (SupervisorHarness h = SupervisorHarness.of(SupervisorHarness.spec(RestartPolicy.PERMANENT,
                 SupervisorHarness.limits(5, 1), 30_000, 0, dir), new FakeBackend(), dir, 0)) {

@@ -30,6 +30,7 @@ public final class FakeDomain implements RunningDomain {
     private final List<Integer> signals = new CopyOnWriteArrayList<>();
     private final List<Duration> stops = new CopyOnWriteArrayList<>();
     private volatile boolean ignoreStop;
+    private volatile String stopFailure;
 
     FakeDomain(DomainLaunch launch) {
         this.launch = launch;
@@ -53,6 +54,15 @@ public final class FakeDomain implements RunningDomain {
     /** Makes it ignore the request to stop: {@link #stop} then kills it once the grace has passed. */
     public FakeDomain ignoreStop() {
         ignoreStop = true;
+        return this;
+    }
+
+    /**
+     * Makes {@link #stop} fail: it records the grace, then throws {@link IllegalStateException} with
+     * {@code message} and leaves the domain running, as a backend whose kill is refused or whose wait is interrupted.
+     */
+    public FakeDomain failStop(String message) {
+        stopFailure = message;
         return this;
     }
 
@@ -100,6 +110,9 @@ public final class FakeDomain implements RunningDomain {
         stops.add(grace);
         if (exit.isDone()) {
             return;
+        }
+        if (stopFailure != null) {
+            throw new IllegalStateException(stopFailure);
         }
         if (!ignoreStop && !grace.isZero()) {
             exit.complete(new DomainExit(0));
