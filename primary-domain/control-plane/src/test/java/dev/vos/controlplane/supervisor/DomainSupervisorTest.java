@@ -6,6 +6,7 @@ import dev.vos.backend.fake.FakeBackend;
 import dev.vos.backend.fake.FakeDomain;
 import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.journal.EventType;
+import dev.vos.controlplane.journal.JournalEvent;
 import dev.vos.controlplane.spec.RestartPolicy;
 import dev.vos.controlplane.spec.SupervisorSpec;
 import org.junit.jupiter.api.Test;
@@ -373,9 +374,10 @@ class DomainSupervisorTest {
             assertEquals(List.of(DOMAIN_STARTING, DOMAIN_RUNNING, OPERATOR_KILL, OPERATOR_KILL, DOMAIN_EXITED,
                     DOMAIN_RESTART_SCHEDULED), h.types(1));
             assertEquals(List.of("SIGSTOP to fake g1", "SIGKILL to fake g1"),
-                    h.events(OPERATOR_KILL).stream().map(e -> e.detail()).toList());
+                    h.events(OPERATOR_KILL).stream().map(JournalEvent::detail).toList());
             assertTrue(h.awaitEvent(DOMAIN_EXITED, 1).detail().startsWith("killed by SIGKILL after "), h.journal());
-            assertEquals(List.of("exit"), h.restartReasons, "a kill is a fault like any other, not an operator restart");
+            assertEquals(List.of("exit"), h.restartReasons,
+                    "a kill is a fault like any other, not an operator restart");
         }
     }
 

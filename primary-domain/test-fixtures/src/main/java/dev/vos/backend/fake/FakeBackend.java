@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>{@code
  * FakeBackend backend = new FakeBackend();
- * backend.script(new Start.Fail("no such binary"), new Start.Succeed());
+ * backend.script(new FakeBackend.Fail("no such binary"), new FakeBackend.Succeed());
  * // ... a supervisor starts generation 1 (fails), then generation 2:
  * FakeDomain g2 = backend.awaitGeneration(2, Duration.ofSeconds(5));
  * g2.exit(3);
