@@ -2,6 +2,7 @@ package dev.vos.demo;
 
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
 import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.RingClient;
@@ -154,8 +155,8 @@ public final class RingDemo {
     }
 
     private boolean kill(RingClient ring, RingServerProcess domain) throws InterruptedException {
-        domain.process().onExit().thenRun(() -> ring.fail("the domain process exited with status "
-                + domain.process().exitValue()));
+        // The ring sees no processes: its owner, who does, tells it how the domain ended.
+        domain.process().onExit().thenRun(() -> ring.fail(RingFailure.Died.exited(domain.process().exitValue())));
         AtomicLong completed = new AtomicLong();
         List<Future<Long>> failedAt = new ArrayList<>();
         List<String> reasons = new ArrayList<>();

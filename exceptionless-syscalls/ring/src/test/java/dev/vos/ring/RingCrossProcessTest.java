@@ -94,10 +94,10 @@ class RingCrossProcessTest {
              RingServerProcess server = RingServerProcess.start(file, Duration.ofSeconds(30))) {
             client.awaitServer(Duration.ofSeconds(10));
             // What an owner (the control plane) does: it sees the process exit and tells the ring.
-            server.process().onExit().thenRun(() -> client.fail("the domain process exited with status "
-                    + server.process().exitValue()));
+            server.process().onExit().thenRun(() -> client.fail(RingFailure.Died.exited(
+                    server.process().exitValue())));
             Outcome outcome = underLoad(client, 48, () -> server.signal(Linux.SIGKILL));
-            outcome.assertAllFailedWithin(DEATH_BOUND_MS, "exited with status 137");
+            outcome.assertAllFailedWithin(DEATH_BOUND_MS, RingFailure.Died.exited(137), "exited with status 137");
         }
     }
 
@@ -108,7 +108,7 @@ class RingCrossProcessTest {
              RingServerProcess server = RingServerProcess.start(file, Duration.ofSeconds(30))) {
             client.awaitServer(Duration.ofSeconds(10));
             Outcome outcome = underLoad(client, 16, () -> server.signal(Linux.SIGKILL));
-            outcome.assertAllFailedWithin(HANG_BOUND_MS, "no heartbeat");
+            outcome.assertAllFailedWithin(HANG_BOUND_MS, RingFailure.Hung.class, "no heartbeat");
         }
     }
 
@@ -122,7 +122,7 @@ class RingCrossProcessTest {
             RingServerProcess victim = stopped;
             // Long calls are surely in flight (accepted, inside the worker) when the signal lands.
             Outcome outcome = underLoad(client, 32, () -> victim.signal(Linux.SIGSTOP), CoreCalls.SLEEP, 2_000_000);
-            outcome.assertAllFailedWithin(HANG_BOUND_MS, "hung");
+            outcome.assertAllFailedWithin(HANG_BOUND_MS, RingFailure.Hung.class, "hung");
             assertTrue(stopped.process().isAlive(), "SIGSTOP must not kill the server");
         }
         // The domain's next generation: a fresh segment, a fresh server.
@@ -242,12 +242,22 @@ class RingCrossProcessTest {
     }
 
     private record Outcome(long faultAtNs, List<Failure> failures, int otherErrors) {
-        void assertAllFailedWithin(long boundMs, String reason) {
+        /** Every call failed with the failure {@code cause} (and {@code reason} in its message) in time. */
+        void assertAllFailedWithin(long boundMs, RingFailure cause, String reason) {
+            assertAllFailedWithin(boundMs, cause.getClass(), reason);
+            for (Failure f : failures) {
+                assertEquals(cause, f.exception().failure().orElseThrow());
+            }
+        }
+
+        /** Every call failed with a failure of type {@code cause} (and {@code reason} in its message) in time. */
+        void assertAllFailedWithin(long boundMs, Class<? extends RingFailure> cause, String reason) {
             assertEquals(0, otherErrors, "no call may return an error other than the domain failure");
             long worstMs = 0;
             for (Failure f : failures) {
                 worstMs = Math.max(worstMs, TimeUnit.NANOSECONDS.toMillis(f.atNs() - faultAtNs));
                 assertEquals(Errno.EIO, f.exception().errno());
+                assertInstanceOf(cause, f.exception().failure().orElseThrow(), f.exception().getMessage());
                 assertTrue(f.exception().getMessage().contains(reason),
                         "expected the reason '" + reason + "' in: " + f.exception().getMessage());
             }

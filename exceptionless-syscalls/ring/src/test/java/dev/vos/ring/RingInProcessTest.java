@@ -211,6 +211,7 @@ class RingInProcessTest {
                 WaitStrategy.busyPoll())) {
             DomainFailedException e = assertThrows(DomainFailedException.class, () -> client.call(CoreCalls.NOP));
             assertTrue(e.getMessage().contains("no server has attached"), e.getMessage());
+            assertTrue(e.failure().isEmpty(), "no ring failed: " + e.failure());
             assertEquals(3, e.generation());
             assertEquals(Errno.EIO, e.errno());
             assertThrows(DomainFailedException.class, () -> client.awaitServer(Duration.ofMillis(50)));
@@ -226,6 +227,7 @@ class RingInProcessTest {
             DomainFailedException e = assertThrows(DomainFailedException.class,
                     () -> p.client().call(CoreCalls.NOP));
             assertTrue(e.getMessage().contains("stopped"), e.getMessage());
+            assertEquals(new RingFailure.Stopped(), e.failure().orElseThrow());
         }
         assertFalse(Files.exists(file));
     }

@@ -121,7 +121,8 @@ public final class DomainClient implements CallSource, AutoCloseable {
                 return current.ring().acquire(); // another thread re-bound while this one waited
             }
             if (current != null) {
-                lastProblem = "generation " + current.generation() + " failed: " + current.ring().failureReason();
+                lastProblem = "generation " + current.generation() + " failed: "
+                        + current.ring().failureReason().describe();
             }
             long now = System.nanoTime();
             if (lastAttemptNs != 0 && now - lastAttemptNs < options.retryInterval().toNanos()) {

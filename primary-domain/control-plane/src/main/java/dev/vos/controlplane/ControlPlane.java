@@ -234,9 +234,7 @@ public final class ControlPlane implements AutoCloseable {
     public List<String> handle(Command command) throws ControlException {
         return switch (command) {
             case Command.Ps ps -> ps().stream().map(ControlPlane::row).toList();
-            case Command.Restart r -> List.of(await(supervisor(r.domain()).restart()));
-            case Command.Stop s -> List.of(await(supervisor(s.domain()).stop()));
-            case Command.Kill k -> List.of(await(supervisor(k.domain()).kill(k.signal())));
+            case Command.Lifecycle c -> List.of(await(supervisor(c.domain()).handle(c)));
             case Command.Events e -> events(e.last());
             case Command.Logs l -> logs(supervisor(l.domain()).logFile(), l.last());
         };

@@ -1,6 +1,7 @@
 package dev.vos.ring.agent;
 
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
 import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
@@ -19,13 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The client's side of a session with a domain agent: the ring bound to the agent's current generation, and the
  * socket that is its lifeline. A virtual thread waits on the socket; when the agent's process dies the kernel
- * closes the socket, and the ring fails at once ("the domain's agent closed the session"), long before its
+ * closes the socket, and the ring fails at once ({@link RingFailure.LifelineClosed}), long before its
  * heartbeat would go stale.
  */
 public final class AgentSession implements AutoCloseable {
-
-    /** How the failure reason of a ring whose agent went away begins (its process exited or stopped serving). */
-    public static final String LIFELINE_CLOSED = "the domain's agent closed the session";
 
     private static final AtomicLong SEGMENTS = new AtomicLong();
 
@@ -96,9 +94,9 @@ public final class AgentSession implements AutoCloseable {
                 AgentProtocol.readLine(channel);
             }
         } catch (EOFException e) {
-            ring.fail(LIFELINE_CLOSED + " (its process exited or stopped serving)");
+            ring.fail(new RingFailure.LifelineClosed());
         } catch (IOException e) {
-            ring.fail("the session with the domain's agent broke: " + e.getMessage());
+            ring.fail(new RingFailure.LifelineBroken(String.valueOf(e.getMessage())));
         }
     }
 

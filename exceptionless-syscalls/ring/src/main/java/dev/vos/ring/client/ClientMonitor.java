@@ -1,5 +1,6 @@
 package dev.vos.ring.client;
 
+import dev.vos.ring.RingFailure;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.sys.Linux;
@@ -159,12 +160,11 @@ final class ClientMonitor implements Runnable {
         lastCheckNs = now;
         int state = segment.getIntVolatile(SERVER_STATE_OFFSET);
         if (state == SERVER_STOPPED) {
-            ring.fail("the domain stopped serving the ring");
+            ring.fail(new RingFailure.Stopped());
         } else if (state == SERVER_SERVING) {
             long ageNs = now - segment.getLongAcquire(HEARTBEAT_NS_OFFSET);
             if (ageNs > livenessTimeoutNs) {
-                ring.fail(String.format("the domain is hung: no heartbeat for %.1f ms (liveness timeout %.1f ms)",
-                        ageNs / 1e6, livenessTimeoutNs / 1e6));
+                ring.fail(new RingFailure.Hung(ageNs, livenessTimeoutNs));
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.vos.ring.client;
 
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.SegmentFiles;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
@@ -51,8 +53,8 @@ public final class RingClient implements CallSource, AutoCloseable {
     private final SlotPool pool;
     private final Semaphore permits;
     private final ClientMonitor monitor;
-    private final AtomicReference<String> failure = new AtomicReference<>();
-    private final CompletableFuture<String> failed = new CompletableFuture<>();
+    private final AtomicReference<RingFailure> failure = new AtomicReference<>();
+    private final CompletableFuture<RingFailure> failed = new CompletableFuture<>();
     /** Threads holding a slot right now; close() waits for them before it unmaps. */
     private final AtomicInteger holders = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -159,11 +161,13 @@ public final class RingClient implements CallSource, AutoCloseable {
     }
 
     /**
-     * Declares the domain failed, for example because its owner saw the process exit: every call in flight and
-     * every later call fails with {@link DomainFailedException} carrying {@code reason}, and the segment is marked
-     * abandoned so that a server that wakes up later stops serving it. Idempotent; the first reason wins.
+     * Declares the domain failed, for example because its owner saw the process exit
+     * ({@link RingFailure.Died}): every call in flight and every later call fails with
+     * {@link DomainFailedException} carrying {@code reason}, and the segment is marked abandoned so that a server
+     * that wakes up later stops serving it. Idempotent; the first reason wins.
      */
-    public void fail(String reason) {
+    public void fail(RingFailure reason) {
+        Objects.requireNonNull(reason, "reason");
         if (!failure.compareAndSet(null, reason)) {
             return;
         }
@@ -179,13 +183,16 @@ public final class RingClient implements CallSource, AutoCloseable {
         return hasFailed;
     }
 
-    /** Completes with the failure's reason when the ring fails or closes: for owners that react to it. */
-    public CompletionStage<String> whenFailed() {
+    /**
+     * Completes with the failure's reason when the ring fails or closes: for owners that react to it (a close is
+     * {@link RingFailure.ClientClosed}).
+     */
+    public CompletionStage<RingFailure> whenFailed() {
         return failed.minimalCompletionStage();
     }
 
     /** Why the ring failed, or {@code null} while it has not. */
-    public String failureReason() {
+    public RingFailure failureReason() {
         return failure.get();
     }
 
@@ -219,8 +226,9 @@ public final class RingClient implements CallSource, AutoCloseable {
 
     DomainFailedException failureFor(int callNumber) {
         String call = callNumber >= 0 ? "call " + callNumber + " on " : "";
+        RingFailure reason = failure.get();
         return new DomainFailedException(call + "generation " + generation + " of " + segment.file() + " failed: "
-                + failure.get(), generation);
+                + reason.describe(), generation, reason);
     }
 
     /** Queues a slot and wakes a worker if none is awake (see {@code ServerWorker.sleep} for the handshake). */
@@ -253,7 +261,7 @@ public final class RingClient implements CallSource, AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        fail("the client closed the ring");
+        fail(new RingFailure.ClientClosed());
         if (!closed.compareAndSet(false, true)) {
             return;
         }

@@ -2,6 +2,7 @@ package dev.vos.ring.agent;
 
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
 import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
@@ -110,7 +111,7 @@ class DomainAgentTest {
                 WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), false, Duration.ofSeconds(10));
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             assertEquals(process.pid(), session.ring().call(CoreCalls.GETPID));
-            List<Future<String>> reasons = new ArrayList<>();
+            List<Future<DomainFailedException>> reasons = new ArrayList<>();
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             for (int t = 0; t < 16; t++) {
                 reasons.add(threads.submit(() -> {
@@ -118,18 +119,21 @@ class DomainAgentTest {
                         try {
                             session.ring().call(CoreCalls.NOP);
                         } catch (DomainFailedException e) {
-                            return e.getMessage();
+                            return e;
                         }
                     }
-                    return "stopped by the test";
+                    return null; // stopped by the test
                 }));
             }
             Thread.sleep(50);
             long killedAt = System.nanoTime();
             Linux.kill(process.pid(), Linux.SIGKILL);
             try {
-                for (Future<String> r : reasons) {
-                    assertTrue(r.get(5, TimeUnit.SECONDS).contains("agent closed the session"));
+                for (Future<DomainFailedException> r : reasons) {
+                    DomainFailedException e = r.get(5, TimeUnit.SECONDS);
+                    assertNotNull(e, "the call loop ended without a failure");
+                    assertEquals(new RingFailure.LifelineClosed(), e.failure().orElseThrow());
+                    assertTrue(e.getMessage().contains("agent closed the session"), e.getMessage());
                 }
             } finally {
                 stop.set(true);

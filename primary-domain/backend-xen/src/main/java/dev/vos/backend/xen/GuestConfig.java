@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import static dev.vos.backend.xen.libxl.LibxlLayout.ERROR_INVAL;
+
 /**
  * A PV guest as vos starts it: the settings of its xl.cfg that vos supports, with xl's meaning, turned into the
  * JSON of a {@code libxl_domain_config} (the form {@code libxl_domain_config_from_json} reads).
@@ -63,16 +65,16 @@ public record GuestConfig(String name, String type, String kernel, String ramdis
         for (String key : UNSUPPORTED) {
             if (cfg.has(key)) {
                 throw new LibxlException(where + "'" + key + "' is not supported by vos's xen backend yet (it starts"
-                        + " PV guests from a kernel, a ramdisk and a command line); remove it", -6);
+                        + " PV guests from a kernel, a ramdisk and a command line); remove it", ERROR_INVAL);
             }
         }
         String type = cfg.string("type").or(() -> builderType(cfg)).orElse("pv");
         if (!type.equals("pv") && !type.equals("pvh")) {
             throw new LibxlException(where + "type \"" + type + "\" is not supported by vos's xen backend; use"
-                    + " \"pv\" (or \"pvh\" on a host with hardware virtualisation)", -6);
+                    + " \"pv\" (or \"pvh\" on a host with hardware virtualisation)", ERROR_INVAL);
         }
         String kernel = cfg.string("kernel").orElseThrow(() -> new LibxlException(where
-                + "'kernel' is missing: vos starts guests from a kernel image (no bootloader)", -6));
+                + "'kernel' is missing: vos starts guests from a kernel image (no bootloader)", ERROR_INVAL));
         String cmdline = cfg.string("cmdline").orElse(null);
         if (cmdline == null) {
             String root = cfg.string("root").map(r -> "root=" + r).orElse("");
@@ -84,7 +86,8 @@ public record GuestConfig(String name, String type, String kernel, String ramdis
         long vcpus = positive(cfg, "vcpus", cfg.number("vcpus").orElse(1L));
         long maxvcpus = positive(cfg, "maxvcpus", cfg.number("maxvcpus").orElse(vcpus));
         if (maxmem < memory || maxvcpus < vcpus) {
-            throw new LibxlException(where + "maxmem must be at least memory, and maxvcpus at least vcpus", -6);
+            throw new LibxlException(where + "maxmem must be at least memory, and maxvcpus at least vcpus",
+                    ERROR_INVAL);
         }
         return new GuestConfig(name, type, kernel, cfg.string("ramdisk").orElse(""), cmdline, memory, maxmem, vcpus,
                 maxvcpus, action(cfg, "on_poweroff", "destroy"), action(cfg, "on_reboot", "restart"),
@@ -101,7 +104,7 @@ public record GuestConfig(String name, String type, String kernel, String ramdis
 
     private static long positive(ConfigSource cfg, String key, long value) throws LibxlException {
         if (value < 1) {
-            throw new LibxlException(cfg.file() + ": '" + key + "' must be at least 1, not " + value, -6);
+            throw new LibxlException(cfg.file() + ": '" + key + "' must be at least 1, not " + value, ERROR_INVAL);
         }
         return value;
     }
@@ -110,7 +113,7 @@ public record GuestConfig(String name, String type, String kernel, String ramdis
         String value = cfg.string(key).orElse(otherwise);
         if (!ACTIONS.contains(value)) {
             throw new LibxlException(cfg.file() + ": '" + key + "' is \"" + value + "\"; expected one of "
-                    + ACTIONS.stream().sorted().collect(Collectors.joining(", ")), -6);
+                    + ACTIONS.stream().sorted().collect(Collectors.joining(", ")), ERROR_INVAL);
         }
         return value;
     }

@@ -8,6 +8,7 @@ import dev.vos.backend.xen.libxl.DomainEvent;
 import dev.vos.backend.xen.libxl.DomainInfo;
 import dev.vos.backend.xen.libxl.Libxl;
 import dev.vos.backend.xen.libxl.LibxlException;
+import dev.vos.backend.xen.libxl.LibxlLayout;
 import dev.vos.backend.xen.libxl.XenUnavailableException;
 import dev.vos.backend.xen.libxl.XlConfigFile;
 
@@ -22,13 +23,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * carried out.
  *
  * <p>libxl calls block (a create takes seconds, more under emulation), so they run on platform threads of this
- * backend; the supervisors' virtual threads wait for them without pinning a carrier.
+ * backend ({@link LibxlThreads}); the supervisors' virtual threads wait for them without pinning a carrier. An
+ * interrupted wait is reported as interrupted, never as the call's success.
  */
 public final class XenBackend implements DomainBackend {
 
@@ -54,11 +53,14 @@ public final class XenBackend implements DomainBackend {
     static final Duration DYING_LIMIT = Duration.ofSeconds(60);
     /** How often a dying domain is looked at. */
     static final Duration DYING_POLL = Duration.ofMillis(20);
+    /** How long a stop waits for a destroyed domain's exit beyond {@link #DYING_LIMIT}: the last poll and its event. */
+    static final Duration EXIT_SLACK = Duration.ofSeconds(5);
+    /** How long the event loop waits before it asks libxl again after a failed wait. */
+    static final Duration EVENT_RETRY = Duration.ofSeconds(1);
 
     private final Libxl libxl;
     private final Map<String, Path> configs;
-    private final ExecutorService calls = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
-            .name("vos-xen-call-", 0).factory());
+    private final LibxlThreads calls = new LibxlThreads();
     private final Map<Long, XenDomain> byUser = new ConcurrentHashMap<>();
     private final AtomicLong users = new AtomicLong(1);
     private final Thread events;
@@ -94,7 +96,7 @@ public final class XenBackend implements DomainBackend {
 
     /** Every domain on the host, as libxl lists them. */
     public List<DomainInfo> list() throws BackendException {
-        return call("list the domains", libxl::listDomains);
+        return calls.call("list the domains", libxl::listDomains);
     }
 
     @Override
@@ -105,25 +107,30 @@ public final class XenBackend implements DomainBackend {
         }
         appendLog(launch, "=== " + Instant.now() + " generation " + launch.generation() + " of " + launch.name()
                 + " starting: Xen guest from " + cfgFile + " ===");
-        GuestConfig guest = call("read " + cfgFile, () -> {
+        GuestConfig guest = calls.call("read " + cfgFile, () -> {
             try (XlConfigFile cfg = libxl.readXlConfig(cfgFile)) {
                 return GuestConfig.read(cfg, launch.name());
             }
         });
         fenceLeftover(launch);
         long t0 = System.nanoTime();
-        int domid = call("create Xen guest " + launch.name(), () -> libxl.createDomain(guest.toLibxlJson()));
+        // Interrupted while it waits, the create goes on: the guest it leaves is a leftover the next start fences.
+        int domid = calls.call("create Xen guest " + launch.name(), () -> libxl.createDomain(guest.toLibxlJson()));
         long user = users.getAndIncrement();
         XenDomain domain = new XenDomain(launch, domid, user);
         byUser.put(user, domain);
         try {
-            domain.watch = call("watch domain " + domid, () -> libxl.watchDeath(domid, user));
-            call("unpause domain " + domid, () -> {
+            domain.watch = calls.call("watch domain " + domid, () -> libxl.watchDeath(domid, user));
+            calls.call("unpause domain " + domid, () -> {
                 libxl.unpause(domid);
                 return null;
             });
         } catch (BackendException e) {
-            domain.stop(Duration.ZERO);
+            try {
+                domain.stop(Duration.ZERO);
+            } catch (StopInterruptedException stop) { // interrupted: the destroy is issued, not seen through
+                e.addSuppressed(stop);
+            }
             throw e;
         }
         appendLog(launch, "domid " + domid + " created and unpaused in " + (System.nanoTime() - t0) / 1_000_000
@@ -141,7 +148,7 @@ public final class XenBackend implements DomainBackend {
                     .noneMatch(x -> x.domid == d.domid())) {
                 appendLog(launch, "destroying domid " + d.domid() + ", a leftover " + launch.name()
                         + " that no supervisor here started");
-                call("destroy leftover domain " + d.domid(), () -> {
+                calls.call("destroy leftover domain " + d.domid(), () -> {
                     libxl.destroy(d.domid());
                     awaitGone(d.domid());
                     return null;
@@ -159,8 +166,13 @@ public final class XenBackend implements DomainBackend {
                 if (closing) {
                     return;
                 }
-                LOG.log(Level.ERROR, "waiting for Xen domain events failed; retrying in 1 s: {0}", e.getMessage());
-                sleep(Duration.ofSeconds(1));
+                LOG.log(Level.ERROR, "waiting for Xen domain events failed; retrying in {0} ms: {1}",
+                        EVENT_RETRY.toMillis(), e.getMessage());
+                try {
+                    Thread.sleep(EVENT_RETRY);
+                } catch (InterruptedException stop) {
+                    return; // nothing interrupts this thread but an end: go, rather than spin on a set flag
+                }
                 continue;
             }
             XenDomain domain = byUser.get(event.user());
@@ -175,8 +187,13 @@ public final class XenBackend implements DomainBackend {
         }
     }
 
-    /** Polls until {@code domid} is gone: a destroyed domain stays "dying" until its memory is released. */
-    private void awaitGone(int domid) throws LibxlException {
+    /**
+     * Polls until {@code domid} is gone: a destroyed domain stays "dying" until its memory is released.
+     *
+     * @throws LibxlException       {@code ERROR_TIMEDOUT} if it is still there after {@link #DYING_LIMIT}
+     * @throws InterruptedException if this thread was interrupted first: it is not known to be gone
+     */
+    private void awaitGone(int domid) throws LibxlException, InterruptedException {
         long deadline = System.nanoTime() + DYING_LIMIT.toNanos();
         while (true) {
             Optional<DomainInfo> info = libxl.domainInfo(domid);
@@ -185,21 +202,9 @@ public final class XenBackend implements DomainBackend {
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new LibxlException("domain " + domid + " is still there (" + info.get().state() + ") "
-                        + DYING_LIMIT.toSeconds() + " s after it was destroyed", -9);
+                        + DYING_LIMIT.toSeconds() + " s after it was destroyed", LibxlLayout.ERROR_TIMEDOUT);
             }
-            sleep(DYING_POLL);
-        }
-    }
-
-    private <T> T call(String what, Callable<T> call) throws BackendException {
-        try {
-            return calls.submit(call).get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new BackendException("cannot " + what + ": " + cause.getMessage(), cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendException("interrupted while trying to " + what);
+            Thread.sleep(DYING_POLL);
         }
     }
 
@@ -213,14 +218,6 @@ public final class XenBackend implements DomainBackend {
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * Stops watching and frees the libxl context. Guests still running are left alone (the supervisors stop
      * theirs first). The event thread may be inside {@code libxl_event_wait}, which nothing can interrupt; the
@@ -229,12 +226,7 @@ public final class XenBackend implements DomainBackend {
     @Override
     public void close() {
         closing = true;
-        calls.shutdown();
-        try {
-            calls.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        calls.close();
         if (!events.isAlive()) {
             libxl.close();
         }
@@ -248,8 +240,7 @@ public final class XenBackend implements DomainBackend {
         private final CompletableFuture<DomainExit> exit = new CompletableFuture<>();
         private volatile Libxl.DeathWatch watch;
         private volatile String shutdownReason;
-        private volatile String requested; // "stop" or "destroy" when vos ended it on purpose
-        private volatile boolean killed; // destroyed by 'vos kill' (an injected fault, not on purpose)
+        private volatile XenExit.Request request = XenExit.Request.NONE;
         private volatile boolean dead;
 
         XenDomain(DomainLaunch launch, int domid, long user) {
@@ -307,36 +298,19 @@ public final class XenBackend implements DomainBackend {
                     awaitGone(domid);
                 } catch (LibxlException | RuntimeException e) {
                     problem = "; " + e.getMessage();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    problem = "; not seen gone: interrupted while waiting for it to go";
                 }
                 Libxl.DeathWatch w = watch;
                 if (w != null) {
                     w.close();
                 }
                 byUser.remove(user);
-                DomainExit how = exitOf(problem);
+                DomainExit how = XenExit.of(request, shutdownReason, problem);
                 appendLog(launch, Instant.now() + " domid " + domid + " is gone: " + how.describe());
                 exit.complete(how);
             });
-        }
-
-        private DomainExit exitOf(String problem) {
-            String reason = shutdownReason;
-            if (requested != null && (reason == null || reason.equals("poweroff"))) {
-                return new DomainExit(0, (requested.equals("stop") ? "shut down by vos" : "destroyed by vos")
-                        + problem);
-            }
-            if (reason == null) {
-                String how = killed ? "destroyed by 'vos kill'" : "destroyed from outside vos (xl destroy?)";
-                return new DomainExit(1, how + problem);
-            }
-            return switch (reason) {
-                case "poweroff" -> new DomainExit(0, "powered off" + problem);
-                case "crash" -> new DomainExit(1, "crashed (Xen shutdown reason crash)" + problem);
-                case "watchdog" -> new DomainExit(1, "watchdog fired (Xen shutdown reason watchdog)" + problem);
-                case "reboot" -> new DomainExit(1, "rebooted (Xen shutdown reason reboot; vos starts a new"
-                        + " generation per its restart policy)" + problem);
-                default -> new DomainExit(1, "shut down (Xen shutdown reason " + reason + ")" + problem);
-            };
         }
 
         private void destroyAsync() {
@@ -353,85 +327,89 @@ public final class XenBackend implements DomainBackend {
         /** KILL: destroy. TERM, INT, HUP: ask the guest to shut down. QUIT, ABRT, SEGV: crash its kernel. */
         @Override
         public void signal(int signal) {
-            switch (signal) {
-                case 9 -> {
-                    killed = true;
+            switch (XenFault.of(signal)) {
+                case DESTROY -> {
+                    request = XenExit.Request.KILL;
                     destroyAsync();
                 }
-                case 15, 2, 1 -> calls.execute(() -> {
+                case SHUTDOWN_REQUEST -> calls.execute(() -> {
                     try {
                         libxl.shutdown(domid);
                     } catch (LibxlException e) {
                         LOG.log(Level.WARNING, "{0}", e.getMessage());
                     }
                 });
-                case 3, 6, 11 -> calls.execute(() -> {
+                case CRASH_KERNEL -> calls.execute(() -> {
                     try {
                         libxl.sysrq(domid, 'c');
                     } catch (LibxlException e) {
                         LOG.log(Level.WARNING, "{0}", e.getMessage());
                     }
                 });
-                default -> throw new IllegalArgumentException("a Xen guest takes KILL (destroy), TERM, INT or HUP"
-                        + " (shutdown request), and QUIT, ABRT or SEGV (crash its kernel through sysrq c); not "
-                        + dev.vos.backend.Signals.name(signal));
             }
         }
 
-        /** Asks the guest to power off; destroys it if it has not within {@code grace}; returns once it is gone. */
+        /**
+         * Asks the guest to power off; destroys it if it has not within {@code grace} (at once for a zero grace);
+         * returns once it is gone.
+         *
+         * @throws StopInterruptedException if this thread is interrupted first: the destroy is then issued at once
+         *                                  and not waited for, and the interrupt status is set again
+         */
         @Override
         public void stop(Duration grace) {
             if (exit.isDone()) {
                 return;
             }
-            requested = "stop";
+            request = XenExit.Request.STOP;
             if (!grace.isZero()) {
                 try {
-                    libxlCall(() -> libxl.shutdown(domid));
+                    calls.await(() -> {
+                        libxl.shutdown(domid);
+                        return null;
+                    });
                     exit.get(grace.toMillis(), TimeUnit.MILLISECONDS);
                     return;
-                } catch (TimeoutException | ExecutionException | LibxlException e) {
+                } catch (TimeoutException | ExecutionException | LibxlException | RuntimeException e) {
                     // it did not power off in time (or could not be asked): destroy it
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    request = XenExit.Request.DESTROY;
+                    destroyAsync();
+                    if (watch == null) {
+                        died();
+                    }
+                    throw interrupted("during its grace to power off", e);
                 }
             }
-            requested = "destroy";
+            request = XenExit.Request.DESTROY;
             try {
-                libxlCall(() -> libxl.destroy(domid));
-            } catch (LibxlException e) {
+                calls.await(() -> {
+                    libxl.destroy(domid);
+                    return null;
+                });
+            } catch (LibxlException | RuntimeException e) {
                 LOG.log(Level.WARNING, "destroying domid {0} ({1}) failed: {2}", domid, launch.name(), e.getMessage());
-            }
-            if (watch == null) { // never watched: nobody will see its death
-                died();
+            } catch (InterruptedException e) {
+                throw interrupted("while it was being destroyed", e);
+            } finally {
+                if (watch == null) { // never watched: nobody will see its death
+                    died();
+                }
             }
             try {
-                exit.get(DYING_LIMIT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                exit.get(DYING_LIMIT.plus(EXIT_SLACK).toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 LOG.log(Level.WARNING, "domid {0} ({1}) did not go away", domid, launch.name());
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                throw interrupted("after it was destroyed, before it was gone", e);
             }
         }
 
-        private interface LibxlCall {
-            void run() throws LibxlException;
-        }
-
-        private void libxlCall(LibxlCall c) throws LibxlException {
-            try {
-                calls.submit(() -> {
-                    c.run();
-                    return null;
-                }).get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof LibxlException l) {
-                    throw l;
-                }
-                throw new LibxlException(String.valueOf(e.getCause()), -3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        /** Says that a stop did not see the guest go, with the interrupt status set again. */
+        private StopInterruptedException interrupted(String when, InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new StopInterruptedException("interrupted " + when + ": domid " + domid + " (" + launch.name()
+                    + ") is destroyed by libxl in the background, not known to be gone", e);
         }
     }
 }

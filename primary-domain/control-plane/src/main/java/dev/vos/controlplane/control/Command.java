@@ -18,22 +18,31 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * The commands that change a domain's lifecycle, carried out by its supervisor ({@code DomainSupervisor.handle}),
+     * which switches over them without a default: a new one is a compile error there until it is handled.
+     */
+    sealed interface Lifecycle extends Command {
+        /** The domain it is for. */
+        String domain();
+    }
+
     /** {@code restart NAME}: a new generation now, from any state; forgives the restart history (leaves FAILED). */
-    record Restart(String domain) implements Command {
+    record Restart(String domain) implements Lifecycle {
         public String line() {
             return "restart " + domain;
         }
     }
 
     /** {@code stop NAME}: stop it; it stays STOPPED until restarted. Legal in any state. */
-    record Stop(String domain) implements Command {
+    record Stop(String domain) implements Lifecycle {
         public String line() {
             return "stop " + domain;
         }
     }
 
     /** {@code kill NAME SIGNAL}: fault injection. Legal only while a process runs (STARTING, RUNNING). */
-    record Kill(String domain, int signal) implements Command {
+    record Kill(String domain, int signal) implements Lifecycle {
         public String line() {
             return "kill " + domain + " " + signal;
         }

@@ -1,5 +1,6 @@
 package dev.vos.controlplane.spec;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -14,6 +15,14 @@ import java.util.Set;
  * @param restart    when it is restarted; default {@link RestartPolicy#PERMANENT} (OTP's default)
  * @param limits     its effective restart limits: the spec's {@code supervisor:} defaults overridden by the domain's
  *                   {@code restart:} section
+ * @param startTimeoutMs how long a generation may take to start (its agent to listen, then to serve the
+ *                   supervisor's health ring, each) before the start counts as failed; default
+ *                   {@value #DEFAULT_START_TIMEOUT_MS}, from {@value #MIN_START_TIMEOUT_MS} to
+ *                   {@value #MAX_START_TIMEOUT_MS}
+ * @param stopGraceMs how long a generation that is stopped on purpose (operator stop or restart, control-plane
+ *                   shutdown) has between SIGTERM (Xen: a shutdown request) and SIGKILL (Xen: destroy); OTP's
+ *                   {@code shutdown} of a worker; default {@value #DEFAULT_STOP_GRACE_MS}, from 0 (killed at once,
+ *                   OTP's {@code brutal_kill}) to {@value #MAX_STOP_GRACE_MS}
  * @param resources  memory and CPU pinning; default {@link ResourcesSpec#DEFAULTS}
  * @param namespaces the Linux namespaces it gets of its own; default {@link #DEFAULT_NAMESPACES} (mount, pid);
  *                   {@link Namespace#NET} only for kind net
@@ -22,11 +31,20 @@ import java.util.Set;
  * @param xen        its Xen guest settings; present if and only if the backend is xen, else null
  */
 public record DomainSpec(String name, DomainKind kind, BackendKind backend, RestartPolicy restart,
-                         SupervisorSpec limits, ResourcesSpec resources, Set<Namespace> namespaces,
-                         StorageSpec storage, NetSpec net, XenSpec xen) {
+                         SupervisorSpec limits, long startTimeoutMs, long stopGraceMs, ResourcesSpec resources,
+                         Set<Namespace> namespaces, StorageSpec storage, NetSpec net, XenSpec xen) {
 
     public static final Set<Namespace> DEFAULT_NAMESPACES =
             Collections.unmodifiableSet(EnumSet.of(Namespace.MOUNT, Namespace.PID));
+
+    /** A JVM domain listens in well under a second; a Xen guest under emulation takes some 15 s to be created. */
+    public static final long DEFAULT_START_TIMEOUT_MS = 30_000;
+    public static final long MIN_START_TIMEOUT_MS = 100;
+    public static final long MAX_START_TIMEOUT_MS = 600_000;
+    /** OTP's default {@code shutdown} for a worker. */
+    public static final long DEFAULT_STOP_GRACE_MS = 5_000;
+    /** Bounded, unlike OTP's {@code infinity}: a domain that ignores SIGTERM must not hold a shutdown forever. */
+    public static final long MAX_STOP_GRACE_MS = 600_000;
 
     public DomainSpec {
         Objects.requireNonNull(name, "name");
@@ -35,9 +53,26 @@ public record DomainSpec(String name, DomainKind kind, BackendKind backend, Rest
         Objects.requireNonNull(restart, "restart");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resources, "resources");
+        if (startTimeoutMs < MIN_START_TIMEOUT_MS || startTimeoutMs > MAX_START_TIMEOUT_MS) {
+            throw new IllegalArgumentException("startTimeoutMs=" + startTimeoutMs + ", expected "
+                    + MIN_START_TIMEOUT_MS + ".." + MAX_START_TIMEOUT_MS);
+        }
+        if (stopGraceMs < 0 || stopGraceMs > MAX_STOP_GRACE_MS) {
+            throw new IllegalArgumentException("stopGraceMs=" + stopGraceMs + ", expected 0.." + MAX_STOP_GRACE_MS);
+        }
         // An EnumSet keeps the declaration order, so a printed spec reads the same every time.
         EnumSet<Namespace> copy = EnumSet.noneOf(Namespace.class);
         copy.addAll(namespaces);
         namespaces = Collections.unmodifiableSet(copy);
+    }
+
+    /** {@link #startTimeoutMs()} as a duration. */
+    public Duration startTimeout() {
+        return Duration.ofMillis(startTimeoutMs);
+    }
+
+    /** {@link #stopGraceMs()} as a duration. */
+    public Duration stopGrace() {
+        return Duration.ofMillis(stopGraceMs);
     }
 }

@@ -46,8 +46,8 @@ public final class SpecParser {
     private static final List<String> RESTART_KEYS =
             List.of("policy", "intensity", "periodSeconds", "backoff", "hangTimeoutMs");
     private static final List<String> BACKOFF_KEYS = List.of("initialMs", "maxMs");
-    private static final List<String> DOMAIN_KEYS = List.of("name", "kind", "backend", "restart", "resources",
-            "namespaces", "storage", "net", "xen");
+    private static final List<String> DOMAIN_KEYS = List.of("name", "kind", "backend", "restart", "startTimeoutMs",
+            "stopGraceMs", "resources", "namespaces", "storage", "net", "xen");
     private static final List<String> RESOURCES_KEYS = List.of("memoryMb", "cpus");
     private static final List<String> STORAGE_KEYS = List.of("exportRoot");
     private static final List<String> NET_KEYS = List.of("bind");
@@ -247,6 +247,10 @@ public final class SpecParser {
         RestartPolicy policy = restart.keyword("policy", RestartPolicy.class, "a restart policy",
                 RestartPolicy.PERMANENT);
         SupervisorSpec limits = limits(restart, supervisor);
+        long startTimeoutMs = domain.integer("startTimeoutMs", DomainSpec.MIN_START_TIMEOUT_MS,
+                DomainSpec.MAX_START_TIMEOUT_MS, DomainSpec.DEFAULT_START_TIMEOUT_MS);
+        long stopGraceMs = domain.integer("stopGraceMs", 0, DomainSpec.MAX_STOP_GRACE_MS,
+                DomainSpec.DEFAULT_STOP_GRACE_MS);
         ResourcesSpec resources = resources(domain.section("resources", RESOURCES_KEYS));
         Set<Namespace> namespaces = namespaces(domain, kind);
 
@@ -269,7 +273,8 @@ public final class SpecParser {
         if (problems.count() > problemsBefore) {
             return null;
         }
-        return new DomainSpec(name, kind, backend, policy, limits, resources, namespaces, storage, net, xen);
+        return new DomainSpec(name, kind, backend, policy, limits, startTimeoutMs, stopGraceMs, resources, namespaces,
+                storage, net, xen);
     }
 
     /**

@@ -5,12 +5,14 @@ import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
 import dev.vos.backend.Signals;
+import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.journal.EventType;
 import dev.vos.controlplane.journal.JournalEvent;
 import dev.vos.controlplane.spec.DomainSpec;
 import dev.vos.controlplane.spec.RestartPolicy;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
 import dev.vos.ring.agent.AgentSession;
 import dev.vos.ring.agent.DomainStats;
 import dev.vos.ring.agent.StateDirectory;
@@ -44,10 +46,11 @@ public final class DomainSupervisor implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DomainSupervisor.class.getName());
 
-    /** How long a domain may take to listen. */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    /** Grace between SIGTERM and SIGKILL when stopping. */
-    static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /**
+     * How long {@link #close()} waits, beyond the domain's stop grace, for the loop to have stopped it: a loop busy
+     * with a start finishes it first (a start is not interruptible).
+     */
+    static final Duration CLOSE_SLACK = Duration.ofSeconds(10);
     /** How often the domain's ring figures are read for the metrics. */
     static final Duration STATS_PERIOD = Duration.ofSeconds(1);
 
@@ -65,13 +68,18 @@ public final class DomainSupervisor implements AutoCloseable {
     private record Exited(long generation, DomainExit exit) implements Event {
     }
 
-    private record HealthLost(long generation, String reason) implements Event {
+    private record HealthLost(long generation, RingFailure failure) implements Event {
     }
 
     private record RestartDue(long generation) implements Event {
     }
 
-    private record Operator(String command, int signal, CompletableFuture<String> done) implements Event {
+    /** An operator's command, from the control socket. */
+    private record Operator(Command.Lifecycle command, CompletableFuture<String> done) implements Event {
+    }
+
+    /** The control plane shuts down: stop the domain, then the loop. Not an operator command: no one can send it. */
+    private record Shutdown(CompletableFuture<String> done) implements Event {
     }
 
     private final DomainSpec spec;
@@ -89,8 +97,10 @@ public final class DomainSupervisor implements AutoCloseable {
     private long generation;
     private RunningDomain running;
     private AgentSession health;
-    private Instant runningSince;
-    private Instant deathAt;
+    // Monotonic (System.nanoTime()), null when unset: how long a generation ran feeds the restart budget, and a
+    // wall clock stepped by NTP would end a back-off streak early or never.
+    private Long runningSinceNs;
+    private Long deathAtNs;
     private String restartReason = "exit";
     private int restarts;
     private String lastExit = "";
@@ -140,35 +150,39 @@ public final class DomainSupervisor implements AutoCloseable {
         return status;
     }
 
-    /** Operator: start a new generation now (also out of FAILED or STOPPED); forgives the restart history. */
-    public CompletableFuture<String> restart() {
-        return operator("restart", 0);
-    }
-
-    /** Operator: stop the domain; it stays STOPPED until restarted. */
-    public CompletableFuture<String> stop() {
-        return operator("stop", 0);
-    }
-
-    /** Operator: send a signal to the domain's process (fault injection); the supervisor reacts as to any fault. */
-    public CompletableFuture<String> kill(int signal) {
-        return operator("kill", signal);
-    }
-
-    private CompletableFuture<String> operator(String command, int signal) {
+    /**
+     * Carries out an operator's command, in turn with everything else that happens to the domain:
+     * <ul>
+     *   <li>{@link Command.Restart}: start a new generation now (also out of FAILED or STOPPED); forgives the restart
+     *       history;</li>
+     *   <li>{@link Command.Stop}: stop the domain; it stays STOPPED until restarted;</li>
+     *   <li>{@link Command.Kill}: send a signal to the domain's process (fault injection); the supervisor then reacts
+     *       as to any fault. Refused, with {@link IllegalStateException}, when no process runs.</li>
+     * </ul>
+     *
+     * @return completes with the answer for the operator, or exceptionally with why it was refused
+     * @throws IllegalArgumentException if the command is for another domain
+     */
+    public CompletableFuture<String> handle(Command.Lifecycle command) {
+        if (!command.domain().equals(spec.name())) {
+            throw new IllegalArgumentException("'" + command.line() + "' is not for " + spec.name());
+        }
         CompletableFuture<String> done = new CompletableFuture<>();
-        queue.add(new Operator(command, signal, done));
+        queue.add(new Operator(command, done));
         return done;
     }
 
     /** Stops the domain and the supervisor (control-plane shutdown). */
     @Override
     public void close() throws InterruptedException {
-        CompletableFuture<String> done = operator("shutdown", 0);
-        try {
-            done.get(STOP_GRACE.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // the loop is gone or stuck; the process is killed below either way
+        if (loop.isAlive()) { // a loop never started (or already ended) would keep close() waiting for nothing
+            CompletableFuture<String> done = new CompletableFuture<>();
+            queue.add(new Shutdown(done));
+            try {
+                done.get(spec.stopGraceMs() + CLOSE_SLACK.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // the loop is gone or stuck; the process is killed below either way
+            }
         }
         loop.interrupt();
         loop.join(5_000);
@@ -182,7 +196,7 @@ public final class DomainSupervisor implements AutoCloseable {
             while (!closed) {
                 Event event = queue.take();
                 switch (event) {
-                    case Start s -> startGeneration();
+                    case Start _ -> startGeneration();
                     case Exited e -> onExit(e);
                     case HealthLost h -> onHealthLost(h);
                     case RestartDue r -> {
@@ -191,6 +205,7 @@ public final class DomainSupervisor implements AutoCloseable {
                         }
                     }
                     case Operator o -> onOperator(o);
+                    case Shutdown s -> onShutdown(s);
                 }
             }
         } catch (InterruptedException e) {
@@ -208,8 +223,9 @@ public final class DomainSupervisor implements AutoCloseable {
             running = backend.start(launch());
             running.exit().thenAccept(exit -> queue.add(new Exited(started, exit)));
             if (running.hasAgent()) {
-                health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true, START_TIMEOUT);
-                health.ring().whenFailed().thenAccept(reason -> queue.add(new HealthLost(started, reason)));
+                health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true,
+                        spec.startTimeout());
+                health.ring().whenFailed().thenAccept(failure -> queue.add(new HealthLost(started, failure)));
             }
         } catch (DomainBackend.BackendException | IOException e) {
             record(EventType.DOMAIN_EXITED, "failed to start: " + e.getMessage());
@@ -221,7 +237,7 @@ public final class DomainSupervisor implements AutoCloseable {
             decideRestart(null);
             return;
         }
-        runningSince = Instant.now();
+        runningSinceNs = System.nanoTime();
         AgentSession watched = health;
         if (watched != null) {
             Thread.ofVirtual().name("vos-stats-" + spec.name()).start(() -> pollStats(watched));
@@ -229,9 +245,9 @@ public final class DomainSupervisor implements AutoCloseable {
         publish(DomainState.RUNNING, "");
         record(EventType.DOMAIN_RUNNING, String.format("%s, %s after %d ms", running.describe(),
                 watched != null ? "listening" : "running", (System.nanoTime() - t0) / 1_000_000));
-        if (deathAt != null) {
-            listener.recovered(spec.name(), Duration.between(deathAt, Instant.now()));
-            deathAt = null;
+        if (deathAtNs != null) {
+            listener.recovered(spec.name(), Duration.ofNanos(System.nanoTime() - deathAtNs));
+            deathAtNs = null;
         }
     }
 
@@ -265,32 +281,47 @@ public final class DomainSupervisor implements AutoCloseable {
         if (lost.generation() != generation || status.state() != DomainState.RUNNING || running == null) {
             return;
         }
-        // A dead process closes the session's lifeline: its exit event is on its way and explains it. Only a stale
-        // heartbeat (or a broken session) of a process that still runs is a hang.
-        if (lost.reason().startsWith(AgentSession.LIFELINE_CLOSED) || !running.isAlive()) {
+        if (!isHang(lost.failure()) || !running.isAlive()) {
             return;
         }
-        deathAt = Instant.now();
+        deathAtNs = System.nanoTime();
         restartReason = "hang";
-        record(EventType.DOMAIN_HUNG, lost.reason() + "; killing pid " + running.pid() + " with SIGKILL");
+        record(EventType.DOMAIN_HUNG, lost.failure().describe() + "; killing pid " + running.pid() + " with SIGKILL");
         running.signal(Linux.SIGKILL); // fence it: no half-alive generation may serve beside the next one
+    }
+
+    /**
+     * Whether the health ring's failure, of a process that still runs, makes it hung. A dead process closes the
+     * session's lifeline: its exit event is on its way and explains it. The supervisor's own close is no fault. A
+     * stale heartbeat, a ring the domain stopped serving, or a broken session leave a live process that serves
+     * nobody: that is a hang, and it is fenced.
+     */
+    private static boolean isHang(RingFailure failure) {
+        return switch (failure) {
+            case RingFailure.Hung _ -> true;
+            case RingFailure.Stopped _ -> true;
+            case RingFailure.LifelineBroken _ -> true;
+            case RingFailure.LifelineClosed _ -> false;
+            case RingFailure.Died _ -> false;
+            case RingFailure.ClientClosed _ -> false;
+        };
     }
 
     private void onExit(Exited exited) {
         if (exited.generation() != generation || running == null) {
             return; // a generation we already dealt with
         }
-        if (deathAt == null) {
-            deathAt = Instant.now();
+        if (deathAtNs == null) {
+            deathAtNs = System.nanoTime();
             restartReason = "exit";
         }
         closeHealth();
         lastExit = exited.exit().describe();
-        long ranMs = runningSince == null ? 0 : Duration.between(runningSince, Instant.now()).toMillis();
+        long ranNs = runningSinceNs == null ? 0 : System.nanoTime() - runningSinceNs;
         running = null;
-        runningSince = null;
-        record(EventType.DOMAIN_EXITED, lastExit + " after " + ranMs + " ms");
-        budget.ran(ranMs);
+        runningSinceNs = null;
+        record(EventType.DOMAIN_EXITED, lastExit + " after " + ranNs / 1_000_000 + " ms");
+        budget.ran(ranNs);
         decideRestart(exited.exit());
     }
 
@@ -307,11 +338,11 @@ public final class DomainSupervisor implements AutoCloseable {
             record(EventType.DOMAIN_STOPPED, "restart policy transient, clean exit");
             return;
         }
-        Optional<String> refused = budget.admit(System.currentTimeMillis());
+        Optional<String> refused = budget.admit(System.nanoTime());
         if (refused.isPresent()) {
             publish(DomainState.FAILED, refused.get());
             record(EventType.DOMAIN_FAILED, refused.get());
-            deathAt = null;
+            deathAtNs = null;
             return;
         }
         long delayMs = budget.backoffMs();
@@ -332,7 +363,7 @@ public final class DomainSupervisor implements AutoCloseable {
 
     private void onOperator(Operator op) {
         switch (op.command()) {
-            case "restart" -> {
+            case Command.Restart _ -> {
                 record(EventType.OPERATOR_RESTART, "from " + status.state());
                 budget.reset();
                 stopCurrent();
@@ -341,51 +372,58 @@ public final class DomainSupervisor implements AutoCloseable {
                 startGeneration();
                 op.done().complete(spec.name() + " restarted: generation " + generation + " is " + status.state());
             }
-            case "stop" -> {
+            case Command.Stop _ -> {
                 record(EventType.OPERATOR_STOP, "from " + status.state());
                 stopCurrent();
                 publish(DomainState.STOPPED, "stopped by an operator");
                 record(EventType.DOMAIN_STOPPED, "by an operator");
                 op.done().complete(spec.name() + " stopped");
             }
-            case "kill" -> {
+            case Command.Kill k -> {
                 if (running == null) {
                     op.done().completeExceptionally(new IllegalStateException(spec.name() + " has no running process"
                             + " (it is " + status.state() + "); nothing to signal"));
                     return;
                 }
                 try {
-                    running.signal(op.signal());
+                    running.signal(k.signal());
                 } catch (RuntimeException e) { // the backend has no such fault; the loop must go on
                     op.done().completeExceptionally(new IllegalStateException(e.getMessage()));
                     return;
                 }
-                record(EventType.OPERATOR_KILL, Signals.name(op.signal()) + " to " + running.describe());
-                op.done().complete("sent " + Signals.name(op.signal()) + " to " + spec.name() + " ("
+                record(EventType.OPERATOR_KILL, Signals.name(k.signal()) + " to " + running.describe());
+                op.done().complete("sent " + Signals.name(k.signal()) + " to " + spec.name() + " ("
                         + running.describe() + ", generation " + generation + ")");
             }
-            case "shutdown" -> {
-                stopCurrent();
-                publish(DomainState.STOPPED, "control plane shut down");
-                record(EventType.DOMAIN_STOPPED, "control plane shut down");
-                closed = true;
-                op.done().complete(spec.name() + " stopped");
-            }
-            default -> op.done().completeExceptionally(new IllegalArgumentException(op.command()));
         }
+    }
+
+    private void onShutdown(Shutdown shutdown) {
+        stopCurrent();
+        publish(DomainState.STOPPED, "control plane shut down");
+        record(EventType.DOMAIN_STOPPED, "control plane shut down");
+        closed = true;
+        shutdown.done().complete(spec.name() + " stopped");
     }
 
     /** Ends the current generation on purpose; its exit event is then ignored (running is cleared first). */
     private void stopCurrent() {
         RunningDomain current = running;
         running = null;
-        runningSince = null;
-        deathAt = null;
+        runningSinceNs = null;
+        deathAtNs = null;
         closeHealth();
         if (current != null) {
-            current.stop(STOP_GRACE);
+            String failed = null;
+            try {
+                current.stop(spec.stopGrace());
+            } catch (RuntimeException e) { // a kill refused, a wait interrupted: said as such, and the loop goes on
+                failed = e.getMessage();
+                LOG.log(System.Logger.Level.WARNING, "stopping {0} ({1}) failed: {2}", spec.name(), current.describe(),
+                        failed);
+            }
             DomainExit exit = current.exit().toCompletableFuture().getNow(null);
-            lastExit = exit == null ? "stopped" : exit.describe();
+            lastExit = exit != null ? exit.describe() : failed != null ? "not seen to end: " + failed : "stopped";
             record(EventType.DOMAIN_EXITED, lastExit + " (stopped on purpose)");
         }
     }
@@ -412,7 +450,7 @@ public final class DomainSupervisor implements AutoCloseable {
         }
         return new DomainLaunch(spec.name(), kind(), generation, workDir, socket(), spec.resources().memoryMb(),
                 spec.resources().cpus(), spec.namespaces().stream().map(n -> n.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toSet()), options, START_TIMEOUT);
+                .collect(Collectors.toSet()), options, spec.startTimeout());
     }
 
     /** The supervisor's own ring to the domain: tiny, and its liveness timeout is the domain's hang timeout. */

@@ -501,6 +501,33 @@ class SpecErrorsTest {
     }
 
     @Test
+    void startTimeout_belowTheLeastAStartCanTake() {
+        SpecProblem p = only("""
+                version: 1
+                domains:
+                  - name: net0
+                    kind: net
+                    startTimeoutMs: 50
+                    net: {bind: [127.0.0.1]}
+                """);
+        assertProblem(p, 5, "domains[0].startTimeoutMs", "50 is out of range; expected an integer from 100 to 600000");
+    }
+
+    @Test
+    void stopGrace_negativeOrUnbounded_isRefused() {
+        List<SpecProblem> problems = problems("""
+                version: 1
+                domains:
+                  - {name: net0, kind: net, stopGraceMs: -1, net: {bind: [127.0.0.1]}}
+                  - {name: net1, kind: net, stopGraceMs: infinity, net: {bind: [127.0.0.1]}}
+                """);
+        assertEquals(2, problems.size(), problems.toString());
+        assertProblem(problems.get(0), 3, "domains[0].stopGraceMs",
+                "-1 is out of range; expected an integer from 0 to 600000");
+        assertProblem(problems.get(1), 4, "domains[1].stopGraceMs", "'infinity' is not a number");
+    }
+
+    @Test
     void stateDirIsAFile() throws Exception {
         Files.writeString(dir.resolve("state"), "");
         SpecProblem p = only("""

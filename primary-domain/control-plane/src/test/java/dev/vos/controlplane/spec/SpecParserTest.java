@@ -43,6 +43,8 @@ class SpecParserTest {
                       policy: transient
                       intensity: 3
                       backoff: {maxMs: 8000}
+                    startTimeoutMs: 20000
+                    stopGraceMs: 0
                     resources:
                       memoryMb: 256
                       cpus: [0]
@@ -58,6 +60,7 @@ class SpecParserTest {
                     kind: storage
                     backend: xen
                     restart: {policy: temporary, hangTimeoutMs: 1000}
+                    stopGraceMs: 60000
                     storage: {exportRoot: data/storage0}
                     xen: {config: guest.cfg}
                 """);
@@ -71,15 +74,18 @@ class SpecParserTest {
                 supervisor,
                 List.of(new DomainSpec("storage0", DomainKind.STORAGE, BackendKind.PROCESS, RestartPolicy.TRANSIENT,
                                 new SupervisorSpec(3, 20, 50, 8000, 250),        // overrides on top of supervisor:
+                                20_000, 0,
                                 new ResourcesSpec(256, List.of(0)),
                                 EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.USER),
                                 new StorageSpec(exportRoot), null, null),
                         new DomainSpec("net0", DomainKind.NET, BackendKind.PROCESS, RestartPolicy.PERMANENT,
-                                supervisor, ResourcesSpec.DEFAULTS, EnumSet.of(Namespace.NET), null,
+                                supervisor, DomainSpec.DEFAULT_START_TIMEOUT_MS, DomainSpec.DEFAULT_STOP_GRACE_MS,
+                                ResourcesSpec.DEFAULTS, EnumSet.of(Namespace.NET), null,
                                 new NetSpec(List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"))),
                                 null),
                         new DomainSpec("storage1", DomainKind.STORAGE, BackendKind.XEN, RestartPolicy.TEMPORARY,
-                                new SupervisorSpec(4, 20, 50, 5000, 1000), ResourcesSpec.DEFAULTS,
+                                new SupervisorSpec(4, 20, 50, 5000, 1000), DomainSpec.DEFAULT_START_TIMEOUT_MS, 60_000,
+                                ResourcesSpec.DEFAULTS,
                                 DomainSpec.DEFAULT_NAMESPACES, new StorageSpec(exportRoot), null,
                                 new XenSpec(dir.resolve("guest.cfg").toAbsolutePath()))));
         assertEquals(expected, spec);
@@ -106,6 +112,8 @@ class SpecParserTest {
         assertEquals(BackendKind.PROCESS, net0.backend());
         assertEquals(RestartPolicy.PERMANENT, net0.restart());
         assertEquals(SupervisorSpec.DEFAULTS, net0.limits());
+        assertEquals(30_000, net0.startTimeoutMs(), "OTP has no start timeout; vos gives a start 30 s");
+        assertEquals(5_000, net0.stopGraceMs(), "OTP's shutdown of a worker");
         assertEquals(new ResourcesSpec(128, List.of()), net0.resources());
         assertEquals(EnumSet.of(Namespace.MOUNT, Namespace.PID), net0.namespaces());
         assertNull(net0.storage());

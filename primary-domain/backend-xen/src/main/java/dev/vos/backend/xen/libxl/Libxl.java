@@ -209,7 +209,7 @@ public final class Libxl implements AutoCloseable {
         IntByReference count = new IntByReference();
         Pointer list = xl.libxl_list_domain(checkedCtx(), count);
         if (list == null) {
-            throw failure("libxl_list_domain", -3);
+            throw failure("libxl_list_domain", LibxlLayout.ERROR_FAIL); // it returns NULL, no code
         }
         try {
             List<DomainInfo> domains = new ArrayList<>(count.getValue());
@@ -294,7 +294,7 @@ public final class Libxl implements AutoCloseable {
     public Optional<DomainEvent> checkEvent() throws LibxlException {
         PointerByReference event = new PointerByReference();
         int rc = xl.libxl_event_check(checkedCtx(), event, DEATH_EVENTS, null, null);
-        if (rc == -11) { // ERROR_NOT_READY
+        if (rc == LibxlLayout.ERROR_NOT_READY) {
             return Optional.empty();
         }
         check("libxl_event_check", rc);

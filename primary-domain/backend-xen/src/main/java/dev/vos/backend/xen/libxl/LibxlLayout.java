@@ -55,6 +55,16 @@ public final class LibxlLayout {
     /** {@code XTL_ERROR}. */
     public static final int XTL_ERROR = 8;
 
+    /** {@code ERROR_FAIL} (libxl_error): a failure libxl gives no finer code for; vos uses it for its own too. */
+    public static final int ERROR_FAIL = -3;
+    /** {@code ERROR_NOMEM} (libxl_error): vos's code when libxlutil cannot allocate. */
+    public static final int ERROR_NOMEM = -5;
+    /** {@code ERROR_INVAL} (libxl_error): vos's code for an xl.cfg it refuses. */
+    public static final int ERROR_INVAL = -6;
+    /** {@code ERROR_TIMEDOUT} (libxl_error): vos's code for a destroyed domain that never went away. */
+    public static final int ERROR_TIMEDOUT = -9;
+    /** {@code ERROR_NOT_READY} (libxl_error): {@code libxl_event_check} found no event. */
+    public static final int ERROR_NOT_READY = -11;
     /** {@code ERROR_DOMAIN_NOTFOUND} (libxl_error): {@code libxl_domain_info} of a domain that is gone. */
     public static final int ERROR_DOMAIN_NOTFOUND = -21;
 }

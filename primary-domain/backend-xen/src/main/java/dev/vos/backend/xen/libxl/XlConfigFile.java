@@ -48,13 +48,13 @@ public final class XlConfigFile implements ConfigSource, AutoCloseable {
         NativeLongByReference size = new NativeLongByReference(new NativeLong(0));
         Pointer report = libc.open_memstream(buffer, size);
         if (report == null) {
-            throw new LibxlException("open_memstream failed (out of memory?)", -5);
+            throw new LibxlException("open_memstream failed (out of memory?)", LibxlLayout.ERROR_NOMEM);
         }
         Pointer cfg = xlu.xlu_cfg_init(report, file.toString());
         XlConfigFile config = new XlConfigFile(xlu, libc, file, buffer, size, report, cfg);
         if (cfg == null) {
             config.close();
-            throw new LibxlException("xlu_cfg_init failed (out of memory?)", -5);
+            throw new LibxlException("xlu_cfg_init failed (out of memory?)", LibxlLayout.ERROR_NOMEM);
         }
         int rc = xlu.xlu_cfg_readfile(cfg, file.toString());
         if (rc != 0) {
