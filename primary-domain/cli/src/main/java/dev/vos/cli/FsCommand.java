@@ -1,9 +1,9 @@
 package dev.vos.cli;
 
 import dev.vos.client.fs.VosFileSystemProvider;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;

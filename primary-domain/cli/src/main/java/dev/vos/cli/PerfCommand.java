@@ -17,9 +17,9 @@ import dev.vos.perf.export.JsonIntervalWriter;
 import dev.vos.perf.flame.FlameGraphSvg;
 import dev.vos.perf.sampling.Recording;
 import dev.vos.perf.sampling.SamplerOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

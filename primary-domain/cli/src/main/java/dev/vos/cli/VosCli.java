@@ -10,9 +10,9 @@ import dev.vos.controlplane.spec.HostSpec;
 import dev.vos.controlplane.spec.SpecException;
 import dev.vos.controlplane.spec.SpecParser;
 import dev.vos.ring.agent.StateDirectory;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -79,9 +79,9 @@ public final class StorageSyscalls {
     public static final int O_CLOEXEC = 02000000;
     public static final int O_PATH = 010000000;
 
-    /** {@code AT_FDCWD}, <fcntl.h>: a path relative to the working directory (only to open the export root). */
+    /** {@code AT_FDCWD}, {@code <fcntl.h>}: a path relative to the working directory (only to open the export root). */
     public static final int AT_FDCWD = -100;
-    /** {@code AT_EMPTY_PATH}, <fcntl.h>: an *at call on the descriptor itself (path ""), O_PATH ones included. */
+    /** {@code AT_EMPTY_PATH}, {@code <fcntl.h>}: an *at call on the descriptor itself (path ""), O_PATH ones included. */
     public static final int AT_EMPTY_PATH = 0x1000;
 
 

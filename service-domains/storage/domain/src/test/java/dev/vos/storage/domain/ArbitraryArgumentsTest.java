@@ -4,7 +4,6 @@ import dev.vos.ring.CoreCalls;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.storage.protocol.StorageFlags;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

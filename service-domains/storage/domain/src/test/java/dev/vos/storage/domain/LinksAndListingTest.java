@@ -1,11 +1,11 @@
 package dev.vos.storage.domain;
 
 import dev.vos.storage.protocol.DirentLayout;
+import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.storage.protocol.StorageCalls.Close;
 import dev.vos.storage.protocol.StorageCalls.Getdents;
 import dev.vos.storage.protocol.StorageCalls.Readlink;
 import dev.vos.storage.protocol.StorageCalls.Symlink;
-import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

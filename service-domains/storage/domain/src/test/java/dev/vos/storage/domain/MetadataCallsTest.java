@@ -2,6 +2,7 @@ package dev.vos.storage.domain;
 
 import dev.vos.storage.protocol.FileStat;
 import dev.vos.storage.protocol.FileSystemStat;
+import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.storage.protocol.StorageCalls.Access;
 import dev.vos.storage.protocol.StorageCalls.Chmod;
 import dev.vos.storage.protocol.StorageCalls.Chown;
@@ -9,7 +10,6 @@ import dev.vos.storage.protocol.StorageCalls.Fallocate;
 import dev.vos.storage.protocol.StorageCalls.Stat;
 import dev.vos.storage.protocol.StorageCalls.Statfs;
 import dev.vos.storage.protocol.StorageCalls.Utimens;
-import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

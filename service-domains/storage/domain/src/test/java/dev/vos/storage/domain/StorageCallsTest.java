@@ -2,11 +2,11 @@ package dev.vos.storage.domain;
 
 import dev.vos.ring.server.CallTable;
 import dev.vos.storage.protocol.FileStat;
+import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.storage.protocol.StorageCalls.Close;
 import dev.vos.storage.protocol.StorageCalls.Fdatasync;
 import dev.vos.storage.protocol.StorageCalls.Fsync;
 import dev.vos.storage.protocol.StorageCalls.Ftruncate;
-import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -11,7 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * The records {@link StorageCalls#GETDENTS} puts in the payload: the kernel's {@code struct linux_dirent64}
- * (<linux/dirent.h>), passed on as the kernel wrote them, and their decoder for the client. Every record is
+ * ({@code <linux/dirent.h>}), passed on as the kernel wrote them, and their decoder for the client. Every record is
  * {@code d_reclen} bytes long (8-aligned in the kernel's output, but read unaligned here: the payload offset a
  * client chose need not be):
  * <pre>

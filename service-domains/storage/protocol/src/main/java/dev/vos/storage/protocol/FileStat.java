@@ -38,7 +38,7 @@ public record FileStat(int mode, int nlink, int uid, int gid, long ino, long siz
     /** {@code btimeSeconds} when the file system has no birth time. */
     public static final long NO_BTIME = Long.MIN_VALUE;
 
-    /** {@code S_IFMT} and the file types, <sys/stat.h>. */
+    /** {@code S_IFMT} and the file types, {@code <sys/stat.h>}. */
     public static final int S_IFMT = 0170000;
     public static final int S_IFDIR = 0040000;
     public static final int S_IFREG = 0100000;

@@ -93,7 +93,7 @@ public final class StorageCalls {
     public static final int MAX_DESCRIPTORS_PER_SESSION = 1024;
 
     /**
-     * {@code PATH_MAX}, <linux/limits.h>: a path, its terminating NUL included, fits in this many bytes; so a
+     * {@code PATH_MAX}, {@code <linux/limits.h>}: a path, its terminating NUL included, fits in this many bytes; so a
      * path argument (sent without its NUL) is at most {@code PATH_MAX - 1} bytes, and a longer one ENAMETOOLONG.
      */
     public static final int PATH_MAX = 4096;

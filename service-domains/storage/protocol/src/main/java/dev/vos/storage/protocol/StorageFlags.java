@@ -21,9 +21,9 @@ public final class StorageFlags {
     public static final int O_NOFOLLOW = 0400000;
     public static final int O_SYNC = 04010000;
 
-    /** {@code AT_SYMLINK_NOFOLLOW}, <fcntl.h>: act on a final symlink itself. */
+    /** {@code AT_SYMLINK_NOFOLLOW}, {@code <fcntl.h>}: act on a final symlink itself. */
     public static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    /** {@code AT_REMOVEDIR}, <fcntl.h>: unlink removes a directory. */
+    /** {@code AT_REMOVEDIR}, {@code <fcntl.h>}: unlink removes a directory. */
     public static final int AT_REMOVEDIR = 0x200;
 
     // <unistd.h>: access modes
@@ -32,12 +32,12 @@ public final class StorageFlags {
     public static final int W_OK = 2;
     public static final int R_OK = 4;
 
-    /** {@code FALLOC_FL_KEEP_SIZE}, <linux/falloc.h>: allocate without changing the file size. */
+    /** {@code FALLOC_FL_KEEP_SIZE}, {@code <linux/falloc.h>}: allocate without changing the file size. */
     public static final int FALLOC_FL_KEEP_SIZE = 1;
 
-    /** {@code RENAME_NOREPLACE}, <linux/fs.h>. */
+    /** {@code RENAME_NOREPLACE}, {@code <linux/fs.h>}. */
     public static final int RENAME_NOREPLACE = 1;
-    /** {@code RENAME_EXCHANGE}, <linux/fs.h>. */
+    /** {@code RENAME_EXCHANGE}, {@code <linux/fs.h>}. */
     public static final int RENAME_EXCHANGE = 2;
 
     // <fcntl.h>: byte-range lock types
