@@ -35,6 +35,9 @@ import java.util.concurrent.CountDownLatch;
                 PerfCommand.class, VosCli.Xen.class})
 public final class VosCli {
 
+    private VosCli() {
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
