@@ -4,7 +4,6 @@ import dev.vos.backend.DomainBackend;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
-import dev.vos.backend.Signals;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
