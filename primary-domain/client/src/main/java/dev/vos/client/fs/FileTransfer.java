@@ -205,7 +205,8 @@ final class FileTransfer {
         }
         if (flags.copyAttributes()) {
             VosFileAttributes attrs = new VosFileAttributes(from);
-            new VosAttributeView("basic", target, true).setTimes(attrs.lastModifiedTime(), attrs.lastAccessTime(), null);
+            new VosAttributeView("basic", target, true).setTimes(attrs.lastModifiedTime(), attrs.lastAccessTime(),
+                    null);
         }
     }
 
