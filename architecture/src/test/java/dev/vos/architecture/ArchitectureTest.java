@@ -15,31 +15,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * all of them and runs last). The rules and their reasons are in {@link VosRules}.
  */
 @AnalyzeClasses(packages = "dev.vos", importOptions = VosMainClasses.class)
-class ArchitectureTest {
+final class ArchitectureTest {
+
+    private ArchitectureTest() {
+    }
 
     @ArchTest
-    static final ArchRule noPackageCycles = VosRules.NO_PACKAGE_CYCLES;
+    static final ArchRule NO_PACKAGE_CYCLES = VosRules.NO_PACKAGE_CYCLES;
 
     @ArchTest
-    static final ArchRule sysIsTheBottom = VosRules.SYS_IS_THE_BOTTOM;
+    static final ArchRule SYS_IS_THE_BOTTOM = VosRules.SYS_IS_THE_BOTTOM;
 
     @ArchTest
-    static final ArchRule ringUsesOnlySys = VosRules.RING_USES_ONLY_SYS;
+    static final ArchRule RING_USES_ONLY_SYS = VosRules.RING_USES_ONLY_SYS;
 
     @ArchTest
-    static final ArchRule clientLinksOnlyRingProtocolSys = VosRules.CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS;
+    static final ArchRule CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS = VosRules.CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS;
 
     @ArchTest
-    static final ArchRule protocolLinksOnlyRingSys = VosRules.PROTOCOL_LINKS_ONLY_RING_SYS;
+    static final ArchRule PROTOCOL_LINKS_ONLY_RING_SYS = VosRules.PROTOCOL_LINKS_ONLY_RING_SYS;
 
     @ArchTest
-    static final ArchRule protocolMakesNoSystemCalls = VosRules.PROTOCOL_MAKES_NO_SYSTEM_CALLS;
+    static final ArchRule PROTOCOL_MAKES_NO_SYSTEM_CALLS = VosRules.PROTOCOL_MAKES_NO_SYSTEM_CALLS;
 
     @ArchTest
-    static final ArchRule onlyTheXenBackendLoadsJna = VosRules.ONLY_THE_XEN_BACKEND_LOADS_JNA;
+    static final ArchRule ONLY_THE_XEN_BACKEND_LOADS_JNA = VosRules.ONLY_THE_XEN_BACKEND_LOADS_JNA;
 
     @ArchTest
-    static final ArchRule eachPackageInOneArtifact = VosRules.EACH_PACKAGE_IN_ONE_ARTIFACT;
+    static final ArchRule EACH_PACKAGE_IN_ONE_ARTIFACT = VosRules.EACH_PACKAGE_IN_ONE_ARTIFACT;
 
     /** The rules above pass vacuously on a class path that lacks a module: each module is seen, its tests are not. */
     @ArchTest

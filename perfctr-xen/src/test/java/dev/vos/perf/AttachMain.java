@@ -11,6 +11,9 @@ import java.util.List;
  */
 public final class AttachMain {
 
+    private AttachMain() {
+    }
+
     public static void main(String[] args) throws Exception {
         Process child = args[0].equals("own-child") ? new ProcessBuilder("sleep", "30").start() : null;
         int pid = child != null ? (int) child.pid() : Integer.parseInt(args[0]);

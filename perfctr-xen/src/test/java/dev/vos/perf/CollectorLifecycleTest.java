@@ -42,7 +42,8 @@ class CollectorLifecycleTest {
             assertFalse(endedChurn.isEmpty(), "an ended churn thread was read to its end");
             for (ThreadReading t : endedChurn) {
                 // Counting starts when the thread is found, so at most its 20 ms (plus JVM start-up and exit work).
-                assertTrue(t.total(PerfEvent.TASK_CLOCK) <= 40_000_000L, t.name() + " " + t.total(PerfEvent.TASK_CLOCK));
+                assertTrue(t.total(PerfEvent.TASK_CLOCK) <= 40_000_000L,
+                        t.name() + " " + t.total(PerfEvent.TASK_CLOCK));
             }
             assertTrue(endedChurn.stream().anyMatch(t -> t.total(PerfEvent.TASK_CLOCK) > 1_000_000L),
                     "some ended thread was counted while it burnt CPU: " + endedChurn);

@@ -74,7 +74,8 @@ class PermissionTest {
     private static Path readableClassPath() throws Exception {
         Path dir = Files.createTempDirectory("vos-perf-perm", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwxr-xr-x")));
-        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        List<String> entries = new ArrayList<>(
+                List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
         for (String e : entries) {
             Path src = Path.of(e);
             if (Files.isDirectory(src)) {

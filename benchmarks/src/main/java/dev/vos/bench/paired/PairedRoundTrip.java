@@ -174,7 +174,8 @@ public final class PairedRoundTrip {
         md.append("\n| pair | floor ns | ring ns | ratio |\n|--:|--:|--:|--:|\n");
         for (int i = 0; i < pairs.size(); i++) {
             Pair p = pairs.get(i);
-            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.2f |%n", i, p.floorNs(), p.ringNs(), p.ratio()));
+            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.2f |%n", i, p.floorNs(), p.ringNs(),
+                    p.ratio()));
         }
         Files.createDirectories(out);
         Path file = out.resolve("paired-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))

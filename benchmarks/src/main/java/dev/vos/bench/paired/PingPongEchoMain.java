@@ -26,7 +26,8 @@ public final class PingPongEchoMain {
     }
 
     public static void main(String[] args) throws Exception {
-        try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             MemorySegment lines = channel.map(FileChannel.MapMode.READ_WRITE, 0, 4096, Arena.global());
             int pinned = Linux.pinCurrentThread(Integer.parseInt(args[1]));
             System.out.println("echoing, pin " + pinned);

@@ -13,6 +13,8 @@ import dev.vos.perf.sampling.SamplerOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What perfctr-xen costs a CPU-bound workload: {@link SpinWorkload} with T threads run bare, with the counting
@@ -43,6 +46,9 @@ public final class CollectorOverhead {
     /** One run's figures. */
     record Run(Mode mode, int threads, double chunksPerSecond, long collectorCpuNs, double collectorSeconds,
                long samples, long lost, long attachMs) {
+    }
+
+    private CollectorOverhead() {
     }
 
     public static void main(String[] args) throws Exception {
@@ -97,94 +103,120 @@ public final class CollectorOverhead {
                 return null;
             }
         }, Thread::startVirtualThread);
-        long collectorNs = 0;
-        long samples = 0;
-        long lost = 0;
-        long attachMs = 0;
         long t0 = System.nanoTime();
         try {
-            java.io.PrintWriter go = new java.io.PrintWriter(child.getOutputStream(), true);
-            switch (mode) {
-                case BARE -> {
-                    go.println("go");
-                    result.get(warmupMs + windowMs + 30_000, TimeUnit.MILLISECONDS);
-                }
-                case STAT -> {
-                    long a0 = System.nanoTime();
-                    try (CounterCollector c = CounterCollector.attach(pid, List.of(PerfEvent.TASK_CLOCK,
-                            PerfEvent.CONTEXT_SWITCHES, PerfEvent.CPU_MIGRATIONS, PerfEvent.PAGE_FAULTS,
-                            PerfEvent.MINOR_FAULTS, PerfEvent.MAJOR_FAULTS), ThreadNamer.COMM)) {
-                        attachMs = (System.nanoTime() - a0) / 1_000_000;
-                        go.println("go");
-                        t0 = System.nanoTime();
-                        while (!result.isDone()) {
-                            try {
-                                result.get(1000, TimeUnit.MILLISECONDS);
-                            } catch (java.util.concurrent.TimeoutException e) {
-                                Interval iv = c.poll();
-                                collectorNs += iv.collectorCpuNs();
-                            }
-                        }
-                    }
-                }
-                case RECORD -> {
-                    long[] n = new long[2];
-                    RecordHandler h = new RecordHandler() {
-                        public void onSample(Sample s) {
-                            n[0]++;
-                        }
-
-                        public void onLost(long count) {
-                            n[1] += count;
-                        }
-                    };
-                    long a0 = System.nanoTime();
-                    long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-                    try (Sampler s = Sampler.attach(pid, SamplerOptions.DEFAULT, h)) {
-                        attachMs = (System.nanoTime() - a0) / 1_000_000;
-                        cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-                        go.println("go");
-                        t0 = System.nanoTime();
-                        while (!result.isDone()) {
-                            Thread.sleep(20);
-                            s.poll();
-                        }
-                        s.poll();
-                    }
-                    collectorNs = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
-                            - cpu0;
-                    samples = n[0];
-                    lost = n[1];
-                }
-                case PERF_RECORD -> {
-                    Path data = Files.createTempFile("vos-bench-perf", ".data");
-                    Process perf = new ProcessBuilder("perf", "record", "-q", "--per-thread", "-F", "1000", "-g", "-p",
-                            Integer.toString(pid), "-o", data.toString()).redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                    try {
-                        Thread.sleep(1500); // perf opens its per-thread events while the workload's threads wait
-                        long ticks0 = cpuTicks(perf.pid());
-                        go.println("go");
-                        t0 = System.nanoTime();
-                        result.get(warmupMs + windowMs + 30_000, TimeUnit.MILLISECONDS);
-                        collectorNs = (cpuTicks(perf.pid()) - ticks0) * 10_000_000L;
-                        dev.vos.sys.Linux.kill(perf.pid(), 2);
-                        perf.waitFor(30, TimeUnit.SECONDS);
-                    } finally {
-                        perf.destroyForcibly();
-                        Files.deleteIfExists(data);
-                    }
-                }
-            }
+            PrintWriter go = new PrintWriter(child.getOutputStream(), true);
+            long timeoutMs = warmupMs + windowMs + 30_000;
+            Watched w = switch (mode) {
+                case BARE -> watchBare(go, result, timeoutMs, t0);
+                case STAT -> watchStat(pid, go, result);
+                case RECORD -> watchRecord(pid, go, result);
+                case PERF_RECORD -> watchPerfRecord(pid, go, result, timeoutMs);
+            };
             String line = result.get(30, TimeUnit.SECONDS);
             if (line == null || !line.startsWith("chunks ")) {
                 throw new IOException("workload said: " + line);
             }
             String[] f = line.split(" ");
             double cps = Long.parseLong(f[1]) / (Long.parseLong(f[2]) / 1e9);
-            return new Run(mode, threads, cps, collectorNs, (System.nanoTime() - t0) / 1e9, samples, lost, attachMs);
+            return new Run(mode, threads, cps, w.collectorNs(), (System.nanoTime() - w.startNs()) / 1e9, w.samples(),
+                    w.lost(), w.attachMs());
         } finally {
             Children.stop(child);
+        }
+    }
+
+    /**
+     * What one mode saw of a run: when the window's clock started, the collector's CPU time, its samples and lost
+     * records, and how long attaching took.
+     */
+    private record Watched(long startNs, long collectorNs, long samples, long lost, long attachMs) {
+    }
+
+    /** The workload alone; its clock started before "go", with the run. */
+    private static Watched watchBare(PrintWriter go, CompletableFuture<String> result, long timeoutMs, long t0)
+            throws Exception {
+        go.println("go");
+        result.get(timeoutMs, TimeUnit.MILLISECONDS);
+        return new Watched(t0, 0, 0, 0, 0);
+    }
+
+    /** The counting collector, every software event per thread, polled each 1 s until the workload reports. */
+    private static Watched watchStat(int pid, PrintWriter go, CompletableFuture<String> result) throws Exception {
+        long collectorNs = 0;
+        long a0 = System.nanoTime();
+        try (CounterCollector c = CounterCollector.attach(pid, List.of(PerfEvent.TASK_CLOCK,
+                PerfEvent.CONTEXT_SWITCHES, PerfEvent.CPU_MIGRATIONS, PerfEvent.PAGE_FAULTS,
+                PerfEvent.MINOR_FAULTS, PerfEvent.MAJOR_FAULTS), ThreadNamer.COMM)) {
+            long attachMs = (System.nanoTime() - a0) / 1_000_000;
+            go.println("go");
+            long t0 = System.nanoTime();
+            while (!result.isDone()) {
+                try {
+                    result.get(1000, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    Interval iv = c.poll();
+                    collectorNs += iv.collectorCpuNs();
+                }
+            }
+            return new Watched(t0, collectorNs, 0, 0, attachMs);
+        }
+    }
+
+    /**
+     * The sampler, drained every 20 ms until the workload reports; its CPU is this thread's, closing the sampler
+     * included.
+     */
+    private static Watched watchRecord(int pid, PrintWriter go, CompletableFuture<String> result) throws Exception {
+        long[] n = new long[2];
+        RecordHandler h = new RecordHandler() {
+            public void onSample(Sample s) {
+                n[0]++;
+            }
+
+            public void onLost(long count) {
+                n[1] += count;
+            }
+        };
+        long attachMs;
+        long t0;
+        long a0 = System.nanoTime();
+        long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        try (Sampler s = Sampler.attach(pid, SamplerOptions.DEFAULT, h)) {
+            attachMs = (System.nanoTime() - a0) / 1_000_000;
+            cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            go.println("go");
+            t0 = System.nanoTime();
+            while (!result.isDone()) {
+                Thread.sleep(20);
+                s.poll();
+            }
+            s.poll();
+        }
+        long collectorNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
+        return new Watched(t0, collectorNs, n[0], n[1], attachMs);
+    }
+
+    /** The reference, {@code perf record} on the workload; its CPU is the perf process's utime + stime. */
+    private static Watched watchPerfRecord(int pid, PrintWriter go, CompletableFuture<String> result, long timeoutMs)
+            throws Exception {
+        Path data = Files.createTempFile("vos-bench-perf", ".data");
+        Process perf = new ProcessBuilder("perf", "record", "-q", "--per-thread", "-F", "1000", "-g", "-p",
+                Integer.toString(pid), "-o", data.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Thread.sleep(1500); // perf opens its per-thread events while the workload's threads wait
+            long ticks0 = cpuTicks(perf.pid());
+            go.println("go");
+            long t0 = System.nanoTime();
+            result.get(timeoutMs, TimeUnit.MILLISECONDS);
+            long collectorNs = (cpuTicks(perf.pid()) - ticks0) * 10_000_000L;
+            dev.vos.sys.Linux.kill(perf.pid(), 2);
+            perf.waitFor(30, TimeUnit.SECONDS);
+            return new Watched(t0, collectorNs, 0, 0, 0);
+        } finally {
+            perf.destroyForcibly();
+            Files.deleteIfExists(data);
         }
     }
 

@@ -21,6 +21,9 @@ public final class SpinWorkload {
     static final int STRIDE = 16;
     static volatile long sink;
 
+    private SpinWorkload() {
+    }
+
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[0]);
         long warmupMs = Long.parseLong(args[1]);

@@ -224,7 +224,8 @@ public final class RecoveryBenchmark {
     private void report(List<Sample> samples) throws IOException {
         Files.createDirectories(out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        StringBuilder csv = new StringBuilder("fault,index,generation,in_flight_failed_ms,first_success_ms,detected_ms\n");
+        StringBuilder csv = new StringBuilder(
+                "fault,index,generation,in_flight_failed_ms,first_success_ms,detected_ms\n");
         for (Sample s : samples) {
             csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.3f,%.3f,%.3f%n", s.fault(), s.index(), s.generation(),
                     s.inFlightFailedMs(), s.firstSuccessMs(), s.detectedMs()));

@@ -3,7 +3,10 @@ package dev.vos.bench.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.*;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -18,18 +21,35 @@ public final class RingReport {
 
     record Row(String name, String params, String mode, String unit, double score, double error, double[] raw,
                String byFork) {
-        double min() { return raw[0]; }
-        double max() { return raw[raw.length - 1]; }
-        double median() { int n = raw.length; return n % 2 == 1 ? raw[n / 2] : (raw[n / 2 - 1] + raw[n / 2]) / 2; }
-        boolean noisy() { return max() > 1.5 * min(); }
+        double min() {
+            return raw[0];
+        }
+
+        double max() {
+            return raw[raw.length - 1];
+        }
+
+        double median() {
+            int n = raw.length;
+            return n % 2 == 1 ? raw[n / 2] : (raw[n / 2 - 1] + raw[n / 2]) / 2;
+        }
+
+        boolean noisy() {
+            return max() > 1.5 * min();
+        }
     }
 
     /** A floor: median, min, max in ns. */
     record Floor(double median, double min, double max) {}
 
-    static final String RTT = "RingRoundTripBenchmark.", UNIX = "UnixSocketRoundTripBenchmark.roundTrip64B";
-    static final String PING = "shm ping-pong, busy-poll, RTT", SOCK = "unix socket 64 B request/response RTT",
-            GETPID = "syscall(SYS_getpid)";
+    static final String RTT = "RingRoundTripBenchmark.";
+    static final String UNIX = "UnixSocketRoundTripBenchmark.roundTrip64B";
+    static final String PING = "shm ping-pong, busy-poll, RTT";
+    static final String SOCK = "unix socket 64 B request/response RTT";
+    static final String GETPID = "syscall(SYS_getpid)";
+
+    private RingReport() {
+    }
 
     public static void main(String[] args) throws IOException {
         if (args.length != 4) {
@@ -39,7 +59,8 @@ public final class RingReport {
         List<?> runs = (List<?>) new Json(Files.readString(Path.of(args[0]))).value();
         List<Row> rows = new ArrayList<>();
         for (Object o : runs) {
-            Map<?, ?> run = (Map<?, ?>) o, metric = (Map<?, ?>) run.get("primaryMetric");
+            Map<?, ?> run = (Map<?, ?>) o;
+            Map<?, ?> metric = (Map<?, ?>) run.get("primaryMetric");
             String name = ((String) run.get("benchmark")).replaceAll("^.*\\.(\\w+\\.\\w+)$", "$1");
             String params = run.get("params") instanceof Map<?, ?> p ? p.toString().replaceAll("[{}]", "") : "";
             List<?> forks = (List<?>) metric.get("rawData");
@@ -72,8 +93,10 @@ public final class RingReport {
                 + "| benchmark | params | iterations |\n|---|---|---|\n");
         rows.forEach(r -> md.append(String.format("| %s | %s | %s |%n", r.name(), r.params(), r.byFork())));
         md.append("\n</details>\n");
-        Row nul = find(rows, RTT + "nullCall"), remote = find(rows, RTT + "remoteGetpid"),
-                local = find(rows, RTT + "localGetpid"), unix = find(rows, UNIX);
+        Row nul = find(rows, RTT + "nullCall");
+        Row remote = find(rows, RTT + "remoteGetpid");
+        Row local = find(rows, RTT + "localGetpid");
+        Row unix = find(rows, UNIX);
         md.append("\n## Ratios\n\nBy medians, and by minima (the least disturbed iterations).\n\n"
                 + "| ratio | by medians | by minima |\n|---|--:|--:|\n");
         ratio(md, "ring null call / floor shm ping-pong busy-poll RTT (x the floor)", nul, before.get(PING));
@@ -87,7 +110,8 @@ public final class RingReport {
                 md.append("| ").append(name);
                 for (int i = 0; i < 2; i++) {
                     Floor f = i < floors.size() ? floors.get(i).get(name) : null;
-                    md.append(f == null ? " | –" : String.format(" | %s (%s–%s)", fmt(f.median()), fmt(f.min()), fmt(f.max())));
+                    md.append(f == null ? " | –"
+                            : String.format(" | %s (%s–%s)", fmt(f.median()), fmt(f.min()), fmt(f.max())));
                 }
                 md.append(" |\n");
             }
@@ -131,13 +155,15 @@ public final class RingReport {
             md.append("| ").append(label).append(" | – | – |\n");
             return;
         }
-        double[] x = mm(a), y = mm(b);
+        double[] x = mm(a);
+        double[] y = mm(b);
         md.append(String.format("| %s | %.2f | %.2f |%n", label, x[0] / y[0], x[1] / y[1]));
     }
 
     /** {median, min} of a row or a floor. */
     static double[] mm(Object o) {
-        return o instanceof Row r ? new double[]{r.median(), r.min()} : new double[]{((Floor) o).median(), ((Floor) o).min()};
+        return o instanceof Row r ? new double[]{r.median(), r.min()}
+                : new double[]{((Floor) o).median(), ((Floor) o).min()};
     }
 
     static Row find(List<Row> rows, String name) {
@@ -154,9 +180,15 @@ public final class RingReport {
 
     /** Horizontal bars of the medians, min–max whiskers, log-scale ns axis. */
     static String svg(Map<String, Floor> bars) {
-        double lo = Math.pow(10, Math.floor(Math.log10(bars.values().stream().mapToDouble(Floor::min).min().orElse(1))));
-        double hi = Math.pow(10, Math.ceil(Math.log10(bars.values().stream().mapToDouble(Floor::max).max().orElse(10))));
-        int left = 300, width = 480, top = 40, rowH = 28, h = top + rowH * bars.size() + 40;
+        double lo = Math.pow(10,
+                Math.floor(Math.log10(bars.values().stream().mapToDouble(Floor::min).min().orElse(1))));
+        double hi = Math.pow(10,
+                Math.ceil(Math.log10(bars.values().stream().mapToDouble(Floor::max).max().orElse(10))));
+        int left = 300;
+        int width = 480;
+        int top = 40;
+        int rowH = 28;
+        int h = top + rowH * bars.size() + 40;
         java.util.function.DoubleUnaryOperator x = v -> left + width * Math.log10(v / lo) / Math.log10(hi / lo);
         StringBuilder s = new StringBuilder(String.format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
                 + "height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" "
@@ -171,7 +203,8 @@ public final class RingReport {
         int y = top;
         for (Map.Entry<String, Floor> e : bars.entrySet()) {
             Floor f = e.getValue();
-            String color = e.getKey().startsWith("floor") ? "#999" : e.getKey().startsWith("ring") ? "#2a6fdb" : "#d9822b";
+            String color = e.getKey().startsWith("floor") ? "#999"
+                    : e.getKey().startsWith("ring") ? "#2a6fdb" : "#d9822b";
             s.append(String.format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
                     + "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"
                     + "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\"/>"
@@ -188,45 +221,70 @@ public final class RingReport {
         private final String s;
         private int i;
 
-        Json(String s) { this.s = s; }
+        Json(String s) {
+            this.s = s;
+        }
 
         Object value() {
             char c = next();
             if (c == '{') {
                 Map<String, Object> map = new LinkedHashMap<>();
-                if (peek() == '}') { i++; return map; }
-                do { String key = (String) value(); next(); map.put(key, value()); } while (next() == ',');
+                if (peek() == '}') {
+                    i++;
+                    return map;
+                }
+                do {
+                    String key = (String) value();
+                    next();
+                    map.put(key, value());
+                } while (next() == ',');
                 return map;
             }
             if (c == '[') {
                 List<Object> list = new ArrayList<>();
-                if (peek() == ']') { i++; return list; }
-                do { list.add(value()); } while (next() == ',');
+                if (peek() == ']') {
+                    i++;
+                    return list;
+                }
+                do {
+                    list.add(value());
+                } while (next() == ',');
                 return list;
             }
             if (c == '"') {
                 StringBuilder b = new StringBuilder();
                 for (char d; (d = s.charAt(i++)) != '"'; b.append(d)) {
-                    if (d != '\\') continue;
+                    if (d != '\\') {
+                        continue;
+                    }
                     d = s.charAt(i++);
                     if (d == 'u') {
                         d = (char) Integer.parseInt(s.substring(i, i + 4), 16);
                         i += 4;
                     } else {
-                        d = switch (d) { case 'n' -> '\n'; case 't' -> '\t'; case 'r' -> '\r'; default -> d; };
+                        d = switch (d) {
+                            case 'n' -> '\n';
+                            case 't' -> '\t';
+                            case 'r' -> '\r';
+                            default -> d;
+                        };
                     }
                 }
                 return b.toString();
             }
             int start = i - 1;
-            while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) i++;
+            while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) {
+                i++;
+            }
             String word = s.substring(start, i);
             return word.equals("null") ? null : word.equals("true") || word.equals("false") ? Boolean.valueOf(word)
                     : Double.parseDouble(word);
         }
 
         private char next() {
-            while (Character.isWhitespace(s.charAt(i))) i++;
+            while (Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
             return s.charAt(i++);
         }
 

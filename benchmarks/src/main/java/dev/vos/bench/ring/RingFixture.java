@@ -13,7 +13,8 @@ import java.time.Duration;
 
 /**
  * One ring and the child JVM serving it: a segment {@code /dev/shm/vos-bench-<pid>-<n>} of {@link #GEOMETRY}, a
- * client with the given wait strategy, and a {@link RingServerMain} (with {@code --exit-with-parent}) with one worker that busy-polls pinned to {@link #SERVER_CPU}.
+ * client with the given wait strategy, and a {@link RingServerMain} (with {@code --exit-with-parent}) with one
+ * worker that busy-polls pinned to {@link #SERVER_CPU}.
  */
 public final class RingFixture implements AutoCloseable {
 

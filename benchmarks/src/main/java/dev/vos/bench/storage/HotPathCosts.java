@@ -101,7 +101,8 @@ public final class HotPathCosts {
             pieces.put("PREAD 0 B handler (range check, descriptors, pread)",
                     x -> pread(handler, fd, 0, (x % pages) * 4096));
             pieces.put("pread 4 KiB, Linux.syscall (no errno)",
-                    x -> Linux.syscall(StorageSyscalls.SYS_PREAD64, kfd, buf.address(), 4096, (x % pages) * 4096, 0, 0));
+                    x -> Linux.syscall(StorageSyscalls.SYS_PREAD64, kfd, buf.address(), 4096, (x % pages) * 4096,
+                            0, 0));
             pieces.put("pread 4 KiB, StorageSyscalls.pread (errno)",
                     x -> StorageSyscalls.pread(kfd, buf, (x % pages) * 4096));
             pieces.put("PREAD 4 KiB handler (range check, descriptors, pread)",
@@ -122,8 +123,9 @@ public final class HotPathCosts {
             });
             pieces.put("PREAD 64 KiB handler", x -> pread(handler, fd, 64 << 10,
                     (x % (DataFile.RANDOM_SPAN >> 16)) << 16));
-            System.out.printf(Locale.ROOT, "%-56s %10s %10s %10s %10s%n", "piece (ns per call; " + rounds + " rounds of "
-                    + ops + ")", "cpu min", "cpu median", "wall min", "wall med");
+            System.out.printf(Locale.ROOT, "%-56s %10s %10s %10s %10s%n",
+                    "piece (ns per call; " + rounds + " rounds of " + ops + ")", "cpu min", "cpu median", "wall min",
+                    "wall med");
             for (Map.Entry<String, LongUnaryOperator> piece : pieces.entrySet()) {
                 if (!piece.getKey().contains(only)) {
                     continue;

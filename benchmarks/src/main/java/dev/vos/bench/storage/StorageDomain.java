@@ -63,7 +63,8 @@ public final class StorageDomain implements AutoCloseable {
             AgentSession session = AgentSession.attach(socket, geometry, wait, true, Duration.ofSeconds(30));
             long pid = session.ring().call(CoreCalls.GETPID);
             if (pid != agent.pid()) {
-                throw new IllegalStateException("getpid through the ring answered " + pid + ", the agent is " + agent.pid());
+                throw new IllegalStateException("getpid through the ring answered " + pid + ", the agent is "
+                        + agent.pid());
             }
             return new StorageDomain(agent, session, socket);
         } catch (IOException | RuntimeException e) {

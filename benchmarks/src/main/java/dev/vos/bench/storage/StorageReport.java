@@ -43,8 +43,36 @@ public final class StorageReport {
     }
 
     public static void main(String[] args) throws IOException {
+        List<Row> rows = readRows(Path.of(args[0]));
+        Map<String, double[]> floors = args[1].equals("-") ? Map.of() : floors(Path.of(args[1]));
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        for (Row r : rows) {
+            groups.computeIfAbsent(r.workload() + "\t" + r.clients() + "\t" + r.variant(), k -> new ArrayList<>())
+                    .add(r);
+        }
+        List<String> keys = sortedKeys(groups);
+        StringBuilder goals = new StringBuilder();
+        StringBuilder windowGoals = new StringBuilder();
+        StringBuilder windows = windowsTable(groups, keys, windowGoals);
+        StringBuilder md = figuresTable(groups, keys, goals);
+        StringBuilder out = new StringBuilder();
+        out.append("## Figures (whole measured time)\n\n").append(md);
+        out.append("\n## The same cut into " + StorageWorkload.WINDOW_MS + " ms windows\n\nOn a machine shared with"
+                + " other work, the best windows are the figure of the time the client and the domain had their"
+                + " CPUs.\n\n")
+                .append(windows);
+        out.append("\n## Goals (issue 4)\n\n").append(goals).append(windowGoals);
+        if (!floors.isEmpty()) {
+            appendFloors(out, floors, groups, keys);
+        }
+        Files.writeString(Path.of(args[2]), out);
+        System.out.print(out);
+    }
+
+    /** The rows of {@link StorageWorkload}'s file, its header and blank lines skipped. */
+    private static List<Row> readRows(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
+        for (String line : Files.readAllLines(file)) {
             if (line.isBlank() || line.startsWith("label\t")) {
                 continue;
             }
@@ -54,16 +82,11 @@ public final class StorageReport {
                     f.length > 19 ? d(f[19]) : Double.NaN, f.length > 21 ? d(f[20]) : Double.NaN,
                     f.length > 21 ? d(f[21]) : Double.NaN));
         }
-        Map<String, double[]> floors = args[1].equals("-") ? Map.of() : floors(Path.of(args[1]));
-        StringBuilder md = new StringBuilder();
-        md.append("| workload | clients | reader | reads/s median [min-max] | MiB/s median | vs native (median"
-                + " [min-max] of paired repeats) | mean ns/read per client | p10 / p50 / p99 / p99.9 ns (median) | client"
-                + " cores | domain cores | domain service ns/call | n |\n");
-        md.append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
-        Map<String, List<Row>> groups = new LinkedHashMap<>();
-        for (Row r : rows) {
-            groups.computeIfAbsent(r.workload() + "\t" + r.clients() + "\t" + r.variant(), k -> new ArrayList<>()).add(r);
-        }
+        return rows;
+    }
+
+    /** The group keys (workload, clients, variant) by workload, then client count, native first, then by name. */
+    private static List<String> sortedKeys(Map<String, List<Row>> groups) {
         List<String> keys = new ArrayList<>(groups.keySet());
         keys.sort((a, b) -> {
             String[] x = a.split("\t");
@@ -73,10 +96,15 @@ public final class StorageReport {
                 return c;
             }
             c = Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
-            return c != 0 ? c : (x[2].startsWith("native") ? -1 : y[2].startsWith("native") ? 1 : x[2].compareTo(y[2]));
+            return c != 0 ? c
+                    : (x[2].startsWith("native") ? -1 : y[2].startsWith("native") ? 1 : x[2].compareTo(y[2]));
         });
-        StringBuilder goals = new StringBuilder();
-        StringBuilder windowGoals = new StringBuilder();
+        return keys;
+    }
+
+    /** The table of the windowed figures; the goals they answer go to {@code windowGoals}. */
+    private static StringBuilder windowsTable(Map<String, List<Row>> groups, List<String> keys,
+                                              StringBuilder windowGoals) {
         StringBuilder windows = new StringBuilder("| workload | clients | reader | best window reads/s, median"
                 + " [min-max] over repeats | vs native (best windows, paired) | median window reads/s | vs native"
                 + " (median windows, paired) | 1e9 / best window rate x clients (ns per read) |\n"
@@ -103,21 +131,32 @@ public final class StorageReport {
                 bestRatio = String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", median(rb), min(rb), max(rb));
                 midRatio = String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", median(rm), min(rm), max(rm));
                 if (k[0].equals("rand4k") && k[1].equals("64")) {
-                    windowGoals.append(String.format(Locale.ROOT, "- 64 clients, in the best %d ms windows of each run: %.2fx"
-                            + " [%.2f-%.2f]; in the median windows %.2fx.%n", StorageWorkload.WINDOW_MS, median(rb),
-                            min(rb), max(rb), median(rm)));
+                    windowGoals.append(String.format(Locale.ROOT, "- 64 clients, in the best %d ms windows of each"
+                            + " run: %.2fx [%.2f-%.2f]; in the median windows %.2fx.%n", StorageWorkload.WINDOW_MS,
+                            median(rb), min(rb), max(rb), median(rm)));
                 }
             }
             if (!k[2].startsWith("native") && k[0].equals("rand4k") && k[1].equals("1")) {
-                windowGoals.append(String.format(Locale.ROOT, "- 1 client, in the best %d ms window of each run: %.0f ns per"
-                                + " read (median over repeats, [%.0f-%.0f]); goal <= %.0f ns: %s.%n", StorageWorkload.WINDOW_MS,
-                        1e9 / median(best), 1e9 / max(best), 1e9 / min(best), GOAL_LATENCY_NS,
-                        1e9 / median(best) <= GOAL_LATENCY_NS ? "met" : "not met"));
+                windowGoals.append(String.format(Locale.ROOT, "- 1 client, in the best %d ms window of each run:"
+                                + " %.0f ns per read (median over repeats, [%.0f-%.0f]); goal <= %.0f ns: %s.%n",
+                        StorageWorkload.WINDOW_MS, 1e9 / median(best), 1e9 / max(best), 1e9 / min(best),
+                        GOAL_LATENCY_NS, 1e9 / median(best) <= GOAL_LATENCY_NS ? "met" : "not met"));
             }
-            windows.append(String.format(Locale.ROOT, "| %s | %s | %s | %,.0f [%,.0f-%,.0f] | %s | %,.0f | %s | %,.0f |%n",
+            windows.append(String.format(Locale.ROOT,
+                    "| %s | %s | %s | %,.0f [%,.0f-%,.0f] | %s | %,.0f | %s | %,.0f |%n",
                     k[0], k[1], k[2], median(best), min(best), max(best), bestRatio, median(mid), midRatio,
                     1e9 * Integer.parseInt(k[1]) / median(best)));
         }
+        return windows;
+    }
+
+    /** The table of the whole-run figures; the goals they answer go to {@code goals}. */
+    private static StringBuilder figuresTable(Map<String, List<Row>> groups, List<String> keys, StringBuilder goals) {
+        StringBuilder md = new StringBuilder();
+        md.append("| workload | clients | reader | reads/s median [min-max] | MiB/s median | vs native (median"
+                + " [min-max] of paired repeats) | mean ns/read per client | p10 / p50 / p99 / p99.9 ns (median)"
+                + " | client cores | domain cores | domain service ns/call | n |\n");
+        md.append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (String key : keys) {
             List<Row> g = groups.get(key);
             String[] k = key.split("\t");
@@ -135,72 +174,74 @@ public final class StorageReport {
                 ratio = String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", ratioMedian, min(r), max(r));
             }
             boolean vos = !k[2].startsWith("native");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,.0f [%,.0f-%,.0f] | %,.0f | %s | %,.0f | %,.0f / %,.0f / %,.0f / %,.0f"
-                            + " | %.2f | %s | %s | %d |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,.0f [%,.0f-%,.0f] | %,.0f | %s | %,.0f"
+                            + " | %,.0f / %,.0f / %,.0f / %,.0f | %.2f | %s | %s | %d |%n",
                     k[0], k[1], k[2], median(reads), min(reads), max(reads),
                     median(g.stream().mapToDouble(Row::mibPerS).toArray()), ratio,
                     median(g.stream().mapToDouble(Row::meanNs).toArray()),
                     median(g.stream().mapToDouble(Row::p10).toArray()),
-                    median(g.stream().mapToDouble(Row::p50).toArray()), median(g.stream().mapToDouble(Row::p99).toArray()),
+                    median(g.stream().mapToDouble(Row::p50).toArray()),
+                    median(g.stream().mapToDouble(Row::p99).toArray()),
                     median(g.stream().mapToDouble(Row::p999).toArray()),
                     median(g.stream().mapToDouble(Row::clientCores).toArray()),
-                    vos ? String.format(Locale.ROOT, "%.2f", median(g.stream().mapToDouble(Row::domainCores).toArray())) : "-",
-                    vos ? String.format(Locale.ROOT, "%,.0f", median(g.stream().mapToDouble(Row::serviceNs).toArray())) : "-",
+                    vos ? String.format(Locale.ROOT, "%.2f", median(g.stream().mapToDouble(Row::domainCores).toArray()))
+                            : "-",
+                    vos ? String.format(Locale.ROOT, "%,.0f", median(g.stream().mapToDouble(Row::serviceNs).toArray()))
+                            : "-",
                     g.size()));
             if (vos && k[0].equals("rand4k") && k[1].equals("1")) {
                 double[] lat = g.stream().mapToDouble(Row::meanNs).toArray();
-                goals.append(String.format(Locale.ROOT, "- One 4 KiB read through the domain, end to end (%s, 1 client,"
-                                + " mean over the run): median %.0f ns [%.0f-%.0f] over %d repeats; goal <= %.0f ns: %s.%n",
+                goals.append(String.format(Locale.ROOT, "- One 4 KiB read through the domain, end to end (%s, 1"
+                                + " client, mean over the run): median %.0f ns [%.0f-%.0f] over %d repeats; goal <="
+                                + " %.0f ns: %s.%n",
                         k[2], median(lat), min(lat), max(lat), lat.length, GOAL_LATENCY_NS,
                         median(lat) <= GOAL_LATENCY_NS ? "met" : "not met"));
                 goals.append(String.format(Locale.ROOT, "- Per read (1 client, medians over repeats): p10 %.0f ns,"
                                 + " p50 %.0f ns, p99 %.0f ns; the domain's own service time %.0f ns per call.%n",
-                        median(g.stream().mapToDouble(Row::p10).toArray()), median(g.stream().mapToDouble(Row::p50).toArray()),
+                        median(g.stream().mapToDouble(Row::p10).toArray()),
+                        median(g.stream().mapToDouble(Row::p50).toArray()),
                         median(g.stream().mapToDouble(Row::p99).toArray()),
                         median(g.stream().mapToDouble(Row::serviceNs).toArray())));
             }
             if (vos && k[0].equals("rand4k") && k[1].equals("64") && !Double.isNaN(ratioMedian)) {
                 goals.append(String.format(Locale.ROOT, "- 4 KiB random reads, 64 clients (%s): %.2fx the native"
-                                + " throughput (median of paired repeats); goal >= %.1fx: %s. The domain used %.2f cores,"
-                                + " the client %.2f.%n", k[2], ratioMedian, GOAL_RATIO_64,
+                                + " throughput (median of paired repeats); goal >= %.1fx: %s. The domain used %.2f"
+                                + " cores, the client %.2f.%n", k[2], ratioMedian, GOAL_RATIO_64,
                         ratioMedian >= GOAL_RATIO_64 ? "met" : "not met",
                         median(g.stream().mapToDouble(Row::domainCores).toArray()),
                         median(g.stream().mapToDouble(Row::clientCores).toArray())));
             }
         }
-        StringBuilder out = new StringBuilder();
-        out.append("## Figures (whole measured time)\n\n").append(md);
-        out.append("\n## The same cut into " + StorageWorkload.WINDOW_MS + " ms windows\n\nOn a machine shared with other"
-                + " work, the best windows are the figure of the time the client and the domain had their CPUs.\n\n")
-                .append(windows);
-        out.append("\n## Goals (issue 4)\n\n").append(goals).append(windowGoals);
-        if (!floors.isEmpty()) {
-            out.append("\n## Floors of this sitting (C, ns; median of the floors' own medians, [min-max] over the"
-                    + " sitting's floor runs)\n\n| floor | median | min | max | runs |\n|---|--:|--:|--:|--:|\n");
-            floors.forEach((name, v) -> out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %d |%n", name,
-                    median(v), min(v), max(v), v.length)));
-            double[] pread = floors.get("pread 4 KiB random, page-cached");
-            List<Row> nat1 = groups.getOrDefault("rand4k\t1\tnative FileChannel", List.of());
-            if (pread != null) {
-                out.append("\n## Ratios to the floor\n\n| figure | ns | / C pread 4 KiB floor |\n|---|--:|--:|\n");
-                double floor = median(pread);
-                if (!nat1.isEmpty()) {
-                    double ns = median(nat1.stream().mapToDouble(Row::meanNs).toArray());
-                    out.append(String.format(Locale.ROOT, "| native FileChannel, 4 KiB random, 1 client | %.0f | %.2fx |%n",
-                            ns, ns / floor));
-                }
-                for (String key : keys) {
-                    if (key.startsWith("rand4k\t1\t") && !key.endsWith("native FileChannel")) {
-                        double ns = median(groups.get(key).stream().mapToDouble(Row::meanNs).toArray());
-                        out.append(String.format(Locale.ROOT, "| %s, 4 KiB random, 1 client | %.0f | %.2fx |%n",
-                                key.split("\t")[2], ns, ns / floor));
-                    }
-                }
-                out.append(String.format(Locale.ROOT, "| goal | %.0f | %.2fx |%n", GOAL_LATENCY_NS, GOAL_LATENCY_NS / floor));
+        return md;
+    }
+
+    /** The sitting's floors, and the 1-client 4 KiB random read figures as multiples of the C pread floor. */
+    private static void appendFloors(StringBuilder out, Map<String, double[]> floors, Map<String, List<Row>> groups,
+                                     List<String> keys) {
+        out.append("\n## Floors of this sitting (C, ns; median of the floors' own medians, [min-max] over the"
+                + " sitting's floor runs)\n\n| floor | median | min | max | runs |\n|---|--:|--:|--:|--:|\n");
+        floors.forEach((name, v) -> out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %d |%n",
+                name, median(v), min(v), max(v), v.length)));
+        double[] pread = floors.get("pread 4 KiB random, page-cached");
+        List<Row> nat1 = groups.getOrDefault("rand4k\t1\tnative FileChannel", List.of());
+        if (pread != null) {
+            out.append("\n## Ratios to the floor\n\n| figure | ns | / C pread 4 KiB floor |\n|---|--:|--:|\n");
+            double floor = median(pread);
+            if (!nat1.isEmpty()) {
+                double ns = median(nat1.stream().mapToDouble(Row::meanNs).toArray());
+                out.append(String.format(Locale.ROOT,
+                        "| native FileChannel, 4 KiB random, 1 client | %.0f | %.2fx |%n", ns, ns / floor));
             }
+            for (String key : keys) {
+                if (key.startsWith("rand4k\t1\t") && !key.endsWith("native FileChannel")) {
+                    double ns = median(groups.get(key).stream().mapToDouble(Row::meanNs).toArray());
+                    out.append(String.format(Locale.ROOT, "| %s, 4 KiB random, 1 client | %.0f | %.2fx |%n",
+                            key.split("\t")[2], ns, ns / floor));
+                }
+            }
+            out.append(String.format(Locale.ROOT, "| goal | %.0f | %.2fx |%n", GOAL_LATENCY_NS,
+                    GOAL_LATENCY_NS / floor));
         }
-        Files.writeString(Path.of(args[2]), out);
-        System.out.print(out);
     }
 
     /** Every floor's median, one value per floors run found in the file. */

@@ -182,7 +182,8 @@ public final class StorageWorkload {
         double serviceNs = domain == null ? Double.NaN : StorageDomain.meanServiceNs(before, after);
         double readsPerS = reads / seconds;
         return String.join("\t", s.label(), s.target(), workload, Integer.toString(clients), s.buffer(),
-                Integer.toString(s.chunkThreads()), f(readsPerS), f(readsPerS * size / MIB), f(1e9 * clients / readsPerS),
+                Integer.toString(s.chunkThreads()), f(readsPerS), f(readsPerS * size / MIB),
+                f(1e9 * clients / readsPerS),
                 f(h.quantile(0.5)), f(h.quantile(0.9)), f(h.quantile(0.99)), f(h.quantile(0.999)), f2(clientCores),
                 f2(domainCores), f(serviceNs), Integer.toString(cpus), Instant.now().toString(),
                 f(windows.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)),
@@ -340,6 +341,7 @@ public final class StorageWorkload {
         if (!buffer.equals("direct") && !buffer.equals("heap")) {
             throw new IllegalArgumentException("--buffer direct|heap");
         }
-        return new Settings(target, workloads, clients, warmup, measure, buffer, chunkThreads, workers, pin, label, out);
+        return new Settings(target, workloads, clients, warmup, measure, buffer, chunkThreads, workers, pin, label,
+                out);
     }
 }

@@ -2,7 +2,6 @@ package dev.vos.bench.storage;
 
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
-import dev.vos.storage.domain.StorageSyscalls;
 import dev.vos.storage.protocol.StorageCalls.Close;
 import dev.vos.storage.protocol.StorageCalls.Open;
 import dev.vos.storage.protocol.StorageCalls.Pread;

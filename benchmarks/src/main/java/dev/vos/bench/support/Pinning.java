@@ -30,7 +30,8 @@ public final class Pinning {
         }
         String allowed = allowedCpus();
         if (!allowed.equals(Integer.toString(cpu))) {
-            throw new IllegalStateException("pinned to CPU " + cpu + " but the kernel says Cpus_allowed_list=" + allowed);
+            throw new IllegalStateException("pinned to CPU " + cpu + " but the kernel says Cpus_allowed_list="
+                    + allowed);
         }
         return Linux.gettid();
     }

@@ -205,8 +205,8 @@ public final class RingDemo {
              RingServerProcess domain = RingServerProcess.start(file, Duration.ofSeconds(30))) {
             ring.awaitServer(Duration.ofSeconds(10));
             long pid = ring.call(CoreCalls.GETPID);
-            say("[7] generation 2 on a fresh segment: a new domain (pid %d) serves after %d ms; getpid -> %d", domain.pid(),
-                    (System.nanoTime() - t0) / 1_000_000, pid);
+            say("[7] generation 2 on a fresh segment: a new domain (pid %d) serves after %d ms; getpid -> %d",
+                    domain.pid(), (System.nanoTime() - t0) / 1_000_000, pid);
             return pid == domain.pid();
         }
     }

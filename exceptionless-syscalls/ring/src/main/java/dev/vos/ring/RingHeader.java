@@ -68,7 +68,8 @@ public final class RingHeader {
         long declared = segment.getLongPlain(SEGMENT_BYTES_OFFSET);
         if (declared != geometry.segmentBytes() || segment.byteSize() != geometry.segmentBytes()) {
             throw new RingFormatException(segment, "SEGMENT_BYTES is " + declared + " and the file is "
-                    + segment.byteSize() + " bytes, but the geometry " + geometry + " needs " + geometry.segmentBytes());
+                    + segment.byteSize() + " bytes, but the geometry " + geometry + " needs "
+                    + geometry.segmentBytes());
         }
         return geometry;
     }

@@ -40,7 +40,8 @@ class RingCrossProcessTest {
 
     /** Liveness timeout of the rings in this test: a hung server is declared failed after this much silence. */
     private static final long LIVENESS_NS = 200_000_000L;
-    private static final RingGeometry GEOMETRY = RingGeometry.DEFAULT.withLivenessTimeout(Duration.ofNanos(LIVENESS_NS));
+    private static final RingGeometry GEOMETRY = RingGeometry.DEFAULT
+            .withLivenessTimeout(Duration.ofNanos(LIVENESS_NS));
     /** The promised bound for a hung server: 1.1 x liveness timeout, plus generous room for a loaded CI machine. */
     private static final long HANG_BOUND_MS = 1_500;
     /** The bound when the owner reports the death: it is immediate, plus room for scheduling. */
@@ -90,7 +91,8 @@ class RingCrossProcessTest {
     @Test
     void sigkillMidCall_ownerReportsTheExit_everyCallInFlightFailsAtOnce() throws Exception {
         Path file = TestSegments.fresh("kill-owner");
-        try (RingClient client = RingClient.create(file, GEOMETRY, 1, WaitStrategy.spinThenPark(Duration.ofNanos(20_000)));
+        try (RingClient client = RingClient.create(file, GEOMETRY, 1,
+                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)));
              RingServerProcess server = RingServerProcess.start(file, Duration.ofSeconds(30))) {
             client.awaitServer(Duration.ofSeconds(10));
             // What an owner (the control plane) does: it sees the process exit and tells the ring.

@@ -138,7 +138,10 @@ class RingHeaderTest {
         assertTrue(output.contains("workers=0: must be in [1, 256]") && output.contains("usage:"), output);
     }
 
-    /** Creates a valid segment, breaks it with {@code damage}, and checks that attaching is refused with {@code message}. */
+    /**
+     * Creates a valid segment, breaks it with {@code damage}, and checks that attaching is refused with
+     * {@code message}.
+     */
     private static void assertRefused(Consumer<RingSegment> damage, String message) throws Exception {
         try (RingClient client = RingClient.create(TestSegments.fresh("bad"), RingGeometry.DEFAULT, 1,
                 WaitStrategy.busyPoll());

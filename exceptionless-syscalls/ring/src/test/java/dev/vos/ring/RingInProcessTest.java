@@ -140,7 +140,8 @@ class RingInProcessTest {
             caller.join(5_000);
             assertEquals(0, result[0], "the call still completes with its result");
             assertTrue(interruptedAfter[0], "the interrupt is kept for the caller");
-            assertTrue(cpuNs < 100_000_000L, "the interrupted caller spun: " + cpuNs / 1_000_000 + " ms of CPU in 250 ms");
+            assertTrue(cpuNs < 100_000_000L,
+                    "the interrupted caller spun: " + cpuNs / 1_000_000 + " ms of CPU in 250 ms");
         }
     }
 

@@ -48,7 +48,8 @@ public final class Linux {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MemorySegment SYSCALL_SYMBOL = LINKER.defaultLookup().find("syscall")
-            .orElseThrow(() -> new UnsupportedOperationException("libc has no syscall(2) symbol: vos needs Linux/glibc"));
+            .orElseThrow(() -> new UnsupportedOperationException(
+                    "libc has no syscall(2) symbol: vos needs Linux/glibc"));
 
     /** {@code long syscall(long number, long a1, ..., long a6)}: variadic after the first argument. */
     private static final FunctionDescriptor SYSCALL6 = FunctionDescriptor.of(JAVA_LONG,
@@ -107,7 +108,9 @@ public final class Linux {
         return (int) syscall(SYS_GETPID, 0, 0, 0, 0, 0, 0);
     }
 
-    /** {@code pid_t getppid(void)}: the parent's pid; it changes when the parent dies and the process is re-parented. */
+    /**
+     * {@code pid_t getppid(void)}: the parent's pid; it changes when the parent dies and the process is re-parented.
+     */
     public static int getppid() {
         return (int) syscall(SYS_GETPPID, 0, 0, 0, 0, 0, 0);
     }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +54,10 @@ class ExportTest {
             assertTrue(scrape.contains("thread=\"c\",tid=\"3\""), scrape);
             assertFalse(scrape.contains("thread=\"a\""), "a is third: summed into other");
             // other = a (100 ms) + d (1 ms)
-            assertTrue(scrape.contains("event=\"task-clock\",pid=\"42\",thread=\"other\",tid=\"other\"} 1.01E8"), scrape);
-            assertTrue(scrape.contains("vos_perf_event_available{domain=\"storage0\",event=\"cycles\",pid=\"42\"} 0.0"));
+            assertTrue(scrape.contains("event=\"task-clock\",pid=\"42\",thread=\"other\",tid=\"other\"} 1.01E8"),
+                    scrape);
+            assertTrue(scrape.contains("vos_perf_event_available{domain=\"storage0\",event=\"cycles\","
+                    + "pid=\"42\"} 0.0"));
             assertTrue(scrape.contains("vos_perf_process_events_total{domain=\"storage0\",event=\"task-clock\","
                     + "pid=\"42\"} 6.01E8"), scrape);
 

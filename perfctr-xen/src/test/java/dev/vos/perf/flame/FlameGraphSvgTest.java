@@ -42,8 +42,8 @@ class FlameGraphSvgTest {
     }
 
     private static double width(String svg, String frame) {
-        Matcher m = Pattern.compile("<title>" + Pattern.quote(frame) + " \\([^)]*\\)</title><rect [^>]*width=\"([0-9.]+)\"")
-                .matcher(svg);
+        Matcher m = Pattern.compile("<title>" + Pattern.quote(frame)
+                + " \\([^)]*\\)</title><rect [^>]*width=\"([0-9.]+)\"").matcher(svg);
         assertTrue(m.find(), "no box for " + frame);
         return Double.parseDouble(m.group(1));
     }

@@ -23,7 +23,8 @@ class RecordingTest {
             w.send("go");
             Thread.sleep(100);
             int tid = dev.vos.perf.proc.ProcTasks.tids(w.pid()).stream()
-                    .filter(t -> "burner".equals(dev.vos.perf.proc.ProcTasks.comm(w.pid(), t))).findFirst().orElseThrow();
+                    .filter(t -> "burner".equals(dev.vos.perf.proc.ProcTasks.comm(w.pid(), t))).findFirst()
+                    .orElseThrow();
             long ticks0 = dev.vos.perf.proc.ProcTasks.cpuTicks(w.pid(), tid);
             Recording.Raw raw = Recording.sample(w.pid(), SamplerOptions.DEFAULT, Duration.ofMillis(1200));
             long cpuMs = (dev.vos.perf.proc.ProcTasks.cpuTicks(w.pid(), tid) - ticks0) * 10; // USER_HZ = 100

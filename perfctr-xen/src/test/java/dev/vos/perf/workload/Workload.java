@@ -26,6 +26,9 @@ public final class Workload {
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
     static volatile long sink;
 
+    private Workload() {
+    }
+
     public static void main(String[] args) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();

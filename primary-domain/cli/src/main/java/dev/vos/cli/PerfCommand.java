@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * through perfctr-xen. Only parses, resolves the target and prints; the work is in {@code dev.vos.perf}.
  * Exit status: 0 done, 1 the target or the kernel refused (one line says why), 2 bad usage.
  */
-@CommandLine.Command(name = "perf", mixinStandardHelpOptions = true, description = "Per-thread performance counters and sampling of a domain or a pid.",
+@CommandLine.Command(name = "perf", mixinStandardHelpOptions = true,
+        description = "Per-thread performance counters and sampling of a domain or a pid.",
         subcommands = {PerfCommand.Stat.class, PerfCommand.Record.class})
 public final class PerfCommand {
 
@@ -135,8 +136,9 @@ public final class PerfCommand {
         }
     }
 
-    @CommandLine.Command(name = "stat", mixinStandardHelpOptions = true, description = "Count events per thread of a process, printing each interval"
-            + " until it exits, --duration passes, or Ctrl-C.")
+    @CommandLine.Command(name = "stat", mixinStandardHelpOptions = true,
+            description = "Count events per thread of a process, printing each interval"
+                    + " until it exits, --duration passes, or Ctrl-C.")
     static final class Stat extends PerfSubcommand {
         @Option(names = "--per-thread", description = "one row per thread (default: the process's sums)")
         boolean perThread;
@@ -330,8 +332,9 @@ public final class PerfCommand {
         }
     }
 
-    @CommandLine.Command(name = "record", mixinStandardHelpOptions = true, description = "Sample every thread of a process and write OUT.collapsed"
-            + " (flamegraph.pl's input) and OUT.svg (a flame graph).")
+    @CommandLine.Command(name = "record", mixinStandardHelpOptions = true,
+            description = "Sample every thread of a process and write OUT.collapsed"
+                    + " (flamegraph.pl's input) and OUT.svg (a flame graph).")
     static final class Record extends PerfSubcommand {
         @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
                 paramLabel = "DURATION", description = "how long to sample (default 10s)")

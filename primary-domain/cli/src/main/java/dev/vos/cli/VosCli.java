@@ -16,7 +16,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,15 +24,20 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The {@code vos} command. {@code up} runs a control plane in the foreground; every other command talks to a
  * running one over its owner-only control socket and only parses and forwards (see {@link
- * dev.vos.controlplane.control.Command}). Exit status: 0 done, 1 the control plane refused or failed, 2 bad usage or spec.
+ * dev.vos.controlplane.control.Command}). Exit status: 0 done, 1 the control plane refused or failed, 2 bad usage
+ * or spec.
  */
 @CommandLine.Command(name = "vos", mixinStandardHelpOptions = true, version = "vos 0.1.0",
         description = "A decomposed OS toolkit: service domains reached through exceptionless system calls.",
-        footer = {"", "bin/vos demo runs the main job on the embedded default backend (examples/demo; bin/vos demo --help)."},
+        footer = {"", "bin/vos demo runs the main job on the embedded default backend (examples/demo; bin/vos demo"
+                + " --help)."},
         subcommands = {VosCli.Up.class, VosCli.Ps.class, VosCli.Restart.class, VosCli.Stop.class, VosCli.Kill.class,
                 VosCli.Events.class, VosCli.Logs.class, VosCli.Client.class, FsCommand.class,
                 PerfCommand.class, VosCli.Xen.class})
 public final class VosCli {
+
+    private VosCli() {
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -139,14 +143,16 @@ public final class VosCli {
                 stopped.countDown();
             }));
             System.out.printf("vos: control plane up with %d domain(s); state %s; metrics http://127.0.0.1:%d/metrics;"
-                    + " 'vos ps' to look, Ctrl-C to stop%n", host.domains().size(), plane.stateDir(), plane.metricsPort());
+                    + " 'vos ps' to look, Ctrl-C to stop%n", host.domains().size(), plane.stateDir(),
+                    plane.metricsPort());
             System.out.flush();
             stopped.await();
             return 0;
         }
     }
 
-    @CommandLine.Command(name = "ps", description = "List the domains: state, generation, pid, uptime, restarts, last exit.")
+    @CommandLine.Command(name = "ps",
+            description = "List the domains: state, generation, pid, uptime, restarts, last exit.")
     static final class Ps extends ControlCommand {
         Command request() {
             return new Command.Ps();
@@ -158,7 +164,8 @@ public final class VosCli {
         }
     }
 
-    @CommandLine.Command(name = "restart", description = "Start a new generation of NAME now (also out of FAILED or STOPPED).")
+    @CommandLine.Command(name = "restart",
+            description = "Start a new generation of NAME now (also out of FAILED or STOPPED).")
     static final class Restart extends ControlCommand {
         @Parameters(paramLabel = "NAME")
         String name;
@@ -178,8 +185,9 @@ public final class VosCli {
         }
     }
 
-    @CommandLine.Command(name = "kill", description = "Send a signal to NAME's process (fault injection); the supervisor"
-            + " reacts as to any fault.")
+    @CommandLine.Command(name = "kill",
+            description = "Send a signal to NAME's process (fault injection); the supervisor"
+                    + " reacts as to any fault.")
     static final class Kill extends ControlCommand {
         @Parameters(paramLabel = "NAME")
         String name;
@@ -193,9 +201,11 @@ public final class VosCli {
         }
     }
 
-    @CommandLine.Command(name = "events", description = "Show the journal: every lifecycle event, across control-plane restarts.")
+    @CommandLine.Command(name = "events",
+            description = "Show the journal: every lifecycle event, across control-plane restarts.")
     static final class Events extends ControlCommand {
-        @Option(names = {"-n", "--last"}, defaultValue = "0", paramLabel = "N", description = "only the last N (0: all)")
+        @Option(names = {"-n", "--last"}, defaultValue = "0", paramLabel = "N",
+                description = "only the last N (0: all)")
         int last;
 
         Command request() {
@@ -208,7 +218,8 @@ public final class VosCli {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = {"-n", "--last"}, defaultValue = "100", paramLabel = "N", description = "the last N lines (0: all)")
+        @Option(names = {"-n", "--last"}, defaultValue = "100", paramLabel = "N",
+                description = "the last N lines (0: all)")
         int last;
 
         Command request() {

@@ -105,7 +105,8 @@ class ControlPlaneTest {
     }
 
     private ControlPlane up() throws Exception {
-        plane = ControlPlane.start(SpecParser.parse(specFile), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        plane = ControlPlane.start(SpecParser.parse(specFile),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         return plane;
     }
 
@@ -183,7 +184,8 @@ class ControlPlaneTest {
         assertEquals(1, s.restarts());
         assertEquals("killed by SIGKILL", s.lastExit());
         assertRunning("net0", 1);
-        List<EventType> storageEvents = events(e -> e.domain().equals("storage0")).stream().map(JournalEvent::type).toList();
+        List<EventType> storageEvents = events(e -> e.domain().equals("storage0")).stream().map(JournalEvent::type)
+                .toList();
         assertEquals(List.of(EventType.DOMAIN_STARTING, EventType.DOMAIN_RUNNING, EventType.OPERATOR_KILL,
                 EventType.DOMAIN_EXITED, EventType.DOMAIN_RESTART_SCHEDULED, EventType.DOMAIN_STARTING,
                 EventType.DOMAIN_RUNNING), storageEvents);
@@ -234,11 +236,12 @@ class ControlPlaneTest {
     @Test
     void sigstop_theHangIsSeenThroughTheHeartbeat_theDomainIsKilledAndRestarted() throws Exception {
         up();
-        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0", DomainClient.Options.DEFAULT)) {
+        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0",
+                DomainClient.Options.DEFAULT)) {
             assertEquals(0, storage.call(CoreCalls.NOP));
             plane.handle(new Command.Kill("storage0", 19));
-            waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
-                    30_000);
+            waitFor(() -> plane.ps().getFirst().generation() == 2
+                    && plane.ps().getFirst().state() == DomainState.RUNNING, 30_000);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (true) {
                 try {
@@ -262,8 +265,8 @@ class ControlPlaneTest {
         up();
         for (int generation = 1; generation <= 4; generation++) {
             long g = generation;
-            waitFor(() -> plane.ps().getFirst().generation() == g && plane.ps().getFirst().state() == DomainState.RUNNING,
-                    30_000);
+            waitFor(() -> plane.ps().getFirst().generation() == g
+                    && plane.ps().getFirst().state() == DomainState.RUNNING, 30_000);
             plane.handle(new Command.Kill("storage0", 9));
         }
         waitFor(() -> plane.ps().getFirst().state() == DomainState.FAILED, 30_000);
@@ -299,7 +302,8 @@ class ControlPlaneTest {
     void cli_talksToTheRunningControlPlaneOverAnOwnerOnlySocket() throws Exception {
         up();
         Path state = plane.stateDir();
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("control.sock"))));
+        assertEquals("rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("control.sock"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
         String ps = cli(0, "ps", "--state-dir", state.toString());
         assertTrue(ps.lines().findFirst().orElseThrow().startsWith("NAME"), ps);
@@ -309,13 +313,16 @@ class ControlPlaneTest {
         waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
                 30_000);
         assertTrue(cli(0, "events", "-n", "3", "--state-dir", state.toString()).contains("DOMAIN_RUNNING"));
-        assertTrue(cli(0, "logs", "storage0", "--state-dir", state.toString()).contains("generation 2 of storage0 starting"));
+        assertTrue(cli(0, "logs", "storage0", "--state-dir", state.toString())
+                .contains("generation 2 of storage0 starting"));
         assertTrue(cli(1, "restart", "nosuch", "--state-dir", state.toString()).contains("no domain named 'nosuch'"));
-        assertTrue(cli(2, "kill", "storage0", "--signal", "KIL", "--state-dir", state.toString()).contains("unknown signal 'KIL'"));
+        assertTrue(cli(2, "kill", "storage0", "--signal", "KIL", "--state-dir", state.toString())
+                .contains("unknown signal 'KIL'"));
         assertTrue(cli(0, "stop", "net0", "--state-dir", state.toString()).contains("net0 stopped"));
         assertEquals(DomainState.STOPPED, plane.ps().get(1).state());
         assertTrue(cli(1, "kill", "net0", "--state-dir", state.toString()).contains("has no running process"));
-        assertTrue(cli(1, "ps", "--state-dir", dir.resolve("nowhere").toString()).contains("no control plane is running"));
+        assertTrue(cli(1, "ps", "--state-dir", dir.resolve("nowhere").toString())
+                .contains("no control plane is running"));
     }
 
     @Test
@@ -342,7 +349,8 @@ class ControlPlaneTest {
     @Test
     void metrics_areServedInPrometheusFormatOnLoopback() throws Exception {
         up();
-        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0", DomainClient.Options.DEFAULT)) {
+        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0",
+                DomainClient.Options.DEFAULT)) {
             for (int i = 0; i < 3000; i++) {
                 storage.call(CoreCalls.GETPID);
             }
@@ -392,7 +400,8 @@ class ControlPlaneTest {
         return out.toString();
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+    private static void waitFor(java.util.function.BooleanSupplier condition, long timeoutMs)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "condition not reached within " + timeoutMs + " ms");

@@ -45,7 +45,8 @@ class PerfCommandTest {
                     "-I", "200ms", "--duration", "500ms", "-e", "task-clock,cs,cycles", "--csv", csv.toString(),
                     "--json", json.toString());
             assertEquals(0, r.status, r.err);
-            assertTrue(r.out.startsWith("# vos perf stat: pid " + child.pid() + " (domain storage0), 1 threads"), r.out);
+            assertTrue(r.out.startsWith("# vos perf stat: pid " + child.pid() + " (domain storage0), 1 threads"),
+                    r.out);
             assertTrue(r.out.contains("sleep"), "the thread row names the thread: " + r.out);
             assertTrue(r.out.contains("# collector cost: "), r.out);
             List<String> rows = Files.readAllLines(csv);

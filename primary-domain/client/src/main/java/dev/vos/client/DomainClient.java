@@ -38,7 +38,8 @@ public final class DomainClient implements CallSource, AutoCloseable {
      * @param retryInterval least time between two attach attempts while the domain is down, so that a crowd of
      *                      callers does not hammer a socket that is not there
      */
-    public record Options(RingGeometry geometry, WaitStrategy waitStrategy, Duration attachTimeout, Duration retryInterval) {
+    public record Options(RingGeometry geometry, WaitStrategy waitStrategy, Duration attachTimeout,
+                          Duration retryInterval) {
         /** The default ring, spin-then-park callers, 5 s to attach, 20 ms between attempts. */
         public static final Options DEFAULT = new Options(RingGeometry.DEFAULT,
                 WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), Duration.ofSeconds(5), Duration.ofMillis(20));
@@ -131,7 +132,8 @@ public final class DomainClient implements CallSource, AutoCloseable {
             lastAttemptNs = now;
             AgentSession next;
             try {
-                next = AgentSession.attach(socket, options.geometry(), options.waitStrategy(), false, options.attachTimeout());
+                next = AgentSession.attach(socket, options.geometry(), options.waitStrategy(), false,
+                        options.attachTimeout());
             } catch (IOException e) {
                 lastProblem = lastProblem.startsWith("generation ") ? lastProblem + "; " + e.getMessage()
                         : e.getMessage();

@@ -137,7 +137,8 @@ public final class ControlPlane implements AutoCloseable {
                 + name + " backend's jar, vos-backend-" + name + ", is not installed with this vos)");
     }
 
-    private static ControlPlane start(HostSpec spec, PrintStream log, Map<BackendKind, DomainBackend> backends) throws IOException {
+    private static ControlPlane start(HostSpec spec, PrintStream log, Map<BackendKind, DomainBackend> backends)
+            throws IOException {
         Path stateDir = spec.controlPlane().stateDir();
         Files.createDirectories(stateDir);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
@@ -160,7 +161,8 @@ public final class ControlPlane implements AutoCloseable {
             journal = Journal.open(stateDir.resolve("journal.jsonl"));
             ControlPlaneMetrics metrics = new ControlPlaneMetrics();
             metricsServer = MetricsServer.start(metrics.registry(), spec.controlPlane().metricsPort());
-            ControlPlane plane = new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer, backends);
+            ControlPlane plane = new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer,
+                    backends);
             plane.boot();
             return plane;
         } catch (IOException | RuntimeException e) {
@@ -269,7 +271,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A journal event as a person reads it. */
     public static String format(JournalEvent e) {
-        String who = e.domain().isEmpty() ? "control-plane" : e.domain() + (e.generation() > 0 ? " g" + e.generation() : "");
+        String who = e.domain().isEmpty() ? "control-plane"
+                : e.domain() + (e.generation() > 0 ? " g" + e.generation() : "");
         return e.time() + "  " + who + "  " + e.type() + (e.detail().isEmpty() ? "" : "  " + e.detail());
     }
 

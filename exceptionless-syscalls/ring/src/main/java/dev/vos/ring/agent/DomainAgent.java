@@ -63,7 +63,8 @@ public final class DomainAgent implements AutoCloseable {
      */
     public static DomainAgent start(Config config) throws IOException {
         Files.createDirectories(config.socket().toAbsolutePath().getParent());
-        Path bound = config.socket().resolveSibling(config.socket().getFileName() + ".binding-" + ProcessHandle.current().pid());
+        Path bound = config.socket().resolveSibling(config.socket().getFileName() + ".binding-"
+                + ProcessHandle.current().pid());
         Files.deleteIfExists(bound);
         ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {

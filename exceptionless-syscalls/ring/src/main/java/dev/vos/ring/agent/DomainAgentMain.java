@@ -29,7 +29,7 @@ public final class DomainAgentMain {
     }
 
     /** The running agent, for its STATS handler (registered before the agent exists). */
-    private static final AtomicReference<DomainAgent> self = new AtomicReference<>();
+    private static final AtomicReference<DomainAgent> SELF = new AtomicReference<>();
 
     public static void main(String[] args) throws InterruptedException {
         DomainAgent.Config config;
@@ -45,7 +45,7 @@ public final class DomainAgentMain {
         DomainAgent agent;
         try {
             agent = DomainAgent.start(config);
-            self.set(agent);
+            SELF.set(agent);
         } catch (java.io.IOException e) {
             System.err.println("vos domain agent: " + e.getMessage());
             System.exit(3);
@@ -106,7 +106,7 @@ public final class DomainAgentMain {
     /** The core calls, plus the calls of the provider registered for {@code kind}, if one is installed. */
     static CallTable table(String kind, Map<String, String> options) {
         CallTable.Builder table = CoreCallHandlers.register(CallTable.builder())
-                .add(CoreCalls.STATS, "stats", call -> DomainAgent.statsCall(self::get, call));
+                .add(CoreCalls.STATS, "stats", call -> DomainAgent.statsCall(SELF::get, call));
         boolean found = false;
         for (CallTableProvider provider : ServiceLoader.load(CallTableProvider.class)) {
             if (provider.kind().equals(kind)) {

@@ -79,7 +79,8 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
             throw new IllegalStateException("slot " + index + " was released; acquire a slot before calling");
         }
         if (callNumber < 0 || callNumber > SlotLayout.MAX_CALL_NUMBER) {
-            throw new IllegalArgumentException("call number " + callNumber + " is outside 0.." + SlotLayout.MAX_CALL_NUMBER);
+            throw new IllegalArgumentException("call number " + callNumber + " is outside 0.."
+                    + SlotLayout.MAX_CALL_NUMBER);
         }
         ring.checkUsable();
         int seq = ++sequence;

@@ -134,7 +134,8 @@ public final class RingClient implements CallSource, AutoCloseable {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DomainFailedException("interrupted while waiting for a server on " + segment.file(), generation);
+                throw new DomainFailedException("interrupted while waiting for a server on " + segment.file(),
+                        generation);
             }
         }
         serverSeen = true;

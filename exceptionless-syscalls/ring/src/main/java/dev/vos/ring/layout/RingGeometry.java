@@ -42,8 +42,8 @@ public record RingGeometry(int slotCount, int dataBytesPerSlot, long livenessTim
                     + MIN_SLOTS + ", " + MAX_SLOTS + "]");
         }
         if (dataBytesPerSlot <= 0 || dataBytesPerSlot % PAGE != 0 || dataBytesPerSlot > MAX_DATA_BYTES_PER_SLOT) {
-            throw new IllegalArgumentException("dataBytesPerSlot=" + dataBytesPerSlot + ": must be a positive multiple of "
-                    + PAGE + ", at most " + MAX_DATA_BYTES_PER_SLOT);
+            throw new IllegalArgumentException("dataBytesPerSlot=" + dataBytesPerSlot
+                    + ": must be a positive multiple of " + PAGE + ", at most " + MAX_DATA_BYTES_PER_SLOT);
         }
         if (livenessTimeoutNs < MIN_LIVENESS_TIMEOUT_NS || livenessTimeoutNs > MAX_LIVENESS_TIMEOUT_NS) {
             throw new IllegalArgumentException("livenessTimeoutNs=" + livenessTimeoutNs + ": must be in ["

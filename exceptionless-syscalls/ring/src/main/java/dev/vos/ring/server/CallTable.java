@@ -68,7 +68,8 @@ public final class CallTable {
         /** Registers {@code handler} as call {@code number}, called {@code name} in logs and metrics. */
         public Builder add(int number, String name, CallHandler handler) {
             if (number < 0 || number > SlotLayout.MAX_CALL_NUMBER) {
-                throw new IllegalArgumentException("call number " + number + " is outside 0.." + SlotLayout.MAX_CALL_NUMBER);
+                throw new IllegalArgumentException("call number " + number + " is outside 0.."
+                        + SlotLayout.MAX_CALL_NUMBER);
             }
             if (number >= handlers.length) {
                 int size = Math.max(number + 1, handlers.length * 2);

@@ -71,7 +71,8 @@ public final class RingServerMain {
         if (exitWithParent) {
             watchParent(server, segment);
         }
-        System.out.println("serving " + segment + " generation " + server.generation() + " pid " + ProcessHandle.current().pid());
+        System.out.println("serving " + segment + " generation " + server.generation() + " pid "
+                + ProcessHandle.current().pid());
         System.out.flush();
         server.awaitTermination();
     }

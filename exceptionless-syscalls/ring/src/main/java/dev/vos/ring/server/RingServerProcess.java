@@ -18,8 +18,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link RingServerMain} running as a child process: a real JVM, started with this JVM's {@code java} and class
- * path, that serves one segment and stops if this process dies. Its standard error goes to this process's; its one line of standard output says
- * when it has attached.
+ * path, that serves one segment and stops if this process dies. Its standard error goes to this process's; its one
+ * line of standard output says when it has attached.
  */
 public final class RingServerProcess implements AutoCloseable {
 

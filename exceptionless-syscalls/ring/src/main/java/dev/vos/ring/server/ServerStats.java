@@ -25,7 +25,8 @@ public record ServerStats(long callsServed, long protocolErrors, long workerWake
     public ServerStats plus(ServerStats o) {
         long[] calls = new long[Math.max(callsByNumber.length, o.callsByNumber.length)];
         for (int i = 0; i < calls.length; i++) {
-            calls[i] = (i < callsByNumber.length ? callsByNumber[i] : 0) + (i < o.callsByNumber.length ? o.callsByNumber[i] : 0);
+            calls[i] = (i < callsByNumber.length ? callsByNumber[i] : 0)
+                    + (i < o.callsByNumber.length ? o.callsByNumber[i] : 0);
         }
         long[] buckets = new long[ServiceTimes.BUCKETS];
         for (int i = 0; i < buckets.length; i++) {

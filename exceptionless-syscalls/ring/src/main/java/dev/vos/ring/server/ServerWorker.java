@@ -130,7 +130,8 @@ final class ServerWorker implements Runnable {
         // Several workers race for a slot (a duplicated queue entry): the compare-and-set to ACCEPTED decides.
         // A sole worker serves entries one at a time, in order, so a duplicate finds its slot COMPLETE (or already
         // submitted again, and then serves that call once): it skips the marking and its two coherence steps.
-        if (!alone && !segment.compareAndSetLong(slotOffset, control, SlotLayout.withState(control, SlotLayout.ACCEPTED))) {
+        if (!alone && !segment.compareAndSetLong(slotOffset, control,
+                SlotLayout.withState(control, SlotLayout.ACCEPTED))) {
             protocolErrors++;
             return;
         }

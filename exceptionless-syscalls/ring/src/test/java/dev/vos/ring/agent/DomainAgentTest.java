@@ -70,7 +70,8 @@ class DomainAgentTest {
     @Test
     void theAgentsSocket_isForItsOwnerOnly() throws Exception {
         try (DomainAgent agent = agent(1)) {
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("agent.sock"))));
+            assertEquals("rw-------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("agent.sock"))));
         }
     }
 

@@ -47,7 +47,8 @@ class SessionStateTest {
         AtomicInteger ids = new AtomicInteger();
         List<Counter> made = new ArrayList<>();
         CallTable table = CoreCallHandlers.register(CallTable.builder())
-                .add(NEXT, "next", call -> call.session() instanceof Counter c ? c.next.incrementAndGet() : -Errno.EINVAL)
+                .add(NEXT, "next",
+                        call -> call.session() instanceof Counter c ? c.next.incrementAndGet() : -Errno.EINVAL)
                 .add(ID, "id", call -> ((Counter) call.session()).id)
                 .sessionState(() -> {
                     Counter c = new Counter(ids.incrementAndGet());
@@ -57,8 +58,10 @@ class SessionStateTest {
                     return c;
                 })
                 .build();
-        try (RingClient a = RingClient.create(TestSegments.fresh("session-a"), RingGeometry.DEFAULT, 1, WaitStrategy.sleeping());
-             RingClient b = RingClient.create(TestSegments.fresh("session-b"), RingGeometry.DEFAULT, 1, WaitStrategy.sleeping())) {
+        try (RingClient a = RingClient.create(TestSegments.fresh("session-a"), RingGeometry.DEFAULT, 1,
+                WaitStrategy.sleeping());
+             RingClient b = RingClient.create(TestSegments.fresh("session-b"), RingGeometry.DEFAULT, 1,
+                     WaitStrategy.sleeping())) {
             RingServer serverA = RingServer.attach(a.file(), table, ServerOptions.DEFAULT.withWorkers(2));
             RingServer serverB = RingServer.attach(b.file(), table, ServerOptions.DEFAULT);
             a.awaitServer(Duration.ofSeconds(5));
@@ -88,7 +91,8 @@ class SessionStateTest {
                 .add(NEXT, "next", call -> call.session() == null ? 0 : -Errno.EINVAL)
                 .build();
         assertNull(table.newSessionState());
-        try (RingClient a = RingClient.create(TestSegments.fresh("session-none"), RingGeometry.DEFAULT, 1, WaitStrategy.sleeping());
+        try (RingClient a = RingClient.create(TestSegments.fresh("session-none"), RingGeometry.DEFAULT, 1,
+                WaitStrategy.sleeping());
              RingServer server = RingServer.attach(a.file(), table, ServerOptions.DEFAULT)) {
             a.awaitServer(Duration.ofSeconds(5));
             assertEquals(0, a.call(NEXT));

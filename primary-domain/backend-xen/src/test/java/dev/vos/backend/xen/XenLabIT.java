@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +55,7 @@ class XenLabIT {
     private static Path stateDir;
     private static ControlPlane plane;
     private static Libxl probe;
-    private static final List<String> figures = new ArrayList<>();
+    private static final List<String> FIGURES = new ArrayList<>();
 
     @BeforeAll
     static void upSpec() throws Exception {
@@ -111,7 +109,7 @@ class XenLabIT {
         }
         Path out = Path.of(System.getenv().getOrDefault("VOS_XEN_LAB_OUT", "/out"));
         if (Files.isDirectory(out)) {
-            Files.write(out.resolve("figures.txt"), figures);
+            Files.write(out.resolve("figures.txt"), FIGURES);
         }
     }
 
@@ -209,7 +207,7 @@ class XenLabIT {
         String line = String.format("%s: %s g%d: exit seen by the supervisor after %d ms, g%d running after %d ms",
                 fault, exited.domain(), exited.generation(), seenMs, running.generation(), backMs);
         System.out.println("xen-lab figure: " + line);
-        figures.add(fault + "\t" + seenMs + "\t" + backMs);
+        FIGURES.add(fault + "\t" + seenMs + "\t" + backMs);
     }
 
     private static int domid(String name) throws Exception {

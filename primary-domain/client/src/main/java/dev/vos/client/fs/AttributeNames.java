@@ -113,9 +113,12 @@ final class AttributeNames {
             throw new UnsupportedOperationException("View '" + viewName + "' not available");
         }
         switch (name) {
-            case "lastModifiedTime" -> requireView(basic, viewName, name, () -> view.setTimes((FileTime) value, null, null));
-            case "lastAccessTime" -> requireView(basic, viewName, name, () -> view.setTimes(null, (FileTime) value, null));
-            case "creationTime" -> requireView(basic, viewName, name, () -> view.setTimes(null, null, (FileTime) value));
+            case "lastModifiedTime" -> requireView(basic, viewName, name,
+                    () -> view.setTimes((FileTime) value, null, null));
+            case "lastAccessTime" -> requireView(basic, viewName, name,
+                    () -> view.setTimes(null, (FileTime) value, null));
+            case "creationTime" -> requireView(basic, viewName, name,
+                    () -> view.setTimes(null, null, (FileTime) value));
             case "owner" -> requireView(owner, viewName, name, () -> view.setOwner((UserPrincipal) value));
             case "group" -> requireView(posix, viewName, name, () -> view.setGroup((GroupPrincipal) value));
             case "permissions" -> requireView(posix, viewName, name,

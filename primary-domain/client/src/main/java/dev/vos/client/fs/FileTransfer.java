@@ -32,7 +32,10 @@ final class FileTransfer {
     private record Flags(boolean replace, boolean copyAttributes, boolean followLinks, boolean atomic) {
 
         static Flags of(boolean move, CopyOption... options) {
-            boolean replace = false, attributes = move, follow = !move, atomic = false;
+            boolean replace = false;
+            boolean attributes = move;
+            boolean follow = !move;
+            boolean atomic = false;
             for (CopyOption option : options) {
                 if (option == StandardCopyOption.REPLACE_EXISTING) {
                     replace = true;
@@ -202,7 +205,8 @@ final class FileTransfer {
         }
         if (flags.copyAttributes()) {
             VosFileAttributes attrs = new VosFileAttributes(from);
-            new VosAttributeView("basic", target, true).setTimes(attrs.lastModifiedTime(), attrs.lastAccessTime(), null);
+            new VosAttributeView("basic", target, true).setTimes(attrs.lastModifiedTime(), attrs.lastAccessTime(),
+                    null);
         }
     }
 

@@ -16,8 +16,16 @@ record OpenFlags(boolean read, boolean write, boolean append, boolean truncateEx
                  boolean createNew, boolean deleteOnClose, boolean noFollowLinks, boolean sync, boolean dsync) {
 
     static OpenFlags of(Set<? extends OpenOption> options) {
-        boolean read = false, write = false, append = false, truncate = false, create = false, createNew = false;
-        boolean deleteOnClose = false, noFollow = false, sync = false, dsync = false;
+        boolean read = false;
+        boolean write = false;
+        boolean append = false;
+        boolean truncate = false;
+        boolean create = false;
+        boolean createNew = false;
+        boolean deleteOnClose = false;
+        boolean noFollow = false;
+        boolean sync = false;
+        boolean dsync = false;
         for (OpenOption option : options) {
             if (option == null) {
                 throw new NullPointerException("an open option is null");

@@ -172,7 +172,9 @@ final class StorageClient {
         }
     }
 
-    /** Writes at most one payload chunk of {@code src} at {@code position}; advances {@code src} by the bytes written. */
+    /**
+     * Writes at most one payload chunk of {@code src} at {@code position}; advances {@code src} by the bytes written.
+     */
     int pwrite(DomainHandle d, ByteBuffer src, long position) throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
             long fd = d.valueFor(slot);

@@ -373,7 +373,8 @@ final class VosFileChannel extends FileChannel {
 
     @Override
     public MappedByteBuffer map(MapMode mode, long at, long size) {
-        throw new UnsupportedOperationException("a vos file cannot be memory-mapped: its pages live in the storage domain");
+        throw new UnsupportedOperationException(
+                "a vos file cannot be memory-mapped: its pages live in the storage domain");
     }
 
     @Override

@@ -191,7 +191,8 @@ public final class VosFileSystemProvider extends FileSystemProvider {
         try {
             DomainHandle d = path.getFileSystem().client().open(path.domainPath(),
                     StorageFlags.O_RDONLY | StorageFlags.O_DIRECTORY, 0);
-            return new VosDirectoryStream(path, d, filter, (int) Math.min(32 * 1024, path.getFileSystem().chunkBytes()));
+            return new VosDirectoryStream(path, d, filter,
+                    (int) Math.min(32 * 1024, path.getFileSystem().chunkBytes()));
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOTDIR) {
                 throw new NotDirectoryException(path.forMessages());
@@ -220,7 +221,8 @@ public final class VosFileSystemProvider extends FileSystemProvider {
         VosPath targetPath = VosPath.check(target);
         if (attrs.length > 0) {
             PosixModes.initialMode(0, attrs); // refuses what it does not know
-            throw new UnsupportedOperationException("Initial file attributes not supported when creating symbolic link");
+            throw new UnsupportedOperationException(
+                    "Initial file attributes not supported when creating symbolic link");
         }
         try {
             linkPath.getFileSystem().client().symlink(targetPath.toString(), linkPath.domainPath());

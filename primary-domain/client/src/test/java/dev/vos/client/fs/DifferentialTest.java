@@ -70,7 +70,8 @@ class DifferentialTest {
                 String expected = run(local, a);
                 String actual = run(remote, b);
                 log.add(expected);
-                assertEquals(expected, actual, "sequence " + seq + " step " + step + " after:\n" + String.join("\n", log));
+                assertEquals(expected, actual,
+                        "sequence " + seq + " step " + step + " after:\n" + String.join("\n", log));
             }
             assertEquals(snapshot(local), snapshot(remote), "the trees differ after sequence " + seq);
         }
@@ -98,12 +99,21 @@ class DifferentialTest {
                 case 6 -> truncate(p, offset);
                 case 7 -> Files.move(p, q, options(random)).getFileName();
                 case 8 -> Files.copy(p, q, copyOptions(random)).getFileName();
-                case 9 -> { Files.delete(p); yield "deleted"; }
+                case 9 -> {
+                    Files.delete(p);
+                    yield "deleted";
+                }
                 case 10 -> Files.deleteIfExists(p);
                 case 11 -> list(p);
                 case 12 -> attributes(p, random.nextBoolean());
-                case 13 -> { Files.setPosixFilePermissions(p, permissions(random)); yield attributes(p, true); }
-                case 14 -> { Files.setLastModifiedTime(p, FileTime.fromMillis(1_000_000_000_000L + seed % 1000)); yield Files.getLastModifiedTime(p); }
+                case 13 -> {
+                    Files.setPosixFilePermissions(p, permissions(random));
+                    yield attributes(p, true);
+                }
+                case 14 -> {
+                    Files.setLastModifiedTime(p, FileTime.fromMillis(1_000_000_000_000L + seed % 1000));
+                    yield Files.getLastModifiedTime(p);
+                }
                 case 15 -> Files.write(p, bytes(seed, length), StandardOpenOption.CREATE_NEW).getFileName();
                 default -> throw new AssertionError(op);
             };
@@ -114,8 +124,8 @@ class DifferentialTest {
 
     private static String describe(Path base, Exception e) {
         if (e instanceof FileSystemException f) {
-            return f.getClass().getSimpleName() + "(" + relative(base, f.getFile()) + ", " + relative(base, f.getOtherFile())
-                    + ", " + f.getReason() + ")";
+            return f.getClass().getSimpleName() + "(" + relative(base, f.getFile()) + ", "
+                    + relative(base, f.getOtherFile()) + ", " + f.getReason() + ")";
         }
         if (e instanceof java.nio.file.DirectoryIteratorException d) {
             return "DirectoryIteratorException(" + describe(base, d.getCause()) + ")";

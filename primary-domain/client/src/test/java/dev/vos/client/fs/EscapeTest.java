@@ -126,7 +126,8 @@ class EscapeTest {
         for (Path p : waysOut()) {
             refused(p, "chmod", () -> Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx")));
             refused(p, "utimens", () -> Files.setLastModifiedTime(p, FileTime.fromMillis(0)));
-            refused(p, "chown", () -> Files.setOwner(p, vos.getUserPrincipalLookupService().lookupPrincipalByName("nobody")));
+            refused(p, "chown",
+                    () -> Files.setOwner(p, vos.getUserPrincipalLookupService().lookupPrincipalByName("nobody")));
         }
     }
 

@@ -61,7 +61,8 @@ public final class StorageDomain implements AutoCloseable {
                     storage:
                       exportRoot: ./export
                 """);
-        ControlPlane plane = ControlPlane.start(SpecParser.parse(spec), new PrintStream(OutputStream.nullOutputStream()));
+        ControlPlane plane = ControlPlane.start(SpecParser.parse(spec),
+                new PrintStream(OutputStream.nullOutputStream()));
         FileSystem fs = FileSystems.newFileSystem(URI.create("vos://" + NAME + "/"),
                 Map.of(VosFileSystemProvider.ENV_STATE_DIR, plane.stateDir()));
         return new StorageDomain(dir, plane, fs);

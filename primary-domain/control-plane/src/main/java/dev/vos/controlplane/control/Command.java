@@ -105,7 +105,8 @@ public sealed interface Command {
 
     private static void arity(String[] f, int n) {
         if (f.length != n) {
-            throw new IllegalArgumentException("'" + f[0] + "' takes " + (n - 1) + " argument(s), got " + (f.length - 1));
+            throw new IllegalArgumentException("'" + f[0] + "' takes " + (n - 1) + " argument(s), got "
+                    + (f.length - 1));
         }
     }
 

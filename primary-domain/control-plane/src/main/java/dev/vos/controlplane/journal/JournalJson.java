@@ -51,7 +51,8 @@ final class JournalJson {
                 case '\b' -> b.append("\\b");
                 case '\f' -> b.append("\\f");
                 default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
                         b.append(c).append(s.charAt(++i));
                     } else if (c < 0x20 || Character.isSurrogate(c)) {
                         b.append(String.format("\\u%04x", (int) c));

@@ -4,7 +4,6 @@ import dev.vos.backend.DomainBackend;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
-import dev.vos.backend.Signals;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
@@ -67,7 +66,8 @@ public final class ProcessBackend implements DomainBackend {
      */
     static String absolute(String classPath) {
         return Arrays.stream(classPath.split(File.pathSeparator)).filter(e -> !e.isEmpty())
-                .map(e -> e.endsWith("*") ? Path.of(e.substring(0, e.length() - 1)).toAbsolutePath() + File.separator + "*"
+                .map(e -> e.endsWith("*")
+                        ? Path.of(e.substring(0, e.length() - 1)).toAbsolutePath() + File.separator + "*"
                         : Path.of(e).toAbsolutePath().toString())
                 .collect(Collectors.joining(File.pathSeparator));
     }
@@ -97,7 +97,8 @@ public final class ProcessBackend implements DomainBackend {
     private boolean probe(String namespace) {
         List<String> flags = UNSHARE_FLAGS.get(namespace);
         if (flags == null) {
-            throw new IllegalArgumentException("unknown namespace '" + namespace + "'; known: " + UNSHARE_FLAGS.keySet());
+            throw new IllegalArgumentException("unknown namespace '" + namespace + "'; known: "
+                    + UNSHARE_FLAGS.keySet());
         }
         List<String> command = new ArrayList<>(List.of("unshare"));
         command.addAll(flags);

@@ -65,7 +65,8 @@ class MetricsServerTest {
 
         // a scrape is live, not a snapshot taken at start
         registry.counter("vos.test.requests", "domain", "storage0").increment();
-        assertTrue(send("GET", "/metrics?name[]=x").body().contains("vos_test_requests_total{domain=\"storage0\"} 3.0"));
+        assertTrue(send("GET", "/metrics?name[]=x").body()
+                .contains("vos_test_requests_total{domain=\"storage0\"} 3.0"));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.vos.controlplane.spec;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 

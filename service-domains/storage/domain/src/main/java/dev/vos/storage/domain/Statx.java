@@ -16,7 +16,8 @@ final class Statx {
 
     /** Reads the fields vos passes on from a kernel {@code struct statx}. */
     static FileStat toFileStat(MemorySegment statx) {
-        boolean hasBtime = (statx.get(JAVA_INT_UNALIGNED, StorageSyscalls.STATX_MASK_OFFSET) & StorageSyscalls.STATX_BTIME) != 0;
+        boolean hasBtime = (statx.get(JAVA_INT_UNALIGNED, StorageSyscalls.STATX_MASK_OFFSET)
+                & StorageSyscalls.STATX_BTIME) != 0;
         return new FileStat(
                 Short.toUnsignedInt(statx.get(JAVA_SHORT, StorageSyscalls.STATX_MODE_OFFSET)),
                 statx.get(JAVA_INT_UNALIGNED, StorageSyscalls.STATX_NLINK_OFFSET),
@@ -34,6 +35,7 @@ final class Statx {
                 hasBtime ? statx.get(JAVA_LONG, StorageSyscalls.STATX_BTIME_OFFSET) : FileStat.NO_BTIME,
                 hasBtime ? statx.get(JAVA_INT_UNALIGNED, StorageSyscalls.STATX_BTIME_OFFSET + 8) : 0,
                 (long) statx.get(JAVA_INT_UNALIGNED, StorageSyscalls.STATX_DEV_MAJOR_OFFSET) << 32
-                        | Integer.toUnsignedLong(statx.get(JAVA_INT_UNALIGNED, StorageSyscalls.STATX_DEV_MAJOR_OFFSET + 4)));
+                        | Integer.toUnsignedLong(
+                                statx.get(JAVA_INT_UNALIGNED, StorageSyscalls.STATX_DEV_MAJOR_OFFSET + 4)));
     }
 }

@@ -39,7 +39,8 @@ public final class StorageCallTableProvider implements CallTableProvider {
         }
         Path path = Path.of(root);
         if (!path.isAbsolute() || !Files.isDirectory(path)) {
-            throw new IllegalArgumentException(EXPORT_ROOT + " '" + root + "' is not an absolute path to an existing directory");
+            throw new IllegalArgumentException(EXPORT_ROOT + " '" + root
+                    + "' is not an absolute path to an existing directory");
         }
         new StorageHandlers(openRoot(root)).register(table);
     }

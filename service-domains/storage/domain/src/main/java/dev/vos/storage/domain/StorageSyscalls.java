@@ -81,7 +81,9 @@ public final class StorageSyscalls {
 
     /** {@code AT_FDCWD}, {@code <fcntl.h>}: a path relative to the working directory (only to open the export root). */
     public static final int AT_FDCWD = -100;
-    /** {@code AT_EMPTY_PATH}, {@code <fcntl.h>}: an *at call on the descriptor itself (path ""), O_PATH ones included. */
+    /**
+     * {@code AT_EMPTY_PATH}, {@code <fcntl.h>}: an *at call on the descriptor itself (path ""), O_PATH ones included.
+     */
     public static final int AT_EMPTY_PATH = 0x1000;
 
 

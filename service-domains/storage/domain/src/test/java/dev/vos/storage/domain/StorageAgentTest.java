@@ -36,8 +36,10 @@ class StorageAgentTest {
         RingGeometry geometry = new RingGeometry(8, 4096, 200_000_000L);
         try (DomainAgent agent = DomainAgent.start(new DomainAgent.Config("store", "storage", 1, socket,
                 StorageRing.table(root), ServerOptions.DEFAULT, false));
-             AgentSession b = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false, Duration.ofSeconds(5))) {
-            AgentSession a = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false, Duration.ofSeconds(5));
+             AgentSession b = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false,
+                     Duration.ofSeconds(5))) {
+            AgentSession a = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false,
+                    Duration.ofSeconds(5));
             assertEquals(3, open(a.ring(), "f"));
             assertEquals(4, open(a.ring(), "f"));
             assertEquals(-Errno.EBADF, StorageCalls.Fsync.call(b.ring(), 3), "a's 3 is not b's");
@@ -50,7 +52,8 @@ class StorageAgentTest {
                 Thread.sleep(5);
             }
             assertEquals(1, agent.sessions());
-            assertEquals(0, StorageRing.kernelDescriptorsOn(file), "the agent ended a's session and closed its descriptors");
+            assertEquals(0, StorageRing.kernelDescriptorsOn(file),
+                    "the agent ended a's session and closed its descriptors");
             assertEquals(3, open(b.ring(), "f"));
         }
     }

@@ -70,10 +70,14 @@ public record FileStat(int mode, int nlink, int uid, int gid, long ino, long siz
                 in.get(JAVA_INT_UNALIGNED, UID_OFFSET), in.get(JAVA_INT_UNALIGNED, GID_OFFSET),
                 in.get(JAVA_LONG_UNALIGNED, INO_OFFSET), in.get(JAVA_LONG_UNALIGNED, SIZE_OFFSET),
                 in.get(JAVA_LONG_UNALIGNED, BLOCKS_OFFSET),
-                in.get(JAVA_LONG_UNALIGNED, MTIME_SECONDS_OFFSET), (int) in.get(JAVA_LONG_UNALIGNED, MTIME_NANOS_OFFSET),
-                in.get(JAVA_LONG_UNALIGNED, ATIME_SECONDS_OFFSET), (int) in.get(JAVA_LONG_UNALIGNED, ATIME_NANOS_OFFSET),
-                in.get(JAVA_LONG_UNALIGNED, CTIME_SECONDS_OFFSET), (int) in.get(JAVA_LONG_UNALIGNED, CTIME_NANOS_OFFSET),
-                in.get(JAVA_LONG_UNALIGNED, BTIME_SECONDS_OFFSET), (int) in.get(JAVA_LONG_UNALIGNED, BTIME_NANOS_OFFSET),
+                in.get(JAVA_LONG_UNALIGNED, MTIME_SECONDS_OFFSET),
+                (int) in.get(JAVA_LONG_UNALIGNED, MTIME_NANOS_OFFSET),
+                in.get(JAVA_LONG_UNALIGNED, ATIME_SECONDS_OFFSET),
+                (int) in.get(JAVA_LONG_UNALIGNED, ATIME_NANOS_OFFSET),
+                in.get(JAVA_LONG_UNALIGNED, CTIME_SECONDS_OFFSET),
+                (int) in.get(JAVA_LONG_UNALIGNED, CTIME_NANOS_OFFSET),
+                in.get(JAVA_LONG_UNALIGNED, BTIME_SECONDS_OFFSET),
+                (int) in.get(JAVA_LONG_UNALIGNED, BTIME_NANOS_OFFSET),
                 in.get(JAVA_LONG_UNALIGNED, DEV_OFFSET));
     }
 
