@@ -4,7 +4,6 @@ import dev.vos.client.fs.StorageDomain;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.RingFailure;
 import dev.vos.ring.client.RingClient;
-import dev.vos.ring.layout.RingGeometry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,10 +57,9 @@ class DomainClientReasonTest {
 
     @Test
     void aCallerThatFindsAnotherAttaching_namesTheCause_evenWhenThatAttachSucceedsMeanwhile() throws Exception {
-        DomainClient.Options d = DomainClient.Options.DEFAULT;
+        // The default client (1 s liveness) against a domain whose supervisor waits 30 s: it lives on, stopped.
         try (DomainClient client = DomainClient.forDomain(domain.plane().stateDir(), StorageDomain.NAME,
-                new DomainClient.Options(RingGeometry.DEFAULT.withLivenessTimeout(Duration.ofMillis(300)),
-                        d.waitStrategy(), d.attachTimeout(), d.retryInterval()));
+                DomainClient.Options.DEFAULT);
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             // Threads of their own: the common pool may have one worker on 2 cores, held by the first attach.
             assertEquals(0, client.call(CoreCalls.NOP));
