@@ -1,6 +1,7 @@
 package dev.vos.client;
 
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
 import dev.vos.ring.agent.AgentSession;
 import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.client.CallSlot;
@@ -59,6 +60,11 @@ public final class DomainClient implements CallSource, AutoCloseable {
     private volatile String lastProblem = "not attached yet";
     private long lastAttemptNs;
     private volatile boolean closed;
+    /**
+     * Runs on a caller that found another caller attaching (its tryLock failed), before it decides what to do: a
+     * seam for the test that forces the race of finding #5, where that attach finishes meanwhile.
+     */
+    volatile Runnable whileAnotherAttaches = () -> { };
 
     private DomainClient(String domain, Path socket, Options options) {
         this.domain = domain;
@@ -102,16 +108,23 @@ public final class DomainClient implements CallSource, AutoCloseable {
                 // it failed between the check and the acquire: bind again below
             }
         }
-        return rebind();
+        return rebind(current);
     }
 
-    private CallSlot rebind() throws DomainFailedException {
+    /** Binds again after {@code seen}, the session this caller found failed (null: none yet). */
+    private CallSlot rebind(AgentSession seen) throws DomainFailedException {
         // The first attach: everyone waits for it. After a failure: one thread attaches again, and the others fail
         // at once rather than queue behind an attach to a domain that may be down or hung.
         if (lastGeneration == 0) {
             binding.lock();
         } else if (!binding.tryLock()) {
-            throw unavailable();
+            whileAnotherAttaches.run();
+            AgentSession now = session;
+            if (now != null && now != seen && !now.ring().hasFailed()) {
+                return now.ring().acquire(); // the attach it found has finished: use its session
+            }
+            // What this caller saw, not lastProblem: the attach it found may have reset that meanwhile.
+            throw unavailable(failureOf(seen) + "; another caller is attaching again");
         }
         try {
             if (closed) {
@@ -122,12 +135,11 @@ public final class DomainClient implements CallSource, AutoCloseable {
                 return current.ring().acquire(); // another thread re-bound while this one waited
             }
             if (current != null) {
-                lastProblem = "generation " + current.generation() + " failed: "
-                        + current.ring().failureReason().describe();
+                lastProblem = failureOf(current);
             }
             long now = System.nanoTime();
             if (lastAttemptNs != 0 && now - lastAttemptNs < options.retryInterval().toNanos()) {
-                throw unavailable();
+                throw unavailable(lastProblem);
             }
             lastAttemptNs = now;
             AgentSession next;
@@ -135,13 +147,13 @@ public final class DomainClient implements CallSource, AutoCloseable {
                 next = AgentSession.attach(socket, options.geometry(), options.waitStrategy(), false,
                         options.attachTimeout());
             } catch (IOException e) {
-                lastProblem = lastProblem.startsWith("generation ") ? lastProblem + "; " + e.getMessage()
-                        : e.getMessage();
-                throw unavailable();
+                String attach = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                lastProblem = lastProblem.startsWith("generation ") ? lastProblem + "; " + attach : attach;
+                throw unavailable(lastProblem);
             }
             session = next;
             lastGeneration = next.generation();
-            lastProblem = "";
+            lastProblem = "";   // read only under the lock; a caller outside it reports what it saw itself
             if (current != null) {
                 // Its callers are failing out; close() waits for them to let go, off this thread.
                 Thread.ofVirtual().start(() -> closeQuietly(current));
@@ -152,10 +164,30 @@ public final class DomainClient implements CallSource, AutoCloseable {
         }
     }
 
-    private DomainUnavailableException unavailable() {
-        return new DomainUnavailableException("domain " + domain + " is not serving (" + lastProblem
-                + "); if its supervisor restarts it, calls succeed again shortly ('vos ps' shows its state)",
-                lastGeneration);
+    private DomainUnavailableException unavailable(String cause) {
+        return new DomainUnavailableException(notServing(domain, cause), lastGeneration);
+    }
+
+    /** The message of a call refused while {@code domain} is not serving; {@code cause} is never left out. */
+    static String notServing(String domain, String cause) {
+        String why = cause == null || cause.isBlank() ? "no cause was recorded" : cause;
+        return "domain " + domain + " is not serving (" + why + "); if its supervisor restarts it, calls succeed"
+                + " again shortly ('vos ps' shows its state)";
+    }
+
+    /** Why {@code s} stopped serving, as its ring says: "generation 3 failed: the domain is hung: ...". */
+    static String failureOf(AgentSession s) {
+        if (s == null) {
+            return "not attached";
+        }
+        RingFailure reason = s.ring().failureReason();
+        return "generation " + s.generation() + " failed: "
+                + (reason == null ? "its ring failed" : reason.describe());
+    }
+
+    /** Whether a caller is attaching (or the client closing) right now: for tests that time a race. */
+    boolean isAttaching() {
+        return binding.isLocked();
     }
 
     /** The ring of the current generation, if bound (for tests and figures). */

@@ -49,7 +49,7 @@ public final class SpecParser {
     private static final List<String> DOMAIN_KEYS = List.of("name", "kind", "backend", "restart", "startTimeoutMs",
             "stopGraceMs", "resources", "namespaces", "storage", "net", "xen");
     private static final List<String> RESOURCES_KEYS = List.of("memoryMb", "cpus");
-    private static final List<String> STORAGE_KEYS = List.of("exportRoot");
+    private static final List<String> STORAGE_KEYS = List.of("exportRoot", "allowSpecialFiles");
     private static final List<String> NET_KEYS = List.of("bind");
     private static final List<String> XEN_KEYS = List.of("config");
 
@@ -392,7 +392,10 @@ public final class SpecParser {
             problems.at(node, field, exportRoot + " is not a directory");
             return null;
         }
-        return new StorageSpec(exportRoot);
+        Node special = section.get("allowSpecialFiles");
+        Boolean allowSpecialFiles = special == null ? Boolean.FALSE
+                : Values.bool(special, section.field("allowSpecialFiles"), problems);
+        return allowSpecialFiles == null ? null : new StorageSpec(exportRoot, allowSpecialFiles);
     }
 
     private NetSpec net(Section section) {

@@ -443,6 +443,7 @@ public final class DomainSupervisor implements AutoCloseable {
         Map<String, String> options = new HashMap<>();
         if (spec.storage() != null) {
             options.put("exportRoot", spec.storage().exportRoot().toAbsolutePath().toString());
+            options.put("allowSpecialFiles", Boolean.toString(spec.storage().allowSpecialFiles()));
         }
         if (spec.net() != null) {
             options.put("bind", spec.net().bind().stream().map(a -> a.getHostAddress())

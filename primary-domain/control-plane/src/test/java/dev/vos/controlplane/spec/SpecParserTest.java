@@ -161,6 +161,20 @@ class SpecParserTest {
     }
 
     @Test
+    void allowSpecialFiles_isFalseUnlessTheSpecSaysTrue() throws Exception {
+        Files.createDirectories(dir.resolve("data"));
+        HostSpec spec = SpecParser.parse(write("host.yaml", """
+                version: 1
+                domains:
+                  - {name: storage0, kind: storage, storage: {exportRoot: data}}
+                  - {name: storage1, kind: storage, storage: {exportRoot: data, allowSpecialFiles: true}}
+                  - {name: storage2, kind: storage, storage: {exportRoot: data, allowSpecialFiles: false}}
+                """));
+        assertEquals(List.of(false, true, false),
+                spec.domains().stream().map(d -> d.storage().allowSpecialFiles()).toList());
+    }
+
+    @Test
     void parseString_resolvesAgainstTheGivenFolder_andHasNoFile() throws Exception {
         Files.createDirectories(dir.resolve("data"));
         HostSpec spec = SpecParser.parse("""

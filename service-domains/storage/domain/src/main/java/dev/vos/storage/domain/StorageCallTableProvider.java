@@ -17,7 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * The storage kind's calls (see {@link StorageCalls}), serving the directory named by the option
- * {@code exportRoot} (an absolute path to an existing directory). The root is opened once, O_PATH, when the
+ * {@code exportRoot} (an absolute path to an existing directory); {@code allowSpecialFiles=true} lets clients open
+ * FIFOs, sockets and devices there. The root is opened once, O_PATH, when the
  * table is built, and stays open for the agent's life: every client path is resolved beneath that descriptor, so
  * a rename or replacement of the root's own path later does not redirect the domain.
  */
@@ -25,6 +26,11 @@ public final class StorageCallTableProvider implements CallTableProvider {
 
     /** The option naming the exported directory. */
     public static final String EXPORT_ROOT = "exportRoot";
+    /**
+     * The option that lets clients open FIFOs, sockets and device nodes ({@code true}; default {@code false}: such
+     * opens are EACCES). Opens never wait either way (see {@link StorageCalls}).
+     */
+    public static final String ALLOW_SPECIAL_FILES = "allowSpecialFiles";
 
     @Override
     public String kind() {
@@ -42,7 +48,19 @@ public final class StorageCallTableProvider implements CallTableProvider {
             throw new IllegalArgumentException(EXPORT_ROOT + " '" + root
                     + "' is not an absolute path to an existing directory");
         }
-        new StorageHandlers(openRoot(root)).register(table);
+        boolean allowSpecialFiles = flag(options, ALLOW_SPECIAL_FILES);
+        new StorageHandlers(openRoot(root), allowSpecialFiles).register(table);
+    }
+
+    /** A true/false option; absent is false, anything else is refused rather than guessed. */
+    private static boolean flag(Map<String, String> options, String name) {
+        String value = options.getOrDefault(name, "false");
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("option " + name + " is '" + value
+                    + "'; expected true or false");
+        };
     }
 
     /** {@code openat2(AT_FDCWD, root, O_PATH | O_DIRECTORY | O_CLOEXEC)}: the one unconfined open. */

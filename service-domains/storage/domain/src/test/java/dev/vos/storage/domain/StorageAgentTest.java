@@ -40,10 +40,11 @@ class StorageAgentTest {
                      Duration.ofSeconds(5))) {
             AgentSession a = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false,
                     Duration.ofSeconds(5));
-            assertEquals(3, open(a.ring(), "f"));
-            assertEquals(4, open(a.ring(), "f"));
-            assertEquals(-Errno.EBADF, StorageCalls.Fsync.call(b.ring(), 3), "a's 3 is not b's");
-            assertEquals(0, StorageCalls.Fsync.call(a.ring(), 3));
+            long three = open(a.ring(), "f");
+            assertEquals(3, StorageRing.index(three));
+            assertEquals(4, StorageRing.index(open(a.ring(), "f")));
+            assertEquals(-Errno.EBADF, StorageCalls.Fsync.call(b.ring(), three), "a's 3 is not b's");
+            assertEquals(0, StorageCalls.Fsync.call(a.ring(), three));
             assertEquals(2, StorageRing.kernelDescriptorsOn(file));
 
             a.close();
@@ -54,7 +55,7 @@ class StorageAgentTest {
             assertEquals(1, agent.sessions());
             assertEquals(0, StorageRing.kernelDescriptorsOn(file),
                     "the agent ended a's session and closed its descriptors");
-            assertEquals(3, open(b.ring(), "f"));
+            assertEquals(3, StorageRing.index(open(b.ring(), "f")));
         }
     }
 
