@@ -2,7 +2,6 @@ package dev.vos.ring;
 
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.sys.Errno;
-import dev.vos.sys.Linux;
 import dev.vos.sys.SharedMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +60,7 @@ class RingSegmentTest {
             assertEquals(-Errno.EPERM, SharedMemory.ftruncate(fd, 0));
             assertEquals(-Errno.EPERM, SharedMemory.ftruncate(fd, 2 * SMALL.segmentBytes()));
             RingHeader.format(segment, SMALL, 1);
-            try (RingSegment server = RingSegment.openSealed(dup(fd), "handed over")) {
+            try (RingSegment server = RingSegment.openSealed(TestDescriptors.dup(fd), "handed over")) {
                 assertEquals(SMALL, RingHeader.validate(server));
                 assertEquals(-1, server.descriptor(), "the server keeps no descriptor: the mapping is enough");
             }
@@ -88,11 +87,8 @@ class RingSegmentTest {
 
         Path file = dir.resolve("file");
         Files.write(file, new byte[(int) SMALL.segmentBytes()]);
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            int fd = (int) Linux.syscallErrno(257, -100, arena.allocateFrom(file.toString()).address(),
-                    02 | 02000000, 0, 0, 0);
-            assertThrows(RingSegment.SegmentRefusedException.class, () -> RingSegment.openSealed(fd, "file"));
-        }
+        int fd = TestDescriptors.open(file);
+        assertThrows(RingSegment.SegmentRefusedException.class, () -> RingSegment.openSealed(fd, "file"));
 
         int tiny = SharedMemory.memfdCreate("vos-test-tiny", SharedMemory.MFD_CLOEXEC
                 | SharedMemory.MFD_ALLOW_SEALING);
@@ -100,9 +96,5 @@ class RingSegmentTest {
         SharedMemory.addSeals(tiny, SharedMemory.SEALED_SIZE);
         e = assertThrows(RingSegment.SegmentRefusedException.class, () -> RingSegment.openSealed(tiny, "tiny"));
         assertTrue(e.getMessage().contains("100 bytes"), e.getMessage());
-    }
-
-    private static int dup(int fd) {
-        return (int) Linux.syscallErrno(SharedMemory.SYS_FCNTL, fd, 1030 /* F_DUPFD_CLOEXEC */, 0, 0, 0, 0);
     }
 }

@@ -27,6 +27,9 @@ public record AgentAccess(int controlPlaneUid, OptionalInt group, int maxSession
     public static final int MAX_SESSIONS_PER_UID = 1024;
 
     public AgentAccess {
+        if (controlPlaneUid < 0) {
+            throw new IllegalArgumentException("controlPlaneUid=" + controlPlaneUid + ": a uid is not negative");
+        }
         if (maxSessionsPerUid < 1 || maxSessionsPerUid > MAX_SESSIONS_PER_UID) {
             throw new IllegalArgumentException("maxSessionsPerUid=" + maxSessionsPerUid + ": must be in [1, "
                     + MAX_SESSIONS_PER_UID + "]");

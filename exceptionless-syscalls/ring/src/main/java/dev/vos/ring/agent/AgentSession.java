@@ -8,6 +8,7 @@ import dev.vos.ring.layout.RingGeometry;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,8 +79,9 @@ public final class AgentSession implements AutoCloseable {
         RingClient ring = null;
         try {
             // A hung (stopped) agent still accepts connections (the kernel queues them) but never greets: every
-            // read and write of the handshake waits at most the timeout.
+            // step of the handshake waits at most what is left of the timeout.
             socket = AgentSocket.connect(path, timeout);
+            socket.setTimeout(remaining(deadline, timeout));
             String first = socket.readLine();
             if (first.startsWith("ERR ")) {
                 throw new IOException("the agent refused: " + first.substring(4));
@@ -90,13 +92,14 @@ public final class AgentSession implements AutoCloseable {
                     greeting.generation(), wait);
             AgentProtocol.Request request = token == null ? new AgentProtocol.Request.Attach()
                     : new AgentProtocol.Request.AttachAsSupervisor(token.text());
+            socket.setTimeout(remaining(deadline, timeout));
             socket.writeLine(request.line(), ring.segmentDescriptor());
             String reply = socket.readLine();
             if (!reply.equals("OK")) {
                 throw new IOException("domain " + greeting.domain() + " refused the ring: "
                         + (reply.startsWith("ERR ") ? reply.substring(4) : reply));
             }
-            ring.awaitServer(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            ring.awaitServer(remaining(deadline, timeout));
             socket.setTimeout(Duration.ZERO); // from now on the lifeline waits as long as the session lasts
             AgentSession session = new AgentSession(socket, ring, greeting);
             session.watcher.start();
@@ -113,6 +116,16 @@ public final class AgentSession implements AutoCloseable {
             }
             throw new IOException("cannot attach to the domain agent at " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What is left of {@code timeout} until {@code deadline}; the attach has failed when nothing is. */
+    private static Duration remaining(long deadline, Duration timeout) throws SocketTimeoutException {
+        long ns = deadline - System.nanoTime();
+        if (ns <= 0) {
+            throw new SocketTimeoutException("the agent did not complete the handshake within " + timeout.toMillis()
+                    + " ms");
+        }
+        return Duration.ofNanos(ns);
     }
 
     private void watch() {

@@ -101,7 +101,7 @@ public final class DomainAgentMain {
             switch (option) {
                 case "--name" -> name = ServerArgs.value(args, ++i, option);
                 case "--kind" -> kind = ServerArgs.value(args, ++i, option);
-                case "--generation" -> generation = number(args, ++i, option);
+                case "--generation" -> generation = ServerArgs.longValue(args, ++i, option);
                 case "--socket" -> socket = Path.of(ServerArgs.value(args, ++i, option));
                 case "--option" -> {
                     String kv = ServerArgs.value(args, ++i, option);
@@ -111,11 +111,12 @@ public final class DomainAgentMain {
                     }
                     kindOptions.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
-                case "--hang-timeout-ms" -> hangTimeout = Duration.ofMillis(number(args, ++i, option));
-                case "--admit-uid" -> access = new AgentAccess((int) number(args, ++i, option), access.group(),
-                        access.maxSessionsPerUid());
-                case "--admit-group" -> access = access.withGroup((int) number(args, ++i, option));
-                case "--max-sessions-per-uid" -> access = access.withMaxSessionsPerUid((int) number(args, ++i, option));
+                case "--hang-timeout-ms" -> hangTimeout = Duration.ofMillis(ServerArgs.longValue(args, ++i, option));
+                case "--admit-uid" -> access = new AgentAccess(ServerArgs.intValue(args, ++i, option),
+                        access.group(), access.maxSessionsPerUid());
+                case "--admit-group" -> access = access.withGroup(ServerArgs.intValue(args, ++i, option));
+                case "--max-sessions-per-uid" ->
+                        access = access.withMaxSessionsPerUid(ServerArgs.intValue(args, ++i, option));
                 case "--supervisor-token-file" -> tokenFile = Path.of(ServerArgs.value(args, ++i, option));
                 case "--exit-with-supervisor" -> exitWithSupervisor = true;
                 default -> throw new IllegalArgumentException("unknown option " + option);
@@ -138,15 +139,6 @@ public final class DomainAgentMain {
         }
         return new DomainAgent.Config(name, kind, generation, socket, table(kind, kindOptions), options, hangTimeout,
                 access, token, exitWithSupervisor);
-    }
-
-    private static long number(String[] args, int index, String option) {
-        String v = ServerArgs.value(args, index, option);
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " '" + v + "' is not a number");
-        }
     }
 
     /** The core calls, plus the calls of the provider registered for {@code kind}, if one is installed. */

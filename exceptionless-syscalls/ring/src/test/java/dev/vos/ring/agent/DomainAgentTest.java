@@ -3,6 +3,7 @@ package dev.vos.ring.agent;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.RingFailure;
+import dev.vos.ring.TestDescriptors;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CoreCallHandlers;
@@ -92,7 +93,7 @@ class DomainAgentTest {
             assertTrue(refusal("HELLO", -1).startsWith("ERR expected 'ATTACH [SUPERVISOR <token>]'"));
             assertTrue(refusal("ATTACH /dev/shm/vos-x", -1).startsWith("ERR expected 'ATTACH"), "version 1's form");
             assertEquals("ERR expected one segment descriptor with ATTACH, got 0", refusal("ATTACH", -1));
-            int file = descriptorOf(plain);
+            int file = TestDescriptors.open(plain);
             String answer = refusal("ATTACH", file);
             assertTrue(answer.contains("not a sealed memfd") || answer.contains("must be sealed"), answer);
             Linux.close(file);
@@ -203,15 +204,6 @@ class DomainAgentTest {
         try (RawClient raw = RawClient.connect(dir.resolve("agent.sock"))) {
             assertTrue(raw.greeting().startsWith("VOS-AGENT 2 store storage "), raw.greeting());
             return raw.send(request, descriptor);
-        }
-    }
-
-    /** A second descriptor of {@code file}, opened here (FileChannel does not give its own away). */
-    private static int descriptorOf(Path file) {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            // openat(AT_FDCWD, path, O_RDWR | O_CLOEXEC)
-            return (int) Linux.syscallErrno(257, -100, arena.allocateFrom(file.toString()).address(), 02 | 02000000,
-                    0, 0, 0);
         }
     }
 

@@ -2,8 +2,8 @@ package dev.vos.ring.agent;
 
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
+import dev.vos.ring.TestDescriptors;
 import dev.vos.ring.layout.RingGeometry;
-import dev.vos.sys.Linux;
 import dev.vos.sys.SharedMemory;
 
 import java.io.IOException;
@@ -50,7 +50,7 @@ final class RawClient implements AutoCloseable {
     static int sealedSegment(RingGeometry geometry, long generation) throws IOException {
         try (RingSegment segment = RingSegment.createSealed("test-raw", geometry)) {
             RingHeader.format(segment, geometry, generation);
-            return dup(segment.descriptor());
+            return TestDescriptors.dup(segment.descriptor()); // ours, open after the segment closes its own
         }
     }
 
@@ -60,11 +60,6 @@ final class RawClient implements AutoCloseable {
                 | SharedMemory.MFD_ALLOW_SEALING);
         SharedMemory.ftruncate(fd, geometry.segmentBytes());
         return fd;
-    }
-
-    private static int dup(int fd) {
-        // F_DUPFD_CLOEXEC (1030): a descriptor of our own, open after the segment closes its one
-        return (int) Linux.syscallErrno(SharedMemory.SYS_FCNTL, fd, 1030, 0, 0, 0, 0);
     }
 
     @Override
