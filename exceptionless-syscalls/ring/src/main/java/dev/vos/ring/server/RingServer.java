@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.vos.ring.layout.HeaderLayout.*;
@@ -45,6 +46,8 @@ public final class RingServer implements AutoCloseable {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     /** Set once an access to the segment faulted: from then on the server touches it no more. */
     private volatile boolean faulted;
+    /** The first fault stops the server; later ones (another thread's) find it done. */
+    private final AtomicBoolean faultHandled = new AtomicBoolean();
     private final AtomicLong handlerFailures = new AtomicLong();
     private volatile boolean running = true;
 
@@ -215,12 +218,12 @@ public final class RingServer implements AutoCloseable {
      * no more, and whoever waits on {@link #whenStopped()} learns of it.
      */
     void segmentFaulted(String where, InternalError e) {
-        if (faulted) {
-            return;
-        }
         faulted = true;
-        LOG.log(Level.WARNING, "segment " + segment.name() + " faulted in the " + where + " (cut short by its client?);"
-                + " this ring stops, the others are served on", e);
+        if (!faultHandled.compareAndSet(false, true)) {
+            return; // the worker and the heartbeat both met it: one stop is enough
+        }
+        LOG.log(Level.WARNING, "segment {0} faulted in the {1} ({2}; cut short by its client?): this ring stops, the"
+                + " others are served on", segment.name(), where, e.getMessage());
         Thread.ofPlatform().name("vos-ring-stop").daemon().start(this::close);
     }
 
