@@ -124,13 +124,7 @@ public final class UnixSockets {
      * {@code path}: 0, or {@code -errno} (ENAMETOOLONG for a path longer than {@value #MAX_PATH_BYTES} bytes).
      */
     public static int bind(int fd, String path) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment address = unixAddress(arena, path);
-            if (address == null) {
-                return -Errno.ENAMETOOLONG;
-            }
-            return (int) Linux.syscallErrno(SYS_BIND, fd, address.address(), address.byteSize(), 0, 0, 0);
-        }
+        return withAddress(SYS_BIND, fd, path);
     }
 
     /** {@code int listen(int fd, int backlog)}: 0, or {@code -errno}. */
@@ -152,12 +146,17 @@ public final class UnixSockets {
      * full for the SO_SNDTIMEO timeout).
      */
     public static int connect(int fd, String path) {
+        return withAddress(SYS_CONNECT, fd, path);
+    }
+
+    /** {@code call(fd, &sockaddr_un, sizeof sockaddr_un)} for {@code bind} or {@code connect}. */
+    private static int withAddress(long call, int fd, String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = unixAddress(arena, path);
             if (address == null) {
                 return -Errno.ENAMETOOLONG;
             }
-            return (int) Linux.syscallErrno(SYS_CONNECT, fd, address.address(), address.byteSize(), 0, 0, 0);
+            return (int) Linux.syscallErrno(call, fd, address.address(), address.byteSize(), 0, 0, 0);
         }
     }
 
@@ -228,12 +227,7 @@ public final class UnixSockets {
      */
     public static long send(int fd, MemorySegment data, int descriptor, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment message = arena.allocate(MSGHDR_SIZE, 8);
-            MemorySegment iov = arena.allocate(IOVEC_SIZE, 8);
-            iov.set(JAVA_LONG, 0, data.address());
-            iov.set(JAVA_LONG, 8, data.byteSize());
-            message.set(JAVA_LONG, MSG_IOV_OFFSET, iov.address());
-            message.set(JAVA_LONG, MSG_IOVLEN_OFFSET, 1);
+            MemorySegment message = message(arena, data);
             if (descriptor >= 0) {
                 MemorySegment control = arena.allocate(controlBytes(1), 8);
                 control.set(JAVA_LONG, 0, CMSG_HEADER + 4);
@@ -255,12 +249,7 @@ public final class UnixSockets {
      */
     public static Received receive(int fd, MemorySegment data, int maxDescriptors, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment message = arena.allocate(MSGHDR_SIZE, 8);
-            MemorySegment iov = arena.allocate(IOVEC_SIZE, 8);
-            iov.set(JAVA_LONG, 0, data.address());
-            iov.set(JAVA_LONG, 8, data.byteSize());
-            message.set(JAVA_LONG, MSG_IOV_OFFSET, iov.address());
-            message.set(JAVA_LONG, MSG_IOVLEN_OFFSET, 1);
+            MemorySegment message = message(arena, data);
             MemorySegment control = arena.allocate(controlBytes(Math.max(1, maxDescriptors)), 8);
             message.set(JAVA_LONG, MSG_CONTROL_OFFSET, control.address());
             message.set(JAVA_LONG, MSG_CONTROLLEN_OFFSET, control.byteSize());
@@ -271,6 +260,17 @@ public final class UnixSockets {
             int msgFlags = message.get(JAVA_INT, MSG_FLAGS_OFFSET);
             return new Received(r, msgFlags, descriptors(control, message.get(JAVA_LONG, MSG_CONTROLLEN_OFFSET)));
         }
+    }
+
+    /** A {@code struct msghdr} whose one {@code iovec} is {@code data}, without control data yet. */
+    private static MemorySegment message(Arena arena, MemorySegment data) {
+        MemorySegment message = arena.allocate(MSGHDR_SIZE, 8);
+        MemorySegment iov = arena.allocate(IOVEC_SIZE, 8);
+        iov.set(JAVA_LONG, 0, data.address());
+        iov.set(JAVA_LONG, 8, data.byteSize());
+        message.set(JAVA_LONG, MSG_IOV_OFFSET, iov.address());
+        message.set(JAVA_LONG, MSG_IOVLEN_OFFSET, 1);
+        return message;
     }
 
     /** The descriptors of every SCM_RIGHTS message in the first {@code length} bytes of {@code control}. */
