@@ -22,7 +22,8 @@ public final class CoreCalls {
     /**
      * {@code long stats(data_offset, length)}: the serving agent's figures (calls by kind, service-time histogram,
      * in-flight depth, wake-ups, errors; see {@code DomainStats}) written into the payload; returns the bytes
-     * written, EFAULT for a bad range, EOVERFLOW if they do not fit. Answered by domain agents only.
+     * written, EFAULT for a bad range, EOVERFLOW if they do not fit. Answered by domain agents only: to the
+     * supervisor's session about the whole domain, to any other session about itself alone.
      */
     public static final int STATS = 5;
 

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -19,15 +21,21 @@ import java.util.Set;
  * @param namespaces Linux namespaces to place the domain in ("mount", "pid", "net", "user"), where the kernel allows
  * @param options    kind-specific settings passed to the agent as {@code --option KEY=VALUE}
  * @param startTimeout how long the domain may take to listen
+ * @param hangTimeout  the domain's hang timeout: its agent announces it to every client as the liveness timeout of
+ *                     their rings, so that clients and the supervisor judge a silent domain alike
+ * @param attachGroup  a group (gid) whose members may attach to the domain's agent besides the control plane's
+ *                     user and root; empty: none
  */
 public record DomainLaunch(String name, String kind, long generation, Path workDir, Path socket, int memoryMb,
                            List<Integer> cpus, Set<String> namespaces, Map<String, String> options,
-                           Duration startTimeout) {
+                           Duration startTimeout, Duration hangTimeout, OptionalInt attachGroup) {
 
     public DomainLaunch {
         cpus = List.copyOf(cpus);
         namespaces = Set.copyOf(namespaces);
         options = Map.copyOf(options);
+        Objects.requireNonNull(hangTimeout, "hangTimeout");
+        Objects.requireNonNull(attachGroup, "attachGroup");
     }
 
     /** The domain's log file, appended to by every generation. */

@@ -33,21 +33,32 @@ public final class DomainClient implements CallSource, AutoCloseable {
     /**
      * How the client binds.
      *
-     * @param geometry      the shape of each generation's ring
-     * @param waitStrategy  how callers wait for their calls
-     * @param attachTimeout how long one attach may take
-     * @param retryInterval least time between two attach attempts while the domain is down, so that a crowd of
-     *                      callers does not hammer a socket that is not there
+     * @param geometry        the shape of each generation's ring: its slots and payload room; its liveness timeout
+     *                        is not used (see {@code livenessTimeout})
+     * @param waitStrategy    how callers wait for their calls
+     * @param attachTimeout   how long one attach may take
+     * @param retryInterval   least time between two attach attempts while the domain is down, so that a crowd of
+     *                        callers does not hammer a socket that is not there
+     * @param livenessTimeout {@code null} (the default): the domain's hang timeout, as its agent announces it, so
+     *                        that this client and the control plane never disagree about whether the domain is hung.
+     *                        A duration: this client's own, <b>for tests only</b> (one that must see its ring fail
+     *                        while the control plane still counts the domain alive)
      */
     public record Options(RingGeometry geometry, WaitStrategy waitStrategy, Duration attachTimeout,
-                          Duration retryInterval) {
-        /** The default ring, spin-then-park callers, 5 s to attach, 20 ms between attempts. */
+                          Duration retryInterval, Duration livenessTimeout) {
+        /** The default ring, spin-then-park callers, 5 s to attach, 20 ms between attempts, the domain's timeout. */
         public static final Options DEFAULT = new Options(RingGeometry.DEFAULT,
-                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), Duration.ofSeconds(5), Duration.ofMillis(20));
+                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), Duration.ofSeconds(5), Duration.ofMillis(20),
+                null);
 
         /** The same options with another wait strategy. */
         public Options with(WaitStrategy strategy) {
-            return new Options(geometry, strategy, attachTimeout, retryInterval);
+            return new Options(geometry, strategy, attachTimeout, retryInterval, livenessTimeout);
+        }
+
+        /** The same options with a liveness timeout of this client's own instead of the domain's: for tests. */
+        public Options withLivenessTimeout(Duration timeout) {
+            return new Options(geometry, waitStrategy, attachTimeout, retryInterval, timeout);
         }
     }
 
@@ -144,8 +155,12 @@ public final class DomainClient implements CallSource, AutoCloseable {
             lastAttemptNs = now;
             AgentSession next;
             try {
-                next = AgentSession.attach(socket, options.geometry(), options.waitStrategy(), false,
-                        options.attachTimeout());
+                next = options.livenessTimeout() == null
+                        ? AgentSession.attach(socket, options.geometry(), options.waitStrategy(),
+                                options.attachTimeout())
+                        : AgentSession.attachWithOwnLiveness(socket,
+                                options.geometry().withLivenessTimeout(options.livenessTimeout()),
+                                options.waitStrategy(), options.attachTimeout());
             } catch (IOException e) {
                 String attach = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
                 lastProblem = lastProblem.startsWith("generation ") ? lastProblem + "; " + attach : attach;

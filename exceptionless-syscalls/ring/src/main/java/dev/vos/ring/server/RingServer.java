@@ -11,8 +11,11 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.vos.ring.layout.HeaderLayout.*;
@@ -40,7 +43,11 @@ public final class RingServer implements AutoCloseable {
     private final List<ServerWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Thread heartbeat;
-    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Set once an access to the segment faulted: from then on the server touches it no more. */
+    private volatile boolean faulted;
+    /** The first fault stops the server; later ones (another thread's) find it done. */
+    private final AtomicBoolean faultHandled = new AtomicBoolean();
     private final AtomicLong handlerFailures = new AtomicLong();
     private volatile boolean running = true;
 
@@ -69,13 +76,24 @@ public final class RingServer implements AutoCloseable {
      * @throws IOException                    if the file cannot be mapped, or another server has claimed it
      */
     public static RingServer attach(Path file, CallTable table, ServerOptions options) throws IOException {
-        RingSegment segment = RingSegment.open(file);
+        return attach(RingSegment.open(file), table, options);
+    }
+
+    /**
+     * Checks, claims and serves {@code segment} (for example a sealed one a client handed over: {@link
+     * RingSegment#openSealed}). Takes the segment: it is closed if the attach fails, and when the server stops.
+     *
+     * @throws RingHeader.RingFormatException if it is not a valid ring segment of this version
+     * @throws IOException                    if another server has claimed it
+     */
+    public static RingServer attach(RingSegment segment, CallTable table, ServerOptions options) throws IOException {
         AutoCloseable sessionState = null;
         try {
             RingGeometry geometry = RingHeader.validate(segment);
             // Claim first, then fill in: a server that loses the claim has written nothing.
             if (!segment.compareAndSetInt(SERVER_STATE_OFFSET, SERVER_NEW, SERVER_ATTACHING)) {
-                throw new IOException(file + ": SERVER_STATE is " + segment.getIntVolatile(SERVER_STATE_OFFSET)
+                throw new IOException(segment.name() + ": SERVER_STATE is "
+                        + segment.getIntVolatile(SERVER_STATE_OFFSET)
                         + ", not NEW: the segment was already served; a restarted domain needs a fresh segment");
             }
             // Made before SERVING is published: no call can arrive before its session state exists.
@@ -92,6 +110,10 @@ public final class RingServer implements AutoCloseable {
             closeSessionState(sessionState);
             segment.close();
             throw e;
+        } catch (InternalError e) { // the mapping faulted: a segment file cut short under us
+            closeSessionState(sessionState);
+            segment.close();
+            throw new IOException(segment.name() + ": the segment faulted while attaching (cut short?)", e);
         }
     }
 
@@ -131,28 +153,36 @@ public final class RingServer implements AutoCloseable {
         return workers.stream().mapToLong(w -> w.protocolErrors).sum();
     }
 
-    /** This server's figures now; see {@link ServerStats}. */
+    /**
+     * This server's figures now; see {@link ServerStats}. Every figure but {@code inFlight} comes from memory only
+     * the server writes (its workers' fields), never from the shared header, which the client can write anything
+     * into; {@code inFlight} counts slots, so it stays within {@code [0, slotCount]}.
+     */
     public ServerStats stats() {
         ServerStats sum = ServerStats.empty(table.size());
         for (ServerWorker w : workers) {
-            sum = sum.plus(new ServerStats(w.callsServed, w.protocolErrors, 0, w.clientWakeups, 0,
+            sum = sum.plus(new ServerStats(w.callsServed, w.protocolErrors, w.workerWakeups, w.clientWakeups, 0,
                     w.callsByNumber.clone(), w.serviceTimeBuckets.clone(), w.serviceTimeSumNs));
         }
-        if (!running) {
+        if (!running || faulted) {
             return sum;
         }
         // In flight = slots submitted or accepted and not yet complete (a sole worker serves a slot without marking
         // it ACCEPTED); read here, never counted per call.
         long inFlight = 0;
-        for (int slot = 0; slot < geometry.slotCount(); slot++) {
-            int state = SlotLayout.state(segment.getLongAcquire(geometry.slotOffset(slot) + SlotLayout.CONTROL_OFFSET));
-            if (state == SlotLayout.SUBMITTED || state == SlotLayout.ACCEPTED) {
-                inFlight++;
+        try {
+            for (int slot = 0; slot < geometry.slotCount(); slot++) {
+                long control = segment.getLongAcquire(geometry.slotOffset(slot) + SlotLayout.CONTROL_OFFSET);
+                int state = SlotLayout.state(control);
+                if (state == SlotLayout.SUBMITTED || state == SlotLayout.ACCEPTED) {
+                    inFlight++;
+                }
             }
+        } catch (InternalError | IllegalStateException e) {
+            return sum; // the mapping faulted or closed meanwhile: nothing is in flight on it any more
         }
-        return new ServerStats(sum.callsServed(), sum.protocolErrors(), segment.getLongVolatile(WORKER_WAKEUPS_OFFSET),
-                sum.clientWakeups(), inFlight, sum.callsByNumber(),
-                sum.serviceTimeBuckets(), sum.serviceTimeSumNs());
+        return new ServerStats(sum.callsServed(), sum.protocolErrors(), sum.workerWakeups(), sum.clientWakeups(),
+                inFlight, sum.callsByNumber(), sum.serviceTimeBuckets(), sum.serviceTimeSumNs());
     }
 
     /** The call table this server answers with. */
@@ -181,6 +211,27 @@ public final class RingServer implements AutoCloseable {
         }
     }
 
+    /**
+     * An access to the segment faulted ({@code SIGBUS}, which the JVM raises as {@link InternalError}): the file
+     * behind a segment file was cut short, so part of the mapping has no memory behind it. Only this ring is
+     * affected: its server stops (on a thread of its own, as a worker cannot wait for itself), touching the segment
+     * no more, and whoever waits on {@link #whenStopped()} learns of it.
+     */
+    void segmentFaulted(String where, InternalError e) {
+        faulted = true;
+        if (!faultHandled.compareAndSet(false, true)) {
+            return; // the worker and the heartbeat both met it: one stop is enough
+        }
+        LOG.log(Level.WARNING, "segment {0} faulted in the {1} ({2}; cut short by its client?): this ring stops, the"
+                + " others are served on", segment.name(), where, e.getMessage());
+        Thread.ofPlatform().name("vos-ring-stop").daemon().start(this::close);
+    }
+
+    /** Whether an access to the segment faulted (see {@link #segmentFaulted}). */
+    public boolean hasFaulted() {
+        return faulted;
+    }
+
     void handlerFailed(String call, Throwable t) {
         long n = handlerFailures.incrementAndGet();
         if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th ... failure: a log that cannot flood
@@ -189,6 +240,14 @@ public final class RingServer implements AutoCloseable {
     }
 
     private void beat() {
+        try {
+            beatUntilStopped();
+        } catch (InternalError e) {
+            segmentFaulted("heartbeat", e);
+        }
+    }
+
+    private void beatUntilStopped() {
         long periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
         while (running) {
             segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
@@ -196,7 +255,7 @@ public final class RingServer implements AutoCloseable {
             segment.setLongPlain(PROTOCOL_ERRORS_OFFSET, protocolErrors());
             segment.setLongPlain(CLIENT_WAKEUPS_OFFSET, workers.stream().mapToLong(w -> w.clientWakeups).sum());
             if (segment.getIntVolatile(CLIENT_STATE_OFFSET) == CLIENT_GONE) {
-                LOG.log(Level.INFO, "client left segment {0} (generation {1}); stopping", segment.file(), generation);
+                LOG.log(Level.INFO, "client left segment {0} (generation {1}); stopping", segment.name(), generation);
                 Thread.ofPlatform().daemon().start(this::close);
                 return;
             }
@@ -210,12 +269,23 @@ public final class RingServer implements AutoCloseable {
 
     /** Blocks until the server has stopped (by {@link #close()} or because the client left). */
     public void awaitTermination() throws InterruptedException {
-        terminated.await();
+        try {
+            terminated.get();
+        } catch (ExecutionException e) {
+            throw new AssertionError("never completed exceptionally", e);
+        }
+    }
+
+    /** Completes once the server has stopped and released everything: by {@link #close()}, a client gone, a fault. */
+    public CompletionStage<Void> whenStopped() {
+        return terminated.minimalCompletionStage();
     }
 
     /**
      * Stops serving: workers finish the call they are executing, the session state is closed, the segment is
-     * marked STOPPED (clients fail the calls still queued), and the mapping is released.
+     * marked STOPPED (clients fail the calls still queued), and the mapping is released. Each step runs whatever the
+     * one before it did: a segment that faults (cut short by its client) or a state that fails to close never
+     * leaves the session state, the mapping or the threads behind.
      */
     @Override
     public synchronized void close() {
@@ -223,8 +293,32 @@ public final class RingServer implements AutoCloseable {
             return;
         }
         running = false;
-        segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
-        Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), Integer.MAX_VALUE);
+        try {
+            touchSegment(() -> {
+                segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
+                Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), Integer.MAX_VALUE);
+            });
+        } finally {
+            try {
+                joinThreads();
+            } finally {
+                // After the workers: no handler can still be using what the state holds (a session's descriptors).
+                try {
+                    closeSessionState(sessionState);
+                } finally {
+                    try {
+                        touchSegment(() -> segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_STOPPED));
+                    } finally {
+                        segment.close();
+                        terminated.complete(null);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Waits for the workers (each notices within its 100 ms futex cap) and the heartbeat to end. */
+    private void joinThreads() {
         for (Thread t : threads) {
             try {
                 t.join();
@@ -238,10 +332,17 @@ public final class RingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // After the workers: no handler can still be using what the state holds (a storage session's descriptors).
-        closeSessionState(sessionState);
-        segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_STOPPED);
-        segment.close();
-        terminated.countDown();
+    }
+
+    /** Runs a write to the segment unless it has faulted; a fault now is noted and skipped. */
+    private void touchSegment(Runnable write) {
+        if (faulted) {
+            return;
+        }
+        try {
+            write.run();
+        } catch (InternalError e) {
+            faulted = true;
+        }
     }
 }

@@ -43,6 +43,8 @@ final class ServerWorker implements Runnable {
     long callsServed;
     long protocolErrors;
     long clientWakeups;
+    /** Sleeps of this worker that a futex wake ended (counted here: the header's WORKER_WAKEUPS is the client's). */
+    long workerWakeups;
     final long[] callsByNumber;
     final long[] serviceTimeBuckets = new long[ServiceTimes.BUCKETS];
     long serviceTimeSumNs;
@@ -55,7 +57,7 @@ final class ServerWorker implements Runnable {
         this.geometry = geometry;
         this.queue = new SubmitQueue(segment, geometry);
         this.table = table;
-        this.call = new ServerCall(segment, geometry, server.sessionState());
+        this.call = new ServerCall(server, segment, geometry, server.sessionState());
         this.idleSpinNs = idleSpinNs;
         this.cpu = cpu;
         this.alone = !server.wakePeers();
@@ -64,6 +66,14 @@ final class ServerWorker implements Runnable {
 
     @Override
     public void run() {
+        try {
+            serveUntilStopped();
+        } catch (InternalError e) {
+            server.segmentFaulted("worker", e);
+        }
+    }
+
+    private void serveUntilStopped() {
         if (cpu >= 0) {
             int r = Linux.pinCurrentThread(cpu);
             if (r < 0) {
@@ -111,6 +121,9 @@ final class ServerWorker implements Runnable {
         int slot = alone ? queue.pollAlone() : queue.poll();
         if (slot == SubmitQueue.EMPTY && server.isRunning()) {
             Linux.futexWait(segment.address(WORKER_FUTEX_OFFSET), seen, MAX_SLEEP_NS);
+            if (segment.getIntVolatile(WORKER_FUTEX_OFFSET) != seen) {
+                workerWakeups++;
+            }
         }
         segment.getAndAddInt(AWAKE_WORKERS_OFFSET, 1);
         if (slot >= 0) {

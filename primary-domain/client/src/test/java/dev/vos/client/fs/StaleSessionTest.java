@@ -3,7 +3,6 @@ package dev.vos.client.fs;
 import dev.vos.client.DescriptorLostException;
 import dev.vos.client.DomainClient;
 import dev.vos.ring.client.RingClient;
-import dev.vos.ring.layout.RingGeometry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,10 +67,8 @@ class StaleSessionTest {
     }
 
     private static DomainClient shortLivenessClient() {
-        DomainClient.Options d = DomainClient.Options.DEFAULT;
-        return DomainClient.forDomain(domain.plane().stateDir(), StorageDomain.NAME, new DomainClient.Options(
-                RingGeometry.DEFAULT.withLivenessTimeout(CLIENT_LIVENESS), d.waitStrategy(), d.attachTimeout(),
-                d.retryInterval()));
+        return DomainClient.forDomain(domain.plane().stateDir(), StorageDomain.NAME,
+                DomainClient.Options.DEFAULT.withLivenessTimeout(CLIENT_LIVENESS));
     }
 
     /** Stops the domain until {@code client}'s ring has failed, then lets it go on; the generation stays. */

@@ -4,6 +4,8 @@ import dev.vos.backend.DomainBackend;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
+import dev.vos.ring.agent.StateDirectory;
+import dev.vos.ring.agent.SupervisorToken;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
@@ -120,6 +122,8 @@ public final class ProcessBackend implements DomainBackend {
             Files.writeString(launch.logFile(), "=== " + Instant.now() + " generation " + launch.generation()
                     + " of " + launch.name() + " starting ===\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
+            // A new token for each generation, which the agent reads at start and the supervisor presents.
+            SupervisorToken.issue(StateDirectory.supervisorToken(launch.workDir()));
         } catch (IOException e) {
             throw new BackendException("cannot prepare " + launch.workDir() + " for domain " + launch.name() + ": "
                     + e.getMessage() + " (check the state directory's permissions)", e);
@@ -167,7 +171,11 @@ public final class ProcessBackend implements DomainBackend {
         command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:-UsePerfData",
                 "-Xmx" + launch.memoryMb() + "m", "-Xss512k", "-cp", classPath, AGENT_MAIN,
                 "--name", launch.name(), "--kind", launch.kind(), "--generation", Long.toString(launch.generation()),
-                "--socket", launch.socket().toAbsolutePath().toString(), "--exit-with-supervisor"));
+                "--socket", launch.socket().toAbsolutePath().toString(), "--exit-with-supervisor",
+                "--supervisor-token-file", StateDirectory.supervisorToken(launch.workDir()).toAbsolutePath().toString(),
+                "--hang-timeout-ms", Long.toString(launch.hangTimeout().toMillis()),
+                "--admit-uid", Integer.toString(Linux.getuid())));
+        launch.attachGroup().ifPresent(gid -> command.addAll(List.of("--admit-group", Integer.toString(gid))));
         launch.options().forEach((key, value) -> command.addAll(List.of("--option", key + "=" + value)));
         return command;
     }

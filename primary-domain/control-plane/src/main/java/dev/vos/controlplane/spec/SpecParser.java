@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -47,7 +48,7 @@ public final class SpecParser {
             List.of("policy", "intensity", "periodSeconds", "backoff", "hangTimeoutMs");
     private static final List<String> BACKOFF_KEYS = List.of("initialMs", "maxMs");
     private static final List<String> DOMAIN_KEYS = List.of("name", "kind", "backend", "restart", "startTimeoutMs",
-            "stopGraceMs", "resources", "namespaces", "storage", "net", "xen");
+            "stopGraceMs", "resources", "namespaces", "storage", "net", "xen", "attachGroup");
     private static final List<String> RESOURCES_KEYS = List.of("memoryMb", "cpus");
     private static final List<String> STORAGE_KEYS = List.of("exportRoot", "allowSpecialFiles");
     private static final List<String> NET_KEYS = List.of("bind");
@@ -253,6 +254,8 @@ public final class SpecParser {
                 DomainSpec.DEFAULT_STOP_GRACE_MS);
         ResourcesSpec resources = resources(domain.section("resources", RESOURCES_KEYS));
         Set<Namespace> namespaces = namespaces(domain, kind);
+        OptionalInt attachGroup = domain.has("attachGroup")
+                ? OptionalInt.of((int) domain.integer("attachGroup", 0, DomainSpec.MAX_GID, 0)) : OptionalInt.empty();
 
         StorageSpec storage = null;
         if (onlyFor(domain, "storage", kind == DomainKind.STORAGE, kind != null, "kind storage",
@@ -274,7 +277,7 @@ public final class SpecParser {
             return null;
         }
         return new DomainSpec(name, kind, backend, policy, limits, startTimeoutMs, stopGraceMs, resources, namespaces,
-                storage, net, xen);
+                storage, net, xen, attachGroup);
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.vos.ring.RingFailure;
 import dev.vos.ring.agent.AgentSession;
 import dev.vos.ring.agent.DomainStats;
 import dev.vos.ring.agent.StateDirectory;
+import dev.vos.ring.agent.SupervisorToken;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
@@ -223,7 +224,8 @@ public final class DomainSupervisor implements AutoCloseable {
             running = backend.start(launch());
             running.exit().thenAccept(exit -> queue.add(new Exited(started, exit)));
             if (running.hasAgent()) {
-                health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true,
+                health = AgentSession.attachAsSupervisor(socket(), healthGeometry(),
+                        SupervisorToken.read(StateDirectory.supervisorToken(workDir)), WaitStrategy.sleeping(),
                         spec.startTimeout());
                 health.ring().whenFailed().thenAccept(failure -> queue.add(new HealthLost(started, failure)));
             }
@@ -451,10 +453,11 @@ public final class DomainSupervisor implements AutoCloseable {
         }
         return new DomainLaunch(spec.name(), kind(), generation, workDir, socket(), spec.resources().memoryMb(),
                 spec.resources().cpus(), spec.namespaces().stream().map(n -> n.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toSet()), options, spec.startTimeout());
+                .collect(Collectors.toSet()), options, spec.startTimeout(),
+                Duration.ofMillis(spec.limits().hangTimeoutMs()), spec.attachGroup());
     }
 
-    /** The supervisor's own ring to the domain: tiny, and its liveness timeout is the domain's hang timeout. */
+    /** The supervisor's own ring to the domain: tiny; its liveness timeout is the hang timeout the agent announces. */
     private RingGeometry healthGeometry() {
         return new RingGeometry(2, 4096, spec.limits().hangTimeoutMs() * 1_000_000L);
     }

@@ -7,6 +7,7 @@ import dev.vos.backend.RunningDomain;
 import dev.vos.backend.Signals;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.agent.SupervisorToken;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.sys.Linux;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +38,7 @@ class ProcessBackendTest {
     private DomainLaunch launch(long generation, Set<String> namespaces) {
         return new DomainLaunch("store0", "storage", generation, dir.resolve("store0"),
                 dir.resolve("store0/agent.sock"), 64, List.of(), namespaces, Map.of("exportRoot", dir.toString()),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofMillis(200), OptionalInt.empty());
     }
 
     @Test
@@ -45,7 +47,7 @@ class ProcessBackendTest {
         Set<String> namespaces = backend.availableNamespaces(Set.of("mount", "pid"));
         RunningDomain domain = backend.start(launch(1, namespaces));
         try (AgentSession session = AgentSession.attach(dir.resolve("store0/agent.sock"), SMALL,
-                WaitStrategy.busyPoll(), false, Duration.ofSeconds(10))) {
+                WaitStrategy.busyPoll(), Duration.ofSeconds(10))) {
             long pidInside = session.ring().call(CoreCalls.GETPID);
             if (namespaces.contains("pid")) {
                 assertEquals(2, pidInside, "the JVM is pid 2 under the namespace's sh");
@@ -69,7 +71,7 @@ class ProcessBackendTest {
     void withoutNamespaces_theDomainIsADirectChild() throws Exception {
         RunningDomain domain = new ProcessBackend().start(launch(4, Set.of()));
         try (AgentSession session = AgentSession.attach(dir.resolve("store0/agent.sock"), SMALL,
-                WaitStrategy.busyPoll(), false, Duration.ofSeconds(10))) {
+                WaitStrategy.busyPoll(), Duration.ofSeconds(10))) {
             assertEquals(4, session.generation());
             assertEquals(domain.pid(), session.ring().call(CoreCalls.GETPID));
         } finally {
@@ -104,6 +106,32 @@ class ProcessBackendTest {
         String cwd = Path.of("").toAbsolutePath().toString();
         assertEquals(cwd + "/target/app.jar:/opt/lib/x.jar:" + cwd + "/lib/*",
                 ProcessBackend.absolute("target/app.jar:/opt/lib/x.jar::lib/*"));
+    }
+
+    /**
+     * The agent is told at launch who its supervisor is (a token file, owner-only, never the token on the command
+     * line, which any local user can read in /proc), the domain's hang timeout, and which user is the control plane.
+     */
+    @Test
+    void theAgentIsLaunchedWithTheSupervisorsTokenFile_theHangTimeout_andTheControlPlanesUser() throws Exception {
+        RunningDomain domain = new ProcessBackend().start(launch(3, Set.of()));
+        Path tokenFile = dir.resolve("store0/supervisor.token");
+        try (AgentSession session = AgentSession.attach(dir.resolve("store0/agent.sock"), SMALL,
+                WaitStrategy.sleeping(), Duration.ofSeconds(10));
+             AgentSession supervisor = AgentSession.attachAsSupervisor(dir.resolve("store0/agent.sock"), SMALL,
+                     SupervisorToken.read(tokenFile), WaitStrategy.sleeping(), Duration.ofSeconds(10))) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(tokenFile)));
+            assertEquals(Duration.ofMillis(200), session.hangTimeout(), "the launch's hang timeout, announced");
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(domain.pid()), "cmdline"))
+                    .replace('\0', ' ');
+            assertTrue(cmdline.contains("--supervisor-token-file " + tokenFile), cmdline);
+            assertTrue(cmdline.contains("--admit-uid " + Linux.getuid()), cmdline);
+            assertFalse(cmdline.contains(Files.readString(tokenFile).strip()), "the token itself is not in argv");
+            assertEquals(0, supervisor.ring().call(CoreCalls.NOP));
+        } finally {
+            domain.stop(Duration.ofSeconds(5));
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -49,6 +50,7 @@ class SpecParserTest {
                       memoryMb: 256
                       cpus: [0]
                     namespaces: [mount, pid, user]
+                    attachGroup: 1001
                     storage:
                       exportRoot: ./data/storage0
                   - name: net0
@@ -77,17 +79,17 @@ class SpecParserTest {
                                 20_000, 0,
                                 new ResourcesSpec(256, List.of(0)),
                                 EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.USER),
-                                new StorageSpec(exportRoot), null, null),
+                                new StorageSpec(exportRoot), null, null, OptionalInt.of(1001)),
                         new DomainSpec("net0", DomainKind.NET, BackendKind.PROCESS, RestartPolicy.PERMANENT,
                                 supervisor, DomainSpec.DEFAULT_START_TIMEOUT_MS, DomainSpec.DEFAULT_STOP_GRACE_MS,
                                 ResourcesSpec.DEFAULTS, EnumSet.of(Namespace.NET), null,
                                 new NetSpec(List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"))),
-                                null),
+                                null, OptionalInt.empty()),
                         new DomainSpec("storage1", DomainKind.STORAGE, BackendKind.XEN, RestartPolicy.TEMPORARY,
                                 new SupervisorSpec(4, 20, 50, 5000, 1000), DomainSpec.DEFAULT_START_TIMEOUT_MS, 60_000,
                                 ResourcesSpec.DEFAULTS,
                                 DomainSpec.DEFAULT_NAMESPACES, new StorageSpec(exportRoot), null,
-                                new XenSpec(dir.resolve("guest.cfg").toAbsolutePath()))));
+                                new XenSpec(dir.resolve("guest.cfg").toAbsolutePath()), OptionalInt.empty())));
         assertEquals(expected, spec);
         assertEquals("net0", spec.domain("net0").orElseThrow().name());
         assertTrue(spec.domain("net1").isEmpty());

@@ -6,7 +6,6 @@ import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
-import dev.vos.ring.server.ServerOptions;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.Test;
@@ -34,12 +33,10 @@ class StorageAgentTest {
         Path file = Files.writeString(root.resolve("f"), "agent");
         Path socket = dir.resolve("agent.sock");
         RingGeometry geometry = new RingGeometry(8, 4096, 200_000_000L);
-        try (DomainAgent agent = DomainAgent.start(new DomainAgent.Config("store", "storage", 1, socket,
-                StorageRing.table(root), ServerOptions.DEFAULT, false));
-             AgentSession b = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false,
-                     Duration.ofSeconds(5))) {
-            AgentSession a = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false,
-                    Duration.ofSeconds(5));
+        try (DomainAgent agent = DomainAgent.start(DomainAgent.Config.of("store", "storage", 1, socket,
+                StorageRing.table(root)));
+             AgentSession b = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), Duration.ofSeconds(5))) {
+            AgentSession a = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), Duration.ofSeconds(5));
             long three = open(a.ring(), "f");
             assertEquals(3, StorageRing.index(three));
             assertEquals(4, StorageRing.index(open(a.ring(), "f")));
