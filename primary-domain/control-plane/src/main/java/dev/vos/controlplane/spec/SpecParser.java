@@ -3,6 +3,8 @@ package dev.vos.controlplane.spec;
 import dev.vos.ring.agent.StateDirectory;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -10,13 +12,17 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -38,6 +44,12 @@ public final class SpecParser {
 
     /** How {@link #parse(String, Path)} names its input in messages. */
     public static final String STRING_SOURCE = "<string>";
+    /** The most collections a spec may nest, the document's own mapping included; a sound spec needs 5. */
+    public static final int MAX_NESTING = 32;
+    /** The most domains one host's spec may list. */
+    public static final int MAX_DOMAINS = 64;
+    /** The largest spec file read, in bytes (1 MiB): a spec of {@value #MAX_DOMAINS} domains takes some 20 KiB. */
+    public static final int MAX_SPEC_BYTES = 1 << 20;
 
     private static final List<String> ROOT_KEYS = List.of("version", "controlPlane", "supervisor", "domains");
     private static final List<String> CONTROL_PLANE_KEYS = List.of("stateDir", "metricsPort");
@@ -64,6 +76,8 @@ public final class SpecParser {
     private final String userHome;
     private final int cpuCount;
     private final Problems problems = new Problems();
+    /** The control plane's state directory, once read: no export root may overlap it. */
+    private Path stateDir;
 
     SpecParser(String source, Path specFile, Path baseDir, Map<String, String> env, String userHome, int cpuCount) {
         this.source = source;
@@ -82,12 +96,35 @@ public final class SpecParser {
      */
     public static HostSpec parse(Path file) throws SpecException {
         String source = file.toString();
-        String yaml;
+        String yaml = readBounded(file, source);
+        Path absolute = file.toAbsolutePath().normalize();
+        return onThisHost(source, absolute, absolute.getParent()).read(yaml);
+    }
+
+    /**
+     * The file's text, read only if it is a regular file of at most {@value #MAX_SPEC_BYTES} bytes: a FIFO or a
+     * device would block or never end, and a huge file would fill the heap before a single rule is checked.
+     */
+    private static String readBounded(Path file, String source) throws SpecException {
         try {
-            if (Files.isDirectory(file)) {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (attributes.isDirectory()) {
                 throw fileProblem(source, "is a directory, not a spec file");
             }
-            yaml = Files.readString(file);
+            if (!attributes.isRegularFile()) {
+                throw fileProblem(source, "is not a regular file");
+            }
+            if (attributes.size() > MAX_SPEC_BYTES) {
+                throw fileProblem(source, tooLarge(attributes.size()));
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_SPEC_BYTES + 1); // the file may have grown since it was measured
+            }
+            if (bytes.length > MAX_SPEC_BYTES) {
+                throw fileProblem(source, tooLarge(bytes.length));
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw fileProblem(source, "no such file");
         } catch (AccessDeniedException e) {
@@ -97,8 +134,10 @@ public final class SpecParser {
         } catch (IOException e) {
             throw fileProblem(source, "cannot be read: " + e);
         }
-        Path absolute = file.toAbsolutePath().normalize();
-        return onThisHost(source, absolute, absolute.getParent()).read(yaml);
+    }
+
+    private static String tooLarge(long size) {
+        return "is " + size + " bytes; a spec may be at most " + MAX_SPEC_BYTES + " bytes";
     }
 
     /**
@@ -123,7 +162,16 @@ public final class SpecParser {
     HostSpec read(String yaml) throws SpecException {
         Node root;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(source).setSchema(new CoreSchema()).build();
+            LoadSettings settings = LoadSettings.builder().setLabel(source).setSchema(new CoreSchema())
+                    .setCodePointLimit(MAX_SPEC_BYTES).build();
+            // The composer recurses once per level: a deep document would overflow the stack, so the depth is
+            // measured first on the parser's events, which come one at a time.
+            Event tooDeep = firstTooDeep(new Parse(settings).parseString(yaml));
+            if (tooDeep != null) {
+                problems.at(tooDeep.getStartMark().orElse(null), "", "the YAML nests more than " + MAX_NESTING
+                        + " levels deep; a spec needs 5");
+                throw new SpecException(source, problems.list());
+            }
             root = new Compose(settings).composeString(yaml).orElse(null);
         } catch (MarkedYamlEngineException e) {
             // Malformed YAML leaves no tree to check: this is the only problem reported.
@@ -147,6 +195,24 @@ public final class SpecParser {
         return spec;
     }
 
+    /** The first collection that opens more than {@value #MAX_NESTING} levels deep, or null. */
+    private static Event firstTooDeep(Iterable<Event> events) {
+        int depth = 0;
+        for (Event event : events) {
+            switch (event.getEventId()) {
+                case MappingStart, SequenceStart -> {
+                    if (++depth > MAX_NESTING) {
+                        return event;
+                    }
+                }
+                case MappingEnd, SequenceEnd -> depth--;
+                default -> {
+                }
+            }
+        }
+        return null;
+    }
+
     private HostSpec host(Node root) {
         Section top = Section.of(root, "", problems, ROOT_KEYS);
         Node versionNode = top.require("version", "write 'version: " + HostSpec.VERSION + "' at the top");
@@ -159,6 +225,7 @@ public final class SpecParser {
             }
         }
         ControlPlaneSpec controlPlane = controlPlane(top.section("controlPlane", CONTROL_PLANE_KEYS));
+        stateDir = controlPlane.stateDir();
         SupervisorSpec supervisor = limits(top.section("supervisor", SUPERVISOR_KEYS), SupervisorSpec.DEFAULTS);
         List<DomainSpec> domains = domains(top, supervisor);
         if (problems.count() > 0) {
@@ -221,6 +288,12 @@ public final class SpecParser {
         }
         if (items.isEmpty()) {
             problems.at(node, "domains", "the list is empty; a host needs at least one domain");
+        }
+        if (items.size() > MAX_DOMAINS) {
+            // Not read further: each domain costs a supervisor, a process and a JVM, and their problems would
+            // bury this one.
+            problems.at(node, "domains", items.size() + " domains; a host may have at most " + MAX_DOMAINS);
+            return List.of();
         }
         Map<String, Node> names = new HashMap<>();
         List<DomainSpec> domains = new ArrayList<>();
@@ -390,6 +463,11 @@ public final class SpecParser {
         }
         if (!Files.isDirectory(exportRoot)) {
             problems.at(node, field, exportRoot + " is not a directory");
+            return null;
+        }
+        String unsafe = ExportRoots.unsafe(exportRoot, stateDir);
+        if (unsafe != null) {
+            problems.at(node, field, unsafe);
             return null;
         }
         return new StorageSpec(exportRoot);
