@@ -142,9 +142,9 @@ public final class VosCli {
                 }
                 stopped.countDown();
             }));
-            System.out.printf("vos: control plane up with %d domain(s); state %s; metrics http://127.0.0.1:%d/metrics;"
+            System.out.printf("vos: control plane up with %d domain(s); state %s; metrics %s;"
                     + " 'vos ps' to look, Ctrl-C to stop%n", host.domains().size(), plane.stateDir(),
-                    plane.metricsPort());
+                    plane.metricsUrl());
             System.out.flush();
             stopped.await();
             return 0;

@@ -14,6 +14,7 @@ import dev.vos.controlplane.metrics.ControlPlaneMetrics;
 import dev.vos.controlplane.metrics.DomainPerf;
 import dev.vos.controlplane.metrics.MetricsServer;
 import dev.vos.controlplane.spec.BackendKind;
+import dev.vos.controlplane.spec.ControlPlaneSpec;
 import dev.vos.controlplane.spec.DomainSpec;
 import dev.vos.controlplane.spec.HostSpec;
 import dev.vos.controlplane.supervisor.DomainState;
@@ -160,7 +161,7 @@ public final class ControlPlane implements AutoCloseable {
         try {
             journal = Journal.open(stateDir.resolve("journal.jsonl"));
             ControlPlaneMetrics metrics = new ControlPlaneMetrics();
-            metricsServer = MetricsServer.start(metrics.registry(), spec.controlPlane().metricsPort());
+            metricsServer = startMetrics(metrics.registry(), spec.controlPlane());
             ControlPlane plane = new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer,
                     backends);
             plane.boot();
@@ -178,13 +179,29 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /** The metrics endpoint the spec asks for: a loopback port or a Unix socket, with a bearer token or without. */
+    private static MetricsServer startMetrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
+                                              ControlPlaneSpec settings) throws IOException {
+        String token = null;
+        if (settings.metricsTokenFile() != null) {
+            token = Files.readString(settings.metricsTokenFile()).strip();
+            if (token.isEmpty()) {
+                throw new IOException("the metrics token file " + settings.metricsTokenFile() + " is empty");
+            }
+        }
+        MetricsServer.Listen listen = settings.metricsSocket() != null
+                ? new MetricsServer.UnixSocket(settings.metricsSocket())
+                : new MetricsServer.Loopback(settings.metricsPort());
+        return MetricsServer.start(registry, listen, token, MetricsServer.Limits.DEFAULTS);
+    }
+
     private void boot() throws IOException {
         Map<String, Long> lastGenerations = new LinkedHashMap<>();
         for (JournalEvent e : journal.read().events()) {
             lastGenerations.merge(e.domain(), e.generation(), Math::max);
         }
         record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STARTED, "spec " + spec.specFile()
-                + ", metrics on http://127.0.0.1:" + metricsServer.port() + "/metrics, pid "
+                + ", metrics on " + metricsServer.url() + ", pid "
                 + ProcessHandle.current().pid()));
         SupervisorListener listener = new MetricsListener(metrics);
         for (DomainSpec d : spec.domains()) {
@@ -212,9 +229,14 @@ public final class ControlPlane implements AutoCloseable {
         return stateDir;
     }
 
-    /** The port the metrics endpoint listens on (127.0.0.1). */
+    /** The port the metrics endpoint listens on (127.0.0.1); -1 when it is served on a Unix socket. */
     public int metricsPort() {
         return metricsServer.port();
+    }
+
+    /** Where to scrape: {@code http://127.0.0.1:9464/metrics}, or {@code unix:PATH /metrics}. */
+    public String metricsUrl() {
+        return metricsServer.url();
     }
 
     /** Every domain's status, in spec order. */

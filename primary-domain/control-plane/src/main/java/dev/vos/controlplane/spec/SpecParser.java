@@ -20,9 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -52,7 +55,8 @@ public final class SpecParser {
     public static final int MAX_SPEC_BYTES = 1 << 20;
 
     private static final List<String> ROOT_KEYS = List.of("version", "controlPlane", "supervisor", "domains");
-    private static final List<String> CONTROL_PLANE_KEYS = List.of("stateDir", "metricsPort");
+    private static final List<String> CONTROL_PLANE_KEYS =
+            List.of("stateDir", "metricsPort", "metricsSocket", "metricsTokenFile");
     private static final List<String> SUPERVISOR_KEYS =
             List.of("intensity", "periodSeconds", "backoff", "hangTimeoutMs");
     private static final List<String> RESTART_KEYS =
@@ -248,7 +252,59 @@ public final class SpecParser {
             }
         }
         int metricsPort = (int) section.integer("metricsPort", 0, 65535, ControlPlaneSpec.DEFAULT_METRICS_PORT);
-        return new ControlPlaneSpec(stateDir, metricsPort);
+        Path metricsSocket = section.has("metricsSocket") ? metricsSocket(section) : null;
+        Path tokenFile = section.has("metricsTokenFile") ? metricsTokenFile(section) : null;
+        return new ControlPlaneSpec(stateDir, metricsPort, metricsSocket, tokenFile);
+    }
+
+    private Path metricsSocket(Section section) {
+        Node node = section.get("metricsSocket");
+        String field = section.field("metricsSocket");
+        if (section.has("metricsPort")) {
+            problems.at(node, field, "give metricsPort or metricsSocket, not both: the endpoint listens on one");
+            return null;
+        }
+        Path socket = path(node, field);
+        if (socket == null) {
+            return null;
+        }
+        if (socket.getParent() == null || !Files.isDirectory(socket.getParent())) {
+            problems.at(node, field, socket.getParent() + " is not an existing directory");
+            return null;
+        }
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && (Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS)
+                || Files.isSymbolicLink(socket))) {
+            problems.at(node, field, socket + " exists and is not a socket; vos replaces only a stale socket");
+            return null;
+        }
+        return socket;
+    }
+
+    private Path metricsTokenFile(Section section) {
+        Node node = section.get("metricsTokenFile");
+        String field = section.field("metricsTokenFile");
+        Path file = path(node, field);
+        if (file == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(file)) {
+            problems.at(node, field, file + (Files.exists(file) ? " is not a regular file" : " does not exist")
+                    + "; expected a file holding the bearer token");
+            return null;
+        }
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            if (mode.contains(PosixFilePermission.OTHERS_READ) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                problems.at(node, field, file + " is " + PosixFilePermissions.toString(mode) + ": every local user"
+                        + " could read or change the token; chmod o-rw it");
+                return null;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            problems.at(node, field, file + ": cannot read its mode: " + e.getMessage());
+            return null;
+        }
+        return file;
     }
 
     /**

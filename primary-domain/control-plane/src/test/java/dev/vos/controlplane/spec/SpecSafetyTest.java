@@ -124,6 +124,39 @@ class SpecSafetyTest {
         assertEquals(dir.resolve("data"), spec.domains().getFirst().storage().exportRoot());
     }
 
+    // --- the metrics endpoint's switches
+
+    @Test
+    void aTokenFileEveryUserCanRead_isRefused() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "s3cret");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        SpecProblem p = only("""
+                version: 1
+                controlPlane: {metricsTokenFile: ./token}
+                domains: [{name: net0, kind: net, net: {bind: [127.0.0.1]}}]
+                """);
+        assertProblem(p, 2, "controlPlane.metricsTokenFile", token + " is rw-r--r--: every local user could read");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        assertEquals(token, SpecParser.parse(file).controlPlane().metricsTokenFile());
+    }
+
+    @Test
+    void aMetricsSocketAndAPort_areOneTooMany_andTheSocketIsRead() throws Exception {
+        SpecProblem p = only("""
+                version: 1
+                controlPlane: {metricsPort: 9464, metricsSocket: ./metrics.sock}
+                domains: [{name: net0, kind: net, net: {bind: [127.0.0.1]}}]
+                """);
+        assertProblem(p, 2, "controlPlane.metricsSocket", "give metricsPort or metricsSocket, not both");
+        Files.writeString(file, """
+                version: 1
+                controlPlane: {metricsSocket: ./metrics.sock}
+                domains: [{name: net0, kind: net, net: {bind: [127.0.0.1]}}]
+                """);
+        assertEquals(dir.resolve("metrics.sock"), SpecParser.parse(file).controlPlane().metricsSocket());
+    }
+
     // --- specs built to hurt the parser
 
     @Test
