@@ -29,10 +29,13 @@ import java.util.Set;
  * @param storage    its storage settings; present if and only if the kind is storage, else null
  * @param net        its network settings; present if and only if the kind is net, else null
  * @param xen        its Xen guest settings; present if and only if the backend is xen, else null
+ * @param capabilities the Linux capabilities its process keeps; default none: it runs with the control plane's uid
+ *                   and no capability at all
  */
 public record DomainSpec(String name, DomainKind kind, BackendKind backend, RestartPolicy restart,
                          SupervisorSpec limits, long startTimeoutMs, long stopGraceMs, ResourcesSpec resources,
-                         Set<Namespace> namespaces, StorageSpec storage, NetSpec net, XenSpec xen) {
+                         Set<Namespace> namespaces, StorageSpec storage, NetSpec net, XenSpec xen,
+                         Set<Capability> capabilities) {
 
     public static final Set<Namespace> DEFAULT_NAMESPACES =
             Collections.unmodifiableSet(EnumSet.of(Namespace.MOUNT, Namespace.PID));
@@ -64,6 +67,17 @@ public record DomainSpec(String name, DomainKind kind, BackendKind backend, Rest
         EnumSet<Namespace> copy = EnumSet.noneOf(Namespace.class);
         copy.addAll(namespaces);
         namespaces = Collections.unmodifiableSet(copy);
+        EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
+        caps.addAll(capabilities);
+        capabilities = Collections.unmodifiableSet(caps);
+    }
+
+    /** A domain without capabilities. */
+    public DomainSpec(String name, DomainKind kind, BackendKind backend, RestartPolicy restart, SupervisorSpec limits,
+                      long startTimeoutMs, long stopGraceMs, ResourcesSpec resources, Set<Namespace> namespaces,
+                      StorageSpec storage, NetSpec net, XenSpec xen) {
+        this(name, kind, backend, restart, limits, startTimeoutMs, stopGraceMs, resources, namespaces, storage, net,
+                xen, Set.of());
     }
 
     /** {@link #startTimeoutMs()} as a duration. */

@@ -63,7 +63,7 @@ public final class SpecParser {
             List.of("policy", "intensity", "periodSeconds", "backoff", "hangTimeoutMs");
     private static final List<String> BACKOFF_KEYS = List.of("initialMs", "maxMs");
     private static final List<String> DOMAIN_KEYS = List.of("name", "kind", "backend", "restart", "startTimeoutMs",
-            "stopGraceMs", "resources", "namespaces", "storage", "net", "xen");
+            "stopGraceMs", "resources", "namespaces", "capabilities", "storage", "net", "xen");
     private static final List<String> RESOURCES_KEYS = List.of("memoryMb", "cpus");
     private static final List<String> STORAGE_KEYS = List.of("exportRoot");
     private static final List<String> NET_KEYS = List.of("bind");
@@ -382,6 +382,7 @@ public final class SpecParser {
                 DomainSpec.DEFAULT_STOP_GRACE_MS);
         ResourcesSpec resources = resources(domain.section("resources", RESOURCES_KEYS));
         Set<Namespace> namespaces = namespaces(domain, kind);
+        Set<Capability> capabilities = capabilities(domain);
 
         StorageSpec storage = null;
         if (onlyFor(domain, "storage", kind == DomainKind.STORAGE, kind != null, "kind storage",
@@ -403,7 +404,7 @@ public final class SpecParser {
             return null;
         }
         return new DomainSpec(name, kind, backend, policy, limits, startTimeoutMs, stopGraceMs, resources, namespaces,
-                storage, net, xen);
+                storage, net, xen, capabilities);
     }
 
     /**
@@ -500,6 +501,26 @@ public final class SpecParser {
             }
         }
         return namespaces;
+    }
+
+    /** The capabilities a domain keeps: none unless listed, each from {@link Capability}, none twice. */
+    private Set<Capability> capabilities(Section domain) {
+        Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+        if (!domain.has("capabilities")) {
+            return capabilities;
+        }
+        String field = domain.field("capabilities");
+        List<Node> items = Values.list(domain.get("capabilities"), field,
+                "a list of capabilities from: " + Values.words(Capability.class), problems);
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String itemField = field + "[" + i + "]";
+            Capability capability = Values.keyword(items.get(i), itemField, Capability.class, "a capability a"
+                    + " domain may keep", problems);
+            if (capability != null && !capabilities.add(capability)) {
+                problems.at(items.get(i), itemField, "'" + Values.word(capability) + "' is listed twice");
+            }
+        }
+        return capabilities;
     }
 
     private StorageSpec storage(Section section) {
