@@ -293,8 +293,8 @@ public final class DomainSupervisor implements AutoCloseable {
         if (lost.generation() != generation || status.state() != DomainState.RUNNING || running == null) {
             return;
         }
-        if (!isHang(lost.failure()) || !running.isAlive()) {
-            return;
+        if (!isHang(lost.failure()) || !running.isAlive() || running.exitPending()) {
+            return; // a dying domain (gone, a zombie, or sent SIGKILL already) is not hung: its exit event follows
         }
         deathAtNs = System.nanoTime();
         restartReason = "hang";

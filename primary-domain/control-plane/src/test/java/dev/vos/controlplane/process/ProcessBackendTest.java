@@ -154,6 +154,23 @@ class ProcessBackendTest {
     }
 
     @Test
+    void exitPending_isFalseForALiveOrStoppedDomain_andTrueOnceSentSigkill() throws Exception {
+        ProcessBackend backend = new ProcessBackend();
+        RunningDomain domain = backend.start(launch(1, backend.availableNamespaces(Set.of("mount", "pid"))));
+        try {
+            assertFalse(domain.exitPending(), "running");
+            domain.signal(Linux.SIGSTOP);
+            assertFalse(domain.exitPending(), "stopped: that may be a hang, it is no exit");
+            domain.signal(Linux.SIGKILL);
+            assertTrue(domain.exitPending(), "sent SIGKILL: its exit is on its way, whenever it comes");
+            domain.exit().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertTrue(domain.exitPending(), "gone");
+        } finally {
+            domain.stop(Duration.ZERO);
+        }
+    }
+
+    @Test
     void aLinkOnTheWay_isRefusedWhenTheDirectoryIsOpened() throws Exception {
         Files.createDirectories(dir.resolve("real"));
         Files.createSymbolicLink(dir.resolve("link"), dir.resolve("real"));
