@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -171,16 +173,28 @@ public final class ProcessBackend implements DomainBackend {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE); // the lifeline: see INNER_SHELL
         Process process;
+        Future<Process> spawned;
         try {
-            process = spawner.submit(builder::start).get();
+            spawned = spawner.submit(builder::start);
+        } catch (RejectedExecutionException e) {
+            throw new BackendException("cannot start domain " + launch.name() + ": the process backend is closed");
+        }
+        try {
+            process = spawned.get();
         } catch (ExecutionException e) {
             throw new BackendException("cannot start domain " + launch.name() + " (" + String.join(" ", command)
                     + "): " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            // The spawner starts it all the same: end it once it is there, or it would run unsupervised.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    spawned.get().destroyForcibly();
+                } catch (InterruptedException | ExecutionException x) {
+                    // not started after all
+                }
+            });
             throw new BackendException("interrupted while starting " + launch.name());
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new BackendException("cannot start domain " + launch.name() + ": the process backend is closed");
         }
         ChildDomain domain = new ChildDomain(launch.generation(), process, !namespaces.isEmpty());
         try {
