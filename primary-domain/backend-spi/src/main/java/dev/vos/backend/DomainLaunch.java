@@ -25,10 +25,18 @@ import java.util.Set;
  *                     their rings, so that clients and the supervisor judge a silent domain alike
  * @param attachGroup  a group (gid) whose members may attach to the domain's agent besides the control plane's
  *                     user and root; empty: none
+ * @param capabilities the Linux capabilities the domain keeps, by their names without {@code cap_}
+ *                   ({@code dac_override}); empty: none. A backend that runs processes drops all others
+ * @param descriptors directories the domain inherits, by option name: each value is a descriptor the control plane
+ *                   holds ({@code /proc/PID/fd/N}); a process backend opens it in the domain's process before the
+ *                   domain changes namespaces or privileges and passes the agent {@code --option NAME=FD}, the
+ *                   inherited descriptor's number. A backend without a process of the control plane's to inherit
+ *                   from ignores them
  */
 public record DomainLaunch(String name, String kind, long generation, Path workDir, Path socket, int memoryMb,
                            List<Integer> cpus, Set<String> namespaces, Map<String, String> options,
-                           Duration startTimeout, Duration hangTimeout, OptionalInt attachGroup) {
+                           Duration startTimeout, Duration hangTimeout, OptionalInt attachGroup,
+                           List<String> capabilities, Map<String, Path> descriptors) {
 
     public DomainLaunch {
         cpus = List.copyOf(cpus);
@@ -36,6 +44,8 @@ public record DomainLaunch(String name, String kind, long generation, Path workD
         options = Map.copyOf(options);
         Objects.requireNonNull(hangTimeout, "hangTimeout");
         Objects.requireNonNull(attachGroup, "attachGroup");
+        capabilities = List.copyOf(capabilities);
+        descriptors = Map.copyOf(descriptors);
     }
 
     /** The domain's log file, appended to by every generation. */

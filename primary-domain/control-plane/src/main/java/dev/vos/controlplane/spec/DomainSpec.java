@@ -33,11 +33,13 @@ import java.util.Set;
  * @param attachGroup a group (gid) whose members may attach to the domain besides the control plane's user and
  *                   root (its agent's socket is then that group's too); default none. The state directory must let
  *                   that group reach the socket.
+ * @param capabilities the Linux capabilities its process keeps; default none: it runs with the control plane's uid
+ *                   and no capability at all
  */
 public record DomainSpec(String name, DomainKind kind, BackendKind backend, RestartPolicy restart,
                          SupervisorSpec limits, long startTimeoutMs, long stopGraceMs, ResourcesSpec resources,
                          Set<Namespace> namespaces, StorageSpec storage, NetSpec net, XenSpec xen,
-                         OptionalInt attachGroup) {
+                         OptionalInt attachGroup, Set<Capability> capabilities) {
 
     public static final Set<Namespace> DEFAULT_NAMESPACES =
             Collections.unmodifiableSet(EnumSet.of(Namespace.MOUNT, Namespace.PID));
@@ -72,6 +74,17 @@ public record DomainSpec(String name, DomainKind kind, BackendKind backend, Rest
         EnumSet<Namespace> copy = EnumSet.noneOf(Namespace.class);
         copy.addAll(namespaces);
         namespaces = Collections.unmodifiableSet(copy);
+        EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
+        caps.addAll(capabilities);
+        capabilities = Collections.unmodifiableSet(caps);
+    }
+
+    /** A domain without capabilities that only the control plane's user and root may attach to. */
+    public DomainSpec(String name, DomainKind kind, BackendKind backend, RestartPolicy restart, SupervisorSpec limits,
+                      long startTimeoutMs, long stopGraceMs, ResourcesSpec resources, Set<Namespace> namespaces,
+                      StorageSpec storage, NetSpec net, XenSpec xen) {
+        this(name, kind, backend, restart, limits, startTimeoutMs, stopGraceMs, resources, namespaces, storage, net,
+                xen, OptionalInt.empty(), Set.of());
     }
 
     /** {@link #startTimeoutMs()} as a duration. */

@@ -84,6 +84,7 @@ public final class DomainSupervisor implements AutoCloseable {
     }
 
     private final DomainSpec spec;
+    private final Map<String, Path> descriptors;
     private final DomainBackend backend;
     private final Path workDir;
     private final Path socket;
@@ -112,6 +113,17 @@ public final class DomainSupervisor implements AutoCloseable {
      */
     public DomainSupervisor(DomainSpec spec, DomainBackend backend, Path stateDir, long lastGeneration,
                             EventSink events, SupervisorListener listener) {
+        this(spec, backend, stateDir, lastGeneration, events, listener, Map.of());
+    }
+
+    /**
+     * @param lastGeneration the highest generation this domain ever had (from the journal), so none is reused
+     * @param descriptors    directories the control plane holds open for this domain, handed to every generation
+     *                       (see {@link DomainLaunch#descriptors()}): {@code exportRootFd}, its export root
+     */
+    public DomainSupervisor(DomainSpec spec, DomainBackend backend, Path stateDir, long lastGeneration,
+                            EventSink events, SupervisorListener listener, Map<String, Path> descriptors) {
+        this.descriptors = Map.copyOf(descriptors);
         this.spec = spec;
         this.backend = backend;
         this.workDir = StateDirectory.domainDirectory(stateDir, spec.name());
@@ -283,8 +295,8 @@ public final class DomainSupervisor implements AutoCloseable {
         if (lost.generation() != generation || status.state() != DomainState.RUNNING || running == null) {
             return;
         }
-        if (!isHang(lost.failure()) || !running.isAlive()) {
-            return;
+        if (!isHang(lost.failure()) || !running.isAlive() || running.exitPending()) {
+            return; // a dying domain (gone, a zombie, or sent SIGKILL already) is not hung: its exit event follows
         }
         deathAtNs = System.nanoTime();
         restartReason = "hang";
@@ -454,7 +466,8 @@ public final class DomainSupervisor implements AutoCloseable {
         return new DomainLaunch(spec.name(), kind(), generation, workDir, socket(), spec.resources().memoryMb(),
                 spec.resources().cpus(), spec.namespaces().stream().map(n -> n.name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet()), options, spec.startTimeout(),
-                Duration.ofMillis(spec.limits().hangTimeoutMs()), spec.attachGroup());
+                Duration.ofMillis(spec.limits().hangTimeoutMs()), spec.attachGroup(), spec.capabilities().stream()
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).toList(), descriptors);
     }
 
     /** The supervisor's own ring to the domain: tiny; its liveness timeout is the hang timeout the agent announces. */

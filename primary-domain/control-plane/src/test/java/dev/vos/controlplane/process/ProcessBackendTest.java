@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The process backend with real child processes, real namespaces and real signals. */
 @Timeout(120)
@@ -38,7 +39,7 @@ class ProcessBackendTest {
     private DomainLaunch launch(long generation, Set<String> namespaces) {
         return new DomainLaunch("store0", "storage", generation, dir.resolve("store0"),
                 dir.resolve("store0/agent.sock"), 64, List.of(), namespaces, Map.of("exportRoot", dir.toString()),
-                Duration.ofSeconds(30), Duration.ofMillis(200), OptionalInt.empty());
+                Duration.ofSeconds(30), Duration.ofMillis(200), OptionalInt.empty(), List.of(), Map.of());
     }
 
     @Test
@@ -92,6 +93,96 @@ class ProcessBackendTest {
     }
 
     @Test
+    void theDomainsJvm_hasNoCapabilities_andNoNewPrivileges() throws Exception {
+        ProcessBackend backend = new ProcessBackend();
+        RunningDomain domain = backend.start(launch(1, backend.availableNamespaces(Set.of("mount", "pid"))));
+        try {
+            String status = Files.readString(Path.of("/proc", Long.toString(domain.pid()), "status"));
+            assertEquals("0000000000000000", field(status, "CapEff"), status);
+            assertEquals("0000000000000000", field(status, "CapPrm"), status);
+            assertEquals("0000000000000000", field(status, "CapInh"), status);
+            assertEquals("0000000000000000", field(status, "CapAmb"), status);
+            assertEquals("1", field(status, "NoNewPrivs"), status);
+            if (isRoot()) {
+                assertEquals("0000000000000000", field(status, "CapBnd"), "nothing to gain back: " + status);
+            }
+        } finally {
+            domain.stop(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void capabilitiesTheLaunchNames_areTheOnlyOnesTheJvmHas() throws Exception {
+        assumeTrue(isRoot(), "only root has capabilities to give (the tests run unprivileged)");
+        DomainLaunch plain = launch(1, Set.of());
+        DomainLaunch withCaps = new DomainLaunch(plain.name(), plain.kind(), plain.generation(), plain.workDir(),
+                plain.socket(), plain.memoryMb(), plain.cpus(), plain.namespaces(), plain.options(),
+                plain.startTimeout(), plain.hangTimeout(), plain.attachGroup(), List.of("dac_override", "fowner"),
+                Map.of());
+        RunningDomain domain = new ProcessBackend().start(withCaps);
+        try {
+            String status = Files.readString(Path.of("/proc", Long.toString(domain.pid()), "status"));
+            long expected = (1L << 1) | (1L << 3); // CAP_DAC_OVERRIDE, CAP_FOWNER
+            assertEquals(expected, Long.parseLong(field(status, "CapEff"), 16), status);
+            assertEquals(expected, Long.parseLong(field(status, "CapBnd"), 16), status);
+        } finally {
+            domain.stop(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void anInheritedDirectory_isTheOneHeld_evenAfterItsPathWasSwappedForALink() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        ProcessBackend backend = new ProcessBackend();
+        try (DirectoryHandle held = DirectoryHandle.open(root)) {
+            Files.move(root, dir.resolve("root.moved"));
+            Files.createSymbolicLink(root, elsewhere);
+            DomainLaunch plain = launch(1, backend.availableNamespaces(Set.of("mount", "pid")));
+            DomainLaunch inheriting = new DomainLaunch(plain.name(), plain.kind(), plain.generation(),
+                    plain.workDir(), plain.socket(), plain.memoryMb(), plain.cpus(), plain.namespaces(),
+                    Map.of("exportRoot", root.toString()), plain.startTimeout(), plain.hangTimeout(),
+                    plain.attachGroup(), List.of(), Map.of("exportRootFd", held.procPath()));
+            assertTrue(backend.command(inheriting, plain.namespaces()).contains("exportRootFd="
+                    + ProcessBackend.FIRST_INHERITED_FD));
+            RunningDomain domain = backend.start(inheriting);
+            try {
+                List<String> open = openDirectories(domain.pid());
+                assertTrue(open.contains(dir.resolve("root.moved").toString()), "the held directory: " + open);
+                assertFalse(open.contains(elsewhere.toString()), "never the link's target: " + open);
+            } finally {
+                domain.stop(Duration.ZERO);
+            }
+        }
+    }
+
+    @Test
+    void exitPending_isFalseForALiveOrStoppedDomain_andTrueOnceSentSigkill() throws Exception {
+        ProcessBackend backend = new ProcessBackend();
+        RunningDomain domain = backend.start(launch(1, backend.availableNamespaces(Set.of("mount", "pid"))));
+        try {
+            assertFalse(domain.exitPending(), "running");
+            domain.signal(Linux.SIGSTOP);
+            assertFalse(domain.exitPending(), "stopped: that may be a hang, it is no exit");
+            domain.signal(Linux.SIGKILL);
+            assertTrue(domain.exitPending(), "sent SIGKILL: its exit is on its way, whenever it comes");
+            domain.exit().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertTrue(domain.exitPending(), "gone");
+        } finally {
+            domain.stop(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void aLinkOnTheWay_isRefusedWhenTheDirectoryIsOpened() throws Exception {
+        Files.createDirectories(dir.resolve("real"));
+        Files.createSymbolicLink(dir.resolve("link"), dir.resolve("real"));
+        java.io.IOException e = assertThrows(java.io.IOException.class,
+                () -> DirectoryHandle.open(dir.resolve("link")));
+        assertTrue(e.getMessage().contains("a symbolic link is on the way"), e.getMessage());
+    }
+
+    @Test
     void aDomainThatCannotStart_isReportedWithItsExitAndLog() {
         ProcessBackend broken = new ProcessBackend(ProcessHandle.current().info().command().orElseThrow(),
                 "/nonexistent.jar");
@@ -132,6 +223,33 @@ class ProcessBackendTest {
         } finally {
             domain.stop(Duration.ofSeconds(5));
         }
+    }
+
+    private static String field(String status, String name) {
+        return status.lines().filter(l -> l.startsWith(name + ":")).findFirst().orElseThrow()
+                .substring(name.length() + 1).strip();
+    }
+
+    private static boolean isRoot() throws java.io.IOException {
+        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    }
+
+    /** Where the descriptors of process {@code pid} that are directories lead. */
+    private static List<String> openDirectories(long pid) throws java.io.IOException {
+        List<String> dirs = new java.util.ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (Files.isDirectory(target)) {
+                        dirs.add(target.toString());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return dirs;
     }
 
     @Test

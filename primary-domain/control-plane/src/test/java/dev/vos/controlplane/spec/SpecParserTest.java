@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -79,17 +80,18 @@ class SpecParserTest {
                                 20_000, 0,
                                 new ResourcesSpec(256, List.of(0)),
                                 EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.USER),
-                                new StorageSpec(exportRoot), null, null, OptionalInt.of(1001)),
+                                new StorageSpec(exportRoot), null, null, OptionalInt.of(1001), Set.of()),
                         new DomainSpec("net0", DomainKind.NET, BackendKind.PROCESS, RestartPolicy.PERMANENT,
                                 supervisor, DomainSpec.DEFAULT_START_TIMEOUT_MS, DomainSpec.DEFAULT_STOP_GRACE_MS,
                                 ResourcesSpec.DEFAULTS, EnumSet.of(Namespace.NET), null,
                                 new NetSpec(List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"))),
-                                null, OptionalInt.empty()),
+                                null, OptionalInt.empty(), Set.of()),
                         new DomainSpec("storage1", DomainKind.STORAGE, BackendKind.XEN, RestartPolicy.TEMPORARY,
                                 new SupervisorSpec(4, 20, 50, 5000, 1000), DomainSpec.DEFAULT_START_TIMEOUT_MS, 60_000,
                                 ResourcesSpec.DEFAULTS,
                                 DomainSpec.DEFAULT_NAMESPACES, new StorageSpec(exportRoot), null,
-                                new XenSpec(dir.resolve("guest.cfg").toAbsolutePath()), OptionalInt.empty())));
+                                new XenSpec(dir.resolve("guest.cfg").toAbsolutePath()), OptionalInt.empty(),
+                                Set.of())));
         assertEquals(expected, spec);
         assertEquals("net0", spec.domain("net0").orElseThrow().name());
         assertTrue(spec.domain("net1").isEmpty());

@@ -15,7 +15,6 @@ import dev.vos.controlplane.spec.SupervisorSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -74,8 +73,7 @@ final class SupervisorHarness implements AutoCloseable {
     static DomainSpec spec(RestartPolicy policy, SupervisorSpec limits, long startTimeoutMs, long stopGraceMs,
                            Path exportRoot) {
         return new DomainSpec(NAME, DomainKind.STORAGE, BackendKind.PROCESS, policy, limits, startTimeoutMs,
-                stopGraceMs, ResourcesSpec.DEFAULTS, Set.of(), new StorageSpec(exportRoot), null, null,
-                OptionalInt.empty());
+                stopGraceMs, ResourcesSpec.DEFAULTS, Set.of(), new StorageSpec(exportRoot), null, null);
     }
 
     /** Restart limits: {@code intensity} per 60 s, back-off from {@code backoffInitialMs} doubling to 1 s. */

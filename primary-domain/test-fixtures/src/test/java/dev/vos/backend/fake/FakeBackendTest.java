@@ -22,7 +22,7 @@ class FakeBackendTest {
     private static DomainLaunch launch(long generation, Duration startTimeout) {
         return new DomainLaunch("fake0", "storage", generation, Path.of("/nonexistent/fake0"),
                 Path.of("/nonexistent/fake0/agent.sock"), 128, List.of(), Set.of(), Map.of(), startTimeout,
-                Duration.ofMillis(500), OptionalInt.empty());
+                Duration.ofMillis(500), OptionalInt.empty(), List.of(), Map.of());
     }
 
     @Test
