@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>
  * usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH
  *                        [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]]
- *                        [--option KEY=VALUE]... [--exit-with-supervisor]
+ *                        [--option KEY=VALUE]... [--exit-with-supervisor] [--test-calls]
  * </pre>
+ * {@code --test-calls} adds the test calls ({@code CoreCallHandlers.registerTestCalls}); tests only (the process
+ * backend passes it when the control plane runs with {@code -Dvos.domain.testCalls=true}).
  * Prints {@code agent NAME generation G listening on PATH} when ready. Exit status 0 after a clean stop (SIGTERM,
  * or the supervisor left with {@code --exit-with-supervisor}), 2 for bad arguments, 3 when it cannot listen.
  */
@@ -38,7 +40,7 @@ public final class DomainAgentMain {
         } catch (IllegalArgumentException e) {
             System.err.println("vos domain agent: " + e.getMessage());
             System.err.println("usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH "
-                    + ServerArgs.USAGE + " [--option KEY=VALUE]... [--exit-with-supervisor]");
+                    + ServerArgs.USAGE + " [--option KEY=VALUE]... [--exit-with-supervisor] [--test-calls]");
             System.exit(2);
             return;
         }
@@ -69,6 +71,7 @@ public final class DomainAgentMain {
         long generation = 0;
         Path socket = null;
         boolean exitWithSupervisor = false;
+        boolean testCalls = false;
         ServerOptions options = ServerOptions.DEFAULT;
         Map<String, String> kindOptions = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -93,20 +96,27 @@ public final class DomainAgentMain {
                     kindOptions.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
                 case "--exit-with-supervisor" -> exitWithSupervisor = true;
+                case "--test-calls" -> testCalls = true;
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         if (name == null || kind == null || socket == null || generation < 1) {
             throw new IllegalArgumentException("--name, --kind, --socket and --generation (>= 1) are required");
         }
-        return new DomainAgent.Config(name, kind, generation, socket, table(kind, kindOptions), options,
+        return new DomainAgent.Config(name, kind, generation, socket, table(kind, kindOptions, testCalls), options,
                 exitWithSupervisor);
     }
 
-    /** The core calls, plus the calls of the provider registered for {@code kind}, if one is installed. */
-    static CallTable table(String kind, Map<String, String> options) {
+    /**
+     * The core calls, the test calls if asked for, plus the calls of the provider registered for {@code kind}, if
+     * one is installed.
+     */
+    static CallTable table(String kind, Map<String, String> options, boolean testCalls) {
         CallTable.Builder table = CoreCallHandlers.register(CallTable.builder())
                 .add(CoreCalls.STATS, "stats", call -> DomainAgent.statsCall(SELF::get, call));
+        if (testCalls) {
+            CoreCallHandlers.registerTestCalls(table);
+        }
         boolean found = false;
         for (CallTableProvider provider : ServiceLoader.load(CallTableProvider.class)) {
             if (provider.kind().equals(kind)) {

@@ -1,5 +1,6 @@
 package dev.vos.ring.server;
 
+import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
@@ -20,7 +21,11 @@ import static dev.vos.ring.layout.HeaderLayout.*;
 /**
  * The server side of one ring: attaches to a segment a client created, then serves it with polling workers until
  * it is stopped or the client leaves. A heartbeat thread stamps {@code HEARTBEAT_NS} at a tenth of the liveness
- * timeout, so a client can tell a live server from a dead or stopped one.
+ * timeout, so a client can tell a live server from a dead or stopped one; at each beat it also judges whether the
+ * workers make progress ({@link WorkerWatch}) and publishes a stuck worker in the STUCK fields, so that a worker
+ * deadlocked inside a handler is found although the heartbeat goes on. At attach it writes when its process
+ * started (SERVER_START_TICKS), with which a client finds the process in its own {@code /proc} to weigh a stale
+ * heartbeat against the process's state.
  *
  * <p>A segment is served at most once: attaching claims it by moving {@code SERVER_STATE} from NEW to ATTACHING
  * with a compare-and-set, fills in the server's fields, then publishes SERVING; a segment whose server has gone
@@ -40,6 +45,7 @@ public final class RingServer implements AutoCloseable {
     private final List<ServerWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Thread heartbeat;
+    private final WorkerWatch watch;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicLong handlerFailures = new AtomicLong();
     private volatile boolean running = true;
@@ -60,6 +66,7 @@ public final class RingServer implements AutoCloseable {
             threads.add(Thread.ofPlatform().name("vos-ring-worker-" + i).daemon().unstarted(worker));
         }
         this.heartbeat = Thread.ofPlatform().name("vos-ring-heartbeat").daemon().unstarted(this::beat);
+        this.watch = new WorkerWatch(workers, threads, table, geometry.livenessTimeoutNs());
     }
 
     /**
@@ -82,6 +89,7 @@ public final class RingServer implements AutoCloseable {
             sessionState = table.newSessionState();
             segment.setIntVolatile(AWAKE_WORKERS_OFFSET, options.workers());
             segment.setIntPlain(SERVER_PID_OFFSET, Linux.getpid());
+            segment.setLongPlain(SERVER_START_TICKS_OFFSET, ProcStat.selfStartTicks());
             segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
             segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING); // releases line 1 to the client
             RingServer server = new RingServer(segment, geometry, table, options, sessionState);
@@ -191,7 +199,9 @@ public final class RingServer implements AutoCloseable {
     private void beat() {
         long periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
         while (running) {
-            segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
+            long now = System.nanoTime();
+            watch.check(now, segment); // plain stores of the STUCK fields, released by the heartbeat's store
+            segment.setLongRelease(HEARTBEAT_NS_OFFSET, now);
             segment.setLongPlain(CALLS_SERVED_OFFSET, callsServed());
             segment.setLongPlain(PROTOCOL_ERRORS_OFFSET, protocolErrors());
             segment.setLongPlain(CLIENT_WAKEUPS_OFFSET, workers.stream().mapToLong(w -> w.clientWakeups).sum());

@@ -1,5 +1,6 @@
 package dev.vos.ring.server;
 
+import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.SubmitQueue;
 import dev.vos.ring.layout.RingGeometry;
@@ -8,7 +9,9 @@ import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.CLIENT_FUTEX_OFFSET;
@@ -27,6 +30,15 @@ final class ServerWorker implements Runnable {
     private static final System.Logger LOG = System.getLogger(ServerWorker.class.getName());
     /** Upper bound of one futex sleep, so that a stopping server is noticed even without a wake. */
     private static final long MAX_SLEEP_NS = 100_000_000L;
+    private static final VarHandle CALL_SEQUENCE;
+
+    static {
+        try {
+            CALL_SEQUENCE = MethodHandles.lookup().findVarHandle(ServerWorker.class, "callSequence", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final RingServer server;
     private final RingSegment segment;
@@ -48,6 +60,18 @@ final class ServerWorker implements Runnable {
     long serviceTimeSumNs;
     long serviceTimeSamples;
 
+    /**
+     * The worker's progress word, read by the heartbeat thread ({@link WorkerWatch}): odd while the worker is inside
+     * a call, even between calls; +1 on entering a call and +1 on leaving it, each a release store (a plain store on
+     * x86: no fence on the hot path), so that {@link #callNumber} written before it is seen with it.
+     */
+    @SuppressWarnings("unused") // through CALL_SEQUENCE
+    private long callSequence;
+    /** The call the worker is inside, while {@link #callSequence} is odd. */
+    int callNumber;
+    /** This worker's thread's {@code /proc/PID/task/TID/stat}, set when it starts, or null if there is none. */
+    volatile Path threadStat;
+
     ServerWorker(RingServer server, RingSegment segment, RingGeometry geometry, CallTable table, long idleSpinNs,
                  int cpu) {
         this.server = server;
@@ -62,8 +86,14 @@ final class ServerWorker implements Runnable {
         this.callsByNumber = new long[table.size()];
     }
 
+    /** The progress word (see {@link #callSequence}), with acquire: {@link #callNumber} is at least as new. */
+    long callSequence() {
+        return (long) CALL_SEQUENCE.getAcquire(this);
+    }
+
     @Override
     public void run() {
+        threadStat = ProcStat.currentThreadStat().orElse(null);
         if (cpu >= 0) {
             int r = Linux.pinCurrentThread(cpu);
             if (r < 0) {
@@ -142,7 +172,11 @@ final class ServerWorker implements Runnable {
         call.load(slot, slotOffset, callNumber);
         boolean timed = (callsServed & (ServiceTimes.SAMPLE_EVERY - 1)) == 0;
         long start = timed ? System.nanoTime() : 0;
+        long sequence = (long) CALL_SEQUENCE.get(this);
+        this.callNumber = callNumber;
+        CALL_SEQUENCE.setRelease(this, sequence + 1); // inside a call
         long result = execute(callNumber);
+        CALL_SEQUENCE.setRelease(this, sequence + 2); // out of it
         if (timed) {
             long ns = System.nanoTime() - start;
             serviceTimeBuckets[ServiceTimes.bucket(ns)]++;
