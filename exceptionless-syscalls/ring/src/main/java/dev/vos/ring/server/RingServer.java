@@ -22,8 +22,9 @@ import static dev.vos.ring.layout.HeaderLayout.*;
  * The server side of one ring: attaches to a segment a client created, then serves it with polling workers until
  * it is stopped or the client leaves. A heartbeat thread stamps {@code HEARTBEAT_NS} at a tenth of the liveness
  * timeout, so a client can tell a live server from a dead or stopped one; at each beat it also judges whether the
- * workers make progress ({@link WorkerWatch}) and publishes a stuck worker in the STUCK fields, so that a worker
- * deadlocked inside a handler is found although the heartbeat goes on. At attach it writes when its process
+ * workers of this process (every server's, not only its own) make progress ({@link WorkerWatch}) and publishes a
+ * stuck worker in the STUCK fields, so that a worker deadlocked inside a handler is found although the heartbeat
+ * goes on, also by a supervisor whose own ring carries no calls. At attach it writes when its process
  * started (SERVER_START_TICKS), with which a client finds the process in its own {@code /proc} to weigh a stale
  * heartbeat against the process's state.
  *
@@ -66,7 +67,7 @@ public final class RingServer implements AutoCloseable {
             threads.add(Thread.ofPlatform().name("vos-ring-worker-" + i).daemon().unstarted(worker));
         }
         this.heartbeat = Thread.ofPlatform().name("vos-ring-heartbeat").daemon().unstarted(this::beat);
-        this.watch = new WorkerWatch(workers, threads, table, geometry.livenessTimeoutNs());
+        this.watch = new WorkerWatch(geometry.livenessTimeoutNs());
     }
 
     /**
@@ -93,6 +94,7 @@ public final class RingServer implements AutoCloseable {
             segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
             segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING); // releases line 1 to the client
             RingServer server = new RingServer(segment, geometry, table, options, sessionState);
+            WorkerWatch.register(server.workers);
             server.threads.forEach(Thread::start);
             server.heartbeat.start();
             return server;
@@ -242,6 +244,7 @@ public final class RingServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        WorkerWatch.unregister(workers);
         heartbeat.interrupt();
         try {
             heartbeat.join();

@@ -12,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.CLIENT_FUTEX_OFFSET;
@@ -39,6 +40,9 @@ final class ServerWorker implements Runnable {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /** Numbers workers across every server of this process: how a stuck one is named in STUCK_WORKER and logs. */
+    private static final AtomicInteger IDS = new AtomicInteger();
 
     private final RingServer server;
     private final RingSegment segment;
@@ -71,6 +75,10 @@ final class ServerWorker implements Runnable {
     int callNumber;
     /** This worker's thread's {@code /proc/PID/task/TID/stat}, set when it starts, or null if there is none. */
     volatile Path threadStat;
+    /** This worker's thread, once it runs. */
+    volatile Thread thread;
+    /** This worker's number in this process, from 0. */
+    final int id = IDS.getAndIncrement();
 
     ServerWorker(RingServer server, RingSegment segment, RingGeometry geometry, CallTable table, long idleSpinNs,
                  int cpu) {
@@ -86,6 +94,16 @@ final class ServerWorker implements Runnable {
         this.callsByNumber = new long[table.size()];
     }
 
+    /** Whether the call this worker is inside may wait as long as it likes (see {@link CallTable#mayWait}). */
+    boolean mayWait(int number) {
+        return table.mayWait(number);
+    }
+
+    /** The name of call {@code number} in this worker's table. */
+    String callName(int number) {
+        return table.name(number);
+    }
+
     /** The progress word (see {@link #callSequence}), with acquire: {@link #callNumber} is at least as new. */
     long callSequence() {
         return (long) CALL_SEQUENCE.getAcquire(this);
@@ -93,6 +111,7 @@ final class ServerWorker implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         threadStat = ProcStat.currentThreadStat().orElse(null);
         if (cpu >= 0) {
             int r = Linux.pinCurrentThread(cpu);

@@ -4,28 +4,34 @@ import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingSegment;
 
 import java.lang.System.Logger.Level;
-import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.vos.ring.layout.HeaderLayout.STUCK_CALL_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.STUCK_NS_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.STUCK_WORKER_OFFSET;
 
 /**
- * Whether a server's workers make progress, judged by its heartbeat thread at each beat, so that a worker
- * deadlocked inside a handler is found even though the heartbeat itself goes on. Each worker's progress word
- * ({@code ServerWorker.callSequence}) is odd while it is inside a call. A worker seen inside the same call for
- * longer than the liveness timeout is <em>stuck</em> when its thread is neither runnable (R) nor waiting for I/O
- * (D) and used no CPU for at least half the timeout, as {@code /proc/PID/task/TID/stat} shows (a thread in I/O wait
- * is the kernel working for it: a slow {@code fsync} on a loaded disk is not a deadlock); or, however busy, once it
- * has been inside the call for {@value #CAP_FACTOR} x the timeout. Calls registered with
+ * Whether the workers of this process make progress, judged by a server's heartbeat thread at each beat, so that a
+ * worker deadlocked inside a handler is found although the heartbeat goes on. Every worker of every server in the
+ * process is watched, not only the server's own: a domain with a deadlocked worker is hung for its supervisor,
+ * whose health ring carries no calls of its own, and each server judges with its own ring's liveness timeout.
+ *
+ * <p>Each worker's progress word ({@code ServerWorker.callSequence}) is odd while it is inside a call. A worker
+ * seen inside the same call for longer than the timeout is <em>stuck</em> when its thread is neither runnable (R)
+ * nor waiting for I/O (D) and used no CPU for at least half the timeout, as {@code /proc/PID/task/TID/stat} shows
+ * (a thread in I/O wait is the kernel working for it: a slow {@code fsync} on a loaded disk is not a deadlock); or,
+ * however busy, once it has been inside the call for {@value #CAP_FACTOR} x the timeout. Calls registered with
  * {@link CallTable.Builder#addMayWait} are never stuck. Without {@code /proc} the worker's Java state stands in:
  * blocked or waiting counts as no progress.
  *
  * <p>The verdict is published in line 1 of the header: STUCK_NS (the longest a stuck worker has been inside its
- * call, 0 if none), STUCK_CALL and STUCK_WORKER, with plain stores, before the heartbeat's release store of
- * HEARTBEAT_NS, so that a client that reads the heartbeat with acquire sees them at least as new. The monitor
- * thread only: no locks.
+ * call, 0 if none), STUCK_CALL and STUCK_WORKER (the worker's number in this process), with plain stores, before
+ * the heartbeat's release store of HEARTBEAT_NS, so that a client that reads the heartbeat with acquire sees them
+ * at least as new. One instance per server, used by its heartbeat thread only.
  */
 final class WorkerWatch {
 
@@ -34,69 +40,50 @@ final class WorkerWatch {
     /** A worker inside one call for this many liveness timeouts is stuck however busy it looks. */
     static final int CAP_FACTOR = 10;
 
-    private final List<ServerWorker> workers;
-    private final List<Thread> threads;
-    private final CallTable table;
+    /** Every running worker of this process: registered when its server attaches, removed when it closes. */
+    private static final Set<ServerWorker> LIVE = ConcurrentHashMap.newKeySet();
+
     private final long timeoutNs;
     private final long capNs;
-    /** Per worker: the progress word last seen, since when, and the last look at its thread that showed progress. */
-    private final long[] seen;
-    private final long[] seenAtNs;
-    private final ProcStat.Stat[] baseline;
-    private final long[] baselineAtNs;
-    private final long[] reported;
+    private final Map<ServerWorker, Track> tracks = new IdentityHashMap<>();
 
-    WorkerWatch(List<ServerWorker> workers, List<Thread> threads, CallTable table, long timeoutNs) {
-        this.workers = workers;
-        this.threads = threads;
-        this.table = table;
-        this.timeoutNs = timeoutNs;
-        this.capNs = CAP_FACTOR * timeoutNs;
-        int n = workers.size();
-        this.seen = new long[n];
-        this.seenAtNs = new long[n];
-        this.baseline = new ProcStat.Stat[n];
-        this.baselineAtNs = new long[n];
-        this.reported = new long[n];
+    /** What this watch last saw of one worker. */
+    private static final class Track {
+        /** The progress word last seen, and when it was first seen. */
+        long sequence;
+        long seenAtNs;
+        /** The last look at the worker's thread that showed progress (or the first look), and when; or null. */
+        ProcStat.Stat baseline;
+        long baselineAtNs;
+        /** The progress word of the call last logged as stuck, so each is logged once. */
+        long reported;
     }
 
-    /** Judges every worker at {@code nowNs} and publishes the verdict into {@code segment}'s STUCK fields. */
+    WorkerWatch(long timeoutNs) {
+        this.timeoutNs = timeoutNs;
+        this.capNs = CAP_FACTOR * timeoutNs;
+    }
+
+    static void register(Iterable<ServerWorker> workers) {
+        workers.forEach(LIVE::add);
+    }
+
+    static void unregister(Iterable<ServerWorker> workers) {
+        workers.forEach(LIVE::remove);
+    }
+
+    /** Judges every worker of the process at {@code nowNs} and publishes the verdict into {@code segment}. */
     void check(long nowNs, RingSegment segment) {
         long worstNs = 0;
         int worstWorker = 0;
         int worstCall = 0;
-        for (int i = 0; i < workers.size(); i++) {
-            ServerWorker worker = workers.get(i);
-            long sequence = worker.callSequence();
-            int call = worker.callNumber;
-            if ((sequence & 1) == 0 || table.mayWait(call)) {
-                seen[i] = sequence; // between calls, or in one that may wait: nothing to judge
-                baseline[i] = null;
-                continue;
-            }
-            if (sequence != seen[i]) {
-                seen[i] = sequence; // a new call since the last beat
-                seenAtNs[i] = nowNs;
-                baseline[i] = null;
-                continue;
-            }
-            long inCallNs = nowNs - seenAtNs[i];
-            if (inCallNs > timeoutNs / 2 && baseline[i] == null) {
-                baseline[i] = look(i).orElse(null);
-                baselineAtNs[i] = nowNs;
-            }
-            if (inCallNs <= timeoutNs || (inCallNs <= capNs && progressing(i, nowNs))) {
-                continue;
-            }
-            if (reported[i] != sequence) {
-                reported[i] = sequence;
-                LOG.log(Level.WARNING, "worker {0} is stuck: inside {1} for {2} ms without progress; the domain"
-                        + " will be judged hung", i, table.name(call), inCallNs / 1_000_000);
-            }
+        tracks.keySet().retainAll(LIVE);
+        for (ServerWorker worker : LIVE) {
+            long inCallNs = stuckFor(worker, tracks.computeIfAbsent(worker, w -> new Track()), nowNs);
             if (inCallNs > worstNs) {
                 worstNs = inCallNs;
-                worstWorker = i;
-                worstCall = call;
+                worstWorker = worker.id;
+                worstCall = worker.callNumber;
             }
         }
         segment.setIntPlain(STUCK_WORKER_OFFSET, worstWorker);
@@ -104,26 +91,57 @@ final class WorkerWatch {
         segment.setLongPlain(STUCK_NS_OFFSET, worstNs);
     }
 
-    /**
-     * Whether worker {@code i}'s thread made progress: it is runnable or in I/O wait now, or used CPU since the
-     * baseline; or the baseline is younger than half the timeout (too soon to tell).
-     */
-    private boolean progressing(int i, long nowNs) {
-        Optional<ProcStat.Stat> now = look(i);
-        if (now.isEmpty() || baseline[i] == null) {
-            Thread.State state = threads.get(i).getState();
-            return state == Thread.State.RUNNABLE || state == Thread.State.NEW;
+    /** How long {@code worker} has been stuck inside its call (see the class comment), or 0 if it is not. */
+    private long stuckFor(ServerWorker worker, Track track, long nowNs) {
+        long sequence = worker.callSequence();
+        int call = worker.callNumber;
+        if ((sequence & 1) == 0 || worker.mayWait(call)) {
+            track.sequence = sequence; // between calls, or in one that may wait: nothing to judge
+            track.baseline = null;
+            return 0;
         }
-        char state = now.get().state();
-        if (state == 'R' || state == 'D' || now.get().cpuTicks() != baseline[i].cpuTicks()) {
-            baseline[i] = now.get();
-            baselineAtNs[i] = nowNs;
-            return true;
+        if (sequence != track.sequence) {
+            track.sequence = sequence; // a new call since the last beat
+            track.seenAtNs = nowNs;
+            track.baseline = null;
+            return 0;
         }
-        return nowNs - baselineAtNs[i] < timeoutNs / 2;
+        long inCallNs = nowNs - track.seenAtNs;
+        if (inCallNs > timeoutNs / 2 && track.baseline == null) {
+            track.baseline = look(worker).orElse(null);
+            track.baselineAtNs = nowNs;
+        }
+        if (inCallNs <= timeoutNs || (inCallNs <= capNs && progressing(worker, track, nowNs))) {
+            return 0;
+        }
+        if (track.reported != sequence) {
+            track.reported = sequence;
+            LOG.log(Level.WARNING, "worker {0} is stuck: inside {1} for {2} ms without progress; the domain will be"
+                    + " judged hung", worker.id, worker.callName(call), inCallNs / 1_000_000);
+        }
+        return inCallNs;
     }
 
-    private Optional<ProcStat.Stat> look(int i) {
-        return workers.get(i).threadStat == null ? Optional.empty() : ProcStat.read(workers.get(i).threadStat);
+    /**
+     * Whether {@code worker}'s thread made progress: it is runnable or in I/O wait now, or used CPU since the
+     * baseline; or the baseline is younger than half the timeout (too soon to tell).
+     */
+    private boolean progressing(ServerWorker worker, Track track, long nowNs) {
+        Optional<ProcStat.Stat> now = look(worker);
+        if (now.isEmpty() || track.baseline == null) {
+            Thread thread = worker.thread;
+            return thread == null || thread.getState() == Thread.State.RUNNABLE;
+        }
+        char state = now.get().state();
+        if (state == 'R' || state == 'D' || now.get().cpuTicks() != track.baseline.cpuTicks()) {
+            track.baseline = now.get();
+            track.baselineAtNs = nowNs;
+            return true;
+        }
+        return nowNs - track.baselineAtNs < timeoutNs / 2;
+    }
+
+    private static Optional<ProcStat.Stat> look(ServerWorker worker) {
+        return worker.threadStat == null ? Optional.empty() : ProcStat.read(worker.threadStat);
     }
 }

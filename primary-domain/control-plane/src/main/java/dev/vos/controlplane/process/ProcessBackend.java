@@ -46,18 +46,36 @@ public final class ProcessBackend implements DomainBackend {
             "user", List.of("--user", "--map-root-user"));
 
     private final Map<String, Boolean> namespaceProbes = new ConcurrentHashMap<>();
+    /**
+     * The system property that makes every domain this backend starts serve the test calls ({@code --test-calls}:
+     * {@code CoreCalls.TEST_BLOCK}); for tests and benchmarks that prove a stuck worker is found. Never set in
+     * production.
+     */
+    public static final String TEST_CALLS_PROPERTY = "vos.domain.testCalls";
+
     private final String java;
     private final String classPath;
+    private final boolean testCalls;
 
     /** A backend that starts domains with this JVM's {@code java} and class path. */
     public ProcessBackend() {
         this(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()), System.getProperty("java.class.path"));
+                .toString()), System.getProperty("java.class.path"), Boolean.getBoolean(TEST_CALLS_PROPERTY));
     }
 
     ProcessBackend(String java, String classPath) {
+        this(java, classPath, false);
+    }
+
+    ProcessBackend(String java, String classPath, boolean testCalls) {
         this.java = java;
         this.classPath = absolute(classPath);
+        this.testCalls = testCalls;
+    }
+
+    /** This backend, but its domains serve the test calls too (see {@link #TEST_CALLS_PROPERTY}); tests only. */
+    public ProcessBackend withTestCalls() {
+        return new ProcessBackend(java, classPath, true);
     }
 
     /**
@@ -168,6 +186,9 @@ public final class ProcessBackend implements DomainBackend {
                 "-Xmx" + launch.memoryMb() + "m", "-Xss512k", "-cp", classPath, AGENT_MAIN,
                 "--name", launch.name(), "--kind", launch.kind(), "--generation", Long.toString(launch.generation()),
                 "--socket", launch.socket().toAbsolutePath().toString(), "--exit-with-supervisor"));
+        if (testCalls) {
+            command.add("--test-calls");
+        }
         launch.options().forEach((key, value) -> command.addAll(List.of("--option", key + "=" + value)));
         return command;
     }
