@@ -4,12 +4,18 @@ import java.util.Locale;
 
 /**
  * What decided that a domain is hung ({@link RingFailure.Hung#evidence()}): a stale heartbeat alone no longer
- * does when the server's process can be seen. A process that is runnable, or still uses CPU, is busy on a loaded
+ * does when the server's process can be seen. A process that is runnable, or waits for a CPU, is busy on a loaded
  * host and is given time, up to a hard cap; one that is stopped is hung at once; one whose threads all sleep and
- * use no CPU is hung. A worker that has been inside one call for longer than the timeout without progress is
+ * do not move is hung. A worker that has been inside one call for longer than the timeout without progress is
  * reported by the server itself. One record per kind of evidence, each with the figures that decided.
  */
 public sealed interface HangEvidence {
+
+    /**
+     * The name a server gives its heartbeat threads, by which a client finds them in {@code /proc} (where a thread's
+     * name is cut to its first 15 characters).
+     */
+    String HEARTBEAT_THREAD = "vos-ring-heartbeat";
 
     /** The words after "the domain is hung: ...", for people. */
     String describe();
@@ -40,17 +46,22 @@ public sealed interface HangEvidence {
     }
 
     /**
-     * Every thread of the process sleeps or waits for I/O, and the process used no CPU time between two looks.
+     * No thread of the process is runnable, and between two looks {@code quietNs} apart nothing moved: by the
+     * scheduler's own accounts ({@code schedstat}), no heartbeat thread ran or waited for a CPU and the process's
+     * threads hardly waited for one (a starved process waits); or, on a kernel without those accounts, the
+     * process was charged no CPU time.
      *
-     * @param threads  threads of the process
-     * @param diskWait of them, in state D
-     * @param quietNs  how long, at least, the process used no CPU
+     * @param threads     threads of the process
+     * @param diskWait    of them, in state D
+     * @param quietNs     how long, at least, nothing moved
+     * @param byScheduler whether the scheduler's accounts decided (else the tick-sampled CPU time)
      */
-    record NoProgress(int threads, int diskWait, long quietNs) implements HangEvidence {
+    record NoProgress(int threads, int diskWait, long quietNs, boolean byScheduler) implements HangEvidence {
         @Override
         public String describe() {
-            return String.format(Locale.ROOT, "none of its %d threads is runnable (%d in I/O wait) and it used no CPU"
-                    + " for %.1f ms", threads, diskWait, quietNs / 1e6);
+            return String.format(Locale.ROOT, "none of its %d threads is runnable (%d in I/O wait) and %s for %.1f ms",
+                    threads, diskWait, byScheduler ? "its heartbeat thread neither ran nor waited for a CPU"
+                            : "it used no CPU", quietNs / 1e6);
         }
     }
 

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -14,10 +16,11 @@ import java.util.OptionalLong;
  * fails (the process is gone, {@code /proc} is hidden or not mounted) answers empty, never throws: evidence that
  * cannot be had is reported as such by the caller.
  *
- * <p>Read from {@code /proc/PID/stat} (see proc(5)): the state letter (field 3), {@code utime} and {@code stime}
- * (fields 14 and 15, the whole thread group's in the process's file, one thread's in {@code task/TID/stat}) and
- * {@code starttime} (field 22). The command name (field 2) may hold spaces and parentheses, so fields are counted
- * from the last {@code ')'}.
+ * <p>Read from {@code /proc/PID/stat} (see proc(5)): the command name (field 2), the state letter (field 3),
+ * {@code utime} and {@code stime} (fields 14 and 15, the whole thread group's in the process's file, one thread's
+ * in {@code task/TID/stat}) and {@code starttime} (field 22). The command name may hold spaces and parentheses, so
+ * fields are counted from the last {@code ')'}. And from {@code task/TID/schedstat}: the nanoseconds a thread has
+ * run, and waited for a CPU (see {@link Sched}).
  */
 public final class ProcStat {
 
@@ -41,10 +44,31 @@ public final class ProcStat {
      *
      * @param state      the state letter: R running or runnable, S sleeping, D waiting for I/O, T stopped (a
      *                   signal), t stopped (a tracer), Z zombie, X dead, I idle (kernel threads)
-     * @param cpuTicks   user plus system CPU time, in {@link #TICKS_PER_SECOND} units
+     * @param cpuTicks   user plus system CPU time, in {@link #TICKS_PER_SECOND} units; sampled at the timer tick,
+     *                   so a thread that runs in short bursts on a busy host may be charged nothing
      * @param startTicks when the process (or thread) started, in clock ticks after boot
+     * @param name       the command name (a thread's name, at most 15 characters)
      */
-    public record Stat(char state, long cpuTicks, long startTicks) {
+    public record Stat(char state, long cpuTicks, long startTicks, String name) {
+    }
+
+    /**
+     * A thread's line of {@code /proc/PID/task/TID/schedstat} (kernels with {@code CONFIG_SCHED_INFO}): the
+     * scheduler's own accounts, exact to the nanosecond, unlike the tick-sampled CPU times of {@code stat}.
+     *
+     * @param runNs  time it has spent on a CPU
+     * @param waitNs time it has spent runnable, waiting on a run queue for a CPU
+     */
+    public record Sched(long runNs, long waitNs) {
+
+        /** Whether the thread ran, or waited to run, since {@code before}. */
+        public boolean movedSince(Sched before) {
+            return runNs != before.runNs || waitNs != before.waitNs;
+        }
+    }
+
+    /** One thread: its {@code stat} line, and its {@code schedstat} line or null when the kernel has none. */
+    public record Task(Stat stat, Sched sched) {
     }
 
     /**
@@ -55,8 +79,11 @@ public final class ProcStat {
      * @param running  threads in state R
      * @param diskWait threads in state D
      * @param stopped  threads in state T or t
+     * @param waitNs   the threads' time waiting on a run queue, summed, or -1 when the kernel keeps no schedstat
+     * @param watched  the scheduler's accounts of the threads whose name starts with the prefix asked for, by tid
      */
-    public record Look(Stat leader, int threads, int running, int diskWait, int stopped) {
+    public record Look(Stat leader, int threads, int running, int diskWait, int stopped, long waitNs,
+                       Map<Long, Sched> watched) {
 
         /** Threads neither running, in I/O nor stopped: asleep (S), or idle. */
         public int sleeping() {
@@ -90,11 +117,28 @@ public final class ProcStat {
         if (f.length <= STARTTIME || f[STATE].length() != 1) {
             return Optional.empty();
         }
+        int open = line.indexOf('(');
+        String name = open >= 0 && open < close ? line.substring(open + 1, close) : "";
         try {
             return Optional.of(new Stat(f[STATE].charAt(0), Long.parseLong(f[UTIME]) + Long.parseLong(f[STIME]),
-                    Long.parseLong(f[STARTTIME])));
+                    Long.parseLong(f[STARTTIME]), name));
         } catch (NumberFormatException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The thread whose directory is {@code taskDir} ({@code /proc/PID/task/TID}); empty when it is gone. */
+    public static Optional<Task> task(Path taskDir) {
+        return read(taskDir.resolve("stat")).map(stat -> new Task(stat, sched(taskDir)));
+    }
+
+    private static Sched sched(Path taskDir) {
+        try {
+            String[] f = new String(Files.readAllBytes(taskDir.resolve("schedstat")), StandardCharsets.US_ASCII)
+                    .strip().split(" ");
+            return new Sched(Long.parseLong(f[0]), Long.parseLong(f[1]));
+        } catch (IOException | SecurityException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return null;
         }
     }
 
@@ -114,13 +158,14 @@ public final class ProcStat {
     }
 
     /**
-     * The {@code stat} file of the calling platform thread, as a path any thread of this process can read later
-     * ({@code /proc/thread-self} resolved to {@code /proc/PID/task/TID}), or empty when {@code /proc} has none.
+     * The {@code /proc} directory of the calling platform thread, as a path any thread of this process can read
+     * later ({@code /proc/thread-self} resolved to {@code /proc/PID/task/TID}), or empty when {@code /proc} has
+     * none.
      */
-    public static Optional<Path> currentThreadStat() {
+    public static Optional<Path> currentThreadDirectory() {
         try {
             Path link = Files.readSymbolicLink(PROC.resolve("thread-self"));
-            return Optional.of(PROC.resolve(link).resolve("stat"));
+            return Optional.of(PROC.resolve(link));
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return Optional.empty();
         }
@@ -154,9 +199,10 @@ public final class ProcStat {
 
     /**
      * Process {@code pid} and the states of its threads, if it is still the process that started at {@code
-     * startTicks} (empty when it is gone, or its pid now names another process).
+     * startTicks} (empty when it is gone, or its pid now names another process), with the scheduler's accounts of
+     * the threads whose name starts with {@code watchedName}.
      */
-    public static Optional<Look> look(long pid, long startTicks) {
+    public static Optional<Look> look(long pid, long startTicks, String watchedName) {
         Optional<Stat> leader = process(pid);
         if (leader.isEmpty() || leader.get().startTicks() != startTicks) {
             return Optional.empty();
@@ -165,14 +211,16 @@ public final class ProcStat {
         int running = 0;
         int diskWait = 0;
         int stopped = 0;
+        long waitNs = 0;
+        Map<Long, Sched> watched = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("task"))) {
-            for (Path task : tasks) {
-                Optional<Stat> t = read(task.resolve("stat"));
+            for (Path dir : tasks) {
+                Optional<Task> t = task(dir);
                 if (t.isEmpty()) {
                     continue; // the thread ended meanwhile
                 }
                 threads++;
-                switch (t.get().state()) {
+                switch (t.get().stat().state()) {
                     case 'R' -> running++;
                     case 'D' -> diskWait++;
                     case 'T', 't' -> stopped++;
@@ -180,11 +228,16 @@ public final class ProcStat {
                         // S, I: asleep
                     }
                 }
+                Sched sched = t.get().sched();
+                waitNs = sched == null || waitNs < 0 ? -1 : waitNs + sched.waitNs();
+                if (sched != null && t.get().stat().name().startsWith(watchedName)) {
+                    watched.put(Long.parseLong(dir.getFileName().toString()), sched);
+                }
             }
-        } catch (IOException | SecurityException e) {
+        } catch (IOException | SecurityException | NumberFormatException e) {
             // the process ended while its threads were read; the leader's line still says what it was
         }
-        return Optional.of(new Look(leader.get(), threads, running, diskWait, stopped));
+        return Optional.of(new Look(leader.get(), threads, running, diskWait, stopped, waitNs, Map.copyOf(watched)));
     }
 
     private static boolean matches(long pid, long nsPid, long startTicks) {

@@ -12,6 +12,7 @@ import dev.vos.sys.Linux;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import static dev.vos.ring.layout.HeaderLayout.SERVER_SERVING;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_START_TICKS_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_STATE_OFFSET;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A hang is judged on evidence, not on one stale timestamp: with real processes in every state {@code /proc} can
@@ -125,6 +127,44 @@ class HangJudgementTest {
                     "a worker on the CPU makes progress");
             assertFalse(client.hasFailed(), String.valueOf(client.failureReason()));
         }
+    }
+
+    /**
+     * Finding 6 itself, on one CPU: a healthy server whose CPU is taken by a real-time spinner for 3x the timeout
+     * cannot beat, but its heartbeat thread is runnable and waits for the CPU: busy, not hung. Before the fix it
+     * was declared hung at 1.1x the timeout. Needs root (a SCHED_FIFO spinner, CAP_SYS_NICE), two CPUs, chrt,
+     * taskset and timeout.
+     */
+    @Test
+    void aHealthyServerStarvedOfCpu_isBusyNotHung() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs a second CPU for the test's own threads");
+        assumeTrue(isRoot(), "needs root: the starving spinner runs SCHED_FIFO (CAP_SYS_NICE)");
+        RingGeometry geometry = new RingGeometry(8, 4096, 200_000_000L);
+        Path file = TestSegments.fresh("judge-starved");
+        try (RingClient client = RingClient.create(file, geometry, 1, WaitStrategy.sleeping());
+             RingServerProcess server = RingServerProcess.start(file, Duration.ofSeconds(30))) {
+            client.awaitServer(Duration.ofSeconds(10));
+            int cpu = 1;
+            assertEquals(0, run("taskset", "-a", "-p", "-c", Integer.toString(cpu), Long.toString(server.pid())),
+                    "pin the server to CPU " + cpu);
+            assertEquals(server.pid(), client.call(CoreCalls.GETPID));
+            Thread.sleep(300); // the monitor has found the process, with a fresh heartbeat
+            // A FIFO spinner on the server's CPU for 600 ms (3x the timeout); timeout(1) runs above it to end it.
+            assertEquals(124, run("chrt", "-f", "20", "taskset", "-c", Integer.toString(cpu), "timeout", "0.6",
+                    "chrt", "-f", "10", "sh", "-c", "while :; do :; done"), "the spinner ran its 600 ms");
+            assertFalse(client.hasFailed(), "a starved server is busy, not hung: " + client.failureReason());
+            assertEquals(server.pid(), client.call(CoreCalls.GETPID), "and it serves once it has the CPU again");
+        }
+    }
+
+    private static boolean isRoot() throws Exception {
+        return Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0);
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
     }
 
     @Test

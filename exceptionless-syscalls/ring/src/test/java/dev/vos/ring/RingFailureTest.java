@@ -28,8 +28,12 @@ class RingFailureTest {
                 + " stopped (state T)", new RingFailure.Hung(612_000_000L, 500_000_000L,
                 new HangEvidence.ProcessStopped('T')).describe());
         assertEquals("the domain is hung: no heartbeat for 650.0 ms (liveness timeout 500.0 ms); none of its 23"
-                + " threads is runnable (1 in I/O wait) and it used no CPU for 50.0 ms", new RingFailure.Hung(
-                650_000_000L, 500_000_000L, new HangEvidence.NoProgress(23, 1, 50_000_000L)).describe());
+                + " threads is runnable (1 in I/O wait) and its heartbeat thread neither ran nor waited for a CPU for"
+                + " 100.0 ms", new RingFailure.Hung(650_000_000L, 500_000_000L,
+                new HangEvidence.NoProgress(23, 1, 100_000_000L, true)).describe());
+        assertEquals("the domain is hung: no heartbeat for 650.0 ms (liveness timeout 500.0 ms); none of its 23"
+                + " threads is runnable (0 in I/O wait) and it used no CPU for 100.0 ms", new RingFailure.Hung(
+                650_000_000L, 500_000_000L, new HangEvidence.NoProgress(23, 0, 100_000_000L, false)).describe());
         assertEquals("the domain is hung: no heartbeat for 5012.0 ms (liveness timeout 500.0 ms); its process is busy"
                 + " (2 threads runnable) but its heartbeat is older than the cap of 5000.0 ms", new RingFailure.Hung(
                 5_012_000_000L, 500_000_000L, new HangEvidence.BusyPastCap(2, 5_000_000_000L)).describe());

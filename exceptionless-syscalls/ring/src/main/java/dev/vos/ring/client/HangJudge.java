@@ -5,6 +5,7 @@ import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingFailure;
 import dev.vos.ring.RingSegment;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -18,7 +19,10 @@ import static dev.vos.ring.layout.HeaderLayout.STUCK_WORKER_OFFSET;
 /**
  * Decides, for the client's monitor, whether a serving server is hung, on more evidence than one stale timestamp.
  * On a loaded host a healthy server's heartbeat thread may wait for a CPU longer than the liveness timeout; it is
- * then runnable, and that is not a hang. Called once per monitor period while SERVER_STATE is SERVING:
+ * then runnable, or keeps waiting for CPUs, and that is not a hang. The CPU times of {@code /proc/PID/stat} are
+ * sampled at the timer tick and miss the short bursts of a starved thread; the scheduler's own accounts
+ * ({@code schedstat}: nanoseconds run, and waited on a run queue) do not, so they decide where the kernel has them.
+ * Called once per monitor period while SERVER_STATE is SERVING:
  * <ol>
  *   <li>the server reports a stuck worker (STUCK_NS is not 0): hung at once
  *       ({@link HangEvidence.WorkerStuck});</li>
@@ -29,9 +33,12 @@ import static dev.vos.ring.layout.HeaderLayout.STUCK_WORKER_OFFSET;
  *   <li>it is stopped (state T or t): hung at once ({@link HangEvidence.ProcessStopped});</li>
  *   <li>the heartbeat is older than the cap, {@value #CAP_FACTOR} x the timeout: hung however busy
  *       ({@link HangEvidence.BusyPastCap});</li>
- *   <li>a thread is runnable, or the process used CPU since the previous look: busy, look again next period;</li>
- *   <li>otherwise every thread sleeps or waits for I/O: at the first such look, look again next period (CPU time
- *       needs two looks); at the next, with no CPU used in between, hung ({@link HangEvidence.NoProgress}).</li>
+ *   <li>a thread is runnable, or the process moved since the previous look (a heartbeat thread ran or waited for
+ *       a CPU, or its threads waited for CPUs a tenth of the time, by the scheduler's {@code schedstat}; without
+ *       it, the process was charged CPU time): busy, look again next period;</li>
+ *   <li>otherwise every thread sleeps or waits for I/O and nothing moved: at the first such look, look again; once
+ *       the window since the last look that saw movement spans two periods, hung ({@link
+ *       HangEvidence.NoProgress}).</li>
  * </ol>
  * The heartbeat is read again after each look at {@code /proc}: a server that beat meanwhile is alive, whatever
  * the look said. Everything here runs on the monitor thread only.
@@ -40,10 +47,13 @@ final class HangJudge {
 
     /** A server that is busy but never beats is hung once its heartbeat is this many liveness timeouts old. */
     static final int CAP_FACTOR = 10;
+    /** A thread's name in {@code /proc} is its first 15 characters. */
+    private static final String HEARTBEAT_THREAD_NAME = HangEvidence.HEARTBEAT_THREAD.substring(0, 15);
 
     private final RingSegment segment;
     private final long livenessTimeoutNs;
     private final long capNs;
+    private final long periodNs;
     /** The server's process in this {@code /proc}: 0 until looked for, -1 when not found. */
     private long pid;
     private long startTicks;
@@ -56,6 +66,7 @@ final class HangJudge {
         this.segment = segment;
         this.livenessTimeoutNs = livenessTimeoutNs;
         this.capNs = CAP_FACTOR * livenessTimeoutNs;
+        this.periodNs = Math.max(1_000_000L, livenessTimeoutNs / 10);
     }
 
     /** The failure to report now, or null while the server is alive or only busy. */
@@ -78,7 +89,7 @@ final class HangJudge {
         if (pid < 0) {
             return new RingFailure.Hung(ageNs, livenessTimeoutNs, new HangEvidence.HeartbeatOnly(notFound));
         }
-        Optional<ProcStat.Look> seen = ProcStat.look(pid, startTicks);
+        Optional<ProcStat.Look> seen = ProcStat.look(pid, startTicks, HEARTBEAT_THREAD_NAME);
         if (segment.getLongAcquire(HEARTBEAT_NS_OFFSET) != beat) {
             previous = null; // it beat while we looked: alive
             return null;
@@ -95,14 +106,35 @@ final class HangJudge {
             return new RingFailure.Hung(ageNs, livenessTimeoutNs, new HangEvidence.BusyPastCap(look.running(),
                     capNs));
         }
-        boolean usedCpu = previous != null && look.leader().cpuTicks() != previous.leader().cpuTicks();
-        if (look.running() > 0 || usedCpu || previous == null) {
-            previous = look;
+        if (look.running() > 0 || previous == null || moved(previous, look, nowNs - previousAtNs)) {
+            previous = look; // runnable, or it moved: busy (a loaded host); or the first look of this stretch
             previousAtNs = nowNs;
             return null;
         }
+        if (nowNs - previousAtNs < 2 * periodNs) {
+            return null; // too short a window: a healthy heartbeat thread sleeps a period between beats
+        }
         return new RingFailure.Hung(ageNs, livenessTimeoutNs, new HangEvidence.NoProgress(look.threads(),
-                look.diskWait(), nowNs - previousAtNs));
+                look.diskWait(), nowNs - previousAtNs, !look.watched().isEmpty() && look.waitNs() >= 0));
+    }
+
+    /**
+     * Whether the process moved between {@code before} and {@code now}, {@code windowNs} apart. By the scheduler's
+     * accounts: a heartbeat thread ran or waited for a CPU (a new one counts as moving), or the process's threads
+     * together waited for a CPU at least a tenth of the window (a starved process: a blocked one does not wait for
+     * a CPU). Without those accounts: the process was charged CPU time.
+     */
+    private static boolean moved(ProcStat.Look before, ProcStat.Look now, long windowNs) {
+        if (now.watched().isEmpty() || now.waitNs() < 0 || before.waitNs() < 0) {
+            return now.leader().cpuTicks() != before.leader().cpuTicks();
+        }
+        for (Map.Entry<Long, ProcStat.Sched> thread : now.watched().entrySet()) {
+            ProcStat.Sched then = before.watched().get(thread.getKey());
+            if (then == null || thread.getValue().movedSince(then)) {
+                return true;
+            }
+        }
+        return now.waitNs() - before.waitNs() >= windowNs / 10;
     }
 
     /**

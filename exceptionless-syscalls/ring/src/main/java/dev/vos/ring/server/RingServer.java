@@ -1,5 +1,6 @@
 package dev.vos.ring.server;
 
+import dev.vos.ring.HangEvidence;
 import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
@@ -66,7 +67,7 @@ public final class RingServer implements AutoCloseable {
             workers.add(worker);
             threads.add(Thread.ofPlatform().name("vos-ring-worker-" + i).daemon().unstarted(worker));
         }
-        this.heartbeat = Thread.ofPlatform().name("vos-ring-heartbeat").daemon().unstarted(this::beat);
+        this.heartbeat = Thread.ofPlatform().name(HangEvidence.HEARTBEAT_THREAD).daemon().unstarted(this::beat);
         this.watch = new WorkerWatch(geometry.livenessTimeoutNs());
     }
 
@@ -201,9 +202,10 @@ public final class RingServer implements AutoCloseable {
     private void beat() {
         long periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
         while (running) {
-            long now = System.nanoTime();
-            watch.check(now, segment); // plain stores of the STUCK fields, released by the heartbeat's store
-            segment.setLongRelease(HEARTBEAT_NS_OFFSET, now);
+            watch.check(System.nanoTime(), segment); // plain stores of the STUCK fields, released by the next store
+            // The time is read right at the store: a stamp read earlier and stored after a preemption would be
+            // stale when published, and on a loaded host a preemption lasts hundreds of milliseconds.
+            segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
             segment.setLongPlain(CALLS_SERVED_OFFSET, callsServed());
             segment.setLongPlain(PROTOCOL_ERRORS_OFFSET, protocolErrors());
             segment.setLongPlain(CLIENT_WAKEUPS_OFFSET, workers.stream().mapToLong(w -> w.clientWakeups).sum());

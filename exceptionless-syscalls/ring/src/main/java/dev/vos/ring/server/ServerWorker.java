@@ -73,8 +73,8 @@ final class ServerWorker implements Runnable {
     private long callSequence;
     /** The call the worker is inside, while {@link #callSequence} is odd. */
     int callNumber;
-    /** This worker's thread's {@code /proc/PID/task/TID/stat}, set when it starts, or null if there is none. */
-    volatile Path threadStat;
+    /** This worker's thread's {@code /proc/PID/task/TID}, set when it starts, or null if there is none. */
+    volatile Path threadDirectory;
     /** This worker's thread, once it runs. */
     volatile Thread thread;
     /** This worker's number in this process, from 0. */
@@ -112,7 +112,7 @@ final class ServerWorker implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
-        threadStat = ProcStat.currentThreadStat().orElse(null);
+        threadDirectory = ProcStat.currentThreadDirectory().orElse(null);
         if (cpu >= 0) {
             int r = Linux.pinCurrentThread(cpu);
             if (r < 0) {

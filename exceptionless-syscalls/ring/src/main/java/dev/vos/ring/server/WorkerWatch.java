@@ -4,6 +4,7 @@ import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingSegment;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +23,10 @@ import static dev.vos.ring.layout.HeaderLayout.STUCK_WORKER_OFFSET;
  *
  * <p>Each worker's progress word ({@code ServerWorker.callSequence}) is odd while it is inside a call. A worker
  * seen inside the same call for longer than the timeout is <em>stuck</em> when its thread is neither runnable (R)
- * nor waiting for I/O (D) and used no CPU for at least half the timeout, as {@code /proc/PID/task/TID/stat} shows
- * (a thread in I/O wait is the kernel working for it: a slow {@code fsync} on a loaded disk is not a deadlock); or,
- * however busy, once it has been inside the call for {@value #CAP_FACTOR} x the timeout. Calls registered with
+ * nor waiting for I/O (D) and, for at least half the timeout, neither ran nor waited for a CPU, as {@code
+ * /proc/PID/task/TID/stat} and {@code schedstat} show (a thread in I/O wait is the kernel working for it: a slow
+ * {@code fsync} on a loaded disk is not a deadlock; without {@code schedstat}, the tick-sampled CPU time stands in);
+ * or, however busy, once it has been inside the call for {@value #CAP_FACTOR} x the timeout. Calls registered with
  * {@link CallTable.Builder#addMayWait} are never stuck. Without {@code /proc} the worker's Java state stands in:
  * blocked or waiting counts as no progress.
  *
@@ -53,7 +55,7 @@ final class WorkerWatch {
         long sequence;
         long seenAtNs;
         /** The last look at the worker's thread that showed progress (or the first look), and when; or null. */
-        ProcStat.Stat baseline;
+        ProcStat.Task baseline;
         long baselineAtNs;
         /** The progress word of the call last logged as stuck, so each is logged once. */
         long reported;
@@ -123,17 +125,22 @@ final class WorkerWatch {
     }
 
     /**
-     * Whether {@code worker}'s thread made progress: it is runnable or in I/O wait now, or used CPU since the
-     * baseline; or the baseline is younger than half the timeout (too soon to tell).
+     * Whether {@code worker}'s thread made progress: it is runnable or in I/O wait now, or since the baseline it ran
+     * or waited for a CPU (by the scheduler's accounts; without them, it was charged CPU time); or the baseline is
+     * younger than half the timeout (too soon to tell).
      */
     private boolean progressing(ServerWorker worker, Track track, long nowNs) {
-        Optional<ProcStat.Stat> now = look(worker);
+        Optional<ProcStat.Task> now = look(worker);
         if (now.isEmpty() || track.baseline == null) {
             Thread thread = worker.thread;
             return thread == null || thread.getState() == Thread.State.RUNNABLE;
         }
-        char state = now.get().state();
-        if (state == 'R' || state == 'D' || now.get().cpuTicks() != track.baseline.cpuTicks()) {
+        ProcStat.Task before = track.baseline;
+        char state = now.get().stat().state();
+        boolean moved = now.get().sched() != null && before.sched() != null
+                ? now.get().sched().movedSince(before.sched())
+                : now.get().stat().cpuTicks() != before.stat().cpuTicks();
+        if (state == 'R' || state == 'D' || moved) {
             track.baseline = now.get();
             track.baselineAtNs = nowNs;
             return true;
@@ -141,7 +148,8 @@ final class WorkerWatch {
         return nowNs - track.baselineAtNs < timeoutNs / 2;
     }
 
-    private static Optional<ProcStat.Stat> look(ServerWorker worker) {
-        return worker.threadStat == null ? Optional.empty() : ProcStat.read(worker.threadStat);
+    private static Optional<ProcStat.Task> look(ServerWorker worker) {
+        Path dir = worker.threadDirectory;
+        return dir == null ? Optional.empty() : ProcStat.task(dir);
     }
 }
