@@ -44,8 +44,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * Writes {@code benchmarks/results/hang-judgement-STAMP.md} and {@code .csv}, with the load average as sampled.
  *
+ * <p>{@code --hog-session same} (the default) runs the hog in this process's session, with the control plane and
+ * the domains: on a kernel with autogroups, the worst case, where every vos thread gets about one
+ * {@code hogs}-th of the CPUs; {@code own} runs it in a session of its own, as another user's or service's workload
+ * (see {@link CpuHog#start}).
+ *
  * <pre>usage: HangJudgement [--minutes 1] [--hogs 80] [--target-load 50] [--hang-timeout-ms 500] [--stops 5]
- *                     [--deadlocks 5] [--out DIR]</pre>
+ *                     [--deadlocks 5] [--hog-session same|own] [--out DIR]</pre>
  * The short form (1 minute of idle load) takes about 4 minutes with the wait for the load; the long form is
  * {@code --minutes 10}.
  */
@@ -61,10 +66,13 @@ public final class HangJudgement {
     private final int stops;
     private final int deadlocks;
     private final Path out;
+    private final boolean hogOwnSession;
     private final List<Double> loads = new ArrayList<>();
+    private final List<Double> faultLoads = new ArrayList<>();
 
     private HangJudgement(double minutes, int hogs, double targetLoad, long hangTimeoutMs, int stops, int deadlocks,
-                          Path out) {
+                          Path out, boolean hogOwnSession) {
+        this.hogOwnSession = hogOwnSession;
         this.minutes = minutes;
         this.hogs = hogs;
         this.targetLoad = targetLoad;
@@ -82,8 +90,14 @@ public final class HangJudgement {
         int stops = 5;
         int deadlocks = 5;
         Path out = Path.of("benchmarks", "results");
+        boolean hogOwnSession = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--hog-session" -> hogOwnSession = switch (args[++i]) {
+                    case "own" -> true;
+                    case "same" -> false;
+                    default -> throw new IllegalArgumentException("--hog-session own|same, not " + args[i]);
+                };
                 case "--minutes" -> minutes = Double.parseDouble(args[++i]);
                 case "--hogs" -> hogs = Integer.parseInt(args[++i]);
                 case "--target-load" -> targetLoad = Double.parseDouble(args[++i]);
@@ -93,14 +107,15 @@ public final class HangJudgement {
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
                     System.err.println("usage: HangJudgement [--minutes M] [--hogs N] [--target-load L]"
-                            + " [--hang-timeout-ms MS] [--stops N] [--deadlocks N] [--out DIR]");
+                            + " [--hang-timeout-ms MS] [--stops N] [--deadlocks N] [--hog-session same|own]"
+                            + " [--out DIR]");
                     System.exit(2);
                 }
             }
         }
         // The domains serve CoreCalls.TEST_BLOCK: the process backend passes --test-calls to them.
         System.setProperty(ProcessBackend.TEST_CALLS_PROPERTY, "true");
-        new HangJudgement(minutes, hogs, targetLoad, hangTimeoutMs, stops, deadlocks, out).run();
+        new HangJudgement(minutes, hogs, targetLoad, hangTimeoutMs, stops, deadlocks, out, hogOwnSession).run();
     }
 
     /** One fault on storage1 and how long the supervisor took to declare the hang, with the evidence it gave. */
@@ -153,6 +168,7 @@ public final class HangJudgement {
         List<Detection> detections = new ArrayList<>();
         long idleFalseKills;
         long faultFalseKills;
+        long failedStarts;
         double idleLoadMin;
         double idleLoadMean;
         try (ControlPlane plane = ControlPlane.start(SpecParser.parse(spec), quiet);
@@ -164,7 +180,7 @@ public final class HangJudgement {
             Thread.ofVirtual().start(() -> callEvery(client1, faulted, stop));
             System.out.printf(Locale.ROOT, "starting %d spinning threads (load average now %.1f)%n", hogs,
                     CpuHog.loadAverage());
-            hog = CpuHog.start(hogs);
+            hog = CpuHog.start(hogs, hogOwnSession);
             double reached = CpuHog.awaitLoad(targetLoad, Duration.ofMinutes(5));
             System.out.printf(Locale.ROOT, "load average %.1f: %s idle phase of %.1f min%n", reached,
                     reached >= targetLoad ? "starting the" : "target not reached; starting anyway the", minutes);
@@ -187,11 +203,14 @@ public final class HangJudgement {
                 detections.add(deadlockOnce(plane, client1, journal, i));
             }
             faultFalseKills = hangs(journal, "storage0").size() - before0;
+            failedStarts = Journal.read(journal).events().stream().filter(e -> e.type() == EventType.DOMAIN_EXITED
+                    && e.detail().startsWith("failed to start")).count();
             stop.set(true);
         } finally {
             Children.stop(hog);
         }
-        report(detections, idleFalseKills, faultFalseKills, idleLoadMin, idleLoadMean, healthy, faulted);
+        report(detections, idleFalseKills, faultFalseKills, idleLoadMin, idleLoadMean, healthy, faulted,
+                failedStarts);
     }
 
     private Detection stopOnce(ControlPlane plane, Path journal, int index) throws Exception {
@@ -226,14 +245,14 @@ public final class HangJudgement {
 
     private Detection detection(ControlPlane plane, Path journal, String fault, int index, long generation,
                                 Instant at) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() - deadline < 0) {
             for (JournalEvent e : hangs(journal, "storage1")) {
                 if (e.generation() == generation) {
                     double ms = Duration.between(at, e.time()).toNanos() / 1e6;
                     System.out.printf(Locale.ROOT, "%-17s #%d generation %-3d declared hung after %7.1f ms (load"
                             + " %.1f): %s%n", fault, index, generation, ms, CpuHog.loadAverage(), e.detail());
-                    loads.add(CpuHog.loadAverage());
+                    faultLoads.add(CpuHog.loadAverage());
                     awaitRunning(plane, "storage1", generation + 1);
                     return new Detection(fault, index, generation, ms, e.detail());
                 }
@@ -241,7 +260,7 @@ public final class HangJudgement {
             Thread.sleep(5);
         }
         throw new IllegalStateException(fault + " #" + index + " of storage1 generation " + generation
-                + " was not declared hung within 30 s");
+                + " was not declared hung within 60 s");
     }
 
     /** The DOMAIN_HUNG events so far, of {@code domain} (all domains when null). */
@@ -270,7 +289,7 @@ public final class HangJudgement {
 
     /** Waits until {@code name} is RUNNING at generation {@code generation} or later (0: any); returns it. */
     private static long awaitRunning(ControlPlane plane, String name, long generation) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        long deadline = System.nanoTime() + 600_000_000_000L; // a start under the worst load takes tens of seconds
         while (true) {
             DomainStatus s = plane.ps().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
             if (s.state() == DomainState.RUNNING && s.generation() >= generation) {
@@ -284,7 +303,7 @@ public final class HangJudgement {
     }
 
     private void report(List<Detection> detections, long idleFalseKills, long faultFalseKills, double idleLoadMin,
-                        double idleLoadMean, Caller healthy, Caller faulted) throws IOException {
+                        double idleLoadMean, Caller healthy, Caller faulted, long failedStarts) throws IOException {
         Files.createDirectories(out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         StringBuilder csv = new StringBuilder("fault,index,generation,detected_ms,evidence\n");
@@ -296,14 +315,20 @@ public final class HangJudgement {
         double goal = 2.0 * hangTimeoutMs;
         StringBuilder md = new StringBuilder("# vos hang judgement under load\n\n");
         md.append(String.format(Locale.ROOT, "Two idle storage domains on the process backend, a client calling each"
-                + " every %d ms, hangTimeoutMs %d, %d CPUs, a CPU hog of %d spinning threads. Idle phase %.1f min at"
-                + " load average min %.1f, mean %.1f (1-minute average, sampled each second); faults on storage1"
-                + " under the same hog.%n%n", CALL_PERIOD.toMillis(), hangTimeoutMs,
-                Runtime.getRuntime().availableProcessors(), hogs, minutes, idleLoadMin, idleLoadMean));
+                + " every %d ms, hangTimeoutMs %d, %d CPUs, a CPU hog of %d spinning threads in %s (autogroups %s)."
+                + " Idle phase %.1f min at load average min %.1f, mean %.1f (1-minute average, sampled each second);"
+                + " faults on storage1 under the same hog, load average at the faults min %.1f, max %.1f.%n%n",
+                CALL_PERIOD.toMillis(), hangTimeoutMs, Runtime.getRuntime().availableProcessors(), hogs,
+                hogOwnSession ? "a session of its own" : "vos's own session", CpuHog.autogroups() ? "on" : "off",
+                minutes, idleLoadMin, idleLoadMean, faultLoads.stream().mapToDouble(Double::doubleValue).min()
+                        .orElse(Double.NaN), faultLoads.stream().mapToDouble(Double::doubleValue).max()
+                        .orElse(Double.NaN)));
         md.append("| measure | value | goal |\n|---|--:|---|\n");
         md.append(String.format(Locale.ROOT, "| false hang kills, idle phase | %d | 0 |%n", idleFalseKills));
         md.append(String.format(Locale.ROOT, "| false hang kills of storage0 while storage1 was faulted | %d | 0 |%n",
                 faultFalseKills));
+        md.append(String.format(Locale.ROOT, "| starts that failed (did not listen within startTimeoutMs) | %d | |%n",
+                failedStarts));
         md.append(String.format(Locale.ROOT, "| storage0 client: calls ok / failed / slowest ms | %d / %d / %.1f |"
                 + " no failure |%n", healthy.ok.get(), healthy.failed.get(), healthy.slowestNs.get() / 1e6));
         md.append(String.format(Locale.ROOT, "| storage1 client: calls ok / failed | %d / %d | fails only with its"

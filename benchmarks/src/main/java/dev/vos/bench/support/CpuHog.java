@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -37,9 +38,29 @@ public final class CpuHog {
         System.out.flush();
     }
 
-    /** Starts a hog of {@code threads} spinning threads; stop it with {@link Children#stop}. */
-    public static Process start(int threads) throws IOException {
-        return Children.startJvm(CpuHog.class, "hogging", Duration.ofSeconds(60), Integer.toString(threads));
+    /**
+     * Starts a hog of {@code threads} spinning threads; stop it with {@link Children#stop}. Where it runs matters
+     * on a kernel with autogroups ({@code /proc/sys/kernel/sched_autogroup_enabled}), which share the CPUs fairly
+     * between sessions first, then between the tasks of a session: {@code ownSession} starts it with
+     * {@code setsid}, as another user's or service's workload would be (vos's processes then keep about their
+     * session's share, whatever the load average); otherwise it is in this process's session, with the control
+     * plane and the domains it starts, each of whose threads then gets about one {@code threads}-th of the CPUs
+     * (the worst case).
+     */
+    public static Process start(int threads, boolean ownSession) throws IOException {
+        return ownSession
+                ? Children.startJvm(List.of("setsid"), CpuHog.class, "hogging", Duration.ofSeconds(60),
+                        Integer.toString(threads))
+                : Children.startJvm(CpuHog.class, "hogging", Duration.ofSeconds(60), Integer.toString(threads));
+    }
+
+    /** Whether the kernel shares CPUs between sessions first (autogroups). */
+    public static boolean autogroups() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled")).strip().equals("1");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The 1-minute load average, from {@code /proc/loadavg}. */
