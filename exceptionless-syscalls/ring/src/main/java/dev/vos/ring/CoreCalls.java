@@ -27,6 +27,14 @@ public final class CoreCalls {
      */
     public static final int STATS = 5;
 
+    /**
+     * {@code long test_block(void)}: blocks the worker that takes it, forever (a deadlock on purpose, parked with no
+     * CPU used), to prove that a stuck worker is found. A test call: registered only in servers started with
+     * {@code --test-calls} ({@code CoreCallHandlers.registerTestCalls}), never in a production table; elsewhere
+     * it answers ENOSYS like any unknown call.
+     */
+    public static final int TEST_BLOCK = 63;
+
     /** Calls 0 to 63 are the core's; domain kinds number theirs from here. */
     public static final int FIRST_DOMAIN_CALL = 64;
 

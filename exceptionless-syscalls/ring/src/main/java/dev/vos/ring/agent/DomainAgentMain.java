@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *                        [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]]
  *                        [--option KEY=VALUE]... [--hang-timeout-ms N]
  *                        [--admit-uid UID] [--admit-group GID] [--max-sessions-per-uid N]
- *                        [--supervisor-token-file FILE [--exit-with-supervisor]]
+ *                        [--supervisor-token-file FILE [--exit-with-supervisor]] [--test-calls]
  * </pre>
  * <ul>
  *   <li>{@code --hang-timeout-ms}: the domain's hang timeout, announced to every client as its rings' liveness
@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       (see {@link AgentAccess});</li>
  *   <li>{@code --supervisor-token-file}: the owner-only file holding the token that proves the control plane's
  *       session ({@link SupervisorToken}), read once at start; {@code --exit-with-supervisor} (which needs it):
- *       the agent exits when that session ends.</li>
+ *       the agent exits when that session ends;</li>
+ *   <li>{@code --test-calls} adds the test calls ({@code CoreCallHandlers.registerTestCalls}); tests only (the
+ *       process backend passes it when the control plane runs with {@code -Dvos.domain.testCalls=true}).</li>
  * </ul>
  * Prints {@code agent NAME generation G listening on PATH} when ready. Exit status 0 after a clean stop (SIGTERM,
  * or the supervisor left with {@code --exit-with-supervisor}), 2 for bad arguments, 3 when it cannot listen.
@@ -54,7 +56,7 @@ public final class DomainAgentMain {
             System.err.println("usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH "
                     + ServerArgs.USAGE + " [--option KEY=VALUE]... [--hang-timeout-ms N] [--admit-uid UID]"
                     + " [--admit-group GID] [--max-sessions-per-uid N]"
-                    + " [--supervisor-token-file FILE [--exit-with-supervisor]]");
+                    + " [--supervisor-token-file FILE [--exit-with-supervisor]] [--test-calls]");
             System.exit(2);
             return;
         }
@@ -88,6 +90,7 @@ public final class DomainAgentMain {
         boolean exitWithSupervisor = false;
         Duration hangTimeout = DomainAgent.Config.DEFAULT_HANG_TIMEOUT;
         AgentAccess access = AgentAccess.owner();
+        boolean testCalls = false;
         ServerOptions options = ServerOptions.DEFAULT;
         Map<String, String> kindOptions = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -119,6 +122,7 @@ public final class DomainAgentMain {
                         access = access.withMaxSessionsPerUid(ServerArgs.intValue(args, ++i, option));
                 case "--supervisor-token-file" -> tokenFile = Path.of(ServerArgs.value(args, ++i, option));
                 case "--exit-with-supervisor" -> exitWithSupervisor = true;
+                case "--test-calls" -> testCalls = true;
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -137,14 +141,20 @@ public final class DomainAgentMain {
                 throw new IllegalArgumentException("--supervisor-token-file: " + e.getMessage());
             }
         }
-        return new DomainAgent.Config(name, kind, generation, socket, table(kind, kindOptions), options, hangTimeout,
-                access, token, exitWithSupervisor);
+        return new DomainAgent.Config(name, kind, generation, socket, table(kind, kindOptions, testCalls), options,
+                hangTimeout, access, token, exitWithSupervisor);
     }
 
-    /** The core calls, plus the calls of the provider registered for {@code kind}, if one is installed. */
-    static CallTable table(String kind, Map<String, String> options) {
+    /**
+     * The core calls, the test calls if asked for, plus the calls of the provider registered for {@code kind}, if
+     * one is installed.
+     */
+    static CallTable table(String kind, Map<String, String> options, boolean testCalls) {
         CallTable.Builder table = CoreCallHandlers.register(CallTable.builder())
                 .add(CoreCalls.STATS, "stats", call -> DomainAgent.statsCall(SELF::get, call));
+        if (testCalls) {
+            CoreCallHandlers.registerTestCalls(table);
+        }
         boolean found = false;
         for (CallTableProvider provider : ServiceLoader.load(CallTableProvider.class)) {
             if (provider.kind().equals(kind)) {

@@ -1,5 +1,7 @@
 package dev.vos.ring.server;
 
+import dev.vos.ring.HangEvidence;
+import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
@@ -23,7 +25,12 @@ import static dev.vos.ring.layout.HeaderLayout.*;
 /**
  * The server side of one ring: attaches to a segment a client created, then serves it with polling workers until
  * it is stopped or the client leaves. A heartbeat thread stamps {@code HEARTBEAT_NS} at a tenth of the liveness
- * timeout, so a client can tell a live server from a dead or stopped one.
+ * timeout, so a client can tell a live server from a dead or stopped one; at each beat it also judges whether the
+ * workers of this process (every server's, not only its own) make progress ({@link WorkerWatch}) and publishes a
+ * stuck worker in the STUCK fields, so that a worker deadlocked inside a handler is found although the heartbeat
+ * goes on, also by a supervisor whose own ring carries no calls. At attach it writes when its process
+ * started (SERVER_START_TICKS), with which a client finds the process in its own {@code /proc} to weigh a stale
+ * heartbeat against the process's state.
  *
  * <p>A segment is served at most once: attaching claims it by moving {@code SERVER_STATE} from NEW to ATTACHING
  * with a compare-and-set, fills in the server's fields, then publishes SERVING; a segment whose server has gone
@@ -48,6 +55,7 @@ public final class RingServer implements AutoCloseable {
     private volatile boolean faulted;
     /** The first fault stops the server; later ones (another thread's) find it done. */
     private final AtomicBoolean faultHandled = new AtomicBoolean();
+    private final WorkerWatch watch;
     private final AtomicLong handlerFailures = new AtomicLong();
     private volatile boolean running = true;
 
@@ -66,7 +74,8 @@ public final class RingServer implements AutoCloseable {
             workers.add(worker);
             threads.add(Thread.ofPlatform().name("vos-ring-worker-" + i).daemon().unstarted(worker));
         }
-        this.heartbeat = Thread.ofPlatform().name("vos-ring-heartbeat").daemon().unstarted(this::beat);
+        this.heartbeat = Thread.ofPlatform().name(HangEvidence.HEARTBEAT_THREAD).daemon().unstarted(this::beat);
+        this.watch = new WorkerWatch(geometry.livenessTimeoutNs());
     }
 
     /**
@@ -100,9 +109,11 @@ public final class RingServer implements AutoCloseable {
             sessionState = table.newSessionState();
             segment.setIntVolatile(AWAKE_WORKERS_OFFSET, options.workers());
             segment.setIntPlain(SERVER_PID_OFFSET, Linux.getpid());
+            segment.setLongPlain(SERVER_START_TICKS_OFFSET, ProcStat.selfStartTicks());
             segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
             segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING); // releases line 1 to the client
             RingServer server = new RingServer(segment, geometry, table, options, sessionState);
+            WorkerWatch.register(server.workers);
             server.threads.forEach(Thread::start);
             server.heartbeat.start();
             return server;
@@ -250,6 +261,9 @@ public final class RingServer implements AutoCloseable {
     private void beatUntilStopped() {
         long periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
         while (running) {
+            watch.check(System.nanoTime(), segment); // plain stores of the STUCK fields, released by the next store
+            // The time is read right at the store: a stamp read earlier and stored after a preemption would be
+            // stale when published, and on a loaded host a preemption lasts hundreds of milliseconds.
             segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
             segment.setLongPlain(CALLS_SERVED_OFFSET, callsServed());
             segment.setLongPlain(PROTOCOL_ERRORS_OFFSET, protocolErrors());
@@ -326,6 +340,7 @@ public final class RingServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        WorkerWatch.unregister(workers);
         heartbeat.interrupt();
         try {
             heartbeat.join();

@@ -4,8 +4,14 @@ import dev.vos.backend.DomainBackend;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.agent.AgentSession;
 import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.agent.SupervisorToken;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.RingClient;
+import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.layout.RingGeometry;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
@@ -79,7 +85,29 @@ public final class ProcessBackend implements DomainBackend {
     /** The first descriptor number a domain inherits (0, 1 and 2 are its standard streams). */
     static final int FIRST_INHERITED_FD = 3;
 
+    /**
+     * The domain JVM's flags, but its heap. {@code -XX:-UsePerfData}: every domain's JVM is pid 2 in its own pid
+     * namespace, and they would all fight over /tmp/hsperfdata_USER/2 (it also makes the JVM start a little
+     * faster). Part of the AOT cache's key: a cache is used only with the flags it was trained with.
+     */
+    private static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+            "-XX:-UsePerfData", "-Xss512k");
+    /** How long an AOT training run may take to exit after its sessions end (it writes the cache as it exits). */
+    private static final Duration TRAINING_EXIT = Duration.ofSeconds(120);
+    /** Calls of each core kind a training run makes: enough for the JIT's profiles to be worth caching. */
+    private static final int TRAINING_CALLS = 5_000;
+
     private final Map<String, Boolean> namespaceProbes = new ConcurrentHashMap<>();
+    /** The AOT cache (or why there is none) per cache directory, and the caches whose training has begun. */
+    private final Map<Path, AotCache.Result> caches = new ConcurrentHashMap<>();
+    private final Set<Path> trainings = ConcurrentHashMap.newKeySet();
+    /**
+     * The system property that makes every domain this backend starts serve the test calls ({@code --test-calls}:
+     * {@code CoreCalls.TEST_BLOCK}); for tests and benchmarks that prove a stuck worker is found. Never set in
+     * production.
+     */
+    public static final String TEST_CALLS_PROPERTY = "vos.domain.testCalls";
+
     private final String java;
     private final String classPath;
     private final boolean root = effectiveUid() == 0;
@@ -89,16 +117,27 @@ public final class ProcessBackend implements DomainBackend {
      */
     private final ExecutorService spawner = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("vos-process-spawner").daemon().factory());
+    private final boolean testCalls;
 
     /** A backend that starts domains with this JVM's {@code java} and class path. */
     public ProcessBackend() {
         this(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()), System.getProperty("java.class.path"));
+                .toString()), System.getProperty("java.class.path"), Boolean.getBoolean(TEST_CALLS_PROPERTY));
     }
 
     ProcessBackend(String java, String classPath) {
+        this(java, classPath, false);
+    }
+
+    ProcessBackend(String java, String classPath, boolean testCalls) {
         this.java = java;
         this.classPath = absolute(classPath);
+        this.testCalls = testCalls;
+    }
+
+    /** This backend, but its domains serve the test calls too (see {@link #TEST_CALLS_PROPERTY}); tests only. */
+    public ProcessBackend withTestCalls() {
+        return new ProcessBackend(java, classPath, true);
     }
 
     /**
@@ -155,6 +194,10 @@ public final class ProcessBackend implements DomainBackend {
 
     @Override
     public RunningDomain start(DomainLaunch launch) throws BackendException {
+        return start(launch, cacheFlags(launch, true));
+    }
+
+    private RunningDomain start(DomainLaunch launch, List<String> cacheFlags) throws BackendException {
         try {
             Files.createDirectories(launch.workDir());
             Files.deleteIfExists(launch.socket()); // a stale socket of a dead generation must not look ready
@@ -172,7 +215,7 @@ public final class ProcessBackend implements DomainBackend {
                     + ", but the control plane does not run as root: it has none to give");
         }
         Set<String> namespaces = availableNamespaces(launch.namespaces());
-        List<String> command = command(launch, namespaces);
+        List<String> command = command(launch, namespaces, cacheFlags);
         ProcessBuilder builder = new ProcessBuilder(command).directory(launch.workDir().toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE); // the lifeline: see INNER_SHELL
@@ -212,6 +255,11 @@ public final class ProcessBackend implements DomainBackend {
 
     /** The command line of one generation; see the class comment for the shape of the process tree. */
     List<String> command(DomainLaunch launch, Set<String> namespaces) {
+        return command(launch, namespaces, cacheFlags(launch, false));
+    }
+
+    /** The command line of one generation, with {@code cacheFlags} (the AOT cache's) after {@code java}. */
+    List<String> command(DomainLaunch launch, Set<String> namespaces, List<String> cacheFlags) {
         // In front: setpriv --pdeathsig KILL, so that this process dies with the control plane, then a shell that
         // makes sure the control plane was still its parent once that was set (else it died in between, and no
         // signal will come: exit), and opens the inherited descriptors:
@@ -249,16 +297,19 @@ public final class ProcessBackend implements DomainBackend {
             command.addAll(List.of("taskset", "-c",
                     launch.cpus().stream().map(String::valueOf).collect(Collectors.joining(","))));
         }
-        // -XX:-UsePerfData: every domain's JVM is pid 2 in its own pid namespace, and they would all fight over
-        // /tmp/hsperfdata_USER/2 (it also makes the JVM start a little faster).
-        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                "-Xmx" + launch.memoryMb() + "m", "-Xss512k", "-cp", classPath, AGENT_MAIN,
+        command.add(java);
+        command.addAll(JVM_FLAGS);
+        command.addAll(cacheFlags);
+        command.addAll(List.of("-Xmx" + launch.memoryMb() + "m", "-cp", classPath, AGENT_MAIN,
                 "--name", launch.name(), "--kind", launch.kind(), "--generation", Long.toString(launch.generation()),
                 "--socket", launch.socket().toAbsolutePath().toString(), "--exit-with-supervisor",
                 "--supervisor-token-file", StateDirectory.supervisorToken(launch.workDir()).toAbsolutePath().toString(),
                 "--hang-timeout-ms", Long.toString(launch.hangTimeout().toMillis()),
                 "--admit-uid", Integer.toString(Linux.getuid())));
         launch.attachGroup().ifPresent(gid -> command.addAll(List.of("--admit-group", Integer.toString(gid))));
+        if (testCalls) {
+            command.add("--test-calls");
+        }
         launch.options().forEach((key, value) -> command.addAll(List.of("--option", key + "=" + value)));
         inherited.forEach((key, fd) -> command.addAll(List.of("--option", key + "=" + fd)));
         return command;
@@ -292,6 +343,102 @@ public final class ProcessBackend implements DomainBackend {
     @Override
     public void close() {
         spawner.shutdown();
+    }
+
+    /**
+     * Where the domains of {@code launch} keep their AOT cache: {@code STATE/aot}, beside {@code STATE/domains/NAME}
+     * (the control plane's own directory), or {@code aot/} in the domain's directory when it is not laid out so.
+     */
+    static Path aotDirectory(DomainLaunch launch) {
+        Path domains = launch.workDir().toAbsolutePath().getParent();
+        return domains != null && domains.getFileName() != null && domains.getFileName().toString().equals("domains")
+                ? domains.resolveSibling("aot") : launch.workDir().toAbsolutePath().resolve("aot");
+    }
+
+    /**
+     * The JVM flags that use the AOT cache for {@code launch} when it is ready; none otherwise, and then, if
+     * {@code train}, a training run begins in the background (once per cache and backend), so that the next
+     * generations start from the cache.
+     */
+    private List<String> cacheFlags(DomainLaunch launch, boolean train) {
+        AotCache.Result result = caches.computeIfAbsent(aotDirectory(launch), dir -> {
+            AotCache.Result r = AotCache.of(dir, java, JVM_FLAGS, classPath);
+            if (r.cache().isEmpty()) {
+                LOG.log(Level.INFO, "domain JVMs start without an AOT cache: {0}", r.whyNot());
+            }
+            return r;
+        });
+        if (result.cache().isEmpty()) {
+            return List.of();
+        }
+        AotCache cache = result.cache().get();
+        if (cache.ready()) {
+            return cache.flags();
+        }
+        if (train && trainings.add(cache.file())) {
+            Thread.ofVirtual().name("vos-aot-training").start(() -> train(launch, cache));
+        }
+        return List.of();
+    }
+
+    /**
+     * Trains the AOT cache: starts a domain like {@code like} (same kind, options, namespaces and flags, its own
+     * socket under the cache's directory) with {@code -XX:AOTCacheOutput}, serves it a supervisor's and a client's
+     * session as a control plane and a client would, then ends the supervisor's session so that the agent exits;
+     * the JVM writes the cache as it exits (JEP 514: one run, no separate dump step). Failures are logged once; the
+     * domains then start without a cache, as before.
+     */
+    private void train(DomainLaunch like, AotCache cache) {
+        long t0 = System.nanoTime();
+        Path work = cache.file().resolveSibling("training");
+        DomainLaunch launch = new DomainLaunch("aot-training", like.kind(), 1, work, work.resolve("agent.sock"),
+                like.memoryMb(), like.cpus(), like.namespaces(), like.options(), like.startTimeout(),
+                like.hangTimeout(), like.attachGroup(), like.capabilities(), like.descriptors());
+        try {
+            cache.prepareDirectory();
+            Files.deleteIfExists(cache.trainingOutput());
+            RunningDomain domain = start(launch, List.of("-XX:AOTCacheOutput=" + cache.trainingOutput()));
+            DomainExit exit;
+            try {
+                exercise(launch);
+                exit = domain.exit().toCompletableFuture().get(TRAINING_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                domain.stop(Duration.ZERO); // a no-op once it exited
+            }
+            if (!exit.clean() || !Files.isRegularFile(cache.trainingOutput())) {
+                throw new IOException("the training run " + exit.describe() + " without writing "
+                        + cache.trainingOutput() + "; see " + launch.logFile());
+            }
+            cache.install();
+            LOG.log(Level.INFO, "trained the domain JVMs'' AOT cache in {0} ms", (System.nanoTime() - t0) / 1_000_000);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "domain JVMs start without an AOT cache: training it failed: {0}", e.toString());
+        }
+    }
+
+    /** What a training run serves: the calls every domain answers, through both kinds of session. */
+    private static void exercise(DomainLaunch launch) throws IOException {
+        SupervisorToken token = SupervisorToken.read(StateDirectory.supervisorToken(launch.workDir()));
+        try (AgentSession supervisor = AgentSession.attachAsSupervisor(launch.socket(), new RingGeometry(2, 4096,
+                1_000_000_000L), token, WaitStrategy.sleeping(), launch.startTimeout())) {
+            try (AgentSession client = AgentSession.attach(launch.socket(), RingGeometry.DEFAULT,
+                    WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), launch.startTimeout())) {
+                RingClient ring = client.ring();
+                for (int i = 0; i < TRAINING_CALLS; i++) {
+                    ring.call(CoreCalls.NOP);
+                    ring.call(CoreCalls.GETPID);
+                    try (CallSlot slot = ring.acquire()) {
+                        slot.call(CoreCalls.FILL, slot.dataOffset(), 4096, i & 0xFF);
+                        slot.call(CoreCalls.CHECKSUM, slot.dataOffset(), 4096, 0);
+                    }
+                }
+            }
+            for (int i = 0; i < 10; i++) {
+                try (CallSlot slot = supervisor.ring().acquire()) {
+                    slot.call(CoreCalls.STATS, slot.dataOffset(), slot.data().byteSize(), 0);
+                }
+            }
+        } // the supervisor's session ends: the agent (--exit-with-supervisor) closes and the JVM exits
     }
 
     /** A domain generation running as a child process tree. */

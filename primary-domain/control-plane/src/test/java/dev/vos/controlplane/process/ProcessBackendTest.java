@@ -15,14 +15,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -190,6 +194,77 @@ class ProcessBackendTest {
                 () -> broken.start(launch(1, Set.of())));
         assertTrue(e.getMessage().contains("exited with status 1 before it listened"), e.getMessage());
         assertTrue(e.getMessage().contains("domain.log"), e.getMessage());
+    }
+
+    /** A launch laid out as a control plane lays it out: {@code STATE/domains/NAME}. */
+    private DomainLaunch launchInState(long generation, Set<String> namespaces) {
+        Path work = dir.resolve("state/domains/store0");
+        return new DomainLaunch("store0", "storage", generation, work, work.resolve("agent.sock"), 64, List.of(),
+                namespaces, Map.of("exportRoot", dir.toString()), Duration.ofSeconds(30), Duration.ofMillis(200),
+                OptionalInt.empty(), List.of(), Map.of());
+    }
+
+    @Test
+    void aotCache_isTrainedOnTheFirstStart_andLaterGenerationsStartFromIt() throws Exception {
+        String jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> e.endsWith(".jar") && e.contains("/target/vos-")).collect(Collectors.joining(":"));
+        assumeTrue(jars.contains("vos-ring") && jars.contains("vos-sys"),
+                "needs the reactor's jars on the class path (run through Maven): AOT caches classes from jars only");
+        ProcessBackend backend = new ProcessBackend(ProcessHandle.current().info().command().orElseThrow(), jars);
+        Set<String> namespaces = backend.availableNamespaces(Set.of("mount", "pid"));
+        RunningDomain first = backend.start(launchInState(1, namespaces));
+        Path aot = dir.resolve("state/aot");
+        try {
+            assertFalse(commandLine(first).contains("-XX:AOTCache"), "no cache yet: generation 1 starts without");
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            while (cacheFile(aot) == null) {
+                assertTrue(System.nanoTime() < deadline, "no AOT cache trained within 90 s; see "
+                        + aot.resolve("training/domain.log"));
+                Thread.sleep(50);
+            }
+        } finally {
+            first.stop(Duration.ofSeconds(5));
+        }
+        Path cache = cacheFile(aot);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(aot)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
+        RunningDomain second = backend.start(launchInState(2, namespaces));
+        try (AgentSession session = AgentSession.attach(dir.resolve("state/domains/store0/agent.sock"), SMALL,
+                WaitStrategy.busyPoll(), Duration.ofSeconds(10))) {
+            assertTrue(commandLine(second).contains("-XX:AOTCache=" + cache), commandLine(second));
+            assertEquals(0, session.ring().call(CoreCalls.NOP));
+        } finally {
+            second.stop(Duration.ofSeconds(5));
+        }
+        String log = Files.readString(dir.resolve("state/domains/store0/domain.log"));
+        String secondLog = log.substring(log.indexOf("generation 2 of store0 starting"));
+        assertFalse(secondLog.toLowerCase(java.util.Locale.ROOT).contains("aot"),
+                "the JVM used the cache without a word: " + secondLog);
+    }
+
+    @Test
+    void aClassPathWithDirectories_getsNoAotCache_andNoTraining() throws Exception {
+        ProcessBackend backend = new ProcessBackend();
+        assumeTrue(System.getProperty("java.class.path").contains("target/classes"), "a development class path");
+        List<String> command = backend.command(launchInState(1, Set.of()), Set.of());
+        assertTrue(command.stream().noneMatch(a -> a.startsWith("-XX:AOT")), command.toString());
+        RunningDomain domain = backend.start(launchInState(1, Set.of()));
+        domain.stop(Duration.ofSeconds(5));
+        assertFalse(Files.exists(dir.resolve("state/aot")), "no training for a cache the JVM could not make");
+    }
+
+    private static String commandLine(RunningDomain domain) throws Exception {
+        return Files.readString(Path.of("/proc", Long.toString(domain.pid()), "cmdline")).replace('\0', ' ');
+    }
+
+    private static Path cacheFile(Path aot) throws Exception {
+        if (!Files.isDirectory(aot)) {
+            return null;
+        }
+        try (var files = Files.list(aot)) {
+            return files.filter(f -> f.getFileName().toString().matches("domain-[0-9a-f]+\\.aot")).findFirst()
+                    .orElse(null);
+        }
     }
 
     @Test
