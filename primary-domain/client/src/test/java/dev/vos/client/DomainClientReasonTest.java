@@ -57,9 +57,10 @@ class DomainClientReasonTest {
 
     @Test
     void aCallerThatFindsAnotherAttaching_namesTheCause_evenWhenThatAttachSucceedsMeanwhile() throws Exception {
-        // The default client (1 s liveness) against a domain whose supervisor waits 30 s: it lives on, stopped.
+        // A client with a 1 s liveness of its own against a domain whose supervisor waits 30 s (and announces 30 s
+        // to its clients): it lives on, stopped, while this client's ring fails.
         try (DomainClient client = DomainClient.forDomain(domain.plane().stateDir(), StorageDomain.NAME,
-                DomainClient.Options.DEFAULT);
+                DomainClient.Options.DEFAULT.withLivenessTimeout(Duration.ofSeconds(1)));
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             // Threads of their own: the common pool may have one worker on 2 cores, held by the first attach.
             assertEquals(0, client.call(CoreCalls.NOP));

@@ -81,8 +81,8 @@ class DomainHandleTest {
                 DescriptorLostException e = assertThrows(DescriptorLostException.class, () -> fd.valueFor(slot));
                 assertEquals("storage domain storage0 was re-attached (a new session of the same generation 7, after"
                         + " the old session's ring failed: the domain is hung: no heartbeat for 1500.0 ms (liveness"
-                        + " timeout 1000.0 ms)): this channel's descriptor ended with the old session; open the file"
-                        + " again", e.getMessage());
+                        + " timeout 1000.0 ms); its process could not be looked at (no other evidence)): this"
+                        + " channel's descriptor ended with the old session; open the file again", e.getMessage());
             }
         }
     }
