@@ -3,6 +3,7 @@ package dev.vos.bench.recovery;
 import dev.vos.bench.support.Children;
 import dev.vos.bench.support.CpuHog;
 import dev.vos.client.DomainClient;
+import dev.vos.client.DomainUnavailableException;
 import dev.vos.controlplane.ControlPlane;
 import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.journal.EventType;
@@ -233,7 +234,7 @@ public final class HangJudgement {
             throws Exception {
         long generation = awaitRunning(plane, "storage1", 0);
         Thread.sleep(1_000);
-        client.call(CoreCalls.NOP); // bound to the current generation
+        bindToCurrentGeneration(client);
         Instant[] at = new Instant[1];
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
@@ -249,6 +250,25 @@ public final class HangJudgement {
         Detection d = detection(plane, journal, "deadlocked worker", index, generation, at[0]);
         caller.join(30_000);
         return d;
+    }
+
+    /**
+     * One NOP that succeeds, so that the next call goes to the generation now running. The client's pinger may be
+     * attaching at this moment ("another caller is attaching again"): that is a refusal to wait for, not a result.
+     */
+    private static void bindToCurrentGeneration(DomainClient client) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                client.call(CoreCalls.NOP);
+                return;
+            } catch (DomainUnavailableException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 
     private Detection detection(ControlPlane plane, Path journal, String fault, int index, long generation,
