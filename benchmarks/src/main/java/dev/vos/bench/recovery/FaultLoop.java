@@ -59,8 +59,15 @@ public final class FaultLoop {
      * @param stops         SIGSTOPs of the domain (each must be judged hung and replaced)
      * @param writers       virtual threads writing, each to its own file
      * @param hangTimeoutMs the spec's hang timeout
+     * @param serveMs       how long the writers write undisturbed between a recovery and the next fault (0: the
+     *                      next fault at once, which tests recovery most often and data least)
      */
-    public record Options(int kills, int stops, int writers, long hangTimeoutMs) {
+    public record Options(int kills, int stops, int writers, long hangTimeoutMs, long serveMs) {
+
+        /** Faults back to back. */
+        public Options(int kills, int stops, int writers, long hangTimeoutMs) {
+            this(kills, stops, writers, hangTimeoutMs, 0);
+        }
     }
 
     /**
@@ -83,19 +90,22 @@ public final class FaultLoop {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = new Options(100, 10, 8, 500);
+        Options o = new Options(100, 10, 8, 500, 0);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kills" -> o = new Options(Integer.parseInt(args[++i]), o.stops(), o.writers(),
-                        o.hangTimeoutMs());
+                        o.hangTimeoutMs(), o.serveMs());
                 case "--stops" -> o = new Options(o.kills(), Integer.parseInt(args[++i]), o.writers(),
-                        o.hangTimeoutMs());
+                        o.hangTimeoutMs(), o.serveMs());
                 case "--writers" -> o = new Options(o.kills(), o.stops(), Integer.parseInt(args[++i]),
-                        o.hangTimeoutMs());
+                        o.hangTimeoutMs(), o.serveMs());
                 case "--hang-timeout-ms" -> o = new Options(o.kills(), o.stops(), o.writers(),
+                        Long.parseLong(args[++i]), o.serveMs());
+                case "--serve-ms" -> o = new Options(o.kills(), o.stops(), o.writers(), o.hangTimeoutMs(),
                         Long.parseLong(args[++i]));
                 default -> {
-                    System.err.println("usage: FaultLoop [--kills N] [--stops N] [--writers N] [--hang-timeout-ms MS]");
+                    System.err.println("usage: FaultLoop [--kills N] [--stops N] [--writers N] [--hang-timeout-ms MS]"
+                            + " [--serve-ms MS]");
                     System.exit(2);
                 }
             }
@@ -136,6 +146,7 @@ public final class FaultLoop {
                 List<Future<?>> running = writers.start(threads);
                 writers.awaitAllWrote(0, Duration.ofSeconds(30));
                 for (int i = 0; i < toFail.length; i++) {
+                    Thread.sleep(o.serveMs());
                     boolean stop = i >= o.kills();
                     int signal = stop ? Signals.SIGSTOP : Signals.SIGKILL;
                     long generation = status(plane).generation();
@@ -166,8 +177,9 @@ public final class FaultLoop {
     static String report(Options o, Result r, double[] load0, double[] load1) {
         StringBuilder md = new StringBuilder("# vos fault loop\n\n");
         md.append(String.format(Locale.ROOT, "%d SIGKILLs and %d SIGSTOPs of storage0 under %d fsync'ing writers"
-                + " (hangTimeoutMs %d, %d CPUs; load average %.2f before, %.2f after).%n%n", o.kills(), o.stops(),
-                o.writers(), o.hangTimeoutMs(), Runtime.getRuntime().availableProcessors(), load0[0], load1[0]));
+                + " (hangTimeoutMs %d, %d ms of service between faults, %d CPUs; load average %.2f before, %.2f"
+                + " after).%n%n", o.kills(), o.stops(), o.writers(), o.hangTimeoutMs(), o.serveMs(),
+                Runtime.getRuntime().availableProcessors(), load0[0], load1[0]));
         md.append("| ms from the signal | n | p50 | p99 | max |\n|---|--:|--:|--:|--:|\n");
         row(md, "every writer saw a call fail", r.timeToFailMs());
         row(md, "every writer acknowledged again", r.timeToServeMs());
