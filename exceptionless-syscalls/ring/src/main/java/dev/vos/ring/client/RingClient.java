@@ -191,6 +191,35 @@ public final class RingClient implements CallSource, AutoCloseable {
     }
 
     /**
+     * Takes {@code count} free call slots at once, parking until that many are free; all or none, so that threads
+     * taking batches cannot each hold part of what the others wait for.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= count <= slotCount / 2} (a batch may not starve every
+     *         other caller of the ring)
+     * @throws DomainFailedException if the ring has failed (also when it fails while this thread waits)
+     */
+    @Override
+    public CallBatch acquireBatch(int count) throws DomainFailedException {
+        if (count < 1 || count > slots.length / 2) {
+            throw new IllegalArgumentException("count=" + count + ": a batch takes 1.." + slots.length / 2
+                    + " slots of this ring's " + slots.length);
+        }
+        checkUsable();
+        permits.acquireUninterruptibly(count);
+        if (hasFailed) {
+            permits.release(count);
+            throw failureFor(-1);
+        }
+        CallSlot[] taken = new CallSlot[count];
+        for (int i = 0; i < count; i++) {
+            taken[i] = slots[pool.pop()];
+            holders.incrementAndGet();
+            taken[i].hold();
+        }
+        return new CallBatch(this, taken);
+    }
+
+    /**
      * Declares the domain failed, for example because its owner saw the process exit
      * ({@link RingFailure.Died}): every call in flight and every later call fails with
      * {@link DomainFailedException} carrying {@code reason}, and the segment is marked abandoned so that a server
@@ -261,9 +290,16 @@ public final class RingClient implements CallSource, AutoCloseable {
                 + reason.describe(), generation, reason);
     }
 
-    /** Queues a slot and wakes a worker if none is awake (see {@code ServerWorker.sleep} for the handshake). */
-    void submit(int index) {
+    /** Queues a slot without waking anyone; {@link #wakeIfIdle} follows, once for any number of offers. */
+    void offer(int index) {
         queue.offer(index);
+    }
+
+    /**
+     * Wakes a worker if none is awake (see {@code ServerWorker.sleep} for the handshake): after one or more
+     * {@link #offer}s, whose volatile stores order the cells before this read of AWAKE_WORKERS.
+     */
+    void wakeIfIdle() {
         if (segment.getIntVolatile(AWAKE_WORKERS_OFFSET) == 0) {
             segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
             Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), 1);
