@@ -191,19 +191,19 @@ public final class RingClient implements CallSource, AutoCloseable {
     }
 
     /**
-     * Takes {@code count} free call slots at once, parking until that many are free; all or none, so that threads
-     * taking batches cannot each hold part of what the others wait for.
+     * Takes {@code count} free call slots at once, or half the ring's slots if that is fewer (a batch may not starve
+     * every other caller; {@link CallBatch#size()} says how many), parking until that many are free; all or none,
+     * so that threads taking batches cannot each hold part of what the others wait for.
      *
-     * @throws IllegalArgumentException unless {@code 1 <= count <= slotCount / 2} (a batch may not starve every
-     *         other caller of the ring)
+     * @throws IllegalArgumentException if {@code count < 1}
      * @throws DomainFailedException if the ring has failed (also when it fails while this thread waits)
      */
     @Override
-    public CallBatch acquireBatch(int count) throws DomainFailedException {
-        if (count < 1 || count > slots.length / 2) {
-            throw new IllegalArgumentException("count=" + count + ": a batch takes 1.." + slots.length / 2
-                    + " slots of this ring's " + slots.length);
+    public CallBatch acquireBatch(int wanted) throws DomainFailedException {
+        if (wanted < 1) {
+            throw new IllegalArgumentException("count=" + wanted + ": a batch takes at least one slot");
         }
+        int count = Math.min(wanted, Math.max(1, slots.length / 2));
         checkUsable();
         permits.acquireUninterruptibly(count);
         if (hasFailed) {

@@ -16,10 +16,11 @@ import java.lang.System.Logger.Level;
  * a batch of 32 pays about a third of 32 preads.
  *
  * <p><b>Order per descriptor.</b> The entries of one submission run concurrently in the kernel, so a call that must
- * follow another is never put beside it: a call on a kernel descriptor that already has a write or an fsync in the
- * batch, and a write or fsync on a descriptor that has anything in the batch, first flushes the batch. Reads of one
- * descriptor go together. With the worker's flush before every call that does not batch, a worker executes one
- * client's calls on a descriptor in queue order, as a synchronous worker does.
+ * follow another is never put beside it: on one kernel descriptor, a write beside a read or a write of an
+ * overlapping range, an fsync beside anything, and a write on an O_APPEND descriptor beside another write (Linux
+ * appends a pwrite there whatever its offset) first flush the batch. Reads go together, and so do writes of
+ * disjoint ranges (the chunks of one large write). With the worker's flush before every call that does not batch,
+ * a worker executes one client's calls on a descriptor in queue order, as a synchronous worker does.
  *
  * <p><b>Durability.</b> A call is answered from its completion only: a write is acknowledged once the kernel has
  * performed it, never when it was queued. A domain killed with a batch in flight leaves those calls unanswered,
@@ -77,7 +78,7 @@ final class StorageBatch implements CallBatcher {
         if (ring == null && !open()) {
             return false;
         }
-        if (size == ENTRIES || conflicts(entry.kernelFd(), op)) {
+        if (size == ENTRIES || conflicts(entry, op, offset, count)) {
             flush();
         }
         int i = size;
@@ -102,10 +103,20 @@ final class StorageBatch implements CallBatcher {
         return true;
     }
 
-    /** Whether {@code op} on {@code kernelFd} must not run beside what the batch holds (see the class comment). */
-    private boolean conflicts(int kernelFd, Op op) {
+    /**
+     * Whether {@code op} on {@code entry}'s descriptor, over {@code [offset, offset + count)}, must not run beside
+     * what the batch holds (see the class comment).
+     */
+    private boolean conflicts(DescriptorTable.Entry entry, Op op, long offset, int count) {
+        int fd = entry.kernelFd();
         for (int i = 0; i < size; i++) {
-            if (entries[i].kernelFd() == kernelFd && (op != Op.READ || ops[i] != Op.READ)) {
+            if (entries[i].kernelFd() != fd || op == Op.READ && ops[i] == Op.READ) {
+                continue;
+            }
+            boolean sync = op == Op.FSYNC || op == Op.FDATASYNC || ops[i] == Op.FSYNC || ops[i] == Op.FDATASYNC;
+            boolean appends = entry.append() && op == Op.WRITE && ops[i] == Op.WRITE;
+            boolean overlap = offset < offsets[i] + counts[i] && offsets[i] < offset + count;
+            if (sync || appends || overlap) {
                 return true;
             }
         }

@@ -196,4 +196,34 @@ class BatchedCallsTest {
             assertEquals(-Errno.EBADF, batch.await(3));
         }
     }
+
+    @Test
+    void writesOfDisjointRanges_goTogether_whileOverlappingOnesKeepQueueOrder() throws Exception {
+        long fd = ring.open("chunks", O_RDWR | O_CREAT, 0644);
+        long flushesBefore = ring.server.batchFlushes();
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(4)) {
+            for (int i = 0; i < 4; i++) {
+                put(batch, i, "c" + i);
+                Pwrite.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), 2, i * 2L);
+            }
+            batch.submit();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(2, batch.await(i));
+            }
+        }
+        assertEquals(1, ring.server.batchFlushes() - flushesBefore, "disjoint chunks in one flush");
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(3)) {
+            for (int i = 0; i < 3; i++) {
+                put(batch, i, "w" + i);
+                Pwrite.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), 2, 2);
+            }
+            batch.submit();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(2, batch.await(i));
+            }
+        }
+        assertEquals("c0w2c2c3", Files.readString(root.resolve("chunks")), "the last write queued is the last done");
+    }
 }
