@@ -74,7 +74,10 @@ public final class RingClient implements CallSource, AutoCloseable {
                     segment.memory().asSlice(geometry.dataOffset() + chunk, geometry.dataBytesPerSlot()), chunk);
         }
         this.pool = new SlotPool(slots.length);
-        this.permits = new Semaphore(slots.length);
+        // Fair: slots go in the order they were asked for. Unfair, a thread that released a batch took the slots
+        // back before the waiter it had woken could run (on one carrier it always won), and a caller waiting for
+        // one slot behind batches of 16 waited for minutes.
+        this.permits = new Semaphore(slots.length, true);
         this.monitor = new ClientMonitor(this, segment, geometry);
     }
 
