@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The storage figures of issue 4 in one sitting, written under benchmarks/results/:
-#   storage-<date>-floors.txt  the C floors (../shared/tools/floors), before the first and after the last repeat
+# The storage figures of issues 4 and 13 in one sitting, written under benchmarks/results/:
+#   storage-<date>-floors.txt  the C floors (../shared/tools/floors) and the trap floors from Java (TrapFloors:
+#                              getpid, pread, io_uring batches of 1, 8, 32), before the first and after the last repeat
 #   storage-<date>.tsv         one row per figure and repeat (dev.vos.bench.storage.StorageWorkload)
+#   storage-<date>-lucene.tsv  one row per Lucene run and repeat (dev.vos.bench.storage.LuceneWorkload)
 #   storage-<date>-costs.txt   the pieces of the domain's pread path in CPU time (HotPathCosts)
 #   storage-<date>.md          the report (dev.vos.bench.storage.StorageReport) and the run conditions
 #
 # Usage: benchmarks/run-storage-benchmarks.sh
-#   VOS_REPEATS (default 3): repeats; each runs native, then vos, then the pipelined 1 MiB variant, each in its
-#     own JVM, so that a change of conditions during the sitting hits both targets alike.
+#   VOS_REPEATS (default 3): repeats; each runs native, then vos (the ring, then a vos:// FileChannel), then Lucene
+#     native and vos, each in its own JVM, so that a change of conditions during the sitting hits both alike.
+#   VOS_CLIENTS (default 1,64): virtual threads per figure. VOS_WORKLOADS (default rand4k,seq1m,randwrite).
 #   VOS_WARMUP_S (2) and VOS_MEASURE_S (3): seconds per figure.
 #   VOS_FLOORS=quick|skip, VOS_WAIT_QUIET (default 60), VOS_QUIET_SECONDS (5): as run-ring-benchmarks.sh.
 set -euo pipefail
@@ -50,25 +53,28 @@ run_floors() {
         return
     fi
     echo "== floors $1"
-    { echo "# floors $1, $(date -Is)"; "$floors_tool" ${VOS_FLOORS:+"$VOS_FLOORS"}; } | tee -a "$base-floors.txt"
+    { echo "# floors $1, $(date -Is)"; "$floors_tool" ${VOS_FLOORS:+"$VOS_FLOORS"};
+      echo "# trap floors from Java (dev.vos.bench.storage.TrapFloors) $1";
+      java --enable-native-access=ALL-UNNAMED -cp "$jar" dev.vos.bench.storage.TrapFloors; } | tee -a "$base-floors.txt"
 }
 
 java_opts=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx512m -cp "$jar")
 run_floors "before the figures"
 busy0=$(busy_ticks); ours0=$(our_ticks); start=$(date +%s); load0=$(cut -d' ' -f1-3 /proc/loadavg)
+load=(--workloads "${VOS_WORKLOADS:-rand4k,seq1m,randwrite}" --clients "${VOS_CLIENTS:-1,64}")
 for r in $(seq 1 "$repeats"); do
     echo "== repeat $r of $repeats: native FileChannel (both CPUs)"
-    java "${java_opts[@]}" dev.vos.bench.storage.StorageWorkload --target native "${timing[@]}" --out "$base.tsv"
+    java "${java_opts[@]}" dev.vos.bench.storage.StorageWorkload --target native "${load[@]}" "${timing[@]}" \
+        --out "$base.tsv"
     echo "== repeat $r of $repeats: vos ring (client on CPU 0, the domain's worker on CPU 1)"
     java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.StorageWorkload \
-        --target vos "${timing[@]}" --out "$base.tsv"
+        --target vos --workloads rand4k --clients "${VOS_CLIENTS:-1,64}" "${timing[@]}" --out "$base.tsv"
     echo "== repeat $r of $repeats: vos FileChannel (a vos:// path's FileChannel over the same domain and ring)"
     java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.StorageWorkload \
-        --target vosfs "${timing[@]}" --out "$base.tsv"
-    echo "== repeat $r of $repeats: vos ring, 1 MiB reads with 4 chunks in flight"
-    java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.StorageWorkload \
-        --target vos --workloads seq1m --clients 1,4 --chunk-threads 4 --label "4 chunks in flight" "${timing[@]}" \
-        --out "$base.tsv"
+        --target vosfs "${load[@]}" "${timing[@]}" --out "$base.tsv"
+    echo "== repeat $r of $repeats: Lucene, default file system, then vos://"
+    java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target native --out "$base-lucene.tsv"
+    java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos --out "$base-lucene.tsv"
 done
 busy1=$(busy_ticks); ours1=$(our_ticks); wall=$(( $(date +%s) - start )); load1=$(cut -d' ' -f1-3 /proc/loadavg)
 run_floors "after the figures"
@@ -82,14 +88,18 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "# vos storage figures, $(date -Is)"
     echo
     echo "4 KiB reads at random page-aligned offsets of the first 16 MiB of a page-cached 256 MiB file (ext4, as the"
-    echo "floors' pread), and 1 MiB sequential reads, from 1, 4 and 64 virtual threads in a closed loop, each into its"
+    echo "floors' pread), 1 MiB sequential reads, and (randwrite) 4 KiB writes at random page-aligned offsets of a 16 MiB"
+    echo "file with force(false) after every 16th write of a thread (its \"reads\" are writes), from ${VOS_CLIENTS:-1,64}"
+    echo "virtual threads in a closed loop, each with its"
     echo "own direct ByteBuffer; ${VOS_WARMUP_S:-2} s warm-up and ${VOS_MEASURE_S:-3} s measured per figure; $repeats"
     echo "repeats, each running native, then vos, in separate JVMs. **native FileChannel**: the JDK's default"
     echo "FileChannel.read(dst, position) in the client's JVM, virtual threads on both CPUs. **vos ring**: the storage"
     echo "domain (DomainAgentMain --kind storage, a child JVM) with one worker busy-polling on CPU 1; the client's"
     echo "threads on CPU 0 (one carrier), busy-polling; a read is PREAD into the call slot's 64 KiB payload chunk, then"
-    echo "a copy into the caller's buffer; 1 MiB is 16 such calls on one slot, or (\"4 chunks in flight\") dealt to 4"
-    echo "virtual threads on 4 slots. Latency: each read timed from the end of the thread's previous one. Cores: the"
+    echo "a copy into the caller's buffer. **vos FileChannel**: a vos:// path's FileChannel over the same domain; a 1 MiB"
+    echo "read or write there is one batch of 16 chunks on 16 slots with one wake-up, which the domain executes in one"
+    echo "io_uring_enter; calls that find others queued behind them are batched too. Latency: each read timed from the"
+    echo "end of the thread's previous one. Cores: the"
     echo "process's CPU time over wall time while measuring. Domain service time: sampled by the domain's worker, from"
     echo "taking a call to completing it. Windows: the measured time is also cut into 50 ms windows; where other work"
     echo "shares the CPUs, the best windows show what the two sides do while they have their cores, the whole run what"
@@ -98,6 +108,16 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     java -cp "$jar" dev.vos.bench.storage.StorageReport "$base.tsv" \
         "$([ -f "$base-floors.txt" ] && echo "$base-floors.txt" || echo -)" "$base.md.part" >/dev/null
     cat "$base.md.part"
+    echo
+    echo "## Lucene: index 20,000 small documents with a commit every 2,000, then 1,000 two-term queries"
+    echo
+    echo "NIOFSDirectory on the default file system and on a vos:// path (LuceneWorkload); seconds, one row per run."
+    echo
+    echo '```text'
+    column -t "$base-lucene.tsv" 2>/dev/null || cat "$base-lucene.tsv"
+    awk -F'\t' 'NR > 1 { t[$1] = t[$1] " " $6 } END { for (k in t) print "total seconds, " k ":" t[k] }' \
+        "$base-lucene.tsv"
+    echo '```'
     echo
     echo "## The pieces of the domain's pread path (in-process, CPU time, ns per call)"
     echo

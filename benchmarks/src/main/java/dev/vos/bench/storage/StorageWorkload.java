@@ -8,6 +8,7 @@ import dev.vos.ring.client.WaitStrategy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The storage figures of issue 4: {@code clients} virtual threads, each reading in a closed loop for a fixed time,
  * from one {@link ReadTarget}: 4 KiB at random page-aligned offsets of the first 16 MiB ({@code rand4k}), or 1 MiB
- * sequentially through its own stretch of a 256 MiB file ({@code seq1m}); the file page-cached. Reports reads/s,
+ * sequentially through its own stretch of a 256 MiB file ({@code seq1m}); the file page-cached; or writes 4 KiB at
+ * random page-aligned offsets of a 16 MiB file with {@code force(false)} after every 16th ({@code randwrite}: native
+ * and vosfs targets, through a FileChannel of the target's file system). Reports reads (or writes)/s,
  * MiB/s, latency percentiles (each read timed from the previous one's end, one clock read per read), and how many
  * cores the client and the domain used meanwhile (their processes' CPU time over wall time).
  *
@@ -38,8 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code FileChannel} of a {@code vos://} path (dev.vos.primary.fs), so the figure includes the provider.</li>
  * </ul>
  * <pre>
- * usage: StorageWorkload --target native|vos|vosfs [--workloads rand4k,seq1m] [--clients 1,4,64] [--warmup-s 2]
- *                        [--measure-s 3] [--buffer direct|heap] [--chunk-threads 1] [--workers 1]
+ * usage: StorageWorkload --target native|vos|vosfs [--workloads rand4k,seq1m,randwrite] [--clients 1,4,64]
+ *                        [--warmup-s 2] [--measure-s 3] [--buffer direct|heap] [--chunk-threads 1] [--workers 1]
  *                        [--pin-cpus 1] [--label TEXT] [--out FILE.tsv]
  * </pre>
  * Each figure is a line on standard output and, with {@code --out}, a row appended to a TSV file (header
@@ -55,6 +58,10 @@ public final class StorageWorkload {
     static final long WINDOW_MS = 50;
 
     private static final long PAGES = DataFile.RANDOM_SPAN / 4096;
+    /** The file {@code randwrite} writes: {@link DataFile#RANDOM_SPAN} bytes beside the data file. */
+    static final String WRITE_FILE = "writes";
+    /** {@code randwrite} forces the file after every this many writes of a client. */
+    static final int WRITES_PER_FORCE = 16;
     private static final int MIB = 1 << 20;
 
     private StorageWorkload() {
@@ -84,9 +91,21 @@ public final class StorageWorkload {
             if (s.out() != null && (!Files.exists(s.out()) || Files.size(s.out()) == 0)) {
                 Files.writeString(s.out(), HEADER + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
+            Path writes = null;
+            if (s.workloads().contains("randwrite")) {
+                Path local = data.exportRoot().resolve(WRITE_FILE);
+                try (FileChannel ch = FileChannel.open(local, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    ch.truncate(0);
+                    ch.write(ByteBuffer.allocate(1), DataFile.RANDOM_SPAN - 1);
+                }
+                writes = vosFs != null ? vosFs.getPath("/" + WRITE_FILE) : vos ? null : local;
+            }
             for (String workload : s.workloads()) {
                 for (int clients : s.clients()) {
-                    String row = run(s, target, domain, workload, clients, cpus);
+                    if (workload.equals("randwrite") && writes == null) {
+                        continue; // the raw ring target has no write path of its own
+                    }
+                    String row = run(s, target, domain, workload, clients, cpus, writes);
                     System.out.println(row.replace('\t', ' '));
                     if (s.out() != null) {
                         Files.writeString(s.out(), row + "\n", StandardOpenOption.APPEND);
@@ -97,12 +116,14 @@ public final class StorageWorkload {
     }
 
     private static String run(Settings s, ReadTarget target, StorageDomain domain, String workload, int clients,
-                              int cpus) throws Exception {
+                              int cpus, Path writes) throws Exception {
         boolean random = switch (workload) {
-            case "rand4k" -> true;
+            case "rand4k", "randwrite" -> true;
             case "seq1m" -> false;
             default -> throw new IllegalArgumentException("unknown workload " + workload);
         };
+        FileChannel writer = workload.equals("randwrite")
+                ? FileChannel.open(writes, StandardOpenOption.READ, StandardOpenOption.WRITE) : null;
         int size = random ? 4096 : MIB;
         Client[] all = new Client[clients];
         Thread[] threads = new Thread[clients];
@@ -111,7 +132,7 @@ public final class StorageWorkload {
         for (int c = 0; c < clients; c++) {
             ByteBuffer dst = s.buffer().equals("heap") ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
             all[c] = new Client(target, dst, random, c * Math.max(stretch, MIB), Math.max(stretch, MIB),
-                    0x9E3779B97F4A7C15L * (c + 1));
+                    0x9E3779B97F4A7C15L * (c + 1), writer);
             Client client = all[c];
             threads[c] = Thread.ofVirtual().name("storage-client-" + c).unstarted(() -> {
                 try {
@@ -164,6 +185,9 @@ public final class StorageWorkload {
         long domainCpu1 = domain == null ? 0 : cpuTicks(domain.pid());
         for (Thread t : threads) {
             t.join();
+        }
+        if (writer != null) {
+            writer.close();
         }
         if (failure.get() != null) {
             throw new IllegalStateException(workload + " with " + clients + " clients failed", failure.get());
@@ -237,6 +261,8 @@ public final class StorageWorkload {
         private final boolean random;
         private final long start;
         private final long stretch;
+        /** For randwrite: the channel written (dst is then the source), else null. */
+        private final FileChannel writer;
         private long seed;
         private static final java.lang.invoke.VarHandle MEASURED;
 
@@ -256,8 +282,10 @@ public final class StorageWorkload {
             return (long) MEASURED.getOpaque(this);
         }
 
-        Client(ReadTarget target, ByteBuffer dst, boolean random, long start, long stretch, long seed) {
+        Client(ReadTarget target, ByteBuffer dst, boolean random, long start, long stretch, long seed,
+               FileChannel writer) {
             this.target = target;
+            this.writer = writer;
             this.dst = dst;
             this.random = random;
             this.start = start;
@@ -267,6 +295,7 @@ public final class StorageWorkload {
 
         void loop() throws IOException {
             long sequential = 0;
+            long ops = 0;
             long last = System.nanoTime();
             int phase;
             while ((phase = Phase.get()) != Phase.STOP) {
@@ -283,7 +312,15 @@ public final class StorageWorkload {
                     sequential = (sequential + MIB) % stretch;
                 }
                 dst.clear();
-                while (dst.hasRemaining()) {
+                if (writer != null) {
+                    while (dst.hasRemaining()) {
+                        writer.write(dst, position + dst.position());
+                    }
+                    if (++ops % WRITES_PER_FORCE == 0) {
+                        writer.force(false);
+                    }
+                }
+                while (writer == null && dst.hasRemaining()) {
                     int n = target.read(dst, position + dst.position());
                     if (n < 0) {
                         throw new IOException("end of file at " + (position + dst.position()));

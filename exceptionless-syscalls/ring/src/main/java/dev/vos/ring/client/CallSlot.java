@@ -30,6 +30,7 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
     private long expected;
     private boolean held;
     private boolean abandoned;
+    private boolean inFlight;
     volatile Thread waiter;
 
     CallSlot(RingClient ring, RingSegment segment, int index, long offset, MemorySegment data, long dataOffset) {
@@ -83,12 +84,25 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
     @Override
     public long call(int callNumber, long a0, long a1, long a2, long a3, long a4, long a5)
             throws DomainFailedException {
+        start(callNumber, a0, a1, a2, a3, a4, a5);
+        ring.wakeIfIdle();
+        return finish(callNumber);
+    }
+
+    /**
+     * Writes the call into the slot and queues it, without waking a worker and without waiting: the first half of
+     * {@link #call}, and what a {@link CallBatch} does for each of its slots before one wake-up for all.
+     */
+    void start(int callNumber, long a0, long a1, long a2, long a3, long a4, long a5) throws DomainFailedException {
         if (!held) {
             throw new IllegalStateException("slot " + index + " was released; acquire a slot before calling");
         }
         if (callNumber < 0 || callNumber > SlotLayout.MAX_CALL_NUMBER) {
             throw new IllegalArgumentException("call number " + callNumber + " is outside 0.."
                     + SlotLayout.MAX_CALL_NUMBER);
+        }
+        if (inFlight) {
+            throw new IllegalStateException("slot " + index + " has a call in flight; await it first");
         }
         ring.checkUsable();
         int seq = ++sequence;
@@ -101,8 +115,19 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
         expected = SlotLayout.control(SlotLayout.COMPLETE, callNumber, seq);
         // Release: a worker that sees SUBMITTED sees the arguments (it reads CONTROL with acquire).
         segment.setLongRelease(offset, SlotLayout.control(SlotLayout.SUBMITTED, callNumber, seq));
-        ring.submit(index);
+        inFlight = true;
+        ring.offer(index);
+    }
+
+    /** Whether a call was {@linkplain #start started} and not yet {@linkplain #finish finished}. */
+    boolean inFlight() {
+        return inFlight;
+    }
+
+    /** Waits for the call {@link #start} queued and returns its result: the second half of {@link #call}. */
+    long finish(int callNumber) throws DomainFailedException {
         ring.waitStrategy().await(this);
+        inFlight = false;
         if (isComplete()) {
             return segment.getLongPlain(offset + SlotLayout.RESULT_OFFSET);
         }

@@ -11,6 +11,18 @@ public interface CallSource extends Caller {
     /** Takes a free call slot, parking while all are in use; release it with {@link CallSlot#close()}. */
     CallSlot acquire() throws DomainFailedException;
 
+    /**
+     * Takes {@code count} slots at once for a {@link CallBatch}: calls queued together, one wake-up, then awaited.
+     * This default takes them from the ring a single {@link #acquire()} lands on (the current generation's).
+     */
+    default CallBatch acquireBatch(int count) throws DomainFailedException {
+        RingClient ring;
+        try (CallSlot probe = acquire()) {
+            ring = probe.ring();
+        }
+        return ring.acquireBatch(count);
+    }
+
     /** Runs a call with no arguments on a slot of its own. */
     default long call(int callNumber) throws DomainFailedException {
         try (CallSlot slot = acquire()) {

@@ -74,7 +74,10 @@ public final class RingClient implements CallSource, AutoCloseable {
                     segment.memory().asSlice(geometry.dataOffset() + chunk, geometry.dataBytesPerSlot()), chunk);
         }
         this.pool = new SlotPool(slots.length);
-        this.permits = new Semaphore(slots.length);
+        // Fair: slots go in the order they were asked for. Unfair, a thread that released a batch took the slots
+        // back before the waiter it had woken could run (on one carrier it always won), and a caller waiting for
+        // one slot behind batches of 16 waited for minutes.
+        this.permits = new Semaphore(slots.length, true);
         this.monitor = new ClientMonitor(this, segment, geometry);
     }
 
@@ -191,6 +194,35 @@ public final class RingClient implements CallSource, AutoCloseable {
     }
 
     /**
+     * Takes {@code count} free call slots at once, or half the ring's slots if that is fewer (a batch may not starve
+     * every other caller; {@link CallBatch#size()} says how many), parking until that many are free; all or none,
+     * so that threads taking batches cannot each hold part of what the others wait for.
+     *
+     * @throws IllegalArgumentException if {@code count < 1}
+     * @throws DomainFailedException if the ring has failed (also when it fails while this thread waits)
+     */
+    @Override
+    public CallBatch acquireBatch(int wanted) throws DomainFailedException {
+        if (wanted < 1) {
+            throw new IllegalArgumentException("count=" + wanted + ": a batch takes at least one slot");
+        }
+        int count = Math.min(wanted, Math.max(1, slots.length / 2));
+        checkUsable();
+        permits.acquireUninterruptibly(count);
+        if (hasFailed) {
+            permits.release(count);
+            throw failureFor(-1);
+        }
+        CallSlot[] taken = new CallSlot[count];
+        for (int i = 0; i < count; i++) {
+            taken[i] = slots[pool.pop()];
+            holders.incrementAndGet();
+            taken[i].hold();
+        }
+        return new CallBatch(this, taken);
+    }
+
+    /**
      * Declares the domain failed, for example because its owner saw the process exit
      * ({@link RingFailure.Died}): every call in flight and every later call fails with
      * {@link DomainFailedException} carrying {@code reason}, and the segment is marked abandoned so that a server
@@ -261,9 +293,16 @@ public final class RingClient implements CallSource, AutoCloseable {
                 + reason.describe(), generation, reason);
     }
 
-    /** Queues a slot and wakes a worker if none is awake (see {@code ServerWorker.sleep} for the handshake). */
-    void submit(int index) {
+    /** Queues a slot without waking anyone; {@link #wakeIfIdle} follows, once for any number of offers. */
+    void offer(int index) {
         queue.offer(index);
+    }
+
+    /**
+     * Wakes a worker if none is awake (see {@code ServerWorker.sleep} for the handshake): after one or more
+     * {@link #offer}s, whose volatile stores order the cells before this read of AWAKE_WORKERS.
+     */
+    void wakeIfIdle() {
         if (segment.getIntVolatile(AWAKE_WORKERS_OFFSET) == 0) {
             segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
             Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), 1);

@@ -20,14 +20,17 @@ public final class CallTable {
     private final CallHandler[] handlers;
     private final String[] names;
     private final boolean[] mayWait;
+    private final boolean[] batched;
     private final Supplier<? extends AutoCloseable> sessionState;
+    private final Supplier<? extends CallBatcher> batcher;
 
-    private CallTable(CallHandler[] handlers, String[] names, boolean[] mayWait,
-                      Supplier<? extends AutoCloseable> sessionState) {
-        this.handlers = handlers;
-        this.names = names;
-        this.mayWait = mayWait;
-        this.sessionState = sessionState;
+    private CallTable(Builder b) {
+        this.handlers = b.handlers.clone();
+        this.names = b.names.clone();
+        this.mayWait = b.mayWait.clone();
+        this.batched = b.batched.clone();
+        this.sessionState = b.sessionState;
+        this.batcher = b.batcher;
     }
 
     /** A new, empty builder. */
@@ -60,6 +63,19 @@ public final class CallTable {
     }
 
     /**
+     * Whether {@code callNumber} was registered with {@link Builder#addBatched}: its handler may gather the call into
+     * the worker's {@link CallBatcher} instead of executing it at once.
+     */
+    public boolean batched(int callNumber) {
+        return callNumber >= 0 && callNumber < batched.length && batched[callNumber];
+    }
+
+    /** A fresh batch for a worker about to start, or {@code null} when the table has no batcher. */
+    public CallBatcher newBatcher() {
+        return batcher == null ? null : batcher.get();
+    }
+
+    /**
      * A fresh session state for a ring about to be served, or {@code null} when the table has none. The caller
      * (a {@link RingServer}) owns it and closes it.
      */
@@ -72,7 +88,9 @@ public final class CallTable {
         private CallHandler[] handlers = new CallHandler[64];
         private String[] names = new String[64];
         private boolean[] mayWait = new boolean[64];
+        private boolean[] batched = new boolean[64];
         private Supplier<? extends AutoCloseable> sessionState;
+        private Supplier<? extends CallBatcher> batcher;
 
         private Builder() {
         }
@@ -95,6 +113,18 @@ public final class CallTable {
             return add(number, name, handler, true);
         }
 
+        /**
+         * Registers {@code handler} as call {@code number} that may gather its call into the worker's batch
+         * ({@link ServerCall#batcher()}) and {@linkplain ServerCall#defer() defer} it, to be executed with others in
+         * one {@link CallBatcher#flush}. Before a call of any other handler, the worker flushes the batch, so that
+         * the calls of one client keep their queue order across the two kinds.
+         */
+        public Builder addBatched(int number, String name, CallHandler handler) {
+            add(number, name, handler, false);
+            batched[number] = true;
+            return this;
+        }
+
         private Builder add(int number, String name, CallHandler handler, boolean waits) {
             if (number < 0 || number > SlotLayout.MAX_CALL_NUMBER) {
                 throw new IllegalArgumentException("call number " + number + " is outside 0.."
@@ -105,6 +135,7 @@ public final class CallTable {
                 handlers = Arrays.copyOf(handlers, size);
                 names = Arrays.copyOf(names, size);
                 mayWait = Arrays.copyOf(mayWait, size);
+                batched = Arrays.copyOf(batched, size);
             }
             if (handlers[number] != null) {
                 throw new IllegalArgumentException("call number " + number + " is already " + names[number]);
@@ -130,9 +161,21 @@ public final class CallTable {
             return this;
         }
 
+        /**
+         * Gives every worker of every served ring a batch of its own from {@code factory} (see {@link CallBatcher});
+         * at most one per table.
+         */
+        public Builder batcher(Supplier<? extends CallBatcher> factory) {
+            if (batcher != null) {
+                throw new IllegalStateException("the table already has a batcher factory");
+            }
+            batcher = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
         /** The table. */
         public CallTable build() {
-            return new CallTable(handlers.clone(), names.clone(), mayWait.clone(), sessionState);
+            return new CallTable(this);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.vos.ring.server;
 
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
+import dev.vos.ring.layout.SlotLayout;
 import dev.vos.sys.Errno;
 
 /**
@@ -34,7 +35,7 @@ public final class InlineCalls implements AutoCloseable {
      * (a worker would answer {@code -EIO}).
      */
     public long run(int slot, int callNumber) {
-        call.load(slot, geometry.slotOffset(slot), callNumber);
+        call.load(slot, geometry.slotOffset(slot), SlotLayout.control(SlotLayout.ACCEPTED, callNumber, 0));
         CallHandler handler = table.handler(callNumber);
         return handler == null ? -Errno.ENOSYS : handler.handle(call);
     }

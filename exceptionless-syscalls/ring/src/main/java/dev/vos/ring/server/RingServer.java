@@ -159,6 +159,19 @@ public final class RingServer implements AutoCloseable {
         return workers.stream().mapToLong(w -> w.callsServed).sum();
     }
 
+    /**
+     * Calls whose handlers deferred them ({@link ServerCall#defer()}), all workers together; with
+     * {@link #batchFlushes()}, the mean calls a batching domain executes per trap.
+     */
+    public long callsDeferred() {
+        return workers.stream().mapToLong(w -> w.callsDeferred).sum();
+    }
+
+    /** Flushes of the workers' batches ({@link CallBatcher#flush}) that held at least one call. */
+    public long batchFlushes() {
+        return workers.stream().mapToLong(w -> w.batchFlushes).sum();
+    }
+
     /** Queue entries and slots refused as malformed so far. */
     public long protocolErrors() {
         return workers.stream().mapToLong(w -> w.protocolErrors).sum();

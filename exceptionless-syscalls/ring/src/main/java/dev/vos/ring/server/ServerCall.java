@@ -1,6 +1,7 @@
 package dev.vos.ring.server;
 
 import dev.vos.ring.RingSegment;
+import dev.vos.ring.SubmitQueue;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.layout.SlotLayout;
 
@@ -13,6 +14,12 @@ import java.lang.foreign.MemorySegment;
  */
 public final class ServerCall {
 
+    /**
+     * What a handler that {@linkplain #defer() deferred} its call returns, by convention; the worker goes by
+     * whether {@code defer} was called, not by this value.
+     */
+    public static final long DEFERRED = Long.MIN_VALUE;
+
     private final RingServer server;
     private final RingSegment segment;
     private final long dataOffset;
@@ -21,6 +28,14 @@ public final class ServerCall {
     private final long[] args = new long[SlotLayout.ARG_COUNT];
     private int callNumber;
     private int slot;
+    private long slotOffset;
+    private long control;
+    /** The worker's queue and batch; null for {@link InlineCalls}, which has neither. */
+    private SubmitQueue queue;
+    private CallBatcher batcher;
+    /** Whether the worker marks a deferred slot ACCEPTED itself (a sole worker skips that step otherwise). */
+    private boolean markAccepted;
+    private DeferredCall deferred;
 
     ServerCall(RingServer server, RingSegment segment, RingGeometry geometry, Object session) {
         this.server = server;
@@ -30,13 +45,67 @@ public final class ServerCall {
         this.dataBytes = geometry.dataBytes();
     }
 
-    /** Copies the arguments of the slot at {@code slotOffset}; called after the worker won the slot. */
-    void load(int slot, long slotOffset, int callNumber) {
+    /** Binds this call object to its worker's queue and batch (null: the table batches nothing). */
+    void attachWorker(SubmitQueue workerQueue, CallBatcher workerBatcher, boolean soleWorker) {
+        this.queue = workerQueue;
+        this.batcher = workerBatcher;
+        this.markAccepted = soleWorker;
+    }
+
+    /**
+     * Copies the arguments of the slot at {@code slotOffset}, whose control word the worker read as {@code control};
+     * called after the worker won the slot.
+     */
+    void load(int slot, long slotOffset, long control) {
         this.slot = slot;
-        this.callNumber = callNumber;
+        this.slotOffset = slotOffset;
+        this.control = control;
+        this.callNumber = SlotLayout.callNumber(control);
+        this.deferred = null;
         for (int i = 0; i < SlotLayout.ARG_COUNT; i++) {
             args[i] = segment.getLongPlain(slotOffset + SlotLayout.argOffset(i));
         }
+    }
+
+    /**
+     * Whether another call is already published in the queue behind this one: a hint (another worker may take it)
+     * that a batch would carry more than this call. Always false outside a worker.
+     */
+    public boolean hasQueuedBehind() {
+        return queue != null && queue.hasPublished();
+    }
+
+    /** This worker's batch (see {@link CallBatcher}), or null when the table has none or outside a worker. */
+    public CallBatcher batcher() {
+        return batcher;
+    }
+
+    /**
+     * Takes this call out of the worker's hands: the handler (or whatever it hands the returned handle to) answers
+     * it later with {@link DeferredCall#complete}. Only for calls of handlers registered with
+     * {@link CallTable.Builder#addBatched} or {@link CallTable.Builder#addMayWait}; the handler then returns
+     * {@link #DEFERRED}. The worker is between calls meanwhile, as its heartbeat shows: a deferred call is never
+     * a stuck worker (see {@code docs/ring-protocol.md}).
+     *
+     * @throws IllegalStateException outside a worker, or if this call was deferred already
+     */
+    public DeferredCall defer() {
+        if (queue == null || deferred != null) {
+            throw new IllegalStateException(queue == null ? "only a worker's call can be deferred"
+                    : "call in slot " + slot + " was deferred already");
+        }
+        if (markAccepted) {
+            // A sole worker did not mark the slot ACCEPTED (see ServerWorker.serve); a deferred one must be, so that a
+            // duplicated queue entry for it finds it taken while the call is still out.
+            segment.setLongRelease(slotOffset, SlotLayout.withState(control, SlotLayout.ACCEPTED));
+        }
+        deferred = new DeferredCall(segment, slot, slotOffset, control);
+        return deferred;
+    }
+
+    /** The handle {@link #defer} made for this call, or null if the handler did not defer it. */
+    DeferredCall deferredCall() {
+        return deferred;
     }
 
     /** The call number. */

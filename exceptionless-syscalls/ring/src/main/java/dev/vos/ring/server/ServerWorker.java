@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
-import static dev.vos.ring.layout.HeaderLayout.CLIENT_FUTEX_OFFSET;
-import static dev.vos.ring.layout.HeaderLayout.CLIENT_SLEEPING_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.WORKER_FUTEX_OFFSET;
 
 /**
@@ -25,6 +23,11 @@ import static dev.vos.ring.layout.HeaderLayout.WORKER_FUTEX_OFFSET;
  * awake. Every slot it reads is untrusted: a slot not in state SUBMITTED is counted and dropped, an unknown call
  * number answers {@code ENOSYS}, and a handler that throws answers {@code EIO}; nothing a client writes can stop
  * the worker.
+ *
+ * <p>With a table that batches ({@link CallTable.Builder#batcher}), the worker drains: it serves every call already
+ * queued, letting batching handlers gather theirs, and flushes the batch once the queue shows nothing more (or
+ * before a call that does not batch). A call found alone takes the handler's synchronous path, so that one client
+ * alone pays nothing for batching.
  */
 final class ServerWorker implements Runnable {
 
@@ -32,6 +35,8 @@ final class ServerWorker implements Runnable {
     /** Upper bound of one futex sleep, so that a stopping server is noticed even without a wake. */
     private static final long MAX_SLEEP_NS = 100_000_000L;
     private static final VarHandle CALL_SEQUENCE;
+    /** What {@link #execute} returns for a handler that threw (then answered EIO); no handler returns it. */
+    private static final long HANDLER_THREW = Long.MIN_VALUE + 1;
 
     static {
         try {
@@ -50,6 +55,8 @@ final class ServerWorker implements Runnable {
     private final SubmitQueue queue;
     private final CallTable table;
     private final ServerCall call;
+    /** This worker's batch, or null when the table has none. */
+    private final CallBatcher batcher;
     private final long idleSpinNs;
     private final int cpu;
     /** The only worker of its server: it takes calls without the compare-and-sets that arbitrate between workers. */
@@ -59,6 +66,10 @@ final class ServerWorker implements Runnable {
     long callsServed;
     long protocolErrors;
     long clientWakeups;
+    /** Calls handlers deferred (answered later, through {@link DeferredCall}). */
+    long callsDeferred;
+    /** Batch flushes: with {@link #callsDeferred}, the mean calls per trap of a batching domain. */
+    long batchFlushes;
     /** Sleeps of this worker that a futex wake ended (counted here: the header's WORKER_WAKEUPS is the client's). */
     long workerWakeups;
     final long[] callsByNumber;
@@ -94,6 +105,8 @@ final class ServerWorker implements Runnable {
         this.cpu = cpu;
         this.alone = !server.wakePeers();
         this.callsByNumber = new long[table.size()];
+        this.batcher = table.newBatcher();
+        this.call.attachWorker(queue, batcher, alone);
     }
 
     /** Whether the call this worker is inside may wait as long as it likes (see {@link CallTable#mayWait}). */
@@ -117,8 +130,26 @@ final class ServerWorker implements Runnable {
         threadDirectory = ProcStat.currentThreadDirectory().orElse(null);
         try {
             serveUntilStopped();
+            flushBatch();
         } catch (InternalError e) {
             server.segmentFaulted("worker", e);
+        } finally {
+            if (batcher != null) {
+                batcher.close();
+            }
+        }
+    }
+
+    /** Flushes the batch if it holds calls; a batcher that throws has failed its calls itself (see CallBatcher). */
+    private void flushBatch() {
+        if (batcher == null || batcher.isEmpty()) {
+            return;
+        }
+        batchFlushes++;
+        try {
+            batcher.flush();
+        } catch (RuntimeException e) {
+            server.handlerFailed("batch flush", e);
         }
     }
 
@@ -135,6 +166,9 @@ final class ServerWorker implements Runnable {
             int slot = alone ? queue.pollAlone() : queue.poll();
             if (slot >= 0) {
                 serve(slot);
+                if (batcher != null && !queue.hasPublished()) {
+                    flushBatch(); // drained: what was gathered goes to the kernel in one trap
+                }
                 idleSince = 0;
                 continue;
             }
@@ -177,6 +211,7 @@ final class ServerWorker implements Runnable {
         segment.getAndAddInt(AWAKE_WORKERS_OFFSET, 1);
         if (slot >= 0) {
             serve(slot);
+            flushBatch();
         } else if (slot == SubmitQueue.INVALID) {
             protocolErrors++;
         }
@@ -201,7 +236,10 @@ final class ServerWorker implements Runnable {
             server.wakeOneWorker();
         }
         int callNumber = SlotLayout.callNumber(control);
-        call.load(slot, slotOffset, callNumber);
+        if (batcher != null && !table.batched(callNumber)) {
+            flushBatch(); // queue order: what was gathered before this call is done before it
+        }
+        call.load(slot, slotOffset, control);
         boolean timed = (callsServed & (ServiceTimes.SAMPLE_EVERY - 1)) == 0;
         long start = timed ? System.nanoTime() : 0;
         long sequence = (long) CALL_SEQUENCE.get(this);
@@ -218,15 +256,19 @@ final class ServerWorker implements Runnable {
         if (callNumber < callsByNumber.length) {
             callsByNumber[callNumber]++;
         }
-        segment.setLongPlain(slotOffset + SlotLayout.RESULT_OFFSET, result);
-        // Volatile: releases RESULT to the client, and orders this store before the CLIENT_SLEEPING load below
-        // (the client monitor's half of the handshake is in ClientMonitor.sleep).
-        segment.setLongVolatile(slotOffset, SlotLayout.withState(control, SlotLayout.COMPLETE));
         callsServed++;
-        if (segment.getIntVolatile(CLIENT_SLEEPING_OFFSET) != 0
-                && segment.compareAndSetInt(CLIENT_SLEEPING_OFFSET, 1, 0)) {
-            segment.getAndAddInt(CLIENT_FUTEX_OFFSET, 1);
-            Linux.futexWake(segment.address(CLIENT_FUTEX_OFFSET), 1);
+        DeferredCall deferred = call.deferredCall();
+        if (deferred != null) {
+            if (result == HANDLER_THREW) {
+                deferred.complete(-Errno.EIO); // it threw after deferring: answer now, so the client never hangs
+            }
+            callsDeferred++; // its DeferredCall publishes the result and wakes the client (once: the first wins)
+            return;
+        }
+        if (result == HANDLER_THREW) {
+            result = -Errno.EIO;
+        }
+        if (DeferredCall.publish(segment, slotOffset, control, result)) {
             clientWakeups++;
         }
     }
@@ -240,7 +282,7 @@ final class ServerWorker implements Runnable {
             return handler.handle(call);
         } catch (Throwable t) {
             server.handlerFailed(table.name(callNumber), t);
-            return -Errno.EIO;
+            return HANDLER_THREW;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.vos.client.fs;
 import dev.vos.client.DescriptorLostException;
 import dev.vos.client.DomainHandle;
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.client.CallBatch;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
 import dev.vos.storage.protocol.FileStat;
@@ -36,6 +37,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static dev.vos.storage.protocol.StorageFlags.AT_REMOVEDIR;
 import static dev.vos.storage.protocol.StorageFlags.AT_SYMLINK_NOFOLLOW;
@@ -193,6 +195,141 @@ final class StorageClient {
             src.position(src.position() + n);
             return n;
         }
+    }
+
+    /** Payload chunks one batched read or write puts in flight at once (at most half the ring's slots). */
+    static final int BATCH_CHUNKS = 16;
+
+    /**
+     * What a batched read or write did: {@code bytes} moved, and whether it came back {@code shortOfAsked} (the
+     * end of the file, or an error after some chunks), which ends the caller's loop.
+     */
+    record Moved(long bytes, boolean shortOfAsked) {
+    }
+
+    /**
+     * Scatter read of up to {@link #BATCH_CHUNKS} payload chunks ({@code chunk} bytes each) at {@code position}, as
+     * one batch: every chunk's pread queued, one wake-up, the domain executes them together (one io_uring_enter),
+     * then each is copied out in order into {@code dsts}. Counts only the bytes before the first short chunk, so
+     * that a file that ends (or grows) meanwhile never leaves a gap in what is reported read; a chunk that fails
+     * after others were read ends the read there (the next read reports the error).
+     */
+    Moved preadBatched(DomainHandle d, ByteBuffer[] dsts, int offset, int length, long position, long chunk)
+            throws IOException, ErrnoException {
+        long want = remaining(dsts, offset, length);
+        try (CallBatch batch = calls.acquireBatch((int) Math.min(BATCH_CHUNKS, (want + chunk - 1) / chunk))) {
+            long[] parts = new long[batch.size()];
+            for (int i = 0; i < parts.length; i++) {
+                CallSlot slot = batch.slot(i);
+                parts[i] = Math.min(Math.min(chunk, chunkBytes(slot)), want - i * chunk);
+                if (parts[i] <= 0) {
+                    parts = Arrays.copyOf(parts, i);
+                    break;
+                }
+                Pread.call(batch.queueing(i), d.valueFor(slot), slot.dataOffset(), parts[i], position + i * chunk);
+            }
+            batch.submit();
+            long total = 0;
+            int buffer = offset;
+            for (int i = 0; i < parts.length; i++) {
+                long n = batch.await(i);
+                if (n < 0 && i == 0) {
+                    throw new ErrnoException((int) -n);
+                }
+                if (n < 0) {
+                    return new Moved(total, true);
+                }
+                buffer = copyOut(batch.slot(i).data(), n, dsts, buffer, offset + length);
+                total += n;
+                if (n < parts[i]) {
+                    return new Moved(total, true);
+                }
+            }
+            return new Moved(total, false);
+        }
+    }
+
+    /**
+     * Gather write of up to {@link #BATCH_CHUNKS} payload chunks at {@code position} as one batch (see
+     * {@link #preadBatched}); advances the buffers by the bytes written before the first short chunk. A failure
+     * after a chunk was written ends the write there (the bytes counted were written; chunks after the failed one
+     * may have been written too, as a vectored write's may).
+     */
+    Moved pwriteBatched(DomainHandle d, ByteBuffer[] srcs, int offset, int length, long position, long chunk)
+            throws IOException, ErrnoException {
+        long have = remaining(srcs, offset, length);
+        try (CallBatch batch = calls.acquireBatch((int) Math.min(BATCH_CHUNKS, (have + chunk - 1) / chunk))) {
+            long[] parts = new long[batch.size()];
+            int buffer = offset;
+            long skip = 0;
+            int used = 0;
+            for (int i = 0; i < parts.length && buffer < offset + length; i++) {
+                CallSlot slot = batch.slot(i);
+                long room = Math.min(chunk, chunkBytes(slot));
+                long at = 0;
+                while (at < room && buffer < offset + length) {
+                    ByteBuffer src = srcs[buffer];
+                    int part = (int) Math.min(src.remaining() - skip, room - at);
+                    MemorySegment.copy(MemorySegment.ofBuffer(src), skip, slot.data(), at, part);
+                    at += part;
+                    skip += part;
+                    if (skip == src.remaining()) {
+                        buffer++;
+                        skip = 0;
+                    }
+                }
+                parts[i] = at;
+                used++;
+                Pwrite.call(batch.queueing(i), d.valueFor(slot), slot.dataOffset(), at, position + i * chunk);
+            }
+            batch.submit();
+            long total = 0;
+            boolean cut = false;
+            for (int i = 0; i < used && !cut; i++) {
+                long n = batch.await(i);
+                if (n < 0 && i == 0) {
+                    throw new ErrnoException((int) -n);
+                }
+                cut = n < parts[i];
+                total += Math.max(n, 0);
+            }
+            advance(srcs, offset, length, total);
+            return new Moved(total, cut);
+        }
+    }
+
+    /** Copies {@code n} bytes of {@code from} into {@code dsts[buffer..end)}, advancing them; the next buffer. */
+    private static int copyOut(MemorySegment from, long n, ByteBuffer[] dsts, int buffer, int end) {
+        long at = 0;
+        int b = buffer;
+        while (at < n && b < end) {
+            ByteBuffer dst = dsts[b];
+            int part = (int) Math.min(dst.remaining(), n - at);
+            MemorySegment.copy(from, at, MemorySegment.ofBuffer(dst), 0, part);
+            dst.position(dst.position() + part);
+            at += part;
+            if (!dst.hasRemaining()) {
+                b++;
+            }
+        }
+        return b;
+    }
+
+    private static void advance(ByteBuffer[] buffers, int offset, int length, long bytes) {
+        long left = bytes;
+        for (int i = offset; i < offset + length && left > 0; i++) {
+            int part = (int) Math.min(buffers[i].remaining(), left);
+            buffers[i].position(buffers[i].position() + part);
+            left -= part;
+        }
+    }
+
+    static long remaining(ByteBuffer[] buffers, int offset, int length) {
+        long sum = 0;
+        for (int i = offset; i < offset + length; i++) {
+            sum += buffers[i].remaining();
+        }
+        return sum;
     }
 
     /** pwrite of the slot's first {@code count} payload bytes at {@code position}, or append at {@link #AT_END}. */

@@ -79,7 +79,7 @@ class DifferentialTest {
 
     /** One random operation on {@code base}: its description and outcome, with {@code base} left out of paths. */
     private static String run(Path base, Random random) {
-        int op = random.nextInt(16);
+        int op = random.nextInt(17);
         String n1 = NAMES[random.nextInt(NAMES.length)];
         String n2 = NAMES[random.nextInt(NAMES.length)];
         long offset = random.nextInt(3) == 0 ? 70_000 + random.nextInt(5000) : random.nextInt(200);
@@ -115,6 +115,7 @@ class DifferentialTest {
                     yield Files.getLastModifiedTime(p);
                 }
                 case 15 -> Files.write(p, bytes(seed, length), StandardOpenOption.CREATE_NEW).getFileName();
+                case 16 -> gatherThenScatter(p, offset, bytes(seed, 3 * length + 7));
                 default -> throw new AssertionError(op);
             };
         } catch (IOException | RuntimeException e) {
@@ -155,6 +156,35 @@ class DifferentialTest {
                 total += ch.write(buffer, offset + total);
             }
             return total;
+        }
+    }
+
+    /**
+     * A gather write of {@code data} in three buffers (heap, direct, heap) at {@code offset}, then a scatter read of
+     * the file from 0 into three buffers: several payload chunks each way when {@code data} is large (the batched
+     * path), one chunk when it is small.
+     */
+    private static String gatherThenScatter(Path p, long offset, byte[] data) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            int third = data.length / 3;
+            ByteBuffer middle = ByteBuffer.allocateDirect(third).put(0, data, third, third);
+            ByteBuffer[] out = {ByteBuffer.wrap(data, 0, third), middle,
+                ByteBuffer.wrap(data, 2 * third, data.length - 2 * third)};
+            ch.position(offset);
+            long written = ch.write(out);
+            ByteBuffer[] in = {ByteBuffer.allocate(1000), ByteBuffer.allocateDirect(third + 5),
+                ByteBuffer.allocate(data.length)};
+            ch.position(0);
+            long read = ch.read(in);
+            byte[] back = new byte[(int) Math.max(read, 0)];
+            int at = 0;
+            for (ByteBuffer b : in) {
+                b.flip();
+                int n = Math.min(b.remaining(), back.length - at);
+                b.get(back, at, n);
+                at += n;
+            }
+            return written + ":" + read + ":" + Arrays.hashCode(back) + ":" + ch.position() + ":" + ch.size();
         }
     }
 

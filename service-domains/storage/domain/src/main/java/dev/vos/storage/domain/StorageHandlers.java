@@ -86,12 +86,12 @@ final class StorageHandlers {
     void register(CallTable.Builder table) {
         table.add(StorageCalls.OPEN, "open", this::open)
                 .add(StorageCalls.CLOSE, "close", this::close)
-                .add(StorageCalls.PREAD, "pread", call -> transfer(call, SYS_PREAD64))
-                .add(StorageCalls.PWRITE, "pwrite", call -> transfer(call, SYS_PWRITE64))
-                .add(StorageCalls.FSYNC, "fsync", call -> onDescriptor(call, call.arg(Fsync.FD),
-                        StorageSyscalls::fsync))
-                .add(StorageCalls.FDATASYNC, "fdatasync", call -> onDescriptor(call, call.arg(Fdatasync.FD),
-                        StorageSyscalls::fdatasync))
+                .addBatched(StorageCalls.PREAD, "pread", call -> transfer(call, StorageBatch.Op.READ))
+                .addBatched(StorageCalls.PWRITE, "pwrite", call -> transfer(call, StorageBatch.Op.WRITE))
+                .addBatched(StorageCalls.FSYNC, "fsync", call -> sync(call, call.arg(Fsync.FD),
+                        StorageBatch.Op.FSYNC))
+                .addBatched(StorageCalls.FDATASYNC, "fdatasync", call -> sync(call, call.arg(Fdatasync.FD),
+                        StorageBatch.Op.FDATASYNC))
                 .add(StorageCalls.FTRUNCATE, "ftruncate", call -> onDescriptor(call, call.arg(Ftruncate.FD),
                         fd -> StorageSyscalls.ftruncate(fd, call.arg(Ftruncate.LENGTH))))
                 .add(StorageCalls.FSTAT, "fstat", this::fstat)
@@ -110,7 +110,8 @@ final class StorageHandlers {
                 .add(StorageCalls.STATFS, "statfs", this::statfs)
                 .add(StorageCalls.LOCK, "lock", this::lock)
                 .add(StorageCalls.APPEND, "append", StorageHandlers::append)
-                .sessionState(() -> new DescriptorTable(fd -> StorageSyscalls.close(fd)));
+                .sessionState(() -> new DescriptorTable(fd -> StorageSyscalls.close(fd)))
+                .batcher(StorageBatch::new);
     }
 
     private static DescriptorTable descriptors(ServerCall call) {
@@ -190,22 +191,53 @@ final class StorageHandlers {
     // capturing lambda per call, and without a payload slice (the kernel gets the address and count directly).
 
     /**
-     * pread or pwrite ({@code syscall} SYS_PREAD64 or SYS_PWRITE64), read by {@link Pread}'s names: the protocol
-     * defines pwrite's positions as pread's. The names are compile-time constants: nothing is looked up per call.
+     * pread or pwrite ({@code op} READ or WRITE), read by {@link Pread}'s names: the protocol defines pwrite's
+     * positions as pread's. The names are compile-time constants: nothing is looked up per call. A call with others
+     * queued behind it goes into the worker's batch (one io_uring_enter for all of them); a call alone is one
+     * system call, the cheapest way for a lone client.
      */
-    private static long transfer(ServerCall call, long syscall) {
+    private static long transfer(ServerCall call, StorageBatch.Op op) {
         long count = call.arg(Pread.COUNT);
         long address = call.dataAddress(call.arg(Pread.BUFFER_OFFSET), count);
         if (address == 0) {
             return -Errno.EFAULT;
+        }
+        long offset = call.arg(Pread.OFFSET);
+        if (offset < 0) {
+            return -Errno.EINVAL; // as pread(2) answers; io_uring would take -1 as "the file position"
         }
         DescriptorTable table = descriptors(call);
         DescriptorTable.Entry entry = table.acquire(call.arg(Pread.FD));
         if (entry == null) {
             return -Errno.EBADF;
         }
+        StorageBatch batch = (StorageBatch) call.batcher();
+        if (batch != null && count <= Integer.MAX_VALUE && batch.wants(call)
+                && batch.gather(call, table, entry, op, address, (int) count, offset)) {
+            return ServerCall.DEFERRED; // the batch answers it and releases the entry
+        }
         try {
-            return Linux.syscallErrno(syscall, entry.kernelFd(), address, count, call.arg(Pread.OFFSET), 0, 0);
+            return Linux.syscallErrno(op == StorageBatch.Op.READ ? SYS_PREAD64 : SYS_PWRITE64, entry.kernelFd(),
+                    address, count, offset, 0, 0);
+        } finally {
+            table.release(entry);
+        }
+    }
+
+    /** fsync or fdatasync of the session's descriptor {@code fd}: batched as {@link #transfer} is. */
+    private static long sync(ServerCall call, long fd, StorageBatch.Op op) {
+        DescriptorTable table = descriptors(call);
+        DescriptorTable.Entry entry = table.acquire(fd);
+        if (entry == null) {
+            return -Errno.EBADF;
+        }
+        StorageBatch batch = (StorageBatch) call.batcher();
+        if (batch != null && batch.wants(call) && batch.gather(call, table, entry, op, 0, 0, 0)) {
+            return ServerCall.DEFERRED;
+        }
+        try {
+            return op == StorageBatch.Op.FSYNC ? StorageSyscalls.fsync(entry.kernelFd())
+                    : StorageSyscalls.fdatasync(entry.kernelFd());
         } finally {
             table.release(entry);
         }

@@ -1,0 +1,93 @@
+package dev.vos.ring.server;
+
+import dev.vos.ring.RingSegment;
+import dev.vos.ring.layout.SlotLayout;
+import dev.vos.sys.Linux;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import static dev.vos.ring.layout.HeaderLayout.CLIENT_FUTEX_OFFSET;
+import static dev.vos.ring.layout.HeaderLayout.CLIENT_SLEEPING_OFFSET;
+
+/**
+ * A call its handler answers after it has returned ({@link ServerCall#defer()}): the slot stays ACCEPTED, the worker
+ * goes on with other calls, and {@link #complete} later publishes the result and wakes the client exactly as a
+ * worker does at the end of a call. The handle is small and holds no slice of the segment: the slot's offset and
+ * the control word it was accepted with.
+ *
+ * <p>{@code complete} may run on any thread (the worker's batch flush, or an event loop that saw a socket become
+ * ready) and takes effect once: a second completion is ignored. A completion after the server stopped (the
+ * segment unmapped) is dropped: the client of that ring has failed every call in flight already.
+ */
+public final class DeferredCall {
+
+    private static final VarHandle DONE;
+
+    static {
+        try {
+            DONE = MethodHandles.lookup().findVarHandle(DeferredCall.class, "done", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final RingSegment segment;
+    private final long slotOffset;
+    private final long control;
+    private final int slot;
+    @SuppressWarnings("unused") // through DONE
+    private volatile boolean done;
+
+    DeferredCall(RingSegment segment, int slot, long slotOffset, long control) {
+        this.segment = segment;
+        this.slot = slot;
+        this.slotOffset = slotOffset;
+        this.control = control;
+    }
+
+    /** The slot the call arrived in (for logs). */
+    public int slot() {
+        return slot;
+    }
+
+    /** The call number. */
+    public int callNumber() {
+        return SlotLayout.callNumber(control);
+    }
+
+    /**
+     * Answers the call with {@code result} (a value, or {@code -errno}); false if it was answered already or its
+     * ring is gone.
+     */
+    public boolean complete(long result) {
+        if (!DONE.compareAndSet(this, false, true)) {
+            return false;
+        }
+        try {
+            publish(segment, slotOffset, control, result);
+            return true;
+        } catch (IllegalStateException e) {
+            return false; // the segment was closed: the server stopped, and its client failed the call
+        }
+    }
+
+    /**
+     * Writes {@code result} into the slot at {@code slotOffset}, marks it COMPLETE for {@code control}'s call and
+     * sequence, and wakes the client's monitor if it sleeps; returns whether it woke it. The worker's own end of a
+     * call, shared with deferred completions.
+     */
+    static boolean publish(RingSegment segment, long slotOffset, long control, long result) {
+        segment.setLongPlain(slotOffset + SlotLayout.RESULT_OFFSET, result);
+        // Volatile: releases RESULT to the client, and orders this store before the CLIENT_SLEEPING load below
+        // (the client monitor's half of the handshake is in ClientMonitor.sleep).
+        segment.setLongVolatile(slotOffset, SlotLayout.withState(control, SlotLayout.COMPLETE));
+        if (segment.getIntVolatile(CLIENT_SLEEPING_OFFSET) != 0
+                && segment.compareAndSetInt(CLIENT_SLEEPING_OFFSET, 1, 0)) {
+            segment.getAndAddInt(CLIENT_FUTEX_OFFSET, 1);
+            Linux.futexWake(segment.address(CLIENT_FUTEX_OFFSET), 1);
+            return true;
+        }
+        return false;
+    }
+}

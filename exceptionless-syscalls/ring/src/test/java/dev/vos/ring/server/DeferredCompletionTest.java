@@ -1,0 +1,197 @@
+package dev.vos.ring.server;
+
+import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
+import dev.vos.ring.TestSegments;
+import dev.vos.ring.client.CallBatch;
+import dev.vos.ring.client.RingClient;
+import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.sys.Errno;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Deferred completion on a real segment, client and server in one JVM: a call answered after its handler returned
+ * (from another thread, as a net domain's readiness loop would; or at a batch flush, as the storage domain's
+ * io_uring does) reaches its caller, does not hold the worker, does not make the domain look hung, and keeps queue
+ * order against calls that do not batch.
+ */
+@Timeout(60)
+class DeferredCompletionTest {
+
+    private static final int LATER = 1;
+    private static final int NOW = 2;
+    private static final int GATHERED = 3;
+    private static final int PLAIN = 4;
+    private static final int DEFER_TWICE = 5;
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    /** The sizes of the test batcher's flushes, in order. */
+    private final List<Integer> flushes = new CopyOnWriteArrayList<>();
+    /** Gathered calls answered so far. */
+    private final AtomicInteger answered = new AtomicInteger();
+    private RingClient client;
+    private RingServer server;
+
+    /** Gathers calls and answers each with twice its argument when flushed. */
+    private final class TestBatcher implements CallBatcher {
+        private final List<DeferredCall> calls = new ArrayList<>();
+        private final List<Long> args = new ArrayList<>();
+
+        void gather(DeferredCall call, long arg) {
+            calls.add(call);
+            args.add(arg);
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return calls.isEmpty();
+        }
+
+        @Override
+        public void flush() {
+            flushes.add(calls.size());
+            for (int i = 0; i < calls.size(); i++) {
+                assertTrue(calls.get(i).complete(args.get(i) * 2));
+                answered.incrementAndGet();
+            }
+            calls.clear();
+            args.clear();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private CallTable table() {
+        return CallTable.builder()
+                .addMayWait(LATER, "later", call -> {
+                    DeferredCall deferred = call.defer();
+                    long value = call.arg(0) + 1;
+                    timer.schedule(() -> deferred.complete(value), call.arg(1), TimeUnit.MILLISECONDS);
+                    return ServerCall.DEFERRED;
+                })
+                .add(NOW, "now", call -> call.arg(0) * 3)
+                .addBatched(GATHERED, "gathered", call -> {
+                    ((TestBatcher) call.batcher()).gather(call.defer(), call.arg(0));
+                    return ServerCall.DEFERRED;
+                })
+                .add(PLAIN, "plain", call -> answered.get())
+                .addMayWait(DEFER_TWICE, "defer twice", call -> {
+                    call.defer();
+                    call.defer();
+                    return ServerCall.DEFERRED;
+                })
+                .batcher(TestBatcher::new)
+                .build();
+    }
+
+    private void start(Duration liveness) throws Exception {
+        client = RingClient.create(TestSegments.fresh("deferred"), RingGeometry.DEFAULT.withLivenessTimeout(liveness),
+                1, WaitStrategy.spinThenPark(Duration.ofNanos(20_000)));
+        server = RingServer.attach(client.file(), table(), ServerOptions.DEFAULT);
+        client.awaitServer(Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (client != null) {
+            client.close();
+            server.awaitTermination();
+        }
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aDeferredCall_longerThanTheLivenessTimeout_isAnswered_whileTheWorkerServesOthers() throws Exception {
+        start(Duration.ofMillis(200));
+        try (CallBatch batch = client.acquireBatch(1)) {
+            batch.queueing(0).call(LATER, 41, 1_000, 0, 0, 0, 0);
+            batch.submit();
+            long started = System.nanoTime();
+            for (int i = 0; i < 1_000; i++) {
+                assertEquals(3L * i, client.call(NOW, i, 0, 0, 0, 0, 0));
+            }
+            assertTrue(System.nanoTime() - started < 900_000_000L, "the worker served others meanwhile");
+            assertEquals(42, batch.await(0));
+            assertTrue(System.nanoTime() - started >= 1_000_000_000L);
+        }
+        assertFalse(client.hasFailed(), "a deferred call is no stuck worker: " + client.failureReason());
+    }
+
+    @Test
+    void callsQueuedTogether_areGatheredIntoOneFlush_andEachGetsItsOwnAnswer() throws Exception {
+        start(Duration.ofSeconds(5));
+        Thread.sleep(50); // the worker has gone to sleep: the whole batch is queued before it wakes
+        try (CallBatch batch = client.acquireBatch(16)) {
+            for (int i = 0; i < 16; i++) {
+                batch.queueing(i).call(GATHERED, 100 + i, 0, 0, 0, 0, 0);
+            }
+            batch.submit();
+            for (int i = 15; i >= 0; i--) {
+                assertEquals(2L * (100 + i), batch.await(i));
+            }
+        }
+        assertEquals(List.of(16), flushes);
+    }
+
+    @Test
+    void aCallThatDoesNotBatch_runsAfterTheBatchQueuedBeforeIt() throws Exception {
+        start(Duration.ofSeconds(5));
+        Thread.sleep(50);
+        try (CallBatch batch = client.acquireBatch(4)) {
+            for (int i = 0; i < 3; i++) {
+                batch.queueing(i).call(GATHERED, i, 0, 0, 0, 0, 0);
+            }
+            batch.queueing(3).call(PLAIN, 0, 0, 0, 0, 0, 0);
+            batch.submit();
+            assertEquals(3, batch.await(3), "the three gathered calls were answered before the plain one ran");
+            assertEquals(0, batch.await(0));
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsAfterDeferring_answersEio_insteadOfLeavingTheCallerWaiting() throws Exception {
+        start(Duration.ofSeconds(5));
+        assertEquals(-Errno.EIO, client.call(DEFER_TWICE, 0, 0, 0, 0, 0, 0));
+        assertEquals(9, client.call(NOW, 3, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void aDeferredCallInFlight_failsWithTheRing_andTheBatchStillCloses() throws Exception {
+        start(Duration.ofSeconds(5));
+        CallBatch batch = client.acquireBatch(2);
+        batch.queueing(0).call(LATER, 1, 60_000, 0, 0, 0, 0);
+        batch.queueing(1).call(NOW, 5, 0, 0, 0, 0, 0);
+        batch.submit();
+        assertEquals(15, batch.await(1));
+        timer.schedule(() -> client.fail(new RingFailure.ClientClosed()), 100, TimeUnit.MILLISECONDS);
+        assertThrows(DomainFailedException.class, () -> batch.await(0));
+        batch.close();
+        assertThrows(IllegalArgumentException.class, () -> client.acquireBatch(0));
+    }
+
+    @Test
+    void aBatchLargerThanHalfTheRing_isCutToHalf_ratherThanStarvingOtherCallers() throws Exception {
+        start(Duration.ofSeconds(5));
+        int half = client.geometry().slotCount() / 2;
+        try (CallBatch batch = client.acquireBatch(half + 1)) {
+            assertEquals(half, batch.size());
+            assertThrows(IllegalStateException.class, () -> batch.await(0));
+        }
+    }
+}

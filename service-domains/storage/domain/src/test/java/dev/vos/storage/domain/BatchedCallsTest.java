@@ -1,0 +1,229 @@
+package dev.vos.storage.domain;
+
+import dev.vos.ring.client.CallBatch;
+import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.Fdatasync;
+import dev.vos.storage.protocol.StorageCalls.Fsync;
+import dev.vos.storage.protocol.StorageCalls.Pread;
+import dev.vos.storage.protocol.StorageCalls.Pwrite;
+import dev.vos.sys.Errno;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static dev.vos.storage.protocol.StorageFlags.O_CREAT;
+import static dev.vos.storage.protocol.StorageFlags.O_RDWR;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The storage domain's batch (io_uring) against real files: calls queued together are executed in one flush,
+ * each gets its own answer, and the order per descriptor the docs state holds inside a batch (a write then a read
+ * of the same range, a read then a write, writes then fsync, and a close after reads). Each test first lets the
+ * worker fall asleep, so that the whole batch is queued before it wakes and is drained in one go.
+ */
+@Timeout(60)
+class BatchedCallsTest {
+
+    @TempDir
+    Path root;
+
+    private StorageRing ring;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ring = StorageRing.open(StorageRing.table(root), 1);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        ring.close();
+    }
+
+    private static void put(CallBatch batch, int i, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        MemorySegment.copy(bytes, 0, batch.slot(i).data(), JAVA_BYTE, 0, bytes.length);
+    }
+
+    private static String text(CallBatch batch, int i, long n) {
+        return n < 0 ? "-" + Errno.name((int) -n)
+                : new String(batch.slot(i).data().asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    private static void quiet() throws InterruptedException {
+        Thread.sleep(30); // past the worker's idle spin: it sleeps, and the batch is queued whole before it wakes
+    }
+
+    @Test
+    void manyReadsQueuedTogether_goOutInOneFlush_andEachGetsItsOwnBlock() throws Exception {
+        byte[] content = new byte[16 * 4096];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i / 4096 + 'a');
+        }
+        Files.write(root.resolve("blocks"), content);
+        long fd = ring.open("blocks", O_RDWR, 0);
+        long deferredBefore = ring.server.callsDeferred();
+        long flushesBefore = ring.server.batchFlushes();
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(16)) {
+            for (int i = 0; i < 16; i++) {
+                Pread.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), 4096, (15 - i) * 4096L);
+            }
+            batch.submit();
+            for (int i = 0; i < 16; i++) {
+                assertEquals(4096, batch.await(i));
+                byte[] expected = new byte[4096];
+                Arrays.fill(expected, (byte) ('a' + 15 - i));
+                assertArrayEquals(expected, batch.slot(i).data().asSlice(0, 4096).toArray(JAVA_BYTE), "block " + i);
+            }
+        }
+        assertEquals(16, ring.server.callsDeferred() - deferredBefore, "every read went through the batch");
+        assertEquals(1, ring.server.batchFlushes() - flushesBefore, "in one flush");
+    }
+
+    @Test
+    void aLoneRead_takesTheSynchronousPath() throws Exception {
+        ring.pwrite(ring.open("alone", O_RDWR | O_CREAT, 0644), "solo", 0);
+        long fd = ring.open("alone", O_RDWR, 0);
+        long deferredBefore = ring.server.callsDeferred();
+        quiet();
+        assertEquals("solo", ring.pread(fd, 100, 0));
+        assertEquals(deferredBefore, ring.server.callsDeferred());
+    }
+
+    @Test
+    void aWriteThenAReadOfTheSameRange_inOneBatch_readsWhatWasWritten() throws Exception {
+        long fd = ring.open("wr", O_RDWR | O_CREAT, 0644);
+        assertEquals(8, ring.pwrite(fd, "old-data", 0));
+        long deferredBefore = ring.server.callsDeferred();
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(4)) {
+            put(batch, 0, "NEW-");
+            Pwrite.call(batch.queueing(0), fd, batch.slot(0).dataOffset(), 4, 0);
+            Pread.call(batch.queueing(1), fd, batch.slot(1).dataOffset(), 8, 0);
+            put(batch, 2, "DATA");
+            Pwrite.call(batch.queueing(2), fd, batch.slot(2).dataOffset(), 4, 4);
+            Pread.call(batch.queueing(3), fd, batch.slot(3).dataOffset(), 8, 0);
+            batch.submit();
+            assertEquals(4, batch.await(0));
+            assertEquals("NEW-data", text(batch, 1, batch.await(1)));
+            assertEquals(4, batch.await(2));
+            assertEquals("NEW-DATA", text(batch, 3, batch.await(3)));
+        }
+        assertTrue(ring.server.callsDeferred() - deferredBefore >= 2, "the batch path was taken");
+    }
+
+    @Test
+    void aReadThenAWriteOfTheSameRange_inOneBatch_readsWhatWasThereBefore() throws Exception {
+        long fd = ring.open("rw", O_RDWR | O_CREAT, 0644);
+        assertEquals(6, ring.pwrite(fd, "before", 0));
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(2)) {
+            Pread.call(batch.queueing(0), fd, batch.slot(0).dataOffset(), 6, 0);
+            put(batch, 1, "AFTER!");
+            Pwrite.call(batch.queueing(1), fd, batch.slot(1).dataOffset(), 6, 0);
+            batch.submit();
+            assertEquals("before", text(batch, 0, batch.await(0)));
+            assertEquals(6, batch.await(1));
+        }
+        assertEquals("AFTER!", Files.readString(root.resolve("rw")));
+    }
+
+    @Test
+    void writesThenFsyncAndFdatasync_inOneBatch_areAllOnTheFileWhenAnswered() throws Exception {
+        long fd = ring.open("synced", O_RDWR | O_CREAT, 0644);
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(6)) {
+            for (int i = 0; i < 4; i++) {
+                put(batch, i, "block" + i);
+                Pwrite.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), 6, i * 6L);
+            }
+            Fsync.call(batch.queueing(4), fd);
+            Fdatasync.call(batch.queueing(5), fd);
+            batch.submit();
+            assertEquals(0, batch.await(5));
+            assertEquals(0, batch.await(4));
+            for (int i = 0; i < 4; i++) {
+                assertEquals(6, batch.await(i));
+            }
+        }
+        assertEquals("block0block1block2block3", Files.readString(root.resolve("synced")));
+    }
+
+    @Test
+    void badCallsInABatch_getTheirOwnErrors_andTheOthersAreServed() throws Exception {
+        Files.writeString(root.resolve("good"), "fine");
+        long fd = ring.open("good", O_RDWR, 0);
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(5)) {
+            Pread.call(batch.queueing(0), fd, batch.slot(0).dataOffset(), 4, 0);
+            Pread.call(batch.queueing(1), fd + 1, batch.slot(1).dataOffset(), 4, 0);
+            Pread.call(batch.queueing(2), fd, -1, 4, 0);
+            Pread.call(batch.queueing(3), fd, batch.slot(3).dataOffset(), 4, -5);
+            Pread.call(batch.queueing(4), fd, batch.slot(4).dataOffset(), 4, 0);
+            batch.submit();
+            assertEquals("fine", text(batch, 0, batch.await(0)));
+            assertEquals(-Errno.EBADF, batch.await(1));
+            assertEquals(-Errno.EFAULT, batch.await(2));
+            assertEquals(-Errno.EINVAL, batch.await(3));
+            assertEquals("fine", text(batch, 4, batch.await(4)));
+        }
+    }
+
+    @Test
+    void aCloseQueuedAfterReads_runsAfterThem_andLaterReadsAreEbadf() throws Exception {
+        Files.writeString(root.resolve("closing"), "0123456789");
+        long fd = ring.open("closing", O_RDWR, 0);
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(4)) {
+            for (int i = 0; i < 2; i++) {
+                Pread.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), 5, i * 5L);
+            }
+            Close.call(batch.queueing(2), fd);
+            Pread.call(batch.queueing(3), fd, batch.slot(3).dataOffset(), 5, 0);
+            batch.submit();
+            assertEquals("01234", text(batch, 0, batch.await(0)));
+            assertEquals("56789", text(batch, 1, batch.await(1)));
+            assertEquals(0, batch.await(2));
+            assertEquals(-Errno.EBADF, batch.await(3));
+        }
+    }
+
+    @Test
+    void writesOfDisjointRanges_goTogether_whileOverlappingOnesKeepQueueOrder() throws Exception {
+        long fd = ring.open("chunks", O_RDWR | O_CREAT, 0644);
+        long flushesBefore = ring.server.batchFlushes();
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(4)) {
+            for (int i = 0; i < 4; i++) {
+                put(batch, i, "c" + i);
+                Pwrite.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), 2, i * 2L);
+            }
+            batch.submit();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(2, batch.await(i));
+            }
+        }
+        assertEquals(1, ring.server.batchFlushes() - flushesBefore, "disjoint chunks in one flush");
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(3)) {
+            for (int i = 0; i < 3; i++) {
+                put(batch, i, "w" + i);
+                Pwrite.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), 2, 2);
+            }
+            batch.submit();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(2, batch.await(i));
+            }
+        }
+        assertEquals("c0w2c2c3", Files.readString(root.resolve("chunks")), "the last write queued is the last done");
+    }
+}
