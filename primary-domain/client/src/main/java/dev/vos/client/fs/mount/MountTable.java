@@ -59,8 +59,7 @@ public record MountTable(List<Mount> mounts) {
         String[] lines = text.split(inline ? ";" : "\n", -1);
         for (int i = 0; i < lines.length; i++) {
             Mount m = parseLine(source, i + 1, lines[i], problems);
-            if (m != null) {
-                checkAgainstOthers(source, m, mounts, problems);
+            if (m != null && fitsWithOthers(source, m, mounts, problems)) {
                 mounts.add(m);
             }
         }
@@ -159,21 +158,26 @@ public record MountTable(List<Mount> mounts) {
         return options;
     }
 
-    private static void checkAgainstOthers(String source, Mount m, List<Mount> earlier, List<String> problems) {
+    /** Whether {@code m} fits with the mounts before it; the first clash is a problem of its line. */
+    private static boolean fitsWithOthers(String source, Mount m, List<Mount> earlier, List<String> problems) {
         for (Mount other : earlier) {
+            String clash = null;
             if (other.prefix().equals(m.prefix())) {
-                problems.add(at(source, m.line(), 1, "prefix " + m.prefix() + " is mounted already on line "
-                        + other.line()));
+                clash = "prefix " + m.prefix() + " is mounted already on line " + other.line();
             } else if (other.covers(m.prefix()) || m.covers(other.prefix())) {
-                problems.add(at(source, m.line(), 1, "prefix " + m.prefix() + " and " + other.prefix() + " (line "
-                        + other.line() + ") nest: a path must have one mount"));
-            }
-            if (other.domain().equals(m.domain()) && (!Objects.equals(other.stateDir(), m.stateDir())
+                clash = "prefix " + m.prefix() + " and " + other.prefix() + " (line " + other.line()
+                        + ") nest: a path must have one mount";
+            } else if (other.domain().equals(m.domain()) && (!Objects.equals(other.stateDir(), m.stateDir())
                     || !Objects.equals(other.socket(), m.socket()))) {
-                problems.add(at(source, m.line(), 1, "domain " + m.domain() + " is reached differently on line "
-                        + other.line() + ": every mount of a domain names the same stateDir or socket"));
+                clash = "domain " + m.domain() + " is reached differently on line " + other.line()
+                        + ": every mount of a domain names the same stateDir or socket";
+            }
+            if (clash != null) {
+                problems.add(at(source, m.line(), 1, clash));
+                return false;
             }
         }
+        return true;
     }
 
     /** Why {@code path} is not an absolute, normal path, or null when it is. */

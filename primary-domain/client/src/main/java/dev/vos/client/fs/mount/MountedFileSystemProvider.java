@@ -17,6 +17,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
@@ -462,8 +463,14 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
     public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type, LinkOption... options) {
         MountedPath p = MountedPath.check(path);
         Path s = p.served();
-        return onHost(p, s) ? platform.getFileAttributeView(s, type, options)
-                : domains.provider().getFileAttributeView(s, type, options);
+        if (onHost(p, s)) {
+            return platform.getFileAttributeView(s, type, options);
+        }
+        V view = domains.provider().getFileAttributeView(s, type, options);
+        if (view instanceof BasicFileAttributeView served && type.isAssignableFrom(MountedAttributeView.class)) {
+            return type.cast(new MountedAttributeView(view.name(), served, p, this));
+        }
+        return view;
     }
 
     @Override
