@@ -21,15 +21,15 @@ import java.util.Objects;
  * private mapping). Unlike a kernel's mapping, neither sees what is written to the file after the map was made.
  * A {@code READ_WRITE} map, whose stores would have to reach the domain, is refused.
  *
- * <p>A {@link MappedByteBuffer} can only be made by the JDK mapping a real file, so its copy is a file in
- * {@code /dev/shm} (memory), deleted as soon as it is mapped; a {@link MemorySegment} is allocated in the
- * caller's arena, page-aligned (Lucene advises the kernel on the pages of what it maps), and freed with it.
+ * <p>The copy is a file in {@code /dev/shm} (memory), without a name once it is open, mapped by the platform's
+ * own channel: a {@link MappedByteBuffer} can only be made by the JDK mapping a real file, and a
+ * {@link MemorySegment} so mapped is a real mapping in the caller's arena (page-aligned, so a program may advise
+ * the kernel on its pages, as Lucene does; unmapped when the arena closes), whatever the arena supports besides.
  */
 final class MappedCopies {
 
-    /** The largest piece one positional read is asked for; a segment's view as a buffer holds at most 2 GiB. */
-    private static final int PIECE_BYTES = 1 << 30;
-    private static final long PAGE_BYTES = 4096;
+    /** The bytes one positional read of the copy asks for. */
+    private static final int PIECE_BYTES = 1 << 20;
 
     private MappedCopies() {
     }
@@ -41,32 +41,8 @@ final class MappedCopies {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("Size exceeds Integer.MAX_VALUE");
         }
-        Path shm = Path.of("/dev/shm");
-        Path file = Files.createTempFile(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")),
-                "vos-map-", ".copy");
-        try (FileChannel copy = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            Files.delete(file); // the mapping keeps the pages; nothing is left behind with a name
-            ByteBuffer piece = ByteBuffer.allocateDirect((int) Math.min(size, 1 << 20));
-            long done = 0;
-            while (done < size) {
-                piece.clear().limit((int) Math.min(piece.capacity(), size - done));
-                int n = channel.read(piece, at + done);
-                if (n <= 0) {
-                    break; // the file shrank meanwhile: the rest reads as zeros, as a kernel map past the end would
-                }
-                piece.flip();
-                while (piece.hasRemaining()) {
-                    copy.write(piece, done + piece.position());
-                }
-                done += n;
-            }
-            copy.truncate(size);
-            if (copy.size() < size) {
-                copy.write(ByteBuffer.allocate(1), size - 1);
-            }
-            return copy.map(mode == MapMode.READ_ONLY ? MapMode.READ_ONLY : MapMode.PRIVATE, 0, size);
-        } finally {
-            Files.deleteIfExists(file);
+        try (FileChannel copy = copyOf(channel, at, size)) {
+            return copy.map(mode, 0, size);
         }
     }
 
@@ -75,19 +51,49 @@ final class MappedCopies {
             throws IOException {
         Objects.requireNonNull(arena, "arena");
         check(channel, readable, mode, at, size);
-        MemorySegment segment = arena.allocate(Math.max(size, 1), PAGE_BYTES).asSlice(0, size);
-        long done = 0;
-        while (done < size) {
-            ByteBuffer piece = segment.asSlice(done, Math.min(PIECE_BYTES, size - done)).asByteBuffer();
-            while (piece.hasRemaining()) {
-                int n = channel.read(piece, at + done + piece.position());
-                if (n <= 0) {
-                    return mode == MapMode.READ_ONLY ? segment.asReadOnly() : segment; // shrank: zeros follow
-                }
-            }
-            done += piece.capacity();
+        try (FileChannel copy = copyOf(channel, at, size)) {
+            return copy.map(mode, 0, size, arena); // unmapped when the caller's arena closes, as any map
         }
-        return mode == MapMode.READ_ONLY ? segment.asReadOnly() : segment;
+    }
+
+    /**
+     * A file in memory holding {@code size} bytes of {@code channel} from {@code at}, open for reading and writing
+     * and already without a name: what is mapped of it stays until unmapped, and nothing is left behind.
+     */
+    private static FileChannel copyOf(FileChannel channel, long at, long size) throws IOException {
+        Path shm = Path.of("/dev/shm");
+        Path file = Files.createTempFile(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")),
+                "vos-map-", ".copy");
+        FileChannel copy = null;
+        try {
+            copy = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            Files.delete(file);
+            ByteBuffer piece = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(size, PIECE_BYTES)));
+            long done = 0;
+            while (done < size) {
+                piece.clear().limit((int) Math.min(piece.capacity(), size - done));
+                int n = channel.read(piece, at + done);
+                if (n <= 0) {
+                    break; // the file shrank meanwhile: the rest reads as zeros
+                }
+                piece.flip();
+                while (piece.hasRemaining()) {
+                    copy.write(piece, done + piece.position());
+                }
+                done += n;
+            }
+            if (copy.size() < size) {
+                copy.write(ByteBuffer.allocate(1), size - 1);
+            }
+            return copy;
+        } catch (IOException | RuntimeException e) {
+            if (copy != null) {
+                copy.close();
+            }
+            throw e;
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** The checks of the JDK's {@code FileChannelImpl.map}, in its order, and the refusal of READ_WRITE. */
