@@ -47,7 +47,8 @@ final class MountedPathsDemo {
                 "-D" + MountedFileSystemProvider.INLINE_PROPERTY + "=" + mounts,
                 PlainProgram.class.getName(), PREFIX + "/hello.txt"));
         out.printf("[%d] plain paths through a mount table: a JVM started with%n", step);
-        out.printf("      -Djava.nio.file.spi.DefaultFileSystemProvider=%s%n", MountedFileSystemProvider.class.getName());
+        out.printf("      -Djava.nio.file.spi.DefaultFileSystemProvider=%s%n",
+                MountedFileSystemProvider.class.getName());
         out.printf("      -D%s=\"%s\"%n", MountedFileSystemProvider.INLINE_PROPERTY, mounts);
         out.printf("    runs %s, which knows nothing of vos (nothing is written beneath %s on this host):%n",
                 PlainProgram.class.getSimpleName(), PREFIX);
