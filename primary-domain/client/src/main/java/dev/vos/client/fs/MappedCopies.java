@@ -1,5 +1,7 @@
 package dev.vos.client.fs;
 
+import dev.vos.ring.SegmentFiles;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -61,7 +63,7 @@ final class MappedCopies {
      * and already without a name: what is mapped of it stays until unmapped, and nothing is left behind.
      */
     private static FileChannel copyOf(FileChannel channel, long at, long size) throws IOException {
-        Path shm = Path.of("/dev/shm");
+        Path shm = SegmentFiles.DIRECTORY; // a tmpfs: the copy is memory, as a ring's segment is
         Path file = Files.createTempFile(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")),
                 "vos-map-", ".copy");
         FileChannel copy = null;

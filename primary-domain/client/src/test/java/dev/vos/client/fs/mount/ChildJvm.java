@@ -51,8 +51,10 @@ final class ChildJvm {
     }
 
     static Run run(String classPath, List<String> flags, String mainClass, String... args) throws Exception {
+        // C1 only: these JVMs live seconds, and the machine is shared.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", classPath));
+                .toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-cp", classPath));
         command.addAll(flags);
         command.add(mainClass);
         command.addAll(List.of(args));

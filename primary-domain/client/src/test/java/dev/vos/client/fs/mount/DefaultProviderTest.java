@@ -75,30 +75,25 @@ class DefaultProviderTest {
     @Test
     void lucene_indexesMergesAndChecks_onPlainMountedPaths_asOnTheHostsDisk() throws Exception {
         String classPath = ChildJvm.classPath(LuceneMain.class, CheckIndex.class);
-        String mounted = lucene(classPath, ChildJvm.vosFlags(table), prefix);
-        String host = lucene(classPath, List.of(), dir.resolve("host").toString());
-        assertEquals(host, mounted, "the same hits from the domain's index as from the host's");
-        assertTrue(mounted.contains("docs 400 segments 1"), mounted);
+        ChildJvm.Run host = ChildJvm.run(classPath, List.of(), LuceneMain.class.getName(), "all",
+                dir.resolve("host").toString(), "ring", "mount", "futex");
+        assertEquals(0, host.exit(), host.err());
+        ChildJvm.Run mounted = ChildJvm.run(classPath, ChildJvm.vosFlags(table), LuceneMain.class.getName(), "all",
+                prefix, "ring", "mount", "futex");
+        assertEquals(0, mounted.exit(), mounted.err());
+        assertEquals(host.out().subList(3, host.out().size()), mounted.out().subList(3, mounted.out().size()),
+                "the same hits, with the same scores, from the domain's index as from the host's");
+        assertTrue(mounted.out().contains("docs 400 segments 1"), String.join("\n", mounted.out()));
+
+        // Lucene's own tool, unmodified, on the merged index through its plain path.
+        ChildJvm.Run check = ChildJvm.run(classPath, ChildJvm.vosFlags(table), CheckIndex.class.getName(),
+                prefix + "/merged");
+        assertEquals(0, check.exit(), check.out() + check.err());
+        assertTrue(check.out().contains("No problems were detected with this index."), String.join("\n", check.out()));
         try (Stream<Path> files = Files.list(domain.exportRoot().resolve("mounted/merged"))) {
             assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("segments_")),
                     "the merged index is in the domain's export root");
         }
         assertFalse(Files.exists(Path.of(prefix)), "nothing was written on the host beneath the mount");
-    }
-
-    /** Two indexes, their merge, CheckIndex on it, and a search: what the search printed. */
-    private static String lucene(String classPath, List<String> flags, String base) throws Exception {
-        for (String[] step : List.of(new String[] {"index", base + "/a", "1"}, new String[] {"index", base + "/b", "2"},
-                new String[] {"merge", base + "/merged", base + "/a", base + "/b"})) {
-            ChildJvm.Run run = ChildJvm.run(classPath, flags, LuceneMain.class.getName(), step);
-            assertEquals(0, run.exit(), String.join(" ", step) + ": " + run.err());
-        }
-        ChildJvm.Run check = ChildJvm.run(classPath, flags, CheckIndex.class.getName(), base + "/merged");
-        assertEquals(0, check.exit(), check.out() + check.err());
-        assertTrue(check.out().contains("No problems were detected with this index."), String.join("\n", check.out()));
-        ChildJvm.Run search = ChildJvm.run(classPath, flags, LuceneMain.class.getName(), "search", base + "/merged",
-                "ring", "mount", "futex");
-        assertEquals(0, search.exit(), search.err());
-        return String.join("\n", search.out());
     }
 }

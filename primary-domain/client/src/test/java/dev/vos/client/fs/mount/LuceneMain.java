@@ -29,6 +29,7 @@ import java.util.Random;
  * index DIR SEED          two hundred documents of random words, in several segments
  * merge OUT IN...         every input's segments into OUT, merged to one (as Lucene's IndexMergeTool does)
  * search DIR WORD...      the hits for each word: id and score, in rank order
+ * all BASE WORD...        BASE/a and BASE/b indexed, merged into BASE/merged, which is searched (one JVM)
  * </pre>
  */
 public final class LuceneMain {
@@ -44,6 +45,12 @@ public final class LuceneMain {
             case "index" -> index(Path.of(args[1]), Long.parseLong(args[2]));
             case "merge" -> merge(Path.of(args[1]), List.of(args).subList(2, args.length));
             case "search" -> search(Path.of(args[1]), List.of(args).subList(2, args.length));
+            case "all" -> {
+                index(Path.of(args[1], "a"), 1);
+                index(Path.of(args[1], "b"), 2);
+                merge(Path.of(args[1], "merged"), List.of(args[1] + "/a", args[1] + "/b"));
+                search(Path.of(args[1], "merged"), List.of(args).subList(2, args.length));
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
