@@ -10,6 +10,7 @@ module dev.vos.client {
 
     exports dev.vos.client;
     exports dev.vos.client.fs;
+    exports dev.vos.client.fs.mount;
 
     provides java.nio.file.spi.FileSystemProvider with dev.vos.client.fs.VosFileSystemProvider;
 }

@@ -64,15 +64,16 @@ public final class ControlPlaneDemo {
             out.printf("    metrics: http://127.0.0.1:%d/metrics%n", plane.metricsPort());
             ps(plane);
             ok &= files(plane, host, 9);
-            ok &= fault(plane, 10, "storage0", 9, "SIGKILL: the domain dies; its process exit is seen at once");
-            ok &= fault(plane, 11, "net0", 19, "SIGSTOP: the domain hangs; its ring heartbeat goes stale");
-            out.println("[12] vos ps");
+            ok &= mounted(plane, host, 10);
+            ok &= fault(plane, 11, "storage0", 9, "SIGKILL: the domain dies; its process exit is seen at once");
+            ok &= fault(plane, 12, "net0", 19, "SIGSTOP: the domain hangs; its ring heartbeat goes stale");
+            out.println("[13] vos ps");
             ps(plane);
-            out.println("[13] vos events -n 8 (the journal; it survives restarts of the control plane)");
+            out.println("[14] vos events -n 8 (the journal; it survives restarts of the control plane)");
             for (String line : plane.handle(new Command.Events(8))) {
                 out.println("    " + line);
             }
-            out.println("[14] shutting the control plane down: domains stop in reverse order");
+            out.println("[15] shutting the control plane down: domains stop in reverse order");
         } catch (ControlException e) {
             out.println("vos demo: " + e.getMessage());
             ok = false;
@@ -118,6 +119,15 @@ public final class ControlPlaneDemo {
             deleteTree(dir);
             return true;
         }
+    }
+
+    /** A program with plain paths, vos its default provider by JVM flags ({@link MountedPathsDemo}). */
+    private boolean mounted(ControlPlane plane, HostSpec host, int step) throws IOException, InterruptedException {
+        DomainSpec storage = host.domains().stream().filter(d -> d.storage() != null).findFirst().orElse(null);
+        if (storage == null) {
+            return true;
+        }
+        return new MountedPathsDemo(plane.stateDir(), storage.name(), out).run(step);
     }
 
     private boolean fault(ControlPlane plane, int step, String domain, int signal, String what)

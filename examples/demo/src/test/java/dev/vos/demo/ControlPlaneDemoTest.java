@@ -28,5 +28,8 @@ class ControlPlaneDemoTest {
         assertTrue(out.contains("CONTROL_PLANE_STOPPED"), out);
         assertTrue(out.contains("Files.walk: [/vos-demo, /vos-demo/hello.txt]"), out);
         assertTrue(out.contains("Files.readString(/../../../etc/passwd): FileSystemException"), out);
+        assertTrue(out.contains("Files.writeString(Path.of(\"/srv/data/hello.txt\"), ...): 27 bytes"), out);
+        assertTrue(out.contains("Files.getFileStore: vos://storage0"), out);
+        assertTrue(out.contains("storage0 holds it, as vos://storage0/hello.txt: hello from a plain Path.of"), out);
     }
 }

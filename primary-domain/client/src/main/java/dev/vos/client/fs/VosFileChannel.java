@@ -7,6 +7,8 @@ import dev.vos.storage.protocol.FileStat;
 import dev.vos.storage.protocol.StorageFlags;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -29,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>When the domain dies, calls in flight fail with its {@code DomainFailedException}, calls while it is down
  * with {@code DomainUnavailableException}, and once it is back with {@link DescriptorLostException}: never with a
  * result from another file. Locks are the domain's open-file-description locks on this channel's descriptor
- * ({@link VosFileLock}). Memory mapping is not served: {@code map} throws {@link UnsupportedOperationException}.
+ * ({@link VosFileLock}). A map is a copy of the range ({@link MappedCopies}).
  */
 final class VosFileChannel extends FileChannel {
 
@@ -340,10 +342,16 @@ final class VosFileChannel extends FileChannel {
         return done;
     }
 
+    /** A copy of the range, read when mapped ({@link MappedCopies}); READ_WRITE is refused. */
     @Override
-    public MappedByteBuffer map(MapMode mode, long at, long size) {
-        throw new UnsupportedOperationException(
-                "a vos file cannot be memory-mapped: its pages live in the storage domain");
+    public MappedByteBuffer map(MapMode mode, long at, long size) throws IOException {
+        return MappedCopies.buffer(this, flags.read(), mode, at, size);
+    }
+
+    /** As {@link #map(MapMode, long, long)}, into {@code arena}'s memory (what Lucene's MMapDirectory calls). */
+    @Override
+    public MemorySegment map(MapMode mode, long at, long size, Arena arena) throws IOException {
+        return MappedCopies.segment(this, flags.read(), mode, at, size, arena);
     }
 
     @Override

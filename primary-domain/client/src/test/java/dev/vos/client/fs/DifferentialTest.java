@@ -1,16 +1,21 @@
 package dev.vos.client.fs;
 
+import dev.vos.client.fs.mount.MountTable;
+import dev.vos.client.fs.mount.MountedFileSystemProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -27,9 +32,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Differential tests: the same random sequences of file operations run on a folder of the default file system
@@ -60,9 +68,29 @@ class DifferentialTest {
 
     @Test
     void randomSequences_giveTheSameResults_onTheDefaultFileSystemAndThroughTheStorageDomain() throws Exception {
+        compare("local", seq -> domain.fs().getPath("/s" + seq));
+    }
+
+    /**
+     * The same, through plain paths of a mount ({@code PREFIX storage0:/mounted}) of the provider a JVM gets with
+     * {@code -Djava.nio.file.spi.DefaultFileSystemProvider}: the paths a program writes without knowing of vos.
+     */
+    @Test
+    void randomSequences_giveTheSameResults_throughPlainPathsOfAMount() throws Exception {
+        Files.createDirectories(domain.fs().getPath("/mounted"));
+        String prefix = dir.resolve("srv/data").toString();
+        MountedFileSystemProvider provider = new MountedFileSystemProvider(FileSystems.getDefault().provider(),
+                MountTable.parse("test", prefix + " storage0:/mounted stateDir=" + domain.plane().stateDir(), false));
+        FileSystem plain = provider.getFileSystem(URI.create("file:///"));
+        compare("local-mounted", seq -> plain.getPath(prefix, "s" + seq));
+        assertTrue(Files.exists(domain.exportRoot().resolve("mounted/s0")), "the sequences ran in the domain");
+        assertFalse(Files.exists(dir.resolve("srv/data")), "nothing reached the host beneath the mount");
+    }
+
+    private static void compare(String localName, IntFunction<Path> remoteBase) throws Exception {
         for (int seq = 0; seq < SEQUENCES; seq++) {
-            Path local = Files.createDirectories(dir.resolve("local/s" + seq));
-            Path remote = Files.createDirectories(domain.fs().getPath("/s" + seq));
+            Path local = Files.createDirectories(dir.resolve(localName + "/s" + seq));
+            Path remote = Files.createDirectories(remoteBase.apply(seq));
             Random a = new Random(seq);
             Random b = new Random(seq);
             List<String> log = new ArrayList<>();
