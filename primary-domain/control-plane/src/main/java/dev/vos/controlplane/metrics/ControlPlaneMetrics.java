@@ -115,6 +115,12 @@ public final class ControlPlaneMetrics {
         ringLatency.update(domain, figures);
     }
 
+    /** The latest figures read from {@code domain}'s ring, or null before the first (for the status page). */
+    public synchronized RingFigures ringFigures(String domain) {
+        DomainMeters meters = domains.get(domain);
+        return meters == null ? null : meters.ringFigures();
+    }
+
     /** Removes every series of {@code domain}, for a domain taken out of the configuration. */
     public synchronized void remove(String domain) {
         DomainMeters meters = domains.remove(domain);

@@ -133,6 +133,11 @@ final class DomainMeters {
         }
     }
 
+    /** The latest ring figures, or null before the first. */
+    RingFigures ringFigures() {
+        return ring;
+    }
+
     /** Removes every meter of this domain from the registry. */
     void remove() {
         meters.forEach(registry::remove);
