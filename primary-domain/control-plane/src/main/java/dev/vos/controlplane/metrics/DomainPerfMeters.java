@@ -114,7 +114,8 @@ final class DomainPerfMeters implements AutoCloseable {
             }
             long cpuNs = t.delta(PerfEvent.TASK_CLOCK);
             cpuSeconds.add(cpuNs / 1e9);
-            cpuNsByName.merge(t.name(), cpuNs, Long::sum);
+            // A thread really named "other" must not be counted into the series of the threads not selected.
+            cpuNsByName.merge(t.name().equals(OTHER) ? OTHER + "-thread" : t.name(), cpuNs, Long::sum);
         }
         Set<String> chosen = selection.update(cpuNsByName);
         threads.entrySet().removeIf(e -> {
