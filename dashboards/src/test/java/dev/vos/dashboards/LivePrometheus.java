@@ -110,6 +110,22 @@ final class LivePrometheus implements AutoCloseable {
         return (List<Map<String, Object>>) data.get("result");
     }
 
+    /**
+     * A range query, as Grafana draws a panel: every series over {@code [start, end]} at {@code step}, each with its
+     * {@code metric} labels and {@code values} ([time, "value"] pairs).
+     */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> queryRange(String promql, java.time.Instant start, java.time.Instant end,
+                                         Duration step) throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/api/v1/query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=" + step.toSeconds());
+        Map<String, Object> body = (Map<String, Object>) JsonReader.parse(r.body());
+        if (r.statusCode() != 200 || !"success".equals(body.get("status"))) {
+            throw new IllegalArgumentException("query failed (" + r.statusCode() + "): " + promql + ": " + r.body());
+        }
+        return (List<Map<String, Object>>) ((Map<String, Object>) body.get("data")).get("result");
+    }
+
     /** The active alerts (pending and firing): each with {@code labels} and {@code state}. */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> alerts() throws IOException, InterruptedException {
