@@ -12,7 +12,8 @@ set -euo pipefail
 tree=$(cd "$1" && pwd); port=$2; prom_port=$3; seconds=$4; out=$(mkdir -p "$5" && cd "$5" && pwd)
 . "$tree/bin/find-jdk.sh"
 jar=$(ls "$tree"/primary-domain/cli/target/vos-cli-*.jar | grep -v -e '-tests\.jar$' | head -n 1)
-vos() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Dvos.home="$tree" \
+# Always run in the background: exec makes the recorded pid the JVM itself, so that the trap stops it.
+vos() { exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Dvos.home="$tree" \
           -cp "$jar:$tree/primary-domain/cli/target/lib/*" dev.vos.cli.VosCli "$@"; }
 
 mkdir -p "$out/export"
