@@ -359,9 +359,9 @@ class ControlPlaneTest {
         String ring = scrape();
         assertTrue(ring.lines().anyMatch(l -> l.startsWith("vos_ring_calls_total{") && l.contains("domain=\"storage0\"")
                 && l.contains("kind=\"getpid\"") && l.endsWith(" 3000.0")), ring);
-        assertTrue(ring.lines().anyMatch(l -> l.startsWith("vos_ring_call_latency_seconds_bucket{")
+        assertTrue(ring.lines().anyMatch(l -> l.startsWith("vos_ring_call_service_seconds_bucket{")
                 && l.contains("storage0") && l.contains("le=\"+Inf\"")), ring);
-        assertTrue(ring.contains("vos_ring_inflight{domain=\"storage0\"}"), ring);
+        assertTrue(ring.contains("vos_ring_calls_in_flight{domain=\"storage0\"}"), ring);
         plane.handle(new Command.Kill("storage0", 9));
         waitFor(() -> plane.ps().getFirst().generation() == 2 && plane.ps().getFirst().state() == DomainState.RUNNING,
                 30_000);

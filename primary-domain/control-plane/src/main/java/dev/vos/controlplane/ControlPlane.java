@@ -19,6 +19,7 @@ import dev.vos.controlplane.spec.ControlPlaneSpec;
 import dev.vos.controlplane.spec.DomainSpec;
 import dev.vos.controlplane.spec.ExportRoots;
 import dev.vos.controlplane.spec.HostSpec;
+import dev.vos.controlplane.status.StatusPage;
 import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
 import dev.vos.controlplane.supervisor.DomainSupervisor;
@@ -68,6 +69,7 @@ public final class ControlPlane implements AutoCloseable {
     private final PrintStream log;
     private final ControlPlaneMetrics metrics;
     private final MetricsServer metricsServer;
+    private final StatusPage status;
     private final Map<String, DomainSupervisor> supervisors = new LinkedHashMap<>();
     /** The backend of each kind the spec uses, opened once; closed after every domain stopped. */
     private final Map<BackendKind, DomainBackend> backends;
@@ -81,8 +83,9 @@ public final class ControlPlane implements AutoCloseable {
     private DomainPerf perf;
 
     private ControlPlane(HostSpec spec, FileChannel lockChannel, FileLock lock, Journal journal, PrintStream log,
-                         ControlPlaneMetrics metrics, MetricsServer metricsServer,
+                         ControlPlaneMetrics metrics, MetricsServer metricsServer, StatusPage status,
                          Map<BackendKind, DomainBackend> backends, Map<String, DirectoryHandle> exportRoots) {
+        this.status = status;
         this.backends = backends;
         this.exportRoots = exportRoots;
         this.spec = spec;
@@ -223,11 +226,12 @@ public final class ControlPlane implements AutoCloseable {
         }
         Journal journal = null;
         MetricsServer metricsServer = null;
+        StatusPage status = new StatusPage();
         try {
             journal = Journal.open(stateDir.resolve("journal.jsonl"));
             ControlPlaneMetrics metrics = new ControlPlaneMetrics();
-            metricsServer = startMetrics(metrics.registry(), spec.controlPlane());
-            return new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer, backends,
+            metricsServer = startMetrics(metrics.registry(), spec.controlPlane(), status);
+            return new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer, status, backends,
                     exportRoots);
         } catch (IOException | RuntimeException e) {
             if (metricsServer != null) {
@@ -242,9 +246,12 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** The metrics endpoint the spec asks for: a loopback port or a Unix socket, with a bearer token or without. */
+    /**
+     * The metrics endpoint the spec asks for: a loopback port or a Unix socket, with a bearer token or without; the
+     * status page beside it, under the same token.
+     */
     private static MetricsServer startMetrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
-                                              ControlPlaneSpec settings) throws IOException {
+                                              ControlPlaneSpec settings, StatusPage status) throws IOException {
         String token = null;
         if (settings.metricsTokenFile() != null) {
             token = Files.readString(settings.metricsTokenFile()).strip();
@@ -255,7 +262,9 @@ public final class ControlPlane implements AutoCloseable {
         MetricsServer.Listen listen = settings.metricsSocket() != null
                 ? new MetricsServer.UnixSocket(settings.metricsSocket())
                 : new MetricsServer.Loopback(settings.metricsPort());
-        return MetricsServer.start(registry, listen, token, MetricsServer.Limits.DEFAULTS);
+        return MetricsServer.start(registry, listen, token, MetricsServer.Limits.DEFAULTS, Map.of(
+                StatusPage.PATH, new MetricsServer.Page("text/html; charset=utf-8", status::html),
+                StatusPage.JSON_PATH, new MetricsServer.Page("application/json", status::json)));
     }
 
     /**
@@ -272,6 +281,7 @@ public final class ControlPlane implements AutoCloseable {
             Map<String, Long> lastGenerations = new LinkedHashMap<>();
             for (JournalEvent e : journal.read().events()) {
                 lastGenerations.merge(e.domain(), e.generation(), Math::max);
+                status.event(e); // the page shows the last few, from before this start too
             }
             record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STARTED, "spec " + spec.specFile()
                     + ", metrics on " + metricsServer.url() + ", pid " + ProcessHandle.current().pid()));
@@ -285,6 +295,7 @@ public final class ControlPlane implements AutoCloseable {
             control = ControlSocket.listen(stateDir.resolve("control.sock"), this::handle);
             supervisors.values().forEach(DomainSupervisor::start);
             perf = DomainPerf.startFromProperties(metrics.registry(), this::ps);
+            status.start(this::ps, metrics::ringFigures);
         }
         long deadline = System.nanoTime() + FIRST_START_TIMEOUT.toNanos();
         for (DomainSupervisor s : supervisors.values()) {
@@ -399,6 +410,7 @@ public final class ControlPlane implements AutoCloseable {
         } catch (IOException e) {
             log.println("vos: cannot write the journal: " + e.getMessage());
         }
+        status.event(event);
         log.println(format(event));
         log.flush();
     }
@@ -445,6 +457,7 @@ public final class ControlPlane implements AutoCloseable {
             record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STOPPED, ""));
         }
         metricsServer.close();
+        status.close();
         journal.close();
         lock.release();
         lockChannel.close();

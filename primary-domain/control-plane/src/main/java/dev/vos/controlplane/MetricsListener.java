@@ -35,7 +35,10 @@ final class MetricsListener implements SupervisorListener {
         metrics.recovered(domain, timeToRecover);
     }
 
-    /** The agent's service-time buckets become a cumulative Prometheus histogram; the last bound is +Inf. */
+    /**
+     * The agent's service-time buckets become a cumulative Prometheus histogram; the last bound is +Inf. The sum is
+     * of the same sampled calls as the buckets, so sum / count is their mean.
+     */
     @Override
     public void figures(String domain, DomainStats stats) {
         long[] counts = new long[ServiceTimes.BUCKETS];
@@ -48,6 +51,6 @@ final class MetricsListener implements SupervisorListener {
         }
         metrics.update(domain, new RingFigures(stats.callsServed(), stats.protocolErrors(), stats.workerWakeups(),
                 stats.clientWakeups(), (int) Math.min(Integer.MAX_VALUE, stats.inFlight()), stats.callsByKind(), counts,
-                uppers));
+                uppers, stats.serviceTimeSumNs()));
     }
 }

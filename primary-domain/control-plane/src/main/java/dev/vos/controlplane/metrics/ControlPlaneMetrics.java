@@ -26,11 +26,16 @@ import java.util.Objects;
  * vos_ring_calls_total{domain,kind}              counter   kind "other" takes calls not broken out
  * vos_ring_protocol_errors_total{domain}         counter
  * vos_ring_wakeups_total{domain,side}            counter   side: worker | client
- * vos_ring_inflight{domain}                      gauge
- * vos_ring_call_latency_seconds{domain}          histogram _bucket and _count, no _sum (see RingLatencyCollector)
+ * vos_ring_calls_in_flight{domain}               gauge
+ * vos_ring_call_service_seconds{domain}          histogram sampled, 1 call in 16 (see RingLatencyCollector)
  * </pre>
  *
- * The domain series appear on a domain's first mention, the ring series on its first {@link #update}. Labels are
+ * The ring counters are the domain's own and start again from 0 with each generation (a counter reset, which
+ * {@code rate()} handles); the figures are read from the domain every second. The perf series
+ * ({@code vos_perf_*}) are {@link DomainPerfMeters}'. Units are in the names and, in an OpenMetrics scrape, in the
+ * metadata ({@link OpenMetricsUnits}). Renames: docs/operations.md, "Changelog".
+ *
+ * <p>The domain series appear on a domain's first mention, the ring series on its first {@link #update}. Labels are
  * only the domain, a fixed state or reason or side, and the call kinds the control plane names; never a generation
  * or a pid, so the number of series stays bounded by domains times kinds across any number of restarts.
  *
@@ -108,6 +113,12 @@ public final class ControlPlaneMetrics {
         Objects.requireNonNull(figures, "figures");
         meters(domain).ring(figures);
         ringLatency.update(domain, figures);
+    }
+
+    /** The latest figures read from {@code domain}'s ring, or null before the first (for the status page). */
+    public synchronized RingFigures ringFigures(String domain) {
+        DomainMeters meters = domains.get(domain);
+        return meters == null ? null : meters.ringFigures();
     }
 
     /** Removes every series of {@code domain}, for a domain taken out of the configuration. */

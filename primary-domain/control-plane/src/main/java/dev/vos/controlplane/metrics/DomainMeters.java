@@ -75,7 +75,8 @@ final class DomainMeters {
             add(counter);
         }
         recovery = Timer.builder("vos.domain.recovery")
-                .description("Time from a domain's death being detected to its next generation running")
+                .description("Time from a domain's death being detected to its next generation running; every"
+                        + " recovery is recorded, _max is Micrometer's maximum over a decaying window")
                 .serviceLevelObjectives(ControlPlaneMetrics.RECOVERY_BUCKETS)
                 .tag("domain", domain).register(registry);
         add(recovery);
@@ -101,7 +102,8 @@ final class DomainMeters {
         ring = figures;
         if (first) {
             add(FunctionCounter.builder("vos.ring.protocol.errors", this, m -> m.ring.protocolErrors())
-                    .description("Malformed requests the domain refused on its ring")
+                    .description("Malformed requests the domain refused on its ring; resets when a new generation"
+                            + " starts")
                     .tag("domain", domain).register(registry));
             add(FunctionCounter.builder("vos.ring.wakeups", this, m -> m.ring.workerWakeups())
                     .description("Wakeups across the ring: a client waking a server worker, or the reverse")
@@ -109,8 +111,9 @@ final class DomainMeters {
             add(FunctionCounter.builder("vos.ring.wakeups", this, m -> m.ring.clientWakeups())
                     .description("Wakeups across the ring: a client waking a server worker, or the reverse")
                     .tag("domain", domain).tag("side", "client").register(registry));
-            add(Gauge.builder("vos.ring.inflight", this, m -> m.ring.inFlight())
-                    .description("Calls submitted to the domain's ring and not yet answered")
+            add(Gauge.builder("vos.ring.calls.in.flight", this, m -> m.ring.inFlight())
+                    .description("Calls submitted to the domain's ring and not yet answered, as of the control"
+                            + " plane's last read of the domain's figures")
                     .tag("domain", domain).strongReference(true).register(registry));
             addCallKind(RingFigures.OTHER_KIND);
         }
@@ -124,9 +127,15 @@ final class DomainMeters {
     private void addCallKind(String kind) {
         if (callKinds.add(kind)) {
             add(FunctionCounter.builder("vos.ring.calls", this, m -> m.ring.calls(kind))
-                    .description("Calls served through the domain's ring, by kind")
+                    .description("Calls served through the domain's ring, by kind (call name; \"other\" takes the"
+                            + " rest); resets when a new generation starts")
                     .tag("domain", domain).tag("kind", kind).register(registry));
         }
+    }
+
+    /** The latest ring figures, or null before the first. */
+    RingFigures ringFigures() {
+        return ring;
     }
 
     /** Removes every meter of this domain from the registry. */

@@ -7,7 +7,6 @@ import dev.vos.perf.PerfException;
 import dev.vos.perf.counting.CounterCollector;
 import dev.vos.perf.counting.Interval;
 import dev.vos.perf.counting.ThreadNamer;
-import dev.vos.perf.export.PerfMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
@@ -20,14 +19,15 @@ import java.util.function.Supplier;
 
 /**
  * Per-thread counters of every running service domain, served with the control plane's other metrics
- * ({@code vos_perf_*}, see {@link PerfMeters}). One daemon thread polls every domain each interval: it attaches a
- * collector to a domain's JVM when the domain is RUNNING, re-attaches when a new generation runs under a new pid,
- * and detaches (removing the meters) when the domain stops. A domain the kernel will not let it watch is reported
- * once in the log and skipped until its pid changes.
+ * ({@code vos_perf_*}, see {@link DomainPerfMeters}). One daemon thread polls every domain each interval: it attaches
+ * a collector to a domain's JVM when the domain is RUNNING, re-attaches when a new generation runs under a new pid,
+ * and detaches when the domain stops. A domain's counters are kept across its generations (they only grow), so its
+ * series stay the same set through restarts. A domain the kernel will not let it watch is reported once in the log
+ * and skipped until its pid changes.
  *
  * <p>Settings (system properties, so the spec format stays as it is): {@code vos.perf.enabled} (default true),
- * {@code vos.perf.intervalMs} (1000), {@code vos.perf.topThreads} (10: per-thread series per domain, the rest
- * summed into "other").
+ * {@code vos.perf.intervalMs} (1000), {@code vos.perf.topThreads} (10: threads with a CPU series of their own per
+ * domain, chosen with hysteresis, the rest summed into "other"; 0 for none).
  */
 public final class DomainPerf implements AutoCloseable {
 
@@ -38,7 +38,7 @@ public final class DomainPerf implements AutoCloseable {
             PerfEvent.CPU_MIGRATIONS, PerfEvent.PAGE_FAULTS, PerfEvent.MAJOR_FAULTS);
 
     /** One attached domain. */
-    private record Attached(long pid, CounterCollector collector, PerfMeters meters) {
+    private record Attached(long pid, CounterCollector collector) {
     }
 
     private final MeterRegistry registry;
@@ -46,6 +46,8 @@ public final class DomainPerf implements AutoCloseable {
     private final Duration interval;
     private final int topThreads;
     private final Map<String, Attached> attached = new HashMap<>();
+    /** Every domain ever attached, kept until close: its counters carry on across generations. */
+    private final Map<String, DomainPerfMeters> meters = new HashMap<>();
     private final Map<String, Long> refused = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -71,6 +73,9 @@ public final class DomainPerf implements AutoCloseable {
     /** Starts polling {@code domains} every {@code interval}. */
     public static DomainPerf start(MeterRegistry registry, Supplier<List<DomainStatus>> domains, Duration interval,
                                    int topThreads) {
+        if (topThreads < 0) {
+            throw new IllegalArgumentException("topThreads must be >= 0, got " + topThreads);
+        }
         if (interval.toMillis() < 10) {
             throw new IllegalArgumentException("interval must be at least 10 ms, got " + interval);
         }
@@ -93,8 +98,10 @@ public final class DomainPerf implements AutoCloseable {
             }
         }
         synchronized (this) {
-            attached.values().forEach(DomainPerf::detach);
+            attached.forEach(this::detach);
             attached.clear();
+            meters.values().forEach(DomainPerfMeters::close);
+            meters.clear();
         }
     }
 
@@ -108,7 +115,7 @@ public final class DomainPerf implements AutoCloseable {
             live.add(s.name());
             Attached a = attached.get(s.name());
             if (a != null && a.pid != s.pid()) {
-                detach(a);
+                detach(s.name(), a);
                 attached.remove(s.name());
                 a = null;
             }
@@ -120,9 +127,9 @@ public final class DomainPerf implements AutoCloseable {
                 attached.put(s.name(), a);
             }
             Interval iv = a.collector.poll();
-            a.meters.record(iv);
+            meters.get(s.name()).record(iv);
             if (iv.targetExited()) {
-                detach(a);
+                detach(s.name(), a);
                 attached.remove(s.name());
             }
         }
@@ -130,7 +137,7 @@ public final class DomainPerf implements AutoCloseable {
             if (live.contains(e.getKey())) {
                 return false;
             }
-            detach(e.getValue());
+            detach(e.getKey(), e.getValue());
             return true;
         });
     }
@@ -141,8 +148,9 @@ public final class DomainPerf implements AutoCloseable {
         }
         try {
             CounterCollector c = CounterCollector.attach((int) s.pid(), EVENTS, ThreadNamer.COMM);
-            return new Attached(s.pid(), c, new PerfMeters(registry, s.name(), (int) s.pid(), c.availability(),
-                    topThreads));
+            meters.computeIfAbsent(s.name(), d -> new DomainPerfMeters(registry, d, topThreads))
+                    .attached(c.availability());
+            return new Attached(s.pid(), c);
         } catch (PerfException | RuntimeException e) {
             refused.put(s.name(), s.pid());
             LOG.log(System.Logger.Level.WARNING, "vos perf: not watching domain " + s.name() + " (pid " + s.pid()
@@ -151,9 +159,9 @@ public final class DomainPerf implements AutoCloseable {
         }
     }
 
-    private static void detach(Attached a) {
-        a.meters.close();
+    private void detach(String domain, Attached a) {
         a.collector.close();
+        meters.get(domain).detached();
     }
 
     /** Domains watched now (for tests). */

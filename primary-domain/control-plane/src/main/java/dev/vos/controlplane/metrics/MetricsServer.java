@@ -21,15 +21,22 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Serves a registry's scrape at {@code GET /metrics}, over HTTP/1.1 on {@code 127.0.0.1} or on a Unix socket, and
- * optionally only to a client that presents a bearer token.
+ * optionally only to a client that presents a bearer token. The scrape is in the Prometheus text format 0.0.4, or
+ * in OpenMetrics 1.0 (which carries each metric's unit) when the client's {@code Accept} asks for it, as
+ * Prometheus's own scraper does. Beside it, any further {@link Page}s the caller hands over (the status page),
+ * under the same limits and token.
  *
  * <p>Loopback because the endpoint names every domain, its pid, state and call counts: a Prometheus on another
  * machine reaches it through whatever tunnel or proxy the operator chooses, never by accident. Every local user can
@@ -47,6 +54,8 @@ public final class MetricsServer implements AutoCloseable {
     public static final String PATH = "/metrics";
     /** Prometheus text exposition format 0.0.4, the one {@link PrometheusMeterRegistry#scrape()} writes. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** OpenMetrics 1.0, served to a client whose {@code Accept} names it. */
+    public static final String OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private static final String TEXT = "text/plain; charset=utf-8";
     /** How long the acceptor waits after an accept error (EMFILE: the host is out of descriptors) before it tries. */
     private static final long ACCEPT_BACKOFF_MS = 100;
@@ -77,6 +86,19 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
+     * A further page served beside {@code /metrics}, read-only ({@code GET}).
+     *
+     * @param contentType its {@code Content-Type}
+     * @param body        what to serve, computed per request; a RuntimeException makes it a 500
+     */
+    public record Page(String contentType, Supplier<String> body) {
+        public Page {
+            Objects.requireNonNull(contentType, "contentType");
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /**
      * What one client may cost the control plane.
      *
      * @param maxConnections  connections held at once; default 16
@@ -103,11 +125,13 @@ public final class MetricsServer implements AutoCloseable {
     private final Semaphore slots;
     private final Executor closer;
     private final Thread acceptor;
+    private final Map<String, Page> pages;
     private volatile boolean open = true;
 
     private MetricsServer(PrometheusMeterRegistry registry, ServerSocketChannel listener, Listen listen,
-                          byte[] token, Limits limits) {
+                          byte[] token, Limits limits, Map<String, Page> pages) {
         this.registry = registry;
+        this.pages = pages;
         this.listener = listener;
         this.listen = listen;
         this.token = token;
@@ -136,7 +160,23 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(PrometheusMeterRegistry registry, Listen listen, String bearerToken,
                                       Limits limits) throws IOException {
+        return start(registry, listen, bearerToken, limits, Map.of());
+    }
+
+    /**
+     * As {@link #start(PrometheusMeterRegistry, Listen, String, Limits)}, also serving {@code pages} by path.
+     *
+     * @param pages by path (each starting with "/", none {@link #PATH})
+     */
+    public static MetricsServer start(PrometheusMeterRegistry registry, Listen listen, String bearerToken,
+                                      Limits limits, Map<String, Page> pages) throws IOException {
         Objects.requireNonNull(registry, "registry");
+        pages.keySet().forEach(path -> {
+            if (!path.startsWith("/") || path.equals(PATH)) {
+                throw new IllegalArgumentException("a page's path must start with / and not be " + PATH + ": "
+                        + path);
+            }
+        });
         Objects.requireNonNull(limits, "limits");
         if (bearerToken != null && bearerToken.isEmpty()) {
             throw new IllegalArgumentException("an empty bearer token would admit anyone");
@@ -146,7 +186,8 @@ public final class MetricsServer implements AutoCloseable {
             case UnixSocket u -> bindUnix(u.path());
         };
         MetricsServer server = new MetricsServer(registry, listener, listen,
-                bearerToken == null ? null : bearerToken.getBytes(StandardCharsets.UTF_8), limits);
+                bearerToken == null ? null : bearerToken.getBytes(StandardCharsets.UTF_8), limits,
+                Map.copyOf(pages));
         server.acceptor.start();
         return server;
     }
@@ -297,24 +338,43 @@ public final class MetricsServer implements AutoCloseable {
             return;
         }
         // The path first: a request for anything else is wrong whatever its method.
-        if (!PATH.equals(request.path())) {
-            respond(channel, 404, "Not Found", TEXT, "not found: the only path served is " + PATH + "\n", "");
+        Page page = pages.get(request.path());
+        if (!PATH.equals(request.path()) && page == null) {
+            String served = Stream.concat(Stream.of(PATH),
+                    pages.keySet().stream().sorted()).collect(Collectors.joining(", "));
+            respond(channel, 404, "Not Found", TEXT, "not found: the paths served are " + served + "\n", "");
             return;
         }
         if (!"GET".equals(request.method())) {
             respond(channel, 405, "Method Not Allowed", TEXT, "method " + request.method() + " not allowed: use GET "
-                    + PATH + "\n", "Allow: GET\r\n");
+                    + request.path() + "\n", "Allow: GET\r\n");
             return;
         }
+        boolean openMetrics = page == null && acceptsOpenMetrics(request.header("accept"));
         String body;
         try {
-            body = registry.scrape();
+            body = page != null ? page.body().get()
+                    : openMetrics ? OpenMetricsUnits.add(registry.scrape(OPENMETRICS_CONTENT_TYPE)) : registry.scrape();
         } catch (RuntimeException e) {
             // A failing meter must show up as a failed scrape (Prometheus records up=0), not a dropped connection.
             respond(channel, 500, "Internal Server Error", TEXT, "scrape failed: " + e + "\n", "");
             return;
         }
-        respond(channel, 200, "OK", CONTENT_TYPE, body, "");
+        String type = page != null ? page.contentType() : openMetrics ? OPENMETRICS_CONTENT_TYPE : CONTENT_TYPE;
+        respond(channel, 200, "OK", type, body, page != null ? PAGE_HEADERS : "");
+    }
+
+    /**
+     * Headers of every page: nothing from elsewhere may run in it or frame it (the page itself carries all it
+     * needs, so it works on a host without a network).
+     */
+    private static final String PAGE_HEADERS = "Content-Security-Policy: default-src 'self'; script-src 'self'"
+            + " 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'\r\n"
+            + "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n";
+
+    /** Whether an {@code Accept} header names OpenMetrics (Prometheus sends it first, with a q-value). */
+    static boolean acceptsOpenMetrics(String accept) {
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("application/openmetrics-text");
     }
 
     private boolean authorized(String authorization) {

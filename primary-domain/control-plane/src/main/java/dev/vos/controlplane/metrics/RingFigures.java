@@ -21,9 +21,15 @@ import java.util.Objects;
  * @param latencyBucketUpperNs bucket upper bounds in nanoseconds, strictly increasing, the last one {@link #INF_NS}
  *                             (so the last count is every call measured); both arrays empty if the domain measures no
  *                             latency
+ * @param latencySumNs         the sum of the measured calls' latencies in ns, or {@link #NO_SUM} when the domain
+ *                             does not add them up
  */
 public record RingFigures(long callsServed, long protocolErrors, long workerWakeups, long clientWakeups, int inFlight,
-                          Map<String, Long> callsByKind, long[] latencyBucketCounts, long[] latencyBucketUpperNs) {
+                          Map<String, Long> callsByKind, long[] latencyBucketCounts, long[] latencyBucketUpperNs,
+                          long latencySumNs) {
+
+    /** {@link #latencySumNs()} of a domain that does not add up its latencies. */
+    public static final long NO_SUM = -1;
 
     /** The upper bound that stands for +Inf: the last bucket, which holds every call measured. */
     public static final long INF_NS = Long.MAX_VALUE;
@@ -47,6 +53,16 @@ public record RingFigures(long callsServed, long protocolErrors, long workerWake
         latencyBucketCounts = latencyBucketCounts.clone();
         latencyBucketUpperNs = latencyBucketUpperNs.clone();
         checkHistogram(latencyBucketCounts, latencyBucketUpperNs);
+        if (latencySumNs < NO_SUM) {
+            throw new IllegalArgumentException("latencySumNs must be >= 0 (or NO_SUM), got " + latencySumNs);
+        }
+    }
+
+    /** Figures without a latency sum. */
+    public RingFigures(long callsServed, long protocolErrors, long workerWakeups, long clientWakeups, int inFlight,
+                       Map<String, Long> callsByKind, long[] latencyBucketCounts, long[] latencyBucketUpperNs) {
+        this(callsServed, protocolErrors, workerWakeups, clientWakeups, inFlight, callsByKind, latencyBucketCounts,
+                latencyBucketUpperNs, NO_SUM);
     }
 
     /** Figures with no latency histogram and no calls broken out by kind. */
@@ -95,13 +111,13 @@ public record RingFigures(long callsServed, long protocolErrors, long workerWake
                 && workerWakeups == f.workerWakeups && clientWakeups == f.clientWakeups && inFlight == f.inFlight
                 && callsByKind.equals(f.callsByKind)
                 && Arrays.equals(latencyBucketCounts, f.latencyBucketCounts)
-                && Arrays.equals(latencyBucketUpperNs, f.latencyBucketUpperNs);
+                && Arrays.equals(latencyBucketUpperNs, f.latencyBucketUpperNs) && latencySumNs == f.latencySumNs;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(callsServed, protocolErrors, workerWakeups, clientWakeups, inFlight, callsByKind,
-                Arrays.hashCode(latencyBucketCounts), Arrays.hashCode(latencyBucketUpperNs));
+                Arrays.hashCode(latencyBucketCounts), Arrays.hashCode(latencyBucketUpperNs), latencySumNs);
     }
 
     @Override
@@ -109,7 +125,8 @@ public record RingFigures(long callsServed, long protocolErrors, long workerWake
         return "RingFigures[callsServed=" + callsServed + ", protocolErrors=" + protocolErrors + ", workerWakeups="
                 + workerWakeups + ", clientWakeups=" + clientWakeups + ", inFlight=" + inFlight + ", callsByKind="
                 + callsByKind + ", latencyBucketCounts=" + Arrays.toString(latencyBucketCounts)
-                + ", latencyBucketUpperNs=" + Arrays.toString(latencyBucketUpperNs) + "]";
+                + ", latencyBucketUpperNs=" + Arrays.toString(latencyBucketUpperNs) + ", latencySumNs=" + latencySumNs
+                + "]";
     }
 
     private static void checkHistogram(long[] counts, long[] upperNs) {

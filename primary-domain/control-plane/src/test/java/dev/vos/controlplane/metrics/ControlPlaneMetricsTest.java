@@ -25,7 +25,7 @@ class ControlPlaneMetricsTest {
 
     private static RingFigures storageRing() {
         return new RingFigures(20, 2, 7, 8, 4, Map.of("read", 10L, "write", 5L),
-                new long[]{3, 7, 9, 10}, new long[]{1_000, 10_000, 100_000, INF_NS});
+                new long[]{3, 7, 9, 10}, new long[]{1_000, 10_000, 100_000, INF_NS}, 250_000);
     }
 
     /** Two domains, as a supervisor would report them: storage0 restarted three times, net0 still starting. */
@@ -102,17 +102,41 @@ class ControlPlaneMetricsTest {
                 "vos_ring_protocol_errors_total{domain=\"storage0\"} 2.0",
                 "vos_ring_wakeups_total{domain=\"storage0\",side=\"worker\"} 7.0",
                 "vos_ring_wakeups_total{domain=\"storage0\",side=\"client\"} 8.0",
-                "# TYPE vos_ring_inflight gauge",
-                "vos_ring_inflight{domain=\"storage0\"} 4.0",
-                "# TYPE vos_ring_call_latency_seconds histogram",
-                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"1.0E-6\"} 3",
-                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"1.0E-5\"} 7",
-                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"1.0E-4\"} 9",
-                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"+Inf\"} 10",
-                "vos_ring_call_latency_seconds_count{domain=\"storage0\"} 10");
-        assertFalse(body.contains("vos_ring_call_latency_seconds_sum"), "no sum is made up");
+                "# TYPE vos_ring_calls_in_flight gauge",
+                "vos_ring_calls_in_flight{domain=\"storage0\"} 4.0",
+                "# TYPE vos_ring_call_service_seconds histogram",
+                "vos_ring_call_service_seconds_bucket{domain=\"storage0\",le=\"1.0E-6\"} 3",
+                "vos_ring_call_service_seconds_bucket{domain=\"storage0\",le=\"1.0E-5\"} 7",
+                "vos_ring_call_service_seconds_bucket{domain=\"storage0\",le=\"1.0E-4\"} 9",
+                "vos_ring_call_service_seconds_bucket{domain=\"storage0\",le=\"+Inf\"} 10",
+                "vos_ring_call_service_seconds_count{domain=\"storage0\"} 10",
+                "vos_ring_call_service_seconds_sum{domain=\"storage0\"} 2.5E-4");
+        assertTrue(body.contains("# HELP vos_ring_call_service_seconds Service time of calls in the domain"), body);
+        assertTrue(body.contains("Sampled: one call in 16 is timed"), "the sampling is stated in HELP: " + body);
         assertFalse(body.contains("vos_ring_calls_total{domain=\"net0\""), "no ring series before figures arrive");
-        assertFalse(body.contains("vos_ring_call_latency_seconds_bucket{domain=\"net0\""));
+        assertFalse(body.contains("vos_ring_call_service_seconds_bucket{domain=\"net0\""));
+    }
+
+    @Test
+    void scrapeAskingForOpenMetrics_carriesTheUnits() throws Exception {
+        twoDomains();
+        try (MetricsServer server = MetricsServer.start(metrics.registry(), 0);
+             HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                    // what Prometheus 2.42 sends
+                    .header("Accept", "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                            + "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertEquals(MetricsServer.OPENMETRICS_CONTENT_TYPE, response.headers().firstValue("Content-Type")
+                    .orElseThrow());
+            assertHasLines(response.body(),
+                    "# UNIT vos_domain_uptime_seconds seconds",
+                    "# UNIT vos_domain_recovery_seconds seconds",
+                    "# UNIT vos_ring_call_service_seconds seconds",
+                    "# EOF");
+        }
     }
 
     @Test
@@ -154,14 +178,16 @@ class ControlPlaneMetricsTest {
                 "vos_ring_calls_total{domain=\"storage0\",kind=\"write\"} 0.0",
                 "vos_ring_calls_total{domain=\"storage0\",kind=\"other\"} 0.0",
                 "vos_ring_protocol_errors_total{domain=\"storage0\"} 0.0",
-                "vos_ring_inflight{domain=\"storage0\"} 0.0",
-                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"5.0E-6\"} 1",
-                "vos_ring_call_latency_seconds_bucket{domain=\"storage0\",le=\"+Inf\"} 3",
-                "vos_ring_call_latency_seconds_count{domain=\"storage0\"} 3");
+                "vos_ring_calls_in_flight{domain=\"storage0\"} 0.0",
+                "vos_ring_call_service_seconds_bucket{domain=\"storage0\",le=\"5.0E-6\"} 1",
+                "vos_ring_call_service_seconds_bucket{domain=\"storage0\",le=\"+Inf\"} 3",
+                "vos_ring_call_service_seconds_count{domain=\"storage0\"} 3");
         assertFalse(metrics.registry().scrape().contains("le=\"1.0E-6\""), "the old buckets are gone");
+        assertFalse(metrics.registry().scrape().contains("vos_ring_call_service_seconds_sum"),
+                "no sum is made up for figures without one");
 
         metrics.update("storage0", RingFigures.withoutLatency(4, 0, 1, 1, 0));
-        assertFalse(metrics.registry().scrape().contains("vos_ring_call_latency_seconds_bucket"));
+        assertFalse(metrics.registry().scrape().contains("vos_ring_call_service_seconds_bucket"));
         assertHasLines(metrics.registry().scrape(), "vos_ring_calls_total{domain=\"storage0\",kind=\"other\"} 4.0");
     }
 
@@ -173,7 +199,7 @@ class ControlPlaneMetricsTest {
         String scrape = metrics.registry().scrape();
         assertFalse(scrape.contains("domain=\"storage0\""), scrape);
         assertHasLines(scrape, "vos_domain_up{domain=\"net0\"} 0.0",
-                "vos_ring_call_latency_seconds_count{domain=\"net0\"} 10");
+                "vos_ring_call_service_seconds_count{domain=\"net0\"} 10");
 
         // the name can come back, from zero
         metrics.restart("storage0", "hang");

@@ -74,7 +74,7 @@ class MetricsServerTest {
         for (String path : new String[]{"/", "/metrics/", "/metric", "/favicon.ico"}) {
             HttpResponse<String> response = send("GET", path);
             assertEquals(404, response.statusCode(), path);
-            assertEquals("not found: the only path served is /metrics\n", response.body(), path);
+            assertEquals("not found: the paths served are /metrics\n", response.body(), path);
         }
         assertEquals(404, send("POST", "/other").statusCode(), "an unknown path is 404 whatever the method");
     }

@@ -1,0 +1,209 @@
+package dev.vos.dashboards;
+
+import dev.vos.dashboards.AlertRule.Severity;
+import dev.vos.dashboards.Panel.Target;
+import dev.vos.dashboards.Panel.Type;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every dashboard panel and every rule vos ships, in one place: the files under {@code dashboards/} are generated
+ * from here ({@link Generate}), and the live check evaluates exactly these queries against a Prometheus scraping
+ * live control planes, so a renamed metric fails the build instead of leaving an empty panel.
+ *
+ * <p>Every query selects by {@code instance} and {@code domain} through the dashboard's variables and aggregates
+ * {@code by (instance, domain)}: one dashboard serves any number of hosts, each control plane being one Prometheus
+ * target. Rates use {@code $__rate_interval}, which Grafana keeps at least four scrape intervals wide.
+ */
+public final class Catalog {
+
+    /** The job name the shipped Prometheus configuration gives the control planes. */
+    public static final String JOB = "vos";
+    /** How long a domain may take from its death to its next generation running before that is an alert. */
+    public static final Duration RECOVERY_GOAL = Duration.ofSeconds(1);
+    /** The {@code le} bound of the recovery histogram that equals {@link #RECOVERY_GOAL}, as Micrometer writes it. */
+    static final String RECOVERY_GOAL_LE = "1.0";
+    /** The legend of a series by host and domain. */
+    private static final String BY = "{{instance}} {{domain}}";
+
+    private Catalog() {
+    }
+
+    /** {@code metric{instance=~"$instance",domain=~"$domain"<,extra>}}. */
+    static String sel(String metric, String... extra) {
+        StringBuilder s = new StringBuilder(metric).append("{instance=~\"$instance\",domain=~\"$domain\"");
+        for (String e : extra) {
+            s.append(',').append(e);
+        }
+        return s.append('}').toString();
+    }
+
+    private static String rate(String metric, String... extra) {
+        return "rate(" + sel(metric, extra) + "[$__rate_interval])";
+    }
+
+    private static String increase(String metric, String... extra) {
+        return "increase(" + sel(metric, extra) + "[$__rate_interval])";
+    }
+
+    private static Target t(String expr, String legend) {
+        return new Target(expr, legend);
+    }
+
+    /** The dashboards, in the order a reader meets them. */
+    public static List<Dashboard> dashboards() {
+        return List.of(host(), ring(), perf());
+    }
+
+    static Dashboard host() {
+        return new Dashboard("vos-host", "vos-host.json", "vos / host",
+                "Service domains of each host: up or not, state, generation, restarts and why, time to recover.",
+                List.of(
+                        new Panel("Domains up", "1 while the domain's current generation is up.", Type.STAT, "short",
+                                List.of(t("max by (instance, domain) (" + sel("vos_domain_up") + ")", BY))),
+                        new Panel("Generation", "Grows by one with every restart.", Type.STAT, "short",
+                                List.of(t("max by (instance, domain) (" + sel("vos_domain_generation") + ")", BY))),
+                        new Panel("State", "The domain's supervision state (STARTING, RUNNING, RESTARTING, FAILED,"
+                                + " STOPPED). FAILED needs an operator: vos restart DOMAIN.", Type.TIMESERIES, "short",
+                                List.of(t("max by (instance, domain, state) (" + sel("vos_domain_state") + ") == 1",
+                                        BY + " {{state}}"))),
+                        new Panel("Restarts", "Restarts by cause: exit (the domain died), hang (its heartbeat"
+                                + " stopped), operator (vos restart).", Type.BARS, "short",
+                                List.of(t("sum by (instance, domain, reason) (" + increase("vos_domain_restarts_total")
+                                        + ")", BY + " {{reason}}"))),
+                        new Panel("Hang detections", "Restarts because the domain's ring heartbeat stopped.",
+                                Type.BARS, "short",
+                                List.of(t("sum by (instance, domain) (" + increase("vos_domain_restarts_total",
+                                        "reason=\"hang\"") + ")", BY))),
+                        new Panel("Time to recover", "From a death being detected to the next generation running."
+                                + " Goal: " + RECOVERY_GOAL.toMillis() + " ms.", Type.TIMESERIES, "s",
+                                List.of(t("histogram_quantile(0.99, sum by (instance, domain, le) ("
+                                                + rate("vos_domain_recovery_seconds_bucket") + "))", BY + " p99"),
+                                        t("max by (instance, domain) (" + sel("vos_domain_recovery_seconds_max")
+                                                + ")", BY + " max"))),
+                        new Panel("Uptime", "Since the current generation came up.", Type.TIMESERIES, "s",
+                                List.of(t("max by (instance, domain) (" + sel("vos_domain_uptime_seconds") + ")",
+                                        BY)))));
+    }
+
+    static Dashboard ring() {
+        String service = "vos_ring_call_service_seconds";
+        return new Dashboard("vos-ring", "vos-ring.json", "vos / rings",
+                "The exceptionless-call rings of each domain: calls by kind, service time, wake-ups, errors.",
+                List.of(
+                        new Panel("Calls by kind", "Calls served per second, by call (the domain's call names).",
+                                Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain, kind) (" + rate("vos_ring_calls_total") + ")",
+                                        BY + " {{kind}}"))),
+                        new Panel("Service time", "From a worker taking a call to completing it, in the domain."
+                                + " Sampled: one call in 16 is timed.", Type.TIMESERIES, "s",
+                                List.of(t("histogram_quantile(0.5, sum by (instance, domain, le) ("
+                                                + rate(service + "_bucket") + "))", BY + " p50"),
+                                        t("histogram_quantile(0.99, sum by (instance, domain, le) ("
+                                                + rate(service + "_bucket") + "))", BY + " p99"),
+                                        t("sum by (instance, domain) (" + rate(service + "_sum") + ") / sum by"
+                                                + " (instance, domain) (" + rate(service + "_count") + ")",
+                                                BY + " mean"))),
+                        new Panel("Wake-ups", "Futex wake-ups across the ring per second: worker (a client woke a"
+                                + " sleeping worker) and client (the reverse). Few is good: nobody had to sleep.",
+                                Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain, side) (" + rate("vos_ring_wakeups_total") + ")",
+                                        BY + " {{side}}"))),
+                        new Panel("Protocol errors", "Malformed requests the domain refused. Any is a bug or a"
+                                + " hostile client.", Type.BARS, "short",
+                                List.of(t("sum by (instance, domain) (" + increase("vos_ring_protocol_errors_total")
+                                        + ")", BY))),
+                        new Panel("Calls in flight", "Submitted and not yet answered, at the last read.",
+                                Type.TIMESERIES, "short",
+                                List.of(t("max by (instance, domain) (" + sel("vos_ring_calls_in_flight") + ")",
+                                        BY)))));
+    }
+
+    static Dashboard perf() {
+        return new Dashboard("vos-perf", "vos-perf.json", "vos / perf",
+                "CPU of each domain's JVM and of its busiest threads, from the control plane's perf counters.",
+                List.of(
+                        new Panel("CPU per domain", "CPU seconds per second: 1 is one whole core.", Type.TIMESERIES,
+                                "short",
+                                List.of(t("sum by (instance, domain) (" + rate("vos_perf_cpu_seconds_total") + ")",
+                                        BY))),
+                        new Panel("CPU per thread", "The busiest threads of each domain by name (chosen with"
+                                + " hysteresis); other sums the rest.", Type.TIMESERIES, "short",
+                                List.of(t("sum by (instance, domain, thread) ("
+                                        + rate("vos_perf_thread_cpu_seconds_total") + ")", BY + " {{thread}}"))),
+                        new Panel("Events", "Context switches, CPU migrations and page faults per second.",
+                                Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain, event) (" + rate("vos_perf_events_total") + ")",
+                                        BY + " {{event}}"))),
+                        new Panel("Threads", "Threads of the domain's JVM.", Type.TIMESERIES, "short",
+                                List.of(t("max by (instance, domain) (" + sel("vos_perf_threads") + ")", BY))),
+                        new Panel("Collector cost", "CPU the control plane spends reading the counters, per"
+                                + " domain.", Type.TIMESERIES, "short",
+                                List.of(t("sum by (instance, domain) ("
+                                        + rate("vos_perf_collector_cpu_seconds_total") + ")", BY)))));
+    }
+
+    /** The recording rules: what the alerts and a fleet view read often, computed once. */
+    public static List<RecordingRule> recordingRules() {
+        return List.of(
+                new RecordingRule("instance_domain:vos_ring_calls:rate1m",
+                        "sum by (instance, domain) (rate(vos_ring_calls_total[1m]))"),
+                new RecordingRule("instance_domain:vos_ring_call_service_seconds:p99_5m",
+                        "histogram_quantile(0.99, sum by (instance, domain, le)"
+                                + " (rate(vos_ring_call_service_seconds_bucket[5m])))"),
+                new RecordingRule("instance_domain:vos_domain_restarts:increase1h",
+                        "sum by (instance, domain, reason) (increase(vos_domain_restarts_total[1h]))"));
+    }
+
+    /** The alerts. */
+    public static List<AlertRule> alerts() {
+        return List.of(
+                new AlertRule("VosDomainFailed", "max by (instance, domain) (vos_domain_state{state=\"FAILED\"})",
+                        "== 1", Duration.ZERO, Severity.CRITICAL,
+                        "vos domain {{ $labels.domain }} on {{ $labels.instance }} is FAILED",
+                        "It restarted more often than its restart intensity allows and vos gave up on it. Read"
+                                + " 'vos events' and 'vos logs DOMAIN', then 'vos restart DOMAIN'."),
+                new AlertRule("VosDomainDown", "min by (instance, domain) (vos_domain_up)", "== 0",
+                        Duration.ofMinutes(1), Severity.WARNING,
+                        "vos domain {{ $labels.domain }} on {{ $labels.instance }} has been down for a minute",
+                        "A restart takes well under a second; a domain down this long is starting slowly,"
+                                + " backing off, or stopped. See 'vos ps'."),
+                new AlertRule("VosDomainRestarted",
+                        "sum by (instance, domain, reason) (increase(vos_domain_restarts_total{reason=~\"exit|hang\"}"
+                                + "[10m]))", "> 0", Duration.ZERO, Severity.INFO,
+                        "vos domain {{ $labels.domain }} on {{ $labels.instance }} was restarted ({{ $labels.reason"
+                                + " }})",
+                        "The domain died or hung and vos restarted it; its clients followed. 'vos logs DOMAIN' has"
+                                + " the last generation's output."),
+                new AlertRule("VosDomainRestartingOften",
+                        "sum by (instance, domain) (increase(vos_domain_restarts_total[15m]))", "> 3",
+                        Duration.ZERO, Severity.WARNING,
+                        "vos domain {{ $labels.domain }} on {{ $labels.instance }} restarted"
+                                + " {{ $value | printf \"%.0f\" }} times in 15 minutes",
+                        "More than 3 restarts in 15 minutes: something keeps killing it. It will be FAILED once its"
+                                + " restart intensity is spent."),
+                new AlertRule("VosDomainHung",
+                        "sum by (instance, domain) (increase(vos_domain_restarts_total{reason=\"hang\"}[10m]))",
+                        "> 0", Duration.ZERO, Severity.WARNING,
+                        "vos domain {{ $labels.domain }} on {{ $labels.instance }} hung and was restarted",
+                        "Its ring heartbeat stopped for longer than its hang timeout (stopped, or a worker stuck in"
+                                + " a call)."),
+                new AlertRule("VosRecoverySlow",
+                        "sum by (instance, domain) (increase(vos_domain_recovery_seconds_count[15m])) - sum by"
+                                + " (instance, domain) (increase(vos_domain_recovery_seconds_bucket{le=\""
+                                + RECOVERY_GOAL_LE + "\"}[15m]))", "> 0", Duration.ZERO, Severity.WARNING,
+                        "vos domain {{ $labels.domain }} on {{ $labels.instance }} took over "
+                                + RECOVERY_GOAL.toMillis() + " ms to recover",
+                        "A restart took longer than the goal from death to the next generation running: a slow"
+                                + " start (a loaded host, a cold JVM) or a long back-off."),
+                new AlertRule("VosRingProtocolErrors",
+                        "sum by (instance, domain) (increase(vos_ring_protocol_errors_total[5m]))", "> 0",
+                        Duration.ZERO, Severity.WARNING,
+                        "vos domain {{ $labels.domain }} on {{ $labels.instance }} refused malformed ring requests",
+                        "A client wrote calls the domain could not accept: a client bug or a hostile client."),
+                new AlertRule("VosControlPlaneDown", "up{job=\"" + JOB + "\"}", "== 0", Duration.ofMinutes(1),
+                        Severity.CRITICAL, "vos control plane {{ $labels.instance }} is not answering scrapes",
+                        "Prometheus cannot scrape it: vos up is not running there, or its metrics port changed."));
+    }
+}
