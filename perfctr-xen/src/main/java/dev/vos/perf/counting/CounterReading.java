@@ -1,9 +1,9 @@
 package dev.vos.perf.counting;
 
-import dev.vos.perf.PerfEvent;
+import dev.vos.perf.EventSpec;
 
 /**
- * One counter of one thread over one interval.
+ * One counter of one thread (or of the whole process) over one interval.
  *
  * @param event          the event
  * @param total          the count since the thread was found (scaled when multiplexed)
@@ -12,7 +12,7 @@ import dev.vos.perf.PerfEvent;
  * @param runningFraction time_running / time_enabled over the interval: 1 when counted all along; below 1 the
  *                       counts are estimates (multiplexed, scaled up by 1/runningFraction); 0 when not counted at all
  */
-public record CounterReading(PerfEvent event, long total, long delta, double ratePerSecond, double runningFraction) {
+public record CounterReading(EventSpec event, long total, long delta, double ratePerSecond, double runningFraction) {
 
     /** True when the values were scaled because the counter shared the PMU (perf marks these with a percentage). */
     public boolean multiplexed() {

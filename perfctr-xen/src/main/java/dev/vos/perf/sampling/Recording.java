@@ -87,12 +87,14 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         boolean exited;
-        // The maps are read as it goes (and the ELF files opened), so that a target that exits mid-recording
-        // can still be symbolised from what was read while it lived.
-        Symbolizer symbols = new Symbolizer(pid);
-        symbols.preloadElves();
+        Symbolizer symbols;
         try (Sampler s = Sampler.attach(pid, options, counts)) {
+            // Attached first (reading a JVM's ELF files takes a while); then the maps are read as it goes (and the
+            // ELF files opened), so that a target that exits mid-recording can still be symbolised from what was
+            // read while it lived.
             nameThreads(pid, names);
+            symbols = new Symbolizer(pid);
+            symbols.preloadElves();
             long nextRescan = System.nanoTime() + RESCAN_INTERVAL_MS * 1_000_000L;
             while (System.nanoTime() < end && !s.targetExited()) {
                 Thread.sleep(DRAIN_INTERVAL_MS);
