@@ -38,17 +38,27 @@ public final class PerfEventAttr {
     }
 
     /**
-     * A counting event: counting at once unless {@code enableOnExec} (then from the task's next exec, as perf's
-     * command mode counts), following the threads the task creates from now on when {@code inherit}.
+     * A counting event, counting at once, following the threads the task creates from now on when {@code inherit}.
      */
     public static MemorySegment counting(MemorySegment attr, EventSpec event, boolean inherit, boolean enableOnExec) {
+        return counting(attr, event, inherit, enableOnExec, false);
+    }
+
+    /**
+     * A counting event: following the threads the task creates from now on when {@code inherit}; from the task's
+     * next exec when {@code enableOnExec} (as perf's command mode counts); created stopped when {@code disabled} (a
+     * group's leader, enabled with its whole group once every member is there: a member added to a running group
+     * only starts when the group is next scheduled, which for a CPU-wide group may be never).
+     */
+    public static MemorySegment counting(MemorySegment attr, EventSpec event, boolean inherit, boolean enableOnExec,
+                                         boolean disabled) {
         attr.fill((byte) 0);
         attr.set(JAVA_INT, TYPE_OFFSET, event.type());
         attr.set(JAVA_INT, SIZE_OFFSET, SIZE);
         attr.set(JAVA_LONG, CONFIG_OFFSET, event.config());
         attr.set(JAVA_LONG, READ_FORMAT_OFFSET, COUNTING_READ_FORMAT);
         attr.set(JAVA_LONG, FLAGS_OFFSET, levels(event) | (inherit ? FLAG_INHERIT : 0)
-                | (enableOnExec ? FLAG_DISABLED | FLAG_ENABLE_ON_EXEC : 0));
+                | (enableOnExec ? FLAG_DISABLED | FLAG_ENABLE_ON_EXEC : 0) | (disabled ? FLAG_DISABLED : 0));
         return attr;
     }
 

@@ -48,9 +48,10 @@ import java.util.stream.Collectors;
  *
  * <p>Every poll also measures its own CPU cost ({@link Interval#collectorCpuNs()}).
  *
- * <p>Not thread-safe: one thread polls and tracks (the CLI's main thread, or a scheduler).
+ * <p>Not thread-safe: one thread at a time polls and tracks (the CLI's main thread, or a scheduler); it may be
+ * handed from one thread to another.
  */
-public final class CounterCollector implements AutoCloseable {
+public final class CounterCollector implements IntervalSource {
 
     /**
      * How to attach.
@@ -140,7 +141,7 @@ public final class CounterCollector implements AutoCloseable {
     private final EventProbe.Result probe;
     private final EventSelection selection;
     private final int eventCount;
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment attr;
     private final MemorySegment scratch;
     private ThreadTracker tracker;
@@ -321,12 +322,12 @@ public final class CounterCollector implements AutoCloseable {
         return pid;
     }
 
-    /** Each event asked for, with whether it is counted and if not, why. */
+    @Override
     public List<EventAvailability> availability() {
         return probe.events();
     }
 
-    /** The events counted, in the order asked for. */
+    @Override
     public List<EventSpec> events() {
         return selection.events();
     }
@@ -355,12 +356,25 @@ public final class CounterCollector implements AutoCloseable {
         return trackingNote;
     }
 
+    @Override
+    public List<String> notes() {
+        List<String> notes = new ArrayList<>();
+        if (!trackingNote.isEmpty()) {
+            notes.add(trackingNote);
+        }
+        if (lostRecords() > 0) {
+            notes.add(lostRecords() + " thread records lost (a ring overflowed): those threads are counted in their"
+                    + " creators' rows");
+        }
+        return notes;
+    }
+
     /** Tracker records the kernel dropped (their threads stay in their creators' rows). */
     public long lostRecords() {
         return tracker == null ? 0 : tracker.lost();
     }
 
-    /** True once a poll has found the target gone; later polls return empty intervals. */
+    @Override
     public boolean targetExited() {
         return exited;
     }
@@ -370,6 +384,7 @@ public final class CounterCollector implements AutoCloseable {
      * nothing happened (a load of each CPU ring's head): call it often (every 10 ms, say) between polls, so that
      * a new thread is counted on its own from its first milliseconds. {@link #poll()} calls it too.
      */
+    @Override
     public void track() {
         if (tracker == null || closed) {
             return;
@@ -478,6 +493,7 @@ public final class CounterCollector implements AutoCloseable {
     }
 
     /** Reads every thread's counters: one interval since the previous poll. */
+    @Override
     public Interval poll() {
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         long now = System.nanoTime();
@@ -562,7 +578,7 @@ public final class CounterCollector implements AutoCloseable {
                 t.reported[i] += delta[i];
                 (t.ended ? root.endedLates : root.liveLates)[i] += t.reported[i];
             }
-            out.add(reading(t, delta, t.counters.fractions, seconds));
+            out.add(reading(t, delta, t.counters, seconds));
             if (t.ended) {
                 t.counters.close();
                 it.remove();
@@ -573,6 +589,7 @@ public final class CounterCollector implements AutoCloseable {
     /** The rows of the attached threads, and the process's exact counts (the sum of their inherited groups). */
     private List<CounterReading> readRoots(List<ThreadReading> out, double seconds) {
         long[] process = new long[eventCount];
+        long[] running = new long[eventCount];
         double[] fraction = new double[eventCount];
         Arrays.fill(fraction, 1.0);
         for (Root r : roots.values()) {
@@ -587,12 +604,13 @@ public final class CounterCollector implements AutoCloseable {
                 r.reported[i] += delta[i];
                 any |= delta[i] != 0;
                 process[i] += r.counters.totals[i];
+                running[i] += r.counters.runningNs[i];
                 fraction[i] = Math.min(fraction[i], r.counters.fractions[i]);
             }
             // An attached thread that ended stays open (it still counts the threads it created); it has a row again
             // only when that count moves.
             if (!r.endReported || any) {
-                out.add(reading(r, delta, r.counters.fractions, seconds));
+                out.add(reading(r, delta, r.counters, seconds));
             }
         }
         List<CounterReading> readings = new ArrayList<>(eventCount);
@@ -600,16 +618,17 @@ public final class CounterCollector implements AutoCloseable {
             long delta = Math.max(0, process[i] - processPrevious[i]);
             processPrevious[i] = Math.max(process[i], processPrevious[i]);
             readings.add(new CounterReading(selection.events().get(i), processPrevious[i], delta, delta / seconds,
-                    fraction[i]));
+                    fraction[i], running[i]));
         }
         return Collections.unmodifiableList(readings);
     }
 
-    private ThreadReading reading(Row r, long[] delta, double[] fractions, double seconds) {
+    private ThreadReading reading(Row r, long[] delta, ThreadCounters c, double seconds) {
         Map<EventSpec, CounterReading> counters = new LinkedHashMap<>();
         for (int i = 0; i < eventCount; i++) {
             EventSpec e = selection.events().get(i);
-            counters.put(e, new CounterReading(e, r.reported[i], delta[i], delta[i] / seconds, fractions[i]));
+            counters.put(e, new CounterReading(e, r.reported[i], delta[i], delta[i] / seconds, c.fractions[i],
+                    c.runningNs[i]));
         }
         boolean endsNow = r.ended && !r.endReported;
         r.endReported |= r.ended;

@@ -49,9 +49,10 @@ final class CounterGroup implements AutoCloseable {
                              MemorySegment attr, int[] errno) {
         int[] fds = new int[events.size()];
         int leader = -1;
+        boolean enableLater = events.size() > 1 && !enableOnExec;
         for (int i = 0; i < events.size(); i++) {
-            int fd = PerfSys.perfEventOpen(PerfEventAttr.counting(attr, events.get(i), inherit, enableOnExec), tid,
-                    cpu, leader, PerfSys.PERF_FLAG_FD_CLOEXEC);
+            int fd = PerfSys.perfEventOpen(PerfEventAttr.counting(attr, events.get(i), inherit, enableOnExec,
+                    i == 0 && enableLater), tid, cpu, leader, PerfSys.PERF_FLAG_FD_CLOEXEC);
             if (fd < 0) {
                 for (int j = i - 1; j >= 0; j--) {
                     PerfSys.close(fds[j]);
@@ -63,6 +64,11 @@ final class CounterGroup implements AutoCloseable {
             if (i == 0) {
                 leader = fd;
             }
+        }
+        if (enableLater) {
+            // The whole group at once: a member added to a running group would only start counting when the group is
+            // next scheduled in (for a running thread, at its next context switch; for a CPU, maybe never).
+            PerfSys.ioctl(fds[0], PerfSys.IOC_ENABLE, PerfSys.IOC_FLAG_GROUP);
         }
         return new CounterGroup(fds);
     }

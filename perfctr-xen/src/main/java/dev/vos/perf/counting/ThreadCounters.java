@@ -22,6 +22,8 @@ final class ThreadCounters implements AutoCloseable {
     final long[] totals;
     /** Per event of the selection: the share of the last interval it was on the PMU (1 for software events). */
     final double[] fractions;
+    /** Per event of the selection: ns its group ran in the last interval. */
+    final long[] runningNs;
 
     private ThreadCounters(EventSelection selection, List<CounterGroup> groups) {
         this.selection = selection;
@@ -30,6 +32,7 @@ final class ThreadCounters implements AutoCloseable {
         this.previousRunning = new long[groups.size()];
         this.totals = new long[selection.events().size()];
         this.fractions = new double[selection.events().size()];
+        this.runningNs = new long[selection.events().size()];
     }
 
     /**
@@ -69,6 +72,7 @@ final class ThreadCounters implements AutoCloseable {
             for (int i = 0; i < members.size(); i++) {
                 totals[members.get(i)] = scale(group.values[i], all);
                 fractions[members.get(i)] = interval;
+                runningNs[members.get(i)] = group.timeRunningNs - previousRunning[g];
             }
             previousEnabled[g] = group.timeEnabledNs;
             previousRunning[g] = group.timeRunningNs;

@@ -67,7 +67,7 @@ final class ThreadTracker implements AutoCloseable {
 
     private final int[] cpus;
     private final boolean userOnly;
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment attr;
     private final MemorySegment scratch;
     private final MemorySegment idBuffer;

@@ -45,13 +45,18 @@ public final class VosCli {
 
     /** Runs the command line; returns the exit status. */
     public static int run(String... args) {
-        return new CommandLine(new VosCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return commandLine().execute(args);
+    }
+
+    private static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new VosCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        PerfCommand.configure(cl);
+        return cl;
     }
 
     /** Runs the command line with its output and errors going to {@code out} and {@code err} (for tests). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return new CommandLine(new VosCli()).setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err)
-                .execute(args);
+        return commandLine().setOut(out).setErr(err).execute(args);
     }
 
     /** The state directory option shared by the commands that talk to a running control plane. */
