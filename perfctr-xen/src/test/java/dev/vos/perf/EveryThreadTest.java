@@ -28,6 +28,68 @@ class EveryThreadTest {
     static final double TOLERANCE = 0.01;
 
     @Test
+    void poll_shortAndLateThreads_processRowsAndCreatorsAgreeWithPerfStatPerThread() throws Exception {
+        String perf = ReferencePerf.binary();
+        Path out = Files.createTempFile("perf-stat", ".csv");
+        try (WorkloadProcess w = WorkloadProcess.start(List.of(), "work-a:300:0", "spawn:20:5:200")) {
+            Process ref = new ProcessBuilder(perf, "stat", "--per-thread", "-x,", "-e", "task-clock",
+                    "-p", Integer.toString(w.pid()), "-o", out.toString()).redirectErrorStream(true).start();
+            Map<Integer, ThreadReading> last = new HashMap<>();
+            long process = 0;
+            try (CounterCollector c = CounterCollector.attach(w.pid(), List.of(PerfEvent.TASK_CLOCK),
+                    ThreadNamer.COMM)) {
+                assertTrue(c.tracking(), "threads created later get rows of their own: " + c.trackingNote());
+                Thread.sleep(800);
+                w.send("go");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                int done = 0;
+                while (done < 2 && System.nanoTime() < deadline) {
+                    for (int i = 0; i < 20; i++) {
+                        Thread.sleep(10);
+                        c.track(); // as vos perf stat does between polls
+                    }
+                    Interval iv = c.poll();
+                    iv.threads().forEach(t -> last.put(t.tid(), t));
+                    process += iv.process().getFirst().delta();
+                    done += w.doneSoFar();
+                }
+                Thread.sleep(50);
+                Linux.kill(ref.pid(), 2);
+                Interval end = c.poll();
+                end.threads().forEach(t -> last.put(t.tid(), t));
+                process += end.process().getFirst().delta();
+                assertTrue(ref.waitFor(10, TimeUnit.SECONDS), "perf stat did not stop on SIGINT");
+            } finally {
+                ref.destroyForcibly();
+            }
+            Map<Integer, Double> theirs = ReferencePerf.parsePerThread(Files.readString(out))
+                    .getOrDefault("task-clock", Map.of());
+            double perfTotal = theirs.values().stream().mapToDouble(Double::doubleValue).sum();
+            assertEquals(perfTotal, process, perfTotal * TOLERANCE, "the process's counts: " + process);
+            ThreadReading workA = named(last, "work-a");
+            ThreadReading spawner = named(last, "spawner");
+            ThreadReading late = named(last, "late");
+            assertTrue(late.total(PerfEvent.TASK_CLOCK) >= 0.8 * 200e6, "the late thread has a row of its own,"
+                    + " counted from within a few ms of its start: " + late);
+            // perf counts a thread in the row of the thread it descends from; so does vos, until it finds it.
+            double spawnerAndChildren = last.values().stream().filter(t -> t.name().equals("spawner")
+                    || t.name().equals("late") || t.name().startsWith("short-"))
+                    .mapToLong(t -> t.total(PerfEvent.TASK_CLOCK)).sum();
+            assertEquals(theirs.get(workA.tid()), workA.total(PerfEvent.TASK_CLOCK),
+                    theirs.get(workA.tid()) * TOLERANCE, "work-a");
+            assertEquals(theirs.get(spawner.tid()), spawnerAndChildren, theirs.get(spawner.tid()) * TOLERANCE,
+                    "spawner and the threads it started");
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static ThreadReading named(Map<Integer, ThreadReading> rows, String name) {
+        return rows.values().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row named " + name + ": " + rows.values()));
+    }
+
+    @Test
     void poll_threadsShorterThanAnInterval_allCountedAsPerfStatCountsThem() throws Exception {
         String perf = ReferencePerf.binary();
         Path out = Files.createTempFile("perf-stat", ".csv");

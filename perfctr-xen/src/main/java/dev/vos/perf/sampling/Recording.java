@@ -164,12 +164,12 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
             if (onAttached != null) {
                 onAttached.run();
             }
-            // Attached first (reading a JVM's ELF files takes a while); then the maps are read as it goes (and the
-            // ELF files opened), so that a target that exits mid-recording can still be symbolised from what was
-            // read while it lived.
+            // The maps are read as it goes, and the ELF files opened (on another thread: a JVM's take seconds on a
+            // busy machine, and the rings must be drained meanwhile), so that a target that exits mid-recording can
+            // still be symbolised from what was read while it lived.
             nameThreads(pid, names);
             symbols = new Symbolizer(pid);
-            symbols.preloadElves();
+            Thread preload = Thread.ofPlatform().name("vos-perf-symbols").daemon().start(symbols::preloadElves);
             long nextRescan = System.nanoTime() + RESCAN_INTERVAL_MS * 1_000_000L;
             while (System.nanoTime() < end && !s.targetExited()) {
                 Thread.sleep(DRAIN_INTERVAL_MS);
@@ -177,11 +177,14 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
                 if (System.nanoTime() >= nextRescan) {
                     s.rescan();
                     nameThreads(pid, names);
-                    symbols.reloadMaps();
+                    if (!preload.isAlive()) {
+                        symbols.reloadMaps(); // the symboliser is not thread-safe: only once the preload is done
+                    }
                     nextRescan += RESCAN_INTERVAL_MS * 1_000_000L;
                 }
             }
             exited = s.targetExited();
+            preload.join();
         } catch (PerfException | RuntimeException | InterruptedException e) {
             if (spool != null) {
                 spool.close();

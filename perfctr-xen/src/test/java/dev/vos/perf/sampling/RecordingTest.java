@@ -4,6 +4,7 @@ import dev.vos.perf.flame.FlameGraphSvg;
 import dev.vos.perf.workload.WorkloadProcess;
 import org.junit.jupiter.api.Test;
 
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,16 +20,27 @@ class RecordingTest {
     @Test
     void record_jvmBurningCpu_javaFramesNamedAndRootedAtTheThread() throws Exception {
         // Frame pointers through JIT code, so the kernel's callchain walk gets past the first Java frame.
-        try (WorkloadProcess w = WorkloadProcess.start(List.of("-XX:+PreserveFramePointer"), "burner:5000:0")) {
+        try (WorkloadProcess w = WorkloadProcess.start(List.of("-XX:+PreserveFramePointer"), "burner:5000:0",
+                "a-thread-named-at-length:100:0")) {
             w.send("go");
             Thread.sleep(100);
             int tid = dev.vos.perf.proc.ProcTasks.tids(w.pid()).stream()
                     .filter(t -> "burner".equals(dev.vos.perf.proc.ProcTasks.comm(w.pid(), t))).findFirst()
                     .orElseThrow();
             long ticks0 = dev.vos.perf.proc.ProcTasks.cpuTicks(w.pid(), tid);
-            Recording.Raw raw = Recording.sample(w.pid(), SamplerOptions.DEFAULT, Duration.ofMillis(1200));
+            Recording.Raw raw = Recording.sample(w.pid(), SamplerOptions.DEFAULT, Duration.ofMillis(1200), true, null);
             long cpuMs = (dev.vos.perf.proc.ProcTasks.cpuTicks(w.pid(), tid) - ticks0) * 10; // USER_HZ = 100
+            assertTrue(raw.useJavaNames() >= 2, "the JVM named its threads in full");
+            assertTrue(raw.perThread().size() >= 2, "both busy threads sampled: " + raw.perThread());
             Recording r = raw.symbolize(true);
+            StringWriter script = new StringWriter();
+            raw.writePerfScript(script);
+            raw.close();
+            assertTrue(script.toString().contains("\n\n"), "perf script's samples, one blank line apart");
+            assertTrue(r.stacks().counts().keySet().stream().anyMatch(k -> k.startsWith("a-thread-named-at-length;")),
+                    "its full Java name, not its 15-character comm 'a-thread-named-': " + top(r));
+            assertTrue(r.stacks().counts().keySet().stream().anyMatch(k -> k.startsWith("burner;start_thread;")),
+                    "libc's own start_thread named from its debug file, as perf names it: " + top(r));
             System.out.printf("record: %d samples, %d lost, %d threads, %d perf-map symbols, %d stacks%n",
                     r.samples(), r.lost(), r.threads(), r.perfMapSymbols(), r.stacks().counts().size());
             // About one sample per ms of the thread's CPU time (the machine is shared: it may get far less than

@@ -383,9 +383,9 @@ public final class PerfCommand {
         @Option(names = "--call-graph", paramLabel = "MODE", description = "fp (frame pointers, the default) or no")
         String callGraph;
 
-        @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
-                paramLabel = "DURATION", description = "how long to sample a running process (default 10s; a"
-                + " command is sampled until it exits)")
+        @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "how long to sample a running process (default 10s; a command is sampled until it"
+                        + " exits)")
         Duration duration;
 
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
