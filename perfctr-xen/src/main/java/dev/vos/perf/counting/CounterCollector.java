@@ -86,6 +86,19 @@ public final class CounterCollector implements IntervalSource {
         }
     }
 
+    /**
+     * Where attaching spent its time, for {@code vos perf stat -v} and the attach-time benchmark.
+     *
+     * @param listNs   listing the threads in /proc the first time
+     * @param probeNs  opening each event once, alone, to learn which this machine has
+     * @param openNs   opening every attached thread's counters and tracking events
+     * @param settleNs listing /proc again until no thread created while attaching is left without counters
+     * @param threads  threads attached
+     * @param opened   perf_event_open calls that succeeded in the open and settle phases
+     */
+    public record AttachTimings(long listNs, long probeNs, long openNs, long settleNs, int threads, int opened) {
+    }
+
     /** Rounds of listing /proc at attach, to give the threads created while attaching their counters too. */
     static final int SETTLE_ROUNDS = 20;
 
@@ -162,6 +175,7 @@ public final class CounterCollector implements IntervalSource {
     private boolean closed;
     private int started;
     private int ended;
+    private AttachTimings timings;
 
     private CounterCollector(int pid, Options options, EventProbe.Result probe) {
         this.pid = pid;
@@ -199,22 +213,30 @@ public final class CounterCollector implements IntervalSource {
         if (pid <= 0 || !ProcTasks.exists(pid)) {
             throw new NoSuchProcessException(pid);
         }
+        long t0 = System.nanoTime();
         List<Integer> first = options.tids() == null ? ProcTasks.tids(pid) : options.tids();
         if (first.isEmpty()) {
             throw new NoSuchProcessException(pid);
         }
+        long t1 = System.nanoTime();
         EventProbe.Result probe = EventProbe.probe(pid, options.tids() == null ? pid : first.getFirst(), -1,
                 options.events());
         if (probe.available().isEmpty()) {
             throw new PerfException("none of the events can be counted here: " + reasons(probe.events()));
         }
+        long t2 = System.nanoTime();
         CounterCollector c = new CounterCollector(pid, options, probe);
+        long[] settled = new long[1];
         try {
-            c.start(first);
+            c.start(first, settled);
         } catch (RuntimeException | Error e) {
             c.close();
             throw e;
         }
+        long t4 = System.nanoTime();
+        int perThread = c.selection.events().size() + (c.tracker == null ? 0 : c.tracker.cpuCount());
+        c.timings = new AttachTimings(t1 - t0, t2 - t1, settled[0] - t2, t4 - settled[0], c.roots.size(),
+                c.roots.size() * perThread);
         if (c.roots.isEmpty()) {
             c.close();
             throw new NoSuchProcessException(pid);
@@ -234,7 +256,8 @@ public final class CounterCollector implements IntervalSource {
                 .collect(Collectors.joining("; "));
     }
 
-    private void start(List<Integer> first) {
+    /** Opens the first threads' counters; {@code settled[0]}: when that was done and settling began. */
+    private void start(List<Integer> first, long[] settled) {
         if (options.inherit()) {
             tracker = ThreadTracker.create(probe.userOnly());
             if (tracker != null && first.size() > tracker.capacity()) {
@@ -247,6 +270,7 @@ public final class CounterCollector implements IntervalSource {
         for (int tid : first) {
             addRoot(tid);
         }
+        settled[0] = System.nanoTime();
         if (tracker != null && options.tids() == null) {
             settle();
         }
@@ -315,6 +339,11 @@ public final class CounterCollector implements IntervalSource {
             // stop watching the others.
             System.err.println("vos perf: not counting tid " + tid + ": " + EventProbe.errnoName(-errno));
         }
+    }
+
+    /** Where attaching spent its time. */
+    public AttachTimings attachTimings() {
+        return timings;
     }
 
     /** The target. */

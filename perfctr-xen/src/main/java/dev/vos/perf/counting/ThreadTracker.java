@@ -210,6 +210,11 @@ final class ThreadTracker implements AutoCloseable {
         return lost;
     }
 
+    /** CPUs tracked: tracking events per attached thread. */
+    int cpuCount() {
+        return cpus.length;
+    }
+
     /** Attached threads tracked. */
     int tracked() {
         return fdsByRoot.size();

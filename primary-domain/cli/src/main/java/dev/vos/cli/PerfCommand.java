@@ -248,6 +248,9 @@ public final class PerfCommand {
                 + " default: comm, 15 chars)")
         boolean javaNames;
 
+        @Option(names = {"-v", "--verbose"}, description = "say where attaching spent its time")
+        boolean verbose;
+
         @Override
         int run(PrintWriter out, PrintWriter err) throws Exception {
             check();
@@ -313,6 +316,9 @@ public final class PerfCommand {
                     try {
                         if (i == 0) {
                             run.attached(opened, t.title());
+                            if (verbose) {
+                                run.attachTimes(opened, VosCli.mainEnteredNs);
+                            }
                             availability = StatRun.availability(opened);
                         }
                         runs.add(run.run(opened, t.title()));
@@ -412,9 +418,15 @@ public final class PerfCommand {
     }
 
     /** perf stops parsing at the command: {@code vos perf stat sleep 1} runs {@code sleep 1}, whatever follows. */
-    static void configure(CommandLine vos) {
-        CommandLine perf = vos.getSubcommands().get("perf");
+    static void configure(CommandLine perf) {
         perf.getSubcommands().values().forEach(c -> c.setStopAtPositional(true));
+    }
+
+    /** {@code vos perf} on its own, named as a subcommand of vos. */
+    static CommandLine commandLine() {
+        CommandLine perf = new CommandLine(PerfCommand.class).setCommandName("vos perf");
+        configure(perf);
+        return perf;
     }
 
     private PerfCommand() {

@@ -381,6 +381,32 @@ final class StatRun {
         return Math.sqrt(ss / (v.length - 1)) / Math.sqrt(v.length);
     }
 
+    /**
+     * Where attaching spent its time ({@code -v}): the JVM's start, this command's own start, and each collector's
+     * phases.
+     *
+     * @param mainEnteredNs System.nanoTime() when main was entered, or 0
+     */
+    void attachTimes(Opened opened, long mainEnteredNs) {
+        long now = System.nanoTime();
+        // The JVM's own clock of its start (ms); /proc's start time is only as fine as the boot time's seconds.
+        double uptimeMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        double cpuMs = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+        report.note(String.format(Locale.ROOT, "attach: counting began %.0f ms after the JVM started%s, which had"
+                + " used %.0f ms of CPU by then", uptimeMs, mainEnteredNs == 0 ? "" : String.format(Locale.ROOT,
+                " (%.0f ms of it before main)", uptimeMs - (now - mainEnteredNs) / 1e6), cpuMs));
+        for (IntervalSource s : opened.sources()) {
+            if (s instanceof CounterCollector c && c.attachTimings() != null) {
+                CounterCollector.AttachTimings t = c.attachTimings();
+                report.note(String.format(Locale.ROOT, "attach pid %d: /proc %.1f ms, probe %.1f ms, %d thread(s)'"
+                        + " counters and trackers opened in %.1f ms (%d events), settled in %.1f ms", c.pid(),
+                        t.listNs() / 1e6, t.probeNs() / 1e6, t.threads(), t.openNs() / 1e6, t.opened(),
+                        t.settleNs() / 1e6));
+            }
+        }
+        report.flush();
+    }
+
     /** The availability of the first source: the events asked for, in order. */
     static List<EventAvailability> availability(Opened opened) {
         return opened.sources().getFirst().availability();
