@@ -130,6 +130,8 @@ public final class CounterCollector implements IntervalSource {
         final long[] endedLates;
         /** Per event: the counts of those still running, as read in this poll. */
         final long[] liveLates;
+        /** The threads with rows of their own that descend from it, still running. */
+        final List<Late> lates = new ArrayList<>();
 
         Root(int tid, String name, ThreadCounters counters, int events, long inheritFromNs) {
             super(tid, name, counters, events);
@@ -516,7 +518,9 @@ public final class CounterCollector implements IntervalSource {
             }
             String name = options.namer() == ThreadNamer.COMM ? names.getOrDefault(tid, "?")
                     : options.namer().name(pid, tid);
-            lates.put(tid, new Late(tid, name, t, eventCount, p.getValue()));
+            Late late = new Late(tid, name, t, eventCount, p.getValue());
+            lates.put(tid, late);
+            roots.get(p.getValue()).lates.add(late);
             it.remove();
         }
     }
@@ -536,8 +540,7 @@ public final class CounterCollector implements IntervalSource {
                 rescan();
             }
             double seconds = intervalNs / 1e9;
-            readLates(readings, seconds);
-            process = readRoots(readings, seconds);
+            process = read(readings, seconds);
             if (exited) {
                 release();
             }
@@ -589,40 +592,24 @@ public final class CounterCollector implements IntervalSource {
         return all;
     }
 
-    /** The rows of the threads found late; what they counted is taken from their attached thread's row. */
-    private void readLates(List<ThreadReading> out, double seconds) {
-        for (Root r : roots.values()) {
-            Arrays.fill(r.liveLates, 0);
-        }
-        Iterator<Late> it = lates.values().iterator();
-        while (it.hasNext()) {
-            Late t = it.next();
-            Root root = roots.get(t.root);
-            if (!t.counters.read(scratch)) {
-                t.ended = true; // unreadable: its last counts are what it has
-            }
-            long[] delta = new long[eventCount];
-            for (int i = 0; i < eventCount; i++) {
-                delta[i] = Math.max(0, t.counters.totals[i] - t.reported[i]);
-                t.reported[i] += delta[i];
-                (t.ended ? root.endedLates : root.liveLates)[i] += t.reported[i];
-            }
-            out.add(reading(t, delta, t.counters, seconds));
-            if (t.ended) {
-                t.counters.close();
-                it.remove();
-            }
-        }
-    }
-
-    /** The rows of the attached threads, and the process's exact counts (the sum of their inherited groups). */
-    private List<CounterReading> readRoots(List<ThreadReading> out, double seconds) {
+    /**
+     * Reads every attached thread's group and then the rows of the threads that descend from it, whose counts are
+     * taken from its row; returns the process's exact counts (the sum of the groups).
+     *
+     * <p>The group first: a thread with its own row that runs between the two reads then makes its attached thread's
+     * row smaller for this poll, not larger; a row never goes below what it already gave, and the next poll (or the
+     * last) gives the difference back, so the end is exact. In the other order that run time would be counted in
+     * both rows, for good.
+     */
+    private List<CounterReading> read(List<ThreadReading> out, double seconds) {
         long[] process = new long[eventCount];
         long[] running = new long[eventCount];
         double[] fraction = new double[eventCount];
         Arrays.fill(fraction, 1.0);
         for (Root r : roots.values()) {
-            if (!r.counters.read(scratch)) {
+            boolean read = r.counters.read(scratch);
+            readLates(r, out, seconds);
+            if (!read) {
                 continue; // a read of an open counter does not fail; should it, keep the last counts
             }
             long[] delta = new long[eventCount];
@@ -650,6 +637,30 @@ public final class CounterCollector implements IntervalSource {
                     fraction[i], running[i]));
         }
         return Collections.unmodifiableList(readings);
+    }
+
+    /** The rows of the threads found late that descend from {@code root}; their sums go into its accounts. */
+    private void readLates(Root root, List<ThreadReading> out, double seconds) {
+        Arrays.fill(root.liveLates, 0);
+        Iterator<Late> it = root.lates.iterator();
+        while (it.hasNext()) {
+            Late t = it.next();
+            if (!t.counters.read(scratch)) {
+                t.ended = true; // unreadable: its last counts are what it has
+            }
+            long[] delta = new long[eventCount];
+            for (int i = 0; i < eventCount; i++) {
+                delta[i] = Math.max(0, t.counters.totals[i] - t.reported[i]);
+                t.reported[i] += delta[i];
+                (t.ended ? root.endedLates : root.liveLates)[i] += t.reported[i];
+            }
+            out.add(reading(t, delta, t.counters, seconds));
+            if (t.ended) {
+                t.counters.close();
+                it.remove();
+                lates.remove(t.tid);
+            }
+        }
     }
 
     private ThreadReading reading(Row r, long[] delta, ThreadCounters c, double seconds) {
