@@ -1,5 +1,7 @@
 package dev.vos.bench.recovery;
 
+import dev.vos.bench.support.Children;
+import dev.vos.bench.support.CpuHog;
 import dev.vos.client.DomainClient;
 import dev.vos.client.DomainUnavailableException;
 import dev.vos.controlplane.ControlPlane;
@@ -46,7 +48,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The spec uses no back-off ({@code initialMs: 0}), so the figures are the mechanism's; a spec's back-off adds
  * to "first success" as configured. Writes a markdown table and a CSV of every sample.
  *
- * <pre>usage: RecoveryBenchmark [--kills 20] [--hangs 5] [--threads 16] [--hang-timeout-ms 200] [--out DIR]</pre>
+ * <p>Domain JVMs start from the control plane's AOT cache (see {@code ProcessBackend}): the harness waits until
+ * the first generation's training has written it, and restarts the domain once so that every measured
+ * generation uses it; {@code --no-aot} measures without ({@code -Dvos.domain.aot=false}). {@code --hogs N} runs
+ * a {@link CpuHog} of N spinning threads and waits for the load average to reach {@code --target-load} before
+ * the faults: SIGKILL-to-serving on a loaded host, with the hog in vos's session ({@code --hog-session same}, the
+ * default: the worst case on a kernel with autogroups) or in one of its own ({@code own}: another workload; see
+ * {@link CpuHog#start}). The report gives the load average as sampled at each fault.
+ *
+ * <pre>usage: RecoveryBenchmark [--kills 20] [--hangs 5] [--threads 16] [--hang-timeout-ms 200] [--no-aot]
+ *                          [--hogs 0] [--target-load 50] [--hog-session same|own] [--out DIR]</pre>
  */
 public final class RecoveryBenchmark {
 
@@ -55,13 +66,23 @@ public final class RecoveryBenchmark {
     private final int threads;
     private final long hangTimeoutMs;
     private final Path out;
+    private final boolean aot;
+    private final int hogs;
+    private final double targetLoad;
+    private final boolean hogOwnSession;
+    private final List<Double> loads = new ArrayList<>();
 
-    private RecoveryBenchmark(int kills, int hangs, int threads, long hangTimeoutMs, Path out) {
+    private RecoveryBenchmark(int kills, int hangs, int threads, long hangTimeoutMs, Path out, boolean aot,
+                              int hogs, double targetLoad, boolean hogOwnSession) {
+        this.hogOwnSession = hogOwnSession;
         this.kills = kills;
         this.hangs = hangs;
         this.threads = threads;
         this.hangTimeoutMs = hangTimeoutMs;
         this.out = out;
+        this.aot = aot;
+        this.hogs = hogs;
+        this.targetLoad = targetLoad;
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,8 +91,20 @@ public final class RecoveryBenchmark {
         int threads = 16;
         long hangTimeoutMs = 200;
         Path out = Path.of("benchmarks", "results");
+        boolean aot = true;
+        int hogs = 0;
+        double targetLoad = 50;
+        boolean hogOwnSession = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--hog-session" -> hogOwnSession = switch (args[++i]) {
+                    case "own" -> true;
+                    case "same" -> false;
+                    default -> throw new IllegalArgumentException("--hog-session own|same, not " + args[i]);
+                };
+                case "--no-aot" -> aot = false;
+                case "--hogs" -> hogs = Integer.parseInt(args[++i]);
+                case "--target-load" -> targetLoad = Double.parseDouble(args[++i]);
                 case "--kills" -> kills = Integer.parseInt(args[++i]);
                 case "--hangs" -> hangs = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
@@ -79,12 +112,16 @@ public final class RecoveryBenchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
                     System.err.println("usage: RecoveryBenchmark [--kills N] [--hangs N] [--threads N]"
-                            + " [--hang-timeout-ms MS] [--out DIR]");
+                            + " [--hang-timeout-ms MS] [--no-aot] [--hogs N] [--target-load L] [--hog-session same|own]"
+                            + " [--out DIR]");
                     System.exit(2);
                 }
             }
         }
-        new RecoveryBenchmark(kills, hangs, threads, hangTimeoutMs, out).run();
+        if (!aot) {
+            System.setProperty("vos.domain.aot", "false");
+        }
+        new RecoveryBenchmark(kills, hangs, threads, hangTimeoutMs, out, aot, hogs, targetLoad, hogOwnSession).run();
     }
 
     /** One fault and its recovery, in ms from the signal. */
@@ -119,11 +156,21 @@ public final class RecoveryBenchmark {
                 """.formatted(hangTimeoutMs));
         List<Sample> samples = new ArrayList<>();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        Process hog = null;
         try (ControlPlane plane = ControlPlane.start(SpecParser.parse(spec), quiet);
              DomainClient client = DomainClient.forDomain(plane.stateDir(), "storage0", DomainClient.Options.DEFAULT)) {
             awaitRunning(plane);
+            if (aot) {
+                awaitAotCache(plane);
+            }
             client.call(CoreCalls.NOP);
+            if (hogs > 0) {
+                hog = CpuHog.start(hogs, hogOwnSession);
+                System.out.printf(Locale.ROOT, "load average %.1f with %d spinning threads%n",
+                        CpuHog.awaitLoad(targetLoad, Duration.ofMinutes(5)), hogs);
+            }
             for (int i = 1; i <= kills + hangs; i++) {
+                loads.add(CpuHog.loadAverage());
                 boolean hang = i > kills;
                 Sample s = fault(plane, client, hang ? "SIGSTOP" : "SIGKILL", hang ? i - kills : i, hang ? 19 : 9);
                 samples.add(s);
@@ -131,8 +178,43 @@ public final class RecoveryBenchmark {
                         + " %7.1f ms   supervisor detected %7.1f ms%n", s.fault(), s.index(), s.generation(),
                         s.inFlightFailedMs(), s.firstSuccessMs(), s.detectedMs());
             }
+        } finally {
+            Children.stop(hog);
         }
         report(samples);
+    }
+
+    /**
+     * Waits until the first generation's start has trained the AOT cache (STATE/aot/domain-*.aot), then restarts
+     * the domain so that the generations measured start from it.
+     */
+    private static void awaitAotCache(ControlPlane plane) throws Exception {
+        Path dir = plane.stateDir().resolve("aot");
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (!hasCache(dir)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("no AOT cache in " + dir + " after 300 s; see "
+                        + dir.resolve("training/domain.log") + " (or run with --no-aot)");
+            }
+            Thread.sleep(100);
+        }
+        plane.handle(new Command.Restart("storage0"));
+        awaitRunning(plane);
+        long pid = plane.ps().getFirst().pid();
+        String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        if (!cmdline.contains("-XX:AOTCache=")) {
+            throw new IllegalStateException("the restarted domain does not use the AOT cache: " + cmdline);
+        }
+        System.out.println("domains start from the AOT cache in " + dir);
+    }
+
+    private static boolean hasCache(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().matches("domain-[0-9a-f]+\\.aot"));
+        }
     }
 
     private Sample fault(ControlPlane plane, DomainClient client, String fault, int index, int signal)
@@ -172,10 +254,10 @@ public final class RecoveryBenchmark {
             Instant signalInstant = Instant.now();
             signalAt[0] = System.nanoTime();
             plane.handle(new Command.Kill("storage0", signal));
-            long deadline = System.nanoTime() + 30_000_000_000L;
+            long deadline = System.nanoTime() + 300_000_000_000L;
             while (firstSuccessAt.get() == 0 || !allSet(failedAt)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(fault + " #" + index + ": no recovery within 30 s");
+                    throw new IllegalStateException(fault + " #" + index + ": no recovery within 300 s");
                 }
                 Thread.sleep(1);
             }
@@ -212,10 +294,10 @@ public final class RecoveryBenchmark {
     }
 
     private static void awaitRunning(ControlPlane plane) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
+        long deadline = System.nanoTime() + 300_000_000_000L;
         while (plane.ps().getFirst().state() != DomainState.RUNNING) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("storage0 is not RUNNING: " + plane.ps().getFirst());
+                throw new IllegalStateException("storage0 is not RUNNING after 300 s: " + plane.ps().getFirst());
             }
             Thread.sleep(2);
         }
@@ -233,8 +315,15 @@ public final class RecoveryBenchmark {
         Files.writeString(out.resolve("recovery-" + stamp + ".csv"), csv);
         StringBuilder md = new StringBuilder("# vos recovery on the process backend\n\n");
         md.append(String.format(Locale.ROOT, "%d SIGKILLs and %d SIGSTOPs of a storage domain while %d virtual threads"
-                + " call it through a DomainClient; no back-off; hangTimeoutMs %d; %d CPUs. Milliseconds from the"
-                + " signal.%n%n", kills, hangs, threads, hangTimeoutMs, Runtime.getRuntime().availableProcessors()));
+                + " call it through a DomainClient; no back-off; hangTimeoutMs %d; %d CPUs; domain JVMs %s the AOT"
+                + " cache; %s; load average at the faults min %.1f, mean %.1f, max %.1f. Milliseconds from the"
+                + " signal.%n%n", kills, hangs, threads, hangTimeoutMs, Runtime.getRuntime().availableProcessors(),
+                aot ? "with" : "without", hogs > 0 ? "a CPU hog of " + hogs + " spinning threads in "
+                        + (hogOwnSession ? "a session of its own" : "vos's own session") + " (autogroups "
+                        + (CpuHog.autogroups() ? "on" : "off") + ")" : "no CPU hog",
+                loads.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                loads.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                loads.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
         md.append("| fault | measure | n | min | median | p90 | max | goal |\n|---|---|--:|--:|--:|--:|--:|---|\n");
         row(md, samples, "SIGKILL", "in-flight calls failed", Sample::inFlightFailedMs, "<= 100 ms");
         row(md, samples, "SIGKILL", "first success, next generation", Sample::firstSuccessMs, "<= 1000 ms");

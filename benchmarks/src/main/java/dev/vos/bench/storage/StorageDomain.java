@@ -5,6 +5,7 @@ import dev.vos.ring.CoreCalls;
 import dev.vos.ring.agent.AgentSession;
 import dev.vos.ring.agent.DomainAgentMain;
 import dev.vos.ring.agent.DomainStats;
+import dev.vos.ring.agent.SupervisorToken;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
@@ -19,10 +20,11 @@ import java.util.List;
 
 /**
  * A storage domain in a child JVM, started the way the control plane's process backend starts one
- * ({@code DomainAgentMain --kind storage --option exportRoot=DIR --exit-with-supervisor}, without the namespaces),
- * with one worker that busy-polls pinned to {@link #SERVER_CPU}, and this process's one session with it. The
- * session is the supervisor's (its lifeline): when this JVM dies, the agent exits by itself, so a crashed benchmark
- * never leaves a polling domain behind.
+ * ({@code DomainAgentMain --kind storage --option exportRoot=DIR --supervisor-token-file F --exit-with-supervisor},
+ * without the namespaces), with one worker that busy-polls pinned to {@link #SERVER_CPU}, and this process's one
+ * session with it. The session is the supervisor's (its lifeline, proven by the token): when this JVM dies, the
+ * agent exits by itself, so a crashed benchmark never leaves a polling domain behind; and it sees the whole domain's
+ * figures.
  */
 public final class StorageDomain implements AutoCloseable {
 
@@ -50,9 +52,13 @@ public final class StorageDomain implements AutoCloseable {
     public static StorageDomain start(Path exportRoot, RingGeometry geometry, WaitStrategy wait, int workers,
                                       String pinCpus) throws IOException {
         Path socket = Children.scratchFile(".sock");
+        Path tokenFile = Children.scratchFile(".token");
+        SupervisorToken token = SupervisorToken.issue(tokenFile);
         List<String> args = new ArrayList<>(List.of("--name", "bench-storage", "--kind", "storage",
                 "--generation", "1", "--socket", socket.toString(), "--busy-poll",
-                "--workers", Integer.toString(workers), "--exit-with-supervisor",
+                "--workers", Integer.toString(workers), "--supervisor-token-file", tokenFile.toString(),
+                "--exit-with-supervisor", "--hang-timeout-ms",
+                Long.toString(geometry.livenessTimeoutNs() / 1_000_000),
                 "--option", StorageCallTableProvider.EXPORT_ROOT + "=" + exportRoot.toAbsolutePath()));
         if (!pinCpus.isEmpty()) {
             args.addAll(List.of("--pin-cpus", pinCpus));
@@ -60,7 +66,8 @@ public final class StorageDomain implements AutoCloseable {
         Process agent = Children.startJvm(DomainAgentMain.class, "agent bench-storage generation 1 listening",
                 Duration.ofSeconds(60), args.toArray(String[]::new));
         try {
-            AgentSession session = AgentSession.attach(socket, geometry, wait, true, Duration.ofSeconds(30));
+            AgentSession session = AgentSession.attachAsSupervisor(socket, geometry, token, wait,
+                    Duration.ofSeconds(30));
             long pid = session.ring().call(CoreCalls.GETPID);
             if (pid != agent.pid()) {
                 throw new IllegalStateException("getpid through the ring answered " + pid + ", the agent is "
@@ -71,6 +78,8 @@ public final class StorageDomain implements AutoCloseable {
             Children.stop(agent);
             Children.delete(socket);
             throw e;
+        } finally {
+            Children.delete(tokenFile); // read by the agent at its start; no one needs it after
         }
     }
 

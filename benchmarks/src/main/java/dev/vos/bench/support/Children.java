@@ -57,9 +57,16 @@ public final class Children {
      */
     public static Process startJvm(Class<?> main, String readyPrefix, Duration timeout, String... args)
             throws IOException {
+        return startJvm(List.of(), main, readyPrefix, timeout, args);
+    }
+
+    /** {@link #startJvm(Class, String, Duration, String...)}, with {@code prefix} (say, {@code setsid}) before java. */
+    public static Process startJvm(List<String> prefix, Class<?> main, String readyPrefix, Duration timeout,
+                                   String... args) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -22,9 +22,18 @@ public final class CoreCalls {
     /**
      * {@code long stats(data_offset, length)}: the serving agent's figures (calls by kind, service-time histogram,
      * in-flight depth, wake-ups, errors; see {@code DomainStats}) written into the payload; returns the bytes
-     * written, EFAULT for a bad range, EOVERFLOW if they do not fit. Answered by domain agents only.
+     * written, EFAULT for a bad range, EOVERFLOW if they do not fit. Answered by domain agents only: to the
+     * supervisor's session about the whole domain, to any other session about itself alone.
      */
     public static final int STATS = 5;
+
+    /**
+     * {@code long test_block(void)}: blocks the worker that takes it, forever (a deadlock on purpose, parked with no
+     * CPU used), to prove that a stuck worker is found. A test call: registered only in servers started with
+     * {@code --test-calls} ({@code CoreCallHandlers.registerTestCalls}), never in a production table; elsewhere
+     * it answers ENOSYS like any unknown call.
+     */
+    public static final int TEST_BLOCK = 63;
 
     /** Calls 0 to 63 are the core's; domain kinds number theirs from here. */
     public static final int FIRST_DOMAIN_CALL = 64;

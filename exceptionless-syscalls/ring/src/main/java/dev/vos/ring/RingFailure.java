@@ -1,6 +1,7 @@
 package dev.vos.ring;
 
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -14,13 +15,17 @@ import java.util.OptionalInt;
  */
 public sealed interface RingFailure {
 
-    /** One line for people: "the domain is hung: no heartbeat for 512.3 ms (liveness timeout 500.0 ms)". */
+    /**
+     * One line for people: "the domain is hung: no heartbeat for 612.3 ms (liveness timeout 500.0 ms); its process
+     * is stopped (state T)".
+     */
     String describe();
 
     /**
-     * The domain's process ended. The ring cannot see processes: its owner, who watches the process, says so
-     * through {@code RingClient.fail}, with the exit status or the signal when it knows them (at most one of the
-     * two; neither when it only knows that the process is gone).
+     * The domain's process ended. Its owner, who watches the process, says so through {@code RingClient.fail}, with
+     * the exit status or the signal when it knows them (at most one of the two; neither when it only knows that
+     * the process is gone). The client's monitor reports it too, as {@link #unknown()}, when the heartbeat is stale
+     * and the server's process has gone from {@code /proc} or is a zombie.
      *
      * @param exitStatus the status it exited with, as the owner read it (a JVM's {@code Process.exitValue()} is
      *                   {@code 128 + signal} after a signal)
@@ -63,17 +68,33 @@ public sealed interface RingFailure {
     }
 
     /**
-     * The server says it serves, but its heartbeat is older than the ring's liveness timeout: it is stopped
-     * (SIGSTOP), stuck, or dead without anyone having said so.
+     * The server says it serves, but it is stopped (SIGSTOP), stuck, or dead without anyone having said so: its
+     * heartbeat is older than the ring's liveness timeout and the evidence about its process says it is not merely
+     * waiting for a CPU, or the server reports a worker stuck inside a call. {@code evidence} says which decided.
      *
-     * @param heartbeatAgeNs    how old the heartbeat was when the client's monitor looked
-     * @param livenessTimeoutNs the ring's liveness timeout it exceeded
+     * @param heartbeatAgeNs    how old the heartbeat was when the client's monitor decided
+     * @param livenessTimeoutNs the ring's liveness timeout
+     * @param evidence          what decided, beside the heartbeat's age
      */
-    record Hung(long heartbeatAgeNs, long livenessTimeoutNs) implements RingFailure {
+    record Hung(long heartbeatAgeNs, long livenessTimeoutNs, HangEvidence evidence) implements RingFailure {
+
+        public Hung {
+            Objects.requireNonNull(evidence, "evidence");
+        }
+
+        /** A hang judged by the heartbeat alone, with no other evidence. */
+        public Hung(long heartbeatAgeNs, long livenessTimeoutNs) {
+            this(heartbeatAgeNs, livenessTimeoutNs, new HangEvidence.HeartbeatOnly("no other evidence"));
+        }
+
         @Override
         public String describe() {
-            return String.format(Locale.ROOT, "the domain is hung: no heartbeat for %.1f ms (liveness timeout %.1f ms)",
-                    heartbeatAgeNs / 1e6, livenessTimeoutNs / 1e6);
+            if (evidence instanceof HangEvidence.WorkerStuck) {
+                return String.format(Locale.ROOT, "the domain is hung: %s (liveness timeout %.1f ms)",
+                        evidence.describe(), livenessTimeoutNs / 1e6);
+            }
+            return String.format(Locale.ROOT, "the domain is hung: no heartbeat for %.1f ms (liveness timeout %.1f ms);"
+                    + " %s", heartbeatAgeNs / 1e6, livenessTimeoutNs / 1e6, evidence.describe());
         }
     }
 

@@ -82,7 +82,7 @@ public final class RingHeader {
     /** A segment that is not a valid vos ring. */
     public static final class RingFormatException extends IOException {
         RingFormatException(RingSegment segment, String problem) {
-            super(segment.file() + ": " + problem);
+            super(segment.name() + ": " + problem);
         }
     }
 }

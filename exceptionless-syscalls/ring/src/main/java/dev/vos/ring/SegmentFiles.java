@@ -3,14 +3,14 @@ package dev.vos.ring;
 import java.nio.file.Path;
 
 /**
- * Where ring segment files live and how they are named, for every program that makes one (clients, demos, tests,
- * benchmarks) and for the agent that checks a client's segment before attaching to it.
+ * Where ring segment files live and how they are named, for every program that makes one: a ring server run as a
+ * program of its own ({@code RingServerMain}) for the demo, tests and benchmarks. A client of a domain agent makes
+ * no file at all: its segment is a sealed memfd ({@link RingSegment#createSealed}), labelled with {@link #PREFIX}.
  *
- * <p>A segment is {@code /dev/shm/vos-OWNER-PID-TAG}: {@link #DIRECTORY}, shared memory that every process of the
- * host sees; {@link #PREFIX}, the mark of a vos segment (an agent attaches to nothing else); the owner (a domain's
- * name, or "test", "demo", "bench"); the creating process's pid, which keeps processes apart (parallel builds,
- * several clients of one domain) and tells whose a leftover file is; and a tag the owner chooses to keep its own
- * segments apart (a generation, a counter).
+ * <p>A segment file is {@code /dev/shm/vos-OWNER-PID-TAG}: {@link #DIRECTORY}, a tmpfs; {@link #PREFIX}, the mark
+ * of a vos segment; the owner ("test", "demo", "bench"); the creating process's pid, which keeps processes apart
+ * (parallel builds) and tells whose a leftover file is; and a tag the owner chooses to keep its own segments apart
+ * (a generation, a counter). {@link RingSegment#create} makes it owner-only (0600), never over an existing name.
  */
 public final class SegmentFiles {
 
@@ -37,17 +37,6 @@ public final class SegmentFiles {
     public static String namePrefix(String owner) {
         checkPart("owner", owner);
         return PREFIX + owner + "-" + ProcessHandle.current().pid() + "-";
-    }
-
-    /** True for an absolute path directly in {@link #DIRECTORY} whose name begins with {@link #PREFIX}. */
-    public static boolean isSegmentPath(Path path) {
-        return path.isAbsolute() && DIRECTORY.equals(path.getParent())
-                && path.getFileName().toString().startsWith(PREFIX);
-    }
-
-    /** What {@link #isSegmentPath} accepts, for messages: {@code /dev/shm/vos-*}. */
-    public static String pattern() {
-        return DIRECTORY.resolve(PREFIX) + "*";
     }
 
     private static void checkPart(String name, String value) {

@@ -22,8 +22,24 @@ class RingFailureTest {
         assertEquals("the domain process exited with status 137", RingFailure.Died.exited(137).describe());
         assertEquals("the domain process was killed by signal 9", RingFailure.Died.killedBy(9).describe());
         assertEquals("the domain process died", RingFailure.Died.unknown().describe());
-        assertEquals("the domain is hung: no heartbeat for 512.3 ms (liveness timeout 500.0 ms)",
-                new RingFailure.Hung(512_345_678L, 500_000_000L).describe());
+        assertEquals("the domain is hung: no heartbeat for 512.3 ms (liveness timeout 500.0 ms); its process could not"
+                + " be looked at (no other evidence)", new RingFailure.Hung(512_345_678L, 500_000_000L).describe());
+        assertEquals("the domain is hung: no heartbeat for 612.0 ms (liveness timeout 500.0 ms); its process is"
+                + " stopped (state T)", new RingFailure.Hung(612_000_000L, 500_000_000L,
+                new HangEvidence.ProcessStopped('T')).describe());
+        assertEquals("the domain is hung: no heartbeat for 650.0 ms (liveness timeout 500.0 ms); none of its 23"
+                + " threads is runnable (1 in I/O wait) and its heartbeat thread neither ran nor waited for a CPU for"
+                + " 100.0 ms", new RingFailure.Hung(650_000_000L, 500_000_000L,
+                new HangEvidence.NoProgress(23, 1, 100_000_000L, true)).describe());
+        assertEquals("the domain is hung: no heartbeat for 650.0 ms (liveness timeout 500.0 ms); none of its 23"
+                + " threads is runnable (0 in I/O wait) and it used no CPU for 100.0 ms", new RingFailure.Hung(
+                650_000_000L, 500_000_000L, new HangEvidence.NoProgress(23, 0, 100_000_000L, false)).describe());
+        assertEquals("the domain is hung: no heartbeat for 5012.0 ms (liveness timeout 500.0 ms); its process is busy"
+                + " (2 threads runnable) but its heartbeat is older than the cap of 5000.0 ms", new RingFailure.Hung(
+                5_012_000_000L, 500_000_000L, new HangEvidence.BusyPastCap(2, 5_000_000_000L)).describe());
+        assertEquals("the domain is hung: worker 0 has been inside call 63 for 612.0 ms without progress (liveness"
+                + " timeout 500.0 ms)", new RingFailure.Hung(20_000_000L, 500_000_000L,
+                new HangEvidence.WorkerStuck(0, 63, 612_000_000L)).describe());
         assertEquals("the domain stopped serving the ring", new RingFailure.Stopped().describe());
         assertEquals("the domain's agent closed the session (its process exited or stopped serving)",
                 new RingFailure.LifelineClosed().describe());

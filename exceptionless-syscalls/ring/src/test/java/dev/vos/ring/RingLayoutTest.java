@@ -27,10 +27,12 @@ class RingLayoutTest {
      * Field sizes of the header's named offsets, as the code reads and writes them (getInt; those not listed are
      * longs): the alignment checks below and the doc's sizes are both held to them.
      */
-    private static final Map<String, Integer> INT_FIELDS = Map.of("VERSION_OFFSET", 4, "SLOT_COUNT_OFFSET", 4,
-            "DATA_BYTES_PER_SLOT_OFFSET", 4, "SERVER_STATE_OFFSET", 4, "SERVER_PID_OFFSET", 4,
-            "WORKER_FUTEX_OFFSET", 4, "AWAKE_WORKERS_OFFSET", 4, "CLIENT_FUTEX_OFFSET", 4,
-            "CLIENT_SLEEPING_OFFSET", 4, "CLIENT_STATE_OFFSET", 4);
+    private static final Map<String, Integer> INT_FIELDS = Map.ofEntries(Map.entry("VERSION_OFFSET", 4),
+            Map.entry("SLOT_COUNT_OFFSET", 4), Map.entry("DATA_BYTES_PER_SLOT_OFFSET", 4),
+            Map.entry("SERVER_STATE_OFFSET", 4), Map.entry("SERVER_PID_OFFSET", 4), Map.entry("WORKER_FUTEX_OFFSET", 4),
+            Map.entry("AWAKE_WORKERS_OFFSET", 4), Map.entry("CLIENT_FUTEX_OFFSET", 4),
+            Map.entry("CLIENT_SLEEPING_OFFSET", 4), Map.entry("CLIENT_STATE_OFFSET", 4),
+            Map.entry("STUCK_CALL_OFFSET", 4), Map.entry("STUCK_WORKER_OFFSET", 4));
 
     @Test
     void headerFields_areNaturallyAlignedAndDoNotOverlap() throws Exception {
@@ -51,7 +53,7 @@ class RingLayoutTest {
             end = e.getKey() + INT_FIELDS.getOrDefault(e.getValue(), 8);
             previous = e.getValue();
         }
-        assertEquals(22, byOffset.size(), "a header field was added or removed: update this test and the docs");
+        assertEquals(26, byOffset.size(), "a header field was added or removed: update this test and the docs");
     }
 
     @Test
@@ -64,8 +66,12 @@ class RingLayoutTest {
         // the two queue counters are on separate lines from everything else
         assertEquals(4, HeaderLayout.QUEUE_TAIL_OFFSET / line);
         assertEquals(5, HeaderLayout.QUEUE_HEAD_OFFSET / line);
-        // the heartbeat changes often and is not on a hot line
+        // the heartbeat changes often and is not on a hot line; the stuck-worker report, which the heartbeat thread
+        // writes before it, and the server's start time share its line (server-written)
         assertEquals(1, HeaderLayout.HEARTBEAT_NS_OFFSET / line);
+        assertEquals(1, HeaderLayout.SERVER_START_TICKS_OFFSET / line);
+        assertEquals(1, HeaderLayout.STUCK_NS_OFFSET / line);
+        assertEquals(1, HeaderLayout.STUCK_WORKER_OFFSET / line);
     }
 
     @Test

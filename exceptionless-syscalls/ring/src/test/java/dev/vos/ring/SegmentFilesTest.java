@@ -25,15 +25,4 @@ class SegmentFilesTest {
         assertThrows(IllegalArgumentException.class, () -> SegmentFiles.path("test", "a/b"));
         assertThrows(IllegalArgumentException.class, () -> SegmentFiles.path("test", ""));
     }
-
-    @Test
-    void isSegmentPath_acceptsOnlyVosNamesDirectlyInDevShm() {
-        assertTrue(SegmentFiles.isSegmentPath(SegmentFiles.path("test", "1")));
-        assertTrue(SegmentFiles.isSegmentPath(Path.of("/dev/shm/vos-x")));
-        assertFalse(SegmentFiles.isSegmentPath(Path.of("/dev/shm/other")));
-        assertFalse(SegmentFiles.isSegmentPath(Path.of("/dev/shm/sub/vos-x")));
-        assertFalse(SegmentFiles.isSegmentPath(Path.of("/tmp/vos-x")));
-        assertFalse(SegmentFiles.isSegmentPath(Path.of("vos-x")));
-        assertEquals("/dev/shm/vos-*", SegmentFiles.pattern());
-    }
 }

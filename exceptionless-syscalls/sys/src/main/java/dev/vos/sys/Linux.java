@@ -35,6 +35,14 @@ public final class Linux {
     public static final long SYS_GETPPID = 110;
     /** {@code __NR_gettid} on x86_64. */
     public static final long SYS_GETTID = 186;
+    /** {@code __NR_close} on x86_64. */
+    public static final long SYS_CLOSE = 3;
+    /** {@code __NR_getuid} on x86_64. */
+    public static final long SYS_GETUID = 102;
+    /** {@code __NR_getgid} on x86_64. */
+    public static final long SYS_GETGID = 104;
+    /** {@code __NR_geteuid} on x86_64. */
+    public static final long SYS_GETEUID = 107;
 
     /** {@code FUTEX_WAIT}: shared (not private), because the word lives in a mapping shared between processes. */
     private static final long FUTEX_WAIT = 0;
@@ -118,6 +126,29 @@ public final class Linux {
     /** {@code pid_t gettid(void)}: the kernel's id of the calling platform thread (or a virtual thread's carrier). */
     public static int gettid() {
         return (int) syscall(SYS_GETTID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code uid_t getuid(void)}: the real user id of this process; never fails. */
+    public static int getuid() {
+        return (int) syscall(SYS_GETUID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code uid_t geteuid(void)}: the effective user id, the one the kernel checks access with; never fails. */
+    public static int geteuid() {
+        return (int) syscall(SYS_GETEUID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code gid_t getgid(void)}: the real group id of this process; never fails. */
+    public static int getgid() {
+        return (int) syscall(SYS_GETGID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * {@code int close(int fd)}: 0, or {@code -errno}. The descriptor is gone either way (Linux releases it even when
+     * close reports EINTR or EIO): never retry a close, and never close a number another thread may still use.
+     */
+    public static int close(int fd) {
+        return (int) syscallErrno(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
     }
 
     /** {@code int kill(pid_t pid, int sig)}: 0, or {@code -errno} (ESRCH when there is no such process). */

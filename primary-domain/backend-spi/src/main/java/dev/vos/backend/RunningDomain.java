@@ -15,6 +15,15 @@ public interface RunningDomain {
     /** Whether it is still running. */
     boolean isAlive();
 
+    /**
+     * Whether its end is already on its way: it is gone, or dying (a zombie, or its exit in progress), or it was sent
+     * SIGKILL (or its backend's equivalent). Such a domain serves nobody, but it is not hung: its exit will be
+     * reported, and killing it again would only say something false.
+     */
+    default boolean exitPending() {
+        return !isAlive();
+    }
+
     /** Completes when it has ended, with how it ended. */
     CompletionStage<DomainExit> exit();
 

@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code vos} command. {@code up} runs a control plane in the foreground; every other command talks to a
@@ -148,26 +150,41 @@ public final class VosCli {
             if (stateDir != null) {
                 host = host.withStateDir(stateDir.toAbsolutePath());
             }
-            ControlPlane plane;
-            try {
-                plane = ControlPlane.start(host, System.out);
-            } catch (java.io.IOException e) {
-                spec.commandLine().getErr().println("vos up: " + e.getMessage());
-                return 1;
-            }
+            // The hook comes first: a SIGTERM or Ctrl-C at any moment from here stops whatever has started, in
+            // reverse order. Registered later, a signal during the starts left every started domain orphaned.
+            AtomicReference<ControlPlane> started = new AtomicReference<>();
+            AtomicBoolean stopping = new AtomicBoolean();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopping.set(true); // then read 'started': the main thread sets it, then reads 'stopping'
                 try {
-                    plane.close();
+                    ControlPlane plane = started.get();
+                    if (plane != null) {
+                        plane.close();
+                    }
                 } catch (Exception e) {
                     System.err.println("vos up: stopping: " + e.getMessage());
                 }
                 stopped.countDown();
-            }));
-            System.out.printf("vos: control plane up with %d domain(s); state %s; metrics http://127.0.0.1:%d/metrics;"
-                    + " 'vos ps' to look, Ctrl-C to stop%n", host.domains().size(), plane.stateDir(),
-                    plane.metricsPort());
-            System.out.flush();
+            }, "vos-up-shutdown"));
+            ControlPlane plane;
+            try {
+                plane = ControlPlane.create(host, System.out);
+                started.set(plane);
+                if (stopping.get()) {
+                    return 1; // the hook may have missed the plane: start nothing, the exit releases the rest
+                }
+                plane.boot();
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("vos up: " + e.getMessage());
+                return 1;
+            }
+            if (!plane.isClosed()) {
+                System.out.printf("vos: control plane up with %d domain(s); state %s; metrics %s;"
+                        + " 'vos ps' to look, Ctrl-C to stop%n", host.domains().size(), plane.stateDir(),
+                        plane.metricsUrl());
+                System.out.flush();
+            }
             stopped.await();
             return 0;
         }

@@ -1,6 +1,7 @@
 package dev.vos.client;
 
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
 import dev.vos.ring.agent.AgentSession;
 import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.client.CallSlot;
@@ -32,21 +33,32 @@ public final class DomainClient implements CallSource, AutoCloseable {
     /**
      * How the client binds.
      *
-     * @param geometry      the shape of each generation's ring
-     * @param waitStrategy  how callers wait for their calls
-     * @param attachTimeout how long one attach may take
-     * @param retryInterval least time between two attach attempts while the domain is down, so that a crowd of
-     *                      callers does not hammer a socket that is not there
+     * @param geometry        the shape of each generation's ring: its slots and payload room; its liveness timeout
+     *                        is not used (see {@code livenessTimeout})
+     * @param waitStrategy    how callers wait for their calls
+     * @param attachTimeout   how long one attach may take
+     * @param retryInterval   least time between two attach attempts while the domain is down, so that a crowd of
+     *                        callers does not hammer a socket that is not there
+     * @param livenessTimeout {@code null} (the default): the domain's hang timeout, as its agent announces it, so
+     *                        that this client and the control plane never disagree about whether the domain is hung.
+     *                        A duration: this client's own, <b>for tests only</b> (one that must see its ring fail
+     *                        while the control plane still counts the domain alive)
      */
     public record Options(RingGeometry geometry, WaitStrategy waitStrategy, Duration attachTimeout,
-                          Duration retryInterval) {
-        /** The default ring, spin-then-park callers, 5 s to attach, 20 ms between attempts. */
+                          Duration retryInterval, Duration livenessTimeout) {
+        /** The default ring, spin-then-park callers, 5 s to attach, 20 ms between attempts, the domain's timeout. */
         public static final Options DEFAULT = new Options(RingGeometry.DEFAULT,
-                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), Duration.ofSeconds(5), Duration.ofMillis(20));
+                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), Duration.ofSeconds(5), Duration.ofMillis(20),
+                null);
 
         /** The same options with another wait strategy. */
         public Options with(WaitStrategy strategy) {
-            return new Options(geometry, strategy, attachTimeout, retryInterval);
+            return new Options(geometry, strategy, attachTimeout, retryInterval, livenessTimeout);
+        }
+
+        /** The same options with a liveness timeout of this client's own instead of the domain's: for tests. */
+        public Options withLivenessTimeout(Duration timeout) {
+            return new Options(geometry, waitStrategy, attachTimeout, retryInterval, timeout);
         }
     }
 
@@ -59,6 +71,11 @@ public final class DomainClient implements CallSource, AutoCloseable {
     private volatile String lastProblem = "not attached yet";
     private long lastAttemptNs;
     private volatile boolean closed;
+    /**
+     * Runs on a caller that found another caller attaching (its tryLock failed), before it decides what to do: a
+     * seam for the test that forces the race of finding #5, where that attach finishes meanwhile.
+     */
+    volatile Runnable whileAnotherAttaches = () -> { };
 
     private DomainClient(String domain, Path socket, Options options) {
         this.domain = domain;
@@ -102,16 +119,23 @@ public final class DomainClient implements CallSource, AutoCloseable {
                 // it failed between the check and the acquire: bind again below
             }
         }
-        return rebind();
+        return rebind(current);
     }
 
-    private CallSlot rebind() throws DomainFailedException {
+    /** Binds again after {@code seen}, the session this caller found failed (null: none yet). */
+    private CallSlot rebind(AgentSession seen) throws DomainFailedException {
         // The first attach: everyone waits for it. After a failure: one thread attaches again, and the others fail
         // at once rather than queue behind an attach to a domain that may be down or hung.
         if (lastGeneration == 0) {
             binding.lock();
         } else if (!binding.tryLock()) {
-            throw unavailable();
+            whileAnotherAttaches.run();
+            AgentSession now = session;
+            if (now != null && now != seen && !now.ring().hasFailed()) {
+                return now.ring().acquire(); // the attach it found has finished: use its session
+            }
+            // What this caller saw, not lastProblem: the attach it found may have reset that meanwhile.
+            throw unavailable(failureOf(seen) + "; another caller is attaching again");
         }
         try {
             if (closed) {
@@ -122,26 +146,29 @@ public final class DomainClient implements CallSource, AutoCloseable {
                 return current.ring().acquire(); // another thread re-bound while this one waited
             }
             if (current != null) {
-                lastProblem = "generation " + current.generation() + " failed: "
-                        + current.ring().failureReason().describe();
+                lastProblem = failureOf(current);
             }
             long now = System.nanoTime();
             if (lastAttemptNs != 0 && now - lastAttemptNs < options.retryInterval().toNanos()) {
-                throw unavailable();
+                throw unavailable(lastProblem);
             }
             lastAttemptNs = now;
             AgentSession next;
             try {
-                next = AgentSession.attach(socket, options.geometry(), options.waitStrategy(), false,
-                        options.attachTimeout());
+                next = options.livenessTimeout() == null
+                        ? AgentSession.attach(socket, options.geometry(), options.waitStrategy(),
+                                options.attachTimeout())
+                        : AgentSession.attachWithOwnLiveness(socket,
+                                options.geometry().withLivenessTimeout(options.livenessTimeout()),
+                                options.waitStrategy(), options.attachTimeout());
             } catch (IOException e) {
-                lastProblem = lastProblem.startsWith("generation ") ? lastProblem + "; " + e.getMessage()
-                        : e.getMessage();
-                throw unavailable();
+                String attach = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                lastProblem = lastProblem.startsWith("generation ") ? lastProblem + "; " + attach : attach;
+                throw unavailable(lastProblem);
             }
             session = next;
             lastGeneration = next.generation();
-            lastProblem = "";
+            lastProblem = "";   // read only under the lock; a caller outside it reports what it saw itself
             if (current != null) {
                 // Its callers are failing out; close() waits for them to let go, off this thread.
                 Thread.ofVirtual().start(() -> closeQuietly(current));
@@ -152,10 +179,30 @@ public final class DomainClient implements CallSource, AutoCloseable {
         }
     }
 
-    private DomainUnavailableException unavailable() {
-        return new DomainUnavailableException("domain " + domain + " is not serving (" + lastProblem
-                + "); if its supervisor restarts it, calls succeed again shortly ('vos ps' shows its state)",
-                lastGeneration);
+    private DomainUnavailableException unavailable(String cause) {
+        return new DomainUnavailableException(notServing(domain, cause), lastGeneration);
+    }
+
+    /** The message of a call refused while {@code domain} is not serving; {@code cause} is never left out. */
+    static String notServing(String domain, String cause) {
+        String why = cause == null || cause.isBlank() ? "no cause was recorded" : cause;
+        return "domain " + domain + " is not serving (" + why + "); if its supervisor restarts it, calls succeed"
+                + " again shortly ('vos ps' shows its state)";
+    }
+
+    /** Why {@code s} stopped serving, as its ring says: "generation 3 failed: the domain is hung: ...". */
+    static String failureOf(AgentSession s) {
+        if (s == null) {
+            return "not attached";
+        }
+        RingFailure reason = s.ring().failureReason();
+        return "generation " + s.generation() + " failed: "
+                + (reason == null ? "its ring failed" : reason.describe());
+    }
+
+    /** Whether a caller is attaching (or the client closing) right now: for tests that time a race. */
+    boolean isAttaching() {
+        return binding.isLocked();
     }
 
     /** The ring of the current generation, if bound (for tests and figures). */

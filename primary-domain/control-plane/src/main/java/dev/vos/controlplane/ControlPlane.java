@@ -13,8 +13,11 @@ import dev.vos.controlplane.journal.JournalEvent;
 import dev.vos.controlplane.metrics.ControlPlaneMetrics;
 import dev.vos.controlplane.metrics.DomainPerf;
 import dev.vos.controlplane.metrics.MetricsServer;
+import dev.vos.controlplane.process.DirectoryHandle;
 import dev.vos.controlplane.spec.BackendKind;
+import dev.vos.controlplane.spec.ControlPlaneSpec;
 import dev.vos.controlplane.spec.DomainSpec;
+import dev.vos.controlplane.spec.ExportRoots;
 import dev.vos.controlplane.spec.HostSpec;
 import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
@@ -52,8 +55,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ControlPlane implements AutoCloseable {
 
-    /** How long {@link #start} waits for every domain's first generation to come up. */
+    /** How long {@link #boot} waits for every domain's first generation to come up. */
     static final Duration FIRST_START_TIMEOUT = Duration.ofSeconds(60);
+    /** The option by which a storage domain's agent is handed its export root as an inherited descriptor. */
+    public static final String EXPORT_ROOT_FD = "exportRootFd";
 
     private final HostSpec spec;
     private final Path stateDir;
@@ -66,13 +71,20 @@ public final class ControlPlane implements AutoCloseable {
     private final Map<String, DomainSupervisor> supervisors = new LinkedHashMap<>();
     /** The backend of each kind the spec uses, opened once; closed after every domain stopped. */
     private final Map<BackendKind, DomainBackend> backends;
+    /** Each storage domain's export root, held open from start to close: every generation gets this directory. */
+    private final Map<String, DirectoryHandle> exportRoots;
+    /** Guards the change from created to booted to closed: a signal may close the plane while it boots. */
+    private final Object lifecycle = new Object();
+    private boolean booted;
+    private boolean closed;
     private ControlSocket control;
     private DomainPerf perf;
 
     private ControlPlane(HostSpec spec, FileChannel lockChannel, FileLock lock, Journal journal, PrintStream log,
                          ControlPlaneMetrics metrics, MetricsServer metricsServer,
-                         Map<BackendKind, DomainBackend> backends) {
+                         Map<BackendKind, DomainBackend> backends, Map<String, DirectoryHandle> exportRoots) {
         this.backends = backends;
+        this.exportRoots = exportRoots;
         this.spec = spec;
         this.stateDir = spec.controlPlane().stateDir();
         this.lockChannel = lockChannel;
@@ -84,17 +96,71 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Starts the control plane of {@code spec}: refuses at once what cannot work (a backend this host cannot run,
-     * such as xen without Xen, or one whose jar is not on the class path; a state directory another control plane
-     * holds), then starts every domain in spec order, then opens the control socket. Every event is written to the
+     * Starts the control plane of {@code spec}: {@link #create} then {@link #boot}. Every event is written to the
      * journal and printed to {@code log}.
      */
     public static ControlPlane start(HostSpec spec, PrintStream log) throws IOException {
-        Map<BackendKind, DomainBackend> backends = openBackends(spec);
+        ControlPlane plane = create(spec, log);
         try {
-            return start(spec, log, backends);
+            plane.boot();
+            return plane;
+        } catch (IOException | RuntimeException e) {
+            plane.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Everything of the control plane of {@code spec} but its domains and its control socket: refuses at once what
+     * cannot work (a backend this host cannot run, such as xen without Xen, or one whose jar is not on the class
+     * path; a state directory another control plane holds; an export root that overlaps the state directory or
+     * cannot be opened without following a link), then takes the state directory, opens the journal and the metrics
+     * endpoint, and opens each export root once, for good. Nothing is started: a caller registers what must stop
+     * it ({@link #close}, from a shutdown hook) before {@link #boot} starts anything.
+     */
+    public static ControlPlane create(HostSpec spec, PrintStream log) throws IOException {
+        Map<String, DirectoryHandle> exportRoots = openExportRoots(spec);
+        Map<BackendKind, DomainBackend> backends;
+        try {
+            backends = openBackends(spec);
+        } catch (IOException | RuntimeException e) {
+            exportRoots.values().forEach(DirectoryHandle::close);
+            throw e;
+        }
+        try {
+            return create(spec, log, backends, exportRoots);
         } catch (IOException | RuntimeException e) {
             backends.values().forEach(DomainBackend::close);
+            exportRoots.values().forEach(DirectoryHandle::close);
+            throw e;
+        }
+    }
+
+    /**
+     * Each storage domain's export root, opened ({@code O_PATH}) with no symbolic link on the way: the parser
+     * refused links, and one swapped in since is refused here. Checked against the state directory once more,
+     * which {@code vos up --state-dir} may have changed since the spec was read.
+     */
+    private static Map<String, DirectoryHandle> openExportRoots(HostSpec spec) throws IOException {
+        Map<String, DirectoryHandle> opened = new LinkedHashMap<>();
+        try {
+            for (DomainSpec d : spec.domains()) {
+                if (d.storage() == null) {
+                    continue;
+                }
+                String overlap = ExportRoots.overlap(d.storage().exportRoot(), spec.controlPlane().stateDir());
+                if (overlap != null) {
+                    throw new IOException("domain " + d.name() + ": export root " + overlap);
+                }
+                try {
+                    opened.put(d.name(), DirectoryHandle.open(d.storage().exportRoot()));
+                } catch (IOException e) {
+                    throw new IOException("domain " + d.name() + ": " + e.getMessage(), e);
+                }
+            }
+            return opened;
+        } catch (IOException | RuntimeException e) {
+            opened.values().forEach(DirectoryHandle::close);
             throw e;
         }
     }
@@ -137,8 +203,8 @@ public final class ControlPlane implements AutoCloseable {
                 + name + " backend's jar, vos-backend-" + name + ", is not installed with this vos)");
     }
 
-    private static ControlPlane start(HostSpec spec, PrintStream log, Map<BackendKind, DomainBackend> backends)
-            throws IOException {
+    private static ControlPlane create(HostSpec spec, PrintStream log, Map<BackendKind, DomainBackend> backends,
+                                       Map<String, DirectoryHandle> exportRoots) throws IOException {
         Path stateDir = spec.controlPlane().stateDir();
         Files.createDirectories(stateDir);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
@@ -160,11 +226,9 @@ public final class ControlPlane implements AutoCloseable {
         try {
             journal = Journal.open(stateDir.resolve("journal.jsonl"));
             ControlPlaneMetrics metrics = new ControlPlaneMetrics();
-            metricsServer = MetricsServer.start(metrics.registry(), spec.controlPlane().metricsPort());
-            ControlPlane plane = new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer,
-                    backends);
-            plane.boot();
-            return plane;
+            metricsServer = startMetrics(metrics.registry(), spec.controlPlane());
+            return new ControlPlane(spec, lockChannel, lock, journal, log, metrics, metricsServer, backends,
+                    exportRoots);
         } catch (IOException | RuntimeException e) {
             if (metricsServer != null) {
                 metricsServer.close();
@@ -178,32 +242,66 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private void boot() throws IOException {
-        Map<String, Long> lastGenerations = new LinkedHashMap<>();
-        for (JournalEvent e : journal.read().events()) {
-            lastGenerations.merge(e.domain(), e.generation(), Math::max);
+    /** The metrics endpoint the spec asks for: a loopback port or a Unix socket, with a bearer token or without. */
+    private static MetricsServer startMetrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
+                                              ControlPlaneSpec settings) throws IOException {
+        String token = null;
+        if (settings.metricsTokenFile() != null) {
+            token = Files.readString(settings.metricsTokenFile()).strip();
+            if (token.isEmpty()) {
+                throw new IOException("the metrics token file " + settings.metricsTokenFile() + " is empty");
+            }
         }
-        record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STARTED, "spec " + spec.specFile()
-                + ", metrics on http://127.0.0.1:" + metricsServer.port() + "/metrics, pid "
-                + ProcessHandle.current().pid()));
-        SupervisorListener listener = new MetricsListener(metrics);
-        for (DomainSpec d : spec.domains()) {
-            supervisors.put(d.name(), new DomainSupervisor(d, backends.get(d.backend()), stateDir,
-                    lastGenerations.getOrDefault(d.name(), 0L), this::record, listener));
+        MetricsServer.Listen listen = settings.metricsSocket() != null
+                ? new MetricsServer.UnixSocket(settings.metricsSocket())
+                : new MetricsServer.Loopback(settings.metricsPort());
+        return MetricsServer.start(registry, listen, token, MetricsServer.Limits.DEFAULTS);
+    }
+
+    /**
+     * Starts every domain in spec order, with the control socket open first (so that 'vos ps' shows them STARTING
+     * rather than nothing), and waits, at most {@link #FIRST_START_TIMEOUT}, until each has left STARTING. Returns
+     * at once, having started nothing more, if the plane is closed meanwhile (a signal while it boots).
+     */
+    public void boot() throws IOException {
+        synchronized (lifecycle) {
+            if (closed || booted) {
+                return;
+            }
+            booted = true;
+            Map<String, Long> lastGenerations = new LinkedHashMap<>();
+            for (JournalEvent e : journal.read().events()) {
+                lastGenerations.merge(e.domain(), e.generation(), Math::max);
+            }
+            record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STARTED, "spec " + spec.specFile()
+                    + ", metrics on " + metricsServer.url() + ", pid " + ProcessHandle.current().pid()));
+            SupervisorListener listener = new MetricsListener(metrics);
+            for (DomainSpec d : spec.domains()) {
+                Map<String, Path> descriptors = exportRoots.containsKey(d.name())
+                        ? Map.of(EXPORT_ROOT_FD, exportRoots.get(d.name()).procPath()) : Map.of();
+                supervisors.put(d.name(), new DomainSupervisor(d, backends.get(d.backend()), stateDir,
+                        lastGenerations.getOrDefault(d.name(), 0L), this::record, listener, descriptors));
+            }
+            control = ControlSocket.listen(stateDir.resolve("control.sock"), this::handle);
+            supervisors.values().forEach(DomainSupervisor::start);
+            perf = DomainPerf.startFromProperties(metrics.registry(), this::ps);
         }
-        // The door opens before the domains start, so that 'vos ps' shows them STARTING rather than nothing.
-        control = ControlSocket.listen(stateDir.resolve("control.sock"), this::handle);
-        supervisors.values().forEach(DomainSupervisor::start);
-        perf = DomainPerf.startFromProperties(metrics.registry(), this::ps);
         long deadline = System.nanoTime() + FIRST_START_TIMEOUT.toNanos();
         for (DomainSupervisor s : supervisors.values()) {
             while (s.status().state() == DomainState.STOPPED && s.status().reason().equals("not started yet")
                     || s.status().state() == DomainState.STARTING) {
-                if (System.nanoTime() - deadline > 0) {
-                    break; // it keeps starting in the background; vos ps shows where it is
+                if (System.nanoTime() - deadline > 0 || isClosed()) {
+                    return; // it keeps starting in the background; vos ps shows where it is
                 }
                 sleep(10);
             }
+        }
+    }
+
+    /** Whether {@link #close} has begun. */
+    public boolean isClosed() {
+        synchronized (lifecycle) {
+            return closed;
         }
     }
 
@@ -212,9 +310,14 @@ public final class ControlPlane implements AutoCloseable {
         return stateDir;
     }
 
-    /** The port the metrics endpoint listens on (127.0.0.1). */
+    /** The port the metrics endpoint listens on (127.0.0.1); -1 when it is served on a Unix socket. */
     public int metricsPort() {
         return metricsServer.port();
+    }
+
+    /** Where to scrape: {@code http://127.0.0.1:9464/metrics}, or {@code unix:PATH /metrics}. */
+    public String metricsUrl() {
+        return metricsServer.url();
     }
 
     /** Every domain's status, in spec order. */
@@ -308,9 +411,19 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** Stops every domain in reverse spec order, then the control plane itself. */
+    /**
+     * Stops every domain that was started, in reverse spec order, then the control plane itself. Safe at any
+     * moment and from any thread (a shutdown hook while {@link #boot} runs): a boot that has not started the
+     * domains yet starts none; one that has leaves them to this. Once only: later calls return at once.
+     */
     @Override
     public void close() throws IOException {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         if (control != null) {
             control.close();
         }
@@ -327,7 +440,10 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         backends.values().forEach(DomainBackend::close);
-        record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STOPPED, ""));
+        exportRoots.values().forEach(DirectoryHandle::close);
+        if (booted) {
+            record(new JournalEvent(Instant.now(), "", 0, EventType.CONTROL_PLANE_STOPPED, ""));
+        }
         metricsServer.close();
         journal.close();
         lock.release();

@@ -2,97 +2,136 @@ package dev.vos.ring.agent;
 
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.RingFailure;
-import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The client's side of a session with a domain agent: the ring bound to the agent's current generation, and the
- * socket that is its lifeline. A virtual thread waits on the socket; when the agent's process dies the kernel
- * closes the socket, and the ring fails at once ({@link RingFailure.LifelineClosed}), long before its
- * heartbeat would go stale.
+ * socket that is its lifeline. A platform thread waits on the socket (a raw one: a virtual thread would pin its
+ * carrier); when the agent's process dies the kernel closes the socket, and the ring fails at once ({@link
+ * RingFailure.LifelineClosed}), long before its heartbeat would go stale.
+ *
+ * <p>The ring's segment is a sealed memfd handed to the agent over the socket: no other process can map it, and no
+ * name of it exists anywhere. Its liveness timeout is the domain's hang timeout, as the agent announces it, so that
+ * the client and the control plane never disagree about whether the domain is hung.
  */
 public final class AgentSession implements AutoCloseable {
 
     private static final AtomicLong SEGMENTS = new AtomicLong();
+    /** How long {@link #close()} waits for the lifeline thread after shutting the socket down. */
+    private static final long WATCH_JOIN_MS = 1_000;
 
-    private final SocketChannel channel;
+    private final AgentSocket socket;
     private final RingClient ring;
     private final AgentProtocol.Greeting greeting;
+    private final Thread watcher;
 
-    private AgentSession(SocketChannel channel, RingClient ring, AgentProtocol.Greeting greeting) {
-        this.channel = channel;
+    private AgentSession(AgentSocket socket, RingClient ring, AgentProtocol.Greeting greeting) {
+        this.socket = socket;
         this.ring = ring;
         this.greeting = greeting;
+        this.watcher = Thread.ofPlatform().name("vos-session-lifeline").daemon().unstarted(this::watch);
     }
 
     /**
-     * Connects to the agent listening on {@code socket}, creates a segment for its generation, and attaches.
+     * Connects to the agent listening on {@code socket}, creates a ring for its generation with the slots and
+     * payload room of {@code shape} and the domain's hang timeout as its liveness timeout (the shape's own is not
+     * used), and attaches.
      *
-     * @param supervisor true for the control plane's own session (see {@link AgentProtocol})
      * @throws IOException if no agent listens there, it refuses, or it does not serve within {@code timeout}
      */
-    public static AgentSession attach(Path socket, RingGeometry geometry, WaitStrategy wait, boolean supervisor,
-                                      Duration timeout) throws IOException {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+    public static AgentSession attach(Path socket, RingGeometry shape, WaitStrategy wait, Duration timeout)
+            throws IOException {
+        return open(socket, g -> shape.withLivenessTimeout(g.hangTimeout()), null, wait, timeout);
+    }
+
+    /**
+     * As {@link #attach}, with {@code geometry} exactly as given, its liveness timeout included: for tests that need
+     * a client to give up on a silent domain sooner (or later) than the control plane would.
+     */
+    public static AgentSession attachWithOwnLiveness(Path socket, RingGeometry geometry, WaitStrategy wait,
+                                                     Duration timeout) throws IOException {
+        return open(socket, g -> geometry, null, wait, timeout);
+    }
+
+    /**
+     * The control plane's own session, proven by {@code token} (the one it gave the agent at launch): it sees the
+     * whole domain's figures, and an agent started with {@code --exit-with-supervisor} exits when it ends.
+     */
+    public static AgentSession attachAsSupervisor(Path socket, RingGeometry shape, SupervisorToken token,
+                                                  WaitStrategy wait, Duration timeout) throws IOException {
+        return open(socket, g -> shape.withLivenessTimeout(g.hangTimeout()), token, wait, timeout);
+    }
+
+    private static AgentSession open(Path path, Function<AgentProtocol.Greeting, RingGeometry> geometry,
+                                     SupervisorToken token, WaitStrategy wait, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AgentSocket socket = null;
         RingClient ring = null;
-        // A hung (stopped) agent still accepts connections (the kernel queues them) but never greets: without a
-        // deadline the handshake would block until someone kills it. Closing the channel ends a blocked read.
-        Thread deadline = Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(timeout);
-                channel.close();
-            } catch (InterruptedException | IOException e) {
-                // the handshake finished first
-            }
-        });
         try {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            AgentProtocol.Greeting greeting = AgentProtocol.Greeting.parse(AgentProtocol.readLine(channel));
-            Path segment = SegmentFiles.path(greeting.domain(), "g" + greeting.generation() + "-"
-                    + SEGMENTS.incrementAndGet());
-            Files.deleteIfExists(segment);
-            ring = RingClient.create(segment, geometry, greeting.generation(), wait);
-            AgentProtocol.writeLine(channel, "ATTACH " + segment + (supervisor ? " SUPERVISOR" : ""));
-            String reply = AgentProtocol.readLine(channel);
+            // A hung (stopped) agent still accepts connections (the kernel queues them) but never greets: every
+            // step of the handshake waits at most what is left of the timeout.
+            socket = AgentSocket.connect(path, timeout);
+            socket.setTimeout(remaining(deadline, timeout));
+            String first = socket.readLine();
+            if (first.startsWith("ERR ")) {
+                throw new IOException("the agent refused: " + first.substring(4));
+            }
+            AgentProtocol.Greeting greeting = AgentProtocol.Greeting.parse(first);
+            ring = RingClient.createSealed(greeting.domain() + "-g" + greeting.generation() + "-"
+                    + ProcessHandle.current().pid() + "-" + SEGMENTS.incrementAndGet(), geometry.apply(greeting),
+                    greeting.generation(), wait);
+            AgentProtocol.Request request = token == null ? new AgentProtocol.Request.Attach()
+                    : new AgentProtocol.Request.AttachAsSupervisor(token.text());
+            socket.setTimeout(remaining(deadline, timeout));
+            socket.writeLine(request.line(), ring.segmentDescriptor());
+            String reply = socket.readLine();
             if (!reply.equals("OK")) {
                 throw new IOException("domain " + greeting.domain() + " refused the ring: "
                         + (reply.startsWith("ERR ") ? reply.substring(4) : reply));
             }
-            ring.awaitServer(timeout);
-            deadline.interrupt();
-            AgentSession session = new AgentSession(channel, ring, greeting);
-            Thread.ofVirtual().name("vos-session-lifeline").start(session::watch);
+            ring.awaitServer(remaining(deadline, timeout));
+            socket.setTimeout(Duration.ZERO); // from now on the lifeline waits as long as the session lasts
+            AgentSession session = new AgentSession(socket, ring, greeting);
+            session.watcher.start();
             return session;
         } catch (IOException | RuntimeException e) {
-            deadline.interrupt();
             if (ring != null) {
                 ring.close();
             }
-            channel.close();
+            if (socket != null) {
+                socket.close();
+            }
             if (e instanceof DomainFailedException || !(e instanceof IOException)) {
                 throw e;
             }
-            throw new IOException("cannot attach to the domain agent at " + socket + ": " + e.getMessage(), e);
+            throw new IOException("cannot attach to the domain agent at " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What is left of {@code timeout} until {@code deadline}; the attach has failed when nothing is. */
+    private static Duration remaining(long deadline, Duration timeout) throws SocketTimeoutException {
+        long ns = deadline - System.nanoTime();
+        if (ns <= 0) {
+            throw new SocketTimeoutException("the agent did not complete the handshake within " + timeout.toMillis()
+                    + " ms");
+        }
+        return Duration.ofNanos(ns);
     }
 
     private void watch() {
         try {
-            while (true) {
-                AgentProtocol.readLine(channel);
-            }
+            socket.awaitEnd();
+            ring.fail(new RingFailure.LifelineClosed());
         } catch (EOFException e) {
             ring.fail(new RingFailure.LifelineClosed());
         } catch (IOException e) {
@@ -120,13 +159,26 @@ public final class AgentSession implements AutoCloseable {
         return greeting.generation();
     }
 
+    /** The domain's hang timeout, as its agent announced it. */
+    public Duration hangTimeout() {
+        return greeting.hangTimeout();
+    }
+
     /** Ends the session: the ring closes (its calls fail), the agent stops serving the segment. */
     @Override
     public void close() throws IOException {
         try {
             ring.close();
         } finally {
-            channel.close();
+            socket.shutdown();
+            try {
+                watcher.join(WATCH_JOIN_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!watcher.isAlive()) { // never close a descriptor a thread may still read
+                socket.close();
+            }
         }
     }
 }

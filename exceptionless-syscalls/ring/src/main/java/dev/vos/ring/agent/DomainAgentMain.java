@@ -7,6 +7,7 @@ import dev.vos.ring.server.ServerArgs;
 import dev.vos.ring.server.ServerOptions;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -18,8 +19,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>
  * usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH
  *                        [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]]
- *                        [--option KEY=VALUE]... [--exit-with-supervisor]
+ *                        [--option KEY=VALUE]... [--hang-timeout-ms N]
+ *                        [--admit-uid UID] [--admit-group GID] [--max-sessions-per-uid N]
+ *                        [--supervisor-token-file FILE [--exit-with-supervisor]] [--test-calls]
  * </pre>
+ * <ul>
+ *   <li>{@code --hang-timeout-ms}: the domain's hang timeout, announced to every client as its rings' liveness
+ *       timeout (default 1000, the default ring's);</li>
+ *   <li>{@code --admit-uid}: the control plane's user, admitted besides root (default: the agent's own user);
+ *       {@code --admit-group}: a group whose members are admitted too (default: none);
+ *       {@code --max-sessions-per-uid}: default {@value AgentAccess#DEFAULT_MAX_SESSIONS_PER_UID}
+ *       (see {@link AgentAccess});</li>
+ *   <li>{@code --supervisor-token-file}: the owner-only file holding the token that proves the control plane's
+ *       session ({@link SupervisorToken}), read once at start; {@code --exit-with-supervisor} (which needs it):
+ *       the agent exits when that session ends;</li>
+ *   <li>{@code --test-calls} adds the test calls ({@code CoreCallHandlers.registerTestCalls}); tests only (the
+ *       process backend passes it when the control plane runs with {@code -Dvos.domain.testCalls=true}).</li>
+ * </ul>
  * Prints {@code agent NAME generation G listening on PATH} when ready. Exit status 0 after a clean stop (SIGTERM,
  * or the supervisor left with {@code --exit-with-supervisor}), 2 for bad arguments, 3 when it cannot listen.
  */
@@ -38,7 +54,9 @@ public final class DomainAgentMain {
         } catch (IllegalArgumentException e) {
             System.err.println("vos domain agent: " + e.getMessage());
             System.err.println("usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH "
-                    + ServerArgs.USAGE + " [--option KEY=VALUE]... [--exit-with-supervisor]");
+                    + ServerArgs.USAGE + " [--option KEY=VALUE]... [--hang-timeout-ms N] [--admit-uid UID]"
+                    + " [--admit-group GID] [--max-sessions-per-uid N]"
+                    + " [--supervisor-token-file FILE [--exit-with-supervisor]] [--test-calls]");
             System.exit(2);
             return;
         }
@@ -68,7 +86,11 @@ public final class DomainAgentMain {
         String kind = null;
         long generation = 0;
         Path socket = null;
+        Path tokenFile = null;
         boolean exitWithSupervisor = false;
+        Duration hangTimeout = DomainAgent.Config.DEFAULT_HANG_TIMEOUT;
+        AgentAccess access = AgentAccess.owner();
+        boolean testCalls = false;
         ServerOptions options = ServerOptions.DEFAULT;
         Map<String, String> kindOptions = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -82,7 +104,7 @@ public final class DomainAgentMain {
             switch (option) {
                 case "--name" -> name = ServerArgs.value(args, ++i, option);
                 case "--kind" -> kind = ServerArgs.value(args, ++i, option);
-                case "--generation" -> generation = Long.parseLong(ServerArgs.value(args, ++i, option));
+                case "--generation" -> generation = ServerArgs.longValue(args, ++i, option);
                 case "--socket" -> socket = Path.of(ServerArgs.value(args, ++i, option));
                 case "--option" -> {
                     String kv = ServerArgs.value(args, ++i, option);
@@ -92,21 +114,47 @@ public final class DomainAgentMain {
                     }
                     kindOptions.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
+                case "--hang-timeout-ms" -> hangTimeout = Duration.ofMillis(ServerArgs.longValue(args, ++i, option));
+                case "--admit-uid" -> access = new AgentAccess(ServerArgs.intValue(args, ++i, option),
+                        access.group(), access.maxSessionsPerUid());
+                case "--admit-group" -> access = access.withGroup(ServerArgs.intValue(args, ++i, option));
+                case "--max-sessions-per-uid" ->
+                        access = access.withMaxSessionsPerUid(ServerArgs.intValue(args, ++i, option));
+                case "--supervisor-token-file" -> tokenFile = Path.of(ServerArgs.value(args, ++i, option));
                 case "--exit-with-supervisor" -> exitWithSupervisor = true;
+                case "--test-calls" -> testCalls = true;
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         if (name == null || kind == null || socket == null || generation < 1) {
             throw new IllegalArgumentException("--name, --kind, --socket and --generation (>= 1) are required");
         }
-        return new DomainAgent.Config(name, kind, generation, socket, table(kind, kindOptions), options,
-                exitWithSupervisor);
+        if (exitWithSupervisor && tokenFile == null) {
+            throw new IllegalArgumentException("--exit-with-supervisor needs --supervisor-token-file: without a token,"
+                    + " any client could claim the supervisor's role and stop the domain");
+        }
+        SupervisorToken token = null;
+        if (tokenFile != null) {
+            try {
+                token = SupervisorToken.read(tokenFile);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--supervisor-token-file: " + e.getMessage());
+            }
+        }
+        return new DomainAgent.Config(name, kind, generation, socket, table(kind, kindOptions, testCalls), options,
+                hangTimeout, access, token, exitWithSupervisor);
     }
 
-    /** The core calls, plus the calls of the provider registered for {@code kind}, if one is installed. */
-    static CallTable table(String kind, Map<String, String> options) {
+    /**
+     * The core calls, the test calls if asked for, plus the calls of the provider registered for {@code kind}, if
+     * one is installed.
+     */
+    static CallTable table(String kind, Map<String, String> options, boolean testCalls) {
         CallTable.Builder table = CoreCallHandlers.register(CallTable.builder())
                 .add(CoreCalls.STATS, "stats", call -> DomainAgent.statsCall(SELF::get, call));
+        if (testCalls) {
+            CoreCallHandlers.registerTestCalls(table);
+        }
         boolean found = false;
         for (CallTableProvider provider : ServiceLoader.load(CallTableProvider.class)) {
             if (provider.kind().equals(kind)) {

@@ -40,4 +40,12 @@ public final class StateDirectory {
     public static Path agentSocket(Path stateDir, String name) {
         return domainDirectory(stateDir, name).resolve("agent.sock");
     }
+
+    /**
+     * Where the control plane keeps the token of the supervisor's session with a domain's agent ({@link
+     * SupervisorToken}), given the domain's directory: beside its socket, owner-only, a new one each generation.
+     */
+    public static Path supervisorToken(Path domainDirectory) {
+        return domainDirectory.resolve("supervisor.token");
+    }
 }

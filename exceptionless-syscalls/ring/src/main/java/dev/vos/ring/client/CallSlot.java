@@ -46,6 +46,14 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
         return data;
     }
 
+    /**
+     * The ring this slot belongs to: one session with one generation of a domain. A new session (a re-attach,
+     * whether to the same generation or the next) is another ring, so identity here is identity of the session.
+     */
+    public RingClient ring() {
+        return ring;
+    }
+
     /** The domain generation of this slot's ring. */
     public long generation() {
         return ring.generation();

@@ -18,9 +18,13 @@ import static dev.vos.ring.layout.HeaderLayout.*;
  *   <li>Unparks callers that parked (spin-then-park and sleeping strategies) once their slot completes. While
  *       callers are parked it polls their slots for {@link #SPIN_NS}, then sleeps on {@code CLIENT_FUTEX} with
  *       {@code CLIENT_SLEEPING} set, and a worker that completes a call wakes it.</li>
- *   <li>Judges the server's liveness every {@code livenessTimeout / 10}: a server that STOPPED, or whose heartbeat
- *       is older than the liveness timeout, fails the ring. So a call in flight on a hung server fails within
- *       {@code 1.1 x livenessTimeout} (plus scheduling delay), and at once when the owner calls {@code fail}.</li>
+ *   <li>Judges the server's liveness every {@code livenessTimeout / 10}: a server that STOPPED fails the ring; one
+ *       that serves is judged by {@link HangJudge}, on its heartbeat, the stuck-worker report and, when the
+ *       heartbeat is stale, what {@code /proc} says about its process. So a call in flight on a stopped server
+ *       fails within {@code 1.2 x livenessTimeout}, on one whose threads all sleep without progress or whose
+ *       worker is stuck within about {@code 1.4 x}, on one that is busy but never beats within
+ *       {@code HangJudge.CAP_FACTOR x} (plus scheduling delay each), and at once when the owner calls
+ *       {@code fail}.</li>
  * </ol>
  */
 final class ClientMonitor implements Runnable {
@@ -30,8 +34,8 @@ final class ClientMonitor implements Runnable {
 
     private final RingClient ring;
     private final RingSegment segment;
-    private final long livenessTimeoutNs;
     private final long periodNs;
+    private final HangJudge judge;
     private final AtomicReferenceArray<CallSlot> watched;
     private final AtomicInteger watchedCount = new AtomicInteger();
     private final Thread thread;
@@ -41,8 +45,8 @@ final class ClientMonitor implements Runnable {
     ClientMonitor(RingClient ring, RingSegment segment, RingGeometry geometry) {
         this.ring = ring;
         this.segment = segment;
-        this.livenessTimeoutNs = geometry.livenessTimeoutNs();
-        this.periodNs = Math.max(1_000_000L, livenessTimeoutNs / 10);
+        this.periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
+        this.judge = new HangJudge(segment, geometry.livenessTimeoutNs());
         this.watched = new AtomicReferenceArray<>(geometry.slotCount());
         this.thread = Thread.ofPlatform().name("vos-ring-monitor").daemon().unstarted(this);
     }
@@ -162,9 +166,9 @@ final class ClientMonitor implements Runnable {
         if (state == SERVER_STOPPED) {
             ring.fail(new RingFailure.Stopped());
         } else if (state == SERVER_SERVING) {
-            long ageNs = now - segment.getLongAcquire(HEARTBEAT_NS_OFFSET);
-            if (ageNs > livenessTimeoutNs) {
-                ring.fail(new RingFailure.Hung(ageNs, livenessTimeoutNs));
+            RingFailure failure = judge.judge(now);
+            if (failure != null) {
+                ring.fail(failure);
             }
         }
     }

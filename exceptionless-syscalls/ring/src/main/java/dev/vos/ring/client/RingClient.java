@@ -85,19 +85,48 @@ public final class RingClient implements CallSource, AutoCloseable {
      */
     public static RingClient create(Path file, RingGeometry geometry, long generation, WaitStrategy waitStrategy)
             throws IOException {
-        if (generation < 1) {
-            throw new IllegalArgumentException("generation=" + generation + ": generations count from 1");
-        }
-        RingSegment segment = RingSegment.create(file, geometry);
+        checkGeneration(generation);
+        return start(RingSegment.create(file, geometry), geometry, generation, waitStrategy);
+    }
+
+    /**
+     * Creates a sealed segment ({@link RingSegment#createSealed}: a memfd no path names, whose size cannot change),
+     * formats it for {@code geometry} and {@code generation}, and starts the client's monitor. The server maps it
+     * from the descriptor this client hands over ({@link #segmentDescriptor()}), as a domain agent's session does.
+     */
+    public static RingClient createSealed(String label, RingGeometry geometry, long generation,
+                                          WaitStrategy waitStrategy) throws IOException {
+        checkGeneration(generation);
+        return start(RingSegment.createSealed(label, geometry), geometry, generation, waitStrategy);
+    }
+
+    private static RingClient start(RingSegment segment, RingGeometry geometry, long generation,
+                                    WaitStrategy waitStrategy) {
         RingHeader.format(segment, geometry, generation);
         RingClient client = new RingClient(segment, geometry, generation, waitStrategy);
         client.monitor.start();
         return client;
     }
 
-    /** The segment file. */
+    private static void checkGeneration(long generation) {
+        if (generation < 1) {
+            throw new IllegalArgumentException("generation=" + generation + ": generations count from 1");
+        }
+    }
+
+    /** The segment file, or {@code null} for a sealed segment, which no path names. */
     public Path file() {
         return segment.file();
+    }
+
+    /** The segment's name for messages: its path, or {@code memfd:vos-LABEL}. */
+    public String segmentName() {
+        return segment.name();
+    }
+
+    /** The memfd of a sealed segment, for handing to its server; -1 for a segment file. */
+    public int segmentDescriptor() {
+        return segment.descriptor();
     }
 
     /** The geometry this ring was created with. */
@@ -127,14 +156,14 @@ public final class RingClient implements CallSource, AutoCloseable {
                 throw failureFor(-1);
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new DomainFailedException("no server attached to " + segment.file() + " (generation "
+                throw new DomainFailedException("no server attached to " + segment.name() + " (generation "
                         + generation + ") within " + timeout.toMillis() + " ms: is the domain running?", generation);
             }
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DomainFailedException("interrupted while waiting for a server on " + segment.file(),
+                throw new DomainFailedException("interrupted while waiting for a server on " + segment.name(),
                         generation);
             }
         }
@@ -213,7 +242,7 @@ public final class RingClient implements CallSource, AutoCloseable {
         }
         if (!serverSeen) {
             if (!serverAttached()) {
-                throw new DomainFailedException("no server has attached to " + segment.file() + " (generation "
+                throw new DomainFailedException("no server has attached to " + segment.name() + " (generation "
                         + generation + ") yet: start the domain, then call awaitServer()", generation);
             }
             serverSeen = true;
@@ -228,7 +257,7 @@ public final class RingClient implements CallSource, AutoCloseable {
     DomainFailedException failureFor(int callNumber) {
         String call = callNumber >= 0 ? "call " + callNumber + " on " : "";
         RingFailure reason = failure.get();
-        return new DomainFailedException(call + "generation " + generation + " of " + segment.file() + " failed: "
+        return new DomainFailedException(call + "generation " + generation + " of " + segment.name() + " failed: "
                 + reason.describe(), generation, reason);
     }
 
@@ -254,6 +283,10 @@ public final class RingClient implements CallSource, AutoCloseable {
         return monitor;
     }
 
+    RingSegment segment() {
+        return segment;
+    }
+
     /**
      * Leaves the ring: calls in flight fail ("closed by the client"), the server stops serving the segment, and
      * once the threads holding slots have let go (at most {@link #CLOSE_DRAIN_MS} ms), the segment is unmapped and
@@ -273,6 +306,8 @@ public final class RingClient implements CallSource, AutoCloseable {
         }
         monitor.join();
         segment.close();
-        Files.deleteIfExists(segment.file());
+        if (segment.file() != null) {
+            Files.deleteIfExists(segment.file());
+        }
     }
 }

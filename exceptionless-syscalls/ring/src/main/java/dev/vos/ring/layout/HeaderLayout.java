@@ -23,6 +23,9 @@ package dev.vos.ring.layout;
  *  +---------------------------------------------------------------+  line 1: server status (server writes)
  *  |          SERVER_STATE         |          SERVER_PID           |
  *  |                         HEARTBEAT_NS                          |
+ *  |                      SERVER_START_TICKS                       |
+ *  |                           STUCK_NS                            |
+ *  |          STUCK_CALL           |         STUCK_WORKER          |
  *  +---------------------------------------------------------------+  line 2: worker wake-up (server writes,
  *  |         WORKER_FUTEX          |         AWAKE_WORKERS         |  clients read on every submission)
  *  +---------------------------------------------------------------+  line 3: client wake-up and state
@@ -75,6 +78,21 @@ public final class HeaderLayout {
     public static final int SERVER_PID_OFFSET = CACHE_LINE + 4;
     /** long: the server's {@code CLOCK_MONOTONIC} time at its last heartbeat (same clock in every process). */
     public static final int HEARTBEAT_NS_OFFSET = CACHE_LINE + 8;
+    /**
+     * long: when the server's process started, in clock ticks after boot (field 22 of {@code /proc/PID/stat}), or 0
+     * if it could not tell. With SERVER_PID it lets a client find the server's process in its own {@code /proc},
+     * whatever pid namespace either side is in; written once, before SERVING.
+     */
+    public static final int SERVER_START_TICKS_OFFSET = CACHE_LINE + 16;
+    /**
+     * long: 0 while every worker makes progress; else how long a worker has been inside one call without progress
+     * (not runnable, not in I/O, no CPU used), as of the heartbeat that published it. Plain, before HEARTBEAT_NS.
+     */
+    public static final int STUCK_NS_OFFSET = CACHE_LINE + 24;
+    /** int: the call number the stuck worker is in (meaningful while STUCK_NS is not 0). */
+    public static final int STUCK_CALL_OFFSET = CACHE_LINE + 32;
+    /** int: which worker is stuck, counted from 0 (meaningful while STUCK_NS is not 0). */
+    public static final int STUCK_WORKER_OFFSET = CACHE_LINE + 36;
 
     // line 2: worker wake-up
     /** int futex word: bumped by a client before it wakes a sleeping worker. */

@@ -36,6 +36,10 @@ public record RingGeometry(int slotCount, int dataBytesPerSlot, long livenessTim
      */
     public static final RingGeometry DEFAULT = new RingGeometry(64, 64 << 10, 1_000_000_000L);
 
+    /** The size of the largest segment any geometry makes: a server refuses a larger one before mapping it. */
+    public static final long MAX_SEGMENT_BYTES =
+            new RingGeometry(MAX_SLOTS, MAX_DATA_BYTES_PER_SLOT, MIN_LIVENESS_TIMEOUT_NS).segmentBytes();
+
     public RingGeometry {
         if (slotCount < MIN_SLOTS || slotCount > MAX_SLOTS || Integer.bitCount(slotCount) != 1) {
             throw new IllegalArgumentException("slotCount=" + slotCount + ": must be a power of two in ["

@@ -19,11 +19,14 @@ public final class CallTable {
 
     private final CallHandler[] handlers;
     private final String[] names;
+    private final boolean[] mayWait;
     private final Supplier<? extends AutoCloseable> sessionState;
 
-    private CallTable(CallHandler[] handlers, String[] names, Supplier<? extends AutoCloseable> sessionState) {
+    private CallTable(CallHandler[] handlers, String[] names, boolean[] mayWait,
+                      Supplier<? extends AutoCloseable> sessionState) {
         this.handlers = handlers;
         this.names = names;
+        this.mayWait = mayWait;
         this.sessionState = sessionState;
     }
 
@@ -49,6 +52,14 @@ public final class CallTable {
     }
 
     /**
+     * Whether {@code callNumber} was registered with {@link Builder#addMayWait}: it may wait for an outside event
+     * as long as it likes, and the worker executing it is never reported stuck.
+     */
+    public boolean mayWait(int callNumber) {
+        return callNumber >= 0 && callNumber < mayWait.length && mayWait[callNumber];
+    }
+
+    /**
      * A fresh session state for a ring about to be served, or {@code null} when the table has none. The caller
      * (a {@link RingServer}) owns it and closes it.
      */
@@ -60,13 +71,31 @@ public final class CallTable {
     public static final class Builder {
         private CallHandler[] handlers = new CallHandler[64];
         private String[] names = new String[64];
+        private boolean[] mayWait = new boolean[64];
         private Supplier<? extends AutoCloseable> sessionState;
 
         private Builder() {
         }
 
-        /** Registers {@code handler} as call {@code number}, called {@code name} in logs and metrics. */
+        /**
+         * Registers {@code handler} as call {@code number}, called {@code name} in logs and metrics. Its calls are
+         * expected to end: a worker inside one for longer than the ring's liveness timeout, neither runnable nor in
+         * I/O wait and using no CPU, is reported stuck, and the domain is judged hung (see {@code RingServer}).
+         */
         public Builder add(int number, String name, CallHandler handler) {
+            return add(number, name, handler, false);
+        }
+
+        /**
+         * Registers {@code handler} as call {@code number} that may legitimately wait for an outside event (a
+         * peer's bytes, a connection, a timer) for as long as it likes: the worker executing it is never reported
+         * stuck. A domain hung in such a call is still found by its heartbeat and its process's state.
+         */
+        public Builder addMayWait(int number, String name, CallHandler handler) {
+            return add(number, name, handler, true);
+        }
+
+        private Builder add(int number, String name, CallHandler handler, boolean waits) {
             if (number < 0 || number > SlotLayout.MAX_CALL_NUMBER) {
                 throw new IllegalArgumentException("call number " + number + " is outside 0.."
                         + SlotLayout.MAX_CALL_NUMBER);
@@ -75,6 +104,7 @@ public final class CallTable {
                 int size = Math.max(number + 1, handlers.length * 2);
                 handlers = Arrays.copyOf(handlers, size);
                 names = Arrays.copyOf(names, size);
+                mayWait = Arrays.copyOf(mayWait, size);
             }
             if (handlers[number] != null) {
                 throw new IllegalArgumentException("call number " + number + " is already " + names[number]);
@@ -84,6 +114,7 @@ public final class CallTable {
             }
             handlers[number] = handler;
             names[number] = name;
+            mayWait[number] = waits;
             return this;
         }
 
@@ -101,7 +132,7 @@ public final class CallTable {
 
         /** The table. */
         public CallTable build() {
-            return new CallTable(handlers.clone(), names.clone(), sessionState);
+            return new CallTable(handlers.clone(), names.clone(), mayWait.clone(), sessionState);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.vos.sys.Linux;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
 /** The handlers of {@link CoreCalls}, which every vos ring server registers. */
@@ -23,7 +24,16 @@ public final class CoreCallHandlers {
                 .add(CoreCalls.GETPID, "getpid", call -> Linux.getpid())
                 .add(CoreCalls.CHECKSUM, "checksum", CoreCallHandlers::checksum)
                 .add(CoreCalls.FILL, "fill", CoreCallHandlers::fill)
-                .add(CoreCalls.SLEEP, "sleep", CoreCallHandlers::sleep);
+                // It waits for a timer, by design: its worker is never reported stuck (at most 10 s anyway).
+                .addMayWait(CoreCalls.SLEEP, "sleep", CoreCallHandlers::sleep);
+    }
+
+    /**
+     * Registers the test calls ({@link CoreCalls#TEST_BLOCK}) in {@code builder}: only for servers a test starts
+     * with {@code --test-calls}; a production table never has them.
+     */
+    public static CallTable.Builder registerTestCalls(CallTable.Builder builder) {
+        return builder.add(CoreCalls.TEST_BLOCK, "test_block", CoreCallHandlers::blockForever);
     }
 
     /** A table of just the core calls. */
@@ -52,6 +62,14 @@ public final class CoreCallHandlers {
         }
         data.fill((byte) value);
         return data.byteSize();
+    }
+
+    /** A worker deadlocked on purpose: parked until interrupted, which nothing in a server does. */
+    private static long blockForever(ServerCall call) {
+        while (!Thread.currentThread().isInterrupted()) {
+            LockSupport.park(CoreCallHandlers.class);
+        }
+        return -Errno.EINTR;
     }
 
     private static long sleep(ServerCall call) {

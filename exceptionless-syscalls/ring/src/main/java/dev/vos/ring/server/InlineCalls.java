@@ -24,7 +24,7 @@ public final class InlineCalls implements AutoCloseable {
         this.geometry = geometry;
         this.table = table;
         this.session = table.newSessionState();
-        this.call = new ServerCall(segment, geometry, session);
+        this.call = new ServerCall(null, segment, geometry, session);
     }
 
     /**

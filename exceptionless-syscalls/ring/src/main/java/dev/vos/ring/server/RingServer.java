@@ -1,5 +1,7 @@
 package dev.vos.ring.server;
 
+import dev.vos.ring.HangEvidence;
+import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
@@ -11,8 +13,11 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.vos.ring.layout.HeaderLayout.*;
@@ -20,7 +25,12 @@ import static dev.vos.ring.layout.HeaderLayout.*;
 /**
  * The server side of one ring: attaches to a segment a client created, then serves it with polling workers until
  * it is stopped or the client leaves. A heartbeat thread stamps {@code HEARTBEAT_NS} at a tenth of the liveness
- * timeout, so a client can tell a live server from a dead or stopped one.
+ * timeout, so a client can tell a live server from a dead or stopped one; at each beat it also judges whether the
+ * workers of this process (every server's, not only its own) make progress ({@link WorkerWatch}) and publishes a
+ * stuck worker in the STUCK fields, so that a worker deadlocked inside a handler is found although the heartbeat
+ * goes on, also by a supervisor whose own ring carries no calls. At attach it writes when its process
+ * started (SERVER_START_TICKS), with which a client finds the process in its own {@code /proc} to weigh a stale
+ * heartbeat against the process's state.
  *
  * <p>A segment is served at most once: attaching claims it by moving {@code SERVER_STATE} from NEW to ATTACHING
  * with a compare-and-set, fills in the server's fields, then publishes SERVING; a segment whose server has gone
@@ -40,7 +50,12 @@ public final class RingServer implements AutoCloseable {
     private final List<ServerWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Thread heartbeat;
-    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Set once an access to the segment faulted: from then on the server touches it no more. */
+    private volatile boolean faulted;
+    /** The first fault stops the server; later ones (another thread's) find it done. */
+    private final AtomicBoolean faultHandled = new AtomicBoolean();
+    private final WorkerWatch watch;
     private final AtomicLong handlerFailures = new AtomicLong();
     private volatile boolean running = true;
 
@@ -59,7 +74,8 @@ public final class RingServer implements AutoCloseable {
             workers.add(worker);
             threads.add(Thread.ofPlatform().name("vos-ring-worker-" + i).daemon().unstarted(worker));
         }
-        this.heartbeat = Thread.ofPlatform().name("vos-ring-heartbeat").daemon().unstarted(this::beat);
+        this.heartbeat = Thread.ofPlatform().name(HangEvidence.HEARTBEAT_THREAD).daemon().unstarted(this::beat);
+        this.watch = new WorkerWatch(geometry.livenessTimeoutNs());
     }
 
     /**
@@ -69,22 +85,35 @@ public final class RingServer implements AutoCloseable {
      * @throws IOException                    if the file cannot be mapped, or another server has claimed it
      */
     public static RingServer attach(Path file, CallTable table, ServerOptions options) throws IOException {
-        RingSegment segment = RingSegment.open(file);
+        return attach(RingSegment.open(file), table, options);
+    }
+
+    /**
+     * Checks, claims and serves {@code segment} (for example a sealed one a client handed over: {@link
+     * RingSegment#openSealed}). Takes the segment: it is closed if the attach fails, and when the server stops.
+     *
+     * @throws RingHeader.RingFormatException if it is not a valid ring segment of this version
+     * @throws IOException                    if another server has claimed it
+     */
+    public static RingServer attach(RingSegment segment, CallTable table, ServerOptions options) throws IOException {
         AutoCloseable sessionState = null;
         try {
             RingGeometry geometry = RingHeader.validate(segment);
             // Claim first, then fill in: a server that loses the claim has written nothing.
             if (!segment.compareAndSetInt(SERVER_STATE_OFFSET, SERVER_NEW, SERVER_ATTACHING)) {
-                throw new IOException(file + ": SERVER_STATE is " + segment.getIntVolatile(SERVER_STATE_OFFSET)
+                throw new IOException(segment.name() + ": SERVER_STATE is "
+                        + segment.getIntVolatile(SERVER_STATE_OFFSET)
                         + ", not NEW: the segment was already served; a restarted domain needs a fresh segment");
             }
             // Made before SERVING is published: no call can arrive before its session state exists.
             sessionState = table.newSessionState();
             segment.setIntVolatile(AWAKE_WORKERS_OFFSET, options.workers());
             segment.setIntPlain(SERVER_PID_OFFSET, Linux.getpid());
+            segment.setLongPlain(SERVER_START_TICKS_OFFSET, ProcStat.selfStartTicks());
             segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
             segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING); // releases line 1 to the client
             RingServer server = new RingServer(segment, geometry, table, options, sessionState);
+            WorkerWatch.register(server.workers);
             server.threads.forEach(Thread::start);
             server.heartbeat.start();
             return server;
@@ -92,6 +121,10 @@ public final class RingServer implements AutoCloseable {
             closeSessionState(sessionState);
             segment.close();
             throw e;
+        } catch (InternalError e) { // the mapping faulted: a segment file cut short under us
+            closeSessionState(sessionState);
+            segment.close();
+            throw new IOException(segment.name() + ": the segment faulted while attaching (cut short?)", e);
         }
     }
 
@@ -131,28 +164,36 @@ public final class RingServer implements AutoCloseable {
         return workers.stream().mapToLong(w -> w.protocolErrors).sum();
     }
 
-    /** This server's figures now; see {@link ServerStats}. */
+    /**
+     * This server's figures now; see {@link ServerStats}. Every figure but {@code inFlight} comes from memory only
+     * the server writes (its workers' fields), never from the shared header, which the client can write anything
+     * into; {@code inFlight} counts slots, so it stays within {@code [0, slotCount]}.
+     */
     public ServerStats stats() {
         ServerStats sum = ServerStats.empty(table.size());
         for (ServerWorker w : workers) {
-            sum = sum.plus(new ServerStats(w.callsServed, w.protocolErrors, 0, w.clientWakeups, 0,
+            sum = sum.plus(new ServerStats(w.callsServed, w.protocolErrors, w.workerWakeups, w.clientWakeups, 0,
                     w.callsByNumber.clone(), w.serviceTimeBuckets.clone(), w.serviceTimeSumNs));
         }
-        if (!running) {
+        if (!running || faulted) {
             return sum;
         }
         // In flight = slots submitted or accepted and not yet complete (a sole worker serves a slot without marking
         // it ACCEPTED); read here, never counted per call.
         long inFlight = 0;
-        for (int slot = 0; slot < geometry.slotCount(); slot++) {
-            int state = SlotLayout.state(segment.getLongAcquire(geometry.slotOffset(slot) + SlotLayout.CONTROL_OFFSET));
-            if (state == SlotLayout.SUBMITTED || state == SlotLayout.ACCEPTED) {
-                inFlight++;
+        try {
+            for (int slot = 0; slot < geometry.slotCount(); slot++) {
+                long control = segment.getLongAcquire(geometry.slotOffset(slot) + SlotLayout.CONTROL_OFFSET);
+                int state = SlotLayout.state(control);
+                if (state == SlotLayout.SUBMITTED || state == SlotLayout.ACCEPTED) {
+                    inFlight++;
+                }
             }
+        } catch (InternalError | IllegalStateException e) {
+            return sum; // the mapping faulted or closed meanwhile: nothing is in flight on it any more
         }
-        return new ServerStats(sum.callsServed(), sum.protocolErrors(), segment.getLongVolatile(WORKER_WAKEUPS_OFFSET),
-                sum.clientWakeups(), inFlight, sum.callsByNumber(),
-                sum.serviceTimeBuckets(), sum.serviceTimeSumNs());
+        return new ServerStats(sum.callsServed(), sum.protocolErrors(), sum.workerWakeups(), sum.clientWakeups(),
+                inFlight, sum.callsByNumber(), sum.serviceTimeBuckets(), sum.serviceTimeSumNs());
     }
 
     /** The call table this server answers with. */
@@ -181,6 +222,27 @@ public final class RingServer implements AutoCloseable {
         }
     }
 
+    /**
+     * An access to the segment faulted ({@code SIGBUS}, which the JVM raises as {@link InternalError}): the file
+     * behind a segment file was cut short, so part of the mapping has no memory behind it. Only this ring is
+     * affected: its server stops (on a thread of its own, as a worker cannot wait for itself), touching the segment
+     * no more, and whoever waits on {@link #whenStopped()} learns of it.
+     */
+    void segmentFaulted(String where, InternalError e) {
+        faulted = true;
+        if (!faultHandled.compareAndSet(false, true)) {
+            return; // the worker and the heartbeat both met it: one stop is enough
+        }
+        LOG.log(Level.WARNING, "segment {0} faulted in the {1} ({2}; cut short by its client?): this ring stops, the"
+                + " others are served on", segment.name(), where, e.getMessage());
+        Thread.ofPlatform().name("vos-ring-stop").daemon().start(this::close);
+    }
+
+    /** Whether an access to the segment faulted (see {@link #segmentFaulted}). */
+    public boolean hasFaulted() {
+        return faulted;
+    }
+
     void handlerFailed(String call, Throwable t) {
         long n = handlerFailures.incrementAndGet();
         if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th ... failure: a log that cannot flood
@@ -189,14 +251,25 @@ public final class RingServer implements AutoCloseable {
     }
 
     private void beat() {
+        try {
+            beatUntilStopped();
+        } catch (InternalError e) {
+            segmentFaulted("heartbeat", e);
+        }
+    }
+
+    private void beatUntilStopped() {
         long periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
         while (running) {
+            watch.check(System.nanoTime(), segment); // plain stores of the STUCK fields, released by the next store
+            // The time is read right at the store: a stamp read earlier and stored after a preemption would be
+            // stale when published, and on a loaded host a preemption lasts hundreds of milliseconds.
             segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
             segment.setLongPlain(CALLS_SERVED_OFFSET, callsServed());
             segment.setLongPlain(PROTOCOL_ERRORS_OFFSET, protocolErrors());
             segment.setLongPlain(CLIENT_WAKEUPS_OFFSET, workers.stream().mapToLong(w -> w.clientWakeups).sum());
             if (segment.getIntVolatile(CLIENT_STATE_OFFSET) == CLIENT_GONE) {
-                LOG.log(Level.INFO, "client left segment {0} (generation {1}); stopping", segment.file(), generation);
+                LOG.log(Level.INFO, "client left segment {0} (generation {1}); stopping", segment.name(), generation);
                 Thread.ofPlatform().daemon().start(this::close);
                 return;
             }
@@ -210,12 +283,23 @@ public final class RingServer implements AutoCloseable {
 
     /** Blocks until the server has stopped (by {@link #close()} or because the client left). */
     public void awaitTermination() throws InterruptedException {
-        terminated.await();
+        try {
+            terminated.get();
+        } catch (ExecutionException e) {
+            throw new AssertionError("never completed exceptionally", e);
+        }
+    }
+
+    /** Completes once the server has stopped and released everything: by {@link #close()}, a client gone, a fault. */
+    public CompletionStage<Void> whenStopped() {
+        return terminated.minimalCompletionStage();
     }
 
     /**
      * Stops serving: workers finish the call they are executing, the session state is closed, the segment is
-     * marked STOPPED (clients fail the calls still queued), and the mapping is released.
+     * marked STOPPED (clients fail the calls still queued), and the mapping is released. Each step runs whatever the
+     * one before it did: a segment that faults (cut short by its client) or a state that fails to close never
+     * leaves the session state, the mapping or the threads behind.
      */
     @Override
     public synchronized void close() {
@@ -223,8 +307,32 @@ public final class RingServer implements AutoCloseable {
             return;
         }
         running = false;
-        segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
-        Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), Integer.MAX_VALUE);
+        try {
+            touchSegment(() -> {
+                segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
+                Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), Integer.MAX_VALUE);
+            });
+        } finally {
+            try {
+                joinThreads();
+            } finally {
+                // After the workers: no handler can still be using what the state holds (a session's descriptors).
+                try {
+                    closeSessionState(sessionState);
+                } finally {
+                    try {
+                        touchSegment(() -> segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_STOPPED));
+                    } finally {
+                        segment.close();
+                        terminated.complete(null);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Waits for the workers (each notices within its 100 ms futex cap) and the heartbeat to end. */
+    private void joinThreads() {
         for (Thread t : threads) {
             try {
                 t.join();
@@ -232,16 +340,24 @@ public final class RingServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        WorkerWatch.unregister(workers);
         heartbeat.interrupt();
         try {
             heartbeat.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // After the workers: no handler can still be using what the state holds (a storage session's descriptors).
-        closeSessionState(sessionState);
-        segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_STOPPED);
-        segment.close();
-        terminated.countDown();
+    }
+
+    /** Runs a write to the segment unless it has faulted; a fault now is noted and skipped. */
+    private void touchSegment(Runnable write) {
+        if (faulted) {
+            return;
+        }
+        try {
+            write.run();
+        } catch (InternalError e) {
+            faulted = true;
+        }
     }
 }

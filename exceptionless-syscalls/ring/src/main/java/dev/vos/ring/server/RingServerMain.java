@@ -13,8 +13,9 @@ import java.nio.file.Path;
  *
  * <pre>
  * usage: RingServerMain --segment FILE [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]]
- *                       [--exit-with-parent]
+ *                       [--exit-with-parent] [--test-calls]
  * </pre>
+ * {@code --test-calls} adds the test calls ({@link CoreCallHandlers#registerTestCalls}); tests only.
  * With {@code --exit-with-parent} the server stops when the process that started it dies, so that a crashed test
  * or control plane never leaves a busy-polling server behind.
  * Prints one line {@code serving FILE generation G pid P} once attached, then serves until the client leaves or
@@ -29,6 +30,7 @@ public final class RingServerMain {
         Path segment = null;
         ServerOptions options = ServerOptions.DEFAULT;
         boolean exitWithParent = false;
+        boolean testCalls = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 ServerArgs.Parsed server = ServerArgs.parse(args, i, options);
@@ -40,6 +42,7 @@ public final class RingServerMain {
                 switch (args[i]) {
                     case "--segment" -> segment = Path.of(ServerArgs.value(args, ++i, "--segment"));
                     case "--exit-with-parent" -> exitWithParent = true;
+                    case "--test-calls" -> testCalls = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -51,13 +54,18 @@ public final class RingServerMain {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("vos ring server: " + e.getMessage());
-            System.err.println("usage: RingServerMain --segment FILE " + ServerArgs.USAGE + " [--exit-with-parent]");
+            System.err.println("usage: RingServerMain --segment FILE " + ServerArgs.USAGE
+                    + " [--exit-with-parent] [--test-calls]");
             System.exit(2);
             return;
         }
         RingServer server;
         try {
-            server = RingServer.attach(segment, CoreCallHandlers.table(), options);
+            CallTable.Builder table = CoreCallHandlers.register(CallTable.builder());
+            if (testCalls) {
+                CoreCallHandlers.registerTestCalls(table);
+            }
+            server = RingServer.attach(segment, table.build(), options);
         } catch (RingHeader.RingFormatException e) {
             System.err.println("vos ring server: refused segment: " + e.getMessage());
             System.exit(3);

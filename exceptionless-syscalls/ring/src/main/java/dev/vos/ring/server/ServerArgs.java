@@ -45,13 +45,27 @@ public final class ServerArgs {
         return args[index];
     }
 
-    private static int number(String[] args, int index, String option) {
-        String v = value(args, index + 1, option);
+    /** The number at {@code args[index]}, the value of {@code option}, or an error naming it. */
+    public static long longValue(String[] args, int index, String option) {
+        String v = value(args, index, option);
         try {
-            return Integer.parseInt(v);
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " '" + v + "' is not a number");
         }
+    }
+
+    /** As {@link #longValue}, for an option whose value must fit an int (never silently cut to one). */
+    public static int intValue(String[] args, int index, String option) {
+        long n = longValue(args, index, option);
+        if (n != (int) n) {
+            throw new IllegalArgumentException(option + " '" + n + "' is out of range");
+        }
+        return (int) n;
+    }
+
+    private static int number(String[] args, int index, String option) {
+        return intValue(args, index + 1, option);
     }
 
     private static List<Integer> cpus(String list) {

@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class ServerCall {
 
+    private final RingServer server;
     private final RingSegment segment;
     private final long dataOffset;
     private final long dataBytes;
@@ -21,7 +22,8 @@ public final class ServerCall {
     private int callNumber;
     private int slot;
 
-    ServerCall(RingSegment segment, RingGeometry geometry, Object session) {
+    ServerCall(RingServer server, RingSegment segment, RingGeometry geometry, Object session) {
+        this.server = server;
         this.segment = segment;
         this.session = session;
         this.dataOffset = geometry.dataOffset();
@@ -54,6 +56,15 @@ public final class ServerCall {
      */
     public Object session() {
         return session;
+    }
+
+    /**
+     * The server (the ring, the client) this call arrived on: for a handler whose answer depends on who asks, such
+     * as the agent's {@code STATS}, which tells each client only about its own session. {@code null} for a call
+     * run by {@link InlineCalls}, which no server serves.
+     */
+    public RingServer server() {
+        return server;
     }
 
     /** Argument {@code index}, 0..5. */

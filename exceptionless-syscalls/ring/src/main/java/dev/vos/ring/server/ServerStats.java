@@ -6,7 +6,8 @@ package dev.vos.ring.server;
  *
  * @param callsServed        calls completed
  * @param protocolErrors     queue entries and slots refused as malformed
- * @param workerWakeups      futex wakes clients sent to sleeping workers
+ * @param workerWakeups      worker sleeps that a futex wake ended (counted by the workers themselves: the header
+ *                           counter of that name is the client's, and a client can write anything there)
  * @param clientWakeups      futex wakes workers sent to the client's sleeping monitor
  * @param inFlight           calls queued or being executed right now
  * @param callsByNumber      calls completed per call number (index = call number)

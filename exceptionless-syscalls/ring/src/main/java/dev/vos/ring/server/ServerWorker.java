@@ -1,5 +1,6 @@
 package dev.vos.ring.server;
 
+import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.SubmitQueue;
 import dev.vos.ring.layout.RingGeometry;
@@ -8,7 +9,10 @@ import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.CLIENT_FUTEX_OFFSET;
@@ -27,6 +31,18 @@ final class ServerWorker implements Runnable {
     private static final System.Logger LOG = System.getLogger(ServerWorker.class.getName());
     /** Upper bound of one futex sleep, so that a stopping server is noticed even without a wake. */
     private static final long MAX_SLEEP_NS = 100_000_000L;
+    private static final VarHandle CALL_SEQUENCE;
+
+    static {
+        try {
+            CALL_SEQUENCE = MethodHandles.lookup().findVarHandle(ServerWorker.class, "callSequence", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Numbers workers across every server of this process: how a stuck one is named in STUCK_WORKER and logs. */
+    private static final AtomicInteger IDS = new AtomicInteger();
 
     private final RingServer server;
     private final RingSegment segment;
@@ -43,10 +59,28 @@ final class ServerWorker implements Runnable {
     long callsServed;
     long protocolErrors;
     long clientWakeups;
+    /** Sleeps of this worker that a futex wake ended (counted here: the header's WORKER_WAKEUPS is the client's). */
+    long workerWakeups;
     final long[] callsByNumber;
     final long[] serviceTimeBuckets = new long[ServiceTimes.BUCKETS];
     long serviceTimeSumNs;
     long serviceTimeSamples;
+
+    /**
+     * The worker's progress word, read by the heartbeat thread ({@link WorkerWatch}): odd while the worker is inside
+     * a call, even between calls; +1 on entering a call and +1 on leaving it, each a release store (a plain store on
+     * x86: no fence on the hot path), so that {@link #callNumber} written before it is seen with it.
+     */
+    @SuppressWarnings("unused") // through CALL_SEQUENCE
+    private long callSequence;
+    /** The call the worker is inside, while {@link #callSequence} is odd. */
+    int callNumber;
+    /** This worker's thread's {@code /proc/PID/task/TID}, set when it starts, or null if there is none. */
+    volatile Path threadDirectory;
+    /** This worker's thread, once it runs. */
+    volatile Thread thread;
+    /** This worker's number in this process, from 0. */
+    final int id = IDS.getAndIncrement();
 
     ServerWorker(RingServer server, RingSegment segment, RingGeometry geometry, CallTable table, long idleSpinNs,
                  int cpu) {
@@ -55,15 +89,40 @@ final class ServerWorker implements Runnable {
         this.geometry = geometry;
         this.queue = new SubmitQueue(segment, geometry);
         this.table = table;
-        this.call = new ServerCall(segment, geometry, server.sessionState());
+        this.call = new ServerCall(server, segment, geometry, server.sessionState());
         this.idleSpinNs = idleSpinNs;
         this.cpu = cpu;
         this.alone = !server.wakePeers();
         this.callsByNumber = new long[table.size()];
     }
 
+    /** Whether the call this worker is inside may wait as long as it likes (see {@link CallTable#mayWait}). */
+    boolean mayWait(int number) {
+        return table.mayWait(number);
+    }
+
+    /** The name of call {@code number} in this worker's table. */
+    String callName(int number) {
+        return table.name(number);
+    }
+
+    /** The progress word (see {@link #callSequence}), with acquire: {@link #callNumber} is at least as new. */
+    long callSequence() {
+        return (long) CALL_SEQUENCE.getAcquire(this);
+    }
+
     @Override
     public void run() {
+        thread = Thread.currentThread();
+        threadDirectory = ProcStat.currentThreadDirectory().orElse(null);
+        try {
+            serveUntilStopped();
+        } catch (InternalError e) {
+            server.segmentFaulted("worker", e);
+        }
+    }
+
+    private void serveUntilStopped() {
         if (cpu >= 0) {
             int r = Linux.pinCurrentThread(cpu);
             if (r < 0) {
@@ -111,6 +170,9 @@ final class ServerWorker implements Runnable {
         int slot = alone ? queue.pollAlone() : queue.poll();
         if (slot == SubmitQueue.EMPTY && server.isRunning()) {
             Linux.futexWait(segment.address(WORKER_FUTEX_OFFSET), seen, MAX_SLEEP_NS);
+            if (segment.getIntVolatile(WORKER_FUTEX_OFFSET) != seen) {
+                workerWakeups++;
+            }
         }
         segment.getAndAddInt(AWAKE_WORKERS_OFFSET, 1);
         if (slot >= 0) {
@@ -142,7 +204,11 @@ final class ServerWorker implements Runnable {
         call.load(slot, slotOffset, callNumber);
         boolean timed = (callsServed & (ServiceTimes.SAMPLE_EVERY - 1)) == 0;
         long start = timed ? System.nanoTime() : 0;
+        long sequence = (long) CALL_SEQUENCE.get(this);
+        this.callNumber = callNumber;
+        CALL_SEQUENCE.setRelease(this, sequence + 1); // inside a call
         long result = execute(callNumber);
+        CALL_SEQUENCE.setRelease(this, sequence + 2); // out of it
         if (timed) {
             long ns = System.nanoTime() - start;
             serviceTimeBuckets[ServiceTimes.bucket(ns)]++;

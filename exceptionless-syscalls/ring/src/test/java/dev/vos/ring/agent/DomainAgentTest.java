@@ -3,22 +3,16 @@ package dev.vos.ring.agent;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.RingFailure;
-import dev.vos.ring.SegmentFiles;
+import dev.vos.ring.TestDescriptors;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CoreCallHandlers;
-import dev.vos.ring.server.ServerOptions;
 import dev.vos.sys.Linux;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -42,28 +37,43 @@ class DomainAgentTest {
     Path dir;
 
     private DomainAgent agent(long generation) throws IOException {
-        return DomainAgent.start(new DomainAgent.Config("store", "storage", generation, dir.resolve("agent.sock"),
-                CoreCallHandlers.table(), ServerOptions.DEFAULT, false));
+        return DomainAgent.start(DomainAgent.Config.of("store", "storage", generation, dir.resolve("agent.sock"),
+                CoreCallHandlers.table()));
+    }
+
+    private AgentSession attach(WaitStrategy wait) throws IOException {
+        return AgentSession.attach(dir.resolve("agent.sock"), SMALL, wait, Duration.ofSeconds(10));
     }
 
     @Test
     void twoClients_eachGetsItsOwnRing_andLeavingEndsOnlyItsSession() throws Exception {
         try (DomainAgent agent = agent(7);
-             AgentSession a = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.busyPoll(), false,
-                     Duration.ofSeconds(5));
-             AgentSession b = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.sleeping(), false,
-                     Duration.ofSeconds(5))) {
+             AgentSession a = attach(WaitStrategy.busyPoll());
+             AgentSession b = attach(WaitStrategy.sleeping())) {
             assertEquals(7, a.generation());
             assertEquals("store", a.domain());
             assertEquals("storage", a.kind());
             assertEquals(Linux.getpid(), a.ring().call(CoreCalls.GETPID));
             assertEquals(Linux.getpid(), b.ring().call(CoreCalls.GETPID));
             assertEquals(2, agent.sessions());
-            Path aSegment = a.ring().file();
             a.close();
             waitFor(() -> agent.sessions() == 1);
-            assertFalse(Files.exists(aSegment), "the segment of a finished session is removed");
             assertEquals(0, b.ring().call(CoreCalls.NOP), "the other client is unaffected");
+        }
+    }
+
+    @Test
+    void theGreetingAnnouncesTheHangTimeout_andTheClientsRingUsesIt() throws Exception {
+        try (DomainAgent agent = DomainAgent.start(DomainAgent.Config.of("store", "storage", 1,
+                dir.resolve("agent.sock"), CoreCallHandlers.table()).withHangTimeout(Duration.ofMillis(750)));
+             AgentSession session = attach(WaitStrategy.sleeping());
+             AgentSession own = AgentSession.attachWithOwnLiveness(dir.resolve("agent.sock"), SMALL,
+                     WaitStrategy.sleeping(), Duration.ofSeconds(10))) {
+            assertEquals(Duration.ofMillis(750), session.hangTimeout());
+            assertEquals(750_000_000L, session.ring().geometry().livenessTimeoutNs(),
+                    "one setting: the client judges the domain hung when the control plane does");
+            assertEquals(SMALL.slotCount(), session.ring().geometry().slotCount());
+            assertEquals(SMALL.livenessTimeoutNs(), own.ring().geometry().livenessTimeoutNs(), "a test's own");
         }
     }
 
@@ -77,43 +87,59 @@ class DomainAgentTest {
 
     @Test
     void badAttachRequests_areRefusedWithTheReason_andTheAgentServesOn() throws Exception {
-        Path outside = dir.resolve("not-in-dev-shm");
-        Files.write(outside, new byte[8192]);
-        Path garbage = SegmentFiles.path("test", "agent-garbage");
-        Files.write(garbage, new byte[8192]);
+        Path plain = dir.resolve("plain-file");
+        Files.write(plain, new byte[(int) SMALL.segmentBytes()]);
         try (DomainAgent agent = agent(3)) {
-            assertTrue(raw("HELLO").startsWith("ERR expected 'ATTACH <segment path> [SUPERVISOR]'"));
-            assertTrue(raw("ATTACH " + outside).contains("must be /dev/shm/vos-*"));
-            assertTrue(raw("ATTACH /dev/shm/vos-../etc/passwd").startsWith("ERR"));
-            assertTrue(raw("ATTACH " + SegmentFiles.path("test", "none")).contains("not a regular file"));
-            assertTrue(raw("ATTACH " + garbage).contains("not a vos ring segment"));
-            assertArrayEquals(new byte[8192], Files.readAllBytes(garbage), "a refused file is left as it was");
-            try (AgentSession ok = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.busyPoll(), false,
-                    Duration.ofSeconds(5))) {
+            assertTrue(refusal("HELLO", -1).startsWith("ERR expected 'ATTACH [SUPERVISOR <token>]'"));
+            assertTrue(refusal("ATTACH /dev/shm/vos-x", -1).startsWith("ERR expected 'ATTACH"), "version 1's form");
+            assertEquals("ERR expected one segment descriptor with ATTACH, got 0", refusal("ATTACH", -1));
+            int file = TestDescriptors.open(plain);
+            String answer = refusal("ATTACH", file);
+            assertTrue(answer.contains("not a sealed memfd") || answer.contains("must be sealed"), answer);
+            Linux.close(file);
+            int unsealed = RawClient.unsealedSegment(SMALL);
+            assertTrue(refusal("ATTACH", unsealed).contains("must be sealed with F_SEAL_SHRINK|F_SEAL_GROW"));
+            Linux.close(unsealed);
+            int otherGeneration = RawClient.sealedSegment(SMALL, 2);
+            assertTrue(refusal("ATTACH", otherGeneration).contains("not for generation 3"));
+            Linux.close(otherGeneration);
+            try (AgentSession ok = attach(WaitStrategy.busyPoll())) {
                 assertEquals(0, ok.ring().call(CoreCalls.NOP));
             }
-        } finally {
-            Files.deleteIfExists(garbage);
+            waitFor(() -> agent.sessions() == 0);
+            assertEquals(6, agent.refusals(DomainAgent.Refusal.BAD_REQUEST));
         }
     }
 
     @Test
     void noAgent_attachFailsAtOnceNamingTheSocket() {
         IOException e = assertThrows(IOException.class, () -> AgentSession.attach(dir.resolve("none.sock"), SMALL,
-                WaitStrategy.busyPoll(), false, Duration.ofSeconds(5)));
+                WaitStrategy.busyPoll(), Duration.ofSeconds(5)));
         assertTrue(e.getMessage().contains("none.sock"), e.getMessage());
     }
 
     @Test
+    void aStoppedAgent_attachFailsWithinTheTimeout() throws Exception {
+        try (AgentProcess agent = AgentProcess.start(dir.resolve("agent.sock"), "storage", 1, List.of())) {
+            Linux.kill(agent.pid(), Linux.SIGSTOP);
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> AgentSession.attach(dir.resolve("agent.sock"),
+                    SMALL, WaitStrategy.sleeping(), Duration.ofMillis(500)));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 3_000, "the attach gave up after " + ms + " ms: " + e.getMessage());
+            Linux.kill(agent.pid(), Linux.SIGCONT);
+        }
+    }
+
+    @Test
     void agentProcessKilled_callsInFlightFailThroughTheLifeline_beforeAnyHeartbeatCouldTell() throws Exception {
-        RingGeometry slowHeartbeat = new RingGeometry(64, 4096, 10_000_000_000L); // 10 s: the heartbeat cannot be it
-        Process process = startAgentProcess("storage", 1, false);
-        try (AgentSession session = AgentSession.attach(dir.resolve("agent.sock"), slowHeartbeat,
-                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), false, Duration.ofSeconds(10));
+        try (AgentProcess agent = AgentProcess.start(dir.resolve("agent.sock"), "storage", 1, List.of(),
+                "--hang-timeout-ms", "10000"); // 10 s: the heartbeat cannot be it
+             AgentSession session = attach(WaitStrategy.spinThenPark(Duration.ofNanos(20_000)));
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            assertEquals(process.pid(), session.ring().call(CoreCalls.GETPID));
+            assertEquals(agent.pid(), session.ring().call(CoreCalls.GETPID));
             List<Future<DomainFailedException>> reasons = new ArrayList<>();
-            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
             for (int t = 0; t < 16; t++) {
                 reasons.add(threads.submit(() -> {
                     while (!stop.get()) {
@@ -128,7 +154,7 @@ class DomainAgentTest {
             }
             Thread.sleep(50);
             long killedAt = System.nanoTime();
-            Linux.kill(process.pid(), Linux.SIGKILL);
+            Linux.kill(agent.pid(), Linux.SIGKILL);
             try {
                 for (Future<DomainFailedException> r : reasons) {
                     DomainFailedException e = r.get(5, TimeUnit.SECONDS);
@@ -141,92 +167,47 @@ class DomainAgentTest {
             }
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
             assertTrue(ms < 2_000, "calls failed " + ms + " ms after the kill; the heartbeat timeout is 10 s");
-        } finally {
-            process.destroyForcibly().waitFor();
-        }
-    }
-
-    @Test
-    void stats_reportCallsByKindServiceTimesAndSessions_ofAllSessions() throws Exception {
-        Process process = startAgentProcess("storage", 1, false);
-        try (AgentSession a = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.busyPoll(), false,
-                Duration.ofSeconds(10));
-             AgentSession b = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.busyPoll(), false,
-                     Duration.ofSeconds(10))) {
-            for (int i = 0; i < 1000; i++) {
-                a.ring().call(CoreCalls.NOP);
-            }
-            for (int i = 0; i < 500; i++) {
-                b.ring().call(CoreCalls.GETPID);
-            }
-            b.ring().call(4242); // unknown: ENOSYS, counted under its number's name
-            DomainStats stats;
-            try (var slot = b.ring().acquire()) {
-                long bytes = slot.call(CoreCalls.STATS, slot.dataOffset(), slot.data().byteSize(), 0);
-                assertTrue(bytes > 0, "STATS answered " + bytes);
-                stats = DomainStats.decode(slot.data().asSlice(0, bytes));
-            }
-            assertEquals(2, stats.sessions());
-            assertEquals(1000L, stats.callsByKind().get("nop"));
-            assertEquals(500L, stats.callsByKind().get("getpid"));
-            assertEquals(1501, stats.callsServed(), "the STATS call itself completes after it is counted");
-            long sampled = java.util.Arrays.stream(stats.serviceTimeBuckets()).sum();
-            assertTrue(sampled >= 1501 / 16 - 2 && sampled <= 1501 / 16 + 2, "1 in 16 calls is timed: " + sampled);
-            assertTrue(stats.serviceTimeSumNs() > 0);
-            assertEquals(1, stats.inFlight(), "the STATS call itself is in flight while it runs");
-            try (var slot = b.ring().acquire()) {
-                assertEquals(-dev.vos.sys.Errno.EOVERFLOW, slot.call(CoreCalls.STATS, slot.dataOffset(), 16, 0));
-                assertEquals(-dev.vos.sys.Errno.EFAULT, slot.call(CoreCalls.STATS, -1, 16, 0));
-            }
-        } finally {
-            process.destroyForcibly().waitFor();
         }
     }
 
     @Test
     void exitWithSupervisor_theAgentProcessExitsWhenTheSupervisorsSessionEnds() throws Exception {
-        Process process = startAgentProcess("net", 2, true);
-        try {
-            AgentSession client = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.busyPoll(), false,
-                    Duration.ofSeconds(10));
-            AgentSession supervisor = AgentSession.attach(dir.resolve("agent.sock"), SMALL, WaitStrategy.busyPoll(),
-                    true, Duration.ofSeconds(10));
+        Path tokenFile = dir.resolve("supervisor.token");
+        SupervisorToken token = SupervisorToken.issue(tokenFile);
+        try (AgentProcess agent = AgentProcess.start(dir.resolve("agent.sock"), "net", 2, List.of(),
+                "--supervisor-token-file", tokenFile.toString(), "--exit-with-supervisor")) {
+            AgentSession client = attach(WaitStrategy.busyPoll());
+            AgentSession supervisor = AgentSession.attachAsSupervisor(dir.resolve("agent.sock"), SMALL, token,
+                    WaitStrategy.busyPoll(), Duration.ofSeconds(10));
             client.close();
-            assertTrue(process.isAlive(), "an ordinary client leaving does not stop the agent");
+            assertTrue(agent.process().isAlive(), "an ordinary client leaving does not stop the agent");
             supervisor.close();
-            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the agent must exit once its supervisor left");
-            assertEquals(0, process.exitValue());
-        } finally {
-            process.destroyForcibly().waitFor();
+            assertTrue(agent.process().waitFor(10, TimeUnit.SECONDS), "the agent must exit once its supervisor left");
+            assertEquals(0, agent.process().exitValue());
         }
     }
 
-    private Process startAgentProcess(String kind, long generation, boolean exitWithSupervisor) throws Exception {
+    @Test
+    void exitWithSupervisor_withoutAToken_isABadArgument() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp",
-                System.getProperty("java.class.path"), DomainAgentMain.class.getName(), "--name", "d", "--kind", kind,
-                "--generation", Long.toString(generation), "--socket", dir.resolve("agent.sock").toString()));
-        if (exitWithSupervisor) {
-            command.add("--exit-with-supervisor");
-        }
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String line = new BufferedReader(new InputStreamReader(process.getInputStream())).readLine();
-        assertNotNull(line, "the agent exited before listening");
-        assertTrue(line.startsWith("agent d generation " + generation + " listening on"), line);
-        return process;
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                DomainAgentMain.class.getName(), "--name", "d", "--kind", "net", "--generation", "1", "--socket",
+                dir.resolve("agent.sock").toString(), "--exit-with-supervisor").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("--exit-with-supervisor needs --supervisor-token-file"), out);
     }
 
-    /** Sends one request line the way a hostile or confused client would, and returns the agent's reply. */
-    private String raw(String request) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(dir.resolve("agent.sock")));
-            AgentProtocol.readLine(channel);
-            AgentProtocol.writeLine(channel, request);
-            return AgentProtocol.readLine(channel);
+    /** Sends one request the way a hostile or confused client would, and returns the agent's reply. */
+    private String refusal(String request, int descriptor) throws IOException {
+        try (RawClient raw = RawClient.connect(dir.resolve("agent.sock"))) {
+            assertTrue(raw.greeting().startsWith("VOS-AGENT 2 store storage "), raw.greeting());
+            return raw.send(request, descriptor);
         }
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "condition not reached within 5 s");

@@ -9,6 +9,7 @@ import dev.vos.storage.protocol.FileStat;
 import dev.vos.storage.protocol.FileSystemStat;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.storage.protocol.StorageCalls.Access;
+import dev.vos.storage.protocol.StorageCalls.Append;
 import dev.vos.storage.protocol.StorageCalls.Chmod;
 import dev.vos.storage.protocol.StorageCalls.Chown;
 import dev.vos.storage.protocol.StorageCalls.Close;
@@ -47,12 +48,19 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * {@link ErrnoException} (the provider translates it, knowing which path it concerns); a domain that fails or is
  * down throws {@link DomainFailedException}, an {@code IOException} whose message says what happened.
  *
- * <p>A descriptor is only meaningful to the session of the domain that opened it: a restarted domain has a new
- * session whose table may hold another file under the same number. So a descriptor is a {@link DomainHandle},
- * and every call takes its number from {@link DomainHandle#valueFor} on the slot it is about to use, which
- * throws {@link DescriptorLostException} instead of letting the number reach the new domain.
+ * <p>A descriptor is only meaningful to the session of the domain that opened it: a restarted domain, or the same
+ * domain re-attached after this client's ring failed, serves a new session whose table may hold another file under
+ * the same number. So a descriptor is a {@link DomainHandle}, bound to the ring it was issued on, and every call
+ * takes its number from {@link DomainHandle#valueFor} on the slot it is about to use, which throws
+ * {@link DescriptorLostException} instead of letting the number reach the new session.
  */
 final class StorageClient {
+
+    /**
+     * The position of a write that appends: the domain's append call, at the end of a descriptor opened with
+     * O_APPEND (never a pwrite at some offset, which on another file would overwrite it).
+     */
+    static final long AT_END = -1;
 
     private final String domain;
     private final CallSource calls;
@@ -147,8 +155,8 @@ final class StorageClient {
     }
 
     /**
-     * Gather write: {@code srcs} in order, up to one payload chunk, in one pwrite at {@code position}; advances the
-     * buffers by the bytes written.
+     * Gather write: {@code srcs} in order, up to one payload chunk, in one pwrite at {@code position} (or one append
+     * at {@link #AT_END}); advances the buffers by the bytes written.
      */
     long pwritev(DomainHandle d, ByteBuffer[] srcs, int offset, int length, long position)
             throws IOException, ErrnoException {
@@ -161,7 +169,7 @@ final class StorageClient {
                 MemorySegment.copy(MemorySegment.ofBuffer(srcs[i]), 0, slot.data(), at, part);
                 at += part;
             }
-            long n = check(Pwrite.call(slot, fd, slot.dataOffset(), at, position));
+            long n = check(write(slot, fd, at, position));
             long left = n;
             for (int i = offset; i < offset + length && left > 0; i++) {
                 int part = (int) Math.min(srcs[i].remaining(), left);
@@ -173,17 +181,24 @@ final class StorageClient {
     }
 
     /**
-     * Writes at most one payload chunk of {@code src} at {@code position}; advances {@code src} by the bytes written.
+     * Writes at most one payload chunk of {@code src} at {@code position} ({@link #AT_END}: appends); advances
+     * {@code src} by the bytes written.
      */
     int pwrite(DomainHandle d, ByteBuffer src, long position) throws IOException, ErrnoException {
         try (CallSlot slot = calls.acquire()) {
             long fd = d.valueFor(slot);
             int want = (int) Math.min(src.remaining(), chunkBytes(slot));
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, slot.data(), 0, want);
-            int n = (int) check(Pwrite.call(slot, fd, slot.dataOffset(), want, position));
+            int n = (int) check(write(slot, fd, want, position));
             src.position(src.position() + n);
             return n;
         }
+    }
+
+    /** pwrite of the slot's first {@code count} payload bytes at {@code position}, or append at {@link #AT_END}. */
+    private static long write(CallSlot slot, long fd, long count, long position) throws DomainFailedException {
+        return position == AT_END ? Append.call(slot, fd, slot.dataOffset(), count)
+                : Pwrite.call(slot, fd, slot.dataOffset(), count, position);
     }
 
     void fsync(DomainHandle d, boolean metadata) throws IOException, ErrnoException {

@@ -162,11 +162,12 @@ final class VosFileChannel extends FileChannel {
         return n;
     }
 
+    /** Writes all of {@code src} at {@code at}, or at the end with {@link StorageClient#AT_END}. */
     private int writeAt(ByteBuffer src, long at) throws IOException {
         int total = 0;
         try {
             while (src.hasRemaining()) {
-                total += client().pwrite(descriptor, src, at + total);
+                total += client().pwrite(descriptor, src, at == StorageClient.AT_END ? at : at + total);
             }
         } catch (ErrnoException e) {
             throw e.forChannel();
@@ -231,8 +232,8 @@ final class VosFileChannel extends FileChannel {
         ensureWritable();
         synchronized (positionLock) {
             if (flags.append()) {
-                // O_APPEND: the kernel writes at the end whatever offset pwrite names; the position follows.
-                int n = writeAt(src, 0);
+                // The domain's append call (write(2) on the O_APPEND descriptor); the position follows the end.
+                int n = writeAt(src, StorageClient.AT_END);
                 position = size();
                 return n;
             }
@@ -259,7 +260,8 @@ final class VosFileChannel extends FileChannel {
             long total = 0;
             try {
                 while (remaining(srcs, offset, length) > 0) {
-                    total += client().pwritev(descriptor, srcs, offset, length, flags.append() ? 0 : position + total);
+                    total += client().pwritev(descriptor, srcs, offset, length,
+                            flags.append() ? StorageClient.AT_END : position + total);
                 }
             } catch (ErrnoException e) {
                 throw e.forChannel();

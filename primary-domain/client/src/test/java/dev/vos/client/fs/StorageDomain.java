@@ -36,6 +36,14 @@ public final class StorageDomain implements AutoCloseable {
     }
 
     public static StorageDomain start(Path dir) throws Exception {
+        return start(dir, Duration.ofSeconds(1));
+    }
+
+    /**
+     * As {@link #start(Path)}, with the supervisor's hang timeout {@code hangTimeout}: a test that stops the domain
+     * for less than that sees it live on, the same generation, after SIGCONT.
+     */
+    public static StorageDomain start(Path dir, Duration hangTimeout) throws Exception {
         Files.createDirectories(dir.resolve("export"));
         Files.createDirectories(dir.resolve("neighbour"));
         Files.writeString(dir.resolve("neighbour/secret.txt"), "not yours\n");
@@ -51,7 +59,7 @@ public final class StorageDomain implements AutoCloseable {
                   backoff:
                     initialMs: 20
                     maxMs: 200
-                  hangTimeoutMs: 1000
+                  hangTimeoutMs: %d
                 domains:
                   - name: storage0
                     kind: storage
@@ -60,7 +68,7 @@ public final class StorageDomain implements AutoCloseable {
                       memoryMb: 96
                     storage:
                       exportRoot: ./export
-                """);
+                """.formatted(hangTimeout.toMillis()));
         ControlPlane plane = ControlPlane.start(SpecParser.parse(spec),
                 new PrintStream(OutputStream.nullOutputStream()));
         FileSystem fs = FileSystems.newFileSystem(URI.create("vos://" + NAME + "/"),
@@ -97,6 +105,11 @@ public final class StorageDomain implements AutoCloseable {
             Thread.sleep(10);
         }
         throw new AssertionError("storage0 did not come back after SIGKILL: " + status());
+    }
+
+    /** Sends {@code signal} to the domain's process through the control plane (SIGSTOP 19, SIGCONT 18 ...). */
+    public void signal(int signal) throws Exception {
+        plane.handle(new Command.Kill(NAME, signal));
     }
 
     public DomainStatus status() {

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -31,11 +32,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -331,5 +336,46 @@ class VosFilesTest {
         FileSystemException e = assertThrows(FileSystemException.class, () -> Files.readString(escape));
         assertEquals(escape.toString(), e.getFile());
         assertTrue(e.getMessage().contains("leaves the storage domain's export root"), e.getMessage());
+    }
+
+    @Test
+    void newInputStream_ofAPlantedFifo_isAccessDeniedAtOnce_andTheDomainServesOn() throws Exception {
+        Path fifo = real.resolve("planted");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        Path path = base.resolve("planted");
+        CompletableFuture<Throwable> open = CompletableFuture.supplyAsync(() -> {
+            try (var in = Files.newInputStream(path)) {
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        Throwable refused;
+        try {
+            refused = open.get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            try (FileChannel writer = FileChannel.open(fifo, StandardOpenOption.WRITE)) {
+                open.get(10, TimeUnit.SECONDS); // the domain's worker was held in open(2) until now
+            }
+            throw new AssertionError("opening a FIFO held the domain for more than 2 s");
+        }
+        AccessDeniedException e = assertInstanceOf(AccessDeniedException.class, refused);
+        assertEquals(path.toString(), e.getFile());
+        Files.writeString(base.resolve("after.txt"), "served");
+        assertEquals("served", Files.readString(base.resolve("after.txt")));
+    }
+
+    @Test
+    void anAppendChannel_writesAtTheEnd_whenTheFileGrowsBehindItsBack() throws IOException {
+        Path file = base.resolve("log.txt");
+        Files.writeString(file, "one\n");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap("two\n".getBytes(StandardCharsets.US_ASCII)));
+            Files.writeString(real.resolve("log.txt"), "host\n", StandardOpenOption.APPEND);
+            ch.write(new ByteBuffer[] {ByteBuffer.wrap("thr".getBytes(StandardCharsets.US_ASCII)),
+                ByteBuffer.wrap("ee\n".getBytes(StandardCharsets.US_ASCII))});
+            assertEquals(19, ch.position(), "an append channel's position is the end");
+        }
+        assertEquals("one\ntwo\nhost\nthree\n", Files.readString(real.resolve("log.txt")));
     }
 }

@@ -9,5 +9,7 @@ public enum ControlError {
     /** The command needs a running process and the domain has none (it is FAILED, STOPPED or RESTARTING). */
     NOT_RUNNING,
     /** The control plane failed to carry the command out (an I/O error, a timeout). */
-    INTERNAL
+    INTERNAL,
+    /** The control plane holds as many control connections as it takes ({@code ControlSocket.MAX_CONNECTIONS}). */
+    BUSY
 }

@@ -4,6 +4,14 @@ import dev.vos.backend.DomainBackend;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.agent.StateDirectory;
+import dev.vos.ring.agent.SupervisorToken;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.RingClient;
+import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.layout.RingGeometry;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
@@ -18,24 +26,43 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * The embedded default backend: each domain generation is a child process, a JVM running the domain agent
  * ({@code dev.vos.ring.agent.DomainAgentMain}), in its own Linux namespaces where the kernel allows it, with its own
- * working directory and log.
+ * working directory and log, without privileges.
  *
- * <p>With namespaces, the process tree is {@code unshare} (our child) → {@code sh} (pid 1 of the new pid namespace)
- * → the JVM. The shell is there because {@code unshare} loses a child's death by signal (util-linux 2.38 exits 1
- * after "sigprocmask unblock failed"); the shell hands on {@code 128 + signal} as its own status, so the supervisor
- * can say "killed by SIGKILL". Signals for fault injection go to the JVM itself.
+ * <p>With namespaces, the process tree is {@code setpriv --pdeathsig KILL unshare} (our child) → {@code sh} (pid 1
+ * of the new pid namespace) → {@code setpriv ... java}, the JVM. The shell is there because {@code unshare} loses a
+ * child's death by signal (util-linux 2.38 exits 1 after "sigprocmask unblock failed"); the shell hands on
+ * {@code 128 + signal} as its own status, so the supervisor can say "killed by SIGKILL". Signals for fault injection
+ * go to the JVM itself.
+ *
+ * <p>Privileges: the JVM runs with the control plane's uid, no capabilities (an empty bounding set, so not even
+ * root's exec gives it any), and no_new_privs, except the capabilities its launch names. Each process of the tree
+ * dies with its parent ({@code PR_SET_PDEATHSIG}): our child with the control plane, through the one platform thread
+ * that spawns every domain and lives as long as the backend (the kernel signals a child when the thread that forked
+ * it ends, not only the process); the JVM with the namespace's shell, which dies with {@code unshare}
+ * ({@code --kill-child}).
+ *
+ * <p>Descriptors: a directory the control plane holds ({@link DomainLaunch#descriptors()}) is opened by a
+ * {@code sh} in front of all this, in the control plane's namespaces and with its privileges, through
+ * {@code /proc/PID/fd/N} (the same open directory, not a new lookup of a path), as descriptor 3 (4, ...), and is
+ * inherited from there by the JVM.
  */
 public final class ProcessBackend implements DomainBackend {
 
@@ -45,19 +72,72 @@ public final class ProcessBackend implements DomainBackend {
             "mount", List.of("--mount"), "pid", List.of("--pid", "--fork"), "net", List.of("--net"),
             "user", List.of("--user", "--map-root-user"));
 
+    /**
+     * The shell that is pid 1 of a domain's pid namespace: it runs the JVM and exits with its status ({@code 128 +
+     * signal} when it was killed, which {@code unshare} would lose), and it watches its standard input, a pipe whose
+     * other end only the control plane holds: at end of file the control plane is gone, and it kills the JVM.
+     * {@code unshare --kill-child} should see to that, but its child sets its parent-death signal after the fork,
+     * so an {@code unshare} killed in between leaves this shell behind; a pipe's end of file cannot be missed.
+     */
+    static final String INNER_SHELL = "exec 9<&0; \"$@\" 9<&- & jvm=$!; { read -r _ <&9; kill -KILL \"$jvm\"; } &"
+            + " watch=$!; exec 9<&-; wait \"$jvm\"; status=$?; kill \"$watch\" 2>/dev/null; exit \"$status\"";
+
+    /** The first descriptor number a domain inherits (0, 1 and 2 are its standard streams). */
+    static final int FIRST_INHERITED_FD = 3;
+
+    /**
+     * The domain JVM's flags, but its heap. {@code -XX:-UsePerfData}: every domain's JVM is pid 2 in its own pid
+     * namespace, and they would all fight over /tmp/hsperfdata_USER/2 (it also makes the JVM start a little
+     * faster). Part of the AOT cache's key: a cache is used only with the flags it was trained with.
+     */
+    private static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+            "-XX:-UsePerfData", "-Xss512k");
+    /** How long an AOT training run may take to exit after its sessions end (it writes the cache as it exits). */
+    private static final Duration TRAINING_EXIT = Duration.ofSeconds(120);
+    /** Calls of each core kind a training run makes: enough for the JIT's profiles to be worth caching. */
+    private static final int TRAINING_CALLS = 5_000;
+
     private final Map<String, Boolean> namespaceProbes = new ConcurrentHashMap<>();
+    /** The AOT cache (or why there is none) per cache directory, and the caches whose training has begun. */
+    private final Map<Path, AotCache.Result> caches = new ConcurrentHashMap<>();
+    private final Set<Path> trainings = ConcurrentHashMap.newKeySet();
+    /**
+     * The system property that makes every domain this backend starts serve the test calls ({@code --test-calls}:
+     * {@code CoreCalls.TEST_BLOCK}); for tests and benchmarks that prove a stuck worker is found. Never set in
+     * production.
+     */
+    public static final String TEST_CALLS_PROPERTY = "vos.domain.testCalls";
+
     private final String java;
     private final String classPath;
+    private final boolean root = effectiveUid() == 0;
+    /**
+     * The thread that starts every domain process: PR_SET_PDEATHSIG fires when the thread that forked a process
+     * ends, so that thread must live as long as the domains do, which a virtual thread's carrier does not promise.
+     */
+    private final ExecutorService spawner = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("vos-process-spawner").daemon().factory());
+    private final boolean testCalls;
 
     /** A backend that starts domains with this JVM's {@code java} and class path. */
     public ProcessBackend() {
         this(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()), System.getProperty("java.class.path"));
+                .toString()), System.getProperty("java.class.path"), Boolean.getBoolean(TEST_CALLS_PROPERTY));
     }
 
     ProcessBackend(String java, String classPath) {
+        this(java, classPath, false);
+    }
+
+    ProcessBackend(String java, String classPath, boolean testCalls) {
         this.java = java;
         this.classPath = absolute(classPath);
+        this.testCalls = testCalls;
+    }
+
+    /** This backend, but its domains serve the test calls too (see {@link #TEST_CALLS_PROPERTY}); tests only. */
+    public ProcessBackend withTestCalls() {
+        return new ProcessBackend(java, classPath, true);
     }
 
     /**
@@ -114,26 +194,54 @@ public final class ProcessBackend implements DomainBackend {
 
     @Override
     public RunningDomain start(DomainLaunch launch) throws BackendException {
+        return start(launch, cacheFlags(launch, true));
+    }
+
+    private RunningDomain start(DomainLaunch launch, List<String> cacheFlags) throws BackendException {
         try {
             Files.createDirectories(launch.workDir());
             Files.deleteIfExists(launch.socket()); // a stale socket of a dead generation must not look ready
             Files.writeString(launch.logFile(), "=== " + Instant.now() + " generation " + launch.generation()
                     + " of " + launch.name() + " starting ===\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
+            // A new token for each generation, which the agent reads at start and the supervisor presents.
+            SupervisorToken.issue(StateDirectory.supervisorToken(launch.workDir()));
         } catch (IOException e) {
             throw new BackendException("cannot prepare " + launch.workDir() + " for domain " + launch.name() + ": "
                     + e.getMessage() + " (check the state directory's permissions)", e);
         }
+        if (!launch.capabilities().isEmpty() && !root) {
+            throw new BackendException("domain " + launch.name() + " asks for capabilities " + launch.capabilities()
+                    + ", but the control plane does not run as root: it has none to give");
+        }
         Set<String> namespaces = availableNamespaces(launch.namespaces());
-        List<String> command = command(launch, namespaces);
+        List<String> command = command(launch, namespaces, cacheFlags);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(launch.workDir().toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE); // the lifeline: see INNER_SHELL
         Process process;
+        Future<Process> spawned;
         try {
-            process = new ProcessBuilder(command).directory(launch.workDir().toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        } catch (IOException e) {
+            spawned = spawner.submit(builder::start);
+        } catch (RejectedExecutionException e) {
+            throw new BackendException("cannot start domain " + launch.name() + ": the process backend is closed");
+        }
+        try {
+            process = spawned.get();
+        } catch (ExecutionException e) {
             throw new BackendException("cannot start domain " + launch.name() + " (" + String.join(" ", command)
-                    + "): " + e.getMessage(), e);
+                    + "): " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            // The spawner starts it all the same: end it once it is there, or it would run unsupervised.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    spawned.get().destroyForcibly();
+                } catch (InterruptedException | ExecutionException x) {
+                    // not started after all
+                }
+            });
+            throw new BackendException("interrupted while starting " + launch.name());
         }
         ChildDomain domain = new ChildDomain(launch.generation(), process, !namespaces.isEmpty());
         try {
@@ -147,8 +255,34 @@ public final class ProcessBackend implements DomainBackend {
 
     /** The command line of one generation; see the class comment for the shape of the process tree. */
     List<String> command(DomainLaunch launch, Set<String> namespaces) {
-        List<String> command = new ArrayList<>();
+        return command(launch, namespaces, cacheFlags(launch, false));
+    }
+
+    /** The command line of one generation, with {@code cacheFlags} (the AOT cache's) after {@code java}. */
+    List<String> command(DomainLaunch launch, Set<String> namespaces, List<String> cacheFlags) {
+        // In front: setpriv --pdeathsig KILL, so that this process dies with the control plane, then a shell that
+        // makes sure the control plane was still its parent once that was set (else it died in between, and no
+        // signal will come: exit), and opens the inherited descriptors:
+        // sh -c '[ "$PPID" = "$1" ] || exit 125; exec 3<"$2" || exit 125; shift 2 && exec "$@"' NAME CP_PID P1 ...
+        StringBuilder script = new StringBuilder("[ \"$PPID\" = \"$1\" ] || exit 125; ");
+        Map<String, Integer> inherited = new LinkedHashMap<>();
+        List<String> arguments = new ArrayList<>(List.of(Long.toString(ProcessHandle.current().pid())));
+        if (!launch.descriptors().isEmpty()) {
+            script.append("exec");
+            for (Map.Entry<String, Path> d : launch.descriptors().entrySet()) {
+                int fd = FIRST_INHERITED_FD + inherited.size();
+                inherited.put(d.getKey(), fd);
+                arguments.add(d.getValue().toString());
+                script.append(' ').append(fd).append("<\"$").append(arguments.size()).append('"');
+            }
+            script.append(" || exit 125; ");
+        }
+        script.append("shift ").append(arguments.size()).append(" && exec \"$@\"");
+        List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "/bin/sh", "-c",
+                script.toString(), "vos-domain-" + launch.name()));
+        command.addAll(arguments);
         if (!namespaces.isEmpty()) {
+            // Not the JVM's privileges yet: unshare needs CAP_SYS_ADMIN for the namespaces.
             command.addAll(List.of("unshare", "--kill-child"));
             for (String ns : namespaces) {
                 command.addAll(UNSHARE_FLAGS.get(ns));
@@ -156,20 +290,155 @@ public final class ProcessBackend implements DomainBackend {
             if (namespaces.contains("mount") && namespaces.contains("pid")) {
                 command.add("--mount-proc"); // the domain sees only its own processes in /proc
             }
-            command.addAll(List.of("--", "/bin/sh", "-c", "\"$@\"; exit $?", "vos-domain-" + launch.name()));
+            command.addAll(List.of("--", "/bin/sh", "-c", INNER_SHELL, "vos-domain-" + launch.name()));
         }
+        command.addAll(privileges(launch));
         if (!launch.cpus().isEmpty()) {
             command.addAll(List.of("taskset", "-c",
                     launch.cpus().stream().map(String::valueOf).collect(Collectors.joining(","))));
         }
-        // -XX:-UsePerfData: every domain's JVM is pid 2 in its own pid namespace, and they would all fight over
-        // /tmp/hsperfdata_USER/2 (it also makes the JVM start a little faster).
-        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                "-Xmx" + launch.memoryMb() + "m", "-Xss512k", "-cp", classPath, AGENT_MAIN,
+        command.add(java);
+        command.addAll(JVM_FLAGS);
+        command.addAll(cacheFlags);
+        command.addAll(List.of("-Xmx" + launch.memoryMb() + "m", "-cp", classPath, AGENT_MAIN,
                 "--name", launch.name(), "--kind", launch.kind(), "--generation", Long.toString(launch.generation()),
-                "--socket", launch.socket().toAbsolutePath().toString(), "--exit-with-supervisor"));
+                "--socket", launch.socket().toAbsolutePath().toString(), "--exit-with-supervisor",
+                "--supervisor-token-file", StateDirectory.supervisorToken(launch.workDir()).toAbsolutePath().toString(),
+                "--hang-timeout-ms", Long.toString(launch.hangTimeout().toMillis()),
+                "--admit-uid", Integer.toString(Linux.getuid())));
+        launch.attachGroup().ifPresent(gid -> command.addAll(List.of("--admit-group", Integer.toString(gid))));
+        if (testCalls) {
+            command.add("--test-calls");
+        }
         launch.options().forEach((key, value) -> command.addAll(List.of("--option", key + "=" + value)));
+        inherited.forEach((key, fd) -> command.addAll(List.of("--option", key + "=" + fd)));
         return command;
+    }
+
+    /**
+     * {@code setpriv} for the JVM: no capabilities but the launch's (as root, an empty bounding set makes the exec
+     * of the JVM give it none; a control plane that is not root has none to drop), no_new_privs (no set-uid program
+     * can give any back), and death with its parent.
+     */
+    private List<String> privileges(DomainLaunch launch) {
+        List<String> setpriv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--no-new-privs",
+                "--inh-caps=-all"));
+        if (root) {
+            setpriv.add("--bounding-set=-all" + launch.capabilities().stream().map(c -> ",+" + c)
+                    .collect(Collectors.joining()));
+        }
+        return setpriv;
+    }
+
+    /** The effective uid of this process: the owner of its /proc entry. */
+    private static int effectiveUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    /** Lets the spawner thread end; the domains it started were stopped before (see {@code ControlPlane.close}). */
+    @Override
+    public void close() {
+        spawner.shutdown();
+    }
+
+    /**
+     * Where the domains of {@code launch} keep their AOT cache: {@code STATE/aot}, beside {@code STATE/domains/NAME}
+     * (the control plane's own directory), or {@code aot/} in the domain's directory when it is not laid out so.
+     */
+    static Path aotDirectory(DomainLaunch launch) {
+        Path domains = launch.workDir().toAbsolutePath().getParent();
+        return domains != null && domains.getFileName() != null && domains.getFileName().toString().equals("domains")
+                ? domains.resolveSibling("aot") : launch.workDir().toAbsolutePath().resolve("aot");
+    }
+
+    /**
+     * The JVM flags that use the AOT cache for {@code launch} when it is ready; none otherwise, and then, if
+     * {@code train}, a training run begins in the background (once per cache and backend), so that the next
+     * generations start from the cache.
+     */
+    private List<String> cacheFlags(DomainLaunch launch, boolean train) {
+        AotCache.Result result = caches.computeIfAbsent(aotDirectory(launch), dir -> {
+            AotCache.Result r = AotCache.of(dir, java, JVM_FLAGS, classPath);
+            if (r.cache().isEmpty()) {
+                LOG.log(Level.INFO, "domain JVMs start without an AOT cache: {0}", r.whyNot());
+            }
+            return r;
+        });
+        if (result.cache().isEmpty()) {
+            return List.of();
+        }
+        AotCache cache = result.cache().get();
+        if (cache.ready()) {
+            return cache.flags();
+        }
+        if (train && trainings.add(cache.file())) {
+            Thread.ofVirtual().name("vos-aot-training").start(() -> train(launch, cache));
+        }
+        return List.of();
+    }
+
+    /**
+     * Trains the AOT cache: starts a domain like {@code like} (same kind, options, namespaces and flags, its own
+     * socket under the cache's directory) with {@code -XX:AOTCacheOutput}, serves it a supervisor's and a client's
+     * session as a control plane and a client would, then ends the supervisor's session so that the agent exits;
+     * the JVM writes the cache as it exits (JEP 514: one run, no separate dump step). Failures are logged once; the
+     * domains then start without a cache, as before.
+     */
+    private void train(DomainLaunch like, AotCache cache) {
+        long t0 = System.nanoTime();
+        Path work = cache.file().resolveSibling("training");
+        DomainLaunch launch = new DomainLaunch("aot-training", like.kind(), 1, work, work.resolve("agent.sock"),
+                like.memoryMb(), like.cpus(), like.namespaces(), like.options(), like.startTimeout(),
+                like.hangTimeout(), like.attachGroup(), like.capabilities(), like.descriptors());
+        try {
+            cache.prepareDirectory();
+            Files.deleteIfExists(cache.trainingOutput());
+            RunningDomain domain = start(launch, List.of("-XX:AOTCacheOutput=" + cache.trainingOutput()));
+            DomainExit exit;
+            try {
+                exercise(launch);
+                exit = domain.exit().toCompletableFuture().get(TRAINING_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                domain.stop(Duration.ZERO); // a no-op once it exited
+            }
+            if (!exit.clean() || !Files.isRegularFile(cache.trainingOutput())) {
+                throw new IOException("the training run " + exit.describe() + " without writing "
+                        + cache.trainingOutput() + "; see " + launch.logFile());
+            }
+            cache.install();
+            LOG.log(Level.INFO, "trained the domain JVMs'' AOT cache in {0} ms", (System.nanoTime() - t0) / 1_000_000);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "domain JVMs start without an AOT cache: training it failed: {0}", e.toString());
+        }
+    }
+
+    /** What a training run serves: the calls every domain answers, through both kinds of session. */
+    private static void exercise(DomainLaunch launch) throws IOException {
+        SupervisorToken token = SupervisorToken.read(StateDirectory.supervisorToken(launch.workDir()));
+        try (AgentSession supervisor = AgentSession.attachAsSupervisor(launch.socket(), new RingGeometry(2, 4096,
+                1_000_000_000L), token, WaitStrategy.sleeping(), launch.startTimeout())) {
+            try (AgentSession client = AgentSession.attach(launch.socket(), RingGeometry.DEFAULT,
+                    WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), launch.startTimeout())) {
+                RingClient ring = client.ring();
+                for (int i = 0; i < TRAINING_CALLS; i++) {
+                    ring.call(CoreCalls.NOP);
+                    ring.call(CoreCalls.GETPID);
+                    try (CallSlot slot = ring.acquire()) {
+                        slot.call(CoreCalls.FILL, slot.dataOffset(), 4096, i & 0xFF);
+                        slot.call(CoreCalls.CHECKSUM, slot.dataOffset(), 4096, 0);
+                    }
+                }
+            }
+            for (int i = 0; i < 10; i++) {
+                try (CallSlot slot = supervisor.ring().acquire()) {
+                    slot.call(CoreCalls.STATS, slot.dataOffset(), slot.data().byteSize(), 0);
+                }
+            }
+        } // the supervisor's session ends: the agent (--exit-with-supervisor) closes and the JVM exits
     }
 
     /** A domain generation running as a child process tree. */
@@ -179,6 +448,8 @@ public final class ProcessBackend implements DomainBackend {
         private final boolean wrapped;
         private final CompletionStage<DomainExit> exit;
         private volatile long jvmPid = -1;
+        /** Set once SIGKILL has been sent to the JVM: its end is certain from then on. */
+        private volatile boolean killSent;
 
         ChildDomain(long generation, Process process, boolean wrapped) {
             this.generation = generation;
@@ -213,19 +484,41 @@ public final class ProcessBackend implements DomainBackend {
             }
         }
 
-        /** The JVM: the only child of the only child (sh) of unshare, or -1 while it is not there yet. */
+        /**
+         * The JVM: the child running the agent of the only child (the namespace's shell) of unshare, or -1 while it
+         * is not there yet (the shell's other child watches the lifeline).
+         */
         private long grandchild() {
             long shell = onlyChild(process.pid());
-            return shell < 0 ? -1 : onlyChild(shell);
+            if (shell < 0) {
+                return -1;
+            }
+            for (long child : children(shell)) {
+                try {
+                    String cmdline = Files.readString(Path.of("/proc", Long.toString(child), "cmdline"));
+                    if (cmdline.contains(AGENT_MAIN)) {
+                        return child;
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+            return -1;
         }
 
         private static long onlyChild(long pid) {
+            List<Long> children = children(pid);
+            return children.size() == 1 ? children.getFirst() : -1;
+        }
+
+        private static List<Long> children(long pid) {
             try {
                 String children = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid),
                         "children")).strip();
-                return children.isEmpty() || children.contains(" ") ? -1 : Long.parseLong(children);
+                return children.isEmpty() ? List.of()
+                        : Arrays.stream(children.split(" ")).map(Long::parseLong).toList();
             } catch (IOException | NumberFormatException e) {
-                return -1;
+                return List.of();
             }
         }
 
@@ -249,12 +542,31 @@ public final class ProcessBackend implements DomainBackend {
             return exit;
         }
 
+        /** Gone, sent SIGKILL, or a zombie or dead in /proc: its exit event is on its way. */
+        @Override
+        public boolean exitPending() {
+            if (!process.isAlive() || killSent) {
+                return true;
+            }
+            long pid = jvmPid > 0 ? jvmPid : process.pid();
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                char state = stat.charAt(stat.lastIndexOf(')') + 2); // "pid (comm) S ...": comm may hold ')'
+                return state == 'Z' || state == 'X' || state == 'x';
+            } catch (IOException | IndexOutOfBoundsException e) {
+                return true; // no /proc entry: already reaped
+            }
+        }
+
         @Override
         public void signal(int signal) {
             long target = jvmPid > 0 ? jvmPid : process.pid();
             int r = Linux.kill(target, signal);
             if (r < 0 && -r != Errno.ESRCH) {
                 throw new IllegalStateException("kill(" + target + ", " + signal + "): " + Errno.name(-r));
+            }
+            if (signal == Linux.SIGKILL) {
+                killSent = true;
             }
         }
 
@@ -273,6 +585,7 @@ public final class ProcessBackend implements DomainBackend {
             }
             if (jvmPid > 0) {
                 Linux.kill(jvmPid, Linux.SIGKILL);
+                killSent = true;
             }
             process.destroyForcibly(); // unshare --kill-child takes the namespace down with it
             try {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -29,10 +30,16 @@ import java.util.Set;
  * @param storage    its storage settings; present if and only if the kind is storage, else null
  * @param net        its network settings; present if and only if the kind is net, else null
  * @param xen        its Xen guest settings; present if and only if the backend is xen, else null
+ * @param attachGroup a group (gid) whose members may attach to the domain besides the control plane's user and
+ *                   root (its agent's socket is then that group's too); default none. The state directory must let
+ *                   that group reach the socket.
+ * @param capabilities the Linux capabilities its process keeps; default none: it runs with the control plane's uid
+ *                   and no capability at all
  */
 public record DomainSpec(String name, DomainKind kind, BackendKind backend, RestartPolicy restart,
                          SupervisorSpec limits, long startTimeoutMs, long stopGraceMs, ResourcesSpec resources,
-                         Set<Namespace> namespaces, StorageSpec storage, NetSpec net, XenSpec xen) {
+                         Set<Namespace> namespaces, StorageSpec storage, NetSpec net, XenSpec xen,
+                         OptionalInt attachGroup, Set<Capability> capabilities) {
 
     public static final Set<Namespace> DEFAULT_NAMESPACES =
             Collections.unmodifiableSet(EnumSet.of(Namespace.MOUNT, Namespace.PID));
@@ -41,6 +48,8 @@ public record DomainSpec(String name, DomainKind kind, BackendKind backend, Rest
     public static final long DEFAULT_START_TIMEOUT_MS = 30_000;
     public static final long MIN_START_TIMEOUT_MS = 100;
     public static final long MAX_START_TIMEOUT_MS = 600_000;
+    /** The largest gid {@code attachGroup} may name. */
+    public static final long MAX_GID = Integer.MAX_VALUE;
     /** OTP's default {@code shutdown} for a worker. */
     public static final long DEFAULT_STOP_GRACE_MS = 5_000;
     /** Bounded, unlike OTP's {@code infinity}: a domain that ignores SIGTERM must not hold a shutdown forever. */
@@ -53,6 +62,7 @@ public record DomainSpec(String name, DomainKind kind, BackendKind backend, Rest
         Objects.requireNonNull(restart, "restart");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(attachGroup, "attachGroup");
         if (startTimeoutMs < MIN_START_TIMEOUT_MS || startTimeoutMs > MAX_START_TIMEOUT_MS) {
             throw new IllegalArgumentException("startTimeoutMs=" + startTimeoutMs + ", expected "
                     + MIN_START_TIMEOUT_MS + ".." + MAX_START_TIMEOUT_MS);
@@ -64,6 +74,17 @@ public record DomainSpec(String name, DomainKind kind, BackendKind backend, Rest
         EnumSet<Namespace> copy = EnumSet.noneOf(Namespace.class);
         copy.addAll(namespaces);
         namespaces = Collections.unmodifiableSet(copy);
+        EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
+        caps.addAll(capabilities);
+        capabilities = Collections.unmodifiableSet(caps);
+    }
+
+    /** A domain without capabilities that only the control plane's user and root may attach to. */
+    public DomainSpec(String name, DomainKind kind, BackendKind backend, RestartPolicy restart, SupervisorSpec limits,
+                      long startTimeoutMs, long stopGraceMs, ResourcesSpec resources, Set<Namespace> namespaces,
+                      StorageSpec storage, NetSpec net, XenSpec xen) {
+        this(name, kind, backend, restart, limits, startTimeoutMs, stopGraceMs, resources, namespaces, storage, net,
+                xen, OptionalInt.empty(), Set.of());
     }
 
     /** {@link #startTimeoutMs()} as a duration. */

@@ -28,7 +28,7 @@ public record HostSpec(int version, Path specFile, ControlPlaneSpec controlPlane
 
     /** The same spec with another state directory (the {@code --state-dir} option of {@code vos up}). */
     public HostSpec withStateDir(Path stateDir) {
-        return withControlPlane(new ControlPlaneSpec(stateDir, controlPlane.metricsPort()));
+        return withControlPlane(controlPlane.withStateDir(stateDir));
     }
 
     /** The same spec with other control-plane settings. */

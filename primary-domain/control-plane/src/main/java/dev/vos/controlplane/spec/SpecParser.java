@@ -3,6 +3,8 @@ package dev.vos.controlplane.spec;
 import dev.vos.ring.agent.StateDirectory;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -10,19 +12,27 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,18 +48,25 @@ public final class SpecParser {
 
     /** How {@link #parse(String, Path)} names its input in messages. */
     public static final String STRING_SOURCE = "<string>";
+    /** The most collections a spec may nest, the document's own mapping included; a sound spec needs 5. */
+    public static final int MAX_NESTING = 32;
+    /** The most domains one host's spec may list. */
+    public static final int MAX_DOMAINS = 64;
+    /** The largest spec file read, in bytes (1 MiB): a spec of {@value #MAX_DOMAINS} domains takes some 20 KiB. */
+    public static final int MAX_SPEC_BYTES = 1 << 20;
 
     private static final List<String> ROOT_KEYS = List.of("version", "controlPlane", "supervisor", "domains");
-    private static final List<String> CONTROL_PLANE_KEYS = List.of("stateDir", "metricsPort");
+    private static final List<String> CONTROL_PLANE_KEYS =
+            List.of("stateDir", "metricsPort", "metricsSocket", "metricsTokenFile");
     private static final List<String> SUPERVISOR_KEYS =
             List.of("intensity", "periodSeconds", "backoff", "hangTimeoutMs");
     private static final List<String> RESTART_KEYS =
             List.of("policy", "intensity", "periodSeconds", "backoff", "hangTimeoutMs");
     private static final List<String> BACKOFF_KEYS = List.of("initialMs", "maxMs");
     private static final List<String> DOMAIN_KEYS = List.of("name", "kind", "backend", "restart", "startTimeoutMs",
-            "stopGraceMs", "resources", "namespaces", "storage", "net", "xen");
+            "stopGraceMs", "resources", "namespaces", "capabilities", "storage", "net", "xen", "attachGroup");
     private static final List<String> RESOURCES_KEYS = List.of("memoryMb", "cpus");
-    private static final List<String> STORAGE_KEYS = List.of("exportRoot");
+    private static final List<String> STORAGE_KEYS = List.of("exportRoot", "allowSpecialFiles");
     private static final List<String> NET_KEYS = List.of("bind");
     private static final List<String> XEN_KEYS = List.of("config");
 
@@ -64,6 +81,8 @@ public final class SpecParser {
     private final String userHome;
     private final int cpuCount;
     private final Problems problems = new Problems();
+    /** The control plane's state directory, once read: no export root may overlap it. */
+    private Path stateDir;
 
     SpecParser(String source, Path specFile, Path baseDir, Map<String, String> env, String userHome, int cpuCount) {
         this.source = source;
@@ -82,12 +101,35 @@ public final class SpecParser {
      */
     public static HostSpec parse(Path file) throws SpecException {
         String source = file.toString();
-        String yaml;
+        String yaml = readBounded(file, source);
+        Path absolute = file.toAbsolutePath().normalize();
+        return onThisHost(source, absolute, absolute.getParent()).read(yaml);
+    }
+
+    /**
+     * The file's text, read only if it is a regular file of at most {@value #MAX_SPEC_BYTES} bytes: a FIFO or a
+     * device would block or never end, and a huge file would fill the heap before a single rule is checked.
+     */
+    private static String readBounded(Path file, String source) throws SpecException {
         try {
-            if (Files.isDirectory(file)) {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (attributes.isDirectory()) {
                 throw fileProblem(source, "is a directory, not a spec file");
             }
-            yaml = Files.readString(file);
+            if (!attributes.isRegularFile()) {
+                throw fileProblem(source, "is not a regular file");
+            }
+            if (attributes.size() > MAX_SPEC_BYTES) {
+                throw fileProblem(source, tooLarge(attributes.size()));
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_SPEC_BYTES + 1); // the file may have grown since it was measured
+            }
+            if (bytes.length > MAX_SPEC_BYTES) {
+                throw fileProblem(source, tooLarge(bytes.length));
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw fileProblem(source, "no such file");
         } catch (AccessDeniedException e) {
@@ -97,8 +139,10 @@ public final class SpecParser {
         } catch (IOException e) {
             throw fileProblem(source, "cannot be read: " + e);
         }
-        Path absolute = file.toAbsolutePath().normalize();
-        return onThisHost(source, absolute, absolute.getParent()).read(yaml);
+    }
+
+    private static String tooLarge(long size) {
+        return "is " + size + " bytes; a spec may be at most " + MAX_SPEC_BYTES + " bytes";
     }
 
     /**
@@ -123,7 +167,16 @@ public final class SpecParser {
     HostSpec read(String yaml) throws SpecException {
         Node root;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(source).setSchema(new CoreSchema()).build();
+            LoadSettings settings = LoadSettings.builder().setLabel(source).setSchema(new CoreSchema())
+                    .setCodePointLimit(MAX_SPEC_BYTES).build();
+            // The composer recurses once per level: a deep document would overflow the stack, so the depth is
+            // measured first on the parser's events, which come one at a time.
+            Event tooDeep = firstTooDeep(new Parse(settings).parseString(yaml));
+            if (tooDeep != null) {
+                problems.at(tooDeep.getStartMark().orElse(null), "", "the YAML nests more than " + MAX_NESTING
+                        + " levels deep; a spec needs 5");
+                throw new SpecException(source, problems.list());
+            }
             root = new Compose(settings).composeString(yaml).orElse(null);
         } catch (MarkedYamlEngineException e) {
             // Malformed YAML leaves no tree to check: this is the only problem reported.
@@ -147,6 +200,24 @@ public final class SpecParser {
         return spec;
     }
 
+    /** The first collection that opens more than {@value #MAX_NESTING} levels deep, or null. */
+    private static Event firstTooDeep(Iterable<Event> events) {
+        int depth = 0;
+        for (Event event : events) {
+            switch (event.getEventId()) {
+                case MappingStart, SequenceStart -> {
+                    if (++depth > MAX_NESTING) {
+                        return event;
+                    }
+                }
+                case MappingEnd, SequenceEnd -> depth--;
+                default -> {
+                }
+            }
+        }
+        return null;
+    }
+
     private HostSpec host(Node root) {
         Section top = Section.of(root, "", problems, ROOT_KEYS);
         Node versionNode = top.require("version", "write 'version: " + HostSpec.VERSION + "' at the top");
@@ -159,6 +230,7 @@ public final class SpecParser {
             }
         }
         ControlPlaneSpec controlPlane = controlPlane(top.section("controlPlane", CONTROL_PLANE_KEYS));
+        stateDir = controlPlane.stateDir();
         SupervisorSpec supervisor = limits(top.section("supervisor", SUPERVISOR_KEYS), SupervisorSpec.DEFAULTS);
         List<DomainSpec> domains = domains(top, supervisor);
         if (problems.count() > 0) {
@@ -181,7 +253,59 @@ public final class SpecParser {
             }
         }
         int metricsPort = (int) section.integer("metricsPort", 0, 65535, ControlPlaneSpec.DEFAULT_METRICS_PORT);
-        return new ControlPlaneSpec(stateDir, metricsPort);
+        Path metricsSocket = section.has("metricsSocket") ? metricsSocket(section) : null;
+        Path tokenFile = section.has("metricsTokenFile") ? metricsTokenFile(section) : null;
+        return new ControlPlaneSpec(stateDir, metricsPort, metricsSocket, tokenFile);
+    }
+
+    private Path metricsSocket(Section section) {
+        Node node = section.get("metricsSocket");
+        String field = section.field("metricsSocket");
+        if (section.has("metricsPort")) {
+            problems.at(node, field, "give metricsPort or metricsSocket, not both: the endpoint listens on one");
+            return null;
+        }
+        Path socket = path(node, field);
+        if (socket == null) {
+            return null;
+        }
+        if (socket.getParent() == null || !Files.isDirectory(socket.getParent())) {
+            problems.at(node, field, socket.getParent() + " is not an existing directory");
+            return null;
+        }
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && (Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS)
+                || Files.isSymbolicLink(socket))) {
+            problems.at(node, field, socket + " exists and is not a socket; vos replaces only a stale socket");
+            return null;
+        }
+        return socket;
+    }
+
+    private Path metricsTokenFile(Section section) {
+        Node node = section.get("metricsTokenFile");
+        String field = section.field("metricsTokenFile");
+        Path file = path(node, field);
+        if (file == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(file)) {
+            problems.at(node, field, file + (Files.exists(file) ? " is not a regular file" : " does not exist")
+                    + "; expected a file holding the bearer token");
+            return null;
+        }
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            if (mode.contains(PosixFilePermission.OTHERS_READ) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                problems.at(node, field, file + " is " + PosixFilePermissions.toString(mode) + ": every local user"
+                        + " could read or change the token; chmod o-rw it");
+                return null;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            problems.at(node, field, file + ": cannot read its mode: " + e.getMessage());
+            return null;
+        }
+        return file;
     }
 
     /**
@@ -222,6 +346,12 @@ public final class SpecParser {
         if (items.isEmpty()) {
             problems.at(node, "domains", "the list is empty; a host needs at least one domain");
         }
+        if (items.size() > MAX_DOMAINS) {
+            // Not read further: each domain costs a supervisor, a process and a JVM, and their problems would
+            // bury this one.
+            problems.at(node, "domains", items.size() + " domains; a host may have at most " + MAX_DOMAINS);
+            return List.of();
+        }
         Map<String, Node> names = new HashMap<>();
         List<DomainSpec> domains = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -253,6 +383,9 @@ public final class SpecParser {
                 DomainSpec.DEFAULT_STOP_GRACE_MS);
         ResourcesSpec resources = resources(domain.section("resources", RESOURCES_KEYS));
         Set<Namespace> namespaces = namespaces(domain, kind);
+        OptionalInt attachGroup = domain.has("attachGroup")
+                ? OptionalInt.of((int) domain.integer("attachGroup", 0, DomainSpec.MAX_GID, 0)) : OptionalInt.empty();
+        Set<Capability> capabilities = capabilities(domain);
 
         StorageSpec storage = null;
         if (onlyFor(domain, "storage", kind == DomainKind.STORAGE, kind != null, "kind storage",
@@ -274,7 +407,7 @@ public final class SpecParser {
             return null;
         }
         return new DomainSpec(name, kind, backend, policy, limits, startTimeoutMs, stopGraceMs, resources, namespaces,
-                storage, net, xen);
+                storage, net, xen, attachGroup, capabilities);
     }
 
     /**
@@ -373,6 +506,26 @@ public final class SpecParser {
         return namespaces;
     }
 
+    /** The capabilities a domain keeps: none unless listed, each from {@link Capability}, none twice. */
+    private Set<Capability> capabilities(Section domain) {
+        Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+        if (!domain.has("capabilities")) {
+            return capabilities;
+        }
+        String field = domain.field("capabilities");
+        List<Node> items = Values.list(domain.get("capabilities"), field,
+                "a list of capabilities from: " + Values.words(Capability.class), problems);
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String itemField = field + "[" + i + "]";
+            Capability capability = Values.keyword(items.get(i), itemField, Capability.class, "a capability a"
+                    + " domain may keep", problems);
+            if (capability != null && !capabilities.add(capability)) {
+                problems.at(items.get(i), itemField, "'" + Values.word(capability) + "' is listed twice");
+            }
+        }
+        return capabilities;
+    }
+
     private StorageSpec storage(Section section) {
         Node node = section.require("exportRoot", "give the directory the storage domain serves");
         if (node == null) {
@@ -392,7 +545,15 @@ public final class SpecParser {
             problems.at(node, field, exportRoot + " is not a directory");
             return null;
         }
-        return new StorageSpec(exportRoot);
+        String unsafe = ExportRoots.unsafe(exportRoot, stateDir);
+        if (unsafe != null) {
+            problems.at(node, field, unsafe);
+            return null;
+        }
+        Node special = section.get("allowSpecialFiles");
+        Boolean allowSpecialFiles = special == null ? Boolean.FALSE
+                : Values.bool(special, section.field("allowSpecialFiles"), problems);
+        return allowSpecialFiles == null ? null : new StorageSpec(exportRoot, allowSpecialFiles);
     }
 
     private NetSpec net(Section section) {

@@ -74,6 +74,20 @@ final class Values {
         return value.longValueExact();
     }
 
+    /** A YAML 1.2 core-schema boolean ({@code true}, {@code false}); anything else, "yes" included, is reported. */
+    static Boolean bool(Node node, String field, Problems problems) {
+        if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.BOOL)) {
+            return Boolean.valueOf(scalar.getValue().toLowerCase(Locale.ROOT));
+        }
+        if (node instanceof ScalarNode scalar && !scalar.getTag().equals(Tag.NULL)) {
+            problems.at(node, field, quote(scalar.getValue()) + " is not true or false"
+                    + (scalar.getScalarStyle() != ScalarStyle.PLAIN ? " (it is quoted, so it is a string)" : ""));
+        } else {
+            problems.at(node, field, wrongType(node, "expected true or false"));
+        }
+        return null;
+    }
+
     /** The text of any scalar (a path, a name, an address); a collection or an empty value is reported. */
     static String text(Node node, String field, String expected, Problems problems) {
         if (node instanceof ScalarNode scalar && !scalar.getTag().equals(Tag.NULL)) {

@@ -16,6 +16,7 @@ import dev.vos.ring.RingFailure;
 import dev.vos.ring.agent.AgentSession;
 import dev.vos.ring.agent.DomainStats;
 import dev.vos.ring.agent.StateDirectory;
+import dev.vos.ring.agent.SupervisorToken;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
@@ -83,6 +84,7 @@ public final class DomainSupervisor implements AutoCloseable {
     }
 
     private final DomainSpec spec;
+    private final Map<String, Path> descriptors;
     private final DomainBackend backend;
     private final Path workDir;
     private final Path socket;
@@ -111,6 +113,17 @@ public final class DomainSupervisor implements AutoCloseable {
      */
     public DomainSupervisor(DomainSpec spec, DomainBackend backend, Path stateDir, long lastGeneration,
                             EventSink events, SupervisorListener listener) {
+        this(spec, backend, stateDir, lastGeneration, events, listener, Map.of());
+    }
+
+    /**
+     * @param lastGeneration the highest generation this domain ever had (from the journal), so none is reused
+     * @param descriptors    directories the control plane holds open for this domain, handed to every generation
+     *                       (see {@link DomainLaunch#descriptors()}): {@code exportRootFd}, its export root
+     */
+    public DomainSupervisor(DomainSpec spec, DomainBackend backend, Path stateDir, long lastGeneration,
+                            EventSink events, SupervisorListener listener, Map<String, Path> descriptors) {
+        this.descriptors = Map.copyOf(descriptors);
         this.spec = spec;
         this.backend = backend;
         this.workDir = StateDirectory.domainDirectory(stateDir, spec.name());
@@ -223,7 +236,8 @@ public final class DomainSupervisor implements AutoCloseable {
             running = backend.start(launch());
             running.exit().thenAccept(exit -> queue.add(new Exited(started, exit)));
             if (running.hasAgent()) {
-                health = AgentSession.attach(socket(), healthGeometry(), WaitStrategy.sleeping(), true,
+                health = AgentSession.attachAsSupervisor(socket(), healthGeometry(),
+                        SupervisorToken.read(StateDirectory.supervisorToken(workDir)), WaitStrategy.sleeping(),
                         spec.startTimeout());
                 health.ring().whenFailed().thenAccept(failure -> queue.add(new HealthLost(started, failure)));
             }
@@ -281,8 +295,8 @@ public final class DomainSupervisor implements AutoCloseable {
         if (lost.generation() != generation || status.state() != DomainState.RUNNING || running == null) {
             return;
         }
-        if (!isHang(lost.failure()) || !running.isAlive()) {
-            return;
+        if (!isHang(lost.failure()) || !running.isAlive() || running.exitPending()) {
+            return; // a dying domain (gone, a zombie, or sent SIGKILL already) is not hung: its exit event follows
         }
         deathAtNs = System.nanoTime();
         restartReason = "hang";
@@ -443,6 +457,7 @@ public final class DomainSupervisor implements AutoCloseable {
         Map<String, String> options = new HashMap<>();
         if (spec.storage() != null) {
             options.put("exportRoot", spec.storage().exportRoot().toAbsolutePath().toString());
+            options.put("allowSpecialFiles", Boolean.toString(spec.storage().allowSpecialFiles()));
         }
         if (spec.net() != null) {
             options.put("bind", spec.net().bind().stream().map(a -> a.getHostAddress())
@@ -450,10 +465,12 @@ public final class DomainSupervisor implements AutoCloseable {
         }
         return new DomainLaunch(spec.name(), kind(), generation, workDir, socket(), spec.resources().memoryMb(),
                 spec.resources().cpus(), spec.namespaces().stream().map(n -> n.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toSet()), options, spec.startTimeout());
+                .collect(Collectors.toSet()), options, spec.startTimeout(),
+                Duration.ofMillis(spec.limits().hangTimeoutMs()), spec.attachGroup(), spec.capabilities().stream()
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).toList(), descriptors);
     }
 
-    /** The supervisor's own ring to the domain: tiny, and its liveness timeout is the domain's hang timeout. */
+    /** The supervisor's own ring to the domain: tiny; its liveness timeout is the hang timeout the agent announces. */
     private RingGeometry healthGeometry() {
         return new RingGeometry(2, 4096, spec.limits().hangTimeoutMs() * 1_000_000L);
     }

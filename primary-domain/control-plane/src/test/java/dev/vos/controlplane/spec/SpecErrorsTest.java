@@ -378,6 +378,18 @@ class SpecErrorsTest {
     }
 
     @Test
+    void allowSpecialFiles_mustBeTrueOrFalse() {
+        SpecProblem p = only("""
+                version: 1
+                domains:
+                  - name: storage0
+                    kind: storage
+                    storage: {exportRoot: data, allowSpecialFiles: yes}
+                """);
+        assertProblem(p, 5, "domains[0].storage.allowSpecialFiles", "'yes' is not true or false");
+    }
+
+    @Test
     void storageDomainWithoutStorageSection() {
         SpecProblem p = only("""
                 version: 1

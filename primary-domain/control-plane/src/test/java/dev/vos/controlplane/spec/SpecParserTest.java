@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -49,6 +51,7 @@ class SpecParserTest {
                       memoryMb: 256
                       cpus: [0]
                     namespaces: [mount, pid, user]
+                    attachGroup: 1001
                     storage:
                       exportRoot: ./data/storage0
                   - name: net0
@@ -77,17 +80,18 @@ class SpecParserTest {
                                 20_000, 0,
                                 new ResourcesSpec(256, List.of(0)),
                                 EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.USER),
-                                new StorageSpec(exportRoot), null, null),
+                                new StorageSpec(exportRoot), null, null, OptionalInt.of(1001), Set.of()),
                         new DomainSpec("net0", DomainKind.NET, BackendKind.PROCESS, RestartPolicy.PERMANENT,
                                 supervisor, DomainSpec.DEFAULT_START_TIMEOUT_MS, DomainSpec.DEFAULT_STOP_GRACE_MS,
                                 ResourcesSpec.DEFAULTS, EnumSet.of(Namespace.NET), null,
                                 new NetSpec(List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"))),
-                                null),
+                                null, OptionalInt.empty(), Set.of()),
                         new DomainSpec("storage1", DomainKind.STORAGE, BackendKind.XEN, RestartPolicy.TEMPORARY,
                                 new SupervisorSpec(4, 20, 50, 5000, 1000), DomainSpec.DEFAULT_START_TIMEOUT_MS, 60_000,
                                 ResourcesSpec.DEFAULTS,
                                 DomainSpec.DEFAULT_NAMESPACES, new StorageSpec(exportRoot), null,
-                                new XenSpec(dir.resolve("guest.cfg").toAbsolutePath()))));
+                                new XenSpec(dir.resolve("guest.cfg").toAbsolutePath()), OptionalInt.empty(),
+                                Set.of())));
         assertEquals(expected, spec);
         assertEquals("net0", spec.domain("net0").orElseThrow().name());
         assertTrue(spec.domain("net1").isEmpty());
@@ -158,6 +162,20 @@ class SpecParserTest {
 
         Files.writeString(file, Files.readString(file).replace("stateDir: state", "stateDir: " + absoluteState));
         assertEquals(absoluteState, SpecParser.parse(file).controlPlane().stateDir());
+    }
+
+    @Test
+    void allowSpecialFiles_isFalseUnlessTheSpecSaysTrue() throws Exception {
+        Files.createDirectories(dir.resolve("data"));
+        HostSpec spec = SpecParser.parse(write("host.yaml", """
+                version: 1
+                domains:
+                  - {name: storage0, kind: storage, storage: {exportRoot: data}}
+                  - {name: storage1, kind: storage, storage: {exportRoot: data, allowSpecialFiles: true}}
+                  - {name: storage2, kind: storage, storage: {exportRoot: data, allowSpecialFiles: false}}
+                """));
+        assertEquals(List.of(false, true, false),
+                spec.domains().stream().map(d -> d.storage().allowSpecialFiles()).toList());
     }
 
     @Test

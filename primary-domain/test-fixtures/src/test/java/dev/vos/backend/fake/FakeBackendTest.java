@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -20,7 +21,8 @@ class FakeBackendTest {
 
     private static DomainLaunch launch(long generation, Duration startTimeout) {
         return new DomainLaunch("fake0", "storage", generation, Path.of("/nonexistent/fake0"),
-                Path.of("/nonexistent/fake0/agent.sock"), 128, List.of(), Set.of(), Map.of(), startTimeout);
+                Path.of("/nonexistent/fake0/agent.sock"), 128, List.of(), Set.of(), Map.of(), startTimeout,
+                Duration.ofMillis(500), OptionalInt.empty(), List.of(), Map.of());
     }
 
     @Test

@@ -3,14 +3,19 @@ package dev.vos.storage.domain;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * One client session's descriptors: the small numbers a client sees, mapped to the kernel descriptors the domain
- * holds for it. Numbers start at 3 and the lowest free one is reused, as the kernel does; a number means nothing
- * to another session, and an unknown or closed number is EBADF.
+ * One client session's descriptors: the numbers a client sees, mapped to the kernel descriptors the domain holds
+ * for it. A number is {@code nonce << 32 | index}: the index starts at 3 and the lowest free one is reused, as the
+ * kernel does; the nonce is drawn at random for the session (31 bits, never 0), so a number means nothing to
+ * another session even where that session uses the same index, and an unknown, closed or foreign number is EBADF.
+ * Without the nonce, a client that re-attached after its ring failed could send an old channel's number on the new
+ * session and reach whatever file the new session had opened under that index (the review's data loss). The check
+ * is a compare of the high half: nothing on the hot path allocates.
  *
  * <p>Several workers may serve one session at once, so a number in use by one call can be closed by another. The
  * kernel descriptor is not closed under a call that uses it: {@link #acquire} pins the entry, and the descriptor
@@ -27,54 +32,78 @@ final class DescriptorTable implements AutoCloseable {
      */
     static final int MAX_PER_SESSION = StorageCalls.MAX_DESCRIPTORS_PER_SESSION;
 
-    /** A kernel descriptor and its pins; closed once unmapped and unpinned. */
+    /** The largest nonce: 31 bits, so that every number is a positive long. */
+    static final int MAX_NONCE = Integer.MAX_VALUE;
+    private static final long INDEX_MASK = 0xFFFF_FFFFL;
+    /** Nonces must not be guessable by another session's client: one guess is one call, 2^31 of them. */
+    private static final SecureRandom NONCES = new SecureRandom();
+
+    /** A kernel descriptor, whether it was opened with O_APPEND, and its pins; closed once unmapped and unpinned. */
     static final class Entry {
         private final int kernelFd;
+        private final boolean append;
         private int pins;
         private boolean unmapped;
 
-        Entry(int kernelFd) {
+        Entry(int kernelFd, boolean append) {
             this.kernelFd = kernelFd;
+            this.append = append;
         }
 
         /** The kernel descriptor; valid while the entry is pinned. */
         int kernelFd() {
             return kernelFd;
         }
+
+        /** Whether it was opened with O_APPEND: the append call is served on it, and only on such. */
+        boolean append() {
+            return append;
+        }
     }
 
     private final IntConsumer closer;
+    /** The session's nonce, in place: the high half every number of this table carries. */
+    private final long tag;
     private final List<Entry> entries = new ArrayList<>();
     private int mapped;
     private boolean closed;
 
-    /** A table whose kernel descriptors are released by {@code closer} (the close system call). */
+    /** A table with a random nonce, whose kernel descriptors are released by {@code closer} (the close call). */
     DescriptorTable(IntConsumer closer) {
+        this(1 + NONCES.nextInt(MAX_NONCE), closer);
+    }
+
+    /** A table with the nonce {@code nonce} (1..{@link #MAX_NONCE}): tests that need known numbers. */
+    DescriptorTable(int nonce, IntConsumer closer) {
+        if (nonce < 1) {
+            throw new IllegalArgumentException("nonce=" + nonce + ": must be in [1, " + MAX_NONCE + "]");
+        }
         this.closer = closer;
+        this.tag = (long) nonce << 32;
     }
 
     /**
-     * Maps {@code kernelFd} to the lowest free number and returns it; or closes {@code kernelFd} and returns
-     * -EBADF if the table has closed (the session ended while the open ran), -EMFILE if the session holds
-     * {@link #MAX_PER_SESSION} descriptors already.
+     * Maps {@code kernelFd} (opened with O_APPEND if {@code append}) to the lowest free index and returns its
+     * number; or closes {@code kernelFd} and returns -EBADF if the table has closed (the session ended while the
+     * open ran), -EMFILE if the session holds {@link #MAX_PER_SESSION} descriptors already.
      */
-    int add(int kernelFd) {
+    long add(int kernelFd, boolean append) {
         int refusal = -Errno.EBADF;
         synchronized (this) {
             if (!closed && size() >= MAX_PER_SESSION) {
                 refusal = -Errno.EMFILE;
             } else if (!closed) {
-                Entry entry = new Entry(kernelFd);
+                Entry entry = new Entry(kernelFd, append);
                 for (int i = 0; i < entries.size(); i++) {
                     if (entries.get(i) == null) {
                         entries.set(i, entry);
                         mapped++;
-                        return FIRST + i;
+                        return tag | (FIRST + i);
                     }
                 }
                 entries.add(entry);
                 mapped++;
-                return FIRST + entries.size() - 1;
+                return tag | (FIRST + entries.size() - 1);
             }
         }
         closer.accept(kernelFd);
@@ -128,8 +157,12 @@ final class DescriptorTable implements AutoCloseable {
         return mapped;
     }
 
+    /** The entry index of {@code number}, or -1 if it is not this session's or names nothing. */
     private int index(long number) {
-        long i = number - FIRST;
+        if ((number & ~INDEX_MASK) != tag) {
+            return -1; // another session's number (or a forged one): EBADF, whatever its index
+        }
+        long i = (number & INDEX_MASK) - FIRST;
         return i >= 0 && i < entries.size() && entries.get((int) i) != null ? (int) i : -1;
     }
 

@@ -16,15 +16,28 @@ import java.util.Map;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * The storage kind's calls (see {@link StorageCalls}), serving the directory named by the option
- * {@code exportRoot} (an absolute path to an existing directory). The root is opened once, O_PATH, when the
- * table is built, and stays open for the agent's life: every client path is resolved beneath that descriptor, so
- * a rename or replacement of the root's own path later does not redirect the domain.
+ * The storage kind's calls (see {@link StorageCalls}), serving one export root, given either way:
+ * <ul>
+ *   <li>{@code exportRootFd=N}: a directory descriptor this process inherited (the control plane resolved the root
+ *       once, when it started, and hands every generation that same directory: a link swapped in at the root's
+ *       path later redirects nothing); {@code exportRoot} then only names it in messages;</li>
+ *   <li>{@code exportRoot=/absolute/dir} alone: opened here, by path (a domain run by hand).</li>
+ * </ul>
+ * Either way the root is held open, O_PATH, for the agent's life: every client path is resolved beneath that
+ * descriptor, so a rename or replacement of the root's own path later does not redirect the domain.
+ * {@code allowSpecialFiles=true} lets clients open FIFOs, sockets and devices there.
  */
 public final class StorageCallTableProvider implements CallTableProvider {
 
     /** The option naming the exported directory. */
     public static final String EXPORT_ROOT = "exportRoot";
+    /**
+     * The option that lets clients open FIFOs, sockets and device nodes ({@code true}; default {@code false}: such
+     * opens are EACCES). Opens never wait either way (see {@link StorageCalls}).
+     */
+    public static final String ALLOW_SPECIAL_FILES = "allowSpecialFiles";
+    /** The option giving the exported directory as an inherited descriptor's number. */
+    public static final String EXPORT_ROOT_FD = "exportRootFd";
 
     @Override
     public String kind() {
@@ -34,15 +47,61 @@ public final class StorageCallTableProvider implements CallTableProvider {
     @Override
     public void register(CallTable.Builder table, Map<String, String> options) {
         String root = options.get(EXPORT_ROOT);
+        String inherited = options.get(EXPORT_ROOT_FD);
+        boolean allowSpecialFiles = flag(options, ALLOW_SPECIAL_FILES);
+        if (inherited != null) {
+            new StorageHandlers(reopen(inherited, root), allowSpecialFiles).register(table);
+            return;
+        }
         if (root == null || root.isEmpty()) {
-            throw new IllegalArgumentException("the storage kind needs --option " + EXPORT_ROOT + "=/absolute/dir");
+            throw new IllegalArgumentException("the storage kind needs --option " + EXPORT_ROOT + "=/absolute/dir"
+                    + " or --option " + EXPORT_ROOT_FD + "=N");
         }
         Path path = Path.of(root);
         if (!path.isAbsolute() || !Files.isDirectory(path)) {
             throw new IllegalArgumentException(EXPORT_ROOT + " '" + root
                     + "' is not an absolute path to an existing directory");
         }
-        new StorageHandlers(openRoot(root)).register(table);
+        new StorageHandlers(openRoot(root), allowSpecialFiles).register(table);
+    }
+
+    /** A true/false option; absent is false, anything else is refused rather than guessed. */
+    private static boolean flag(Map<String, String> options, String name) {
+        String value = options.getOrDefault(name, "false");
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("option " + name + " is '" + value
+                    + "'; expected true or false");
+        };
+    }
+
+    /**
+     * The inherited descriptor {@code fd}, reopened as {@code openat2(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)}
+     * (the same directory; ENOTDIR if it is none), then closed: what stays open is close-on-exec and O_PATH, like
+     * a root opened by path.
+     */
+    private static int reopen(String fd, String label) {
+        int inherited;
+        try {
+            inherited = Integer.parseInt(fd);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(EXPORT_ROOT_FD + " '" + fd + "' is not a descriptor number");
+        }
+        String named = label == null ? "descriptor " + inherited : label + " (descriptor " + inherited + ")";
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment dot = arena.allocate(2);
+            dot.set(JAVA_BYTE, 0, (byte) '.');
+            dot.set(JAVA_BYTE, 1, (byte) 0);
+            long root = StorageSyscalls.openat2(inherited, dot,
+                    StorageSyscalls.O_PATH | StorageFlags.O_DIRECTORY | StorageSyscalls.O_CLOEXEC, 0, 0);
+            if (root < 0) {
+                throw new IllegalArgumentException("the export root " + named + " cannot be opened: "
+                        + Errno.name((int) -root));
+            }
+            StorageSyscalls.close(inherited);
+            return (int) root;
+        }
     }
 
     /** {@code openat2(AT_FDCWD, root, O_PATH | O_DIRECTORY | O_CLOEXEC)}: the one unconfined open. */

@@ -6,6 +6,7 @@ import dev.vos.storage.protocol.FileStat;
 import dev.vos.storage.protocol.FileSystemStat;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.storage.protocol.StorageCalls.Access;
+import dev.vos.storage.protocol.StorageCalls.Append;
 import dev.vos.storage.protocol.StorageCalls.Chmod;
 import dev.vos.storage.protocol.StorageCalls.Chown;
 import dev.vos.storage.protocol.StorageCalls.Close;
@@ -35,6 +36,7 @@ import java.lang.foreign.MemorySegment;
 import static dev.vos.storage.domain.StorageSyscalls.*;
 import static dev.vos.storage.protocol.StorageFlags.*;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The storage calls' handlers, for one export root (see {@link StorageCalls} for the table; each handler reads
@@ -62,11 +64,22 @@ final class StorageHandlers {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final int rootFd;
+    /**
+     * Added to every open: no open waits (a FIFO with no one at the other end, a device), and no terminal becomes
+     * the domain's. A worker held in open(2) would be held for every client of its session.
+     */
+    static final int OPEN_NEVER_WAITS = O_NONBLOCK | O_NOCTTY;
 
-    /** Handlers for the export root open as {@code rootFd} (O_PATH | O_DIRECTORY); they never close it. */
-    StorageHandlers(int rootFd) {
+    private final int rootFd;
+    private final boolean allowSpecialFiles;
+
+    /**
+     * Handlers for the export root open as {@code rootFd} (O_PATH | O_DIRECTORY); they never close it. Opens of
+     * anything but a regular file or a directory are EACCES unless {@code allowSpecialFiles}.
+     */
+    StorageHandlers(int rootFd, boolean allowSpecialFiles) {
         this.rootFd = rootFd;
+        this.allowSpecialFiles = allowSpecialFiles;
     }
 
     /** Registers the calls and the per-session descriptor table. */
@@ -96,6 +109,7 @@ final class StorageHandlers {
                 .add(StorageCalls.ACCESS, "access", this::access)
                 .add(StorageCalls.STATFS, "statfs", this::statfs)
                 .add(StorageCalls.LOCK, "lock", this::lock)
+                .add(StorageCalls.APPEND, "append", StorageHandlers::append)
                 .sessionState(() -> new DescriptorTable(fd -> StorageSyscalls.close(fd)));
     }
 
@@ -138,10 +152,34 @@ final class StorageHandlers {
         long fd;
         try (Arena arena = Arena.ofConfined()) {
             // openat2 refuses a mode without O_CREAT (unlike open): pass it only when it means something.
-            fd = openat2(rootFd, path.toNative(arena), flags | O_CLOEXEC, (flags & O_CREAT) != 0 ? mode : 0,
-                    CONFINED);
+            fd = openat2(rootFd, path.toNative(arena), flags | O_CLOEXEC | OPEN_NEVER_WAITS,
+                    (flags & O_CREAT) != 0 ? mode : 0, CONFINED);
+            if (fd == -Errno.ENXIO && !allowSpecialFiles) {
+                return -Errno.EACCES; // only a special file answers ENXIO: a FIFO with no reader, a socket
+            }
+            if (fd >= 0 && !allowSpecialFiles) {
+                long refused = refuseSpecialFile((int) fd, arena);
+                if (refused < 0) {
+                    StorageSyscalls.close((int) fd);
+                    return refused;
+                }
+            }
         }
-        return fd < 0 ? fd : descriptors(call).add((int) fd);
+        return fd < 0 ? fd : descriptors(call).add((int) fd, (flags & O_APPEND) != 0);
+    }
+
+    /**
+     * 0 if {@code fd} is a regular file or a directory, else -EACCES (or fstat's error). After the open, on the
+     * descriptor, so a name swapped for a FIFO between a check and the open cannot slip through.
+     */
+    private static long refuseSpecialFile(int fd, Arena arena) {
+        MemorySegment statx = arena.allocate(STATX_SIZE, 8);
+        long r = statx(fd, emptyPath(arena), AT_EMPTY_PATH, statx);
+        if (r < 0) {
+            return r;
+        }
+        int type = Short.toUnsignedInt(statx.get(JAVA_SHORT, STATX_MODE_OFFSET)) & S_IFMT;
+        return type == S_IFREG || type == S_IFDIR ? 0 : -Errno.EACCES;
     }
 
     private long close(ServerCall call) {
@@ -168,6 +206,29 @@ final class StorageHandlers {
         }
         try {
             return Linux.syscallErrno(syscall, entry.kernelFd(), address, count, call.arg(Pread.OFFSET), 0, 0);
+        } finally {
+            table.release(entry);
+        }
+    }
+
+    /**
+     * write(2) at the end of a descriptor opened with O_APPEND: the kernel positions each write at the end
+     * atomically. Read by {@link Append}'s names; allocation-free as {@link #transfer}. EINVAL on a descriptor
+     * opened without O_APPEND: a client that means to append never writes at an offset of another file.
+     */
+    private static long append(ServerCall call) {
+        long count = call.arg(Append.COUNT);
+        long address = call.dataAddress(call.arg(Append.BUFFER_OFFSET), count);
+        if (address == 0) {
+            return -Errno.EFAULT;
+        }
+        DescriptorTable table = descriptors(call);
+        DescriptorTable.Entry entry = table.acquire(call.arg(Append.FD));
+        if (entry == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return entry.append() ? StorageSyscalls.write(entry.kernelFd(), address, count) : -Errno.EINVAL;
         } finally {
             table.release(entry);
         }

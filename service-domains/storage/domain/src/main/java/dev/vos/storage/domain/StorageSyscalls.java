@@ -17,6 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class StorageSyscalls {
 
+    /** {@code __NR_write}. */
+    public static final long SYS_WRITE = 1;
     /** {@code __NR_close}. */
     public static final long SYS_CLOSE = 3;
     /** {@code __NR_pread64}. */
@@ -78,6 +80,15 @@ public final class StorageSyscalls {
     // <fcntl.h>: the open flags only the domain itself uses (a client's are in StorageFlags)
     public static final int O_CLOEXEC = 02000000;
     public static final int O_PATH = 010000000;
+    /** Never wait in open (a FIFO with no one at the other end, a device) nor, on a special file, in I/O. */
+    public static final int O_NONBLOCK = 04000;
+    /** A terminal opened never becomes the domain's controlling terminal. */
+    public static final int O_NOCTTY = 0400;
+
+    // <sys/stat.h>: file types in st_mode
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFDIR = 0040000;
 
     /** {@code AT_FDCWD}, {@code <fcntl.h>}: a path relative to the working directory (only to open the export root). */
     public static final int AT_FDCWD = -100;
@@ -159,6 +170,11 @@ public final class StorageSyscalls {
             how.set(JAVA_LONG, OPEN_HOW_RESOLVE_OFFSET, resolve);
             return Linux.syscallErrno(SYS_OPENAT2, dirfd, path.address(), how.address(), OPEN_HOW_SIZE, 0, 0);
         }
+    }
+
+    /** {@code ssize_t write(int fd, const void *buf, size_t count)}, the buffer a checked native range. */
+    public static long write(int fd, long address, long count) {
+        return Linux.syscallErrno(SYS_WRITE, fd, address, count, 0, 0, 0);
     }
 
     /** {@code int close(int fd)}. */

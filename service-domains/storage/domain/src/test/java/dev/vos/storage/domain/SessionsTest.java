@@ -2,6 +2,8 @@ package dev.vos.storage.domain;
 
 import dev.vos.ring.server.CallTable;
 import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.Fsync;
+import dev.vos.storage.protocol.StorageCalls.Ftruncate;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,17 +35,44 @@ class SessionsTest {
         CallTable table = StorageRing.table(root);
         try (StorageRing one = StorageRing.open(table, 1); StorageRing two = StorageRing.open(table, 2)) {
             long a = one.open("a", O_RDWR, 0);
-            assertEquals(3, a);
+            assertEquals(3, StorageRing.index(a));
             assertEquals("-EBADF", two.pread(a, 10, 0), "session two never opened 3");
             assertEquals(-Errno.EBADF, two.pwrite(a, "x", 0));
             assertEquals(-Errno.EBADF, Close.call(two.client, a));
             assertEquals("file a", one.pread(a, 10, 0), "session two's close did not touch session one's 3");
 
             long b = two.open("b", O_RDONLY, 0);
-            assertEquals(3, b, "each session numbers from 3");
+            assertEquals(3, StorageRing.index(b), "each session numbers from 3");
             assertEquals("file b", two.pread(b, 10, 0));
             assertEquals("file a", one.pread(a, 10, 0));
         }
+    }
+
+    @Test
+    void aStaleNumber_sentOnANewSessionThatReusedItsIndex_namesNothingThere() throws Exception {
+        // The review's case at the domain: a client re-attaches, its new session's table gives the next file the
+        // old file's index, and an old channel sends its number on the new session. The nonce makes it EBADF.
+        Files.writeString(root.resolve("old"), "old file");
+        Files.writeString(root.resolve("new"), "new file");
+        CallTable table = StorageRing.table(root);
+        long stale;
+        try (StorageRing first = StorageRing.open(table, 1)) {
+            stale = first.open("old", O_RDWR | O_APPEND, 0);
+        }
+        try (StorageRing second = StorageRing.open(table, 1)) {
+            long fresh = second.open("new", O_RDWR, 0);
+            assertEquals(StorageRing.index(stale), StorageRing.index(fresh), "the index is reused");
+            assertEquals("-EBADF", second.pread(stale, 10, 0));
+            assertEquals(-Errno.EBADF, second.pwrite(stale, "STALE", 0));
+            assertEquals(-Errno.EBADF, second.append(stale, "STALE"));
+            assertEquals(-Errno.EBADF, Fsync.call(second.client, stale));
+            assertEquals(-Errno.EBADF, Ftruncate.call(second.client, stale, 0));
+            assertEquals(-Errno.EBADF, second.fstatResult(stale));
+            assertEquals(-Errno.EBADF, Close.call(second.client, stale));
+            assertEquals("new file", second.pread(fresh, 10, 0), "still open, unchanged");
+        }
+        assertEquals("new file", Files.readString(root.resolve("new")));
+        assertEquals("old file", Files.readString(root.resolve("old")));
     }
 
     @Test
@@ -52,16 +81,16 @@ class SessionsTest {
         Path b = Files.writeString(root.resolve("b"), "b");
         CallTable table = StorageRing.table(root);
         try (StorageRing other = StorageRing.open(table, 1)) {
-            assertEquals(3, other.open("b", O_RDONLY, 0));
+            long otherB = other.open("b", O_RDONLY, 0);
             StorageRing one = StorageRing.open(table, 1);
             for (int i = 0; i < 5; i++) {
-                assertEquals(3 + i, one.open("a", O_RDONLY, 0));
+                assertEquals(3 + i, StorageRing.index(one.open("a", O_RDONLY, 0)));
             }
             assertEquals(5, StorageRing.kernelDescriptorsOn(a));
             one.close(); // the client leaves: the server stops and its session state closes
             assertEquals(0, StorageRing.kernelDescriptorsOn(a), "the session's descriptors were closed with it");
             assertEquals(1, StorageRing.kernelDescriptorsOn(b), "another session's descriptors live on");
-            assertEquals("b", other.pread(3, 10, 0));
+            assertEquals("b", other.pread(otherB, 10, 0));
         }
         assertEquals(0, StorageRing.kernelDescriptorsOn(b));
     }

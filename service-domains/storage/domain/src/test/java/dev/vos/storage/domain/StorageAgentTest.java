@@ -6,7 +6,6 @@ import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
-import dev.vos.ring.server.ServerOptions;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.Test;
@@ -34,16 +33,15 @@ class StorageAgentTest {
         Path file = Files.writeString(root.resolve("f"), "agent");
         Path socket = dir.resolve("agent.sock");
         RingGeometry geometry = new RingGeometry(8, 4096, 200_000_000L);
-        try (DomainAgent agent = DomainAgent.start(new DomainAgent.Config("store", "storage", 1, socket,
-                StorageRing.table(root), ServerOptions.DEFAULT, false));
-             AgentSession b = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false,
-                     Duration.ofSeconds(5))) {
-            AgentSession a = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), false,
-                    Duration.ofSeconds(5));
-            assertEquals(3, open(a.ring(), "f"));
-            assertEquals(4, open(a.ring(), "f"));
-            assertEquals(-Errno.EBADF, StorageCalls.Fsync.call(b.ring(), 3), "a's 3 is not b's");
-            assertEquals(0, StorageCalls.Fsync.call(a.ring(), 3));
+        try (DomainAgent agent = DomainAgent.start(DomainAgent.Config.of("store", "storage", 1, socket,
+                StorageRing.table(root)));
+             AgentSession b = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), Duration.ofSeconds(5))) {
+            AgentSession a = AgentSession.attach(socket, geometry, WaitStrategy.sleeping(), Duration.ofSeconds(5));
+            long three = open(a.ring(), "f");
+            assertEquals(3, StorageRing.index(three));
+            assertEquals(4, StorageRing.index(open(a.ring(), "f")));
+            assertEquals(-Errno.EBADF, StorageCalls.Fsync.call(b.ring(), three), "a's 3 is not b's");
+            assertEquals(0, StorageCalls.Fsync.call(a.ring(), three));
             assertEquals(2, StorageRing.kernelDescriptorsOn(file));
 
             a.close();
@@ -54,7 +52,7 @@ class StorageAgentTest {
             assertEquals(1, agent.sessions());
             assertEquals(0, StorageRing.kernelDescriptorsOn(file),
                     "the agent ended a's session and closed its descriptors");
-            assertEquals(3, open(b.ring(), "f"));
+            assertEquals(3, StorageRing.index(open(b.ring(), "f")));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.vos.ring.server.ServerOptions;
 import dev.vos.storage.protocol.FileStat;
 import dev.vos.storage.protocol.FileSystemStat;
 import dev.vos.storage.protocol.StorageCalls.Access;
+import dev.vos.storage.protocol.StorageCalls.Append;
 import dev.vos.storage.protocol.StorageCalls.Chmod;
 import dev.vos.storage.protocol.StorageCalls.Chown;
 import dev.vos.storage.protocol.StorageCalls.Fstat;
@@ -35,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -60,8 +62,15 @@ final class StorageRing implements AutoCloseable {
 
     /** The table a storage agent exporting {@code root} would serve. */
     static CallTable table(Path root) {
+        return table(root, Map.of());
+    }
+
+    /** The table a storage agent exporting {@code root} with the agent options {@code options} would serve. */
+    static CallTable table(Path root, Map<String, String> options) {
         CallTable.Builder b = CoreCallHandlers.register(CallTable.builder());
-        new StorageCallTableProvider().register(b, Map.of(StorageCallTableProvider.EXPORT_ROOT, root.toString()));
+        Map<String, String> all = new HashMap<>(options);
+        all.put(StorageCallTableProvider.EXPORT_ROOT, root.toString());
+        new StorageCallTableProvider().register(b, all);
         return b.build();
     }
 
@@ -125,6 +134,15 @@ final class StorageRing implements AutoCloseable {
 
     long pwrite(long fd, String text, long offset) throws Exception {
         return onPaths(p -> Pwrite.call(p.slot(), fd, p.offset(0), p.length(0), offset), utf8(text));
+    }
+
+    long append(long fd, String text) throws Exception {
+        return onPaths(p -> Append.call(p.slot(), fd, p.offset(0), p.length(0)), utf8(text));
+    }
+
+    /** A descriptor's index in its session's table: the low half, below the session's nonce. */
+    static long index(long fd) {
+        return fd & 0xFFFF_FFFFL;
     }
 
     /** The bytes read as text, or "-ERRNO" for a failure. */

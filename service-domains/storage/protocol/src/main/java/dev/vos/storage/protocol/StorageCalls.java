@@ -8,9 +8,11 @@ import dev.vos.ring.client.Caller;
  * The storage domain's calls, numbered from {@link CoreCalls#FIRST_DOMAIN_CALL}. Every result is in the kernel's
  * convention: a value that is not negative, or {@code -errno}. A "path" is two arguments, the payload offset and
  * the length of its UTF-8 bytes (no NUL; at most {@link #PATH_MAX} - 1 bytes), resolved beneath the export root:
- * an escape is EXDEV, a /proc magic link ELOOP. A "descriptor" is a number of the calling session's own table
- * (EBADF in any other session). Buffers are payload offset and length: the kernel reads and writes the shared
- * data area directly.
+ * an escape is EXDEV, a /proc magic link ELOOP. A "descriptor" is a number of the calling session's own table: a
+ * {@code long} whose high half is a random non-zero 31-bit nonce drawn for the session and whose low half is the
+ * table's index (from 3, the lowest free one reused). A number of another session, or of an ended one, is EBADF
+ * even where its index is in use, so a stale number can never name another session's file. Buffers are payload
+ * offset and length: the kernel reads and writes the shared data area directly.
  *
  * <p>Where each argument goes is stated once, here: every call has a nested class whose constants are its
  * argument positions ({@code Pread.FD = 0}, {@code Pread.BUFFER_OFFSET = 1}, ...), which the domain's handlers read
@@ -22,20 +24,20 @@ import dev.vos.ring.client.Caller;
  *
  * <pre>
  * no  name       arguments                                                   result
- * 64  open       (pathOffset, pathLength, int flags, mode_t mode)             descriptor
- * 65  close      (int fd)                                                     0
- * 66  pread      (int fd, bufferOffset, size_t count, off_t offset)           bytes read into the payload
- * 67  pwrite     (int fd, bufferOffset, size_t count, off_t offset)           bytes written from the payload
- * 68  fsync      (int fd)                                                     0
- * 69  fdatasync  (int fd)                                                     0
- * 70  ftruncate  (int fd, off_t length)                                       0
- * 71  fstat      (int fd, outOffset, outLength >= FileStat.BYTES)             FileStat.BYTES, FileStat in the payload
+ * 64  open       (pathOffset, pathLength, int flags, mode_t mode)             descriptor (a long: nonce, index)
+ * 65  close      (long fd)                                                    0
+ * 66  pread      (long fd, bufferOffset, size_t count, off_t offset)          bytes read into the payload
+ * 67  pwrite     (long fd, bufferOffset, size_t count, off_t offset)          bytes written from the payload
+ * 68  fsync      (long fd)                                                    0
+ * 69  fdatasync  (long fd)                                                    0
+ * 70  ftruncate  (long fd, off_t length)                                      0
+ * 71  fstat      (long fd, outOffset, outLength >= FileStat.BYTES)            FileStat.BYTES, FileStat in the payload
  * 72  unlink     (pathOffset, pathLength, int flags: 0 or AT_REMOVEDIR)       0
  * 73  mkdir      (pathOffset, pathLength, mode_t mode)                        0
  * 74  rename     (fromOffset, fromLength, toOffset, toLength, int flags: RENAME_NOREPLACE|RENAME_EXCHANGE)  0
  * 75  stat       (pathOffset, pathLength, int flags: 0 or AT_SYMLINK_NOFOLLOW, outOffset, outLength >= FileStat.BYTES)
  *                                                                              FileStat.BYTES, FileStat in the payload
- * 76  getdents   (int fd, bufferOffset, size_t count)                         bytes of struct linux_dirent64
+ * 76  getdents   (long fd, bufferOffset, size_t count)                        bytes of struct linux_dirent64
  *                                                                              records (as getdents64), 0 at the end
  * 77  symlink    (targetOffset, targetLength, linkOffset, linkLength)         0 (the target is stored as given)
  * 78  readlink   (pathOffset, pathLength, bufferOffset, size_t size)          bytes of the link's target
@@ -43,12 +45,14 @@ import dev.vos.ring.client.Caller;
  *                times are nanoseconds since the epoch; UTIME_UNCHANGED (Long.MIN_VALUE) leaves one as it is
  * 80  chmod      (pathOffset, pathLength, mode_t mode within 07777 minus set-uid/set-gid: 01777)       0
  * 81  chown      (pathOffset, pathLength, uid_t uid, gid_t gid, int flags: 0 or AT_SYMLINK_NOFOLLOW)  0 (-1: unchanged)
- * 82  fallocate  (int fd, int mode: 0 or FALLOC_FL_KEEP_SIZE, off_t offset, off_t length)             0
+ * 82  fallocate  (long fd, int mode: 0 or FALLOC_FL_KEEP_SIZE, off_t offset, off_t length)            0
  * 83  access     (pathOffset, pathLength, int mode: F_OK or R_OK|W_OK|X_OK)                             0
  * 84  statfs     (outOffset, outLength >= FileSystemStat.BYTES)   FileSystemStat.BYTES, FileSystemStat in the payload
- * 85  lock       (int fd, int type: F_RDLCK 0|F_WRLCK 1|F_UNLCK 2, off_t start, off_t length: 0 = to the end)
+ * 85  lock       (long fd, int type: F_RDLCK 0|F_WRLCK 1|F_UNLCK 2, off_t start, off_t length: 0 = to the end)
  *                0, or EAGAIN when another session or process holds a conflicting lock; never waits (an
  *                open-file-description lock: it belongs to the descriptor and goes when it is closed)
+ * 86  append     (long fd, bufferOffset, size_t count)                        bytes written from the payload at the
+ *                end of the file (write(2) on an O_APPEND descriptor); EINVAL on a descriptor opened without it
  * </pre>
  * stat, utimens, chmod, chown and access act on the file their path names, "." being the root itself; a final
  * symlink is followed (confined like any path) unless AT_SYMLINK_NOFOLLOW, then they act on the link itself (chmod
@@ -60,8 +64,22 @@ import dev.vos.ring.client.Caller;
  * (others: EINVAL, where the kernel would cut them to another id).
  * open accepts O_RDONLY/O_WRONLY/O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_DSYNC,
  * O_SYNC (others: EINVAL; O_CLOEXEC is always added) and a mode within 0777 (others: EINVAL); a session holding
- * {@link #MAX_DESCRIPTORS_PER_SESSION} (1024) descriptors gets EMFILE. unlink, mkdir, rename, symlink (its
- * link path) and readlink act on the last component of their path, which must not be "", "." or ".." (EINVAL).
+ * {@link #MAX_DESCRIPTORS_PER_SESSION} (1024) descriptors gets EMFILE. unlink, mkdir, rename, symlink (its link
+ * path) and readlink act on the last component of their path, which must not be "", "." or ".." (EINVAL).
+ *
+ * <p>Special files: every open adds O_NONBLOCK and O_NOCTTY, so that no open waits (a FIFO with no one at the
+ * other end, a device) and no terminal becomes the domain's. What was opened must then be a regular file or a
+ * directory, else it is closed again and the open is EACCES: the domain refuses it as a permission would, and the
+ * JDK reports {@code AccessDeniedException} with the path (ENXIO, what Linux gives for a socket or a writer-less
+ * FIFO, would read as "no such device" and depend on the other end). The agent option
+ * {@code allowSpecialFiles=true} (spec {@code storage.allowSpecialFiles}) serves them; such a descriptor keeps
+ * O_NONBLOCK, so a read or write that would wait is EAGAIN, never a worker held. On a regular file or directory
+ * Linux ignores O_NONBLOCK for reads and writes; an open that would wait for a lease break is EWOULDBLOCK.
+ *
+ * <p>Appends: pwrite on an O_APPEND descriptor writes at the end whatever its offset (Linux's pwrite); append is
+ * the call that asks for it, and it is EINVAL on a descriptor the session's table did not record as opened with
+ * O_APPEND (as write(2)'s EINVAL for a descriptor "unsuitable for writing"; an unknown number stays EBADF). So an
+ * append can never land at an offset of a file that was not opened for appending.
  * Flag and mode values are {@link StorageFlags}'.
  */
 public final class StorageCalls {
@@ -88,6 +106,9 @@ public final class StorageCalls {
     public static final int ACCESS = OPEN + 19;
     public static final int STATFS = OPEN + 20;
     public static final int LOCK = OPEN + 21;
+    public static final int APPEND = OPEN + 22;
+    /** The highest storage call number: the calls are {@link #OPEN} to this, with no gap. */
+    public static final int LAST = APPEND;
 
     /** The most descriptors one session (one client's ring) holds open at once; one more open is EMFILE. */
     public static final int MAX_DESCRIPTORS_PER_SESSION = 1024;
@@ -523,6 +544,27 @@ public final class StorageCalls {
         /** Issues {@link #LOCK} on {@code on}. */
         public static long call(Caller on, long fd, long type, long start, long length) throws DomainFailedException {
             return on.call(LOCK, fd, type, start, length, 0, 0);
+        }
+    }
+
+    /**
+     * {@link #APPEND}: writes from the payload at the end of a descriptor's file: write(2) on a descriptor opened
+     * with O_APPEND, which the kernel positions at the end atomically. EINVAL on a descriptor opened without it.
+     */
+    public static final class Append {
+        /** The descriptor (opened with O_APPEND). */
+        public static final int FD = 0;
+        /** Payload offset the bytes come from. */
+        public static final int BUFFER_OFFSET = 1;
+        /** How many bytes to write. */
+        public static final int COUNT = 2;
+
+        private Append() {
+        }
+
+        /** Issues {@link #APPEND} on {@code on}. */
+        public static long call(Caller on, long fd, long bufferOffset, long count) throws DomainFailedException {
+            return on.call(APPEND, fd, bufferOffset, count, 0, 0, 0);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerOptions;
 import dev.vos.storage.protocol.StorageCalls.Access;
+import dev.vos.storage.protocol.StorageCalls.Append;
 import dev.vos.storage.protocol.StorageCalls.Chmod;
 import dev.vos.storage.protocol.StorageCalls.Chown;
 import dev.vos.storage.protocol.StorageCalls.Close;
@@ -134,7 +135,9 @@ class StorageCallsEncodersTest {
                 new Case(StorageCalls.STATFS, Statfs.class, (on, a) -> Statfs.call(on, a.at(Statfs.OUT_OFFSET),
                         a.at(Statfs.OUT_LENGTH))),
                 new Case(StorageCalls.LOCK, Lock.class, (on, a) -> Lock.call(on, a.at(Lock.FD), a.at(Lock.TYPE),
-                        a.at(Lock.START), a.at(Lock.LENGTH))));
+                        a.at(Lock.START), a.at(Lock.LENGTH))),
+                new Case(StorageCalls.APPEND, Append.class, (on, a) -> Append.call(on, a.at(Append.FD),
+                        a.at(Append.BUFFER_OFFSET), a.at(Append.COUNT))));
     }
 
     /** The position the server's handler answers with; set by the test before each call. */
@@ -149,7 +152,7 @@ class StorageCallsEncodersTest {
     @BeforeAll
     static void ring() throws Exception {
         CallTable.Builder table = CallTable.builder();
-        for (int n = StorageCalls.OPEN; n <= StorageCalls.LOCK; n++) {
+        for (int n = StorageCalls.OPEN; n <= StorageCalls.LAST; n++) {
             table.add(n, "storage call " + n, call -> {
                 SEEN.set(call.callNumber());
                 return call.arg(ASKED.get());
@@ -199,7 +202,7 @@ class StorageCallsEncodersTest {
         List<Case> cases = cases();
         List<Integer> numbers = cases.stream().map(Case::number).sorted().toList();
         List<Integer> all = new ArrayList<>();
-        for (int n = StorageCalls.OPEN; n <= StorageCalls.LOCK; n++) {
+        for (int n = StorageCalls.OPEN; n <= StorageCalls.LAST; n++) {
             all.add(n);
         }
         assertEquals(all, numbers, "one case per storage call");

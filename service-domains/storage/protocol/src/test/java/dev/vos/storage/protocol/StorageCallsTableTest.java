@@ -47,7 +47,7 @@ class StorageCallsTableTest {
                     + Character.toUpperCase(call.charAt(0)) + call.substring(1));
             assertEquals(arguments(descriptor), documented(row.group(3)), call + "'s arguments");
         }
-        assertEquals(StorageCalls.LOCK - StorageCalls.OPEN + 1, rows.size(), "one row per call: " + rows);
+        assertEquals(StorageCalls.LAST - StorageCalls.OPEN + 1, rows.size(), "one row per call: " + rows);
     }
 
     /** The argument names of a row: per comma-separated piece, the first name that is not a C type. */

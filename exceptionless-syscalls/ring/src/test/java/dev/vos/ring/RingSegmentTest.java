@@ -1,0 +1,100 @@
+package dev.vos.ring;
+
+import dev.vos.ring.layout.RingGeometry;
+import dev.vos.sys.Errno;
+import dev.vos.sys.SharedMemory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** How segments are made: files owner-only, never over a planted name; memfds sealed, checked when handed over. */
+class RingSegmentTest {
+
+    private static final RingGeometry SMALL = new RingGeometry(8, 4096, 1_000_000_000L);
+
+    @TempDir
+    Path dir;
+
+    /** The review: segments were created with the umask's 0644, so any local user could read the payloads. */
+    @Test
+    void aSegmentFile_isOwnerOnly_whateverTheUmask() throws Exception {
+        Path file = TestSegments.fresh("mode");
+        try (RingSegment segment = RingSegment.create(file, SMALL)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertEquals(SMALL.segmentBytes(), Files.size(file));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** A name planted where a segment will be made (here a link to a file of the victim's) is refused, not used. */
+    @Test
+    void aSegmentFile_isNeverMadeOverAPlantedLinkOrFile() throws Exception {
+        Path victim = dir.resolve("victim");
+        Files.writeString(victim, "precious");
+        Path link = TestSegments.fresh("planted-link");
+        Files.createSymbolicLink(link, victim);
+        try {
+            assertThrows(FileAlreadyExistsException.class, () -> RingSegment.create(link, SMALL));
+            assertEquals("precious", Files.readString(victim), "the link's target is untouched");
+            assertThrows(IOException.class, () -> RingSegment.open(link), "a server does not follow one either");
+        } finally {
+            Files.deleteIfExists(link);
+        }
+    }
+
+    @Test
+    void aSealedSegment_cannotBeResized_andMapsWhereItIsHandedOver() throws Exception {
+        try (RingSegment segment = RingSegment.createSealed("test-sealed", SMALL)) {
+            int fd = segment.descriptor();
+            assertNull(segment.file());
+            assertEquals("memfd:vos-test-sealed", segment.name());
+            assertEquals(SharedMemory.SEALED_SIZE, SharedMemory.seals(fd));
+            assertEquals(-Errno.EPERM, SharedMemory.ftruncate(fd, 0));
+            assertEquals(-Errno.EPERM, SharedMemory.ftruncate(fd, 2 * SMALL.segmentBytes()));
+            RingHeader.format(segment, SMALL, 1);
+            try (RingSegment server = RingSegment.openSealed(TestDescriptors.dup(fd), "handed over")) {
+                assertEquals(SMALL, RingHeader.validate(server));
+                assertEquals(-1, server.descriptor(), "the server keeps no descriptor: the mapping is enough");
+            }
+        }
+    }
+
+    @Test
+    void openSealed_refusesWhatIsNotASealedMemfd_andClosesIt() throws Exception {
+        int unsealed = SharedMemory.memfdCreate("vos-test-unsealed", SharedMemory.MFD_CLOEXEC
+                | SharedMemory.MFD_ALLOW_SEALING);
+        assertEquals(0, SharedMemory.ftruncate(unsealed, SMALL.segmentBytes()));
+        IOException e = assertThrows(RingSegment.SegmentRefusedException.class,
+                () -> RingSegment.openSealed(unsealed, "unsealed"));
+        assertTrue(e.getMessage().contains("must be sealed with F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_SEAL"),
+                e.getMessage());
+        assertEquals(-Errno.EBADF, SharedMemory.seals(unsealed), "taken and closed");
+
+        int growOnly = SharedMemory.memfdCreate("vos-test-grow", SharedMemory.MFD_CLOEXEC
+                | SharedMemory.MFD_ALLOW_SEALING);
+        SharedMemory.ftruncate(growOnly, SMALL.segmentBytes());
+        SharedMemory.addSeals(growOnly, SharedMemory.F_SEAL_GROW | SharedMemory.F_SEAL_SEAL);
+        assertThrows(RingSegment.SegmentRefusedException.class, () -> RingSegment.openSealed(growOnly, "grow"),
+                "still shrinkable");
+
+        Path file = dir.resolve("file");
+        Files.write(file, new byte[(int) SMALL.segmentBytes()]);
+        int fd = TestDescriptors.open(file);
+        assertThrows(RingSegment.SegmentRefusedException.class, () -> RingSegment.openSealed(fd, "file"));
+
+        int tiny = SharedMemory.memfdCreate("vos-test-tiny", SharedMemory.MFD_CLOEXEC
+                | SharedMemory.MFD_ALLOW_SEALING);
+        SharedMemory.ftruncate(tiny, 100);
+        SharedMemory.addSeals(tiny, SharedMemory.SEALED_SIZE);
+        e = assertThrows(RingSegment.SegmentRefusedException.class, () -> RingSegment.openSealed(tiny, "tiny"));
+        assertTrue(e.getMessage().contains("100 bytes"), e.getMessage());
+    }
+}

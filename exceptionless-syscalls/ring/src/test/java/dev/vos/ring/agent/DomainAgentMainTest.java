@@ -1,0 +1,61 @@
+package dev.vos.ring.agent;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The agent's command line: what the control plane tells it at launch, and what it refuses. */
+class DomainAgentMainTest {
+
+    @TempDir
+    Path dir;
+
+    private String[] args(String... more) {
+        String[] base = {"--name", "d", "--kind", "net", "--generation", "3", "--socket",
+            dir.resolve("agent.sock").toString()};
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    @Test
+    void theLaunchSettings_reachTheConfig() throws Exception {
+        Path tokenFile = dir.resolve("supervisor.token");
+        SupervisorToken token = SupervisorToken.issue(tokenFile);
+        DomainAgent.Config config = DomainAgentMain.parse(args("--hang-timeout-ms", "750", "--admit-uid", "1000",
+                "--admit-group", "2000", "--max-sessions-per-uid", "4", "--supervisor-token-file",
+                tokenFile.toString(), "--exit-with-supervisor"));
+        assertEquals(Duration.ofMillis(750), config.hangTimeout());
+        assertEquals(new AgentAccess(1000, OptionalInt.of(2000), 4), config.access());
+        assertTrue(config.supervisorToken().matches(token.text()));
+        assertTrue(config.exitWithSupervisor());
+    }
+
+    @Test
+    void withoutSettings_theDefaults() {
+        DomainAgent.Config config = DomainAgentMain.parse(args());
+        assertEquals(DomainAgent.Config.DEFAULT_HANG_TIMEOUT, config.hangTimeout());
+        assertEquals(AgentAccess.owner(), config.access());
+        assertNull(config.supervisorToken(), "no session can be the supervisor's");
+    }
+
+    @Test
+    void badSettings_areRefusedNamingTheOption() {
+        assertEquals("--admit-uid '4294967296' is out of range", assertThrows(IllegalArgumentException.class,
+                () -> DomainAgentMain.parse(args("--admit-uid", "4294967296"))).getMessage(), "never cut to root");
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> DomainAgentMain.parse(args("--hang-timeout-ms", "5"))).getMessage()
+                .contains("hang timeout 5 ms"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> DomainAgentMain.parse(args("--max-sessions-per-uid", "0"))).getMessage()
+                .contains("maxSessionsPerUid=0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DomainAgentMain.parse(args(
+                "--supervisor-token-file", dir.resolve("none").toString()))).getMessage()
+                .startsWith("--supervisor-token-file: "));
+    }
+}
