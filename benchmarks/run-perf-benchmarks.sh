@@ -26,7 +26,13 @@ results=$here/results
 jar=$here/target/benchmarks.jar
 mkdir -p "$results"
 cli_jar=$(ls "$repo/primary-domain/cli/target/vos-cli-"*.jar 2>/dev/null | grep -v -e '-tests\.jar$' | head -n 1 || true)
-if jar_stale "$jar" || [ -z "$cli_jar" ] || jar_stale "$cli_jar"; then
+# Maven leaves a module's jar as it was when nothing in that module changed: vos-cli's jar is stale only when a
+# source of what it is built from (every module but the benchmarks) is newer.
+cli_stale() {
+    [ -z "$cli_jar" ] || [ -n "$(find "$repo" -path "$repo/benchmarks" -prune -o -name target -prune -o \
+        \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$cli_jar" -print 2>/dev/null | head -n 1)" ]
+}
+if jar_stale "$jar" || cli_stale; then
     echo "run-perf-benchmarks: building benchmarks.jar and vos-cli" >&2
     ./mvnw -q -B -ntp -pl benchmarks,primary-domain/cli -am package -Dmaven.test.skip=true
     cli_jar=$(ls "$repo/primary-domain/cli/target/vos-cli-"*.jar | grep -v -e '-tests\.jar$' | head -n 1)
@@ -41,7 +47,7 @@ shift || true
 code="jars built $(date -r "$jar" -Is); at run start: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 code="$code, uncommitted changes to main sources: $(dirty_sources)"
 run() { # name main args...
-    local name=$1 main=$2 stamp quiet busy0 ours0 start load0 busy1 ours1 wall load1 hz ours others
+    local name=$1 main=$2 status failed stamp quiet busy0 ours0 start load0 busy1 ours1 wall load1 hz ours others
     shift 2
     if [ "$name" = agreement ]; then # counts: only note how busy the machine is
         quiet=$(VOS_WAIT_QUIET=0 wait_quiet 2>&1 | tee /dev/stderr | tail -n 1)
@@ -50,12 +56,15 @@ run() { # name main args...
     fi
     stamp=$(date -u +%Y%m%d-%H%M%S)
     busy0=$(busy_ticks); ours0=$(our_ticks); start=$(date +%s); load0=$(cut -d' ' -f1-3 /proc/loadavg)
+    status=0
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$jar" "$main" "$@" \
-        --out "$results/perf-$name-$stamp.md" 2>&1 | tee "$results/perf-$name-$stamp.log"
+        --out "$results/perf-$name-$stamp.md" 2>&1 | tee "$results/perf-$name-$stamp.log" || status=$?
     busy1=$(busy_ticks); ours1=$(our_ticks); wall=$(( $(date +%s) - start )); load1=$(cut -d' ' -f1-3 /proc/loadavg)
     hz=$(getconf CLK_TCK)
     ours=$(( (ours1 - ours0) / hz ))
     others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0  # tick rounding
+    failed=""
+    [ "$status" = 0 ] || failed=" The harness failed (status $status): what it measured is above; see the .log."
     cat >> "$results/perf-$name-$stamp.md" <<EOF
 
 ## Run conditions
@@ -66,9 +75,10 @@ run() { # name main args...
   $(( wall * $(nproc) )) s the machine had). More than a few seconds of the latter means other work ran meanwhile
   and disturbed the timing figures (counts are not disturbed).
 - Code: ${code}.
-- Arguments: ${*:-none}.
+- Arguments: ${*:-none}.${failed}
 EOF
     echo "run-perf-benchmarks: wrote $results/perf-$name-$stamp.md" >&2
+    return "$status"
 }
 case $what in
     overhead) run overhead dev.vos.bench.perf.CollectorOverhead "$@" ;;

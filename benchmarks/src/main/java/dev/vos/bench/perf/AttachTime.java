@@ -61,10 +61,12 @@ public final class AttachTime {
         Path archive = Path.of(System.getProperty("java.io.tmpdir"), "vos-perf-bench.jsa");
         warmArchive(vosCp, archive);
         for (int n : counts) {
-            Process target = Children.startJvm(BusyThreads.class, "ready", Duration.ofSeconds(120),
+            // A saturated machine can take minutes to start 1000 spinning threads: as long as an attach may take.
+            Process target = Children.startJvm(BusyThreads.class, "ready", Duration.ofSeconds(timeoutS),
                     Integer.toString(n));
             try {
-                for (boolean own : new boolean[]{false, true}) {
+                // Its own session first: what a person at a terminal gets, and the quicker of the two.
+                for (boolean own : new boolean[]{true, false}) {
                     for (int r = 0; r < reps; r++) {
                         for (String tool : r % 2 == 0 ? List.of("perf", "vos") : List.of("vos", "perf")) {
                             Attach a = attach(tool, vosCp, archive, target.pid(), n, own, timeoutS);
@@ -76,6 +78,9 @@ public final class AttachTime {
                 }
             } finally {
                 Children.stop(target);
+            }
+            if (out != null) { // after each thread count, so that a later failure keeps what was measured
+                Files.writeString(out, report(all, counts, reps, load0, PerfTools.load()));
             }
         }
         String report = report(all, counts, reps, load0, PerfTools.load());
