@@ -4,8 +4,8 @@ import dev.vos.bench.support.Children;
 import dev.vos.perf.PerfEvent;
 import dev.vos.perf.counting.CounterCollector;
 import dev.vos.perf.counting.ThreadNamer;
-import dev.vos.perf.sampling.RecordHandler;
-import dev.vos.perf.sampling.Sample;
+import dev.vos.perf.ring.RecordHandler;
+import dev.vos.perf.ring.Sample;
 import dev.vos.perf.sampling.Sampler;
 import dev.vos.perf.sampling.SamplerOptions;
 

@@ -2,9 +2,9 @@ package dev.vos.perf.counting;
 
 import dev.vos.perf.PerfEventAttr;
 import dev.vos.perf.proc.Cpus;
-import dev.vos.perf.sampling.RecordHandler;
-import dev.vos.perf.sampling.Sample;
-import dev.vos.perf.sampling.SampleRing;
+import dev.vos.perf.ring.RecordHandler;
+import dev.vos.perf.ring.Sample;
+import dev.vos.perf.ring.SampleRing;
 import dev.vos.perf.sys.MmapPageDescriptor;
 import dev.vos.perf.sys.PerfSys;
 

@@ -1,5 +1,6 @@
 package dev.vos.perf.sampling;
 
+import dev.vos.perf.ring.Sample;
 import dev.vos.perf.symbols.Symbolizer;
 
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.vos.perf.sampling;
 
+import dev.vos.perf.ring.RecordHandler;
+import dev.vos.perf.ring.Sample;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

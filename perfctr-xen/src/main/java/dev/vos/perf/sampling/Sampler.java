@@ -7,6 +7,8 @@ import dev.vos.perf.PerfEventAttr;
 import dev.vos.perf.PerfException;
 import dev.vos.perf.counting.EventProbe;
 import dev.vos.perf.proc.ProcTasks;
+import dev.vos.perf.ring.RecordHandler;
+import dev.vos.perf.ring.SampleRing;
 import dev.vos.perf.sys.MmapPageDescriptor;
 import dev.vos.perf.sys.PerfSys;
 import dev.vos.sys.Errno;

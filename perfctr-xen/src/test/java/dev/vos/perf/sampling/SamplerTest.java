@@ -1,6 +1,8 @@
 package dev.vos.perf.sampling;
 
 import dev.vos.perf.proc.ProcTasks;
+import dev.vos.perf.ring.RecordHandler;
+import dev.vos.perf.ring.Sample;
 import dev.vos.perf.workload.WorkloadProcess;
 import org.junit.jupiter.api.Test;
 

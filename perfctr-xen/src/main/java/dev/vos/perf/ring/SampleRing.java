@@ -1,4 +1,4 @@
-package dev.vos.perf.sampling;
+package dev.vos.perf.ring;
 
 import dev.vos.perf.sys.RecordDescriptor;
 

@@ -1,4 +1,4 @@
-package dev.vos.perf.sampling;
+package dev.vos.perf.ring;
 
 /**
  * One decoded PERF_RECORD_SAMPLE.
