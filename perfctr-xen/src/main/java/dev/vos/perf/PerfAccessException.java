@@ -23,8 +23,16 @@ public final class PerfAccessException extends PerfException {
         return errno;
     }
 
-    /** The one-line explanation, with the current {@code perf_event_paranoid} level in it. */
+    /**
+     * The one-line explanation, with the current {@code perf_event_paranoid} level in it; {@code pid} below 0 for
+     * counting whole CPUs.
+     */
     static String explain(int errno, int pid) {
+        if (pid < 0) {
+            return "permission denied (" + Errno.name(errno) + ") counting whole CPUs (-a/-C) with"
+                    + " kernel.perf_event_paranoid=" + paranoid() + ": that needs CAP_PERFMON (or root), or the level"
+                    + " at 0 or below: sysctl -w kernel.perf_event_paranoid=0";
+        }
         // perf_event_open on another task needs ptrace access to it (same user) or CAP_PERFMON; the paranoid level
         // then decides what an unprivileged watcher may see (2: user space only; 3, Debian: nothing at all).
         return "permission denied (" + Errno.name(errno) + ") watching pid " + pid + " with kernel.perf_event_paranoid="

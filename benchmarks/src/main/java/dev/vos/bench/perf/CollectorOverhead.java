@@ -3,10 +3,9 @@ package dev.vos.bench.perf;
 import dev.vos.bench.support.Children;
 import dev.vos.perf.PerfEvent;
 import dev.vos.perf.counting.CounterCollector;
-import dev.vos.perf.counting.Interval;
 import dev.vos.perf.counting.ThreadNamer;
-import dev.vos.perf.sampling.RecordHandler;
-import dev.vos.perf.sampling.Sample;
+import dev.vos.perf.ring.RecordHandler;
+import dev.vos.perf.ring.Sample;
 import dev.vos.perf.sampling.Sampler;
 import dev.vos.perf.sampling.SamplerOptions;
 
@@ -151,14 +150,22 @@ public final class CollectorOverhead {
             long attachMs = (System.nanoTime() - a0) / 1_000_000;
             go.println("go");
             long t0 = System.nanoTime();
+            // As vos perf stat runs: track new threads every 10 ms, read every counter each 1 s; its CPU is this
+            // thread's, both included.
+            long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long nextPoll = t0 + 1_000_000_000L;
             while (!result.isDone()) {
                 try {
-                    result.get(1000, TimeUnit.MILLISECONDS);
+                    result.get(10, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    Interval iv = c.poll();
-                    collectorNs += iv.collectorCpuNs();
+                    c.track();
+                    if (System.nanoTime() >= nextPoll) {
+                        c.poll();
+                        nextPoll += 1_000_000_000L;
+                    }
                 }
             }
+            collectorNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
             return new Watched(t0, collectorNs, 0, 0, attachMs);
         }
     }
@@ -251,8 +258,9 @@ public final class CollectorOverhead {
                 DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.now().atZone(ZoneOffset.UTC)),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), windowMs, warmupMs,
                 reps, load0, load1));
-        b.append("- **stat**: the counting collector, every software event (6) per thread, one group read per thread"
-                + " each 1 s; collector CPU is its own thread's CPU time.\n");
+        b.append("- **stat**: the counting collector as vos perf stat runs it: every software event (6) per thread,"
+                + " inherited, one group read per thread each 1 s, the thread tracker drained every 10 ms; collector"
+                + " CPU is its own thread's CPU time, tracking included.\n");
         b.append("- **record**: cpu-clock sampling at 1 kHz per thread, one mmap ring per thread, drained every 20 ms;"
                 + " collector CPU includes decoding (no symbolisation).\n");
         b.append("- **perf_record**: the reference, `perf record --per-thread -F 1000 -g -p PID` writing to a file;"

@@ -1,21 +1,21 @@
 package dev.vos.perf.counting;
 
-import dev.vos.perf.PerfEvent;
+import dev.vos.perf.EventSpec;
 import dev.vos.perf.PerfEventAttr;
 import dev.vos.perf.sys.GroupReadDescriptor;
 import dev.vos.perf.sys.PerfSys;
 import dev.vos.sys.Errno;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * One perf event group on one thread: a leader and its members, scheduled on the PMU together and read with one
- * read(2) of the leader ({@link GroupReadDescriptor}). One read costs a syscall, plus an IPI when the thread is
- * running on another CPU (about 3 us here): that is why the collector reads groups, not single counters.
+ * One perf event group on one thread (or one CPU): a leader and its members, scheduled on the PMU together and read
+ * with one read(2) of the leader ({@link GroupReadDescriptor}). One read costs a syscall, plus an IPI when the
+ * thread is running on another CPU (about 3 us here): that is why the collector reads groups, not single counters.
+ * An inherited group's read also sums the copies in every thread the watched one created since, live or ended.
  *
  * <p>Not thread-safe: owned by the collector's thread.
  */
@@ -24,7 +24,6 @@ final class CounterGroup implements AutoCloseable {
     /** errno of a thread gone before its counters could be opened. */
     static final int GONE = -Errno.ESRCH;
 
-    private final List<PerfEvent> events;
     private final int[] fds;
     private final int readLength;
     /** Raw (unscaled) values of the last read, by member index. */
@@ -33,26 +32,29 @@ final class CounterGroup implements AutoCloseable {
     long timeEnabledNs;
     long timeRunningNs;
 
-    private CounterGroup(List<PerfEvent> events, int[] fds) {
-        this.events = events;
+    private CounterGroup(int[] fds) {
         this.fds = fds;
-        this.readLength = GroupReadDescriptor.length(events.size());
-        this.values = new long[events.size()];
+        this.readLength = GroupReadDescriptor.length(fds.length);
+        this.values = new long[fds.length];
     }
 
     /**
-     * Opens {@code events} as one group on {@code tid}, counting from now.
+     * Opens {@code events} as one group on {@code tid} ({@code tid = -1}: every task on {@code cpu}).
      *
+     * @param inherit      count the threads {@code tid} creates from now on too
+     * @param enableOnExec start counting at the task's next exec, not now
      * @return the group, or null with {@code errno[0]} set when the thread was gone or an event failed
      */
-    static CounterGroup open(int tid, List<PerfEvent> events, boolean userOnly, MemorySegment attr, int[] errno) {
+    static CounterGroup open(int tid, int cpu, List<EventSpec> events, boolean inherit, boolean enableOnExec,
+                             MemorySegment attr, int[] errno) {
         int[] fds = new int[events.size()];
         int leader = -1;
+        boolean enableLater = events.size() > 1 && !enableOnExec;
         for (int i = 0; i < events.size(); i++) {
-            int fd = PerfSys.perfEventOpen(PerfEventAttr.counting(attr, events.get(i), userOnly), tid, -1, leader,
-                    PerfSys.PERF_FLAG_FD_CLOEXEC);
+            int fd = PerfSys.perfEventOpen(PerfEventAttr.counting(attr, events.get(i), inherit, enableOnExec,
+                    i == 0 && enableLater), tid, cpu, leader, PerfSys.PERF_FLAG_FD_CLOEXEC);
             if (fd < 0) {
-                for (int j = 0; j < i; j++) {
+                for (int j = i - 1; j >= 0; j--) {
                     PerfSys.close(fds[j]);
                 }
                 errno[0] = fd;
@@ -63,11 +65,12 @@ final class CounterGroup implements AutoCloseable {
                 leader = fd;
             }
         }
-        return new CounterGroup(List.copyOf(events), fds);
-    }
-
-    List<PerfEvent> events() {
-        return events;
+        if (enableLater) {
+            // The whole group at once: a member added to a running group would only start counting when the group is
+            // next scheduled in (for a running thread, at its next context switch; for a CPU, maybe never).
+            PerfSys.ioctl(fds[0], PerfSys.IOC_ENABLE, PerfSys.IOC_FLAG_GROUP);
+        }
+        return new CounterGroup(fds);
     }
 
     /**
@@ -95,23 +98,5 @@ final class CounterGroup implements AutoCloseable {
         for (int i = fds.length - 1; i >= 0; i--) {
             PerfSys.close(fds[i]);
         }
-    }
-
-    static List<List<PerfEvent>> partition(List<PerfEvent> available) {
-        // Software events never multiplex; hardware ones share a few PMU counters. Two groups, so a hardware group
-        // that cannot be scheduled does not take the software counts down with it.
-        List<PerfEvent> sw = new ArrayList<>();
-        List<PerfEvent> hw = new ArrayList<>();
-        for (PerfEvent e : available) {
-            (e.isHardware() ? hw : sw).add(e);
-        }
-        List<List<PerfEvent>> groups = new ArrayList<>();
-        if (!sw.isEmpty()) {
-            groups.add(sw);
-        }
-        if (!hw.isEmpty()) {
-            groups.add(hw);
-        }
-        return groups;
     }
 }

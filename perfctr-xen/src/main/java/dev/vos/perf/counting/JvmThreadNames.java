@@ -42,6 +42,12 @@ public final class JvmThreadNames implements ThreadNamer {
         return n != null ? n : COMM.name(pid, tid);
     }
 
+    /** tid -> Java thread name of a live JVM now (one {@code jcmd PID Thread.print}); empty when it cannot tell. */
+    public static Map<Integer, String> dump(int pid) {
+        String d = threadDump(pid);
+        return d == null ? Map.of() : parse(d);
+    }
+
     /** tid -> Java thread name, from a {@code Thread.print} dump. */
     public static Map<Integer, String> parse(String dump) {
         Map<Integer, String> out = new HashMap<>();

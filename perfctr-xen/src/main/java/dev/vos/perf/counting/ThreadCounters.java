@@ -1,77 +1,83 @@
 package dev.vos.perf.counting;
 
-import dev.vos.perf.PerfEvent;
+import dev.vos.perf.EventSelection;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** The counter groups of one thread, and what is needed to turn successive reads into deltas. */
+/**
+ * The counter groups of one thread (or one CPU), read into one cumulative value per event of the selection.
+ *
+ * <p>Not thread-safe: owned by the collector's thread.
+ */
 final class ThreadCounters implements AutoCloseable {
 
-    final int tid;
-    String name;
+    private final EventSelection selection;
     private final List<CounterGroup> groups;
-    /** Per group: raw values, time enabled, time running at the previous read. */
-    private final long[][] previous;
+    /** Per group: time enabled and running at the previous read, for the interval's running fraction. */
     private final long[] previousEnabled;
     private final long[] previousRunning;
+    /** Per event of the selection: the count since opening, scaled when multiplexed. */
+    final long[] totals;
+    /** Per event of the selection: the share of the last interval it was on the PMU (1 for software events). */
+    final double[] fractions;
+    /** Per event of the selection: ns its group ran in the last interval. */
+    final long[] runningNs;
 
-    private ThreadCounters(int tid, List<CounterGroup> groups) {
-        this.tid = tid;
+    private ThreadCounters(EventSelection selection, List<CounterGroup> groups) {
+        this.selection = selection;
         this.groups = groups;
-        this.previous = new long[groups.size()][];
-        for (int g = 0; g < groups.size(); g++) {
-            previous[g] = new long[groups.get(g).events().size()];
-        }
         this.previousEnabled = new long[groups.size()];
         this.previousRunning = new long[groups.size()];
-    }
-
-    /** Opens every group on tid; null (errno[0] set) when the thread is gone or an event failed. */
-    static ThreadCounters open(int tid, List<List<PerfEvent>> groupEvents, boolean userOnly, MemorySegment attr,
-                               int[] errno) {
-        List<CounterGroup> groups = new ArrayList<>(groupEvents.size());
-        for (List<PerfEvent> events : groupEvents) {
-            CounterGroup g = CounterGroup.open(tid, events, userOnly, attr, errno);
-            if (g == null) {
-                groups.forEach(CounterGroup::close);
-                return null;
-            }
-            groups.add(g);
-        }
-        return new ThreadCounters(tid, groups);
+        this.totals = new long[selection.events().size()];
+        this.fractions = new double[selection.events().size()];
+        this.runningNs = new long[selection.events().size()];
     }
 
     /**
-     * Reads every group; returns the interval's reading, or null when a read failed. A group that was on the PMU
-     * for only part of the interval has its deltas scaled by enabled/running, as perf does, and says so through
-     * {@link CounterReading#runningFraction()}.
+     * Opens every group of {@code selection} on {@code tid} ({@code tid = -1}: on {@code cpu}); null (errno[0] set)
+     * when the thread is gone or an event failed.
      */
-    ThreadReading read(MemorySegment scratch, long intervalNs, boolean ended) {
-        Map<PerfEvent, CounterReading> out = new LinkedHashMap<>();
-        double seconds = intervalNs / 1e9;
+    static ThreadCounters open(int tid, int cpu, EventSelection selection, boolean inherit, boolean enableOnExec,
+                               MemorySegment attr, int[] errno) {
+        List<CounterGroup> groups = new ArrayList<>(selection.groups().size());
+        for (int g = 0; g < selection.groups().size(); g++) {
+            CounterGroup group = CounterGroup.open(tid, cpu, selection.group(g), inherit, enableOnExec, attr, errno);
+            if (group == null) {
+                groups.forEach(CounterGroup::close);
+                return null;
+            }
+            groups.add(group);
+        }
+        return new ThreadCounters(selection, groups);
+    }
+
+    /**
+     * Reads every group into {@link #totals} and {@link #fractions}. A group that was on the PMU for only part of
+     * the time has its counts scaled by enabled/running, as perf does.
+     *
+     * @return false when a read failed
+     */
+    boolean read(MemorySegment scratch) {
         for (int g = 0; g < groups.size(); g++) {
             CounterGroup group = groups.get(g);
             if (!group.read(scratch)) {
-                return null;
+                return false;
             }
-            double fraction = runningFraction(group.timeEnabledNs - previousEnabled[g],
+            double interval = runningFraction(group.timeEnabledNs - previousEnabled[g],
                     group.timeRunningNs - previousRunning[g]);
-            for (int i = 0; i < group.values.length; i++) {
-                long delta = scale(group.values[i] - previous[g][i], fraction);
-                long total = scale(group.values[i], runningFraction(group.timeEnabledNs, group.timeRunningNs));
-                out.put(group.events().get(i), new CounterReading(group.events().get(i), total, delta,
-                        delta / seconds, fraction));
-                previous[g][i] = group.values[i];
+            double all = runningFraction(group.timeEnabledNs, group.timeRunningNs);
+            List<Integer> members = selection.groups().get(g);
+            for (int i = 0; i < members.size(); i++) {
+                totals[members.get(i)] = scale(group.values[i], all);
+                fractions[members.get(i)] = interval;
+                runningNs[members.get(i)] = group.timeRunningNs - previousRunning[g];
             }
             previousEnabled[g] = group.timeEnabledNs;
             previousRunning[g] = group.timeRunningNs;
         }
-        return new ThreadReading(tid, name, ended, Collections.unmodifiableMap(out));
+        return true;
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.vos.perf.export;
 
-import dev.vos.perf.PerfEvent;
+import dev.vos.perf.EventSpec;
 import dev.vos.perf.counting.CounterReading;
 import dev.vos.perf.counting.EventAvailability;
 import dev.vos.perf.counting.Interval;
@@ -13,9 +13,9 @@ import io.micrometer.core.instrument.Tags;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +50,7 @@ public final class PerfMeters implements AutoCloseable {
     private final Tags base;
     private final int topThreads;
     private final Map<String, Series> series = new HashMap<>();
-    private final Map<PerfEvent, DoubleAdder> processTotals = new EnumMap<>(PerfEvent.class);
+    private final Map<EventSpec, DoubleAdder> processTotals = new LinkedHashMap<>();
     private final List<Meter> fixed = new ArrayList<>();
     private final DoubleAdder collectorCpuSeconds = new DoubleAdder();
     private volatile double threads;
@@ -103,16 +103,24 @@ public final class PerfMeters implements AutoCloseable {
     public void record(Interval interval) {
         collectorCpuSeconds.add(interval.collectorCpuNs() / 1e9);
         threads = interval.threads().stream().filter(t -> !t.ended()).count();
+        // The process's totals are the collector's exact sums (threads that lived between two polls included), not
+        // the sum of the rows.
+        for (CounterReading r : interval.process()) {
+            DoubleAdder total = processTotals.get(r.event());
+            if (total != null) {
+                total.add(r.delta());
+            }
+        }
         if (interval.threads().isEmpty()) {
             retainOnly(Set.of());
             return;
         }
-        PerfEvent rankBy = processTotals.keySet().stream().findFirst().orElse(null);
+        EventSpec rankBy = processTotals.keySet().stream().findFirst().orElse(null);
         List<ThreadReading> ranked = new ArrayList<>(interval.threads());
         ranked.sort(Comparator.comparingLong((ThreadReading t) -> rankBy == null ? 0 : t.delta(rankBy)).reversed()
                 .thenComparingInt(ThreadReading::tid));
         Set<String> live = new HashSet<>();
-        Map<PerfEvent, Double> other = new EnumMap<>(PerfEvent.class);
+        Map<EventSpec, Double> other = new LinkedHashMap<>();
         boolean anyOther = false;
         int slots = topThreads;
         for (ThreadReading t : ranked) {
@@ -122,7 +130,6 @@ public final class PerfMeters implements AutoCloseable {
                 slots--;
             }
             for (CounterReading r : t.counters().values()) {
-                processTotals.get(r.event()).add(r.delta());
                 if (top) {
                     live.add(set(Integer.toString(t.tid()), t.name(), r.event(), r.ratePerSecond()));
                 } else {
@@ -137,7 +144,7 @@ public final class PerfMeters implements AutoCloseable {
         retainOnly(live);
     }
 
-    private String set(String tid, String thread, PerfEvent event, double value) {
+    private String set(String tid, String thread, EventSpec event, double value) {
         String key = tid + '\u0000' + thread + '\u0000' + event.perfName();
         series.computeIfAbsent(key, k -> new Series(registry,
                 base.and("tid", tid, "thread", thread, "event", event.perfName()))).value = value;

@@ -72,6 +72,34 @@ public final class ProcTasks {
         }
     }
 
+    /**
+     * True while thread {@code tid} (of any process) runs or waits: {@code /proc/TID/stat} exists and its state is
+     * not Z (zombie) or X (dead).
+     */
+    public static boolean alive(int tid) {
+        try {
+            String stat = Files.readString(PROC.resolve(tid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The process a thread belongs to ({@code Tgid:} of /proc/TID/status), or -1 when there is no such thread. */
+    public static int processOf(int tid) {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve(tid + "/status"))) {
+                if (line.startsWith("Tgid:")) {
+                    return Integer.parseInt(line.substring(5).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no such thread
+        }
+        return -1;
+    }
+
     /** The target's executable's file name ("java"), or "" when it cannot be read. */
     public static String exeName(int pid) {
         try {

@@ -1,10 +1,14 @@
 package dev.vos.perf.sampling;
 
 import dev.vos.perf.PerfException;
+import dev.vos.perf.counting.JvmThreadNames;
 import dev.vos.perf.flame.CollapsedStacks;
 import dev.vos.perf.proc.ProcTasks;
 import dev.vos.perf.symbols.Symbolizer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,28 +36,53 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
     /** Milliseconds between rescans of /proc/PID/task. */
     public static final int RESCAN_INTERVAL_MS = 200;
 
-    /** What sampling collected, before the frames are named. */
-    public static final class Raw {
+    /** What sampling collected, before the frames are named. Closing it deletes the spooled samples. */
+    public static final class Raw implements AutoCloseable {
         private final int pid;
         private final StackCounts counts;
         private final Map<Integer, String> names;
         private final Duration elapsed;
         private final boolean exited;
         private final Symbolizer symbols;
+        private final SampleSpool spool;
+        private final String event;
 
         private Raw(int pid, StackCounts counts, Map<Integer, String> names, Duration elapsed, boolean exited,
-                    Symbolizer symbols) {
+                    Symbolizer symbols, SampleSpool spool, String event) {
             this.symbols = symbols;
             this.pid = pid;
             this.counts = counts;
             this.names = names;
             this.elapsed = elapsed;
             this.exited = exited;
+            this.spool = spool;
+            this.event = event;
         }
 
         /** Samples per thread id. */
         public Map<Integer, Long> perThread() {
             return counts.perThread();
+        }
+
+        /**
+         * Names the threads of a live JVM by their full Java names ({@code jcmd PID Thread.print}), where their comm
+         * is cut to 15 characters; threads it does not know keep their comm.
+         *
+         * @return threads renamed
+         */
+        public int useJavaNames() {
+            if (exited) {
+                return 0;
+            }
+            Map<Integer, String> java = JvmThreadNames.dump(pid);
+            int n = 0;
+            for (Map.Entry<Integer, String> e : java.entrySet()) {
+                if (names.containsKey(e.getKey())) {
+                    names.put(e.getKey(), e.getValue());
+                    n++;
+                }
+            }
+            return n;
         }
 
         /**
@@ -67,9 +96,35 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
                 writeJvmPerfMap(pid);
             }
             symbols.reload();
-            CollapsedStacks stacks = counts.collapse(symbols, tid -> names.getOrDefault(tid, "tid-" + tid));
+            CollapsedStacks stacks = counts.collapse(symbols, this::threadName);
             return new Recording(stacks, counts.samples(), counts.lost(), counts.perThread().size(),
                     symbols.perfMapSymbols(), elapsed, exited);
+        }
+
+        private String threadName(int tid) {
+            return names.getOrDefault(tid, "tid-" + tid);
+        }
+
+        /**
+         * Writes every sample as {@code perf script} prints it ({@link PerfScriptWriter}); call after
+         * {@link #symbolize}, which reads the JIT's perf map.
+         *
+         * @throws IllegalStateException when the samples were not kept ({@code keepSamples} false)
+         */
+        public void writePerfScript(Writer out) throws IOException {
+            if (spool == null) {
+                throw new IllegalStateException("the samples were not kept: sample with keepSamples");
+            }
+            PerfScriptWriter w = new PerfScriptWriter(out, symbols, this::threadName, event);
+            spool.replay(w::write);
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (spool != null) {
+                spool.close();
+            }
         }
     }
 
@@ -82,17 +137,39 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
     /** Samples {@code pid} for {@code duration} (or until it exits). */
     public static Raw sample(int pid, SamplerOptions options, Duration duration)
             throws PerfException, InterruptedException {
+        try {
+            return sample(pid, options, duration, false, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Samples {@code pid} for {@code duration} (or until it exits).
+     *
+     * @param keepSamples keep every sample (on disk) for {@link Raw#writePerfScript}
+     * @param onAttached  run once every thread's sampling has started (to let a command started stopped go), or
+     *                    null
+     */
+    public static Raw sample(int pid, SamplerOptions options, Duration duration, boolean keepSamples,
+                             Runnable onAttached) throws PerfException, InterruptedException, IOException {
         StackCounts counts = new StackCounts();
+        SampleSpool spool = keepSamples ? new SampleSpool(counts) : null;
         Map<Integer, String> names = new HashMap<>();
         long start = System.nanoTime();
-        long end = start + duration.toNanos();
+        long end = duration.toNanos() >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : start + duration.toNanos();
         boolean exited;
-        // The maps are read as it goes (and the ELF files opened), so that a target that exits mid-recording
-        // can still be symbolised from what was read while it lived.
-        Symbolizer symbols = new Symbolizer(pid);
-        symbols.preloadElves();
-        try (Sampler s = Sampler.attach(pid, options, counts)) {
+        Symbolizer symbols;
+        try (Sampler s = Sampler.attach(pid, options, spool != null ? spool : counts)) {
+            if (onAttached != null) {
+                onAttached.run();
+            }
+            // The maps are read as it goes, and the ELF files opened (on another thread: a JVM's take seconds on a
+            // busy machine, and the rings must be drained meanwhile), so that a target that exits mid-recording can
+            // still be symbolised from what was read while it lived.
             nameThreads(pid, names);
+            symbols = new Symbolizer(pid);
+            Thread preload = Thread.ofPlatform().name("vos-perf-symbols").daemon().start(symbols::preloadElves);
             long nextRescan = System.nanoTime() + RESCAN_INTERVAL_MS * 1_000_000L;
             while (System.nanoTime() < end && !s.targetExited()) {
                 Thread.sleep(DRAIN_INTERVAL_MS);
@@ -100,13 +177,22 @@ public record Recording(CollapsedStacks stacks, long samples, long lost, int thr
                 if (System.nanoTime() >= nextRescan) {
                     s.rescan();
                     nameThreads(pid, names);
-                    symbols.reloadMaps();
+                    if (!preload.isAlive()) {
+                        symbols.reloadMaps(); // the symboliser is not thread-safe: only once the preload is done
+                    }
                     nextRescan += RESCAN_INTERVAL_MS * 1_000_000L;
                 }
             }
             exited = s.targetExited();
+            preload.join();
+        } catch (PerfException | RuntimeException | InterruptedException e) {
+            if (spool != null) {
+                spool.close();
+            }
+            throw e;
         }
-        return new Raw(pid, counts, names, Duration.ofNanos(System.nanoTime() - start), exited, symbols);
+        return new Raw(pid, counts, names, Duration.ofNanos(System.nanoTime() - start), exited, symbols, spool,
+                options.event().name());
     }
 
     private static void nameThreads(int pid, Map<Integer, String> names) {

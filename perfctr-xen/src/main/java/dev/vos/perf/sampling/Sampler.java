@@ -1,11 +1,14 @@
 package dev.vos.perf.sampling;
 
+import dev.vos.perf.EventSelection;
 import dev.vos.perf.NoSuchProcessException;
 import dev.vos.perf.PerfAccessException;
 import dev.vos.perf.PerfEventAttr;
 import dev.vos.perf.PerfException;
 import dev.vos.perf.counting.EventProbe;
 import dev.vos.perf.proc.ProcTasks;
+import dev.vos.perf.ring.RecordHandler;
+import dev.vos.perf.ring.SampleRing;
 import dev.vos.perf.sys.MmapPageDescriptor;
 import dev.vos.perf.sys.PerfSys;
 import dev.vos.sys.Errno;
@@ -69,11 +72,12 @@ public final class Sampler implements AutoCloseable {
         if (pid <= 0 || !ProcTasks.exists(pid)) {
             throw new NoSuchProcessException(pid);
         }
-        EventProbe.Result probe = EventProbe.probe(pid, List.of(options.event()));
+        EventProbe.Result probe = EventProbe.probe(pid, pid, -1,
+                EventSelection.ungrouped(List.of(options.event())));
         if (probe.available().isEmpty()) {
             throw new PerfException("cannot sample " + options.event() + ": " + probe.events().getFirst().reason());
         }
-        Sampler s = new Sampler(pid, options, handler, probe.userOnly());
+        Sampler s = new Sampler(pid, options.withEvent(probe.available().getFirst()), handler, probe.userOnly());
         try {
             s.rescan();
         } catch (PerfException e) {
@@ -112,8 +116,9 @@ public final class Sampler implements AutoCloseable {
     }
 
     private ThreadRing open(int tid, int pages) throws PerfException {
-        int fd = PerfSys.perfEventOpen(PerfEventAttr.sampling(attr, options.event(), options.frequencyHz(),
-                options.maxStack(), userOnly), tid, -1, -1, PerfSys.PERF_FLAG_FD_CLOEXEC);
+        int fd = PerfSys.perfEventOpen(PerfEventAttr.sampling(attr, options.event(), options.rate(),
+                options.frequency(), options.callchain(), options.maxStack()), tid, -1, -1,
+                PerfSys.PERF_FLAG_FD_CLOEXEC);
         if (fd == -Errno.ESRCH) {
             return null;
         }
@@ -142,7 +147,7 @@ public final class Sampler implements AutoCloseable {
             dataSize = length - PAGE_SIZE;
         }
         SampleRing ring = new SampleRing(mapping.asSlice(0, PAGE_SIZE), mapping.asSlice(dataOffset, dataSize),
-                scratch);
+                scratch, options.callchain());
         PerfSys.ioctl(fd, PerfSys.IOC_ENABLE, 0);
         return new ThreadRing(tid, fd, address, length, ring);
     }

@@ -1,6 +1,8 @@
 package dev.vos.perf.sampling;
 
 import dev.vos.perf.flame.CollapsedStacks;
+import dev.vos.perf.ring.RecordHandler;
+import dev.vos.perf.ring.Sample;
 import dev.vos.perf.symbols.Symbolizer;
 
 import java.util.ArrayList;

@@ -23,6 +23,8 @@ final class ElfDescriptor {
     static final int E_SHENTSIZE_OFFSET = 0x3A;
     /** {@code Elf64_Half e_shnum}. */
     static final int E_SHNUM_OFFSET = 0x3C;
+    /** {@code Elf64_Half e_shstrndx}: the section holding the section names. */
+    static final int E_SHSTRNDX_OFFSET = 0x3E;
     /** Bytes of the ELF64 header. */
     static final int EHDR_LENGTH = 0x40;
 
@@ -37,6 +39,8 @@ final class ElfDescriptor {
     /** {@code PT_LOAD}. */
     static final int PT_LOAD = 1;
 
+    /** {@code Elf64_Shdr.sh_name}: offset of the section's name in the section-name string table. */
+    static final int SH_NAME_OFFSET = 0;
     /** {@code Elf64_Shdr.sh_type}. */
     static final int SH_TYPE_OFFSET = 4;
     /** {@code Elf64_Shdr.sh_offset}. */
@@ -51,6 +55,14 @@ final class ElfDescriptor {
     static final int SHT_SYMTAB = 2;
     /** {@code SHT_DYNSYM}: the dynamic symbols (always there in a shared object). */
     static final int SHT_DYNSYM = 11;
+    /** {@code SHT_NOTE}: notes, among them the build id. */
+    static final int SHT_NOTE = 7;
+    /** {@code SHT_NOBITS}: a section with no bytes in the file (what a debug file has for code). */
+    static final int SHT_NOBITS = 8;
+    /** {@code NT_GNU_BUILD_ID}: the note whose descriptor is the build id (owner "GNU"). */
+    static final int NT_GNU_BUILD_ID = 3;
+    /** The section naming a separate debug file: the file's name, NUL, padding to 4, CRC-32. */
+    static final String GNU_DEBUGLINK = ".gnu_debuglink";
 
     /** {@code Elf64_Sym.st_name}. */
     static final int ST_NAME_OFFSET = 0;

@@ -29,10 +29,17 @@ public final class ElfSymbols {
 
     private final SymbolTable table;
     private final List<Segment> segments;
+    private final boolean fullSymbols;
+    private final String buildId;
+    private final String debugLink;
 
-    private ElfSymbols(SymbolTable table, List<Segment> segments) {
+    private ElfSymbols(SymbolTable table, List<Segment> segments, boolean fullSymbols, String buildId,
+                       String debugLink) {
         this.table = table;
         this.segments = segments;
+        this.fullSymbols = fullSymbols;
+        this.buildId = buildId;
+        this.debugLink = debugLink;
     }
 
     /**
@@ -49,7 +56,9 @@ public final class ElfSymbols {
             if (m.get(JAVA_BYTE, EI_CLASS_OFFSET) != 2 || m.get(JAVA_BYTE, EI_DATA_OFFSET) != 1) {
                 throw new IOException(file + ": not a little-endian ELF64 file");
             }
-            return new ElfSymbols(new SymbolTable(functions(m)), loads(m));
+            boolean[] symtab = new boolean[1];
+            List<SymbolTable.Symbol> functions = functions(m, symtab);
+            return new ElfSymbols(new SymbolTable(functions), loads(m), symtab[0], buildId(m), debugLink(m));
         } catch (IndexOutOfBoundsException e) {
             throw new IOException(file + ": truncated or malformed ELF (" + e.getMessage() + ")");
         }
@@ -71,7 +80,71 @@ public final class ElfSymbols {
         return List.copyOf(out);
     }
 
-    private static List<SymbolTable.Symbol> functions(MemorySegment m) {
+    /** The file's build id as lower-case hex (from its NT_GNU_BUILD_ID note), or "". */
+    private static String buildId(MemorySegment m) {
+        for (long sh : sections(m)) {
+            if (m.get(JAVA_INT_UNALIGNED, sh + SH_TYPE_OFFSET) != SHT_NOTE) {
+                continue;
+            }
+            long off = m.get(JAVA_LONG_UNALIGNED, sh + SH_OFFSET_OFFSET);
+            long end = off + m.get(JAVA_LONG_UNALIGNED, sh + SH_SIZE_OFFSET);
+            while (off + 12 <= end) {
+                int namesz = m.get(JAVA_INT_UNALIGNED, off);
+                int descsz = m.get(JAVA_INT_UNALIGNED, off + 4);
+                int type = m.get(JAVA_INT_UNALIGNED, off + 8);
+                long name = off + 12;
+                long desc = name + align4(namesz);
+                if (type == NT_GNU_BUILD_ID && namesz == 4 && cString(m, name, name + 4).equals("GNU")) {
+                    StringBuilder b = new StringBuilder();
+                    for (long i = 0; i < descsz; i++) {
+                        b.append(String.format("%02x", m.get(JAVA_BYTE, desc + i) & 0xff));
+                    }
+                    return b.toString();
+                }
+                off = desc + align4(descsz);
+            }
+        }
+        return "";
+    }
+
+    private static long align4(long n) {
+        return (n + 3) & ~3L;
+    }
+
+    /** The file name in the {@code .gnu_debuglink} section, or "". */
+    private static String debugLink(MemorySegment m) {
+        int shentsize = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, E_SHENTSIZE_OFFSET));
+        long shoff = m.get(JAVA_LONG_UNALIGNED, E_SHOFF_OFFSET);
+        int shstrndx = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, E_SHSTRNDX_OFFSET));
+        List<Long> all = sections(m);
+        if (shstrndx >= all.size()) {
+            return "";
+        }
+        long names = m.get(JAVA_LONG_UNALIGNED, shoff + (long) shstrndx * shentsize + SH_OFFSET_OFFSET);
+        long namesEnd = names + m.get(JAVA_LONG_UNALIGNED, shoff + (long) shstrndx * shentsize + SH_SIZE_OFFSET);
+        for (long sh : all) {
+            long name = Integer.toUnsignedLong(m.get(JAVA_INT_UNALIGNED, sh + SH_NAME_OFFSET));
+            if (cString(m, names + name, namesEnd).equals(GNU_DEBUGLINK)) {
+                long off = m.get(JAVA_LONG_UNALIGNED, sh + SH_OFFSET_OFFSET);
+                return cString(m, off, off + m.get(JAVA_LONG_UNALIGNED, sh + SH_SIZE_OFFSET));
+            }
+        }
+        return "";
+    }
+
+    /** The offsets of every section header. */
+    private static List<Long> sections(MemorySegment m) {
+        long shoff = m.get(JAVA_LONG_UNALIGNED, E_SHOFF_OFFSET);
+        int shentsize = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, E_SHENTSIZE_OFFSET));
+        int shnum = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, E_SHNUM_OFFSET));
+        List<Long> out = new ArrayList<>(shnum);
+        for (int i = 0; i < shnum; i++) {
+            out.add(shoff + (long) i * shentsize);
+        }
+        return out;
+    }
+
+    private static List<SymbolTable.Symbol> functions(MemorySegment m, boolean[] symtab) {
         long shoff = m.get(JAVA_LONG_UNALIGNED, E_SHOFF_OFFSET);
         int shentsize = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, E_SHENTSIZE_OFFSET));
         int shnum = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, E_SHNUM_OFFSET));
@@ -82,6 +155,7 @@ public final class ElfSymbols {
             if (type != SHT_SYMTAB && type != SHT_DYNSYM) {
                 continue;
             }
+            symtab[0] |= type == SHT_SYMTAB;
             long symOff = m.get(JAVA_LONG_UNALIGNED, sh + SH_OFFSET_OFFSET);
             long symSize = m.get(JAVA_LONG_UNALIGNED, sh + SH_SIZE_OFFSET);
             long entsize = Math.max(SYM_LENGTH, m.get(JAVA_LONG_UNALIGNED, sh + SH_ENTSIZE_OFFSET));
@@ -126,6 +200,51 @@ public final class ElfSymbols {
     /** The function at a virtual address, or null. */
     public String lookup(long vaddr) {
         return table.lookup(vaddr);
+    }
+
+    /** The function at a virtual address, with its start (for the offset into it), or null. */
+    public SymbolTable.Symbol symbolAt(long vaddr) {
+        return table.symbolAt(vaddr);
+    }
+
+    /** The function named {@code name}, or null. */
+    public SymbolTable.Symbol find(String name) {
+        return table.find(name);
+    }
+
+    /** The file offset a virtual address was loaded from, or -1 (the inverse of {@link #vaddrOfFileOffset}). */
+    public long fileOffsetOfVaddr(long vaddr) {
+        for (Segment s : segments) {
+            if (vaddr >= s.vaddr && vaddr < s.vaddr + s.size) {
+                return vaddr - s.vaddr + s.offset;
+            }
+        }
+        return -1;
+    }
+
+    /** True when the file has its full symbol table ({@code .symtab}), not only the exported ({@code .dynsym}). */
+    public boolean fullSymbols() {
+        return fullSymbols;
+    }
+
+    /** The build id, lower-case hex, or "" when the file has none. */
+    public String buildId() {
+        return buildId;
+    }
+
+    /** The separate debug file's name from {@code .gnu_debuglink}, or "". */
+    public String debugLink() {
+        return debugLink;
+    }
+
+    /**
+     * These segments (where the code is) with the symbols of {@code debug} added: a separate debug file has the
+     * same addresses, its {@code .symtab} has the local functions ({@code start_thread}) a stripped library lacks.
+     */
+    public ElfSymbols withSymbolsOf(ElfSymbols debug) {
+        List<SymbolTable.Symbol> all = new ArrayList<>(debug.table.symbols());
+        all.addAll(table.symbols());
+        return new ElfSymbols(new SymbolTable(all), segments, true, buildId, debugLink);
     }
 
     /** Function symbols read. */

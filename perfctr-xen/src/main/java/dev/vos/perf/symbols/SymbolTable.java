@@ -1,5 +1,6 @@
 package dev.vos.perf.symbols;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -54,17 +55,47 @@ public final class SymbolTable {
 
     /** The name covering {@code address}, or null. */
     public String lookup(long address) {
+        int i = indexOf(address);
+        return i < 0 ? null : names[i];
+    }
+
+    /** The symbol covering {@code address} (for its start, so the offset into it), or null. */
+    public Symbol symbolAt(long address) {
+        int i = indexOf(address);
+        return i < 0 ? null : new Symbol(starts[i], sizes[i], names[i]);
+    }
+
+    /** The symbol named {@code name} (aliases dropped: the plainest of a start is kept), or null. */
+    public Symbol find(String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return new Symbol(starts[i], sizes[i], names[i]);
+            }
+        }
+        return null;
+    }
+
+    private int indexOf(long address) {
         int i = Arrays.binarySearch(starts, address);
         if (i < 0) {
             i = -i - 2; // the last start below address
         }
         if (i < 0) {
-            return null;
+            return -1;
         }
         if (sizes[i] == 0) {
-            return i + 1 < starts.length || address - starts[i] < 4096 ? names[i] : null;
+            return i + 1 < starts.length || address - starts[i] < 4096 ? i : -1;
         }
-        return address < starts[i] + sizes[i] ? names[i] : null;
+        return address < starts[i] + sizes[i] ? i : -1;
+    }
+
+    /** Every symbol held, by address. */
+    public List<Symbol> symbols() {
+        List<Symbol> out = new ArrayList<>(starts.length);
+        for (int i = 0; i < starts.length; i++) {
+            out.add(new Symbol(starts[i], sizes[i], names[i]));
+        }
+        return out;
     }
 
     /** Symbols held. */

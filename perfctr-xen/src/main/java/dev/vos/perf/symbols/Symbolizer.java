@@ -82,29 +82,69 @@ public final class Symbolizer {
     }
 
     private String resolveUser(long address) {
-        ProcMaps.Mapping m = maps.find(address);
-        if (m == null || !m.isFile()) {
-            String jit = perfMap.lookup(address);
-            if (jit != null) {
-                return jit;
-            }
-            return m == null ? "[unknown]" : m.path().isEmpty() ? "[anon]" : m.path();
+        Frame f = userFrame(address);
+        if (f.symbol() != null) {
+            return f.symbol();
         }
-        ElfSymbols elf = elf(m.path());
-        String lib = "[" + Path.of(m.path()).getFileName() + "]";
-        if (elf == null) {
-            return lib;
+        if (f.dso().equals(UNKNOWN) || f.dso().equals("[anon]")) {
+            return f.dso();
         }
-        long vaddr = elf.vaddrOfFileOffset(address - m.start() + m.offset());
-        String fn = vaddr < 0 ? null : elf.lookup(vaddr);
-        return fn != null ? Demangler.demangle(fn) : lib;
+        return f.dso().startsWith("/") ? "[" + Path.of(f.dso()).getFileName() + "]" : f.dso();
     }
 
-    private ElfSymbols elf(String path) {
+    /**
+     * One frame as {@code perf script} prints it: {@code address symbol+0xoffset (dso)}.
+     *
+     * @param address where, as perf prints it: relative to the file for code of a file, absolute otherwise
+     * @param symbol  the function (demangled), or null when not known
+     * @param offset  the offset into the function
+     * @param dso     the file, the JVM's perf map ("/tmp/perf-PID.map"), "[kernel.kallsyms]", or "[unknown]"
+     */
+    public record Frame(long address, String symbol, long offset, String dso) {
+    }
+
+    /** What perf names an address nothing maps. */
+    static final String UNKNOWN = "[unknown]";
+
+    /** The frame of a user-space address, as perf script prints it. */
+    public Frame userFrame(long address) {
+        ProcMaps.Mapping m = maps.find(address);
+        if (m == null || !m.isFile()) {
+            SymbolTable.Symbol jit = perfMap.symbolAt(address);
+            if (jit != null) {
+                return new Frame(address, jit.name(), address - jit.start(), "/tmp/perf-"
+                        + PerfMap.namespacePid(pid) + ".map");
+            }
+            return new Frame(address, null, 0, m == null ? UNKNOWN : m.path().isEmpty() ? "[anon]" : m.path());
+        }
+        ElfSymbols elf = elf(m.path());
+        long fileOffset = address - m.start() + m.offset();
+        long vaddr = elf == null ? -1 : elf.vaddrOfFileOffset(fileOffset);
+        SymbolTable.Symbol fn = vaddr < 0 ? null : elf.symbolAt(vaddr);
+        return new Frame(vaddr < 0 ? fileOffset : vaddr, fn == null ? null : Demangler.demangle(fn.name()),
+                fn == null ? 0 : vaddr - fn.start(), m.path());
+    }
+
+    /** The frame of a kernel address, as perf script prints it. */
+    public Frame kernelFrame(long address) {
+        if (kernel == null) {
+            kernel = readKallsyms();
+        }
+        SymbolTable.Symbol fn = kernel.symbolAt(address);
+        return new Frame(address, fn == null ? null : fn.name(), fn == null ? 0 : address - fn.start(),
+                "[kernel.kallsyms]");
+    }
+
+    /**
+     * The symbols of a mapped file, read through the target's root (its mount namespace) or ours; for a stripped
+     * file (no {@code .symtab}), with those of its separate debug file where one is installed ({@link DebugFiles}).
+     */
+    ElfSymbols elf(String path) {
         return elves.computeIfAbsent(path, p -> {
             for (Path candidate : List.of(Path.of("/proc/" + pid + "/root" + p), Path.of(p))) {
                 try {
-                    return ElfSymbols.read(candidate);
+                    ElfSymbols e = ElfSymbols.read(candidate);
+                    return e.fullSymbols() ? e : DebugFiles.withDebugSymbols(e, Path.of(p), pid);
                 } catch (IOException e) {
                     // next
                 }

@@ -136,16 +136,36 @@ public final class PerfEventAttrDescriptor {
     /** {@code PERF_TYPE_SOFTWARE}: kernel-counted, always there. */
     public static final int PERF_TYPE_SOFTWARE = 1;
 
+    /** {@code PERF_COUNT_SW_DUMMY}: a software event that counts nothing; used for its side-band records. */
+    public static final long SW_DUMMY = 9;
+
     /** {@code disabled}: start stopped (sampling events are enabled once their ring is mapped). */
     public static final long FLAG_DISABLED = 1L;
+    /** {@code inherit}: threads the watched thread creates from now on are counted too, into this counter. */
+    public static final long FLAG_INHERIT = 1L << 1;
+    /** {@code exclude_user}: kernel (or hypervisor) only; perf's {@code :k}. */
+    public static final long FLAG_EXCLUDE_USER = 1L << 4;
     /** {@code exclude_kernel}: user space only; unprivileged watchers need it at {@code perf_event_paranoid >= 2}. */
     public static final long FLAG_EXCLUDE_KERNEL = 1L << 5;
     /** {@code exclude_hv}: count nothing in the hypervisor (a Xen guest cannot see it anyway). */
     public static final long FLAG_EXCLUDE_HV = 1L << 6;
+    /** {@code comm}: write a PERF_RECORD_COMM when the task is named (prctl, exec). */
+    public static final long FLAG_COMM = 1L << 9;
     /** {@code freq}: {@link #SAMPLE_PERIOD_OFFSET} holds a frequency in Hz, not a period. */
     public static final long FLAG_FREQ = 1L << 10;
+    /** {@code enable_on_exec}: a disabled event starts counting when its task calls exec (perf's command mode). */
+    public static final long FLAG_ENABLE_ON_EXEC = 1L << 12;
+    /** {@code task}: write PERF_RECORD_FORK and PERF_RECORD_EXIT as tasks are created and end. */
+    public static final long FLAG_TASK = 1L << 13;
+    /** {@code precise_ip} (2 bits): shift of the skid constraint, 0..3 (perf's {@code :p}). */
+    public static final int PRECISE_IP_SHIFT = 15;
     /** {@code sample_id_all}: non-sample records (LOST, ...) carry the sample's TID/TIME too. */
     public static final long FLAG_SAMPLE_ID_ALL = 1L << 18;
+
+    /** {@code use_clockid}: times in records are of {@link #CLOCKID_OFFSET}'s clock, not the perf clock. */
+    public static final long FLAG_USE_CLOCKID = 1L << 25;
+    /** {@code CLOCK_MONOTONIC}: the clock of {@code System.nanoTime()} on Linux. */
+    public static final int CLOCK_MONOTONIC = 1;
 
     /** {@code exclude_callchain_kernel}: user-space frames only in callchains. */
     public static final long FLAG_EXCLUDE_CALLCHAIN_KERNEL = 1L << 21;
@@ -167,6 +187,12 @@ public final class PerfEventAttrDescriptor {
     public static final long SAMPLE_TIME = 1L << 2;
     /** {@code PERF_SAMPLE_CALLCHAIN}. */
     public static final long SAMPLE_CALLCHAIN = 1L << 5;
+    /** {@code PERF_SAMPLE_CPU}: {@code u32 cpu, res}. */
+    public static final long SAMPLE_CPU = 1L << 7;
+    /** {@code PERF_SAMPLE_PERIOD}: {@code u64 period}, the count the sample stands for. */
+    public static final long SAMPLE_PERIOD = 1L << 8;
+    /** {@code PERF_SAMPLE_IDENTIFIER}: the event id, last in every non-sample record (with sample_id_all). */
+    public static final long SAMPLE_IDENTIFIER = 1L << 16;
 
     private PerfEventAttrDescriptor() {
     }

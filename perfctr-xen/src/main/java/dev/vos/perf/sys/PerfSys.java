@@ -31,6 +31,10 @@ public final class PerfSys {
     public static final long IOC_ENABLE = 0x2400;
     /** {@code PERF_EVENT_IOC_DISABLE} = {@code _IO('$', 1)}. */
     public static final long IOC_DISABLE = 0x2401;
+    /** {@code PERF_EVENT_IOC_SET_OUTPUT} = {@code _IO('$', 5)}: send this event's records to another's ring. */
+    public static final long IOC_SET_OUTPUT = 0x2405;
+    /** {@code PERF_EVENT_IOC_ID} = {@code _IOR('$', 7, __u64 *)}: the id the kernel gave the event. */
+    public static final long IOC_ID = 0x80082407L;
     /** {@code PERF_IOC_FLAG_GROUP}: apply the ioctl to every member of the leader's group. */
     public static final long IOC_FLAG_GROUP = 1;
 

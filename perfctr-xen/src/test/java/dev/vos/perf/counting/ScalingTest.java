@@ -1,5 +1,6 @@
 package dev.vos.perf.counting;
 
+import dev.vos.perf.EventSpec;
 import dev.vos.perf.PerfEvent;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class ScalingTest {
         double f = ThreadCounters.runningFraction(4_000_000, 1_000_000);
         assertEquals(0.25, f);
         assertEquals(4_000, ThreadCounters.scale(1_000, f));
-        assertTrue(new CounterReading(PerfEvent.CYCLES, 0, 4_000, 0, f).multiplexed());
+        assertTrue(new CounterReading(EventSpec.of(PerfEvent.CYCLES), 0, 4_000, 0, f, 0).multiplexed());
     }
 
     @Test
@@ -26,7 +27,7 @@ class ScalingTest {
         double f = ThreadCounters.runningFraction(5_000, 5_000);
         assertEquals(1.0, f);
         assertEquals(1_234, ThreadCounters.scale(1_234, f));
-        assertFalse(new CounterReading(PerfEvent.TASK_CLOCK, 0, 1_234, 0, f).multiplexed());
+        assertFalse(new CounterReading(EventSpec.of(PerfEvent.TASK_CLOCK), 0, 1_234, 0, f, 0).multiplexed());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.vos.perf.export;
 
+import dev.vos.perf.EventSpec;
 import dev.vos.perf.PerfEvent;
 import dev.vos.perf.counting.CounterReading;
 import dev.vos.perf.counting.EventAvailability;
@@ -22,23 +23,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExportTest {
 
+    private static final EventSpec TASK_CLOCK = EventSpec.of(PerfEvent.TASK_CLOCK);
+    private static final EventSpec CS = EventSpec.of(PerfEvent.CONTEXT_SWITCHES);
     private static final List<EventAvailability> AVAILABILITY = List.of(
-            new EventAvailability(PerfEvent.TASK_CLOCK, true, ""),
-            new EventAvailability(PerfEvent.CONTEXT_SWITCHES, true, ""),
-            new EventAvailability(PerfEvent.CYCLES, false, "not supported: no hardware PMU (ENOENT)"));
+            new EventAvailability(TASK_CLOCK, true, ""),
+            new EventAvailability(CS, true, ""),
+            new EventAvailability(EventSpec.of(PerfEvent.CYCLES), false, "not supported: no hardware PMU (ENOENT)"));
 
     /** A thread whose task-clock delta is cpuMs ms over a 1 s interval. */
     private static ThreadReading thread(int tid, String name, long cpuMs, boolean ended) {
-        Map<PerfEvent, CounterReading> c = new LinkedHashMap<>();
-        c.put(PerfEvent.TASK_CLOCK, new CounterReading(PerfEvent.TASK_CLOCK, cpuMs * 2_000_000, cpuMs * 1_000_000,
-                cpuMs * 1e6, 1.0));
-        c.put(PerfEvent.CONTEXT_SWITCHES, new CounterReading(PerfEvent.CONTEXT_SWITCHES, 20, 10, 10, 0.5));
+        Map<EventSpec, CounterReading> c = new LinkedHashMap<>();
+        c.put(TASK_CLOCK, new CounterReading(TASK_CLOCK, cpuMs * 2_000_000, cpuMs * 1_000_000, cpuMs * 1e6, 1.0,
+                0));
+        c.put(CS, new CounterReading(CS, 20, 10, 10, 0.5, 0));
         return new ThreadReading(tid, name, ended, c);
     }
 
+    /** An interval of these threads; the process's counts are their sums, as when no thread came and went. */
     private static Interval interval(long seq, ThreadReading... threads) {
+        List<CounterReading> process = List.of(TASK_CLOCK, CS).stream().map(e -> {
+            long d = List.of(threads).stream().mapToLong(t -> t.delta(e)).sum();
+            return new CounterReading(e, d, d, d, 1.0, 0);
+        }).toList();
         return new Interval(42, Instant.parse("2026-11-21T02:00:00Z"), seq, 1_000_000_000L, List.of(threads),
-                threads.length, 0, false, 5_000);
+                threads.length, 0, false, 5_000, process);
     }
 
     @Test
@@ -90,7 +98,11 @@ class ExportTest {
         assertEquals(1, jl.size());
         assertTrue(jl.get(0).contains("\"thread\":\"d, \\\"quoted\\\"\""), jl.get(0));
         assertTrue(jl.get(0).contains("\"task-clock\":{\"delta\":250000000,\"total\":500000000,"
-                + "\"rate_per_s\":250000000.000,\"running_pct\":100.000}"), jl.get(0));
+                + "\"rate_per_s\":250000000.000,\"running_pct\":100.000,\"running_ns\":0}"), jl.get(0));
+        assertTrue(jl.get(0).endsWith(",\"process\":{\"task-clock\":{\"delta\":250000000,\"total\":250000000,"
+                + "\"rate_per_s\":250000000.000,\"running_pct\":100.000,\"running_ns\":0},\"context-switches\":"
+                + "{\"delta\":10,\"total\":10,\"rate_per_s\":10.000,\"running_pct\":100.000,\"running_ns\":0}}}"),
+                jl.get(0));
         Files.delete(csv);
         Files.delete(json);
     }

@@ -4,6 +4,7 @@ import dev.vos.perf.flame.FlameGraphSvg;
 import dev.vos.perf.workload.WorkloadProcess;
 import org.junit.jupiter.api.Test;
 
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,28 +19,41 @@ class RecordingTest {
 
     @Test
     void record_jvmBurningCpu_javaFramesNamedAndRootedAtTheThread() throws Exception {
-        // Frame pointers through JIT code, so the kernel's callchain walk gets past the first Java frame.
-        try (WorkloadProcess w = WorkloadProcess.start(List.of("-XX:+PreserveFramePointer"), "burner:5000:0")) {
+        // Frame pointers through JIT code, so the kernel's callchain walk gets past the first Java frame. The long
+        // name's 100 ms of CPU are spread over 400 sleeps of 1 ms: still running when sampling starts, even on an
+        // idle machine (burnt at once, they were over before the sampler attached, and it had no samples).
+        try (WorkloadProcess w = WorkloadProcess.start(List.of("-XX:+PreserveFramePointer"), "burner:5000:0",
+                "a-thread-named-at-length:100:400")) {
             w.send("go");
             Thread.sleep(100);
             int tid = dev.vos.perf.proc.ProcTasks.tids(w.pid()).stream()
                     .filter(t -> "burner".equals(dev.vos.perf.proc.ProcTasks.comm(w.pid(), t))).findFirst()
                     .orElseThrow();
             long ticks0 = dev.vos.perf.proc.ProcTasks.cpuTicks(w.pid(), tid);
-            Recording.Raw raw = Recording.sample(w.pid(), SamplerOptions.DEFAULT, Duration.ofMillis(1200));
+            Recording.Raw raw = Recording.sample(w.pid(), SamplerOptions.DEFAULT, Duration.ofMillis(1200), true, null);
             long cpuMs = (dev.vos.perf.proc.ProcTasks.cpuTicks(w.pid(), tid) - ticks0) * 10; // USER_HZ = 100
+            assertTrue(raw.useJavaNames() >= 2, "the JVM named its threads in full");
+            assertTrue(raw.perThread().size() >= 2, "both busy threads sampled: " + raw.perThread());
             Recording r = raw.symbolize(true);
+            StringWriter script = new StringWriter();
+            raw.writePerfScript(script);
+            raw.close();
+            assertTrue(script.toString().contains("\n\n"), "perf script's samples, one blank line apart");
+            assertTrue(r.stacks().counts().keySet().stream().anyMatch(k -> k.startsWith("a-thread-named-at-length;")),
+                    "its full Java name, not its 15-character comm 'a-thread-named-': " + top(r));
+            assertTrue(r.stacks().counts().keySet().stream().anyMatch(k -> k.startsWith("burner;start_thread;")),
+                    "libc's own start_thread named from its debug file, as perf names it: " + top(r));
             System.out.printf("record: %d samples, %d lost, %d threads, %d perf-map symbols, %d stacks%n",
                     r.samples(), r.lost(), r.threads(), r.perfMapSymbols(), r.stacks().counts().size());
-            // About one sample per ms of the thread's CPU time (the machine is shared: it may get far less than
-            // 1.2 s). Loose on the low side: the tick window also covers the attach, which samples nothing; the
-            // tight check of shares is SamplerTest's.
-            assertTrue(r.samples() <= cpuMs * 1.2 + 30 && r.samples() >= cpuMs * 0.4,
-                    "samples " + r.samples() + " vs burner's CPU ms " + cpuMs);
-            System.out.print(top(r));
-            assertTrue(r.perfMapSymbols() > 0, "jcmd Compiler.perfmap wrote the JVM's perf map");
             long burner = r.stacks().counts().entrySet().stream().filter(e -> e.getKey().startsWith("burner;"))
                     .mapToLong(Map.Entry::getValue).sum();
+            // About one sample per ms of the burner's CPU time (the machine is shared: it may get far less than
+            // 1.2 s). Loose on the low side: the tick window also covers the attach, which samples nothing; the
+            // tight check of shares is SamplerTest's.
+            assertTrue(burner <= cpuMs * 1.2 + 30 && burner >= cpuMs * 0.4,
+                    "burner's samples " + burner + " vs its CPU ms " + cpuMs);
+            System.out.print(top(r));
+            assertTrue(r.perfMapSymbols() > 0, "jcmd Compiler.perfmap wrote the JVM's perf map");
             assertTrue(burner >= 0.8 * r.samples(), "the burner thread dominates: " + burner + "/" + r.samples());
             long inWork = r.stacks().counts().entrySet().stream()
                     .filter(e -> e.getKey().startsWith("burner;") && e.getKey().contains("Workload"))
@@ -70,7 +84,9 @@ class RecordingTest {
     void sample_targetExitsMidRecording_stopsEarlyAndKeepsWhatItHas() throws Exception {
         WorkloadProcess w = WorkloadProcess.start(List.of("-XX:+PreserveFramePointer"), "burner:5000:0");
         w.send("go");
-        Thread.ofVirtual().start(() -> {
+        // The target exits 600 ms after sampling has started (from the call, a slow attach on a busy machine could
+        // take longer than that: the target then exited before its maps were read).
+        Runnable exitSoon = () -> Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(600);
                 w.close();
@@ -79,7 +95,8 @@ class RecordingTest {
             }
         });
         long t0 = System.nanoTime();
-        Recording r = Recording.sample(w.pid(), SamplerOptions.DEFAULT, Duration.ofSeconds(10)).symbolize(true);
+        Recording r = Recording.sample(w.pid(), SamplerOptions.DEFAULT, Duration.ofSeconds(10), false, exitSoon)
+                .symbolize(true);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(r.targetExited());
         assertTrue(ms < 5_000, "stopped when the target exited, not after 10 s: " + ms + " ms");

@@ -1,6 +1,8 @@
 package dev.vos.perf.sampling;
 
 import dev.vos.perf.proc.ProcTasks;
+import dev.vos.perf.ring.RecordHandler;
+import dev.vos.perf.ring.Sample;
 import dev.vos.perf.workload.WorkloadProcess;
 import org.junit.jupiter.api.Test;
 
@@ -94,8 +96,7 @@ class SamplerTest {
             };
             // One 4 KiB page of data holds a few dozen samples: not draining for 250 ms overflows it. The kernel
             // writes its LOST record once there is room again, so keep draining while the thread still runs.
-            try (Sampler s = Sampler.attach(w.pid(), new SamplerOptions(dev.vos.perf.PerfEvent.CPU_CLOCK, 1000, 1,
-                    127), h)) {
+            try (Sampler s = Sampler.attach(w.pid(), SamplerOptions.DEFAULT.withDataPages(1), h)) {
                 w.send("go");
                 Thread.sleep(250);
                 java.util.concurrent.CompletableFuture<Void> done = java.util.concurrent.CompletableFuture.runAsync(

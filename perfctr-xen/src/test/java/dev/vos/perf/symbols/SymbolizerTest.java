@@ -4,10 +4,13 @@ import dev.vos.sys.Linux;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Linker;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +28,34 @@ class SymbolizerTest {
             assertTrue(Set.of(fn, "__" + fn, "__libc_" + fn, "_" + fn).contains(name), fn + " resolved as " + name);
             assertEquals(name, s.user(address + 1), "an address inside the function");
         }
+    }
+
+    @Test
+    void user_localFunctionOfAStrippedLibrary_namedFromItsDebugFile() throws Exception {
+        // start_thread is libc's own (not exported): a stripped libc.so.6 has no name for it; its debug file, found
+        // by build id under /usr/lib/debug (Debian's libc6-dbg, installed by .ci/run), has.
+        int pid = Linux.getpid();
+        ProcMaps maps = ProcMaps.read(pid);
+        ProcMaps.Mapping libc = maps.mappings().stream()
+                .filter(m -> Path.of(m.path()).getFileName().toString().startsWith("libc.so")).findFirst()
+                .orElseThrow();
+        ElfSymbols plain = ElfSymbols.read(Path.of(libc.path()));
+        assertFalse(plain.fullSymbols(), "this test is about a stripped libc, as distributions ship it");
+        assertFalse(plain.buildId().isEmpty(), "libc has a build id");
+        Symbolizer s = new Symbolizer(pid);
+        SymbolTable.Symbol startThread = s.elf(libc.path()).find("start_thread");
+        assertNotNull(startThread, "no debug file for " + libc.path() + " (build id " + plain.buildId()
+                + "): apt-get install libc6-dbg");
+        long fileOffset = plain.fileOffsetOfVaddr(startThread.start() + 4);
+        ProcMaps.Mapping m = maps.mappings().stream().filter(x -> x.path().equals(libc.path())
+                && fileOffset >= x.offset() && fileOffset < x.offset() + (x.end() - x.start())).findFirst()
+                .orElseThrow();
+        long address = m.start() + fileOffset - m.offset();
+        assertEquals("start_thread", s.user(address));
+        Symbolizer.Frame f = s.userFrame(address);
+        assertEquals(4, f.offset());
+        assertEquals(startThread.start() + 4, f.address(), "perf prints a library's addresses relative to it");
+        assertEquals(libc.path(), f.dso());
     }
 
     @Test

@@ -73,13 +73,21 @@ class PerfEventAttrDescriptorTest {
         assertEquals(1040, MmapPageDescriptor.DATA_OFFSET_OFFSET);
         assertEquals(1048, MmapPageDescriptor.DATA_SIZE_OFFSET);
         assertEquals(9 * 4096, MmapPageDescriptor.mappingLength(8, 4096));
-        // SAMPLE with IP|TID|TIME|CALLCHAIN: header 8, ip 8, pid+tid 8, time 8, nr 8.
+        // SAMPLE with IP|TID|TIME|CPU|PERIOD|CALLCHAIN: header 8, ip 8, pid+tid 8, time 8, cpu+res 8, period 8,
+        // nr 8.
         assertEquals(8, RecordDescriptor.SAMPLE_IP_OFFSET);
         assertEquals(16, RecordDescriptor.SAMPLE_PID_OFFSET);
         assertEquals(20, RecordDescriptor.SAMPLE_TID_OFFSET);
         assertEquals(24, RecordDescriptor.SAMPLE_TIME_OFFSET);
-        assertEquals(32, RecordDescriptor.SAMPLE_NR_OFFSET);
-        assertEquals(40, RecordDescriptor.SAMPLE_IPS_OFFSET);
+        assertEquals(32, RecordDescriptor.SAMPLE_CPU_OFFSET);
+        assertEquals(40, RecordDescriptor.SAMPLE_PERIOD_OFFSET);
+        assertEquals(48, RecordDescriptor.SAMPLE_NR_OFFSET);
+        assertEquals(56, RecordDescriptor.SAMPLE_IPS_OFFSET);
+        // FORK/EXIT: pid, ppid, tid, ptid (u32 each) after the header; COMM: pid, tid, then the name.
+        assertEquals(16, RecordDescriptor.TASK_TID_OFFSET);
+        assertEquals(20, RecordDescriptor.TASK_PTID_OFFSET);
+        assertEquals(12, RecordDescriptor.COMM_TID_OFFSET);
+        assertEquals(16, RecordDescriptor.COMM_NAME_OFFSET);
         assertTrue(RecordDescriptor.isContextMarker(RecordDescriptor.PERF_CONTEXT_USER));
         assertTrue(RecordDescriptor.isContextMarker(-4095L));
         assertTrue(!RecordDescriptor.isContextMarker(0xffffffff81000000L), "a kernel address is not a marker");

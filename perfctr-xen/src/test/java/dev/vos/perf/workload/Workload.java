@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       1 ms SLEEPS times (a voluntary context switch each) spread through burning CPU_MS of its own CPU time, then
  *       prints "done NAME" and parks (alive, so both tools can read its final counts);</li>
  *   <li>arg {@code churn}: on "go", keeps starting threads "churn-N" that each burn 20 ms of CPU and end;</li>
+ *   <li>arg {@code spawn:SHORTS:SHORT_MS:LATE_MS}: a thread "spawner", there from the start, that on "go" starts
+ *       SHORTS threads "short-N" one after the other, each burning SHORT_MS of CPU and ending, then a thread "late"
+ *       that burns LATE_MS and ends, then prints "done spawner" and parks;</li>
  *   <li>"exit": exits with status 0.</li>
  * </ul>
  * Prints "ready PID" once every thread exists.
@@ -36,6 +39,10 @@ public final class Workload {
         for (String a : args) {
             if (a.equals("churn")) {
                 churn.set(true);
+                continue;
+            }
+            if (a.startsWith("spawn:")) {
+                threads.add(spawner(a, go));
                 continue;
             }
             String[] f = a.split(":");
@@ -82,6 +89,35 @@ public final class Workload {
             System.out.flush();
         }
         System.exit(0);
+    }
+
+    /** The "spawner" thread of {@code spawn:SHORTS:SHORT_MS:LATE_MS}, started. */
+    private static Thread spawner(String arg, CountDownLatch go) {
+        String[] f = arg.split(":");
+        int shorts = Integer.parseInt(f[1]);
+        long shortNs = Long.parseLong(f[2]) * 1_000_000L;
+        long lateNs = Long.parseLong(f[3]) * 1_000_000L;
+        Thread t = new Thread(() -> {
+            await(go);
+            try {
+                for (int i = 0; i < shorts; i++) {
+                    Thread s = new Thread(() -> work(shortNs, 0), "short-" + i);
+                    s.start();
+                    s.join();
+                }
+                Thread late = new Thread(() -> work(lateNs, 0), "late");
+                late.start();
+                late.join();
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.out.println("done spawner");
+            System.out.flush();
+            await(new CountDownLatch(1));
+        }, "spawner");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Burns cpuNs of this thread's CPU time, with {@code sleeps} 1 ms sleeps evenly spread through it. */

@@ -70,6 +70,21 @@ public final class WorkloadProcess implements AutoCloseable {
         }
     }
 
+    /** The "done" lines printed since the last call, without waiting for more. */
+    public int doneSoFar() throws IOException {
+        int n = 0;
+        while (out.ready()) {
+            String line = out.readLine();
+            if (line == null) {
+                break;
+            }
+            if (line.startsWith("done")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public void close() throws InterruptedException {
         in.println("exit");

@@ -1,84 +1,97 @@
 package dev.vos.cli;
 
-import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.control.ControlException;
-import dev.vos.controlplane.control.ControlSocket;
+import dev.vos.perf.EventSelection;
 import dev.vos.perf.PerfEvent;
 import dev.vos.perf.PerfException;
-import dev.vos.perf.counting.CounterCollector;
-import dev.vos.perf.counting.CounterReading;
 import dev.vos.perf.counting.EventAvailability;
-import dev.vos.perf.counting.Interval;
+import dev.vos.perf.counting.IntervalSource;
 import dev.vos.perf.counting.JvmThreadNames;
 import dev.vos.perf.counting.ThreadNamer;
-import dev.vos.perf.counting.ThreadReading;
-import dev.vos.perf.export.CsvIntervalWriter;
 import dev.vos.perf.export.JsonIntervalWriter;
-import dev.vos.perf.flame.FlameGraphSvg;
-import dev.vos.perf.sampling.Recording;
-import dev.vos.perf.sampling.SamplerOptions;
+import dev.vos.perf.proc.Cpus;
+import dev.vos.perf.remote.StreamIntervalSource;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code vos perf stat} and {@code vos perf record}: per-thread counters and sampling of a domain or any process,
- * through perfctr-xen. Only parses, resolves the target and prints; the work is in {@code dev.vos.perf}.
- * Exit status: 0 done, 1 the target or the kernel refused (one line says why), 2 bad usage.
+ * {@code vos perf stat} and {@code vos perf record}: per-thread counters and sampling of a domain, a process, threads,
+ * CPUs or a command, through perfctr-xen, taking perf's options where they mean the same. Only parses, resolves the
+ * target and prints; the work is in {@code dev.vos.perf}. Exit status: 0 done (with a command: the command's own),
+ * 1 the target or the kernel refused (one line says why), 2 bad usage.
  */
 @CommandLine.Command(name = "perf", mixinStandardHelpOptions = true,
-        description = "Per-thread performance counters and sampling of a domain or a pid.",
+        description = "Per-thread performance counters and sampling, with perf's options.",
         subcommands = {PerfCommand.Stat.class, PerfCommand.Record.class})
 public final class PerfCommand {
 
-    /** Which process: a pid, or a domain whose current pid the control plane knows. */
-    static final class Target {
-        @Option(names = "--pid", paramLabel = "PID", required = true, description = "the process to watch")
-        Integer pid;
+    /** Whatever can be watched: perf's -p/-t/-a/-C and a command, and vos's --domain. */
+    static class TargetOptions {
+        @Option(names = {"-p", "--pid"}, split = ",", paramLabel = "PID", description = "existing processes"
+                + " (comma-separated), every thread of each and every thread they start")
+        List<Integer> pids;
 
-        @Option(names = "--domain", paramLabel = "NAME", required = true,
+        @Option(names = {"-t", "--tid"}, split = ",", paramLabel = "TID", description = "existing threads"
+                + " (comma-separated), and every thread they start")
+        List<Integer> tids;
+
+        @Option(names = "--domain", paramLabel = "NAME",
                 description = "a domain of the running control plane (its current JVM)")
         String domain;
-    }
 
-    /** A resolved target: the pid, and the domain label ("" for a plain pid). */
-    record Resolved(int pid, String domain) {
-    }
+        @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "a command to run and count"
+                + " (after '--' when it has options of its own)")
+        List<String> command;
 
-    /** Resolves --domain through the control plane's {@code ps}; a plain --pid as is. */
-    static Resolved resolve(Target target, VosCli.StateDirOption state) throws ControlException {
-        if (target.pid != null) {
-            return new Resolved(target.pid, "");
-        }
-        for (String row : ControlSocket.send(state.resolve().resolve("control.sock"), new Command.Ps())) {
-            String[] f = row.split("\t", -1);
-            if (f[0].equals(target.domain)) {
-                long pid = Long.parseLong(f[4]);
-                if (pid <= 0) {
-                    throw new IllegalStateException("domain " + target.domain + " has no running process (state "
-                            + f[2] + ")");
-                }
-                return new Resolved((int) pid, target.domain);
+        /** The target, checked: exactly one of -p, -t, --domain, or a command (CPUs are added by stat). */
+        PerfTarget resolve(VosCli.StateDirOption state, boolean cpusGiven) throws PerfException, ControlException {
+            int given = (pids != null ? 1 : 0) + (tids != null ? 1 : 0) + (domain != null ? 1 : 0)
+                    + (command != null && !command.isEmpty() ? 1 : 0);
+            if (given > 1 || (cpusGiven && given == 1 && (command == null || command.isEmpty()))) {
+                throw new IllegalArgumentException("give one target: -p PID, -t TID, --domain NAME, -a/-C CPUS, or"
+                        + " a command (-a/-C may go with a command)");
             }
+            if (given == 0) {
+                if (cpusGiven) {
+                    return null;
+                }
+                throw new IllegalArgumentException("no target: give -p PID, -t TID, --domain NAME, -a, -C CPUS, or a"
+                        + " command (vos perf stat -- CMD ARGS)");
+            }
+            if (pids != null) {
+                return PerfTarget.ofPids(pids);
+            }
+            if (tids != null) {
+                return PerfTarget.ofTids(tids);
+            }
+            if (domain != null) {
+                return PerfTarget.ofDomain(domain, state.resolve());
+            }
+            return PerfTarget.ofCommand(command);
         }
-        throw new IllegalArgumentException("no domain named '" + target.domain + "' in this control plane");
     }
 
-    /** "1s", "500ms", "2m", "1.5s", or an ISO-8601 duration. */
+    /**
+     * A duration as perf's {@code -I} takes it (a plain number is milliseconds: {@code -I 1000}) or as vos spells it:
+     * "500ms", "1s", "2m", "1.5s", or an ISO-8601 duration.
+     */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -86,6 +99,9 @@ public final class PerfCommand {
             try {
                 if (v.startsWith("p")) {
                     return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+                }
+                if (v.matches("\\d+")) {
+                    return Duration.ofMillis(Long.parseLong(v));
                 }
                 if (v.endsWith("ms")) {
                     return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 2))));
@@ -98,88 +114,27 @@ public final class PerfCommand {
                     default -> throw new NumberFormatException();
                 };
             } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 1s, 2m)");
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (milliseconds as"
+                        + " perf takes them, 1000; or 500ms, 1s, 2m)");
             }
         }
     }
 
-    /** Shared plumbing: target resolution and error reporting. */
+    /** Shared plumbing: error reporting, Ctrl-C, exit status. */
     abstract static class PerfSubcommand implements Callable<Integer> {
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        Target target;
-
         @CommandLine.Mixin
         VosCli.StateDirOption state = new VosCli.StateDirOption();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        abstract int run(Resolved target, PrintWriter out) throws Exception;
+        abstract int run(PrintWriter out, PrintWriter err) throws Exception;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             String me = "vos perf " + spec.name();
-            try {
-                return run(resolve(target, state), out);
-            } catch (PerfException | ControlException | IllegalStateException e) {
-                err.println(me + ": " + e.getMessage());
-                return 1;
-            } catch (IllegalArgumentException e) {
-                err.println(me + ": " + e.getMessage());
-                return 2;
-            } finally {
-                out.flush();
-                err.flush();
-            }
-        }
-    }
-
-    @CommandLine.Command(name = "stat", mixinStandardHelpOptions = true,
-            description = "Count events per thread of a process, printing each interval"
-                    + " until it exits, --duration passes, or Ctrl-C.")
-    static final class Stat extends PerfSubcommand {
-        @Option(names = "--per-thread", description = "one row per thread (default: the process's sums)")
-        boolean perThread;
-
-        @Option(names = {"-I", "--interval"}, defaultValue = "1s", converter = DurationConverter.class,
-                paramLabel = "DURATION", description = "print and write every DURATION (default 1s)")
-        Duration interval;
-
-        @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
-                description = "stop after DURATION (default: until the target exits or Ctrl-C)")
-        Duration duration;
-
-        @Option(names = {"-e", "--events"}, split = ",", paramLabel = "EVENT",
-                description = "events, comma-separated (default: task-clock, context-switches, cpu-migrations,"
-                        + " page-faults, minor-faults, major-faults, cycles, instructions, cache-references,"
-                        + " cache-misses, branch-misses)")
-        List<String> events;
-
-        @Option(names = "--top", defaultValue = "0", paramLabel = "N",
-                description = "with --per-thread: print only the N busiest threads (0: all)")
-        int top;
-
-        @Option(names = "--csv", paramLabel = "FILE", description = "write every interval to FILE (CSV)")
-        Path csv;
-
-        @Option(names = "--json", paramLabel = "FILE", description = "write every interval to FILE (JSON Lines)")
-        Path json;
-
-        @Option(names = "--java-names", description = "name Java threads in full through jcmd Thread.print (stops"
-                + " the target at a safepoint whenever new threads appear, at most every 10 s;"
-                + " default: comm, 15 chars)")
-        boolean javaNames;
-
-        @Override
-        int run(Resolved t, PrintWriter out) throws Exception {
-            if (interval.isZero() || interval.isNegative()) {
-                throw new IllegalArgumentException("--interval must be positive, got " + interval);
-            }
-            List<PerfEvent> wanted = events == null ? PerfEvent.DEFAULT_COUNTING
-                    : events.stream().map(PerfEvent::parse).toList();
-            ThreadNamer namer = javaNames ? new JvmThreadNames() : ThreadNamer.COMM;
             CountDownLatch stopped = new CountDownLatch(1);
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
@@ -190,41 +145,21 @@ public final class PerfCommand {
                     Thread.currentThread().interrupt();
                 }
             });
-            try (CounterCollector c = CounterCollector.attach(t.pid, wanted, namer);
-                 CsvIntervalWriter csvOut = csv == null ? null : new CsvIntervalWriter(csv, t.domain);
-                 JsonIntervalWriter jsonOut = json == null ? null : new JsonIntervalWriter(json, t.domain)) {
-                header(c, t, out);
-                Runtime.getRuntime().addShutdownHook(hook);
-                long start = System.nanoTime();
-                long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
-                long next = start + interval.toNanos();
-                long collectorNs = 0;
-                Map<PerfEvent, Long> totals = new EnumMap<>(PerfEvent.class);
-                while (true) {
-                    boolean interrupted = sleepUntil(Math.min(next, deadline));
-                    Interval iv = c.poll();
-                    collectorNs += iv.collectorCpuNs();
-                    iv.threads().forEach(r -> r.counters().values().forEach(v -> totals.merge(v.event(), v.delta(),
-                            Long::sum)));
-                    print(iv, c.events(), out);
-                    if (csvOut != null) {
-                        csvOut.write(iv);
-                    }
-                    if (jsonOut != null) {
-                        jsonOut.write(iv);
-                    }
-                    out.flush();
-                    if (interrupted || iv.targetExited() || System.nanoTime() >= deadline) {
-                        double seconds = (System.nanoTime() - start) / 1e9;
-                        out.printf(Locale.ROOT, "# %s; totals over %.3f s: %s%n", iv.targetExited()
-                                ? "target exited" : "stopped", seconds, totalsLine(totals));
-                        out.printf(Locale.ROOT, "# collector cost: %.1f ms CPU over %.3f s (%.3f%% of one CPU)%n",
-                                collectorNs / 1e6, seconds, 100.0 * collectorNs / 1e9 / seconds);
-                        break;
-                    }
-                    next += interval.toNanos();
-                }
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                return run(out, err);
+            } catch (PerfTarget.CommandNotFoundException e) {
+                err.println(me + ": " + e.getMessage());
+                return 127;
+            } catch (PerfException | ControlException | IllegalStateException | IOException e) {
+                err.println(me + ": " + e.getMessage());
+                return 1;
+            } catch (IllegalArgumentException e) {
+                err.println(me + ": " + e.getMessage());
+                return 2;
             } finally {
+                out.flush();
+                err.flush();
                 stopped.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -232,153 +167,266 @@ public final class PerfCommand {
                     // shutting down: the hook is running
                 }
             }
-            return 0;
-        }
-
-        /** Sleeps until the deadline; true when interrupted (Ctrl-C). */
-        private static boolean sleepUntil(long deadlineNs) {
-            long left = deadlineNs - System.nanoTime();
-            if (left <= 0) {
-                return Thread.interrupted();
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(left);
-                return false;
-            } catch (InterruptedException e) {
-                return true;
-            }
-        }
-
-        private void header(CounterCollector c, Resolved t, PrintWriter out) {
-            out.printf("# vos perf stat: pid %d%s, %d threads, every %s%s%n", t.pid,
-                    t.domain.isEmpty() ? "" : " (domain " + t.domain + ")", c.threadCount(), human(interval),
-                    c.userOnly() ? "; user space only (perf_event_paranoid): context switches and migrations happen in"
-                            + " the kernel and read 0, as perf's :u events do" : "");
-            // One line per reason: without a PMU, five hardware events share one.
-            Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
-            for (EventAvailability a : c.availability()) {
-                if (!a.available()) {
-                    byReason.computeIfAbsent(a.reason(), k -> new ArrayList<>()).add(a.event().perfName());
-                }
-            }
-            byReason.forEach((reason, names) -> out.printf("# not counted: %s: %s%n", String.join(", ", names),
-                    reason));
-        }
-
-        private void print(Interval iv, List<PerfEvent> events, PrintWriter out) {
-            double seconds = iv.intervalNs() / 1e9;
-            out.printf(Locale.ROOT, "# %s  interval %d, %.3f s, %d threads (+%d -%d), collector %.2f ms CPU%n",
-                    iv.at(), iv.sequence(), seconds, iv.threads().size(), iv.threadsStarted(), iv.threadsEnded(),
-                    iv.collectorCpuNs() / 1e6);
-            if (perThread) {
-                printThreads(iv, events, out);
-                return;
-            }
-            for (PerfEvent e : events) {
-                long sum = 0;
-                double minRunning = 1;
-                for (ThreadReading r : iv.threads()) {
-                    CounterReading c = r.get(e);
-                    if (c != null) {
-                        sum += c.delta();
-                        minRunning = Math.min(minRunning, c.runningFraction());
-                    }
-                }
-                out.println(eventLine(e, sum, seconds, minRunning));
-            }
-        }
-
-        private void printThreads(Interval iv, List<PerfEvent> events, PrintWriter out) {
-            List<ThreadReading> rows = new ArrayList<>(iv.threads());
-            PerfEvent first = events.getFirst();
-            rows.sort(Comparator.comparingLong((ThreadReading r) -> r.delta(first)).reversed());
-            if (top > 0 && rows.size() > top) {
-                rows = rows.subList(0, top);
-            }
-            StringBuilder h = new StringBuilder(String.format("%8s  %-16s", "TID", "THREAD"));
-            for (PerfEvent e : events) {
-                h.append(String.format("  %16s", e == PerfEvent.TASK_CLOCK ? "task-clock(ms)" : e.perfName()));
-            }
-            out.println(h);
-            for (ThreadReading r : rows) {
-                StringBuilder b = new StringBuilder(String.format("%8d  %-16s", r.tid(),
-                        (r.name().length() > 16 ? r.name().substring(0, 16) : r.name())));
-                for (PerfEvent e : events) {
-                    CounterReading c = r.get(e);
-                    String v = c == null ? "-" : e.unit().equals("ns") ? String.format(Locale.ROOT, "%.2f",
-                            c.delta() / 1e6) : String.format(Locale.ROOT, "%,d", c.delta());
-                    b.append(String.format("  %16s", c != null && c.multiplexed() ? v + String.format(Locale.ROOT,
-                            "(%.0f%%)", c.runningFraction() * 100) : v));
-                }
-                out.println(r.ended() ? b + "  (ended)" : b.toString());
-            }
-        }
-
-        static String eventLine(PerfEvent e, long sum, double seconds, double running) {
-            String mux = running < 1 ? String.format(Locale.ROOT, "  (%.1f%% counted, scaled)", running * 100) : "";
-            if (e.unit().equals("ns")) {
-                return String.format(Locale.ROOT, "%18.2f msec %-18s #  %7.3f CPUs%s", sum / 1e6, e.perfName(),
-                        sum / 1e9 / seconds, mux);
-            }
-            return String.format(Locale.ROOT, "%18s      %-18s #  %,10.1f /s%s", String.format("%,d", sum),
-                    e.perfName(), sum / seconds, mux);
-        }
-
-        private static String totalsLine(Map<PerfEvent, Long> totals) {
-            List<String> parts = new ArrayList<>();
-            totals.forEach((e, v) -> parts.add(e.perfName() + "=" + (e.unit().equals("ns")
-                    ? String.format(Locale.ROOT, "%.2fms", v / 1e6) : v)));
-            return String.join(", ", parts);
         }
     }
 
-    @CommandLine.Command(name = "record", mixinStandardHelpOptions = true,
-            description = "Sample every thread of a process and write OUT.collapsed"
-                    + " (flamegraph.pl's input) and OUT.svg (a flame graph).")
-    static final class Record extends PerfSubcommand {
-        @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
-                paramLabel = "DURATION", description = "how long to sample (default 10s)")
+    @CommandLine.Command(name = "stat", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Count events of a process, threads, CPUs or a command, and print them when it ends"
+                    + " (every -I interval too), in perf stat's layout: on stderr, as perf does, or in -o FILE.",
+                    "Every thread of the target is counted, from attach to the end, those shorter than an interval"
+                            + " included; --per-thread gives each its own row."},
+            footer = {"", "Examples:", "  vos perf stat -p 4242", "  vos perf stat --per-thread -I 1000 -p 4242",
+                    "  vos perf stat -e '{task-clock,cs}',page-faults:u -x, -- ./build.sh",
+                    "  vos perf stat -a -A -e cs -- sleep 1", "  vos perf stat -r 5 -- java -version"})
+    static final class Stat extends PerfSubcommand {
+        @CommandLine.Mixin
+        TargetOptions target = new TargetOptions();
+
+        @Option(names = {"-a", "--all-cpus"}, description = "count every CPU (needs CAP_PERFMON or root)")
+        boolean allCpus;
+
+        @Option(names = {"-C", "--cpu"}, paramLabel = "CPUS", description = "count these CPUs: 0-3,6")
+        String cpuList;
+
+        @Option(names = {"-A", "--no-aggr"}, description = "with -a/-C: a row per CPU")
+        boolean perCpu;
+
+        @Option(names = "--per-thread", description = "a row per thread, those started after attaching included")
+        boolean perThread;
+
+        @Option(names = {"-e", "--event", "--events"}, paramLabel = "EVENTS", description = "events, comma-separated,"
+                + " repeatable: perf's names and aliases (task-clock, cs, ...), raw rNNNN, modifiers :u :k :h :p,"
+                + " {a,b} groups (default: every software event and cycles, instructions, cache-references,"
+                + " cache-misses, branch-misses)")
+        List<String> events;
+
+        @Option(names = {"-I", "--interval-print", "--interval"}, converter = DurationConverter.class,
+                paramLabel = "MSECS", description = "print every MSECS milliseconds (perf's unit; 500ms and 1s too)")
+        Duration interval;
+
+        @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "stop after DURATION (default: until the target exits or Ctrl-C)")
         Duration duration;
 
-        @Option(names = {"-F", "--frequency"}, defaultValue = "1000", paramLabel = "HZ",
-                description = "samples per second of each thread's CPU time (default 1000)")
-        int frequency;
+        @Option(names = {"-r", "--repeat"}, defaultValue = "1", paramLabel = "N",
+                description = "run the command N times; print the means and their variation")
+        int repeat;
+
+        @Option(names = {"-x", "--field-separator"}, paramLabel = "SEP", description = "CSV with this separator")
+        String separator;
+
+        @Option(names = {"-j", "--json-output"}, description = "one JSON object per counter and line")
+        boolean jsonOutput;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "print to FILE instead of stderr")
+        Path output;
+
+        @Option(names = {"-i", "--no-inherit"}, description = "count only the threads there at attach, not those"
+                + " they start")
+        boolean noInherit;
+
+        @Option(names = "--top", defaultValue = "0", paramLabel = "N",
+                description = "with --per-thread: only the N busiest threads (0: all)")
+        int top;
+
+        @Option(names = "--csv", paramLabel = "FILE", description = "write every interval to FILE (vos's CSV)")
+        Path csv;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "write every interval to FILE (JSON Lines)")
+        Path json;
+
+        @Option(names = "--stream", paramLabel = "FILE", description = "publish the interval stream (a header,"
+                + " then every interval) to FILE, - for stdout: what a collector inside a guest sends")
+        Path stream;
+
+        @Option(names = "--input", paramLabel = "FILE", description = "print an interval stream written by"
+                + " --stream instead of counting (- for stdin)")
+        Path input;
+
+        @Option(names = "--java-names", description = "name Java threads in full through jcmd Thread.print (stops"
+                + " the target at a safepoint whenever new threads appear, at most every 10 s;"
+                + " default: comm, 15 chars)")
+        boolean javaNames;
+
+        @Option(names = {"-v", "--verbose"}, description = "say where attaching spent its time")
+        boolean verbose;
+
+        @Override
+        int run(PrintWriter out, PrintWriter err) throws Exception {
+            check();
+            try (Writer file = output == null ? null : Files.newBufferedWriter(output)) {
+                PrintWriter to = file == null ? err : new PrintWriter(file);
+                StatReport report = new StatReport(to, separator != null ? StatReport.Style.CSV : jsonOutput
+                        ? StatReport.Style.JSON : StatReport.Style.HUMAN, separator);
+                try {
+                    return input != null ? fromStream(report, out) : count(report, out);
+                } finally {
+                    to.flush();
+                }
+            }
+        }
+
+        private void check() {
+            if (interval != null && interval.toMillis() < 10) {
+                throw new IllegalArgumentException("-I must be at least 10 ms, got " + interval.toMillis() + " ms");
+            }
+            if (repeat < 1) {
+                throw new IllegalArgumentException("-r must be at least 1, got " + repeat);
+            }
+            if (repeat > 1 && (target.command == null || target.command.isEmpty())) {
+                throw new IllegalArgumentException("-r repeats a command: give one (vos perf stat -r 5 -- CMD)");
+            }
+            if (repeat > 1 && (perThread || interval != null || stream != null)) {
+                throw new IllegalArgumentException("-r prints the means of whole runs: not with --per-thread, -I or"
+                        + " --stream");
+            }
+            if (separator != null && jsonOutput) {
+                throw new IllegalArgumentException("-x and -j both choose the layout: give one");
+            }
+            if (perCpu && !allCpus && cpuList == null) {
+                throw new IllegalArgumentException("-A is a row per CPU: use it with -a or -C");
+            }
+            if (perThread && (allCpus || cpuList != null)) {
+                throw new IllegalArgumentException("--per-thread counts threads: not with -a/-C (use -A)");
+            }
+        }
+
+        private int count(StatReport report, PrintWriter out) throws Exception {
+            boolean cpus = allCpus || cpuList != null;
+            PerfTarget t = target.resolve(state, cpus);
+            if (cpus) {
+                PerfTarget cpuTarget = PerfTarget.ofCpus(cpuList != null ? Cpus.parseList(cpuList) : Cpus.online(),
+                        cpuList == null);
+                t = t == null ? cpuTarget : cpuTarget.withCommand(t.command());
+            }
+            EventSelection selection = events == null ? EventSelection.of(PerfEvent.DEFAULT_COUNTING)
+                    : EventSelection.parse(events);
+            ThreadNamer namer = javaNames ? new JvmThreadNames() : ThreadNamer.COMM;
+            StatRun.Settings settings = new StatRun.Settings(selection, perThread, perCpu, interval, duration, top,
+                    !noInherit, namer, csv, json);
+            try (JsonIntervalWriter streamOut = stream == null ? null : new JsonIntervalWriter(stream.toString()
+                    .equals("-") ? out : Files.newBufferedWriter(stream), target.domain == null ? ""
+                    : target.domain)) {
+                StatRun run = new StatRun(settings, report, streamOut);
+                List<StatTotals> runs = new ArrayList<>();
+                int status = 0;
+                List<EventAvailability> availability = null;
+                for (int i = 0; i < repeat; i++) {
+                    StatRun.Opened opened = run.open(t);
+                    try {
+                        if (i == 0) {
+                            run.attached(opened, t.title());
+                            if (verbose) {
+                                run.attachTimes(opened, VosCli.mainEnteredNs);
+                            }
+                            availability = StatRun.availability(opened);
+                        }
+                        runs.add(run.run(opened, t.title()));
+                        status = opened.command() == null ? 0 : exitStatus(opened.command());
+                    } finally {
+                        opened.sources().forEach(IntervalSource::close);
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        break;
+                    }
+                }
+                run.summary(runs, availability, t.title(), t.cpus() != null);
+                return status;
+            }
+        }
+
+        private static int exitStatus(Process p) throws InterruptedException {
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroy();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+            return p.isAlive() ? 1 : p.exitValue();
+        }
+
+        private int fromStream(StatReport report, PrintWriter out) throws Exception {
+            Reader in = input.toString().equals("-") ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
+                    : Files.newBufferedReader(input);
+            try (StreamIntervalSource s = StreamIntervalSource.open(in, input.toString())) {
+                StatRun.Settings settings = new StatRun.Settings(EventSelection.ungrouped(s.events()), perThread,
+                        false, interval, duration, top, true, ThreadNamer.COMM, csv, json);
+                StatRun run = new StatRun(settings, report, null);
+                StatRun.Opened opened = new StatRun.Opened(List.of(s), false, null);
+                String title = "process id '" + s.header().pid() + "'" + (s.header().domain().isEmpty() ? ""
+                        : " (domain " + s.header().domain() + ")");
+                run.attached(opened, title);
+                StatTotals totals = run.replay(s);
+                run.summary(List.of(totals), s.availability(), title, false);
+                return 0;
+            }
+        }
+    }
+
+    @CommandLine.Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Sample every thread of a process (or a command) and write OUT.perf.txt (perf script's"
+                    + " text, which FlameGraph, speedscope and the Firefox Profiler import), OUT.collapsed"
+                    + " (flamegraph.pl's input) and OUT.svg (a flame graph).",
+            footer = {"", "Examples:", "  vos perf record -p 4242 --duration 10s -o app",
+                    "  vos perf record -F 499 -g -o build -- ./build.sh", "  vos perf record -e page-faults -c 1"
+                    + " -p 4242 -o faults"})
+    static final class Record extends PerfSubcommand {
+        @CommandLine.Mixin
+        TargetOptions target = new TargetOptions();
+
+        @Option(names = {"-e", "--event"}, paramLabel = "EVENT", description = "the sampling event (default"
+                + " cpu-clock; any counting event: task-clock, page-faults, cycles with a PMU, ...)")
+        String event;
+
+        @Option(names = {"-F", "--freq", "--frequency"}, paramLabel = "HZ",
+                description = "samples per second of each thread's time (default 1000)")
+        Integer frequency;
+
+        @Option(names = {"-c", "--count"}, paramLabel = "N", description = "a sample every N events (instead of -F)")
+        Long period;
+
+        @Option(names = "-g", description = "record call chains (the default; --call-graph no turns them off)")
+        boolean callGraphFlag;
+
+        @Option(names = "--call-graph", paramLabel = "MODE", description = "fp (frame pointers, the default) or no")
+        String callGraph;
+
+        @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "how long to sample a running process (default 10s; a command is sampled until it"
+                        + " exits)")
+        Duration duration;
 
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
-                description = "output prefix: writes OUT.collapsed and OUT.svg")
+                description = "output prefix: writes OUT.perf.txt, OUT.collapsed and OUT.svg")
         Path output;
+
+        @Option(names = "--java-names", description = "root each stack at the Java thread's full name (jcmd"
+                + " Thread.print at the end) instead of its 15-character comm")
+        boolean javaNames;
 
         @Option(names = "--no-jit-map", description = "do not ask a Java target for its perf map (jcmd"
                 + " Compiler.perfmap) at the end; its JIT frames then show as [anon]")
         boolean noJitMap;
 
         @Override
-        int run(Resolved t, PrintWriter out) throws Exception {
-            SamplerOptions options = SamplerOptions.DEFAULT.withFrequency(frequency);
-            out.printf("# vos perf record: pid %d%s, %s at %d Hz per thread%n", t.pid,
-                    t.domain.isEmpty() ? "" : " (domain " + t.domain + ")", human(duration), frequency);
-            out.flush();
-            Recording r = Recording.record(t.pid, options, duration, !noJitMap);
-            Path collapsed = Path.of(output + ".collapsed");
-            Path svg = Path.of(output + ".svg");
-            try {
-                r.stacks().write(collapsed);
-                FlameGraphSvg.write(r.stacks(), "vos perf record: pid " + t.pid + (t.domain.isEmpty() ? ""
-                        : " (" + t.domain + ")") + ", " + r.samples() + " samples", svg);
-            } catch (IOException e) {
-                throw new PerfException("cannot write " + output + ".*: " + e.getMessage());
-            }
-            out.printf(Locale.ROOT, "# %,d samples from %d threads in %.1f s, %,d lost%s; %d JIT symbols from the"
-                    + " JVM's perf map%n", r.samples(), r.threads(), r.elapsed().toMillis() / 1000.0, r.lost(),
-                    r.targetExited() ? "; the target exited" : "", r.perfMapSymbols());
-            out.printf("# wrote %s and %s%n", collapsed, svg);
-            return 0;
+        int run(PrintWriter out, PrintWriter err) throws Exception {
+            return RecordRun.run(this, out);
         }
     }
 
     static String human(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+    }
+
+    /** perf stops parsing at the command: {@code vos perf stat sleep 1} runs {@code sleep 1}, whatever follows. */
+    static void configure(CommandLine perf) {
+        perf.getSubcommands().values().forEach(c -> c.setStopAtPositional(true));
+    }
+
+    /** {@code vos perf} on its own, named as a subcommand of vos. */
+    static CommandLine commandLine() {
+        CommandLine perf = new CommandLine(PerfCommand.class).setCommandName("vos perf");
+        configure(perf);
+        return perf;
     }
 
     private PerfCommand() {

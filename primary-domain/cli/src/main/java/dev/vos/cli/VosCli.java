@@ -41,19 +41,41 @@ public final class VosCli {
     private VosCli() {
     }
 
+    /** System.nanoTime() when main was entered (0 when run otherwise): where vos perf's attach time starts. */
+    static volatile long mainEnteredNs;
+
     public static void main(String[] args) {
+        mainEnteredNs = System.nanoTime();
         System.exit(run(args));
     }
 
     /** Runs the command line; returns the exit status. */
     public static int run(String... args) {
-        return new CommandLine(new VosCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return commandLine(args).execute(rest(args));
+    }
+
+    /**
+     * The command line for {@code args}. {@code vos perf} gets its own, without the rest of vos: building the whole
+     * command tree loads every command's classes (the control plane's, the client's, JNA's), CPU time that delays
+     * attaching on a busy machine (see docs/perfctr.md, Attach time).
+     */
+    private static CommandLine commandLine(String... args) {
+        if (args.length > 0 && args[0].equals("perf")) {
+            return PerfCommand.commandLine();
+        }
+        CommandLine cl = new CommandLine(new VosCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        PerfCommand.configure(cl.getSubcommands().get("perf"));
+        return cl;
+    }
+
+    /** The arguments the command line of {@link #commandLine} takes: without "perf" for vos perf's own. */
+    private static String[] rest(String... args) {
+        return args.length > 0 && args[0].equals("perf") ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
     }
 
     /** Runs the command line with its output and errors going to {@code out} and {@code err} (for tests). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return new CommandLine(new VosCli()).setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err)
-                .execute(args);
+        return commandLine(args).setOut(out).setErr(err).execute(rest(args));
     }
 
     /** The state directory option shared by the commands that talk to a running control plane. */

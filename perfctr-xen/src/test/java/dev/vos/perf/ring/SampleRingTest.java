@@ -1,4 +1,4 @@
-package dev.vos.perf.sampling;
+package dev.vos.perf.ring;
 
 import dev.vos.perf.sys.MmapPageDescriptor;
 import dev.vos.perf.sys.RecordDescriptor;
@@ -55,12 +55,14 @@ class SampleRingTest {
     }
 
     private void sample(int pid, int tid, long time, long ip, long... chain) {
-        long[] w = new long[4 + chain.length];
+        long[] w = new long[6 + chain.length];
         w[0] = ip;
         w[1] = ((long) tid << 32) | pid; // little endian: pid in the low word, tid in the high
         w[2] = time;
-        w[3] = chain.length;
-        System.arraycopy(chain, 0, w, 4, chain.length);
+        w[3] = 1; // cpu 1, res 0
+        w[4] = 1_000_000; // period
+        w[5] = chain.length;
+        System.arraycopy(chain, 0, w, 6, chain.length);
         write(w, RecordDescriptor.PERF_RECORD_SAMPLE);
     }
 
@@ -73,6 +75,8 @@ class SampleRingTest {
         assertEquals(10, s.pid());
         assertEquals(11, s.tid());
         assertEquals(12345, s.timeNs());
+        assertEquals(1, s.cpu());
+        assertEquals(1_000_000, s.period());
         assertArrayEquals(new long[]{0xffffffff81000010L, 0xffffffff81000020L, 0x401000L, 0x402000L}, s.frames());
         assertEquals(2, s.kernelFrames());
         assertEquals(head, meta.get(JAVA_LONG, MmapPageDescriptor.DATA_TAIL_OFFSET), "tail published up to head");

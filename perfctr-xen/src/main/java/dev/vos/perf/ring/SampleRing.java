@@ -1,9 +1,10 @@
-package dev.vos.perf.sampling;
+package dev.vos.perf.ring;
 
 import dev.vos.perf.sys.RecordDescriptor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 import static dev.vos.perf.sys.MmapPageDescriptor.DATA_HEAD_OFFSET;
 import static dev.vos.perf.sys.MmapPageDescriptor.DATA_TAIL_OFFSET;
@@ -34,6 +35,8 @@ public final class SampleRing {
     private final long mask;
     /** Holds a record that wraps around the end of the data area, copied into one piece. */
     private final MemorySegment scratch;
+    /** True when samples carry a callchain ({@code PERF_SAMPLE_CALLCHAIN}). */
+    private final boolean callchain;
     private long samples;
     private long lost;
     private long otherRecords;
@@ -44,6 +47,16 @@ public final class SampleRing {
      * @param scratch at least 65536 bytes (the largest record a u16 size allows)
      */
     public SampleRing(MemorySegment meta, MemorySegment data, MemorySegment scratch) {
+        this(meta, data, scratch, true);
+    }
+
+    /**
+     * @param meta      the metadata page (at least {@code DATA_SIZE_OFFSET + 8} bytes)
+     * @param data      the data area; its size must be a power of two
+     * @param scratch   at least 65536 bytes (the largest record a u16 size allows)
+     * @param callchain whether samples carry a callchain
+     */
+    public SampleRing(MemorySegment meta, MemorySegment data, MemorySegment scratch, boolean callchain) {
         long size = data.byteSize();
         if (size < 8 || Long.bitCount(size) != 1) {
             throw new IllegalArgumentException("data size must be a power of two, got " + size);
@@ -55,6 +68,7 @@ public final class SampleRing {
         this.data = data;
         this.mask = size - 1;
         this.scratch = scratch;
+        this.callchain = callchain;
     }
 
     /**
@@ -100,7 +114,7 @@ public final class SampleRing {
         switch (type) {
             case PERF_RECORD_SAMPLE -> {
                 samples++;
-                handler.onSample(decodeSample(r));
+                handler.onSample(decodeSample(r, callchain));
             }
             case PERF_RECORD_LOST -> {
                 long n = r.get(JAVA_LONG, LOST_LOST_OFFSET);
@@ -112,16 +126,25 @@ public final class SampleRing {
                 lost += n;
                 handler.onLost(n);
             }
-            default -> otherRecords++;
+            default -> {
+                otherRecords++;
+                handler.onOther(type, r);
+            }
         }
     }
 
     /** Decodes a SAMPLE record laid out as {@link RecordDescriptor} says; markers are dropped from the chain. */
-    static Sample decodeSample(MemorySegment r) {
+    static Sample decodeSample(MemorySegment r, boolean callchain) {
         long ip = r.get(JAVA_LONG, SAMPLE_IP_OFFSET);
         int pid = r.get(JAVA_INT, SAMPLE_PID_OFFSET);
         int tid = r.get(JAVA_INT, SAMPLE_TID_OFFSET);
         long time = r.get(JAVA_LONG, SAMPLE_TIME_OFFSET);
+        int cpu = r.get(JAVA_INT, SAMPLE_CPU_OFFSET);
+        long period = r.get(JAVA_LONG, SAMPLE_PERIOD_OFFSET);
+        if (!callchain) {
+            boolean kernel = (r.get(JAVA_SHORT, MISC_OFFSET) & CPUMODE_MASK) == MISC_KERNEL;
+            return new Sample(pid, tid, time, cpu, period, ip, new long[]{ip}, kernel ? 1 : 0);
+        }
         long nr = r.get(JAVA_LONG, SAMPLE_NR_OFFSET);
         long maxNr = (r.byteSize() - SAMPLE_IPS_OFFSET) / Long.BYTES;
         if (nr < 0 || nr > maxNr) {
@@ -144,9 +167,10 @@ public final class SampleRing {
             }
         }
         if (n == 0) {
-            return new Sample(pid, tid, time, ip, new long[]{ip}, 0);
+            return new Sample(pid, tid, time, cpu, period, ip, new long[]{ip}, 0);
         }
-        return new Sample(pid, tid, time, ip, n == frames.length ? frames : java.util.Arrays.copyOf(frames, n), kernel);
+        return new Sample(pid, tid, time, cpu, period, ip, n == frames.length ? frames : Arrays.copyOf(frames, n),
+                kernel);
     }
 
     /** Samples decoded so far. */
