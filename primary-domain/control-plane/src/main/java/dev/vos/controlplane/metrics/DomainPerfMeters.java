@@ -82,7 +82,10 @@ final class DomainPerfMeters implements AutoCloseable {
     /** A generation was attached: records which events this host counts, registering their series once. */
     void attached(List<EventAvailability> availability) {
         for (EventAvailability a : availability) {
-            PerfEvent event = a.event();
+            PerfEvent event = a.event().known();
+            if (event == null) {
+                continue; // a raw PMU event: the control plane asks for named ones only, and names its series so
+            }
             if (!available.containsKey(event)) {
                 fixed.add(Gauge.builder("vos.perf.event.available", this, m -> m.available.getOrDefault(event, 0.0))
                         .description("1 when the event is counted on this host, 0 when the machine lacks it")
@@ -107,7 +110,7 @@ final class DomainPerfMeters implements AutoCloseable {
         Map<String, Long> cpuNsByName = new HashMap<>();
         for (ThreadReading t : interval.threads()) {
             for (CounterReading r : t.counters().values()) {
-                DoubleAdder total = events.get(r.event());
+                DoubleAdder total = r.event().known() == null ? null : events.get(r.event().known());
                 if (total != null) {
                     total.add(r.delta());
                 }

@@ -1,5 +1,6 @@
 package dev.vos.controlplane.metrics;
 
+import dev.vos.perf.EventSpec;
 import dev.vos.perf.PerfEvent;
 import dev.vos.perf.counting.CounterReading;
 import dev.vos.perf.counting.EventAvailability;
@@ -30,21 +31,22 @@ class DomainPerfMetersTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private static ThreadReading thread(int tid, String name, long cpuNs, long switches) {
-        Map<PerfEvent, CounterReading> counters = new LinkedHashMap<>();
-        counters.put(PerfEvent.TASK_CLOCK, new CounterReading(PerfEvent.TASK_CLOCK, cpuNs, cpuNs, cpuNs, 1));
-        counters.put(PerfEvent.CONTEXT_SWITCHES, new CounterReading(PerfEvent.CONTEXT_SWITCHES, switches, switches,
-                switches, 1));
+        Map<EventSpec, CounterReading> counters = new LinkedHashMap<>();
+        EventSpec taskClock = EventSpec.of(PerfEvent.TASK_CLOCK);
+        EventSpec cs = EventSpec.of(PerfEvent.CONTEXT_SWITCHES);
+        counters.put(taskClock, new CounterReading(taskClock, cpuNs, cpuNs, cpuNs, 1, cpuNs));
+        counters.put(cs, new CounterReading(cs, switches, switches, switches, 1, cpuNs));
         return new ThreadReading(tid, name, false, counters);
     }
 
     private static Interval interval(long seq, List<ThreadReading> threads) {
-        return new Interval(4242, Instant.now(), seq, 1_000 * MS, threads, 0, 0, false, 20_000);
+        return new Interval(4242, Instant.now(), seq, 1_000 * MS, threads, 0, 0, false, 20_000, List.of());
     }
 
     private static List<EventAvailability> availability() {
-        return List.of(new EventAvailability(PerfEvent.TASK_CLOCK, true, ""),
-                new EventAvailability(PerfEvent.CONTEXT_SWITCHES, true, ""),
-                new EventAvailability(PerfEvent.MAJOR_FAULTS, false, "not here"));
+        return List.of(new EventAvailability(EventSpec.of(PerfEvent.TASK_CLOCK), true, ""),
+                new EventAvailability(EventSpec.of(PerfEvent.CONTEXT_SWITCHES), true, ""),
+                new EventAvailability(EventSpec.of(PerfEvent.MAJOR_FAULTS), false, "not here"));
     }
 
     @Test
