@@ -264,6 +264,14 @@ public final class MetricsServer implements AutoCloseable {
             // closing: nothing to do
         }
         acceptor.interrupt();
+        // A channel closed while another thread is blocked in its accept is released only when that thread leaves
+        // the accept: until then the port still listens, and a connect succeeds. Wait for the acceptor, so that
+        // the port is closed when close returns (a restarted control plane may take it at once).
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (listen instanceof UnixSocket u) {
             try {
                 Files.deleteIfExists(u.path());
