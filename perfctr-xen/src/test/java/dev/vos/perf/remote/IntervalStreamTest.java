@@ -116,7 +116,9 @@ class IntervalStreamTest {
                 assertNull(s.take());
             }
             guest.join();
-            assertTrue(read >= 290e6, "the workload's 200 + 5 x 5 + 50 ms: " + read);
+            // The workload's threads burn 200 + 5 x 5 + 50 ms of their own CPU time after "go", which comes after
+            // the attach: that much is certain; what its JVM adds on top is not (288.6 ms was seen against 290).
+            assertTrue(read >= 275e6, "the workload's 200 + 5 x 5 + 50 ms: " + read);
             assertEquals(lastTotal, read, "the stream's deltas add up to its total");
             // The collector's own total, read once more after the stream ended (an idle JVM adds little).
             assertEquals(published[0], read, published[0] * 0.01);
