@@ -90,19 +90,18 @@ public final class FaultLoop {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = new Options(100, 10, 8, 500, 0);
+        int kills = 100;
+        int stops = 10;
+        int writers = 8;
+        long hangTimeoutMs = 500;
+        long serveMs = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--kills" -> o = new Options(Integer.parseInt(args[++i]), o.stops(), o.writers(),
-                        o.hangTimeoutMs(), o.serveMs());
-                case "--stops" -> o = new Options(o.kills(), Integer.parseInt(args[++i]), o.writers(),
-                        o.hangTimeoutMs(), o.serveMs());
-                case "--writers" -> o = new Options(o.kills(), o.stops(), Integer.parseInt(args[++i]),
-                        o.hangTimeoutMs(), o.serveMs());
-                case "--hang-timeout-ms" -> o = new Options(o.kills(), o.stops(), o.writers(),
-                        Long.parseLong(args[++i]), o.serveMs());
-                case "--serve-ms" -> o = new Options(o.kills(), o.stops(), o.writers(), o.hangTimeoutMs(),
-                        Long.parseLong(args[++i]));
+                case "--kills" -> kills = Integer.parseInt(args[++i]);
+                case "--stops" -> stops = Integer.parseInt(args[++i]);
+                case "--writers" -> writers = Integer.parseInt(args[++i]);
+                case "--hang-timeout-ms" -> hangTimeoutMs = Long.parseLong(args[++i]);
+                case "--serve-ms" -> serveMs = Long.parseLong(args[++i]);
                 default -> {
                     System.err.println("usage: FaultLoop [--kills N] [--stops N] [--writers N] [--hang-timeout-ms MS]"
                             + " [--serve-ms MS]");
@@ -110,6 +109,7 @@ public final class FaultLoop {
                 }
             }
         }
+        Options o = new Options(kills, stops, writers, hangTimeoutMs, serveMs);
         double[] load0 = loadAverage();
         Result r = run(o, Files.createTempDirectory("vos-fault-loop-"), System.out);
         double[] load1 = loadAverage();
