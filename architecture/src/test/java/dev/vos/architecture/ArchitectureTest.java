@@ -36,6 +36,13 @@ final class ArchitectureTest {
     static final ArchRule PROTOCOL_LINKS_ONLY_RING_SYS = VosRules.PROTOCOL_LINKS_ONLY_RING_SYS;
 
     @ArchTest
+    static final ArchRule NET_PROTOCOL_LINKS_ONLY_RING_SYS = VosRules.NET_PROTOCOL_LINKS_ONLY_RING_SYS;
+
+    @ArchTest
+    static final ArchRule NET_DOMAIN_USES_ONLY_ITS_PROTOCOL_RING_SYS =
+            VosRules.NET_DOMAIN_USES_ONLY_ITS_PROTOCOL_RING_SYS;
+
+    @ArchTest
     static final ArchRule PROTOCOL_MAKES_NO_SYSTEM_CALLS = VosRules.PROTOCOL_MAKES_NO_SYSTEM_CALLS;
 
     @ArchTest
@@ -49,6 +56,7 @@ final class ArchitectureTest {
     static void everyModule_isImported_withoutTestClasses(JavaClasses classes) {
         for (String name : List.of("dev.vos.sys.Linux", "dev.vos.ring.client.RingClient",
                 "dev.vos.storage.protocol.StorageCalls", "dev.vos.storage.domain.StorageHandlers",
+                "dev.vos.net.protocol.NetCalls", "dev.vos.net.domain.NetHandlers",
                 "dev.vos.perf.PerfEvent", "dev.vos.backend.DomainBackend", "dev.vos.client.DomainClient",
                 "dev.vos.controlplane.ControlPlane", "dev.vos.backend.xen.XenBackend", "dev.vos.cli.VosCli",
                 "dev.vos.demo.DemoMain", "dev.vos.bench.storage.HotPathCosts")) {

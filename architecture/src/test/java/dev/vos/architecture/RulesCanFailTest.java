@@ -8,6 +8,9 @@ import dev.vos.archviolation.cycle.b.Right;
 import dev.vos.client.DomainClient;
 import dev.vos.client.archviolation.ClientUsesControlPlane;
 import dev.vos.client.archviolation.ClientUsesMicrometer;
+import dev.vos.net.domain.archviolation.NetDomainUsesStorageDomain;
+import dev.vos.net.protocol.archviolation.NetProtocolCallsLinux;
+import dev.vos.net.protocol.archviolation.NetProtocolUsesNetDomain;
 import dev.vos.ring.archviolation.RingUsesClient;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.SplitPackageProbe;
@@ -60,6 +63,23 @@ class RulesCanFailTest {
     @Test
     void protocolMakesNoSystemCalls_failsOnLinux() {
         assertFails(VosRules.PROTOCOL_MAKES_NO_SYSTEM_CALLS, "ProtocolCallsLinux", ProtocolCallsLinux.class);
+    }
+
+    @Test
+    void netProtocolLinksOnlyRingSys_failsOnTheNetDomain() {
+        assertFails(VosRules.NET_PROTOCOL_LINKS_ONLY_RING_SYS, "NetProtocolUsesNetDomain",
+                NetProtocolUsesNetDomain.class);
+    }
+
+    @Test
+    void netDomainUsesOnlyItsProtocolRingSys_failsOnTheStorageDomain() {
+        assertFails(VosRules.NET_DOMAIN_USES_ONLY_ITS_PROTOCOL_RING_SYS, "NetDomainUsesStorageDomain",
+                NetDomainUsesStorageDomain.class);
+    }
+
+    @Test
+    void protocolMakesNoSystemCalls_failsOnLinuxInTheNetProtocol() {
+        assertFails(VosRules.PROTOCOL_MAKES_NO_SYSTEM_CALLS, "NetProtocolCallsLinux", NetProtocolCallsLinux.class);
     }
 
     @Test

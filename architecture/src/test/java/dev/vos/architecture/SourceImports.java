@@ -105,9 +105,10 @@ final class SourceImports {
         return out;
     }
 
-    /** Imports of {@code dev.vos.sys.Linux} (or its members) by the storage protocol. */
+    /** Imports of {@code dev.vos.sys.Linux} (or its members) by the storage or the net protocol. */
     static List<Import> protocolSystemCalls(List<Import> imports) {
-        return imports.stream().filter(i -> within(i.fromPackage(), "dev.vos.storage.protocol")
+        return imports.stream().filter(i -> (within(i.fromPackage(), "dev.vos.storage.protocol")
+                || within(i.fromPackage(), "dev.vos.net.protocol"))
                 && (i.name().equals("dev.vos.sys.Linux") || i.name().startsWith("dev.vos.sys.Linux."))).toList();
     }
 

@@ -45,6 +45,9 @@ final class VosRules {
             "dev.vos.ring", List.of("java", "dev.vos.ring", "dev.vos.sys"),
             "dev.vos.storage.protocol", List.of("java", "dev.vos.storage.protocol", "dev.vos.ring", "dev.vos.sys"),
             "dev.vos.client", List.of("java", "dev.vos.client", "dev.vos.storage.protocol", "dev.vos.ring",
+                    "dev.vos.sys"),
+            "dev.vos.net.protocol", List.of("java", "dev.vos.net.protocol", "dev.vos.ring", "dev.vos.sys"),
+            "dev.vos.net.domain", List.of("java", "dev.vos.net.domain", "dev.vos.net.protocol", "dev.vos.ring",
                     "dev.vos.sys"));
 
     static final ArchRule SYS_IS_THE_BOTTOM = onlyUses("dev.vos.sys",
@@ -65,11 +68,20 @@ final class VosRules {
                     + " every application's class path: it may name the ring and errno values, nothing above them"
                     + " and no third-party library");
 
+    static final ArchRule NET_PROTOCOL_LINKS_ONLY_RING_SYS = onlyUses("dev.vos.net.protocol",
+            "the net protocol is the contract the client and the network domain share, and it is on every"
+                    + " application's class path: it may name the ring and errno values, nothing above them and no"
+                    + " third-party library");
+
+    static final ArchRule NET_DOMAIN_USES_ONLY_ITS_PROTOCOL_RING_SYS = onlyUses("dev.vos.net.domain",
+            "the network domain is a service domain of its own: it executes the net protocol's calls with the ring"
+                    + " and sys, and shares nothing with the storage domain, the control plane or the client");
+
     static final ArchRule PROTOCOL_MAKES_NO_SYSTEM_CALLS = noClasses()
-            .that().resideInAPackage("dev.vos.storage.protocol..")
+            .that().resideInAnyPackage("dev.vos.storage.protocol..", "dev.vos.net.protocol..")
             .should().dependOnClassesThat().haveNameMatching("dev\\.vos\\.sys\\.Linux(\\$.*)?")
-            .because("the protocol says what a call means; executing it is the storage domain's job"
-                    + " (StorageSyscalls), so nothing in the protocol makes a system call");
+            .because("a protocol says what a call means; executing it is its domain's job (StorageSyscalls,"
+                    + " NetSyscalls), so nothing in a protocol makes a system call");
 
     static final ArchRule ONLY_THE_XEN_BACKEND_LOADS_JNA = noClasses()
             .that().resideOutsideOfPackage("dev.vos.backend.xen..")

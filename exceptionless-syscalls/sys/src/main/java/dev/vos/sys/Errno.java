@@ -43,12 +43,25 @@ public final class Errno {
     public static final int EPROTO = 71;
     public static final int EOVERFLOW = 75;
     public static final int ENOTSOCK = 88;
+    public static final int EDESTADDRREQ = 89;
+    public static final int EMSGSIZE = 90;
+    public static final int ENOPROTOOPT = 92;
+    public static final int EPROTONOSUPPORT = 93;
+    public static final int EOPNOTSUPP = 95;
+    public static final int EAFNOSUPPORT = 97;
+    public static final int EADDRINUSE = 98;
+    public static final int EADDRNOTAVAIL = 99;
+    public static final int ENETUNREACH = 101;
     public static final int ECONNABORTED = 103;
     public static final int ECONNRESET = 104;
     public static final int ENOBUFS = 105;
+    public static final int EISCONN = 106;
     public static final int ENOTCONN = 107;
     public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
+    public static final int EHOSTUNREACH = 113;
+    public static final int EALREADY = 114;
+    public static final int EINPROGRESS = 115;
 
     private Errno() {
     }
@@ -86,6 +99,19 @@ public final class Errno {
             case EPROTO -> "EPROTO";
             case EOVERFLOW -> "EOVERFLOW";
             case ENOTSOCK -> "ENOTSOCK";
+            case EDESTADDRREQ -> "EDESTADDRREQ";
+            case EMSGSIZE -> "EMSGSIZE";
+            case ENOPROTOOPT -> "ENOPROTOOPT";
+            case EPROTONOSUPPORT -> "EPROTONOSUPPORT";
+            case EOPNOTSUPP -> "EOPNOTSUPP";
+            case EAFNOSUPPORT -> "EAFNOSUPPORT";
+            case EADDRINUSE -> "EADDRINUSE";
+            case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
+            case ENETUNREACH -> "ENETUNREACH";
+            case EISCONN -> "EISCONN";
+            case EHOSTUNREACH -> "EHOSTUNREACH";
+            case EALREADY -> "EALREADY";
+            case EINPROGRESS -> "EINPROGRESS";
             case ECONNABORTED -> "ECONNABORTED";
             case ECONNRESET -> "ECONNRESET";
             case ENOBUFS -> "ENOBUFS";

@@ -1,0 +1,366 @@
+package dev.vos.net.domain;
+
+import dev.vos.net.protocol.NetCalls;
+import dev.vos.net.protocol.NetCalls.Accept;
+import dev.vos.net.protocol.NetCalls.Bind;
+import dev.vos.net.protocol.NetCalls.Close;
+import dev.vos.net.protocol.NetCalls.Connect;
+import dev.vos.net.protocol.NetCalls.Getsockname;
+import dev.vos.net.protocol.NetCalls.Getsockopt;
+import dev.vos.net.protocol.NetCalls.Listen;
+import dev.vos.net.protocol.NetCalls.Poll;
+import dev.vos.net.protocol.NetCalls.Recvfrom;
+import dev.vos.net.protocol.NetCalls.Sendto;
+import dev.vos.net.protocol.NetCalls.Setsockopt;
+import dev.vos.net.protocol.NetCalls.Shutdown;
+import dev.vos.net.protocol.NetCalls.Socket;
+import dev.vos.net.protocol.SockaddrLayout;
+import dev.vos.ring.server.CallTable;
+import dev.vos.ring.server.ServerCall;
+import dev.vos.sys.Errno;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+import static dev.vos.net.domain.NetSyscalls.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The net calls' handlers (see {@link NetCalls} for the table; each reads its arguments by the positions the
+ * protocol names). Every argument is the client's and untrusted: flags outside those a call takes are EINVAL,
+ * payload ranges outside the data area EFAULT, and a socket address is copied out of the shared payload into the
+ * domain's own memory before it is checked, so that what the kernel binds or connects to is what was checked (a
+ * client rewriting the payload meanwhile changes nothing). Socket options are the protocol's numbers, mapped here to
+ * the kernel's level and name: a client can set no other.
+ */
+final class NetHandlers {
+
+    private final BindPolicy policy;
+    private final int maxSockets;
+    private final Readiness readiness;
+
+    NetHandlers(BindPolicy policy, int maxSockets, Readiness readiness) {
+        this.policy = policy;
+        this.maxSockets = maxSockets;
+        this.readiness = readiness;
+    }
+
+    /** Registers the calls and the per-session socket table. */
+    void register(CallTable.Builder table) {
+        table.add(NetCalls.SOCKET, "socket", NetHandlers::socket)
+                .add(NetCalls.BIND, "bind", this::bind)
+                .add(NetCalls.LISTEN, "listen", NetHandlers::listen)
+                .addMayWait(NetCalls.ACCEPT, "accept", NetHandlers::accept)
+                .addMayWait(NetCalls.CONNECT, "connect", NetHandlers::connect)
+                .addMayWait(NetCalls.SENDTO, "sendto", NetHandlers::sendto)
+                .addMayWait(NetCalls.RECVFROM, "recvfrom", NetHandlers::recvfrom)
+                .add(NetCalls.SHUTDOWN, "shutdown", NetHandlers::shutdown)
+                .add(NetCalls.CLOSE, "close", NetHandlers::close)
+                .add(NetCalls.SETSOCKOPT, "setsockopt", NetHandlers::setsockopt)
+                .add(NetCalls.GETSOCKOPT, "getsockopt", NetHandlers::getsockopt)
+                .add(NetCalls.GETSOCKNAME, "getsockname", call -> name(call, false))
+                .add(NetCalls.GETPEERNAME, "getpeername", call -> name(call, true))
+                .addMayWait(NetCalls.POLL, "poll", NetHandlers::poll)
+                .sessionState(() -> new SocketTable(readiness.acquire(), maxSockets));
+    }
+
+    private static SocketTable sockets(ServerCall call) {
+        return (SocketTable) call.session();
+    }
+
+    /** What a call does with an open socket, under its monitor. */
+    @FunctionalInterface
+    private interface SocketOp {
+        long apply(NetSocket socket);
+    }
+
+    /** Runs {@code op} on the session's socket {@code fd} under its monitor; EBADF if there is none, or it closed. */
+    private static long onSocket(ServerCall call, long fd, SocketOp op) {
+        NetSocket socket = sockets(call).get(fd);
+        if (socket == null) {
+            return -Errno.EBADF;
+        }
+        synchronized (socket) {
+            return socket.isClosed() ? -Errno.EBADF : op.apply(socket);
+        }
+    }
+
+    /** Tries {@code attempt} now; if it would block, parks the call on the socket, unless the client said NO_WAIT. */
+    private static long tryOrPark(ServerCall call, NetSocket socket, boolean noWait, NetSocket.Attempt attempt) {
+        long r = attempt.run();
+        return r == -Errno.EAGAIN && !noWait ? socket.park(call, attempt, false) : r;
+    }
+
+    private static boolean flagsOutside(long flags, int allowed) {
+        return (flags & ~(long) allowed) != 0;
+    }
+
+    private static long socket(ServerCall call) {
+        long family = call.arg(Socket.FAMILY);
+        if (family != SockaddrLayout.AF_INET && family != SockaddrLayout.AF_INET6) {
+            return -Errno.EAFNOSUPPORT;
+        }
+        if (call.arg(Socket.TYPE) != NetCalls.SOCK_STREAM) {
+            return -Errno.EPROTONOSUPPORT; // datagram sockets are not served yet
+        }
+        long fd = NetSyscalls.socket((int) family, NetCalls.SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC);
+        return fd < 0 ? fd : sockets(call).add((int) fd, (int) family);
+    }
+
+    /**
+     * The client's sockaddr for {@code socket}, copied into {@code arena}: exactly the family's size, or null with
+     * the errno in {@code errno[0]} (EFAULT outside the payload, EINVAL for another length, EAFNOSUPPORT for
+     * another family).
+     */
+    private static MemorySegment copyAddress(ServerCall call, NetSocket socket, long offset, long length,
+                                             Arena arena, int[] errno) {
+        int size = SockaddrLayout.bytes(socket.family());
+        MemorySegment shared = call.data(offset, length);
+        if (shared == null) {
+            errno[0] = Errno.EFAULT;
+            return null;
+        }
+        if (length != size) {
+            errno[0] = Errno.EINVAL;
+            return null;
+        }
+        MemorySegment own = arena.allocate(size, 8);
+        own.copyFrom(shared); // from here on, the client's writes to the payload change nothing
+        if (Short.toUnsignedInt(own.get(JAVA_SHORT, SockaddrLayout.FAMILY_OFFSET)) != socket.family()) {
+            errno[0] = Errno.EAFNOSUPPORT;
+            return null;
+        }
+        return own;
+    }
+
+    private long bind(ServerCall call) {
+        return onSocket(call, call.arg(Bind.FD), socket -> {
+            try (Arena arena = Arena.ofConfined()) {
+                int[] errno = new int[1];
+                MemorySegment address = copyAddress(call, socket, call.arg(Bind.ADDR_OFFSET),
+                        call.arg(Bind.ADDR_LENGTH), arena, errno);
+                if (address == null) {
+                    return -errno[0];
+                }
+                InetSocketAddress wanted = SockaddrLayout.decode(address, address.byteSize());
+                if (wanted == null || !policy.allows(wanted.getAddress())) {
+                    return -Errno.EADDRNOTAVAIL; // as the kernel answers for an address that is not the host's
+                }
+                long r = NetSyscalls.bind(socket.kernelFd(), address.address(), (int) address.byteSize());
+                if (r == 0) {
+                    socket.markBound();
+                }
+                return r;
+            }
+        });
+    }
+
+    private static long listen(ServerCall call) {
+        long backlog = Math.clamp(call.arg(Listen.BACKLOG), 1, NetCalls.MAX_BACKLOG);
+        return onSocket(call, call.arg(Listen.FD), socket -> socket.bound()
+                ? NetSyscalls.listen(socket.kernelFd(), (int) backlog)
+                : -Errno.EADDRNOTAVAIL); // the kernel would bind an unbound socket to the wildcard address
+    }
+
+    private static long accept(ServerCall call) {
+        long flags = call.arg(Accept.FLAGS);
+        if (flagsOutside(flags, NetCalls.NO_WAIT)) {
+            return -Errno.EINVAL;
+        }
+        long capacity = call.arg(Accept.ADDR_CAPACITY);
+        MemorySegment out = capacity == 0 ? null : call.data(call.arg(Accept.ADDR_OFFSET), capacity);
+        if (capacity != 0 && out == null) {
+            return -Errno.EFAULT;
+        }
+        return onSocket(call, call.arg(Accept.FD), socket -> tryOrPark(call, socket,
+                (flags & NetCalls.NO_WAIT) != 0, () -> acceptOnce(socket, out)));
+    }
+
+    /** One accept4 on the listening {@code socket}: the new socket's number in its session, peer address to out. */
+    private static long acceptOnce(NetSocket socket, MemorySegment out) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
+            long fd = accept4(socket.kernelFd(), address.address(), length.address(), SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) {
+                return fd;
+            }
+            long number = socket.table().add((int) fd, socket.family());
+            if (number >= 0 && out != null) {
+                long n = Math.min(out.byteSize(), Math.min(length.get(JAVA_INT, 0), SockaddrLayout.MAX_BYTES));
+                MemorySegment.copy(address, 0, out, 0, n);
+            }
+            return number;
+        }
+    }
+
+    private static long connect(ServerCall call) {
+        long flags = call.arg(Connect.FLAGS);
+        if (flagsOutside(flags, NetCalls.NO_WAIT)) {
+            return -Errno.EINVAL;
+        }
+        return onSocket(call, call.arg(Connect.FD), socket -> {
+            long r;
+            try (Arena arena = Arena.ofConfined()) {
+                int[] errno = new int[1];
+                MemorySegment address = copyAddress(call, socket, call.arg(Connect.ADDR_OFFSET),
+                        call.arg(Connect.ADDR_LENGTH), arena, errno);
+                if (address == null) {
+                    return -errno[0];
+                }
+                r = NetSyscalls.connect(socket.kernelFd(), address.address(), (int) address.byteSize());
+            }
+            if (r != -Errno.EINPROGRESS || (flags & NetCalls.NO_WAIT) != 0) {
+                return r;
+            }
+            return socket.park(call, () -> connectOutcome(socket), false);
+        });
+    }
+
+    /** A connect in progress: -EAGAIN while it is, then 0 or its error (SO_ERROR). */
+    private static long connectOutcome(NetSocket socket) {
+        if (pollOnce(socket, NetCalls.POLLOUT) == -Errno.EAGAIN) {
+            return -Errno.EAGAIN;
+        }
+        long error = intOption(socket, SOL_SOCKET, SO_ERROR);
+        return error > 0 ? -error : error;
+    }
+
+    private static long sendto(ServerCall call) {
+        long flags = call.arg(Sendto.FLAGS);
+        if (flagsOutside(flags, NetCalls.NO_WAIT) || call.arg(Sendto.ADDR_OFFSET) != 0
+                || call.arg(Sendto.ADDR_LENGTH) != 0) {
+            return -Errno.EINVAL; // stream sockets only: no destination address
+        }
+        long count = call.arg(Sendto.COUNT);
+        long address = call.dataAddress(call.arg(Sendto.BUFFER_OFFSET), count);
+        if (address == 0) {
+            return -Errno.EFAULT;
+        }
+        return onSocket(call, call.arg(Sendto.FD), socket -> tryOrPark(call, socket,
+                (flags & NetCalls.NO_WAIT) != 0,
+                () -> send(socket.kernelFd(), address, count, MSG_DONTWAIT | MSG_NOSIGNAL)));
+    }
+
+    private static long recvfrom(ServerCall call) {
+        long flags = call.arg(Recvfrom.FLAGS);
+        if (flagsOutside(flags, NetCalls.NO_WAIT | NetCalls.PEEK) || call.arg(Recvfrom.ADDR_OFFSET) != 0
+                || call.arg(Recvfrom.ADDR_CAPACITY) != 0) {
+            return -Errno.EINVAL; // stream sockets only: no sender address
+        }
+        long count = call.arg(Recvfrom.COUNT);
+        long address = call.dataAddress(call.arg(Recvfrom.BUFFER_OFFSET), count);
+        if (address == 0) {
+            return -Errno.EFAULT;
+        }
+        int kernelFlags = MSG_DONTWAIT | ((flags & NetCalls.PEEK) != 0 ? MSG_PEEK : 0);
+        return onSocket(call, call.arg(Recvfrom.FD), socket -> tryOrPark(call, socket,
+                (flags & NetCalls.NO_WAIT) != 0, () -> recv(socket.kernelFd(), address, count, kernelFlags)));
+    }
+
+    private static long shutdown(ServerCall call) {
+        long how = call.arg(Shutdown.HOW);
+        if (how < NetCalls.SHUT_RD || how > NetCalls.SHUT_RDWR) {
+            return -Errno.EINVAL;
+        }
+        return onSocket(call, call.arg(Shutdown.FD), socket -> {
+            long r = NetSyscalls.shutdown(socket.kernelFd(), (int) how);
+            socket.retryWaiters(); // a receive waiting now reads the end of the stream
+            return r;
+        });
+    }
+
+    private static long close(ServerCall call) {
+        NetSocket socket = sockets(call).remove(call.arg(Close.FD));
+        if (socket == null) {
+            return -Errno.EBADF;
+        }
+        socket.close();
+        return 0;
+    }
+
+    private static long poll(ServerCall call) {
+        long events = call.arg(Poll.EVENTS);
+        long flags = call.arg(Poll.FLAGS);
+        if (events == 0 || flagsOutside(events, NetCalls.POLLIN | NetCalls.POLLOUT)
+                || flagsOutside(flags, NetCalls.NO_WAIT)) {
+            return -Errno.EINVAL;
+        }
+        return onSocket(call, call.arg(Poll.FD), socket -> {
+            NetSocket.Attempt attempt = () -> pollOnce(socket, (int) events);
+            long r = attempt.run();
+            if (r != -Errno.EAGAIN) {
+                return r;
+            }
+            return (flags & NetCalls.NO_WAIT) != 0 ? 0 : socket.park(call, attempt, true);
+        });
+    }
+
+    /** poll(2) of the socket with no timeout: the ready events among {@code events} (and ERR, HUP), or -EAGAIN. */
+    private static long pollOnce(NetSocket socket, int events) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pollfd = arena.allocate(POLLFD_BYTES, 4);
+            pollfd.set(JAVA_INT, 0, socket.kernelFd());
+            pollfd.set(JAVA_SHORT, POLLFD_EVENTS_OFFSET, (short) events);
+            long r = NetSyscalls.poll(pollfd.address(), 1, 0);
+            if (r < 0) {
+                return r;
+            }
+            int ready = pollfd.get(JAVA_SHORT, POLLFD_REVENTS_OFFSET)
+                    & (events | NetCalls.POLLERR | NetCalls.POLLHUP);
+            return ready == 0 ? -Errno.EAGAIN : ready;
+        }
+    }
+
+    private static long setsockopt(ServerCall call) {
+        int option = (int) Math.clamp(call.arg(Setsockopt.OPTION), -1, NetCalls.OPT_LAST + 1);
+        long value = call.arg(Setsockopt.VALUE);
+        return onSocket(call, call.arg(Setsockopt.FD), socket -> SocketOptions.set(socket, option, value));
+    }
+
+    private static long getsockopt(ServerCall call) {
+        int option = (int) Math.clamp(call.arg(Getsockopt.OPTION), -1, NetCalls.OPT_LAST + 1);
+        return onSocket(call, call.arg(Getsockopt.FD), socket -> SocketOptions.get(socket, option));
+    }
+
+    /** An int option's value, or -errno. */
+    static long intOption(NetSocket socket, int level, int name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_INT);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, Integer.BYTES);
+            long r = NetSyscalls.getsockopt(socket.kernelFd(), level, name, value.address(), length.address());
+            return r < 0 ? r : value.get(JAVA_INT, 0);
+        }
+    }
+
+    /** getsockname or getpeername ({@code peer}) into the payload: the sockaddr's length. */
+    private static long name(ServerCall call, boolean peer) {
+        long capacity = call.arg(Getsockname.ADDR_CAPACITY);
+        MemorySegment out = call.data(call.arg(Getsockname.ADDR_OFFSET), capacity);
+        if (out == null) {
+            return -Errno.EFAULT;
+        }
+        return onSocket(call, call.arg(Getsockname.FD), socket -> {
+            if (capacity < SockaddrLayout.bytes(socket.family())) {
+                return -Errno.EINVAL;
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
+                MemorySegment length = arena.allocate(JAVA_INT);
+                length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
+                long r = peer ? getpeername(socket.kernelFd(), address.address(), length.address())
+                        : getsockname(socket.kernelFd(), address.address(), length.address());
+                if (r < 0) {
+                    return r;
+                }
+                int n = Math.min(length.get(JAVA_INT, 0), SockaddrLayout.MAX_BYTES);
+                MemorySegment.copy(address, 0, out, 0, n);
+                return n;
+            }
+        });
+    }
+}

@@ -1,0 +1,146 @@
+package dev.vos.net.domain;
+
+import dev.vos.ring.server.DeferredCall;
+import dev.vos.ring.server.ServerCall;
+import dev.vos.sys.Errno;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One socket of one session: the kernel descriptor the domain holds (non-blocking), and the calls waiting on it.
+ * Everything done on the socket, by a worker or by the readiness loop, is done holding its monitor, and the first
+ * thing done is to look whether it is closed: so the kernel descriptor is never used after {@link #close} closed
+ * it (where the kernel may have given its number to another session's socket), and a call that parks on the socket
+ * cannot miss the readiness event that should complete it (the loop takes the monitor before retrying, so an event
+ * that arrives while a call parks is handled after it parked). The system calls made under it never block.
+ */
+final class NetSocket {
+
+    /** One try of a call on the socket: its result, or {@code -EAGAIN} to go on waiting. Run under the monitor. */
+    @FunctionalInterface
+    interface Attempt {
+        long run();
+    }
+
+    /**
+     * A call waiting on the socket: retried on each readiness edge until it no longer answers EAGAIN. An observer
+     * (poll) takes nothing from the socket.
+     */
+    private record Waiter(DeferredCall call, Attempt attempt, boolean observer) {
+    }
+
+    private final int kernelFd;
+    private final int family;
+    private final long id;
+    private final SocketTable table;
+    private final List<Waiter> waiters = new ArrayList<>();
+    private boolean bound;
+    private boolean closed;
+
+    NetSocket(int kernelFd, int family, long id, SocketTable table) {
+        this.kernelFd = kernelFd;
+        this.family = family;
+        this.id = id;
+        this.table = table;
+    }
+
+    /** The kernel descriptor; only for use under the monitor, after {@link #isClosed} said false. */
+    int kernelFd() {
+        return kernelFd;
+    }
+
+    /** {@code AF_INET} or {@code AF_INET6}. */
+    int family() {
+        return family;
+    }
+
+    /** The readiness loop's name for it: unique in the process, never reused (a kernel number is). */
+    long id() {
+        return id;
+    }
+
+    /** The session's table it belongs to (accept adds the new connection's socket there). */
+    SocketTable table() {
+        return table;
+    }
+
+    /** Whether a bind of the client's succeeded (listen needs one: the kernel would bind to the wildcard). */
+    boolean bound() {
+        return bound;
+    }
+
+    void markBound() {
+        bound = true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** How many calls wait on it now (tests). */
+    synchronized int waiting() {
+        return waiters.size();
+    }
+
+    /**
+     * Parks {@code call} (which would block) on this socket, to be retried by {@code attempt} at each readiness
+     * edge; returns {@link ServerCall#DEFERRED}. Called under the monitor. An {@code observer} (poll) only looks:
+     * at an edge it is retried before the calls that take something (accept, recvfrom), so that it reports the
+     * readiness the edge brought even when an accept waiting beside it takes the connection, as poll(2) in one
+     * thread and accept(2) in another would both wake.
+     */
+    long park(ServerCall call, Attempt attempt, boolean observer) {
+        waiters.add(new Waiter(call.defer(), attempt, observer));
+        return ServerCall.DEFERRED;
+    }
+
+    /**
+     * The socket became ready for something (or its state changed): retries every waiting call, in the order they
+     * came, and answers each that no longer would block. A call that would still block waits on.
+     */
+    synchronized void retryWaiters() {
+        if (closed || waiters.isEmpty()) {
+            return;
+        }
+        retry(true);
+        retry(false);
+    }
+
+    /** Retries the waiting observers, or the others. */
+    private void retry(boolean observers) {
+        for (int i = 0; i < waiters.size(); i++) {
+            Waiter w = waiters.get(i);
+            if (w.observer() != observers) {
+                continue;
+            }
+            long r;
+            try {
+                r = w.attempt().run();
+            } catch (RuntimeException e) {
+                r = -Errno.EIO; // a payload gone under us (cannot happen while the session lives): answer, never hang
+            }
+            if (r != -Errno.EAGAIN) {
+                w.call().complete(r);
+                waiters.remove(i--);
+            }
+        }
+    }
+
+    /**
+     * Closes the socket: every waiting call is answered EBADF (a blocked call whose channel another thread closed),
+     * the readiness loop forgets it, and the kernel descriptor is closed; later uses find it closed. Once only.
+     */
+    synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Waiter w : waiters) {
+            w.call().complete(-Errno.EBADF);
+        }
+        waiters.clear();
+        table.loop().forget(this);
+        NetSyscalls.close(kernelFd);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.vos.net.domain;
+
+import dev.vos.sys.Linux;
+
+/**
+ * The Linux system calls the network domain executes, bound through {@link Linux#syscallErrno}: one Java method
+ * per call, its C prototype in the Javadoc, the result in the kernel's convention (a value that is not negative, or
+ * {@code -errno}). Pointers are addresses of memory the caller owns: the domain's own scratch memory for socket
+ * addresses and option values (copied out of the shared payload and checked first), the payload itself only for
+ * the bytes of sendto and recvfrom, which the kernel copies once.
+ *
+ * <p>x86_64 only: numbers from {@code arch/x86/entry/syscalls/syscall_64.tbl}, constants from the uapi headers.
+ */
+final class NetSyscalls {
+
+    /** {@code __NR_close}. */
+    static final long SYS_CLOSE = 3;
+    /** {@code __NR_poll}. */
+    static final long SYS_POLL = 7;
+    /** {@code __NR_socket}. */
+    static final long SYS_SOCKET = 41;
+    /** {@code __NR_connect}. */
+    static final long SYS_CONNECT = 42;
+    /** {@code __NR_sendto}. */
+    static final long SYS_SENDTO = 44;
+    /** {@code __NR_recvfrom}. */
+    static final long SYS_RECVFROM = 45;
+    /** {@code __NR_shutdown}. */
+    static final long SYS_SHUTDOWN = 48;
+    /** {@code __NR_bind}. */
+    static final long SYS_BIND = 49;
+    /** {@code __NR_listen}. */
+    static final long SYS_LISTEN = 50;
+    /** {@code __NR_getsockname}. */
+    static final long SYS_GETSOCKNAME = 51;
+    /** {@code __NR_getpeername}. */
+    static final long SYS_GETPEERNAME = 52;
+    /** {@code __NR_setsockopt}. */
+    static final long SYS_SETSOCKOPT = 54;
+    /** {@code __NR_getsockopt}. */
+    static final long SYS_GETSOCKOPT = 55;
+    /** {@code __NR_epoll_wait}. */
+    static final long SYS_EPOLL_WAIT = 232;
+    /** {@code __NR_epoll_ctl}. */
+    static final long SYS_EPOLL_CTL = 233;
+    /** {@code __NR_accept4}. */
+    static final long SYS_ACCEPT4 = 288;
+    /** {@code __NR_epoll_create1}. */
+    static final long SYS_EPOLL_CREATE1 = 291;
+
+    /** {@code SOCK_NONBLOCK}: every socket of the domain is non-blocking, so no call holds a worker. */
+    static final int SOCK_NONBLOCK = 04000;
+    /** {@code SOCK_CLOEXEC}. */
+    static final int SOCK_CLOEXEC = 02000000;
+    /** {@code MSG_PEEK}. */
+    static final int MSG_PEEK = 0x2;
+    /** {@code MSG_DONTWAIT}. */
+    static final int MSG_DONTWAIT = 0x40;
+    /** {@code MSG_NOSIGNAL}: a send to a peer gone is EPIPE, not a SIGPIPE to the domain. */
+    static final int MSG_NOSIGNAL = 0x4000;
+
+    /** {@code SOL_SOCKET}. */
+    static final int SOL_SOCKET = 1;
+    /** {@code SO_REUSEADDR}. */
+    static final int SO_REUSEADDR = 2;
+    /** {@code SO_ERROR}. */
+    static final int SO_ERROR = 4;
+    /** {@code SO_SNDBUF}. */
+    static final int SO_SNDBUF = 7;
+    /** {@code SO_RCVBUF}. */
+    static final int SO_RCVBUF = 8;
+    /** {@code SO_KEEPALIVE}. */
+    static final int SO_KEEPALIVE = 9;
+    /** {@code SO_LINGER}: a {@code struct linger {int l_onoff; int l_linger;}}. */
+    static final int SO_LINGER = 13;
+    /** {@code SO_REUSEPORT}. */
+    static final int SO_REUSEPORT = 15;
+    /** {@code IPPROTO_IP}. */
+    static final int IPPROTO_IP = 0;
+    /** {@code IP_TOS}. */
+    static final int IP_TOS = 1;
+    /** {@code IPPROTO_TCP}. */
+    static final int IPPROTO_TCP = 6;
+    /** {@code TCP_NODELAY}. */
+    static final int TCP_NODELAY = 1;
+    /** {@code IPPROTO_IPV6}. */
+    static final int IPPROTO_IPV6 = 41;
+    /** {@code IPV6_V6ONLY}. */
+    static final int IPV6_V6ONLY = 26;
+    /** {@code IPV6_TCLASS}. */
+    static final int IPV6_TCLASS = 67;
+
+    /** {@code EPOLL_CLOEXEC}. */
+    static final int EPOLL_CLOEXEC = 02000000;
+    /** {@code EPOLL_CTL_ADD}. */
+    static final int EPOLL_CTL_ADD = 1;
+    /** {@code EPOLLIN}. */
+    static final int EPOLLIN = 0x1;
+    /** {@code EPOLLOUT}. */
+    static final int EPOLLOUT = 0x4;
+    /** {@code EPOLLRDHUP}. */
+    static final int EPOLLRDHUP = 0x2000;
+    /** {@code EPOLLET}: edge-triggered; a socket is registered once and its waiters retried on every edge. */
+    static final int EPOLLET = 1 << 31;
+    /**
+     * {@code sizeof(struct epoll_event)} on x86_64, where it is packed: {@code uint32_t events} at 0, then
+     * {@code epoll_data_t data} (a u64) at 4.
+     */
+    static final int EPOLL_EVENT_BYTES = 12;
+    /** Offset of {@code events} in a {@code struct epoll_event}. */
+    static final int EPOLL_EVENT_EVENTS_OFFSET = 0;
+    /** Offset of {@code data} in a {@code struct epoll_event}. */
+    static final int EPOLL_EVENT_DATA_OFFSET = 4;
+
+    /** {@code sizeof(struct pollfd)}: {@code int fd} at 0, {@code short events} at 4, {@code short revents} at 6. */
+    static final int POLLFD_BYTES = 8;
+    /** Offset of {@code events} in a {@code struct pollfd}. */
+    static final int POLLFD_EVENTS_OFFSET = 4;
+    /** Offset of {@code revents} in a {@code struct pollfd}. */
+    static final int POLLFD_REVENTS_OFFSET = 6;
+
+    private NetSyscalls() {
+    }
+
+    /** {@code int socket(int domain, int type, int protocol)}. */
+    static long socket(int family, int type) {
+        return Linux.syscallErrno(SYS_SOCKET, family, type, 0, 0, 0, 0);
+    }
+
+    /** {@code int bind(int fd, const struct sockaddr *addr, socklen_t len)}. */
+    static long bind(int fd, long addr, int length) {
+        return Linux.syscallErrno(SYS_BIND, fd, addr, length, 0, 0, 0);
+    }
+
+    /** {@code int listen(int fd, int backlog)}. */
+    static long listen(int fd, int backlog) {
+        return Linux.syscallErrno(SYS_LISTEN, fd, backlog, 0, 0, 0, 0);
+    }
+
+    /** {@code int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)}. */
+    static long accept4(int fd, long addr, long lengthAddress, int flags) {
+        return Linux.syscallErrno(SYS_ACCEPT4, fd, addr, lengthAddress, flags, 0, 0);
+    }
+
+    /** {@code int connect(int fd, const struct sockaddr *addr, socklen_t len)}. */
+    static long connect(int fd, long addr, int length) {
+        return Linux.syscallErrno(SYS_CONNECT, fd, addr, length, 0, 0, 0);
+    }
+
+    /** {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, NULL, 0)}. */
+    static long send(int fd, long buffer, long count, int flags) {
+        return Linux.syscallErrno(SYS_SENDTO, fd, buffer, count, flags, 0, 0);
+    }
+
+    /** {@code ssize_t recvfrom(int fd, void *buf, size_t len, int flags, NULL, NULL)}. */
+    static long recv(int fd, long buffer, long count, int flags) {
+        return Linux.syscallErrno(SYS_RECVFROM, fd, buffer, count, flags, 0, 0);
+    }
+
+    /** {@code int shutdown(int fd, int how)}. */
+    static long shutdown(int fd, int how) {
+        return Linux.syscallErrno(SYS_SHUTDOWN, fd, how, 0, 0, 0, 0);
+    }
+
+    /** {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t len)}. */
+    static long setsockopt(int fd, int level, int name, long value, int length) {
+        return Linux.syscallErrno(SYS_SETSOCKOPT, fd, level, name, value, length, 0);
+    }
+
+    /** {@code int getsockopt(int fd, int level, int name, void *value, socklen_t *len)}. */
+    static long getsockopt(int fd, int level, int name, long value, long lengthAddress) {
+        return Linux.syscallErrno(SYS_GETSOCKOPT, fd, level, name, value, lengthAddress, 0);
+    }
+
+    /** {@code int getsockname(int fd, struct sockaddr *addr, socklen_t *len)}. */
+    static long getsockname(int fd, long addr, long lengthAddress) {
+        return Linux.syscallErrno(SYS_GETSOCKNAME, fd, addr, lengthAddress, 0, 0, 0);
+    }
+
+    /** {@code int getpeername(int fd, struct sockaddr *addr, socklen_t *len)}. */
+    static long getpeername(int fd, long addr, long lengthAddress) {
+        return Linux.syscallErrno(SYS_GETPEERNAME, fd, addr, lengthAddress, 0, 0, 0);
+    }
+
+    /** {@code int poll(struct pollfd *fds, nfds_t n, int timeout)}. */
+    static long poll(long fds, int count, int timeoutMs) {
+        return Linux.syscallErrno(SYS_POLL, fds, count, timeoutMs, 0, 0, 0);
+    }
+
+    /** {@code int epoll_create1(int flags)}. */
+    static long epollCreate() {
+        return Linux.syscallErrno(SYS_EPOLL_CREATE1, EPOLL_CLOEXEC, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)}. */
+    static long epollCtl(int epfd, int op, int fd, long event) {
+        return Linux.syscallErrno(SYS_EPOLL_CTL, epfd, op, fd, event, 0, 0);
+    }
+
+    /** {@code int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout)}. */
+    static long epollWait(int epfd, long events, int max, int timeoutMs) {
+        return Linux.syscallErrno(SYS_EPOLL_WAIT, epfd, events, max, timeoutMs, 0, 0);
+    }
+
+    /** {@code int close(int fd)}. */
+    static long close(int fd) {
+        return Linux.syscallErrno(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
+    }
+}

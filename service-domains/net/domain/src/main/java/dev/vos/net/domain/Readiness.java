@@ -1,0 +1,143 @@
+package dev.vos.net.domain;
+
+import dev.vos.sys.Errno;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static dev.vos.net.domain.NetSyscalls.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * The domain's readiness: one epoll for the sockets of every session, and one thread of its own that waits on it
+ * and retries the calls parked on a socket when it reports that socket ready. This is what lets a worker answer a
+ * call that would block by parking it (the ring's deferred completion): the worker goes on with other calls at once,
+ * and the loop completes the parked call when the peer's bytes, the connection or the buffer space come.
+ *
+ * <p>Each socket is registered once, when it is made, edge-triggered for everything (in, out, peer hang-up):
+ * every state change is an edge, and at each the loop retries all of the socket's waiting calls under the socket's
+ * monitor. A socket is named in epoll by a 64-bit id that is never reused, not by its kernel number (which is): an
+ * event still queued for a socket closed meanwhile finds no socket and is dropped.
+ *
+ * <p>The loop runs while some session is open ({@link #acquire}, {@link Loop#release}): a domain with no clients
+ * holds no thread and no epoll.
+ */
+final class Readiness {
+
+    private static final System.Logger LOG = System.getLogger(Readiness.class.getName());
+    /** Events taken per epoll_wait: the most sockets one trap reports ready. */
+    static final int EVENTS_PER_WAIT = 64;
+    /** Longest epoll_wait, so that a loop told to stop notices within it. */
+    static final int WAIT_TIMEOUT_MS = 100;
+
+    private final AtomicLong ids = new AtomicLong();
+    private Loop current;
+    private int users;
+
+    /** The running loop, started if none runs; each session takes it once and {@linkplain Loop#release releases} it. */
+    synchronized Loop acquire() {
+        if (current == null) {
+            current = new Loop();
+        }
+        users++;
+        return current;
+    }
+
+    private void released(Loop loop) {
+        synchronized (this) {
+            if (--users > 0 || current != loop) {
+                return;
+            }
+            current = null;
+        }
+        loop.stop();
+    }
+
+    /** One epoll and its thread. */
+    final class Loop {
+        private final int epfd;
+        private final Thread thread;
+        private final Map<Long, NetSocket> sockets = new ConcurrentHashMap<>();
+        private volatile boolean running = true;
+
+        private Loop() {
+            long fd = epollCreate();
+            if (fd < 0) {
+                throw new IllegalStateException("epoll_create1: " + Errno.name((int) -fd));
+            }
+            epfd = (int) fd;
+            thread = Thread.ofPlatform().name("vos-net-readiness").daemon().start(this::run);
+        }
+
+        /** A fresh socket id. */
+        long nextId() {
+            return ids.incrementAndGet();
+        }
+
+        /** Watches {@code socket} from now on: 0, or epoll_ctl's -errno. */
+        long watch(NetSocket socket) {
+            sockets.put(socket.id(), socket);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment event = arena.allocate(EPOLL_EVENT_BYTES, 4);
+                event.set(JAVA_INT, EPOLL_EVENT_EVENTS_OFFSET, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+                event.set(JAVA_LONG_UNALIGNED, EPOLL_EVENT_DATA_OFFSET, socket.id());
+                long r = epollCtl(epfd, EPOLL_CTL_ADD, socket.kernelFd(), event.address());
+                if (r < 0) {
+                    sockets.remove(socket.id());
+                }
+                return r;
+            }
+        }
+
+        /** Forgets {@code socket}, about to be closed (closing its descriptor takes it out of the epoll set). */
+        void forget(NetSocket socket) {
+            sockets.remove(socket.id());
+        }
+
+        /** Sockets watched (tests). */
+        int watched() {
+            return sockets.size();
+        }
+
+        /** A session is done with the loop; the last one stops it. */
+        void release() {
+            released(this);
+        }
+
+        private void stop() {
+            running = false;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            NetSyscalls.close(epfd);
+        }
+
+        private void run() {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment events = arena.allocate((long) EPOLL_EVENT_BYTES * EVENTS_PER_WAIT, 8);
+                while (running) {
+                    long n = epollWait(epfd, events.address(), EVENTS_PER_WAIT, WAIT_TIMEOUT_MS);
+                    if (n < 0 && n != -Errno.EINTR) {
+                        LOG.log(System.Logger.Level.ERROR, "epoll_wait failed ({0}); the readiness loop stops",
+                                Errno.name((int) -n));
+                        return;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        long id = events.get(JAVA_LONG_UNALIGNED, (long) i * EPOLL_EVENT_BYTES
+                                + EPOLL_EVENT_DATA_OFFSET);
+                        NetSocket socket = sockets.get(id);
+                        if (socket != null) {
+                            socket.retryWaiters();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.vos.net.domain;
+
+import dev.vos.net.protocol.NetCalls;
+import dev.vos.net.protocol.SockaddrLayout;
+import dev.vos.sys.Errno;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static dev.vos.net.domain.NetSyscalls.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The protocol's socket options ({@code NetCalls.OPT_*}) as the kernel's level and name, with the values each
+ * takes. An option number outside the table is ENOPROTOOPT, as the kernel answers for an option it does not have;
+ * a value outside the option's range is EINVAL, where the kernel would quietly cut or clamp it.
+ */
+final class SocketOptions {
+
+    /** How an option's value is checked and carried. */
+    private enum Kind {
+        /** 0 or 1. */
+        SWITCH,
+        /** A count of bytes, 0..Integer.MAX_VALUE (the kernel clamps it to its limits). */
+        BYTES,
+        /** 0..255. */
+        OCTET,
+        /** {@code struct linger}: LINGER_OFF or 0 (close resets); read back as seconds or LINGER_OFF. */
+        LINGER,
+        /** Read only. */
+        READ_ONLY
+    }
+
+    /** One option: the kernel's level and name, and its kind. */
+    private record Option(int level, int name, Kind kind) {
+    }
+
+    private SocketOptions() {
+    }
+
+    /** The option {@code number} on a socket of {@code family}, or null when the protocol has no such option. */
+    private static Option option(int number, int family) {
+        boolean v6 = family == SockaddrLayout.AF_INET6;
+        return switch (number) {
+            case NetCalls.OPT_SO_RCVBUF -> new Option(SOL_SOCKET, SO_RCVBUF, Kind.BYTES);
+            case NetCalls.OPT_SO_SNDBUF -> new Option(SOL_SOCKET, SO_SNDBUF, Kind.BYTES);
+            case NetCalls.OPT_SO_KEEPALIVE -> new Option(SOL_SOCKET, SO_KEEPALIVE, Kind.SWITCH);
+            case NetCalls.OPT_SO_REUSEADDR -> new Option(SOL_SOCKET, SO_REUSEADDR, Kind.SWITCH);
+            case NetCalls.OPT_SO_REUSEPORT -> new Option(SOL_SOCKET, SO_REUSEPORT, Kind.SWITCH);
+            case NetCalls.OPT_SO_LINGER -> new Option(SOL_SOCKET, SO_LINGER, Kind.LINGER);
+            case NetCalls.OPT_TCP_NODELAY -> new Option(IPPROTO_TCP, TCP_NODELAY, Kind.SWITCH);
+            case NetCalls.OPT_IP_TOS -> v6 ? new Option(IPPROTO_IPV6, IPV6_TCLASS, Kind.OCTET)
+                    : new Option(IPPROTO_IP, IP_TOS, Kind.OCTET);
+            case NetCalls.OPT_SO_ERROR -> new Option(SOL_SOCKET, SO_ERROR, Kind.READ_ONLY);
+            case NetCalls.OPT_IPV6_V6ONLY -> v6 ? new Option(IPPROTO_IPV6, IPV6_V6ONLY, Kind.SWITCH) : null;
+            default -> null;
+        };
+    }
+
+    /** setsockopt of option {@code number} to {@code value}: 0 or -errno. Under the socket's monitor. */
+    static long set(NetSocket socket, int number, long value) {
+        Option o = option(number, socket.family());
+        if (o == null || o.kind() == Kind.READ_ONLY) {
+            return -Errno.ENOPROTOOPT;
+        }
+        boolean valid = switch (o.kind()) {
+            case SWITCH -> value == 0 || value == 1;
+            case BYTES -> value >= 0 && value <= Integer.MAX_VALUE;
+            case OCTET -> value >= 0 && value <= 255;
+            case LINGER -> value == NetCalls.LINGER_OFF || value == 0; // a positive one: close waits, in the domain
+            case READ_ONLY -> false;
+        };
+        if (!valid) {
+            return -Errno.EINVAL;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            if (o.kind() == Kind.LINGER) {
+                MemorySegment linger = arena.allocate(2L * Integer.BYTES, 4);
+                linger.set(JAVA_INT, 0, value == 0 ? 1 : 0); // l_onoff
+                linger.set(JAVA_INT, Integer.BYTES, 0);      // l_linger
+                return setsockopt(socket.kernelFd(), o.level(), o.name(), linger.address(), 2 * Integer.BYTES);
+            }
+            MemorySegment v = arena.allocate(JAVA_INT);
+            v.set(JAVA_INT, 0, (int) value);
+            return setsockopt(socket.kernelFd(), o.level(), o.name(), v.address(), Integer.BYTES);
+        }
+    }
+
+    /** getsockopt of option {@code number}: its value (SO_LINGER: seconds or LINGER_OFF), or -errno. */
+    static long get(NetSocket socket, int number) {
+        Option o = option(number, socket.family());
+        if (o == null) {
+            return -Errno.ENOPROTOOPT;
+        }
+        if (o.kind() != Kind.LINGER) {
+            return NetHandlers.intOption(socket, o.level(), o.name());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment linger = arena.allocate(2L * Integer.BYTES, 4);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 2 * Integer.BYTES);
+            long r = getsockopt(socket.kernelFd(), o.level(), o.name(), linger.address(), length.address());
+            if (r < 0) {
+                return r;
+            }
+            return linger.get(JAVA_INT, 0) == 0 ? NetCalls.LINGER_OFF : linger.get(JAVA_INT, Integer.BYTES);
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package dev.vos.net.protocol;
+
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.client.Caller;
+
+/**
+ * The network domain's calls, numbered from {@link CoreCalls#FIRST_DOMAIN_CALL}. Every result is in the kernel's
+ * convention: a value that is not negative, or {@code -errno}, the errno the kernel itself gave where the domain
+ * made the system call. A "descriptor" is a number of the calling session's own table, as the storage domain's
+ * ({@code nonce << 32 | index}, the index from 3): a number of another session, or of an ended one, is EBADF. An
+ * address is a payload range holding a {@link SockaddrLayout} sockaddr; buffers are payload offset and length.
+ *
+ * <p>Where each argument goes is stated once, here: every call has a nested class whose constants are its argument
+ * positions, which the domain's handlers read by, and whose static {@code call} method is its one encoder. An
+ * argument a call does not have is sent as 0.
+ *
+ * <pre>
+ * no  name         arguments                                                          result
+ * 64  socket       (int family: AF_INET|AF_INET6, int type: SOCK_STREAM)               descriptor
+ * 65  bind         (long fd, addrOffset, addrLength)                                    0
+ * 66  listen       (long fd, int backlog)                                               0
+ * 67  accept       (long fd, addrOffset, addrCapacity, int flags: NO_WAIT)              descriptor; peer sockaddr
+ * 68  connect      (long fd, addrOffset, addrLength, int flags: NO_WAIT)                0 (NO_WAIT: EINPROGRESS)
+ * 69  sendto       (long fd, bufferOffset, count, int flags: NO_WAIT, addrOffset, addrLength)   bytes sent
+ * 70  recvfrom     (long fd, bufferOffset, count, int flags: NO_WAIT|PEEK, addrOffset, addrCapacity)
+ *                                                                                       bytes received, 0 at end
+ * 71  shutdown     (long fd, int how: SHUT_RD|SHUT_WR|SHUT_RDWR)                         0
+ * 72  close        (long fd)                                                            0
+ * 73  setsockopt   (long fd, int option: OPT_*, long value)                             0
+ * 74  getsockopt   (long fd, int option: OPT_*)                                         the value
+ * 75  getsockname  (long fd, addrOffset, addrCapacity)                                  sockaddr length
+ * 76  getpeername  (long fd, addrOffset, addrCapacity)                                  sockaddr length
+ * 77  poll         (long fd, int events: POLLIN|POLLOUT, int flags: NO_WAIT)             ready events
+ * </pre>
+ *
+ * <p><b>Waiting.</b> Sockets are non-blocking in the domain, and no call ever holds a worker. accept, connect,
+ * sendto, recvfrom and poll that would block wait <em>in the domain</em> instead: the call is deferred (the ring's
+ * deferred completion, {@code docs/ring-protocol.md} section 14), and the domain's one epoll completes it when the
+ * socket is ready. To the client such a call is a slow one, exactly as a blocking system call. With
+ * {@link #NO_WAIT} the call is answered at once instead, EAGAIN (connect: EINPROGRESS; poll: 0). Calls waiting on
+ * one socket and direction are answered in the order they arrived. A close answers every call still waiting on
+ * the descriptor with EBADF (the default provider's AsynchronousCloseException).
+ *
+ * <p><b>Policy.</b> bind is served only for the addresses the domain's spec names ({@code net.bind}; any port),
+ * else EADDRNOTAVAIL, as the kernel answers for an address that is not the host's; the wildcard address is one
+ * only if the spec names it. listen on a socket the client never bound is EADDRNOTAVAIL too, since the kernel would
+ * bind it to the wildcard. A session holding {@link #MAX_SOCKETS_PER_SESSION} descriptors gets EMFILE. sendto's
+ * bytes go with MSG_NOSIGNAL (a peer gone is EPIPE, never a signal to the domain). SO_LINGER is served off or 0
+ * (an abortive close) only: a positive linger would make close wait in the domain (EINVAL).
+ */
+public final class NetCalls {
+
+    public static final int SOCKET = CoreCalls.FIRST_DOMAIN_CALL;
+    public static final int BIND = SOCKET + 1;
+    public static final int LISTEN = SOCKET + 2;
+    public static final int ACCEPT = SOCKET + 3;
+    public static final int CONNECT = SOCKET + 4;
+    public static final int SENDTO = SOCKET + 5;
+    public static final int RECVFROM = SOCKET + 6;
+    public static final int SHUTDOWN = SOCKET + 7;
+    public static final int CLOSE = SOCKET + 8;
+    public static final int SETSOCKOPT = SOCKET + 9;
+    public static final int GETSOCKOPT = SOCKET + 10;
+    public static final int GETSOCKNAME = SOCKET + 11;
+    public static final int GETPEERNAME = SOCKET + 12;
+    public static final int POLL = SOCKET + 13;
+    /** The highest net call number: the calls are {@link #SOCKET} to this, with no gap. */
+    public static final int LAST = POLL;
+
+    /** The most descriptors one session holds at once by default; one more socket or accept is EMFILE. */
+    public static final int MAX_SOCKETS_PER_SESSION = 1024;
+    /** The largest listen backlog passed to the kernel (larger ones are cut to it, as the kernel's somaxconn). */
+    public static final int MAX_BACKLOG = 4096;
+
+    /** {@code SOCK_STREAM}: TCP. */
+    public static final int SOCK_STREAM = 1;
+
+    /** A flag of accept, connect, sendto, recvfrom and poll: answer at once instead of waiting. */
+    public static final int NO_WAIT = 1;
+    /** A flag of recvfrom: leave the bytes queued ({@code MSG_PEEK}). */
+    public static final int PEEK = 2;
+
+    /** {@code SHUT_RD}. */
+    public static final int SHUT_RD = 0;
+    /** {@code SHUT_WR}. */
+    public static final int SHUT_WR = 1;
+    /** {@code SHUT_RDWR}. */
+    public static final int SHUT_RDWR = 2;
+
+    /** {@code POLLIN}: readable, or a connection to accept, or the end of the stream. */
+    public static final int POLLIN = 0x1;
+    /** {@code POLLOUT}: writable, or a connect finished (then read OPT_SO_ERROR). */
+    public static final int POLLOUT = 0x4;
+    /** {@code POLLERR}, in poll's answer only. */
+    public static final int POLLERR = 0x8;
+    /** {@code POLLHUP}, in poll's answer only. */
+    public static final int POLLHUP = 0x10;
+
+    // Socket options: the ones java.net.StandardSocketOptions names for TCP, plus SO_ERROR (read only) and
+    // IPV6_V6ONLY. Numbered here, not passed as the kernel's level and name, so that a client can set no other.
+
+    /** {@code SO_RCVBUF}: bytes. */
+    public static final int OPT_SO_RCVBUF = 1;
+    /** {@code SO_SNDBUF}: bytes. */
+    public static final int OPT_SO_SNDBUF = 2;
+    /** {@code SO_KEEPALIVE}: 0 or 1. */
+    public static final int OPT_SO_KEEPALIVE = 3;
+    /** {@code SO_REUSEADDR}: 0 or 1. */
+    public static final int OPT_SO_REUSEADDR = 4;
+    /** {@code SO_REUSEPORT}: 0 or 1. */
+    public static final int OPT_SO_REUSEPORT = 5;
+    /**
+     * {@code SO_LINGER}: {@link #LINGER_OFF} or 0 (close resets the connection); reading it gives seconds or
+     * {@link #LINGER_OFF}.
+     */
+    public static final int OPT_SO_LINGER = 6;
+    /** {@code TCP_NODELAY}: 0 or 1. */
+    public static final int OPT_TCP_NODELAY = 7;
+    /** {@code IP_TOS} (IPv4) or {@code IPV6_TCLASS} (IPv6): 0..255. */
+    public static final int OPT_IP_TOS = 8;
+    /** {@code SO_ERROR}, read only: the pending error (a finished connect's outcome) as a positive errno, or 0. */
+    public static final int OPT_SO_ERROR = 9;
+    /** {@code IPV6_V6ONLY}, IPv6 sockets only: 0 or 1. */
+    public static final int OPT_IPV6_V6ONLY = 10;
+    /**
+     * SO_LINGER's value when it is off: not -1, which a result would read as -EPERM; above every {@code int} of
+     * seconds, so that no linger time means it.
+     */
+    public static final long LINGER_OFF = 1L << 32;
+    /** The highest option number. */
+    public static final int OPT_LAST = OPT_IPV6_V6ONLY;
+
+    private NetCalls() {
+    }
+
+    /** {@link #SOCKET}: creates a TCP socket; its descriptor. */
+    public static final class Socket {
+        /** {@link SockaddrLayout#AF_INET} or {@link SockaddrLayout#AF_INET6}. */
+        public static final int FAMILY = 0;
+        /** {@link NetCalls#SOCK_STREAM} (the only type served yet). */
+        public static final int TYPE = 1;
+
+        private Socket() {
+        }
+
+        /** Issues {@link #SOCKET} on {@code on}. */
+        public static long call(Caller on, long family, long type) throws DomainFailedException {
+            return on.call(SOCKET, family, type, 0, 0, 0, 0);
+        }
+    }
+
+    /** {@link #BIND}: binds a socket to an address the domain's {@code net.bind} allows. */
+    public static final class Bind {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** Payload offset of the sockaddr. */
+        public static final int ADDR_OFFSET = 1;
+        /** Its length in bytes. */
+        public static final int ADDR_LENGTH = 2;
+
+        private Bind() {
+        }
+
+        /** Issues {@link #BIND} on {@code on}. */
+        public static long call(Caller on, long fd, long addrOffset, long addrLength) throws DomainFailedException {
+            return on.call(BIND, fd, addrOffset, addrLength, 0, 0, 0);
+        }
+    }
+
+    /** {@link #LISTEN}: makes a bound socket a listening one. */
+    public static final class Listen {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** The kernel's backlog (1..{@link NetCalls#MAX_BACKLOG}; other values are clamped). */
+        public static final int BACKLOG = 1;
+
+        private Listen() {
+        }
+
+        /** Issues {@link #LISTEN} on {@code on}. */
+        public static long call(Caller on, long fd, long backlog) throws DomainFailedException {
+            return on.call(LISTEN, fd, backlog, 0, 0, 0, 0);
+        }
+    }
+
+    /** {@link #ACCEPT}: takes a connection off a listening socket; its descriptor. */
+    public static final class Accept {
+        /** The listening descriptor. */
+        public static final int FD = 0;
+        /** Payload offset where the peer's sockaddr goes (0 bytes of room: not written). */
+        public static final int ADDR_OFFSET = 1;
+        /** Room there, in bytes. */
+        public static final int ADDR_CAPACITY = 2;
+        /** {@link NetCalls#NO_WAIT} or 0. */
+        public static final int FLAGS = 3;
+
+        private Accept() {
+        }
+
+        /** Issues {@link #ACCEPT} on {@code on}. */
+        public static long call(Caller on, long fd, long addrOffset, long addrCapacity, long flags)
+                throws DomainFailedException {
+            return on.call(ACCEPT, fd, addrOffset, addrCapacity, flags, 0, 0);
+        }
+    }
+
+    /** {@link #CONNECT}: connects a socket to an address. */
+    public static final class Connect {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** Payload offset of the sockaddr. */
+        public static final int ADDR_OFFSET = 1;
+        /** Its length in bytes. */
+        public static final int ADDR_LENGTH = 2;
+        /** {@link NetCalls#NO_WAIT} or 0. */
+        public static final int FLAGS = 3;
+
+        private Connect() {
+        }
+
+        /** Issues {@link #CONNECT} on {@code on}. */
+        public static long call(Caller on, long fd, long addrOffset, long addrLength, long flags)
+                throws DomainFailedException {
+            return on.call(CONNECT, fd, addrOffset, addrLength, flags, 0, 0);
+        }
+    }
+
+    /** {@link #SENDTO}: sends bytes from the payload. */
+    public static final class Sendto {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** Payload offset of the bytes. */
+        public static final int BUFFER_OFFSET = 1;
+        /** How many. */
+        public static final int COUNT = 2;
+        /** {@link NetCalls#NO_WAIT} or 0. */
+        public static final int FLAGS = 3;
+        /** Payload offset of a destination sockaddr (unused for TCP: 0). */
+        public static final int ADDR_OFFSET = 4;
+        /** Its length (0: none). */
+        public static final int ADDR_LENGTH = 5;
+
+        private Sendto() {
+        }
+
+        /** Issues {@link #SENDTO} on {@code on}. */
+        public static long call(Caller on, long fd, long bufferOffset, long count, long flags, long addrOffset,
+                                long addrLength) throws DomainFailedException {
+            return on.call(SENDTO, fd, bufferOffset, count, flags, addrOffset, addrLength);
+        }
+    }
+
+    /** {@link #RECVFROM}: receives bytes into the payload. */
+    public static final class Recvfrom {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** Payload offset the bytes go to. */
+        public static final int BUFFER_OFFSET = 1;
+        /** The most bytes to receive. */
+        public static final int COUNT = 2;
+        /** {@link NetCalls#NO_WAIT}, {@link NetCalls#PEEK}, or 0. */
+        public static final int FLAGS = 3;
+        /** Payload offset where the sender's sockaddr goes. */
+        public static final int ADDR_OFFSET = 4;
+        /** Room there (0: not written). */
+        public static final int ADDR_CAPACITY = 5;
+
+        private Recvfrom() {
+        }
+
+        /** Issues {@link #RECVFROM} on {@code on}. */
+        public static long call(Caller on, long fd, long bufferOffset, long count, long flags, long addrOffset,
+                                long addrCapacity) throws DomainFailedException {
+            return on.call(RECVFROM, fd, bufferOffset, count, flags, addrOffset, addrCapacity);
+        }
+    }
+
+    /** {@link #SHUTDOWN}: shuts down one or both directions of a connection. */
+    public static final class Shutdown {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** {@link NetCalls#SHUT_RD}, {@link NetCalls#SHUT_WR} or {@link NetCalls#SHUT_RDWR}. */
+        public static final int HOW = 1;
+
+        private Shutdown() {
+        }
+
+        /** Issues {@link #SHUTDOWN} on {@code on}. */
+        public static long call(Caller on, long fd, long how) throws DomainFailedException {
+            return on.call(SHUTDOWN, fd, how, 0, 0, 0, 0);
+        }
+    }
+
+    /** {@link #CLOSE}: closes a descriptor; calls waiting on it are answered EBADF. */
+    public static final class Close {
+        /** The descriptor. */
+        public static final int FD = 0;
+
+        private Close() {
+        }
+
+        /** Issues {@link #CLOSE} on {@code on}. */
+        public static long call(Caller on, long fd) throws DomainFailedException {
+            return on.call(CLOSE, fd, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /** {@link #SETSOCKOPT}: sets one of the options {@link NetCalls} numbers. */
+    public static final class Setsockopt {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** An {@code OPT_*} number. */
+        public static final int OPTION = 1;
+        /** Its value: 0 or 1 for a switch, a count of bytes, SO_LINGER's {@link NetCalls#LINGER_OFF} or 0. */
+        public static final int VALUE = 2;
+
+        private Setsockopt() {
+        }
+
+        /** Issues {@link #SETSOCKOPT} on {@code on}. */
+        public static long call(Caller on, long fd, long option, long value) throws DomainFailedException {
+            return on.call(SETSOCKOPT, fd, option, value, 0, 0, 0);
+        }
+    }
+
+    /** {@link #GETSOCKOPT}: reads one of the options {@link NetCalls} numbers; its value. */
+    public static final class Getsockopt {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** An {@code OPT_*} number. */
+        public static final int OPTION = 1;
+
+        private Getsockopt() {
+        }
+
+        /** Issues {@link #GETSOCKOPT} on {@code on}. */
+        public static long call(Caller on, long fd, long option) throws DomainFailedException {
+            return on.call(GETSOCKOPT, fd, option, 0, 0, 0, 0);
+        }
+    }
+
+    /** {@link #GETSOCKNAME}: the socket's own address, into the payload; its length. */
+    public static final class Getsockname {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** Payload offset where the sockaddr goes. */
+        public static final int ADDR_OFFSET = 1;
+        /** Room there, at least the family's sockaddr size. */
+        public static final int ADDR_CAPACITY = 2;
+
+        private Getsockname() {
+        }
+
+        /** Issues {@link #GETSOCKNAME} on {@code on}. */
+        public static long call(Caller on, long fd, long addrOffset, long addrCapacity) throws DomainFailedException {
+            return on.call(GETSOCKNAME, fd, addrOffset, addrCapacity, 0, 0, 0);
+        }
+    }
+
+    /** {@link #GETPEERNAME}: the connected peer's address, into the payload; its length. */
+    public static final class Getpeername {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** Payload offset where the sockaddr goes. */
+        public static final int ADDR_OFFSET = 1;
+        /** Room there, at least the family's sockaddr size. */
+        public static final int ADDR_CAPACITY = 2;
+
+        private Getpeername() {
+        }
+
+        /** Issues {@link #GETPEERNAME} on {@code on}. */
+        public static long call(Caller on, long fd, long addrOffset, long addrCapacity) throws DomainFailedException {
+            return on.call(GETPEERNAME, fd, addrOffset, addrCapacity, 0, 0, 0);
+        }
+    }
+
+    /** {@link #POLL}: waits until a socket is ready for one of the events asked; the events it is ready for. */
+    public static final class Poll {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** {@link NetCalls#POLLIN} and/or {@link NetCalls#POLLOUT}. */
+        public static final int EVENTS = 1;
+        /** {@link NetCalls#NO_WAIT} (answer 0 at once when none is ready) or 0. */
+        public static final int FLAGS = 2;
+
+        private Poll() {
+        }
+
+        /** Issues {@link #POLL} on {@code on}. */
+        public static long call(Caller on, long fd, long events, long flags) throws DomainFailedException {
+            return on.call(POLL, fd, events, flags, 0, 0, 0);
+        }
+    }
+}
