@@ -36,9 +36,10 @@ if jar_stale "$jar" || cli_stale; then
     echo "run-perf-benchmarks: building benchmarks.jar and vos-cli" >&2
     ./mvnw -q -B -ntp -pl benchmarks,primary-domain/cli -am package -Dmaven.test.skip=true
     cli_jar=$(ls "$repo/primary-domain/cli/target/vos-cli-"*.jar | grep -v -e '-tests\.jar$' | head -n 1)
+    touch "$cli_jar" # as bin/vos does after a build: Maven leaves an unchanged module's jar as it was
 fi
-# vos perf as bin/vos runs it: vos-cli's jar and its dependencies, spelled out (the class-data archive wants that).
-vos_cp="$cli_jar$(for j in "$repo/primary-domain/cli/target/lib/"*.jar; do printf ':%s' "$j"; done)"
+# vos perf as a user runs it: bin/vos, with its JVM flags, its start-up cache and its priority.
+vos=$repo/bin/vos
 
 what=${1:-all}
 shift || true
@@ -82,11 +83,11 @@ EOF
 }
 case $what in
     overhead) run overhead dev.vos.bench.perf.CollectorOverhead "$@" ;;
-    agreement) run agreement dev.vos.bench.perf.AgreementTable --vos-cp "$vos_cp" "$@" ;;
-    attach) run attach dev.vos.bench.perf.AttachTime --vos-cp "$vos_cp" "$@" ;;
+    agreement) run agreement dev.vos.bench.perf.AgreementTable --vos "$vos" "$@" ;;
+    attach) run attach dev.vos.bench.perf.AttachTime --vos "$vos" "$@" ;;
     all)
-        run agreement dev.vos.bench.perf.AgreementTable --vos-cp "$vos_cp"
-        run attach dev.vos.bench.perf.AttachTime --vos-cp "$vos_cp"
+        run agreement dev.vos.bench.perf.AgreementTable --vos "$vos"
+        run attach dev.vos.bench.perf.AttachTime --vos "$vos"
         run overhead dev.vos.bench.perf.CollectorOverhead --threads 100,1000 --reps 7 --warmup-ms 1000 \
             --window-ms 3000 ;;
     *) echo "usage: $0 [overhead|agreement|attach|all] [-- ARGS]" >&2; exit 2 ;;

@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  * of the spawner and of the threads it started (short-N, late), and the JVM's own threads (found or started) as one
  * row, "other".
  *
- * <p>Args: {@code --vos-cp CLASSPATH [--runs 3] [--out FILE.md]}.
+ * <p>Args: {@code --vos LAUNCHER [--runs 3] [--out FILE.md]}.
  */
 public final class AgreementTable {
 
@@ -53,19 +53,19 @@ public final class AgreementTable {
     }
 
     public static void main(String[] args) throws Exception {
-        String vosCp = null;
+        String vos = null;
         int runs = 3;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--vos-cp" -> vosCp = args[++i];
+                case "--vos" -> vos = args[++i];
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (vosCp == null) {
-            throw new IllegalArgumentException("--vos-cp: vos-cli's jar and its lib/*.jar, ':'-separated");
+        if (vos == null) {
+            throw new IllegalArgumentException("--vos LAUNCHER: the vos command (bin/vos) to compare with perf");
         }
         StringBuilder report = new StringBuilder("# vos perf stat against perf stat --per-thread\n\n");
         report.append(String.format(Locale.ROOT, "%s UTC, %d CPUs, JDK %s, %s. Workload: ThreadMixWorkload (threads"
@@ -80,7 +80,7 @@ public final class AgreementTable {
         int[] otherSigns = new int[3]; // the JVM's own threads' task-clock: vos below, equal to, above perf's
         for (int r = 0; r < runs; r++) {
             String load0 = PerfTools.load();
-            Run run = run(vosCp);
+            Run run = run(vos);
             int from = report.length();
             report.append(String.format(Locale.ROOT, "## Run %d (load average before %s, after %s)%n%n", r + 1,
                     load0, PerfTools.load()));
@@ -105,11 +105,10 @@ public final class AgreementTable {
     }
 
     /** One run: both tools on one ThreadMixWorkload. */
-    static Run run(String vosCp) throws Exception {
+    static Run run(String launcher) throws Exception {
         Process w = Children.startJvm(ThreadMixWorkload.class, "ready", Duration.ofSeconds(60));
         Path perfOut = Files.createTempFile("perf-stat", ".csv");
         Path vosOut = Files.createTempFile("vos-perf-stat", ".csv");
-        Path archive = Path.of(System.getProperty("java.io.tmpdir"), "vos-perf-bench.jsa");
         Process perf = null;
         Process vos = null;
         try {
@@ -118,7 +117,7 @@ public final class AgreementTable {
             // vos first (its JVM takes longer to attach), then perf: the window where one counts and the other not
             // yet is perf's attach, tens of ms, while the workload waits for "go" (its JVM's own threads may still
             // do a little there: the "other" row).
-            vos = new ProcessBuilder(PerfTools.vosCommand(vosCp, archive, "stat", "--per-thread", "-x,", "-e", EVENTS,
+            vos = new ProcessBuilder(PerfTools.vosCommand(launcher, "stat", "--per-thread", "-x,", "-e", EVENTS,
                     "-p", pid, "-o", vosOut.toString())).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
             int cpus = Runtime.getRuntime().availableProcessors();

@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * the same measure for both). Alternating perf and vos, R times, for each N; twice over: with the tool in the
  * target's session (one scheduling autogroup: the tool competes with N busy threads for the CPUs) and in a session of
  * its own ({@code setsid}: what a person at a terminal gets, whose shell is not the service's). vos runs as bin/vos
- * runs it (C1 only, with its class-data archive); its own account of where the time went ({@code -v}) is kept.
+ * runs it (through bin/vos: C1 only, its start-up cache, nice -10 where allowed); its own account of where the time
+ * went ({@code -v}) is kept.
  *
- * <p>Args: {@code --vos-cp CLASSPATH [--threads 100,1000] [--reps 3] [--timeout-s 600] [--out FILE.md]}.
+ * <p>Args: {@code --vos LAUNCHER [--threads 100,1000] [--reps 3] [--timeout-s 600] [--out FILE.md]}.
  */
 public final class AttachTime {
 
@@ -37,15 +38,18 @@ public final class AttachTime {
     private AttachTime() {
     }
 
+    /** The niceness of the thread that watches a tool attach (see {@link #attach}). */
+    private static final int WATCHER_NICENESS = -15;
+
     public static void main(String[] args) throws Exception {
-        String vosCp = null;
+        String vos = null;
         List<Integer> counts = List.of(100, 1000);
         int reps = 3;
         long timeoutS = 600;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--vos-cp" -> vosCp = args[++i];
+                case "--vos" -> vos = args[++i];
                 case "--threads" -> counts = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--timeout-s" -> timeoutS = Long.parseLong(args[++i]);
@@ -53,15 +57,15 @@ public final class AttachTime {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (vosCp == null) {
-            throw new IllegalArgumentException("--vos-cp: vos-cli's jar and its lib/*.jar, ':'-separated");
+        if (vos == null) {
+            throw new IllegalArgumentException("--vos LAUNCHER: the vos command (bin/vos) to time");
         }
         String load0 = PerfTools.load();
         List<Attach> all = new ArrayList<>();
-        Path archive = Path.of(System.getProperty("java.io.tmpdir"), "vos-perf-bench.jsa");
-        warmArchive(vosCp, archive);
+        warm(vos);
         for (int n : counts) {
             // A saturated machine can take minutes to start 1000 spinning threads: as long as an attach may take.
+            dev.vos.sys.Linux.setpriority(0, 0); // the target at the user's niceness, not the watcher's
             Process target = Children.startJvm(BusyThreads.class, "ready", Duration.ofSeconds(timeoutS),
                     Integer.toString(n));
             try {
@@ -69,7 +73,7 @@ public final class AttachTime {
                 for (boolean own : new boolean[]{true, false}) {
                     for (int r = 0; r < reps; r++) {
                         for (String tool : r % 2 == 0 ? List.of("perf", "vos") : List.of("vos", "perf")) {
-                            Attach a = attach(tool, vosCp, archive, target.pid(), n, own, timeoutS);
+                            Attach a = attach(tool, vos, target.pid(), n, own, timeoutS);
                             all.add(a);
                             System.out.printf(Locale.ROOT, "threads=%d %s %-4s %.0f ms (load %s)%n", n,
                                     own ? "own-session" : "same-session", tool, a.ms, PerfTools.load());
@@ -90,15 +94,15 @@ public final class AttachTime {
         }
     }
 
-    /** A first vos run, not measured, that makes the class-data archive (as the first bin/vos perf does). */
-    private static void warmArchive(String vosCp, Path archive) throws Exception {
-        Process p = new ProcessBuilder(PerfTools.vosCommand(vosCp, archive, "stat", "-e", "task-clock", "--duration",
+    /** A first vos run, not measured, that trains bin/vos perf's start-up cache (as a user's first run does). */
+    private static void warm(String vos) throws Exception {
+        Process p = new ProcessBuilder(PerfTools.vosCommand(vos, "stat", "-e", "task-clock", "--duration",
                 "10ms", "--", "true")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         p.waitFor(120, TimeUnit.SECONDS);
     }
 
-    static Attach attach(String tool, String vosCp, Path archive, long pid, int threads, boolean ownSession,
+    static Attach attach(String tool, String vos, long pid, int threads, boolean ownSession,
                          long timeoutS) throws Exception {
         List<String> cmd = new ArrayList<>();
         if (ownSession) {
@@ -110,12 +114,17 @@ public final class AttachTime {
             cmd.addAll(List.of("perf", "stat", "-e", "task-clock", "-p", Long.toString(pid)));
             fds = threads;
         } else {
-            cmd.addAll(PerfTools.vosCommand(vosCp, archive, "stat", "-v", "-e", "task-clock", "-p",
+            cmd.addAll(PerfTools.vosCommand(vos, "stat", "-v", "-e", "task-clock", "-p",
                     Long.toString(pid)));
             fds = threads * (1 + cpus);
         }
+        // The tool starts at this thread's niceness (0, the user's); then this thread watches it at -15, so that in
+        // the target's session the watcher is not one more thread among N busy ones (it would time its own wait
+        // for a CPU, for both tools alike). Without the privilege to raise it, it stays at 0.
+        dev.vos.sys.Linux.setpriority(0, 0);
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        dev.vos.sys.Linux.setpriority(0, WATCHER_NICENESS);
         StringBuilder notes = new StringBuilder();
         Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),

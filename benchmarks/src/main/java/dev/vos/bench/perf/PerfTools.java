@@ -17,14 +17,11 @@ final class PerfTools {
     }
 
     /**
-     * The command that runs {@code vos perf ARGS} as bin/vos runs it: C1 only, with the class-data archive
-     * {@code archive} (made on the first run), on {@code classPath} (vos-cli's jar and its lib/*.jar, spelled out).
+     * The command that runs {@code vos perf ARGS} as a user does: through {@code launcher} (bin/vos), with its JVM
+     * flags, its start-up cache and its priority, so that what is timed is what a user waits for.
      */
-    static List<String> vosCommand(String classPath, Path archive, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off",
-                "-cp", classPath, "dev.vos.cli.VosCli", "perf"));
+    static List<String> vosCommand(String launcher, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(launcher, "perf"));
         cmd.addAll(List.of(args));
         return cmd;
     }

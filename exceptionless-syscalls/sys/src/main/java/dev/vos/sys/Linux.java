@@ -27,6 +27,10 @@ public final class Linux {
     public static final long SYS_GETPID = 39;
     /** {@code __NR_kill} on x86_64. */
     public static final long SYS_KILL = 62;
+    /** {@code __NR_setpriority} on x86_64. */
+    public static final long SYS_SETPRIORITY = 141;
+    /** {@code PRIO_PROCESS}: {@code setpriority}'s "who" is a thread id (the kernel's process is a thread). */
+    public static final int PRIO_PROCESS = 0;
     /** {@code __NR_futex} on x86_64. */
     public static final long SYS_FUTEX = 202;
     /** {@code __NR_sched_setaffinity} on x86_64. */
@@ -154,6 +158,14 @@ public final class Linux {
     /** {@code int kill(pid_t pid, int sig)}: 0, or {@code -errno} (ESRCH when there is no such process). */
     public static int kill(long pid, int signal) {
         return (int) syscallErrno(SYS_KILL, pid, signal, 0, 0, 0, 0);
+    }
+
+    /**
+     * {@code setpriority(PRIO_PROCESS, tid, niceness)}: sets the nice value of one thread ({@code tid}; the threads
+     * it starts afterwards inherit it). Returns 0, or a negative errno (EPERM to raise it without CAP_SYS_NICE).
+     */
+    public static int setpriority(long tid, int niceness) {
+        return (int) syscallErrno(SYS_SETPRIORITY, PRIO_PROCESS, tid, niceness, 0, 0, 0);
     }
 
     /**

@@ -120,7 +120,26 @@ record PerfTarget(List<Integer> pids, Map<Integer, List<Integer>> tids, int[] cp
             }
             Thread.sleep(1);
         }
+        restoreNiceness(p.pid());
         return p;
+    }
+
+    /**
+     * bin/vos may start vos perf at a higher priority (nice -10), so that its JVM starts quickly beside busy threads;
+     * it says in {@value #COMMAND_NICENESS} what the user's was. The command runs at that one, as under perf: the
+     * stopped shell is set back before it execs the command, and the threads it starts inherit it.
+     */
+    private static void restoreNiceness(long pid) throws IOException {
+        String niceness = System.getProperty(COMMAND_NICENESS);
+        if (niceness == null) {
+            return;
+        }
+        int r = Linux.setpriority(pid, Integer.parseInt(niceness.strip()));
+        if (r < 0) {
+            Linux.kill(pid, Linux.SIGKILL);
+            throw new IOException("cannot set the command's priority back to nice " + niceness + " (errno " + -r
+                    + ")");
+        }
     }
 
     /** Throws {@link CommandNotFoundException} when there is a command and it cannot be found. */
@@ -133,6 +152,9 @@ record PerfTarget(List<Integer> pids, Map<Integer, List<Integer>> tids, int[] cp
             throw new CommandNotFoundException(exe);
         }
     }
+
+    /** The system property in which bin/vos gives the niceness the command is to run at. */
+    static final String COMMAND_NICENESS = "vos.perf.commandNiceness";
 
     /** Lets a command started by {@link #startStopped} run. */
     static void resume(Process p) {

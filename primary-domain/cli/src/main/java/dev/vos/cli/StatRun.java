@@ -119,9 +119,11 @@ final class StatRun {
         }
     }
 
-    /** Starts the command as is: CPU-wide counters count it, whenever it starts. */
-    private static Process startRunning(PerfTarget target) throws IOException {
-        return new ProcessBuilder(target.command()).inheritIO().start();
+    /** Starts the command and lets it run at once: CPU-wide counters count it, whenever it starts. */
+    private static Process startRunning(PerfTarget target) throws IOException, InterruptedException {
+        Process p = target.startStopped();
+        PerfTarget.resume(p);
+        return p;
     }
 
     /**

@@ -147,6 +147,25 @@ class PerfCommandTest {
     }
 
     @Test
+    void stat_command_runsAtTheNicenessTheLauncherNames_notAtVosPerfs() throws Exception {
+        // bin/vos starts vos perf at nice -10 where it may, and names the user's niceness in this property; a
+        // lower priority than the test JVM's is one anybody may set, so 7 stands in for the user's here.
+        Path seen = dir.resolve("niceness");
+        System.setProperty(PerfTarget.COMMAND_NICENESS, "7");
+        try {
+            Result r = run("perf", "stat", "-e", "task-clock", "--", "sh", "-c", "nice > " + seen);
+            assertEquals(0, r.status, r.err);
+        } finally {
+            System.clearProperty(PerfTarget.COMMAND_NICENESS);
+        }
+        assertEquals("7", Files.readString(seen).strip(), "the command ran at the niceness it was given");
+        Result plain = run("perf", "stat", "-e", "task-clock", "--", "sh", "-c", "nice > " + seen);
+        assertEquals(0, plain.status, plain.err);
+        assertEquals(Files.readString(Path.of("/proc/self/stat")).split(" ")[18],
+                Files.readString(seen).strip(), "without the property, the command runs at vos perf's own");
+    }
+
+    @Test
     void stat_intervalInMilliseconds_asPerfTakesIt() {
         Result r = run("perf", "stat", "-I", "100", "-e", "task-clock", "--", "sleep", "0.35");
         assertEquals(0, r.status, r.err);
