@@ -1,5 +1,7 @@
 package dev.vos.client.fs.mount;
 
+import dev.vos.client.fs.AcrossFileSystems;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +44,7 @@ import java.util.concurrent.ExecutorService;
  * <p>Like the JDK's own provider it only dispatches: where a path is served is decided once per path
  * ({@link #serve}, one comparison of its text with each prefix), then the call goes to the platform's provider
  * or to the domain's vos file system; what crosses a mount's border (a copy or move between the host and a
- * domain) is {@link Borders}'s.
+ * domain, or two domains) is {@link AcrossFileSystems}'s.
  */
 public final class MountedFileSystemProvider extends FileSystemProvider {
 
@@ -310,7 +312,7 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
         } else if (sa.getFileSystem() == sb.getFileSystem()) {
             domains.provider().createLink(sa, sb);
         } else {
-            throw new FileSystemException(a.toString(), b.toString(), Borders.CROSS_DEVICE);
+            throw new FileSystemException(a.toString(), b.toString(), AcrossFileSystems.CROSS_DEVICE);
         }
     }
 
@@ -371,7 +373,7 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
             if (sa.getFileSystem() == sb.getFileSystem()) {
                 domains.provider().copy(sa, sb, options);
             } else {
-                Borders.copyAcross(sa, sb, false, options);
+                AcrossFileSystems.copy(sa, sb, false, options);
             }
         } catch (IOException e) {
             throw Borders.named(e, a, b, this);
@@ -392,7 +394,7 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
             if (sa.getFileSystem() == sb.getFileSystem()) {
                 domains.provider().move(sa, sb, options);
             } else {
-                Borders.copyAcross(sa, sb, true, options);
+                AcrossFileSystems.copy(sa, sb, true, options);
             }
         } catch (IOException e) {
             throw Borders.named(e, a, b, this);
