@@ -37,9 +37,11 @@ import java.util.concurrent.ExecutorService;
  *      -Dvos.mountTable=/etc/vos/mounts ...        (or -Dvos.mounts="/srv/data storage0:/")
  * </pre>
  *
- * <p>The JDK builds it early, with the system class loader, and hands it the platform's provider. So its
+ * <p>The JDK builds it on the first use of a path (not before {@code main}: see {@link MountTableAgent}, which
+ * reads the table before it), with the application class loader, and hands it the platform's provider. So its
  * construction reads the table through that provider (the default file system is not built yet), logs nothing,
- * and reaches no domain; a table with a problem stops the JVM with every problem, {@code FILE:LINE:COLUMN}.
+ * and reaches no domain. A table with a problem is never half used: the construction fails with every problem,
+ * {@code FILE:LINE:COLUMN}, and the JDK fails that first use and every later one, so no path is served.
  *
  * <p>Like the JDK's own provider it only dispatches: where a path is served is decided once per path
  * ({@link #serve}, one comparison of its text with each prefix), then the call goes to the platform's provider
@@ -64,7 +66,7 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
      * The constructor the JDK calls at start-up, with its own provider: reads the table named by the system
      * properties.
      *
-     * @throws IllegalStateException with every problem of the table, one per line (the JVM does not start)
+     * @throws IllegalStateException with every problem of the table, one per line (no path is served)
      */
     public MountedFileSystemProvider(FileSystemProvider platform) {
         this(platform, readTable(platform));
@@ -102,8 +104,9 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
             }
             return MountTable.parse(file, text, false);
         } catch (MountTableException e) {
-            // Said here as well: the JDK reports a provider that fails as an Error whose cause holds this text.
-            System.err.println("vos: the mount table has problems; the JVM does not start:\n" + e.getMessage());
+            // Said here as well: the JDK reports a provider that fails as an Error whose cause holds this text, and
+            // MountTableAgent, which reads the table before main, stops the JVM without that Error's stack trace.
+            System.err.println("vos: the mount table has problems, so no path is served:\n" + e.getMessage());
             throw new IllegalStateException("vos mount table:\n" + e.getMessage(), e);
         }
     }
