@@ -121,15 +121,32 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
     /**
      * Where {@code path} (a platform path) is served: itself, for the host, or a path of a domain's vos file
      * system. A path whose text holds "." or ".." names is first made normal, as the kernel's walk would take it,
-     * so "/srv/data/../etc" is the host's "/srv/etc" and "/srv/./data/x" is the mount's.
+     * so "/srv/data/../etc" is the host's "/srv/etc" and "/srv/./data/x" is the mount's. {@code given} is the text
+     * the program gave for the path, or null: used as it is when it is absolute and normal (then it is the
+     * platform path's own text), which spares decoding the platform path's bytes into a new string per new path.
      */
-    Path serve(Path path) {
+    Path serve(Path path, String given) {
         if (table.mounts().isEmpty()) {
             return path;
         }
-        String text = normalText(path);
+        String text = given != null && isAbsoluteAndNormal(given) ? given : normalText(path);
         Mount mount = table.find(text);
         return mount == null ? path : domains.of(mount).getPath(mount.domainPath(text));
+    }
+
+    /** Whether {@code text} starts with '/' and has no empty, "." or ".." name and no trailing '/' (one scan). */
+    static boolean isAbsoluteAndNormal(String text) {
+        int n = text.length();
+        if (n == 0 || text.charAt(0) != '/') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = text.charAt(i);
+            if ((c == '/' || c == '.') && text.charAt(i - 1) == '/') {
+                return false;
+            }
+        }
+        return n == 1 || text.charAt(n - 1) != '/';
     }
 
     private String normalText(Path path) {
