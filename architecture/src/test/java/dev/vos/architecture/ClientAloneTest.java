@@ -115,6 +115,27 @@ class ClientAloneTest {
         assertEquals(List.of("dev.vos.sys -> java.base"), summary(jars.get(3).toString()));
     }
 
+    /**
+     * The client jar is also an agent (its manifest's {@code Premain-Class}): with {@code -javaagent} it reads the
+     * mount table before main, so a JVM with a bad table runs none of its program and says every problem.
+     */
+    @Test
+    void theClientJarAsAnAgent_stopsAJvmWithABadMountTable_beforeMain() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + jars.getFirst(),
+                "-Djava.nio.file.spi.DefaultFileSystemProvider=dev.vos.client.fs.mount.MountedFileSystemProvider",
+                "-Dvos.mounts=srv/data storage0:/", "--enable-native-access=ALL-UNNAMED",
+                "-cp", classPath(jars, mainClassFolder), ClientAloneMain.class.getName(), "vos://storage0/agent");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the plain JVM did not finish");
+        assertEquals(1, process.exitValue(), out);
+        assertEquals(List.of("vos: the mount table has problems, so no path is served:",
+                "-Dvos.mounts:1:1: prefix 'srv/data': not absolute (it must start with '/')"),
+                out.lines().filter(l -> !l.startsWith("Picked up ")).toList());
+        assertTrue(Files.notExists(domain.exportRoot().resolve("agent")), "the program never ran");
+    }
+
     /** What ClientAloneMain prints, its provider's class in {@code module} ("null": the unnamed module). */
     private static List<String> expected(String module) {
         return List.of("provider=dev.vos.client.fs.VosFileSystemProvider", "module=" + module,

@@ -285,14 +285,32 @@ public final class VosFileSystemProvider extends FileSystemProvider {
         }
     }
 
+    /**
+     * Within one domain, {@link FileTransfer}'s calls to that domain; between two domains' file systems (whose
+     * calls each resolve names beneath their own export root), a copy read through one and written through the
+     * other, as the default provider copies between two devices.
+     */
     @Override
     public void copy(Path source, Path target, CopyOption... options) throws IOException {
-        FileTransfer.copy(VosPath.check(source), VosPath.check(target), options);
+        VosPath from = VosPath.check(source);
+        VosPath to = VosPath.check(target);
+        if (from.getFileSystem() != to.getFileSystem()) {
+            AcrossFileSystems.copy(from, to, false, options);
+            return;
+        }
+        FileTransfer.copy(from, to, options);
     }
 
+    /** As {@link #copy}: a rename within one domain; a copy and a delete between two (no atomic move). */
     @Override
     public void move(Path source, Path target, CopyOption... options) throws IOException {
-        FileTransfer.move(VosPath.check(source), VosPath.check(target), options);
+        VosPath from = VosPath.check(source);
+        VosPath to = VosPath.check(target);
+        if (from.getFileSystem() != to.getFileSystem()) {
+            AcrossFileSystems.copy(from, to, true, options);
+            return;
+        }
+        FileTransfer.move(from, to, options);
     }
 
     @Override

@@ -19,24 +19,45 @@ import java.util.Map;
 /**
  * A real storage domain for the provider's tests: a control plane (as `vos up` runs it) with one storage domain,
  * storage0, a child process serving {@link #exportRoot()}; beside the root, a neighbour folder that no test may
- * ever change through vos. Its file system is the one a program gets from {@code vos://storage0/}.
+ * ever change through vos. Its file system is the one a program gets from {@code vos://storage0/}. With
+ * {@link #startTwo}, the same control plane runs a second storage domain, storage1, serving a root of its own.
  */
 public final class StorageDomain implements AutoCloseable {
 
     public static final String NAME = "storage0";
+    /** The second domain of {@link #startTwo}. */
+    public static final String SECOND = "storage1";
 
     private final Path dir;
     private final ControlPlane plane;
     private final FileSystem fs;
+    /** storage1's file system, or null when only storage0 runs. */
+    private final FileSystem second;
 
-    private StorageDomain(Path dir, ControlPlane plane, FileSystem fs) {
+    private StorageDomain(Path dir, ControlPlane plane, FileSystem fs, FileSystem second) {
         this.dir = dir;
         this.plane = plane;
         this.fs = fs;
+        this.second = second;
     }
 
     public static StorageDomain start(Path dir) throws Exception {
         return start(dir, Duration.ofSeconds(1));
+    }
+
+    /** storage0 and storage1 in one control plane, each serving its own export root ({@link #exportRoot(String)}). */
+    public static StorageDomain startTwo(Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("export-" + SECOND));
+        String secondDomain = """
+                  - name: %s
+                    kind: storage
+                    backend: process
+                    resources:
+                      memoryMb: 96
+                    storage:
+                      exportRoot: ./export-%s
+                """.formatted(SECOND, SECOND);
+        return start(dir, Duration.ofSeconds(1), secondDomain);
     }
 
     /**
@@ -44,6 +65,10 @@ public final class StorageDomain implements AutoCloseable {
      * for less than that sees it live on, the same generation, after SIGCONT.
      */
     public static StorageDomain start(Path dir, Duration hangTimeout) throws Exception {
+        return start(dir, hangTimeout, "");
+    }
+
+    private static StorageDomain start(Path dir, Duration hangTimeout, String moreDomains) throws Exception {
         Files.createDirectories(dir.resolve("export"));
         Files.createDirectories(dir.resolve("neighbour"));
         Files.writeString(dir.resolve("neighbour/secret.txt"), "not yours\n");
@@ -68,20 +93,36 @@ public final class StorageDomain implements AutoCloseable {
                       memoryMb: 96
                     storage:
                       exportRoot: ./export
-                """.formatted(hangTimeout.toMillis()));
+                """.formatted(hangTimeout.toMillis()) + moreDomains);
         ControlPlane plane = ControlPlane.start(SpecParser.parse(spec),
                 new PrintStream(OutputStream.nullOutputStream()));
         FileSystem fs = FileSystems.newFileSystem(URI.create("vos://" + NAME + "/"),
                 Map.of(VosFileSystemProvider.ENV_STATE_DIR, plane.stateDir()));
-        return new StorageDomain(dir, plane, fs);
+        FileSystem second = moreDomains.isEmpty() ? null : FileSystems.newFileSystem(
+                URI.create("vos://" + SECOND + "/"), Map.of(VosFileSystemProvider.ENV_STATE_DIR, plane.stateDir()));
+        return new StorageDomain(dir, plane, fs, second);
     }
 
     public FileSystem fs() {
         return fs;
     }
 
+    /** The file system of storage0 or (after {@link #startTwo}) storage1. */
+    public FileSystem fs(String domain) {
+        FileSystem named = domain.equals(NAME) ? fs : domain.equals(SECOND) ? second : null;
+        if (named == null) {
+            throw new IllegalArgumentException("no domain " + domain + " here");
+        }
+        return named;
+    }
+
     public Path exportRoot() {
         return dir.resolve("export");
+    }
+
+    /** The export root of storage0 or storage1, on the host's disk. */
+    public Path exportRoot(String domain) {
+        return domain.equals(NAME) ? exportRoot() : dir.resolve("export-" + domain);
     }
 
     public Path neighbour() {
@@ -120,6 +161,9 @@ public final class StorageDomain implements AutoCloseable {
     public void close() throws Exception {
         try {
             fs.close();
+            if (second != null) {
+                second.close();
+            }
         } finally {
             plane.close();
         }

@@ -75,7 +75,8 @@ final class MountedFileSystem extends FileSystem {
 
     @Override
     public MountedPath getPath(String first, String... more) {
-        return new MountedPath(this, platform.getPath(first, more));
+        // One name given (Path.of(String), File.toPath): its text, the path's own when it is normal, is kept.
+        return new MountedPath(this, platform.getPath(first, more), more.length == 0 ? first : null);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.vos.client.fs.mount;
 
+import dev.vos.client.fs.AcrossFileSystems;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,14 +37,16 @@ import java.util.concurrent.ExecutorService;
  *      -Dvos.mountTable=/etc/vos/mounts ...        (or -Dvos.mounts="/srv/data storage0:/")
  * </pre>
  *
- * <p>The JDK builds it early, with the system class loader, and hands it the platform's provider. So its
+ * <p>The JDK builds it on the first use of a path (not before {@code main}: see {@link MountTableAgent}, which
+ * reads the table before it), with the application class loader, and hands it the platform's provider. So its
  * construction reads the table through that provider (the default file system is not built yet), logs nothing,
- * and reaches no domain; a table with a problem stops the JVM with every problem, {@code FILE:LINE:COLUMN}.
+ * and reaches no domain. A table with a problem is never half used: the construction fails with every problem,
+ * {@code FILE:LINE:COLUMN}, and the JDK fails that first use and every later one, so no path is served.
  *
  * <p>Like the JDK's own provider it only dispatches: where a path is served is decided once per path
  * ({@link #serve}, one comparison of its text with each prefix), then the call goes to the platform's provider
  * or to the domain's vos file system; what crosses a mount's border (a copy or move between the host and a
- * domain) is {@link Borders}'s.
+ * domain, or two domains) is {@link AcrossFileSystems}'s.
  */
 public final class MountedFileSystemProvider extends FileSystemProvider {
 
@@ -62,7 +66,7 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
      * The constructor the JDK calls at start-up, with its own provider: reads the table named by the system
      * properties.
      *
-     * @throws IllegalStateException with every problem of the table, one per line (the JVM does not start)
+     * @throws IllegalStateException with every problem of the table, one per line (no path is served)
      */
     public MountedFileSystemProvider(FileSystemProvider platform) {
         this(platform, readTable(platform));
@@ -100,8 +104,9 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
             }
             return MountTable.parse(file, text, false);
         } catch (MountTableException e) {
-            // Said here as well: the JDK reports a provider that fails as an Error whose cause holds this text.
-            System.err.println("vos: the mount table has problems; the JVM does not start:\n" + e.getMessage());
+            // Said here as well: the JDK reports a provider that fails as an Error whose cause holds this text, and
+            // MountTableAgent, which reads the table before main, stops the JVM without that Error's stack trace.
+            System.err.println("vos: the mount table has problems, so no path is served:\n" + e.getMessage());
             throw new IllegalStateException("vos mount table:\n" + e.getMessage(), e);
         }
     }
@@ -116,15 +121,32 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
     /**
      * Where {@code path} (a platform path) is served: itself, for the host, or a path of a domain's vos file
      * system. A path whose text holds "." or ".." names is first made normal, as the kernel's walk would take it,
-     * so "/srv/data/../etc" is the host's "/srv/etc" and "/srv/./data/x" is the mount's.
+     * so "/srv/data/../etc" is the host's "/srv/etc" and "/srv/./data/x" is the mount's. {@code given} is the text
+     * the program gave for the path, or null: used as it is when it is absolute and normal (then it is the
+     * platform path's own text), which spares decoding the platform path's bytes into a new string per new path.
      */
-    Path serve(Path path) {
+    Path serve(Path path, String given) {
         if (table.mounts().isEmpty()) {
             return path;
         }
-        String text = normalText(path);
+        String text = given != null && isAbsoluteAndNormal(given) ? given : normalText(path);
         Mount mount = table.find(text);
         return mount == null ? path : domains.of(mount).getPath(mount.domainPath(text));
+    }
+
+    /** Whether {@code text} starts with '/' and has no empty, "." or ".." name and no trailing '/' (one scan). */
+    static boolean isAbsoluteAndNormal(String text) {
+        int n = text.length();
+        if (n == 0 || text.charAt(0) != '/') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = text.charAt(i);
+            if ((c == '/' || c == '.') && text.charAt(i - 1) == '/') {
+                return false;
+            }
+        }
+        return n == 1 || text.charAt(n - 1) != '/';
     }
 
     private String normalText(Path path) {
@@ -310,7 +332,7 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
         } else if (sa.getFileSystem() == sb.getFileSystem()) {
             domains.provider().createLink(sa, sb);
         } else {
-            throw new FileSystemException(a.toString(), b.toString(), Borders.CROSS_DEVICE);
+            throw new FileSystemException(a.toString(), b.toString(), AcrossFileSystems.CROSS_DEVICE);
         }
     }
 
@@ -371,7 +393,7 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
             if (sa.getFileSystem() == sb.getFileSystem()) {
                 domains.provider().copy(sa, sb, options);
             } else {
-                Borders.copyAcross(sa, sb, false, options);
+                AcrossFileSystems.copy(sa, sb, false, options);
             }
         } catch (IOException e) {
             throw Borders.named(e, a, b, this);
@@ -392,7 +414,7 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
             if (sa.getFileSystem() == sb.getFileSystem()) {
                 domains.provider().move(sa, sb, options);
             } else {
-                Borders.copyAcross(sa, sb, true, options);
+                AcrossFileSystems.copy(sa, sb, true, options);
             }
         } catch (IOException e) {
             throw Borders.named(e, a, b, this);

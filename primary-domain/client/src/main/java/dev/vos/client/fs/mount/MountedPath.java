@@ -20,12 +20,23 @@ final class MountedPath implements Path {
 
     private final MountedFileSystem fs;
     private final Path platform;
+    /**
+     * The text the program gave for this path ({@code Path.of(String)}), or null: when it is already absolute and
+     * normal, where the path is served is decided on it, without the platform path's text (which its bytes are
+     * decoded into on each new path).
+     */
+    private final String given;
     /** Where this path is served: {@link #platform} itself for the host, else a vos path; set on first use. */
     private Path served;
 
     MountedPath(MountedFileSystem fs, Path platform) {
+        this(fs, platform, null);
+    }
+
+    MountedPath(MountedFileSystem fs, Path platform, String given) {
         this.fs = fs;
         this.platform = platform;
+        this.given = given;
     }
 
     /** The platform's path this one wraps. */
@@ -40,7 +51,7 @@ final class MountedPath implements Path {
     Path served() {
         Path s = served;
         if (s == null) {
-            s = fs.provider().serve(platform);
+            s = fs.provider().serve(platform, given);
             served = s;
         }
         return s;

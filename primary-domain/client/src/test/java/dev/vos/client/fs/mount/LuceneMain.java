@@ -17,19 +17,17 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
  * A program that knows nothing of vos: Lucene on plain paths ({@code Path.of}), its default directory
- * ({@code FSDirectory.open}, which maps files). Run in a child JVM, with or without vos as the default provider.
+ * ({@code FSDirectory.open}, which maps files). Run in a child JVM, with or without vos as the default provider;
+ * the merge between its two steps is Lucene's own {@code IndexMergeTool}, run as it is.
  *
  * <pre>
- * index DIR SEED          two hundred documents of random words, in several segments
- * merge OUT IN...         every input's segments into OUT, merged to one (as Lucene's IndexMergeTool does)
+ * build BASE              BASE/a and BASE/b, two hundred documents of random words each, in several segments
  * search DIR WORD...      the hits for each word: id and score, in rank order
- * all BASE WORD...        BASE/a and BASE/b indexed, merged into BASE/merged, which is searched (one JVM)
  * </pre>
  */
 public final class LuceneMain {
@@ -42,15 +40,11 @@ public final class LuceneMain {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "index" -> index(Path.of(args[1]), Long.parseLong(args[2]));
-            case "merge" -> merge(Path.of(args[1]), List.of(args).subList(2, args.length));
-            case "search" -> search(Path.of(args[1]), List.of(args).subList(2, args.length));
-            case "all" -> {
+            case "build" -> {
                 index(Path.of(args[1], "a"), 1);
                 index(Path.of(args[1], "b"), 2);
-                merge(Path.of(args[1], "merged"), List.of(args[1] + "/a", args[1] + "/b"));
-                search(Path.of(args[1], "merged"), List.of(args).subList(2, args.length));
             }
+            case "search" -> search(Path.of(args[1]), List.of(args).subList(2, args.length));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -72,25 +66,6 @@ public final class LuceneMain {
             w.commit();
         }
         System.out.println("indexed " + dir);
-    }
-
-    private static void merge(Path out, List<String> inputs) throws Exception {
-        List<Directory> dirs = new ArrayList<>();
-        try (Directory target = FSDirectory.open(out);
-             IndexWriter w = new IndexWriter(target, new IndexWriterConfig(null)
-                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
-            for (String in : inputs) {
-                dirs.add(FSDirectory.open(Path.of(in)));
-            }
-            w.addIndexes(dirs.toArray(Directory[]::new));
-            w.forceMerge(1);
-            w.commit();
-        } finally {
-            for (Directory d : dirs) {
-                d.close();
-            }
-        }
-        System.out.println("merged " + inputs + " into " + out);
     }
 
     private static void search(Path dir, List<String> words) throws Exception {

@@ -78,4 +78,16 @@ class MountTableTest {
         assertNull(m.hostPath("/subway"));
         assertNull(m.hostPath("/other"));
     }
+
+    /** The text a program gave is used as a path's own only when the platform would not change it. */
+    @Test
+    void givenText_isTakenAsItIs_onlyWhenAbsoluteAndNormal() {
+        for (String normal : List.of("/", "/srv", "/srv/data/a.txt", "/srv/data/a.", "/srv/da.ta/x")) {
+            assertEquals(true, MountedFileSystemProvider.isAbsoluteAndNormal(normal), normal);
+        }
+        for (String other : List.of("", "srv/data", "//srv", "/srv//data", "/srv/data/", "/srv/./data",
+                "/srv/../data", "/srv/data/..", "/srv/.hidden")) {
+            assertEquals(false, MountedFileSystemProvider.isAbsoluteAndNormal(other), other);
+        }
+    }
 }

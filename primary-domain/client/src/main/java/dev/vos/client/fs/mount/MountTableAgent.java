@@ -1,0 +1,51 @@
+package dev.vos.client.fs.mount;
+
+import java.nio.file.FileSystems;
+
+/**
+ * Reads the mount table before {@code main}: {@code -javaagent:vos-client.jar} (its manifest names this class as
+ * {@code Premain-Class}) with the flags that make vos the default provider. The JDK builds its default file system
+ * lazily, on the first use of a path, and nothing in its start-up (the launcher, the class path's loader, which
+ * uses the platform's own file system on purpose) uses one; so without the agent a JVM with a bad table runs
+ * {@code main}, and only its first path use fails. With it, the table is read before {@code main}: a table with a
+ * problem prints every problem ({@code FILE:LINE:COLUMN: MESSAGE}) and the JVM exits with status 1, having run
+ * none of the program.
+ */
+public final class MountTableAgent {
+
+    /** The exit status of a JVM stopped by its mount table (or by an agent given without vos as its provider). */
+    public static final int EXIT_BAD_TABLE = 1;
+
+    private MountTableAgent() {
+    }
+
+    /**
+     * Builds the default file system now. The provider's constructor has printed the table's problems when it
+     * fails; the JDK's Error around them would add a stack trace that says nothing more, so it is not printed.
+     */
+    public static void premain(String args) {
+        String provider = System.getProperty("java.nio.file.spi.DefaultFileSystemProvider");
+        if (provider == null || !provider.contains(MountedFileSystemProvider.class.getName())) {
+            System.err.println("vos: -javaagent reads the mount table of vos as the default file system provider,"
+                    + " but -Djava.nio.file.spi.DefaultFileSystemProvider does not name "
+                    + MountedFileSystemProvider.class.getName() + "; the JVM does not start");
+            System.exit(EXIT_BAD_TABLE);
+        }
+        try {
+            FileSystems.getDefault();
+        } catch (Error e) {
+            if (!(rootCause(e) instanceof MountTableException)) {
+                throw e; // not the table's: the JDK's own report says more than this agent could
+            }
+            System.exit(EXIT_BAD_TABLE);
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}
