@@ -46,7 +46,7 @@ public final class RingFixture implements AutoCloseable {
         try {
             server = Children.startJvm(RingServerMain.class, "serving ", Duration.ofSeconds(60),
                     "--segment", segment.toString(), "--busy-poll", "--pin-cpus", Integer.toString(SERVER_CPU),
-                    "--exit-with-parent");
+                    "--exit-with-parent", "--parent-pid", Long.toString(ProcessHandle.current().pid()));
             client.awaitServer(Duration.ofSeconds(30));
             long pid = client.call(CoreCalls.GETPID);
             long nop = client.call(CoreCalls.NOP);

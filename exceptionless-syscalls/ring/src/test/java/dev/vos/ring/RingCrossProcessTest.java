@@ -171,8 +171,9 @@ class RingCrossProcessTest {
             String java = ProcessHandle.current().info().command().orElseThrow();
             String server = String.join(" ", java, "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), "dev.vos.ring.server.RingServerMain", "--segment",
-                    file.toString(), "--busy-poll", "--exit-with-parent");
-            // The shell is the server's parent; it exits a moment after starting it.
+                    file.toString(), "--busy-poll", "--exit-with-parent", "--parent-pid", "$$");
+            // The shell is the server's parent; it exits a moment after starting it, on a loaded machine before the
+            // server's JVM has started: the server is told its parent's pid ($$), as a launcher does.
             Process shell = new ProcessBuilder("sh", "-c", server + " >/dev/null 2>&1 & echo $!; sleep 1").start();
             long pid = Long.parseLong(new String(shell.getInputStream().readNBytes(20)).strip().split("\\s+")[0]);
             ProcessHandle orphan = ProcessHandle.of(pid).orElseThrow();

@@ -13,11 +13,13 @@ import java.nio.file.Path;
  *
  * <pre>
  * usage: RingServerMain --segment FILE [--workers N] [--idle-spin-us N | --busy-poll] [--pin-cpus C[,C...]]
- *                       [--exit-with-parent] [--test-calls]
+ *                       [--exit-with-parent [--parent-pid PID]] [--test-calls]
  * </pre>
  * {@code --test-calls} adds the test calls ({@link CoreCallHandlers#registerTestCalls}); tests only.
  * With {@code --exit-with-parent} the server stops when the process that started it dies, so that a crashed test
- * or control plane never leaves a busy-polling server behind.
+ * or control plane never leaves a busy-polling server behind. {@code --parent-pid} names that process (a launcher
+ * passes its own pid): without it the server takes its parent at the moment it looks, after its JVM has started,
+ * and a parent that died during that start (a loaded machine takes seconds) would never be seen to die.
  * Prints one line {@code serving FILE generation G pid P} once attached, then serves until the client leaves or
  * the process gets SIGTERM. Exit status: 0 after serving, 2 for bad arguments, 3 when the segment is refused.
  */
@@ -30,6 +32,7 @@ public final class RingServerMain {
         Path segment = null;
         ServerOptions options = ServerOptions.DEFAULT;
         boolean exitWithParent = false;
+        long parentPid = 0;
         boolean testCalls = false;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -42,6 +45,7 @@ public final class RingServerMain {
                 switch (args[i]) {
                     case "--segment" -> segment = Path.of(ServerArgs.value(args, ++i, "--segment"));
                     case "--exit-with-parent" -> exitWithParent = true;
+                    case "--parent-pid" -> parentPid = Long.parseLong(ServerArgs.value(args, ++i, "--parent-pid"));
                     case "--test-calls" -> testCalls = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
@@ -55,7 +59,7 @@ public final class RingServerMain {
         } catch (IllegalArgumentException e) {
             System.err.println("vos ring server: " + e.getMessage());
             System.err.println("usage: RingServerMain --segment FILE " + ServerArgs.USAGE
-                    + " [--exit-with-parent] [--test-calls]");
+                    + " [--exit-with-parent [--parent-pid PID]] [--test-calls]");
             System.exit(2);
             return;
         }
@@ -77,7 +81,7 @@ public final class RingServerMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         if (exitWithParent) {
-            watchParent(server, segment);
+            watchParent(server, segment, parentPid);
         }
         System.out.println("serving " + segment + " generation " + server.generation() + " pid "
                 + ProcessHandle.current().pid());
@@ -86,11 +90,11 @@ public final class RingServerMain {
     }
 
     /**
-     * Stops the server once this process is re-parented, i.e. once the process that started it has died, and
-     * removes the segment: its creator is gone, and nobody else will.
+     * Stops the server once this process is re-parented, i.e. once the process that started it ({@code expected},
+     * or when 0 the parent it has now) has died, and removes the segment: its creator is gone, and nobody else will.
      */
-    private static void watchParent(RingServer server, Path segment) {
-        int parent = Linux.getppid();
+    private static void watchParent(RingServer server, Path segment, long expected) {
+        long parent = expected != 0 ? expected : Linux.getppid();
         Thread.ofPlatform().name("vos-parent-watch").daemon().start(() -> {
             while (Linux.getppid() == parent) {
                 try {

@@ -40,7 +40,8 @@ public final class RingServerProcess implements AutoCloseable {
                 "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                RingServerMain.class.getName(), "--segment", segment.toString(), "--exit-with-parent"));
+                RingServerMain.class.getName(), "--segment", segment.toString(), "--exit-with-parent", "--parent-pid",
+                Long.toString(ProcessHandle.current().pid())));
         command.addAll(List.of(serverArgs));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         RingServerProcess server = new RingServerProcess(process);
