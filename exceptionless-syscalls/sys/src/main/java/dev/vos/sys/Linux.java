@@ -50,6 +50,10 @@ public final class Linux {
     public static final long SYS_WRITE = 1;
     /** {@code __NR_pipe2} on x86_64. */
     public static final long SYS_PIPE2 = 293;
+    /** {@code __NR_fcntl} on x86_64. */
+    public static final long SYS_FCNTL = 72;
+    /** {@code F_DUPFD_CLOEXEC}: duplicate a descriptor, close-on-exec, at the lowest free number. */
+    private static final int F_DUPFD_CLOEXEC = 1030;
 
     /** {@code O_CLOEXEC}: the descriptor is closed at {@code execve}, so no child inherits it by accident. */
     public static final int O_CLOEXEC = 0x80000;
@@ -190,6 +194,11 @@ public final class Linux {
      */
     public static long write(int fd, MemorySegment buffer) {
         return syscallErrno(SYS_WRITE, fd, buffer.address(), buffer.byteSize(), 0, 0, 0);
+    }
+
+    /** {@code int fcntl(int fd, F_DUPFD_CLOEXEC, 0)}: a second descriptor of the same open file, or {@code -errno}. */
+    public static int dupCloexec(int fd) {
+        return (int) syscallErrno(SYS_FCNTL, fd, F_DUPFD_CLOEXEC, 0, 0, 0, 0);
     }
 
     /** {@code int kill(pid_t pid, int sig)}: 0, or {@code -errno} (ESRCH when there is no such process). */

@@ -3,13 +3,19 @@ package dev.vos.ring.agent;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
+import dev.vos.ring.client.RingClient;
+import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.CoreCallHandlers;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerArgs;
 import dev.vos.ring.server.ServerOptions;
+import dev.vos.sys.Errno;
+import dev.vos.sys.Linux;
 import dev.vos.sys.UnixSockets;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -48,6 +54,11 @@ public final class DomainAgentMain {
 
     private DomainAgentMain() {
     }
+
+    /** The standby's warm-up ring: small, with the default ring's liveness timeout. */
+    private static final RingGeometry WARM_UP_RING = new RingGeometry(4, 4096, 1_000_000_000L);
+    /** Calls of each core kind the standby's warm-up makes: enough for the JIT to compile the ring's paths. */
+    private static final int WARM_UP_CALLS = 5_000;
 
     /** The running agent, for its STATS handler (registered before the agent exists). */
     private static final AtomicReference<DomainAgent> SELF = new AtomicReference<>();
@@ -99,6 +110,7 @@ public final class DomainAgentMain {
      */
     private static Arguments parkUntilPromoted(Arguments arguments) {
         warmUp();
+        exercise(arguments.table(), arguments.options());
         System.out.println("agent " + arguments.name() + " standby parked (pid " + ProcessHandle.current().pid()
                 + ")");
         System.out.flush();
@@ -111,6 +123,35 @@ public final class DomainAgentMain {
         long generation = StandbyChannel.promotedGeneration(line);
         System.out.println("agent " + arguments.name() + " standby promoted to generation " + generation);
         return arguments.promoted(generation);
+    }
+
+    /**
+     * Serves {@value #WARM_UP_CALLS} core calls on a ring of the standby's own (a sealed memfd no one else holds,
+     * client and server both in this process), so that a promoted standby serves its first clients with code the JIT
+     * has seen, not cold. Only the core calls: nothing of the kind's (no file is touched). A failure costs only
+     * that warmth.
+     */
+    private static void exercise(CallTable table, ServerOptions options) {
+        try (RingClient client = RingClient.createSealed("standby-warm-up", WARM_UP_RING, 1,
+                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)))) {
+            int fd = Linux.dupCloexec(client.segmentDescriptor());
+            if (fd < 0) {
+                throw new IOException("fcntl(F_DUPFD_CLOEXEC): " + Errno.name(-fd));
+            }
+            RingServer server = RingServer.attach(RingSegment.openSealed(fd, "the standby's warm-up ring"), table,
+                    options);
+            try {
+                client.awaitServer(Duration.ofSeconds(10));
+                for (int i = 0; i < WARM_UP_CALLS; i++) {
+                    client.call(CoreCalls.NOP);
+                    client.call(CoreCalls.GETPID);
+                }
+            } finally {
+                server.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("vos domain agent: the standby's warm-up failed (it serves all the same): " + e);
+        }
     }
 
     /**

@@ -53,6 +53,12 @@ public final class DomainSupervisor implements AutoCloseable {
      * with a start finishes it first (a start is not interruptible).
      */
     static final Duration CLOSE_SLACK = Duration.ofSeconds(10);
+    /**
+     * How long after a generation runs its standby is started: the clients that lost the last generation re-attach
+     * and are served first (some 100 ms on a loaded 2-core host), and only then does the standby's JVM start take a
+     * CPU. A fault within this second is recovered by a fresh start, as without a standby.
+     */
+    static final Duration STANDBY_AFTER_RUNNING = Duration.ofSeconds(1);
     /** The first wait before a lost standby is replaced; doubled per loss in a row. */
     static final Duration STANDBY_RETRY_FIRST = Duration.ofMillis(100);
     /** The longest wait before a lost standby is replaced. */
@@ -292,7 +298,7 @@ public final class DomainSupervisor implements AutoCloseable {
             deathAtNs = null;
         }
         if (wantsStandby()) {
-            queue.add(new StandbyDue()); // only now that the generation serves: a standby's start takes CPU
+            later(STANDBY_AFTER_RUNNING, new StandbyDue());
         }
     }
 
@@ -350,10 +356,15 @@ public final class DomainSupervisor implements AutoCloseable {
         long delayMs = Math.min(STANDBY_RETRY_MAX.toMillis(),
                 STANDBY_RETRY_FIRST.toMillis() << Math.min(20, Math.max(0, standbyLosses - 1)));
         record(EventType.STANDBY_LOST, "the standby " + how + "; a new one in " + delayMs + " ms");
+        later(Duration.ofMillis(delayMs), new StandbyDue());
+    }
+
+    /** Queues {@code event} after {@code delay}, from a virtual thread of its own. */
+    private void later(Duration delay, Event event) {
         Thread.ofVirtual().start(() -> {
             try {
-                Thread.sleep(delayMs);
-                queue.add(new StandbyDue());
+                Thread.sleep(delay);
+                queue.add(event);
             } catch (InterruptedException e) {
                 // shutting down
             }
