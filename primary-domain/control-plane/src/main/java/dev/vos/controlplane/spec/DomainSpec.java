@@ -58,7 +58,7 @@ public record DomainSpec(String name, DomainKind kind, BackendKind backend, Rest
     /** Bounded, unlike OTP's {@code infinity}: a domain that ignores SIGTERM must not hold a shutdown forever. */
     public static final long MAX_STOP_GRACE_MS = 600_000;
     /**
-     * No standby unless asked for: it costs a parked JVM (its heap reservation and some 40 MB resident) per domain,
+     * No standby unless asked for: it costs a parked JVM (about 50 MB resident, and its heap reservation) per domain,
      * for as long as the domain runs.
      */
     public static final boolean DEFAULT_STANDBY = false;
