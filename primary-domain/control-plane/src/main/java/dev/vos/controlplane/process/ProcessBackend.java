@@ -725,8 +725,13 @@ public final class ProcessBackend implements DomainBackend {
                         + new DomainExit(process.exitValue()).describe() + " before it was promoted");
             }
             long pid = pid();
-            prepare(launch, "generation " + launch.generation() + " of " + launch.name() + ": standby " + describe()
-                    + " promoted");
+            try {
+                prepare(launch, "generation " + launch.generation() + " of " + launch.name() + ": standby "
+                        + describe() + " promoted");
+            } catch (BackendException e) {
+                discardNow(); // not promoted, and no longer anyone's standby: it must not stay parked
+                throw e;
+            }
             try {
                 StandbyChannel.promote(writeFd, launch.generation());
             } catch (IOException e) {

@@ -334,6 +334,7 @@ public final class DomainSupervisor implements AutoCloseable {
         try {
             started = backend.startStandby(launch());
         } catch (DomainBackend.BackendException e) {
+            standbyLosses++;
             standbyLost("could not be started: " + e.getMessage());
             return;
         }
