@@ -56,8 +56,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * default: the worst case on a kernel with autogroups) or in one of its own ({@code own}: another workload; see
  * {@link CpuHog#start}). The report gives the load average as sampled at each fault.
  *
+ * <p>The domain keeps a warm standby ({@code standby: true}): before each fault the harness waits until the
+ * standby has parked, so each recovery is a promotion; {@code --no-standby} measures cold starts instead.
+ *
  * <pre>usage: RecoveryBenchmark [--kills 20] [--hangs 5] [--threads 16] [--hang-timeout-ms 200] [--no-aot]
- *                          [--hogs 0] [--target-load 50] [--hog-session same|own] [--out DIR]</pre>
+ *                          [--no-standby] [--hogs 0] [--target-load 50] [--hog-session same|own] [--out DIR]</pre>
  */
 public final class RecoveryBenchmark {
 
@@ -70,10 +73,12 @@ public final class RecoveryBenchmark {
     private final int hogs;
     private final double targetLoad;
     private final boolean hogOwnSession;
+    private final boolean standby;
     private final List<Double> loads = new ArrayList<>();
 
     private RecoveryBenchmark(int kills, int hangs, int threads, long hangTimeoutMs, Path out, boolean aot,
-                              int hogs, double targetLoad, boolean hogOwnSession) {
+                              int hogs, double targetLoad, boolean hogOwnSession, boolean standby) {
+        this.standby = standby;
         this.hogOwnSession = hogOwnSession;
         this.kills = kills;
         this.hangs = hangs;
@@ -95,6 +100,7 @@ public final class RecoveryBenchmark {
         int hogs = 0;
         double targetLoad = 50;
         boolean hogOwnSession = false;
+        boolean standby = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--hog-session" -> hogOwnSession = switch (args[++i]) {
@@ -103,6 +109,7 @@ public final class RecoveryBenchmark {
                     default -> throw new IllegalArgumentException("--hog-session own|same, not " + args[i]);
                 };
                 case "--no-aot" -> aot = false;
+                case "--no-standby" -> standby = false;
                 case "--hogs" -> hogs = Integer.parseInt(args[++i]);
                 case "--target-load" -> targetLoad = Double.parseDouble(args[++i]);
                 case "--kills" -> kills = Integer.parseInt(args[++i]);
@@ -112,8 +119,8 @@ public final class RecoveryBenchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
                     System.err.println("usage: RecoveryBenchmark [--kills N] [--hangs N] [--threads N]"
-                            + " [--hang-timeout-ms MS] [--no-aot] [--hogs N] [--target-load L] [--hog-session same|own]"
-                            + " [--out DIR]");
+                            + " [--hang-timeout-ms MS] [--no-aot] [--no-standby] [--hogs N] [--target-load L]"
+                            + " [--hog-session same|own] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -121,7 +128,8 @@ public final class RecoveryBenchmark {
         if (!aot) {
             System.setProperty("vos.domain.aot", "false");
         }
-        new RecoveryBenchmark(kills, hangs, threads, hangTimeoutMs, out, aot, hogs, targetLoad, hogOwnSession).run();
+        new RecoveryBenchmark(kills, hangs, threads, hangTimeoutMs, out, aot, hogs, targetLoad, hogOwnSession,
+                standby).run();
     }
 
     /** One fault and its recovery, in ms from the signal. */
@@ -151,9 +159,10 @@ public final class RecoveryBenchmark {
                     backend: process
                     resources:
                       memoryMb: 64
+                    standby: %s
                     storage:
                       exportRoot: ./export
-                """.formatted(hangTimeoutMs));
+                """.formatted(hangTimeoutMs, standby));
         List<Sample> samples = new ArrayList<>();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Process hog = null;
@@ -188,7 +197,7 @@ public final class RecoveryBenchmark {
      * Waits until the first generation's start has trained the AOT cache (STATE/aot/domain-*.aot), then restarts
      * the domain so that the generations measured start from it.
      */
-    private static void awaitAotCache(ControlPlane plane) throws Exception {
+    private void awaitAotCache(ControlPlane plane) throws Exception {
         Path dir = plane.stateDir().resolve("aot");
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (!hasCache(dir)) {
@@ -198,10 +207,18 @@ public final class RecoveryBenchmark {
             }
             Thread.sleep(100);
         }
-        plane.handle(new Command.Restart("storage0"));
-        awaitRunning(plane);
-        long pid = plane.ps().getFirst().pid();
-        String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        // With a standby, the first restart promotes the one parked before the cache was there; the second, one
+        // started from the cache.
+        String cmdline = "";
+        for (int round = 0; round < (standby ? 2 : 1); round++) {
+            if (standby) {
+                awaitStandbyParked(plane);
+            }
+            plane.handle(new Command.Restart("storage0"));
+            awaitRunning(plane);
+            long pid = plane.ps().getFirst().pid();
+            cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        }
         if (!cmdline.contains("-XX:AOTCache=")) {
             throw new IllegalStateException("the restarted domain does not use the AOT cache: " + cmdline);
         }
@@ -220,6 +237,9 @@ public final class RecoveryBenchmark {
     private Sample fault(ControlPlane plane, DomainClient client, String fault, int index, int signal)
             throws Exception {
         awaitRunning(plane);
+        if (standby) {
+            awaitStandbyParked(plane);
+        }
         long generation = plane.ps().getFirst().generation();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLongArray failedAt = new AtomicLongArray(threads);
@@ -273,6 +293,30 @@ public final class RecoveryBenchmark {
         }
     }
 
+    /**
+     * Waits until the domain's standby has parked: every standby started (the journal's STANDBY_STARTED) has said
+     * "standby parked" in the domain's log.
+     */
+    private static void awaitStandbyParked(ControlPlane plane) throws Exception {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        Path log = plane.stateDir().resolve("domains/storage0/domain.log");
+        while (true) {
+            long started = Journal.read(plane.stateDir().resolve("journal.jsonl")).events().stream()
+                    .filter(e -> e.type() == EventType.STANDBY_STARTED).count();
+            long parked;
+            try (var lines = Files.lines(log)) {
+                parked = lines.filter(l -> l.contains(" standby parked ")).count();
+            }
+            if (started > 0 && parked >= started && plane.supervisor("storage0").standbyPid() > 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no standby parked after 300 s; see " + log);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     private static boolean allSet(AtomicLongArray values) {
         for (int i = 0; i < values.length(); i++) {
             if (values.get(i) == 0) {
@@ -316,9 +360,11 @@ public final class RecoveryBenchmark {
         StringBuilder md = new StringBuilder("# vos recovery on the process backend\n\n");
         md.append(String.format(Locale.ROOT, "%d SIGKILLs and %d SIGSTOPs of a storage domain while %d virtual threads"
                 + " call it through a DomainClient; no back-off; hangTimeoutMs %d; %d CPUs; domain JVMs %s the AOT"
-                + " cache; %s; load average at the faults min %.1f, mean %.1f, max %.1f. Milliseconds from the"
+                + " cache; %s; %s; load average at the faults min %.1f, mean %.1f, max %.1f. Milliseconds from the"
                 + " signal.%n%n", kills, hangs, threads, hangTimeoutMs, Runtime.getRuntime().availableProcessors(),
-                aot ? "with" : "without", hogs > 0 ? "a CPU hog of " + hogs + " spinning threads in "
+                aot ? "with" : "without",
+                standby ? "each recovery promotes the parked standby" : "no standby (each recovery starts a JVM)",
+                hogs > 0 ? "a CPU hog of " + hogs + " spinning threads in "
                         + (hogOwnSession ? "a session of its own" : "vos's own session") + " (autogroups "
                         + (CpuHog.autogroups() ? "on" : "off") + ")" : "no CPU hog",
                 loads.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),

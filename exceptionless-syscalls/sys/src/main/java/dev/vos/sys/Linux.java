@@ -9,6 +9,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -47,6 +48,19 @@ public final class Linux {
     public static final long SYS_GETGID = 104;
     /** {@code __NR_geteuid} on x86_64. */
     public static final long SYS_GETEUID = 107;
+    /** {@code __NR_read} on x86_64. */
+    public static final long SYS_READ = 0;
+    /** {@code __NR_write} on x86_64. */
+    public static final long SYS_WRITE = 1;
+    /** {@code __NR_pipe2} on x86_64. */
+    public static final long SYS_PIPE2 = 293;
+    /** {@code __NR_fcntl} on x86_64. */
+    public static final long SYS_FCNTL = 72;
+    /** {@code F_DUPFD_CLOEXEC}: duplicate a descriptor, close-on-exec, at the lowest free number. */
+    private static final int F_DUPFD_CLOEXEC = 1030;
+
+    /** {@code O_CLOEXEC}: the descriptor is closed at {@code execve}, so no child inherits it by accident. */
+    public static final int O_CLOEXEC = 0x80000;
 
     /** {@code FUTEX_WAIT}: shared (not private), because the word lives in a mapping shared between processes. */
     private static final long FUTEX_WAIT = 0;
@@ -153,6 +167,42 @@ public final class Linux {
      */
     public static int close(int fd) {
         return (int) syscallErrno(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * {@code int pipe2(int pipefd[2], int flags)}: a new pipe, as {@code {readEnd, writeEnd}}; or {@code {-errno}}
+     * (EMFILE, ENFILE) when none could be made.
+     */
+    public static int[] pipe2(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(8, 4);
+            int r = (int) syscallErrno(SYS_PIPE2, fds.address(), flags, 0, 0, 0, 0);
+            if (r < 0) {
+                return new int[] {r};
+            }
+            return new int[] {fds.get(JAVA_INT, 0), fds.get(JAVA_INT, 4)};
+        }
+    }
+
+    /**
+     * {@code ssize_t read(int fd, void *buf, size_t count)} into {@code buffer}: the bytes read (0 at end of file),
+     * or {@code -errno}. Blocks the calling OS thread on a blocking descriptor.
+     */
+    public static long read(int fd, MemorySegment buffer) {
+        return syscallErrno(SYS_READ, fd, buffer.address(), buffer.byteSize(), 0, 0, 0);
+    }
+
+    /**
+     * {@code ssize_t write(int fd, const void *buf, size_t count)} from {@code buffer}: the bytes written, or
+     * {@code -errno} (EPIPE when no reader is left: the JVM ignores SIGPIPE, so it is never raised).
+     */
+    public static long write(int fd, MemorySegment buffer) {
+        return syscallErrno(SYS_WRITE, fd, buffer.address(), buffer.byteSize(), 0, 0, 0);
+    }
+
+    /** {@code int fcntl(int fd, F_DUPFD_CLOEXEC, 0)}: a second descriptor of the same open file, or {@code -errno}. */
+    public static int dupCloexec(int fd) {
+        return (int) syscallErrno(SYS_FCNTL, fd, F_DUPFD_CLOEXEC, 0, 0, 0, 0);
     }
 
     /** {@code int kill(pid_t pid, int sig)}: 0, or {@code -errno} (ESRCH when there is no such process). */

@@ -17,6 +17,23 @@ public interface DomainBackend extends AutoCloseable {
      */
     RunningDomain start(DomainLaunch launch) throws BackendException;
 
+    /** Whether this backend can start a parked standby of a domain ({@link #startStandby}). */
+    default boolean supportsStandby() {
+        return false;
+    }
+
+    /**
+     * Starts a standby for the domain of {@code template}: the process of its next generation, started now and
+     * parked until {@link StandbyDomain#promote}. Returns without waiting for it to be ready; it touches nothing of
+     * the domain's current generation (its socket, its token). {@code template.generation()} is not used: the
+     * standby learns its generation when it is promoted.
+     *
+     * @throws BackendException if it cannot be started, or this backend keeps no standbys
+     */
+    default StandbyDomain startStandby(DomainLaunch template) throws BackendException {
+        throw new BackendException("backend " + name() + " keeps no standby");
+    }
+
     /** Lets go of what the backend holds (after its domains have stopped); nothing, unless it says otherwise. */
     @Override
     default void close() {

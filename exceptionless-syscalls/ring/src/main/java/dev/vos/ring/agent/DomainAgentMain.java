@@ -1,14 +1,25 @@
 package dev.vos.ring.agent;
 
 import dev.vos.ring.CoreCalls;
+import dev.vos.ring.RingHeader;
+import dev.vos.ring.RingSegment;
+import dev.vos.ring.client.RingClient;
+import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.CoreCallHandlers;
+import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerArgs;
 import dev.vos.ring.server.ServerOptions;
+import dev.vos.sys.Errno;
+import dev.vos.sys.Linux;
+import dev.vos.sys.UnixSockets;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,19 +55,29 @@ public final class DomainAgentMain {
     private DomainAgentMain() {
     }
 
+    /** The standby's warm-up ring: small, with the default ring's liveness timeout. */
+    private static final RingGeometry WARM_UP_RING = new RingGeometry(4, 4096, 1_000_000_000L);
+    /** Calls of each core kind the standby's warm-up makes: enough for the JIT to compile the ring's paths. */
+    private static final int WARM_UP_CALLS = 5_000;
+
     /** The running agent, for its STATS handler (registered before the agent exists). */
     private static final AtomicReference<DomainAgent> SELF = new AtomicReference<>();
 
     public static void main(String[] args) throws InterruptedException {
+        Arguments arguments;
         DomainAgent.Config config;
         try {
-            config = parse(args);
+            arguments = arguments(args);
+            if (arguments.standbyFd() >= 0) {
+                arguments = parkUntilPromoted(arguments);
+            }
+            config = arguments.config();
         } catch (IllegalArgumentException e) {
             System.err.println("vos domain agent: " + e.getMessage());
             System.err.println("usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH "
                     + ServerArgs.USAGE + " [--option KEY=VALUE]... [--hang-timeout-ms N] [--admit-uid UID]"
                     + " [--admit-group GID] [--max-sessions-per-uid N]"
-                    + " [--supervisor-token-file FILE [--exit-with-supervisor]] [--test-calls]");
+                    + " [--supervisor-token-file FILE [--exit-with-supervisor]] [--test-calls] [--standby-fd FD]");
             System.exit(2);
             return;
         }
@@ -81,13 +102,119 @@ public final class DomainAgentMain {
         agent.awaitClose();
     }
 
+    /**
+     * A standby: everything a generation needs is done (the JVM is up, the calls are registered, the kind's
+     * resources such as the export root are open), and nothing is reachable: no socket, no session. It waits on
+     * {@code standbyFd}, a pipe only the control plane can write, for {@code PROMOTE G}; then it is generation G.
+     * End of file (the control plane let it go, or died) ends the process with status 0; any other line, with 2.
+     */
+    private static Arguments parkUntilPromoted(Arguments arguments) {
+        warmUp();
+        exercise(arguments.table(), arguments.options());
+        System.out.println("agent " + arguments.name() + " standby parked (pid " + ProcessHandle.current().pid()
+                + ")");
+        System.out.flush();
+        String line = StandbyChannel.readLine(arguments.standbyFd());
+        if (line == null) {
+            System.out.println("agent " + arguments.name() + " standby let go");
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
+        long generation = StandbyChannel.promotedGeneration(line);
+        System.out.println("agent " + arguments.name() + " standby promoted to generation " + generation);
+        return arguments.promoted(generation);
+    }
+
+    /**
+     * Serves {@value #WARM_UP_CALLS} core calls on a ring of the standby's own (a sealed memfd no one else holds,
+     * client and server both in this process), so that a promoted standby serves its first clients with code the JIT
+     * has seen, not cold. Only the core calls: nothing of the kind's (no file is touched). A failure costs only
+     * that warmth.
+     */
+    private static void exercise(CallTable table, ServerOptions options) {
+        try (RingClient client = RingClient.createSealed("standby-warm-up", WARM_UP_RING, 1,
+                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)))) {
+            int fd = Linux.dupCloexec(client.segmentDescriptor());
+            if (fd < 0) {
+                throw new IOException("fcntl(F_DUPFD_CLOEXEC): " + Errno.name(-fd));
+            }
+            RingServer server = RingServer.attach(RingSegment.openSealed(fd, "the standby's warm-up ring"), table,
+                    options);
+            try {
+                client.awaitServer(Duration.ofSeconds(10));
+                for (int i = 0; i < WARM_UP_CALLS; i++) {
+                    client.call(CoreCalls.NOP);
+                    client.call(CoreCalls.GETPID);
+                }
+            } finally {
+                server.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("vos domain agent: the standby's warm-up failed (it serves all the same): " + e);
+        }
+    }
+
+    /**
+     * Initialises the classes the promotion runs through, so that a promoted standby does its first bind, accept
+     * and handshake without loading them: the agent, its sockets (their FFM downcalls are linked in their static
+     * initialisers), the ring's server and segments, the protocol.
+     */
+    private static void warmUp() {
+        for (Class<?> c : List.of(DomainAgent.class, AgentSocket.class, AgentProtocol.class, UnixSockets.class,
+                RingServer.class, RingSegment.class, RingHeader.class, SupervisorToken.class)) {
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError(c + " was loaded already", e);
+            }
+        }
+    }
+
+    /** The agent's configuration from its arguments (not a standby's: they name a generation). */
     static DomainAgent.Config parse(String[] args) {
+        return arguments(args).config();
+    }
+
+    /**
+     * What the arguments say, the call table built (so the kind's resources are open); the supervisor token is not
+     * read yet: a standby learns its generation, and its token is issued, only when it is promoted.
+     */
+    record Arguments(String name, String kind, long generation, Path socket, CallTable table, ServerOptions options,
+                     Duration hangTimeout, AgentAccess access, Path tokenFile, boolean exitWithSupervisor,
+                     int standbyFd) {
+
+        /** The same arguments for generation {@code g}: a standby promoted. */
+        Arguments promoted(long g) {
+            return new Arguments(name, kind, g, socket, table, options, hangTimeout, access, tokenFile,
+                    exitWithSupervisor, -1);
+        }
+
+        /** The agent's configuration, with the supervisor's token read from its file now. */
+        DomainAgent.Config config() {
+            if (generation < 1) {
+                throw new IllegalArgumentException("--generation (>= 1) is required");
+            }
+            SupervisorToken token = null;
+            if (tokenFile != null) {
+                try {
+                    token = SupervisorToken.read(tokenFile);
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("--supervisor-token-file: " + e.getMessage());
+                }
+            }
+            return new DomainAgent.Config(name, kind, generation, socket, table, options, hangTimeout, access, token,
+                    exitWithSupervisor);
+        }
+    }
+
+    static Arguments arguments(String[] args) {
         String name = null;
         String kind = null;
         long generation = 0;
         Path socket = null;
         Path tokenFile = null;
         boolean exitWithSupervisor = false;
+        int standbyFd = -1;
         Duration hangTimeout = DomainAgent.Config.DEFAULT_HANG_TIMEOUT;
         AgentAccess access = AgentAccess.owner();
         boolean testCalls = false;
@@ -123,26 +250,31 @@ public final class DomainAgentMain {
                 case "--supervisor-token-file" -> tokenFile = Path.of(ServerArgs.value(args, ++i, option));
                 case "--exit-with-supervisor" -> exitWithSupervisor = true;
                 case "--test-calls" -> testCalls = true;
+                case "--standby-fd" -> standbyFd = ServerArgs.intValue(args, ++i, option);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        if (name == null || kind == null || socket == null || generation < 1) {
+        if (name == null || kind == null || socket == null) {
             throw new IllegalArgumentException("--name, --kind, --socket and --generation (>= 1) are required");
+        }
+        if (standbyFd >= 0 ? generation != 0 : generation < 1) {
+            throw new IllegalArgumentException(standbyFd >= 0
+                    ? "a standby (--standby-fd) learns its generation when it is promoted: no --generation"
+                    : "--name, --kind, --socket and --generation (>= 1) are required");
         }
         if (exitWithSupervisor && tokenFile == null) {
             throw new IllegalArgumentException("--exit-with-supervisor needs --supervisor-token-file: without a token,"
                     + " any client could claim the supervisor's role and stop the domain");
         }
-        SupervisorToken token = null;
-        if (tokenFile != null) {
+        if (tokenFile != null && standbyFd < 0) {
             try {
-                token = SupervisorToken.read(tokenFile);
+                SupervisorToken.read(tokenFile); // a bad file is a bad argument, said at once
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("--supervisor-token-file: " + e.getMessage());
             }
         }
-        return new DomainAgent.Config(name, kind, generation, socket, table(kind, kindOptions, testCalls), options,
-                hangTimeout, access, token, exitWithSupervisor);
+        return new Arguments(name, kind, generation, socket, table(kind, kindOptions, testCalls), options,
+                hangTimeout, access, tokenFile, exitWithSupervisor, standbyFd);
     }
 
     /**

@@ -58,4 +58,26 @@ class DomainAgentMainTest {
                 "--supervisor-token-file", dir.resolve("none").toString()))).getMessage()
                 .startsWith("--supervisor-token-file: "));
     }
+
+    @Test
+    void aStandby_namesNoGeneration_andLearnsItFromItsPipeOnly() {
+        String[] standby = {"--name", "d", "--kind", "net", "--socket", dir.resolve("agent.sock").toString(),
+            "--standby-fd", "4"};
+        DomainAgentMain.Arguments parked = DomainAgentMain.arguments(standby);
+        assertEquals(4, parked.standbyFd());
+        assertEquals(7, parked.promoted(7).config().generation());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> DomainAgentMain.parse(args("--standby-fd", "4"))).getMessage().contains("no --generation"));
+    }
+
+    @Test
+    void promotionLines_otherThanPromoteG_areRefused() {
+        assertEquals(12, StandbyChannel.promotedGeneration("PROMOTE 12"));
+        assertEquals("PROMOTE 12\n", StandbyChannel.promoteLine(12));
+        for (String hostile : new String[] {"", "PROMOTE", "PROMOTE ", "PROMOTE 0", "PROMOTE -1", "PROMOTE +1",
+            "PROMOTE 1 2", "promote 1", "PROMOTE  1", "PROMOTE 99999999999999999999", "PROMOTE 1\r",
+            "PROMOTE \u0661"}) {
+            assertThrows(IllegalArgumentException.class, () -> StandbyChannel.promotedGeneration(hostile), hostile);
+        }
+    }
 }

@@ -28,5 +28,9 @@ public enum EventType {
     /** An operator asked for a domain to be stopped. */
     OPERATOR_STOP,
     /** An operator sent a signal to a domain's process (fault injection); detail names the signal and pid. */
-    OPERATOR_KILL
+    OPERATOR_KILL,
+    /** A warm standby of the domain's next generation was started (spec {@code standby: true}); detail: its pid. */
+    STANDBY_STARTED,
+    /** A parked standby ended before it was promoted, or could not be started; detail: how, and its replacement. */
+    STANDBY_LOST
 }

@@ -4,8 +4,10 @@ import dev.vos.backend.DomainBackend;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
+import dev.vos.backend.StandbyDomain;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.agent.StandbyChannel;
 import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.agent.SupervisorToken;
 import dev.vos.ring.client.CallSlot;
@@ -84,6 +86,8 @@ public final class ProcessBackend implements DomainBackend {
 
     /** The first descriptor number a domain inherits (0, 1 and 2 are its standard streams). */
     static final int FIRST_INHERITED_FD = 3;
+    /** The key of a standby's pipe among the descriptors it inherits: no kind option ever has this name. */
+    private static final String STANDBY_FD = "--standby-fd";
 
     /**
      * The domain JVM's flags, but its heap. {@code -XX:-UsePerfData}: every domain's JVM is pid 2 in its own pid
@@ -198,28 +202,51 @@ public final class ProcessBackend implements DomainBackend {
     }
 
     private RunningDomain start(DomainLaunch launch, List<String> cacheFlags) throws BackendException {
+        prepare(launch, "generation " + launch.generation() + " of " + launch.name() + " starting");
+        Set<String> namespaces = availableNamespaces(launch.namespaces());
+        Process process = spawn(launch, command(launch, namespaces, cacheFlags, null));
+        ChildDomain domain = new ChildDomain(launch.generation(), process, !namespaces.isEmpty(), -1);
+        try {
+            domain.awaitListening(launch);
+        } catch (BackendException e) {
+            domain.stop(Duration.ZERO);
+            throw e;
+        }
+        return domain;
+    }
+
+    /**
+     * Readies the domain's directory for generation {@code launch.generation()}: no stale socket of a dead generation
+     * (it must not look ready), the log's header line, and a new supervisor token, which the agent reads at start
+     * (a standby: when it is promoted) and the supervisor presents.
+     */
+    private static void prepare(DomainLaunch launch, String header) throws BackendException {
         try {
             Files.createDirectories(launch.workDir());
-            Files.deleteIfExists(launch.socket()); // a stale socket of a dead generation must not look ready
-            Files.writeString(launch.logFile(), "=== " + Instant.now() + " generation " + launch.generation()
-                    + " of " + launch.name() + " starting ===\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-            // A new token for each generation, which the agent reads at start and the supervisor presents.
+            Files.deleteIfExists(launch.socket());
+            log(launch, header);
             SupervisorToken.issue(StateDirectory.supervisorToken(launch.workDir()));
         } catch (IOException e) {
             throw new BackendException("cannot prepare " + launch.workDir() + " for domain " + launch.name() + ": "
                     + e.getMessage() + " (check the state directory's permissions)", e);
         }
+    }
+
+    /** Appends {@code === TIME header ===} to the domain's log. */
+    private static void log(DomainLaunch launch, String header) throws IOException {
+        Files.writeString(launch.logFile(), "=== " + Instant.now() + " " + header + " ===\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Starts {@code command} for {@code launch}'s domain on the spawner thread; its stdin is the lifeline. */
+    private Process spawn(DomainLaunch launch, List<String> command) throws BackendException {
         if (!launch.capabilities().isEmpty() && !root) {
             throw new BackendException("domain " + launch.name() + " asks for capabilities " + launch.capabilities()
                     + ", but the control plane does not run as root: it has none to give");
         }
-        Set<String> namespaces = availableNamespaces(launch.namespaces());
-        List<String> command = command(launch, namespaces, cacheFlags);
         ProcessBuilder builder = new ProcessBuilder(command).directory(launch.workDir().toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE); // the lifeline: see INNER_SHELL
-        Process process;
         Future<Process> spawned;
         try {
             spawned = spawner.submit(builder::start);
@@ -227,7 +254,7 @@ public final class ProcessBackend implements DomainBackend {
             throw new BackendException("cannot start domain " + launch.name() + ": the process backend is closed");
         }
         try {
-            process = spawned.get();
+            return spawned.get();
         } catch (ExecutionException e) {
             throw new BackendException("cannot start domain " + launch.name() + " (" + String.join(" ", command)
                     + "): " + e.getCause().getMessage(), e.getCause());
@@ -243,23 +270,55 @@ public final class ProcessBackend implements DomainBackend {
             });
             throw new BackendException("interrupted while starting " + launch.name());
         }
-        ChildDomain domain = new ChildDomain(launch.generation(), process, !namespaces.isEmpty());
-        try {
-            domain.awaitListening(launch);
-        } catch (BackendException e) {
-            domain.stop(Duration.ZERO);
-            throw e;
+    }
+
+    @Override
+    public boolean supportsStandby() {
+        return true;
+    }
+
+    /**
+     * Starts a standby: the same process tree as a generation's (guard, namespaces, dropped privileges, the
+     * inherited export root, the AOT cache), whose agent has {@code --standby-fd N} in place of {@code --generation}:
+     * the read end of a pipe whose write end only this control plane holds. The agent registers its calls, opens
+     * what its kind needs, and parks on that pipe; it binds no socket until {@link StandbyDomain#promote}.
+     */
+    @Override
+    public StandbyDomain startStandby(DomainLaunch template) throws BackendException {
+        int[] pipe = Linux.pipe2(Linux.O_CLOEXEC);
+        if (pipe.length != 2) {
+            throw new BackendException("cannot start a standby of " + template.name() + ": pipe2: "
+                    + Errno.name(-pipe[0]));
         }
-        return domain;
+        try {
+            Files.createDirectories(template.workDir());
+            log(template, "standby of " + template.name() + " starting");
+            Set<String> namespaces = availableNamespaces(template.namespaces());
+            Path readEnd = Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd",
+                    Integer.toString(pipe[0]));
+            Process process = spawn(template, command(template, namespaces, cacheFlags(template, true), readEnd));
+            return new ChildStandby(process, !namespaces.isEmpty(), pipe[0], pipe[1]);
+        } catch (IOException | BackendException | RuntimeException e) {
+            Linux.close(pipe[0]);
+            Linux.close(pipe[1]);
+            if (e instanceof BackendException b) {
+                throw b;
+            }
+            throw new BackendException("cannot start a standby of " + template.name() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The command line of one generation; see the class comment for the shape of the process tree. */
     List<String> command(DomainLaunch launch, Set<String> namespaces) {
-        return command(launch, namespaces, cacheFlags(launch, false));
+        return command(launch, namespaces, cacheFlags(launch, false), null);
     }
 
-    /** The command line of one generation, with {@code cacheFlags} (the AOT cache's) after {@code java}. */
-    List<String> command(DomainLaunch launch, Set<String> namespaces, List<String> cacheFlags) {
+    /**
+     * The command line of one generation, with {@code cacheFlags} (the AOT cache's) after {@code java}; of a standby
+     * when {@code standbyPipe} is not null: the pipe's read end ({@code /proc/PID/fd/N} of this process), inherited
+     * like the descriptors, and named to the agent with {@code --standby-fd} in place of its generation.
+     */
+    List<String> command(DomainLaunch launch, Set<String> namespaces, List<String> cacheFlags, Path standbyPipe) {
         // In front: setpriv --pdeathsig KILL, so that this process dies with the control plane, then a shell that
         // makes sure the control plane was still its parent once that was set (else it died in between, and no
         // signal will come: exit), and opens the inherited descriptors:
@@ -267,9 +326,13 @@ public final class ProcessBackend implements DomainBackend {
         StringBuilder script = new StringBuilder("[ \"$PPID\" = \"$1\" ] || exit 125; ");
         Map<String, Integer> inherited = new LinkedHashMap<>();
         List<String> arguments = new ArrayList<>(List.of(Long.toString(ProcessHandle.current().pid())));
-        if (!launch.descriptors().isEmpty()) {
+        Map<String, Path> opened = new LinkedHashMap<>(launch.descriptors());
+        if (standbyPipe != null) {
+            opened.put(STANDBY_FD, standbyPipe);
+        }
+        if (!opened.isEmpty()) {
             script.append("exec");
-            for (Map.Entry<String, Path> d : launch.descriptors().entrySet()) {
+            for (Map.Entry<String, Path> d : opened.entrySet()) {
                 int fd = FIRST_INHERITED_FD + inherited.size();
                 inherited.put(d.getKey(), fd);
                 arguments.add(d.getValue().toString());
@@ -277,6 +340,7 @@ public final class ProcessBackend implements DomainBackend {
             }
             script.append(" || exit 125; ");
         }
+        Integer standbyFd = inherited.remove(STANDBY_FD);
         script.append("shift ").append(arguments.size()).append(" && exec \"$@\"");
         List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "/bin/sh", "-c",
                 script.toString(), "vos-domain-" + launch.name()));
@@ -301,8 +365,13 @@ public final class ProcessBackend implements DomainBackend {
         command.addAll(JVM_FLAGS);
         command.addAll(cacheFlags);
         command.addAll(List.of("-Xmx" + launch.memoryMb() + "m", "-cp", classPath, AGENT_MAIN,
-                "--name", launch.name(), "--kind", launch.kind(), "--generation", Long.toString(launch.generation()),
-                "--socket", launch.socket().toAbsolutePath().toString(), "--exit-with-supervisor",
+                "--name", launch.name(), "--kind", launch.kind()));
+        if (standbyFd != null) {
+            command.addAll(List.of("--standby-fd", Integer.toString(standbyFd)));
+        } else {
+            command.addAll(List.of("--generation", Long.toString(launch.generation())));
+        }
+        command.addAll(List.of("--socket", launch.socket().toAbsolutePath().toString(), "--exit-with-supervisor",
                 "--supervisor-token-file", StateDirectory.supervisorToken(launch.workDir()).toAbsolutePath().toString(),
                 "--hang-timeout-ms", Long.toString(launch.hangTimeout().toMillis()),
                 "--admit-uid", Integer.toString(Linux.getuid())));
@@ -451,17 +520,18 @@ public final class ProcessBackend implements DomainBackend {
         /** Set once SIGKILL has been sent to the JVM: its end is certain from then on. */
         private volatile boolean killSent;
 
-        ChildDomain(long generation, Process process, boolean wrapped) {
+        ChildDomain(long generation, Process process, boolean wrapped, long jvmPid) {
             this.generation = generation;
             this.process = process;
             this.wrapped = wrapped;
+            this.jvmPid = jvmPid;
             this.exit = process.onExit().thenApply(p -> new DomainExit(p.exitValue()));
         }
 
         /** Waits for the agent's socket, and finds the JVM's pid below unshare and sh. */
         void awaitListening(DomainLaunch launch) throws BackendException {
             long deadline = System.nanoTime() + launch.startTimeout().toNanos();
-            while (!Files.exists(launch.socket()) || (wrapped && jvmPid < 0 && (jvmPid = grandchild()) < 0)) {
+            while (!Files.exists(launch.socket()) || (wrapped && jvmPid < 0 && (jvmPid = grandchild(process)) < 0)) {
                 if (!process.isAlive()) {
                     throw new BackendException("domain " + launch.name() + " generation " + launch.generation()
                             + " " + new DomainExit(process.exitValue()).describe() + " before it listened; see "
@@ -488,7 +558,7 @@ public final class ProcessBackend implements DomainBackend {
          * The JVM: the child running the agent of the only child (the namespace's shell) of unshare, or -1 while it
          * is not there yet (the shell's other child watches the lifeline).
          */
-        private long grandchild() {
+        private static long grandchild(Process process) {
             long shell = onlyChild(process.pid());
             if (shell < 0) {
                 return -1;
@@ -592,6 +662,118 @@ public final class ProcessBackend implements DomainBackend {
                 process.waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * A standby's process tree, parked on its pipe. This control plane holds both ends of the pipe until the
+     * promotion or the discard: the read end so that the guard shell, whenever it runs, can open it through
+     * {@code /proc}; the write end for the one line. Closing the write end is the standby's end of file: let go.
+     */
+    private static final class ChildStandby implements StandbyDomain {
+        private final Process process;
+        private final boolean wrapped;
+        private final CompletionStage<DomainExit> exit;
+        private int readFd;
+        private int writeFd;
+        private volatile long jvmPid;
+        private boolean used;
+
+        ChildStandby(Process process, boolean wrapped, int readFd, int writeFd) {
+            this.process = process;
+            this.wrapped = wrapped;
+            this.readFd = readFd;
+            this.writeFd = writeFd;
+            this.jvmPid = wrapped ? -1 : process.pid();
+            this.exit = process.onExit().thenApply(p -> new DomainExit(p.exitValue()));
+        }
+
+        @Override
+        public long pid() {
+            if (jvmPid < 0 && process.isAlive()) {
+                jvmPid = ChildDomain.grandchild(process);
+            }
+            return jvmPid;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public CompletionStage<DomainExit> exit() {
+            return exit;
+        }
+
+        @Override
+        public String describe() {
+            long pid = pid();
+            return pid > 0 ? "pid " + pid : "process tree pid " + process.pid();
+        }
+
+        @Override
+        public synchronized RunningDomain promote(DomainLaunch launch) throws StandbyLostException, BackendException {
+            if (used) {
+                throw new IllegalStateException("standby " + describe() + " was promoted or discarded already");
+            }
+            used = true;
+            if (!process.isAlive()) {
+                closePipe();
+                throw new StandbyLostException("the standby (" + describe() + ") of " + launch.name() + " "
+                        + new DomainExit(process.exitValue()).describe() + " before it was promoted");
+            }
+            long pid = pid();
+            try {
+                prepare(launch, "generation " + launch.generation() + " of " + launch.name() + ": standby "
+                        + describe() + " promoted");
+            } catch (BackendException e) {
+                discardNow(); // not promoted, and no longer anyone's standby: it must not stay parked
+                throw e;
+            }
+            try {
+                StandbyChannel.promote(writeFd, launch.generation());
+            } catch (IOException e) {
+                discardNow();
+                throw new StandbyLostException(e.getMessage());
+            } finally {
+                closePipe(); // the line is in the pipe; end of file after it tells the standby nothing more comes
+            }
+            ChildDomain domain = new ChildDomain(launch.generation(), process, wrapped, pid);
+            try {
+                domain.awaitListening(launch);
+            } catch (BackendException e) {
+                boolean died = !process.isAlive();
+                domain.stop(Duration.ZERO);
+                if (died) { // it never served: the generation is started afresh, and fails there if it must
+                    throw new StandbyLostException("the standby (" + describe() + ") of " + launch.name()
+                            + " did not become generation " + launch.generation() + ": " + e.getMessage());
+                }
+                throw e;
+            }
+            return domain;
+        }
+
+        @Override
+        public synchronized void discard() {
+            used = true;
+            discardNow();
+        }
+
+        private void discardNow() {
+            closePipe();
+            new ChildDomain(0, process, wrapped, jvmPid).stop(Duration.ZERO);
+        }
+
+        private void closePipe() {
+            if (writeFd >= 0) {
+                Linux.close(writeFd);
+                writeFd = -1;
+            }
+            if (readFd >= 0) {
+                Linux.close(readFd);
+                readFd = -1;
             }
         }
     }

@@ -35,11 +35,14 @@ import java.util.Set;
  *                   that group reach the socket.
  * @param capabilities the Linux capabilities its process keeps; default none: it runs with the control plane's uid
  *                   and no capability at all
+ * @param standby    whether the supervisor keeps a warm standby of the domain's next generation (process backend
+ *                   only): a parked JVM, started after a generation serves, that is promoted instead of started when
+ *                   the domain must restart; default {@value #DEFAULT_STANDBY}. Costs one parked JVM's memory
  */
 public record DomainSpec(String name, DomainKind kind, BackendKind backend, RestartPolicy restart,
                          SupervisorSpec limits, long startTimeoutMs, long stopGraceMs, ResourcesSpec resources,
                          Set<Namespace> namespaces, StorageSpec storage, NetSpec net, XenSpec xen,
-                         OptionalInt attachGroup, Set<Capability> capabilities) {
+                         OptionalInt attachGroup, Set<Capability> capabilities, boolean standby) {
 
     public static final Set<Namespace> DEFAULT_NAMESPACES =
             Collections.unmodifiableSet(EnumSet.of(Namespace.MOUNT, Namespace.PID));
@@ -54,6 +57,11 @@ public record DomainSpec(String name, DomainKind kind, BackendKind backend, Rest
     public static final long DEFAULT_STOP_GRACE_MS = 5_000;
     /** Bounded, unlike OTP's {@code infinity}: a domain that ignores SIGTERM must not hold a shutdown forever. */
     public static final long MAX_STOP_GRACE_MS = 600_000;
+    /**
+     * No standby unless asked for: it costs a parked JVM (about 50 MB resident, and its heap reservation) per domain,
+     * for as long as the domain runs.
+     */
+    public static final boolean DEFAULT_STANDBY = false;
 
     public DomainSpec {
         Objects.requireNonNull(name, "name");
@@ -84,7 +92,22 @@ public record DomainSpec(String name, DomainKind kind, BackendKind backend, Rest
                       long startTimeoutMs, long stopGraceMs, ResourcesSpec resources, Set<Namespace> namespaces,
                       StorageSpec storage, NetSpec net, XenSpec xen) {
         this(name, kind, backend, restart, limits, startTimeoutMs, stopGraceMs, resources, namespaces, storage, net,
-                xen, OptionalInt.empty(), Set.of());
+                xen, OptionalInt.empty(), Set.of(), DEFAULT_STANDBY);
+    }
+
+    /** A domain without a standby. */
+    public DomainSpec(String name, DomainKind kind, BackendKind backend, RestartPolicy restart, SupervisorSpec limits,
+                      long startTimeoutMs, long stopGraceMs, ResourcesSpec resources, Set<Namespace> namespaces,
+                      StorageSpec storage, NetSpec net, XenSpec xen, OptionalInt attachGroup,
+                      Set<Capability> capabilities) {
+        this(name, kind, backend, restart, limits, startTimeoutMs, stopGraceMs, resources, namespaces, storage, net,
+                xen, attachGroup, capabilities, DEFAULT_STANDBY);
+    }
+
+    /** The same domain, with or without a standby. */
+    public DomainSpec withStandby(boolean keep) {
+        return new DomainSpec(name, kind, backend, restart, limits, startTimeoutMs, stopGraceMs, resources,
+                namespaces, storage, net, xen, attachGroup, capabilities, keep);
     }
 
     /** {@link #startTimeoutMs()} as a duration. */

@@ -64,7 +64,8 @@ public final class SpecParser {
             List.of("policy", "intensity", "periodSeconds", "backoff", "hangTimeoutMs");
     private static final List<String> BACKOFF_KEYS = List.of("initialMs", "maxMs");
     private static final List<String> DOMAIN_KEYS = List.of("name", "kind", "backend", "restart", "startTimeoutMs",
-            "stopGraceMs", "resources", "namespaces", "capabilities", "storage", "net", "xen", "attachGroup");
+            "stopGraceMs", "resources", "namespaces", "capabilities", "storage", "net", "xen", "attachGroup",
+            "standby");
     private static final List<String> RESOURCES_KEYS = List.of("memoryMb", "cpus");
     private static final List<String> STORAGE_KEYS = List.of("exportRoot", "allowSpecialFiles");
     private static final List<String> NET_KEYS = List.of("bind");
@@ -386,6 +387,7 @@ public final class SpecParser {
         OptionalInt attachGroup = domain.has("attachGroup")
                 ? OptionalInt.of((int) domain.integer("attachGroup", 0, DomainSpec.MAX_GID, 0)) : OptionalInt.empty();
         Set<Capability> capabilities = capabilities(domain);
+        boolean standby = standby(domain, backend);
 
         StorageSpec storage = null;
         if (onlyFor(domain, "storage", kind == DomainKind.STORAGE, kind != null, "kind storage",
@@ -407,7 +409,22 @@ public final class SpecParser {
             return null;
         }
         return new DomainSpec(name, kind, backend, policy, limits, startTimeoutMs, stopGraceMs, resources, namespaces,
-                storage, net, xen, attachGroup, capabilities);
+                storage, net, xen, attachGroup, capabilities, standby);
+    }
+
+    /** {@code standby: true|false}, default {@value DomainSpec#DEFAULT_STANDBY}; only the process backend keeps one. */
+    private boolean standby(Section domain, BackendKind backend) {
+        Node node = domain.get("standby");
+        if (node == null) {
+            return DomainSpec.DEFAULT_STANDBY;
+        }
+        Boolean standby = Values.bool(node, domain.field("standby"), problems);
+        if (Boolean.TRUE.equals(standby) && backend != BackendKind.PROCESS) {
+            problems.at(node, domain.field("standby"), "a standby is kept for backend process only; remove it or"
+                    + " set it to false");
+            return false;
+        }
+        return Boolean.TRUE.equals(standby);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
 import dev.vos.backend.Signals;
+import dev.vos.backend.StandbyDomain;
 import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.journal.EventType;
 import dev.vos.controlplane.journal.JournalEvent;
@@ -52,6 +53,16 @@ public final class DomainSupervisor implements AutoCloseable {
      * with a start finishes it first (a start is not interruptible).
      */
     static final Duration CLOSE_SLACK = Duration.ofSeconds(10);
+    /**
+     * How long after a generation runs its standby is started: the clients that lost the last generation re-attach
+     * and are served first (some 100 ms on a loaded 2-core host), and only then does the standby's JVM start take a
+     * CPU. A fault within this second is recovered by a fresh start, as without a standby.
+     */
+    static final Duration STANDBY_AFTER_RUNNING = Duration.ofSeconds(1);
+    /** The first wait before a lost standby is replaced; doubled per loss in a row. */
+    static final Duration STANDBY_RETRY_FIRST = Duration.ofMillis(100);
+    /** The longest wait before a lost standby is replaced. */
+    static final Duration STANDBY_RETRY_MAX = Duration.ofSeconds(10);
     /** How often the domain's ring figures are read for the metrics. */
     static final Duration STATS_PERIOD = Duration.ofSeconds(1);
 
@@ -77,6 +88,14 @@ public final class DomainSupervisor implements AutoCloseable {
 
     /** An operator's command, from the control socket. */
     private record Operator(Command.Lifecycle command, CompletableFuture<String> done) implements Event {
+    }
+
+    /** A standby ended (promoted standbys end as generations: their exit is {@link Exited}'s). */
+    private record StandbyExited(StandbyDomain standby, DomainExit exit) implements Event {
+    }
+
+    /** Time to start a standby, if the domain should have one and has none. */
+    private record StandbyDue() implements Event {
     }
 
     /** The control plane shuts down: stop the domain, then the loop. Not an operator command: no one can send it. */
@@ -107,6 +126,13 @@ public final class DomainSupervisor implements AutoCloseable {
     private int restarts;
     private String lastExit = "";
     private boolean closed;
+    /**
+     * The parked standby of the next generation, if the spec asks for one and it runs; null otherwise. Written by
+     * the loop only; volatile for {@link #standbyPid()}.
+     */
+    private volatile StandbyDomain standby;
+    /** Standbys in a row that ended, or failed to start, before they were promoted: their replacement backs off. */
+    private int standbyLosses;
 
     /**
      * @param lastGeneration the highest generation this domain ever had (from the journal), so none is reused
@@ -199,6 +225,9 @@ public final class DomainSupervisor implements AutoCloseable {
         }
         loop.interrupt();
         loop.join(5_000);
+        if (standby != null) { // the loop is gone or stuck: no standby outlives its supervisor
+            standby.discard();
+        }
         if (running != null && running.isAlive()) {
             running.stop(Duration.ZERO);
         }
@@ -219,6 +248,8 @@ public final class DomainSupervisor implements AutoCloseable {
                     }
                     case Operator o -> onOperator(o);
                     case Shutdown s -> onShutdown(s);
+                    case StandbyExited x -> onStandbyExited(x);
+                    case StandbyDue _ -> startStandby();
                 }
             }
         } catch (InterruptedException e) {
@@ -229,11 +260,14 @@ public final class DomainSupervisor implements AutoCloseable {
     private void startGeneration() {
         generation++;
         publish(DomainState.STARTING, "");
-        record(EventType.DOMAIN_STARTING, "backend " + backend.name());
+        StandbyDomain parked = standby;
+        standby = null;
+        record(EventType.DOMAIN_STARTING, "backend " + backend.name()
+                + (parked != null ? ", promoting the standby (" + parked.describe() + ")" : ""));
         long t0 = System.nanoTime();
         long started = generation;
         try {
-            running = backend.start(launch());
+            running = promoteOrStart(parked, launch());
             running.exit().thenAccept(exit -> queue.add(new Exited(started, exit)));
             if (running.hasAgent()) {
                 health = AgentSession.attachAsSupervisor(socket(), healthGeometry(),
@@ -263,6 +297,94 @@ public final class DomainSupervisor implements AutoCloseable {
             listener.recovered(spec.name(), Duration.ofNanos(System.nanoTime() - deathAtNs));
             deathAtNs = null;
         }
+        if (wantsStandby()) {
+            later(STANDBY_AFTER_RUNNING, new StandbyDue());
+        }
+    }
+
+    /**
+     * The next generation: the standby promoted, if there is one and it lives; else (none, or it turns out dead)
+     * started afresh. A standby that died is never promoted: its loss is journaled and the start goes on without it.
+     */
+    private RunningDomain promoteOrStart(StandbyDomain parked, DomainLaunch launch)
+            throws DomainBackend.BackendException {
+        if (parked != null) {
+            try {
+                RunningDomain promoted = parked.promote(launch);
+                standbyLosses = 0;
+                return promoted;
+            } catch (StandbyDomain.StandbyLostException e) {
+                record(EventType.STANDBY_LOST, e.getMessage() + "; starting generation " + launch.generation()
+                        + " afresh");
+            }
+        }
+        return backend.start(launch);
+    }
+
+    private boolean wantsStandby() {
+        return spec.standby() && backend.supportsStandby();
+    }
+
+    /** Starts a standby if the domain serves, should have one, and has none. */
+    private void startStandby() {
+        if (standby != null || !wantsStandby() || status.state() != DomainState.RUNNING || closed) {
+            return;
+        }
+        StandbyDomain started;
+        try {
+            started = backend.startStandby(launch());
+        } catch (DomainBackend.BackendException e) {
+            standbyLosses++;
+            standbyLost("could not be started: " + e.getMessage());
+            return;
+        }
+        standby = started;
+        started.exit().thenAccept(exit -> queue.add(new StandbyExited(started, exit)));
+        record(EventType.STANDBY_STARTED, started.describe());
+    }
+
+    private void onStandbyExited(StandbyExited exited) {
+        if (exited.standby() != standby) {
+            return; // promoted (its exit is the generation's) or discarded on purpose
+        }
+        standby = null;
+        standbyLosses++;
+        standbyLost("(" + exited.standby().describe() + ") " + exited.exit().describe() + " while parked");
+    }
+
+    /** Journals the loss of a standby and starts its replacement after a back-off: 100 ms, doubling, at most 10 s. */
+    private void standbyLost(String how) {
+        long delayMs = Math.min(STANDBY_RETRY_MAX.toMillis(),
+                STANDBY_RETRY_FIRST.toMillis() << Math.min(20, Math.max(0, standbyLosses - 1)));
+        record(EventType.STANDBY_LOST, "the standby " + how + "; a new one in " + delayMs + " ms");
+        later(Duration.ofMillis(delayMs), new StandbyDue());
+    }
+
+    /** Queues {@code event} after {@code delay}, from a virtual thread of its own. */
+    private void later(Duration delay, Event event) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(delay);
+                queue.add(event);
+            } catch (InterruptedException e) {
+                // shutting down
+            }
+        });
+    }
+
+    /** Ends the parked standby, if any: the domain stops, fails, or the spec it was started for no longer holds. */
+    private void discardStandby() {
+        StandbyDomain parked = standby;
+        standby = null;
+        if (parked != null) {
+            parked.discard();
+        }
+    }
+
+    /** The pid of the domain's parked standby, or -1 when it has none (for {@code vos ps} and tests). */
+    public long standbyPid() {
+        StandbyDomain parked = standby;
+        return parked == null ? -1 : parked.pid();
     }
 
     /**
@@ -343,17 +465,20 @@ public final class DomainSupervisor implements AutoCloseable {
     private void decideRestart(DomainExit exit) {
         RestartPolicy policy = spec.restart();
         if (policy == RestartPolicy.TEMPORARY) {
+            discardStandby();
             publish(DomainState.STOPPED, "restart policy temporary: not restarted");
             record(EventType.DOMAIN_STOPPED, "restart policy temporary");
             return;
         }
         if (policy == RestartPolicy.TRANSIENT && exit != null && exit.clean()) {
+            discardStandby();
             publish(DomainState.STOPPED, "restart policy transient: exited cleanly");
             record(EventType.DOMAIN_STOPPED, "restart policy transient, clean exit");
             return;
         }
         Optional<String> refused = budget.admit(System.nanoTime());
         if (refused.isPresent()) {
+            discardStandby(); // a FAILED domain stays down until an operator acts: nothing to keep warm
             publish(DomainState.FAILED, refused.get());
             record(EventType.DOMAIN_FAILED, refused.get());
             deathAtNs = null;
@@ -388,6 +513,7 @@ public final class DomainSupervisor implements AutoCloseable {
             }
             case Command.Stop _ -> {
                 record(EventType.OPERATOR_STOP, "from " + status.state());
+                discardStandby();
                 stopCurrent();
                 publish(DomainState.STOPPED, "stopped by an operator");
                 record(EventType.DOMAIN_STOPPED, "by an operator");
@@ -413,6 +539,7 @@ public final class DomainSupervisor implements AutoCloseable {
     }
 
     private void onShutdown(Shutdown shutdown) {
+        discardStandby();
         stopCurrent();
         publish(DomainState.STOPPED, "control plane shut down");
         record(EventType.DOMAIN_STOPPED, "control plane shut down");

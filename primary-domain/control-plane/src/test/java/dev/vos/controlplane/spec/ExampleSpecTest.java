@@ -21,6 +21,8 @@ class ExampleSpecTest {
         assertEquals(repositoryRoot().resolve("examples/data/storage0").toAbsolutePath().normalize(),
                 storage0.storage().exportRoot());
         assertEquals(new SupervisorSpec(3, 30, 100, 10_000, 500), storage0.limits());
+        assertTrue(storage0.standby(), "the example shows a warm standby");
+        assertFalse(spec.domain("net0").orElseThrow().standby(), "and the default, none");
         assertEquals(SupervisorSpec.DEFAULTS, spec.domain("net0").orElseThrow().limits());
     }
 

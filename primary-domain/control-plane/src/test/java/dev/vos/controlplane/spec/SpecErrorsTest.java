@@ -470,6 +470,21 @@ class SpecErrorsTest {
         assertProblem(p, 6, "domains[0].xen", "only a domain of backend xen has this section");
     }
 
+    @Test
+    void standby_onAXenDomain_orNotABoolean_isRefused() throws Exception {
+        Files.writeString(dir.resolve("guest.cfg"), "");
+        List<SpecProblem> problems = problems("""
+                version: 1
+                domains:
+                  - {name: net0, kind: net, backend: xen, standby: true, xen: {config: guest.cfg},
+                     net: {bind: [127.0.0.1]}}
+                  - {name: net1, kind: net, standby: yes, net: {bind: [127.0.0.1]}}
+                """);
+        assertEquals(2, problems.size(), problems.toString());
+        assertProblem(problems.get(0), 3, "domains[0].standby", "a standby is kept for backend process only");
+        assertProblem(problems.get(1), 5, "domains[1].standby", "'yes' is not true or false");
+    }
+
     // --- restart limits and control plane
 
     @Test

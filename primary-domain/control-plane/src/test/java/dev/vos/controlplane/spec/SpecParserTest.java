@@ -179,6 +179,19 @@ class SpecParserTest {
     }
 
     @Test
+    void standby_isFalseUnlessTheSpecSaysTrue() throws Exception {
+        Files.createDirectories(dir.resolve("data"));
+        HostSpec spec = SpecParser.parse(write("host.yaml", """
+                version: 1
+                domains:
+                  - {name: storage0, kind: storage, storage: {exportRoot: data}}
+                  - {name: storage1, kind: storage, standby: true, storage: {exportRoot: data}}
+                  - {name: storage2, kind: storage, standby: false, storage: {exportRoot: data}}
+                """));
+        assertEquals(List.of(false, true, false), spec.domains().stream().map(DomainSpec::standby).toList());
+    }
+
+    @Test
     void parseString_resolvesAgainstTheGivenFolder_andHasNoFile() throws Exception {
         Files.createDirectories(dir.resolve("data"));
         HostSpec spec = SpecParser.parse("""
