@@ -34,7 +34,8 @@ cli_stale() {
 }
 if jar_stale "$jar" || cli_stale; then
     echo "run-perf-benchmarks: building benchmarks.jar and vos-cli" >&2
-    ./mvnw -q -B -ntp -pl benchmarks,primary-domain/cli -am package -Dmaven.test.skip=true
+    # -DskipTests, not maven.test.skip: vos-cli's tests use vos-client's test jar, which the latter does not build.
+    ./mvnw -q -B -ntp -pl benchmarks,primary-domain/cli -am package -DskipTests
     cli_jar=$(ls "$repo/primary-domain/cli/target/vos-cli-"*.jar | grep -v -e '-tests\.jar$' | head -n 1)
     touch "$cli_jar" # as bin/vos does after a build: Maven leaves an unchanged module's jar as it was
 fi
