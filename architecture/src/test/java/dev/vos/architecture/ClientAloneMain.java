@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The application of {@link ClientAloneTest}: a program that knows only {@code java.nio.file} and a
- * {@code vos://} URI, run in a JVM whose class (or module) path is the client's four jars and this one class. It
+ * {@code vos://} URI, run in a JVM whose class (or module) path is the client's five jars and this one class. It
  * uses no vos type and no lambda (one class file, nothing else to copy); it prints one {@code key=value} line per
  * step for the test to compare.
  *
@@ -29,7 +29,7 @@ public final class ClientAloneMain {
         System.out.println("module=" + provider.getClass().getModule().getName());
         Files.createDirectories(dir);
         Path hello = dir.resolve("hello.txt");
-        Files.writeString(hello, "hello from a JVM with four vos jars\n");
+        Files.writeString(hello, "hello from a JVM with five vos jars\n");
         System.out.println("read=" + Files.readString(hello).strip());
         System.out.println("size=" + Files.size(hello));
         Files.writeString(dir.resolve("second.txt"), "2");

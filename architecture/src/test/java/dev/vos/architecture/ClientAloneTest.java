@@ -2,6 +2,7 @@ package dev.vos.architecture;
 
 import dev.vos.client.DomainClient;
 import dev.vos.client.fs.StorageDomain;
+import dev.vos.net.protocol.NetCalls;
 import dev.vos.ring.client.RingClient;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Linux;
@@ -30,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What an application needs for {@code vos://} paths is four jars: vos-client, vos-ring, vos-storage-protocol and
- * vos-sys, as the build made them. A plain JVM with only those (and one class of its own) on its class path, and
+ * What an application needs for {@code vos://} paths and the net domain's channels is five jars: vos-client,
+ * vos-ring, vos-storage-protocol, vos-sys and vos-net-protocol (the client's descriptor requires it), as the build
+ * made them. A plain JVM with only those (and one class of its own) on its class path, and
  * then on its module path, reads and writes files of a live storage domain through {@code java.nio.file}; and
  * {@code jdeps} finds nothing else in the client jar's dependencies but the JDK.
  */
@@ -41,7 +43,10 @@ class ClientAloneTest {
     @TempDir
     static Path dir;
     private static StorageDomain domain;
-    /** client, ring, protocol, sys: the jars on this test's own class path, which the reactor just built. */
+    /**
+     * client, ring, storage protocol, sys, net protocol: the jars on this test's own class path, which the reactor
+     * just built.
+     */
     private static List<Path> jars;
     /** A folder holding {@link ClientAloneMain}'s class file and nothing else. */
     private static Path mainClassFolder;
@@ -49,7 +54,7 @@ class ClientAloneTest {
     @BeforeAll
     static void up() throws Exception {
         jars = List.of(jarOf(DomainClient.class), jarOf(RingClient.class), jarOf(StorageCalls.class),
-                jarOf(Linux.class));
+                jarOf(Linux.class), jarOf(NetCalls.class));
         mainClassFolder = Files.createDirectories(dir.resolve("app"));
         String classFile = ClientAloneMain.class.getName().replace('.', '/') + ".class";
         try (InputStream in = ClientAloneMain.class.getClassLoader().getResourceAsStream(classFile)) {
@@ -74,26 +79,26 @@ class ClientAloneTest {
     }
 
     @Test
-    void aJvmWithTheFourJarsOnItsClassPath_usesVosPathsThroughJavaNioFile() throws Exception {
+    void aJvmWithTheFiveJarsOnItsClassPath_usesVosPathsThroughJavaNioFile() throws Exception {
         List<String> out = runAlone("classpath", List.of("--enable-native-access=ALL-UNNAMED", "-cp",
                 classPath(jars, mainClassFolder)));
         assertEquals(expected("null"), out);
-        assertEquals("hello from a JVM with four vos jars\n",
+        assertEquals("hello from a JVM with five vos jars\n",
                 Files.readString(domain.exportRoot().resolve("classpath/hello.txt")), "the file on the real disk");
     }
 
     /** On the module path the descriptors are what counts: exports, requires, and the provider the client declares. */
     @Test
-    void aJvmWithTheFourJarsOnItsModulePath_findsTheProviderThroughTheClientsDescriptor() throws Exception {
+    void aJvmWithTheFiveJarsOnItsModulePath_findsTheProviderThroughTheClientsDescriptor() throws Exception {
         List<String> out = runAlone("modulepath", List.of("--enable-native-access=dev.vos.sys",
                 "--module-path", classPath(jars), "-cp", mainClassFolder.toString()));
         assertEquals(expected("dev.vos.client"), out);
         assertTrue(Files.exists(domain.exportRoot().resolve("modulepath/hello.txt")));
     }
 
-    /** jdeps on the built jars: the client needs the ring, the protocol, sys and JDK modules, nothing else. */
+    /** jdeps on the built jars: the client needs the ring, the two protocols, sys and JDK modules, nothing else. */
     @Test
-    void jdeps_theClientJarNeedsOnlyTheRingProtocolSysAndTheJdk() {
+    void jdeps_theClientJarNeedsOnlyTheRingProtocolsSysAndTheJdk() {
         String modulePath = classPath(jars.subList(1, jars.size()));
         String clientJar = jars.getFirst().toString();
         // -s lists the client's own edges (--print-module-deps would leave out the ring, implied by the
@@ -102,17 +107,20 @@ class ClientAloneTest {
                 .map(edge -> edge.substring(edge.indexOf("-> ") + 3)).toList();
         List<String> vos = needed.stream().filter(m -> m.startsWith("dev.vos.")).sorted().toList();
         List<String> others = needed.stream().filter(m -> !m.startsWith("dev.vos.")).toList();
-        assertEquals(List.of("dev.vos.ring", "dev.vos.storage.protocol", "dev.vos.sys"), vos, String.join(",", needed));
+        assertEquals(List.of("dev.vos.net.protocol", "dev.vos.ring", "dev.vos.storage.protocol", "dev.vos.sys"), vos,
+                String.join(",", needed));
         assertTrue(others.stream().allMatch(m -> ModuleFinder.ofSystem().find(m).isPresent()),
                 "not JDK modules: " + others);
         assertEquals("", jdeps("--missing-deps", "--module-path", modulePath, clientJar).strip(),
-                "classes the client jar uses that none of the four jars nor the JDK has");
+                "classes the client jar uses that none of the five jars nor the JDK has");
         // and beneath it: the ring needs sys, the protocol the ring, sys the JDK alone
         assertEquals(List.of("dev.vos.ring -> dev.vos.sys", "dev.vos.ring -> java.base"),
                 summary("--module-path", jars.get(3).toString(), jars.get(1).toString()));
         assertEquals(List.of("dev.vos.storage.protocol -> dev.vos.ring", "dev.vos.storage.protocol -> java.base"),
                 summary("--module-path", classPath(List.of(jars.get(1), jars.get(3))), jars.get(2).toString()));
         assertEquals(List.of("dev.vos.sys -> java.base"), summary(jars.get(3).toString()));
+        assertEquals(List.of("dev.vos.net.protocol -> dev.vos.ring", "dev.vos.net.protocol -> java.base"),
+                summary("--module-path", classPath(List.of(jars.get(1), jars.get(3))), jars.get(4).toString()));
     }
 
     /**
@@ -139,7 +147,7 @@ class ClientAloneTest {
     /** What ClientAloneMain prints, its provider's class in {@code module} ("null": the unnamed module). */
     private static List<String> expected(String module) {
         return List.of("provider=dev.vos.client.fs.VosFileSystemProvider", "module=" + module,
-                "read=hello from a JVM with four vos jars", "size=36", "list=hello.txt,third.txt", "exists=false",
+                "read=hello from a JVM with five vos jars", "size=36", "list=hello.txt,third.txt", "exists=false",
                 "done");
     }
 

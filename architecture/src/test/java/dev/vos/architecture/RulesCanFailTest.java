@@ -8,6 +8,7 @@ import dev.vos.archviolation.cycle.b.Right;
 import dev.vos.client.DomainClient;
 import dev.vos.client.archviolation.ClientUsesControlPlane;
 import dev.vos.client.archviolation.ClientUsesMicrometer;
+import dev.vos.client.archviolation.ClientUsesNetDomain;
 import dev.vos.net.domain.archviolation.NetDomainUsesStorageDomain;
 import dev.vos.net.protocol.archviolation.NetProtocolCallsLinux;
 import dev.vos.net.protocol.archviolation.NetProtocolUsesNetDomain;
@@ -47,6 +48,11 @@ class RulesCanFailTest {
     void clientLinksOnlyRingProtocolSys_failsOnTheControlPlane() {
         assertFails(VosRules.CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS, "ClientUsesControlPlane",
                 ClientUsesControlPlane.class);
+    }
+
+    @Test
+    void clientLinksOnlyRingProtocolSys_failsOnTheNetDomain() {
+        assertFails(VosRules.CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS, "ClientUsesNetDomain", ClientUsesNetDomain.class);
     }
 
     @Test

@@ -30,7 +30,7 @@ class SourceImportsTest {
     void everyModulesSources_areRead() {
         for (String pkg : List.of("dev.vos.sys", "dev.vos.ring.client", "dev.vos.storage.protocol",
                 "dev.vos.storage.domain", "dev.vos.net.protocol", "dev.vos.net.domain", "dev.vos.perf.counting",
-                "dev.vos.backend.xen.libxl", "dev.vos.client.fs",
+                "dev.vos.backend.xen.libxl", "dev.vos.client.fs", "dev.vos.client.net",
                 "dev.vos.controlplane.supervisor", "dev.vos.cli", "dev.vos.demo", "dev.vos.bench.storage")) {
             assertTrue(imports.stream().anyMatch(i -> i.fromPackage().equals(pkg)), "no source of " + pkg + " read");
         }

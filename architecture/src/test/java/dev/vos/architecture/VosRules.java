@@ -44,8 +44,8 @@ final class VosRules {
             "dev.vos.sys", List.of("java", "dev.vos.sys"),
             "dev.vos.ring", List.of("java", "dev.vos.ring", "dev.vos.sys"),
             "dev.vos.storage.protocol", List.of("java", "dev.vos.storage.protocol", "dev.vos.ring", "dev.vos.sys"),
-            "dev.vos.client", List.of("java", "dev.vos.client", "dev.vos.storage.protocol", "dev.vos.ring",
-                    "dev.vos.sys"),
+            "dev.vos.client", List.of("java", "dev.vos.client", "dev.vos.storage.protocol", "dev.vos.net.protocol",
+                    "dev.vos.ring", "dev.vos.sys"),
             "dev.vos.net.protocol", List.of("java", "dev.vos.net.protocol", "dev.vos.ring", "dev.vos.sys"),
             "dev.vos.net.domain", List.of("java", "dev.vos.net.domain", "dev.vos.net.protocol", "dev.vos.ring",
                     "dev.vos.sys"));
@@ -59,9 +59,10 @@ final class VosRules {
                     + " system-call layer and the JDK, nothing of vos above it and no third-party library");
 
     static final ArchRule CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS = onlyUses("dev.vos.client",
-            "an application that uses vos:// links vos-client with vos-ring, vos-storage-protocol and"
-                    + " vos-sys only: the control plane, the vos command, the backends, the storage domain, the perf"
-                    + " counters and every third-party library stay off its class path");
+            "an application that uses vos:// or the net domain's channels links vos-client with vos-ring,"
+                    + " vos-storage-protocol, vos-net-protocol and vos-sys only: the control plane, the vos command,"
+                    + " the backends, the storage and net domains, the perf counters and every third-party library"
+                    + " stay off its class path");
 
     static final ArchRule PROTOCOL_LINKS_ONLY_RING_SYS = onlyUses("dev.vos.storage.protocol",
             "the storage protocol is the contract the client and the storage domain share, and it is on"

@@ -88,6 +88,19 @@ public final class DomainClient implements CallSource, AutoCloseable {
         return new DomainClient(name, StateDirectory.agentSocket(stateDir, name), options);
     }
 
+    /**
+     * The state directory a program finds its domains in when nothing else names one: the system property
+     * {@code vos.stateDir}, else {@code $VOS_STATE_DIR}, else vos's default.
+     */
+    public static Path stateDirFromEnvironment() {
+        String property = System.getProperty("vos.stateDir");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        String env = System.getenv("VOS_STATE_DIR");
+        return env != null && !env.isBlank() ? Path.of(env) : StateDirectory.defaultPath();
+    }
+
     /** A client of the agent listening on {@code socket}. */
     public static DomainClient forSocket(String name, Path socket, Options options) {
         return new DomainClient(name, socket, options);

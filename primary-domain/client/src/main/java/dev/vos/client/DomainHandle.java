@@ -31,7 +31,9 @@ public final class DomainHandle {
     /** What a handle names, for the message that says it is lost and what to do. */
     public enum Kind {
         /** A storage domain's descriptor of an open file or directory. */
-        FILE("storage", "open the file again");
+        FILE("storage", "open the file again"),
+        /** A net domain's descriptor of a socket. */
+        SOCKET("net", "open the channel again");
 
         private final String service;
         private final String remedy;

@@ -2,7 +2,6 @@ package dev.vos.client.fs;
 
 import dev.vos.client.DomainClient;
 import dev.vos.client.DomainHandle;
-import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.client.RingClient;
 import dev.vos.storage.protocol.FileStat;
 import dev.vos.storage.protocol.StorageFlags;
@@ -118,12 +117,7 @@ public final class VosFileSystemProvider extends FileSystemProvider {
     }
 
     private static Path defaultStateDir() {
-        String property = System.getProperty("vos.stateDir");
-        if (property != null && !property.isBlank()) {
-            return Path.of(property);
-        }
-        String env = System.getenv("VOS_STATE_DIR");
-        return env != null && !env.isBlank() ? Path.of(env) : StateDirectory.defaultPath();
+        return DomainClient.stateDirFromEnvironment();
     }
 
     @Override

@@ -1,0 +1,381 @@
+package dev.vos.client.net;
+
+import dev.vos.client.DomainHandle;
+import dev.vos.net.protocol.NetCalls;
+import dev.vos.net.protocol.SockaddrLayout;
+import dev.vos.ring.DomainFailedException;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NoConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SocketChannel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A blocking TCP {@link SocketChannel} whose socket lives in the net domain: every operation is one or more net
+ * calls, and a call that would block waits in the domain (its slot is held, no worker is). Non-blocking mode is not
+ * served yet ({@link #implConfigureBlocking}); nor is the {@link #socket()} adaptor.
+ *
+ * <p><b>Close while blocked.</b> Another thread's {@link #close()} (or an interrupt, through
+ * {@link #begin()}) closes the descriptor in the domain, which answers every call still waiting on it EBADF; the
+ * blocked thread then finds the channel closed and {@link #end} throws {@code AsynchronousCloseException} (or
+ * {@code ClosedByInterruptException}), as the default provider's channel does.
+ *
+ * <p><b>Family.</b> The socket is made at open with the family asked for ({@code AF_INET} by default, unlike the
+ * default provider's dual-stack IPv6 socket: the domain's {@code net.bind} policy tells 127.0.0.1 from
+ * ::ffff:127.0.0.1). A fresh IPv4 socket given an IPv6 address to bind or connect to is made again as IPv6, with
+ * the options set so far.
+ */
+final class VosSocketChannel extends SocketChannel {
+
+    private final NetClient client;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Object stateLock = new Object();
+    /** Options set before the socket could change family, replayed on the new one. */
+    private final Map<SocketOption<?>, Object> optionsSet = new LinkedHashMap<>();
+    private volatile DomainHandle fd;
+    private volatile int family;
+    private boolean bound;
+    private volatile InetSocketAddress remote;
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+
+    VosSocketChannel(final VosSelectorProvider provider, final NetClient client, final int family)
+            throws IOException {
+        super(provider);
+        this.client = client;
+        this.family = family;
+        this.fd = client.socket(family);
+    }
+
+    /** A channel for a connection accept took. */
+    VosSocketChannel(final VosSelectorProvider provider, final NetClient client, final DomainHandle accepted)
+            throws IOException {
+        super(provider);
+        this.client = client;
+        this.fd = accepted;
+        this.bound = true;
+        this.remote = client.remoteAddress(accepted);
+        this.family = SockaddrLayout.family(remote);
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private static InetSocketAddress checkAddress(final SocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        if (!(address instanceof InetSocketAddress inet)) {
+            throw new java.nio.channels.UnsupportedAddressTypeException();
+        }
+        if (inet.isUnresolved()) {
+            throw new java.nio.channels.UnresolvedAddressException();
+        }
+        return inet;
+    }
+
+    /** Makes the socket IPv6 if it is a fresh IPv4 one and {@code address} is IPv6. Under stateLock. */
+    private void matchFamily(final InetSocketAddress address) throws IOException {
+        final int wanted = SockaddrLayout.family(address);
+        if (wanted == family || family == SockaddrLayout.AF_INET6 || bound) {
+            return;
+        }
+        final DomainHandle next = client.socket(wanted);
+        final DomainHandle old = fd;
+        fd = next;
+        family = wanted;
+        client.close(old);
+        for (Map.Entry<SocketOption<?>, Object> e : optionsSet.entrySet()) {
+            setOptionNow(e.getKey(), e.getValue());
+        }
+    }
+
+    @Override
+    public SocketChannel bind(final SocketAddress local) throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            if (remote != null) {
+                throw new AlreadyConnectedException();
+            }
+            if (bound) {
+                throw new AlreadyBoundException();
+            }
+            final InetSocketAddress address = local == null ? new InetSocketAddress(0) : checkAddress(local);
+            matchFamily(address);
+            client.bind(fd, address);
+            bound = true;
+        }
+        return this;
+    }
+
+    @Override
+    public <T> SocketChannel setOption(final SocketOption<T> name, final T value) throws IOException {
+        SocketOptionTable.number(SocketOptionTable.STREAM, name);
+        synchronized (stateLock) {
+            ensureOpen();
+            setOptionNow(name, value);
+            optionsSet.put(name, value);
+        }
+        return this;
+    }
+
+    private void setOptionNow(final SocketOption<?> name, final Object value) throws IOException {
+        client.setOption(fd, SocketOptionTable.number(SocketOptionTable.STREAM, name),
+                SocketOptionTable.encode(name, value));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(final SocketOption<T> name) throws IOException {
+        final int number = SocketOptionTable.number(SocketOptionTable.STREAM, name);
+        synchronized (stateLock) {
+            ensureOpen();
+            return (T) SocketOptionTable.decode(name, client.getOption(fd, number));
+        }
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return SocketOptionTable.names(SocketOptionTable.STREAM);
+    }
+
+    @Override
+    public SocketChannel shutdownInput() throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            if (remote == null) {
+                throw new NotYetConnectedException();
+            }
+            if (!inputShutdown) {
+                client.shutdown(fd, NetCalls.SHUT_RD);
+                inputShutdown = true;
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public SocketChannel shutdownOutput() throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            if (remote == null) {
+                throw new NotYetConnectedException();
+            }
+            if (!outputShutdown) {
+                client.shutdown(fd, NetCalls.SHUT_WR);
+                outputShutdown = true;
+            }
+        }
+        return this;
+    }
+
+    /** Not served yet: the default provider's adaptor is bound to its own implementation. */
+    @Override
+    public Socket socket() {
+        throw new UnsupportedOperationException("SocketChannel.socket() is not served by the net domain's provider"
+                + " yet: use the channel's own methods");
+    }
+
+    @Override
+    public boolean isConnected() {
+        return remote != null;
+    }
+
+    @Override
+    public boolean isConnectionPending() {
+        return false;
+    }
+
+    @Override
+    public boolean connect(final SocketAddress address) throws IOException {
+        InetSocketAddress target = checkAddress(address);
+        if (target.getAddress().isAnyLocalAddress()) {
+            // As the default provider: a connect to the wildcard goes to this host.
+            target = new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getPort());
+        }
+        readLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                final DomainHandle socket;
+                synchronized (stateLock) {
+                    ensureOpen();
+                    if (remote != null) {
+                        throw new AlreadyConnectedException();
+                    }
+                    matchFamily(target);
+                    socket = fd;
+                }
+                boolean completed = false;
+                IOException failed = null;
+                try {
+                    begin();
+                    client.connect(socket, target);
+                    completed = true;
+                } catch (IOException e) {
+                    failed = e;
+                } finally {
+                    end(completed); // AsynchronousCloseException if another thread closed the channel meanwhile
+                }
+                if (failed != null) {
+                    // As the default provider: a connect that fails closes the channel.
+                    close();
+                    throw failed;
+                }
+                synchronized (stateLock) {
+                    remote = target;
+                    bound = true;
+                }
+                return true;
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException {
+        ensureOpen();
+        if (remote == null) {
+            throw new NoConnectionPendingException();
+        }
+        return true;
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException {
+        ensureOpen();
+        return remote;
+    }
+
+    @Override
+    public int read(final ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        readLock.lock();
+        try {
+            ensureOpen();
+            if (remote == null) {
+                throw new NotYetConnectedException();
+            }
+            if (inputShutdown) {
+                return -1;
+            }
+            if (!dst.hasRemaining()) {
+                return 0;
+            }
+            int n = 0;
+            boolean completed = false;
+            try {
+                begin();
+                n = client.receive(fd, dst);
+                completed = true;
+            } finally {
+                end(completed);
+            }
+            return n == 0 ? -1 : n;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** Reads into the first buffer with room: one receive, as a short read of the default provider's. */
+    @Override
+    public long read(final ByteBuffer[] dsts, final int offset, final int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        for (int i = offset; i < offset + length; i++) {
+            if (dsts[i].hasRemaining()) {
+                return read(dsts[i]);
+            }
+        }
+        return read(ByteBuffer.allocate(0));
+    }
+
+    /** Writes all of {@code src}: a blocking channel's write returns only when every byte is sent. */
+    @Override
+    public int write(final ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (remote == null) {
+                throw new NotYetConnectedException();
+            }
+            if (outputShutdown) {
+                // What the default provider throws here (its write fails EPIPE and finds its output shut).
+                throw new AsynchronousCloseException();
+            }
+            int total = 0;
+            boolean completed = false;
+            try {
+                begin();
+                while (src.hasRemaining()) {
+                    total += client.send(fd, src);
+                }
+                completed = true;
+            } finally {
+                end(completed);
+            }
+            return total;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public long write(final ByteBuffer[] srcs, final int offset, final int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += write(srcs[i]);
+        }
+        return total;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            return bound ? client.localAddress(fd) : null;
+        }
+    }
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException {
+        // Not under stateLock: a thread blocked in connect holds no lock this needs, and the domain answers its
+        // waiting call EBADF once this close reaches it.
+        try {
+            client.close(fd);
+        } catch (DomainFailedException gone) {
+            // The domain died and took the socket with it: closed either way.
+        }
+    }
+
+    @Override
+    protected void implConfigureBlocking(final boolean block) {
+        throw new UnsupportedOperationException(VosSelectorProvider.NON_BLOCKING_NOT_SERVED);
+    }
+
+    @Override
+    public String toString() {
+        return "VosSocketChannel[" + fd + (remote == null ? "" : " remote=" + remote) + "]";
+    }
+}

@@ -1,0 +1,302 @@
+package dev.vos.client.net;
+
+import dev.vos.client.DomainClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The same small scenarios on the JDK's default provider and on the net domain's, over loopback: each scenario
+ * records what a program would see (bytes, end of stream, the exception classes), and the two records must be
+ * equal. A scenario that only one provider could pass (the domain's bind policy) is tested on its own.
+ */
+@Timeout(120)
+class NetDifferentialTest {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    @TempDir
+    static Path dir;
+    private static NetDomain domain;
+    private static DomainClient client;
+    private static SelectorProvider vos;
+
+    @BeforeAll
+    static void start() throws IOException {
+        domain = NetDomain.start(dir);
+        client = domain.client();
+        vos = new VosSelectorProvider(client);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        client.close();
+        domain.close();
+    }
+
+    /** A scenario: what it saw, one line per step. */
+    private interface Scenario {
+        void run(SelectorProvider provider, List<String> seen) throws Exception;
+    }
+
+    private static List<String> outcome(final SelectorProvider provider, final Scenario scenario) throws Exception {
+        final List<String> seen = new ArrayList<>();
+        scenario.run(provider, seen);
+        return seen;
+    }
+
+    private static void same(final Scenario scenario) throws Exception {
+        final List<String> expected = outcome(SelectorProvider.provider(), scenario);
+        final List<String> actual = outcome(vos, scenario);
+        assertEquals(expected, actual, "the default provider saw " + expected + ", the net domain's " + actual);
+    }
+
+    /** What {@code step} did: its value, or the class of what it threw. */
+    private static String attempt(final Step step) {
+        try {
+            return String.valueOf(step.run());
+        } catch (Exception e) {
+            return e.getClass().getName();
+        }
+    }
+
+    private interface Step {
+        Object run() throws Exception;
+    }
+
+    private static ServerSocketChannel listener(final SelectorProvider provider) throws IOException {
+        final ServerSocketChannel server = provider.openServerSocketChannel();
+        server.bind(new InetSocketAddress(LOOPBACK, 0));
+        return server;
+    }
+
+    private static String readAll(final SocketChannel channel, final int count) throws IOException {
+        final ByteBuffer buffer = ByteBuffer.allocate(count);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer) < 0) {
+                break;
+            }
+        }
+        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void echo_bothDirections_thenTheEndOfStreamAfterShutdownOutput() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                seen.add("connect=" + c.connect(server.getLocalAddress()));
+                try (SocketChannel s = server.accept()) {
+                    seen.add("connected=" + c.isConnected() + "," + s.isConnected());
+                    seen.add("remote=local:" + c.getRemoteAddress().equals(server.getLocalAddress()));
+                    seen.add("peer=" + s.getRemoteAddress().equals(c.getLocalAddress()));
+                    seen.add("written=" + c.write(ByteBuffer.wrap("hello, net0".getBytes(StandardCharsets.UTF_8))));
+                    final String got = readAll(s, 11);
+                    seen.add("server read=" + got);
+                    s.write(ByteBuffer.wrap(got.toUpperCase().getBytes(StandardCharsets.UTF_8)));
+                    seen.add("client read=" + readAll(c, 11));
+                    c.shutdownOutput();
+                    seen.add("after shutdownOutput server reads " + s.read(ByteBuffer.allocate(4)));
+                    seen.add("write after shutdownOutput: "
+                            + attempt(() -> c.write(ByteBuffer.wrap(new byte[1]))));
+                    c.shutdownInput();
+                    seen.add("read after shutdownInput: " + c.read(ByteBuffer.allocate(4)));
+                }
+            }
+        });
+    }
+
+    @Test
+    void oneMebibyte_arrivesWhole() throws Exception {
+        final byte[] data = new byte[1 << 20];
+        new java.util.Random(12).nextBytes(data);
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    final CompletableFuture<Integer> sent = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            final int n = c.write(ByteBuffer.wrap(data));
+                            c.shutdownOutput();
+                            return n;
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    });
+                    final CRC32 crc = new CRC32();
+                    long total = 0;
+                    final ByteBuffer buffer = ByteBuffer.allocateDirect(70_000);
+                    for (int n; (n = s.read(buffer.clear())) >= 0; ) {
+                        crc.update(buffer.flip());
+                        total += n;
+                    }
+                    seen.add("sent=" + sent.get(60, TimeUnit.SECONDS) + " received=" + total + " crc="
+                            + crc.getValue());
+                }
+            }
+        });
+    }
+
+    @Test
+    void refusedConnect_isConnectException_andClosesTheChannel() throws Exception {
+        final int port;
+        try (ServerSocketChannel probe = SelectorProvider.provider().openServerSocketChannel()) {
+            probe.bind(new InetSocketAddress(LOOPBACK, 0));
+            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        same((provider, seen) -> {
+            final SocketChannel c = provider.openSocketChannel();
+            seen.add("connect: " + attempt(() -> c.connect(new InetSocketAddress(LOOPBACK, port))));
+            seen.add("open after: " + c.isOpen());
+            seen.add("read after: " + attempt(() -> c.read(ByteBuffer.allocate(1))));
+        });
+    }
+
+    @Test
+    void bindToAPortInUse_isBindException_andMisuseIsTheJdksExceptions() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel first = listener(provider);
+                 ServerSocketChannel second = provider.openServerSocketChannel();
+                 ServerSocketChannel unbound = provider.openServerSocketChannel();
+                 SocketChannel unconnected = provider.openSocketChannel()) {
+                seen.add("in use: " + attempt(() -> second.bind(first.getLocalAddress())));
+                seen.add("again: " + attempt(() -> first.bind(new InetSocketAddress(LOOPBACK, 0))));
+                seen.add("accept unbound: " + attempt(unbound::accept));
+                seen.add("unbound local: " + unbound.getLocalAddress());
+                seen.add("read unconnected: " + attempt(() -> unconnected.read(ByteBuffer.allocate(1))));
+                seen.add("write unconnected: " + attempt(() -> unconnected.write(ByteBuffer.allocate(1))));
+                seen.add("shutdown unconnected: " + attempt(unconnected::shutdownInput));
+                seen.add("remote unconnected: " + unconnected.getRemoteAddress());
+                seen.add("local unconnected: " + unconnected.getLocalAddress());
+                seen.add("finishConnect: " + attempt(unconnected::finishConnect));
+            }
+        });
+    }
+
+    @Test
+    void aClosedChannel_throwsClosedChannelException() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider)) {
+                final SocketChannel c = provider.openSocketChannel();
+                c.connect(server.getLocalAddress());
+                server.accept().close();
+                c.close();
+                c.close();
+                server.close();
+                seen.add("read: " + attempt(() -> c.read(ByteBuffer.allocate(1))));
+                seen.add("write: " + attempt(() -> c.write(ByteBuffer.allocate(1))));
+                seen.add("remote: " + attempt(c::getRemoteAddress));
+                seen.add("local: " + attempt(c::getLocalAddress));
+                seen.add("option: " + attempt(() -> c.getOption(StandardSocketOptions.TCP_NODELAY)));
+                seen.add("connect: " + attempt(() -> c.connect(new InetSocketAddress(LOOPBACK, 1))));
+                seen.add("accept: " + attempt(server::accept));
+                seen.add("open: " + c.isOpen() + "," + server.isOpen());
+            }
+        });
+    }
+
+    @Test
+    void closeFromAnotherThread_endsABlockedReadAndAccept_withAsynchronousCloseException() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    seen.add("read: " + blockedThenClosed(() -> c.read(ByteBuffer.allocate(8)), c::close));
+                    seen.add("accept: " + blockedThenClosed(server::accept, server::close));
+                    seen.add("peer sees: " + s.read(ByteBuffer.allocate(8)));
+                }
+            }
+        });
+    }
+
+    private interface Closer {
+        void close() throws IOException;
+    }
+
+    /** Runs {@code blocked} on a thread, closes from this one once it has waited, and says how it ended. */
+    private static String blockedThenClosed(final Step blocked, final Closer closer) throws Exception {
+        final CompletableFuture<String> ended = new CompletableFuture<>();
+        final Thread t = Thread.ofPlatform().start(() -> ended.complete(attempt(blocked)));
+        Thread.sleep(300);
+        final boolean stillBlocked = !ended.isDone();
+        closer.close();
+        final String how = ended.get(10, TimeUnit.SECONDS); // the blocked call must return
+        t.join(5_000);
+        return "waited=" + stillBlocked + " then " + how;
+    }
+
+    @Test
+    void socketOptions_roundTrip() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                // The standard ones only: the JDK's extended options (TCP_KEEPIDLE ...) are not served yet.
+                for (java.net.SocketOption<?> o : List.of(StandardSocketOptions.SO_RCVBUF,
+                        StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT,
+                        StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_LINGER)) {
+                    seen.add(o + " server/client: " + server.supportedOptions().contains(o) + "/"
+                            + c.supportedOptions().contains(o));
+                }
+                seen.add("server reuseaddr: " + server.getOption(StandardSocketOptions.SO_REUSEADDR));
+                c.connect(server.getLocalAddress());
+                server.accept().close();
+                seen.add("nodelay: " + c.getOption(StandardSocketOptions.TCP_NODELAY));
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                c.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                c.setOption(StandardSocketOptions.SO_RCVBUF, 65_536);
+                c.setOption(StandardSocketOptions.SO_SNDBUF, 131_072);
+                seen.add("nodelay: " + c.getOption(StandardSocketOptions.TCP_NODELAY));
+                seen.add("keepalive: " + c.getOption(StandardSocketOptions.SO_KEEPALIVE));
+                seen.add("rcvbuf: " + c.getOption(StandardSocketOptions.SO_RCVBUF));
+                seen.add("sndbuf: " + c.getOption(StandardSocketOptions.SO_SNDBUF));
+                seen.add("linger: " + c.getOption(StandardSocketOptions.SO_LINGER));
+                seen.add("unsupported: " + attempt(() -> c.getOption(StandardSocketOptions.IP_MULTICAST_TTL)));
+                seen.add("bad value: " + attempt(() -> c.setOption(StandardSocketOptions.SO_RCVBUF, -1)));
+            }
+        });
+    }
+
+    @Test
+    void bindOutsideNetBind_isBindException() throws Exception {
+        // Only the domain's policy refuses this (the kernel would bind 127.0.0.2, a loopback address).
+        try (ServerSocketChannel server = vos.openServerSocketChannel()) {
+            assertThrows(java.net.BindException.class,
+                    () -> server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0)));
+        }
+    }
+
+    @Test
+    void whatIsNotServedYet_saysSo() throws Exception {
+        try (SocketChannel c = vos.openSocketChannel()) {
+            final UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> c.configureBlocking(false));
+            assertTrue(e.getMessage().contains("non-blocking mode is not served"), e.getMessage());
+            assertTrue(c.isBlocking());
+        }
+        assertThrows(UnsupportedOperationException.class, vos::openSelector);
+        assertThrows(UnsupportedOperationException.class, vos::openPipe);
+        assertThrows(UnsupportedOperationException.class, vos::openDatagramChannel);
+    }
+}
