@@ -88,6 +88,17 @@ final class StorageClient {
         return result;
     }
 
+    /**
+     * A byte count the domain answered for a read or write of at most {@code asked}: believed only within it, since
+     * a larger one would copy bytes the call never asked for, or report them moved.
+     */
+    private static long checkCount(long n, long asked, String call) throws IOException {
+        if (n > asked) {
+            throw new IOException("storage domain answered " + call + " with " + n + " bytes for at most " + asked);
+        }
+        return n;
+    }
+
     /** Copies {@code path}'s UTF-8 bytes into the payload at {@code at}; returns its length. */
     private static long putPath(CallSlot slot, long at, String path) {
         byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
@@ -121,7 +132,7 @@ final class StorageClient {
         try (CallSlot slot = calls.acquire()) {
             long fd = d.valueFor(slot);
             long want = Math.min(dst.remaining(), chunkBytes(slot));
-            int n = (int) check(Pread.call(slot, fd, slot.dataOffset(), want, position));
+            int n = (int) checkCount(check(Pread.call(slot, fd, slot.dataOffset(), want, position)), want, "pread");
             // The one copy: from the shared payload into the caller's buffer (heap or direct).
             MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
             dst.position(dst.position() + n);
@@ -143,7 +154,7 @@ final class StorageClient {
                 want += dsts[i].remaining();
             }
             want = Math.min(want, chunkBytes(slot));
-            long n = check(Pread.call(slot, fd, slot.dataOffset(), want, position));
+            long n = checkCount(check(Pread.call(slot, fd, slot.dataOffset(), want, position)), want, "pread");
             long at = 0;
             for (int i = offset; i < offset + length && at < n; i++) {
                 ByteBuffer dst = dsts[i];
@@ -171,7 +182,7 @@ final class StorageClient {
                 MemorySegment.copy(MemorySegment.ofBuffer(srcs[i]), 0, slot.data(), at, part);
                 at += part;
             }
-            long n = check(write(slot, fd, at, position));
+            long n = checkCount(check(write(slot, fd, at, position)), at, "pwrite");
             long left = n;
             for (int i = offset; i < offset + length && left > 0; i++) {
                 int part = (int) Math.min(srcs[i].remaining(), left);
@@ -191,7 +202,7 @@ final class StorageClient {
             long fd = d.valueFor(slot);
             int want = (int) Math.min(src.remaining(), chunkBytes(slot));
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, slot.data(), 0, want);
-            int n = (int) check(write(slot, fd, want, position));
+            int n = (int) checkCount(check(write(slot, fd, want, position)), want, "pwrite");
             src.position(src.position() + n);
             return n;
         }
@@ -232,7 +243,7 @@ final class StorageClient {
             long total = 0;
             int buffer = offset;
             for (int i = 0; i < parts.length; i++) {
-                long n = batch.await(i);
+                long n = checkCount(batch.await(i), parts[i], "pread");
                 if (n < 0 && i == 0) {
                     throw new ErrnoException((int) -n);
                 }
@@ -286,7 +297,7 @@ final class StorageClient {
             long total = 0;
             boolean cut = false;
             for (int i = 0; i < used && !cut; i++) {
-                long n = batch.await(i);
+                long n = checkCount(batch.await(i), parts[i], "pwrite");
                 if (n < 0 && i == 0) {
                     throw new ErrnoException((int) -n);
                 }
