@@ -52,7 +52,7 @@ vos client storage0 --threads 2 --seconds "$seconds" > "$out/client-storage0.log
 vos client net0 --threads 2 --seconds "$seconds" > "$out/client-net0.log" 2>&1 & pids+=($!)
 # File calls (a commit of a vos tree older than the fs command has none: the loop then only logs its failures).
 files() { while :; do
-            ( vos fs put "$out/host.yaml" storage0:/load.yaml ); ( vos fs cat storage0:/load.yaml ) > /dev/null
+            ( vos fs put --force "$out/host.yaml" storage0:/load.yaml ); ( vos fs cat storage0:/load.yaml ) > /dev/null
             ( vos fs stat storage0:/not-there ) || true; sleep 2
           done; }
 files > "$out/files.log" 2>&1 & pids+=($!)
