@@ -70,6 +70,10 @@ class StatusPageBrowserTest {
                     "the page shows generation " + first.generation() + ": " + page.evaluate(row + "?.innerText"));
             assertEquals("RUNNING", page.evaluate(row + ".querySelector('.state').textContent"));
             assertEquals(Long.toString(first.pid()), page.evaluate(row + ".querySelector('.pid').textContent"));
+            // Uptime counts from RUNNING: "-" for its first tenth of a second, then whole seconds.
+            assertTrue(await(page, "/^[1-9][0-9]* s$/.test(" + row + ".querySelector('.uptime').textContent)",
+                    "true", HeadlessChromium.PATIENCE.toMillis()), "a running domain's uptime, in seconds: "
+                    + page.evaluate(row + ".querySelector('.uptime').textContent"));
             Files.write(out.resolve("status-before-kill.png"), page.screenshot());
 
             ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
