@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The series a Prometheus stores from one vos host: a control plane with a storage and a net domain, a client
-# loading each, scraped every second by Debian's prometheus for SECONDS; then counts the distinct vos_* series seen
-# in that window, the ones live at its end, and the per-thread perf series among them (docs/operations.md, "What a
-# host costs Prometheus").
+# loading each, and file calls on storage0 every few seconds (a put, a cat, a stat of a missing file: bytes written
+# and read, an ENOENT), scraped every second by Debian's prometheus for SECONDS; then counts the distinct vos_* series
+# seen in that window, the ones live at its end, and the per-thread perf series among them (docs/operations.md,
+# "What a host costs Prometheus").
 #
 #   dashboards/bench/series-count.sh VOS_TREE METRICS_PORT PROMETHEUS_PORT SECONDS OUT_DIR
 #
@@ -49,6 +50,12 @@ for _ in $(seq 120); do curl -sf "127.0.0.1:$port/metrics" | grep -q 'vos_domain
 export VOS_STATE_DIR="$out/state"
 vos client storage0 --threads 2 --seconds "$seconds" > "$out/client-storage0.log" 2>&1 & pids+=($!)
 vos client net0 --threads 2 --seconds "$seconds" > "$out/client-net0.log" 2>&1 & pids+=($!)
+# File calls (a commit of a vos tree older than the fs command has none: the loop then only logs its failures).
+files() { while :; do
+            ( vos fs put --force "$out/host.yaml" storage0:/load.yaml ); ( vos fs cat storage0:/load.yaml ) > /dev/null
+            ( vos fs stat storage0:/not-there ) || true; sleep 2
+          done; }
+files > "$out/files.log" 2>&1 & pids+=($!)
 prometheus --config.file="$out/prometheus.yml" --storage.tsdb.path="$out/tsdb" \
     --web.listen-address="127.0.0.1:$prom_port" --log.level=warn > "$out/prometheus.log" 2>&1 & pids+=($!)
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out/result.txt"

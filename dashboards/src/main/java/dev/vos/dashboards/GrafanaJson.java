@@ -40,8 +40,10 @@ public final class GrafanaJson {
         root.put("links", List.of());
         root.put("annotations", map("list", List.of()));
         root.put("templating", map("list", List.of(datasourceVariable(),
-                queryVariable("instance", "Host", "label_values(vos_domain_up, instance)"),
-                queryVariable("domain", "Domain", "label_values(vos_domain_up{instance=~\"$instance\"}, domain)"))));
+                queryVariable("instance", "Host", "label_values(vos_domain_up, instance)", true),
+                // Of one kind: "All" is the list of its domains, which Grafana writes as (a|b); of every kind: .*
+                queryVariable("domain", "Domain", "label_values(" + d.domainSeries() + ", domain)",
+                        d.domainKind().isEmpty()))));
         List<Object> panels = new ArrayList<>();
         for (int i = 0; i < d.panels().size(); i++) {
             panels.add(panel(d.panels().get(i), i));
@@ -67,7 +69,7 @@ public final class GrafanaJson {
         return v;
     }
 
-    private static Map<String, Object> queryVariable(String name, String label, String query) {
+    private static Map<String, Object> queryVariable(String name, String label, String query, boolean allIsAny) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("name", name);
         v.put("label", label);
@@ -77,7 +79,9 @@ public final class GrafanaJson {
         v.put("definition", query);
         v.put("multi", true);
         v.put("includeAll", true);
-        v.put("allValue", ".*");
+        if (allIsAny) {
+            v.put("allValue", ".*");
+        }
         v.put("current", map());
         v.put("refresh", 2); // on time range change: a new host shows up without a reload
         v.put("sort", 1);

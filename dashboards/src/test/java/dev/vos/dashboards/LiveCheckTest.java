@@ -7,6 +7,11 @@ import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.client.CallBatch;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.RingClient;
+import dev.vos.storage.protocol.StorageCalls;
+import dev.vos.storage.protocol.StorageFlags;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,10 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,9 +93,10 @@ class LiveCheckTest {
                     DomainClient.Options.DEFAULT)) {
                 while (!stop.get()) {
                     try {
-                        for (int i = 0; i < 200; i++) {
+                        for (int i = 0; i < 100; i++) {
                             storage.call(CoreCalls.NOP);
                         }
+                        fileCalls(storage);
                     } catch (DomainFailedException e) {
                         // killed: the next burst goes to the next generation
                     }
@@ -98,6 +106,43 @@ class LiveCheckTest {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /**
+     * File calls, so that the storage panels have something to show: a write and a read of 4 KiB, eight reads
+     * submitted together (which the domain may batch), and an open of a file that is not there (ENOENT).
+     */
+    private static void fileCalls(DomainClient storage) throws DomainFailedException {
+        byte[] name = "load.bin".getBytes(StandardCharsets.UTF_8);
+        byte[] missing = "not-there".getBytes(StandardCharsets.UTF_8);
+        long fd;
+        try (CallSlot slot = storage.acquire()) {
+            slot.data().copyFrom(MemorySegment.ofArray(name));
+            fd = StorageCalls.Open.call(slot, slot.dataOffset(), name.length, StorageFlags.O_RDWR
+                    | StorageFlags.O_CREAT, 0644);
+            if (fd < 0) {
+                return; // a restart meanwhile; the next burst opens it again
+            }
+            StorageCalls.Pwrite.call(slot, fd, slot.dataOffset(), 4096, 0);
+            StorageCalls.Pread.call(slot, fd, slot.dataOffset(), 4096, 0);
+            slot.data().copyFrom(MemorySegment.ofArray(missing));
+            StorageCalls.Open.call(slot, slot.dataOffset(), missing.length, StorageFlags.O_RDWR, 0);
+        }
+        RingClient ring = storage.ring();
+        if (ring != null) {
+            try (CallBatch batch = ring.acquireBatch(8)) {
+                for (int i = 0; i < batch.size(); i++) {
+                    StorageCalls.Pread.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), 4096, 0);
+                }
+                batch.submit();
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.await(i);
+                }
+            }
+        }
+        try (CallSlot slot = storage.acquire()) {
+            StorageCalls.Close.call(slot, fd);
+        }
     }
 
     @Test
@@ -119,7 +164,8 @@ class LiveCheckTest {
                         r -> r.size() == 2, Duration.ofSeconds(90));
                 assertEquals(2, scraped.size(), "both control planes scraped 8 times: " + scraped + "\n"
                         + prometheus.log());
-                assertEveryQueryReturnsSeries(prometheus);
+                assertEveryQueryReturnsSeries(prometheus, hostA, hostB);
+                assertEveryFamilyIsDocumented(scrape(hostA)); // now with every series the load makes
                 killAndSeeTheRestart(a, prometheus, hostA, hostB);
             } finally {
                 stop.set(true);
@@ -130,17 +176,31 @@ class LiveCheckTest {
         }
     }
 
-    private static void assertEveryQueryReturnsSeries(LivePrometheus prometheus) throws Exception {
+    /**
+     * Every panel's query, with the variables as Grafana substitutes them for "All", returns series of both hosts
+     * (one dashboard serves many hosts), and a dashboard of one kind of domain none of another kind; every rule's
+     * series and recorded series return data.
+     */
+    private static void assertEveryQueryReturnsSeries(LivePrometheus prometheus, String hostA, String hostB)
+            throws Exception {
         List<String> empty = new ArrayList<>();
         int queries = 0;
         for (Dashboard d : Catalog.dashboards()) {
+            String domains = allDomains(prometheus, d);
             for (Panel p : d.panels()) {
                 for (Panel.Target t : p.targets()) {
                     queries++;
-                    String q = LivePrometheus.substitute(t.expr());
+                    String q = LivePrometheus.substitute(t.expr(), domains);
                     // The perf series appear a poll after a domain is attached: wait a little for them.
-                    if (prometheus.await(q, r -> !r.isEmpty(), Duration.ofSeconds(10)).isEmpty()) {
-                        empty.add(d.title() + " / " + p.title() + ": " + q);
+                    List<Map<String, Object>> r = prometheus.await(q, x -> hosts(x).containsAll(List.of(hostA,
+                            hostB)), Duration.ofSeconds(10));
+                    if (!hosts(r).containsAll(List.of(hostA, hostB))) {
+                        empty.add(d.title() + " / " + p.title() + ": " + q + " shows hosts " + hosts(r));
+                    }
+                    if (!d.domainKind().isEmpty() && r.stream().anyMatch(x -> "net0".equals(
+                            LivePrometheus.labels(x).get("domain")))) {
+                        empty.add(d.title() + " / " + p.title() + ": " + q + " shows net0, not a "
+                                + d.domainKind() + " domain");
                     }
                 }
             }
@@ -215,6 +275,26 @@ class LiveCheckTest {
         assertEquals("storage0", LivePrometheus.labels(restarted.getFirst()).get("domain"));
     }
 
+    /**
+     * What Grafana puts for {@code $domain} with "All" selected: {@code .*} on a dashboard of every domain, and on a
+     * dashboard of one kind the alternation of the domains its variable lists.
+     */
+    private static String allDomains(LivePrometheus prometheus, Dashboard d) throws Exception {
+        if (d.domainKind().isEmpty()) {
+            return ".*";
+        }
+        String series = LivePrometheus.substitute(d.domainSeries(), ".*");
+        List<String> names = prometheus.await(series, r -> !r.isEmpty(), Duration.ofSeconds(10)).stream()
+                .map(x -> LivePrometheus.labels(x).get("domain")).distinct().sorted().toList();
+        assertTrue(!names.isEmpty() && !names.contains("net0"), d.title() + "'s domains: " + names);
+        return "(" + String.join("|", names) + ")";
+    }
+
+    private static java.util.Set<String> hosts(List<Map<String, Object>> result) {
+        return result.stream().map(x -> LivePrometheus.labels(x).get("instance")).collect(
+                java.util.stream.Collectors.toSet());
+    }
+
     @SuppressWarnings("unchecked")
     private static boolean anyAboveZero(Map<String, Object> series) {
         return ((List<Object>) series.get("values")).stream()
@@ -228,11 +308,7 @@ class LiveCheckTest {
     /** {@code promtool check metrics} on what the control plane serves, as Prometheus's own lint. */
     private static void checkMetricsLint(String host) throws Exception {
         Path promtool = PromtoolTest.promtool();
-        String scrape;
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            scrape = http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        }
+        String scrape = scrape(host);
         Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
         try (OutputStream in = p.getOutputStream()) {
             in.write(scrape.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -241,5 +317,33 @@ class LiveCheckTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), "promtool check metrics:\n" + out);
         assertTrue(scrape.contains("vos_ring_calls_total{domain=\"storage0\""), scrape);
+    }
+
+    private static String scrape(String host) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
+    /**
+     * Every vos metric a live control plane serves is in docs/operations.md's list (by its name in backquotes;
+     * Micrometer's {@code _max} of a histogram under the histogram's), so the operators' list cannot miss one.
+     */
+    private static void assertEveryFamilyIsDocumented(String scrape) throws Exception {
+        String doc = Files.readString(Tools.dashboardsDir().resolveSibling("docs").resolve("operations.md"));
+        List<String> missing = new ArrayList<>();
+        java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?m)^# TYPE (vos_[a-z_]+) [a-z]+$")
+                .matcher(scrape);
+        int families = 0;
+        while (type.find()) {
+            families++;
+            String name = type.group(1);
+            if (!doc.contains("`" + name + "`") && !doc.contains("`" + name.replaceFirst("_max$", "") + "`")) {
+                missing.add(name);
+            }
+        }
+        assertTrue(families >= 20, "a scrape with every family: " + families);
+        assertEquals(List.of(), missing, "served but not in docs/operations.md's list of metrics");
     }
 }

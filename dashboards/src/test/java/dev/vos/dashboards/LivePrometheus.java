@@ -145,9 +145,14 @@ final class LivePrometheus implements AutoCloseable {
         return result;
     }
 
-    /** A panel's query as Grafana sends it with every host and domain selected. */
+    /** A panel's query as Grafana sends it with every host and domain selected, on a dashboard of every domain. */
     static String substitute(String expr) {
-        return expr.replace("$__rate_interval", RATE_INTERVAL).replace("$instance", ".*").replace("$domain", ".*");
+        return substitute(expr, ".*");
+    }
+
+    /** A panel's query as Grafana sends it with every host selected and {@code $domain} as {@code domains}. */
+    static String substitute(String expr, String domains) {
+        return expr.replace("$__rate_interval", RATE_INTERVAL).replace("$instance", ".*").replace("$domain", domains);
     }
 
     /** The labels of a result element. */

@@ -70,6 +70,10 @@ class StatusPageBrowserTest {
                     "the page shows generation " + first.generation() + ": " + page.evaluate(row + "?.innerText"));
             assertEquals("RUNNING", page.evaluate(row + ".querySelector('.state').textContent"));
             assertEquals(Long.toString(first.pid()), page.evaluate(row + ".querySelector('.pid').textContent"));
+            // Uptime counts from RUNNING: "-" for its first tenth of a second, then whole seconds.
+            assertTrue(await(page, "/^[1-9][0-9]* s$/.test(" + row + ".querySelector('.uptime').textContent)",
+                    "true", HeadlessChromium.PATIENCE.toMillis()), "a running domain's uptime, in seconds: "
+                    + page.evaluate(row + ".querySelector('.uptime').textContent"));
             Files.write(out.resolve("status-before-kill.png"), page.screenshot());
 
             ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
@@ -82,11 +86,14 @@ class StatusPageBrowserTest {
             }
             assertEquals(first.generation() + 1, now.generation(), "the control plane restarted storage0");
             long known = System.nanoTime();
+            // RUNNING too: the generation grows when it is STARTING, so generation and restarts alone would pass on a
+            // page that never showed the new generation up.
             boolean shown = await(page, row + ".querySelector('.generation').textContent + '/' + "
-                    + row + ".querySelector('.restarts').textContent", now.generation() + "/1", SHOWN_WITHIN_MS);
+                    + row + ".querySelector('.restarts').textContent + '/' + "
+                    + row + ".querySelector('.state').textContent", now.generation() + "/1/RUNNING", SHOWN_WITHIN_MS);
             long shownAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - known);
             Files.write(out.resolve("status-after-restart.png"), page.screenshot());
-            assertTrue(shown, "the page shows generation " + now.generation() + " and 1 restart within "
+            assertTrue(shown, "the page shows generation " + now.generation() + " RUNNING and 1 restart within "
                     + SHOWN_WITHIN_MS + " ms; it shows: " + page.evaluate(row + ".innerText"));
             assertTrue(page.evaluate(row + ".querySelector('.lastExit').textContent").contains("SIGKILL"),
                     page.evaluate(row + ".innerText"));

@@ -172,20 +172,32 @@ class RingCrossProcessTest {
             String server = String.join(" ", java, "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), "dev.vos.ring.server.RingServerMain", "--segment",
                     file.toString(), "--busy-poll", "--exit-with-parent", "--parent-pid", "$$");
-            // The shell is the server's parent; it exits a moment after starting it, on a loaded machine before the
-            // server's JVM has started: the server is told its parent's pid ($$), as a launcher does.
-            Process shell = new ProcessBuilder("sh", "-c", server + " >/dev/null 2>&1 & echo $!; sleep 1").start();
-            long pid = Long.parseLong(new String(shell.getInputStream().readNBytes(20)).strip().split("\\s+")[0]);
+            Path out = Files.createTempFile("orphan", ".out");
+            // The shell is the server's parent; it exits once its input ends, which the test closes only after the
+            // server watches its parent (it prints "serving" after that). With a fixed sleep instead, a JVM that
+            // started slower than the sleep read its parent after the shell had gone, and never stopped; one that
+            // started just in time lost its parent before answering.
+            Process shell = new ProcessBuilder("sh", "-c", server + " >" + out + " 2>&1 & echo $!; read _").start();
+            // One line: the shell's output stays open while it waits for its input.
+            long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(shell.getInputStream()))
+                    .readLine().strip());
             ProcessHandle orphan = ProcessHandle.of(pid).orElseThrow();
             try {
                 client.awaitServer(Duration.ofSeconds(20));
                 assertEquals(pid, client.call(CoreCalls.GETPID));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (!Files.readString(out).contains("serving ") && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertTrue(Files.readString(out).contains("serving "), Files.readString(out));
+                shell.getOutputStream().close();
                 assertTrue(shell.waitFor(10, TimeUnit.SECONDS));
                 assertTrue(orphan.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).get() != null
                         && !orphan.isAlive(), "the server must stop once its parent died");
                 assertFalse(Files.exists(file), "and remove the segment its dead creator left");
             } finally {
                 orphan.destroyForcibly();
+                Files.deleteIfExists(out);
             }
         }
     }

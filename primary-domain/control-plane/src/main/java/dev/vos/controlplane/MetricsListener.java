@@ -1,5 +1,6 @@
 package dev.vos.controlplane;
 
+import dev.vos.controlplane.metrics.CallOutcomes;
 import dev.vos.controlplane.metrics.ControlPlaneMetrics;
 import dev.vos.controlplane.metrics.RingFigures;
 import dev.vos.controlplane.supervisor.DomainState;
@@ -21,6 +22,7 @@ final class MetricsListener implements SupervisorListener {
 
     @Override
     public void stateChanged(DomainStatus status) {
+        metrics.domainKind(status.name(), status.kind());
         metrics.domainState(status.name(), status.state().name(), status.generation(),
                 status.state() == DomainState.RUNNING, status.since());
     }
@@ -51,6 +53,7 @@ final class MetricsListener implements SupervisorListener {
         }
         metrics.update(domain, new RingFigures(stats.callsServed(), stats.protocolErrors(), stats.workerWakeups(),
                 stats.clientWakeups(), (int) Math.min(Integer.MAX_VALUE, stats.inFlight()), stats.callsByKind(), counts,
-                uppers, stats.serviceTimeSumNs()));
+                uppers, stats.serviceTimeSumNs(), new CallOutcomes(stats.errorsByErrno(), stats.bytesRead(),
+                stats.bytesWritten(), stats.callsDeferred(), stats.batchSubmissions())));
     }
 }

@@ -3,6 +3,7 @@ package dev.vos.ring.agent;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.ServerStats;
 import dev.vos.ring.server.ServiceTimes;
+import dev.vos.sys.Errno;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -16,18 +17,35 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * payload area: a flat run of little-endian longs (names as length-prefixed UTF-8, padded to 8 bytes).
  * <pre>
  *   FORMAT, sessions, callsServed, protocolErrors, workerWakeups, clientWakeups, inFlight, serviceTimeSumNs,
- *   BUCKETS, bucket[0..BUCKETS),  kinds, { callNumber, count, nameBytes, name... } x kinds
+ *   bytesRead, bytesWritten, callsDeferred, batchSubmissions,
+ *   BUCKETS, bucket[0..BUCKETS),  kinds, { callNumber, count, nameBytes, name... } x kinds,
+ *   errnos, { errno, count } x errnos
  * </pre>
+ * Every figure comes from memory only the domain's server writes ({@link ServerStats}); none from the ring's
+ * shared header, which a client can write anything into.
  *
  * @param serviceTimeBuckets sampled service times per {@link ServiceTimes} bucket, not cumulative
  * @param callsByKind        calls completed per call name, only names with calls
+ * @param errorsByErrno      calls answered {@code -errno}, by the errno's name; only errnos with calls. The names are
+ *                           a bounded set: those {@link Errno#name} knows, and {@value #OTHER_ERRNO} for the rest
+ * @param bytesRead          bytes the domain's calls read for clients (the results of calls its table marks READ)
+ * @param bytesWritten       bytes they wrote for clients
+ * @param callsDeferred      calls answered later than their handler returned: batched (io_uring), or event-driven
+ * @param batchSubmissions   system calls that handed batched calls to the kernel (io_uring_enter)
  */
 public record DomainStats(long sessions, long callsServed, long protocolErrors, long workerWakeups,
                           long clientWakeups, long inFlight, long serviceTimeSumNs, long[] serviceTimeBuckets,
-                          Map<String, Long> callsByKind) {
+                          Map<String, Long> callsByKind, Map<String, Long> errorsByErrno, long bytesRead,
+                          long bytesWritten, long callsDeferred, long batchSubmissions) {
 
     /** Version of the encoding. */
-    public static final long FORMAT = 1;
+    public static final long FORMAT = 2;
+    /** The errno name under which errors of errno values {@link Errno#name} does not know are counted. */
+    public static final String OTHER_ERRNO = "other";
+    /** Longs before the buckets: FORMAT through BUCKETS. */
+    private static final int HEAD = 13;
+    /** The largest errno the encoding carries (Linux's error range). */
+    private static final long MAX_ERRNO = 4095;
 
     /**
      * Encodes {@code stats} of {@code sessions} sessions into {@code out}; returns the bytes written, or -1 if they
@@ -35,29 +53,34 @@ public record DomainStats(long sessions, long callsServed, long protocolErrors, 
      */
     static long encode(long sessions, ServerStats stats, CallTable table, MemorySegment out) {
         long[] head = {FORMAT, sessions, stats.callsServed(), stats.protocolErrors(), stats.workerWakeups(),
-                stats.clientWakeups(), stats.inFlight(), stats.serviceTimeSumNs(), ServiceTimes.BUCKETS};
-        long size = 8L * (head.length + ServiceTimes.BUCKETS + 1);
-        int kinds = 0;
+                stats.clientWakeups(), stats.inFlight(), stats.serviceTimeSumNs(), stats.bytesRead(),
+                stats.bytesWritten(), stats.callsDeferred(), stats.batchSubmissions(), ServiceTimes.BUCKETS};
+        long size = 8L * (head.length + ServiceTimes.BUCKETS + 2);
         for (int n = 0; n < stats.callsByNumber().length; n++) {
             if (stats.callsByNumber()[n] > 0) {
-                kinds++;
                 size += 24 + pad(table.name(n).getBytes(StandardCharsets.UTF_8).length);
             }
         }
+        int errnos = 0;
+        for (long count : stats.errorsByErrno()) {
+            if (count > 0) {
+                errnos++;
+            }
+        }
+        size += 16L * errnos;
         if (size > out.byteSize()) {
             return -1;
         }
         long at = 0;
         for (long v : head) {
-            out.set(JAVA_LONG_UNALIGNED, at, v);
-            at += 8;
+            at = put(out, at, v);
         }
         for (long v : stats.serviceTimeBuckets()) {
-            out.set(JAVA_LONG_UNALIGNED, at, v);
-            at += 8;
+            at = put(out, at, v);
         }
-        out.set(JAVA_LONG_UNALIGNED, at, kinds);
+        long kindsAt = at;
         at += 8;
+        int kinds = 0;
         for (int n = 0; n < stats.callsByNumber().length; n++) {
             if (stats.callsByNumber()[n] > 0) {
                 byte[] name = table.name(n).getBytes(StandardCharsets.UTF_8);
@@ -66,25 +89,40 @@ public record DomainStats(long sessions, long callsServed, long protocolErrors, 
                 out.set(JAVA_LONG_UNALIGNED, at + 16, name.length);
                 MemorySegment.copy(MemorySegment.ofArray(name), 0, out, at + 24, name.length);
                 at += 24 + pad(name.length);
+                kinds++;
+            }
+        }
+        out.set(JAVA_LONG_UNALIGNED, kindsAt, kinds);
+        at = put(out, at, errnos);
+        for (int errno = 0; errno < stats.errorsByErrno().length; errno++) {
+            if (stats.errorsByErrno()[errno] > 0) {
+                at = put(out, at, errno);
+                at = put(out, at, stats.errorsByErrno()[errno]);
             }
         }
         return at;
     }
 
+    private static long put(MemorySegment out, long at, long value) {
+        out.set(JAVA_LONG_UNALIGNED, at, value);
+        return at + 8;
+    }
+
     /**
      * Decodes what {@link #encode} wrote. Checks every length against {@code in}, so a confused or hostile peer
-     * gets an {@link IllegalArgumentException}, never an out-of-bounds read.
+     * gets an {@link IllegalArgumentException}, never an out-of-bounds read; errno values outside Linux's error
+     * range are refused, and those {@link Errno#name} does not know are counted as {@value #OTHER_ERRNO}.
      */
     public static DomainStats decode(MemorySegment in) {
-        long[] head = new long[9];
+        long[] head = new long[HEAD];
         long at = 0;
         for (int i = 0; i < head.length; i++) {
             head[i] = read(in, at);
             at += 8;
         }
-        if (head[0] != FORMAT || head[8] != ServiceTimes.BUCKETS) {
-            throw new IllegalArgumentException("stats format " + head[0] + " with " + head[8] + " buckets; this"
-                    + " build reads format " + FORMAT + " with " + ServiceTimes.BUCKETS);
+        if (head[0] != FORMAT || head[HEAD - 1] != ServiceTimes.BUCKETS) {
+            throw new IllegalArgumentException("stats format " + head[0] + " with " + head[HEAD - 1] + " buckets;"
+                    + " this build reads format " + FORMAT + " with " + ServiceTimes.BUCKETS);
         }
         long[] buckets = new long[ServiceTimes.BUCKETS];
         for (int i = 0; i < buckets.length; i++) {
@@ -104,7 +142,26 @@ public record DomainStats(long sessions, long callsServed, long protocolErrors, 
             byKind.put(new String(name, StandardCharsets.UTF_8), count);
             at += 24 + pad(length);
         }
-        return new DomainStats(head[1], head[2], head[3], head[4], head[5], head[6], head[7], buckets, byKind);
+        long errnos = read(in, at);
+        at += 8;
+        Map<String, Long> byErrno = new LinkedHashMap<>();
+        for (long e = 0; e < errnos; e++) {
+            long errno = read(in, at);
+            long count = read(in, at + 8);
+            if (errno < 0 || errno > MAX_ERRNO || count < 0) {
+                throw new IllegalArgumentException("stats: errno " + errno + " counted " + count + " at " + at);
+            }
+            byErrno.merge(errnoName((int) errno), count, Long::sum);
+            at += 16;
+        }
+        return new DomainStats(head[1], head[2], head[3], head[4], head[5], head[6], head[7], buckets, byKind,
+                byErrno, head[8], head[9], head[10], head[11]);
+    }
+
+    /** The label an errno is counted under: its name, or {@value #OTHER_ERRNO} (a bounded set of names). */
+    static String errnoName(int errno) {
+        String name = Errno.name(errno);
+        return name.startsWith("E") ? name : OTHER_ERRNO;
     }
 
     private static long read(MemorySegment in, long at) {

@@ -20,6 +20,15 @@ public interface CallBatcher extends AutoCloseable {
     /** Executes the gathered calls and completes each of them; the batch is empty afterwards. */
     void flush();
 
+    /**
+     * System calls this batch made to hand gathered calls to the kernel (one {@code io_uring_enter} each), for the
+     * domain's figures: with the calls deferred, the mean calls per trap. Written by the worker's thread, read
+     * racily by the stats reader (it only grows). 0 for a batch that makes none of its own.
+     */
+    default long submissions() {
+        return 0;
+    }
+
     /** Releases what the batch holds (an io_uring); called by the worker's thread once it stops, after a flush. */
     @Override
     void close();

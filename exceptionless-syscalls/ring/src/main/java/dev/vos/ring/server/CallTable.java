@@ -17,10 +17,24 @@ import java.util.function.Supplier;
  */
 public final class CallTable {
 
+    /**
+     * What a call's positive result counts as in the domain's figures ({@link ServerStats#bytesRead()} and
+     * {@link ServerStats#bytesWritten()}): nothing, or bytes it moved for its client.
+     */
+    public enum Transfer {
+        /** The result is not a byte count (a descriptor, 0, a size of a record). */
+        NONE,
+        /** The result is bytes the call read for its client (from a file or a peer, into the payload). */
+        READ,
+        /** The result is bytes the call wrote for its client (from the payload, to a file or a peer). */
+        WRITE
+    }
+
     private final CallHandler[] handlers;
     private final String[] names;
     private final boolean[] mayWait;
     private final boolean[] batched;
+    private final Transfer[] transfers;
     private final Supplier<? extends AutoCloseable> sessionState;
     private final Supplier<? extends CallBatcher> batcher;
 
@@ -29,6 +43,7 @@ public final class CallTable {
         this.names = b.names.clone();
         this.mayWait = b.mayWait.clone();
         this.batched = b.batched.clone();
+        this.transfers = b.transfers.clone();
         this.sessionState = b.sessionState;
         this.batcher = b.batcher;
     }
@@ -70,6 +85,12 @@ public final class CallTable {
         return callNumber >= 0 && callNumber < batched.length && batched[callNumber];
     }
 
+    /** What a positive result of {@code callNumber} counts as ({@link Builder#transfers}); NONE for an unknown one. */
+    public Transfer transfer(int callNumber) {
+        return callNumber >= 0 && callNumber < transfers.length && transfers[callNumber] != null
+                ? transfers[callNumber] : Transfer.NONE;
+    }
+
     /** A fresh batch for a worker about to start, or {@code null} when the table has no batcher. */
     public CallBatcher newBatcher() {
         return batcher == null ? null : batcher.get();
@@ -89,6 +110,7 @@ public final class CallTable {
         private String[] names = new String[64];
         private boolean[] mayWait = new boolean[64];
         private boolean[] batched = new boolean[64];
+        private Transfer[] transfers = new Transfer[64];
         private Supplier<? extends AutoCloseable> sessionState;
         private Supplier<? extends CallBatcher> batcher;
 
@@ -136,6 +158,7 @@ public final class CallTable {
                 names = Arrays.copyOf(names, size);
                 mayWait = Arrays.copyOf(mayWait, size);
                 batched = Arrays.copyOf(batched, size);
+                transfers = Arrays.copyOf(transfers, size);
             }
             if (handlers[number] != null) {
                 throw new IllegalArgumentException("call number " + number + " is already " + names[number]);
@@ -146,6 +169,19 @@ public final class CallTable {
             handlers[number] = handler;
             names[number] = name;
             mayWait[number] = waits;
+            return this;
+        }
+
+        /**
+         * Says that a positive result of call {@code number} (registered already) is bytes it moved for its client,
+         * in the direction {@code transfer}: the server adds it to the domain's bytes read or written. The count is
+         * of what the call returned, as the server answered it; a client cannot write it.
+         */
+        public Builder transfers(int number, Transfer transfer) {
+            if (number < 0 || number >= handlers.length || handlers[number] == null) {
+                throw new IllegalArgumentException("call number " + number + " is not registered");
+            }
+            transfers[number] = Objects.requireNonNull(transfer, "transfer");
             return this;
         }
 

@@ -36,11 +36,14 @@ public final class DeferredCall {
     private final long slotOffset;
     private final long control;
     private final int slot;
+    /** The worker that deferred it: its answer counts in that worker's figures (errors, bytes). */
+    private final ServerWorker worker;
     @SuppressWarnings("unused") // through DONE
     private volatile boolean done;
 
-    DeferredCall(RingSegment segment, int slot, long slotOffset, long control) {
+    DeferredCall(RingSegment segment, int slot, long slotOffset, long control, ServerWorker worker) {
         this.segment = segment;
+        this.worker = worker;
         this.slot = slot;
         this.slotOffset = slotOffset;
         this.control = control;
@@ -64,6 +67,7 @@ public final class DeferredCall {
         if (!DONE.compareAndSet(this, false, true)) {
             return false;
         }
+        worker.countCompletion(callNumber(), result); // the value published, counted once: the first completion
         try {
             publish(segment, slotOffset, control, result);
             return true;

@@ -57,6 +57,8 @@ public final class RingServer implements AutoCloseable {
     private final AtomicBoolean faultHandled = new AtomicBoolean();
     private final WorkerWatch watch;
     private final AtomicLong handlerFailures = new AtomicLong();
+    /** Answers of deferred calls completed off the workers' threads; guarded by itself. */
+    private final ResultCounter elsewhere = new ResultCounter();
     private volatile boolean running = true;
 
     private RingServer(RingSegment segment, RingGeometry geometry, CallTable table, ServerOptions options,
@@ -185,8 +187,12 @@ public final class RingServer implements AutoCloseable {
     public ServerStats stats() {
         ServerStats sum = ServerStats.empty(table.size());
         for (ServerWorker w : workers) {
-            sum = sum.plus(new ServerStats(w.callsServed, w.protocolErrors, w.workerWakeups, w.clientWakeups, 0,
-                    w.callsByNumber.clone(), w.serviceTimeBuckets.clone(), w.serviceTimeSumNs));
+            sum = sum.plus(w.stats());
+        }
+        synchronized (elsewhere) {
+            ServerStats off = ServerStats.empty(0);
+            sum = sum.plus(new ServerStats(0, 0, 0, 0, 0, off.callsByNumber(), off.serviceTimeBuckets(), 0,
+                    elsewhere.errorsByErrno.clone(), elsewhere.bytesRead, elsewhere.bytesWritten, 0, 0));
         }
         if (!running || faulted) {
             return sum;
@@ -205,8 +211,14 @@ public final class RingServer implements AutoCloseable {
         } catch (InternalError | IllegalStateException e) {
             return sum; // the mapping faulted or closed meanwhile: nothing is in flight on it any more
         }
-        return new ServerStats(sum.callsServed(), sum.protocolErrors(), sum.workerWakeups(), sum.clientWakeups(),
-                inFlight, sum.callsByNumber(), sum.serviceTimeBuckets(), sum.serviceTimeSumNs());
+        return sum.withInFlight(inFlight);
+    }
+
+    /** Counts the answer of a deferred call completed on a thread that is none of the workers'. */
+    void countElsewhere(CallTable.Transfer transfer, long result) {
+        synchronized (elsewhere) {
+            elsewhere.count(transfer, result);
+        }
     }
 
     /** The call table this server answers with. */

@@ -30,7 +30,8 @@ public final class ServerCall {
     private int slot;
     private long slotOffset;
     private long control;
-    /** The worker's queue and batch; null for {@link InlineCalls}, which has neither. */
+    /** The worker, its queue and batch; null for {@link InlineCalls}, which has none of them. */
+    private ServerWorker worker;
     private SubmitQueue queue;
     private CallBatcher batcher;
     /** Whether the worker marks a deferred slot ACCEPTED itself (a sole worker skips that step otherwise). */
@@ -45,8 +46,9 @@ public final class ServerCall {
         this.dataBytes = geometry.dataBytes();
     }
 
-    /** Binds this call object to its worker's queue and batch (null: the table batches nothing). */
-    void attachWorker(SubmitQueue workerQueue, CallBatcher workerBatcher, boolean soleWorker) {
+    /** Binds this call object to its worker, the worker's queue and batch (null: the table batches nothing). */
+    void attachWorker(ServerWorker owner, SubmitQueue workerQueue, CallBatcher workerBatcher, boolean soleWorker) {
+        this.worker = owner;
         this.queue = workerQueue;
         this.batcher = workerBatcher;
         this.markAccepted = soleWorker;
@@ -99,7 +101,7 @@ public final class ServerCall {
             // duplicated queue entry for it finds it taken while the call is still out.
             segment.setLongRelease(slotOffset, SlotLayout.withState(control, SlotLayout.ACCEPTED));
         }
-        deferred = new DeferredCall(segment, slot, slotOffset, control);
+        deferred = new DeferredCall(segment, slot, slotOffset, control, worker);
         return deferred;
     }
 

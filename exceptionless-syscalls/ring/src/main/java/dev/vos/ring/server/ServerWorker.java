@@ -73,6 +73,8 @@ final class ServerWorker implements Runnable {
     /** Sleeps of this worker that a futex wake ended (counted here: the header's WORKER_WAKEUPS is the client's). */
     long workerWakeups;
     final long[] callsByNumber;
+    /** What this worker's calls answered, counted on its thread (deferred ones completed elsewhere: the server's). */
+    final ResultCounter results = new ResultCounter();
     final long[] serviceTimeBuckets = new long[ServiceTimes.BUCKETS];
     long serviceTimeSumNs;
     long serviceTimeSamples;
@@ -106,7 +108,7 @@ final class ServerWorker implements Runnable {
         this.alone = !server.wakePeers();
         this.callsByNumber = new long[table.size()];
         this.batcher = table.newBatcher();
-        this.call.attachWorker(queue, batcher, alone);
+        this.call.attachWorker(this, queue, batcher, alone);
     }
 
     /** Whether the call this worker is inside may wait as long as it likes (see {@link CallTable#mayWait}). */
@@ -117,6 +119,25 @@ final class ServerWorker implements Runnable {
     /** The name of call {@code number} in this worker's table. */
     String callName(int number) {
         return table.name(number);
+    }
+
+    /**
+     * Counts the answer of a deferred call of this worker: here when it completes on this worker's thread (its
+     * batch flush), else in the server's own counter, under its lock (an event loop's thread).
+     */
+    void countCompletion(int number, long result) {
+        if (Thread.currentThread() == thread) {
+            results.count(table.transfer(number), result);
+        } else {
+            server.countElsewhere(table.transfer(number), result);
+        }
+    }
+
+    /** This worker's figures now (racy reads of counters that only grow); {@code inFlight} is the server's. */
+    ServerStats stats() {
+        return new ServerStats(callsServed, protocolErrors, workerWakeups, clientWakeups, 0, callsByNumber.clone(),
+                serviceTimeBuckets.clone(), serviceTimeSumNs, results.errorsByErrno.clone(), results.bytesRead,
+                results.bytesWritten, callsDeferred, batcher == null ? 0 : batcher.submissions());
     }
 
     /** The progress word (see {@link #callSequence}), with acquire: {@link #callNumber} is at least as new. */
@@ -268,6 +289,7 @@ final class ServerWorker implements Runnable {
         if (result == HANDLER_THREW) {
             result = -Errno.EIO;
         }
+        results.count(table.transfer(callNumber), result); // the value published below, not read back from the slot
         if (DeferredCall.publish(segment, slotOffset, control, result)) {
             clientWakeups++;
         }

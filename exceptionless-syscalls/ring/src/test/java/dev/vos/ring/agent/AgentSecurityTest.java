@@ -302,10 +302,12 @@ class AgentSecurityTest {
             DomainStats ofA = stats(a);
             assertEquals(1, ofA.sessions());
             assertEquals(java.util.Map.of("nop", 1000L), ofA.callsByKind(), "a sees nothing of b");
+            assertEquals(java.util.Map.of(), ofA.errorsByErrno(), "nor b's error");
             DomainStats ofB = stats(b);
             assertEquals(1, ofB.sessions());
             assertEquals(java.util.Map.of("getpid", 500L), ofB.callsByKind(), "(4242 is past the table: not by kind)");
             assertEquals(501, ofB.callsServed());
+            assertEquals(java.util.Map.of("ENOSYS", 1L), ofB.errorsByErrno(), "the unknown call, by its answer");
 
             DomainStats all = stats(supervisor);
             assertEquals(3, all.sessions());
@@ -313,8 +315,10 @@ class AgentSecurityTest {
             assertEquals(500L, all.callsByKind().get("getpid"));
             assertEquals(2L, all.callsByKind().get("stats"), "a's and b's (the asking call completes after)");
             assertEquals(1503, all.callsServed());
+            assertEquals(java.util.Map.of("ENOSYS", 1L), all.errorsByErrno());
             for (long figure : new long[] {all.callsServed(), all.protocolErrors(), all.workerWakeups(),
-                all.clientWakeups(), all.inFlight(), all.serviceTimeSumNs()}) {
+                all.clientWakeups(), all.inFlight(), all.serviceTimeSumNs(), all.bytesRead(), all.bytesWritten(),
+                all.callsDeferred(), all.batchSubmissions()}) {
                 assertTrue(figure >= 0 && figure < 1_000_000_000L, "a poisoned figure: " + all);
             }
             long sampled = java.util.Arrays.stream(all.serviceTimeBuckets()).sum();

@@ -28,6 +28,12 @@ import java.util.Objects;
  * vos_ring_wakeups_total{domain,side}            counter   side: worker | client
  * vos_ring_calls_in_flight{domain}               gauge
  * vos_ring_call_service_seconds{domain}          histogram sampled, 1 call in 16 (see RingLatencyCollector)
+ * vos_ring_call_errors_total{domain,errno}       counter   errno: a name vos knows, or "other"
+ * vos_ring_read_bytes_total{domain}              counter   bytes the domain's calls read for clients
+ * vos_ring_written_bytes_total{domain}           counter   bytes they wrote
+ * vos_ring_calls_deferred_total{domain}          counter   answered later: batched or event-driven
+ * vos_ring_batch_submissions_total{domain}       counter   io_uring_enter calls of the batches
+ * vos_domain_kind{domain,kind}                   gauge     always 1: the domain's kind
  * </pre>
  *
  * The ring counters are the domain's own and start again from 0 with each generation (a counter reset, which
@@ -90,6 +96,11 @@ public final class ControlPlaneMetrics {
         }
         Objects.requireNonNull(since, "since");
         meters(domain).state(state, generation, up, since);
+    }
+
+    /** Records {@code domain}'s kind ("storage", "net"): its {@code vos_domain_kind} series, once. */
+    public synchronized void domainKind(String domain, String kind) {
+        meters(domain).kind(kind);
     }
 
     /** Counts one restart of {@code domain}; {@code reason} is one of {@link #RESTART_REASONS}. */

@@ -43,6 +43,9 @@ final class DomainMeters {
     /** Null until the first ring figures arrive; ring meters are registered then. */
     private volatile RingFigures ring;
     private final Set<String> callKinds = new HashSet<>();
+    private final Set<String> errnos = new HashSet<>();
+    /** The domain's kind once known; its kind series is registered then. */
+    private String kind;
 
     DomainMeters(String domain, MeterRegistry registry, InstantSource clock) {
         this.domain = domain;
@@ -116,11 +119,59 @@ final class DomainMeters {
                             + " plane's last read of the domain's figures")
                     .tag("domain", domain).strongReference(true).register(registry));
             addCallKind(RingFigures.OTHER_KIND);
+            addOutcomes();
         }
         // A kind seen once keeps its series (at 0 if a later generation does not report it), so the set of series
         // is bounded by the kinds the control plane names, and a series never vanishes mid-incident.
         for (String kind : figures.callsByKind().keySet()) {
             addCallKind(kind);
+        }
+        // Errnos likewise; their names are a bounded set (DomainStats names those vos knows, "other" the rest).
+        for (String errno : figures.outcomes().errorsByErrno().keySet()) {
+            addErrno(errno);
+        }
+    }
+
+    /**
+     * Registers {@code vos_domain_kind{kind}} (always 1) the first time the kind is known: what lets a dashboard of
+     * one kind (storage) list only those domains. A kind does not change while the control plane runs.
+     */
+    void kind(String domainKind) {
+        if (kind != null || domainKind == null || domainKind.isEmpty()) {
+            return;
+        }
+        kind = domainKind;
+        add(Gauge.builder("vos.domain.kind", () -> 1)
+                .description("Always 1; its kind label says what the domain serves (storage, net)")
+                .tag("domain", domain).tag("kind", domainKind).strongReference(true).register(registry));
+    }
+
+    private void addOutcomes() {
+        add(FunctionCounter.builder("vos.ring.read", this, m -> m.ring.outcomes().bytesRead())
+                .description("Bytes the domain's calls read for clients (a storage domain's preads); resets when a"
+                        + " new generation starts")
+                .baseUnit("bytes").tag("domain", domain).register(registry));
+        add(FunctionCounter.builder("vos.ring.written", this, m -> m.ring.outcomes().bytesWritten())
+                .description("Bytes the domain's calls wrote for clients (a storage domain's pwrites and appends);"
+                        + " resets when a new generation starts")
+                .baseUnit("bytes").tag("domain", domain).register(registry));
+        add(FunctionCounter.builder("vos.ring.calls.deferred", this, m -> m.ring.outcomes().callsDeferred())
+                .description("Calls the domain answered after their handler returned: batched (io_uring) or"
+                        + " event-driven; resets when a new generation starts")
+                .tag("domain", domain).register(registry));
+        add(FunctionCounter.builder("vos.ring.batch.submissions", this, m -> m.ring.outcomes().batchSubmissions())
+                .description("System calls that handed batched calls to the kernel (io_uring_enter);"
+                        + " vos_ring_calls_deferred_total over this is the mean batch; resets when a new generation"
+                        + " starts")
+                .tag("domain", domain).register(registry));
+    }
+
+    private void addErrno(String errno) {
+        if (errnos.add(errno)) {
+            add(FunctionCounter.builder("vos.ring.call.errors", this, m -> m.ring.outcomes().errors(errno))
+                    .description("Calls the domain answered with an error, by errno (the names vos knows; \"other\""
+                            + " takes the rest); resets when a new generation starts")
+                    .tag("domain", domain).tag("errno", errno).register(registry));
         }
     }
 

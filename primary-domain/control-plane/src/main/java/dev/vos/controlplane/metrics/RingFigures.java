@@ -23,10 +23,12 @@ import java.util.Objects;
  *                             latency
  * @param latencySumNs         the sum of the measured calls' latencies in ns, or {@link #NO_SUM} when the domain
  *                             does not add them up
+ * @param outcomes             errors by errno, bytes read and written, batching ({@link CallOutcomes#NONE} if the
+ *                             domain reports none)
  */
 public record RingFigures(long callsServed, long protocolErrors, long workerWakeups, long clientWakeups, int inFlight,
                           Map<String, Long> callsByKind, long[] latencyBucketCounts, long[] latencyBucketUpperNs,
-                          long latencySumNs) {
+                          long latencySumNs, CallOutcomes outcomes) {
 
     /** {@link #latencySumNs()} of a domain that does not add up its latencies. */
     public static final long NO_SUM = -1;
@@ -56,6 +58,15 @@ public record RingFigures(long callsServed, long protocolErrors, long workerWake
         if (latencySumNs < NO_SUM) {
             throw new IllegalArgumentException("latencySumNs must be >= 0 (or NO_SUM), got " + latencySumNs);
         }
+        Objects.requireNonNull(outcomes, "outcomes");
+    }
+
+    /** Figures without call outcomes. */
+    public RingFigures(long callsServed, long protocolErrors, long workerWakeups, long clientWakeups, int inFlight,
+                       Map<String, Long> callsByKind, long[] latencyBucketCounts, long[] latencyBucketUpperNs,
+                       long latencySumNs) {
+        this(callsServed, protocolErrors, workerWakeups, clientWakeups, inFlight, callsByKind, latencyBucketCounts,
+                latencyBucketUpperNs, latencySumNs, CallOutcomes.NONE);
     }
 
     /** Figures without a latency sum. */
@@ -111,13 +122,14 @@ public record RingFigures(long callsServed, long protocolErrors, long workerWake
                 && workerWakeups == f.workerWakeups && clientWakeups == f.clientWakeups && inFlight == f.inFlight
                 && callsByKind.equals(f.callsByKind)
                 && Arrays.equals(latencyBucketCounts, f.latencyBucketCounts)
-                && Arrays.equals(latencyBucketUpperNs, f.latencyBucketUpperNs) && latencySumNs == f.latencySumNs;
+                && Arrays.equals(latencyBucketUpperNs, f.latencyBucketUpperNs) && latencySumNs == f.latencySumNs
+                && outcomes.equals(f.outcomes);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(callsServed, protocolErrors, workerWakeups, clientWakeups, inFlight, callsByKind,
-                Arrays.hashCode(latencyBucketCounts), Arrays.hashCode(latencyBucketUpperNs), latencySumNs);
+                Arrays.hashCode(latencyBucketCounts), Arrays.hashCode(latencyBucketUpperNs), latencySumNs, outcomes);
     }
 
     @Override
@@ -126,7 +138,7 @@ public record RingFigures(long callsServed, long protocolErrors, long workerWake
                 + workerWakeups + ", clientWakeups=" + clientWakeups + ", inFlight=" + inFlight + ", callsByKind="
                 + callsByKind + ", latencyBucketCounts=" + Arrays.toString(latencyBucketCounts)
                 + ", latencyBucketUpperNs=" + Arrays.toString(latencyBucketUpperNs) + ", latencySumNs=" + latencySumNs
-                + "]";
+                + ", outcomes=" + outcomes + "]";
     }
 
     private static void checkHistogram(long[] counts, long[] upperNs) {

@@ -139,6 +139,48 @@ class ControlPlaneMetricsTest {
         }
     }
 
+    /**
+     * Errors by errno, bytes and batching: counters in base units, with HELP, and in an OpenMetrics scrape the unit;
+     * an errno once seen keeps its series at 0 in the next generation; the kind is one series of value 1.
+     */
+    @Test
+    void callOutcomes_areCountersInBaseUnits_byABoundedErrnoLabel() throws Exception {
+        metrics.domainKind("storage0", "storage");
+        metrics.domainKind("storage0", "storage");
+        metrics.update("storage0", new RingFigures(20, 0, 0, 0, 0, Map.of("pread", 16L), new long[0], new long[0],
+                RingFigures.NO_SUM, new CallOutcomes(Map.of("ENOENT", 3L, "other", 1L), 65_536, 4_096, 16, 2)));
+        String body;
+        try (MetricsServer server = MetricsServer.start(metrics.registry(), 0);
+             HttpClient http = HttpClient.newHttpClient()) {
+            body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                    .header("Accept", "application/openmetrics-text;version=1.0.0").build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
+        assertHasLines(body,
+                "# TYPE vos_ring_call_errors counter",
+                "vos_ring_call_errors_total{domain=\"storage0\",errno=\"ENOENT\"} 3.0",
+                "vos_ring_call_errors_total{domain=\"storage0\",errno=\"other\"} 1.0",
+                "# TYPE vos_ring_read_bytes counter",
+                "# UNIT vos_ring_read_bytes bytes",
+                "vos_ring_read_bytes_total{domain=\"storage0\"} 65536.0",
+                "# UNIT vos_ring_written_bytes bytes",
+                "vos_ring_written_bytes_total{domain=\"storage0\"} 4096.0",
+                "vos_ring_calls_deferred_total{domain=\"storage0\"} 16.0",
+                "vos_ring_batch_submissions_total{domain=\"storage0\"} 2.0",
+                "vos_domain_kind{domain=\"storage0\",kind=\"storage\"} 1.0");
+        assertTrue(body.contains("# HELP vos_ring_call_errors Calls the domain answered with an error, by errno"),
+                body);
+        assertTrue(body.contains("# HELP vos_ring_read_bytes Bytes the domain's calls read for clients"), body);
+
+        metrics.update("storage0", new RingFigures(1, 0, 0, 0, 0, Map.of(), new long[0], new long[0],
+                RingFigures.NO_SUM, new CallOutcomes(Map.of("EACCES", 1L), 0, 0, 0, 0)));
+        assertHasLines(metrics.registry().scrape(),
+                "vos_ring_call_errors_total{domain=\"storage0\",errno=\"ENOENT\"} 0.0",
+                "vos_ring_call_errors_total{domain=\"storage0\",errno=\"EACCES\"} 1.0",
+                "vos_ring_read_bytes_total{domain=\"storage0\"} 0.0");
+        assertEquals(1, metrics.registry().scrape().lines().filter(l -> l.startsWith("vos_domain_kind{")).count());
+    }
+
     @Test
     void stateChanges_moveTheOneToTheNewState() {
         metrics.domainState("storage0", "RUNNING", 1, true, NOW.minusSeconds(10));

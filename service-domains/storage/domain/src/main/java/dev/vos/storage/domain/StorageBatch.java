@@ -55,6 +55,13 @@ final class StorageBatch implements CallBatcher {
     /** Calls gathered, and flushes: their ratio is the mean batch, for tests and figures. */
     long gathered;
     long flushes;
+    /** io_uring_enter calls that submitted gathered calls: the domain's figure (see {@link #submissions()}). */
+    private long submissions;
+
+    @Override
+    public long submissions() {
+        return submissions;
+    }
 
     @Override
     public boolean isEmpty() {
@@ -152,6 +159,7 @@ final class StorageBatch implements CallBatcher {
         answered = 0;
         while (answered < size) {
             int r = ring.submitAndWait(size - answered);
+            submissions++;
             if (r < 0 && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
                 LOG.log(Level.WARNING, "io_uring_enter failed ({0}); answering the batch synchronously",
                         Errno.name(-r));

@@ -110,6 +110,10 @@ final class StorageHandlers {
                 .add(StorageCalls.STATFS, "statfs", this::statfs)
                 .add(StorageCalls.LOCK, "lock", this::lock)
                 .add(StorageCalls.APPEND, "append", StorageHandlers::append)
+                // The domain's bytes read and written (its figures, for the operator) are these calls' results.
+                .transfers(StorageCalls.PREAD, CallTable.Transfer.READ)
+                .transfers(StorageCalls.PWRITE, CallTable.Transfer.WRITE)
+                .transfers(StorageCalls.APPEND, CallTable.Transfer.WRITE)
                 .sessionState(() -> new DescriptorTable(fd -> StorageSyscalls.close(fd)))
                 .batcher(StorageBatch::new);
     }

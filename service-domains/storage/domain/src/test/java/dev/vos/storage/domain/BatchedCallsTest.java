@@ -1,6 +1,7 @@
 package dev.vos.storage.domain;
 
 import dev.vos.ring.client.CallBatch;
+import dev.vos.ring.server.ServerStats;
 import dev.vos.storage.protocol.StorageCalls.Close;
 import dev.vos.storage.protocol.StorageCalls.Fdatasync;
 import dev.vos.storage.protocol.StorageCalls.Fsync;
@@ -87,6 +88,33 @@ class BatchedCallsTest {
         }
         assertEquals(16, ring.server.callsDeferred() - deferredBefore, "every read went through the batch");
         assertEquals(1, ring.server.batchFlushes() - flushesBefore, "in one flush");
+    }
+
+    /** The domain's figures (what STATS reports and the storage dashboard shows) of a real batch and its neighbours. */
+    @Test
+    void theDomainsFigures_countTheBatchsBytesAndSubmissions_andErrorsByErrno() throws Exception {
+        Files.write(root.resolve("figures"), new byte[8 * 4096]);
+        long fd = ring.open("figures", O_RDWR, 0);
+        ServerStats before = ring.server.stats();
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(8)) {
+            for (int i = 0; i < 8; i++) {
+                Pread.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), 4096, i * 4096L);
+            }
+            batch.submit();
+            for (int i = 0; i < 8; i++) {
+                assertEquals(4096, batch.await(i));
+            }
+        }
+        assertEquals(-Errno.ENOENT, ring.open("missing", O_RDWR, 0));
+        assertEquals(5, ring.pwrite(fd, "hello", 0));
+        ServerStats after = ring.server.stats();
+        assertEquals(8 * 4096, after.bytesRead() - before.bytesRead());
+        assertEquals(5, after.bytesWritten() - before.bytesWritten());
+        assertEquals(8, after.callsDeferred() - before.callsDeferred(), "the eight reads went through the batch");
+        long submissions = after.batchSubmissions() - before.batchSubmissions();
+        assertTrue(submissions >= 1 && submissions <= 8, "io_uring_enter calls for one flush: " + submissions);
+        assertEquals(1, after.errorsByErrno()[Errno.ENOENT] - before.errorsByErrno()[Errno.ENOENT]);
     }
 
     @Test
