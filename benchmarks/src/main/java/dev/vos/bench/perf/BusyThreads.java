@@ -18,9 +18,17 @@ public final class BusyThreads {
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[0]);
         ParentWatch.exitWhenParentDies(() -> { });
+        // Every thread waits for the last one to be started: spinning at once, the first ones took the CPUs from
+        // this thread, which then started the rest at 1/N of a CPU (1000 threads did not start in 4 minutes).
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         for (int t = 0; t < threads; t++) {
             long seed = t + 1;
             Thread.ofPlatform().name("busy-" + t).daemon().stackSize(256 * 1024).start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
                 long x = seed;
                 while (true) {
                     for (int i = 0; i < 100_000; i++) {
@@ -30,6 +38,7 @@ public final class BusyThreads {
                 }
             });
         }
+        go.countDown();
         System.out.println("ready " + ProcessHandle.current().pid());
         System.out.flush();
         System.in.read();
