@@ -6,6 +6,7 @@ import dev.vos.controlplane.control.ControlSocket;
 import dev.vos.perf.NoSuchProcessException;
 import dev.vos.perf.PerfException;
 import dev.vos.perf.proc.ProcTasks;
+import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
 import java.io.IOException;
@@ -137,8 +138,8 @@ record PerfTarget(List<Integer> pids, Map<Integer, List<Integer>> tids, int[] cp
         int r = Linux.setpriority(pid, Integer.parseInt(niceness.strip()));
         if (r < 0) {
             Linux.kill(pid, Linux.SIGKILL);
-            throw new IOException("cannot set the command's priority back to nice " + niceness + " (errno " + -r
-                    + ")");
+            throw new IOException("cannot set the command's priority back to nice " + niceness + ": "
+                    + Errno.name(-r));
         }
     }
 
