@@ -84,6 +84,8 @@ public final class ProcessBackend implements DomainBackend {
     static final String INNER_SHELL = "exec 9<&0; \"$@\" 9<&- & jvm=$!; { read -r _ <&9; kill -KILL \"$jvm\"; } &"
             + " watch=$!; exec 9<&-; wait \"$jvm\"; status=$?; kill \"$watch\" 2>/dev/null; exit \"$status\"";
 
+    /** The shell of the guard and of the namespace's init (their command lines start with it). */
+    private static final String SHELL = "/bin/sh";
     /** The first descriptor number a domain inherits (0, 1 and 2 are its standard streams). */
     static final int FIRST_INHERITED_FD = 3;
     /** The key of a standby's pipe among the descriptors it inherits: no kind option ever has this name. */
@@ -342,7 +344,7 @@ public final class ProcessBackend implements DomainBackend {
         }
         Integer standbyFd = inherited.remove(STANDBY_FD);
         script.append("shift ").append(arguments.size()).append(" && exec \"$@\"");
-        List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "/bin/sh", "-c",
+        List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", SHELL, "-c",
                 script.toString(), "vos-domain-" + launch.name()));
         command.addAll(arguments);
         if (!namespaces.isEmpty()) {
@@ -354,7 +356,7 @@ public final class ProcessBackend implements DomainBackend {
             if (namespaces.contains("mount") && namespaces.contains("pid")) {
                 command.add("--mount-proc"); // the domain sees only its own processes in /proc
             }
-            command.addAll(List.of("--", "/bin/sh", "-c", INNER_SHELL, "vos-domain-" + launch.name()));
+            command.addAll(List.of("--", SHELL, "-c", INNER_SHELL, "vos-domain-" + launch.name()));
         }
         command.addAll(privileges(launch));
         if (!launch.cpus().isEmpty()) {
@@ -557,6 +559,10 @@ public final class ProcessBackend implements DomainBackend {
         /**
          * The JVM: the child running the agent of the only child (the namespace's shell) of unshare, or -1 while it
          * is not there yet (the shell's other child watches the lifeline).
+         *
+         * <p>Both children are forks of the shell, and carry its command line, which names the agent among the
+         * arguments it passes on, until they exec: the JVM's child execs {@code setpriv} (then {@code java}, the same
+         * pid), the watcher never does. So the JVM is the child that names the agent and is no longer the shell.
          */
         private static long grandchild(Process process) {
             long shell = onlyChild(process.pid());
@@ -566,7 +572,7 @@ public final class ProcessBackend implements DomainBackend {
             for (long child : children(shell)) {
                 try {
                     String cmdline = Files.readString(Path.of("/proc", Long.toString(child), "cmdline"));
-                    if (cmdline.contains(AGENT_MAIN)) {
+                    if (cmdline.contains(AGENT_MAIN) && !cmdline.startsWith(SHELL + "\0")) {
                         return child;
                     }
                 } catch (IOException e) {
