@@ -59,6 +59,11 @@ public final class DomainAgentMain {
     private static final RingGeometry WARM_UP_RING = new RingGeometry(4, 4096, 1_000_000_000L);
     /** Calls of each core kind the standby's warm-up makes: enough for the JIT to compile the ring's paths. */
     private static final int WARM_UP_CALLS = 5_000;
+    /**
+     * The longest the warm-up may take: on a busy machine its worker and client wait for CPUs call by call, and a
+     * standby that has not parked cannot be promoted; warmth is worth less than being there.
+     */
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(3);
 
     /** The running agent, for its STATS handler (registered before the agent exists). */
     private static final AtomicReference<DomainAgent> SELF = new AtomicReference<>();
@@ -126,10 +131,10 @@ public final class DomainAgentMain {
     }
 
     /**
-     * Serves {@value #WARM_UP_CALLS} core calls on a ring of the standby's own (a sealed memfd no one else holds,
-     * client and server both in this process), so that a promoted standby serves its first clients with code the JIT
-     * has seen, not cold. Only the core calls: nothing of the kind's (no file is touched). A failure costs only
-     * that warmth.
+     * Serves {@value #WARM_UP_CALLS} core calls (or as many as {@link #WARM_UP_LIMIT} allows) on a ring of the
+     * standby's own (a sealed memfd no one else holds, client and server both in this process), so that a promoted
+     * standby serves its first clients with code the JIT has seen, not cold. Only the core calls: nothing of the
+     * kind's (no file is touched). A failure costs only that warmth.
      */
     private static void exercise(CallTable table, ServerOptions options) {
         try (RingClient client = RingClient.createSealed("standby-warm-up", WARM_UP_RING, 1,
@@ -142,7 +147,8 @@ public final class DomainAgentMain {
                     options);
             try {
                 client.awaitServer(Duration.ofSeconds(10));
-                for (int i = 0; i < WARM_UP_CALLS; i++) {
+                long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+                for (int i = 0; i < WARM_UP_CALLS && System.nanoTime() - deadline < 0; i++) {
                     client.call(CoreCalls.NOP);
                     client.call(CoreCalls.GETPID);
                 }
