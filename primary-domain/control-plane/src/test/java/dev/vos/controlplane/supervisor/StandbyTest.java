@@ -232,10 +232,20 @@ class StandbyTest {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("no " + what + " within 60 s; status " + supervisor.status() + "\n"
-                        + journal());
+                throw new AssertionError("no " + what + " within 60 s; status " + supervisor.status()
+                        + "; standby pid " + supervisor.standbyPid() + "\n" + journal() + "\ndomain.log:\n"
+                        + domainLog());
             }
             Thread.sleep(5);
+        }
+    }
+
+    /** The domain's log (the agents' own lines, standbys' included), for a failure's message. */
+    private String domainLog() {
+        try {
+            return Files.readString(StateDirectory.domainDirectory(stateDir, "store0").resolve("domain.log"));
+        } catch (IOException e) {
+            return "(" + e + ")";
         }
     }
 
