@@ -1,6 +1,7 @@
 package dev.vos.net.domain;
 
 import dev.vos.ring.server.SessionNumbers;
+import dev.vos.ring.server.SessionReport;
 import dev.vos.sys.Errno;
 
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.List;
  * go of the readiness loop. It runs after the ring's workers stopped and before its segment is unmapped: the loop,
  * which works on a socket only under its monitor and only while it is open, can then no longer touch the payload.
  */
-final class SocketTable implements AutoCloseable {
+final class SocketTable implements AutoCloseable, SessionReport {
 
     /** The first number's serial: 0, 1 and 2 look like stdin/stdout/stderr to a POSIX-minded client. */
     static final int FIRST = SessionNumbers.FIRST;
@@ -78,6 +79,36 @@ final class SocketTable implements AutoCloseable {
     /** How many numbers are mapped. */
     synchronized int size() {
         return sockets.size();
+    }
+
+    /** The sockets mapped now: {@code vos net ss}'s rows of this session. */
+    @Override
+    public synchronized int reportSize() {
+        return sockets.size();
+    }
+
+    /**
+     * One {@link dev.vos.net.protocol.SocketRow} line per socket from the {@code from}th, oldest first, for
+     * {@code vos net ss}. The numbers are taken under the table's monitor, each socket read under its own after (the
+     * lock order is socket, then table): a socket closed in between is left out.
+     */
+    @Override
+    public List<String> reportRows(int from, int count) {
+        List<Long> numbers;
+        List<NetSocket> held = new ArrayList<>();
+        synchronized (this) {
+            List<Long> all = sockets.numbers();
+            numbers = all.subList(Math.min(from, all.size()), Math.min(from + count, all.size()));
+            numbers.forEach(n -> held.add(sockets.get(n)));
+        }
+        List<String> rows = new ArrayList<>(numbers.size());
+        for (int i = 0; i < numbers.size(); i++) {
+            var row = SocketReport.of(held.get(i), numbers.get(i));
+            if (row != null) {
+                rows.add(row.line());
+            }
+        }
+        return rows;
     }
 
     /** Ends the session: every socket is closed, its waiting calls answered; the readiness loop is let go. */
