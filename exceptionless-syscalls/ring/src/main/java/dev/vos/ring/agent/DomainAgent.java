@@ -247,10 +247,10 @@ public final class DomainAgent implements AutoCloseable {
      * its state reports it ({@link dev.vos.ring.server.SessionReport}), one line per row from row {@code arg(2)} on,
      * prefixed with the session's id, its client's pid and uid as the agent sees them (pid 0: outside its pid
      * namespace), and the agent's descriptor of a pidfd of that client, or -1 (see {@link AgentSocket#peerPidfd}).
-     * Only the supervisor's session is answered (EPERM
-     * for others): the control plane's socket is owner-only, and no client learns another's sockets. Rows are read
-     * afresh at each call, sessions in the order they were admitted: a listing longer than one payload is taken in
-     * pages, each as things are when it is read (as {@code ss} reads the kernel's tables).
+     * Only the supervisor's session is answered (EPERM for others): the control plane's socket is owner-only, and
+     * no client learns another's sockets. Rows are read afresh at each call, sessions in the order they were
+     * admitted: a listing longer than one payload is taken in pages, each as things are when it is read (as
+     * {@code ss} reads the kernel's tables).
      */
     public static long sessionsCall(Supplier<DomainAgent> agent, ServerCall call) {
         MemorySegment out = call.data(call.arg(0), call.arg(1));
@@ -269,8 +269,7 @@ public final class DomainAgent implements AutoCloseable {
         if (asking == null || self.sessions.stream().noneMatch(s -> s.server == asking && s.supervisor)) {
             return -Errno.EPERM;
         }
-        List<Session> admitted = self.sessions.stream().sorted(Comparator.comparingLong(s -> s.id))
-                .toList();
+        List<Session> admitted = self.sessions.stream().sorted(Comparator.comparingLong(s -> s.id)).toList();
         long row = 0;
         long at = 0;
         for (Session s : admitted) {
@@ -288,9 +287,9 @@ public final class DomainAgent implements AutoCloseable {
             for (List<String> chunk = server.sessionReport(from, REPORT_CHUNK); !chunk.isEmpty();
                  chunk = server.sessionReport(from, REPORT_CHUNK)) {
                 for (String fields : chunk) {
-                    byte[] line = (s.id + "\t" + s.peer.pid() + "\t" + s.peer.uid() + "\t" + s.pidfd() + "\t" + fields
-                        + "\n")
-                            .getBytes(StandardCharsets.UTF_8);
+                    String text = String.join("\t", Long.toString(s.id), Integer.toString(s.peer.pid()),
+                            Integer.toString(s.peer.uid()), Integer.toString(s.pidfd()), fields) + "\n";
+                    byte[] line = text.getBytes(StandardCharsets.UTF_8);
                     if (at + line.length > out.byteSize()) {
                         return at == 0 ? -Errno.EOVERFLOW : at;
                     }
