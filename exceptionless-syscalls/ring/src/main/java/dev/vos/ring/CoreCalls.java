@@ -28,6 +28,19 @@ public final class CoreCalls {
     public static final int STATS = 5;
 
     /**
+     * {@code long sessions(data_offset, length, first_row)}: what each client session of the serving agent holds,
+     * as its kind reports it (the net domain: its sockets, for {@code vos net ss}), written into the payload as
+     * UTF-8 lines from row {@code first_row} on, as many whole lines as fit: {@code session pid uid pidfd
+     * fields...}, tab-separated, where {@code pid} is the client's in the agent's pid namespace (0 outside it), and
+     * {@code pidfd} the agent's descriptor of a pidfd of that client (-1 if it keeps none), through which a reader
+     * in another namespace finds the client's pid there ({@code /proc/AGENT/fdinfo/PIDFD}). Returns the bytes
+     * written, 0 once past the last row, EOVERFLOW if one line does not fit, EFAULT for a bad range, EINVAL for a
+     * negative {@code first_row}. Answered by domain agents only, and only to the supervisor's session (EPERM for any
+     * other): a client never learns what another holds.
+     */
+    public static final int SESSIONS = 6;
+
+    /**
      * {@code long test_block(void)}: blocks the worker that takes it, forever (a deadlock on purpose, parked with no
      * CPU used), to prove that a stuck worker is found. A test call: registered only in servers started with
      * {@code --test-calls} ({@code CoreCallHandlers.registerTestCalls}), never in a production table; elsewhere

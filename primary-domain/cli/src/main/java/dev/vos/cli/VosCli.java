@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
                 + " --help)."},
         subcommands = {VosCli.Up.class, VosCli.Ps.class, VosCli.Restart.class, VosCli.Stop.class, VosCli.Kill.class,
                 VosCli.Events.class, VosCli.Logs.class, VosCli.Client.class, FsCommand.class,
-                PerfCommand.class, MountsCommand.class, VosCli.Xen.class})
+                PerfCommand.class, MountsCommand.class, NetCommand.class, VosCli.Xen.class})
 public final class VosCli {
 
     private VosCli() {

@@ -198,8 +198,8 @@ class ControlPlaneTest {
                 Map.of(VosFileSystemProvider.ENV_STATE_DIR, plane.stateDir()))) {
             Files.writeString(fs.getPath("/old.txt"), "old generation");
             Files.writeString(fs.getPath("/new.txt"), "new generation");
-            // Each session numbers its descriptors from 3, lowest free first: the two writes have closed theirs, so
-            // this channel holds generation 1's descriptor 3.
+            // Each session numbers its descriptors from 3, never reusing one: the two writes had 3 and 4, so this
+            // channel holds generation 1's descriptor 5 (a number generation 2's session hands out too, in time).
             try (FileChannel old = FileChannel.open(fs.getPath("/old.txt"))) {
                 assertEquals(3, old.read(ByteBuffer.allocate(3)));
                 plane.handle(new Command.Kill("storage0", 9));

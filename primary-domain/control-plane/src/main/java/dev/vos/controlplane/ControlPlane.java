@@ -353,6 +353,7 @@ public final class ControlPlane implements AutoCloseable {
             case Command.Lifecycle c -> List.of(await(supervisor(c.domain()).handle(c)));
             case Command.Events e -> events(e.last());
             case Command.Logs l -> logs(supervisor(l.domain()).logFile(), l.last());
+            case Command.Sessions s -> supervisor(s.domain()).sessions();
         };
     }
 

@@ -103,6 +103,23 @@ final class AgentSocket implements AutoCloseable {
         }
     }
 
+    /** {@code SO_PEERPIDFD} (Linux 6.5): a pidfd of the peer, as it was when it connected. */
+    private static final int SO_PEERPIDFD = 77;
+
+    /**
+     * A pidfd of the peer (the caller owns it), or -1 (a kernel before 6.5). SO_PEERCRED gives the peer's pid in the
+     * agent's pid namespace, where a client outside (the usual case: a domain has a pid namespace of its own) is 0;
+     * a pidfd names the process whatever namespace reads it: {@code /proc/AGENT/fdinfo/PIDFD} read through the
+     * control plane's {@code /proc} says its pid there ({@code vos net ss}).
+     */
+    int peerPidfd() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_INT);
+            return UnixSockets.getsockopt(fd, UnixSockets.SOL_SOCKET, SO_PEERPIDFD, value) < 0 ? -1
+                    : value.get(JAVA_INT, 0);
+        }
+    }
+
     /**
      * Who connected, as the kernel recorded it at {@code connect}: not what the peer says about itself.
      *

@@ -16,6 +16,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
@@ -239,6 +242,67 @@ public final class DomainAgent implements AutoCloseable {
         return written < 0 ? -Errno.EOVERFLOW : written;
     }
 
+    /**
+     * The handler of {@code CoreCalls.SESSIONS} for the agent in {@code agent}: what each client session holds, as
+     * its state reports it ({@link dev.vos.ring.server.SessionReport}), one line per row from row {@code arg(2)} on,
+     * prefixed with the session's id, its client's pid and uid as the agent sees them (pid 0: outside its pid
+     * namespace), and the agent's descriptor of a pidfd of that client, or -1 (see {@link AgentSocket#peerPidfd}).
+     * Only the supervisor's session is answered (EPERM for others): the control plane's socket is owner-only, and
+     * no client learns another's sockets. Rows are read afresh at each call, sessions in the order they were
+     * admitted: a listing longer than one payload is taken in pages, each as things are when it is read (as
+     * {@code ss} reads the kernel's tables).
+     */
+    public static long sessionsCall(Supplier<DomainAgent> agent, ServerCall call) {
+        MemorySegment out = call.data(call.arg(0), call.arg(1));
+        if (out == null) {
+            return -Errno.EFAULT;
+        }
+        long first = call.arg(2);
+        if (first < 0) {
+            return -Errno.EINVAL;
+        }
+        DomainAgent self = agent.get();
+        if (self == null) {
+            return -Errno.EAGAIN;
+        }
+        RingServer asking = call.server();
+        if (asking == null || self.sessions.stream().noneMatch(s -> s.server == asking && s.supervisor)) {
+            return -Errno.EPERM;
+        }
+        List<Session> admitted = self.sessions.stream().sorted(Comparator.comparingLong(s -> s.id)).toList();
+        long row = 0;
+        long at = 0;
+        for (Session s : admitted) {
+            RingServer server = s.server;
+            if (server == null || s.supervisor) {
+                continue;
+            }
+            int size = server.sessionReportSize();
+            if (row + size <= first) {
+                row += size; // the rows of earlier pages: not read from the kernel again
+                continue;
+            }
+            int from = (int) Math.max(0, first - row);
+            row += from;
+            for (List<String> chunk = server.sessionReport(from, REPORT_CHUNK); !chunk.isEmpty();
+                 chunk = server.sessionReport(from, REPORT_CHUNK)) {
+                for (String fields : chunk) {
+                    String text = String.join("\t", Long.toString(s.id), Integer.toString(s.peer.pid()),
+                            Integer.toString(s.peer.uid()), Integer.toString(s.pidfd()), fields) + "\n";
+                    byte[] line = text.getBytes(StandardCharsets.UTF_8);
+                    if (at + line.length > out.byteSize()) {
+                        return at == 0 ? -Errno.EOVERFLOW : at;
+                    }
+                    MemorySegment.copy(MemorySegment.ofArray(line), 0, out, at, line.length);
+                    at += line.length;
+                    row++;
+                }
+                from += chunk.size();
+            }
+        }
+        return at;
+    }
+
     /** Sessions being served right now (and connections in their handshake). */
     public int sessions() {
         return sessions.size();
@@ -387,6 +451,9 @@ public final class DomainAgent implements AutoCloseable {
                 return;
             }
             socket.writeLine("OK");
+            if (session.peer.pid() == 0) {
+                session.keepPidfd(socket.peerPidfd()); // a client outside the agent's pid namespace
+            }
             socket.setTimeout(Duration.ZERO);
             // The session is now the lifeline: nothing more is read but end-of-file (the client left or died), or
             // the shutdown that a server stopping on its own (a fault, the client marked gone) causes.
@@ -506,6 +573,7 @@ public final class DomainAgent implements AutoCloseable {
                 decrement(attached, session.peer.uid());
             }
             session.socket.close();
+            session.keepPidfd(-1);
             if (session.supervisor && config.exitWithSupervisor() && open) {
                 LOG.log(Level.WARNING, "the supervisor's session ended; the agent of {0} stops", config.domain());
                 close();
@@ -537,8 +605,15 @@ public final class DomainAgent implements AutoCloseable {
         closed.countDown();
     }
 
+    /** Rows asked of a session at a time: about a payload's worth (the default 64 KiB), so few are read for nothing. */
+    private static final int REPORT_CHUNK = 256;
+
+    /** Numbers the sessions in the order they were admitted: {@code vos net ss} tells them apart by it. */
+    private static final AtomicLong SESSION_IDS = new AtomicLong();
+
     /** A client's connection: its lifeline socket, who it is, and the server of its segment. */
     private static final class Session {
+        private final long id = SESSION_IDS.incrementAndGet();
         private final AgentSocket socket;
         private final AgentSocket.Peer peer;
         volatile RingServer server;
@@ -547,6 +622,8 @@ public final class DomainAgent implements AutoCloseable {
         volatile boolean counted;
         private boolean handshaking = true;
         private boolean stopped;
+        /** A pidfd of the client, for {@code vos net ss} (its pid here is 0), or -1. */
+        private int pidfd = -1;
 
         Session(AgentSocket socket, AgentSocket.Peer peer) {
             this.socket = socket;
@@ -573,6 +650,19 @@ public final class DomainAgent implements AutoCloseable {
             }
             s.close();
             return s.stats();
+        }
+
+        /** The client's pidfd, or -1. */
+        synchronized int pidfd() {
+            return pidfd;
+        }
+
+        /** Keeps {@code fd} as the client's pidfd (-1: none), closing the one kept before. */
+        synchronized void keepPidfd(int fd) {
+            if (pidfd >= 0) {
+                Linux.close(pidfd);
+            }
+            pidfd = fd;
         }
 
         /** True the first time only: the session's place among its user's handshakes is released once. */

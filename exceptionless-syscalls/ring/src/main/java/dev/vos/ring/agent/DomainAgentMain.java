@@ -289,7 +289,8 @@ public final class DomainAgentMain {
      */
     static CallTable table(String kind, Map<String, String> options, boolean testCalls) {
         CallTable.Builder table = CoreCallHandlers.register(CallTable.builder())
-                .add(CoreCalls.STATS, "stats", call -> DomainAgent.statsCall(SELF::get, call));
+                .add(CoreCalls.STATS, "stats", call -> DomainAgent.statsCall(SELF::get, call))
+                .add(CoreCalls.SESSIONS, "sessions", call -> DomainAgent.sessionsCall(SELF::get, call));
         if (testCalls) {
             CoreCallHandlers.registerTestCalls(table);
         }

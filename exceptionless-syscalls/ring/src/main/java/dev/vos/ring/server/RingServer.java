@@ -130,6 +130,19 @@ public final class RingServer implements AutoCloseable {
         }
     }
 
+    /** How many rows this ring's session state reports ({@link SessionReport}); 0 if it does not report. */
+    public int sessionReportSize() {
+        return sessionState instanceof SessionReport report ? report.reportSize() : 0;
+    }
+
+    /**
+     * Rows {@code from} to {@code from + count} of what this ring's session state reports of itself
+     * ({@link SessionReport}), or nothing if it does not report: for the agent's {@code SESSIONS} call.
+     */
+    public java.util.List<String> sessionReport(int from, int count) {
+        return sessionState instanceof SessionReport report ? report.reportRows(from, count) : java.util.List.of();
+    }
+
     /** This ring's session state, or null (see {@link ServerCall#session()}). */
     AutoCloseable sessionState() {
         return sessionState;

@@ -63,6 +63,17 @@ public sealed interface Command {
     }
 
     /**
+     * {@code sessions NAME}: what each client session of the domain holds, as its kind reports it (a net domain:
+     * its sockets, for {@code vos net ss}), one tab-separated row each: session, client pid, uid, the kind's fields.
+     * Asked of the domain's agent through the supervisor's own ring session. Legal only while the domain is RUNNING.
+     */
+    record Sessions(String domain) implements Command {
+        public String line() {
+            return "sessions " + domain;
+        }
+    }
+
+    /**
      * Parses a request line.
      *
      * @throws ControlException with {@link ControlError#BAD_REQUEST} naming what is wrong
@@ -95,8 +106,12 @@ public sealed interface Command {
                     arity(f, 3);
                     yield new Logs(f[1], count(f[2]));
                 }
+                case "sessions" -> {
+                    arity(f, 2);
+                    yield new Sessions(f[1]);
+                }
                 default -> throw new IllegalArgumentException("unknown command '" + f[0]
-                        + "'; known: ps, restart, stop, kill, events, logs");
+                        + "'; known: ps, restart, stop, kill, events, logs, sessions");
             };
         } catch (IllegalArgumentException e) {
             throw new ControlException(ControlError.BAD_REQUEST, e.getMessage());

@@ -7,6 +7,8 @@ import dev.vos.backend.RunningDomain;
 import dev.vos.backend.Signals;
 import dev.vos.backend.StandbyDomain;
 import dev.vos.controlplane.control.Command;
+import dev.vos.controlplane.control.ControlError;
+import dev.vos.controlplane.control.ControlException;
 import dev.vos.controlplane.journal.EventType;
 import dev.vos.controlplane.journal.JournalEvent;
 import dev.vos.controlplane.spec.DomainSpec;
@@ -21,13 +23,19 @@ import dev.vos.ring.agent.SupervisorToken;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
+import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
 import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +73,8 @@ public final class DomainSupervisor implements AutoCloseable {
     static final Duration STANDBY_RETRY_MAX = Duration.ofSeconds(10);
     /** How often the domain's ring figures are read for the metrics. */
     static final Duration STATS_PERIOD = Duration.ofSeconds(1);
+    /** The most rows {@link #sessions} lists: 16 sessions per user of 1024 sockets each, many times over. */
+    static final int MAX_SESSION_ROWS = 1 << 20;
 
     /** Receives what the supervisor decides, for the journal and the terminal. */
     public interface EventSink {
@@ -117,7 +127,8 @@ public final class DomainSupervisor implements AutoCloseable {
     private volatile DomainStatus status;
     private long generation;
     private RunningDomain running;
-    private AgentSession health;
+    /** Volatile: the loop sets it, an operator's {@link #sessions} reads it from the control socket's thread. */
+    private volatile AgentSession health;
     // Monotonic (System.nanoTime()), null when unset: how long a generation ran feeds the restart budget, and a
     // wall clock stepped by NTP would end a back-off streak early or never.
     private Long runningSinceNs;
@@ -385,6 +396,70 @@ public final class DomainSupervisor implements AutoCloseable {
     public long standbyPid() {
         StandbyDomain parked = standby;
         return parked == null ? -1 : parked.pid();
+    }
+
+    /**
+     * What each client session of the running generation holds, as its kind reports it (see
+     * {@link Command.Sessions}): asked of the agent with {@code CoreCalls.SESSIONS} on the health ring, the
+     * supervisor's own session, page by page until the agent has no more rows.
+     *
+     * @throws ControlException NOT_RUNNING when no generation serves, INTERNAL when the agent refuses
+     */
+    public List<String> sessions() throws ControlException {
+        AgentSession session = health;
+        DomainStatus now = status;
+        if (session == null || now.state() != DomainState.RUNNING) {
+            throw new ControlException(ControlError.NOT_RUNNING, spec.name() + " is " + now.state()
+                    + (session == null && now.state() == DomainState.RUNNING ? " without an agent" : "")
+                    + ": there are no sessions to list");
+        }
+        List<String> rows = new ArrayList<>();
+        try (CallSlot slot = session.ring().acquire()) {
+            while (rows.size() < MAX_SESSION_ROWS) {
+                long n = slot.call(CoreCalls.SESSIONS, slot.dataOffset(), slot.data().byteSize(), rows.size());
+                if (n < 0) {
+                    throw new ControlException(ControlError.INTERNAL, "the agent of " + spec.name()
+                            + " answered sessions with " + Errno.describe(n));
+                }
+                if (n == 0) {
+                    break;
+                }
+                String page = new String(slot.data().asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
+                        StandardCharsets.UTF_8);
+                page.lines().forEach(line -> rows.add(withVisiblePid(line, now.pid())));
+            }
+        } catch (DomainFailedException | IllegalStateException e) {
+            throw new ControlException(ControlError.NOT_RUNNING, spec.name() + "'s generation " + now.generation()
+                    + " ended while its sessions were listed: " + e.getMessage());
+        }
+        return rows;
+    }
+
+    /**
+     * A {@code SESSIONS} row ({@code session pid uid pidfd fields...}) as the operator reads it, {@code session pid
+     * uid fields...}: a pid of 0 (a client outside the domain's pid namespace) replaced by the one this process's
+     * {@code /proc} gives the agent's pidfd of that client ({@code /proc/AGENT/fdinfo/PIDFD}, line {@code Pid:}),
+     * where this process may read it (the agent runs as its user); 0 where not, or if the client has exited.
+     */
+    static String withVisiblePid(String row, long agentPid) {
+        String[] f = row.split("\t", 5);
+        if (f.length < 5) {
+            return row; // not of this format: shown as it came
+        }
+        String pid = f[1];
+        if (pid.equals("0") && !f[3].equals("-1") && agentPid > 0) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(agentPid), "fdinfo",
+                        Integer.toString(Integer.parseInt(f[3]))))) {
+                    if (line.startsWith("Pid:")) {
+                        pid = Long.toString(Math.max(0, Long.parseLong(line.substring(4).strip())));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // not readable here, or not a pidfd: the pid stays unknown
+            }
+        }
+        return String.join("\t", f[0], pid, f[2], f[4]);
     }
 
     /**

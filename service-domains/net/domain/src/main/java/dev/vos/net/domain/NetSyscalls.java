@@ -17,6 +17,8 @@ final class NetSyscalls {
     static final long SYS_CLOSE = 3;
     /** {@code __NR_poll}. */
     static final long SYS_POLL = 7;
+    /** {@code __NR_ioctl}. */
+    static final long SYS_IOCTL = 16;
     /** {@code __NR_socket}. */
     static final long SYS_SOCKET = 41;
     /** {@code __NR_connect}. */
@@ -83,6 +85,18 @@ final class NetSyscalls {
     static final int IPPROTO_TCP = 6;
     /** {@code TCP_NODELAY}. */
     static final int TCP_NODELAY = 1;
+    /** {@code TCP_INFO}: {@code struct tcp_info}, whose first byte is the TCP state ({@code TCP_ESTABLISHED} ...). */
+    static final int TCP_INFO = 11;
+    /** Bytes of {@code struct tcp_info} read: up to {@code tcpi_sacked}, all that {@code vos net ss} uses. */
+    static final int TCP_INFO_BYTES = 32;
+    /** {@code tcpi_unacked} (u32): on a listening socket, the connections waiting to be accepted. */
+    static final int TCPI_UNACKED_OFFSET = 24;
+    /** {@code tcpi_sacked} (u32): on a listening socket, its backlog. */
+    static final int TCPI_SACKED_OFFSET = 28;
+    /** {@code SIOCINQ} ({@code FIONREAD}): bytes received and not yet read. */
+    static final int SIOCINQ = 0x541B;
+    /** {@code SIOCOUTQ} ({@code TIOCOUTQ}): bytes sent and not yet acknowledged by the peer. */
+    static final int SIOCOUTQ = 0x5411;
     /** {@code IPPROTO_IPV6}. */
     static final int IPPROTO_IPV6 = 41;
     /** {@code IPV6_V6ONLY}. */
@@ -120,6 +134,11 @@ final class NetSyscalls {
     static final int POLLFD_REVENTS_OFFSET = 6;
 
     private NetSyscalls() {
+    }
+
+    /** {@code int ioctl(int fd, unsigned long request, int *value)}. */
+    static long ioctl(int fd, int request, long valueAddress) {
+        return Linux.syscallErrno(SYS_IOCTL, fd, request, valueAddress, 0, 0, 0);
     }
 
     /** {@code int socket(int domain, int type, int protocol)}. */

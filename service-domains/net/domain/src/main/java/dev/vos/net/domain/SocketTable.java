@@ -1,44 +1,37 @@
 package dev.vos.net.domain;
 
+import dev.vos.ring.server.SessionNumbers;
+import dev.vos.ring.server.SessionReport;
 import dev.vos.sys.Errno;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One client session's sockets: the numbers a client sees, mapped to the sockets the domain holds for it. A number
- * is {@code nonce << 32 | index}, as the storage domain's descriptors: the index starts at 3 and the lowest free one
- * is reused; the nonce is drawn at random for the session (31 bits, never 0), so a number of another session, or of
- * an ended one, is EBADF even where its index is in use here. A session holds at most {@code maxSockets} (EMFILE
- * beyond): every session's sockets come out of the domain's one RLIMIT_NOFILE.
+ * One client session's sockets: the numbers a client sees, mapped to the sockets the domain holds for it, by
+ * {@link SessionNumbers}: {@code nonce << 32 | serial}, the nonce drawn for the session (a number of another
+ * session, or of an ended one, is EBADF), the serial never reused while the session lasts (a call still on its way
+ * with the number of a socket another thread closed is EBADF, never a call on the socket a third thread opened
+ * next). A session holds at most {@code maxSockets} (EMFILE beyond): every session's sockets come out of the
+ * domain's one RLIMIT_NOFILE.
  *
  * <p>Closing the table (the session ended) closes every socket, answering the calls that waited on them, and lets
  * go of the readiness loop. It runs after the ring's workers stopped and before its segment is unmapped: the loop,
  * which works on a socket only under its monitor and only while it is open, can then no longer touch the payload.
  */
-final class SocketTable implements AutoCloseable {
+final class SocketTable implements AutoCloseable, SessionReport {
 
-    /** The first number handed out: 0, 1 and 2 look like stdin/stdout/stderr to a POSIX-minded client. */
-    static final int FIRST = 3;
-    /** The largest nonce: 31 bits, so that every number is a positive long. */
-    static final int MAX_NONCE = Integer.MAX_VALUE;
-    private static final long INDEX_MASK = 0xFFFF_FFFFL;
-    /** Nonces must not be guessable by another session's client: one guess is one call, 2^31 of them. */
-    private static final SecureRandom NONCES = new SecureRandom();
+    /** The first number's serial: 0, 1 and 2 look like stdin/stdout/stderr to a POSIX-minded client. */
+    static final int FIRST = SessionNumbers.FIRST;
 
     private final Readiness.Loop loop;
-    private final int maxSockets;
-    private final long tag;
-    private final List<NetSocket> sockets = new ArrayList<>();
-    private int mapped;
+    private final SessionNumbers<NetSocket> sockets;
     private boolean closed;
 
     /** A session's table on {@code loop} (which it releases when closed), with a random nonce. */
     SocketTable(Readiness.Loop loop, int maxSockets) {
         this.loop = loop;
-        this.maxSockets = maxSockets;
-        this.tag = (long) (1 + NONCES.nextInt(MAX_NONCE)) << 32;
+        this.sockets = new SessionNumbers<>(maxSockets);
     }
 
     /** The readiness loop this session's sockets are watched by. */
@@ -47,7 +40,7 @@ final class SocketTable implements AutoCloseable {
     }
 
     /**
-     * Maps the new kernel socket {@code kernelFd} of {@code family} to the lowest free index, has the readiness loop
+     * Maps the new kernel socket {@code kernelFd} of {@code family} to a fresh number, has the readiness loop
      * watch it, and returns its number; or closes {@code kernelFd} and returns -EMFILE (the session holds
      * {@code maxSockets}), -EBADF (the session ended meanwhile) or epoll's error.
      */
@@ -55,20 +48,12 @@ final class SocketTable implements AutoCloseable {
         NetSocket socket;
         long number;
         synchronized (this) {
-            if (closed || mapped >= maxSockets) {
+            if (closed || sockets.full()) {
                 NetSyscalls.close(kernelFd);
                 return closed ? -Errno.EBADF : -Errno.EMFILE;
             }
             socket = new NetSocket(kernelFd, family, loop.nextId(), this);
-            int i = sockets.indexOf(null);
-            if (i < 0) {
-                i = sockets.size();
-                sockets.add(socket);
-            } else {
-                sockets.set(i, socket);
-            }
-            mapped++;
-            number = tag | (FIRST + i);
+            number = sockets.add(socket);
         }
         long r = loop.watch(socket);
         if (r < 0) {
@@ -83,33 +68,47 @@ final class SocketTable implements AutoCloseable {
 
     /** The socket of {@code number}, or null (EBADF): not this session's, never handed out, or closed. */
     synchronized NetSocket get(long number) {
-        int i = index(number);
-        return i < 0 ? null : sockets.get(i);
+        return sockets.get(number);
     }
 
     /** Unmaps {@code number} and returns its socket (the caller closes it), or null (EBADF). */
     synchronized NetSocket remove(long number) {
-        int i = index(number);
-        if (i < 0) {
-            return null;
-        }
-        NetSocket socket = sockets.get(i);
-        sockets.set(i, null);
-        mapped--;
-        return socket;
+        return sockets.remove(number);
     }
 
     /** How many numbers are mapped. */
     synchronized int size() {
-        return mapped;
+        return sockets.size();
     }
 
-    private int index(long number) {
-        if ((number & ~INDEX_MASK) != tag) {
-            return -1; // another session's number (or a forged one): EBADF, whatever its index
+    /** The sockets mapped now: {@code vos net ss}'s rows of this session. */
+    @Override
+    public synchronized int reportSize() {
+        return sockets.size();
+    }
+
+    /**
+     * One {@link dev.vos.net.protocol.SocketRow} line per socket from the {@code from}th, oldest first, for
+     * {@code vos net ss}. The numbers are taken under the table's monitor, each socket read under its own after (the
+     * lock order is socket, then table): a socket closed in between is left out.
+     */
+    @Override
+    public List<String> reportRows(int from, int count) {
+        List<Long> numbers;
+        List<NetSocket> held = new ArrayList<>();
+        synchronized (this) {
+            List<Long> all = sockets.numbers();
+            numbers = all.subList(Math.min(from, all.size()), Math.min(from + count, all.size()));
+            numbers.forEach(n -> held.add(sockets.get(n)));
         }
-        long i = (number & INDEX_MASK) - FIRST;
-        return i >= 0 && i < sockets.size() && sockets.get((int) i) != null ? (int) i : -1;
+        List<String> rows = new ArrayList<>(numbers.size());
+        for (int i = 0; i < numbers.size(); i++) {
+            var row = SocketReport.of(held.get(i), numbers.get(i));
+            if (row != null) {
+                rows.add(row.line());
+            }
+        }
+        return rows;
     }
 
     /** Ends the session: every socket is closed, its waiting calls answered; the readiness loop is let go. */
@@ -121,13 +120,7 @@ final class SocketTable implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (NetSocket s : sockets) {
-                if (s != null) {
-                    toClose.add(s);
-                }
-            }
-            sockets.clear();
-            mapped = 0;
+            toClose.addAll(sockets.clear());
         }
         toClose.forEach(NetSocket::close); // outside the table's monitor: lock order is socket, then table
         loop.release();

@@ -100,7 +100,8 @@ class PolicyTest {
             }
             assertEquals(0, NetCalls.Close.call(ring.client, third));
             fourth = expectOk(ring.socket(), "a slot is free again");
-            assertEquals(SocketTable.FIRST + 2, fourth & 0xFFFF_FFFFL, "the lowest free index is reused");
+            assertNotEquals(third, fourth, "a closed number is not handed out again");
+            assertEquals(SocketTable.FIRST + 3, fourth & 0xFFFF_FFFFL, "the refused ones took no number");
         }
     }
 }

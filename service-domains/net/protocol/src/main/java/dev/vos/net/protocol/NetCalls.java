@@ -8,7 +8,8 @@ import dev.vos.ring.client.Caller;
  * The network domain's calls, numbered from {@link CoreCalls#FIRST_DOMAIN_CALL}. Every result is in the kernel's
  * convention: a value that is not negative, or {@code -errno}, the errno the kernel itself gave where the domain
  * made the system call. A "descriptor" is a number of the calling session's own table, as the storage domain's
- * ({@code nonce << 32 | index}, the index from 3): a number of another session, or of an ended one, is EBADF. An
+ * ({@code nonce << 32 | serial}, the serial from 3 and not reused while the session lasts): a number of another
+ * session, of an ended one, or of a socket closed, is EBADF, even if the client's call was on its way before. An
  * address is a payload range holding a {@link SockaddrLayout} sockaddr; buffers are payload offset and length.
  *
  * <p>Where each argument goes is stated once, here: every call has a nested class whose constants are its argument

@@ -1,21 +1,22 @@
 package dev.vos.storage.domain;
 
+import dev.vos.ring.server.SessionNumbers;
 import dev.vos.storage.protocol.StorageCalls;
 import dev.vos.sys.Errno;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
  * One client session's descriptors: the numbers a client sees, mapped to the kernel descriptors the domain holds
- * for it. A number is {@code nonce << 32 | index}: the index starts at 3 and the lowest free one is reused, as the
- * kernel does; the nonce is drawn at random for the session (31 bits, never 0), so a number means nothing to
- * another session even where that session uses the same index, and an unknown, closed or foreign number is EBADF.
- * Without the nonce, a client that re-attached after its ring failed could send an old channel's number on the new
- * session and reach whatever file the new session had opened under that index (the review's data loss). The check
- * is a compare of the high half: nothing on the hot path allocates.
+ * for it, by {@link SessionNumbers}: a number is {@code nonce << 32 | serial}. The nonce is drawn at random for the
+ * session (31 bits, never 0), so a number means nothing to another session even where that session uses the same
+ * serial, and an unknown, closed or foreign number is EBADF. Without the nonce, a client that re-attached after its
+ * ring failed could send an old channel's number on the new session and reach whatever file the new session had
+ * opened under it (the review's data loss). The serial is not reused while the session lasts (unlike the kernel's
+ * lowest free descriptor): a pread still on its way with the number of a descriptor another thread closed is EBADF,
+ * never a read of the file a third thread opened next. Nothing on the hot path allocates.
  *
  * <p>Several workers may serve one session at once, so a number in use by one call can be closed by another. The
  * kernel descriptor is not closed under a call that uses it: {@link #acquire} pins the entry, and the descriptor
@@ -24,8 +25,8 @@ import java.util.function.IntConsumer;
  */
 final class DescriptorTable implements AutoCloseable {
 
-    /** The first number handed out: 0, 1 and 2 look like stdin/stdout/stderr to a POSIX-minded client. */
-    static final int FIRST = 3;
+    /** The first number's serial: 0, 1 and 2 look like stdin/stdout/stderr to a POSIX-minded client. */
+    static final int FIRST = SessionNumbers.FIRST;
     /**
      * Descriptors one session may hold (EMFILE beyond). Every session's descriptors come out of the agent's one
      * RLIMIT_NOFILE: without a per-session cap, one client could leave none for the others.
@@ -33,10 +34,7 @@ final class DescriptorTable implements AutoCloseable {
     static final int MAX_PER_SESSION = StorageCalls.MAX_DESCRIPTORS_PER_SESSION;
 
     /** The largest nonce: 31 bits, so that every number is a positive long. */
-    static final int MAX_NONCE = Integer.MAX_VALUE;
-    private static final long INDEX_MASK = 0xFFFF_FFFFL;
-    /** Nonces must not be guessable by another session's client: one guess is one call, 2^31 of them. */
-    private static final SecureRandom NONCES = new SecureRandom();
+    static final int MAX_NONCE = SessionNumbers.MAX_NONCE;
 
     /** A kernel descriptor, whether it was opened with O_APPEND, and its pins; closed once unmapped and unpinned. */
     static final class Entry {
@@ -62,48 +60,33 @@ final class DescriptorTable implements AutoCloseable {
     }
 
     private final IntConsumer closer;
-    /** The session's nonce, in place: the high half every number of this table carries. */
-    private final long tag;
-    private final List<Entry> entries = new ArrayList<>();
-    private int mapped;
+    private final SessionNumbers<Entry> entries;
     private boolean closed;
 
     /** A table with a random nonce, whose kernel descriptors are released by {@code closer} (the close call). */
     DescriptorTable(IntConsumer closer) {
-        this(1 + NONCES.nextInt(MAX_NONCE), closer);
+        this.closer = closer;
+        this.entries = new SessionNumbers<>(MAX_PER_SESSION);
     }
 
     /** A table with the nonce {@code nonce} (1..{@link #MAX_NONCE}): tests that need known numbers. */
     DescriptorTable(int nonce, IntConsumer closer) {
-        if (nonce < 1) {
-            throw new IllegalArgumentException("nonce=" + nonce + ": must be in [1, " + MAX_NONCE + "]");
-        }
         this.closer = closer;
-        this.tag = (long) nonce << 32;
+        this.entries = new SessionNumbers<>(nonce, MAX_PER_SESSION);
     }
 
     /**
-     * Maps {@code kernelFd} (opened with O_APPEND if {@code append}) to the lowest free index and returns its
+     * Maps {@code kernelFd} (opened with O_APPEND if {@code append}) to a fresh number and returns it
      * number; or closes {@code kernelFd} and returns -EBADF if the table has closed (the session ended while the
      * open ran), -EMFILE if the session holds {@link #MAX_PER_SESSION} descriptors already.
      */
     long add(int kernelFd, boolean append) {
         int refusal = -Errno.EBADF;
         synchronized (this) {
-            if (!closed && size() >= MAX_PER_SESSION) {
+            if (!closed && entries.full()) {
                 refusal = -Errno.EMFILE;
             } else if (!closed) {
-                Entry entry = new Entry(kernelFd, append);
-                for (int i = 0; i < entries.size(); i++) {
-                    if (entries.get(i) == null) {
-                        entries.set(i, entry);
-                        mapped++;
-                        return tag | (FIRST + i);
-                    }
-                }
-                entries.add(entry);
-                mapped++;
-                return tag | (FIRST + entries.size() - 1);
+                return entries.add(new Entry(kernelFd, append));
             }
         }
         closer.accept(kernelFd);
@@ -112,11 +95,10 @@ final class DescriptorTable implements AutoCloseable {
 
     /** Pins the entry of {@code number} for one call, or returns null (EBADF); {@link #release} it after. */
     synchronized Entry acquire(long number) {
-        int i = index(number);
-        if (i < 0) {
+        Entry entry = entries.get(number);
+        if (entry == null) {
             return null;
         }
-        Entry entry = entries.get(i);
         entry.pins++;
         return entry;
     }
@@ -136,13 +118,10 @@ final class DescriptorTable implements AutoCloseable {
     int remove(long number) {
         Entry entry;
         synchronized (this) {
-            int i = index(number);
-            if (i < 0) {
+            entry = entries.remove(number);
+            if (entry == null) {
                 return -Errno.EBADF;
             }
-            entry = entries.get(i);
-            entries.set(i, null);
-            mapped--;
             entry.unmapped = true;
             if (entry.pins > 0) {
                 return 0;
@@ -154,16 +133,7 @@ final class DescriptorTable implements AutoCloseable {
 
     /** How many numbers are mapped. */
     synchronized int size() {
-        return mapped;
-    }
-
-    /** The entry index of {@code number}, or -1 if it is not this session's or names nothing. */
-    private int index(long number) {
-        if ((number & ~INDEX_MASK) != tag) {
-            return -1; // another session's number (or a forged one): EBADF, whatever its index
-        }
-        long i = (number & INDEX_MASK) - FIRST;
-        return i >= 0 && i < entries.size() && entries.get((int) i) != null ? (int) i : -1;
+        return entries.size();
     }
 
     /** Ends the session: every number is unmapped and every kernel descriptor closed (pinned ones when unpinned). */
@@ -175,16 +145,12 @@ final class DescriptorTable implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (Entry e : entries) {
-                if (e != null) {
-                    e.unmapped = true;
-                    if (e.pins == 0) {
-                        toClose.add(e);
-                    }
+            for (Entry e : entries.clear()) {
+                e.unmapped = true;
+                if (e.pins == 0) {
+                    toClose.add(e);
                 }
             }
-            entries.clear();
-            mapped = 0;
         }
         toClose.forEach(e -> closer.accept(e.kernelFd));
     }

@@ -76,6 +76,27 @@ class SessionsTest {
     }
 
     @Test
+    void aCallOnANumberAnotherThreadClosed_afterAThirdOpenedAFile_isEbadf_neverThatFile() throws Exception {
+        // Thread A holds descriptor 3 of "mine"; thread B closes it; thread C opens "theirs". Were C's descriptor
+        // numbered 3 again (the kernel's lowest free), A's pwrite, on its way while B and C ran, would write into
+        // C's file. A number is not handed out twice in a session: A's call is EBADF. The calls run one after the
+        // other here, in the order the race would run them; which thread sends each changes nothing in the domain.
+        Files.writeString(root.resolve("mine"), "mine");
+        Files.writeString(root.resolve("theirs"), "theirs");
+        try (StorageRing ring = StorageRing.open(StorageRing.table(root), 2)) {
+            long a = ring.open("mine", O_RDWR, 0);
+            assertEquals(0, Close.call(ring.client, a), "thread B's close");
+            long c = ring.open("theirs", O_RDWR, 0);
+            assertNotEquals(a, c, "a closed number is not handed out again");
+            assertEquals(-Errno.EBADF, ring.pwrite(a, "A's late write", 0));
+            assertEquals("-EBADF", ring.pread(a, 10, 0));
+            assertEquals(-Errno.EBADF, Close.call(ring.client, a), "nor can A close C's file");
+            assertEquals("theirs", ring.pread(c, 10, 0));
+        }
+        assertEquals("theirs", Files.readString(root.resolve("theirs")));
+    }
+
+    @Test
     void endingASession_closesItsKernelDescriptors() throws Exception {
         Path a = Files.writeString(root.resolve("a"), "a");
         Path b = Files.writeString(root.resolve("b"), "b");

@@ -10,8 +10,8 @@ import dev.vos.ring.client.Caller;
  * the length of its UTF-8 bytes (no NUL; at most {@link #PATH_MAX} - 1 bytes), resolved beneath the export root:
  * an escape is EXDEV, a /proc magic link ELOOP. A "descriptor" is a number of the calling session's own table: a
  * {@code long} whose high half is a random non-zero 31-bit nonce drawn for the session and whose low half is the
- * table's index (from 3, the lowest free one reused). A number of another session, or of an ended one, is EBADF
- * even where its index is in use, so a stale number can never name another session's file. Buffers are payload
+ * table's serial (from 3, not reused while the session lasts). A number of another session, or of an ended one, is
+ * EBADF even where its serial is in use, so a stale number can never name another session's file. Buffers are payload
  * offset and length: the kernel reads and writes the shared data area directly.
  *
  * <p>Where each argument goes is stated once, here: every call has a nested class whose constants are its

@@ -1,0 +1,98 @@
+package dev.vos.cli;
+
+import dev.vos.controlplane.control.Command;
+import dev.vos.controlplane.control.ControlError;
+import dev.vos.controlplane.control.ControlException;
+import dev.vos.controlplane.control.ControlSocket;
+import dev.vos.net.protocol.SocketRow;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code vos net}: a net domain as an operator sees it. */
+@CommandLine.Command(name = "net", description = "A net domain's sockets.", subcommands = NetCommand.Ss.class)
+final class NetCommand {
+
+    private NetCommand() {
+    }
+
+    /**
+     * {@code vos net ss NAME}: the sockets of each client session of net domain NAME, as {@code ss -tanp} shows a
+     * host's: asked of the running control plane ({@code sessions NAME}), which asks the domain's agent through
+     * its own supervisor session. The command only renders what comes back.
+     */
+    @CommandLine.Command(name = "ss", description = "The sockets of each client session of net domain NAME, as"
+            + " ss -tanp shows a host's: state, queues, local and peer address, the client's pid.")
+    static final class Ss implements Callable<Integer> {
+        @CommandLine.Mixin
+        VosCli.StateDirOption state = new VosCli.StateDirOption();
+
+        @Parameters(paramLabel = "NAME", description = "a net domain of the running spec (net0)")
+        String name;
+
+        @Option(names = "--json", description = "one JSON array of objects instead of the table")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                Path socket = state.resolve().resolve("control.sock");
+                String kind = kindOf(ControlSocket.send(socket, new Command.Ps()), name);
+                if (!kind.equals("net")) {
+                    err.println("vos net ss: " + name + " is a " + kind + " domain, not a net domain");
+                    return 2;
+                }
+                List<Row> rows = parse(ControlSocket.send(socket, new Command.Sessions(name)));
+                out.println(json ? SsTable.json(rows) : SsTable.render(rows));
+                out.flush();
+                return 0;
+            } catch (ControlException e) {
+                err.println("vos net ss: " + e.getMessage());
+                return e.error() == ControlError.UNKNOWN_DOMAIN ? 2 : 1;
+            } catch (IllegalArgumentException e) {
+                err.println("vos net ss: the domain's answer is not a socket listing: " + e.getMessage());
+                return 1;
+            }
+        }
+
+        /** The kind of {@code domain} in {@code vos ps}'s rows. */
+        private static String kindOf(List<String> ps, String domain) throws ControlException {
+            for (String row : ps) {
+                String[] f = row.split("\t", -1);
+                if (f[0].equals(domain)) {
+                    return f[1];
+                }
+            }
+            throw new ControlException(ControlError.UNKNOWN_DOMAIN, "no domain named '" + domain + "'");
+        }
+    }
+
+    /** One socket and whose it is: the agent's session fields, then the net domain's. */
+    record Row(long session, long pid, long uid, SocketRow socket) {
+    }
+
+    /** The rows of a {@code sessions} answer: session, pid, uid, then a {@link SocketRow}. */
+    static List<Row> parse(List<String> lines) {
+        List<Row> rows = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split("\t", -1);
+            if (f.length < 3) {
+                throw new IllegalArgumentException(line);
+            }
+            rows.add(new Row(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]),
+                    SocketRow.parse(f, 3)));
+        }
+        return rows;
+    }
+}

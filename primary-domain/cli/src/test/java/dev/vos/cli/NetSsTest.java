@@ -1,0 +1,169 @@
+package dev.vos.cli;
+
+import dev.vos.client.DomainClient;
+import dev.vos.client.net.VosSelectorProvider;
+import dev.vos.controlplane.ControlPlane;
+import dev.vos.controlplane.control.Command;
+import dev.vos.controlplane.control.ControlError;
+import dev.vos.controlplane.control.ControlException;
+import dev.vos.controlplane.spec.SpecParser;
+import dev.vos.controlplane.supervisor.DomainState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code vos net ss} against a real control plane and a real net domain (its own mount and pid namespaces, as by
+ * default): a client of this JVM with a listener and connections through net0, one of them from a peer outside.
+ */
+@Timeout(120)
+class NetSsTest {
+
+    @TempDir
+    Path dir;
+    private ControlPlane plane;
+
+    @AfterEach
+    void down() throws Exception {
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    private void up() throws Exception {
+        Files.createDirectories(dir.resolve("export"));
+        Path spec = Files.writeString(dir.resolve("host.yaml"), """
+                version: 1
+                controlPlane:
+                  stateDir: ./state
+                  metricsPort: 0
+                domains:
+                  - name: storage0
+                    kind: storage
+                    backend: process
+                    resources:
+                      memoryMb: 64
+                    storage:
+                      exportRoot: ./export
+                  - name: net0
+                    kind: net
+                    backend: process
+                    resources:
+                      memoryMb: 64
+                    net:
+                      bind: [127.0.0.1]
+                """);
+        plane = ControlPlane.start(SpecParser.parse(spec), new PrintStream(OutputStream.nullOutputStream()));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!plane.ps().stream().allMatch(s -> s.state() == DomainState.RUNNING)) {
+            assertTrue(System.nanoTime() < deadline, "domains not RUNNING: " + plane.ps());
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void listsEachSessionsSockets_withStateQueuesAddressesAndTheClientsPid() throws Exception {
+        up();
+        long me = ProcessHandle.current().pid();
+        try (DomainClient net = DomainClient.forDomain(plane.stateDir(), "net0", DomainClient.Options.DEFAULT)) {
+            VosSelectorProvider provider = new VosSelectorProvider(net);
+            try (ServerSocketChannel listener = provider.openServerSocketChannel()
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                 SocketChannel client = provider.openSocketChannel()) {
+                int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+                client.connect(listener.getLocalAddress());
+                try (SocketChannel served = listener.accept();
+                     Socket outside = new Socket(InetAddress.getLoopbackAddress(), port);
+                     SocketChannel fromOutside = listener.accept()) {
+                    client.write(ByteBuffer.wrap(new byte[5])); // 5 bytes wait, unread, in served's receive queue
+                    outside.getOutputStream().write(new byte[7]);
+                    waitForQueue(served, fromOutside);
+
+                    String table = cli(0, "net", "ss", "net0", "--state-dir", plane.stateDir().toString());
+                    List<String> lines = table.lines().toList();
+                    assertTrue(lines.getFirst().matches("State +Recv-Q +Send-Q +Local Address:Port +Peer"
+                            + " Address:Port +Process"), table);
+                    String pid = "pid=" + me + ",";
+                    String local = "127.0.0.1:" + port;
+                    assertRow(lines, "LISTEN", local, "*:*", pid);
+                    int clientPort = ((InetSocketAddress) client.getLocalAddress()).getPort();
+                    assertRow(lines, "ESTAB", "127.0.0.1:" + clientPort, local, pid);
+                    assertRow(lines, "ESTAB +5 +0", local, "127.0.0.1:" + clientPort, pid);
+                    assertRow(lines, "ESTAB +7 +0", local, "127.0.0.1:" + outside.getLocalPort(), pid);
+                    assertEquals(5, lines.size(), "a header and four sockets:\n" + table);
+
+                    String json = cli(0, "net", "ss", "net0", "--json", "--state-dir", plane.stateDir().toString());
+                    assertTrue(json.contains("\"state\": \"LISTEN\", \"recvQ\": 0, \"sendQ\": 50, \"local\": \""
+                            + local + "\", \"peer\": \"*:*\"}"), json);
+                    assertTrue(json.contains("\"pid\": " + me + ","), json);
+                }
+            }
+        }
+        assertEquals("State  Recv-Q  Send-Q  Local Address:Port  Peer Address:Port  Process",
+                cli(0, "net", "ss", "net0", "--state-dir", plane.stateDir().toString()).strip(),
+                "the session's sockets closed with its channels");
+    }
+
+    @Test
+    void onlyNetDomains_andOnlyRunningOnes_andOnlyForTheControlPlane() throws Exception {
+        up();
+        String state = plane.stateDir().toString();
+        assertTrue(cli(2, "net", "ss", "storage0", "--state-dir", state).contains("storage0 is a storage domain"));
+        assertTrue(cli(2, "net", "ss", "nope", "--state-dir", state).contains("no domain named 'nope'"));
+        plane.handle(new Command.Stop("net0"));
+        ControlException e = assertThrows(ControlException.class, () -> plane.handle(new Command.Sessions("net0")));
+        assertEquals(ControlError.NOT_RUNNING, e.error());
+        // A client of the domain asking the agent itself is refused: SESSIONS answers the supervisor's session only.
+        try (DomainClient storage = DomainClient.forDomain(plane.stateDir(), "storage0",
+                DomainClient.Options.DEFAULT)) {
+            try (var slot = storage.acquire()) {
+                assertEquals(-dev.vos.sys.Errno.EPERM, slot.call(dev.vos.ring.CoreCalls.SESSIONS, slot.dataOffset(),
+                        slot.data().byteSize(), 0));
+            }
+        }
+    }
+
+    /** Waits (bounded) until the bytes sent have reached the domain's sockets. */
+    private void waitForQueue(SocketChannel... channels) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            String table = cli(0, "net", "ss", "net0", "--state-dir", plane.stateDir().toString());
+            if (table.lines().filter(l -> l.matches("ESTAB +[57] .*")).count() == channels.length) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the bytes never showed in the queues:\n" + table);
+            Thread.sleep(20);
+        }
+    }
+
+    private static void assertRow(List<String> lines, String stateAndQueues, String local, String peer,
+                                  String process) {
+        String pattern = stateAndQueues + " .*" + java.util.regex.Pattern.quote(local) + " +"
+                + java.util.regex.Pattern.quote(peer) + " +" + java.util.regex.Pattern.quote(process) + ".*";
+        assertTrue(lines.stream().anyMatch(l -> l.matches(pattern)), pattern + " in:\n" + String.join("\n", lines));
+    }
+
+    private static String cli(int expectedStatus, String... args) {
+        StringWriter out = new StringWriter();
+        int status = VosCli.run(new PrintWriter(out, true), new PrintWriter(out, true), args);
+        assertEquals(expectedStatus, status, "vos " + String.join(" ", args) + ":\n" + out);
+        return out.toString();
+    }
+}

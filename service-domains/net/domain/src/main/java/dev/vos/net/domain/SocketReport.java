@@ -1,0 +1,78 @@
+package dev.vos.net.domain;
+
+import dev.vos.net.protocol.SockaddrLayout;
+import dev.vos.net.protocol.SocketRow;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+import static dev.vos.net.domain.NetSyscalls.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * What {@code vos net ss} shows of one socket, read from the kernel as {@code ss -tan} reads it: the TCP state from
+ * {@code TCP_INFO}; the queues from {@code SIOCINQ} and {@code SIOCOUTQ}, or, on a listening socket (where those are
+ * EINVAL), the connections waiting to be accepted and the backlog, as {@code ss} shows them; the addresses from
+ * getsockname and getpeername. Read under the socket's monitor, so never on a descriptor closed meanwhile.
+ */
+final class SocketReport {
+
+    /** Linux's TCP states ({@code include/net/tcp_states.h}, from 1), as {@code ss} names them. */
+    private static final String[] STATES = {"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
+        "TIME-WAIT", "CLOSED", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING", "NEW-SYN-RECV"};
+    private static final int TCP_LISTEN = 10;
+
+    private SocketReport() {
+    }
+
+    /** The row of {@code socket}, numbered {@code number} in its session; null if it closed meanwhile. */
+    static SocketRow of(NetSocket socket, long number) {
+        synchronized (socket) {
+            if (socket.isClosed()) {
+                return null;
+            }
+            int fd = socket.kernelFd();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment info = arena.allocate(TCP_INFO_BYTES, 8);
+                MemorySegment length = arena.allocate(JAVA_INT);
+                length.set(JAVA_INT, 0, TCP_INFO_BYTES);
+                long r = getsockopt(fd, IPPROTO_TCP, TCP_INFO, info.address(), length.address());
+                int state = r < 0 ? 0 : Byte.toUnsignedInt(info.get(JAVA_BYTE, 0));
+                long recvQ;
+                long sendQ;
+                if (state == TCP_LISTEN) {
+                    recvQ = Integer.toUnsignedLong(info.get(JAVA_INT, TCPI_UNACKED_OFFSET));
+                    sendQ = Integer.toUnsignedLong(info.get(JAVA_INT, TCPI_SACKED_OFFSET));
+                } else {
+                    recvQ = queue(fd, SIOCINQ, arena);
+                    sendQ = queue(fd, SIOCOUTQ, arena);
+                }
+                return SocketRow.of(state < STATES.length ? STATES[state] : "UNKNOWN", recvQ, sendQ,
+                        address(fd, false, arena), address(fd, true, arena), number & 0xFFFF_FFFFL);
+            }
+        }
+    }
+
+    /** An ioctl's byte count, or 0 where the kernel has none for this state (EINVAL). */
+    private static long queue(int fd, int request, Arena arena) {
+        MemorySegment value = arena.allocate(JAVA_INT);
+        return ioctl(fd, request, value.address()) < 0 ? 0 : Integer.toUnsignedLong(value.get(JAVA_INT, 0));
+    }
+
+    /** The socket's own or its peer's address, or null (not bound, not connected). */
+    private static InetSocketAddress address(int fd, boolean peer, Arena arena) {
+        MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
+        MemorySegment length = arena.allocate(JAVA_INT);
+        length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
+        long r = peer ? getpeername(fd, address.address(), length.address())
+                : getsockname(fd, address.address(), length.address());
+        if (r < 0) {
+            return null;
+        }
+        InetSocketAddress a = SockaddrLayout.decode(address, Math.min(length.get(JAVA_INT, 0),
+                SockaddrLayout.MAX_BYTES));
+        return a == null || (!peer && a.getPort() == 0 && a.getAddress().isAnyLocalAddress()) ? null : a;
+    }
+}
