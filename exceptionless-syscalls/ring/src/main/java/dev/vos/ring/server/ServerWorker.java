@@ -32,7 +32,7 @@ import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
 final class ServerWorker implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(ServerWorker.class.getName());
-    /** Upper bound of one futex sleep, so that a stopping server is noticed even without a wake. */
+    /** Upper bound of one sleep on the doorbell, so that a stopping server is noticed even without a wake. */
     private static final long MAX_SLEEP_NS = 100_000_000L;
     private static final VarHandle CALL_SEQUENCE;
     /** What {@link #execute} returns for a handler that threw (then answered EIO); no handler returns it. */

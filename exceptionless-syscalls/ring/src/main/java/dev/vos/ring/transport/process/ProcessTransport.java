@@ -107,8 +107,8 @@ public final class ProcessTransport implements Transport {
     private static Segment map(Path file, boolean owns, FileChannel channel, long bytes) throws IOException {
         Arena arena = Arena.ofShared();
         try {
-            return new MappedSegment(file, owns, file.toString(), "the file's owner (mode 0600)", -1, arena,
-                    channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena));
+            return new MappedSegment(file, owns, file.toString(), "the file's owner (mode 0600, " + file + ")", -1,
+                    arena, channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena));
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -183,9 +183,8 @@ public final class ProcessTransport implements Transport {
             throw new IOException(name + ": mmap of " + bytes + " bytes: " + Errno.message((int) -address));
         }
         Arena arena = Arena.ofShared();
-        return new MappedSegment(null, false, name, kept >= 0 ? "a process handed its descriptor"
-                : "the processes its creator handed the descriptor", kept, arena,
-                SharedMemory.adopt(address, bytes, arena));
+        return new MappedSegment(null, false, name, "no path names it: only a process handed its descriptor", kept,
+                arena, SharedMemory.adopt(address, bytes, arena));
     }
 
     private static void check(String name, String call, int result) throws IOException {

@@ -5,7 +5,9 @@ import dev.vos.ring.RingSegment;
 import dev.vos.ring.TestDescriptors;
 import dev.vos.ring.TestSegments;
 import dev.vos.ring.layout.RingGeometry;
+import dev.vos.ring.transport.Doorbell;
 import dev.vos.ring.transport.Segment;
+import dev.vos.ring.transport.Side;
 import dev.vos.sys.Errno;
 import dev.vos.sys.SharedMemory;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,7 @@ class ProcessTransportTest {
         try (RingSegment segment = TestSegments.view(shared)) {
             int fd = ProcessTransport.descriptor(shared);
             assertNull(ProcessTransport.file(shared));
+            assertTrue(shared.mappableBy().contains("descriptor"), shared.mappableBy());
             assertEquals("memfd:vos-test-sealed", segment.name());
             assertEquals(SharedMemory.SEALED_SIZE, SharedMemory.seals(fd));
             assertEquals(-Errno.EPERM, SharedMemory.ftruncate(fd, 0));
@@ -109,5 +112,30 @@ class ProcessTransportTest {
         e = assertThrows(ProcessTransport.SegmentRefusedException.class,
                 () -> ProcessTransport.openSealed(tiny, "tiny"));
         assertTrue(e.getMessage().contains("100 bytes"), e.getMessage());
+    }
+
+    /**
+     * The doorbell's contract: a ring after the peer armed is never lost (its await returns at once, rung); an await
+     * nobody rings returns after its timeout, not rung; each side rings the other's word, not its own.
+     */
+    @Test
+    void theFutexDoorbell_keepsARingThatCameAfterArming_andRingsTheOtherSide() throws Exception {
+        Path file = TestSegments.fresh("doorbell");
+        try (RingSegment ring = TestSegments.create(file, SMALL)) {
+            Doorbell client = ProcessTransport.INSTANCE.doorbell(ring, Side.CLIENT);
+            Doorbell server = ProcessTransport.INSTANCE.doorbell(ring, Side.SERVER);
+            int armed = server.arm();
+            client.ringPeer();
+            assertTrue(server.await(armed, 10_000_000_000L), "rung after arming: returns at once");
+            int clientArmed = client.arm();
+            assertFalse(client.await(clientArmed, 1_000_000L), "the server's word was rung, not the client's");
+            server.ringPeer();
+            assertTrue(client.await(clientArmed, 10_000_000_000L));
+            int again = server.arm();
+            server.wakeHere(1);
+            assertTrue(server.await(again, 10_000_000_000L), "wakeHere rings this side's own word");
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 }
