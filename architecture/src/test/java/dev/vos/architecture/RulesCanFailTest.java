@@ -13,9 +13,10 @@ import dev.vos.net.domain.archviolation.NetDomainUsesStorageDomain;
 import dev.vos.net.protocol.archviolation.NetProtocolCallsLinux;
 import dev.vos.net.protocol.archviolation.NetProtocolUsesNetDomain;
 import dev.vos.ring.archviolation.RingUsesClient;
-import dev.vos.ring.client.RingClient;
+import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.archviolation.ClientUsesProcessTransport;
 import dev.vos.ring.server.RingServer;
+import dev.vos.ring.server.ServerCall;
 import dev.vos.ring.server.SplitPackageProbe;
 import dev.vos.ring.transport.archviolation.TransportUsesServer;
 import dev.vos.storage.protocol.archviolation.ProtocolCallsLinux;
@@ -116,8 +117,8 @@ class RulesCanFailTest {
     @Test
     void theRules_passOnClassesThatKeepThem() {
         VosRules.CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS.check(new ClassFileImporter().importClasses(DomainClient.class));
-        VosRules.RING_CORE_USES_TRANSPORT_SPI_ONLY.check(new ClassFileImporter().importClasses(RingClient.class,
-                RingServer.class));
+        VosRules.RING_CORE_USES_TRANSPORT_SPI_ONLY.check(new ClassFileImporter().importClasses(CallSlot.class,
+                ServerCall.class));
         VosRules.EACH_PACKAGE_IN_ONE_ARTIFACT.check(new ClassFileImporter().importClasses(RingServer.class));
     }
 
