@@ -12,6 +12,9 @@ module dev.vos.ring {
     exports dev.vos.ring.client;
     exports dev.vos.ring.layout;
     exports dev.vos.ring.server;
+    exports dev.vos.ring.transport;
+    exports dev.vos.ring.transport.process;
+    exports dev.vos.ring.transport.xen;
 
     uses dev.vos.ring.agent.CallTableProvider;
 }

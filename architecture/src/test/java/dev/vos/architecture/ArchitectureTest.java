@@ -49,6 +49,12 @@ final class ArchitectureTest {
     static final ArchRule ONLY_THE_XEN_BACKEND_LOADS_JNA = VosRules.ONLY_THE_XEN_BACKEND_LOADS_JNA;
 
     @ArchTest
+    static final ArchRule RING_CORE_USES_TRANSPORT_SPI_ONLY = VosRules.RING_CORE_USES_TRANSPORT_SPI_ONLY;
+
+    @ArchTest
+    static final ArchRule TRANSPORTS_STAY_UNDER_THE_RING = VosRules.TRANSPORTS_STAY_UNDER_THE_RING;
+
+    @ArchTest
     static final ArchRule EACH_PACKAGE_IN_ONE_ARTIFACT = VosRules.EACH_PACKAGE_IN_ONE_ARTIFACT;
 
     /** The rules above pass vacuously on a class path that lacks a module: each module is seen, its tests are not. */

@@ -13,8 +13,12 @@ import dev.vos.net.domain.archviolation.NetDomainUsesStorageDomain;
 import dev.vos.net.protocol.archviolation.NetProtocolCallsLinux;
 import dev.vos.net.protocol.archviolation.NetProtocolUsesNetDomain;
 import dev.vos.ring.archviolation.RingUsesClient;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.ring.client.archviolation.ClientUsesProcessTransport;
 import dev.vos.ring.server.RingServer;
+import dev.vos.ring.server.ServerCall;
 import dev.vos.ring.server.SplitPackageProbe;
+import dev.vos.ring.transport.archviolation.TransportUsesServer;
 import dev.vos.storage.protocol.archviolation.ProtocolCallsLinux;
 import dev.vos.storage.protocol.archviolation.ProtocolUsesStorageDomain;
 import dev.vos.sys.archviolation.SysUsesRing;
@@ -100,8 +104,21 @@ class RulesCanFailTest {
     }
 
     @Test
+    void ringCoreUsesTransportSpiOnly_failsOnAClientClassNamingTheProcessTransport() {
+        assertFails(VosRules.RING_CORE_USES_TRANSPORT_SPI_ONLY, "ClientUsesProcessTransport",
+                ClientUsesProcessTransport.class);
+    }
+
+    @Test
+    void transportsStayUnderTheRing_failsOnATransportUsingTheServer() {
+        assertFails(VosRules.TRANSPORTS_STAY_UNDER_THE_RING, "TransportUsesServer", TransportUsesServer.class);
+    }
+
+    @Test
     void theRules_passOnClassesThatKeepThem() {
         VosRules.CLIENT_LINKS_ONLY_RING_PROTOCOL_SYS.check(new ClassFileImporter().importClasses(DomainClient.class));
+        VosRules.RING_CORE_USES_TRANSPORT_SPI_ONLY.check(new ClassFileImporter().importClasses(CallSlot.class,
+                ServerCall.class));
         VosRules.EACH_PACKAGE_IN_ONE_ARTIFACT.check(new ClassFileImporter().importClasses(RingServer.class));
     }
 

@@ -90,6 +90,30 @@ final class VosRules {
             .because("only the Xen backend binds libxl, through JNA; the control plane finds it through"
                     + " ServiceLoader, so a host without Xen never loads JNA or libxl");
 
+    /**
+     * The ring's client and server run over any transport: they use the SPI ({@code dev.vos.ring.transport}) only.
+     * {@code RingClient} and {@code RingServer} keep the process transport's convenience factories (a segment file,
+     * a sealed memfd), so they alone may name it.
+     */
+    static final ArchRule RING_CORE_USES_TRANSPORT_SPI_ONLY = noClasses()
+            .that().resideInAnyPackage("dev.vos.ring.client..", "dev.vos.ring.server..")
+            .and().doNotHaveFullyQualifiedName("dev.vos.ring.client.RingClient")
+            .and().doNotHaveFullyQualifiedName("dev.vos.ring.server.RingServer")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("dev.vos.ring.transport.process..", "dev.vos.ring.transport.xen..")
+            .because("the ring's client and server are written against the transport SPI (a segment, a doorbell,"
+                    + " a peer watch), so that a second transport (Xen: grants and an event channel) needs no change"
+                    + " to them; only RingClient's and RingServer's process-transport factories name an"
+                    + " implementation");
+
+    /** A transport sits under the ring's client, server and agent. */
+    static final ArchRule TRANSPORTS_STAY_UNDER_THE_RING = noClasses()
+            .that().resideInAPackage("dev.vos.ring.transport..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("dev.vos.ring.client..", "dev.vos.ring.server..", "dev.vos.ring.agent..")
+            .because("a transport only shares bytes and wakes the other side: the ring's client, server and agent"
+                    + " use it, never the other way round");
+
     static final ArchRule EACH_PACKAGE_IN_ONE_ARTIFACT = classes().that().resideInAPackage("dev.vos..")
             .should(new ComeFromOneArtifactPerPackage())
             .because("a package split across jars cannot be a module (the module path refuses it), and a class put"

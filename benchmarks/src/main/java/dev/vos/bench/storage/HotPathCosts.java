@@ -8,6 +8,8 @@ import dev.vos.ring.client.Caller;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.CoreCallHandlers;
+import dev.vos.ring.transport.Segment;
+import dev.vos.ring.transport.process.ProcessTransport;
 import dev.vos.storage.domain.StorageCallTableProvider;
 import dev.vos.storage.domain.StorageSyscalls;
 import dev.vos.storage.protocol.StorageCalls.Open;
@@ -60,7 +62,9 @@ public final class HotPathCosts {
         Pinning.pinCurrentThread(0);
         RingGeometry geometry = StorageDomain.GEOMETRY;
         Path segmentFile = Children.scratchFile("");
-        try (DataFile data = DataFile.create(); RingSegment segment = RingSegment.create(segmentFile, geometry);
+        try (DataFile data = DataFile.create();
+             Segment shared = ProcessTransport.file(segmentFile).create(geometry.segmentBytes());
+             RingSegment segment = RingSegment.view(shared.name(), shared.memory(), shared);
              Arena arena = Arena.ofConfined()) {
             CallTable.Builder b = CoreCallHandlers.register(CallTable.builder());
             new StorageCallTableProvider().register(b, Map.of(StorageCallTableProvider.EXPORT_ROOT,

@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.vos.ring.layout.HeaderLayout.HEARTBEAT_NS_OFFSET;
+import static dev.vos.ring.layout.HeaderLayout.HEARTBEAT_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_PID_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_SERVING;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_START_TICKS_OFFSET;
@@ -231,9 +231,10 @@ class HangJudgementTest {
             this.client = client;
             this.segment = segment;
             this.beat = Thread.ofPlatform().daemon().start(() -> {
+                long beats = 1;
                 while (beating) {
                     long now = System.nanoTime();
-                    segment.setLongRelease(HEARTBEAT_NS_OFFSET, now);
+                    segment.setLongRelease(HEARTBEAT_OFFSET, ++beats); // a count, as a server beats
                     lastBeatNs = now;
                     try {
                         Thread.sleep(5);
@@ -247,10 +248,10 @@ class HangJudgementTest {
         static FakeServer naming(long pid, long timeoutNs) throws Exception {
             RingClient client = RingClient.create(TestSegments.fresh("judge-fake"), new RingGeometry(8, 4096,
                     timeoutNs), 1, WaitStrategy.sleeping());
-            RingSegment segment = RingSegment.open(client.file());
+            RingSegment segment = TestSegments.open(client.file());
             segment.setIntPlain(SERVER_PID_OFFSET, (int) pid);
             segment.setLongPlain(SERVER_START_TICKS_OFFSET, ProcStat.process(pid).orElseThrow().startTicks());
-            segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
+            segment.setLongRelease(HEARTBEAT_OFFSET, 1);
             segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING);
             client.awaitServer(Duration.ofSeconds(5));
             FakeServer server = new FakeServer(client, segment);

@@ -45,7 +45,7 @@ class RingFuzzTest {
         RingGeometry geometry = RingGeometry.DEFAULT;
         try (RingClient client = RingClient.create(file, geometry, 1, WaitStrategy.busyPoll());
              RingServerProcess server = RingServerProcess.start(file, Duration.ofSeconds(30), "--workers", "1");
-             RingSegment raw = RingSegment.open(file)) {
+             RingSegment raw = TestSegments.open(file)) {
             client.awaitServer(Duration.ofSeconds(10));
             assertEquals(server.pid(), client.call(CoreCalls.GETPID));
 

@@ -99,7 +99,7 @@ class RingHeaderTest {
         try (RingClient client = RingClient.create(TestSegments.fresh("rewrite"), RingGeometry.DEFAULT, 1,
                 WaitStrategy.busyPoll());
              RingServer server = RingServer.attach(client.file(), CoreCallHandlers.table(), OPTIONS);
-             RingSegment raw = RingSegment.open(client.file())) {
+             RingSegment raw = TestSegments.open(client.file())) {
             client.awaitServer(Duration.ofSeconds(5));
             raw.setIntPlain(SLOT_COUNT_OFFSET, 4096);
             raw.setIntPlain(DATA_BYTES_PER_SLOT_OFFSET, 16 << 20);
@@ -145,7 +145,7 @@ class RingHeaderTest {
     private static void assertRefused(Consumer<RingSegment> damage, String message) throws Exception {
         try (RingClient client = RingClient.create(TestSegments.fresh("bad"), RingGeometry.DEFAULT, 1,
                 WaitStrategy.busyPoll());
-             RingSegment raw = RingSegment.open(client.file())) {
+             RingSegment raw = TestSegments.open(client.file())) {
             damage.accept(raw);
             RingHeader.RingFormatException e = assertThrows(RingHeader.RingFormatException.class,
                     () -> RingServer.attach(client.file(), CoreCallHandlers.table(), OPTIONS));

@@ -68,7 +68,7 @@ class RingLayoutTest {
         assertEquals(5, HeaderLayout.QUEUE_HEAD_OFFSET / line);
         // the heartbeat changes often and is not on a hot line; the stuck-worker report, which the heartbeat thread
         // writes before it, and the server's start time share its line (server-written)
-        assertEquals(1, HeaderLayout.HEARTBEAT_NS_OFFSET / line);
+        assertEquals(1, HeaderLayout.HEARTBEAT_OFFSET / line);
         assertEquals(1, HeaderLayout.SERVER_START_TICKS_OFFSET / line);
         assertEquals(1, HeaderLayout.STUCK_NS_OFFSET / line);
         assertEquals(1, HeaderLayout.STUCK_WORKER_OFFSET / line);

@@ -23,7 +23,7 @@ class SubmitQueueTest {
     void eachOfferedSlotIsTakenExactlyOnce_manyProducersManyConsumers() throws Exception {
         RingGeometry geometry = new RingGeometry(16, 4096, 100_000_000L);
         Path file = TestSegments.fresh("queue");
-        try (RingSegment segment = RingSegment.create(file, geometry)) {
+        try (RingSegment segment = TestSegments.create(file, geometry)) {
             RingHeader.format(segment, geometry, 1);
             SubmitQueue queue = new SubmitQueue(segment, geometry);
             // Slots are owned as a client owns them: a producer offers only a slot it holds; a consumer that takes
@@ -82,7 +82,7 @@ class SubmitQueueTest {
     void positionsWrapAt2To48_theQueueKeepsWorking() throws Exception {
         RingGeometry geometry = new RingGeometry(8, 4096, 100_000_000L);
         Path file = TestSegments.fresh("queue-wrap");
-        try (RingSegment segment = RingSegment.create(file, geometry)) {
+        try (RingSegment segment = TestSegments.create(file, geometry)) {
             RingHeader.format(segment, geometry, 1);
             long start = (1L << 48) - 20;
             // The queue as the lap before `start` left it: every cell consumed, head and tail at `start`.
@@ -109,7 +109,7 @@ class SubmitQueueTest {
     void corruptCells_readAsEmptyOrInvalid_neverSpin() throws Exception {
         RingGeometry geometry = new RingGeometry(8, 4096, 100_000_000L);
         Path file = TestSegments.fresh("queue-corrupt");
-        try (RingSegment segment = RingSegment.create(file, geometry)) {
+        try (RingSegment segment = TestSegments.create(file, geometry)) {
             RingHeader.format(segment, geometry, 1);
             SubmitQueue queue = new SubmitQueue(segment, geometry);
             long cell0 = geometry.queueOffset();

@@ -16,14 +16,15 @@ import java.time.Duration;
  *   ... the session stays open; either side closes it to end the session ...
  * </pre>
  * Before it greets, the agent asks the kernel who connected ({@code SO_PEERCRED}) and answers {@code ERR permission
- * denied ...} to anyone it does not admit ({@link AgentAccess}), or {@code ERR too many connections ...} to a uid
- * over its cap. The client creates its segment as a sealed memfd ({@link dev.vos.ring.RingSegment#createSealed}) for
- * the generation the greeting announced, with the greeting's hang timeout as its liveness timeout, and passes the
- * descriptor with its {@code ATTACH} line: no name in any file system. The agent refuses a descriptor that is not
- * such a segment, a segment of another generation, and a session over the uid's cap. {@code SUPERVISOR} claims the
- * control plane's role, proven by the token the control plane gave the agent at launch ({@link SupervisorToken});
- * only that session sees the whole domain's figures, and an agent started with {@code --exit-with-supervisor} exits
- * when it ends. A claim with a wrong token is refused, logged, and changes nothing.
+ * denied ...} to anyone it does not admit ({@link AgentAccess}), or {@code ERR too many connections ...} to a uid over
+ * its cap. The client creates its segment as a sealed memfd ({@link
+ * dev.vos.ring.transport.process.ProcessTransport#sealed}) for the generation the greeting announced, with the
+ * greeting's hang timeout as its liveness timeout, and passes the descriptor with its {@code ATTACH} line: no name in
+ * any file system. The agent refuses a descriptor that is not such a segment, a segment of another generation, and a
+ * session over the uid's cap. {@code SUPERVISOR} claims the control plane's role, proven by the token the control plane
+ * gave the agent at launch ({@link SupervisorToken}); only that session sees the whole domain's figures, and an agent
+ * started with {@code --exit-with-supervisor} exits when it ends. A claim with a wrong token is refused, logged, and
+ * changes nothing.
  */
 public final class AgentProtocol {
 

@@ -8,6 +8,8 @@ import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerCall;
 import dev.vos.ring.server.ServerOptions;
 import dev.vos.ring.server.ServerStats;
+import dev.vos.ring.transport.Segment;
+import dev.vos.ring.transport.process.ProcessTransport;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 import dev.vos.sys.UnixSockets;
@@ -504,7 +506,7 @@ public final class DomainAgent implements AutoCloseable {
             session.counted = !supervisor;
             int fd = descriptors[0];
             descriptors = new int[0]; // openSealed takes it
-            RingServer server = serveSegment(RingSegment.openSealed(fd, "the segment of " + session.peer));
+            RingServer server = serveSegment(ProcessTransport.openSealed(fd, "the segment of " + session.peer));
             if (server == null) {
                 return new Refused(Refusal.BAD_REQUEST, "the segment is not for generation " + config.generation()
                         + " of " + config.domain());
@@ -523,7 +525,8 @@ public final class DomainAgent implements AutoCloseable {
     }
 
     /** Serves {@code segment} if it is valid and of this generation; null (segment closed) if of another. */
-    private RingServer serveSegment(RingSegment segment) throws IOException {
+    private RingServer serveSegment(Segment shared) throws IOException {
+        RingSegment segment = RingSegment.view(shared.name(), shared.memory(), shared);
         try {
             RingHeader.validate(segment);
             if (RingHeader.generation(segment) != config.generation()) {
@@ -537,7 +540,7 @@ public final class DomainAgent implements AutoCloseable {
             segment.close();
             throw new IOException(segment.name() + ": the segment faulted", e);
         }
-        return RingServer.attach(segment, config.table(), config.serverOptions());
+        return RingServer.attach(shared, config.table(), config.serverOptions());
     }
 
     private synchronized boolean increment(Map<Integer, Integer> counts, int uid, int cap) {

@@ -11,6 +11,7 @@ import dev.vos.ring.server.CoreCallHandlers;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerArgs;
 import dev.vos.ring.server.ServerOptions;
+import dev.vos.ring.transport.process.ProcessTransport;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 import dev.vos.sys.UnixSockets;
@@ -143,7 +144,7 @@ public final class DomainAgentMain {
             if (fd < 0) {
                 throw new IOException("fcntl(F_DUPFD_CLOEXEC): " + Errno.name(-fd));
             }
-            RingServer server = RingServer.attach(RingSegment.openSealed(fd, "the standby's warm-up ring"), table,
+            RingServer server = RingServer.attach(ProcessTransport.openSealed(fd, "the standby's warm-up ring"), table,
                     options);
             try {
                 client.awaitServer(Duration.ofSeconds(10));
@@ -167,7 +168,8 @@ public final class DomainAgentMain {
      */
     private static void warmUp() {
         for (Class<?> c : List.of(DomainAgent.class, AgentSocket.class, AgentProtocol.class, UnixSockets.class,
-                RingServer.class, RingSegment.class, RingHeader.class, SupervisorToken.class)) {
+                RingServer.class, RingSegment.class, ProcessTransport.class, RingHeader.class,
+                SupervisorToken.class)) {
             try {
                 Class.forName(c.getName(), true, c.getClassLoader());
             } catch (ClassNotFoundException e) {

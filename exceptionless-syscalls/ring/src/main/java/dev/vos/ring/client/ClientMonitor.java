@@ -3,7 +3,8 @@ package dev.vos.ring.client;
 import dev.vos.ring.RingFailure;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
-import dev.vos.sys.Linux;
+import dev.vos.ring.transport.Doorbell;
+import dev.vos.ring.transport.PeerWatch;
 
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,15 +17,14 @@ import static dev.vos.ring.layout.HeaderLayout.*;
  * The client's one platform thread per ring. It does two jobs:
  * <ol>
  *   <li>Unparks callers that parked (spin-then-park and sleeping strategies) once their slot completes. While
- *       callers are parked it polls their slots for {@link #SPIN_NS}, then sleeps on {@code CLIENT_FUTEX} with
- *       {@code CLIENT_SLEEPING} set, and a worker that completes a call wakes it.</li>
+ *       callers are parked it polls their slots for {@link #SPIN_NS}, then sleeps on the client's {@link Doorbell}
+ *       with {@code CLIENT_SLEEPING} set, and a worker that completes a call rings it.</li>
  *   <li>Judges the server's liveness every {@code livenessTimeout / 10}: a server that STOPPED fails the ring; one
- *       that serves is judged by {@link HangJudge}, on its heartbeat, the stuck-worker report and, when the
- *       heartbeat is stale, what {@code /proc} says about its process. So a call in flight on a stopped server
- *       fails within {@code 1.2 x livenessTimeout}, on one whose threads all sleep without progress or whose
- *       worker is stuck within about {@code 1.4 x}, on one that is busy but never beats within
- *       {@code HangJudge.CAP_FACTOR x} (plus scheduling delay each), and at once when the owner calls
- *       {@code fail}.</li>
+ *       that serves is judged by {@link HangJudge}, on its heartbeat, the stuck-worker report and, when the heartbeat
+ *       is stale, what the transport's {@link PeerWatch} says (the process transport: {@code /proc}). So a call in
+ *       flight on a stopped server fails within {@code 1.2 x livenessTimeout}, on one whose threads all sleep without
+ *       progress or whose worker is stuck within about {@code 1.4 x}, on one that is busy but never beats within 10 x
+ *       (the process transport's cap) (plus scheduling delay each), and at once when the owner calls {@code fail}.</li>
  * </ol>
  */
 final class ClientMonitor implements Runnable {
@@ -34,6 +34,7 @@ final class ClientMonitor implements Runnable {
 
     private final RingClient ring;
     private final RingSegment segment;
+    private final Doorbell doorbell;
     private final long periodNs;
     private final HangJudge judge;
     private final AtomicReferenceArray<CallSlot> watched;
@@ -42,11 +43,12 @@ final class ClientMonitor implements Runnable {
     private volatile boolean stopped;
     private long lastCheckNs;
 
-    ClientMonitor(RingClient ring, RingSegment segment, RingGeometry geometry) {
+    ClientMonitor(RingClient ring, RingSegment segment, Doorbell doorbell, PeerWatch peer, RingGeometry geometry) {
         this.ring = ring;
         this.segment = segment;
+        this.doorbell = doorbell;
         this.periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
-        this.judge = new HangJudge(segment, geometry.livenessTimeoutNs());
+        this.judge = new HangJudge(segment, peer, geometry.livenessTimeoutNs());
         this.watched = new AtomicReferenceArray<>(geometry.slotCount());
         this.thread = Thread.ofPlatform().name("vos-ring-monitor").daemon().unstarted(this);
     }
@@ -80,14 +82,13 @@ final class ClientMonitor implements Runnable {
 
     /**
      * Stops the monitor (after the ring failed or closed: it unparks every watched caller first). The monitor may
-     * be asleep in {@code futex_wait}, which {@code LockSupport.unpark} does not interrupt: bump and wake the futex
-     * too, so that parked callers learn of the failure at once rather than after a liveness period.
+     * be asleep on the doorbell, which {@code LockSupport.unpark} does not interrupt: ring it from this side too, so
+     * that parked callers learn of the failure at once rather than after a liveness period.
      */
     void stop() {
         stopped = true;
         LockSupport.unpark(thread);
-        segment.getAndAddInt(CLIENT_FUTEX_OFFSET, 1);
-        Linux.futexWake(segment.address(CLIENT_FUTEX_OFFSET), 1);
+        doorbell.wakeHere(1);
     }
 
     /** Waits for the monitor thread to end after {@link #stop()}. */
@@ -125,16 +126,16 @@ final class ClientMonitor implements Runnable {
     }
 
     /**
-     * Sleeps until a worker completes a call. Handshake with {@code ServerWorker.serve}: the monitor reads the futex
-     * word, sets CLIENT_SLEEPING (volatile), then re-checks the slots; a worker stores COMPLETE (volatile), then
-     * reads CLIENT_SLEEPING. One of the two sees the other.
+     * Sleeps until a worker completes a call. Handshake with {@code ServerWorker.serve}: the monitor arms the
+     * doorbell, sets CLIENT_SLEEPING (volatile), then re-checks the slots; a worker stores COMPLETE (volatile), then
+     * reads CLIENT_SLEEPING, and rings if it was set. One of the two sees the other.
      */
     private void sleep() {
-        int seen = segment.getIntVolatile(CLIENT_FUTEX_OFFSET);
+        int armed = doorbell.arm();
         segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 1);
         VarHandle.fullFence(); // StoreLoad: the flag before the slot re-check (the slots are read with acquire)
         if (!unparkDone() && !stopped) {
-            Linux.futexWait(segment.address(CLIENT_FUTEX_OFFSET), seen, periodNs);
+            doorbell.await(armed, periodNs);
         }
         segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 0);
     }

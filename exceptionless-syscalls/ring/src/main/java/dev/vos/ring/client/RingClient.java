@@ -7,10 +7,14 @@ import dev.vos.ring.RingSegment;
 import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.SubmitQueue;
 import dev.vos.ring.layout.RingGeometry;
-import dev.vos.sys.Linux;
+import dev.vos.ring.transport.Doorbell;
+import dev.vos.ring.transport.Segment;
+import dev.vos.ring.transport.SegmentMaker;
+import dev.vos.ring.transport.Side;
+import dev.vos.ring.transport.Transport;
+import dev.vos.ring.transport.process.ProcessTransport;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,13 +42,21 @@ import static dev.vos.ring.layout.HeaderLayout.*;
  *
  * A client is bound to one generation of one domain. When that domain fails, the ring stays failed: the client
  * binds a fresh segment to the domain's next generation (the control plane's client runtime does this itself).
+ *
+ * <p>The client is written against the transport SPI ({@code dev.vos.ring.transport}): it lays the ring over a
+ * {@link Segment}, wakes workers through its {@link Doorbell} and leaves a stale heartbeat to the transport's peer
+ * watch. {@link #create(SegmentMaker, RingGeometry, long, WaitStrategy)} takes any transport's segments; {@link
+ * #create(Path, RingGeometry, long, WaitStrategy)} and {@link #createSealed} are the process transport's, the
+ * embedded default.
  */
 public final class RingClient implements CallSource, AutoCloseable {
 
     /** How long {@link #close()} waits for threads still holding slots of a failed ring to let go. */
     public static final long CLOSE_DRAIN_MS = 2_000;
 
+    private final Segment shared;
     private final RingSegment segment;
+    private final Doorbell doorbell;
     private final RingGeometry geometry;
     private final long generation;
     private final WaitStrategy waitStrategy;
@@ -61,8 +73,11 @@ public final class RingClient implements CallSource, AutoCloseable {
     private volatile boolean hasFailed;
     private volatile boolean serverSeen;
 
-    private RingClient(RingSegment segment, RingGeometry geometry, long generation, WaitStrategy waitStrategy) {
-        this.segment = segment;
+    private RingClient(Segment shared, RingGeometry geometry, long generation, WaitStrategy waitStrategy) {
+        Transport transport = shared.transport();
+        this.shared = shared;
+        this.segment = RingSegment.view(shared.name(), shared.memory(), shared);
+        this.doorbell = transport.doorbell(segment, Side.CLIENT);
         this.geometry = geometry;
         this.generation = generation;
         this.waitStrategy = waitStrategy;
@@ -78,37 +93,48 @@ public final class RingClient implements CallSource, AutoCloseable {
         // back before the waiter it had woken could run (on one carrier it always won), and a caller waiting for
         // one slot behind batches of 16 waited for minutes.
         this.permits = new Semaphore(slots.length, true);
-        this.monitor = new ClientMonitor(this, segment, geometry);
+        this.monitor = new ClientMonitor(this, segment, doorbell, transport.watchServer(segment,
+                geometry.livenessTimeoutNs()), geometry);
     }
 
     /**
-     * Creates a segment file at {@code file} (it must not exist; name it with {@link SegmentFiles#path}), formats it
-     * for {@code geometry} and {@code generation}, and starts the client's monitor. The server attaches to the same
-     * file.
+     * Makes a segment of {@code geometry}'s size with {@code maker} (any transport's), formats it for {@code
+     * geometry} and {@code generation}, and starts the client's monitor. The server maps the same segment by the
+     * transport's own rendezvous. Takes the segment: it is closed if this fails, and when the client closes.
+     */
+    public static RingClient create(SegmentMaker maker, RingGeometry geometry, long generation,
+                                    WaitStrategy waitStrategy) throws IOException {
+        checkGeneration(generation);
+        Segment shared = maker.create(geometry.segmentBytes());
+        try {
+            RingClient client = new RingClient(shared, geometry, generation, waitStrategy);
+            RingHeader.format(client.segment, geometry, generation);
+            client.monitor.start();
+            return client;
+        } catch (RuntimeException e) {
+            shared.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The process transport's segment file at {@code file} (it must not exist; name it with {@link
+     * SegmentFiles#path}): see {@link #create(SegmentMaker, RingGeometry, long, WaitStrategy)}. The server attaches
+     * to the same file; the client deletes it when it closes.
      */
     public static RingClient create(Path file, RingGeometry geometry, long generation, WaitStrategy waitStrategy)
             throws IOException {
-        checkGeneration(generation);
-        return start(RingSegment.create(file, geometry), geometry, generation, waitStrategy);
+        return create(ProcessTransport.file(file), geometry, generation, waitStrategy);
     }
 
     /**
-     * Creates a sealed segment ({@link RingSegment#createSealed}: a memfd no path names, whose size cannot change),
-     * formats it for {@code geometry} and {@code generation}, and starts the client's monitor. The server maps it
-     * from the descriptor this client hands over ({@link #segmentDescriptor()}), as a domain agent's session does.
+     * The process transport's sealed segment ({@link ProcessTransport#sealed}: a memfd no path names, whose size
+     * cannot change): see {@link #create(SegmentMaker, RingGeometry, long, WaitStrategy)}. The server maps it from
+     * the descriptor this client hands over ({@link #segmentDescriptor()}), as a domain agent's session does.
      */
     public static RingClient createSealed(String label, RingGeometry geometry, long generation,
                                           WaitStrategy waitStrategy) throws IOException {
-        checkGeneration(generation);
-        return start(RingSegment.createSealed(label, geometry), geometry, generation, waitStrategy);
-    }
-
-    private static RingClient start(RingSegment segment, RingGeometry geometry, long generation,
-                                    WaitStrategy waitStrategy) {
-        RingHeader.format(segment, geometry, generation);
-        RingClient client = new RingClient(segment, geometry, generation, waitStrategy);
-        client.monitor.start();
-        return client;
+        return create(ProcessTransport.sealed(label), geometry, generation, waitStrategy);
     }
 
     private static void checkGeneration(long generation) {
@@ -117,9 +143,14 @@ public final class RingClient implements CallSource, AutoCloseable {
         }
     }
 
-    /** The segment file, or {@code null} for a sealed segment, which no path names. */
+    /** The shared bytes, as the transport made them. */
+    public Segment sharedSegment() {
+        return shared;
+    }
+
+    /** The process transport's segment file, or {@code null} for a sealed segment (which no path names). */
     public Path file() {
-        return segment.file();
+        return ProcessTransport.file(shared);
     }
 
     /** The segment's name for messages: its path, or {@code memfd:vos-LABEL}. */
@@ -127,9 +158,9 @@ public final class RingClient implements CallSource, AutoCloseable {
         return segment.name();
     }
 
-    /** The memfd of a sealed segment, for handing to its server; -1 for a segment file. */
+    /** The memfd of the process transport's sealed segment, for handing to its server; -1 for any other. */
     public int segmentDescriptor() {
-        return segment.descriptor();
+        return ProcessTransport.descriptor(shared);
     }
 
     /** The geometry this ring was created with. */
@@ -304,8 +335,7 @@ public final class RingClient implements CallSource, AutoCloseable {
      */
     void wakeIfIdle() {
         if (segment.getIntVolatile(AWAKE_WORKERS_OFFSET) == 0) {
-            segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
-            Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), 1);
+            doorbell.ringPeer();
             segment.getAndAddLong(WORKER_WAKEUPS_OFFSET, 1);
         }
     }
@@ -328,9 +358,9 @@ public final class RingClient implements CallSource, AutoCloseable {
 
     /**
      * Leaves the ring: calls in flight fail ("closed by the client"), the server stops serving the segment, and
-     * once the threads holding slots have let go (at most {@link #CLOSE_DRAIN_MS} ms), the segment is unmapped and
-     * its file deleted. A thread still holding a slot after that gets {@link IllegalStateException} from the closed
-     * mapping, never a stray memory access.
+     * once the threads holding slots have let go (at most {@link #CLOSE_DRAIN_MS} ms), the segment is closed
+     * (unmapped, and a segment file deleted). A thread still holding a slot after that gets {@link
+     * IllegalStateException} from the closed mapping, never a stray memory access.
      */
     @Override
     public void close() throws IOException {
@@ -345,8 +375,5 @@ public final class RingClient implements CallSource, AutoCloseable {
         }
         monitor.join();
         segment.close();
-        if (segment.file() != null) {
-            Files.deleteIfExists(segment.file());
-        }
     }
 }

@@ -22,7 +22,7 @@ package dev.vos.ring.layout;
  *  |                       CREATED_EPOCH_MS                        |
  *  +---------------------------------------------------------------+  line 1: server status (server writes)
  *  |          SERVER_STATE         |          SERVER_PID           |
- *  |                         HEARTBEAT_NS                          |
+ *  |                           HEARTBEAT                           |
  *  |                      SERVER_START_TICKS                       |
  *  |                           STUCK_NS                            |
  *  |          STUCK_CALL           |         STUCK_WORKER          |
@@ -50,8 +50,11 @@ public final class HeaderLayout {
 
     /** "VOSRING1" read as a little-endian long. */
     public static final long MAGIC_VALUE = 0x31474E4952534F56L;
-    /** The layout version this code reads and writes; bumped on any change of an offset or meaning. */
-    public static final int VERSION = 1;
+    /**
+     * The layout version this code reads and writes; bumped on any change of an offset or meaning. 2: HEARTBEAT is a
+     * counter judged on the reader's clock (it was the server's {@code CLOCK_MONOTONIC} time in version 1).
+     */
+    public static final int VERSION = 2;
 
     // line 0: identity and geometry (creator writes once)
     /** long: {@link #MAGIC_VALUE}. */
@@ -76,8 +79,12 @@ public final class HeaderLayout {
     public static final int SERVER_STATE_OFFSET = CACHE_LINE;
     /** int: the server's pid, as the server sees it (its own pid namespace may differ from the client's). */
     public static final int SERVER_PID_OFFSET = CACHE_LINE + 4;
-    /** long: the server's {@code CLOCK_MONOTONIC} time at its last heartbeat (same clock in every process). */
-    public static final int HEARTBEAT_NS_OFFSET = CACHE_LINE + 8;
+    /**
+     * long: the server's heartbeat, a counter it bumps (release) once per beat. Not a time: the two sides' clocks
+     * may differ (two Xen domains' {@code CLOCK_MONOTONIC} do), so the client judges how long it has not moved on its
+     * own clock (acquire).
+     */
+    public static final int HEARTBEAT_OFFSET = CACHE_LINE + 8;
     /**
      * long: when the server's process started, in clock ticks after boot (field 22 of {@code /proc/PID/stat}), or 0
      * if it could not tell. With SERVER_PID it lets a client find the server's process in its own {@code /proc},
@@ -86,7 +93,7 @@ public final class HeaderLayout {
     public static final int SERVER_START_TICKS_OFFSET = CACHE_LINE + 16;
     /**
      * long: 0 while every worker makes progress; else how long a worker has been inside one call without progress
-     * (not runnable, not in I/O, no CPU used), as of the heartbeat that published it. Plain, before HEARTBEAT_NS.
+     * (not runnable, not in I/O, no CPU used), as of the heartbeat that published it. Plain, before HEARTBEAT.
      */
     public static final int STUCK_NS_OFFSET = CACHE_LINE + 24;
     /** int: the call number the stuck worker is in (meaningful while STUCK_NS is not 0). */
@@ -95,13 +102,13 @@ public final class HeaderLayout {
     public static final int STUCK_WORKER_OFFSET = CACHE_LINE + 36;
 
     // line 2: worker wake-up
-    /** int futex word: bumped by a client before it wakes a sleeping worker. */
+    /** int futex word: the process transport's doorbell to the workers, bumped by a client before it wakes one. */
     public static final int WORKER_FUTEX_OFFSET = 2 * CACHE_LINE;
     /** int: workers not asleep on {@link #WORKER_FUTEX_OFFSET}; a client wakes one only when this is 0. */
     public static final int AWAKE_WORKERS_OFFSET = 2 * CACHE_LINE + 4;
 
     // line 3: client wake-up and state
-    /** int futex word: bumped by a server before it wakes the client's sleeping monitor. */
+    /** int futex word: the process transport's doorbell to the client, bumped by a worker before it wakes it. */
     public static final int CLIENT_FUTEX_OFFSET = 3 * CACHE_LINE;
     /** int: 1 while the client's monitor sleeps on {@link #CLIENT_FUTEX_OFFSET} with parked callers. */
     public static final int CLIENT_SLEEPING_OFFSET = 3 * CACHE_LINE + 4;

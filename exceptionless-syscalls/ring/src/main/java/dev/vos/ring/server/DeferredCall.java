@@ -2,12 +2,11 @@ package dev.vos.ring.server;
 
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.SlotLayout;
-import dev.vos.sys.Linux;
+import dev.vos.ring.transport.Doorbell;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-import static dev.vos.ring.layout.HeaderLayout.CLIENT_FUTEX_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.CLIENT_SLEEPING_OFFSET;
 
 /**
@@ -69,7 +68,7 @@ public final class DeferredCall {
         }
         worker.countCompletion(callNumber(), result); // the value published, counted once: the first completion
         try {
-            publish(segment, slotOffset, control, result);
+            publish(segment, worker.doorbell(), slotOffset, control, result);
             return true;
         } catch (IllegalStateException e) {
             return false; // the segment was closed: the server stopped, and its client failed the call
@@ -78,18 +77,17 @@ public final class DeferredCall {
 
     /**
      * Writes {@code result} into the slot at {@code slotOffset}, marks it COMPLETE for {@code control}'s call and
-     * sequence, and wakes the client's monitor if it sleeps; returns whether it woke it. The worker's own end of a
-     * call, shared with deferred completions.
+     * sequence, and rings the client's monitor ({@code doorbell}, the server side's) if it sleeps; returns whether it
+     * rang. The worker's own end of a call, shared with deferred completions.
      */
-    static boolean publish(RingSegment segment, long slotOffset, long control, long result) {
+    static boolean publish(RingSegment segment, Doorbell doorbell, long slotOffset, long control, long result) {
         segment.setLongPlain(slotOffset + SlotLayout.RESULT_OFFSET, result);
         // Volatile: releases RESULT to the client, and orders this store before the CLIENT_SLEEPING load below
         // (the client monitor's half of the handshake is in ClientMonitor.sleep).
         segment.setLongVolatile(slotOffset, SlotLayout.withState(control, SlotLayout.COMPLETE));
         if (segment.getIntVolatile(CLIENT_SLEEPING_OFFSET) != 0
                 && segment.compareAndSetInt(CLIENT_SLEEPING_OFFSET, 1, 0)) {
-            segment.getAndAddInt(CLIENT_FUTEX_OFFSET, 1);
-            Linux.futexWake(segment.address(CLIENT_FUTEX_OFFSET), 1);
+            doorbell.ringPeer();
             return true;
         }
         return false;

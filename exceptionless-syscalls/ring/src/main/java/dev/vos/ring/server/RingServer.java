@@ -1,12 +1,15 @@
 package dev.vos.ring.server;
 
 import dev.vos.ring.HangEvidence;
-import dev.vos.ring.ProcStat;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.layout.SlotLayout;
-import dev.vos.sys.Linux;
+import dev.vos.ring.transport.Doorbell;
+import dev.vos.ring.transport.Segment;
+import dev.vos.ring.transport.Side;
+import dev.vos.ring.transport.Transport;
+import dev.vos.ring.transport.process.ProcessTransport;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -24,13 +27,18 @@ import static dev.vos.ring.layout.HeaderLayout.*;
 
 /**
  * The server side of one ring: attaches to a segment a client created, then serves it with polling workers until
- * it is stopped or the client leaves. A heartbeat thread stamps {@code HEARTBEAT_NS} at a tenth of the liveness
- * timeout, so a client can tell a live server from a dead or stopped one; at each beat it also judges whether the
+ * it is stopped or the client leaves. A heartbeat thread bumps the {@code HEARTBEAT} counter at a tenth of the
+ * liveness timeout, which the client judges on its own clock, so it can tell a live server from a dead or stopped one
+ * (the two sides' clocks need not agree); at each beat it also judges whether the
  * workers of this process (every server's, not only its own) make progress ({@link WorkerWatch}) and publishes a
  * stuck worker in the STUCK fields, so that a worker deadlocked inside a handler is found although the heartbeat
- * goes on, also by a supervisor whose own ring carries no calls. At attach it writes when its process
- * started (SERVER_START_TICKS), with which a client finds the process in its own {@code /proc} to weigh a stale
- * heartbeat against the process's state.
+ * goes on, also by a supervisor whose own ring carries no calls. At attach the transport announces the server (the
+ * process transport: its pid and when its process started, with which a client finds the process in its own
+ * {@code /proc} to weigh a stale heartbeat against the process's state).
+ *
+ * <p>The server is written against the transport SPI ({@code dev.vos.ring.transport}): it serves any transport's
+ * {@link Segment} and sleeps and rings through the server side's {@link Doorbell}; {@link #attach(Path, CallTable,
+ * ServerOptions)} is the process transport's segment file.
  *
  * <p>A segment is served at most once: attaching claims it by moving {@code SERVER_STATE} from NEW to ATTACHING
  * with a compare-and-set, fills in the server's fields, then publishes SERVING; a segment whose server has gone
@@ -41,6 +49,7 @@ public final class RingServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RingServer.class.getName());
 
     private final RingSegment segment;
+    private final Doorbell doorbell;
     private final RingGeometry geometry;
     private final long generation;
     private final ServerOptions options;
@@ -61,9 +70,10 @@ public final class RingServer implements AutoCloseable {
     private final ResultCounter elsewhere = new ResultCounter();
     private volatile boolean running = true;
 
-    private RingServer(RingSegment segment, RingGeometry geometry, CallTable table, ServerOptions options,
-                       AutoCloseable sessionState) {
+    private RingServer(RingSegment segment, Doorbell doorbell, RingGeometry geometry, CallTable table,
+                       ServerOptions options, AutoCloseable sessionState) {
         this.segment = segment;
+        this.doorbell = doorbell;
         this.sessionState = sessionState;
         this.geometry = geometry;
         this.generation = RingHeader.generation(segment);
@@ -72,7 +82,8 @@ public final class RingServer implements AutoCloseable {
         for (int i = 0; i < options.workers(); i++) {
             List<Integer> cpus = options.workerCpus();
             int cpu = cpus.isEmpty() ? -1 : cpus.get(i % cpus.size());
-            ServerWorker worker = new ServerWorker(this, segment, geometry, table, options.idleSpinNs(), cpu);
+            ServerWorker worker = new ServerWorker(this, segment, doorbell, geometry, table, options.idleSpinNs(),
+                    cpu);
             workers.add(worker);
             threads.add(Thread.ofPlatform().name("vos-ring-worker-" + i).daemon().unstarted(worker));
         }
@@ -81,24 +92,28 @@ public final class RingServer implements AutoCloseable {
     }
 
     /**
-     * Maps the segment at {@code file}, checks it, claims it, and starts serving it with {@code table}.
+     * Maps the process transport's segment file at {@code file}, checks it, claims it, and starts serving it with
+     * {@code table}.
      *
      * @throws RingHeader.RingFormatException if the file is not a valid ring segment of this version
      * @throws IOException                    if the file cannot be mapped, or another server has claimed it
      */
     public static RingServer attach(Path file, CallTable table, ServerOptions options) throws IOException {
-        return attach(RingSegment.open(file), table, options);
+        return attach(ProcessTransport.openFile(file), table, options);
     }
 
     /**
-     * Checks, claims and serves {@code segment} (for example a sealed one a client handed over: {@link
-     * RingSegment#openSealed}). Takes the segment: it is closed if the attach fails, and when the server stops.
+     * Checks, claims and serves {@code shared}, any transport's segment (for example a sealed one a client handed
+     * over: {@link ProcessTransport#openSealed}). Takes the segment: it is closed if the attach fails, and when the
+     * server stops.
      *
      * @throws RingHeader.RingFormatException if it is not a valid ring segment of this version
      * @throws IOException                    if another server has claimed it
      */
-    public static RingServer attach(RingSegment segment, CallTable table, ServerOptions options) throws IOException {
+    public static RingServer attach(Segment shared, CallTable table, ServerOptions options) throws IOException {
         AutoCloseable sessionState = null;
+        RingSegment segment = RingSegment.view(shared.name(), shared.memory(), shared);
+        Transport transport = shared.transport();
         try {
             RingGeometry geometry = RingHeader.validate(segment);
             // Claim first, then fill in: a server that loses the claim has written nothing.
@@ -110,11 +125,11 @@ public final class RingServer implements AutoCloseable {
             // Made before SERVING is published: no call can arrive before its session state exists.
             sessionState = table.newSessionState();
             segment.setIntVolatile(AWAKE_WORKERS_OFFSET, options.workers());
-            segment.setIntPlain(SERVER_PID_OFFSET, Linux.getpid());
-            segment.setLongPlain(SERVER_START_TICKS_OFFSET, ProcStat.selfStartTicks());
-            segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
+            transport.announceServer(segment); // plain stores, released by SERVING below
+            segment.setLongRelease(HEARTBEAT_OFFSET, 0); // the count starts; the client times it on its own clock
             segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING); // releases line 1 to the client
-            RingServer server = new RingServer(segment, geometry, table, options, sessionState);
+            RingServer server = new RingServer(segment, transport.doorbell(segment, Side.SERVER), geometry, table,
+                    options, sessionState);
             WorkerWatch.register(server.workers);
             server.threads.forEach(Thread::start);
             server.heartbeat.start();
@@ -255,8 +270,7 @@ public final class RingServer implements AutoCloseable {
     /** Wakes one sleeping worker, when a worker leaves work behind in the queue and some peer sleeps. */
     void wakeOneWorker() {
         if (segment.getIntVolatile(AWAKE_WORKERS_OFFSET) < options.workers()) {
-            segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
-            Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), 1);
+            doorbell.wakeHere(1);
         }
     }
 
@@ -298,11 +312,11 @@ public final class RingServer implements AutoCloseable {
 
     private void beatUntilStopped() {
         long periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
+        long beats = 0;
         while (running) {
             watch.check(System.nanoTime(), segment); // plain stores of the STUCK fields, released by the next store
-            // The time is read right at the store: a stamp read earlier and stored after a preemption would be
-            // stale when published, and on a loaded host a preemption lasts hundreds of milliseconds.
-            segment.setLongRelease(HEARTBEAT_NS_OFFSET, System.nanoTime());
+            // A count, not a time: the client's clock need not be ours. Release: the STUCK fields go with it.
+            segment.setLongRelease(HEARTBEAT_OFFSET, ++beats);
             segment.setLongPlain(CALLS_SERVED_OFFSET, callsServed());
             segment.setLongPlain(PROTOCOL_ERRORS_OFFSET, protocolErrors());
             segment.setLongPlain(CLIENT_WAKEUPS_OFFSET, workers.stream().mapToLong(w -> w.clientWakeups).sum());
@@ -346,10 +360,7 @@ public final class RingServer implements AutoCloseable {
         }
         running = false;
         try {
-            touchSegment(() -> {
-                segment.getAndAddInt(WORKER_FUTEX_OFFSET, 1);
-                Linux.futexWake(segment.address(WORKER_FUTEX_OFFSET), Integer.MAX_VALUE);
-            });
+            touchSegment(() -> doorbell.wakeHere(Integer.MAX_VALUE));
         } finally {
             try {
                 joinThreads();

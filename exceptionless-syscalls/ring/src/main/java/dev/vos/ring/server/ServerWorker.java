@@ -5,6 +5,7 @@ import dev.vos.ring.RingSegment;
 import dev.vos.ring.SubmitQueue;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.layout.SlotLayout;
+import dev.vos.ring.transport.Doorbell;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
@@ -15,12 +16,11 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
-import static dev.vos.ring.layout.HeaderLayout.WORKER_FUTEX_OFFSET;
 
 /**
  * One polling worker: takes slot indices off the submission queue, executes each call, completes its slot. After
- * {@code idleSpinNs} without work it sleeps on the worker futex, and a client wakes it only when no worker is
- * awake. Every slot it reads is untrusted: a slot not in state SUBMITTED is counted and dropped, an unknown call
+ * {@code idleSpinNs} without work it sleeps on the server side's doorbell, and a client rings it only when no worker
+ * is awake. Every slot it reads is untrusted: a slot not in state SUBMITTED is counted and dropped, an unknown call
  * number answers {@code ENOSYS}, and a handler that throws answers {@code EIO}; nothing a client writes can stop
  * the worker.
  *
@@ -32,7 +32,7 @@ import static dev.vos.ring.layout.HeaderLayout.WORKER_FUTEX_OFFSET;
 final class ServerWorker implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(ServerWorker.class.getName());
-    /** Upper bound of one futex sleep, so that a stopping server is noticed even without a wake. */
+    /** Upper bound of one sleep on the doorbell, so that a stopping server is noticed even without a wake. */
     private static final long MAX_SLEEP_NS = 100_000_000L;
     private static final VarHandle CALL_SEQUENCE;
     /** What {@link #execute} returns for a handler that threw (then answered EIO); no handler returns it. */
@@ -51,6 +51,8 @@ final class ServerWorker implements Runnable {
 
     private final RingServer server;
     private final RingSegment segment;
+    /** The server side's doorbell: this worker sleeps on it, and rings the client through it. */
+    private final Doorbell doorbell;
     private final RingGeometry geometry;
     private final SubmitQueue queue;
     private final CallTable table;
@@ -95,10 +97,11 @@ final class ServerWorker implements Runnable {
     /** This worker's number in this process, from 0. */
     final int id = IDS.getAndIncrement();
 
-    ServerWorker(RingServer server, RingSegment segment, RingGeometry geometry, CallTable table, long idleSpinNs,
-                 int cpu) {
+    ServerWorker(RingServer server, RingSegment segment, Doorbell doorbell, RingGeometry geometry, CallTable table,
+                 long idleSpinNs, int cpu) {
         this.server = server;
         this.segment = segment;
+        this.doorbell = doorbell;
         this.geometry = geometry;
         this.queue = new SubmitQueue(segment, geometry);
         this.table = table;
@@ -109,6 +112,11 @@ final class ServerWorker implements Runnable {
         this.callsByNumber = new long[table.size()];
         this.batcher = table.newBatcher();
         this.call.attachWorker(this, queue, batcher, alone);
+    }
+
+    /** The server side's doorbell (a deferred call of this worker rings the client through it). */
+    Doorbell doorbell() {
+        return doorbell;
     }
 
     /** Whether the call this worker is inside may wait as long as it likes (see {@link CallTable#mayWait}). */
@@ -212,22 +220,18 @@ final class ServerWorker implements Runnable {
     }
 
     /**
-     * Sleeps until a client wakes this worker. The handshake with {@code RingClient}: the worker reads the futex
-     * word, then decrements AWAKE_WORKERS, then a full fence, then polls once more; a client publishes its cell (a full
-     * fence), then reads AWAKE_WORKERS, and if it is 0 bumps the futex word and wakes. Either the worker's last poll
-     * sees the cell, or the client sees 0 awake workers; a bump between the read and the futex wait makes the wait
-     * return at once.
+     * Sleeps until a client rings this worker. The handshake with {@code RingClient}: the worker arms the doorbell,
+     * then decrements AWAKE_WORKERS, then a full fence, then polls once more; a client publishes its cell (a full
+     * fence), then reads AWAKE_WORKERS, and if it is 0 rings. Either the worker's last poll sees the cell, or the
+     * client sees 0 awake workers; a ring between the arming and the wait makes the wait return at once.
      */
     private void sleep() {
-        int seen = segment.getIntVolatile(WORKER_FUTEX_OFFSET);
+        int armed = doorbell.arm();
         segment.getAndAddInt(AWAKE_WORKERS_OFFSET, -1);
         VarHandle.fullFence(); // StoreLoad: the decrement before the re-poll (the cell is read with acquire)
         int slot = alone ? queue.pollAlone() : queue.poll();
-        if (slot == SubmitQueue.EMPTY && server.isRunning()) {
-            Linux.futexWait(segment.address(WORKER_FUTEX_OFFSET), seen, MAX_SLEEP_NS);
-            if (segment.getIntVolatile(WORKER_FUTEX_OFFSET) != seen) {
-                workerWakeups++;
-            }
+        if (slot == SubmitQueue.EMPTY && server.isRunning() && doorbell.await(armed, MAX_SLEEP_NS)) {
+            workerWakeups++;
         }
         segment.getAndAddInt(AWAKE_WORKERS_OFFSET, 1);
         if (slot >= 0) {
@@ -290,7 +294,7 @@ final class ServerWorker implements Runnable {
             result = -Errno.EIO;
         }
         results.count(table.transfer(callNumber), result); // the value published below, not read back from the slot
-        if (DeferredCall.publish(segment, slotOffset, control, result)) {
+        if (DeferredCall.publish(segment, doorbell, slotOffset, control, result)) {
             clientWakeups++;
         }
     }

@@ -3,7 +3,10 @@ package dev.vos.ring.agent;
 import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.TestDescriptors;
+import dev.vos.ring.TestSegments;
 import dev.vos.ring.layout.RingGeometry;
+import dev.vos.ring.transport.Segment;
+import dev.vos.ring.transport.process.ProcessTransport;
 import dev.vos.sys.SharedMemory;
 
 import java.io.IOException;
@@ -48,9 +51,10 @@ final class RawClient implements AutoCloseable {
 
     /** A formatted sealed segment for {@code generation}: its memfd, which the caller closes. */
     static int sealedSegment(RingGeometry geometry, long generation) throws IOException {
-        try (RingSegment segment = RingSegment.createSealed("test-raw", geometry)) {
+        Segment shared = ProcessTransport.sealed("test-raw").create(geometry.segmentBytes());
+        try (RingSegment segment = TestSegments.view(shared)) {
             RingHeader.format(segment, geometry, generation);
-            return TestDescriptors.dup(segment.descriptor()); // ours, open after the segment closes its own
+            return TestDescriptors.dup(ProcessTransport.descriptor(shared)); // ours, open after the segment closes
         }
     }
 

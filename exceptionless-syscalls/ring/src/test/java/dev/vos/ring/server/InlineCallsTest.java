@@ -31,7 +31,7 @@ class InlineCallsTest {
                 .build();
         RingGeometry geometry = RingGeometry.DEFAULT;
         Path file = TestSegments.fresh("inline");
-        try (RingSegment segment = RingSegment.create(file, geometry)) {
+        try (RingSegment segment = TestSegments.create(file, geometry)) {
             segment.setLongPlain(geometry.slotOffset(3) + SlotLayout.argOffset(1), 4242);
             try (InlineCalls calls = new InlineCalls(segment, geometry, table)) {
                 assertEquals(4242, calls.run(3, SECOND_ARG));

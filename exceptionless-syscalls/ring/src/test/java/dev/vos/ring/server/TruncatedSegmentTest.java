@@ -93,7 +93,7 @@ class TruncatedSegmentTest {
     private static void round(CallTable table) throws Exception {
         Path file = TestSegments.fresh("cut");
         RingServer server;
-        try (RingSegment mine = RingSegment.create(file, GEOMETRY)) {
+        try (RingSegment mine = TestSegments.create(file, GEOMETRY)) {
             RingHeader.format(mine, GEOMETRY, 1);
             server = RingServer.attach(file, table, ServerOptions.DEFAULT);
         } // unmapped here: this process no longer touches it, only the server does

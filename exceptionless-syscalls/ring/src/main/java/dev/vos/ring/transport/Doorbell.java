@@ -1,0 +1,30 @@
+package dev.vos.ring.transport;
+
+/**
+ * One side's wake-up line of a ring: ring the peer, or sleep until the peer rings. The ring calls it only off the hot
+ * path, when a side sleeps (docs/ring-protocol.md, section 6): whether to ring is decided by the ring's own flags in
+ * the segment (AWAKE_WORKERS, CLIENT_SLEEPING), whose Dekker pairs the doorbell does not replace.
+ *
+ * <p>The contract a sleeper relies on: it calls {@link #arm()} before its last check of the shared state, then
+ * {@link #await} with what {@code arm} returned; a {@link #ringPeer()} by the other side (or a {@link #wakeHere} by
+ * its own) after that {@code arm} makes the {@code await} return at once or wake. Spurious returns are allowed: every
+ * sleeper re-checks. The process transport rings with a futex word in the segment (bump, then {@code FUTEX_WAKE});
+ * a Xen transport would notify an interdomain event channel.
+ */
+public interface Doorbell {
+
+    /** Before the sleeper's last check: a token for {@link #await}, so that a ring in between is not lost. */
+    int arm();
+
+    /**
+     * Sleeps until the doorbell is rung after the {@link #arm()} that returned {@code armed}, or {@code timeoutNs}
+     * pass, or spuriously; returns whether it was rung (for the figures: wake-ups are counted where sleeps end).
+     */
+    boolean await(int armed, long timeoutNs);
+
+    /** Wakes one sleeper of the other side. */
+    void ringPeer();
+
+    /** Wakes up to {@code sleepers} sleepers of this side (a worker waking a peer worker; a side that stops). */
+    void wakeHere(int sleepers);
+}
