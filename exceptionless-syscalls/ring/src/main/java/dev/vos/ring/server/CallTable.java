@@ -37,6 +37,7 @@ public final class CallTable {
     private final Transfer[] transfers;
     private final Supplier<? extends AutoCloseable> sessionState;
     private final Supplier<? extends CallBatcher> batcher;
+    private final Supplier<? extends IdlePoll> idlePoll;
 
     private CallTable(Builder b) {
         this.handlers = b.handlers.clone();
@@ -46,6 +47,7 @@ public final class CallTable {
         this.transfers = b.transfers.clone();
         this.sessionState = b.sessionState;
         this.batcher = b.batcher;
+        this.idlePoll = b.idlePoll;
     }
 
     /** A new, empty builder. */
@@ -96,6 +98,11 @@ public final class CallTable {
         return batcher == null ? null : batcher.get();
     }
 
+    /** A fresh idle poll for a worker about to start, or {@code null} when the table has none. */
+    IdlePoll newIdlePoll() {
+        return idlePoll == null ? null : idlePoll.get();
+    }
+
     /**
      * A fresh session state for a ring about to be served, or {@code null} when the table has none. The caller
      * (a {@link RingServer}) owns it and closes it.
@@ -113,6 +120,7 @@ public final class CallTable {
         private Transfer[] transfers = new Transfer[64];
         private Supplier<? extends AutoCloseable> sessionState;
         private Supplier<? extends CallBatcher> batcher;
+        private Supplier<? extends IdlePoll> idlePoll;
 
         private Builder() {
         }
@@ -206,6 +214,18 @@ public final class CallTable {
                 throw new IllegalStateException("the table already has a batcher factory");
             }
             batcher = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Gives each worker an {@link IdlePoll}, made by {@code factory} when the worker starts: what it checks
+         * between polls of an empty queue (the domain's readiness for parked calls). At most one per table.
+         */
+        public Builder idlePoll(Supplier<? extends IdlePoll> factory) {
+            if (idlePoll != null) {
+                throw new IllegalStateException("the table already has an idle poll factory");
+            }
+            idlePoll = Objects.requireNonNull(factory, "factory");
             return this;
         }
 

@@ -34,6 +34,11 @@ final class ServerWorker implements Runnable {
     private static final System.Logger LOG = System.getLogger(ServerWorker.class.getName());
     /** Upper bound of one sleep on the doorbell, so that a stopping server is noticed even without a wake. */
     private static final long MAX_SLEEP_NS = 100_000_000L;
+    /**
+     * Empty polls of the queue between two looks at the clock (and at the table's {@link IdlePoll}): a power of
+     * two. Spinning 64 times costs well under a microsecond, about what one trap of an idle poll does.
+     */
+    static final int IDLE_POLL_ROUNDS = 64;
     private static final VarHandle CALL_SEQUENCE;
     /** What {@link #execute} returns for a handler that threw (then answered EIO); no handler returns it. */
     private static final long HANDLER_THREW = Long.MIN_VALUE + 1;
@@ -59,6 +64,7 @@ final class ServerWorker implements Runnable {
     private final ServerCall call;
     /** This worker's batch, or null when the table has none. */
     private final CallBatcher batcher;
+    private final IdlePoll idlePoll;
     private final long idleSpinNs;
     private final int cpu;
     /** The only worker of its server: it takes calls without the compare-and-sets that arbitrate between workers. */
@@ -111,6 +117,7 @@ final class ServerWorker implements Runnable {
         this.alone = !server.wakePeers();
         this.callsByNumber = new long[table.size()];
         this.batcher = table.newBatcher();
+        this.idlePoll = table.newIdlePoll();
         this.call.attachWorker(this, queue, batcher, alone);
     }
 
@@ -206,7 +213,13 @@ final class ServerWorker implements Runnable {
                 continue;
             }
             Thread.onSpinWait();
-            if ((++idleRounds & 63) != 0 || idleSpinNs == Long.MAX_VALUE) {
+            if ((++idleRounds & (IDLE_POLL_ROUNDS - 1)) != 0) {
+                continue;
+            }
+            if (idlePoll != null) {
+                idlePoll.poll();
+            }
+            if (idleSpinNs == Long.MAX_VALUE) {
                 continue;
             }
             long now = System.nanoTime();
