@@ -44,10 +44,8 @@ public final class VosSelectorProvider extends SelectorProvider {
     /** The domain used when {@link #DOMAIN_PROPERTY} is not set. */
     public static final String DEFAULT_DOMAIN = "net0";
 
-    static final String NON_BLOCKING_NOT_SERVED = "non-blocking mode is not served by the net domain's provider yet"
-            + " (blocking SocketChannel and ServerSocketChannel are)";
-    private static final String NOT_YET = " is not served by the net domain's provider yet: blocking SocketChannel"
-            + " and ServerSocketChannel are";
+    private static final String NOT_YET = " is not served by the net domain's provider yet: SocketChannel,"
+            + " ServerSocketChannel and Selector are";
 
     private final NetClient client;
 
@@ -107,7 +105,7 @@ public final class VosSelectorProvider extends SelectorProvider {
 
     @Override
     public AbstractSelector openSelector() {
-        throw new UnsupportedOperationException("Selector" + NOT_YET);
+        return new VosSelector(this, client);
     }
 
     @Override
