@@ -1,15 +1,12 @@
 package dev.vos.client.net;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
@@ -183,84 +180,5 @@ final class VosServerSocketAdaptor extends ServerSocket {
         final InetSocketAddress local = local();
         return local == null ? "ServerSocket[unbound]" : "ServerSocket[addr=" + local.getAddress() + ",localport="
                 + local.getPort() + "]";
-    }
-
-    /** The impl a {@code ServerSocket} must be made with; never used, since every method above goes elsewhere. */
-    private static final class NoSocketImpl extends SocketImpl {
-        static final NoSocketImpl INSTANCE = new NoSocketImpl();
-
-        private static UnsupportedOperationException unused() {
-            return new UnsupportedOperationException("the net provider's ServerSocket adaptor has no SocketImpl");
-        }
-
-        @Override
-        protected void create(final boolean stream) {
-            throw unused();
-        }
-
-        @Override
-        protected void connect(final String host, final int port) {
-            throw unused();
-        }
-
-        @Override
-        protected void connect(final InetAddress address, final int port) {
-            throw unused();
-        }
-
-        @Override
-        protected void connect(final SocketAddress address, final int timeout) {
-            throw unused();
-        }
-
-        @Override
-        protected void bind(final InetAddress host, final int port) {
-            throw unused();
-        }
-
-        @Override
-        protected void listen(final int backlog) {
-            throw unused();
-        }
-
-        @Override
-        protected void accept(final SocketImpl s) {
-            throw unused();
-        }
-
-        @Override
-        protected InputStream getInputStream() {
-            throw unused();
-        }
-
-        @Override
-        protected OutputStream getOutputStream() {
-            throw unused();
-        }
-
-        @Override
-        protected int available() {
-            throw unused();
-        }
-
-        @Override
-        protected void close() {
-            // nothing was opened
-        }
-
-        @Override
-        protected void sendUrgentData(final int data) {
-            throw unused();
-        }
-
-        @Override
-        public void setOption(final int optID, final Object value) {
-            throw unused();
-        }
-
-        @Override
-        public Object getOption(final int optID) {
-            throw unused();
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
@@ -57,6 +58,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     private volatile InetSocketAddress remote;
     private volatile boolean connected;
     private volatile boolean connectPending;
+    private Socket adaptor;
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
 
@@ -195,11 +197,22 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         return this;
     }
 
-    /** Not served yet: the default provider's adaptor is bound to its own implementation. */
+    /**
+     * A {@code Socket} over this channel, as the default provider's adaptor: addresses, state, options, close (the
+     * JDK's {@code HttpServer} asks an exchange's addresses through it); its streams are not served yet.
+     */
     @Override
     public Socket socket() {
-        throw new UnsupportedOperationException("SocketChannel.socket() is not served by the net domain's provider"
-                + " yet: use the channel's own methods");
+        synchronized (stateLock) {
+            if (adaptor == null) {
+                try {
+                    adaptor = new VosSocketAdaptor(this);
+                } catch (SocketException e) {
+                    throw new IllegalStateException(e); // Socket(SocketImpl) throws only for a null impl
+                }
+            }
+            return adaptor;
+        }
     }
 
     @Override

@@ -290,8 +290,10 @@ class NetDifferentialTest {
     @Test
     void whatIsNotServedYet_saysSo() throws Exception {
         try (SocketChannel c = vos.openSocketChannel()) {
-            final UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, c::socket);
+            final UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> c.socket().getInputStream());
             assertTrue(e.getMessage().contains("is not served by the net domain's provider yet"), e.getMessage());
+            assertSame(c, c.socket().getChannel());
         }
         assertThrows(UnsupportedOperationException.class, vos::openPipe);
         assertThrows(UnsupportedOperationException.class, vos::openDatagramChannel);
