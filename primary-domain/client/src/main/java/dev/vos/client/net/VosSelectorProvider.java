@@ -29,11 +29,12 @@ import java.nio.file.Path;
  * named by {@code vos.net.domain} (default {@code net0}) in the state directory {@code vos.stateDir}, else
  * {@code $VOS_STATE_DIR}, else vos's default. Nothing is attached until the first channel is opened.
  *
- * <p><b>Served:</b> blocking {@code SocketChannel} (bind, connect, read, write, shutdownInput/Output, close, local
- * and remote address, the TCP {@code StandardSocketOptions}) and blocking {@code ServerSocketChannel} (bind, accept,
- * close, its options), IPv4 and IPv6. <b>Not served yet</b>, each throwing {@code UnsupportedOperationException}
- * that says so: non-blocking mode ({@code configureBlocking(false)}), {@link #openSelector()},
- * {@link #openDatagramChannel()}, {@link #openPipe()}, the {@code socket()} adaptors, Unix domain sockets.
+ * <p><b>Served:</b> {@code SocketChannel} (bind, connect, read, write, shutdownInput/Output, close, local and
+ * remote address, the TCP {@code StandardSocketOptions}) and {@code ServerSocketChannel} (bind, accept, close, its
+ * options), blocking and non-blocking, IPv4 and IPv6, their {@code socket()} adaptors (without streams), and a
+ * {@link #openSelector() Selector} over them. <b>Not served yet</b>, each throwing
+ * {@code UnsupportedOperationException} that says so: {@link #openDatagramChannel()}, {@link #openPipe()}, Unix
+ * domain sockets.
  */
 public final class VosSelectorProvider extends SelectorProvider {
 

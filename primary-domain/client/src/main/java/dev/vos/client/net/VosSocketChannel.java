@@ -29,9 +29,10 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A blocking TCP {@link SocketChannel} whose socket lives in the net domain: every operation is one or more net
- * calls, and a call that would block waits in the domain (its slot is held, no worker is). Non-blocking mode is not
- * served yet ({@link #implConfigureBlocking}); nor is the {@link #socket()} adaptor.
+ * A TCP {@link SocketChannel} whose socket lives in the net domain: every operation is one or more net calls. In
+ * blocking mode a call that would block waits in the domain (its slot is held, no worker is); in non-blocking mode
+ * each call passes NO_WAIT and the domain's EAGAIN becomes the default provider's 0 or false. A
+ * {@link VosSelector} polls it ({@link VosSelectable}); {@link #socket()} is an adaptor without streams.
  *
  * <p><b>Close while blocked.</b> Another thread's {@link #close()} (or an interrupt, through
  * {@link #begin()}) closes the descriptor in the domain, which answers every call still waiting on it EBADF; the
