@@ -45,7 +45,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  *
  * <p><b>A dead domain.</b> A channel whose descriptor belongs to a session that ended (the domain died) cannot be
  * polled: the select reports it ready for every operation of interest at once, without waiting, and the program's
- * next call on it throws. A select whose own pollset fails with the domain reports every polled channel so.
+ * next call on it throws. A select whose own pollset fails with the domain reports every polled channel so. A
+ * select with no channel of interest makes no call: it waits in this JVM for a wakeup, an interrupt or its timeout.
  */
 final class VosSelector extends AbstractSelector {
 
@@ -61,6 +62,8 @@ final class VosSelector extends AbstractSelector {
     /** Guards the wake state below: who may wake the select that waits, and whether one must. */
     private final Object wakeLock = new Object();
     private boolean selecting;
+    /** A select with no channel of interest waits here, in this JVM, for a wakeup or its timeout only. */
+    private boolean waitingLocally;
     private boolean wakeupPending;
     private boolean woken;
     private int wakesInFlight;
@@ -178,15 +181,17 @@ final class VosSelector extends AbstractSelector {
                         watched.add(key);
                     }
                 }
+                if (watched.isEmpty()) {
+                    waitLocally(timeoutMs); // nothing of the domain's to wait for: no slot, no call
+                    processCancelled();
+                    return 0;
+                }
                 final int updated;
                 CallSlot slot;
                 try {
                     slot = client.calls().acquire();
                 } catch (DomainFailedException down) {
-                    if (watched.isEmpty()) {
-                        throw down; // nothing to report the failure on
-                    }
-                    return reportAll(watched);
+                    return reportAll(watched); // every channel is of the dead session: its next call fails
                 }
                 try (CallSlot held = slot) {
                     updated = poll(held, watched, timeoutMs);
@@ -294,6 +299,45 @@ final class VosSelector extends AbstractSelector {
         return updated;
     }
 
+    /**
+     * A select with no channel of interest: it can only be woken, interrupted or time out, so it waits for that here
+     * (a virtual thread unmounts in {@code Object.wait}), and works while the domain is down.
+     */
+    private void waitLocally(final long timeoutMs) {
+        synchronized (wakeLock) {
+            if (wakeupPending || timeoutMs == NOW) {
+                wakeupPending = false;
+                return;
+            }
+            waitingLocally = true;
+            woken = false;
+        }
+        begin(); // an interrupt calls wakeup()
+        try {
+            synchronized (wakeLock) {
+                final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+                while (!woken) {
+                    if (timeoutMs == FOREVER) {
+                        wakeLock.wait();
+                    } else {
+                        final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                        if (leftMs <= 0) {
+                            break;
+                        }
+                        wakeLock.wait(leftMs);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // as the JDK's select: it returns, the status stays set
+        } finally {
+            synchronized (wakeLock) {
+                waitingLocally = false;
+            }
+            end();
+        }
+    }
+
     /** This session's waker, made on the first select and again on each new session (a new domain generation). */
     private DomainHandle wakerOf(final CallSlot slot) throws IOException {
         synchronized (wakeLock) {
@@ -343,6 +387,11 @@ final class VosSelector extends AbstractSelector {
     private void wake(final long number) {
         final DomainHandle target;
         synchronized (wakeLock) {
+            if (waitingLocally) {
+                woken = true;
+                wakeLock.notifyAll();
+                return;
+            }
             if (!selecting || (number >= 0 && number != selectNumber)) {
                 if (number < 0) {
                     wakeupPending = true;
