@@ -3,11 +3,10 @@ package dev.vos.client.net;
 import dev.vos.client.DomainHandle;
 
 /**
- * A channel a {@link VosSelector} can wait on: its socket is a descriptor of the net domain, polled there. Sealed:
- * a channel of another kind (another provider's, or a {@code Pipe}) is no descriptor of the domain, and registering
- * it is an {@code IllegalSelectorException}, as the default provider answers for a foreign channel.
+ * A channel a {@link VosSelector} waits on in the net domain: its socket is a descriptor there, polled there (a
+ * pipe's end is a {@link LocalSelectable}, looked at in this JVM).
  */
-sealed interface VosSelectable permits VosSocketChannel, VosServerSocketChannel {
+sealed interface VosSelectable extends Selectable permits VosSocketChannel, VosServerSocketChannel {
 
     /** The descriptor a pollset entry names. */
     DomainHandle handle();

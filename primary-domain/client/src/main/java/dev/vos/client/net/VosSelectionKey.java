@@ -14,12 +14,12 @@ import java.nio.channels.spi.AbstractSelectionKey;
 final class VosSelectionKey extends AbstractSelectionKey {
 
     private final SelectableChannel channel;
-    private final VosSelectable selectable;
+    private final Selectable selectable;
     private final VosSelector selector;
     private volatile int interestOps;
     private volatile int readyOps;
 
-    VosSelectionKey(final SelectableChannel channel, final VosSelectable selectable, final VosSelector selector) {
+    VosSelectionKey(final SelectableChannel channel, final Selectable selectable, final VosSelector selector) {
         this.channel = channel;
         this.selectable = selectable;
         this.selector = selector;
@@ -31,7 +31,7 @@ final class VosSelectionKey extends AbstractSelectionKey {
         }
     }
 
-    VosSelectable selectable() {
+    Selectable selectable() {
         return selectable;
     }
 

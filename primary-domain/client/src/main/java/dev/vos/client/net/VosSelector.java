@@ -47,6 +47,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * polled: the select reports it ready for every operation of interest at once, without waiting, and the program's
  * next call on it throws. A select whose own pollset fails with the domain reports every polled channel so. A
  * select with no channel of interest makes no call: it waits in this JVM for a wakeup, an interrupt or its timeout.
+ *
+ * <p><b>Pipes.</b> The ends of this provider's {@link VosPipe} are looked at in this JVM before the select waits and
+ * after; a change to a pipe calls {@link #localEvent()}, which ends a select that waits (as a wakeup that does not
+ * carry over) or keeps one about to wait from waiting.
  */
 final class VosSelector extends AbstractSelector {
 
@@ -62,8 +66,10 @@ final class VosSelector extends AbstractSelector {
     /** Guards the wake state below: who may wake the select that waits, and whether one must. */
     private final Object wakeLock = new Object();
     private boolean selecting;
-    /** A select with no channel of interest waits here, in this JVM, for a wakeup or its timeout only. */
+    /** A select with no channel of the domain's waits here, in this JVM, for a wakeup, a pipe or its timeout. */
     private boolean waitingLocally;
+    /** A pipe registered here changed since the select began looking at pipes: it must not wait. */
+    private boolean localChanged;
     private boolean wakeupPending;
     private boolean woken;
     private int wakesInFlight;
@@ -120,10 +126,13 @@ final class VosSelector extends AbstractSelector {
 
     @Override
     protected SelectionKey register(final AbstractSelectableChannel ch, final int ops, final Object att) {
-        if (!(ch instanceof VosSelectable selectable)) {
+        if (!(ch instanceof Selectable selectable)) {
             throw new IllegalSelectorException();
         }
         ensureOpen();
+        if (selectable instanceof LocalSelectable local) {
+            local.buffer().watch(this);
+        }
         final VosSelectionKey key = new VosSelectionKey(ch, selectable, this);
         key.attach(att);
         key.interestOps(ops);
@@ -164,6 +173,11 @@ final class VosSelector extends AbstractSelector {
                 keys.remove(key);
                 selected.remove(key);
                 deregister((VosSelectionKey) key);
+                if (((VosSelectionKey) key).selectable() instanceof LocalSelectable local && keys.stream().noneMatch(
+                        k -> ((VosSelectionKey) k).selectable() instanceof LocalSelectable other
+                                && other.buffer() == local.buffer())) {
+                    local.buffer().unwatch(this);
+                }
             }
             cancelled.clear();
         }
@@ -175,31 +189,47 @@ final class VosSelector extends AbstractSelector {
             synchronized (publicSelected) {
                 processCancelled();
                 final List<VosSelectionKey> watched = new ArrayList<>();
+                final List<VosSelectionKey> locals = new ArrayList<>();
                 for (SelectionKey k : keys) {
                     final VosSelectionKey key = (VosSelectionKey) k;
                     if (key.isValid() && key.interestNow() != 0) {
-                        watched.add(key);
+                        (key.selectable() instanceof LocalSelectable ? locals : watched).add(key);
                     }
                 }
-                if (watched.isEmpty()) {
-                    waitLocally(timeoutMs); // nothing of the domain's to wait for: no slot, no call
-                    processCancelled();
-                    return 0;
+                synchronized (wakeLock) {
+                    localChanged = false; // from here on, a pipe's change is seen by the look below or ends the wait
                 }
-                final int updated;
+                int updated = lookLocally(locals);
+                final long timeout = updated > 0 ? NOW : timeoutMs;
+                if (watched.isEmpty()) {
+                    waitLocally(timeout); // nothing of the domain's to wait for: no slot, no call
+                    updated += lookLocally(locals);
+                    processCancelled();
+                    return updated;
+                }
                 CallSlot slot;
                 try {
                     slot = client.calls().acquire();
                 } catch (DomainFailedException down) {
-                    return reportAll(watched); // every channel is of the dead session: its next call fails
+                    return updated + reportAll(watched); // every channel is of the dead session: its next call fails
                 }
                 try (CallSlot held = slot) {
-                    updated = poll(held, watched, timeoutMs);
+                    updated += poll(held, watched, timeout);
                 }
+                updated += lookLocally(locals);
                 processCancelled();
                 return updated;
             }
         }
+    }
+
+    /** The pipe ends of {@code locals} that are ready now: the keys whose ready set that updated. */
+    private int lookLocally(final List<VosSelectionKey> locals) {
+        int updated = 0;
+        for (VosSelectionKey key : locals) {
+            updated += ready(key, ((LocalSelectable) key.selectable()).readyOps(key.interestNow()));
+        }
+        return updated;
     }
 
     /** Every key of {@code lost} ready for all its interest: its channel's next call meets the failure. */
@@ -239,12 +269,12 @@ final class VosSelector extends AbstractSelector {
         for (VosSelectionKey key : watched) {
             final long fd;
             try {
-                fd = key.selectable().handle().valueFor(slot);
+                fd = ((VosSelectable) key.selectable()).handle().valueFor(slot);
             } catch (DescriptorLostException e) {
                 lost.add(key);
                 continue;
             }
-            put(entries, polled.size(), fd, key.selectable().pollEvents(key.interestNow()));
+            put(entries, polled.size(), fd, ((VosSelectable) key.selectable()).pollEvents(key.interestNow()));
             polled.add(key);
         }
         final int wakerEntry = polled.size();
@@ -255,6 +285,9 @@ final class VosSelector extends AbstractSelector {
             if (wakeupPending) {
                 wakeupPending = false; // used by this select, or cleared by selectNow
                 wait = false;
+            }
+            if (localChanged) {
+                wait = false; // a pipe changed after the select looked at it
             }
             selecting = wait;
             woken = false;
@@ -292,7 +325,7 @@ final class VosSelector extends AbstractSelector {
                 final int revents = revents(entries, i);
                 if (revents != 0) {
                     final VosSelectionKey key = polled.get(i);
-                    updated += ready(key, key.selectable().readyOps(revents, key.interestNow()));
+                    updated += ready(key, ((VosSelectable) key.selectable()).readyOps(revents, key.interestNow()));
                 }
             }
         }
@@ -305,7 +338,7 @@ final class VosSelector extends AbstractSelector {
      */
     private void waitLocally(final long timeoutMs) {
         synchronized (wakeLock) {
-            if (wakeupPending || timeoutMs == NOW) {
+            if (wakeupPending || localChanged || timeoutMs == NOW) {
                 wakeupPending = false;
                 return;
             }
@@ -405,6 +438,34 @@ final class VosSelector extends AbstractSelector {
             wakesInFlight++;
             target = waker;
         }
+        sendWake(target);
+    }
+
+    /**
+     * A pipe registered here changed (bytes, room, an end closed): a select that waits, in the domain or here, ends,
+     * and one about to wait does not.
+     */
+    void localEvent() {
+        final DomainHandle target;
+        synchronized (wakeLock) {
+            localChanged = true;
+            if (waitingLocally) {
+                woken = true;
+                wakeLock.notifyAll();
+                return;
+            }
+            if (!selecting || woken) {
+                return;
+            }
+            woken = true;
+            wakesInFlight++;
+            target = waker;
+        }
+        sendWake(target);
+    }
+
+    /** Sends wake to {@code target}, counted in flight until its answer (see {@link #settleWakes}). */
+    private void sendWake(final DomainHandle target) {
         try {
             client.wake(target);
         } catch (IOException e) {

@@ -33,8 +33,8 @@ import java.nio.file.Path;
  * remote address, the TCP {@code StandardSocketOptions}) and {@code ServerSocketChannel} (bind, accept, close, its
  * options), blocking and non-blocking, IPv4 and IPv6, their {@code socket()} adaptors (without streams), and a
  * {@link #openSelector() Selector} over them. <b>Not served yet</b>, each throwing
- * {@code UnsupportedOperationException} that says so: {@link #openDatagramChannel()}, {@link #openPipe()}, Unix
- * domain sockets.
+ * {@code UnsupportedOperationException} that says so: {@link #openDatagramChannel()}, Unix domain sockets.
+ * {@link #openPipe()} is a pipe in this JVM that the selector takes beside the domain's sockets.
  */
 public final class VosSelectorProvider extends SelectorProvider {
 
@@ -119,8 +119,9 @@ public final class VosSelectorProvider extends SelectorProvider {
         throw new UnsupportedOperationException("DatagramChannel" + NOT_YET);
     }
 
+    /** A pipe in this JVM whose ends a selector of this provider waits on beside sockets ({@link VosPipe}). */
     @Override
     public Pipe openPipe() {
-        throw new UnsupportedOperationException("Pipe" + NOT_YET);
+        return new VosPipe(this);
     }
 }

@@ -259,6 +259,66 @@ class SelectorDifferentialTest {
     }
 
     @Test
+    void aPipeAndASocket_inOneSelector_theSinkWakingASelectThatWaits() throws Exception {
+        same((provider, seen) -> {
+            final Pipe pipe = provider.openPipe();
+            try (Selector selector = provider.openSelector();
+                 ServerSocketChannel server = listener(provider);
+                 Pipe.SourceChannel source = pipe.source();
+                 Pipe.SinkChannel sink = pipe.sink()) {
+                source.configureBlocking(false);
+                server.configureBlocking(false);
+                seen.add("read from an empty pipe: " + source.read(ByteBuffer.allocate(4)));
+                final SelectionKey readKey = source.register(selector, SelectionKey.OP_READ);
+                final SelectionKey acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+                seen.add("selectNow: " + selector.selectNow());
+                final CompletableFuture<String> selected = new CompletableFuture<>();
+                final Thread t = Thread.ofVirtual().start(() -> selected.complete(attempt(selector::select) + " "
+                        + readKey.isReadable()));
+                awaitParked(t);
+                seen.add("sink wrote: " + sink.write(ByteBuffer.wrap("x".getBytes(StandardCharsets.UTF_8))));
+                seen.add("select woken by the pipe: " + selected.get(30, TimeUnit.SECONDS));
+                final ByteBuffer got = ByteBuffer.allocate(8);
+                seen.add("read: " + source.read(got) + " " + (char) got.get(0));
+                selector.selectedKeys().clear();
+                try (SocketChannel c = provider.openSocketChannel()) {
+                    c.connect(server.getLocalAddress());
+                    seen.add("acceptable beside the pipe: " + until(selector, acceptKey, SelectionKey.OP_ACCEPT));
+                    try (SocketChannel s = server.accept()) {
+                        seen.add("accepted: " + (s != null));
+                    }
+                }
+                sink.close();
+                seen.add("the pipe's end readable: " + until(selector, readKey, SelectionKey.OP_READ));
+                seen.add("read at the end: " + source.read(got.clear()));
+            }
+            final Pipe broken = provider.openPipe();
+            broken.source().close();
+            try (Pipe.SinkChannel sink = broken.sink()) {
+                seen.add("write, source closed: " + attempt(() -> sink.write(ByteBuffer.allocate(1))));
+                sink.close();
+                seen.add("write, closed: " + attempt(() -> sink.write(ByteBuffer.allocate(1))));
+            }
+            final Pipe blocking = provider.openPipe();
+            try (Pipe.SourceChannel source = blocking.source();
+                 Pipe.SinkChannel sink = blocking.sink()) {
+                final CompletableFuture<String> read = new CompletableFuture<>();
+                final Thread reader = Thread.ofVirtual().start(() -> read.complete(attempt(
+                        () -> source.read(ByteBuffer.allocate(4)))));
+                awaitParked(reader);
+                sink.write(ByteBuffer.wrap(new byte[] {1, 2}));
+                seen.add("a blocked read: " + read.get(30, TimeUnit.SECONDS));
+                final CompletableFuture<String> closedUnder = new CompletableFuture<>();
+                final Thread second = Thread.ofVirtual().start(() -> closedUnder.complete(attempt(
+                        () -> source.read(ByteBuffer.allocate(4)))));
+                awaitParked(second);
+                source.close();
+                seen.add("a blocked read, closed under it: " + closedUnder.get(30, TimeUnit.SECONDS));
+            }
+        });
+    }
+
+    @Test
     void channelsOfAnotherProvider_areRefused_withIllegalSelectorException() throws Exception {
         final SelectorProvider jdk = SelectorProvider.provider();
         try (Selector vosSelector = vos.openSelector(); Selector jdkSelector = jdk.openSelector();
