@@ -10,19 +10,25 @@ import dev.vos.net.protocol.NetCalls.Getpeername;
 import dev.vos.net.protocol.NetCalls.Getsockname;
 import dev.vos.net.protocol.NetCalls.Getsockopt;
 import dev.vos.net.protocol.NetCalls.Listen;
+import dev.vos.net.protocol.NetCalls.Poll;
+import dev.vos.net.protocol.NetCalls.Pollset;
 import dev.vos.net.protocol.NetCalls.Recvfrom;
 import dev.vos.net.protocol.NetCalls.Sendto;
 import dev.vos.net.protocol.NetCalls.Setsockopt;
 import dev.vos.net.protocol.NetCalls.Shutdown;
 import dev.vos.net.protocol.NetCalls.Socket;
+import dev.vos.net.protocol.NetCalls.Wake;
+import dev.vos.net.protocol.NetCalls.Waker;
 import dev.vos.net.protocol.SockaddrLayout;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
+import dev.vos.sys.Errno;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The net calls as Java methods, for the channels: each takes a slot of the domain's ring, puts its address or bytes
@@ -34,8 +40,13 @@ import java.nio.ByteBuffer;
  */
 final class NetClient {
 
+    /** What a non-blocking receive or send answers when the domain said EAGAIN (a receive's 0 is the end). */
+    static final int WOULD_BLOCK = -1;
+
     private final String domain;
     private final CallSource calls;
+    /** Fires timed selects' wakes: one daemon thread for all of this client's selectors, made on first use. */
+    private ScheduledThreadPoolExecutor timer;
 
     NetClient(final String domain, final CallSource calls) {
         this.domain = domain;
@@ -81,49 +92,98 @@ final class NetClient {
         }
     }
 
-    /** A connection taken off {@code fd}: its descriptor and peer. Waits (in the domain) for one. */
-    Accepted accept(final DomainHandle fd) throws IOException {
+    /**
+     * A connection taken off {@code fd}: its descriptor and peer. Waits (in the domain) for one, unless
+     * {@code noWait}: then null when there is none.
+     */
+    Accepted accept(final DomainHandle fd, final boolean noWait) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
-            final long taken = check(Accept.call(slot, value, slot.dataOffset(), SockaddrLayout.MAX_BYTES, 0),
-                    "accept");
+            final long r = Accept.call(slot, value, slot.dataOffset(), SockaddrLayout.MAX_BYTES, flags(noWait));
+            if (noWait && r == -Errno.EAGAIN) {
+                return null;
+            }
+            final long taken = check(r, "accept");
             return new Accepted(DomainHandle.issuedBy(slot, DomainHandle.Kind.SOCKET, domain, taken));
         }
+    }
+
+    private static long flags(final boolean noWait) {
+        return noWait ? NetCalls.NO_WAIT : 0;
     }
 
     /** A connection accept took. */
     record Accepted(DomainHandle fd) {
     }
 
-    /** Connects {@code fd}; waits (in the domain) until the connection is made or refused. */
-    void connect(final DomainHandle fd, final InetSocketAddress remote) throws IOException {
+    /**
+     * Connects {@code fd}; waits (in the domain) until the connection is made or refused, unless {@code noWait}:
+     * then false while it is in progress ({@link #finishConnect} says when it is done).
+     */
+    boolean connect(final DomainHandle fd, final InetSocketAddress remote, final boolean noWait)
+            throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
             final int length = SockaddrLayout.encode(remote, slot.data());
-            check(Connect.call(slot, value, slot.dataOffset(), length, 0), "connect");
+            final long r = Connect.call(slot, value, slot.dataOffset(), length, flags(noWait));
+            if (noWait && r == -Errno.EINPROGRESS) {
+                return false;
+            }
+            check(r, "connect");
+            return true;
         }
     }
 
-    /** Sends at most one payload chunk of {@code src}; advances it by the bytes sent. Waits for room. */
-    int send(final DomainHandle fd, final ByteBuffer src) throws IOException {
+    /**
+     * Whether a connect in progress on {@code fd} is done (waiting for it unless {@code noWait}): true once made,
+     * false while in progress; its failure as the exception a blocking connect would have thrown.
+     */
+    boolean finishConnect(final DomainHandle fd, final boolean noWait) throws IOException {
+        try (CallSlot slot = calls.acquire()) {
+            final long value = fd.valueFor(slot);
+            if (check(Poll.call(slot, value, NetCalls.POLLOUT, flags(noWait)), "poll") == 0) {
+                return false;
+            }
+            final long error = check(Getsockopt.call(slot, value, NetCalls.OPT_SO_ERROR), "getsockopt");
+            if (error != 0) {
+                throw NetErrors.of((int) Math.min(error, Integer.MAX_VALUE), "connect");
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Sends at most one payload chunk of {@code src}; advances it by the bytes sent. Waits for room, unless
+     * {@code noWait}: then {@link #WOULD_BLOCK} when there is none.
+     */
+    int send(final DomainHandle fd, final ByteBuffer src, final boolean noWait) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
             final int want = (int) Math.min(src.remaining(), slot.data().byteSize());
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, slot.data(), 0, want);
-            final int n = (int) checkCount(Sendto.call(slot, value, slot.dataOffset(), want, 0, 0, 0), want,
-                    "sendto");
+            final long r = Sendto.call(slot, value, slot.dataOffset(), want, flags(noWait), 0, 0);
+            if (noWait && r == -Errno.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            final int n = (int) checkCount(r, want, "sendto");
             src.position(src.position() + n);
             return n;
         }
     }
 
-    /** Receives at most one payload chunk into {@code dst}; the bytes (0: the end). Waits for some. */
-    int receive(final DomainHandle fd, final ByteBuffer dst) throws IOException {
+    /**
+     * Receives at most one payload chunk into {@code dst}; the bytes (0: the end). Waits for some, unless
+     * {@code noWait}: then {@link #WOULD_BLOCK} when there are none.
+     */
+    int receive(final DomainHandle fd, final ByteBuffer dst, final boolean noWait) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
             final int want = (int) Math.min(dst.remaining(), slot.data().byteSize());
-            final int n = (int) checkCount(Recvfrom.call(slot, value, slot.dataOffset(), want, 0, 0, 0), want,
-                    "recvfrom");
+            final long r = Recvfrom.call(slot, value, slot.dataOffset(), want, flags(noWait), 0, 0);
+            if (noWait && r == -Errno.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            final int n = (int) checkCount(r, want, "recvfrom");
             MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
             dst.position(dst.position() + n);
             return n;
@@ -180,5 +240,48 @@ final class NetClient {
                     + " bytes that are no sockaddr_in or sockaddr_in6");
         }
         return decoded;
+    }
+
+    /** The ring the channels' calls go through (the selector holds a slot of it for a whole pollset). */
+    CallSource calls() {
+        return calls;
+    }
+
+    /** The domain's name, for messages. */
+    String domain() {
+        return domain;
+    }
+
+    /** A new waker of the session {@code slot} is of. */
+    DomainHandle waker(final CallSlot slot) throws IOException {
+        final long fd = check(Waker.call(slot), "waker");
+        return DomainHandle.issuedBy(slot, DomainHandle.Kind.SOCKET, domain, fd);
+    }
+
+    /** Makes {@code waker} readable: a pollset waiting on it answers. */
+    void wake(final DomainHandle waker) throws IOException {
+        try (CallSlot slot = calls.acquire()) {
+            check(Wake.call(slot, waker.valueFor(slot)), "wake");
+        }
+    }
+
+    /**
+     * One pollset over the {@code count} entries already in {@code slot}'s payload: the number found ready, or 0
+     * ({@code noWait}, or a wake). The domain wrote each entry's events found beside it.
+     */
+    long pollset(final CallSlot slot, final int count, final boolean noWait) throws IOException {
+        return checkCount(Pollset.call(slot, slot.dataOffset(), count, flags(noWait)), count, "pollset");
+    }
+
+    /** The timer timed selects schedule their wakes on. */
+    synchronized ScheduledThreadPoolExecutor timer() {
+        if (timer == null) {
+            timer = new ScheduledThreadPoolExecutor(1, task -> Thread.ofPlatform().daemon()
+                    .name("vos-net-select-timer").unstarted(task));
+            timer.setRemoveOnCancelPolicy(true);
+            timer.setKeepAliveTime(1, java.util.concurrent.TimeUnit.SECONDS);
+            timer.allowCoreThreadTimeOut(true); // no thread left behind by a program that stopped selecting
+        }
+        return timer;
     }
 }

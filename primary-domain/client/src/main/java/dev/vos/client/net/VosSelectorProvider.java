@@ -29,11 +29,12 @@ import java.nio.file.Path;
  * named by {@code vos.net.domain} (default {@code net0}) in the state directory {@code vos.stateDir}, else
  * {@code $VOS_STATE_DIR}, else vos's default. Nothing is attached until the first channel is opened.
  *
- * <p><b>Served:</b> blocking {@code SocketChannel} (bind, connect, read, write, shutdownInput/Output, close, local
- * and remote address, the TCP {@code StandardSocketOptions}) and blocking {@code ServerSocketChannel} (bind, accept,
- * close, its options), IPv4 and IPv6. <b>Not served yet</b>, each throwing {@code UnsupportedOperationException}
- * that says so: non-blocking mode ({@code configureBlocking(false)}), {@link #openSelector()},
- * {@link #openDatagramChannel()}, {@link #openPipe()}, the {@code socket()} adaptors, Unix domain sockets.
+ * <p><b>Served:</b> {@code SocketChannel} (bind, connect, read, write, shutdownInput/Output, close, local and
+ * remote address, the TCP {@code StandardSocketOptions}) and {@code ServerSocketChannel} (bind, accept, close, its
+ * options), blocking and non-blocking, IPv4 and IPv6, their {@code socket()} adaptors (without streams), and a
+ * {@link #openSelector() Selector} over them. <b>Not served yet</b>, each throwing
+ * {@code UnsupportedOperationException} that says so: {@link #openDatagramChannel()}, Unix domain sockets.
+ * {@link #openPipe()} is a pipe in this JVM that the selector takes beside the domain's sockets.
  */
 public final class VosSelectorProvider extends SelectorProvider {
 
@@ -44,10 +45,8 @@ public final class VosSelectorProvider extends SelectorProvider {
     /** The domain used when {@link #DOMAIN_PROPERTY} is not set. */
     public static final String DEFAULT_DOMAIN = "net0";
 
-    static final String NON_BLOCKING_NOT_SERVED = "non-blocking mode is not served by the net domain's provider yet"
-            + " (blocking SocketChannel and ServerSocketChannel are)";
-    private static final String NOT_YET = " is not served by the net domain's provider yet: blocking SocketChannel"
-            + " and ServerSocketChannel are";
+    private static final String NOT_YET = " is not served by the net domain's provider yet: SocketChannel,"
+            + " ServerSocketChannel and Selector are";
 
     private final NetClient client;
 
@@ -107,7 +106,7 @@ public final class VosSelectorProvider extends SelectorProvider {
 
     @Override
     public AbstractSelector openSelector() {
-        throw new UnsupportedOperationException("Selector" + NOT_YET);
+        return new VosSelector(this, client);
     }
 
     @Override
@@ -120,8 +119,9 @@ public final class VosSelectorProvider extends SelectorProvider {
         throw new UnsupportedOperationException("DatagramChannel" + NOT_YET);
     }
 
+    /** A pipe in this JVM whose ends a selector of this provider waits on beside sockets ({@link VosPipe}). */
     @Override
     public Pipe openPipe() {
-        throw new UnsupportedOperationException("Pipe" + NOT_YET);
+        return new VosPipe(this);
     }
 }

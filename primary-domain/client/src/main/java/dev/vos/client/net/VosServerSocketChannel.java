@@ -14,6 +14,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetBoundException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
@@ -25,10 +26,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * A blocking listening {@link ServerSocketChannel} whose socket lives in the net domain. bind is bind then listen
  * there, so the domain's {@code net.bind} policy answers it (an address it does not list is a
  * {@code BindException}, as the kernel's EADDRNOTAVAIL); accept waits in the domain. A close from another thread
- * answers a waiting accept EBADF, and the accepting thread gets {@code AsynchronousCloseException}. Non-blocking
- * mode and the {@link #socket()} adaptor are not served yet.
+ * answers a waiting accept EBADF, and the accepting thread gets {@code AsynchronousCloseException}. In non-blocking
+ * mode accept asks the domain not to wait (NO_WAIT) and answers null when there is no connection.
  */
-final class VosServerSocketChannel extends ServerSocketChannel {
+final class VosServerSocketChannel extends ServerSocketChannel implements VosSelectable {
 
     /** The default provider's backlog when none (or one below 1) is given. */
     private static final int DEFAULT_BACKLOG = 50;
@@ -40,6 +41,7 @@ final class VosServerSocketChannel extends ServerSocketChannel {
     private volatile DomainHandle fd;
     private volatile int family;
     private volatile boolean bound;
+    private ServerSocket adaptor;
 
     VosServerSocketChannel(final VosSelectorProvider provider, final NetClient client, final int family)
             throws IOException {
@@ -122,11 +124,41 @@ final class VosServerSocketChannel extends ServerSocketChannel {
                 StandardSocketOptions.SO_REUSEPORT);
     }
 
-    /** Not served yet: the default provider's adaptor is bound to its own implementation. */
+    /**
+     * A {@code ServerSocket} over this channel, as the default provider's adaptor (the JDK's {@code HttpServer}
+     * binds through it): bind, addresses, options, close; its {@code accept} is not served.
+     */
     @Override
     public ServerSocket socket() {
-        throw new UnsupportedOperationException("ServerSocketChannel.socket() is not served by the net domain's"
-                + " provider yet: use the channel's own bind and accept");
+        synchronized (stateLock) {
+            if (adaptor == null) {
+                adaptor = new VosServerSocketAdaptor(this);
+            }
+            return adaptor;
+        }
+    }
+
+    /** The address bound, or null before bind (for the adaptor). */
+    InetSocketAddress boundAddress() throws IOException {
+        return bound ? client.localAddress(fd) : null;
+    }
+
+    @Override
+    public DomainHandle handle() {
+        return fd;
+    }
+
+    @Override
+    public int pollEvents(final int interestOps) {
+        return (interestOps & SelectionKey.OP_ACCEPT) != 0 ? NetCalls.POLLIN : 0;
+    }
+
+    @Override
+    public int readyOps(final int revents, final int interestOps) {
+        if ((revents & (NetCalls.POLLERR | NetCalls.POLLHUP | NetCalls.POLLNVAL)) != 0) {
+            return interestOps;
+        }
+        return (revents & NetCalls.POLLIN) != 0 ? interestOps & SelectionKey.OP_ACCEPT : 0;
     }
 
     @Override
@@ -141,10 +173,13 @@ final class VosServerSocketChannel extends ServerSocketChannel {
             boolean completed = false;
             try {
                 begin();
-                accepted = client.accept(fd);
+                accepted = client.accept(fd, !isBlocking());
                 completed = true;
             } finally {
                 end(completed);
+            }
+            if (accepted == null) {
+                return null; // non-blocking, nothing to accept
             }
             try {
                 return new VosSocketChannel(provider, client, accepted.fd());
@@ -174,7 +209,7 @@ final class VosServerSocketChannel extends ServerSocketChannel {
 
     @Override
     protected void implConfigureBlocking(final boolean block) {
-        throw new UnsupportedOperationException(VosSelectorProvider.NON_BLOCKING_NOT_SERVED);
+        // Nothing to do in the domain, whose sockets never block: accept passes NO_WAIT or not, by isBlocking().
     }
 
     @Override

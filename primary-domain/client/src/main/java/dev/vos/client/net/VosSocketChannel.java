@@ -10,14 +10,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,9 +29,10 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A blocking TCP {@link SocketChannel} whose socket lives in the net domain: every operation is one or more net
- * calls, and a call that would block waits in the domain (its slot is held, no worker is). Non-blocking mode is not
- * served yet ({@link #implConfigureBlocking}); nor is the {@link #socket()} adaptor.
+ * A TCP {@link SocketChannel} whose socket lives in the net domain: every operation is one or more net calls. In
+ * blocking mode a call that would block waits in the domain (its slot is held, no worker is); in non-blocking mode
+ * each call passes NO_WAIT and the domain's EAGAIN becomes the default provider's 0 or false. A
+ * {@link VosSelector} polls it ({@link VosSelectable}); {@link #socket()} is an adaptor without streams.
  *
  * <p><b>Close while blocked.</b> Another thread's {@link #close()} (or an interrupt, through
  * {@link #begin()}) closes the descriptor in the domain, which answers every call still waiting on it EBADF; the
@@ -40,7 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * ::ffff:127.0.0.1). A fresh IPv4 socket given an IPv6 address to bind or connect to is made again as IPv6, with
  * the options set so far.
  */
-final class VosSocketChannel extends SocketChannel {
+final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
     private final NetClient client;
     private final ReentrantLock readLock = new ReentrantLock();
@@ -51,7 +55,11 @@ final class VosSocketChannel extends SocketChannel {
     private volatile DomainHandle fd;
     private volatile int family;
     private boolean bound;
+    /** The peer: set when a connect starts (as the default provider's, read back while it is pending). */
     private volatile InetSocketAddress remote;
+    private volatile boolean connected;
+    private volatile boolean connectPending;
+    private Socket adaptor;
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
 
@@ -71,6 +79,7 @@ final class VosSocketChannel extends SocketChannel {
         this.fd = accepted;
         this.bound = true;
         this.remote = client.remoteAddress(accepted);
+        this.connected = true;
         this.family = SockaddrLayout.family(remote);
     }
 
@@ -111,8 +120,11 @@ final class VosSocketChannel extends SocketChannel {
     public SocketChannel bind(final SocketAddress local) throws IOException {
         synchronized (stateLock) {
             ensureOpen();
-            if (remote != null) {
+            if (connected) {
                 throw new AlreadyConnectedException();
+            }
+            if (connectPending) {
+                throw new ConnectionPendingException();
             }
             if (bound) {
                 throw new AlreadyBoundException();
@@ -160,7 +172,7 @@ final class VosSocketChannel extends SocketChannel {
     public SocketChannel shutdownInput() throws IOException {
         synchronized (stateLock) {
             ensureOpen();
-            if (remote == null) {
+            if (!connected) {
                 throw new NotYetConnectedException();
             }
             if (!inputShutdown) {
@@ -175,7 +187,7 @@ final class VosSocketChannel extends SocketChannel {
     public SocketChannel shutdownOutput() throws IOException {
         synchronized (stateLock) {
             ensureOpen();
-            if (remote == null) {
+            if (!connected) {
                 throw new NotYetConnectedException();
             }
             if (!outputShutdown) {
@@ -186,21 +198,32 @@ final class VosSocketChannel extends SocketChannel {
         return this;
     }
 
-    /** Not served yet: the default provider's adaptor is bound to its own implementation. */
+    /**
+     * A {@code Socket} over this channel, as the default provider's adaptor: addresses, state, options, close (the
+     * JDK's {@code HttpServer} asks an exchange's addresses through it); its streams are not served yet.
+     */
     @Override
     public Socket socket() {
-        throw new UnsupportedOperationException("SocketChannel.socket() is not served by the net domain's provider"
-                + " yet: use the channel's own methods");
+        synchronized (stateLock) {
+            if (adaptor == null) {
+                try {
+                    adaptor = new VosSocketAdaptor(this);
+                } catch (SocketException e) {
+                    throw new IllegalStateException(e); // Socket(SocketImpl) throws only for a null impl
+                }
+            }
+            return adaptor;
+        }
     }
 
     @Override
     public boolean isConnected() {
-        return remote != null;
+        return connected;
     }
 
     @Override
     public boolean isConnectionPending() {
-        return false;
+        return connectPending;
     }
 
     @Override
@@ -215,19 +238,26 @@ final class VosSocketChannel extends SocketChannel {
             writeLock.lock();
             try {
                 final DomainHandle socket;
+                final boolean blocking;
                 synchronized (stateLock) {
                     ensureOpen();
-                    if (remote != null) {
+                    if (connected) {
                         throw new AlreadyConnectedException();
+                    }
+                    if (connectPending) {
+                        throw new ConnectionPendingException();
                     }
                     matchFamily(target);
                     socket = fd;
+                    blocking = isBlocking();
+                    remote = target;
                 }
+                boolean done = false;
                 boolean completed = false;
                 IOException failed = null;
                 try {
                     begin();
-                    client.connect(socket, target);
+                    done = client.connect(socket, target, !blocking);
                     completed = true;
                 } catch (IOException e) {
                     failed = e;
@@ -240,10 +270,11 @@ final class VosSocketChannel extends SocketChannel {
                     throw failed;
                 }
                 synchronized (stateLock) {
-                    remote = target;
                     bound = true;
+                    connected = done;
+                    connectPending = !done;
                 }
-                return true;
+                return done;
             } finally {
                 writeLock.unlock();
             }
@@ -252,13 +283,51 @@ final class VosSocketChannel extends SocketChannel {
         }
     }
 
+    /** Whether the connection is made: at once if it is, else a poll of the domain (waiting in blocking mode). */
     @Override
     public boolean finishConnect() throws IOException {
-        ensureOpen();
-        if (remote == null) {
-            throw new NoConnectionPendingException();
+        readLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                synchronized (stateLock) {
+                    ensureOpen();
+                    if (connected) {
+                        return true;
+                    }
+                    if (!connectPending) {
+                        throw new NoConnectionPendingException();
+                    }
+                }
+                boolean done = false;
+                boolean completed = false;
+                IOException failed = null;
+                try {
+                    begin();
+                    done = client.finishConnect(fd, !isBlocking());
+                    completed = true;
+                } catch (IOException e) {
+                    failed = e;
+                } finally {
+                    end(completed);
+                }
+                if (failed != null) {
+                    close(); // as the default provider: a connect that fails closes the channel
+                    throw failed;
+                }
+                if (done) {
+                    synchronized (stateLock) {
+                        connected = true;
+                        connectPending = false;
+                    }
+                }
+                return done;
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            readLock.unlock();
         }
-        return true;
     }
 
     @Override
@@ -273,7 +342,7 @@ final class VosSocketChannel extends SocketChannel {
         readLock.lock();
         try {
             ensureOpen();
-            if (remote == null) {
+            if (!connected) {
                 throw new NotYetConnectedException();
             }
             if (inputShutdown) {
@@ -286,10 +355,13 @@ final class VosSocketChannel extends SocketChannel {
             boolean completed = false;
             try {
                 begin();
-                n = client.receive(fd, dst);
+                n = client.receive(fd, dst, !isBlocking());
                 completed = true;
             } finally {
                 end(completed);
+            }
+            if (n == NetClient.WOULD_BLOCK) {
+                return 0;
             }
             return n == 0 ? -1 : n;
         } finally {
@@ -309,26 +381,35 @@ final class VosSocketChannel extends SocketChannel {
         return read(ByteBuffer.allocate(0));
     }
 
-    /** Writes all of {@code src}: a blocking channel's write returns only when every byte is sent. */
+    /**
+     * Writes {@code src}: all of it in blocking mode (a blocking channel's write returns only when every byte is
+     * sent), as much as the domain takes without waiting in non-blocking mode (0 when it takes nothing).
+     */
     @Override
     public int write(final ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
         writeLock.lock();
         try {
             ensureOpen();
-            if (remote == null) {
+            if (!connected) {
                 throw new NotYetConnectedException();
             }
             if (outputShutdown) {
                 // What the default provider throws here (its write fails EPIPE and finds its output shut).
                 throw new AsynchronousCloseException();
             }
+            final boolean noWait = !isBlocking();
             int total = 0;
             boolean completed = false;
             try {
                 begin();
                 while (src.hasRemaining()) {
-                    total += client.send(fd, src);
+                    // Non-blocking: chunk after chunk until the domain answers EAGAIN (its socket's buffer is full).
+                    final int n = client.send(fd, src, noWait);
+                    if (n == NetClient.WOULD_BLOCK) {
+                        break;
+                    }
+                    total += n;
                 }
                 completed = true;
             } finally {
@@ -340,12 +421,16 @@ final class VosSocketChannel extends SocketChannel {
         }
     }
 
+    /** Writes the buffers in order; in non-blocking mode, stops at the first that is not written whole. */
     @Override
     public long write(final ByteBuffer[] srcs, final int offset, final int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
         long total = 0;
         for (int i = offset; i < offset + length; i++) {
             total += write(srcs[i]);
+            if (srcs[i].hasRemaining()) {
+                break;
+            }
         }
         return total;
     }
@@ -371,7 +456,42 @@ final class VosSocketChannel extends SocketChannel {
 
     @Override
     protected void implConfigureBlocking(final boolean block) {
-        throw new UnsupportedOperationException(VosSelectorProvider.NON_BLOCKING_NOT_SERVED);
+        // Nothing to do in the domain, whose sockets never block: each call passes NO_WAIT or not, by isBlocking().
+    }
+
+    @Override
+    public DomainHandle handle() {
+        return fd;
+    }
+
+    @Override
+    public int pollEvents(final int interestOps) {
+        int events = 0;
+        if ((interestOps & SelectionKey.OP_READ) != 0) {
+            events |= NetCalls.POLLIN;
+        }
+        if ((interestOps & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+            events |= NetCalls.POLLOUT;
+        }
+        return events;
+    }
+
+    @Override
+    public int readyOps(final int revents, final int interestOps) {
+        if ((revents & (NetCalls.POLLERR | NetCalls.POLLHUP | NetCalls.POLLNVAL)) != 0) {
+            return interestOps;
+        }
+        int ops = 0;
+        if ((revents & NetCalls.POLLIN) != 0 && (interestOps & SelectionKey.OP_READ) != 0 && connected) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if ((revents & NetCalls.POLLOUT) != 0 && (interestOps & SelectionKey.OP_CONNECT) != 0 && connectPending) {
+            ops |= SelectionKey.OP_CONNECT;
+        }
+        if ((revents & NetCalls.POLLOUT) != 0 && (interestOps & SelectionKey.OP_WRITE) != 0 && connected) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        return ops;
     }
 
     @Override

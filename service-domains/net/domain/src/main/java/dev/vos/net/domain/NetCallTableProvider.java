@@ -48,5 +48,6 @@ public final class NetCallTableProvider implements CallTableProvider {
             }
         }
         new NetHandlers(BindPolicy.parse(bind), max, new Readiness()).register(table);
+        PollSets.register(table);
     }
 }

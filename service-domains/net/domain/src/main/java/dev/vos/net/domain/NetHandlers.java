@@ -300,7 +300,7 @@ final class NetHandlers {
     }
 
     /** poll(2) of the socket with no timeout: the ready events among {@code events} (and ERR, HUP), or -EAGAIN. */
-    private static long pollOnce(NetSocket socket, int events) {
+    static long pollOnce(NetSocket socket, int events) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pollfd = arena.allocate(POLLFD_BYTES, 4);
             pollfd.set(JAVA_INT, 0, socket.kernelFd());

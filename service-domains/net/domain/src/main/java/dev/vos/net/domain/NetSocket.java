@@ -1,5 +1,6 @@
 package dev.vos.net.domain;
 
+import dev.vos.net.protocol.NetCalls;
 import dev.vos.ring.server.DeferredCall;
 import dev.vos.ring.server.ServerCall;
 import dev.vos.sys.Errno;
@@ -24,10 +25,24 @@ final class NetSocket {
     }
 
     /**
-     * A call waiting on the socket: retried on each readiness edge until it no longer answers EAGAIN. An observer
-     * (poll) takes nothing from the socket.
+     * Where a waiting call's answer goes: its deferred call, or one entry of a pollset that waits on many sockets
+     * at once (which answers once, for whichever socket is ready first).
      */
-    private record Waiter(DeferredCall call, Attempt attempt, boolean observer) {
+    interface Completion {
+        /** Takes the answer: a result, or {@code -errno} (EBADF when the socket closes). */
+        void complete(long result);
+
+        /** Whether nobody waits for this answer any more (its pollset was answered through another socket). */
+        default boolean abandoned() {
+            return false;
+        }
+    }
+
+    /**
+     * A call waiting on the socket: retried on each readiness edge until it no longer answers EAGAIN. An observer
+     * (poll, pollset) takes nothing from the socket.
+     */
+    private record Waiter(Completion completion, Attempt attempt, boolean observer) {
     }
 
     private final int kernelFd;
@@ -37,6 +52,7 @@ final class NetSocket {
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean bound;
     private boolean closed;
+    private boolean waker;
 
     NetSocket(int kernelFd, int family, long id, SocketTable table) {
         this.kernelFd = kernelFd;
@@ -78,6 +94,16 @@ final class NetSocket {
         return closed;
     }
 
+    /** Whether this is a pollset's waker (an eventfd, no socket): {@link NetCalls#WAKE} makes it readable. */
+    boolean isWaker() {
+        return waker;
+    }
+
+    /** Marks a fresh descriptor as a waker. Under the monitor. */
+    void markWaker() {
+        waker = true;
+    }
+
     /** How many calls wait on it now (tests). */
     synchronized int waiting() {
         return waiters.size();
@@ -91,8 +117,20 @@ final class NetSocket {
      * thread and accept(2) in another would both wake.
      */
     long park(ServerCall call, Attempt attempt, boolean observer) {
-        waiters.add(new Waiter(call.defer(), attempt, observer));
+        DeferredCall deferred = call.defer();
+        waiters.removeIf(w -> w.completion().abandoned());
+        waiters.add(new Waiter(deferred::complete, attempt, observer));
         return ServerCall.DEFERRED;
+    }
+
+    /**
+     * Parks one entry of a pollset that waits on several sockets, as an observer, to be retried by {@code attempt}
+     * at each edge. Called under the monitor. Entries of pollsets answered meanwhile through other sockets are
+     * dropped here: a socket a selector waits on again and again holds at most one stale entry per selector.
+     */
+    void parkEntry(Completion entry, Attempt attempt) {
+        waiters.removeIf(w -> w.completion().abandoned());
+        waiters.add(new Waiter(entry, attempt, true));
     }
 
     /**
@@ -111,6 +149,10 @@ final class NetSocket {
     private void retry(boolean observers) {
         for (int i = 0; i < waiters.size(); i++) {
             Waiter w = waiters.get(i);
+            if (w.completion().abandoned()) {
+                waiters.remove(i--);
+                continue;
+            }
             if (w.observer() != observers) {
                 continue;
             }
@@ -121,7 +163,7 @@ final class NetSocket {
                 r = -Errno.EIO; // a payload gone under us (cannot happen while the session lives): answer, never hang
             }
             if (r != -Errno.EAGAIN) {
-                w.call().complete(r);
+                w.completion().complete(r);
                 waiters.remove(i--);
             }
         }
@@ -137,7 +179,7 @@ final class NetSocket {
         }
         closed = true;
         for (Waiter w : waiters) {
-            w.call().complete(-Errno.EBADF);
+            w.completion().complete(-Errno.EBADF);
         }
         waiters.clear();
         table.loop().forget(this);

@@ -13,6 +13,10 @@ import dev.vos.sys.Linux;
  */
 final class NetSyscalls {
 
+    /** {@code __NR_read}. */
+    static final long SYS_READ = 0;
+    /** {@code __NR_write}. */
+    static final long SYS_WRITE = 1;
     /** {@code __NR_close}. */
     static final long SYS_CLOSE = 3;
     /** {@code __NR_poll}. */
@@ -47,6 +51,8 @@ final class NetSyscalls {
     static final long SYS_EPOLL_CTL = 233;
     /** {@code __NR_accept4}. */
     static final long SYS_ACCEPT4 = 288;
+    /** {@code __NR_eventfd2}. */
+    static final long SYS_EVENTFD2 = 290;
     /** {@code __NR_epoll_create1}. */
     static final long SYS_EPOLL_CREATE1 = 291;
 
@@ -103,6 +109,11 @@ final class NetSyscalls {
     static final int IPV6_V6ONLY = 26;
     /** {@code IPV6_TCLASS}. */
     static final int IPV6_TCLASS = 67;
+
+    /** {@code EFD_NONBLOCK}: a waker's eventfd is read and written without ever waiting. */
+    static final int EFD_NONBLOCK = 04000;
+    /** {@code EFD_CLOEXEC}. */
+    static final int EFD_CLOEXEC = 02000000;
 
     /** {@code EPOLL_CLOEXEC}. */
     static final int EPOLL_CLOEXEC = 02000000;
@@ -224,5 +235,20 @@ final class NetSyscalls {
     /** {@code int close(int fd)}. */
     static long close(int fd) {
         return Linux.syscallErrno(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code int eventfd2(unsigned int initval, int flags)}. */
+    static long eventfd(int flags) {
+        return Linux.syscallErrno(SYS_EVENTFD2, 0, flags, 0, 0, 0, 0);
+    }
+
+    /** {@code ssize_t read(int fd, void *buf, size_t count)}. */
+    static long read(int fd, long buffer, long count) {
+        return Linux.syscallErrno(SYS_READ, fd, buffer, count, 0, 0, 0);
+    }
+
+    /** {@code ssize_t write(int fd, const void *buf, size_t count)}. */
+    static long write(int fd, long buffer, long count) {
+        return Linux.syscallErrno(SYS_WRITE, fd, buffer, count, 0, 0, 0);
     }
 }

@@ -33,7 +33,22 @@ import dev.vos.ring.client.Caller;
  * 75  getsockname  (long fd, addrOffset, addrCapacity)                                  sockaddr length
  * 76  getpeername  (long fd, addrOffset, addrCapacity)                                  sockaddr length
  * 77  poll         (long fd, int events: POLLIN|POLLOUT, int flags: NO_WAIT)             ready events
+ * 78  pollset      (entriesOffset, int count, int flags: NO_WAIT)                        entries ready; their revents
+ * 79  waker        ()                                                                    descriptor of a new waker
+ * 80  wake         (long fd: a waker)                                                    0
  * </pre>
+ *
+ * <p><b>Many sockets at once.</b> pollset is poll(2) over {@code count} (1..{@link #MAX_POLLSET_ENTRIES}) entries of
+ * {@link #POLLSET_ENTRY_BYTES} in the payload, laid out by the {@code POLLSET_ENTRY_*} offsets: the descriptor, the
+ * events asked ({@link #POLLIN}, {@link #POLLOUT}) and the events the domain found, which it writes. It answers the
+ * number of entries with events found; a descriptor that is not the session's, or closes while the call waits, is
+ * found {@link #POLLNVAL}. When none is ready it waits, as poll does, until one is (NO_WAIT: 0 at once), and then
+ * answers with the entries found ready at that moment: the others are found by the next call. A <em>waker</em> is a
+ * descriptor of the session that is no socket (an eventfd in the domain, closed by close): {@code wake} makes it
+ * readable, so a pollset waiting on it answers; a pollset that finds it readable reports it POLLIN and makes it
+ * unreadable again. A wake that comes before the pollset it is meant for is kept by the waker, as by the JDK's own
+ * selector's eventfd. Socket calls on a waker answer the kernel's ENOTSOCK; it counts as one of the session's
+ * sockets.
  *
  * <p><b>Waiting.</b> Sockets are non-blocking in the domain, and no call ever holds a worker. accept, connect,
  * sendto, recvfrom and poll that would block wait <em>in the domain</em> instead: the call is deferred (the ring's
@@ -66,8 +81,11 @@ public final class NetCalls {
     public static final int GETSOCKNAME = SOCKET + 11;
     public static final int GETPEERNAME = SOCKET + 12;
     public static final int POLL = SOCKET + 13;
+    public static final int POLLSET = SOCKET + 14;
+    public static final int WAKER = SOCKET + 15;
+    public static final int WAKE = SOCKET + 16;
     /** The highest net call number: the calls are {@link #SOCKET} to this, with no gap. */
-    public static final int LAST = POLL;
+    public static final int LAST = WAKE;
 
     /** The most descriptors one session holds at once by default; one more socket or accept is EMFILE. */
     public static final int MAX_SOCKETS_PER_SESSION = 1024;
@@ -97,6 +115,19 @@ public final class NetCalls {
     public static final int POLLERR = 0x8;
     /** {@code POLLHUP}, in poll's answer only. */
     public static final int POLLHUP = 0x10;
+    /** {@code POLLNVAL}, in pollset's answer only: the entry's descriptor is not (or no longer) the session's. */
+    public static final int POLLNVAL = 0x20;
+
+    /** Bytes of one pollset entry in the payload. */
+    public static final int POLLSET_ENTRY_BYTES = 16;
+    /** Offset in an entry of the descriptor (u64), the client's. */
+    public static final int POLLSET_ENTRY_FD_OFFSET = 0;
+    /** Offset in an entry of the events asked (u32), the client's. */
+    public static final int POLLSET_ENTRY_EVENTS_OFFSET = 8;
+    /** Offset in an entry of the events found (u32), written by the domain before it answers. */
+    public static final int POLLSET_ENTRY_REVENTS_OFFSET = 12;
+    /** The most entries of one pollset call: a default slot's payload (64 KiB) of entries. */
+    public static final int MAX_POLLSET_ENTRIES = 4096;
 
     // Socket options: the ones java.net.StandardSocketOptions names for TCP, plus SO_ERROR (read only) and
     // IPV6_V6ONLY. Numbered here, not passed as the kernel's level and name, so that a client can set no other.
@@ -392,6 +423,52 @@ public final class NetCalls {
         /** Issues {@link #POLL} on {@code on}. */
         public static long call(Caller on, long fd, long events, long flags) throws DomainFailedException {
             return on.call(POLL, fd, events, flags, 0, 0, 0);
+        }
+    }
+
+    /**
+     * {@link #POLLSET}: waits until one of several descriptors is ready for the events asked of it; the number of
+     * entries found ready, each entry's events found written beside it.
+     */
+    public static final class Pollset {
+        /** Payload offset of the first entry. */
+        public static final int ENTRIES_OFFSET = 0;
+        /** How many entries (1..{@link NetCalls#MAX_POLLSET_ENTRIES}). */
+        public static final int COUNT = 1;
+        /** {@link NetCalls#NO_WAIT} (answer 0 at once when none is ready) or 0. */
+        public static final int FLAGS = 2;
+
+        private Pollset() {
+        }
+
+        /** Issues {@link #POLLSET} on {@code on}. */
+        public static long call(Caller on, long entriesOffset, long count, long flags) throws DomainFailedException {
+            return on.call(POLLSET, entriesOffset, count, flags, 0, 0, 0);
+        }
+    }
+
+    /** {@link #WAKER}: makes a waker, a descriptor a pollset can wait on and {@link #WAKE} makes ready. */
+    public static final class Waker {
+        private Waker() {
+        }
+
+        /** Issues {@link #WAKER} on {@code on}. */
+        public static long call(Caller on) throws DomainFailedException {
+            return on.call(WAKER, 0, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /** {@link #WAKE}: makes a waker readable (once, however many wakes come before a pollset finds it). */
+    public static final class Wake {
+        /** The waker's descriptor. */
+        public static final int FD = 0;
+
+        private Wake() {
+        }
+
+        /** Issues {@link #WAKE} on {@code on}. */
+        public static long call(Caller on, long fd) throws DomainFailedException {
+            return on.call(WAKE, fd, 0, 0, 0, 0, 0);
         }
     }
 }

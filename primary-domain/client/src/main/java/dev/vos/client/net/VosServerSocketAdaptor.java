@@ -1,0 +1,184 @@
+package dev.vos.client.net;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Set;
+
+/**
+ * {@link VosServerSocketChannel#socket()}: a {@code ServerSocket} whose every method goes to the channel, as the
+ * default provider's {@code ServerSocketAdaptor}. The JDK's {@code HttpServer} binds its channel through it. Its
+ * {@link #accept()} is not served (it would need a {@code Socket} adaptor, which the net provider has not yet):
+ * accept through the channel.
+ */
+final class VosServerSocketAdaptor extends ServerSocket {
+
+    private final VosServerSocketChannel channel;
+    private volatile int timeoutMs;
+
+    VosServerSocketAdaptor(final VosServerSocketChannel channel) {
+        super(NoSocketImpl.INSTANCE);
+        this.channel = channel;
+    }
+
+    @Override
+    public void bind(final SocketAddress local) throws IOException {
+        bind(local, 50);
+    }
+
+    @Override
+    public void bind(final SocketAddress local, final int backlog) throws IOException {
+        try {
+            channel.bind(local == null ? new InetSocketAddress(0) : local, backlog);
+        } catch (AlreadyBoundException e) {
+            throw new SocketException("Already bound"); // the default adaptor's translation
+        } catch (ClosedChannelException e) {
+            throw new SocketException("Socket is closed");
+        }
+    }
+
+    private InetSocketAddress local() {
+        try {
+            return channel.isOpen() ? channel.boundAddress() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public InetAddress getInetAddress() {
+        final InetSocketAddress local = local();
+        return local == null ? null : local.getAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+        final InetSocketAddress local = local();
+        return local == null ? -1 : local.getPort();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return local();
+    }
+
+    @Override
+    public Socket accept() throws IOException {
+        throw new UnsupportedOperationException("accept through ServerSocketChannel.socket() is not served by the net"
+                + " domain's provider yet: accept through the channel");
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public ServerSocketChannel getChannel() {
+        return channel;
+    }
+
+    @Override
+    public boolean isBound() {
+        return channel.isOpen() && local() != null;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return !channel.isOpen();
+    }
+
+    @Override
+    public void setSoTimeout(final int timeout) throws SocketException {
+        if (!channel.isOpen()) {
+            throw new SocketException("Socket is closed");
+        }
+        if (timeout < 0) {
+            throw new IllegalArgumentException("timeout < 0");
+        }
+        timeoutMs = timeout;
+    }
+
+    @Override
+    public int getSoTimeout() throws SocketException {
+        if (!channel.isOpen()) {
+            throw new SocketException("Socket is closed");
+        }
+        return timeoutMs;
+    }
+
+    @Override
+    public void setReuseAddress(final boolean on) throws SocketException {
+        set(StandardSocketOptions.SO_REUSEADDR, on);
+    }
+
+    @Override
+    public boolean getReuseAddress() throws SocketException {
+        return get(StandardSocketOptions.SO_REUSEADDR);
+    }
+
+    @Override
+    public void setReceiveBufferSize(final int size) throws SocketException {
+        if (size <= 0) {
+            throw new IllegalArgumentException("size cannot be 0 or negative");
+        }
+        set(StandardSocketOptions.SO_RCVBUF, size);
+    }
+
+    @Override
+    public int getReceiveBufferSize() throws SocketException {
+        return get(StandardSocketOptions.SO_RCVBUF);
+    }
+
+    private <T> void set(final SocketOption<T> name, final T value) throws SocketException {
+        try {
+            channel.setOption(name, value);
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
+    }
+
+    private <T> T get(final SocketOption<T> name) throws SocketException {
+        try {
+            return channel.getOption(name);
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
+    }
+
+    @Override
+    public <T> ServerSocket setOption(final SocketOption<T> name, final T value) throws IOException {
+        channel.setOption(name, value);
+        return this;
+    }
+
+    @Override
+    public <T> T getOption(final SocketOption<T> name) throws IOException {
+        return channel.getOption(name);
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return channel.supportedOptions();
+    }
+
+    @Override
+    public String toString() {
+        final InetSocketAddress local = local();
+        return local == null ? "ServerSocket[unbound]" : "ServerSocket[addr=" + local.getAddress() + ",localport="
+                + local.getPort() + "]";
+    }
+}

@@ -1,0 +1,243 @@
+package dev.vos.client.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+
+/**
+ * {@link VosSocketChannel#socket()}: a {@code Socket} over the channel, as the default provider's
+ * {@code SocketAdaptor}, for what programs ask of it beside the channel (the JDK's {@code HttpServer} asks an
+ * exchange's addresses through it, and sets {@code TCP_NODELAY} through it): addresses, state, options, close.
+ * Its streams and its own connect and bind are not served yet: use the channel.
+ */
+final class VosSocketAdaptor extends Socket {
+
+    private final VosSocketChannel channel;
+    private volatile int timeoutMs;
+
+    VosSocketAdaptor(final VosSocketChannel channel) throws SocketException {
+        super(NoSocketImpl.INSTANCE);
+        this.channel = channel;
+    }
+
+    private static UnsupportedOperationException notServed(final String what) {
+        return new UnsupportedOperationException(what + " of SocketChannel.socket() is not served by the net domain's"
+                + " provider yet: use the channel");
+    }
+
+    @Override
+    public void connect(final SocketAddress remote, final int timeout) {
+        throw notServed("connect");
+    }
+
+    @Override
+    public void bind(final SocketAddress local) {
+        throw notServed("bind");
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        throw notServed("getInputStream");
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        throw notServed("getOutputStream");
+    }
+
+    private InetSocketAddress remote() {
+        try {
+            return channel.isOpen() && channel.isConnected() ? (InetSocketAddress) channel.getRemoteAddress() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private InetSocketAddress local() {
+        try {
+            return channel.isOpen() ? (InetSocketAddress) channel.getLocalAddress() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public InetAddress getInetAddress() {
+        final InetSocketAddress remote = remote();
+        return remote == null ? null : remote.getAddress();
+    }
+
+    @Override
+    public int getPort() {
+        final InetSocketAddress remote = remote();
+        return remote == null ? 0 : remote.getPort();
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        return remote();
+    }
+
+    @Override
+    public InetAddress getLocalAddress() {
+        final InetSocketAddress local = local();
+        return local == null ? new InetSocketAddress(0).getAddress() : local.getAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+        final InetSocketAddress local = local();
+        return local == null ? -1 : local.getPort();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return local();
+    }
+
+    @Override
+    public SocketChannel getChannel() {
+        return channel;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return channel.isConnected();
+    }
+
+    @Override
+    public boolean isBound() {
+        return local() != null;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return !channel.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public void shutdownInput() throws IOException {
+        channel.shutdownInput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
+    @Override
+    public void setSoTimeout(final int timeout) throws SocketException {
+        if (timeout < 0) {
+            throw new IllegalArgumentException("timeout < 0");
+        }
+        timeoutMs = timeout; // kept for getSoTimeout: the adaptor has no stream a timeout would apply to
+    }
+
+    @Override
+    public int getSoTimeout() {
+        return timeoutMs;
+    }
+
+    private <T> void set(final SocketOption<T> name, final T value) throws SocketException {
+        try {
+            channel.setOption(name, value);
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
+    }
+
+    private <T> T get(final SocketOption<T> name) throws SocketException {
+        try {
+            return channel.getOption(name);
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
+    }
+
+    @Override
+    public void setTcpNoDelay(final boolean on) throws SocketException {
+        set(StandardSocketOptions.TCP_NODELAY, on);
+    }
+
+    @Override
+    public boolean getTcpNoDelay() throws SocketException {
+        return get(StandardSocketOptions.TCP_NODELAY);
+    }
+
+    @Override
+    public void setKeepAlive(final boolean on) throws SocketException {
+        set(StandardSocketOptions.SO_KEEPALIVE, on);
+    }
+
+    @Override
+    public boolean getKeepAlive() throws SocketException {
+        return get(StandardSocketOptions.SO_KEEPALIVE);
+    }
+
+    @Override
+    public void setSendBufferSize(final int size) throws SocketException {
+        if (size <= 0) {
+            throw new IllegalArgumentException("Invalid send size");
+        }
+        set(StandardSocketOptions.SO_SNDBUF, size);
+    }
+
+    @Override
+    public int getSendBufferSize() throws SocketException {
+        return get(StandardSocketOptions.SO_SNDBUF);
+    }
+
+    @Override
+    public void setReceiveBufferSize(final int size) throws SocketException {
+        if (size <= 0) {
+            throw new IllegalArgumentException("Invalid receive size");
+        }
+        set(StandardSocketOptions.SO_RCVBUF, size);
+    }
+
+    @Override
+    public int getReceiveBufferSize() throws SocketException {
+        return get(StandardSocketOptions.SO_RCVBUF);
+    }
+
+    @Override
+    public <T> Socket setOption(final SocketOption<T> name, final T value) throws IOException {
+        channel.setOption(name, value);
+        return this;
+    }
+
+    @Override
+    public <T> T getOption(final SocketOption<T> name) throws IOException {
+        return channel.getOption(name);
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return channel.supportedOptions();
+    }
+
+    @Override
+    public String toString() {
+        final InetSocketAddress remote = remote();
+        return remote == null ? "Socket[unconnected]" : "Socket[addr=" + remote.getAddress() + ",port="
+                + remote.getPort() + ",localport=" + getLocalPort() + "]";
+    }
+}

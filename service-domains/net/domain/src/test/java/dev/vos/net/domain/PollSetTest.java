@@ -1,0 +1,170 @@
+package dev.vos.net.domain;
+
+import dev.vos.net.protocol.NetCalls;
+import dev.vos.net.protocol.NetCalls.Pollset;
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.client.CallSlot;
+import dev.vos.sys.Errno;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static dev.vos.net.domain.NetRing.LOOPBACK;
+import static dev.vos.net.domain.NetRing.expectOk;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * pollset waits on many sockets in one call and holds no worker meanwhile; a wake answers it, even a wake that came
+ * first; closing one of its sockets answers it with that entry POLLNVAL.
+ */
+@Timeout(60)
+class PollSetTest {
+
+    private static final long STILL_WAITING_MS = 300;
+
+    /** One pollset over {@code fds} (each asked {@code events[i]}): the answer, and every entry's events found. */
+    private record Answer(long result, int[] revents) {
+    }
+
+    private static Answer pollset(NetRing ring, long[] fds, int[] events, long flags) throws Exception {
+        try (CallSlot slot = ring.client.acquire()) {
+            for (int i = 0; i < fds.length; i++) {
+                long at = (long) i * NetCalls.POLLSET_ENTRY_BYTES;
+                slot.data().set(JAVA_LONG_UNALIGNED, at + NetCalls.POLLSET_ENTRY_FD_OFFSET, fds[i]);
+                slot.data().set(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_EVENTS_OFFSET, events[i]);
+                slot.data().set(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_REVENTS_OFFSET, -1);
+            }
+            long r = Pollset.call(slot, slot.dataOffset(), fds.length, flags);
+            int[] found = new int[fds.length];
+            for (int i = 0; i < fds.length; i++) {
+                found[i] = slot.data().get(JAVA_INT_UNALIGNED, (long) i * NetCalls.POLLSET_ENTRY_BYTES
+                        + NetCalls.POLLSET_ENTRY_REVENTS_OFFSET);
+            }
+            return new Answer(r, found);
+        }
+    }
+
+    private static CompletableFuture<Answer> waiting(NetRing ring, long[] fds, int[] events) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return pollset(ring, fds, events, 0);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Thread::startVirtualThread);
+    }
+
+    private static void assertStillWaiting(CompletableFuture<?> call) throws Exception {
+        try {
+            fail("the pollset should wait, and was answered " + call.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
+        } catch (TimeoutException expected) {
+            // waiting, as it should
+        }
+    }
+
+    @Test
+    void aPollsetOverManySockets_waitsWithoutAWorker_andAnswersTheOneThatBecameReady() throws Exception {
+        try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
+            long listener = ring.listener();
+            int port = ring.localAddress(listener).getPort();
+            try (Socket a = new Socket(LOOPBACK, port); Socket b = new Socket(LOOPBACK, port)) {
+                long fa = expectOk(ring.accept(listener, 0).fd(), "accept");
+                long fb = expectOk(ring.accept(listener, 0).fd(), "accept");
+                long waker = expectOk(NetCalls.Waker.call(ring.client), "waker");
+                long[] fds = {listener, fa, fb, waker};
+                int[] in = {NetCalls.POLLIN, NetCalls.POLLIN, NetCalls.POLLIN, NetCalls.POLLIN};
+                Answer none = pollset(ring, fds, in, NetCalls.NO_WAIT);
+                assertEquals(0, none.result(), "nothing ready, NO_WAIT");
+                assertArrayEquals(new int[4], none.revents());
+
+                CompletableFuture<Answer> answer = waiting(ring, fds, in);
+                assertStillWaiting(answer);
+                assertEquals(0, ring.client.call(CoreCalls.NOP), "the only worker is free meanwhile");
+                b.getOutputStream().write('x');
+                Answer got = answer.get(10, TimeUnit.SECONDS);
+                assertEquals(1, got.result());
+                assertEquals(0, got.revents()[1]);
+                assertEquals(NetCalls.POLLIN, got.revents()[2] & NetCalls.POLLIN);
+
+                // Level, not edge: the byte is still there, so the next pollset answers at once.
+                assertEquals(1, pollset(ring, fds, in, 0).result());
+                assertEquals("x", ring.recv(fb, 10, 0));
+                assertEquals(0, pollset(ring, fds, in, NetCalls.NO_WAIT).result());
+            }
+        }
+    }
+
+    @Test
+    void aWake_answersAWaitingPollset_andAWakeBeforeThePollsetIsKeptForIt_once() throws Exception {
+        try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
+            long listener = ring.listener();
+            long waker = expectOk(NetCalls.Waker.call(ring.client), "waker");
+            long[] fds = {listener, waker};
+            int[] in = {NetCalls.POLLIN, NetCalls.POLLIN};
+
+            CompletableFuture<Answer> answer = waiting(ring, fds, in);
+            assertStillWaiting(answer);
+            assertEquals(0, NetCalls.Wake.call(ring.client, waker));
+            Answer woken = answer.get(10, TimeUnit.SECONDS);
+            assertEquals(1, woken.result());
+            assertArrayEquals(new int[] {0, NetCalls.POLLIN}, woken.revents());
+
+            assertEquals(0, NetCalls.Wake.call(ring.client, waker));
+            assertEquals(0, NetCalls.Wake.call(ring.client, waker));
+            assertArrayEquals(new int[] {0, NetCalls.POLLIN}, pollset(ring, fds, in, 0).revents(),
+                    "two wakes before it: the pollset answers at once");
+            assertEquals(0, pollset(ring, fds, in, NetCalls.NO_WAIT).result(), "and the wakes were used");
+
+            assertEquals(-Errno.EINVAL, NetCalls.Wake.call(ring.client, listener), "a socket is no waker");
+            assertEquals(-Errno.EBADF, NetCalls.Wake.call(ring.client, waker + 1000));
+            assertEquals(-Errno.ENOTSOCK, NetCalls.Getsockopt.call(ring.client, waker, NetCalls.OPT_SO_RCVBUF),
+                    "a socket call on a waker is the kernel's ENOTSOCK");
+        }
+    }
+
+    @Test
+    void closingASocketOfAWaitingPollset_answersItWithThatEntryNval_andBadEntriesAreRefused() throws Exception {
+        try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
+            long listener = ring.listener();
+            long other = ring.listener();
+            long[] fds = {listener, other};
+            int[] in = {NetCalls.POLLIN, NetCalls.POLLIN};
+            CompletableFuture<Answer> answer = waiting(ring, fds, in);
+            assertStillWaiting(answer);
+            assertEquals(0, NetCalls.Close.call(ring.client, other));
+            Answer got = answer.get(10, TimeUnit.SECONDS);
+            assertEquals(1, got.result());
+            assertArrayEquals(new int[] {0, NetCalls.POLLNVAL}, got.revents());
+
+            assertArrayEquals(new int[] {0, NetCalls.POLLNVAL}, pollset(ring, fds, in, 0).revents(),
+                    "a descriptor not the session's is NVAL at once");
+            assertEquals(-Errno.EINVAL, pollset(ring, new long[] {listener}, new int[] {0x40}, 0).result());
+            assertEquals(-Errno.EINVAL, Pollset.call(ring.client, 0, 0, 0), "no entries");
+            assertEquals(-Errno.EINVAL, Pollset.call(ring.client, 0, NetCalls.MAX_POLLSET_ENTRIES + 1, 0));
+            assertEquals(-Errno.EFAULT, Pollset.call(ring.client, Long.MAX_VALUE - 8, 1, 0));
+        }
+    }
+
+    @Test
+    void aPollsetWokenAgainAndAgain_answersEachTime() throws Exception {
+        try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
+            long quiet = ring.listener();
+            long waker = expectOk(NetCalls.Waker.call(ring.client), "waker");
+            long[] fds = {quiet, waker};
+            int[] in = {NetCalls.POLLIN, NetCalls.POLLIN};
+            for (int round = 0; round < 5; round++) {
+                CompletableFuture<Answer> answer = waiting(ring, fds, in);
+                assertStillWaiting(answer);
+                assertEquals(0, NetCalls.Wake.call(ring.client, waker));
+                assertEquals(1, answer.get(10, TimeUnit.SECONDS).result());
+            }
+            assertTrue(ring.server.callsDeferred() >= 5, "each waited, deferred");
+        }
+    }
+}
