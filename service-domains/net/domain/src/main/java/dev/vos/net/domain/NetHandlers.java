@@ -63,7 +63,8 @@ final class NetHandlers {
                 .add(NetCalls.GETSOCKNAME, "getsockname", call -> name(call, false))
                 .add(NetCalls.GETPEERNAME, "getpeername", call -> name(call, true))
                 .addMayWait(NetCalls.POLL, "poll", NetHandlers::poll)
-                .sessionState(() -> new SocketTable(readiness.acquire(), maxSockets));
+                .sessionState(() -> new SocketTable(readiness.acquire(), maxSockets))
+                .idlePoll(readiness::idlePoll);
     }
 
     private static SocketTable sockets(ServerCall call) {

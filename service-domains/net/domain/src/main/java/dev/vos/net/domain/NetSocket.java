@@ -118,8 +118,8 @@ final class NetSocket {
      */
     long park(ServerCall call, Attempt attempt, boolean observer) {
         DeferredCall deferred = call.defer();
-        waiters.removeIf(w -> w.completion().abandoned());
-        waiters.add(new Waiter(deferred::complete, attempt, observer));
+        dropAbandoned();
+        add(new Waiter(deferred::complete, attempt, observer));
         return ServerCall.DEFERRED;
     }
 
@@ -129,8 +129,28 @@ final class NetSocket {
      * dropped here: a socket a selector waits on again and again holds at most one stale entry per selector.
      */
     void parkEntry(Completion entry, Attempt attempt) {
+        dropAbandoned();
+        add(new Waiter(entry, attempt, true));
+    }
+
+    /**
+     * The one way in and the ways out of {@link #waiters}: the readiness loop counts what is parked, so that an idle
+     * worker asks the kernel only while something waits (an abandoned pollset entry counts until it is dropped).
+     */
+    private void add(Waiter waiter) {
+        waiters.add(waiter);
+        table.loop().parked(1);
+    }
+
+    private void removeAt(int index) {
+        waiters.remove(index);
+        table.loop().parked(-1);
+    }
+
+    private void dropAbandoned() {
+        int before = waiters.size();
         waiters.removeIf(w -> w.completion().abandoned());
-        waiters.add(new Waiter(entry, attempt, true));
+        table.loop().parked(waiters.size() - before);
     }
 
     /**
@@ -150,7 +170,7 @@ final class NetSocket {
         for (int i = 0; i < waiters.size(); i++) {
             Waiter w = waiters.get(i);
             if (w.completion().abandoned()) {
-                waiters.remove(i--);
+                removeAt(i--);
                 continue;
             }
             if (w.observer() != observers) {
@@ -163,8 +183,8 @@ final class NetSocket {
                 r = -Errno.EIO; // a payload gone under us (cannot happen while the session lives): answer, never hang
             }
             if (r != -Errno.EAGAIN) {
+                removeAt(i--); // first: once answered, its caller may look at the count
                 w.completion().complete(r);
-                waiters.remove(i--);
             }
         }
     }
@@ -178,6 +198,7 @@ final class NetSocket {
             return;
         }
         closed = true;
+        table.loop().parked(-waiters.size());
         for (Waiter w : waiters) {
             w.completion().complete(-Errno.EBADF);
         }

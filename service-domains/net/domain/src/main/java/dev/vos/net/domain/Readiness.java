@@ -1,11 +1,13 @@
 package dev.vos.net.domain;
 
+import dev.vos.ring.server.IdlePoll;
 import dev.vos.sys.Errno;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.vos.net.domain.NetSyscalls.*;
@@ -25,6 +27,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  *
  * <p>The loop runs while some session is open ({@link #acquire}, {@link Loop#release}): a domain with no clients
  * holds no thread and no epoll.
+ *
+ * <p>A busy-polling worker also asks the epoll itself, with a zero timeout, between polls of its empty queue
+ * ({@link #idlePoll}), but only while some call is parked: when the clients and the workers all spin, the loop's
+ * thread runs only when the scheduler preempts one of them, and a round trip that waited for a peer's reply took
+ * a millisecond. Both take events from the same epoll; each edge goes to one of them, and either retries the
+ * socket's calls under its monitor.
  */
 final class Readiness {
 
@@ -35,7 +43,20 @@ final class Readiness {
     static final int WAIT_TIMEOUT_MS = 100;
 
     private final AtomicLong ids = new AtomicLong();
-    private Loop current;
+    /** Whether each loop has its own thread; without one (tests), only idle polls take the epoll's events. */
+    private final boolean withThread;
+    /** Written under the monitor; read without it by idle polls, whose own session holds the loop. */
+    private volatile Loop current;
+
+    /** The domain's readiness: a loop with a thread of its own. */
+    Readiness() {
+        this(true);
+    }
+
+    /** {@code withThread} false: no loop thread; parked calls complete only through idle polls (tests). */
+    Readiness(boolean withThread) {
+        this.withThread = withThread;
+    }
     private int users;
 
     /** The running loop, started if none runs; each session takes it once and {@linkplain Loop#release releases} it. */
@@ -44,6 +65,26 @@ final class Readiness {
             current = new Loop();
         }
         users++;
+        return current;
+    }
+
+    /**
+     * One worker's idle poll: the current loop's ready sockets, taken without waiting, when some call is parked.
+     * A worker runs only while its session holds the loop ({@link SocketTable} acquires it before the ring's
+     * workers start and releases it after they stop), so the loop it finds is open.
+     */
+    IdlePoll idlePoll() {
+        MemorySegment events = Arena.ofAuto().allocate((long) EPOLL_EVENT_BYTES * EVENTS_PER_WAIT, 8);
+        return () -> {
+            Loop loop = current;
+            if (loop != null) {
+                loop.pollNow(events);
+            }
+        };
+    }
+
+    /** The running loop, or null (tests). */
+    Loop current() {
         return current;
     }
 
@@ -62,6 +103,8 @@ final class Readiness {
         private final int epfd;
         private final Thread thread;
         private final Map<Long, NetSocket> sockets = new ConcurrentHashMap<>();
+        /** Calls parked on the loop's sockets now (a pollset's entries included): idle polls trap only when > 0. */
+        private final AtomicInteger parked = new AtomicInteger();
         private volatile boolean running = true;
 
         private Loop() {
@@ -70,7 +113,7 @@ final class Readiness {
                 throw new IllegalStateException("epoll_create1: " + Errno.name((int) -fd));
             }
             epfd = (int) fd;
-            thread = Thread.ofPlatform().name("vos-net-readiness").daemon().start(this::run);
+            thread = withThread ? Thread.ofPlatform().name("vos-net-readiness").daemon().start(this::run) : null;
         }
 
         /** A fresh socket id. */
@@ -98,6 +141,23 @@ final class Readiness {
             sockets.remove(socket.id());
         }
 
+        /** {@code delta} calls parked (positive) or answered (negative) on a socket of this loop. */
+        void parked(int delta) {
+            parked.getAndAdd(delta);
+        }
+
+        /** Calls parked now (tests). */
+        int parked() {
+            return parked.get();
+        }
+
+        /** An idle worker's look: the sockets ready now, retried, if any call waits; never blocks. */
+        void pollNow(MemorySegment events) {
+            if (parked.get() > 0 && running) {
+                dispatch(epollWait(epfd, events.address(), EVENTS_PER_WAIT, 0), events);
+            }
+        }
+
         /** Sockets watched (tests). */
         int watched() {
             return sockets.size();
@@ -111,7 +171,9 @@ final class Readiness {
         private void stop() {
             running = false;
             try {
-                thread.join();
+                if (thread != null) {
+                    thread.join();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -128,14 +190,18 @@ final class Readiness {
                                 Errno.name((int) -n));
                         return;
                     }
-                    for (int i = 0; i < n; i++) {
-                        long id = events.get(JAVA_LONG_UNALIGNED, (long) i * EPOLL_EVENT_BYTES
-                                + EPOLL_EVENT_DATA_OFFSET);
-                        NetSocket socket = sockets.get(id);
-                        if (socket != null) {
-                            socket.retryWaiters();
-                        }
-                    }
+                    dispatch(n, events);
+                }
+            }
+        }
+
+        /** Retries the calls of each socket among the {@code n} events (none when {@code n} is an error). */
+        private void dispatch(long n, MemorySegment events) {
+            for (int i = 0; i < n; i++) {
+                long id = events.get(JAVA_LONG_UNALIGNED, (long) i * EPOLL_EVENT_BYTES + EPOLL_EVENT_DATA_OFFSET);
+                NetSocket socket = sockets.get(id);
+                if (socket != null) {
+                    socket.retryWaiters();
                 }
             }
         }

@@ -46,7 +46,7 @@ final class NetRing implements AutoCloseable {
     final RingClient client;
     final RingServer server;
 
-    private NetRing(RingClient client, RingServer server) {
+    NetRing(RingClient client, RingServer server) {
         this.client = client;
         this.server = server;
     }
