@@ -43,7 +43,7 @@ import java.util.Locale;
  * Run it on a quiet machine, with {@code ../shared/tools/floors} in the same sitting (the trap cost explains the
  * ratio: every call through net0 is a system call in the domain, plus two cache-line crossings).
  * <pre>usage: NetRoundTrip [--pairs 40] [--window-ms 250] [--bytes 64] [--bulk-mib 1024] [--bulk-runs 3]
- *                     [--wait busy|sleeping]</pre>
+ *                     [--wait busy|spin|sleeping]</pre>
  */
 public final class NetRoundTrip {
 
@@ -80,7 +80,8 @@ public final class NetRoundTrip {
                     wait = switch (waitName) {
                         case "busy" -> WaitStrategy.busyPoll();
                         case "sleeping" -> WaitStrategy.sleeping();
-                        default -> throw new IllegalArgumentException("--wait busy|sleeping, not " + waitName);
+                        case "spin" -> WaitStrategy.spinThenPark(Duration.ofNanos(20_000)); // a DomainClient's
+                        default -> throw new IllegalArgumentException("--wait busy|spin|sleeping, not " + waitName);
                     };
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
