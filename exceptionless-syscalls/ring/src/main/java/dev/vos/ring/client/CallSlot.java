@@ -146,6 +146,11 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
         return isComplete() || ring.hasFailed();
     }
 
+    @Override
+    public boolean isWaitingForEvent() {
+        return segment.getLongAcquire(offset) == SlotLayout.withState(expected, SlotLayout.WAITING);
+    }
+
     /**
      * {@inheritDoc} A call in flight cannot be taken back, so an interrupt does not end the wait (the domain
      * completes the call or the ring fails, both within a bound); it is kept and set again on return. Without

@@ -113,6 +113,11 @@ final class ClientMonitor implements Runnable {
                 idleSince = 0;
                 continue;
             }
+            if (allWaitingForEvents()) {
+                sleep(); // every parked caller waits on a peer: spinning would take the CPU that peer may need
+                idleSince = 0;
+                continue;
+            }
             Thread.onSpinWait();
             long now = System.nanoTime();
             if (idleSince == 0) {
@@ -138,6 +143,21 @@ final class ClientMonitor implements Runnable {
             doorbell.await(armed, periodNs);
         }
         segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 0);
+    }
+
+    /** Whether every watched call is marked {@code WAITING} by the domain (false when none is watched). */
+    private boolean allWaitingForEvents() {
+        boolean any = false;
+        for (int i = 0; i < watched.length(); i++) {
+            CallSlot slot = watched.getPlain(i);
+            if (slot != null) {
+                if (!slot.isWaitingForEvent()) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
     }
 
     /** Unparks every watched caller whose call is done; true if there was one. */

@@ -7,6 +7,14 @@ public interface PendingCall {
     boolean isDone();
 
     /**
+     * Whether the domain marked the call as waiting for an outside event ({@code SlotLayout.WAITING}): spinning for
+     * it is wasted, and takes a CPU from the peer it waits for. One acquire load.
+     */
+    default boolean isWaitingForEvent() {
+        return false;
+    }
+
+    /**
      * Parks the calling thread until {@link #isDone()}: the client's monitor unparks it when the slot completes or
      * the ring fails. A virtual thread parks without pinning its carrier.
      */

@@ -72,7 +72,7 @@ public interface WaitStrategy {
             int rounds = 0;
             while (!call.isDone()) {
                 Thread.onSpinWait();
-                if ((++rounds & 63) == 0 && System.nanoTime() - start > spinNs) {
+                if ((++rounds & 63) == 0 && (System.nanoTime() - start > spinNs || call.isWaitingForEvent())) {
                     return call.isDone();
                 }
             }

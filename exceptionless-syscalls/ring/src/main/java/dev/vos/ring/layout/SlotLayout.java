@@ -47,6 +47,11 @@ public final class SlotLayout {
     public static final int ACCEPTED = 2;
     /** The result is in RESULT. */
     public static final int COMPLETE = 3;
+    /**
+     * A worker took the call and parked it until an outside event (a peer's bytes, a connection): it may take
+     * any time, so the client stops spinning for it and sleeps. A hint only: the call completes as from ACCEPTED.
+     */
+    public static final int WAITING = 4;
 
     /** Largest call number that fits the control word. */
     public static final int MAX_CALL_NUMBER = (1 << 24) - 1;

@@ -59,6 +59,21 @@ public final class DeferredCall {
     }
 
     /**
+     * Tells the client the call waits for an outside event, so that it sleeps rather than spins (the slot goes from
+     * ACCEPTED to WAITING; a call answered already stays COMPLETE: the compare-and-set fails). For calls parked on a
+     * peer, not for those a batch flush answers within microseconds. Any thread; false if the slot had moved on.
+     */
+    public boolean markWaiting() {
+        try {
+            // Release: nothing to publish but the state; the CAS never overwrites a COMPLETE of this or a later call.
+            return segment.compareAndSetLong(slotOffset, SlotLayout.withState(control, SlotLayout.ACCEPTED),
+                    SlotLayout.withState(control, SlotLayout.WAITING));
+        } catch (IllegalStateException e) {
+            return false; // the segment was closed
+        }
+    }
+
+    /**
      * Answers the call with {@code result} (a value, or {@code -errno}); false if it was answered already or its
      * ring is gone.
      */

@@ -118,6 +118,7 @@ final class NetSocket {
      */
     long park(ServerCall call, Attempt attempt, boolean observer) {
         DeferredCall deferred = call.defer();
+        deferred.markWaiting(); // under the monitor its completion needs: the call cannot be answered before this
         dropAbandoned();
         add(new Waiter(deferred::complete, attempt, observer));
         return ServerCall.DEFERRED;

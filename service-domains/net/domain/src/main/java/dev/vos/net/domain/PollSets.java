@@ -128,7 +128,9 @@ final class PollSets {
             }
             return ready;
         }
-        Group group = new Group(call.defer(), entries, n);
+        DeferredCall deferred = call.defer();
+        deferred.markWaiting(); // before any entry parks; a group answered meanwhile stays COMPLETE (see markWaiting)
+        Group group = new Group(deferred, entries, n);
         for (int i = 0; i < n && !group.isDone(); i++) {
             NetSocket socket = sockets[i];
             int index = i;
