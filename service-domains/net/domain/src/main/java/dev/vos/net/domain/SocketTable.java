@@ -29,21 +29,31 @@ final class SocketTable implements AutoCloseable {
 
     private final Readiness.Loop loop;
     private final int maxSockets;
+    private final NetFigures figures;
     private final long tag;
     private final List<NetSocket> sockets = new ArrayList<>();
     private int mapped;
     private boolean closed;
 
-    /** A session's table on {@code loop} (which it releases when closed), with a random nonce. */
-    SocketTable(Readiness.Loop loop, int maxSockets) {
+    /**
+     * A session's table on {@code loop} (which it releases when closed), with a random nonce, counting its mapped
+     * sockets into the domain's {@code figures}.
+     */
+    SocketTable(Readiness.Loop loop, int maxSockets, NetFigures figures) {
         this.loop = loop;
         this.maxSockets = maxSockets;
+        this.figures = figures;
         this.tag = (long) (1 + NONCES.nextInt(MAX_NONCE)) << 32;
     }
 
     /** The readiness loop this session's sockets are watched by. */
     Readiness.Loop loop() {
         return loop;
+    }
+
+    /** The domain's figures, which this table's sockets count into. */
+    NetFigures figures() {
+        return figures;
     }
 
     /**
@@ -68,6 +78,7 @@ final class SocketTable implements AutoCloseable {
                 sockets.set(i, socket);
             }
             mapped++;
+            figures.socketsOpened(1); // under the monitor, as mapped: open sockets are exactly what tables map
             number = tag | (FIRST + i);
         }
         long r = loop.watch(socket);
@@ -96,6 +107,7 @@ final class SocketTable implements AutoCloseable {
         NetSocket socket = sockets.get(i);
         sockets.set(i, null);
         mapped--;
+        figures.socketsOpened(-1);
         return socket;
     }
 
@@ -127,6 +139,7 @@ final class SocketTable implements AutoCloseable {
                 }
             }
             sockets.clear();
+            figures.socketsOpened(-mapped);
             mapped = 0;
         }
         toClose.forEach(NetSocket::close); // outside the table's monitor: lock order is socket, then table
