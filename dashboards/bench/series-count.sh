@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The series a Prometheus stores from one vos host: a control plane with a storage and a net domain, a client
-# loading each, and file calls on storage0 every few seconds (a put, a cat, a stat of a missing file: bytes written
-# and read, an ENOENT), scraped every second by Debian's prometheus for SECONDS; then counts the distinct vos_* series
-# seen in that window, the ones live at its end, and the per-thread perf series among them (docs/operations.md,
-# "What a host costs Prometheus").
+# loading each, file calls on storage0 every few seconds (a put, a cat, a stat of a missing file: bytes written
+# and read, an ENOENT), and socket calls on net0 every 2 s (NetLoad.java through vos's SelectorProvider: a connection
+# accepted, 4 KiB each way, a refused connect), scraped every second by Debian's prometheus for SECONDS; then counts
+# the distinct vos_* series seen in that window, the ones live at its end, and the per-thread perf series among them
+# (docs/operations.md, "What a host costs Prometheus").
 #
 #   dashboards/bench/series-count.sh VOS_TREE METRICS_PORT PROMETHEUS_PORT SECONDS OUT_DIR
 #
@@ -56,6 +57,11 @@ files() { while :; do
             ( vos fs stat storage0:/not-there ) || true; sleep 2
           done; }
 files > "$out/files.log" 2>&1 & pids+=($!)
+# Socket calls (a vos tree without the net client has no VosSelectorProvider: NetLoad then fails at once, logged).
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
+    -Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider -Dvos.stateDir="$out/state" \
+    -cp "$jar:$tree/primary-domain/cli/target/lib/*" "$(dirname "$0")/NetLoad.java" "$seconds" \
+    > "$out/net-load.log" 2>&1 & pids+=($!)
 prometheus --config.file="$out/prometheus.yml" --storage.tsdb.path="$out/tsdb" \
     --web.listen-address="127.0.0.1:$prom_port" --log.level=warn > "$out/prometheus.log" 2>&1 & pids+=($!)
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out/result.txt"
@@ -71,6 +77,9 @@ tsdb=$(curl -s "127.0.0.1:$prom_port/api/v1/status/tsdb")
   echo "series in the head (all ${seconds}s, 5 of them Prometheus's own): $(echo "$tsdb" \
         | sed -n 's/.*"numSeries":\([0-9]*\).*/\1/p')"
   echo "vos_* series live at the end: $(q 'count({__name__=~"vos_.*"})')"
+  echo "net0's traffic: accepted $(q 'vos_net_connections_accepted_total{domain="net0"}'), refused" \
+       "$(q 'vos_net_connections_refused_total{domain="net0"}'), bytes received" \
+       "$(q 'vos_ring_read_bytes_total{domain="net0"}'), sent $(q 'vos_ring_written_bytes_total{domain="net0"}')"
   echo "by metric (top 10): $(echo "$tsdb" | sed -n 's/.*"seriesCountByMetricName":\(\[[^]]*\]\).*/\1/p')"
   echo "per-thread perf series that lived under 5 s:" \
        "$(q "count(count_over_time({__name__=~\"vos_perf_thread_.*\"}[${seconds}s]) < 5)")"

@@ -53,7 +53,7 @@ public final class Catalog {
 
     /** The dashboards, in the order a reader meets them. */
     public static List<Dashboard> dashboards() {
-        return List.of(host(), ring(), perf());
+        return List.of(host(), ring(), storage(), net(), perf());
     }
 
     static Dashboard host() {
@@ -118,6 +118,78 @@ public final class Catalog {
                                 Type.TIMESERIES, "short",
                                 List.of(t("max by (instance, domain) (" + sel("vos_ring_calls_in_flight") + ")",
                                         BY)))));
+    }
+
+    /**
+     * Storage domains only (by {@code vos_domain_kind}): its {@code domain} variable lists them, so no panel shows a
+     * domain of another kind.
+     */
+    static Dashboard storage() {
+        return new Dashboard("vos-storage", "vos-storage.json", "vos / storage",
+                "Storage domains: file calls by kind, errors by errno, bytes read and written, batching.",
+                List.of(
+                        new Panel("Calls by kind", "File calls served per second, by call (open, pread, pwrite,"
+                                + " fsync, stat ...).", Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain, kind) (" + rate("vos_ring_calls_total") + ")",
+                                        BY + " {{kind}}"))),
+                        new Panel("Errors by errno", "Calls answered with an error, per second, by errno. ENOENT"
+                                + " and EEXIST are often a program's normal probing; ENOSPC, EIO, EMFILE or EACCES"
+                                + " want a look (the export root's disk, its permissions, the domain's descriptor"
+                                + " limit).", Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain, errno) (" + rate("vos_ring_call_errors_total")
+                                        + ")", BY + " {{errno}}"))),
+                        new Panel("Bytes read and written", "Bytes per second the domain's calls read (preads) and"
+                                + " wrote (pwrites, appends) for clients.", Type.TIMESERIES, "Bps",
+                                List.of(t("sum by (instance, domain) (" + rate("vos_ring_read_bytes_total") + ")",
+                                                BY + " read"),
+                                        t("sum by (instance, domain) (" + rate("vos_ring_written_bytes_total") + ")",
+                                                BY + " written"))),
+                        new Panel("Batching", "Calls executed in batches (io_uring) per second, and the"
+                                + " io_uring_enter calls that submitted them: their ratio is the mean batch, the calls"
+                                + " one trap carried.", Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain) (" + rate("vos_ring_calls_deferred_total") + ")",
+                                                BY + " batched calls"),
+                                        t("sum by (instance, domain) (" + rate("vos_ring_batch_submissions_total")
+                                                + ")", BY + " submissions")))),
+                "storage");
+    }
+
+    /**
+     * Net domains only (by {@code vos_domain_kind}), as {@link #storage()}: socket calls, errors, bytes received and
+     * sent, and the net domain's own figures (open sockets, accepted and refused connections).
+     */
+    static Dashboard net() {
+        return new Dashboard("vos-net", "vos-net.json", "vos / net",
+                "Net domains: socket calls by kind, errors by errno, bytes received and sent, open sockets, accepted"
+                        + " and refused connections.",
+                List.of(
+                        new Panel("Calls by kind", "Socket calls served per second, by call (socket, connect, accept,"
+                                + " sendto, recvfrom, poll ...).", Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain, kind) (" + rate("vos_ring_calls_total") + ")",
+                                        BY + " {{kind}}"))),
+                        new Panel("Errors by errno", "Calls answered with an error, per second, by errno. EAGAIN is"
+                                + " a non-blocking call that found nothing to do; ECONNREFUSED, ECONNRESET and EPIPE"
+                                + " are peers going away; EMFILE is a session at its cap of sockets; EADDRNOTAVAIL a"
+                                + " bind the spec's net.bind does not allow.", Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain, errno) (" + rate("vos_ring_call_errors_total")
+                                        + ")", BY + " {{errno}}"))),
+                        new Panel("Bytes received and sent", "Bytes per second the domain's calls received"
+                                + " (recvfrom) and sent (sendto) for clients.", Type.TIMESERIES, "Bps",
+                                List.of(t("sum by (instance, domain) (" + rate("vos_ring_read_bytes_total") + ")",
+                                                BY + " received"),
+                                        t("sum by (instance, domain) (" + rate("vos_ring_written_bytes_total") + ")",
+                                                BY + " sent"))),
+                        new Panel("Open sockets", "Sockets the domain holds for its clients, listening and"
+                                + " connected, every session. A climb that never comes down is a client leaking"
+                                + " sockets.", Type.TIMESERIES, "short",
+                                List.of(t("max by (instance, domain) (" + sel("vos_net_sockets_open") + ")", BY))),
+                        new Panel("Connections", "Per second: connections accepted on clients' listening sockets,"
+                                + " and connects the peer refused (nothing listening there).", Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain) ("
+                                                + rate("vos_net_connections_accepted_total") + ")", BY + " accepted"),
+                                        t("sum by (instance, domain) ("
+                                                + rate("vos_net_connections_refused_total") + ")", BY + " refused")))),
+                "net");
     }
 
     static Dashboard perf() {

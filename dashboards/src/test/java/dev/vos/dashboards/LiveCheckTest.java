@@ -5,6 +5,8 @@ import dev.vos.controlplane.ControlPlane;
 import dev.vos.controlplane.spec.SpecParser;
 import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
+import dev.vos.net.protocol.NetCalls;
+import dev.vos.net.protocol.SockaddrLayout;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.client.CallBatch;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,8 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The dashboards and rules against the real thing: two control planes on loopback (host a with a storage and a net
- * domain, host b with a storage domain), a client calling each storage domain, and Debian's Prometheus scraping
+ * The dashboards and rules against the real thing: two control planes on loopback (each with a storage and a net
+ * domain), a client calling each storage domain and one calling each net domain, and Debian's Prometheus scraping
  * both every second. Every panel's query and every rule's series return data; {@code promtool check metrics} passes
  * on a live scrape; then storage0 of host a is killed, and the restart panel and the restart alert show it for host
  * a and not for host b. Needs {@code prometheus} and {@code promtool}; skips, saying so, without them.
@@ -50,7 +55,11 @@ class LiveCheckTest {
     @TempDir
     Path dir;
 
-    private Path spec(String host, boolean net) throws Exception {
+    /** The domains a dashboard of each kind must list: its kind's, and no other. */
+    private static final Map<String, List<String>> DOMAINS_OF_KIND = Map.of("storage", List.of("storage0"),
+            "net", List.of("net0"));
+
+    private Path spec(String host) throws Exception {
         Path root = dir.resolve(host);
         Files.createDirectories(root.resolve("export"));
         Path spec = root.resolve("host.yaml");
@@ -74,7 +83,6 @@ class LiveCheckTest {
                       memoryMb: 64
                     storage:
                       exportRoot: ./export
-                """ + (net ? """
                   - name: net0
                     kind: net
                     backend: process
@@ -82,7 +90,7 @@ class LiveCheckTest {
                       memoryMb: 64
                     net:
                       bind: [127.0.0.1]
-                """ : ""));
+                """);
         return spec;
     }
 
@@ -145,17 +153,137 @@ class LiveCheckTest {
         }
     }
 
+    /**
+     * A client of net0 that, until stopped, every 200 ms connects through net0 to a listener of its own in net0
+     * (so net0 both accepts and connects), echoes 4 KiB each way over the connection, and makes one connect that is
+     * refused (to {@code refused}, bound by the test and not listening), so that every net panel has data: calls,
+     * ECONNREFUSED, bytes both ways, open sockets, accepted and refused connections. Loopback only; bounded by stop.
+     */
+    private static Thread netLoad(ControlPlane plane, AtomicBoolean stop, InetSocketAddress refused) {
+        return Thread.ofVirtual().start(() -> {
+            try (DomainClient net = DomainClient.forDomain(plane.stateDir(), "net0", DomainClient.Options.DEFAULT)) {
+                long listener = -1;
+                InetSocketAddress at = null;
+                while (!stop.get()) {
+                    try {
+                        if (listener < 0) {
+                            listener = listen(net);
+                            at = listener < 0 ? null : localAddress(net, listener);
+                        }
+                        if (at != null) {
+                            echo(net, listener, at, 4096);
+                        }
+                        long fd = NetCalls.Socket.call(net, SockaddrLayout.AF_INET, NetCalls.SOCK_STREAM);
+                        if (fd >= 0) {
+                            connect(net, fd, refused); // -ECONNREFUSED
+                            NetCalls.Close.call(net, fd);
+                        }
+                    } catch (DomainFailedException e) {
+                        listener = -1; // a new generation: the listener died with the old one
+                    }
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** A listening socket in net0 on 127.0.0.1, any port: its number, or -errno. */
+    private static long listen(DomainClient net) throws DomainFailedException {
+        long fd = NetCalls.Socket.call(net, SockaddrLayout.AF_INET, NetCalls.SOCK_STREAM);
+        if (fd < 0) {
+            return fd;
+        }
+        long r;
+        try (CallSlot slot = net.acquire()) {
+            int n = SockaddrLayout.encode(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), slot.data());
+            r = NetCalls.Bind.call(slot, fd, slot.dataOffset(), n);
+        }
+        if (r == 0) {
+            r = NetCalls.Listen.call(net, fd, 4);
+        }
+        if (r < 0) {
+            NetCalls.Close.call(net, fd);
+            return r;
+        }
+        return fd;
+    }
+
+    private static InetSocketAddress localAddress(DomainClient net, long fd) throws DomainFailedException {
+        try (CallSlot slot = net.acquire()) {
+            long n = NetCalls.Getsockname.call(slot, fd, slot.dataOffset(), SockaddrLayout.MAX_BYTES);
+            return n < 0 ? null : SockaddrLayout.decode(slot.data(), n);
+        }
+    }
+
+    private static long connect(DomainClient net, long fd, InetSocketAddress to) throws DomainFailedException {
+        try (CallSlot slot = net.acquire()) {
+            int n = SockaddrLayout.encode(to, slot.data());
+            return NetCalls.Connect.call(slot, fd, slot.dataOffset(), n, 0);
+        }
+    }
+
+    /** A connection from net0 to net0's {@code listener} at {@code at}, {@code bytes} sent each way, closed. */
+    private static void echo(DomainClient net, long listener, InetSocketAddress at, int bytes)
+            throws DomainFailedException {
+        long client = NetCalls.Socket.call(net, SockaddrLayout.AF_INET, NetCalls.SOCK_STREAM);
+        if (client < 0) {
+            return;
+        }
+        try {
+            if (connect(net, client, at) != 0) {
+                return;
+            }
+            long served = NetCalls.Accept.call(net, listener, 0, 0, 0);
+            if (served < 0) {
+                return;
+            }
+            try {
+                if (transfer(net, client, served, bytes)) {
+                    transfer(net, served, client, bytes);
+                }
+            } finally {
+                NetCalls.Close.call(net, served);
+            }
+        } finally {
+            NetCalls.Close.call(net, client);
+        }
+    }
+
+    /** Sends {@code bytes} on {@code from} and receives them all on {@code to}; false if a call failed. */
+    private static boolean transfer(DomainClient net, long from, long to, int bytes) throws DomainFailedException {
+        try (CallSlot slot = net.acquire()) {
+            slot.data().asSlice(0, bytes).fill((byte) 'v');
+            long sent = NetCalls.Sendto.call(slot, from, slot.dataOffset(), bytes, 0, 0, 0);
+            long got = 0;
+            while (sent > 0 && got < sent) {
+                long n = NetCalls.Recvfrom.call(slot, to, slot.dataOffset(), sent - got, 0, 0, 0);
+                if (n <= 0) {
+                    return false;
+                }
+                got += n;
+            }
+            return sent > 0;
+        }
+    }
+
     @Test
     void everyPanelAndRule_returnsSeries_andAKilledDomainShowsOnItsHostOnly() throws Exception {
         Path prometheusBinary = Tools.find("prometheus").orElse(null);
         Assumptions.assumeTrue(prometheusBinary != null, "prometheus is not installed" + Tools.INSTALL);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         AtomicBoolean stop = new AtomicBoolean();
-        try (ControlPlane a = ControlPlane.start(SpecParser.parse(spec("a", true)), quiet);
-             ControlPlane b = ControlPlane.start(SpecParser.parse(spec("b", false)), quiet)) {
+        try (ControlPlane a = ControlPlane.start(SpecParser.parse(spec("a")), quiet);
+             ControlPlane b = ControlPlane.start(SpecParser.parse(spec("b")), quiet);
+             Socket notListening = new Socket()) {
+            // Bound and never listening: connects to it are refused, and no other program can take the port meanwhile.
+            notListening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            InetSocketAddress refused = (InetSocketAddress) notListening.getLocalSocketAddress();
             String hostA = "127.0.0.1:" + a.metricsPort();
             String hostB = "127.0.0.1:" + b.metricsPort();
-            List<Thread> clients = List.of(load(a, stop), load(b, stop));
+            List<Thread> clients = List.of(load(a, stop), load(b, stop), netLoad(a, stop, refused),
+                    netLoad(b, stop, refused));
             try (LivePrometheus prometheus = LivePrometheus.start(prometheusBinary, dir.resolve("prometheus"),
                     List.of(hostA, hostB), Tools.dashboardsDir().resolve("prometheus/" + Generate.RULE_FILE))) {
                 checkMetricsLint(hostA);
@@ -164,6 +292,7 @@ class LiveCheckTest {
                         r -> r.size() == 2, Duration.ofSeconds(90));
                 assertEquals(2, scraped.size(), "both control planes scraped 8 times: " + scraped + "\n"
                         + prometheus.log());
+                assertNetTrafficCounted(prometheus, hostA, hostB);
                 assertEveryQueryReturnsSeries(prometheus, hostA, hostB);
                 assertEveryFamilyIsDocumented(scrape(hostA)); // now with every series the load makes
                 killAndSeeTheRestart(a, prometheus, hostA, hostB);
@@ -197,10 +326,13 @@ class LiveCheckTest {
                     if (!hosts(r).containsAll(List.of(hostA, hostB))) {
                         empty.add(d.title() + " / " + p.title() + ": " + q + " shows hosts " + hosts(r));
                     }
-                    if (!d.domainKind().isEmpty() && r.stream().anyMatch(x -> "net0".equals(
-                            LivePrometheus.labels(x).get("domain")))) {
-                        empty.add(d.title() + " / " + p.title() + ": " + q + " shows net0, not a "
-                                + d.domainKind() + " domain");
+                    if (!d.domainKind().isEmpty()) {
+                        List<String> others = r.stream().map(x -> LivePrometheus.labels(x).get("domain"))
+                                .filter(x -> !DOMAINS_OF_KIND.get(d.domainKind()).contains(x)).distinct().toList();
+                        if (!others.isEmpty()) {
+                            empty.add(d.title() + " / " + p.title() + ": " + q + " shows " + others + ", not "
+                                    + d.domainKind() + " domains");
+                        }
                     }
                 }
             }
@@ -222,6 +354,30 @@ class LiveCheckTest {
         }
         assertTrue(empty.isEmpty(), empty.size() + " of " + queries + " queries returned no series:\n"
                 + String.join("\n", empty));
+    }
+
+    /**
+     * net0 of each host served real socket calls, and counted them: a panel's rate of a counter that stays at 0 is
+     * still a series, so "returns data" alone would pass with a net0 that serves nothing (as it did while the live
+     * check's class path lacked the net domain's calls, and its agent served the core calls alone).
+     */
+    private static void assertNetTrafficCounted(LivePrometheus prometheus, String hostA, String hostB)
+            throws Exception {
+        List<String> missing = new ArrayList<>();
+        for (String counted : List.of("vos_ring_read_bytes_total", "vos_ring_written_bytes_total",
+                "vos_net_connections_accepted_total", "vos_net_connections_refused_total",
+                "vos_ring_call_errors_total{errno=\"ECONNREFUSED\"}")) {
+            String q = counted.contains("{") ? counted.replace("{", "{domain=\"net0\",") + " > 0"
+                    : counted + "{domain=\"net0\"} > 0";
+            List<Map<String, Object>> r = prometheus.await(q, x -> hosts(x).containsAll(List.of(hostA, hostB)),
+                    Duration.ofSeconds(20));
+            if (!hosts(r).containsAll(List.of(hostA, hostB))) {
+                missing.add(q + " shows hosts " + hosts(r));
+            }
+        }
+        assertEquals(List.of(), missing, "net0's traffic, counted on both hosts; its errors: "
+                + prometheus.query("vos_ring_call_errors_total{domain=\"net0\"}") + ", its calls: "
+                + prometheus.query("vos_ring_calls_total{domain=\"net0\"}"));
     }
 
     private static void killAndSeeTheRestart(ControlPlane a, LivePrometheus prometheus, String hostA, String hostB)
@@ -286,7 +442,7 @@ class LiveCheckTest {
         String series = LivePrometheus.substitute(d.domainSeries(), ".*");
         List<String> names = prometheus.await(series, r -> !r.isEmpty(), Duration.ofSeconds(10)).stream()
                 .map(x -> LivePrometheus.labels(x).get("domain")).distinct().sorted().toList();
-        assertTrue(!names.isEmpty() && !names.contains("net0"), d.title() + "'s domains: " + names);
+        assertEquals(DOMAINS_OF_KIND.get(d.domainKind()), names, d.title() + "'s domains");
         return "(" + String.join("|", names) + ")";
     }
 

@@ -54,6 +54,6 @@ final class MetricsListener implements SupervisorListener {
         metrics.update(domain, new RingFigures(stats.callsServed(), stats.protocolErrors(), stats.workerWakeups(),
                 stats.clientWakeups(), (int) Math.min(Integer.MAX_VALUE, stats.inFlight()), stats.callsByKind(), counts,
                 uppers, stats.serviceTimeSumNs(), new CallOutcomes(stats.errorsByErrno(), stats.bytesRead(),
-                stats.bytesWritten(), stats.callsDeferred(), stats.batchSubmissions())));
+                stats.bytesWritten(), stats.callsDeferred(), stats.batchSubmissions(), stats.kindFigures())));
     }
 }

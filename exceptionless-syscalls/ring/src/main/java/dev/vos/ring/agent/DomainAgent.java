@@ -238,9 +238,10 @@ public final class DomainAgent implements AutoCloseable {
         RingServer asking = call.server();
         boolean supervisor = self.sessions.stream().anyMatch(s -> s.server == asking && s.supervisor);
         long written = supervisor
-                ? DomainStats.encode(self.sessions(), self.stats(), self.config.table(), out)
-                : DomainStats.encode(asking == null ? 0 : 1,
-                        asking == null ? ServerStats.empty(0) : asking.stats(), self.config.table(), out);
+                ? DomainStats.encode(self.sessions(), self.stats(), self.config.table().figures(), self.config.table(),
+                        out)
+                : DomainStats.encode(asking == null ? 0 : 1, asking == null ? ServerStats.empty(0) : asking.stats(),
+                        Map.of(), self.config.table(), out); // the kind's figures are domain-wide: not a client's
         return written < 0 ? -Errno.EOVERFLOW : written;
     }
 

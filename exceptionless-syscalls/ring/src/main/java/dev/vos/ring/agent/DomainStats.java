@@ -1,12 +1,14 @@
 package dev.vos.ring.agent;
 
 import dev.vos.ring.server.CallTable;
+import dev.vos.ring.server.KindFigure;
 import dev.vos.ring.server.ServerStats;
 import dev.vos.ring.server.ServiceTimes;
 import dev.vos.sys.Errno;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,7 +21,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  *   FORMAT, sessions, callsServed, protocolErrors, workerWakeups, clientWakeups, inFlight, serviceTimeSumNs,
  *   bytesRead, bytesWritten, callsDeferred, batchSubmissions,
  *   BUCKETS, bucket[0..BUCKETS),  kinds, { callNumber, count, nameBytes, name... } x kinds,
- *   errnos, { errno, count } x errnos
+ *   errnos, { errno, count } x errnos,  figures, { code, value } x figures
  * </pre>
  * Every figure comes from memory only the domain's server writes ({@link ServerStats}); none from the ring's
  * shared header, which a client can write anything into.
@@ -32,14 +34,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * @param bytesWritten       bytes they wrote for clients
  * @param callsDeferred      calls answered later than their handler returned: batched (io_uring), or event-driven
  * @param batchSubmissions   system calls that handed batched calls to the kernel (io_uring_enter)
+ * @param kindFigures        the domain kind's own figures ({@link KindFigure}: a net domain's sockets and
+ *                           connections), domain-wide; empty for a client's session and for a kind that keeps none
  */
 public record DomainStats(long sessions, long callsServed, long protocolErrors, long workerWakeups,
                           long clientWakeups, long inFlight, long serviceTimeSumNs, long[] serviceTimeBuckets,
                           Map<String, Long> callsByKind, Map<String, Long> errorsByErrno, long bytesRead,
-                          long bytesWritten, long callsDeferred, long batchSubmissions) {
+                          long bytesWritten, long callsDeferred, long batchSubmissions,
+                          Map<KindFigure, Long> kindFigures) {
 
-    /** Version of the encoding. */
-    public static final long FORMAT = 2;
+    /** Version of the encoding: 3 added the kind's figures. */
+    public static final long FORMAT = 3;
     /** The errno name under which errors of errno values {@link Errno#name} does not know are counted. */
     public static final String OTHER_ERRNO = "other";
     /** Longs before the buckets: FORMAT through BUCKETS. */
@@ -47,11 +52,16 @@ public record DomainStats(long sessions, long callsServed, long protocolErrors, 
     /** The largest errno the encoding carries (Linux's error range). */
     private static final long MAX_ERRNO = 4095;
 
+    public DomainStats {
+        kindFigures = Map.copyOf(kindFigures);
+    }
+
     /**
-     * Encodes {@code stats} of {@code sessions} sessions into {@code out}; returns the bytes written, or -1 if they
-     * do not fit.
+     * Encodes {@code stats} of {@code sessions} sessions, and {@code figures} of the kind, into {@code out}; returns
+     * the bytes written, or -1 if they do not fit.
      */
-    static long encode(long sessions, ServerStats stats, CallTable table, MemorySegment out) {
+    static long encode(long sessions, ServerStats stats, Map<KindFigure, Long> figures, CallTable table,
+                       MemorySegment out) {
         long[] head = {FORMAT, sessions, stats.callsServed(), stats.protocolErrors(), stats.workerWakeups(),
                 stats.clientWakeups(), stats.inFlight(), stats.serviceTimeSumNs(), stats.bytesRead(),
                 stats.bytesWritten(), stats.callsDeferred(), stats.batchSubmissions(), ServiceTimes.BUCKETS};
@@ -67,7 +77,7 @@ public record DomainStats(long sessions, long callsServed, long protocolErrors, 
                 errnos++;
             }
         }
-        size += 16L * errnos;
+        size += 16L * errnos + 8 + 16L * figures.size();
         if (size > out.byteSize()) {
             return -1;
         }
@@ -99,6 +109,11 @@ public record DomainStats(long sessions, long callsServed, long protocolErrors, 
                 at = put(out, at, errno);
                 at = put(out, at, stats.errorsByErrno()[errno]);
             }
+        }
+        at = put(out, at, figures.size());
+        for (Map.Entry<KindFigure, Long> f : figures.entrySet()) {
+            at = put(out, at, f.getKey().code());
+            at = put(out, at, f.getValue());
         }
         return at;
     }
@@ -154,8 +169,24 @@ public record DomainStats(long sessions, long callsServed, long protocolErrors, 
             byErrno.merge(errnoName((int) errno), count, Long::sum);
             at += 16;
         }
+        long count = read(in, at);
+        at += 8;
+        if (count < 0 || count > KindFigure.values().length) {
+            throw new IllegalArgumentException("stats: " + count + " kind figures at " + at);
+        }
+        Map<KindFigure, Long> figures = new EnumMap<>(KindFigure.class);
+        for (long i = 0; i < count; i++) {
+            long code = read(in, at);
+            long value = read(in, at + 8);
+            KindFigure figure = KindFigure.ofCode(code);
+            // Unknown codes are refused rather than skipped: the control plane and its domains come from one build.
+            if (figure == null || value < 0 || figures.put(figure, value) != null) {
+                throw new IllegalArgumentException("stats: kind figure " + code + " = " + value + " at " + at);
+            }
+            at += 16;
+        }
         return new DomainStats(head[1], head[2], head[3], head[4], head[5], head[6], head[7], buckets, byKind,
-                byErrno, head[8], head[9], head[10], head[11]);
+                byErrno, head[8], head[9], head[10], head[11], figures);
     }
 
     /** The label an errno is counted under: its name, or {@value #OTHER_ERRNO} (a bounded set of names). */

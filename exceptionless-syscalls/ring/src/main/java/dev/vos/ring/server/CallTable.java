@@ -3,7 +3,11 @@ package dev.vos.ring.server;
 import dev.vos.ring.layout.SlotLayout;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +42,7 @@ public final class CallTable {
     private final Supplier<? extends AutoCloseable> sessionState;
     private final Supplier<? extends CallBatcher> batcher;
     private final Supplier<? extends IdlePoll> idlePoll;
+    private final Map<KindFigure, LongSupplier> figures;
 
     private CallTable(Builder b) {
         this.handlers = b.handlers.clone();
@@ -48,6 +53,7 @@ public final class CallTable {
         this.sessionState = b.sessionState;
         this.batcher = b.batcher;
         this.idlePoll = b.idlePoll;
+        this.figures = Collections.unmodifiableMap(new EnumMap<>(b.figures));
     }
 
     /** A new, empty builder. */
@@ -93,6 +99,16 @@ public final class CallTable {
                 ? transfers[callNumber] : Transfer.NONE;
     }
 
+    /**
+     * The kind's own figures ({@link Builder#figure}) as they are now, domain-wide; empty when the table keeps none.
+     * Each is read on its own, so two of them may be of slightly different instants.
+     */
+    public Map<KindFigure, Long> figures() {
+        Map<KindFigure, Long> now = new EnumMap<>(KindFigure.class);
+        figures.forEach((figure, value) -> now.put(figure, value.getAsLong()));
+        return now;
+    }
+
     /** A fresh batch for a worker about to start, or {@code null} when the table has no batcher. */
     public CallBatcher newBatcher() {
         return batcher == null ? null : batcher.get();
@@ -121,6 +137,7 @@ public final class CallTable {
         private Supplier<? extends AutoCloseable> sessionState;
         private Supplier<? extends CallBatcher> batcher;
         private Supplier<? extends IdlePoll> idlePoll;
+        private final Map<KindFigure, LongSupplier> figures = new EnumMap<>(KindFigure.class);
 
         private Builder() {
         }
@@ -226,6 +243,18 @@ public final class CallTable {
                 throw new IllegalStateException("the table already has an idle poll factory");
             }
             idlePoll = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Makes {@code value} the domain's {@code figure} (see {@link KindFigure}): read whenever the supervisor asks
+         * for the domain's figures, from any thread, so it must be safe to read concurrently. Once per figure.
+         */
+        public Builder figure(KindFigure figure, LongSupplier value) {
+            Objects.requireNonNull(value, "value");
+            if (figures.putIfAbsent(Objects.requireNonNull(figure, "figure"), value) != null) {
+                throw new IllegalArgumentException("figure " + figure + " is already registered");
+            }
             return this;
         }
 

@@ -34,7 +34,13 @@ import java.util.Objects;
  * vos_ring_calls_deferred_total{domain}          counter   answered later: batched or event-driven
  * vos_ring_batch_submissions_total{domain}       counter   io_uring_enter calls of the batches
  * vos_domain_kind{domain,kind}                   gauge     always 1: the domain's kind
+ * vos_net_sockets_open{domain}                   gauge     net domains: sockets held for clients now
+ * vos_net_connections_accepted_total{domain}     counter   net domains: accepts that handed over a socket
+ * vos_net_connections_refused_total{domain}      counter   net domains: connects answered ECONNREFUSED
  * </pre>
+ *
+ * The {@code vos_net_*} series are a domain kind's own figures ({@code KindFigure}, a closed list in the ring), made
+ * only for a domain that reports them.
  *
  * The ring counters are the domain's own and start again from 0 with each generation (a counter reset, which
  * {@code rate()} handles); the figures are read from the domain every second. The perf series

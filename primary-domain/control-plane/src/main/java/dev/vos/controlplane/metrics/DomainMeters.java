@@ -1,5 +1,6 @@
 package dev.vos.controlplane.metrics;
 
+import dev.vos.ring.server.KindFigure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,6 +46,7 @@ final class DomainMeters {
     private volatile RingFigures ring;
     private final Set<String> callKinds = new HashSet<>();
     private final Set<String> errnos = new HashSet<>();
+    private final Set<KindFigure> kindFigures = EnumSet.noneOf(KindFigure.class);
     /** The domain's kind once known; its kind series is registered then. */
     private String kind;
 
@@ -129,6 +132,26 @@ final class DomainMeters {
         // Errnos likewise; their names are a bounded set (DomainStats names those vos knows, "other" the rest).
         for (String errno : figures.outcomes().errorsByErrno().keySet()) {
             addErrno(errno);
+        }
+        // The kind's figures likewise: a closed list (KindFigure), each registered the first time the domain
+        // reports it, and kept (a counter at 0, a gauge at 0) if a later generation does not.
+        for (KindFigure figure : figures.outcomes().kindFigures().keySet()) {
+            addKindFigure(figure);
+        }
+    }
+
+    private void addKindFigure(KindFigure figure) {
+        if (!kindFigures.add(figure)) {
+            return;
+        }
+        switch (figure.type()) {
+            case GAUGE -> add(Gauge.builder(figure.meterName(), this, m -> m.ring.outcomes().figure(figure))
+                    .description(figure.description())
+                    .tag("domain", domain).strongReference(true).register(registry));
+            case COUNTER -> add(FunctionCounter.builder(figure.meterName(), this,
+                            m -> m.ring.outcomes().figure(figure))
+                    .description(figure.description())
+                    .tag("domain", domain).register(registry));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vos.controlplane.metrics;
 
+import dev.vos.ring.server.KindFigure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -179,6 +180,36 @@ class ControlPlaneMetricsTest {
                 "vos_ring_call_errors_total{domain=\"storage0\",errno=\"EACCES\"} 1.0",
                 "vos_ring_read_bytes_total{domain=\"storage0\"} 0.0");
         assertEquals(1, metrics.registry().scrape().lines().filter(l -> l.startsWith("vos_domain_kind{")).count());
+    }
+
+    /**
+     * A net domain's own figures: open sockets a gauge, accepted and refused connections counters, with HELP; a
+     * storage domain, which reports none, gets none of those series.
+     */
+    @Test
+    void kindFigures_areAGaugeAndCounters_onlyForTheDomainThatReportsThem() {
+        metrics.update("storage0", new RingFigures(1, 0, 0, 0, 0, Map.of(), new long[0], new long[0],
+                RingFigures.NO_SUM, new CallOutcomes(Map.of(), 0, 0, 0, 0)));
+        metrics.update("net0", new RingFigures(1, 0, 0, 0, 0, Map.of(), new long[0], new long[0],
+                RingFigures.NO_SUM, new CallOutcomes(Map.of("ECONNREFUSED", 2L), 17, 3000, 1, 0, Map.of(
+                        KindFigure.NET_SOCKETS_OPEN, 3L, KindFigure.NET_CONNECTIONS_ACCEPTED, 12L,
+                        KindFigure.NET_CONNECTIONS_REFUSED, 2L))));
+        String scrape = metrics.registry().scrape();
+        assertHasLines(scrape,
+                "# TYPE vos_net_sockets_open gauge",
+                "vos_net_sockets_open{domain=\"net0\"} 3.0",
+                "# TYPE vos_net_connections_accepted_total counter",
+                "vos_net_connections_accepted_total{domain=\"net0\"} 12.0",
+                "vos_net_connections_refused_total{domain=\"net0\"} 2.0",
+                "vos_ring_call_errors_total{domain=\"net0\",errno=\"ECONNREFUSED\"} 2.0",
+                "vos_ring_read_bytes_total{domain=\"net0\"} 17.0");
+        assertTrue(scrape.contains("# HELP vos_net_sockets_open Sockets the net domain holds"), scrape);
+        assertFalse(scrape.contains("vos_net_sockets_open{domain=\"storage0\"}"), scrape);
+
+        metrics.update("net0", new RingFigures(0, 0, 0, 0, 0, Map.of(), new long[0], new long[0],
+                RingFigures.NO_SUM, new CallOutcomes(Map.of(), 0, 0, 0, 0)));
+        assertHasLines(metrics.registry().scrape(), "vos_net_sockets_open{domain=\"net0\"} 0.0",
+                "vos_net_connections_accepted_total{domain=\"net0\"} 0.0");
     }
 
     @Test

@@ -40,6 +40,7 @@ final class NetHandlers {
     private final BindPolicy policy;
     private final int maxSockets;
     private final Readiness readiness;
+    private final NetFigures figures = new NetFigures();
 
     NetHandlers(BindPolicy policy, int maxSockets, Readiness readiness) {
         this.policy = policy;
@@ -47,7 +48,11 @@ final class NetHandlers {
         this.readiness = readiness;
     }
 
-    /** Registers the calls and the per-session socket table. */
+    /**
+     * Registers the calls, the per-session socket table and the domain's figures. sendto's and recvfrom's positive
+     * results are bytes sent and received: marked as transfers, the ring counts them into the domain's bytes written
+     * and read (a recvfrom with PEEK counts too, though the bytes stay queued: the ring counts by call, not flags).
+     */
     void register(CallTable.Builder table) {
         table.add(NetCalls.SOCKET, "socket", NetHandlers::socket)
                 .add(NetCalls.BIND, "bind", this::bind)
@@ -63,8 +68,11 @@ final class NetHandlers {
                 .add(NetCalls.GETSOCKNAME, "getsockname", call -> name(call, false))
                 .add(NetCalls.GETPEERNAME, "getpeername", call -> name(call, true))
                 .addMayWait(NetCalls.POLL, "poll", NetHandlers::poll)
-                .sessionState(() -> new SocketTable(readiness.acquire(), maxSockets))
+                .transfers(NetCalls.SENDTO, CallTable.Transfer.WRITE)
+                .transfers(NetCalls.RECVFROM, CallTable.Transfer.READ)
+                .sessionState(() -> new SocketTable(readiness.acquire(), maxSockets, figures))
                 .idlePoll(readiness::idlePoll);
+        figures.register(table);
     }
 
     private static SocketTable sockets(ServerCall call) {
@@ -190,6 +198,9 @@ final class NetHandlers {
                 return fd;
             }
             long number = socket.table().add((int) fd, socket.family());
+            if (number >= 0) {
+                socket.table().figures().accepted();
+            }
             if (number >= 0 && out != null) {
                 long n = Math.min(out.byteSize(), Math.min(length.get(JAVA_INT, 0), SockaddrLayout.MAX_BYTES));
                 MemorySegment.copy(address, 0, out, 0, n);
@@ -203,6 +214,7 @@ final class NetHandlers {
         if (flagsOutside(flags, NetCalls.NO_WAIT)) {
             return -Errno.EINVAL;
         }
+        NetFigures figures = sockets(call).figures();
         return onSocket(call, call.arg(Connect.FD), socket -> {
             long r;
             try (Arena arena = Arena.ofConfined()) {
@@ -215,9 +227,10 @@ final class NetHandlers {
                 r = NetSyscalls.connect(socket.kernelFd(), address.address(), (int) address.byteSize());
             }
             if (r != -Errno.EINPROGRESS || (flags & NetCalls.NO_WAIT) != 0) {
-                return r;
+                return figures.connectAnswered(r);
             }
-            return socket.park(call, () -> connectOutcome(socket), false);
+            // Parked: the answer is the outcome's, counted when it is final (-EAGAIN only means not yet).
+            return socket.park(call, () -> figures.connectAnswered(connectOutcome(socket)), false);
         });
     }
 

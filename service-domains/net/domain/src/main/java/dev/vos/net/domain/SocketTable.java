@@ -26,17 +26,27 @@ final class SocketTable implements AutoCloseable, SessionReport {
 
     private final Readiness.Loop loop;
     private final SessionNumbers<NetSocket> sockets;
+    private final NetFigures figures;
     private boolean closed;
 
-    /** A session's table on {@code loop} (which it releases when closed), with a random nonce. */
-    SocketTable(Readiness.Loop loop, int maxSockets) {
+    /**
+     * A session's table on {@code loop} (which it releases when closed), with a random nonce, counting its mapped
+     * sockets into the domain's {@code figures}.
+     */
+    SocketTable(Readiness.Loop loop, int maxSockets, NetFigures figures) {
         this.loop = loop;
         this.sockets = new SessionNumbers<>(maxSockets);
+        this.figures = figures;
     }
 
     /** The readiness loop this session's sockets are watched by. */
     Readiness.Loop loop() {
         return loop;
+    }
+
+    /** The domain's figures, which this table's sockets count into. */
+    NetFigures figures() {
+        return figures;
     }
 
     /**
@@ -54,6 +64,7 @@ final class SocketTable implements AutoCloseable, SessionReport {
             }
             socket = new NetSocket(kernelFd, family, loop.nextId(), this);
             number = sockets.add(socket);
+            figures.socketsOpened(1); // under the monitor, as the mapping: open sockets are exactly what tables map
         }
         long r = loop.watch(socket);
         if (r < 0) {
@@ -73,7 +84,11 @@ final class SocketTable implements AutoCloseable, SessionReport {
 
     /** Unmaps {@code number} and returns its socket (the caller closes it), or null (EBADF). */
     synchronized NetSocket remove(long number) {
-        return sockets.remove(number);
+        NetSocket socket = sockets.remove(number);
+        if (socket != null) {
+            figures.socketsOpened(-1);
+        }
+        return socket;
     }
 
     /** How many numbers are mapped. */
@@ -121,6 +136,7 @@ final class SocketTable implements AutoCloseable, SessionReport {
             }
             closed = true;
             toClose.addAll(sockets.clear());
+            figures.socketsOpened(-toClose.size());
         }
         toClose.forEach(NetSocket::close); // outside the table's monitor: lock order is socket, then table
         loop.release();

@@ -1,0 +1,75 @@
+package dev.vos.ring.server;
+
+/**
+ * The figures a domain kind may report beyond the ring's own ({@link ServerStats}): a closed list, named here once
+ * for both sides. A domain registers the ones it keeps ({@link CallTable.Builder#figure}); {@code STATS} carries them
+ * by {@link #code()}; the control plane publishes each under {@link #meterName()}. A domain therefore cannot make the
+ * control plane create a series of its choosing, and the set of series stays bounded by this list.
+ *
+ * <p>Every figure is domain-wide (all sessions): only the supervisor's {@code STATS} gets them, never a client's,
+ * which sees its own session alone.
+ */
+public enum KindFigure {
+
+    /** Sockets the net domain holds for its clients right now (listening and connected, every session). */
+    NET_SOCKETS_OPEN(1, "vos.net.sockets.open", Type.GAUGE,
+            "Sockets the net domain holds for its clients now, listening and connected, all sessions"),
+    /** Connections a client's listening socket in the net domain accepted (accept answered a new socket). */
+    NET_CONNECTIONS_ACCEPTED(2, "vos.net.connections.accepted", Type.COUNTER,
+            "Connections the net domain accepted for its clients' listening sockets; resets when a new generation"
+                    + " starts"),
+    /** Connects the peer refused (a client's connect through the net domain answered ECONNREFUSED). */
+    NET_CONNECTIONS_REFUSED(3, "vos.net.connections.refused", Type.COUNTER,
+            "Connects through the net domain that the peer refused (ECONNREFUSED: nothing listening there);"
+                    + " resets when a new generation starts");
+
+    /** How the control plane publishes a figure. */
+    public enum Type {
+        /** A value now, that goes up and down. */
+        GAUGE,
+        /** A count since the domain's generation started; only grows. */
+        COUNTER
+    }
+
+    private final int code;
+    private final String meterName;
+    private final Type type;
+    private final String description;
+
+    KindFigure(int code, String meterName, Type type, String description) {
+        this.code = code;
+        this.meterName = meterName;
+        this.type = type;
+        this.description = description;
+    }
+
+    /** The figure's number in the {@code STATS} encoding: fixed, never reused (the order of this list is not). */
+    public int code() {
+        return code;
+    }
+
+    /** The Micrometer name (dots; Prometheus adds {@code _total} to a counter's). */
+    public String meterName() {
+        return meterName;
+    }
+
+    /** Gauge or counter. */
+    public Type type() {
+        return type;
+    }
+
+    /** The HELP text. */
+    public String description() {
+        return description;
+    }
+
+    /** The figure numbered {@code code}, or null if this build has none. */
+    public static KindFigure ofCode(long code) {
+        for (KindFigure f : values()) {
+            if (f.code == code) {
+                return f;
+            }
+        }
+        return null;
+    }
+}
