@@ -179,7 +179,7 @@ class RingLayoutTest {
         RingProtocolDoc doc = RingProtocolDoc.read();
         assertStates(doc.lineContaining("| SERVER_STATE: "), "| SERVER_STATE: ", HeaderLayout.class, "SERVER_", 4);
         assertStates(doc.lineContaining("| CLIENT_STATE: "), "| CLIENT_STATE: ", HeaderLayout.class, "CLIENT_", 2);
-        assertStates(doc.lineContaining("| state | "), "| state | ", SlotLayout.class, "", 4);
+        assertStates(doc.lineContaining("| state | "), "| state | ", SlotLayout.class, "", 5);
     }
 
     /** The default geometry's figures in section 2, and the rules' bounds in its parameter table. */
