@@ -234,10 +234,42 @@ class StandbyTest {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("no " + what + " within 60 s; status " + supervisor.status()
                         + "; standby pid " + supervisor.standbyPid() + "\n" + journal() + "\ndomain.log:\n"
-                        + domainLog());
+                        + domainLog() + "\nthe standby's process:\n" + processDump(supervisor.standbyPid()));
             }
             Thread.sleep(5);
         }
+    }
+
+    /**
+     * What a standby that never parked was doing, for a failure's message (once in CI, a standby printed nothing in
+     * 60 s; alone the test never showed it): its state and kernel wait channel, and its JVM's threads.
+     */
+    private static String processDump(long pid) {
+        if (pid <= 0) {
+            return "(no standby pid)";
+        }
+        StringBuilder out = new StringBuilder();
+        try {
+            out.append("stat: ").append(Files.readString(Path.of("/proc/" + pid + "/stat")).strip()).append('\n');
+            out.append("wchan: ").append(Files.readString(Path.of("/proc/" + pid + "/wchan"))).append('\n');
+            out.append("cmdline: ").append(Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' '))
+                    .append('\n');
+        } catch (IOException e) {
+            out.append("(").append(e).append(")\n");
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+                    .redirectErrorStream(true).start();
+            byte[] dump = p.getInputStream().readAllBytes();
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            out.append(new String(dump, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            out.append("(jcmd: ").append(e).append(")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out.toString();
     }
 
     /** The domain's log (the agents' own lines, standbys' included), for a failure's message. */
