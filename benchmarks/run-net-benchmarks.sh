@@ -142,7 +142,8 @@ run_floors() {
     { echo "# floors $1, $(date -Is)"; "$floors_tool" ${VOS_FLOORS:+"$VOS_FLOORS"}; } | tee -a "$base-floors.txt"
 }
 
-# wrk's --latency output ($1) -> "requests/s p50-ms p99-ms errors" (errors: socket errors + non-2xx responses).
+# wrk's --latency output ($1) -> "requests/s p50-ms p99-ms errors" (errors: socket errors + non-2xx responses;
+# "-" for what wrk did not say, and for the latencies of a run in which no request completed).
 parse_wrk() {
     awk '
         function ms(v) {
@@ -154,7 +155,10 @@ parse_wrk() {
         $1 == "99%" { p99 = ms($2) }
         /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
         /Non-2xx or 3xx responses:/ { err += $NF }
-        END { printf "%s %s %s %d\n", (rps == "" ? "-" : rps), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), err }
+        / requests in / { if ($1 == 0) none = 1 }
+        END {
+            if (none) { p50 = "-"; p99 = "-" } # no request completed: wrk prints 0.00us, not a latency
+            printf "%s %s %s %d\n", (rps == "" ? "-" : rps), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), err }
     ' "$1"
 }
 
