@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# issue 12's wrk figures: Debian's wrk against the JDK's HttpServer (dev.vos.bench.net.WrkHttpServer, 1 KiB
+# responses), its sockets native or in net0, in one sitting, written under benchmarks/results/:
+#   net-<date>-floors.txt  the C floors (../shared/tools/floors) before the first and after the last run
+#   net-<date>-wrk.txt     wrk's raw outputs, run by run
+#   net-<date>.md          the report: native vs net0 (requests/s, p50, p99, ratios), floors, run conditions
+#
+# Usage: benchmarks/run-net-benchmarks.sh
+#   VOS_WRK_SECONDS (30): seconds per wrk run. VOS_WRK_CONNECTIONS (64,1000): connection counts, each a pair of
+#   runs. VOS_WRK_ROUNDS (1): pairs per connection count; the order (native first or net0 first) swaps every pair.
+#   VOS_WRK_THREADS (2): wrk's threads. VOS_HTTP_THREADS (2): the server's handler threads (platform).
+#   VOS_NET_WORKERS (1): net0's workers, busy-polling, pinned to CPU 1 (and 0, ... for more).
+#   VOS_FLOORS=quick|skip, VOS_WAIT_QUIET (default 60), VOS_QUIET_SECONDS (5): as run-storage-benchmarks.sh.
+# Each run starts its own server JVM (and, for net0, its own agent), so that net0's busy-polling worker does not
+# hold a CPU while native runs; both are killed after the run, and on exit or Ctrl-C.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+cd "$repo"
+. "$repo/bin/find-jdk.sh"
+
+results=$here/results
+jar=$here/target/benchmarks.jar
+mkdir -p "$results"
+seconds=${VOS_WRK_SECONDS:-30}
+rounds=${VOS_WRK_ROUNDS:-1}
+wrk_threads=${VOS_WRK_THREADS:-2}
+http_threads=${VOS_HTTP_THREADS:-2}
+net_workers=${VOS_NET_WORKERS:-1}
+IFS=, read -r -a connections <<< "${VOS_WRK_CONNECTIONS:-64,1000}"
+
+if ! command -v wrk >/dev/null; then
+    echo "run-net-benchmarks: wrk not found (Debian: apt-get install wrk)" >&2
+    exit 1
+fi
+if [ "$(nproc)" -lt 2 ]; then
+    echo "run-net-benchmarks: needs CPUs 0 and 1 (net0's worker busy-polls on CPU 1)" >&2
+    exit 1
+fi
+# 1,000 connections: wrk's and the server's descriptors (the agent's too), bounded by the hard limit.
+want=8192
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$want" ]; then want=$(ulimit -Hn); fi
+ulimit -n "$want"
+max_c=$(printf '%s\n' "${connections[@]}" | sort -n | tail -n 1)
+if [ "$(ulimit -n)" -lt $(( max_c + 256 )) ]; then
+    echo "run-net-benchmarks: ulimit -n is $(ulimit -n), too few for $max_c connections" >&2
+    exit 1
+fi
+
+sitting_name=run-net-benchmarks sitting_wait_default=60
+. "$here/sitting.sh"
+wait_quiet
+date=$(date +%Y%m%d-%H%M%S)
+base=$results/net-$date
+
+if jar_stale "$jar"; then
+    echo "== building benchmarks.jar"
+    ./mvnw -q -B -ntp -pl benchmarks -am package -Dmaven.test.skip=true
+fi
+code="jar built $(date -r "$jar" -Is); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+code="$code, uncommitted changes to main sources: $(dirty_sources)"
+
+scratch=$(mktemp -d /tmp/vos-wrk.XXXXXX)
+server_pid= agent_pid=
+stop_servers() {
+    local p
+    for p in $server_pid $agent_pid; do
+        kill "$p" 2>/dev/null || true
+    done
+    for p in $server_pid $agent_pid; do
+        wait "$p" 2>/dev/null || true
+    done
+    server_pid= agent_pid=
+}
+cleanup() {
+    stop_servers
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Waits until file $1 has a whole line matching the extended regex $2 (a line being written does not match its
+# end), while process $3 lives, at most 60 s; prints the line.
+await_line() {
+    local i line
+    for i in $(seq 1 600); do
+        line=$(grep -m 1 -E "$2" "$1" 2>/dev/null || true)
+        if [ -n "$line" ]; then
+            echo "$line"
+            return
+        elif ! kill -0 "$3" 2>/dev/null; then
+            break
+        fi
+        sleep 0.1
+    done
+    echo "run-net-benchmarks: no '$2' from process $3; its output:" >&2
+    cat "$1" >&2
+    return 1
+}
+
+# The HttpServer closes idle keep-alive connections beyond sun.net.httpserver.maxIdleConnections (default 200):
+# with 1,000 connections wrk would see read errors for it. Raised alike on both sides.
+java_opts=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m
+    -Dsun.net.httpserver.maxIdleConnections=$(( max_c + 64 )) -cp "$jar")
+server_args=(dev.vos.bench.net.WrkHttpServer --bytes 1024 --threads "$http_threads")
+# Starts the server for $1 (native or net0) and sets port.
+start_server() {
+    local log=$scratch/server.log ready
+    : > "$log"
+    if [ "$1" = net0 ]; then
+        local sock=$scratch/net0.sock pins
+        pins=$(seq -s, 1 -1 0 | cut -d, -f1-"$net_workers")
+        : > "$scratch/agent.log"
+        java "${java_opts[@]}" dev.vos.ring.agent.DomainAgentMain --name net0 --kind net --generation 1 \
+            --socket "$sock" --busy-poll --workers "$net_workers" --pin-cpus "$pins" --hang-timeout-ms 10000 \
+            --option bind=127.0.0.1 > "$scratch/agent.log" 2>&1 &
+        agent_pid=$!
+        await_line "$scratch/agent.log" "^agent net0 generation 1 listening on .*/net0\\.sock$" "$agent_pid" >/dev/null
+        java "${java_opts[@]}" -Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider \
+            -Dvos.net.socket="$sock" "${server_args[@]}" \
+            --expect-provider dev.vos.client.net.VosSelectorProvider > "$log" 2>&1 &
+    else
+        java "${java_opts[@]}" "${server_args[@]}" > "$log" 2>&1 &
+    fi
+    server_pid=$!
+    ready=$(await_line "$log" "^wrk http server listening on port [0-9]+, .* handler threads$" "$server_pid")
+    echo "   $ready"
+    port=$(sed -E 's/.*on port ([0-9]+),.*/\1/' <<< "$ready")
+}
+
+floors_tool=$repo/../shared/tools/floors
+run_floors() {
+    if [ "${VOS_FLOORS:-}" = skip ]; then
+        return
+    elif [ ! -x "$floors_tool" ]; then
+        echo "run-net-benchmarks: WARNING: $floors_tool not found: no floors" >&2
+        return
+    fi
+    echo "== floors $1"
+    { echo "# floors $1, $(date -Is)"; "$floors_tool" ${VOS_FLOORS:+"$VOS_FLOORS"}; } | tee -a "$base-floors.txt"
+}
+
+# wrk's --latency output ($1) -> "requests/s p50-ms p99-ms errors" (errors: socket errors + non-2xx responses;
+# "-" for what wrk did not say, and for the latencies of a run in which no request completed).
+parse_wrk() {
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000
+            if (v ~ /s$/) return v * 1000; return v
+        }
+        /^Requests\/sec:/ { rps = $2 }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
+        /Non-2xx or 3xx responses:/ { err += $NF }
+        / requests in / { if ($1 == 0) none = 1 }
+        END {
+            if (none) { p50 = "-"; p99 = "-" } # no request completed: wrk prints 0.00us, not a latency
+            printf "%s %s %s %d\n", (rps == "" ? "-" : rps), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), err }
+    ' "$1"
+}
+
+run_floors "before the figures"
+busy0=$(busy_ticks); ours0=$(our_ticks); start=$(date +%s); load0=$(cut -d' ' -f1-3 /proc/loadavg)
+: > "$base-wrk.txt"
+: > "$scratch/figures.tsv"
+pair=0
+for c in "${connections[@]}"; do
+    for r in $(seq 1 "$rounds"); do
+        if [ $(( pair % 2 )) -eq 0 ]; then order=(native net0); else order=(net0 native); fi
+        pair=$(( pair + 1 ))
+        for target in "${order[@]}"; do
+            echo "== $target, $c connections, ${seconds} s (round $r of $rounds)"
+            start_server "$target"
+            out=$scratch/wrk.out
+            # A short warm-up (the JIT, net0's handlers), not measured, then the run.
+            wrk -t"$wrk_threads" -c"$c" -d2s "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
+            wrk -t"$wrk_threads" -c"$c" -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:$port/" \
+                > "$out" 2>&1 || echo "run-net-benchmarks: WARNING: wrk exited $? ($target, $c)" >&2
+            stop_servers
+            { echo "### $target, $c connections, round $r, $(date -Is)"; echo; echo '```text'; cat "$out"
+              echo '```'; echo
+              # What the server (and agent) said besides being ready: exceptions, warnings; at most 40 lines each.
+              for log in "$scratch/server.log" "$scratch/agent.log"; do
+                  if [ -s "$log" ] && grep -qv -E '^(wrk http server|agent net0 generation 1) listening' "$log"; then
+                      echo "$(basename "$log" .log) output:"; echo; echo '```text'; head -n 40 "$log"; echo '```'; echo
+                  fi
+              done; } >> "$base-wrk.txt"
+            rm -f "$scratch/agent.log"
+            read -r rps p50 p99 errors <<< "$(parse_wrk "$out")"
+            echo "   requests/s $rps, p50 $p50 ms, p99 $p99 ms, errors $errors"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$r" "$target" "$rps" "$p50" "$p99" "$errors" \
+                >> "$scratch/figures.tsv"
+        done
+    done
+done
+busy1=$(busy_ticks); ours1=$(our_ticks); wall=$(( $(date +%s) - start )); load1=$(cut -d' ' -f1-3 /proc/loadavg)
+run_floors "after the figures"
+
+hz=$(getconf CLK_TCK)
+ours=$(( (ours1 - ours0) / hz ))
+others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
+{
+    echo "# vos net figures: wrk against the JDK's HttpServer, $(date -Is)"
+    echo
+    echo "\`wrk -t$wrk_threads -cN -d${seconds}s --timeout 10s --latency\` (Debian's $(wrk -v 2>&1 | head -n 1 | awk '{print $1, $2}'))"
+    echo "against \`dev.vos.bench.net.WrkHttpServer\`: the JDK's \`com.sun.net.httpserver.HttpServer\` on 127.0.0.1, one"
+    echo "context answering 1024 fixed bytes, handlers on $http_threads platform threads, serial GC, 256 MiB heap,"
+    echo "\`-Dsun.net.httpserver.maxIdleConnections=$(( max_c + 64 ))\` (default 200: it would close wrk's idle connections);"
+    echo "**native**: the JVM's default SelectorProvider; **net0**: the same program in a JVM started with"
+    echo "\`-Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider -Dvos.net.socket=...\`, its"
+    echo "sockets in a net agent (\`DomainAgentMain --kind net --option bind=127.0.0.1 --busy-poll --workers $net_workers\`,"
+    echo "pinned to CPU(s) $(seq -s, 1 -1 0 | cut -d, -f1-"$net_workers"), a child JVM run by hand). wrk and the server are not pinned. Each run starts its"
+    echo "own server (and agent), warms it with 2 s of wrk, not measured, then measures; runs alternate native and"
+    echo "net0, the order swapped every pair. Latency in ms; errors are wrk's socket errors plus non-2xx responses."
+    echo "Goals (issue 12): net0 throughput >= 0.8x native, p99 <= 2x native."
+    echo
+    echo "| connections | round | native req/s | net0 req/s | ratio | native p50 | net0 p50 | native p99 | net0 p99 | p99 ratio | errors native / net0 |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '
+        { key = $1 SUBSEP $2; rps[key, $3] = $4; p50[key, $3] = $5; p99[key, $3] = $6; err[key, $3] = $7
+          if (!(key in seen)) { seen[key] = 1; keys[++n] = key } }
+        function ratio(a, b) { return (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && a > 0) ? sprintf("%.2f", b / a) : "-" }
+        END {
+            for (i = 1; i <= n; i++) {
+                k = keys[i]; split(k, kk, SUBSEP)
+                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |\n", kk[1], kk[2],
+                    rps[k, "native"], rps[k, "net0"], ratio(rps[k, "native"], rps[k, "net0"]),
+                    p50[k, "native"], p50[k, "net0"], p99[k, "native"], p99[k, "net0"],
+                    ratio(p99[k, "native"], p99[k, "net0"]), err[k, "native"], err[k, "net0"]
+            }
+        }' "$scratch/figures.tsv"
+    echo
+    echo "## Floors"
+    echo
+    if [ -f "$base-floors.txt" ]; then
+        echo '```text'; cat "$base-floors.txt"; echo '```'
+    else
+        echo "None in this sitting (\`$floors_tool\` absent, or VOS_FLOORS=skip)."
+    fi
+    echo
+    echo "## Run conditions"
+    echo
+    echo "- The runs took ${wall} s on $(nproc) CPUs (kernel $(uname -r)); load average before ${load0}, after ${load1}."
+    echo "- CPU time meanwhile: these runs (wrk, servers, agents) ${ours} s; all other processes ${others} s. More than"
+    echo "  a few seconds of the latter means other work shared the CPUs and disturbed the figures (net0's"
+    echo "  busy-polling worker loses its time slices to it)."
+    echo "- ulimit -n $(ulimit -n)."
+    echo "- Code: ${code}."
+    echo
+    echo "## wrk's outputs"
+    echo
+    cat "$base-wrk.txt"
+} > "$base.md"
+echo "== report: $base.md"
+sed -n '1,/^## Floors/p' "$base.md"
