@@ -14,6 +14,9 @@ import java.nio.channels.spi.SelectorProvider;
  * dev.vos.client.net.VosSockets.install();   // first thing in main, before any Socket is made
  * </pre>
  *
+ * <p>or, with no change to the program, the client jar as an agent: {@code -javaagent:vos-client.jar
+ * -Dvos.net.sockets=true} ({@link #AGENT_PROPERTY}; the agent then installs before {@code main}).
+ *
  * <p>Every {@code Socket} and {@code ServerSocket} made after it (the connections a {@code ServerSocket} accepts too)
  * is a {@link VosSocketImpl} over a channel of the net provider, which finds its domain as {@link VosSelectorProvider}
  * does ({@code vos.net.socket}, {@code vos.net.domain}, {@code vos.stateDir}, {@code $VOS_STATE_DIR}); if that
@@ -24,6 +27,12 @@ import java.nio.channels.spi.SelectorProvider;
  * {@code Socket(Proxy)} with a SOCKS proxy (the JDK wraps its own impl for it).
  */
 public final class VosSockets {
+
+    /**
+     * The system property that makes the client jar's agent install before {@code main}:
+     * {@code -javaagent:vos-client.jar -Dvos.net.sockets=true}, for a program whose code cannot be changed.
+     */
+    public static final String AGENT_PROPERTY = "vos.net.sockets";
 
     private static boolean installed;
 

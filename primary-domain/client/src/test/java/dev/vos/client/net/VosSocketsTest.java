@@ -1,5 +1,6 @@
 package dev.vos.client.net;
 
+import dev.vos.client.fs.mount.MountTableAgent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -47,33 +51,52 @@ class VosSocketsTest {
         domain.close();
     }
 
-    private Process child(final boolean throughVos, final Class<?> main, final String arg) throws IOException {
-        final List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx96m",
-                "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), main.getName(),
-                throughVos ? "vos" : "default", arg);
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(errFile(main, throughVos).toFile());
+    /** {@code how}: "vos" (main installs), "default" (nothing), "agent" (the agent installs, main does not). */
+    private Process child(final String how, final Class<?> main, final String arg) throws IOException {
+        final List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-Xmx96m", "-XX:-UsePerfData"));
+        if (how.equals("agent")) {
+            command.addAll(List.of("-javaagent:" + agentJar(), "-D" + VosSockets.AGENT_PROPERTY + "=true"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(),
+                how.equals("vos") ? "vos" : "default", arg));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(errFile(main, how).toFile());
         builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
         return builder.start();
     }
 
-    private static Path errFile(final Class<?> main, final boolean throughVos) {
-        return dir.resolve(main.getSimpleName() + (throughVos ? "-vos" : "-default") + ".err");
+    private static Path errFile(final Class<?> main, final String how) {
+        return dir.resolve(main.getSimpleName() + "-" + how + ".err");
     }
 
-    private static String stderr(final Class<?> main, final boolean throughVos) throws IOException {
-        return Files.readString(errFile(main, throughVos));
+    private static String stderr(final Class<?> main, final String how) throws IOException {
+        return Files.readString(errFile(main, how));
+    }
+
+    /** A jar of the client jar's agent manifest alone ({@code Premain-Class}); the class is on the class path. */
+    private static Path agentJar() throws IOException {
+        final Path jar = dir.resolve("agent.jar");
+        if (!Files.exists(jar)) {
+            final Manifest manifest = new Manifest();
+            manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+            manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), MountTableAgent.class.getName());
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+                out.finish();
+            }
+        }
+        return jar;
     }
 
     /** The echo client's lines, against an echo server here; the bytes it sent are those it got back. */
-    private List<String> echoClient(final boolean throughVos) throws Exception {
+    private List<String> echoClient(final String how) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
             server.setSoTimeout(60_000);
-            final Process p = child(throughVos, SocketEchoClientMain.class, Integer.toString(server.getLocalPort()));
+            final Process p = child(how, SocketEchoClientMain.class, Integer.toString(server.getLocalPort()));
             try {
                 try (Socket s = server.accept(); InputStream in = s.getInputStream();
                      OutputStream out = s.getOutputStream()) {
                     s.setSoTimeout(60_000);
-                    if (throughVos) {
+                    if (!how.equals("default")) {
                         assertHeldByNet0(s.getPort(), p);
                     }
                     in.transferTo(out);
@@ -81,7 +104,7 @@ class VosSocketsTest {
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the echo client ended");
                 final List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                         .lines().toList();
-                assertEquals(0, p.exitValue(), "exit; stderr: " + stderr(SocketEchoClientMain.class, throughVos));
+                assertEquals(0, p.exitValue(), "exit; stderr: " + stderr(SocketEchoClientMain.class, how));
                 return lines;
             } finally {
                 p.destroyForcibly().waitFor();
@@ -91,8 +114,8 @@ class VosSocketsTest {
 
     @Test
     void aSocketEchoClient_seesTheSameBytesThroughNet0() throws Exception {
-        final List<String> plain = echoClient(false);
-        final List<String> vos = echoClient(true);
+        final List<String> plain = echoClient("default");
+        final List<String> vos = echoClient("vos");
         assertEquals(3, plain.size(), plain.toString());
         assertTrue(plain.get(1).startsWith("echoed 262144 bytes"), plain.toString());
         assertEquals(plain, vos);
@@ -105,14 +128,15 @@ class VosSocketsTest {
         try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             refusedPort = gone.getLocalPort(); // closed at once: nothing listens there (loopback, no reuse window)
         }
-        final Process p = child(throughVos, SocketServerMain.class, Integer.toString(refusedPort));
+        final String how = throughVos ? "vos" : "default";
+        final Process p = child(how, SocketServerMain.class, Integer.toString(refusedPort));
         try {
             final BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8));
             final List<String> out = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 final String line = lines.readLine();
-                assertNotNull(line, "line " + i + "; stderr: " + stderr(SocketServerMain.class, throughVos));
+                assertNotNull(line, "line " + i + "; stderr: " + stderr(SocketServerMain.class, how));
                 out.add(line);
             }
             final int port = Integer.parseInt(out.getLast().substring("port=".length(), out.getLast().indexOf(' ')));
@@ -143,7 +167,7 @@ class VosSocketsTest {
                 out.add(line);
             }
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server ended");
-            assertEquals(0, p.exitValue(), "exit; stderr: " + stderr(SocketServerMain.class, throughVos));
+            assertEquals(0, p.exitValue(), "exit; stderr: " + stderr(SocketServerMain.class, how));
             return out;
         } finally {
             p.destroyForcibly().waitFor();
@@ -205,9 +229,16 @@ class VosSocketsTest {
 
     @Test
     void install_aSecondTime_isIllegalState() throws Exception {
-        echoClient(true);
-        assertTrue(stderr(SocketEchoClientMain.class, true).contains(
+        echoClient("vos");
+        assertTrue(stderr(SocketEchoClientMain.class, "vos").contains(
                 "second install: java.lang.IllegalStateException: VosSockets.install() was called already"),
-                stderr(SocketEchoClientMain.class, true));
+                stderr(SocketEchoClientMain.class, "vos"));
+    }
+
+    @Test
+    void theClientJarsAgent_withTheProperty_putsAnUnchangedProgramsSocketsInNet0() throws Exception {
+        final List<String> plain = echoClient("default");
+        final List<String> agent = echoClient("agent"); // its main installs nothing; the echo's socket checked
+        assertEquals(plain, agent);
     }
 }
