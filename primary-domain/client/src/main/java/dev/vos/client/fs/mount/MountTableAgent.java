@@ -13,6 +13,10 @@ import java.nio.file.FileSystems;
  * {@code main}, and only its first path use fails. With it, the table is read before {@code main}: a table with a
  * problem prints every problem ({@code FILE:LINE:COLUMN: MESSAGE}) and the JVM exits with status 1, having run
  * none of the program.
+ *
+ * <p>With {@code -Dvos.net.sockets=true} it also installs {@link VosSockets} before {@code main}, so that an unchanged
+ * program's {@code Socket} and {@code ServerSocket} live in the net domain; given for that alone (no vos default
+ * file system provider named), it reads no mount table.
  */
 public final class MountTableAgent {
 
