@@ -21,6 +21,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@link SocketImpl} of a {@code java.net.Socket} or {@code ServerSocket} whose socket lives in the net domain
@@ -44,6 +45,8 @@ final class VosSocketImpl extends SocketImpl {
 
     /** The default provider's backlog when none (or one below 1) is given. */
     private static final int DEFAULT_BACKLOG = 50;
+    /** The pause before a read or write that found the channel non-blocking (see {@link #write}) tries again. */
+    private static final long RETRY_NS = 100_000;
 
     private final VosSelectorProvider provider;
     private final boolean server;
@@ -291,7 +294,13 @@ final class VosSocketImpl extends SocketImpl {
             if (timeout > 0) {
                 await(c, SelectionKey.OP_READ, timeout, "Read");
             }
-            return c.read(ByteBuffer.wrap(b, off, len));
+            final ByteBuffer dst = ByteBuffer.wrap(b, off, len);
+            int n;
+            while ((n = c.read(dst)) == 0) {
+                // Only while another thread's timed wait holds the channel non-blocking: a stream's read blocks.
+                LockSupport.parkNanos(RETRY_NS);
+            }
+            return n;
         } catch (IOException e) {
             throw closed ? closedSocket() : translate(e);
         }
@@ -308,7 +317,7 @@ final class VosSocketImpl extends SocketImpl {
         try {
             while (src.hasRemaining()) {
                 if (c.write(src) == 0) {
-                    Thread.onSpinWait();
+                    LockSupport.parkNanos(RETRY_NS); // no room, and no spin on a CPU the peer may need
                 }
             }
         } catch (IOException e) {
