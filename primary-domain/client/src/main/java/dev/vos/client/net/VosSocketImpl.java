@@ -1,0 +1,539 @@
+package dev.vos.client.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketImpl;
+import java.net.SocketOption;
+import java.net.SocketOptions;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@link SocketImpl} of a {@code java.net.Socket} or {@code ServerSocket} whose socket lives in the net domain
+ * ({@link VosSockets#install()} makes every new one of the JVM with it). Each impl holds one channel of the net
+ * provider, a blocking {@link VosSocketChannel} (a client, or a connection accepted) or {@link VosServerSocketChannel}
+ * (a server), and every method is the channel's: the domain's errno reaches the caller as the default provider's
+ * exception ({@code ConnectException}, {@code BindException} ...), a closed socket as {@code SocketException("Socket
+ * closed")}, which is what the JDK's own {@code NioSocketImpl} throws.
+ *
+ * <p><b>SO_TIMEOUT and a connect timeout.</b> The domain keeps no timers, and a call in the ring cannot be taken back;
+ * so a timed read, accept or connect first waits for its socket with a {@link VosSelector} of its own
+ * ({@code select(timeout)}, one pollset in the domain, woken by the provider's timer), then makes the call, which
+ * then does not wait. No worker is held meanwhile. For that wait the channel is non-blocking: a write of another
+ * thread during it goes on chunk by chunk ({@link #write}). A timeout of 0 (the default) blocks in the domain as a
+ * blocking channel does, without a selector.
+ *
+ * <p>{@link #available()} is 0 (an estimate, which {@code InputStream} allows): the protocol has no FIONREAD.
+ * Urgent data is not served.
+ */
+final class VosSocketImpl extends SocketImpl {
+
+    /** The default provider's backlog when none (or one below 1) is given. */
+    private static final int DEFAULT_BACKLOG = 50;
+    /** The pause before a read or write that found the channel non-blocking (see {@link #write}) tries again. */
+    private static final long RETRY_NS = 100_000;
+
+    private final VosSelectorProvider provider;
+    private final boolean server;
+    private volatile VosSocketChannel channel;
+    private volatile VosServerSocketChannel listener;
+    /** A server's address, kept from bind for listen: the domain's bind and listen are the channel's one bind. */
+    private InetSocketAddress toListenOn;
+    private volatile int timeoutMs;
+    private volatile boolean closed;
+    private InputStream in;
+    private OutputStream out;
+
+    VosSocketImpl(final VosSelectorProvider provider, final boolean server) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.server = server;
+    }
+
+    private static SocketException closedSocket() {
+        return new SocketException("Socket closed"); // NioSocketImpl's text
+    }
+
+    /** {@code e} as the default impl throws it: a closed channel is a closed socket. */
+    private static IOException translate(final IOException e) {
+        if (e instanceof ClosedChannelException) {
+            final SocketException s = closedSocket();
+            s.initCause(e);
+            return s;
+        }
+        return e;
+    }
+
+    private VosSocketChannel channel() throws SocketException {
+        final VosSocketChannel c = channel;
+        if (closed || c == null) {
+            throw closedSocket();
+        }
+        return c;
+    }
+
+    private VosServerSocketChannel listener() throws SocketException {
+        final VosServerSocketChannel l = listener;
+        if (closed || l == null) {
+            throw closedSocket();
+        }
+        return l;
+    }
+
+    @Override
+    protected void create(final boolean stream) throws IOException {
+        if (!stream) {
+            throw new SocketException("datagram sockets are not served by the net domain: DatagramSocket uses the"
+                    + " default provider");
+        }
+        if (server) {
+            listener = (VosServerSocketChannel) provider.openServerSocketChannel();
+        } else {
+            channel = (VosSocketChannel) provider.openSocketChannel();
+        }
+    }
+
+    @Override
+    protected void connect(final String host, final int port) throws IOException {
+        connect(new InetSocketAddress(host, port), 0);
+    }
+
+    @Override
+    protected void connect(final InetAddress host, final int port) throws IOException {
+        connect(new InetSocketAddress(host, port), 0);
+    }
+
+    @Override
+    protected void connect(final SocketAddress remote, final int timeout) throws IOException {
+        if (!(remote instanceof InetSocketAddress target)) {
+            throw new IllegalArgumentException("Unsupported address type");
+        }
+        if (target.isUnresolved()) {
+            throw new UnknownHostException(target.getHostName());
+        }
+        final VosSocketChannel c = channel();
+        try {
+            if (timeout <= 0) {
+                c.connect(target);
+            } else {
+                timedConnect(c, target, timeout);
+            }
+            final InetSocketAddress local = (InetSocketAddress) c.getLocalAddress();
+            address = target.getAddress();
+            port = target.getPort();
+            localport = local.getPort();
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    private void timedConnect(final VosSocketChannel c, final InetSocketAddress target, final int timeout)
+            throws IOException {
+        c.configureBlocking(false);
+        boolean done = false;
+        try (Selector selector = provider.openSelector()) {
+            if (!c.connect(target)) {
+                final SelectionKey key = c.register(selector, SelectionKey.OP_CONNECT);
+                if (selector.select(timeout) == 0) {
+                    throw new SocketTimeoutException("Connect timed out"); // NioSocketImpl's text
+                }
+                key.cancel();
+                if (!c.finishConnect()) {
+                    throw new SocketTimeoutException("Connect timed out");
+                }
+            }
+            done = true;
+        } finally {
+            if (done) {
+                blocking(c);
+            } else {
+                c.close(); // as NioSocketImpl: a connect that failed or timed out closes the socket
+            }
+        }
+    }
+
+    /** Back to blocking mode once the selector that waited is closed (which deregistered the channel). */
+    private static void blocking(final SelectableChannel c) throws IOException {
+        if (c.isOpen()) {
+            c.configureBlocking(true);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} ms for {@code op} on {@code c} (a selector of its own, see the class comment);
+     * SocketTimeoutException {@code what + " timed out"} when it does not come.
+     */
+    private void await(final SelectableChannel c, final int op, final int timeout, final String what)
+            throws IOException {
+        c.configureBlocking(false);
+        try (Selector selector = provider.openSelector()) {
+            c.register(selector, op);
+            if (selector.select(timeout) == 0) {
+                if (!c.isOpen()) {
+                    throw closedSocket();
+                }
+                throw new SocketTimeoutException(what + " timed out"); // NioSocketImpl's texts
+            }
+        } finally {
+            blocking(c);
+        }
+    }
+
+    @Override
+    protected void bind(final InetAddress host, final int port) throws IOException {
+        final InetSocketAddress local = new InetSocketAddress(host, port);
+        if (server) {
+            listener();
+            synchronized (this) {
+                if (toListenOn != null) {
+                    throw new SocketException("Already bound");
+                }
+                toListenOn = local;
+            }
+            address = host;
+            this.localport = port;
+            return;
+        }
+        try {
+            channel().bind(local);
+            localport = ((InetSocketAddress) channel().getLocalAddress()).getPort();
+        } catch (AlreadyBoundException e) {
+            throw new SocketException("Already bound");
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    protected void listen(final int backlog) throws IOException {
+        final VosServerSocketChannel l = listener();
+        final InetSocketAddress local;
+        synchronized (this) {
+            local = toListenOn == null ? new InetSocketAddress(0) : toListenOn;
+        }
+        try {
+            l.bind(local, backlog < 1 ? DEFAULT_BACKLOG : backlog);
+            final InetSocketAddress bound = (InetSocketAddress) l.getLocalAddress();
+            address = bound.getAddress();
+            localport = bound.getPort();
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    protected void accept(final SocketImpl s) throws IOException {
+        if (!(s instanceof VosSocketImpl target)) {
+            // Only when Socket's factory is not vos while ServerSocket's is: VosSockets.install() sets both.
+            throw new SocketException("a connection of the net domain cannot be handed to "
+                    + s.getClass().getName() + ": install both factories with VosSockets.install()");
+        }
+        final VosServerSocketChannel l = listener();
+        try {
+            final int timeout = timeoutMs;
+            if (timeout > 0) {
+                await(l, SelectionKey.OP_ACCEPT, timeout, "Accept");
+            }
+            final SocketChannel accepted = l.accept();
+            target.adopt((VosSocketChannel) accepted);
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Makes this impl the accepted connection {@code c}'s (the impl is fresh: no channel was created for it). */
+    private void adopt(final VosSocketChannel c) throws IOException {
+        channel = c;
+        final InetSocketAddress remote = (InetSocketAddress) c.getRemoteAddress();
+        address = remote.getAddress();
+        port = remote.getPort();
+        localport = ((InetSocketAddress) c.getLocalAddress()).getPort();
+    }
+
+    @Override
+    protected synchronized InputStream getInputStream() throws IOException {
+        channel();
+        if (in == null) {
+            in = new In();
+        }
+        return in;
+    }
+
+    @Override
+    protected synchronized OutputStream getOutputStream() throws IOException {
+        channel();
+        if (out == null) {
+            out = new Out();
+        }
+        return out;
+    }
+
+    /** Reads through the channel; SO_TIMEOUT as the class comment says. */
+    private int read(final byte[] b, final int off, final int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        final VosSocketChannel c = channel();
+        if (len == 0) {
+            return 0;
+        }
+        try {
+            final int timeout = timeoutMs;
+            if (timeout > 0) {
+                await(c, SelectionKey.OP_READ, timeout, "Read");
+            }
+            final ByteBuffer dst = ByteBuffer.wrap(b, off, len);
+            int n;
+            while ((n = c.read(dst)) == 0) {
+                // Only while another thread's timed wait holds the channel non-blocking: a stream's read blocks.
+                LockSupport.parkNanos(RETRY_NS);
+            }
+            return n;
+        } catch (IOException e) {
+            throw closed ? closedSocket() : translate(e);
+        }
+    }
+
+    /**
+     * Writes all of {@code b[off, off + len)}. The channel is blocking but while a timed read of another thread
+     * waits (then it takes what room there is): the loop sends the rest then.
+     */
+    private void write(final byte[] b, final int off, final int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        final VosSocketChannel c = channel();
+        final ByteBuffer src = ByteBuffer.wrap(b, off, len);
+        try {
+            while (src.hasRemaining()) {
+                if (c.write(src) == 0) {
+                    LockSupport.parkNanos(RETRY_NS); // no room, and no spin on a CPU the peer may need
+                }
+            }
+        } catch (IOException e) {
+            throw closed ? closedSocket() : translate(e);
+        }
+    }
+
+    private final class In extends InputStream {
+
+        @Override
+        public int read() throws IOException {
+            final byte[] one = new byte[1];
+            final int n = VosSocketImpl.this.read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(final byte[] b, final int off, final int len) throws IOException {
+            return VosSocketImpl.this.read(b, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return VosSocketImpl.this.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            VosSocketImpl.this.close(); // as NioSocketImpl's stream: closing it closes the socket
+        }
+    }
+
+    private final class Out extends OutputStream {
+
+        @Override
+        public void write(final int b) throws IOException {
+            VosSocketImpl.this.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(final byte[] b, final int off, final int len) throws IOException {
+            VosSocketImpl.this.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            VosSocketImpl.this.close();
+        }
+    }
+
+    /** 0 for an open socket (see the class comment). */
+    @Override
+    protected int available() throws IOException {
+        channel();
+        return 0;
+    }
+
+    @Override
+    protected void close() throws IOException {
+        closed = true;
+        final VosSocketChannel c = channel;
+        final VosServerSocketChannel l = listener;
+        if (c != null) {
+            c.close(); // a thread blocked in the domain gets EBADF, then "Socket closed"
+        }
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    @Override
+    protected void shutdownInput() throws IOException {
+        try {
+            channel().shutdownInput();
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    protected void shutdownOutput() throws IOException {
+        try {
+            channel().shutdownOutput();
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    protected boolean supportsUrgentData() {
+        return false;
+    }
+
+    @Override
+    protected void sendUrgentData(final int data) throws IOException {
+        throw new SocketException("Urgent data not supported by the net domain");
+    }
+
+    /** The standard option behind a {@link SocketOptions} number, or null for SO_TIMEOUT and SO_BINDADDR. */
+    private static SocketOption<?> standard(final int optID) throws SocketException {
+        return switch (optID) {
+            case SocketOptions.TCP_NODELAY -> StandardSocketOptions.TCP_NODELAY;
+            case SocketOptions.SO_KEEPALIVE -> StandardSocketOptions.SO_KEEPALIVE;
+            case SocketOptions.SO_REUSEADDR -> StandardSocketOptions.SO_REUSEADDR;
+            case SocketOptions.SO_REUSEPORT -> StandardSocketOptions.SO_REUSEPORT;
+            case SocketOptions.SO_LINGER -> StandardSocketOptions.SO_LINGER;
+            case SocketOptions.SO_SNDBUF -> StandardSocketOptions.SO_SNDBUF;
+            case SocketOptions.SO_RCVBUF -> StandardSocketOptions.SO_RCVBUF;
+            case SocketOptions.IP_TOS -> StandardSocketOptions.IP_TOS;
+            case SocketOptions.SO_TIMEOUT, SocketOptions.SO_BINDADDR -> null;
+            default -> throw new SocketException("Unknown option " + optID + " for the net domain's sockets");
+        };
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void setOption(final int optID, final Object value) throws SocketException {
+        if (closed) {
+            throw closedSocket();
+        }
+        if (optID == SocketOptions.SO_TIMEOUT) {
+            final int t = (Integer) value;
+            if (t < 0) {
+                throw new IllegalArgumentException("timeout < 0");
+            }
+            timeoutMs = t;
+            return;
+        }
+        final SocketOption name = standard(optID);
+        if (name == null) {
+            throw new SocketException("Option " + optID + " cannot be set");
+        }
+        Object v = value;
+        if (name == StandardSocketOptions.SO_LINGER && value instanceof Boolean off) {
+            v = off ? 0 : -1; // Socket.setSoLinger(false, ..) passes Boolean.FALSE
+        }
+        try {
+            if (server) {
+                listener().setOption(name, v);
+            } else {
+                channel().setOption(name, v);
+            }
+        } catch (UnsupportedOperationException e) {
+            throw new SocketException(e.getMessage());
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
+    }
+
+    @Override
+    public Object getOption(final int optID) throws SocketException {
+        if (closed) {
+            throw closedSocket();
+        }
+        if (optID == SocketOptions.SO_TIMEOUT) {
+            return timeoutMs;
+        }
+        try {
+            if (optID == SocketOptions.SO_BINDADDR) {
+                final SocketAddress local = server ? listener().getLocalAddress() : channel().getLocalAddress();
+                return local == null ? InetAddress.getByName("0.0.0.0")
+                        : ((InetSocketAddress) local).getAddress();
+            }
+            final SocketOption<?> name = standard(optID);
+            final Object v = server ? listener().getOption(name) : channel().getOption(name);
+            if (name == StandardSocketOptions.SO_LINGER && (Integer) v < 0) {
+                return Boolean.FALSE; // Socket.getSoLinger reads a Boolean as off
+            }
+            return v;
+        } catch (UnsupportedOperationException e) {
+            throw new SocketException(e.getMessage());
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
+    }
+
+    @Override
+    protected <T> void setOption(final SocketOption<T> name, final T value) throws IOException {
+        if (closed) {
+            throw closedSocket();
+        }
+        try {
+            if (server) {
+                listener().setOption(name, value);
+            } else {
+                channel().setOption(name, value);
+            }
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    protected <T> T getOption(final SocketOption<T> name) throws IOException {
+        if (closed) {
+            throw closedSocket();
+        }
+        try {
+            return server ? listener().getOption(name) : channel().getOption(name);
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    protected java.util.Set<SocketOption<?>> supportedOptions() {
+        return server ? SocketOptionTable.names(SocketOptionTable.LISTENING)
+                : SocketOptionTable.names(SocketOptionTable.STREAM);
+    }
+
+    @Override
+    public String toString() {
+        return "VosSocketImpl[" + (server ? listener : channel) + "]";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.vos.client.net;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.spi.SelectorProvider;
+
+/**
+ * Puts {@code java.net.Socket} and {@code ServerSocket} in the net domain. Since JDK 13 they use the JDK's own
+ * {@code NioSocketImpl}, not the {@link SelectorProvider}, so {@code -Djava.nio.channels.spi.SelectorProvider} alone
+ * leaves them on the host's stack; this sets the two JDK hooks that still choose their impl, once per JVM:
+ *
+ * <pre>
+ * dev.vos.client.net.VosSockets.install();   // first thing in main, before any Socket is made
+ * </pre>
+ *
+ * <p>or, with no change to the program, the client jar as an agent: {@code -javaagent:vos-client.jar
+ * -Dvos.net.sockets=true} ({@link #AGENT_PROPERTY}; the agent then installs before {@code main}).
+ *
+ * <p>Every {@code Socket} and {@code ServerSocket} made after it (the connections a {@code ServerSocket} accepts too)
+ * is a {@link VosSocketImpl} over a channel of the net provider, which finds its domain as {@link VosSelectorProvider}
+ * does ({@code vos.net.socket}, {@code vos.net.domain}, {@code vos.stateDir}, {@code $VOS_STATE_DIR}); if that
+ * provider is the JVM's already, its one attachment is shared. Sockets made before stay where they are.
+ *
+ * <p><b>Not covered:</b> {@code DatagramSocket} and {@code MulticastSocket}, which the JDK hard-wires to its own
+ * provider (no public factory reaches them); sockets a library makes with its own {@code SocketImpl}; a
+ * {@code Socket(Proxy)} with a SOCKS proxy (the JDK wraps its own impl for it).
+ */
+public final class VosSockets {
+
+    /**
+     * The system property that makes the client jar's agent install before {@code main}:
+     * {@code -javaagent:vos-client.jar -Dvos.net.sockets=true}, for a program whose code cannot be changed.
+     */
+    public static final String AGENT_PROPERTY = "vos.net.sockets";
+
+    private static boolean installed;
+
+    private VosSockets() {
+    }
+
+    /** Installs with the JVM's provider if it is the net provider, else a new one found from the properties. */
+    public static void install() throws IOException {
+        final SelectorProvider system = SelectorProvider.provider();
+        install(system instanceof VosSelectorProvider vos ? vos : new VosSelectorProvider());
+    }
+
+    /**
+     * Installs with {@code provider}'s domain. {@code IllegalStateException} if this JVM has installed already;
+     * the JDK's {@code SocketException("factory already defined")} if other code set a factory first.
+     */
+    @SuppressWarnings("deprecation") // the JDK's only hook left for Socket's impl; it works on JDK 25
+    public static synchronized void install(final VosSelectorProvider provider) throws IOException {
+        if (installed) {
+            throw new IllegalStateException("VosSockets.install() was called already in this JVM: the JDK takes"
+                    + " its socket factories once");
+        }
+        Socket.setSocketImplFactory(() -> new VosSocketImpl(provider, false));
+        try {
+            ServerSocket.setSocketFactory(() -> new VosSocketImpl(provider, true));
+        } catch (IOException e) {
+            // Socket's is set and cannot be unset: say so rather than leave half an installation unexplained.
+            throw new IOException("java.net.Socket now goes through the net domain, but ServerSocket's factory"
+                    + " was set by other code: " + e.getMessage(), e);
+        }
+        installed = true;
+    }
+}
