@@ -92,7 +92,10 @@ final class ProcPeerWatch implements PeerWatch {
             return new RingFailure.Hung(staleNs, livenessTimeoutNs, new HangEvidence.ProcessStopped(
                     look.leader().state()));
         }
-        if (staleNs > capNs) {
+        // staleNs counts from the earliest time the last beat can have happened, up to a period before it did
+        // (HangJudge dates a move it sees at its earliest bound); a verdict that kills a busy domain must not come
+        // before the cap, so it is judged from the latest bound.
+        if (staleNs - periodNs > capNs) {
             return new RingFailure.Hung(staleNs, livenessTimeoutNs, new HangEvidence.BusyPastCap(look.running(),
                     capNs));
         }
