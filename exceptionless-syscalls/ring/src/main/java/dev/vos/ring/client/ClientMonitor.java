@@ -109,11 +109,12 @@ final class ClientMonitor implements Runnable {
                 LockSupport.parkNanos(this, periodNs);
                 continue;
             }
-            if (unparkDone()) {
+            int scan = scan();
+            if (scan == UNPARKED) {
                 idleSince = 0;
                 continue;
             }
-            if (allWaitingForEvents()) {
+            if (scan == ALL_WAITING) {
                 sleep(); // every parked caller waits on a peer: spinning would take the CPU that peer may need
                 idleSince = 0;
                 continue;
@@ -127,7 +128,7 @@ final class ClientMonitor implements Runnable {
                 idleSince = 0;
             }
         }
-        unparkDone();
+        scan();
     }
 
     /**
@@ -139,42 +140,45 @@ final class ClientMonitor implements Runnable {
         int armed = doorbell.arm();
         segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 1);
         VarHandle.fullFence(); // StoreLoad: the flag before the slot re-check (the slots are read with acquire)
-        if (!unparkDone() && !stopped) {
+        if (scan() != UNPARKED && !stopped) {
             doorbell.await(armed, periodNs);
         }
         segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 0);
     }
 
-    /** Whether every watched call is marked {@code WAITING} by the domain (false when none is watched). */
-    private boolean allWaitingForEvents() {
-        boolean any = false;
-        for (int i = 0; i < watched.length(); i++) {
-            CallSlot slot = watched.getPlain(i);
-            if (slot != null) {
-                if (!slot.isWaitingForEvent()) {
-                    return false;
-                }
-                any = true;
-            }
-        }
-        return any;
-    }
+    /** {@link #scan}: a caller was unparked. */
+    private static final int UNPARKED = 1;
+    /** {@link #scan}: none was, and every watched call is marked {@code WAITING} by the domain (one at least). */
+    private static final int ALL_WAITING = 2;
+    /** {@link #scan}: none was, and some watched call may complete any moment (or none is watched). */
+    private static final int SPIN = 0;
 
-    /** Unparks every watched caller whose call is done; true if there was one. */
-    private boolean unparkDone() {
-        boolean any = false;
+    /**
+     * One pass over the watched slots: unparks every caller whose call is done, and says whether any was, or else
+     * whether every call still watched waits on a peer (then spinning for them is wasted).
+     */
+    private int scan() {
+        boolean unparked = false;
+        boolean watching = false;
+        boolean allWaiting = true;
         for (int i = 0; i < watched.length(); i++) {
             CallSlot slot = watched.getPlain(i);
-            if (slot != null && slot.isDone() && watched.compareAndSet(i, slot, null)) {
+            if (slot == null) {
+                continue;
+            }
+            if (slot.isDone() && watched.compareAndSet(i, slot, null)) {
                 watchedCount.decrementAndGet();
                 Thread waiter = slot.waiter;
                 if (waiter != null) {
                     LockSupport.unpark(waiter);
                 }
-                any = true;
+                unparked = true;
+            } else if (!unparked) {
+                watching = true;
+                allWaiting &= slot.isWaitingForEvent();
             }
         }
-        return any;
+        return unparked ? UNPARKED : watching && allWaiting ? ALL_WAITING : SPIN;
     }
 
     private void checkLiveness() {
