@@ -35,9 +35,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * (a virtual thread unmounts), it never spins past the ring's short spin.
  *
  * <p><b>Waking.</b> {@link #wakeup()} during a select sends {@code wake} on another slot: the domain answers the
- * waiting pollset at once. A wake that reaches the domain before the pollset does is kept by the waker (an eventfd)
- * and answers it on arrival, so no interleaving of the two loses it. A {@code wakeup()} when no select waits makes
- * the next select return at once (it polls without waiting), as the JDK's; {@link #selectNow()} clears it. A wake
+ * waiting pollset at once. A wake that reaches the domain before the pollset does is kept by the waker (a flag in the
+ * domain) and answers it on arrival, so no interleaving of the two loses it. A {@code wakeup()} when no select waits
+ * makes the next select return at once (it polls without waiting), as the JDK's; {@link #selectNow()} clears it. A wake
  * that was sent during a select the domain answered for another reason is used up before that select returns (one
  * more poll that does not wait), so it does not end the next one. A timed select schedules its own wake on a timer
  * thread of the provider (the domain keeps no timers); an interrupt of the selecting thread wakes it through

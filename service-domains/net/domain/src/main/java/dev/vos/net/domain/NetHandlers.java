@@ -195,6 +195,9 @@ final class NetHandlers {
             length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
             long fd = accept4(socket.kernelFd(), address.address(), length.address(), SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0) {
+                if (fd == -Errno.EAGAIN) {
+                    socket.wouldBlock(NetCalls.POLLIN); // the backlog is empty
+                }
                 return fd;
             }
             long number = socket.table().add((int) fd, socket.family());
@@ -226,6 +229,10 @@ final class NetHandlers {
                 }
                 r = NetSyscalls.connect(socket.kernelFd(), address.address(), (int) address.byteSize());
             }
+            if (r == -Errno.EINPROGRESS) {
+                // Not writable until connected; the unconnected socket's first edge said writable and hung up.
+                socket.wouldBlock(NetCalls.POLLOUT | NetCalls.POLLHUP);
+            }
             if (r != -Errno.EINPROGRESS || (flags & NetCalls.NO_WAIT) != 0) {
                 return figures.connectAnswered(r);
             }
@@ -256,7 +263,7 @@ final class NetHandlers {
         }
         return onSocket(call, call.arg(Sendto.FD), socket -> tryOrPark(call, socket,
                 (flags & NetCalls.NO_WAIT) != 0,
-                () -> send(socket.kernelFd(), address, count, MSG_DONTWAIT | MSG_NOSIGNAL)));
+                () -> sent(socket, send(socket.kernelFd(), address, count, MSG_DONTWAIT | MSG_NOSIGNAL))));
     }
 
     private static long recvfrom(ServerCall call) {
@@ -272,7 +279,31 @@ final class NetHandlers {
         }
         int kernelFlags = MSG_DONTWAIT | ((flags & NetCalls.PEEK) != 0 ? MSG_PEEK : 0);
         return onSocket(call, call.arg(Recvfrom.FD), socket -> tryOrPark(call, socket,
-                (flags & NetCalls.NO_WAIT) != 0, () -> recv(socket.kernelFd(), address, count, kernelFlags)));
+                (flags & NetCalls.NO_WAIT) != 0,
+                () -> received(socket, recv(socket.kernelFd(), address, count, kernelFlags), count,
+                        (flags & NetCalls.PEEK) != 0)));
+    }
+
+    /**
+     * A receive's result, noted in what the socket is known ready for: EAGAIN, or fewer bytes than asked of a
+     * stream (TCP's receive copies until its queue is empty, so a short one drained it; a peek drains nothing),
+     * clears POLLIN; 0 for a non-empty buffer is the end of the stream, readable for good. Under the monitor.
+     */
+    private static long received(NetSocket socket, long r, long count, boolean peek) {
+        if (r == -Errno.EAGAIN || (!peek && r > 0 && r < count)) {
+            socket.wouldBlock(NetCalls.POLLIN);
+        } else if (r == 0 && count > 0) {
+            socket.sawEndOfStream();
+        }
+        return r;
+    }
+
+    /** A send's result, noted: EAGAIN clears POLLOUT (a short send may still leave room: left set). */
+    private static long sent(NetSocket socket, long r) {
+        if (r == -Errno.EAGAIN) {
+            socket.wouldBlock(NetCalls.POLLOUT);
+        }
+        return r;
     }
 
     private static long shutdown(ServerCall call) {
@@ -282,6 +313,12 @@ final class NetHandlers {
         }
         return onSocket(call, call.arg(Shutdown.FD), socket -> {
             long r = NetSyscalls.shutdown(socket.kernelFd(), (int) how);
+            if (r == 0 && how != NetCalls.SHUT_WR) {
+                socket.sawEndOfStream(); // a receive reads the end at once, as poll(2) says from now on
+            }
+            if (r == 0 && how != NetCalls.SHUT_RD) {
+                socket.polled(socket.known() | NetCalls.POLLOUT); // a send fails at once: poll(2) says writable
+            }
             socket.retryWaiters(); // a receive waiting now reads the end of the stream
             return r;
         });

@@ -53,6 +53,19 @@ final class NetSocket {
     private boolean bound;
     private boolean closed;
     private boolean waker;
+    /** A waker's pending wake: set by {@link NetCalls#WAKE}, used by the one look that reports it. */
+    private boolean woken;
+    /**
+     * What the socket is known ready for, in poll bits: a hint kept without system calls, so that a pollset looks
+     * at many sockets without one poll(2) each. Edges add bits (never clear them: the two readers of the epoll may
+     * dispatch an older edge after a newer one); a call that finds the socket would block clears the bit it found
+     * missing; a real poll(2) replaces them. So a bit may be set while the socket is not ready (a spurious
+     * readiness, which a selector's caller answers with a read of 0), but never clear while it is ready: every
+     * change to ready after a clear is an edge, dispatched under this monitor after the clear. Under the monitor.
+     */
+    private int known;
+    /** The peer's FIN came (RDHUP, or a receive of 0): readable for good, whatever a drained receive clears. */
+    private boolean endOfStream;
 
     NetSocket(int kernelFd, int family, long id, SocketTable table) {
         this.kernelFd = kernelFd;
@@ -94,7 +107,7 @@ final class NetSocket {
         return closed;
     }
 
-    /** Whether this is a pollset's waker (an eventfd, no socket): {@link NetCalls#WAKE} makes it readable. */
+    /** Whether this is a pollset's waker (an eventfd, no socket): {@link NetCalls#WAKE} sets its flag. */
     boolean isWaker() {
         return waker;
     }
@@ -102,6 +115,38 @@ final class NetSocket {
     /** Marks a fresh descriptor as a waker. Under the monitor. */
     void markWaker() {
         waker = true;
+    }
+
+    /** A wake for this waker: the next look reports it readable, once. Under the monitor. */
+    void wake() {
+        woken = true;
+    }
+
+    /** Whether a wake is pending, which this use consumes. Under the monitor. */
+    boolean takeWake() {
+        boolean was = woken;
+        woken = false;
+        return was;
+    }
+
+    /** The poll bits the socket is known ready for (see {@link #known}), end of stream as POLLIN. Under the monitor. */
+    int known() {
+        return endOfStream ? known | NetCalls.POLLIN : known;
+    }
+
+    /** A real poll(2) found {@code ready} (poll bits; 0 for none): it replaces what was known. Under the monitor. */
+    void polled(int ready) {
+        known = ready;
+    }
+
+    /** A receive, accept or send found the socket would block for {@code events}. Under the monitor. */
+    void wouldBlock(int events) {
+        known &= ~events;
+    }
+
+    /** A receive answered the end of the stream. Under the monitor. */
+    void sawEndOfStream() {
+        endOfStream = true;
     }
 
     /** How many calls wait on it now (tests). */
@@ -152,6 +197,18 @@ final class NetSocket {
         int before = waiters.size();
         waiters.removeIf(w -> w.completion().abandoned());
         table.loop().parked(waiters.size() - before);
+    }
+
+    /**
+     * An epoll edge for this socket, reporting {@code epollEvents} (its readiness when the epoll was read): adds
+     * them to what is known, then retries the waiting calls.
+     */
+    synchronized void edge(int epollEvents) {
+        if ((epollEvents & NetSyscalls.EPOLLRDHUP) != 0) {
+            endOfStream = true;
+        }
+        known |= epollEvents & (NetCalls.POLLIN | NetCalls.POLLOUT | NetCalls.POLLERR | NetCalls.POLLHUP);
+        retryWaiters();
     }
 
     /**

@@ -110,7 +110,7 @@ final class NetSyscalls {
     /** {@code IPV6_TCLASS}. */
     static final int IPV6_TCLASS = 67;
 
-    /** {@code EFD_NONBLOCK}: a waker's eventfd is read and written without ever waiting. */
+    /** {@code EFD_NONBLOCK}: a waker's eventfd (its number; the wake itself is a flag) never blocks. */
     static final int EFD_NONBLOCK = 04000;
     /** {@code EFD_CLOEXEC}. */
     static final int EFD_CLOEXEC = 02000000;

@@ -9,19 +9,20 @@ import dev.vos.ring.server.DeferredCall;
 import dev.vos.ring.server.ServerCall;
 import dev.vos.sys.Errno;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * pollset, waker and wake: what a client's {@code Selector} waits with. A pollset looks at every entry once; if
- * none is ready it parks one observer on each entry's socket, all answering the one deferred call: the first socket
- * that becomes ready (or closes) answers it, the others' entries are dropped at their next edge or park. A waker is
- * an eventfd of the session, watched by the readiness loop like a socket: wake writes it, which answers a pollset
- * parked on it at once (and, through the epoll edge, one that parks on it later finds it readable); a pollset that
- * reports it readable reads it, so that the wake is used once.
+ * pollset, waker and wake: what a client's {@code Selector} waits with. A pollset looks at every entry once, from
+ * what each socket is known ready for ({@link NetSocket#known}: kept from the epoll's edges and the calls' own
+ * would-blocks, so a look costs no system call); if none is, it takes the edges the epoll holds (one trap) and looks
+ * again; if still none, it parks one observer on each entry's socket, all answering the one deferred call: the
+ * first socket that becomes ready (or closes) answers it, the others' entries are dropped at their next edge or park.
+ * A waker is a descriptor of the session (an eventfd, so that its number is a real one, closed like a socket's)
+ * carrying a pending-wake flag: wake sets it and answers a pollset parked on it at once; the look that reports it
+ * readable clears it, so that a wake is used once.
  *
  * <p>Lock order: a socket's monitor, then a pollset's {@link Group} monitor; a group never takes a socket's. So an
  * edge on one socket of a pollset never waits for another socket's monitor.
@@ -75,15 +76,8 @@ final class PollSets {
             if (!waker.isWaker()) {
                 return -Errno.EINVAL;
             }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment one = arena.allocate(JAVA_LONG_UNALIGNED);
-                one.set(JAVA_LONG_UNALIGNED, 0, 1L);
-                long r = NetSyscalls.write(waker.kernelFd(), one.address(), Long.BYTES);
-                if (r < 0 && r != -Errno.EAGAIN) {
-                    return r; // EAGAIN: the counter is at its top, readable already
-                }
-            }
-            waker.retryWaiters(); // answers a pollset parked on it now, on this worker, not at the loop's edge
+            waker.wake();
+            waker.retryWaiters(); // answers a pollset parked on it now, on this worker
             return 0;
         }
     }
@@ -112,14 +106,15 @@ final class PollSets {
         }
         SocketTable table = sockets(call);
         NetSocket[] sockets = new NetSocket[n];
-        int[] found = new int[n];
-        int ready = 0;
         for (int i = 0; i < n; i++) {
             sockets[i] = table.get(fds[i]);
-            found[i] = look(sockets[i], events[i]);
-            if (found[i] != 0) {
-                ready++;
-            }
+        }
+        int[] found = new int[n];
+        int ready = lookAll(sockets, events, found);
+        if (ready == 0) {
+            // Nothing known ready: take the edges the epoll holds (one trap for all), and look again.
+            table.loop().drainNow();
+            ready = lookAll(sockets, events, found);
         }
         if (ready > 0 || (flags & NetCalls.NO_WAIT) != 0) {
             for (int i = 0; i < n; i++) {
@@ -151,6 +146,18 @@ final class PollSets {
         return ServerCall.DEFERRED;
     }
 
+    /** Looks at every entry, its events found into {@code found}; returns how many are ready. */
+    private static int lookAll(NetSocket[] sockets, int[] events, int[] found) {
+        int ready = 0;
+        for (int i = 0; i < sockets.length; i++) {
+            found[i] = look(sockets[i], events[i]);
+            if (found[i] != 0) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
     /** The events {@code socket} is ready for among {@code events} (and ERR, HUP, NVAL); 0 if none. */
     private static int look(NetSocket socket, int events) {
         if (socket == null) {
@@ -161,22 +168,29 @@ final class PollSets {
         }
     }
 
-    /** {@link #look} under the socket's monitor. A waker found readable is read: its wake is used. */
+    /**
+     * {@link #look} under the socket's monitor, from what the socket is known ready for (no system call): a waker's
+     * pending wake is used by the look that reports it. Only an error or hang-up among the known bits costs a
+     * poll(2), which replaces them: both are rare, and an unconnected socket's first edge reports a hang-up that a
+     * connect then makes stale.
+     */
     private static int lookLocked(NetSocket socket, int events) {
         if (socket.isClosed()) {
             return NetCalls.POLLNVAL;
         }
         if (socket.isWaker()) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment counter = arena.allocate(JAVA_LONG_UNALIGNED);
-                return NetSyscalls.read(socket.kernelFd(), counter.address(), Long.BYTES) > 0 ? NetCalls.POLLIN : 0;
+            return socket.takeWake() ? NetCalls.POLLIN : 0;
+        }
+        int known = socket.known();
+        if ((known & (NetCalls.POLLERR | NetCalls.POLLHUP)) != 0) {
+            long r = NetHandlers.pollOnce(socket, ASKABLE);
+            if (r < 0 && r != -Errno.EAGAIN) {
+                return NetCalls.POLLERR;
             }
+            socket.polled(r < 0 ? 0 : (int) r);
+            known = socket.known();
         }
-        long r = NetHandlers.pollOnce(socket, events);
-        if (r == -Errno.EAGAIN) {
-            return 0;
-        }
-        return r < 0 ? NetCalls.POLLERR : (int) r;
+        return known & (events | NetCalls.POLLERR | NetCalls.POLLHUP);
     }
 
     /** One waiting pollset: answered once, by the first of its entries found ready. */

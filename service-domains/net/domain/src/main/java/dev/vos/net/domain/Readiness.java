@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.vos.net.domain.NetSyscalls.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
@@ -106,6 +107,9 @@ final class Readiness {
         /** Calls parked on the loop's sockets now (a pollset's entries included): idle polls trap only when > 0. */
         private final AtomicInteger parked = new AtomicInteger();
         private volatile boolean running = true;
+        /** Each worker's buffer for {@link #drainNow}: workers are a few long-lived platform threads. */
+        private final ThreadLocal<MemorySegment> drainBuffer = ThreadLocal.withInitial(
+                () -> Arena.ofAuto().allocate((long) EPOLL_EVENT_BYTES * EVENTS_PER_WAIT, 8));
 
         private Loop() {
             long fd = epollCreate();
@@ -158,6 +162,18 @@ final class Readiness {
             }
         }
 
+        /**
+         * A pollset's look when none of its sockets is known ready: the edges the epoll holds now, dispatched,
+         * whether or not a call is parked (one trap for every socket of the domain, where the loop's thread may not
+         * have run for a while on a host whose CPUs the workers and clients spin on).
+         */
+        void drainNow() {
+            if (running) {
+                MemorySegment events = drainBuffer.get();
+                dispatch(epollWait(epfd, events.address(), EVENTS_PER_WAIT, 0), events);
+            }
+        }
+
         /** Sockets watched (tests). */
         int watched() {
             return sockets.size();
@@ -198,10 +214,11 @@ final class Readiness {
         /** Retries the calls of each socket among the {@code n} events (none when {@code n} is an error). */
         private void dispatch(long n, MemorySegment events) {
             for (int i = 0; i < n; i++) {
-                long id = events.get(JAVA_LONG_UNALIGNED, (long) i * EPOLL_EVENT_BYTES + EPOLL_EVENT_DATA_OFFSET);
+                long at = (long) i * EPOLL_EVENT_BYTES;
+                long id = events.get(JAVA_LONG_UNALIGNED, at + EPOLL_EVENT_DATA_OFFSET);
                 NetSocket socket = sockets.get(id);
                 if (socket != null) {
-                    socket.retryWaiters();
+                    socket.edge(events.get(JAVA_INT_UNALIGNED, at + EPOLL_EVENT_EVENTS_OFFSET));
                 }
             }
         }

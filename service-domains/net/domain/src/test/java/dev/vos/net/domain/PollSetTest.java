@@ -167,4 +167,52 @@ class PollSetTest {
             assertTrue(ring.server.callsDeferred() >= 5, "each waited, deferred");
         }
     }
+
+    /**
+     * A pollset looks at what each socket is known ready for, not at the kernel: a receive that drained the bytes
+     * clears readable, and the end of the stream that came before them must survive that clear (no further edge
+     * comes for it).
+     */
+    @Test
+    void theEndOfTheStream_staysReadable_afterAReceiveDrainedTheBytesBeforeIt() throws Exception {
+        try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
+            long listener = ring.listener();
+            int port = ring.localAddress(listener).getPort();
+            try (Socket peer = new Socket(LOOPBACK, port)) {
+                long fd = expectOk(ring.accept(listener, 0).fd(), "accept");
+                long[] fds = {fd};
+                int[] in = {NetCalls.POLLIN};
+                peer.getOutputStream().write("abc".getBytes());
+                peer.shutdownOutput();
+                assertEquals(1, pollset(ring, fds, in, 0).result(), "the bytes");
+                Thread.sleep(STILL_WAITING_MS); // the FIN's edge is taken by the readiness loop meanwhile
+                assertEquals("abc", ring.recv(fd, 100, 0), "a short receive: the queue is empty after it");
+                Answer end = pollset(ring, fds, in, NetCalls.NO_WAIT);
+                assertEquals(1, end.result(), "the end of the stream is still readable");
+                assertEquals(NetCalls.POLLIN, end.revents()[0] & NetCalls.POLLIN);
+                assertEquals("", ring.recv(fd, 100, 0), "and a receive reads it");
+            }
+        }
+    }
+
+    /**
+     * An unconnected stream socket is writable and hung up, as the kernel says; once connect is under way neither
+     * holds, and a pollset asking for POLLOUT answers when the connection is made, without the stale hang-up.
+     */
+    @Test
+    void aConnectingSocket_isWritableOnceConnected_andNoLongerHungUp() throws Exception {
+        try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
+            long listener = ring.listener();
+            long fd = ring.socket();
+            long[] fds = {fd};
+            int[] out = {NetCalls.POLLOUT};
+            Answer unconnected = pollset(ring, fds, out, NetCalls.NO_WAIT);
+            assertEquals(NetCalls.POLLOUT | NetCalls.POLLHUP, unconnected.revents()[0], "as poll(2) says");
+            long r = ring.connect(fd, ring.localAddress(listener), NetCalls.NO_WAIT);
+            assertTrue(r == 0 || r == -Errno.EINPROGRESS, "connect: " + r);
+            Answer connected = pollset(ring, fds, out, 0);
+            assertEquals(1, connected.result());
+            assertEquals(NetCalls.POLLOUT, connected.revents()[0]);
+        }
+    }
 }

@@ -46,8 +46,8 @@ import dev.vos.ring.client.Caller;
  * answers with the entries found ready at that moment: the others are found by the next call. A <em>waker</em> is a
  * descriptor of the session that is no socket (an eventfd in the domain, closed by close): {@code wake} makes it
  * readable, so a pollset waiting on it answers; a pollset that finds it readable reports it POLLIN and makes it
- * unreadable again. A wake that comes before the pollset it is meant for is kept by the waker, as by the JDK's own
- * selector's eventfd. Socket calls on a waker answer the kernel's ENOTSOCK; it counts as one of the session's
+ * unreadable again. A wake that comes before the pollset it is meant for is kept by the waker until a pollset
+ * reports it. Socket calls on a waker answer the kernel's ENOTSOCK; it counts as one of the session's
  * sockets.
  *
  * <p><b>Waiting.</b> Sockets are non-blocking in the domain, and no call ever holds a worker. accept, connect,
