@@ -7,7 +7,9 @@ import dev.vos.client.fs.VosFileSystemProvider;
 import dev.vos.controlplane.ControlPlane;
 import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.control.ControlException;
+import dev.vos.controlplane.spec.BackendKind;
 import dev.vos.controlplane.spec.ControlPlaneSpec;
+import dev.vos.controlplane.spec.DomainKind;
 import dev.vos.controlplane.spec.DomainSpec;
 import dev.vos.controlplane.spec.HostSpec;
 import dev.vos.controlplane.spec.SpecException;
@@ -33,8 +35,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The control-plane half of {@code vos demo}: bring up a host spec on the process backend, keep a client working
- * while {@code storage0} is killed with SIGKILL and {@code net0} is stopped with SIGSTOP, and show each come back.
+ * The control-plane half of {@code vos demo}: bring up a host spec on the process backend, serve files and an
+ * {@code HttpServer} through its domains (killing {@code net0} under the server's load), keep a client working while
+ * {@code storage0} is killed with SIGKILL and {@code net0} is stopped with SIGSTOP, and show each come back.
  */
 public final class ControlPlaneDemo {
 
@@ -65,15 +68,16 @@ public final class ControlPlaneDemo {
             ps(plane);
             ok &= files(plane, host, 9);
             ok &= mounted(plane, host, 10);
-            ok &= fault(plane, 11, "storage0", 9, "SIGKILL: the domain dies; its process exit is seen at once");
-            ok &= fault(plane, 12, "net0", 19, "SIGSTOP: the domain hangs; its ring heartbeat goes stale");
-            out.println("[13] vos ps");
+            ok &= network(plane, host, 11);
+            ok &= fault(plane, 12, "storage0", 9, "SIGKILL: the domain dies; its process exit is seen at once");
+            ok &= fault(plane, 13, "net0", 19, "SIGSTOP: the domain hangs; its ring heartbeat goes stale");
+            out.println("[14] vos ps");
             ps(plane);
-            out.println("[14] vos events -n 8 (the journal; it survives restarts of the control plane)");
+            out.println("[15] vos events -n 8 (the journal; it survives restarts of the control plane)");
             for (String line : plane.handle(new Command.Events(8))) {
                 out.println("    " + line);
             }
-            out.println("[15] shutting the control plane down: domains stop in reverse order");
+            out.println("[16] shutting the control plane down: domains stop in reverse order");
         } catch (ControlException e) {
             out.println("vos demo: " + e.getMessage());
             ok = false;
@@ -128,6 +132,19 @@ public final class ControlPlaneDemo {
             return true;
         }
         return new MountedPathsDemo(plane.stateDir(), storage.name(), out).run(step);
+    }
+
+    /** The JDK's HttpServer through the net domain, fetched from outside, and the domain killed under load. */
+    private boolean network(ControlPlane plane, HostSpec host, int step)
+            throws IOException, InterruptedException, ControlException {
+        DomainSpec net = host.domains().stream()
+                .filter(d -> d.kind() == DomainKind.NET && d.backend() == BackendKind.PROCESS)
+                .findFirst().orElse(null);
+        if (net == null) {
+            out.println("    (the spec has no net domain; the network step is skipped)");
+            return true;
+        }
+        return new NetworkDemo(plane.stateDir(), net.name(), out).run(plane, step);
     }
 
     private boolean fault(ControlPlane plane, int step, String domain, int signal, String what)

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The README's main command, control-plane half: examples/host.yaml comes up, survives its faults, goes down. */
+/**
+ * The README's main command, control-plane half: examples/host.yaml comes up, serves files and an HttpServer, survives
+ * its faults, goes down.
+ */
 @Timeout(120)
 class ControlPlaneDemoTest {
 
@@ -22,7 +25,12 @@ class ControlPlaneDemoTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(ok, out);
         assertTrue(out.contains("storage0 is back as generation 2"), out);
-        assertTrue(out.contains("net0 is back as generation 2"), out);
+        assertTrue(out.contains("net0 is back as generation 3"), out); // killed once by the network step
+        assertTrue(out.contains("HttpClient (this JVM, the default provider): GET http://127.0.0.1:"), out);
+        assertTrue(out.contains("app: serving port="), out);
+        assertTrue(out.contains("provider=dev.vos.client.net.VosSelectorProvider"), out);
+        assertTrue(out.contains("the clients failed fast"), out);
+        assertTrue(out.contains("serving again on the next generation"), out);
         assertTrue(out.contains("DOMAIN_HUNG"), out);
         assertTrue(out.contains("calls succeed again on generation 2"), out);
         assertTrue(out.contains("CONTROL_PLANE_STOPPED"), out);
