@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * The README's main command, control-plane half: examples/host.yaml comes up, serves files and an HttpServer, survives
  * its faults, goes down.
  */
-@Timeout(120)
+@Timeout(240) // about a minute alone; CI's build shares the 2 CPUs
 class ControlPlaneDemoTest {
 
     @Test
