@@ -21,6 +21,7 @@ import dev.vos.sys.Errno;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 import static dev.vos.net.domain.NetSyscalls.*;
@@ -59,7 +60,7 @@ final class NetHandlers {
                 .add(NetCalls.LISTEN, "listen", NetHandlers::listen)
                 .addMayWait(NetCalls.ACCEPT, "accept", NetHandlers::accept)
                 .addMayWait(NetCalls.CONNECT, "connect", NetHandlers::connect)
-                .addMayWait(NetCalls.SENDTO, "sendto", NetHandlers::sendto)
+                .addMayWait(NetCalls.SENDTO, "sendto", this::sendto)
                 .addMayWait(NetCalls.RECVFROM, "recvfrom", NetHandlers::recvfrom)
                 .add(NetCalls.SHUTDOWN, "shutdown", NetHandlers::shutdown)
                 .add(NetCalls.CLOSE, "close", NetHandlers::close)
@@ -111,11 +112,22 @@ final class NetHandlers {
         if (family != SockaddrLayout.AF_INET && family != SockaddrLayout.AF_INET6) {
             return -Errno.EAFNOSUPPORT;
         }
-        if (call.arg(Socket.TYPE) != NetCalls.SOCK_STREAM) {
-            return -Errno.EPROTONOSUPPORT; // datagram sockets are not served yet
+        long type = call.arg(Socket.TYPE);
+        if (type != NetCalls.SOCK_STREAM && type != NetCalls.SOCK_DGRAM) {
+            return -Errno.EPROTONOSUPPORT;
         }
-        long fd = NetSyscalls.socket((int) family, NetCalls.SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC);
-        return fd < 0 ? fd : sockets(call).add((int) fd, (int) family);
+        long fd = NetSyscalls.socket((int) family, (int) type | SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            return fd;
+        }
+        long number = sockets(call).add((int) fd, (int) family);
+        NetSocket socket = number < 0 || type != NetCalls.SOCK_DGRAM ? null : sockets(call).get(number);
+        if (socket != null) {
+            synchronized (socket) {
+                socket.markDatagram();
+            }
+        }
+        return number;
     }
 
     /**
@@ -219,6 +231,9 @@ final class NetHandlers {
         }
         NetFigures figures = sockets(call).figures();
         return onSocket(call, call.arg(Connect.FD), socket -> {
+            if (socket.isDatagram()) {
+                return connectDatagram(call, socket);
+            }
             long r;
             try (Arena arena = Arena.ofConfined()) {
                 int[] errno = new int[1];
@@ -241,6 +256,39 @@ final class NetHandlers {
         });
     }
 
+    /**
+     * A UDP socket's connect: to a peer (the kernel binds it to the route's source address, as for TCP: no
+     * wildcard), or, with a sockaddr of family {@code AF_UNSPEC}, dissolving the peer. Never waits.
+     */
+    private static long connectDatagram(ServerCall call, NetSocket socket) {
+        long offset = call.arg(Connect.ADDR_OFFSET);
+        long length = call.arg(Connect.ADDR_LENGTH);
+        MemorySegment shared = call.data(offset, length);
+        if (shared == null || length < Short.BYTES) {
+            return shared == null ? -Errno.EFAULT : -Errno.EINVAL;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            if (shared.get(JAVA_SHORT, SockaddrLayout.FAMILY_OFFSET) == SockaddrLayout.AF_UNSPEC) {
+                MemorySegment unspec = arena.allocate(SockaddrLayout.bytes(socket.family()), 8); // zeroed
+                long r = NetSyscalls.connect(socket.kernelFd(), unspec.address(), (int) unspec.byteSize());
+                if (r == 0) {
+                    socket.markConnected(false);
+                }
+                return r;
+            }
+            int[] errno = new int[1];
+            MemorySegment address = copyAddress(call, socket, offset, length, arena, errno);
+            if (address == null) {
+                return -errno[0];
+            }
+            long r = NetSyscalls.connect(socket.kernelFd(), address.address(), (int) address.byteSize());
+            if (r == 0) {
+                socket.markConnected(true);
+            }
+            return r;
+        }
+    }
+
     /** A connect in progress: -EAGAIN while it is, then 0 or its error (SO_ERROR). */
     private static long connectOutcome(NetSocket socket) {
         if (pollOnce(socket, NetCalls.POLLOUT) == -Errno.EAGAIN) {
@@ -250,27 +298,54 @@ final class NetHandlers {
         return error > 0 ? -error : error;
     }
 
-    private static long sendto(ServerCall call) {
+    private long sendto(ServerCall call) {
         long flags = call.arg(Sendto.FLAGS);
-        if (flagsOutside(flags, NetCalls.NO_WAIT) || call.arg(Sendto.ADDR_OFFSET) != 0
-                || call.arg(Sendto.ADDR_LENGTH) != 0) {
-            return -Errno.EINVAL; // stream sockets only: no destination address
+        if (flagsOutside(flags, NetCalls.NO_WAIT)) {
+            return -Errno.EINVAL;
         }
         long count = call.arg(Sendto.COUNT);
         long address = call.dataAddress(call.arg(Sendto.BUFFER_OFFSET), count);
         if (address == 0) {
             return -Errno.EFAULT;
         }
-        return onSocket(call, call.arg(Sendto.FD), socket -> tryOrPark(call, socket,
-                (flags & NetCalls.NO_WAIT) != 0,
-                () -> sent(socket, send(socket.kernelFd(), address, count, MSG_DONTWAIT | MSG_NOSIGNAL))));
+        boolean noWait = (flags & NetCalls.NO_WAIT) != 0;
+        long addrLength = call.arg(Sendto.ADDR_LENGTH);
+        if (call.arg(Sendto.ADDR_OFFSET) == 0 && addrLength == 0) {
+            return onSocket(call, call.arg(Sendto.FD), socket -> tryOrPark(call, socket, noWait,
+                    () -> sent(socket, send(socket.kernelFd(), address, count, MSG_DONTWAIT | MSG_NOSIGNAL))));
+        }
+        return onSocket(call, call.arg(Sendto.FD), socket -> {
+            if (!socket.isDatagram()) {
+                return -Errno.EINVAL; // a stream's peer is its connection's
+            }
+            if (!socket.bound() && !socket.isConnected() && !policy.allows(wildcard(socket.family()))) {
+                // The kernel would bind it to the wildcard address first: a bind the spec does not allow.
+                return -Errno.EADDRNOTAVAIL;
+            }
+            int[] errno = new int[1];
+            // Kept while the send may wait (retried later, off this call): the arena is the GC's.
+            MemorySegment to = copyAddress(call, socket, call.arg(Sendto.ADDR_OFFSET), addrLength, Arena.ofAuto(),
+                    errno);
+            if (to == null) {
+                return -errno[0];
+            }
+            return tryOrPark(call, socket, noWait, () -> sent(socket, sendTo(socket.kernelFd(), address, count,
+                    MSG_DONTWAIT | MSG_NOSIGNAL, to.address(), (int) to.byteSize())));
+        });
+    }
+
+    private static final InetAddress WILDCARD4 = InetAddress.ofLiteral("0.0.0.0");
+    private static final InetAddress WILDCARD6 = InetAddress.ofLiteral("::");
+
+    /** The wildcard address of {@code family}, which the kernel's automatic bind of a UDP socket takes. */
+    private static InetAddress wildcard(int family) {
+        return family == SockaddrLayout.AF_INET6 ? WILDCARD6 : WILDCARD4;
     }
 
     private static long recvfrom(ServerCall call) {
         long flags = call.arg(Recvfrom.FLAGS);
-        if (flagsOutside(flags, NetCalls.NO_WAIT | NetCalls.PEEK) || call.arg(Recvfrom.ADDR_OFFSET) != 0
-                || call.arg(Recvfrom.ADDR_CAPACITY) != 0) {
-            return -Errno.EINVAL; // stream sockets only: no sender address
+        if (flagsOutside(flags, NetCalls.NO_WAIT | NetCalls.PEEK)) {
+            return -Errno.EINVAL;
         }
         long count = call.arg(Recvfrom.COUNT);
         long address = call.dataAddress(call.arg(Recvfrom.BUFFER_OFFSET), count);
@@ -278,21 +353,54 @@ final class NetHandlers {
             return -Errno.EFAULT;
         }
         int kernelFlags = MSG_DONTWAIT | ((flags & NetCalls.PEEK) != 0 ? MSG_PEEK : 0);
-        return onSocket(call, call.arg(Recvfrom.FD), socket -> tryOrPark(call, socket,
-                (flags & NetCalls.NO_WAIT) != 0,
-                () -> received(socket, recv(socket.kernelFd(), address, count, kernelFlags), count,
-                        (flags & NetCalls.PEEK) != 0)));
+        boolean noWait = (flags & NetCalls.NO_WAIT) != 0;
+        boolean peek = (flags & NetCalls.PEEK) != 0;
+        long capacity = call.arg(Recvfrom.ADDR_CAPACITY);
+        if (call.arg(Recvfrom.ADDR_OFFSET) == 0 && capacity == 0) {
+            return onSocket(call, call.arg(Recvfrom.FD), socket -> tryOrPark(call, socket, noWait,
+                    () -> received(socket, recv(socket.kernelFd(), address, count, kernelFlags), count, peek)));
+        }
+        MemorySegment from = call.data(call.arg(Recvfrom.ADDR_OFFSET), capacity);
+        if (from == null) {
+            return -Errno.EFAULT;
+        }
+        return onSocket(call, call.arg(Recvfrom.FD), socket -> {
+            if (!socket.isDatagram()) {
+                return -Errno.EINVAL; // a stream's sender is its connection's peer
+            }
+            if (capacity < SockaddrLayout.bytes(socket.family())) {
+                return -Errno.EINVAL;
+            }
+            return tryOrPark(call, socket, noWait, () -> receivedFrom(socket, address, count, kernelFlags, from));
+        });
+    }
+
+    /** One recvfrom of a UDP socket, its sender's sockaddr copied to {@code from} (the client's payload). */
+    private static long receivedFrom(NetSocket socket, long buffer, long count, int flags, MemorySegment from) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sender = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
+            long r = received(socket, recvFrom(socket.kernelFd(), buffer, count, flags, sender.address(),
+                    length.address()), count, (flags & MSG_PEEK) != 0);
+            if (r >= 0) {
+                long n = Math.min(from.byteSize(), Math.min(length.get(JAVA_INT, 0), SockaddrLayout.MAX_BYTES));
+                MemorySegment.copy(sender, 0, from, 0, n);
+            }
+            return r;
+        }
     }
 
     /**
      * A receive's result, noted in what the socket is known ready for: EAGAIN, or fewer bytes than asked of a
-     * stream (TCP's receive copies until its queue is empty, so a short one drained it; a peek drains nothing),
-     * clears POLLIN; 0 for a non-empty buffer is the end of the stream, readable for good. Under the monitor.
+     * stream (TCP's receive copies until its queue is empty, so a short one drained it; a peek drains nothing; a
+     * datagram is whole, however short), clears POLLIN; 0 for a non-empty buffer is a stream's end, readable for
+     * good. Under the monitor.
      */
     private static long received(NetSocket socket, long r, long count, boolean peek) {
-        if (r == -Errno.EAGAIN || (!peek && r > 0 && r < count)) {
+        if (r == -Errno.EAGAIN || (!peek && !socket.isDatagram() && r > 0 && r < count)) {
             socket.wouldBlock(NetCalls.POLLIN);
-        } else if (r == 0 && count > 0) {
+        } else if (r == 0 && count > 0 && !socket.isDatagram()) { // an empty datagram is no end
             socket.sawEndOfStream();
         }
         return r;

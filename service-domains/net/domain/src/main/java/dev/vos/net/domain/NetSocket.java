@@ -53,6 +53,9 @@ final class NetSocket {
     private boolean bound;
     private boolean closed;
     private boolean waker;
+    /** A UDP socket: its receives are whole datagrams, so a short one says nothing of the queue. */
+    private boolean datagram;
+    private boolean connected;
     /** A waker's pending wake: set by {@link NetCalls#WAKE}, used by the one look that reports it. */
     private boolean woken;
     /**
@@ -115,6 +118,26 @@ final class NetSocket {
     /** Marks a fresh descriptor as a waker. Under the monitor. */
     void markWaker() {
         waker = true;
+    }
+
+    /** Whether this is a UDP socket. */
+    boolean isDatagram() {
+        return datagram;
+    }
+
+    /** Marks a fresh descriptor as a UDP socket. Under the monitor. */
+    void markDatagram() {
+        datagram = true;
+    }
+
+    /** Whether a connect of this UDP socket holds (it has a peer, and the local address the route gave it). */
+    boolean isConnected() {
+        return connected;
+    }
+
+    /** A UDP socket's connect succeeded ({@code true}) or its peer was dissolved. Under the monitor. */
+    void markConnected(boolean now) {
+        connected = now;
     }
 
     /** A wake for this waker: the next look reports it readable, once. Under the monitor. */

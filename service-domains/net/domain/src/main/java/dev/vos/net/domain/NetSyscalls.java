@@ -182,6 +182,16 @@ final class NetSyscalls {
         return Linux.syscallErrno(SYS_SENDTO, fd, buffer, count, flags, 0, 0);
     }
 
+    /** {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *, socklen_t)}. */
+    static long sendTo(int fd, long buffer, long count, int flags, long addr, int length) {
+        return Linux.syscallErrno(SYS_SENDTO, fd, buffer, count, flags, addr, length);
+    }
+
+    /** {@code ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *, socklen_t *)}. */
+    static long recvFrom(int fd, long buffer, long count, int flags, long addr, long lengthAddress) {
+        return Linux.syscallErrno(SYS_RECVFROM, fd, buffer, count, flags, addr, lengthAddress);
+    }
+
     /** {@code ssize_t recvfrom(int fd, void *buf, size_t len, int flags, NULL, NULL)}. */
     static long recv(int fd, long buffer, long count, int flags) {
         return Linux.syscallErrno(SYS_RECVFROM, fd, buffer, count, flags, 0, 0);

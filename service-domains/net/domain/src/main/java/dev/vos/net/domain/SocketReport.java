@@ -49,8 +49,11 @@ final class SocketReport {
                     recvQ = queue(fd, SIOCINQ, arena);
                     sendQ = queue(fd, SIOCOUTQ, arena);
                 }
-                return SocketRow.of(state < STATES.length ? STATES[state] : "UNKNOWN", recvQ, sendQ,
-                        address(fd, false, arena), address(fd, true, arena), number & 0xFFFF_FFFFL);
+                InetSocketAddress peer = address(fd, true, arena);
+                // UDP has no TCP_INFO: as ss -uan names it, ESTAB with a peer, UNCONN without.
+                String name = socket.isDatagram() ? (peer != null ? "ESTAB" : "UNCONN")
+                        : state < STATES.length ? STATES[state] : "UNKNOWN";
+                return SocketRow.of(name, recvQ, sendQ, address(fd, false, arena), peer, number & 0xFFFF_FFFFL);
             }
         }
     }

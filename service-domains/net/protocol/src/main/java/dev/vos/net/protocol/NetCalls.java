@@ -18,7 +18,7 @@ import dev.vos.ring.client.Caller;
  *
  * <pre>
  * no  name         arguments                                                          result
- * 64  socket       (int family: AF_INET|AF_INET6, int type: SOCK_STREAM)               descriptor
+ * 64  socket       (int family: AF_INET|AF_INET6, int type: SOCK_STREAM|SOCK_DGRAM)    descriptor
  * 65  bind         (long fd, addrOffset, addrLength)                                    0
  * 66  listen       (long fd, int backlog)                                               0
  * 67  accept       (long fd, addrOffset, addrCapacity, int flags: NO_WAIT)              descriptor; peer sockaddr
@@ -94,6 +94,8 @@ public final class NetCalls {
 
     /** {@code SOCK_STREAM}: TCP. */
     public static final int SOCK_STREAM = 1;
+    /** {@code SOCK_DGRAM}: UDP. */
+    public static final int SOCK_DGRAM = 2;
 
     /** A flag of accept, connect, sendto, recvfrom and poll: answer at once instead of waiting. */
     public static final int NO_WAIT = 1;
@@ -170,7 +172,7 @@ public final class NetCalls {
     public static final class Socket {
         /** {@link SockaddrLayout#AF_INET} or {@link SockaddrLayout#AF_INET6}. */
         public static final int FAMILY = 0;
-        /** {@link NetCalls#SOCK_STREAM} (the only type served yet). */
+        /** {@link NetCalls#SOCK_STREAM} or {@link NetCalls#SOCK_DGRAM}. */
         public static final int TYPE = 1;
 
         private Socket() {
@@ -268,7 +270,7 @@ public final class NetCalls {
         public static final int COUNT = 2;
         /** {@link NetCalls#NO_WAIT} or 0. */
         public static final int FLAGS = 3;
-        /** Payload offset of a destination sockaddr (unused for TCP: 0). */
+        /** Payload offset of a destination sockaddr (UDP only; TCP: 0). */
         public static final int ADDR_OFFSET = 4;
         /** Its length (0: none). */
         public static final int ADDR_LENGTH = 5;
@@ -293,7 +295,7 @@ public final class NetCalls {
         public static final int COUNT = 2;
         /** {@link NetCalls#NO_WAIT}, {@link NetCalls#PEEK}, or 0. */
         public static final int FLAGS = 3;
-        /** Payload offset where the sender's sockaddr goes. */
+        /** Payload offset where the sender's sockaddr goes (UDP only; TCP: 0). */
         public static final int ADDR_OFFSET = 4;
         /** Room there (0: not written). */
         public static final int ADDR_CAPACITY = 5;

@@ -27,6 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  */
 public final class SockaddrLayout {
 
+    /** {@code AF_UNSPEC}: a UDP socket's connect to it dissolves the socket's peer. */
+    public static final int AF_UNSPEC = 0;
     /** {@code AF_INET}. */
     public static final int AF_INET = 2;
     /** {@code AF_INET6}. */
