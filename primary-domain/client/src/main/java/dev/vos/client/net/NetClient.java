@@ -78,6 +78,83 @@ final class NetClient {
         }
     }
 
+    /** A UDP socket of {@code family}. */
+    DomainHandle datagramSocket(final int family) throws IOException {
+        try (CallSlot slot = calls.acquire()) {
+            final long fd = check(Socket.call(slot, family, NetCalls.SOCK_DGRAM), "socket");
+            return DomainHandle.issuedBy(slot, DomainHandle.Kind.SOCKET, domain, fd);
+        }
+    }
+
+    /** The largest datagram a slot carries: its payload less the room for a sockaddr at its end. */
+    private static int datagramRoom(final CallSlot slot) {
+        return (int) slot.data().byteSize() - SockaddrLayout.MAX_BYTES;
+    }
+
+    /**
+     * Sends all of {@code src} as one datagram to {@code target} (null: the connected peer); advances it. Waits for
+     * room, unless {@code noWait}: then {@link #WOULD_BLOCK}, nothing sent.
+     */
+    int sendDatagram(final DomainHandle fd, final ByteBuffer src, final InetSocketAddress target,
+                     final boolean noWait) throws IOException {
+        try (CallSlot slot = calls.acquire()) {
+            final long value = fd.valueFor(slot);
+            final int want = src.remaining();
+            final int room = datagramRoom(slot);
+            if (want > room) {
+                throw new IOException("Message too long: a datagram of " + want + " bytes; net domain " + domain
+                        + " carries " + room + " at most (its ring's payload per slot)");
+            }
+            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, slot.data(), 0, want);
+            long r;
+            if (target == null) {
+                r = Sendto.call(slot, value, slot.dataOffset(), want, flags(noWait), 0, 0);
+            } else {
+                final int length = SockaddrLayout.encode(target, slot.data().asSlice(room));
+                r = Sendto.call(slot, value, slot.dataOffset(), want, flags(noWait), slot.dataOffset() + room, length);
+            }
+            if (noWait && r == -Errno.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            final int n = (int) checkCount(r, want, "sendto");
+            src.position(src.position() + n);
+            return n;
+        }
+    }
+
+    /**
+     * Receives one datagram into {@code dst} (what does not fit is discarded, as the kernel and the default provider
+     * do) and returns its sender. Waits for one, unless {@code noWait}: then null when there is none.
+     */
+    InetSocketAddress receiveDatagram(final DomainHandle fd, final ByteBuffer dst, final boolean noWait)
+            throws IOException {
+        try (CallSlot slot = calls.acquire()) {
+            final long value = fd.valueFor(slot);
+            final int room = datagramRoom(slot);
+            final int want = Math.min(dst.remaining(), room);
+            final long r = Recvfrom.call(slot, value, slot.dataOffset(), want, flags(noWait),
+                    slot.dataOffset() + room, SockaddrLayout.MAX_BYTES);
+            if (noWait && r == -Errno.EAGAIN) {
+                return null;
+            }
+            final int n = (int) checkCount(r, want, "recvfrom");
+            final InetSocketAddress sender = address(slot.data().asSlice(room), SockaddrLayout.MAX_BYTES,
+                    "recvfrom");
+            MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
+            dst.position(dst.position() + n);
+            return sender;
+        }
+    }
+
+    /** Dissolves a UDP socket's peer (a connect to {@code AF_UNSPEC}). */
+    void disconnect(final DomainHandle fd) throws IOException {
+        try (CallSlot slot = calls.acquire()) {
+            final long value = fd.valueFor(slot);
+            slot.data().asSlice(0, SockaddrLayout.MAX_BYTES).fill((byte) 0); // family 0: AF_UNSPEC
+            check(Connect.call(slot, value, slot.dataOffset(), SockaddrLayout.MAX_BYTES, 0), "connect");
+        }
+    }
+
     void bind(final DomainHandle fd, final InetSocketAddress local) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
@@ -234,7 +311,12 @@ final class NetClient {
 
     private InetSocketAddress address(final CallSlot slot, final long length, final String call)
             throws IOException {
-        final InetSocketAddress decoded = SockaddrLayout.decode(slot.data(), length);
+        return address(slot.data(), length, call);
+    }
+
+    private InetSocketAddress address(final MemorySegment from, final long length, final String call)
+            throws IOException {
+        final InetSocketAddress decoded = SockaddrLayout.decode(from, length);
         if (decoded == null) {
             throw new IOException("net domain " + domain + " answered " + call + " with " + length
                     + " bytes that are no sockaddr_in or sockaddr_in6");

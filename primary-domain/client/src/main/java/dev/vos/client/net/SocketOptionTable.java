@@ -32,6 +32,14 @@ final class SocketOptionTable {
             StandardSocketOptions.SO_REUSEADDR, NetCalls.OPT_SO_REUSEADDR,
             StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT);
 
+    /** The options of a UDP socket (the default provider's set for DatagramChannel, less multicast's). */
+    static final Map<SocketOption<?>, Integer> DATAGRAM = Map.of(
+            StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF,
+            StandardSocketOptions.SO_SNDBUF, NetCalls.OPT_SO_SNDBUF,
+            StandardSocketOptions.SO_REUSEADDR, NetCalls.OPT_SO_REUSEADDR,
+            StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT,
+            StandardSocketOptions.IP_TOS, NetCalls.OPT_IP_TOS);
+
     private SocketOptionTable() {
     }
 

@@ -6,7 +6,7 @@ import dev.vos.client.DomainHandle;
  * A channel a {@link VosSelector} waits on in the net domain: its socket is a descriptor there, polled there (a
  * pipe's end is a {@link LocalSelectable}, looked at in this JVM).
  */
-sealed interface VosSelectable extends Selectable permits VosSocketChannel, VosServerSocketChannel {
+sealed interface VosSelectable extends Selectable permits VosSocketChannel, VosServerSocketChannel, VosDatagramChannel {
 
     /** The descriptor a pollset entry names. */
     DomainHandle handle();

@@ -30,10 +30,12 @@ import java.nio.file.Path;
  * {@code $VOS_STATE_DIR}, else vos's default. Nothing is attached until the first channel is opened.
  *
  * <p><b>Served:</b> {@code SocketChannel} (bind, connect, read, write, shutdownInput/Output, close, local and
- * remote address, the TCP {@code StandardSocketOptions}) and {@code ServerSocketChannel} (bind, accept, close, its
- * options), blocking and non-blocking, IPv4 and IPv6, their {@code socket()} adaptors (without streams), and a
+ * remote address, the TCP {@code StandardSocketOptions}), {@code ServerSocketChannel} (bind, accept, close, its
+ * options) and {@code DatagramChannel} (UDP: bind, send, receive, connect, disconnect, read, write, its options),
+ * blocking and non-blocking, IPv4 and IPv6, the stream channels' {@code socket()} adaptors (without streams), and a
  * {@link #openSelector() Selector} over them. <b>Not served yet</b>, each throwing
- * {@code UnsupportedOperationException} that says so: {@link #openDatagramChannel()}, Unix domain sockets.
+ * {@code UnsupportedOperationException} that says so: Unix domain sockets, a {@code DatagramChannel}'s
+ * {@code socket()} adaptor, multicast.
  * {@link #openPipe()} is a pipe in this JVM that the selector takes beside the domain's sockets.
  */
 public final class VosSelectorProvider extends SelectorProvider {
@@ -110,13 +112,13 @@ public final class VosSelectorProvider extends SelectorProvider {
     }
 
     @Override
-    public DatagramChannel openDatagramChannel() {
-        throw new UnsupportedOperationException("DatagramChannel" + NOT_YET);
+    public DatagramChannel openDatagramChannel() throws IOException {
+        return new VosDatagramChannel(this, client, SockaddrLayout.AF_INET);
     }
 
     @Override
-    public DatagramChannel openDatagramChannel(final ProtocolFamily family) {
-        throw new UnsupportedOperationException("DatagramChannel" + NOT_YET);
+    public DatagramChannel openDatagramChannel(final ProtocolFamily family) throws IOException {
+        return new VosDatagramChannel(this, client, familyOf(family));
     }
 
     /** A pipe in this JVM whose ends a selector of this provider waits on beside sockets ({@link VosPipe}). */

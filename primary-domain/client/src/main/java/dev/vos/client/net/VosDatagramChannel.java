@@ -1,0 +1,426 @@
+package dev.vos.client.net;
+
+import dev.vos.client.DomainHandle;
+import dev.vos.net.protocol.NetCalls;
+import dev.vos.net.protocol.SockaddrLayout;
+import dev.vos.ring.DomainFailedException;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.MembershipKey;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A UDP {@link DatagramChannel} whose socket lives in the net domain: send, receive, connect, disconnect, read and
+ * write are one net call each, blocking (waiting in the domain, no worker held) or not, and a {@link VosSelector}
+ * polls it. A datagram travels in one slot's payload, so the largest is that payload less a sockaddr (64 KiB less
+ * 28 bytes with the default geometry: all a UDP datagram can be); a larger one is an {@code IOException}, as the
+ * kernel's EMSGSIZE is.
+ *
+ * <p>As the default provider's: an unbound channel that sends or receives binds itself to the wildcard address
+ * first, which the domain allows only if its spec's {@code net.bind} lists the wildcard (otherwise a
+ * {@code BindException}: bind it to an allowed address, for example 127.0.0.1, before); a channel made with no
+ * family is IPv4 (the default provider's is dual-stack IPv6), and becomes IPv6 while it is fresh if bound or
+ * connected to an IPv6 address. <b>Unlike</b> it: {@code connect} of an unbound channel does not bind it to the
+ * wildcard first; the kernel binds it to the route's source address (127.0.0.1 to a peer on loopback), as it does a
+ * TCP socket. Not served: {@link #socket()} (the {@code DatagramSocket} adaptor) and multicast ({@code join}), each
+ * an {@code UnsupportedOperationException} saying so.
+ */
+final class VosDatagramChannel extends DatagramChannel implements VosSelectable {
+
+    private static final String NOT_YET = " is not served by the net domain's provider yet";
+
+    private final NetClient client;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Object stateLock = new Object();
+    private volatile DomainHandle fd;
+    private volatile int family;
+    private volatile boolean bound;
+    private volatile InetSocketAddress remote;
+
+    VosDatagramChannel(final VosSelectorProvider provider, final NetClient client, final int family)
+            throws IOException {
+        super(provider);
+        this.client = client;
+        this.family = family;
+        this.fd = client.datagramSocket(family);
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private static InetSocketAddress checkAddress(final SocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        if (!(address instanceof InetSocketAddress inet)) {
+            throw new UnsupportedAddressTypeException();
+        }
+        if (inet.isUnresolved()) {
+            throw new UnresolvedAddressException();
+        }
+        if (inet.getAddress().isAnyLocalAddress()) {
+            // As the default provider: the wildcard as a destination is this host.
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), inet.getPort());
+        }
+        return inet;
+    }
+
+    /** Makes the socket IPv6 if it is a fresh IPv4 one and {@code address} is IPv6. Under stateLock. */
+    private void matchFamily(final InetSocketAddress address) throws IOException {
+        final int wanted = SockaddrLayout.family(address);
+        if (wanted == family || family == SockaddrLayout.AF_INET6 || bound || remote != null) {
+            return;
+        }
+        final DomainHandle old = fd;
+        fd = client.datagramSocket(wanted);
+        family = wanted;
+        client.close(old);
+    }
+
+    @Override
+    public DatagramChannel bind(final SocketAddress local) throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            if (bound) {
+                throw new AlreadyBoundException();
+            }
+            final InetSocketAddress address = local == null ? wildcard() : (InetSocketAddress) checkLocal(local);
+            matchFamily(address);
+            client.bind(fd, address);
+            bound = true;
+        }
+        return this;
+    }
+
+    private static SocketAddress checkLocal(final SocketAddress local) {
+        if (!(local instanceof InetSocketAddress inet)) {
+            throw new UnsupportedAddressTypeException();
+        }
+        if (inet.isUnresolved()) {
+            throw new UnresolvedAddressException();
+        }
+        return inet;
+    }
+
+    private InetSocketAddress wildcard() {
+        return new InetSocketAddress(InetAddress.ofLiteral(family == SockaddrLayout.AF_INET6 ? "::" : "0.0.0.0"), 0);
+    }
+
+    /** Binds to the wildcard if not bound, as the default provider does before a send or receive. */
+    private void bindIfUnbound() throws IOException {
+        synchronized (stateLock) {
+            if (!bound && remote == null) {
+                client.bind(fd, wildcard());
+                bound = true;
+            }
+        }
+    }
+
+    @Override
+    public <T> DatagramChannel setOption(final SocketOption<T> name, final T value) throws IOException {
+        final int number = SocketOptionTable.number(SocketOptionTable.DATAGRAM, name);
+        synchronized (stateLock) {
+            ensureOpen();
+            client.setOption(fd, number, SocketOptionTable.encode(name, value));
+        }
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(final SocketOption<T> name) throws IOException {
+        final int number = SocketOptionTable.number(SocketOptionTable.DATAGRAM, name);
+        synchronized (stateLock) {
+            ensureOpen();
+            return (T) SocketOptionTable.decode(name, client.getOption(fd, number));
+        }
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return SocketOptionTable.names(SocketOptionTable.DATAGRAM);
+    }
+
+    @Override
+    public DatagramSocket socket() {
+        throw new UnsupportedOperationException("DatagramChannel.socket()" + NOT_YET);
+    }
+
+    @Override
+    public MembershipKey join(final InetAddress group, final NetworkInterface interf) {
+        throw new UnsupportedOperationException("multicast" + NOT_YET);
+    }
+
+    @Override
+    public MembershipKey join(final InetAddress group, final NetworkInterface interf, final InetAddress source) {
+        throw new UnsupportedOperationException("multicast" + NOT_YET);
+    }
+
+    @Override
+    public boolean isConnected() {
+        return remote != null;
+    }
+
+    @Override
+    public DatagramChannel connect(final SocketAddress address) throws IOException {
+        final InetSocketAddress target = checkAddress(address);
+        readLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                synchronized (stateLock) {
+                    ensureOpen();
+                    if (remote != null) {
+                        throw new AlreadyConnectedException();
+                    }
+                    matchFamily(target);
+                    client.connect(fd, target, false); // a UDP connect never waits
+                    remote = target;
+                    bound = true; // the kernel bound it to the route's source address
+                }
+                return this;
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public DatagramChannel disconnect() throws IOException {
+        readLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                synchronized (stateLock) {
+                    if (!isOpen() || remote == null) {
+                        return this;
+                    }
+                    client.disconnect(fd);
+                    remote = null;
+                }
+                return this;
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException {
+        ensureOpen();
+        return remote;
+    }
+
+    @Override
+    public SocketAddress receive(final ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+        readLock.lock();
+        try {
+            ensureOpen();
+            bindIfUnbound();
+            InetSocketAddress sender = null;
+            boolean completed = false;
+            try {
+                begin();
+                sender = client.receiveDatagram(fd, dst, !isBlocking());
+                completed = true;
+            } finally {
+                end(completed);
+            }
+            return sender;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public int send(final ByteBuffer src, final SocketAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
+        final InetSocketAddress to = checkAddress(target);
+        writeLock.lock();
+        try {
+            ensureOpen();
+            final InetSocketAddress peer = remote;
+            if (peer != null && !to.equals(peer)) {
+                throw new AlreadyConnectedException(); // as the default provider, for another destination
+            }
+            bindIfUnbound();
+            return sendNow(src, peer != null ? null : to);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** One datagram of all of {@code src}: its size, or 0 if the domain had no room and this is non-blocking. */
+    private int sendNow(final ByteBuffer src, final InetSocketAddress to) throws IOException {
+        int n = 0;
+        boolean completed = false;
+        try {
+            begin();
+            n = client.sendDatagram(fd, src, to, !isBlocking());
+            completed = true;
+        } finally {
+            end(completed);
+        }
+        return n == NetClient.WOULD_BLOCK ? 0 : n;
+    }
+
+    @Override
+    public int read(final ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        readLock.lock();
+        try {
+            ensureOpen();
+            if (remote == null) {
+                throw new NotYetConnectedException();
+            }
+            final int before = dst.position();
+            InetSocketAddress sender = null;
+            boolean completed = false;
+            try {
+                begin();
+                sender = client.receiveDatagram(fd, dst, !isBlocking());
+                completed = true;
+            } finally {
+                end(completed);
+            }
+            return sender == null ? 0 : dst.position() - before;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** Reads one datagram into the first buffer with room (a scattering read of it is not split across buffers). */
+    @Override
+    public long read(final ByteBuffer[] dsts, final int offset, final int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        for (int i = offset; i < offset + length; i++) {
+            if (dsts[i].hasRemaining()) {
+                return read(dsts[i]);
+            }
+        }
+        return read(ByteBuffer.allocate(0));
+    }
+
+    @Override
+    public int write(final ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (remote == null) {
+                throw new NotYetConnectedException();
+            }
+            return sendNow(src, null);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The buffers' bytes, gathered, as one datagram. */
+    @Override
+    public long write(final ByteBuffer[] srcs, final int offset, final int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        int total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total = Math.addExact(total, srcs[i].remaining());
+        }
+        final ByteBuffer gathered = ByteBuffer.allocate(total);
+        for (int i = offset; i < offset + length; i++) {
+            gathered.put(srcs[i].duplicate());
+        }
+        gathered.flip();
+        final int n = write(gathered);
+        if (n > 0) {
+            for (int i = offset; i < offset + length; i++) {
+                srcs[i].position(srcs[i].limit());
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            return bound ? client.localAddress(fd) : null;
+        }
+    }
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException {
+        try {
+            client.close(fd);
+        } catch (DomainFailedException gone) {
+            // The domain died and took the socket with it: closed either way.
+        }
+    }
+
+    @Override
+    protected void implConfigureBlocking(final boolean block) {
+        // Nothing to do in the domain, whose sockets never block: each call passes NO_WAIT or not, by isBlocking().
+    }
+
+    @Override
+    public DomainHandle handle() {
+        return fd;
+    }
+
+    @Override
+    public int pollEvents(final int interestOps) {
+        int events = 0;
+        if ((interestOps & SelectionKey.OP_READ) != 0) {
+            events |= NetCalls.POLLIN;
+        }
+        if ((interestOps & SelectionKey.OP_WRITE) != 0) {
+            events |= NetCalls.POLLOUT;
+        }
+        return events;
+    }
+
+    @Override
+    public int readyOps(final int revents, final int interestOps) {
+        if ((revents & (NetCalls.POLLERR | NetCalls.POLLHUP | NetCalls.POLLNVAL)) != 0) {
+            return interestOps;
+        }
+        int ops = 0;
+        if ((revents & NetCalls.POLLIN) != 0 && (interestOps & SelectionKey.OP_READ) != 0) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if ((revents & NetCalls.POLLOUT) != 0 && (interestOps & SelectionKey.OP_WRITE) != 0) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        return ops;
+    }
+
+    @Override
+    public String toString() {
+        return "VosDatagramChannel[" + fd + (remote == null ? "" : " remote=" + remote) + "]";
+    }
+}
