@@ -10,14 +10,18 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SocketChannel;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * {@link VosSocketChannel#socket()}: a {@code Socket} over the channel, as the default provider's
  * {@code SocketAdaptor}, for what programs ask of it beside the channel (the JDK's {@code HttpServer} asks an
  * exchange's addresses through it, and sets {@code TCP_NODELAY} through it): addresses, state, options, close.
- * Its streams and its own connect and bind are not served yet: use the channel.
+ * and its streams (blocking mode only, as the default's; no SO_TIMEOUT on them yet). Its own connect and bind are not
+ * served yet: use the channel.
  */
 final class VosSocketAdaptor extends Socket {
 
@@ -44,14 +48,92 @@ final class VosSocketAdaptor extends Socket {
         throw notServed("bind");
     }
 
+    /**
+     * The channel's bytes as a stream, as the default provider's adaptor gives them: the channel must be in blocking
+     * mode ({@code IllegalBlockingModeException} otherwise); closing the stream closes the channel.
+     */
     @Override
-    public InputStream getInputStream() {
-        throw notServed("getInputStream");
+    public InputStream getInputStream() throws IOException {
+        checkStreams();
+        if (channel.isInputShutdown()) {
+            throw new SocketException("Socket input is shutdown");
+        }
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                final byte[] one = new byte[1];
+                final int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(final byte[] b, final int off, final int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (len == 0) {
+                    return 0;
+                }
+                blockingOnly();
+                if (timeoutMs > 0) {
+                    throw notServed("SO_TIMEOUT on the stream"); // a plain Socket's is served (VosSocketImpl)
+                }
+                return channel.read(ByteBuffer.wrap(b, off, len)); // blocking: some bytes, or -1 at the end
+            }
+
+            @Override
+            public int available() {
+                return 0; // an estimate, which InputStream allows: the protocol has no FIONREAD
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
     }
 
     @Override
-    public OutputStream getOutputStream() {
-        throw notServed("getOutputStream");
+    public OutputStream getOutputStream() throws IOException {
+        checkStreams();
+        if (channel.isOutputShutdown()) {
+            throw new SocketException("Socket output is shutdown");
+        }
+        return new OutputStream() {
+            @Override
+            public void write(final int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(final byte[] b, final int off, final int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                blockingOnly();
+                final ByteBuffer src = ByteBuffer.wrap(b, off, len);
+                while (src.hasRemaining()) {
+                    channel.write(src); // blocking: all of it
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+    }
+
+    /** The default adaptor's checks before it hands out a stream. */
+    private void checkStreams() throws SocketException {
+        if (!channel.isOpen()) {
+            throw new SocketException("Socket is closed");
+        }
+        if (!channel.isConnected()) {
+            throw new SocketException("Socket is not connected");
+        }
+    }
+
+    private void blockingOnly() {
+        if (!channel.isBlocking()) {
+            throw new IllegalBlockingModeException();
+        }
     }
 
     private InetSocketAddress remote() {

@@ -32,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * A TCP {@link SocketChannel} whose socket lives in the net domain: every operation is one or more net calls. In
  * blocking mode a call that would block waits in the domain (its slot is held, no worker is); in non-blocking mode
  * each call passes NO_WAIT and the domain's EAGAIN becomes the default provider's 0 or false. A
- * {@link VosSelector} polls it ({@link VosSelectable}); {@link #socket()} is an adaptor without streams.
+ * {@link VosSelector} polls it ({@link VosSelectable}); {@link #socket()} is an adaptor (its streams: blocking only).
  *
  * <p><b>Close while blocked.</b> Another thread's {@link #close()} (or an interrupt, through
  * {@link #begin()}) closes the descriptor in the domain, which answers every call still waiting on it EBADF; the
@@ -219,6 +219,16 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     @Override
     public boolean isConnected() {
         return connected;
+    }
+
+    /** Whether {@link #shutdownInput()} was called (the adaptor's streams ask). */
+    boolean isInputShutdown() {
+        return inputShutdown;
+    }
+
+    /** Whether {@link #shutdownOutput()} was called. */
+    boolean isOutputShutdown() {
+        return outputShutdown;
     }
 
     @Override

@@ -291,10 +291,41 @@ class NetDifferentialTest {
     void whatIsNotServedYet_saysSo() throws Exception {
         try (SocketChannel c = vos.openSocketChannel()) {
             final UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                    () -> c.socket().getInputStream());
+                    () -> c.socket().bind(new InetSocketAddress(LOOPBACK, 0)));
             assertTrue(e.getMessage().contains("is not served by the net domain's provider yet"), e.getMessage());
             assertSame(c, c.socket().getChannel());
         }
-        assertThrows(UnsupportedOperationException.class, vos::openDatagramChannel);
+        try (java.nio.channels.DatagramChannel d = vos.openDatagramChannel()) {
+            assertThrows(UnsupportedOperationException.class, d::socket);
+        }
+    }
+
+    @Test
+    void theSocketAdaptorsStreams_echo_endOfStream_andTheirMisuse() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                seen.add("not connected: " + attempt(() -> c.socket().getInputStream()));
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    c.socket().getOutputStream().write("through the stream".getBytes(StandardCharsets.UTF_8));
+                    seen.add("server read=" + readAll(s, 18));
+                    s.write(ByteBuffer.wrap("back".getBytes(StandardCharsets.UTF_8)));
+                    s.shutdownOutput();
+                    seen.add("client's stream read="
+                            + new String(c.socket().getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                    c.configureBlocking(false);
+                    seen.add("non-blocking read: " + attempt(() -> c.socket().getInputStream().read()));
+                    seen.add("non-blocking write: " + attempt(() -> {
+                        c.socket().getOutputStream().write(1);
+                        return "written";
+                    }));
+                    c.configureBlocking(true);
+                    c.socket().getOutputStream().close();
+                    seen.add("closing the stream closes the channel: " + !c.isOpen());
+                    seen.add("closed: " + attempt(() -> c.socket().getInputStream()));
+                }
+            }
+        });
     }
 }
