@@ -10,6 +10,8 @@
 #   runs. VOS_WRK_ROUNDS (1): pairs per connection count; the order (native first or net0 first) swaps every pair.
 #   VOS_WRK_THREADS (2): wrk's threads. VOS_HTTP_THREADS (2): the server's handler threads (platform).
 #   VOS_NET_WORKERS (1): net0's workers, busy-polling, pinned to CPU 1 (and 0, ... for more).
+#   VOS_WRK_CPU0 (1): also run native with the server and wrk both on CPU 0 (taskset), after each pair: native on
+#     the one CPU net0's busy-polling worker leaves to the application, beside native on both.
 #   VOS_FLOORS=quick|skip, VOS_WAIT_QUIET (default 60), VOS_QUIET_SECONDS (5): as run-storage-benchmarks.sh.
 # Each run starts its own server JVM (and, for net0, its own agent), so that net0's busy-polling worker does not
 # hold a CPU while native runs; both are killed after the run, and on exit or Ctrl-C.
@@ -29,6 +31,7 @@ wrk_threads=${VOS_WRK_THREADS:-2}
 http_threads=${VOS_HTTP_THREADS:-2}
 net_workers=${VOS_NET_WORKERS:-1}
 IFS=, read -r -a connections <<< "${VOS_WRK_CONNECTIONS:-64,1000}"
+cpu0=${VOS_WRK_CPU0:-1}
 
 if ! command -v wrk >/dev/null; then
     echo "run-net-benchmarks: wrk not found (Debian: apt-get install wrk)" >&2
@@ -121,6 +124,8 @@ start_server() {
         java "${java_opts[@]}" -Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider \
             -Dvos.net.socket="$sock" "${server_args[@]}" \
             --expect-provider dev.vos.client.net.VosSelectorProvider > "$log" 2>&1 &
+    elif [ "$1" = native-cpu0 ]; then
+        taskset -c 0 java "${java_opts[@]}" "${server_args[@]}" > "$log" 2>&1 &
     else
         java "${java_opts[@]}" "${server_args[@]}" > "$log" 2>&1 &
     fi
@@ -170,14 +175,16 @@ pair=0
 for c in "${connections[@]}"; do
     for r in $(seq 1 "$rounds"); do
         if [ $(( pair % 2 )) -eq 0 ]; then order=(native net0); else order=(net0 native); fi
+        if [ "$cpu0" = 1 ]; then order+=(native-cpu0); fi
         pair=$(( pair + 1 ))
         for target in "${order[@]}"; do
             echo "== $target, $c connections, ${seconds} s (round $r of $rounds)"
             start_server "$target"
             out=$scratch/wrk.out
             # A short warm-up (the JIT, net0's handlers), not measured, then the run.
-            wrk -t"$wrk_threads" -c"$c" -d2s "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
-            wrk -t"$wrk_threads" -c"$c" -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:$port/" \
+            pin=(); if [ "$target" = native-cpu0 ]; then pin=(taskset -c 0); fi
+            "${pin[@]}" wrk -t"$wrk_threads" -c"$c" -d2s "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
+            "${pin[@]}" wrk -t"$wrk_threads" -c"$c" -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:$port/" \
                 > "$out" 2>&1 || echo "run-net-benchmarks: WARNING: wrk exited $? ($target, $c)" >&2
             stop_servers
             { echo "### $target, $c connections, round $r, $(date -Is)"; echo; echo '```text'; cat "$out"
@@ -215,10 +222,12 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "pinned to CPU(s) $(seq -s, 1 -1 0 | cut -d, -f1-"$net_workers"), a child JVM run by hand). wrk and the server are not pinned. Each run starts its"
     echo "own server (and agent), warms it with 2 s of wrk, not measured, then measures; runs alternate native and"
     echo "net0, the order swapped every pair. Latency in ms; errors are wrk's socket errors plus non-2xx responses."
-    echo "Goals (issue 12): net0 throughput >= 0.8x native, p99 <= 2x native."
+    echo "Goals (issue 12): net0 throughput >= 0.8x native, p99 <= 2x native. **native CPU 0** (with VOS_WRK_CPU0=1):"
+    echo "native with the server and wrk both pinned to CPU 0 by taskset, the one CPU net0's busy-polling worker leaves"
+    echo "to the application; its columns say how much of the gap is that CPU."
     echo
-    echo "| connections | round | native req/s | net0 req/s | ratio | native p50 | net0 p50 | native p99 | net0 p99 | p99 ratio | errors native / net0 |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| connections | round | native req/s | net0 req/s | ratio | native p50 | net0 p50 | native p99 | net0 p99 | p99 ratio | errors native / net0 | native CPU 0 req/s | net0 / it | its p99 | p99 ratio to it |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' '
         { key = $1 SUBSEP $2; rps[key, $3] = $4; p50[key, $3] = $5; p99[key, $3] = $6; err[key, $3] = $7
           if (!(key in seen)) { seen[key] = 1; keys[++n] = key } }
@@ -226,10 +235,12 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
         END {
             for (i = 1; i <= n; i++) {
                 k = keys[i]; split(k, kk, SUBSEP)
-                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |\n", kk[1], kk[2],
+                c0 = rps[k, "native-cpu0"]; q0 = p99[k, "native-cpu0"]
+                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s |\n", kk[1], kk[2],
                     rps[k, "native"], rps[k, "net0"], ratio(rps[k, "native"], rps[k, "net0"]),
                     p50[k, "native"], p50[k, "net0"], p99[k, "native"], p99[k, "net0"],
-                    ratio(p99[k, "native"], p99[k, "net0"]), err[k, "native"], err[k, "net0"]
+                    ratio(p99[k, "native"], p99[k, "net0"]), err[k, "native"], err[k, "net0"],
+                    (c0 == "" ? "-" : c0), ratio(c0, rps[k, "net0"]), (q0 == "" ? "-" : q0), ratio(q0, p99[k, "net0"])
             }
         }' "$scratch/figures.tsv"
     echo
