@@ -8,6 +8,7 @@ import dev.vos.perf.ring.RecordHandler;
 import dev.vos.perf.ring.Sample;
 import dev.vos.perf.sampling.Sampler;
 import dev.vos.perf.sampling.SamplerOptions;
+import dev.vos.perf.sys.PerfEventAttrDescriptor;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,15 +28,18 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * What perfctr-xen costs a CPU-bound workload: {@link SpinWorkload} with T threads run bare, with the counting
- * collector at a 1 s interval (every software event, per thread), and with the sampler at 1 kHz per thread (drained
- * every 20 ms). Modes alternate within each repetition (bare, stat, record, bare, stat, ...) so that drift in the
- * machine's load hits all three alike. Throughput is chunks of arithmetic per second over the window; overhead is
- * 1 - mode / bare, per repetition against that repetition's bare run, reported as median and range.
+ * collector at a 1 s interval (vos perf stat's default events, per thread), and with the sampler at 1 kHz per
+ * thread (drained every 20 ms). Modes alternate within each repetition (bare, stat, record, bare, stat, ...) so
+ * that drift in the machine's load hits all three alike. Throughput is chunks of arithmetic per second over the
+ * window; overhead is 1 - mode / bare, per repetition against that repetition's bare run, reported as median and
+ * range.
  *
- * <p>Args: {@code [--threads 100,1000] [--reps 5] [--warmup-ms 2000] [--window-ms 4000] [--out FILE.md]}.
+ * <p>Args: {@code [--threads 100,1000] [--reps 5] [--warmup-ms 2000] [--window-ms 4000] [--out FILE.md]
+ * [--events task-clock,cs,...]} (default: vos perf stat's default events that this machine counts).
  */
 public final class CollectorOverhead {
 
@@ -46,6 +50,13 @@ public final class CollectorOverhead {
     record Run(Mode mode, int threads, double chunksPerSecond, long collectorCpuNs, double collectorSeconds,
                long samples, long lost, long attachMs) {
     }
+
+    /**
+     * What the stat mode counts per thread: {@code --events}, else what {@code vos perf stat} counts by default that
+     * this machine has (its software events: the hardware ones fail to open without a PMU and cost nothing).
+     */
+    private static List<PerfEvent> statEvents = PerfEvent.DEFAULT_COUNTING.stream()
+            .filter(e -> e.type() == PerfEventAttrDescriptor.PERF_TYPE_SOFTWARE).toList();
 
     private CollectorOverhead() {
     }
@@ -63,6 +74,7 @@ public final class CollectorOverhead {
                 case "--warmup-ms" -> warmupMs = Long.parseLong(args[++i]);
                 case "--window-ms" -> windowMs = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--events" -> statEvents = Arrays.stream(args[++i].split(",")).map(PerfEvent::parse).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -144,9 +156,7 @@ public final class CollectorOverhead {
     private static Watched watchStat(int pid, PrintWriter go, CompletableFuture<String> result) throws Exception {
         long collectorNs = 0;
         long a0 = System.nanoTime();
-        try (CounterCollector c = CounterCollector.attach(pid, List.of(PerfEvent.TASK_CLOCK,
-                PerfEvent.CONTEXT_SWITCHES, PerfEvent.CPU_MIGRATIONS, PerfEvent.PAGE_FAULTS,
-                PerfEvent.MINOR_FAULTS, PerfEvent.MAJOR_FAULTS), ThreadNamer.COMM)) {
+        try (CounterCollector c = CounterCollector.attach(pid, statEvents, ThreadNamer.COMM)) {
             long attachMs = (System.nanoTime() - a0) / 1_000_000;
             go.println("go");
             long t0 = System.nanoTime();
@@ -258,8 +268,9 @@ public final class CollectorOverhead {
                 DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.now().atZone(ZoneOffset.UTC)),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), windowMs, warmupMs,
                 reps, load0, load1));
-        b.append("- **stat**: the counting collector as vos perf stat runs it: every software event (6) per thread,"
-                + " inherited, one group read per thread each 1 s, the thread tracker drained every 10 ms; collector"
+        b.append("- **stat**: the counting collector as vos perf stat runs it: " + statEvents.size() + " events per"
+                + " thread (" + statEvents.stream().map(PerfEvent::perfName).collect(Collectors.joining(", "))
+                + "), inherited, one group read per thread each 1 s, the thread tracker drained every 10 ms; collector"
                 + " CPU is its own thread's CPU time, tracking included.\n");
         b.append("- **record**: cpu-clock sampling at 1 kHz per thread, one mmap ring per thread, drained every 20 ms;"
                 + " collector CPU includes decoding (no symbolisation).\n");
