@@ -22,7 +22,7 @@ class ExampleSpecTest {
                 storage0.storage().exportRoot());
         assertEquals(new SupervisorSpec(3, 30, 100, 10_000, 500), storage0.limits());
         assertTrue(storage0.standby(), "the example shows a warm standby");
-        assertFalse(spec.domain("net0").orElseThrow().standby(), "and the default, none");
+        assertTrue(spec.domain("net0").orElseThrow().standby(), "net0 too: a server's listening socket dies with it");
         assertEquals(SupervisorSpec.DEFAULTS, spec.domain("net0").orElseThrow().limits());
     }
 
