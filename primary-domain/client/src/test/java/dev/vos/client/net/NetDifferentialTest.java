@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -153,6 +154,26 @@ class NetDifferentialTest {
                     }
                     seen.add("sent=" + sent.get(60, TimeUnit.SECONDS) + " received=" + total + " crc="
                             + crc.getValue());
+                }
+            }
+        });
+    }
+
+    @Test
+    void aConnectionResetBeforeAccept_isAcceptedWithItsPeer_andItsReadIsTheReset() throws Exception {
+        // Netty met this: a client that closed with an RST while its connection still waited in the backlog. The
+        // kernel's accept takes it, but it has no peer any more (getpeername is ENOTCONN): the default provider
+        // names the peer from accept's own address, and its accept succeeds; the read then meets the reset.
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider)) {
+                final SocketChannel c = provider.openSocketChannel();
+                c.connect(server.getLocalAddress());
+                final SocketAddress local = c.getLocalAddress();
+                c.setOption(StandardSocketOptions.SO_LINGER, 0);
+                c.close(); // an RST: over loopback it has reached the waiting connection when close returns
+                try (SocketChannel s = server.accept()) {
+                    seen.add("peer=" + s.getRemoteAddress().equals(local));
+                    seen.add("read: " + attempt(() -> s.read(ByteBuffer.allocate(1))));
                 }
             }
         });
