@@ -1,0 +1,203 @@
+package dev.vos.client.net;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Netty's NIO transport, unmodified, nothing of vos in it: run in a child JVM with and without the net domain's
+ * provider. Two servers on one {@code NioIoHandler} group (two event loops) on 127.0.0.1: an HTTP server
+ * ({@code HttpServerCodec} and an aggregator, keep-alive as the request asks) and an echo server that allows half
+ * closure (the client's end of input closes the connection once the echo is flushed). Prints the provider, the two
+ * ports and "ready", serves until a request for {@code /quit}, shuts down gracefully and prints what it served; the
+ * JVM then ends by itself, its event loop threads being over.
+ *
+ * <p>HTTP: {@code GET /fixed/...} a fixed text naming the path; {@code GET /big} {@link #BIG_BYTES} of a known
+ * pattern; {@code POST /echo} the body back; {@code GET /close} answered with {@code Connection: close}, and the
+ * server closes. No {@code Date} header: the responses of two runs are the same bytes.
+ */
+public final class NettyServersMain {
+
+    /** The size of /big's body and of the largest request body the aggregator takes. */
+    static final int BIG_BYTES = 1 << 20;
+
+    private static final AtomicInteger HTTP_REQUESTS = new AtomicInteger();
+    private static final AtomicInteger OPENED = new AtomicInteger();
+    private static final AtomicInteger CLOSED = new AtomicInteger();
+    private static final AtomicInteger ECHOED_BYTES = new AtomicInteger();
+    /** The classes of what the handlers were told of (a reset connection's read), counted. */
+    private static final Map<String, Integer> CAUGHT = new ConcurrentSkipListMap<>();
+
+    private NettyServersMain() {
+    }
+
+    /** {@code length} bytes of a pattern both sides can make: byte i is {@code (i * 31 + i / 4096) & 0xff}. */
+    static byte[] pattern(final int length) {
+        final byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (i * 31 + i / 4096);
+        }
+        return bytes;
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final CountDownLatch quit = new CountDownLatch(1);
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        try {
+            final InetAddress loopback = InetAddress.getLoopbackAddress();
+            final Channel http = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(final SocketChannel ch) {
+                            ch.pipeline().addLast(new Counting(), new HttpServerCodec(),
+                                    new HttpObjectAggregator(BIG_BYTES), new HttpHandler(quit));
+                        }
+                    }).bind(new InetSocketAddress(loopback, 0)).sync().channel();
+            final Channel echo = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(final SocketChannel ch) {
+                            ch.pipeline().addLast(new Counting(), new EchoHandler());
+                        }
+                    }).bind(new InetSocketAddress(loopback, 0)).sync().channel();
+            System.out.println("provider=" + SelectorProvider.provider().getClass().getName());
+            System.out.println("http=" + ((InetSocketAddress) http.localAddress()).getPort());
+            System.out.println("echo=" + ((InetSocketAddress) echo.localAddress()).getPort());
+            System.out.println("ready");
+            System.out.flush();
+            quit.await();
+            http.close().sync();
+            echo.close().sync();
+        } finally {
+            // Closes every connection still open and the selectors; the event loops' threads end with it.
+            group.shutdownGracefully(0, 10, TimeUnit.SECONDS).sync();
+        }
+        System.out.println("requests=" + HTTP_REQUESTS.get() + " opened=" + OPENED.get() + " closed="
+                + CLOSED.get() + " echoed=" + ECHOED_BYTES.get() + " caught=" + CAUGHT);
+        System.out.println("stopped");
+    }
+
+    /** Counts the connections opened and closed, whichever server took them. */
+    @ChannelHandler.Sharable
+    private static final class Counting extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx) {
+            OPENED.incrementAndGet();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) {
+            CLOSED.incrementAndGet();
+            ctx.fireChannelInactive();
+        }
+    }
+
+    /** The HTTP routes of the class comment. */
+    private static final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final CountDownLatch quit;
+
+        HttpHandler(final CountDownLatch quit) {
+            this.quit = quit;
+        }
+
+        @Override
+        protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+            HTTP_REQUESTS.incrementAndGet();
+            final String path = request.uri();
+            final ByteBuf body;
+            if (path.equals("/big")) {
+                body = Unpooled.wrappedBuffer(pattern(BIG_BYTES));
+            } else if (path.equals("/echo")) {
+                body = request.content().retainedDuplicate();
+            } else {
+                body = Unpooled.copiedBuffer("you asked for " + path + "\n", StandardCharsets.UTF_8);
+            }
+            final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.OK, body);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            final boolean keepAlive = HttpUtil.isKeepAlive(request) && !path.equals("/close")
+                    && !path.equals("/quit");
+            if (!keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            final var written = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+            if (path.equals("/quit")) {
+                written.addListener(f -> quit.countDown());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            CAUGHT.merge("http " + cause.getClass().getName(), 1, Integer::sum);
+            ctx.close();
+        }
+    }
+
+    /** Writes back what it reads; at the client's end of input, flushes and closes. */
+    private static final class EchoHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            ECHOED_BYTES.addAndGet(((ByteBuf) msg).readableBytes());
+            ctx.write(msg);
+        }
+
+        @Override
+        public void channelReadComplete(final ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            CAUGHT.merge("echo " + cause.getClass().getName(), 1, Integer::sum);
+            ctx.close();
+        }
+    }
+}
