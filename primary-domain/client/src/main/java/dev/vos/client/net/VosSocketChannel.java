@@ -220,6 +220,16 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         return connected;
     }
 
+    /** Whether {@link #shutdownInput()} was called (the adaptor's {@code isInputShutdown}). */
+    boolean isInputShutdown() {
+        return inputShutdown;
+    }
+
+    /** Whether {@link #shutdownOutput()} was called (the adaptor's {@code isOutputShutdown}). */
+    boolean isOutputShutdown() {
+        return outputShutdown;
+    }
+
     @Override
     public boolean isConnectionPending() {
         return connectPending;

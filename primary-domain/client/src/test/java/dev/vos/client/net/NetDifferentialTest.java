@@ -300,6 +300,54 @@ class NetDifferentialTest {
     }
 
     @Test
+    void theSocketAdaptor_showsShutdownsAndServesTheOptionsNettySetsThroughIt() throws Exception {
+        // Netty asks socket().isInputShutdown() after its shutdownInput (half closure), and sets SO_LINGER,
+        // SO_REUSEADDR and IP_TOS through the adaptor's own setters (ChannelOption.SO_LINGER ...).
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    final java.net.Socket a = c.socket();
+                    seen.add("shut before: " + a.isInputShutdown() + "," + a.isOutputShutdown());
+                    c.shutdownInput();
+                    seen.add("input shut: " + a.isInputShutdown() + "," + a.isOutputShutdown());
+                    c.shutdownOutput();
+                    seen.add("both shut: " + a.isInputShutdown() + "," + a.isOutputShutdown());
+                    seen.add("linger: " + attempt(a::getSoLinger));
+                    seen.add("set linger: " + attempt(() -> {
+                        a.setSoLinger(true, 0);
+                        return a.getSoLinger();
+                    }));
+                    seen.add("linger off: " + attempt(() -> {
+                        a.setSoLinger(false, 0);
+                        return a.getSoLinger();
+                    }));
+                    seen.add("reuseaddr: " + attempt(() -> {
+                        a.setReuseAddress(true);
+                        return a.getReuseAddress();
+                    }));
+                    seen.add("traffic class: " + attempt(() -> {
+                        a.setTrafficClass(0x10);
+                        return a.getTrafficClass();
+                    }));
+                    seen.add("bad linger: " + attempt(() -> {
+                        a.setSoLinger(true, -1);
+                        return a.getSoLinger();
+                    }));
+                    seen.add("bad traffic class: " + attempt(() -> {
+                        a.setTrafficClass(256);
+                        return a.getTrafficClass();
+                    }));
+                    c.close();
+                    seen.add("closed: " + a.isInputShutdown() + "," + a.isOutputShutdown() + " linger "
+                            + attempt(a::getSoLinger));
+                }
+            }
+        });
+    }
+
+    @Test
     void bindOutsideNetBind_isBindException() throws Exception {
         // Only the domain's policy refuses this (the kernel would bind 127.0.0.2, a loopback address).
         try (ServerSocketChannel server = vos.openServerSocketChannel()) {

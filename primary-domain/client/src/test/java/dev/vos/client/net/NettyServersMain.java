@@ -15,6 +15,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -42,7 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Netty's NIO transport, unmodified, nothing of vos in it: run in a child JVM with and without the net domain's
  * provider. Two servers on one {@code NioIoHandler} group (two event loops) on 127.0.0.1: an HTTP server
  * ({@code HttpServerCodec} and an aggregator, keep-alive as the request asks) and an echo server that allows half
- * closure (the client's end of input closes the connection once the echo is flushed). Prints the provider, the two
+ * closure (at the client's end of input it flushes the echo, shuts its output and then closes). Prints the provider, the two
  * ports and "ready", serves until a request for {@code /quit}, shuts down gracefully and prints what it served; the
  * JVM then ends by itself, its event loop threads being over.
  *
@@ -59,6 +60,8 @@ public final class NettyServersMain {
     private static final AtomicInteger OPENED = new AtomicInteger();
     private static final AtomicInteger CLOSED = new AtomicInteger();
     private static final AtomicInteger ECHOED_BYTES = new AtomicInteger();
+    /** The ends of input the echo connections were told of: one each. */
+    private static final AtomicInteger INPUT_ENDS = new AtomicInteger();
     /** The classes of what the handlers were told of (a reset connection's read), counted. */
     private static final Map<String, Integer> CAUGHT = new ConcurrentSkipListMap<>();
 
@@ -108,7 +111,8 @@ public final class NettyServersMain {
             group.shutdownGracefully(0, 10, TimeUnit.SECONDS).sync();
         }
         System.out.println("requests=" + HTTP_REQUESTS.get() + " opened=" + OPENED.get() + " closed="
-                + CLOSED.get() + " echoed=" + ECHOED_BYTES.get() + " caught=" + CAUGHT);
+                + CLOSED.get() + " echoed=" + ECHOED_BYTES.get() + " inputEnds=" + INPUT_ENDS.get()
+                + " caught=" + CAUGHT);
         System.out.println("stopped");
     }
 
@@ -173,7 +177,11 @@ public final class NettyServersMain {
         }
     }
 
-    /** Writes back what it reads; at the client's end of input, flushes and closes. */
+    /**
+     * Writes back what it reads. At the client's end of input it flushes and shuts its own output (the client reads
+     * to the end), and closes once Netty has seen that end again on a read of the shut input: the state in which
+     * Netty stops reading, which it finds by asking the socket whether its input is shut.
+     */
     private static final class EchoHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
@@ -189,7 +197,11 @@ public final class NettyServersMain {
         @Override
         public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) {
             if (event instanceof ChannelInputShutdownEvent) {
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                INPUT_ENDS.incrementAndGet();
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                        .addListener(f -> ((SocketChannel) ctx.channel()).shutdownOutput());
+            } else if (event instanceof ChannelInputShutdownReadComplete) {
+                ctx.close();
             }
             ctx.fireUserEventTriggered(event);
         }

@@ -289,6 +289,7 @@ class NettyTest {
         assertTrue(counted.startsWith("requests="), counted);
         final String opened = counted.replaceAll(".* opened=(\\d+) .*", "$1");
         assertEquals(opened, counted.replaceAll(".* closed=(\\d+) .*", "$1"), "every connection closed: " + counted);
+        assertTrue(counted.contains(" inputEnds=" + (1 + ECHO_CLIENTS) + " "), "one end of input per echo: " + counted);
         for (boolean throughVos : new boolean[] {false, true}) {
             final String err = Files.readString(errFile(throughVos));
             for (String complaint : NETTY_COMPLAINTS) {
