@@ -17,6 +17,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -29,10 +30,13 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
@@ -42,14 +46,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Netty's NIO transport, unmodified, nothing of vos in it: run in a child JVM with and without the net domain's
  * provider. Two servers on one {@code NioIoHandler} group (two event loops) on 127.0.0.1: an HTTP server
- * ({@code HttpServerCodec} and an aggregator, keep-alive as the request asks) and an echo server that allows half
- * closure (at the client's end of input it flushes the echo, shuts its output and then closes). Prints the provider, the two
- * ports and "ready", serves until a request for {@code /quit}, shuts down gracefully and prints what it served; the
- * JVM then ends by itself, its event loop threads being over.
+ * ({@code HttpServerCodec} and an aggregator, keep-alive as the request asks, options set on each connection) and an
+ * echo server that allows half closure (at the client's end of input it flushes the echo, shuts its output and then
+ * closes). Prints the provider, the two ports, what Netty's own HTTP client fetched from the server
+ * ({@link NettyHttpFetch}) and "ready"; serves until a request for {@code /quit}, shuts down gracefully and prints
+ * what it served; the JVM then ends by itself, its event loop threads being over.
  *
  * <p>HTTP: {@code GET /fixed/...} a fixed text naming the path; {@code GET /big} {@link #BIG_BYTES} of a known
- * pattern; {@code POST /echo} the body back; {@code GET /close} answered with {@code Connection: close}, and the
- * server closes. No {@code Date} header: the responses of two runs are the same bytes.
+ * pattern; {@code POST /echo} the body back; {@code GET /options} the connection's options as Netty reads them;
+ * {@code GET /close} answered with {@code Connection: close}, and the server closes. No {@code Date} header: the
+ * responses of two runs are the same bytes.
  */
 public final class NettyServersMain {
 
@@ -83,6 +89,9 @@ public final class NettyServersMain {
         try {
             final InetAddress loopback = InetAddress.getLoopbackAddress();
             final Channel http = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 128).option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true).childOption(ChannelOption.IP_TOS, 0x10)
+                    .childOption(ChannelOption.SO_REUSEADDR, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(final SocketChannel ch) {
@@ -101,6 +110,9 @@ public final class NettyServersMain {
             System.out.println("provider=" + SelectorProvider.provider().getClass().getName());
             System.out.println("http=" + ((InetSocketAddress) http.localAddress()).getPort());
             System.out.println("echo=" + ((InetSocketAddress) echo.localAddress()).getPort());
+            NettyHttpFetch.fetch(group, (InetSocketAddress) http.localAddress(), List.of("/fixed/netty-client/1",
+                    "/big", "/options", "/fixed/netty-client/2")).forEach(System.out::println);
+            System.out.println(NettyHttpFetch.refused(group, new InetSocketAddress(loopback, freePort())));
             System.out.println("ready");
             System.out.flush();
             quit.await();
@@ -114,6 +126,21 @@ public final class NettyServersMain {
                 + CLOSED.get() + " echoed=" + ECHOED_BYTES.get() + " inputEnds=" + INPUT_ENDS.get()
                 + " caught=" + CAUGHT);
         System.out.println("stopped");
+    }
+
+    /** A port on 127.0.0.1 that nobody listens on (the JDK's own socket: bound, read, closed). */
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** The options of a connection as Netty reads them back: those the server set, and a few it did not. */
+    private static String options(final SocketChannel ch) {
+        final SocketChannelConfig c = ch.config();
+        return "keepalive=" + c.isKeepAlive() + " tos=" + c.getTrafficClass() + " reuseaddr=" + c.isReuseAddress()
+                + " nodelay=" + c.isTcpNoDelay() + " linger=" + c.getSoLinger() + " inputShutdown="
+                + ch.isInputShutdown() + " outputShutdown=" + ch.isOutputShutdown() + "\n";
     }
 
     /** Counts the connections opened and closed, whichever server took them. */
@@ -147,6 +174,8 @@ public final class NettyServersMain {
             final ByteBuf body;
             if (path.equals("/big")) {
                 body = Unpooled.wrappedBuffer(pattern(BIG_BYTES));
+            } else if (path.equals("/options")) {
+                body = Unpooled.copiedBuffer(options((SocketChannel) ctx.channel()), StandardCharsets.UTF_8);
             } else if (path.equals("/echo")) {
                 body = request.content().retainedDuplicate();
             } else {

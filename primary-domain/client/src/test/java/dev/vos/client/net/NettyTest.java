@@ -68,8 +68,8 @@ class NettyTest {
         return dir.resolve("NettyServersMain" + (throughVos ? "-vos" : "-default") + ".err");
     }
 
-    /** The ports the child printed, and what it printed after serving. */
-    private record Child(Process process, BufferedReader out, int http, int echo) {
+    /** The ports the child printed, what its own Netty client fetched, and its output to come. */
+    private record Child(Process process, BufferedReader out, int http, int echo, List<String> fetched) {
     }
 
     private static Child startChild(final boolean throughVos) throws IOException {
@@ -88,8 +88,11 @@ class NettyTest {
         assertEquals(throughVos, provider.equals("provider=" + VosSelectorProvider.class.getName()), provider);
         final int http = Integer.parseInt(line(out, throughVos).substring("http=".length()));
         final int echo = Integer.parseInt(line(out, throughVos).substring("echo=".length()));
-        assertEquals("ready", line(out, throughVos));
-        return new Child(p, out, http, echo);
+        final List<String> fetched = new ArrayList<>();
+        for (String l = line(out, throughVos); !l.equals("ready"); l = line(out, throughVos)) {
+            fetched.add(l);
+        }
+        return new Child(p, out, http, echo, fetched);
     }
 
     private static String line(final BufferedReader out, final boolean throughVos) throws IOException {
@@ -102,7 +105,7 @@ class NettyTest {
     private List<String> run(final boolean throughVos) throws Exception {
         final Child child = startChild(throughVos);
         try {
-            final List<String> seen = new ArrayList<>();
+            final List<String> seen = new ArrayList<>(child.fetched());
             if (Files.isExecutable(Path.of(CURL))) {
                 seen.addAll(curl(child.http()));
             }
@@ -285,6 +288,9 @@ class NettyTest {
         final List<String> plain = run(false);
         final List<String> vos = run(true);
         assertEquals(plain, vos);
+        assertTrue(vos.contains("netty client connect to no listener: ConnectException"), vos.toString());
+        assertTrue(vos.stream().anyMatch(l -> l.startsWith("netty client /options: 200 OK")
+                && l.contains("keepalive=true tos=16 reuseaddr=true nodelay=true")), vos.toString());
         final String counted = vos.get(vos.size() - 1);
         assertTrue(counted.startsWith("requests="), counted);
         final String opened = counted.replaceAll(".* opened=(\\d+) .*", "$1");
