@@ -51,7 +51,7 @@ final class NettyHttpFetch {
                     @Override
                     protected void initChannel(final SocketChannel c) {
                         c.pipeline().addLast(new HttpClientCodec(),
-                                new HttpObjectAggregator(NettyServersMain.BIG_BYTES),
+                                new HttpObjectAggregator(HttpTraffic.BIG_BYTES),
                                 new SimpleChannelInboundHandler<FullHttpResponse>() {
                                     @Override
                                     protected void channelRead0(final ChannelHandlerContext ctx,

@@ -52,15 +52,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link NettyHttpFetch}) and "ready"; serves until a request for {@code /quit}, shuts down gracefully and prints
  * what it served; the JVM then ends by itself, its event loop threads being over.
  *
- * <p>HTTP: {@code GET /fixed/...} a fixed text naming the path; {@code GET /big} {@link #BIG_BYTES} of a known
- * pattern; {@code POST /echo} the body back; {@code GET /options} the connection's options as Netty reads them;
- * {@code GET /close} answered with {@code Connection: close}, and the server closes. No {@code Date} header: the
- * responses of two runs are the same bytes.
+ * <p>HTTP: {@code GET /fixed/...} a fixed text naming the path; {@code GET /big} {@link HttpTraffic#BIG_BYTES} of
+ * a known pattern; {@code POST /echo} the body back; {@code GET /options} the connection's options as Netty reads
+ * them; {@code GET /close} answered with {@code Connection: close}, and the server closes. No {@code Date} header:
+ * the responses of two runs are the same bytes.
  */
 public final class NettyServersMain {
-
-    /** The size of /big's body and of the largest request body the aggregator takes. */
-    static final int BIG_BYTES = 1 << 20;
 
     private static final AtomicInteger HTTP_REQUESTS = new AtomicInteger();
     private static final AtomicInteger OPENED = new AtomicInteger();
@@ -72,15 +69,6 @@ public final class NettyServersMain {
     private static final Map<String, Integer> CAUGHT = new ConcurrentSkipListMap<>();
 
     private NettyServersMain() {
-    }
-
-    /** {@code length} bytes of a pattern both sides can make: byte i is {@code (i * 31 + i / 4096) & 0xff}. */
-    static byte[] pattern(final int length) {
-        final byte[] bytes = new byte[length];
-        for (int i = 0; i < length; i++) {
-            bytes[i] = (byte) (i * 31 + i / 4096);
-        }
-        return bytes;
     }
 
     public static void main(final String[] args) throws Exception {
@@ -96,7 +84,7 @@ public final class NettyServersMain {
                         @Override
                         protected void initChannel(final SocketChannel ch) {
                             ch.pipeline().addLast(new Counting(), new HttpServerCodec(),
-                                    new HttpObjectAggregator(BIG_BYTES), new HttpHandler(quit));
+                                    new HttpObjectAggregator(HttpTraffic.BIG_BYTES), new HttpHandler(quit));
                         }
                     }).bind(new InetSocketAddress(loopback, 0)).sync().channel();
             final Channel echo = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -173,7 +161,7 @@ public final class NettyServersMain {
             final String path = request.uri();
             final ByteBuf body;
             if (path.equals("/big")) {
-                body = Unpooled.wrappedBuffer(pattern(BIG_BYTES));
+                body = Unpooled.wrappedBuffer(HttpTraffic.pattern(HttpTraffic.BIG_BYTES));
             } else if (path.equals("/options")) {
                 body = Unpooled.copiedBuffer(options((SocketChannel) ctx.channel()), StandardCharsets.UTF_8);
             } else if (path.equals("/echo")) {
