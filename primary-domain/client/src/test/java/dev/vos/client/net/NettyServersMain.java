@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -20,22 +21,27 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -53,11 +59,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * what it served; the JVM then ends by itself, its event loop threads being over.
  *
  * <p>HTTP: {@code GET /fixed/...} a fixed text naming the path; {@code GET /big} {@link HttpTraffic#BIG_BYTES} of
- * a known pattern; {@code POST /echo} the body back; {@code GET /options} the connection's options as Netty reads
- * them; {@code GET /close} answered with {@code Connection: close}, and the server closes. No {@code Date} header:
- * the responses of two runs are the same bytes.
+ * a known pattern; {@code GET /file} a file of {@link #FILE_BYTES} of it as a {@code FileRegion}; {@code POST /echo}
+ * the body back; {@code GET /options} the connection's options as Netty reads them; {@code GET /close} answered
+ * with {@code Connection: close}, and the server closes. No {@code Date} header: the responses of two runs are the
+ * same bytes.
  */
 public final class NettyServersMain {
+
+    /** The size of the file /file sends: more than a socket buffer, not a multiple of a page. */
+    static final int FILE_BYTES = 3 * 1024 * 1024 + 17;
 
     private static final AtomicInteger HTTP_REQUESTS = new AtomicInteger();
     private static final AtomicInteger OPENED = new AtomicInteger();
@@ -73,6 +83,9 @@ public final class NettyServersMain {
 
     public static void main(final String[] args) throws Exception {
         final CountDownLatch quit = new CountDownLatch(1);
+        final File file = File.createTempFile("netty-served", ".bin");
+        file.deleteOnExit();
+        Files.write(file.toPath(), HttpTraffic.pattern(FILE_BYTES));
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
             final InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -84,7 +97,7 @@ public final class NettyServersMain {
                         @Override
                         protected void initChannel(final SocketChannel ch) {
                             ch.pipeline().addLast(new Counting(), new HttpServerCodec(),
-                                    new HttpObjectAggregator(HttpTraffic.BIG_BYTES), new HttpHandler(quit));
+                                    new HttpObjectAggregator(HttpTraffic.BIG_BYTES), new HttpHandler(quit, file));
                         }
                     }).bind(new InetSocketAddress(loopback, 0)).sync().channel();
             final Channel echo = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -150,15 +163,21 @@ public final class NettyServersMain {
     /** The HTTP routes of the class comment. */
     private static final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final CountDownLatch quit;
+        private final File file;
 
-        HttpHandler(final CountDownLatch quit) {
+        HttpHandler(final CountDownLatch quit, final File file) {
             this.quit = quit;
+            this.file = file;
         }
 
         @Override
         protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request) {
             HTTP_REQUESTS.incrementAndGet();
             final String path = request.uri();
+            if (path.equals("/file")) {
+                sendFile(ctx);
+                return;
+            }
             final ByteBuf body;
             if (path.equals("/big")) {
                 body = Unpooled.wrappedBuffer(HttpTraffic.pattern(HttpTraffic.BIG_BYTES));
@@ -185,6 +204,17 @@ public final class NettyServersMain {
             if (path.equals("/quit")) {
                 written.addListener(f -> quit.countDown());
             }
+        }
+
+        /** The file's bytes as Netty sends a static file: a {@code FileRegion}, FileChannel.transferTo the socket. */
+        private void sendFile(final ChannelHandlerContext ctx) {
+            final long length = file.length();
+            final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
+                    .set(HttpHeaderNames.CONTENT_LENGTH, length);
+            ctx.write(head);
+            ctx.write(new DefaultFileRegion(file, 0, length));
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
 
         @Override

@@ -6,14 +6,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,6 +102,7 @@ class NettyTest {
             if (HttpTraffic.hasCurl()) {
                 seen.addAll(HttpTraffic.curl(child.http(), dir));
             }
+            seen.add("file: " + fetchFile(child.http()));
             seen.addAll(HttpTraffic.concurrent(child.http()));
             seen.addAll(HttpTraffic.closedByClient(child.http()));
             seen.addAll(HttpTraffic.closedByServer(child.http()));
@@ -116,6 +120,23 @@ class NettyTest {
         } finally {
             child.process().destroyForcibly().waitFor();
         }
+    }
+
+    /** /file, twice on one connection: Netty's FileRegion, a FileChannel.transferTo the socket, both times. */
+    private static String fetchFile(final int port) throws IOException {
+        final byte[] expected = HttpTraffic.pattern(NettyServersMain.FILE_BYTES);
+        final StringBuilder seen = new StringBuilder();
+        try (Socket s = HttpTraffic.connect(port)) {
+            final InputStream in = new BufferedInputStream(s.getInputStream());
+            for (int i = 0; i < 2; i++) {
+                s.getOutputStream().write(RawHttp.get("/file", ""));
+                final byte[] response = RawHttp.response(in);
+                assertArrayEquals(expected, Arrays.copyOfRange(response, response.length - expected.length,
+                        response.length));
+                seen.append(RawHttp.digest(response)).append(' ');
+            }
+        }
+        return seen.toString().strip();
     }
 
     /** 1 MiB echoed, then {@link #ECHO_CLIENTS} at once; each client ends its output, the server then closes. */
