@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * Jetty's server, unmodified ({@link JettyServerMain}: a {@code ServerConnector}, its blocking acceptor and its
  * {@code ManagedSelector}), in a child JVM whose only vos is the provider flag, driven from outside by
  * {@link HttpTraffic} (curl, 8 connections of 50 kept-alive requests, 1 MiB each way, closes by either side) and
- * stopped by a request: every byte the clients saw is what the same program served on the default provider.
+ * stopped by a request: every byte the clients saw is what the same program served on the default provider, and
+ * Jetty logged no warning on either.
  */
 @Timeout(300)
 class JettyTest {
@@ -101,5 +102,8 @@ class JettyTest {
         assertTrue(vos.get(vos.size() - 1).startsWith("requests="), vos.toString());
         assertTrue(vos.stream().anyMatch(l -> l.startsWith("close: HTTP/1.1 200 OK") && l.endsWith(" then -1")),
                 vos.toString());
+        for (boolean throughVos : new boolean[] {false, true}) {
+            assertEquals(List.of(), ChildLog.warnings(errFile(throughVos)), throughVos ? "through net0" : "default");
+        }
     }
 }

@@ -194,6 +194,7 @@ class NettyTest {
             for (String complaint : NETTY_COMPLAINTS) {
                 assertFalse(err.contains(complaint), (throughVos ? "vos" : "default") + " stderr: " + err);
             }
+            assertEquals(List.of(), ChildLog.warnings(errFile(throughVos)), throughVos ? "through net0" : "default");
         }
     }
 }
