@@ -58,7 +58,8 @@ class JettyTest {
 
     private List<String> run(final boolean throughVos) throws Exception {
         final List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(), "-Xmx256m", "-XX:-UsePerfData"));
+                ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
+                "-Xmx256m", "-XX:-UsePerfData"));
         if (throughVos) {
             command.add(FLAG);
         }

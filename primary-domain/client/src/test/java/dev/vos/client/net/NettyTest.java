@@ -67,7 +67,8 @@ class NettyTest {
 
     private static Child startChild(final boolean throughVos) throws IOException {
         final List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(), "-Xmx256m", "-XX:-UsePerfData"));
+                ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
+                "-Xmx256m", "-XX:-UsePerfData"));
         if (throughVos) {
             command.add(FLAG);
         }
