@@ -6,7 +6,6 @@ import dev.vos.net.protocol.NetCalls.Accept;
 import dev.vos.net.protocol.NetCalls.Bind;
 import dev.vos.net.protocol.NetCalls.Close;
 import dev.vos.net.protocol.NetCalls.Connect;
-import dev.vos.net.protocol.NetCalls.Getpeername;
 import dev.vos.net.protocol.NetCalls.Getsockname;
 import dev.vos.net.protocol.NetCalls.Getsockopt;
 import dev.vos.net.protocol.NetCalls.Listen;
@@ -181,7 +180,16 @@ final class NetClient {
                 return null;
             }
             final long taken = check(r, "accept");
-            return new Accepted(DomainHandle.issuedBy(slot, DomainHandle.Kind.SOCKET, domain, taken));
+            final DomainHandle accepted = DomainHandle.issuedBy(slot, DomainHandle.Kind.SOCKET, domain, taken);
+            // The peer as accept4 wrote it, not a getpeername after: a connection reset while it waited in the
+            // backlog is still taken, and has no peer any more (ENOTCONN), but the default provider names it so.
+            final InetSocketAddress peer = SockaddrLayout.decode(slot.data(), SockaddrLayout.MAX_BYTES);
+            if (peer == null) {
+                close(accepted);
+                throw new IOException("net domain " + domain + " answered accept with a peer address that is no"
+                        + " sockaddr_in or sockaddr_in6");
+            }
+            return new Accepted(accepted, peer);
         }
     }
 
@@ -189,8 +197,8 @@ final class NetClient {
         return noWait ? NetCalls.NO_WAIT : 0;
     }
 
-    /** A connection accept took. */
-    record Accepted(DomainHandle fd) {
+    /** A connection accept took, and its peer's address as accept found it. */
+    record Accepted(DomainHandle fd, InetSocketAddress peer) {
     }
 
     /**
@@ -299,13 +307,6 @@ final class NetClient {
         try (CallSlot slot = calls.acquire()) {
             final long n = Getsockname.call(slot, fd.valueFor(slot), slot.dataOffset(), SockaddrLayout.MAX_BYTES);
             return address(slot, checkCount(n, SockaddrLayout.MAX_BYTES, "getsockname"), "getsockname");
-        }
-    }
-
-    InetSocketAddress remoteAddress(final DomainHandle fd) throws IOException {
-        try (CallSlot slot = calls.acquire()) {
-            final long n = Getpeername.call(slot, fd.valueFor(slot), slot.dataOffset(), SockaddrLayout.MAX_BYTES);
-            return address(slot, checkCount(n, SockaddrLayout.MAX_BYTES, "getpeername"), "getpeername");
         }
     }
 

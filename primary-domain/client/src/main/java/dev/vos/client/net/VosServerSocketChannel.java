@@ -181,12 +181,7 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
             if (accepted == null) {
                 return null; // non-blocking, nothing to accept
             }
-            try {
-                return new VosSocketChannel(provider, client, accepted.fd());
-            } catch (IOException e) {
-                client.close(accepted.fd());
-                throw e;
-            }
+            return new VosSocketChannel(provider, client, accepted);
         } finally {
             acceptLock.unlock();
         }

@@ -19,9 +19,10 @@ import java.util.Set;
 /**
  * {@link VosSocketChannel#socket()}: a {@code Socket} over the channel, as the default provider's
  * {@code SocketAdaptor}, for what programs ask of it beside the channel (the JDK's {@code HttpServer} asks an
- * exchange's addresses through it, and sets {@code TCP_NODELAY} through it): addresses, state, options, close.
- * and its streams (blocking mode only, as the default's; no SO_TIMEOUT on them yet). Its own connect and bind are not
- * served yet: use the channel.
+ * exchange's addresses through it, and sets {@code TCP_NODELAY} through it; Netty sets its {@code ChannelOption}s
+ * and asks whether input is shut through it): addresses, state, shutdowns, options, close, and its streams (blocking
+ * mode only, as the default's; no SO_TIMEOUT on them yet). Its own connect and bind are not served yet: use the
+ * channel.
  */
 final class VosSocketAdaptor extends Socket {
 
@@ -222,6 +223,16 @@ final class VosSocketAdaptor extends Socket {
     }
 
     @Override
+    public boolean isInputShutdown() {
+        return !channel.isOpen() || channel.isInputShutdown();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return !channel.isOpen() || channel.isOutputShutdown();
+    }
+
+    @Override
     public void setSoTimeout(final int timeout) throws SocketException {
         if (timeout < 0) {
             throw new IllegalArgumentException("timeout < 0");
@@ -298,6 +309,37 @@ final class VosSocketAdaptor extends Socket {
     @Override
     public int getReceiveBufferSize() throws SocketException {
         return get(StandardSocketOptions.SO_RCVBUF);
+    }
+
+    /** As the default provider's adaptor: off is -1, and a negative linger with {@code on} is off too. */
+    @Override
+    public void setSoLinger(final boolean on, final int linger) throws SocketException {
+        set(StandardSocketOptions.SO_LINGER, on ? linger : -1);
+    }
+
+    @Override
+    public int getSoLinger() throws SocketException {
+        return get(StandardSocketOptions.SO_LINGER);
+    }
+
+    @Override
+    public void setReuseAddress(final boolean on) throws SocketException {
+        set(StandardSocketOptions.SO_REUSEADDR, on);
+    }
+
+    @Override
+    public boolean getReuseAddress() throws SocketException {
+        return get(StandardSocketOptions.SO_REUSEADDR);
+    }
+
+    @Override
+    public void setTrafficClass(final int tc) throws SocketException {
+        set(StandardSocketOptions.IP_TOS, tc);
+    }
+
+    @Override
+    public int getTrafficClass() throws SocketException {
+        return get(StandardSocketOptions.IP_TOS);
     }
 
     @Override

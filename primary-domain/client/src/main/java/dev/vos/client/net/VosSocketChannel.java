@@ -72,13 +72,12 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     }
 
     /** A channel for a connection accept took. */
-    VosSocketChannel(final VosSelectorProvider provider, final NetClient client, final DomainHandle accepted)
-            throws IOException {
+    VosSocketChannel(final VosSelectorProvider provider, final NetClient client, final NetClient.Accepted accepted) {
         super(provider);
         this.client = client;
-        this.fd = accepted;
+        this.fd = accepted.fd();
         this.bound = true;
-        this.remote = client.remoteAddress(accepted);
+        this.remote = accepted.peer();
         this.connected = true;
         this.family = SockaddrLayout.family(remote);
     }
@@ -221,12 +220,12 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         return connected;
     }
 
-    /** Whether {@link #shutdownInput()} was called (the adaptor's streams ask). */
+    /** Whether {@link #shutdownInput()} was called (the adaptor's {@code isInputShutdown} and streams ask). */
     boolean isInputShutdown() {
         return inputShutdown;
     }
 
-    /** Whether {@link #shutdownOutput()} was called. */
+    /** Whether {@link #shutdownOutput()} was called (the adaptor's {@code isOutputShutdown}). */
     boolean isOutputShutdown() {
         return outputShutdown;
     }

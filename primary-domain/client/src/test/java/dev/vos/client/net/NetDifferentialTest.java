@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -159,6 +160,26 @@ class NetDifferentialTest {
     }
 
     @Test
+    void aConnectionResetBeforeAccept_isAcceptedWithItsPeer_andItsReadIsTheReset() throws Exception {
+        // Netty met this: a client that closed with an RST while its connection still waited in the backlog. The
+        // kernel's accept takes it, but it has no peer any more (getpeername is ENOTCONN): the default provider
+        // names the peer from accept's own address, and its accept succeeds; the read then meets the reset.
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider)) {
+                final SocketChannel c = provider.openSocketChannel();
+                c.connect(server.getLocalAddress());
+                final SocketAddress local = c.getLocalAddress();
+                c.setOption(StandardSocketOptions.SO_LINGER, 0);
+                c.close(); // an RST: over loopback it has reached the waiting connection when close returns
+                try (SocketChannel s = server.accept()) {
+                    seen.add("peer=" + s.getRemoteAddress().equals(local));
+                    seen.add("read: " + attempt(() -> s.read(ByteBuffer.allocate(1))));
+                }
+            }
+        });
+    }
+
+    @Test
     void refusedConnect_isConnectException_andClosesTheChannel() throws Exception {
         final int port;
         try (ServerSocketChannel probe = SelectorProvider.provider().openServerSocketChannel()) {
@@ -274,6 +295,54 @@ class NetDifferentialTest {
                 seen.add("linger: " + c.getOption(StandardSocketOptions.SO_LINGER));
                 seen.add("unsupported: " + attempt(() -> c.getOption(StandardSocketOptions.IP_MULTICAST_TTL)));
                 seen.add("bad value: " + attempt(() -> c.setOption(StandardSocketOptions.SO_RCVBUF, -1)));
+            }
+        });
+    }
+
+    @Test
+    void theSocketAdaptor_showsShutdownsAndServesTheOptionsNettySetsThroughIt() throws Exception {
+        // Netty asks socket().isInputShutdown() after its shutdownInput (half closure), and sets SO_LINGER,
+        // SO_REUSEADDR and IP_TOS through the adaptor's own setters (ChannelOption.SO_LINGER ...).
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    final java.net.Socket a = c.socket();
+                    seen.add("shut before: " + a.isInputShutdown() + "," + a.isOutputShutdown());
+                    c.shutdownInput();
+                    seen.add("input shut: " + a.isInputShutdown() + "," + a.isOutputShutdown());
+                    c.shutdownOutput();
+                    seen.add("both shut: " + a.isInputShutdown() + "," + a.isOutputShutdown());
+                    seen.add("linger: " + attempt(a::getSoLinger));
+                    seen.add("set linger: " + attempt(() -> {
+                        a.setSoLinger(true, 0);
+                        return a.getSoLinger();
+                    }));
+                    seen.add("linger off: " + attempt(() -> {
+                        a.setSoLinger(false, 0);
+                        return a.getSoLinger();
+                    }));
+                    seen.add("reuseaddr: " + attempt(() -> {
+                        a.setReuseAddress(true);
+                        return a.getReuseAddress();
+                    }));
+                    seen.add("traffic class: " + attempt(() -> {
+                        a.setTrafficClass(0x10);
+                        return a.getTrafficClass();
+                    }));
+                    seen.add("bad linger: " + attempt(() -> {
+                        a.setSoLinger(true, -1);
+                        return a.getSoLinger();
+                    }));
+                    seen.add("bad traffic class: " + attempt(() -> {
+                        a.setTrafficClass(256);
+                        return a.getTrafficClass();
+                    }));
+                    c.close();
+                    seen.add("closed: " + a.isInputShutdown() + "," + a.isOutputShutdown() + " linger "
+                            + attempt(a::getSoLinger));
+                }
             }
         });
     }
