@@ -41,8 +41,8 @@ import java.util.Objects;
  * vos_storage_syncs_issued_total{domain}         counter   storage domains: fsyncs issued for them (group commit)
  * </pre>
  *
- * The {@code vos_net_*} and {@code vos_storage_*} series are a domain kind's own figures ({@code KindFigure}, a closed list in the ring), made
- * only for a domain that reports them.
+ * The {@code vos_net_*} and {@code vos_storage_*} series are a domain kind's own figures ({@code KindFigure}, a
+ * closed list in the ring), made only for a domain that reports them.
  *
  * The ring counters are the domain's own and start again from 0 with each generation (a counter reset, which
  * {@code rate()} handles); the figures are read from the domain every second. The perf series
