@@ -23,15 +23,16 @@ import java.lang.System.Logger.Level;
  * calls on a descriptor in queue order, as a synchronous worker does.
  *
  * <p><b>Group commit.</b> Forces never go beside reads and writes: a flush runs in two steps. First every read and
- * write gathered is submitted and <em>all</em> of them complete; then one fsync per kernel descriptor that has forces
- * in the batch is submitted, and its result answers every force of that descriptor. So each force runs after every
- * write queued before it (and possibly after writes queued after it, which a force may cover too, as a concurrent
- * caller's write may be covered by a native fsync), and 64 clients' forces of one descriptor cost one fsync. The unit
- * is the open file description (the kernel descriptor), not the inode: since Linux 4.13 a writeback error is
- * reported once to each open file description (errseq), so an fsync through another description of the same file
- * could answer 0 where this one's own fsync would answer EIO. Through one description, the merged fsync reports an
- * error to every force it answers, which is at least what each would have seen alone. An fdatasync may be answered
- * by an fsync (it does more), never the reverse: a group is issued as fdatasync only when all its forces are.
+ * write gathered is submitted (in waves, see {@link #submitWave}) and <em>all</em> of them complete; then one fsync
+ * per kernel descriptor that has forces in the batch is submitted, and its result answers every force of that
+ * descriptor. So each force runs after every write queued before it (and possibly after writes queued after it,
+ * which a force may cover too, as a concurrent caller's write may be covered by a native fsync), and 64 clients'
+ * forces of one descriptor cost one fsync. The unit is the open file description (the kernel descriptor), not the
+ * inode: since Linux 4.13 a writeback error is reported once to each open file description (errseq), so an fsync
+ * through another description of the same file could answer 0 where this one's own fsync would answer EIO. Through
+ * one description, the merged fsync reports an error to every force it answers, which is at least what each would
+ * have seen alone. An fdatasync may be answered by an fsync (it does more), never the reverse: a group is issued as
+ * fdatasync only when all its forces are.
  *
  * <p><b>Durability.</b> A call is answered from its completion only: a write is acknowledged once the kernel has
  * performed it, never when it was queued; a force once its fsync, issued after the writes it covers completed, has
@@ -46,6 +47,11 @@ final class StorageBatch implements CallBatcher {
     private static final System.Logger LOG = System.getLogger(StorageBatch.class.getName());
     /** Entries of the submission queue: the most calls one trap carries. */
     static final int ENTRIES = 64;
+    /**
+     * Bytes of reads and writes one io_uring_enter of a flush carries at most (it ends with the call that passes
+     * it): a 1 MiB read of 16 chunks goes out two chunks at a time, 32 reads of 4 KiB at once.
+     */
+    static final long WAVE_BYTES = 128 << 10;
     /** User data of a force group's fsync: this plus the group's index (a read or write's is its call index). */
     private static final long GROUP_USER_DATA = ENTRIES;
     private static volatile boolean loggedUnavailable;
@@ -75,7 +81,7 @@ final class StorageBatch implements CallBatcher {
     private IoUring ring;
     private boolean unavailable;
     private int size;
-    /** Reads and writes gathered: the entries prepared on the ring for the first step of a flush. */
+    /** Reads and writes gathered: the first step of a flush. */
     private int transfers;
     private int groups;
     /** Operations submitted in the current step of a flush and not yet reaped. */
@@ -110,8 +116,8 @@ final class StorageBatch implements CallBatcher {
 
     /**
      * Gathers {@code op} on {@code entry} (pinned in {@code table}; released once answered) and defers
-     * {@code call}; false when no io_uring could be made (the caller then executes the call itself). A read or a
-     * write is prepared on the ring at once; a force joins its descriptor's group, issued when the batch flushes.
+     * {@code call}; false when no io_uring could be made (the caller then executes the call itself). A force joins
+     * its descriptor's group; everything is prepared on the ring when the batch flushes.
      */
     boolean gather(ServerCall call, DescriptorTable table, DescriptorTable.Entry entry, Op op, long address,
                    int count, long offset) {
@@ -127,11 +133,6 @@ final class StorageBatch implements CallBatcher {
             groupDataOnly[g] &= op == Op.FDATASYNC;
             groupOf[i] = g;
         } else {
-            boolean prepared = op == Op.READ ? ring.prepareRead(entry.kernelFd(), address, count, offset, i)
-                    : ring.prepareWrite(entry.kernelFd(), address, count, offset, i);
-            if (!prepared) {
-                throw new IllegalStateException("io_uring queue full with " + size + " of " + ENTRIES + " gathered");
-            }
             groupOf[i] = -1;
             transfers++;
         }
@@ -194,12 +195,12 @@ final class StorageBatch implements CallBatcher {
     }
 
     /**
-     * Executes what was gathered in two steps, each one submission that it waits out: the reads and writes, each
-     * answered from its own completion as it is reaped; then one fsync (or fdatasync) per force group, whose result
-     * answers every force of the group. A call the kernel answers EAGAIN (a descriptor it will not wait on) is
-     * executed synchronously instead. Should the ring itself fail, it is closed (so that nothing it holds can run
-     * later) and the calls it did not answer are executed synchronously, writes before forces: a write may then run
-     * twice, with the same bytes at the same offset.
+     * Executes what was gathered in two steps, each submitted and waited out: the reads and writes, in waves of
+     * about {@link #WAVE_BYTES}, each answered from its own completion as it is reaped; then one fsync (or
+     * fdatasync) per force group, whose result answers every force of the group. A call the kernel answers EAGAIN
+     * (a descriptor it will not wait on) is executed synchronously instead. Should the ring itself fail, it is
+     * closed (so that nothing it holds can run later) and the calls it did not answer are executed synchronously,
+     * writes before forces: a write may then run twice, with the same bytes at the same offset.
      */
     @Override
     public void flush() {
@@ -207,8 +208,9 @@ final class StorageBatch implements CallBatcher {
             return;
         }
         flushes++;
-        if (transfers > 0) {
-            submitAndReap(transfers);
+        int next = 0;
+        while (transfers > 0 && next < size && ring != null) {
+            next = submitWave(next);
         }
         if (groups > 0 && ring != null) {
             for (int g = 0; g < groups; g++) {
@@ -225,6 +227,35 @@ final class StorageBatch implements CallBatcher {
         size = 0;
         transfers = 0;
         groups = 0;
+    }
+
+    /**
+     * Prepares the reads and writes from call {@code from} on until they hold {@link #WAVE_BYTES}, submits them and
+     * answers each as it completes; returns the index of the first call not taken. So the domain reads chunk k + 1
+     * while its client copies chunk k out of the shared area: a page-cached read completes inside io_uring_enter,
+     * and a batch submitted whole would answer its first chunk only once its last was read.
+     */
+    private int submitWave(int from) {
+        int wave = 0;
+        long bytes = 0;
+        int i = from;
+        for (; i < size && bytes < WAVE_BYTES; i++) {
+            if (groupOf[i] >= 0) {
+                continue;
+            }
+            int fd = entries[i].kernelFd();
+            boolean prepared = ops[i] == Op.READ ? ring.prepareRead(fd, addresses[i], counts[i], offsets[i], i)
+                    : ring.prepareWrite(fd, addresses[i], counts[i], offsets[i], i);
+            if (!prepared) {
+                throw new IllegalStateException("io_uring queue full with " + wave + " of " + size + " prepared");
+            }
+            wave++;
+            bytes += counts[i];
+        }
+        if (wave > 0) {
+            submitAndReap(wave);
+        }
+        return i;
     }
 
     /** Submits the {@code n} entries prepared and reaps until each has completed, or the ring failed (then closed). */
