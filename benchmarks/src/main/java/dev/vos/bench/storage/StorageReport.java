@@ -221,12 +221,12 @@ public final class StorageReport {
 
     /**
      * The domain's batching per vos figure, from its own counts over the measured time (medians over repeats): calls
-     * per io_uring_enter, and for writes with force the forces answered per fsync issued (group commit).
+     * per submission, and for writes with force the forces answered per fsync issued (group commit).
      */
     static StringBuilder batchesTable(Map<String, List<Row>> groups, List<String> keys) {
         StringBuilder t = new StringBuilder("\n## The domain's batches (its own counts, measured time; median over"
-                + " repeats)\n\n| workload | clients | reader | batched calls per io_uring_enter | forces | fsyncs"
-                + " issued | forces per fsync |\n|---|--:|---|--:|--:|--:|--:|\n");
+                + " repeats)\n\n| workload | clients | reader | batched calls per submission (io_uring_enter, or a"
+                + " run's preadv) | forces | fsyncs issued | forces per fsync |\n|---|--:|---|--:|--:|--:|--:|\n");
         for (String key : keys) {
             String[] k = key.split("\t");
             List<Row> g = groups.get(key);
@@ -237,8 +237,9 @@ public final class StorageReport {
                     : (double) r.callsDeferred() / r.batchSubmissions()).toArray();
             double[] perSync = g.stream().mapToDouble(r -> r.syncsIssued() == 0 ? Double.NaN
                     : (double) r.forces() / r.syncsIssued()).toArray();
-            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %,.0f | %,.0f | %s |%n", k[0], k[1], k[2],
-                    median(perEnter), median(g.stream().mapToDouble(Row::forces).toArray()),
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,.0f | %,.0f | %s |%n", k[0], k[1], k[2],
+                    Double.isNaN(median(perEnter)) ? "-" : String.format(Locale.ROOT, "%.1f", median(perEnter)),
+                    median(g.stream().mapToDouble(Row::forces).toArray()),
                     median(g.stream().mapToDouble(Row::syncsIssued).toArray()),
                     Double.isNaN(median(perSync)) ? "-" : String.format(Locale.ROOT, "%.2f", median(perSync))));
         }
