@@ -31,7 +31,8 @@ public final class StorageReport {
 
     record Row(String label, String target, String workload, int clients, double readsPerS, double mibPerS,
                double meanNs, double p50, double p90, double p99, double p999, double clientCores,
-               double domainCores, double serviceNs, double bestWindow, double medianWindow, double p1, double p10) {
+               double domainCores, double serviceNs, double bestWindow, double medianWindow, double p1, double p10,
+               long forces, long syncsIssued, long callsDeferred, long batchSubmissions) {
         String variant() {
             String base = switch (target) {
                 case "native" -> "native FileChannel";
@@ -62,6 +63,7 @@ public final class StorageReport {
                 + " CPUs.\n\n")
                 .append(windows);
         out.append("\n## Goals (issue 4)\n\n").append(goals).append(windowGoals);
+        out.append(batchesTable(groups, keys));
         if (!floors.isEmpty()) {
             appendFloors(out, floors, groups, keys);
         }
@@ -80,7 +82,9 @@ public final class StorageReport {
             rows.add(new Row(f[0], f[1], f[2], Integer.parseInt(f[3]), d(f[6]), d(f[7]), d(f[8]), d(f[9]), d(f[10]),
                     d(f[11]), d(f[12]), d(f[13]), d(f[14]), d(f[15]), f.length > 19 ? d(f[18]) : Double.NaN,
                     f.length > 19 ? d(f[19]) : Double.NaN, f.length > 21 ? d(f[20]) : Double.NaN,
-                    f.length > 21 ? d(f[21]) : Double.NaN));
+                    f.length > 21 ? d(f[21]) : Double.NaN, f.length > 25 ? Long.parseLong(f[22]) : 0,
+                    f.length > 25 ? Long.parseLong(f[23]) : 0, f.length > 25 ? Long.parseLong(f[24]) : 0,
+                    f.length > 25 ? Long.parseLong(f[25]) : 0));
         }
         return rows;
     }
@@ -213,6 +217,33 @@ public final class StorageReport {
             }
         }
         return md;
+    }
+
+    /**
+     * The domain's batching per vos figure, from its own counts over the measured time (medians over repeats): calls
+     * per submission, and for writes with force the forces answered per fsync issued (group commit).
+     */
+    static StringBuilder batchesTable(Map<String, List<Row>> groups, List<String> keys) {
+        StringBuilder t = new StringBuilder("\n## The domain's batches (its own counts, measured time; median over"
+                + " repeats)\n\n| workload | clients | reader | batched calls per submission (io_uring_enter, or a"
+                + " run's preadv) | forces | fsyncs issued | forces per fsync |\n|---|--:|---|--:|--:|--:|--:|\n");
+        for (String key : keys) {
+            String[] k = key.split("\t");
+            List<Row> g = groups.get(key);
+            if (k[2].startsWith("native") || g.stream().allMatch(r -> r.batchSubmissions() == 0 && r.forces() == 0)) {
+                continue;
+            }
+            double[] perEnter = g.stream().mapToDouble(r -> r.batchSubmissions() == 0 ? Double.NaN
+                    : (double) r.callsDeferred() / r.batchSubmissions()).toArray();
+            double[] perSync = g.stream().mapToDouble(r -> r.syncsIssued() == 0 ? Double.NaN
+                    : (double) r.forces() / r.syncsIssued()).toArray();
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,.0f | %,.0f | %s |%n", k[0], k[1], k[2],
+                    Double.isNaN(median(perEnter)) ? "-" : String.format(Locale.ROOT, "%.1f", median(perEnter)),
+                    median(g.stream().mapToDouble(Row::forces).toArray()),
+                    median(g.stream().mapToDouble(Row::syncsIssued).toArray()),
+                    Double.isNaN(median(perSync)) ? "-" : String.format(Locale.ROOT, "%.2f", median(perSync))));
+        }
+        return t;
     }
 
     /** The sitting's floors, and the 1-client 4 KiB random read figures as multiples of the C pread floor. */

@@ -4,6 +4,7 @@ import dev.vos.bench.support.Pinning;
 import dev.vos.client.fs.VosFileSystemProvider;
 import dev.vos.ring.agent.DomainStats;
 import dev.vos.ring.client.WaitStrategy;
+import dev.vos.ring.server.KindFigure;
 
 import java.io.IOException;
 import java.net.URI;
@@ -53,7 +54,8 @@ public final class StorageWorkload {
     /** The TSV columns. */
     public static final String HEADER = "label\ttarget\tworkload\tclients\tbuffer\tchunkThreads\treadsPerS\tmibPerS"
             + "\tmeanNs\tp50Ns\tp90Ns\tp99Ns\tp999Ns\tclientCores\tdomainCores\tdomainServiceNs\tcpus\ttime"
-            + "\tbestWindowReadsPerS\tmedianWindowReadsPerS\tp1Ns\tp10Ns";
+            + "\tbestWindowReadsPerS\tmedianWindowReadsPerS\tp1Ns\tp10Ns\tforces\tsyncsIssued\tcallsDeferred"
+            + "\tbatchSubmissions";
     /** The measured time is also cut into windows this long, whose rates show what a disturbance left intact. */
     static final long WINDOW_MS = 50;
 
@@ -212,7 +214,28 @@ public final class StorageWorkload {
                 f2(domainCores), f(serviceNs), Integer.toString(cpus), Instant.now().toString(),
                 f(windows.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)),
                 f(StorageReport.median(windows.stream().mapToDouble(Double::doubleValue).toArray())),
-                f(h.quantile(0.01)), f(h.quantile(0.1)));
+                f(h.quantile(0.01)), f(h.quantile(0.1)), batchColumns(before, after));
+    }
+
+    /**
+     * The domain's own counts between two {@code STATS} (the measured time and its tail), as the last four columns:
+     * forces answered and fsyncs issued (group commit at work), calls deferred and io_uring_enter calls (the mean
+     * batch); zeros for the native target.
+     */
+    private static String batchColumns(DomainStats before, DomainStats after) {
+        if (after == null) {
+            return "0\t0\t0\t0";
+        }
+        return String.join("\t", Long.toString(figure(after, KindFigure.STORAGE_FORCES)
+                        - figure(before, KindFigure.STORAGE_FORCES)),
+                Long.toString(figure(after, KindFigure.STORAGE_SYNCS_ISSUED)
+                        - figure(before, KindFigure.STORAGE_SYNCS_ISSUED)),
+                Long.toString(after.callsDeferred() - before.callsDeferred()),
+                Long.toString(after.batchSubmissions() - before.batchSubmissions()));
+    }
+
+    private static long figure(DomainStats stats, KindFigure figure) {
+        return stats.kindFigures().getOrDefault(figure, 0L);
     }
 
     private static String f(double v) {

@@ -21,7 +21,19 @@ public enum KindFigure {
     /** Connects the peer refused (a client's connect through the net domain answered ECONNREFUSED). */
     NET_CONNECTIONS_REFUSED(3, "vos.net.connections.refused", Type.COUNTER,
             "Connects through the net domain that the peer refused (ECONNREFUSED: nothing listening there);"
-                    + " resets when a new generation starts");
+                    + " resets when a new generation starts"),
+    /** fsync and fdatasync calls on an open descriptor the storage domain answered (a client's {@code force}). */
+    STORAGE_FORCES(4, "vos.storage.forces", Type.COUNTER,
+            "fsync and fdatasync calls on an open descriptor the storage domain answered for its clients; resets"
+                    + " when a new generation starts"),
+    /**
+     * fsync and fdatasync operations the storage domain issued to the kernel for those calls: fewer than
+     * {@link #STORAGE_FORCES} when a batch answered several forces of one descriptor with one (group commit).
+     */
+    STORAGE_SYNCS_ISSUED(5, "vos.storage.syncs.issued", Type.COUNTER,
+            "fsync and fdatasync operations the storage domain issued to the kernel; fewer than the forces when"
+                    + " forces of one descriptor queued together were answered by one; resets when a new generation"
+                    + " starts");
 
     /** How the control plane publishes a figure. */
     public enum Type {

@@ -37,10 +37,12 @@ import java.util.Objects;
  * vos_net_sockets_open{domain}                   gauge     net domains: sockets held for clients now
  * vos_net_connections_accepted_total{domain}     counter   net domains: accepts that handed over a socket
  * vos_net_connections_refused_total{domain}      counter   net domains: connects answered ECONNREFUSED
+ * vos_storage_forces_total{domain}               counter   storage domains: fsync/fdatasync calls answered
+ * vos_storage_syncs_issued_total{domain}         counter   storage domains: fsyncs issued for them (group commit)
  * </pre>
  *
- * The {@code vos_net_*} series are a domain kind's own figures ({@code KindFigure}, a closed list in the ring), made
- * only for a domain that reports them.
+ * The {@code vos_net_*} and {@code vos_storage_*} series are a domain kind's own figures ({@code KindFigure}, a
+ * closed list in the ring), made only for a domain that reports them.
  *
  * The ring counters are the domain's own and start again from 0 with each generation (a counter reset, which
  * {@code rate()} handles); the figures are read from the domain every second. The perf series

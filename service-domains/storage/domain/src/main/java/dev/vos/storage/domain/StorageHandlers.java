@@ -72,6 +72,8 @@ final class StorageHandlers {
 
     private final int rootFd;
     private final boolean allowSpecialFiles;
+    /** The domain's own figures, shared with every worker's batch. */
+    private final StorageFigures figures = new StorageFigures();
 
     /**
      * Handlers for the export root open as {@code rootFd} (O_PATH | O_DIRECTORY); they never close it. Opens of
@@ -89,9 +91,9 @@ final class StorageHandlers {
                 .addBatched(StorageCalls.PREAD, "pread", call -> transfer(call, StorageBatch.Op.READ))
                 .addBatched(StorageCalls.PWRITE, "pwrite", call -> transfer(call, StorageBatch.Op.WRITE))
                 .addBatched(StorageCalls.FSYNC, "fsync", call -> sync(call, call.arg(Fsync.FD),
-                        StorageBatch.Op.FSYNC))
+                        StorageBatch.Op.FSYNC, figures))
                 .addBatched(StorageCalls.FDATASYNC, "fdatasync", call -> sync(call, call.arg(Fdatasync.FD),
-                        StorageBatch.Op.FDATASYNC))
+                        StorageBatch.Op.FDATASYNC, figures))
                 .add(StorageCalls.FTRUNCATE, "ftruncate", call -> onDescriptor(call, call.arg(Ftruncate.FD),
                         fd -> StorageSyscalls.ftruncate(fd, call.arg(Ftruncate.LENGTH))))
                 .add(StorageCalls.FSTAT, "fstat", this::fstat)
@@ -115,7 +117,8 @@ final class StorageHandlers {
                 .transfers(StorageCalls.PWRITE, CallTable.Transfer.WRITE)
                 .transfers(StorageCalls.APPEND, CallTable.Transfer.WRITE)
                 .sessionState(() -> new DescriptorTable(fd -> StorageSyscalls.close(fd)))
-                .batcher(StorageBatch::new);
+                .batcher(() -> new StorageBatch(figures));
+        figures.register(table);
     }
 
     private static DescriptorTable descriptors(ServerCall call) {
@@ -228,8 +231,11 @@ final class StorageHandlers {
         }
     }
 
-    /** fsync or fdatasync of the session's descriptor {@code fd}: batched as {@link #transfer} is. */
-    private static long sync(ServerCall call, long fd, StorageBatch.Op op) {
+    /**
+     * fsync or fdatasync of the session's descriptor {@code fd}: batched as {@link #transfer} is, where forces of
+     * one descriptor queued together are answered by one (see {@link StorageBatch}).
+     */
+    private static long sync(ServerCall call, long fd, StorageBatch.Op op, StorageFigures figures) {
         DescriptorTable table = descriptors(call);
         DescriptorTable.Entry entry = table.acquire(fd);
         if (entry == null) {
@@ -240,9 +246,11 @@ final class StorageHandlers {
             return ServerCall.DEFERRED;
         }
         try {
+            figures.syncIssued();
             return op == StorageBatch.Op.FSYNC ? StorageSyscalls.fsync(entry.kernelFd())
                     : StorageSyscalls.fdatasync(entry.kernelFd());
         } finally {
+            figures.forcesAnswered(1);
             table.release(entry);
         }
     }

@@ -25,6 +25,10 @@ public final class StorageSyscalls {
     public static final long SYS_PREAD64 = 17;
     /** {@code __NR_pwrite64}. */
     public static final long SYS_PWRITE64 = 18;
+    /** {@code __NR_preadv}: {@code (fd, iov, iovcnt, pos_l, pos_h)}; on x86_64 pos_l carries the whole offset. */
+    public static final long SYS_PREADV = 295;
+    /** {@code __NR_pwritev}: as {@link #SYS_PREADV}. */
+    public static final long SYS_PWRITEV = 296;
     /** {@code __NR_fsync}. */
     public static final long SYS_FSYNC = 74;
     /** {@code __NR_fdatasync}. */

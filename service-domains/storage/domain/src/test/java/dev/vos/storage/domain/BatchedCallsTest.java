@@ -90,6 +90,64 @@ class BatchedCallsTest {
         assertEquals(1, ring.server.batchFlushes() - flushesBefore, "in one flush");
     }
 
+    /**
+     * A 1 MiB read as the provider sends it (16 chunks of 64 KiB in one batch) goes to the kernel in waves of
+     * {@link StorageBatch#WAVE_BYTES}, each one preadv of four chunks answered before the next is read: the client
+     * copies chunks out of the shared area while the domain reads the next four. Every chunk gets its own bytes.
+     */
+    @Test
+    void aLargeBatch_goesOutInWaves_eachChunkWithItsOwnBytes() throws Exception {
+        int chunk = 64 << 10;
+        byte[] content = new byte[16 * chunk];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i / chunk * 7 + i % 251);
+        }
+        Files.write(root.resolve("large"), content);
+        long fd = ring.open("large", O_RDWR, 0);
+        ServerStats before = ring.server.stats();
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(16)) {
+            for (int i = 0; i < 16; i++) {
+                Pread.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), chunk, (long) i * chunk);
+            }
+            batch.submit();
+            for (int i = 0; i < 16; i++) {
+                assertEquals(chunk, batch.await(i));
+                assertArrayEquals(Arrays.copyOfRange(content, i * chunk, (i + 1) * chunk),
+                        batch.slot(i).data().asSlice(0, chunk).toArray(JAVA_BYTE), "chunk " + i);
+            }
+        }
+        ServerStats after = ring.server.stats();
+        assertEquals(16, after.callsDeferred() - before.callsDeferred(), "every chunk went through the batch");
+        assertEquals(16L * chunk / StorageBatch.WAVE_BYTES, after.batchSubmissions() - before.batchSubmissions(),
+                "one system call per wave");
+    }
+
+    /**
+     * The chunks of one read past the end of the file, read as one run (preadv): each answers what its own pread
+     * would, the bytes of its chunk that exist, 0 past the end.
+     */
+    @Test
+    void aRunOfChunksPastTheEndOfTheFile_answersEachChunkAsItsOwnPreadWould() throws Exception {
+        int chunk = 64 << 10;
+        byte[] content = new byte[chunk + chunk / 2];
+        Arrays.fill(content, (byte) 'x');
+        Files.write(root.resolve("short"), content);
+        long fd = ring.open("short", O_RDWR, 0);
+        quiet();
+        try (CallBatch batch = ring.client.acquireBatch(4)) {
+            for (int i = 0; i < 4; i++) {
+                Pread.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), chunk, (long) i * chunk);
+            }
+            batch.submit();
+            assertEquals(chunk, batch.await(0));
+            assertEquals(chunk / 2, batch.await(1));
+            assertEquals(0, batch.await(2));
+            assertEquals(0, batch.await(3));
+            assertEquals('x', batch.slot(1).data().get(JAVA_BYTE, chunk / 2 - 1));
+        }
+    }
+
     /** The domain's figures (what STATS reports and the storage dashboard shows) of a real batch and its neighbours. */
     @Test
     void theDomainsFigures_countTheBatchsBytesAndSubmissions_andErrorsByErrno() throws Exception {

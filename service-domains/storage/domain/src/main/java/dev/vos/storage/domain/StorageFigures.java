@@ -1,0 +1,43 @@
+package dev.vos.storage.domain;
+
+import dev.vos.ring.server.CallTable;
+import dev.vos.ring.server.KindFigure;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The storage domain's own figures, all sessions together (one per agent, shared by its handlers and every worker's
+ * {@link StorageBatch}): what the ring cannot count because it is not a call's result. The forces answered against
+ * the fsyncs issued for them is what shows group commit at work ({@link StorageBatch}): one fsync answering the
+ * forces of many clients of one descriptor. LongAdder, because every worker counts and the supervisor's
+ * {@code STATS} reads from another thread.
+ */
+final class StorageFigures {
+
+    private final LongAdder forces = new LongAdder();
+    private final LongAdder syncsIssued = new LongAdder();
+
+    /** Registers the figures with {@code table}. */
+    void register(CallTable.Builder table) {
+        table.figure(KindFigure.STORAGE_FORCES, forces::sum)
+                .figure(KindFigure.STORAGE_SYNCS_ISSUED, syncsIssued::sum);
+    }
+
+    /** {@code n} fsync or fdatasync calls were answered. */
+    void forcesAnswered(int n) {
+        forces.add(n);
+    }
+
+    /** One fsync or fdatasync went to the kernel (a system call, or an io_uring operation). */
+    void syncIssued() {
+        syncsIssued.increment();
+    }
+
+    long forces() {
+        return forces.sum();
+    }
+
+    long syncsIssued() {
+        return syncsIssued.sum();
+    }
+}
