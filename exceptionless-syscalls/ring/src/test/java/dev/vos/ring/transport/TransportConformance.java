@@ -29,12 +29,12 @@ import static org.junit.jupiter.api.Assertions.*;
 public abstract class TransportConformance {
 
     /** Liveness timeout of these rings: short, so that a death is judged within seconds. */
-    protected static final long LIVENESS_NS = 300_000_000L;
+    public static final long LIVENESS_NS = 300_000_000L;
     /** 16 slots of 16 KiB: 66 pages, far inside gntalloc's default 1,024, the same on both transports. */
-    protected static final RingGeometry GEOMETRY = new RingGeometry(16, 16 << 10, LIVENESS_NS);
+    public static final RingGeometry GEOMETRY = new RingGeometry(16, 16 << 10, LIVENESS_NS);
 
     /** A client in this JVM and its server in a child JVM, over one transport. */
-    protected interface RingPair extends AutoCloseable {
+    public interface RingPair extends AutoCloseable {
         RingClient client();
 
         /** The server's process (in this domain). */
