@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The Xen transport's watch of a server whose heartbeat went stale (the count is the ring's, judged on this side's
- * clock: the guest's {@code CLOCK_MONOTONIC} is not this one's). In order:
+ * clock: the guest's {@code CLOCK_MONOTONIC} is not this one's). Every monitor period, stale or not ({@link
+ * #gone()}), and again when the heartbeat is stale:
  * <ol>
  *   <li>the server's liveness byte ({@link XenLiveness#SERVER_ALIVE_OFFSET}) is 0: its mapping of the segment is
  *       gone (its process or its domain died; the kernel cleared the byte): a death;</li>
@@ -39,15 +40,22 @@ final class XenPeerWatch implements PeerWatch {
         this.domain = domain;
     }
 
+    /** The server's liveness byte, read once: 0 once the kernel cleared it (the server's mapping is gone). */
+    @Override
+    public RingFailure gone() {
+        byte alive = memory.get(ValueLayout.JAVA_BYTE, XenLiveness.SERVER_ALIVE_OFFSET);
+        return alive == XenLiveness.ALIVE ? null : RingFailure.Died.unknown();
+    }
+
     @Override
     public void fresh() {
     }
 
     @Override
     public RingFailure judgeStale(long staleNs, long nowNs, BooleanSupplier beatMeanwhile) {
-        byte alive = memory.get(ValueLayout.JAVA_BYTE, XenLiveness.SERVER_ALIVE_OFFSET); // read once
-        if (alive != XenLiveness.ALIVE) {
-            return RingFailure.Died.unknown();
+        RingFailure gone = gone();
+        if (gone != null) {
+            return gone;
         }
         PeerDomain.State state = domain.state();
         if (beatMeanwhile.getAsBoolean()) {
