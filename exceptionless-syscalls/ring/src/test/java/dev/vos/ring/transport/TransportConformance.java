@@ -30,7 +30,7 @@ public abstract class TransportConformance {
 
     /** Liveness timeout of these rings: short, so that a death is judged within seconds. */
     public static final long LIVENESS_NS = 300_000_000L;
-    /** 16 slots of 16 KiB: 66 pages, far inside gntalloc's default 1,024, the same on both transports. */
+    /** 16 slots of 16 KiB: 65 pages, far inside gntalloc's default 1,024, the same on both transports. */
     public static final RingGeometry GEOMETRY = new RingGeometry(16, 16 << 10, LIVENESS_NS);
 
     /** A client in this JVM and its server in a child JVM, over one transport. */
@@ -45,6 +45,11 @@ public abstract class TransportConformance {
 
         @Override
         void close() throws Exception;
+    }
+
+    /** The geometry of this transport's rings: {@link #GEOMETRY} unless the transport's test needs another. */
+    protected RingGeometry geometry() {
+        return GEOMETRY;
     }
 
     /** Starts a pair over the transport under test, the server attached and serving. */
@@ -66,7 +71,7 @@ public abstract class TransportConformance {
         try (RingPair pair = start("data", WaitStrategy.spinThenPark(Duration.ofNanos(20_000)));
              CallSlot slot = pair.client().acquire()) {
             MemorySegment data = slot.data();
-            int length = (int) Math.min(data.byteSize(), GEOMETRY.dataBytesPerSlot());
+            int length = (int) Math.min(data.byteSize(), geometry().dataBytesPerSlot());
             for (int round = 0; round < 8; round++) {
                 for (int b = 0; b < length; b++) {
                     data.set(ValueLayout.JAVA_BYTE, b, (byte) (b * 31 + round));

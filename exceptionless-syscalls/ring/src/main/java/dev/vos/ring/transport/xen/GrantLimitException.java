@@ -19,7 +19,7 @@ public final class GrantLimitException extends IOException {
     GrantLimitException(int pagesAsked) {
         super("gntalloc refused " + pagesAsked + " grants: its system-wide limit is " + currentLimit()
                 + " (grants held by every ring of this domain count); take a smaller geometry (32 slots of 64 KiB"
-                + " need 514 pages, 64 slots of 16 KiB 258) or raise the limit: echo N > " + LIMIT_PARAMETER
+                + " need 513 pages, 64 slots of 16 KiB 258) or raise the limit: echo N > " + LIMIT_PARAMETER
                 + ", or modprobe xen-gntalloc limit=N");
         this.pagesAsked = pagesAsked;
     }

@@ -207,7 +207,8 @@ public final class GrantSegment implements Segment {
     @Override
     public String name() {
         return "xen:" + (granting ? "granted to" : "mapped from") + " domain " + peerDomid + ", " + pages
-                + " pages, grant refs " + refs[0] + ".." + refs[refs.length - 1];
+                + " pages, grant refs " + refs[0]
+                + (refs.length > 1 ? " and " + (refs.length - 1) + " more" : "");
     }
 
     @Override

@@ -15,7 +15,7 @@ class ProcessTransportConformanceTest extends TransportConformance {
     @Override
     protected RingPair start(String label, WaitStrategy wait) throws Exception {
         Path file = TestSegments.fresh("conformance-" + label);
-        RingClient client = RingClient.create(file, GEOMETRY, 1, wait);
+        RingClient client = RingClient.create(file, geometry(), 1, wait);
         RingServerProcess server;
         try {
             server = RingServerProcess.start(file, Duration.ofSeconds(60));

@@ -63,9 +63,14 @@ class XenPiecesIT {
                 server.ringPeer();
                 assertTrue(client.await(armed, 30_000_000_000L), "round " + round + ": the answer was lost");
             }
+            // Spurious returns are allowed (the lab saw one after a ring's read-and-unmask), endless ones are not:
+            // with no ring, a sleeper sleeps out its timeout within a few tries.
+            boolean slept = false;
+            for (int i = 0; i < 5 && !slept; i++) {
+                slept = !server.await(server.arm(), 50_000_000L);
+            }
+            assertTrue(slept, "no ring, yet the doorbell kept saying it rang");
             int armed = server.arm();
-            assertFalse(server.await(armed, 50_000_000L), "no ring, yet the doorbell said it rang");
-            armed = server.arm();
             server.wakeHere(1);
             assertTrue(server.await(armed, 30_000_000_000L), "wakeHere did not wake this side");
         }

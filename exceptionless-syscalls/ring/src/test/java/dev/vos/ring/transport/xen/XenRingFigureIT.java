@@ -5,7 +5,6 @@ import dev.vos.ring.TestSegments;
 import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.server.RingServerProcess;
-import dev.vos.ring.transport.TransportConformance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -40,7 +39,8 @@ class XenRingFigureIT {
         double[] process;
         double[] xen;
         Path file = TestSegments.fresh("figure");
-        try (RingClient client = RingClient.create(file, TransportConformance.GEOMETRY, 1, WaitStrategy.busyPoll());
+        try (RingClient client = RingClient.create(file, XenTransportConformanceIT.LAB_GEOMETRY, 1,
+                WaitStrategy.busyPoll());
              RingServerProcess server = RingServerProcess.start(file, Duration.ofSeconds(120))) {
             client.awaitServer(Duration.ofSeconds(30));
             process = measure(client, server.pid());
