@@ -14,6 +14,8 @@ import static dev.vos.ring.layout.HeaderLayout.STUCK_WORKER_OFFSET;
  * Decides, for the client's monitor, whether a serving server is hung, on more evidence than one stale heartbeat.
  * Called once per monitor period while SERVER_STATE is SERVING:
  * <ol>
+ *   <li>the transport knows the server is gone ({@link PeerWatch#gone()}: the Xen transport's cleared liveness
+ *       byte): that failure, at once;</li>
  *   <li>the server reports a stuck worker (STUCK_NS is not 0): hung at once ({@link HangEvidence.WorkerStuck});</li>
  *   <li>the heartbeat moved within the liveness timeout: alive;</li>
  *   <li>otherwise the transport's {@link PeerWatch} judges what a stale heartbeat means (the process transport: the
@@ -60,6 +62,10 @@ final class HangJudge {
         }
         previousCheckNs = nowNs;
         long ageNs = nowNs - movedAtNs;
+        RingFailure gone = peer.gone();
+        if (gone != null) {
+            return gone;
+        }
         if (stuckNs > 0) {
             return new RingFailure.Hung(ageNs, livenessTimeoutNs, new HangEvidence.WorkerStuck(
                     segment.getIntPlain(STUCK_WORKER_OFFSET), segment.getIntPlain(STUCK_CALL_OFFSET), stuckNs));

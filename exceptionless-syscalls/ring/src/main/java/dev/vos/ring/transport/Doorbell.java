@@ -9,7 +9,7 @@ package dev.vos.ring.transport;
  * {@link #await} with what {@code arm} returned; a {@link #ringPeer()} by the other side (or a {@link #wakeHere} by
  * its own) after that {@code arm} makes the {@code await} return at once or wake. Spurious returns are allowed: every
  * sleeper re-checks. The process transport rings with a futex word in the segment (bump, then {@code FUTEX_WAKE});
- * a Xen transport would notify an interdomain event channel.
+ * the Xen transport notifies an interdomain event channel ({@code transport.xen.EventChannelDoorbell}).
  */
 public interface Doorbell {
 

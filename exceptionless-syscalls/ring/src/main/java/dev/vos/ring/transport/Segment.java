@@ -7,8 +7,8 @@ import java.lang.foreign.MemorySegment;
  * header, queue, slots and data area over. The ring never learns how the bytes are shared; it asks the segment's
  * {@link #transport()} for the rest (the doorbells and the peer's liveness).
  *
- * <p>Implementations: the process transport's segment file or sealed memfd ({@code transport.process}); a Xen
- * transport's grant-shared pages would be a second (docs/ring-protocol.md, section 15).
+ * <p>Implementations: the process transport's segment file or sealed memfd ({@code transport.process}); the Xen
+ * transport's grant-shared pages ({@code transport.xen}; docs/ring-protocol.md, section 15).
  */
 public interface Segment extends AutoCloseable {
 

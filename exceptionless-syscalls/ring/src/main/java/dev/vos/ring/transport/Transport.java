@@ -7,8 +7,8 @@ import dev.vos.ring.RingSegment;
  * against. A transport has three parts: the {@link Segment} (the shared bytes: made by a {@link SegmentMaker} on the
  * creating side, mapped by the transport's own rendezvous on the other), one {@link Doorbell} per side, and a {@link
  * PeerWatch} for the server's liveness. The process transport ({@code transport.process}: a file or sealed memfd,
- * futex words, {@code /proc}) is the embedded default; the Xen transport's shape (grant-shared pages, an interdomain
- * event channel, xenstore) is in docs/ring-protocol.md, section 15.
+ * futex words, {@code /proc}) is the embedded default; the Xen transport ({@code transport.xen}: grant-shared pages, an
+ * interdomain event channel, xenstore) is the second (docs/ring-protocol.md, section 15).
  *
  * <p>The methods take the ring's view of the segment ({@link RingSegment}): a transport that keeps words in the
  * ring's header (the process transport's futex words, its server's pid) finds them there at the offsets of
