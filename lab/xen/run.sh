@@ -5,11 +5,11 @@
 # Exit status: 0 when every test passed; non-zero on a failure, a missing report, or the time limit.
 #
 # Host needs: Debian 12 (apt sources), qemu-system-x86, busybox-static, cpio, gcc, JDK 25. Nothing Xen is
-# installed on the host. Settings: VOS_XEN_LAB_TIMEOUT (seconds QEMU may run, default 600), VOS_XEN_LAB_CACHE.
+# installed on the host. Settings: VOS_XEN_LAB_TIMEOUT (seconds QEMU may run, default 840: within the lab's 15 minutes), VOS_XEN_LAB_CACHE.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 t_start=$(date +%s)
-timeout_s="${VOS_XEN_LAB_TIMEOUT:-600}"
+timeout_s="${VOS_XEN_LAB_TIMEOUT:-840}"
 for tool in qemu-system-x86_64 busybox cpio gcc zcat xz python3; do
   command -v "$tool" >/dev/null || die "$tool is missing: apt-get install qemu-system-x86 busybox-static cpio gcc"
 done
