@@ -20,8 +20,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.UnresolvedAddressException;
-import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -69,21 +67,6 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
         }
     }
 
-    private static InetSocketAddress checkAddress(final SocketAddress address) {
-        Objects.requireNonNull(address, "address");
-        if (!(address instanceof InetSocketAddress inet)) {
-            throw new UnsupportedAddressTypeException();
-        }
-        if (inet.isUnresolved()) {
-            throw new UnresolvedAddressException();
-        }
-        if (inet.getAddress().isAnyLocalAddress()) {
-            // As the default provider: the wildcard as a destination is this host.
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), inet.getPort());
-        }
-        return inet;
-    }
-
     /** Makes the socket IPv6 if it is a fresh IPv4 one and {@code address} is IPv6. Under stateLock. */
     private void matchFamily(final InetSocketAddress address) throws IOException {
         final int wanted = SockaddrLayout.family(address);
@@ -103,22 +86,12 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
             if (bound) {
                 throw new AlreadyBoundException();
             }
-            final InetSocketAddress address = local == null ? wildcard() : (InetSocketAddress) checkLocal(local);
+            final InetSocketAddress address = local == null ? wildcard() : ChannelAddresses.inet(local);
             matchFamily(address);
             client.bind(fd, address);
             bound = true;
         }
         return this;
-    }
-
-    private static SocketAddress checkLocal(final SocketAddress local) {
-        if (!(local instanceof InetSocketAddress inet)) {
-            throw new UnsupportedAddressTypeException();
-        }
-        if (inet.isUnresolved()) {
-            throw new UnresolvedAddressException();
-        }
-        return inet;
     }
 
     private InetSocketAddress wildcard() {
@@ -182,7 +155,7 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
 
     @Override
     public DatagramChannel connect(final SocketAddress address) throws IOException {
-        final InetSocketAddress target = checkAddress(address);
+        final InetSocketAddress target = ChannelAddresses.destination(address);
         readLock.lock();
         try {
             writeLock.lock();
@@ -262,7 +235,7 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
     @Override
     public int send(final ByteBuffer src, final SocketAddress target) throws IOException {
         Objects.requireNonNull(src, "src");
-        final InetSocketAddress to = checkAddress(target);
+        final InetSocketAddress to = ChannelAddresses.destination(target);
         writeLock.lock();
         try {
             ensureOpen();

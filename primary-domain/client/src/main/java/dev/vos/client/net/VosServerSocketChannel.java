@@ -17,8 +17,6 @@ import java.nio.channels.NotYetBoundException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
-import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -72,17 +70,7 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
             if (bound) {
                 throw new AlreadyBoundException();
             }
-            final InetSocketAddress address;
-            if (local == null) {
-                address = new InetSocketAddress(0);
-            } else if (local instanceof InetSocketAddress inet) {
-                if (inet.isUnresolved()) {
-                    throw new UnresolvedAddressException();
-                }
-                address = inet;
-            } else {
-                throw new UnsupportedAddressTypeException();
-            }
+            final InetSocketAddress address = local == null ? new InetSocketAddress(0) : ChannelAddresses.inet(local);
             final int wanted = SockaddrLayout.family(address);
             if (wanted != family) {
                 // A fresh socket of the other family, as the default provider's dual-stack one would serve it.

@@ -6,7 +6,6 @@ import dev.vos.net.protocol.SockaddrLayout;
 import dev.vos.ring.DomainFailedException;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -88,17 +87,6 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         }
     }
 
-    private static InetSocketAddress checkAddress(final SocketAddress address) {
-        Objects.requireNonNull(address, "address");
-        if (!(address instanceof InetSocketAddress inet)) {
-            throw new java.nio.channels.UnsupportedAddressTypeException();
-        }
-        if (inet.isUnresolved()) {
-            throw new java.nio.channels.UnresolvedAddressException();
-        }
-        return inet;
-    }
-
     /** Makes the socket IPv6 if it is a fresh IPv4 one and {@code address} is IPv6. Under stateLock. */
     private void matchFamily(final InetSocketAddress address) throws IOException {
         final int wanted = SockaddrLayout.family(address);
@@ -128,7 +116,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
             if (bound) {
                 throw new AlreadyBoundException();
             }
-            final InetSocketAddress address = local == null ? new InetSocketAddress(0) : checkAddress(local);
+            final InetSocketAddress address = local == null ? new InetSocketAddress(0) : ChannelAddresses.inet(local);
             matchFamily(address);
             client.bind(fd, address);
             bound = true;
@@ -237,11 +225,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
     @Override
     public boolean connect(final SocketAddress address) throws IOException {
-        InetSocketAddress target = checkAddress(address);
-        if (target.getAddress().isAnyLocalAddress()) {
-            // As the default provider: a connect to the wildcard goes to this host.
-            target = new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getPort());
-        }
+        final InetSocketAddress target = ChannelAddresses.destination(address);
         readLock.lock();
         try {
             writeLock.lock();
