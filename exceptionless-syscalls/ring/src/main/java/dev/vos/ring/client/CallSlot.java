@@ -31,7 +31,6 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
     private boolean held;
     private boolean abandoned;
     private boolean inFlight;
-    volatile Thread waiter;
 
     CallSlot(RingClient ring, RingSegment segment, int index, long offset, MemorySegment data, long dataOffset) {
         this.ring = ring;
@@ -146,8 +145,21 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
         return isComplete() || ring.hasFailed();
     }
 
+    /**
+     * Whether the call that completes with control word {@code expected} did, or the ring failed: what the monitor
+     * asks on another thread, which must not read {@link #expected}, a field of the caller's.
+     */
+    boolean isDone(long expected) {
+        return segment.getLongAcquire(offset) == expected || ring.hasFailed();
+    }
+
     @Override
     public boolean isWaitingForEvent() {
+        return isWaitingForEvent(expected);
+    }
+
+    /** {@link #isWaitingForEvent()} for the call that completes with {@code expected}: the monitor's question. */
+    boolean isWaitingForEvent(long expected) {
         return segment.getLongAcquire(offset) == SlotLayout.withState(expected, SlotLayout.WAITING);
     }
 
@@ -158,8 +170,8 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
      */
     @Override
     public void parkUntilDone() {
-        waiter = Thread.currentThread();
-        ring.monitor().watch(this);
+        ParkedCallers.Parked parked = new ParkedCallers.Parked(this, expected, Thread.currentThread());
+        ring.monitor().watch(parked);
         boolean interrupted = false;
         while (!isDone()) {
             LockSupport.park(this);
@@ -167,8 +179,7 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
                 interrupted = true;
             }
         }
-        ring.monitor().unwatch(this);
-        waiter = null;
+        ring.monitor().unwatch(parked);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

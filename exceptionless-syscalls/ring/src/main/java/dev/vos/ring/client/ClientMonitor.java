@@ -7,8 +7,6 @@ import dev.vos.ring.transport.Doorbell;
 import dev.vos.ring.transport.PeerWatch;
 
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 import static dev.vos.ring.layout.HeaderLayout.*;
@@ -37,8 +35,7 @@ final class ClientMonitor implements Runnable {
     private final Doorbell doorbell;
     private final long periodNs;
     private final HangJudge judge;
-    private final AtomicReferenceArray<CallSlot> watched;
-    private final AtomicInteger watchedCount = new AtomicInteger();
+    private final ParkedCallers parked;
     private final Thread thread;
     private volatile boolean stopped;
     private long lastCheckNs;
@@ -49,7 +46,7 @@ final class ClientMonitor implements Runnable {
         this.doorbell = doorbell;
         this.periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
         this.judge = new HangJudge(segment, peer, geometry.livenessTimeoutNs());
-        this.watched = new AtomicReferenceArray<>(geometry.slotCount());
+        this.parked = new ParkedCallers(geometry.slotCount());
         this.thread = Thread.ofPlatform().name("vos-ring-monitor").daemon().unstarted(this);
     }
 
@@ -57,27 +54,25 @@ final class ClientMonitor implements Runnable {
         thread.start();
     }
 
-    /** Registers a caller about to park on {@code slot}; the monitor unparks it once its call is done. */
-    void watch(CallSlot slot) {
-        if (watched.getAndSet(slot.index(), slot) == null && watchedCount.getAndIncrement() == 0) {
+    /** Registers a caller about to park; the monitor unparks it once its call is done. */
+    void watch(ParkedCallers.Parked caller) {
+        if (parked.add(caller.slot().index(), caller)) {
             LockSupport.unpark(thread);
         }
     }
 
     /**
-     * Removes {@code slot}'s registration if the monitor has not already done so (the caller saw its call done
+     * Removes {@code caller}'s registration if the monitor has not already done so (the caller saw its call done
      * before the monitor did). Without this a stale registration would keep the monitor polling, and keep
      * CLIENT_SLEEPING set, long after the caller left.
      */
-    void unwatch(CallSlot slot) {
-        if (watched.compareAndSet(slot.index(), slot, null)) {
-            watchedCount.decrementAndGet();
-        }
+    void unwatch(ParkedCallers.Parked caller) {
+        parked.remove(caller.slot().index(), caller);
     }
 
     /** Callers currently registered (for tests). */
     int watchedCount() {
-        return watchedCount.get();
+        return parked.count();
     }
 
     /**
@@ -105,7 +100,7 @@ final class ClientMonitor implements Runnable {
         long idleSince = 0;
         while (!stopped) {
             checkLiveness();
-            if (watchedCount.get() == 0) {
+            if (parked.count() == 0) {
                 LockSupport.parkNanos(this, periodNs);
                 continue;
             }
@@ -161,21 +156,17 @@ final class ClientMonitor implements Runnable {
         boolean unparked = false;
         boolean watching = false;
         boolean allWaiting = true;
-        for (int i = 0; i < watched.length(); i++) {
-            CallSlot slot = watched.getPlain(i);
-            if (slot == null) {
+        for (int i = 0; i < parked.length(); i++) {
+            ParkedCallers.Parked caller = parked.get(i);
+            if (caller == null) {
                 continue;
             }
-            if (slot.isDone() && watched.compareAndSet(i, slot, null)) {
-                watchedCount.decrementAndGet();
-                Thread waiter = slot.waiter;
-                if (waiter != null) {
-                    LockSupport.unpark(waiter);
-                }
+            if (caller.isDone() && parked.remove(i, caller)) {
+                LockSupport.unpark(caller.thread());
                 unparked = true;
             } else if (!unparked) {
                 watching = true;
-                allWaiting &= slot.isWaitingForEvent();
+                allWaiting &= caller.isWaitingForEvent();
             }
         }
         return unparked ? UNPARKED : watching && allWaiting ? ALL_WAITING : SPIN;
