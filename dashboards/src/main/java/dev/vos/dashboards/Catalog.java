@@ -126,7 +126,8 @@ public final class Catalog {
      */
     static Dashboard storage() {
         return new Dashboard("vos-storage", "vos-storage.json", "vos / storage",
-                "Storage domains: file calls by kind, errors by errno, bytes read and written, batching.",
+                "Storage domains: file calls by kind, errors by errno, bytes read and written, batching, group"
+                        + " commit.",
                 List.of(
                         new Panel("Calls by kind", "File calls served per second, by call (open, pread, pwrite,"
                                 + " fsync, stat ...).", Type.TIMESERIES, "ops",
@@ -150,7 +151,15 @@ public final class Catalog {
                                 List.of(t("sum by (instance, domain) (" + rate("vos_ring_calls_deferred_total") + ")",
                                                 BY + " batched calls"),
                                         t("sum by (instance, domain) (" + rate("vos_ring_batch_submissions_total")
-                                                + ")", BY + " submissions")))),
+                                                + ")", BY + " submissions"))),
+                        new Panel("Group commit", "Forces (a client's force: fsync or fdatasync) the domain"
+                                + " answered per second, and the fsyncs it issued to the kernel for them: forces of"
+                                + " one descriptor queued together share one fsync, so their ratio is the forces one"
+                                + " fsync answered.", Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain) (" + rate("vos_storage_forces_total") + ")",
+                                                BY + " forces"),
+                                        t("sum by (instance, domain) (" + rate("vos_storage_syncs_issued_total")
+                                                + ")", BY + " fsyncs issued")))),
                 "storage");
     }
 
