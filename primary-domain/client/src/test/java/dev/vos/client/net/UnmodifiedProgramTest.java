@@ -110,6 +110,48 @@ class UnmodifiedProgramTest {
         assertEquals("then -1", vos.getLast());
     }
 
+    /**
+     * The README's UDP example ({@code examples/net/UdpEcho.java}, launched as a source file, as the README's command
+     * does), through vos or not: its output.
+     */
+    private List<String> udpEcho(final boolean throughVos) throws Exception {
+        final Path example = Path.of("../../examples/net/UdpEcho.java").toAbsolutePath().normalize();
+        assertTrue(Files.exists(example), example.toString());
+        final List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(), "-Xmx96m", "-XX:-UsePerfData",
+                "--enable-native-access=ALL-UNNAMED"));
+        if (throughVos) {
+            command.add(FLAG);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), example.toString()));
+        final Path err = dir.resolve("UdpEcho" + (throughVos ? "-vos" : "-default") + ".err");
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+        builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
+        final Process p = builder.start();
+        try {
+            final List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines().toList();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the example ended");
+            assertEquals(0, p.exitValue(), "exit; stderr: " + Files.readString(err));
+            return lines;
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void theReadmesUdpExample_echoesThroughNet0AsOnTheDefaultProvider() throws Exception {
+        final List<String> plain = udpEcho(false);
+        final List<String> vos = udpEcho(true);
+        assertEquals(4, vos.size(), vos.toString());
+        assertEquals("provider " + VosSelectorProvider.class.getName(), vos.getFirst());
+        assertTrue(plain.getFirst().startsWith("provider sun.nio.ch."), plain.getFirst());
+        assertTrue(vos.get(1).startsWith("echo channel bound to /127.0.0.1:"), vos.get(1));
+        assertEquals(plain.subList(2, plain.size()), vos.subList(2, vos.size()));
+        assertEquals(List.of("the channel received 18 bytes from the host's socket: true",
+                "the host's socket got back: hello through net0"), vos.subList(2, 4));
+    }
+
     /** Two fetches from the HTTP server, through vos or not: curl's (if installed) and a java.net.Socket's. */
     private List<String> httpServer(final boolean throughVos) throws Exception {
         final boolean curl = Files.isExecutable(Path.of("/usr/bin/curl"));
