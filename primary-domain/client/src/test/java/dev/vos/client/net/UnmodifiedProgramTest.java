@@ -52,15 +52,20 @@ class UnmodifiedProgramTest {
     }
 
     private Process child(final boolean throughVos, final Class<?> main, final String... args) throws IOException {
+        return child(throughVos, main.getName(), errFile(main, throughVos), args);
+    }
+
+    /** A child JVM running {@code entry}, a main class or a source file, stderr to {@code err}. */
+    private Process child(final boolean throughVos, final String entry, final Path err, final String... args)
+            throws IOException {
         final List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(), "-Xmx96m", "-XX:-UsePerfData"));
         if (throughVos) {
             command.add(FLAG);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), entry));
         command.addAll(List.of(args));
-        final ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectError(errFile(main, throughVos).toFile());
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
         builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
         return builder.start();
     }
@@ -117,17 +122,8 @@ class UnmodifiedProgramTest {
     private List<String> udpEcho(final boolean throughVos) throws Exception {
         final Path example = Path.of("../../examples/net/UdpEcho.java").toAbsolutePath().normalize();
         assertTrue(Files.exists(example), example.toString());
-        final List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(), "-Xmx96m", "-XX:-UsePerfData",
-                "--enable-native-access=ALL-UNNAMED"));
-        if (throughVos) {
-            command.add(FLAG);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), example.toString()));
         final Path err = dir.resolve("UdpEcho" + (throughVos ? "-vos" : "-default") + ".err");
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
-        builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
-        final Process p = builder.start();
+        final Process p = child(throughVos, example.toString(), err);
         try {
             final List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                     .lines().toList();
