@@ -9,20 +9,29 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link VosSocketChannel#socket()}: a {@code Socket} over the channel, as the default provider's
  * {@code SocketAdaptor}, for what programs ask of it beside the channel (the JDK's {@code HttpServer} asks an
  * exchange's addresses through it, and sets {@code TCP_NODELAY} through it; Netty sets its {@code ChannelOption}s
  * and asks whether input is shut through it): addresses, state, shutdowns, options, close, and its streams (blocking
- * mode only, as the default's; no SO_TIMEOUT on them yet). Its own connect and bind are not served yet: use the
+ * mode only, as the default's, with SO_TIMEOUT on reads). Its own connect and bind are not served yet: use the
  * channel.
+ *
+ * <p><b>SO_TIMEOUT.</b> A timed read never waits in the domain (the domain keeps no timers, and a call in the ring
+ * cannot be taken back): it reads what is there without waiting, and while nothing is, waits on a selector of its
+ * own for the rest of the timeout, then reads again; {@code SocketTimeoutException("Read timed out")} when the time
+ * is up, as the default's. The channel is registered with that selector through the selector's SPI, since a blocking
+ * channel may not register itself: the program's channel stays blocking, and unregistered, throughout.
  */
 final class VosSocketAdaptor extends Socket {
 
@@ -74,8 +83,9 @@ final class VosSocketAdaptor extends Socket {
                     return 0;
                 }
                 blockingOnly();
-                if (timeoutMs > 0) {
-                    throw notServed("SO_TIMEOUT on the stream"); // a plain Socket's is served (VosSocketImpl)
+                final int timeout = timeoutMs;
+                if (timeout > 0) {
+                    return timedRead(ByteBuffer.wrap(b, off, len), timeout);
                 }
                 return channel.read(ByteBuffer.wrap(b, off, len)); // blocking: some bytes, or -1 at the end
             }
@@ -90,6 +100,25 @@ final class VosSocketAdaptor extends Socket {
                 channel.close();
             }
         };
+    }
+
+    /** Reads within {@code timeout} ms: see the class comment. */
+    private int timedRead(final ByteBuffer dst, final int timeout) throws IOException {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        while (true) {
+            final int n = channel.readNow(dst);
+            if (n != 0) {
+                return n; // bytes, or -1 at the end of the stream
+            }
+            final long leftNs = deadline - System.nanoTime();
+            if (leftNs <= 0) {
+                throw new SocketTimeoutException("Read timed out"); // the default adaptor's text
+            }
+            try (VosSelector selector = (VosSelector) channel.provider().openSelector()) {
+                selector.register(channel, SelectionKey.OP_READ, null);
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
+            }
+        }
     }
 
     @Override

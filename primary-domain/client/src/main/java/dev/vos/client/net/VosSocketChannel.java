@@ -331,6 +331,18 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
     @Override
     public int read(final ByteBuffer dst) throws IOException {
+        return read(dst, !isBlocking());
+    }
+
+    /**
+     * A read that does not wait in the domain whatever the channel's mode: 0 when nothing is there. For the socket
+     * adaptor's timed stream read, which waits on a selector of its own and must not change the program's mode.
+     */
+    int readNow(final ByteBuffer dst) throws IOException {
+        return read(dst, true);
+    }
+
+    private int read(final ByteBuffer dst, final boolean noWait) throws IOException {
         Objects.requireNonNull(dst, "dst");
         readLock.lock();
         try {
@@ -348,7 +360,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
             boolean completed = false;
             try {
                 begin();
-                n = client.receive(fd, dst, !isBlocking());
+                n = client.receive(fd, dst, noWait);
                 completed = true;
             } finally {
                 end(completed);

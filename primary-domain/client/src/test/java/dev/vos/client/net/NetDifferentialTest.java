@@ -397,4 +397,38 @@ class NetDifferentialTest {
             }
         });
     }
+    @Test
+    void theSocketAdaptorsStream_readTimesOut_andTheChannelStaysAsItWas() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    c.socket().setSoTimeout(200);
+                    final java.io.InputStream in = c.socket().getInputStream();
+                    final long start = System.nanoTime();
+                    seen.add("nothing there: " + attempt(in::read));
+                    seen.add("waited the timeout: " + (System.nanoTime() - start >= 150_000_000L));
+                    seen.add("after it: blocking " + c.isBlocking() + ", registered " + c.isRegistered()
+                            + ", open " + c.isOpen());
+                    final Thread late = Thread.ofPlatform().start(() -> {
+                        try {
+                            Thread.sleep(50);
+                            s.write(ByteBuffer.wrap("late".getBytes(StandardCharsets.UTF_8)));
+                        } catch (IOException | InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+                    final byte[] four = new byte[4];
+                    seen.add("bytes that come within it: " + attempt(() -> in.readNBytes(four, 0, 4)) + " "
+                            + new String(four, StandardCharsets.UTF_8));
+                    late.join();
+                    s.shutdownOutput();
+                    seen.add("then the end: " + attempt(in::read));
+                    c.socket().setSoTimeout(0);
+                    seen.add("untimed after: " + attempt(in::read));
+                }
+            }
+        });
+    }
 }
