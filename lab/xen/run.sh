@@ -5,7 +5,9 @@
 # Exit status: 0 when every test passed; non-zero on a failure, a missing report, or the time limit.
 #
 # Host needs: Debian 12 (apt sources), qemu-system-x86, busybox-static, cpio, gcc, JDK 25. Nothing Xen is
-# installed on the host. Settings: VOS_XEN_LAB_TIMEOUT (seconds QEMU may run, default 840: within the lab's 15 minutes), VOS_XEN_LAB_CACHE.
+# installed on the host. Settings: VOS_XEN_LAB_TIMEOUT (seconds QEMU may run, default 840: within the lab's 15 minutes), VOS_XEN_LAB_CACHE,
+# VOS_XEN_LAB_TESTS (the suites to run, fully qualified class names separated by spaces; default all; the summary
+# line then says it was a selection).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 t_start=$(date +%s)
@@ -22,14 +24,25 @@ rm -rf "$BUILD_DIR/jars" "$BUILD_DIR/tools" "$BUILD_DIR/out" "$BUILD_DIR/surefir
 mkdir -p "$BUILD_DIR/surefire-reports" "$BUILD_DIR/out"
 cd "$REPO_DIR"
 mvn=(./mvnw -q -B -ntp)
-"${mvn[@]}" -pl primary-domain/backend-xen -am install -DskipTests
+"${mvn[@]}" -pl primary-domain/backend-xen,service-domains/storage/domain -am install -DskipTests
 "${mvn[@]}" -pl primary-domain/backend-xen dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
+"${mvn[@]}" -pl service-domains/storage/domain dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
+# The guest agent's jars (the ring, its system calls, the storage kind's protocol and calls), for the agent image.
+rm -rf "$BUILD_DIR/guest-jars" && mkdir -p "$BUILD_DIR/guest-jars"
+for m in exceptionless-syscalls/sys exceptionless-syscalls/ring service-domains/storage/protocol service-domains/storage/domain; do
+  cp "$m"/target/vos-*-SNAPSHOT.jar "$BUILD_DIR/guest-jars/"
+done
 # A snapshot of the classes: dom0 reads them over 9p while the run lasts, and a build in the meantime must not
 # change them under it.
 cp -r primary-domain/backend-xen/target/classes "$BUILD_DIR/jars/classes"
 cp -r primary-domain/backend-xen/target/test-classes "$BUILD_DIR/jars/test-classes"
 # The ring's Xen transport suites (XenPiecesIT, XenTransportConformanceIT, XenRingFigureIT) and their helpers.
 cp -r exceptionless-syscalls/ring/target/test-classes "$BUILD_DIR/jars/ring-test-classes"
+# The guest agent's suite (XenGuestAgentIT): dom0 offers a guest that runs the storage agent a ring.
+cp -r service-domains/storage/domain/target/classes "$BUILD_DIR/jars/storage-classes"
+cp -r service-domains/storage/domain/target/test-classes "$BUILD_DIR/jars/storage-test-classes"
+# A selection of the lab's suites (VOS_XEN_LAB_TESTS: class names, space-separated), for iterating on one.
+printf '%s\n' "${VOS_XEN_LAB_TESTS:-}" > "$BUILD_DIR/jars/selection"
 "${mvn[@]}" dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
   -DoutputDirectory="$BUILD_DIR/tools" -Dmdep.stripVersion=true
 
@@ -113,5 +126,5 @@ verdict=PASS
 if [ "$boot_rc" != 0 ] || [ "$failures" != 0 ] || [ "$errors" != 0 ] || [ "$tests" = 0 ]; then
   verdict=FAILED
 fi
-say "xen-lab: $verdict: $tests tests, $failures failures, $errors errors, $skipped skipped; boot-and-test $((t_end - t_boot)) s, whole lab $((t_end - t_start)) s (reports: lab/xen/target/surefire-reports)"
+say "xen-lab: $verdict: $tests tests, $failures failures, $errors errors, $skipped skipped; boot-and-test $((t_end - t_boot)) s, whole lab $((t_end - t_start)) s${VOS_XEN_LAB_TESTS:+ (a selection: $VOS_XEN_LAB_TESTS)} (reports: lab/xen/target/surefire-reports)"
 [ "$verdict" = PASS ]

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.concurrent.CountDownLatch;
  * clears (the client's grant went: it closed, or its process died).
  * <p>
  * The agent announces itself under {@code /local/domain/<own domid>/data/vos-agent}: {@code kind}, {@code pid} (the
- * agent's pid in the guest) and last {@code state = serving}, so that the offering domain knows when to offer.
+ * agent's pid in the guest), {@code started-ms} (its JVM's start to here, in milliseconds of the guest's clock) and
+ * last {@code state = serving}, so that the offering domain knows when to offer.
  */
 public final class XenGuestAgent implements AutoCloseable {
 
@@ -102,6 +104,15 @@ public final class XenGuestAgent implements AutoCloseable {
         XenGuestAgent agent = new XenGuestAgent(store, config, domid);
         store.write(agent.announce + "/kind", config.kind());
         store.write(agent.announce + "/pid", Long.toString(ProcessHandle.current().pid()));
+        // How long the JVM took from its start to here, on the guest's clock: the agent's share of boot-to-serving.
+        ProcessHandle.current().info().startInstant().ifPresent(t -> {
+            try {
+                store.write(agent.announce + "/started-ms", Long.toString(
+                        Duration.between(t, Instant.now()).toMillis()));
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "announcing the start time", e);
+            }
+        });
         store.write(agent.announce + "/state", "serving"); // last: the offering side waits for it
         agent.poller.start();
         return agent;

@@ -114,11 +114,7 @@ public final class XenRendezvous {
         for (String key : List.of(VERSION, DOMID, PAGES, GREFS, EVENT_CHANNEL)) {
             values.put(key, store.read(path + "/" + key)); // each entry read once
         }
-        Offer offer = parse(path, values);
-        if (offeringDomid != ANY_DOMAIN && offer.grantingDomid() != offeringDomid) {
-            throw new RendezvousRefusedException(path + "/" + DOMID + " is " + offer.grantingDomid()
-                    + ": this side takes offers from domain " + offeringDomid + " only");
-        }
+        Offer offer = from(path, parse(path, values), offeringDomid);
         EventChannelDoorbell channel = EventChannelDoorbell.bind(offer.grantingDomid(), offer.port());
         GrantSegment segment = GrantSegment.map(offer.grantingDomid(), offer.refs(), channel, domain);
         try {
@@ -151,6 +147,15 @@ public final class XenRendezvous {
         }
         int port = (int) number(path, values, EVENT_CHANNEL, 1, MAX_PORTS - 1);
         return new Offer(domid, refs, port);
+    }
+
+    /** The offer, if it comes from {@code offeringDomid} (or that is {@link #ANY_DOMAIN}). */
+    static Offer from(String path, Offer offer, int offeringDomid) throws RendezvousRefusedException {
+        if (offeringDomid != ANY_DOMAIN && offer.grantingDomid() != offeringDomid) {
+            throw new RendezvousRefusedException(path + "/" + DOMID + " is " + offer.grantingDomid()
+                    + ": this side takes offers from domain " + offeringDomid + " only");
+        }
+        return offer;
     }
 
     private static long number(String path, Map<String, Optional<String>> values, String key, long min, long max)
