@@ -93,7 +93,7 @@ cp -a "$root" "$BUILD_DIR/agent-root"
 root="$BUILD_DIR/agent-root"
 mkdir -p "$root/opt/vos"
 "$JDK_DIR/bin/jlink" --add-modules "$modules" --output "$root/opt/vos/jre" --strip-debug --no-header-files \
-  --no-man-pages --generate-cds-archive 2>&1 | grep -v '\[cds\]' || true
+  --no-man-pages --compress zip-6 --generate-cds-archive 2>&1 | grep -v '\[cds\]' || true
 [ -x "$root/opt/vos/jre/bin/java" ] || die "jlink made no runtime"
 rm -f "$root/opt/vos/jre/lib/server/classes_nocoops.jsa"
 find "$root/opt/vos/jre" -name '*.so' -exec strip --strip-unneeded {} + 2>/dev/null || true
