@@ -4,6 +4,8 @@
 #   target/vmlinuz              the Debian 6.1 kernel, for dom0 and the guests
 #   target/dom0.cpio.gz         busybox, the Xen tool stack with its libraries, the modules dom0 needs
 #   target/guest/guest.cpio.gz  busybox and an init whose fate the kernel command line picks
+#   target/guest/agent.cpio.gz  the same, plus a jlinked runtime, the agent's jars (target/guest-jars, which run.sh
+#                               fills) and the Xen device modules: the guest that runs the vos agent
 #   target/guest/vmlinux        the same kernel, uncompressed, for the guests
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -78,6 +80,41 @@ cp "$LAB_DIR/guest/init" "$root/init"
 cp "$LAB_DIR/guest/poweroff" "$root/sbin/poweroff"
 chmod +x "$root/init" "$root/sbin/poweroff"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$BUILD_DIR/guest/guest.cpio.gz"
+
+say "agent guest initramfs (jlinked runtime)"
+# The runtime holds only the modules the agent's jars need (jdeps), a CDS archive of the JDK's default classes
+# (so that a JVM under emulation starts from mapped classes, not parsed ones), no debug symbols, and only the
+# archive for compressed oops (the agent's heap is small).
+[ -n "$(ls "$BUILD_DIR/guest-jars"/*.jar 2>/dev/null)" ] || die "no agent jars in $BUILD_DIR/guest-jars (run.sh copies them)"
+modules="$("$JDK_DIR/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$BUILD_DIR/guest-jars"/*.jar)"
+[ -n "$modules" ] || die "jdeps found no modules for the agent's jars"
+rm -rf "$BUILD_DIR/agent-root"
+cp -a "$root" "$BUILD_DIR/agent-root"
+root="$BUILD_DIR/agent-root"
+mkdir -p "$root/opt/vos"
+"$JDK_DIR/bin/jlink" --add-modules "$modules" --output "$root/opt/vos/jre" --strip-debug --no-header-files \
+  --no-man-pages --compress zip-6 --generate-cds-archive 2>&1 | grep -v '\[cds\]' || true
+[ -x "$root/opt/vos/jre/bin/java" ] || die "jlink made no runtime"
+rm -f "$root/opt/vos/jre/lib/server/classes_nocoops.jsa"
+find "$root/opt/vos/jre" -name '*.so' -exec strip --strip-unneeded {} + 2>/dev/null || true
+cp -r "$BUILD_DIR/guest-jars" "$root/opt/vos/jars"
+for f in "$root/opt/vos/jre/bin/java" "$root"/opt/vos/jre/lib/*.so "$root/opt/vos/jre/lib/server/libjvm.so"; do
+  ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib64/{print $1}'
+done | sort -u | grep -v "^$root" | while read -r lib; do
+  mkdir -p "$root$(dirname "$lib")"
+  cp -L "$lib" "$root$lib"
+done
+mkdir -p "$root/modules"
+for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs; do
+  f="$(find "$STAGE_DIR/lib/modules/$kver" -name "$m.ko" | head -1)"
+  [ -n "$f" ] || die "module $m not found in $kernel_pkg"
+  cp "$f" "$root/modules/"
+done
+echo "$modules" > "$root/opt/vos/modules"
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD_DIR/guest/agent.cpio.gz"
+say "agent guest: runtime modules $modules; runtime $(du -sh "$root/opt/vos/jre" | cut -f1), jars $(du -sh "$root/opt/vos/jars" | cut -f1), whole root $(du -sh "$root" | cut -f1), initramfs $(du -h "$BUILD_DIR/guest/agent.cpio.gz" | cut -f1)"
 # The guests boot the same kernel, uncompressed: libxl would otherwise xz-decompress 66 MB for every guest it
 # creates, in an emulated dom0 (15 to 50 s each here). The ELF inside the bzImage starts at the xz stream.
 python3 - "$BUILD_DIR/vmlinuz" "$BUILD_DIR/guest/vmlinux.xz" <<'PY'
@@ -92,4 +129,4 @@ xz -dc "$BUILD_DIR/guest/vmlinux.xz" > "$BUILD_DIR/guest/vmlinux" 2>/dev/null ||
   || die "could not unpack the kernel for the guests"
 rm -f "$BUILD_DIR/guest/vmlinux.xz"
 head -c 4 "$BUILD_DIR/guest/vmlinux" | grep -q ELF || die "the guests' kernel is not an ELF file"
-say "images: $(du -h "$BUILD_DIR/xen.elf" "$BUILD_DIR/vmlinuz" "$BUILD_DIR/dom0.cpio.gz" "$BUILD_DIR/guest/vmlinux" "$BUILD_DIR/guest/guest.cpio.gz" | awk '{printf "%s %s  ", $2, $1}' | sed "s#$BUILD_DIR/##g")"
+say "images: $(du -h "$BUILD_DIR/xen.elf" "$BUILD_DIR/vmlinuz" "$BUILD_DIR/dom0.cpio.gz" "$BUILD_DIR/guest/vmlinux" "$BUILD_DIR/guest/guest.cpio.gz" "$BUILD_DIR/guest/agent.cpio.gz" | awk '{printf "%s %s  ", $2, $1}' | sed "s#$BUILD_DIR/##g")"

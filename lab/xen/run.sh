@@ -5,7 +5,9 @@
 # Exit status: 0 when every test passed; non-zero on a failure, a missing report, or the time limit.
 #
 # Host needs: Debian 12 (apt sources), qemu-system-x86, busybox-static, cpio, gcc, JDK 25. Nothing Xen is
-# installed on the host. Settings: VOS_XEN_LAB_TIMEOUT (seconds QEMU may run, default 840: within the lab's 15 minutes), VOS_XEN_LAB_CACHE.
+# installed on the host. Settings: VOS_XEN_LAB_TIMEOUT (seconds QEMU may run, default 840: within the lab's 15 minutes), VOS_XEN_LAB_CACHE,
+# VOS_XEN_LAB_TESTS (the suites to run, fully qualified class names separated by spaces; default all; the summary
+# line then says it was a selection).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 t_start=$(date +%s)
@@ -22,14 +24,25 @@ rm -rf "$BUILD_DIR/jars" "$BUILD_DIR/tools" "$BUILD_DIR/out" "$BUILD_DIR/surefir
 mkdir -p "$BUILD_DIR/surefire-reports" "$BUILD_DIR/out"
 cd "$REPO_DIR"
 mvn=(./mvnw -q -B -ntp)
-"${mvn[@]}" -pl primary-domain/backend-xen -am install -DskipTests
+"${mvn[@]}" -pl primary-domain/backend-xen,service-domains/storage/domain -am install -DskipTests
 "${mvn[@]}" -pl primary-domain/backend-xen dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
+"${mvn[@]}" -pl service-domains/storage/domain dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
+# The guest agent's jars (the ring, its system calls, the storage kind's protocol and calls), for the agent image.
+rm -rf "$BUILD_DIR/guest-jars" && mkdir -p "$BUILD_DIR/guest-jars"
+for m in exceptionless-syscalls/sys exceptionless-syscalls/ring service-domains/storage/protocol service-domains/storage/domain; do
+  cp "$m"/target/vos-*-SNAPSHOT.jar "$BUILD_DIR/guest-jars/"
+done
 # A snapshot of the classes: dom0 reads them over 9p while the run lasts, and a build in the meantime must not
 # change them under it.
 cp -r primary-domain/backend-xen/target/classes "$BUILD_DIR/jars/classes"
 cp -r primary-domain/backend-xen/target/test-classes "$BUILD_DIR/jars/test-classes"
 # The ring's Xen transport suites (XenPiecesIT, XenTransportConformanceIT, XenRingFigureIT) and their helpers.
 cp -r exceptionless-syscalls/ring/target/test-classes "$BUILD_DIR/jars/ring-test-classes"
+# The guest agent's suite (XenGuestAgentIT): dom0 offers a guest that runs the storage agent a ring.
+cp -r service-domains/storage/domain/target/classes "$BUILD_DIR/jars/storage-classes"
+cp -r service-domains/storage/domain/target/test-classes "$BUILD_DIR/jars/storage-test-classes"
+# A selection of the lab's suites (VOS_XEN_LAB_TESTS: class names, space-separated), for iterating on one.
+printf '%s\n' "${VOS_XEN_LAB_TESTS:-}" > "$BUILD_DIR/jars/selection"
 "${mvn[@]}" dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
   -DoutputDirectory="$BUILD_DIR/tools" -Dmdep.stripVersion=true
 
@@ -72,7 +85,8 @@ figures="$BUILD_DIR/out/figures.txt"
 ring_figures="$BUILD_DIR/out/ring-figures.txt"
 stamp="$(date -u +%Y%m%d-%H%M%S)"
 out="$REPO_DIR/benchmarks/results/xen-lab-$stamp.md"
-if [ -s "$figures" ] || [ -s "$ring_figures" ]; then
+guest_figures="$BUILD_DIR/out/guest-figures.txt"
+if [ -s "$figures" ] || [ -s "$ring_figures" ] || [ -s "$guest_figures" ]; then
   {
     echo "# Xen lab figures, $stamp UTC"
     echo
@@ -107,11 +121,28 @@ if [ -s "$ring_figures" ]; then
   } >> "$out"
   awk -F'\t' '{printf "  ring null call, %-40s process %8s us, xen %8s us, ratio %s\n", $1, $2, $3, $4}' "$ring_figures"
 fi
+if [ -s "$guest_figures" ]; then
+  {
+    echo
+    echo "## The vos agent in a guest: dom0 to a PV guest over the Xen transport"
+    echo
+    echo "XenGuestAgentIT: one PV guest of 384 MiB and 1 vCPU (jlinked runtime, the storage agent), one worker per ring,"
+    echo "under QEMU TCG emulation (absolute times are the emulator's; only the ratio of the same run means anything). The"
+    echo "process transport's figure is a client and a server in dom0's test JVM, measured in the same test just before."
+    echo "Hot: median of 5 batch means of 1,000 back-to-back GETPIDs (busy-polling client); woken: median of 200 calls 2 ms"
+    echo "apart. The fault times include the peer watch's \`xl list\` of the guest (how the ring learns it is paused or gone)."
+    echo
+    echo "| figure | value | note |"
+    echo "|---|---|---|"
+    awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$guest_figures"
+  } >> "$out"
+  awk -F'\t' '{printf "  guest: %s: %s %s\n", $1, $2, $3}' "$guest_figures"
+fi
 [ -s "$out" ] && say "figures: $out"
 
 verdict=PASS
 if [ "$boot_rc" != 0 ] || [ "$failures" != 0 ] || [ "$errors" != 0 ] || [ "$tests" = 0 ]; then
   verdict=FAILED
 fi
-say "xen-lab: $verdict: $tests tests, $failures failures, $errors errors, $skipped skipped; boot-and-test $((t_end - t_boot)) s, whole lab $((t_end - t_start)) s (reports: lab/xen/target/surefire-reports)"
+say "xen-lab: $verdict: $tests tests, $failures failures, $errors errors, $skipped skipped; boot-and-test $((t_end - t_boot)) s, whole lab $((t_end - t_start)) s${VOS_XEN_LAB_TESTS:+ (a selection: $VOS_XEN_LAB_TESTS)} (reports: lab/xen/target/surefire-reports)"
 [ "$verdict" = PASS ]

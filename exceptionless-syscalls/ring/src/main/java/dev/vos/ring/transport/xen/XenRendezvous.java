@@ -38,6 +38,8 @@ public final class XenRendezvous {
     public static final String GREFS = "grefs";
     public static final String EVENT_CHANNEL = "event-channel";
     public static final String STATE = "state";
+    /** For {@link #accept}: offers from any domain. */
+    public static final int ANY_DOMAIN = -1;
     /** {@code DOMID_FIRST_RESERVED}: domain ids at and above it are not domains. */
     static final int DOMID_FIRST_RESERVED = 0x7ff0;
     /** Ports of the FIFO event channel ABI: 2^17. */
@@ -102,14 +104,17 @@ public final class XenRendezvous {
      * {@code state = attached}. The caller attaches a {@code RingServer} to the segment, which checks the ring's
      * header as for any transport.
      *
-     * @throws RendezvousRefusedException if the offer is missing or malformed
+     * @param offeringDomid the only domain whose offers this side takes (a guest's agent: the domain that runs its
+     *                      clients, dom0), or {@link #ANY_DOMAIN}
+     * @throws RendezvousRefusedException if the offer is missing, malformed, or from another domain
      */
-    public static GrantSegment accept(XenStore store, String path, PeerDomain domain) throws IOException {
+    public static GrantSegment accept(XenStore store, String path, PeerDomain domain, int offeringDomid)
+            throws IOException {
         Map<String, Optional<String>> values = new LinkedHashMap<>();
         for (String key : List.of(VERSION, DOMID, PAGES, GREFS, EVENT_CHANNEL)) {
             values.put(key, store.read(path + "/" + key)); // each entry read once
         }
-        Offer offer = parse(path, values);
+        Offer offer = from(path, parse(path, values), offeringDomid);
         EventChannelDoorbell channel = EventChannelDoorbell.bind(offer.grantingDomid(), offer.port());
         GrantSegment segment = GrantSegment.map(offer.grantingDomid(), offer.refs(), channel, domain);
         try {
@@ -142,6 +147,15 @@ public final class XenRendezvous {
         }
         int port = (int) number(path, values, EVENT_CHANNEL, 1, MAX_PORTS - 1);
         return new Offer(domid, refs, port);
+    }
+
+    /** The offer, if it comes from {@code offeringDomid} (or that is {@link #ANY_DOMAIN}). */
+    static Offer from(String path, Offer offer, int offeringDomid) throws RendezvousRefusedException {
+        if (offeringDomid != ANY_DOMAIN && offer.grantingDomid() != offeringDomid) {
+            throw new RendezvousRefusedException(path + "/" + DOMID + " is " + offer.grantingDomid()
+                    + ": this side takes offers from domain " + offeringDomid + " only");
+        }
+        return offer;
     }
 
     private static long number(String path, Map<String, Optional<String>> values, String key, long min, long max)

@@ -45,6 +45,16 @@ class XenRendezvousTest {
     }
 
     @Test
+    void from_takesOffersOfTheNamedDomainOnly() throws Exception {
+        XenRendezvous.Offer offer = XenRendezvous.parse(PATH, offer());
+        assertSame(offer, XenRendezvous.from(PATH, offer, 0));
+        assertSame(offer, XenRendezvous.from(PATH, offer, XenRendezvous.ANY_DOMAIN));
+        String message = assertThrows(XenRendezvous.RendezvousRefusedException.class,
+                () -> XenRendezvous.from(PATH, offer, 7)).getMessage();
+        assertTrue(message.contains(PATH + "/domid is 0") && message.contains("from domain 7 only"), message);
+    }
+
+    @Test
     void parse_refusesAnotherVersion() {
         assertTrue(refused(XenRendezvous.VERSION, "1").contains("version 1"));
     }

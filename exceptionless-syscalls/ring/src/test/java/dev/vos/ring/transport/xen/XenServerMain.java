@@ -1,17 +1,17 @@
 package dev.vos.ring.transport.xen;
 
+import dev.vos.ring.agent.XenGuestAgent;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.CoreCallHandlers;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerArgs;
 import dev.vos.ring.server.ServerOptions;
 
-import java.lang.foreign.ValueLayout;
-
 /**
- * A ring server over the Xen transport, as a process of its own (the lab's child JVM; a guest's agent would do the
- * same): accepts the offer at {@code --path} in xenstore, maps it, serves the core calls, and exits when its client's
- * grant goes (the client's liveness byte, cleared by gntalloc's unmap notification) or the client leaves.
+ * A ring server over the Xen transport, as a process of its own (the lab's child JVM): serves the offer at {@code
+ * --path} in xenstore with the core calls, through the guest agent's own {@link XenGuestAgent#serve}, and exits when
+ * its client's grant goes (the client's liveness byte, cleared by gntalloc's unmap notification) or the client
+ * leaves. A guest's agent ({@link XenGuestAgent}) does the same for every offer it finds.
  *
  * <pre>usage: XenServerMain --path XENSTORE-PATH [--workers N] [--idle-spin-us N | --busy-poll]</pre>
  * Prints {@code serving PATH pid P} once attached. Exit status: 0 after serving, 2 for bad arguments, 3 when the
@@ -41,29 +41,27 @@ public final class XenServerMain {
             System.err.println("usage: XenServerMain --path XENSTORE-PATH " + ServerArgs.USAGE);
             System.exit(2);
         }
-        RingServer server;
-        GrantSegment segment;
+        XenGuestAgent.Attached ring;
         try (XenStore store = XenStore.open()) {
-            segment = XenRendezvous.accept(store, path, PeerDomain.UNKNOWN);
-            server = RingServer.attach(segment, CoreCallHandlers.register(CallTable.builder()).build(), options);
+            ring = XenGuestAgent.serve(store, path, CoreCallHandlers.register(CallTable.builder()).build(), options,
+                    XenTransportConformanceIT.DOM0);
         } catch (Exception e) {
             System.err.println("vos xen server: " + path + ": " + e.getMessage());
             System.exit(3);
             return;
         }
+        RingServer server = ring.server();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        RingServer serving = server;
         Thread.ofPlatform().name("vos-client-watch").daemon().start(() -> {
             try {
-                while (segment.memory().get(ValueLayout.JAVA_BYTE, XenLiveness.CLIENT_ALIVE_OFFSET)
-                        == XenLiveness.ALIVE) {
+                while (XenGuestAgent.clientAlive(ring.segment())) {
                     Thread.sleep(50);
                 }
                 System.err.println("vos xen server: the client's grant is gone; stopping");
-            } catch (InterruptedException | IllegalStateException e) {
-                return; // stopped meanwhile: the segment is closed
+            } catch (InterruptedException e) {
+                return;
             }
-            serving.close();
+            server.close();
         });
         System.out.println("serving " + path + " pid " + ProcessHandle.current().pid());
         System.out.flush();
