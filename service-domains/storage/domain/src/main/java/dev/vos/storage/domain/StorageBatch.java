@@ -192,6 +192,14 @@ final class StorageBatch implements CallBatcher {
         return false;
     }
 
+    /**
+     * Whether the batch holds a write on {@code entry}'s descriptor over any of {@code [offset, offset + count)}: a
+     * read of that range must then wait for the flush (queue order), not be copied from a mapping now.
+     */
+    boolean holdsWriteOver(DescriptorTable.Entry entry, long offset, int count) {
+        return size > 0 && conflicts(entry, Op.READ, offset, count);
+    }
+
     private boolean open() {
         try {
             ring = IoUring.create(ENTRIES);
@@ -389,6 +397,9 @@ final class StorageBatch implements CallBatcher {
     }
 
     private void answer(int i, long result) {
+        if (ops[i] == Op.READ) {
+            figures.readTrapped();
+        }
         calls[i].complete(result);
         tables[i].release(entries[i]);
         calls[i] = null;
