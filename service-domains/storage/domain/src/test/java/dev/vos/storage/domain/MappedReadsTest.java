@@ -22,10 +22,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static dev.vos.storage.protocol.StorageFlags.O_CREAT;
@@ -371,6 +375,108 @@ class MappedReadsTest {
             assertEquals(0, mappingsOf(root.resolve("n")));
             assertEquals(0, off.figures().get(KindFigure.STORAGE_READS_MAPPED));
             assertEquals(1, off.figures().get(KindFigure.STORAGE_READS_TRAPPED));
+        }
+    }
+
+    @Test
+    void fourWorkers_readersRacingCloseTruncateAndOutsideCuts_getPreadsAnswersOrEbadf_neverACrashOrEio()
+            throws Exception {
+        byte[] content = random(16 * PAGE, 13);
+        Files.write(root.resolve("r"), content);
+        try (StorageRing four = StorageRing.open(table, 4)) {
+            long writer = four.open("r", O_WRONLY, 0);
+            AtomicLong shared = new AtomicLong(four.open("r", O_RDONLY, 0));
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong reads = new AtomicLong();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int me = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    Random random = new Random(me);
+                    try {
+                        while (running.get()) {
+                            int count = 1 + random.nextInt(2 * PAGE);
+                            long offset = random.nextInt(17 * PAGE);
+                            try (CallSlot slot = four.client.acquire()) {
+                                long n = Pread.call(slot, shared.get(), slot.dataOffset(), count, offset);
+                                reads.incrementAndGet();
+                                if (n == -Errno.EBADF) {
+                                    continue; // closed by the churn thread meanwhile: pread's answer too
+                                }
+                                if (n < 0 || n > count) {
+                                    failures.add("pread(" + count + " at " + offset + ") = " + Errno.describe(n));
+                                    continue;
+                                }
+                                byte[] got = slot.data().asSlice(0, n).toArray(JAVA_BYTE);
+                                for (int i = 0; i < n; i++) {
+                                    byte want = offset + i < content.length ? content[(int) (offset + i)] : 0;
+                                    if (got[i] != want && got[i] != 0) {
+                                        failures.add("byte " + (offset + i) + " is neither the file's nor a cut's");
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                    } catch (Exception e) {
+                        failures.add("reader " + me + ": " + e);
+                    }
+                }));
+            }
+            long end = System.nanoTime() + 3_000_000_000L;
+            Random random = new Random(99);
+            try (FileChannel outside = FileChannel.open(root.resolve("r"), StandardOpenOption.WRITE)) {
+                for (int round = 0; System.nanoTime() < end; round++) {
+                    long cut = random.nextInt(16 * PAGE);
+                    switch (round % 3) {
+                        case 0 -> assertEquals(0, ftruncate(four, writer, cut));
+                        case 1 -> outside.truncate(cut); // faults for the readers' mappings: caught, answered by pread
+                        default -> {
+                            long old = shared.get();
+                            shared.set(four.open("r", O_RDONLY, 0));
+                            try (CallSlot slot = four.client.acquire()) {
+                                assertEquals(0, Close.call(slot, old));
+                            }
+                        }
+                    }
+                    outside.write(ByteBuffer.wrap(content, (int) cut, content.length - (int) cut), cut);
+                }
+            } finally {
+                running.set(false);
+                for (Thread t : threads) {
+                    t.join();
+                }
+            }
+            assertEquals(List.of(), List.copyOf(failures));
+            assertTrue(reads.get() > 100, reads.get() + " reads");
+            assertTrue(figure(KindFigure.STORAGE_READS_MAPPED) > 0);
+        }
+    }
+
+    @Test
+    void faultsOfAHotCopy_areAnsweredByPread_everyTime() throws Exception {
+        byte[] content = random(16 * PAGE, 14);
+        Files.write(root.resolve("hot"), content);
+        long fd = ring.open("hot", O_RDONLY, 0);
+        for (int i = 0; i < 20_000; i++) { // the copy path compiled, where a fault's error is delivered late
+            assertEquals(PAGE, vosRead(fd, PAGE, (i % 16) * (long) PAGE).result());
+        }
+        try (FileChannel outside = FileChannel.open(root.resolve("hot"), StandardOpenOption.WRITE)) {
+            for (int round = 0; round < 300; round++) {
+                outside.truncate(PAGE);
+                Answer cut = vosRead(fd, PAGE, 8 * PAGE);
+                assertEquals(0, cut.result(), "round " + round + ": " + Errno.describe(cut.result()));
+                outside.write(ByteBuffer.wrap(content, PAGE, content.length - PAGE), PAGE);
+                assertEquals(PAGE, vosRead(fd, PAGE, 15 * PAGE).result()); // a pread: teaches the size again
+                Answer again = vosRead(fd, PAGE, 8 * PAGE); // from the mapping again
+                assertArrayEquals(Arrays.copyOfRange(content, 8 * PAGE, 9 * PAGE), again.bytes(), "round " + round);
+            }
+        }
+    }
+
+    private static long ftruncate(StorageRing r, long fd, long length) throws Exception {
+        try (CallSlot slot = r.client.acquire()) {
+            return Ftruncate.call(slot, fd, length);
         }
     }
 }
