@@ -53,8 +53,13 @@ final class ReadMappings {
 
     /** A pread of {@code entry} found bytes: a descriptor whose file was empty may now map it. */
     static void grew(DescriptorTable.Entry entry) {
-        if (entry.view() == NoMapping.EMPTY) {
-            entry.view(NoMapping.UNTRIED);
+        if (entry.view() != NoMapping.EMPTY) {
+            return;
+        }
+        synchronized (entry) { // under the lock map runs under: never over a mapping another worker just made
+            if (entry.view() == NoMapping.EMPTY) {
+                entry.view(NoMapping.UNTRIED);
+            }
         }
     }
 
