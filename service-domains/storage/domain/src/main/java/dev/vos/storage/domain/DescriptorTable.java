@@ -59,6 +59,8 @@ final class DescriptorTable implements AutoCloseable {
         private boolean unmapped;
         /** Set by {@link ReadMappings} under the entry's lock while pinned; read by every worker's read. */
         private volatile ReadView view = ReadView.NoMapping.UNTRIED;
+        /** How often a read found its file empty ({@link ReadMappings}); guarded by the entry's lock. */
+        int emptyTries;
 
         Entry(int kernelFd, boolean append, boolean readable) {
             this.kernelFd = kernelFd;

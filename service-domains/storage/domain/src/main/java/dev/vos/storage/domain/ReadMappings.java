@@ -23,6 +23,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class ReadMappings {
 
     private static final long PAGE = 4096;
+    /**
+     * Tries of a descriptor whose file statx found empty although preads found bytes in it (a procfs-like file):
+     * after these, its reads are preads for good, instead of a statx before every other one.
+     */
+    static final int MAX_EMPTY_TRIES = 4;
 
     private final boolean enabled;
     private final FileSizes sizes = new FileSizes();
@@ -76,7 +81,7 @@ final class ReadMappings {
                 }
                 long size = statx.get(JAVA_LONG, STATX_SIZE_OFFSET);
                 if (size == 0) {
-                    return NoMapping.EMPTY;
+                    return ++entry.emptyTries < MAX_EMPTY_TRIES ? NoMapping.EMPTY : NoMapping.NEVER;
                 }
                 if (size > DescriptorTable.MAX_MAPPED_BYTES / 2) {
                     return NoMapping.NEVER;
