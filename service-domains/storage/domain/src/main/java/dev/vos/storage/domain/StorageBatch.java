@@ -384,16 +384,23 @@ final class StorageBatch implements CallBatcher {
         answer(i, result == -Errno.EAGAIN ? executeSync(i) : result);
     }
 
-    /** Answers every force of group {@code g} still unanswered with {@code result}. */
+    /**
+     * Answers every force of group {@code g} still unanswered with {@code result}. Counted before the first answer
+     * goes out: a client that reads the figures after its force answered finds its force in them.
+     */
     private void answerGroup(int g, long result) {
-        int answeredNow = 0;
+        int unanswered = 0;
+        for (int i = 0; i < size; i++) {
+            if (groupOf[i] == g && calls[i] != null) {
+                unanswered++;
+            }
+        }
+        figures.forcesAnswered(unanswered);
         for (int i = 0; i < size; i++) {
             if (groupOf[i] == g && calls[i] != null) {
                 answer(i, result);
-                answeredNow++;
             }
         }
-        figures.forcesAnswered(answeredNow);
     }
 
     private void answer(int i, long result) {
