@@ -16,6 +16,7 @@ import dev.vos.storage.protocol.StorageCalls.Open;
 import dev.vos.storage.protocol.StorageCalls.Pread;
 import dev.vos.storage.protocol.StorageFlags;
 import dev.vos.sys.Linux;
+import dev.vos.sys.SharedMemory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -29,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * Where the time of one 4 KiB read through the storage domain goes, piece by piece, in this process, on one thread
@@ -67,7 +70,8 @@ public final class HotPathCosts {
         try (DataFile data = DataFile.create();
              Segment shared = ProcessTransport.file(segmentFile).create(geometry.segmentBytes());
              RingSegment segment = RingSegment.view(shared.name(), shared.memory(), shared);
-             Arena arena = Arena.ofConfined()) {
+             Arena arena = Arena.ofConfined();
+             Arena mapArena = Arena.ofShared()) {
             CallTable.Builder b = CoreCallHandlers.register(CallTable.builder());
             new StorageCallTableProvider().register(b, Map.of(StorageCallTableProvider.EXPORT_ROOT,
                     data.exportRoot().toString()));
@@ -111,8 +115,9 @@ public final class HotPathCosts {
                             0, 0));
             pieces.put("pread 4 KiB, StorageSyscalls.pread (errno)",
                     x -> StorageSyscalls.pread(kfd, buf, (x % pages) * 4096));
-            pieces.put("PREAD 4 KiB handler (range check, descriptors, pread)",
+            pieces.put("PREAD 4 KiB handler (range check, descriptors, mapped copy)",
                     x -> pread(handler, fd, 4096, (x % pages) * 4096));
+            mappedReads(pieces, kfd, buf, pages, arena, mapArena);
             pieces.put("client copy 4 KiB payload -> direct ByteBuffer", x -> {
                 direct.clear().limit(4096);
                 MemorySegment.copy(payload, 0, MemorySegment.ofBuffer(direct), 0, 4096);
@@ -146,6 +151,27 @@ public final class HotPathCosts {
         } finally {
             Children.delete(segmentFile);
         }
+    }
+
+    /**
+     * The pieces of a mapped read (the domain's ReadMapping): the copy, the fence that makes its fault surface in
+     * place, and the statx that re-checks the file's size once in KnownSize.CHECK_EVERY mapped reads.
+     */
+    private static void mappedReads(Map<String, LongUnaryOperator> pieces, int kfd, MemorySegment buf, long pages,
+                                    Arena arena, Arena mapArena) {
+        MemorySegment mapping = SharedMemory.adopt(SharedMemory.mmapReadOnly(kfd, DataFile.RANDOM_SPAN),
+                DataFile.RANDOM_SPAN, mapArena);
+        pieces.put("copy 4 KiB from a mapping of the file", x -> {
+            MemorySegment.copy(mapping, (x % pages) * 4096, buf, 0, 4096);
+            return buf.get(JAVA_BYTE, 0);
+        });
+        pieces.put("copy 4 KiB from a mapping + SharedMemory.faultFence", x -> {
+            MemorySegment.copy(mapping, (x % pages) * 4096, buf, 0, 4096);
+            SharedMemory.faultFence();
+            return buf.get(JAVA_BYTE, 0);
+        });
+        MemorySegment statx = arena.allocate(StorageSyscalls.STATX_SIZE, 8);
+        pieces.put("statx of the descriptor (the size re-check)", x -> StorageSyscalls.fstat(kfd, statx));
     }
 
     /**

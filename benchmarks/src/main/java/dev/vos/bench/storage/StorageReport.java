@@ -32,7 +32,8 @@ public final class StorageReport {
     record Row(String label, String target, String workload, int clients, double readsPerS, double mibPerS,
                double meanNs, double p50, double p90, double p99, double p999, double clientCores,
                double domainCores, double serviceNs, double bestWindow, double medianWindow, double p1, double p10,
-               long forces, long syncsIssued, long callsDeferred, long batchSubmissions) {
+               long forces, long syncsIssued, long callsDeferred, long batchSubmissions, long readsMapped,
+               long readsTrapped) {
         String variant() {
             String base = switch (target) {
                 case "native" -> "native FileChannel";
@@ -84,7 +85,8 @@ public final class StorageReport {
                     f.length > 19 ? d(f[19]) : Double.NaN, f.length > 21 ? d(f[20]) : Double.NaN,
                     f.length > 21 ? d(f[21]) : Double.NaN, f.length > 25 ? Long.parseLong(f[22]) : 0,
                     f.length > 25 ? Long.parseLong(f[23]) : 0, f.length > 25 ? Long.parseLong(f[24]) : 0,
-                    f.length > 25 ? Long.parseLong(f[25]) : 0));
+                    f.length > 25 ? Long.parseLong(f[25]) : 0, f.length > 27 ? Long.parseLong(f[26]) : 0,
+                    f.length > 27 ? Long.parseLong(f[27]) : 0));
         }
         return rows;
     }
@@ -221,27 +223,37 @@ public final class StorageReport {
 
     /**
      * The domain's batching per vos figure, from its own counts over the measured time (medians over repeats): calls
-     * per submission, and for writes with force the forces answered per fsync issued (group commit).
+     * per submission, for writes with force the forces answered per fsync issued (group commit), and the reads the
+     * domain copied from its mappings of the file against those it answered through the kernel.
      */
     static StringBuilder batchesTable(Map<String, List<Row>> groups, List<String> keys) {
         StringBuilder t = new StringBuilder("\n## The domain's batches (its own counts, measured time; median over"
                 + " repeats)\n\n| workload | clients | reader | batched calls per submission (io_uring_enter, or a"
-                + " run's preadv) | forces | fsyncs issued | forces per fsync |\n|---|--:|---|--:|--:|--:|--:|\n");
+                + " run's preadv) | forces | fsyncs issued | forces per fsync | reads from mappings | reads by"
+                + " traps | mapped share |\n|---|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
         for (String key : keys) {
             String[] k = key.split("\t");
             List<Row> g = groups.get(key);
-            if (k[2].startsWith("native") || g.stream().allMatch(r -> r.batchSubmissions() == 0 && r.forces() == 0)) {
+            if (k[2].startsWith("native") || g.stream().allMatch(r -> r.batchSubmissions() == 0 && r.forces() == 0
+                    && r.readsMapped() == 0 && r.readsTrapped() == 0)) {
                 continue;
             }
             double[] perEnter = g.stream().mapToDouble(r -> r.batchSubmissions() == 0 ? Double.NaN
                     : (double) r.callsDeferred() / r.batchSubmissions()).toArray();
             double[] perSync = g.stream().mapToDouble(r -> r.syncsIssued() == 0 ? Double.NaN
                     : (double) r.forces() / r.syncsIssued()).toArray();
-            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,.0f | %,.0f | %s |%n", k[0], k[1], k[2],
+            double[] mappedShare = g.stream().mapToDouble(r -> r.readsMapped() + r.readsTrapped() == 0 ? Double.NaN
+                    : (double) r.readsMapped() / (r.readsMapped() + r.readsTrapped())).toArray();
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,.0f | %,.0f | %s | %,.0f | %,.0f | %s |%n",
+                    k[0], k[1], k[2],
                     Double.isNaN(median(perEnter)) ? "-" : String.format(Locale.ROOT, "%.1f", median(perEnter)),
                     median(g.stream().mapToDouble(Row::forces).toArray()),
                     median(g.stream().mapToDouble(Row::syncsIssued).toArray()),
-                    Double.isNaN(median(perSync)) ? "-" : String.format(Locale.ROOT, "%.2f", median(perSync))));
+                    Double.isNaN(median(perSync)) ? "-" : String.format(Locale.ROOT, "%.2f", median(perSync)),
+                    median(g.stream().mapToDouble(Row::readsMapped).toArray()),
+                    median(g.stream().mapToDouble(Row::readsTrapped).toArray()),
+                    Double.isNaN(median(mappedShare)) ? "-"
+                            : String.format(Locale.ROOT, "%.0f %%", 100 * median(mappedShare))));
         }
         return t;
     }

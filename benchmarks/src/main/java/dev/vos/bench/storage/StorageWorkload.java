@@ -55,7 +55,7 @@ public final class StorageWorkload {
     public static final String HEADER = "label\ttarget\tworkload\tclients\tbuffer\tchunkThreads\treadsPerS\tmibPerS"
             + "\tmeanNs\tp50Ns\tp90Ns\tp99Ns\tp999Ns\tclientCores\tdomainCores\tdomainServiceNs\tcpus\ttime"
             + "\tbestWindowReadsPerS\tmedianWindowReadsPerS\tp1Ns\tp10Ns\tforces\tsyncsIssued\tcallsDeferred"
-            + "\tbatchSubmissions";
+            + "\tbatchSubmissions\treadsMapped\treadsTrapped";
     /** The measured time is also cut into windows this long, whose rates show what a disturbance left intact. */
     static final long WINDOW_MS = 50;
 
@@ -218,20 +218,25 @@ public final class StorageWorkload {
     }
 
     /**
-     * The domain's own counts between two {@code STATS} (the measured time and its tail), as the last four columns:
+     * The domain's own counts between two {@code STATS} (the measured time and its tail), as the last six columns:
      * forces answered and fsyncs issued (group commit at work), calls deferred and io_uring_enter calls (the mean
-     * batch); zeros for the native target.
+     * batch), reads copied from the domain's mappings and reads it answered through the kernel; zeros for the native
+     * target.
      */
     private static String batchColumns(DomainStats before, DomainStats after) {
         if (after == null) {
-            return "0\t0\t0\t0";
+            return "0\t0\t0\t0\t0\t0";
         }
         return String.join("\t", Long.toString(figure(after, KindFigure.STORAGE_FORCES)
                         - figure(before, KindFigure.STORAGE_FORCES)),
                 Long.toString(figure(after, KindFigure.STORAGE_SYNCS_ISSUED)
                         - figure(before, KindFigure.STORAGE_SYNCS_ISSUED)),
                 Long.toString(after.callsDeferred() - before.callsDeferred()),
-                Long.toString(after.batchSubmissions() - before.batchSubmissions()));
+                Long.toString(after.batchSubmissions() - before.batchSubmissions()),
+                Long.toString(figure(after, KindFigure.STORAGE_READS_MAPPED)
+                        - figure(before, KindFigure.STORAGE_READS_MAPPED)),
+                Long.toString(figure(after, KindFigure.STORAGE_READS_TRAPPED)
+                        - figure(before, KindFigure.STORAGE_READS_TRAPPED)));
     }
 
     private static long figure(DomainStats stats, KindFigure figure) {

@@ -33,7 +33,18 @@ public enum KindFigure {
     STORAGE_SYNCS_ISSUED(5, "vos.storage.syncs.issued", Type.COUNTER,
             "fsync and fdatasync operations the storage domain issued to the kernel; fewer than the forces when"
                     + " forces of one descriptor queued together were answered by one; resets when a new generation"
-                    + " starts");
+                    + " starts"),
+    /**
+     * preads the storage domain answered by copying from its read-only mapping of the file, without a system call
+     * (the rest are {@link #STORAGE_READS_TRAPPED}).
+     */
+    STORAGE_READS_MAPPED(6, "vos.storage.reads.mapped", Type.COUNTER,
+            "preads the storage domain answered by a copy from its mapping of the file, no system call; resets when"
+                    + " a new generation starts"),
+    /** preads the storage domain answered through the kernel: a pread, or a batch's io_uring read or preadv. */
+    STORAGE_READS_TRAPPED(7, "vos.storage.reads.trapped", Type.COUNTER,
+            "preads the storage domain answered through the kernel (pread, or a batch's io_uring read or preadv);"
+                    + " resets when a new generation starts");
 
     /** How the control plane publishes a figure. */
     public enum Type {

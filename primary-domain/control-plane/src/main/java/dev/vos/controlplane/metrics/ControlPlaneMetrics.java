@@ -39,6 +39,8 @@ import java.util.Objects;
  * vos_net_connections_refused_total{domain}      counter   net domains: connects answered ECONNREFUSED
  * vos_storage_forces_total{domain}               counter   storage domains: fsync/fdatasync calls answered
  * vos_storage_syncs_issued_total{domain}         counter   storage domains: fsyncs issued for them (group commit)
+ * vos_storage_reads_mapped_total{domain}         counter   storage domains: preads copied from a file mapping
+ * vos_storage_reads_trapped_total{domain}        counter   storage domains: preads answered through the kernel
  * </pre>
  *
  * The {@code vos_net_*} and {@code vos_storage_*} series are a domain kind's own figures ({@code KindFigure}, a

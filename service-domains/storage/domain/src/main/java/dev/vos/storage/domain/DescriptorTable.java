@@ -21,7 +21,11 @@ import java.util.function.IntConsumer;
  * <p>Several workers may serve one session at once, so a number in use by one call can be closed by another. The
  * kernel descriptor is not closed under a call that uses it: {@link #acquire} pins the entry, and the descriptor
  * is closed when the last pin goes. Without that, a pread racing a close could read through a kernel descriptor
- * number that meanwhile went to another client's file.
+ * number that meanwhile went to another client's file. The descriptor's {@link ReadMapping}, if its reads made one,
+ * is unmapped at the same moment, so no call can be copying from it then.
+ *
+ * <p>What one session can make the domain map is capped ({@link #MAX_MAPPINGS}, {@link #MAX_MAPPED_BYTES}): past
+ * the cap a descriptor's reads are preads, as before mappings.
  */
 final class DescriptorTable implements AutoCloseable {
 
@@ -35,17 +39,46 @@ final class DescriptorTable implements AutoCloseable {
 
     /** The largest nonce: 31 bits, so that every number is a positive long. */
     static final int MAX_NONCE = SessionNumbers.MAX_NONCE;
+    /**
+     * Files one session may have mapped at once. Each mapping is a VMA of the domain, and the kernel allows a
+     * process 65,530 by default (vm.max_map_count) for everything, the JVM's own included.
+     */
+    static final int MAX_MAPPINGS = 256;
+    /** Bytes of address space one session's mappings may span (64 GiB: of the 128 TiB a process has). */
+    static final long MAX_MAPPED_BYTES = 64L << 30;
 
-    /** A kernel descriptor, whether it was opened with O_APPEND, and its pins; closed once unmapped and unpinned. */
+    /**
+     * A kernel descriptor, whether it was opened with O_APPEND, whether it can read, its pins, and how its reads are
+     * served ({@link ReadView}); closed and unmapped once removed and unpinned.
+     */
     static final class Entry {
         private final int kernelFd;
         private final boolean append;
+        private final boolean readable;
         private int pins;
         private boolean unmapped;
+        /** Set by {@link ReadMappings} under the entry's lock while pinned; read by every worker's read. */
+        private volatile ReadView view = ReadView.NoMapping.UNTRIED;
+        /** How often a read found its file empty ({@link ReadMappings}); guarded by the entry's lock. */
+        int emptyTries;
 
-        Entry(int kernelFd, boolean append) {
+        Entry(int kernelFd, boolean append, boolean readable) {
             this.kernelFd = kernelFd;
             this.append = append;
+            this.readable = readable;
+        }
+
+        /** Whether it was opened for reading (O_RDONLY or O_RDWR): only such a descriptor's reads may be mapped. */
+        boolean readable() {
+            return readable;
+        }
+
+        ReadView view() {
+            return view;
+        }
+
+        void view(ReadView next) {
+            view = next;
         }
 
         /** The kernel descriptor; valid while the entry is pinned. */
@@ -62,6 +95,8 @@ final class DescriptorTable implements AutoCloseable {
     private final IntConsumer closer;
     private final SessionNumbers<Entry> entries;
     private boolean closed;
+    private int mappings;
+    private long mappedBytes;
 
     /** A table with a random nonce, whose kernel descriptors are released by {@code closer} (the close call). */
     DescriptorTable(IntConsumer closer) {
@@ -81,12 +116,17 @@ final class DescriptorTable implements AutoCloseable {
      * open ran), -EMFILE if the session holds {@link #MAX_PER_SESSION} descriptors already.
      */
     long add(int kernelFd, boolean append) {
+        return add(kernelFd, append, false);
+    }
+
+    /** As {@link #add(int, boolean)}, for a descriptor that can read if {@code readable}. */
+    long add(int kernelFd, boolean append, boolean readable) {
         int refusal = -Errno.EBADF;
         synchronized (this) {
             if (!closed && entries.full()) {
                 refusal = -Errno.EMFILE;
             } else if (!closed) {
-                return entries.add(new Entry(kernelFd, append));
+                return entries.add(new Entry(kernelFd, append, readable));
             }
         }
         closer.accept(kernelFd);
@@ -111,7 +151,7 @@ final class DescriptorTable implements AutoCloseable {
                 return;
             }
         }
-        closer.accept(entry.kernelFd);
+        dispose(entry);
     }
 
     /** Unmaps {@code number}: 0, or -EBADF. Its kernel descriptor closes now, or when the calls using it finish. */
@@ -127,7 +167,7 @@ final class DescriptorTable implements AutoCloseable {
                 return 0;
             }
         }
-        closer.accept(entry.kernelFd);
+        dispose(entry);
         return 0;
     }
 
@@ -152,6 +192,39 @@ final class DescriptorTable implements AutoCloseable {
                 }
             }
         }
-        toClose.forEach(e -> closer.accept(e.kernelFd));
+        toClose.forEach(this::dispose);
+    }
+
+    /**
+     * Takes {@code bytes} of mapping from the session's cap, or answers false (the cap is reached: the descriptor's
+     * reads stay preads).
+     */
+    synchronized boolean reserveMapping(long bytes) {
+        if (mappings >= MAX_MAPPINGS || bytes > MAX_MAPPED_BYTES - mappedBytes) {
+            return false;
+        }
+        mappings++;
+        mappedBytes += bytes;
+        return true;
+    }
+
+    /** Gives back a mapping of {@code bytes} (unmapped, or never made). */
+    synchronized void returnMapping(long bytes) {
+        mappings--;
+        mappedBytes -= bytes;
+    }
+
+    /** How many files the session has mapped now. */
+    synchronized int mappings() {
+        return mappings;
+    }
+
+    /** The last pin of a removed entry went: its mapping is unmapped and its kernel descriptor closed. */
+    private void dispose(Entry entry) {
+        if (entry.view instanceof ReadMapping mapping) {
+            mapping.close();
+            returnMapping(mapping.length());
+        }
+        closer.accept(entry.kernelFd);
     }
 }

@@ -192,6 +192,14 @@ final class StorageBatch implements CallBatcher {
         return false;
     }
 
+    /**
+     * Whether the batch holds a write on {@code entry}'s descriptor over any of {@code [offset, offset + count)}: a
+     * read of that range must then wait for the flush (queue order), not be copied from a mapping now.
+     */
+    boolean holdsWriteOver(DescriptorTable.Entry entry, long offset, int count) {
+        return size > 0 && conflicts(entry, Op.READ, offset, count);
+    }
+
     private boolean open() {
         try {
             ring = IoUring.create(ENTRIES);
@@ -376,19 +384,29 @@ final class StorageBatch implements CallBatcher {
         answer(i, result == -Errno.EAGAIN ? executeSync(i) : result);
     }
 
-    /** Answers every force of group {@code g} still unanswered with {@code result}. */
+    /**
+     * Answers every force of group {@code g} still unanswered with {@code result}. Counted before the first answer
+     * goes out: a client that reads the figures after its force answered finds its force in them.
+     */
     private void answerGroup(int g, long result) {
-        int answeredNow = 0;
+        int unanswered = 0;
+        for (int i = 0; i < size; i++) {
+            if (groupOf[i] == g && calls[i] != null) {
+                unanswered++;
+            }
+        }
+        figures.forcesAnswered(unanswered);
         for (int i = 0; i < size; i++) {
             if (groupOf[i] == g && calls[i] != null) {
                 answer(i, result);
-                answeredNow++;
             }
         }
-        figures.forcesAnswered(answeredNow);
     }
 
     private void answer(int i, long result) {
+        if (ops[i] == Op.READ) {
+            figures.readTrapped();
+        }
         calls[i].complete(result);
         tables[i].release(entries[i]);
         calls[i] = null;

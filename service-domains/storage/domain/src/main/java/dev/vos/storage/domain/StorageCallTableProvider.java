@@ -25,7 +25,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * </ul>
  * Either way the root is held open, O_PATH, for the agent's life: every client path is resolved beneath that
  * descriptor, so a rename or replacement of the root's own path later does not redirect the domain.
- * {@code allowSpecialFiles=true} lets clients open FIFOs, sockets and devices there.
+ * {@code allowSpecialFiles=true} lets clients open FIFOs, sockets and devices there; {@code mapReads=false} makes
+ * every read a pread (by default reads of regular files are copied from mappings of them).
  */
 public final class StorageCallTableProvider implements CallTableProvider {
 
@@ -36,6 +37,12 @@ public final class StorageCallTableProvider implements CallTableProvider {
      * opens are EACCES). Opens never wait either way (see {@link StorageCalls}).
      */
     public static final String ALLOW_SPECIAL_FILES = "allowSpecialFiles";
+    /**
+     * The option that lets the domain answer reads of regular files by copying from read-only mappings of them
+     * ({@code true}, the default; {@code false}: every read is a pread, batched or not). See docs/storage.md, "Reads
+     * from a mapping of the file".
+     */
+    public static final String MAP_READS = "mapReads";
     /** The option giving the exported directory as an inherited descriptor's number. */
     public static final String EXPORT_ROOT_FD = "exportRootFd";
 
@@ -48,9 +55,10 @@ public final class StorageCallTableProvider implements CallTableProvider {
     public void register(CallTable.Builder table, Map<String, String> options) {
         String root = options.get(EXPORT_ROOT);
         String inherited = options.get(EXPORT_ROOT_FD);
-        boolean allowSpecialFiles = flag(options, ALLOW_SPECIAL_FILES);
+        boolean allowSpecialFiles = flag(options, ALLOW_SPECIAL_FILES, "false");
+        boolean mapReads = flag(options, MAP_READS, "true");
         if (inherited != null) {
-            new StorageHandlers(reopen(inherited, root), allowSpecialFiles).register(table);
+            new StorageHandlers(reopen(inherited, root), allowSpecialFiles, mapReads).register(table);
             return;
         }
         if (root == null || root.isEmpty()) {
@@ -62,12 +70,12 @@ public final class StorageCallTableProvider implements CallTableProvider {
             throw new IllegalArgumentException(EXPORT_ROOT + " '" + root
                     + "' is not an absolute path to an existing directory");
         }
-        new StorageHandlers(openRoot(root), allowSpecialFiles).register(table);
+        new StorageHandlers(openRoot(root), allowSpecialFiles, mapReads).register(table);
     }
 
-    /** A true/false option; absent is false, anything else is refused rather than guessed. */
-    private static boolean flag(Map<String, String> options, String name) {
-        String value = options.getOrDefault(name, "false");
+    /** A true/false option; absent is {@code absent}, anything else is refused rather than guessed. */
+    private static boolean flag(Map<String, String> options, String name, String absent) {
+        String value = options.getOrDefault(name, absent);
         return switch (value) {
             case "true" -> true;
             case "false" -> false;

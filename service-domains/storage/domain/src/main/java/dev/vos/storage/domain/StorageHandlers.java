@@ -74,14 +74,18 @@ final class StorageHandlers {
     private final boolean allowSpecialFiles;
     /** The domain's own figures, shared with every worker's batch. */
     private final StorageFigures figures = new StorageFigures();
+    /** Descriptors' read mappings and the known sizes of their files, domain-wide. */
+    private final ReadMappings mappings;
 
     /**
      * Handlers for the export root open as {@code rootFd} (O_PATH | O_DIRECTORY); they never close it. Opens of
-     * anything but a regular file or a directory are EACCES unless {@code allowSpecialFiles}.
+     * anything but a regular file or a directory are EACCES unless {@code allowSpecialFiles}. Reads of regular files
+     * are copied from mappings of them where they can be if {@code mapReads} (see {@link ReadMapping}).
      */
-    StorageHandlers(int rootFd, boolean allowSpecialFiles) {
+    StorageHandlers(int rootFd, boolean allowSpecialFiles, boolean mapReads) {
         this.rootFd = rootFd;
         this.allowSpecialFiles = allowSpecialFiles;
+        this.mappings = new ReadMappings(mapReads);
     }
 
     /** Registers the calls and the per-session descriptor table. */
@@ -94,8 +98,7 @@ final class StorageHandlers {
                         StorageBatch.Op.FSYNC, figures))
                 .addBatched(StorageCalls.FDATASYNC, "fdatasync", call -> sync(call, call.arg(Fdatasync.FD),
                         StorageBatch.Op.FDATASYNC, figures))
-                .add(StorageCalls.FTRUNCATE, "ftruncate", call -> onDescriptor(call, call.arg(Ftruncate.FD),
-                        fd -> StorageSyscalls.ftruncate(fd, call.arg(Ftruncate.LENGTH))))
+                .add(StorageCalls.FTRUNCATE, "ftruncate", this::ftruncate)
                 .add(StorageCalls.FSTAT, "fstat", this::fstat)
                 .add(StorageCalls.UNLINK, "unlink", this::unlink)
                 .add(StorageCalls.MKDIR, "mkdir", this::mkdir)
@@ -173,7 +176,21 @@ final class StorageHandlers {
                 }
             }
         }
-        return fd < 0 ? fd : descriptors(call).add((int) fd, (flags & O_APPEND) != 0);
+        if (fd >= 0 && (flags & O_TRUNC) != 0) {
+            mappings.sizes().truncated((int) fd); // the kernel cut the file inside openat2: mapped reads must know
+        }
+        return fd < 0 ? fd : descriptors(call).add((int) fd, (flags & O_APPEND) != 0,
+                (flags & O_ACCMODE) != O_WRONLY);
+    }
+
+    /**
+     * ftruncate, with the file's known size lowered first where a descriptor of it is mapped: a read after it must
+     * answer the cut range as pread does (short, or 0), never from the mapping's zeroed tail of the last page.
+     */
+    private long ftruncate(ServerCall call) {
+        long length = call.arg(Ftruncate.LENGTH);
+        return onDescriptor(call, call.arg(Ftruncate.FD), fd -> mappings.sizes().truncate(fd, length,
+                () -> StorageSyscalls.ftruncate(fd, length)));
     }
 
     /**
@@ -199,11 +216,12 @@ final class StorageHandlers {
 
     /**
      * pread or pwrite ({@code op} READ or WRITE), read by {@link Pread}'s names: the protocol defines pwrite's
-     * positions as pread's. The names are compile-time constants: nothing is looked up per call. A call with others
-     * queued behind it goes into the worker's batch (one io_uring_enter for all of them); a call alone is one
-     * system call, the cheapest way for a lone client.
+     * positions as pread's. The names are compile-time constants: nothing is looked up per call. A read wholly
+     * inside a mapped file's known size is a copy from the mapping, no system call ({@link ReadMapping}). Otherwise
+     * a call with others queued behind it goes into the worker's batch (one io_uring_enter for all of them); a call
+     * alone is one system call, the cheapest way for a lone client.
      */
-    private static long transfer(ServerCall call, StorageBatch.Op op) {
+    private long transfer(ServerCall call, StorageBatch.Op op) {
         long count = call.arg(Pread.COUNT);
         long address = call.dataAddress(call.arg(Pread.BUFFER_OFFSET), count);
         if (address == 0) {
@@ -219,16 +237,56 @@ final class StorageHandlers {
             return -Errno.EBADF;
         }
         StorageBatch batch = (StorageBatch) call.batcher();
+        ReadView view = op == StorageBatch.Op.READ && count > 0 && count <= Integer.MAX_VALUE
+                ? mappings.view(table, entry) : ReadView.NoMapping.NEVER;
+        // Not beside a write queued before it on this range: that write must land first (the batch's order).
+        if (view instanceof ReadMapping mapping
+                && (batch == null || !batch.holdsWriteOver(entry, offset, (int) count))) {
+            long n = mapping.copy(entry.kernelFd(), address, (int) count, offset);
+            if (n != ReadMapping.NOT_SERVED) {
+                figures.readMapped();
+                table.release(entry);
+                return n;
+            }
+        }
         if (batch != null && count <= Integer.MAX_VALUE && batch.wants(call)
                 && batch.gather(call, table, entry, op, address, (int) count, offset)) {
             return ServerCall.DEFERRED; // the batch answers it and releases the entry
         }
         try {
-            return Linux.syscallErrno(op == StorageBatch.Op.READ ? SYS_PREAD64 : SYS_PWRITE64, entry.kernelFd(),
-                    address, count, offset, 0, 0);
+            if (op == StorageBatch.Op.WRITE) {
+                // A write through a mapped descriptor tells its known size how far the file now reaches.
+                ReadView mine = entry.view();
+                long epoch = mine instanceof ReadMapping m ? m.size().epoch() : 0;
+                long n = Linux.syscallErrno(SYS_PWRITE64, entry.kernelFd(), address, count, offset, 0, 0);
+                if (n > 0 && mine instanceof ReadMapping m) {
+                    m.size().raise(offset + n, epoch);
+                }
+                return n;
+            }
+            return preadNow(entry, view, address, count, offset);
         } finally {
             table.release(entry);
         }
+    }
+
+    /**
+     * A pread as one system call. Bytes found tell what the file holds at least: the known size of a mapped file is
+     * raised to their end (a file grown by a process outside vos is then served from the mapping), and a descriptor
+     * whose file was empty may map it now.
+     */
+    private long preadNow(DescriptorTable.Entry entry, ReadView view, long address, long count, long offset) {
+        long epoch = view instanceof ReadMapping m ? m.size().epoch() : 0;
+        long n = Linux.syscallErrno(SYS_PREAD64, entry.kernelFd(), address, count, offset, 0, 0);
+        figures.readTrapped();
+        if (n > 0) {
+            if (view instanceof ReadMapping m) {
+                m.size().raise(offset + n, epoch);
+            } else {
+                ReadMappings.grew(entry);
+            }
+        }
+        return n;
     }
 
     /**
