@@ -192,14 +192,6 @@ final class StorageBatch implements CallBatcher {
         return false;
     }
 
-    /**
-     * Whether the batch holds a write on {@code entry}'s descriptor over any of {@code [offset, offset + count)}: a
-     * read of that range must then wait for the flush (queue order), not be copied from a mapping now.
-     */
-    boolean holdsWriteOver(DescriptorTable.Entry entry, long offset, int count) {
-        return size > 0 && conflicts(entry, Op.READ, offset, count);
-    }
-
     private boolean open() {
         try {
             ring = IoUring.create(ENTRIES);

@@ -239,9 +239,12 @@ final class StorageHandlers {
         StorageBatch batch = (StorageBatch) call.batcher();
         ReadView view = op == StorageBatch.Op.READ && count > 0 && count <= Integer.MAX_VALUE
                 ? mappings.view(table, entry) : ReadView.NoMapping.NEVER;
-        // Not beside a write queued before it on this range: that write must land first (the batch's order).
-        if (view instanceof ReadMapping mapping
-                && (batch == null || !batch.holdsWriteOver(entry, offset, (int) count))) {
+        // Only a read the worker would make alone (one pread) is copied: one that finds others queued behind it, or a
+        // batch gathered already, joins the batch as before. A quiet sitting (2026-12-04 22:54) showed why: copied
+        // one by one, 64 clients' 4 KiB reads fell from 0.86x native to 0.67x and 1 MiB reads (16 chunks queued
+        // together) from 0.71x to 0.25x, while a lone client's reads rose to 1.05x. A batch also keeps the order of
+        // "Batches and order": no read is copied past a write gathered before it.
+        if (view instanceof ReadMapping mapping && (batch == null || !batch.wants(call))) {
             long n = mapping.copy(entry.kernelFd(), address, (int) count, offset);
             if (n != ReadMapping.NOT_SERVED) {
                 figures.readMapped();
