@@ -66,13 +66,25 @@ public interface WaitStrategy {
         private SpinThenPark() {
         }
 
-        /** Spins for up to {@code spinNs}; true if the call is done. */
+        /**
+         * Spins for up to {@code spinNs}; true if the call is done. A virtual thread yields its carrier every 16
+         * rounds, as {@link BusyPoll} does: spinning without it holds the carrier for the whole budget, and the
+         * virtual threads behind it on that carrier can neither submit their calls (which the domain would take
+         * together) nor see theirs done.
+         */
         static boolean spin(PendingCall call, long spinNs) {
+            boolean virtual = Thread.currentThread().isVirtual();
             long start = System.nanoTime();
             int rounds = 0;
             while (!call.isDone()) {
                 Thread.onSpinWait();
-                if ((++rounds & 63) == 0 && (System.nanoTime() - start > spinNs || call.isWaitingForEvent())) {
+                if ((++rounds & 15) != 0) {
+                    continue;
+                }
+                if (virtual) {
+                    Thread.yield();
+                }
+                if ((rounds & 63) == 0 && (System.nanoTime() - start > spinNs || call.isWaitingForEvent())) {
                     return call.isDone();
                 }
             }
