@@ -127,7 +127,7 @@ public final class Catalog {
     static Dashboard storage() {
         return new Dashboard("vos-storage", "vos-storage.json", "vos / storage",
                 "Storage domains: file calls by kind, errors by errno, bytes read and written, batching, group"
-                        + " commit.",
+                        + " commit, reads copied or trapped.",
                 List.of(
                         new Panel("Calls by kind", "File calls served per second, by call (open, pread, pwrite,"
                                 + " fsync, stat ...).", Type.TIMESERIES, "ops",
@@ -159,7 +159,15 @@ public final class Catalog {
                                 List.of(t("sum by (instance, domain) (" + rate("vos_storage_forces_total") + ")",
                                                 BY + " forces"),
                                         t("sum by (instance, domain) (" + rate("vos_storage_syncs_issued_total")
-                                                + ")", BY + " fsyncs issued")))),
+                                                + ")", BY + " fsyncs issued"))),
+                        new Panel("Reads: copied or trapped", "Reads per second the domain answered by a copy from"
+                                + " its mapping of the file (no system call), and those it answered through the"
+                                + " kernel (pread, io_uring, preadv: batched reads, reads near the end of a file, the"
+                                + " 1-in-256 size checks).", Type.TIMESERIES, "ops",
+                                List.of(t("sum by (instance, domain) (" + rate("vos_storage_reads_mapped_total")
+                                                + ")", BY + " copied"),
+                                        t("sum by (instance, domain) (" + rate("vos_storage_reads_trapped_total")
+                                                + ")", BY + " trapped")))),
                 "storage");
     }
 
