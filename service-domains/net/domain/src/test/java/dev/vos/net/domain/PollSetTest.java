@@ -79,6 +79,11 @@ class PollSetTest {
                 long waker = expectOk(NetCalls.Waker.call(ring.client), "waker");
                 long[] fds = {listener, fa, fb, waker};
                 int[] in = {NetCalls.POLLIN, NetCalls.POLLIN, NetCalls.POLLIN, NetCalls.POLLIN};
+                // The listener may be known readable still: an accept that waited for its connection took it at the
+                // edge, which leaves the bit set (stale-set, as docs/network.md allows; nothing tells the domain the
+                // queue is empty without a trap). A selector's caller clears it the way this test does: an accept
+                // that finds nothing (EAGAIN). Once in CI the bit was set here, and the look answered 1.
+                assertEquals(-Errno.EAGAIN, ring.accept(listener, NetCalls.NO_WAIT).fd(), "the queue is empty");
                 Answer none = pollset(ring, fds, in, NetCalls.NO_WAIT);
                 assertEquals(0, none.result(), "nothing ready, NO_WAIT");
                 assertArrayEquals(new int[4], none.revents());
