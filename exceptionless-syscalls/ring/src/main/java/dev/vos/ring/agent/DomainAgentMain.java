@@ -241,14 +241,7 @@ public final class DomainAgentMain {
                 case "--kind" -> kind = ServerArgs.value(args, ++i, option);
                 case "--generation" -> generation = ServerArgs.longValue(args, ++i, option);
                 case "--socket" -> socket = Path.of(ServerArgs.value(args, ++i, option));
-                case "--option" -> {
-                    String kv = ServerArgs.value(args, ++i, option);
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) {
-                        throw new IllegalArgumentException("--option '" + kv + "' must be KEY=VALUE");
-                    }
-                    kindOptions.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
+                case "--option" -> ServerArgs.keyValue(args, ++i, option, kindOptions);
                 case "--hang-timeout-ms" -> hangTimeout = Duration.ofMillis(ServerArgs.longValue(args, ++i, option));
                 case "--admit-uid" -> access = new AgentAccess(ServerArgs.intValue(args, ++i, option),
                         access.group(), access.maxSessionsPerUid());

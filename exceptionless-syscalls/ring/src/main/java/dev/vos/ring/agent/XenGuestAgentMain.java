@@ -71,14 +71,7 @@ public final class XenGuestAgentMain {
             String option = args[i];
             switch (option) {
                 case "--kind" -> kind = ServerArgs.value(args, ++i, option);
-                case "--option" -> {
-                    String kv = ServerArgs.value(args, ++i, option);
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) {
-                        throw new IllegalArgumentException("--option '" + kv + "' must be KEY=VALUE");
-                    }
-                    kindOptions.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
+                case "--option" -> ServerArgs.keyValue(args, ++i, option, kindOptions);
                 case "--offering-domain" -> offering = ServerArgs.intValue(args, ++i, option);
                 case "--poll-ms" -> poll = Duration.ofMillis(ServerArgs.longValue(args, ++i, option));
                 default -> throw new IllegalArgumentException("unknown option " + option);

@@ -3,6 +3,7 @@ package dev.vos.ring.server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command-line options every process that serves rings takes ({@code RingServerMain}, {@code
@@ -62,6 +63,19 @@ public final class ServerArgs {
             throw new IllegalArgumentException(option + " '" + n + "' is out of range");
         }
         return (int) n;
+    }
+
+    /**
+     * The {@code KEY=VALUE} at {@code args[index]}, the value of {@code option} (an agent's {@code --option}), put
+     * into {@code into}; an error when it is not of that form.
+     */
+    public static void keyValue(String[] args, int index, String option, Map<String, String> into) {
+        String kv = value(args, index, option);
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException(option + " '" + kv + "' must be KEY=VALUE");
+        }
+        into.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
 
     private static int number(String[] args, int index, String option) {
