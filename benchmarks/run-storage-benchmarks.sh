@@ -12,6 +12,8 @@
 #     native and vos, each in its own JVM, so that a change of conditions during the sitting hits both alike.
 #   VOS_CLIENTS (default 1,64): virtual threads per figure. VOS_WORKLOADS (default rand4k,seq1m,randwrite).
 #   VOS_WARMUP_S (2) and VOS_MEASURE_S (3): seconds per figure.
+#   VOS_LUCENE_IDLE_US (default 200, the control plane's default): Lucene on vos runs twice, with the domain's worker
+#     busy-polling CPU 1, then polling an empty queue this long before it sleeps (its core free for Lucene's threads).
 #   VOS_FLOORS=quick|skip, VOS_WAIT_QUIET (default 60), VOS_QUIET_SECONDS (5): as run-ring-benchmarks.sh.
 set -euo pipefail
 
@@ -75,6 +77,8 @@ for r in $(seq 1 "$repeats"); do
     echo "== repeat $r of $repeats: Lucene, default file system, then vos://"
     java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target native --out "$base-lucene.tsv"
     java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos --out "$base-lucene.tsv"
+    java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos \
+        --domain-idle-spin-us "${VOS_LUCENE_IDLE_US:-200}" --out "$base-lucene.tsv"
 done
 busy1=$(busy_ticks); ours1=$(our_ticks); wall=$(( $(date +%s) - start )); load1=$(cut -d' ' -f1-3 /proc/loadavg)
 run_floors "after the figures"
@@ -115,6 +119,7 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "## Lucene: index 20,000 small documents with a commit every 2,000, then 1,000 two-term queries"
     echo
     echo "NIOFSDirectory on the default file system and on a vos:// path (LuceneWorkload); seconds, one row per run."
+    echo "vos: the domain's worker busy-polls CPU 1; vos-idle-N: it polls an empty queue N us, then sleeps."
     echo
     echo '```text'
     column -t "$base-lucene.tsv" 2>/dev/null || cat "$base-lucene.tsv"

@@ -37,10 +37,13 @@ import java.util.stream.Stream;
  * with a commit every {@value #COMMIT_EVERY}, then run {@value #QUERIES} two-term queries for the top 10, all through
  * an {@link NIOFSDirectory} (FileChannel reads and writes, no mapping) of the default file system
  * ({@code --target native}) or of a {@code vos://} path over a storage domain ({@code --target vos}, one worker
- * busy-polling on CPU 1). A warm-up run of a fifth of the size first (the JIT), then the measured run, each in a
- * fresh directory. A row per run: seconds to index and commit, seconds to query, and the total.
+ * busy-polling on CPU 1; with {@code --domain-idle-spin-us N} it polls an empty queue for N us and then sleeps until
+ * a call rings it, which gives CPU 1 back to Lucene's merge thread, the JIT and the GC while the domain is idle). A
+ * warm-up run of a fifth of the size first (the JIT), then the measured run, each in a fresh directory. A row per
+ * run: seconds to index and commit, seconds to query, and the total; the target is {@code vos-idle-N} for a domain
+ * that sleeps.
  *
- * <pre>usage: LuceneWorkload --target native|vos [--out FILE.tsv]</pre>
+ * <pre>usage: LuceneWorkload --target native|vos [--domain-idle-spin-us N] [--out FILE.tsv]</pre>
  */
 public final class LuceneWorkload {
 
@@ -57,10 +60,12 @@ public final class LuceneWorkload {
     public static void main(String[] args) throws Exception {
         String target = null;
         Path out = null;
+        Duration idleSpin = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--target" -> target = args[i + 1];
                 case "--out" -> out = Path.of(args[i + 1]);
+                case "--domain-idle-spin-us" -> idleSpin = Duration.ofNanos(Long.parseLong(args[i + 1]) * 1_000);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -72,14 +77,16 @@ public final class LuceneWorkload {
             Path export = Files.createDirectories(scratch.resolve("export"));
             boolean vos = target.equals("vos");
             try (StorageDomain domain = vos ? StorageDomain.start(export, StorageDomain.GEOMETRY,
-                    WaitStrategy.spinThenPark(Duration.ofNanos(50_000)), 1, Integer.toString(StorageDomain.SERVER_CPU))
+                    WaitStrategy.spinThenPark(Duration.ofNanos(50_000)), 1, Integer.toString(StorageDomain.SERVER_CPU),
+                    idleSpin)
                     : null;
                  FileSystem vosFs = vos ? new VosFileSystemProvider().newFileSystem(URI.create("vos://bench-lucene/"),
                          Map.of(VosFileSystemProvider.ENV_CALL_SOURCE, domain.ring())) : null) {
                 Path root = vos ? vosFs.getPath("/") : export;
                 run(root.resolve("warmup"), DOCS / 5, QUERIES / 5);
                 double[] t = run(root.resolve("measured"), DOCS, QUERIES);
-                String row = String.join("\t", target, Integer.toString(DOCS), Integer.toString(QUERIES),
+                String name = vos && idleSpin != null ? "vos-idle-" + idleSpin.toNanos() / 1_000 : target;
+                String row = String.join("\t", name, Integer.toString(DOCS), Integer.toString(QUERIES),
                         f(t[0]), f(t[1]), f(t[0] + t[1]), Instant.now().toString());
                 System.out.println(row.replace('\t', ' '));
                 if (out != null) {

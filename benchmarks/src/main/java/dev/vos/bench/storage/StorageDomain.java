@@ -51,15 +51,31 @@ public final class StorageDomain implements AutoCloseable {
      */
     public static StorageDomain start(Path exportRoot, RingGeometry geometry, WaitStrategy wait, int workers,
                                       String pinCpus) throws IOException {
+        return start(exportRoot, geometry, wait, workers, pinCpus, null);
+    }
+
+    /**
+     * As {@link #start(Path, RingGeometry, WaitStrategy, int, String)}, with workers that poll an empty queue for
+     * {@code idleSpin} and then sleep until a client rings ({@code null}: they never sleep, the benchmarks' default).
+     * A sleeping worker gives its core back to the application: on 2 cores, a busy-polling domain leaves a
+     * multithreaded application (Lucene's merges, the JIT, the GC) one core.
+     */
+    public static StorageDomain start(Path exportRoot, RingGeometry geometry, WaitStrategy wait, int workers,
+                                      String pinCpus, Duration idleSpin) throws IOException {
         Path socket = Children.scratchFile(".sock");
         Path tokenFile = Children.scratchFile(".token");
         SupervisorToken token = SupervisorToken.issue(tokenFile);
         List<String> args = new ArrayList<>(List.of("--name", "bench-storage", "--kind", "storage",
-                "--generation", "1", "--socket", socket.toString(), "--busy-poll",
+                "--generation", "1", "--socket", socket.toString(),
                 "--workers", Integer.toString(workers), "--supervisor-token-file", tokenFile.toString(),
                 "--exit-with-supervisor", "--hang-timeout-ms",
                 Long.toString(geometry.livenessTimeoutNs() / 1_000_000),
                 "--option", StorageCallTableProvider.EXPORT_ROOT + "=" + exportRoot.toAbsolutePath()));
+        if (idleSpin == null) {
+            args.add("--busy-poll");
+        } else {
+            args.addAll(List.of("--idle-spin-us", Long.toString(idleSpin.toNanos() / 1_000)));
+        }
         if (!pinCpus.isEmpty()) {
             args.addAll(List.of("--pin-cpus", pinCpus));
         }
