@@ -10,6 +10,7 @@ import dev.vos.storage.protocol.StorageCalls.Append;
 import dev.vos.storage.protocol.StorageCalls.Chmod;
 import dev.vos.storage.protocol.StorageCalls.Chown;
 import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.CopyRange;
 import dev.vos.storage.protocol.StorageCalls.Fallocate;
 import dev.vos.storage.protocol.StorageCalls.Fdatasync;
 import dev.vos.storage.protocol.StorageCalls.Fstat;
@@ -115,6 +116,7 @@ final class StorageHandlers {
                 .add(StorageCalls.STATFS, "statfs", this::statfs)
                 .add(StorageCalls.LOCK, "lock", this::lock)
                 .add(StorageCalls.APPEND, "append", StorageHandlers::append)
+                .add(StorageCalls.COPY_RANGE, "copyRange", StorageHandlers::copyRange)
                 // The domain's bytes read and written (its figures, for the operator) are these calls' results.
                 .transfers(StorageCalls.PREAD, CallTable.Transfer.READ)
                 .transfers(StorageCalls.PWRITE, CallTable.Transfer.WRITE)
@@ -336,6 +338,46 @@ final class StorageHandlers {
             return entry.append() ? StorageSyscalls.write(entry.kernelFd(), address, count) : -Errno.EINVAL;
         } finally {
             table.release(entry);
+        }
+    }
+
+    /**
+     * copy_file_range between two of the session's descriptors, at most {@link StorageCalls#COPY_RANGE_MAX} bytes.
+     * The written file's known size is raised as a pwrite's is, so a mapping of it serves the copied bytes; a copy
+     * never shortens a file, so nothing is lowered. Not batched: the worker flushes what it gathered first, so a
+     * copy sees every write queued before it.
+     */
+    private static long copyRange(ServerCall call) {
+        long offsetIn = call.arg(CopyRange.OFFSET_IN);
+        long offsetOut = call.arg(CopyRange.OFFSET_OUT);
+        long count = call.arg(CopyRange.COUNT);
+        if (offsetIn < 0 || offsetOut < 0 || count < 0) {
+            return -Errno.EINVAL;
+        }
+        DescriptorTable table = descriptors(call);
+        DescriptorTable.Entry in = table.acquire(call.arg(CopyRange.FD_IN));
+        if (in == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            DescriptorTable.Entry out = table.acquire(call.arg(CopyRange.FD_OUT));
+            if (out == null) {
+                return -Errno.EBADF;
+            }
+            try {
+                ReadView view = out.view();
+                long epoch = view instanceof ReadMapping m ? m.size().epoch() : 0;
+                long n = StorageSyscalls.copyFileRange(in.kernelFd(), offsetIn, out.kernelFd(), offsetOut,
+                        Math.min(count, StorageCalls.COPY_RANGE_MAX));
+                if (n > 0 && view instanceof ReadMapping m) {
+                    m.size().raise(offsetOut + n, epoch);
+                }
+                return n;
+            } finally {
+                table.release(out);
+            }
+        } finally {
+            table.release(in);
         }
     }
 

@@ -53,6 +53,8 @@ public final class StorageSyscalls {
     public static final long SYS_UTIMENSAT = 280;
     /** {@code __NR_fallocate}. */
     public static final long SYS_FALLOCATE = 285;
+    /** {@code __NR_copy_file_range}: {@code (fd_in, loff_t *off_in, fd_out, loff_t *off_out, len, flags)}. */
+    public static final long SYS_COPY_FILE_RANGE = 326;
     /** {@code __NR_fcntl}. */
     public static final long SYS_FCNTL = 72;
     /**
@@ -275,6 +277,20 @@ public final class StorageSyscalls {
     /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)}. */
     public static long fallocate(int fd, int mode, long offset, long length) {
         return Linux.syscallErrno(SYS_FALLOCATE, fd, mode, offset, length, 0, 0);
+    }
+
+    /**
+     * {@code copy_file_range(fdIn, &offsetIn, fdOut, &offsetOut, count, 0)}: bytes copied, 0 at the end of the
+     * input, or {@code -errno}. The offsets are passed by pointer, so the descriptors' own positions stay as they are.
+     */
+    public static long copyFileRange(int fdIn, long offsetIn, int fdOut, long offsetOut, long count) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment offsets = arena.allocate(JAVA_LONG, 2);
+            offsets.setAtIndex(JAVA_LONG, 0, offsetIn);
+            offsets.setAtIndex(JAVA_LONG, 1, offsetOut);
+            return Linux.syscallErrno(SYS_COPY_FILE_RANGE, fdIn, offsets.address(), fdOut,
+                    offsets.address() + JAVA_LONG.byteSize(), count, 0);
+        }
     }
 
     /**

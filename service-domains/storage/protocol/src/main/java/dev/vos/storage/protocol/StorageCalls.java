@@ -53,6 +53,9 @@ import dev.vos.ring.client.Caller;
  *                open-file-description lock: it belongs to the descriptor and goes when it is closed)
  * 86  append     (long fd, bufferOffset, size_t count)                        bytes written from the payload at the
  *                end of the file (write(2) on an O_APPEND descriptor); EINVAL on a descriptor opened without it
+ * 87  copyRange  (long fdIn, off_t offsetIn, long fdOut, off_t offsetOut, size_t count)
+ *                bytes copied from fdIn's file to fdOut's inside the domain (copy_file_range(2)), at most
+ *                {@link #COPY_RANGE_MAX}; 0 at the end of fdIn's file
  * </pre>
  * stat, utimens, chmod, chown and access act on the file their path names, "." being the root itself; a final
  * symlink is followed (confined like any path) unless AT_SYMLINK_NOFOLLOW, then they act on the link itself (chmod
@@ -80,6 +83,15 @@ import dev.vos.ring.client.Caller;
  * the call that asks for it, and it is EINVAL on a descriptor the session's table did not record as opened with
  * O_APPEND (as write(2)'s EINVAL for a descriptor "unsuitable for writing"; an unknown number stays EBADF). So an
  * append can never land at an offset of a file that was not opened for appending.
+ *
+ * <p>copyRange moves bytes between two files of the domain without their crossing the ring: copy_file_range(2) at
+ * the two offsets given (the descriptors' own positions are neither used nor moved), flags 0. Both descriptors must
+ * be the calling session's (EBADF otherwise, as for any call), fdIn opened for reading and fdOut for writing and not
+ * with O_APPEND (the kernel's EBADF), offsets and count not negative (EINVAL); ranges of one file that overlap are
+ * the kernel's EINVAL. A count above {@link #COPY_RANGE_MAX} copies that much, a short count as copy_file_range's
+ * may be (so one call never holds a worker that other calls need for long): the client calls again. Where the
+ * kernel cannot copy between the two files (EXDEV, EOPNOTSUPP, ENOSYS, or EINVAL for a file that is not regular)
+ * the client copies through the ring with pread and pwrite instead, as the JDK falls back from copy_file_range.
  * Flag and mode values are {@link StorageFlags}'.
  */
 public final class StorageCalls {
@@ -107,8 +119,15 @@ public final class StorageCalls {
     public static final int STATFS = OPEN + 20;
     public static final int LOCK = OPEN + 21;
     public static final int APPEND = OPEN + 22;
+    public static final int COPY_RANGE = OPEN + 23;
     /** The highest storage call number: the calls are {@link #OPEN} to this, with no gap. */
-    public static final int LAST = APPEND;
+    public static final int LAST = COPY_RANGE;
+
+    /**
+     * The most bytes one {@link #COPY_RANGE} copies: 1 MiB, a page-cached copy of a few hundred microseconds, so
+     * that a large copy holds the worker no longer than a large write's wave does.
+     */
+    public static final long COPY_RANGE_MAX = 1L << 20;
 
     /** The most descriptors one session (one client's ring) holds open at once; one more open is EMFILE. */
     public static final int MAX_DESCRIPTORS_PER_SESSION = 1024;
@@ -565,6 +584,32 @@ public final class StorageCalls {
         /** Issues {@link #APPEND} on {@code on}. */
         public static long call(Caller on, long fd, long bufferOffset, long count) throws DomainFailedException {
             return on.call(APPEND, fd, bufferOffset, count, 0, 0, 0);
+        }
+    }
+
+    /**
+     * {@link #COPY_RANGE}: copies bytes from one descriptor's file to another's inside the domain
+     * (copy_file_range(2) at the offsets given), at most {@link #COPY_RANGE_MAX} per call.
+     */
+    public static final class CopyRange {
+        /** The descriptor read from (opened for reading). */
+        public static final int FD_IN = 0;
+        /** Where in its file the copy starts. */
+        public static final int OFFSET_IN = 1;
+        /** The descriptor written to (opened for writing, without O_APPEND). */
+        public static final int FD_OUT = 2;
+        /** Where in its file the bytes go. */
+        public static final int OFFSET_OUT = 3;
+        /** How many bytes to copy; more than {@link #COPY_RANGE_MAX} copies that many. */
+        public static final int COUNT = 4;
+
+        private CopyRange() {
+        }
+
+        /** Issues {@link #COPY_RANGE} on {@code on}. */
+        public static long call(Caller on, long fdIn, long offsetIn, long fdOut, long offsetOut, long count)
+                throws DomainFailedException {
+            return on.call(COPY_RANGE, fdIn, offsetIn, fdOut, offsetOut, count, 0);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.vos.storage.protocol.StorageCalls.Append;
 import dev.vos.storage.protocol.StorageCalls.Chmod;
 import dev.vos.storage.protocol.StorageCalls.Chown;
 import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.CopyRange;
 import dev.vos.storage.protocol.StorageCalls.Fallocate;
 import dev.vos.storage.protocol.StorageCalls.Fdatasync;
 import dev.vos.storage.protocol.StorageCalls.Fstat;
@@ -137,7 +138,10 @@ class StorageCallsEncodersTest {
                 new Case(StorageCalls.LOCK, Lock.class, (on, a) -> Lock.call(on, a.at(Lock.FD), a.at(Lock.TYPE),
                         a.at(Lock.START), a.at(Lock.LENGTH))),
                 new Case(StorageCalls.APPEND, Append.class, (on, a) -> Append.call(on, a.at(Append.FD),
-                        a.at(Append.BUFFER_OFFSET), a.at(Append.COUNT))));
+                        a.at(Append.BUFFER_OFFSET), a.at(Append.COUNT))),
+                new Case(StorageCalls.COPY_RANGE, CopyRange.class, (on, a) -> CopyRange.call(on,
+                        a.at(CopyRange.FD_IN), a.at(CopyRange.OFFSET_IN), a.at(CopyRange.FD_OUT),
+                        a.at(CopyRange.OFFSET_OUT), a.at(CopyRange.COUNT))));
     }
 
     /** The position the server's handler answers with; set by the test before each call. */

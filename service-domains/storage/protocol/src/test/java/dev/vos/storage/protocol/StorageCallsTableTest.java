@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class StorageCallsTableTest {
 
     /** A table row: " * 66  pread      (int fd, bufferOffset, size_t count, off_t offset)   result". */
-    private static final Pattern ROW = Pattern.compile("^\\s*\\*\\s+(\\d+)\\s+([a-z]+)\\s+\\(([^)]*)\\)");
+    private static final Pattern ROW = Pattern.compile("^\\s*\\*\\s+(\\d+)\\s+([a-z][A-Za-z]*)\\s+\\(([^)]*)\\)");
     private static final Pattern NAME = Pattern.compile("[a-z][A-Za-z_]*");
     private static final Set<String> C_TYPES = Set.of("int", "long", "mode_t", "size_t", "off_t", "uid_t", "gid_t");
 
@@ -41,7 +41,9 @@ class StorageCallsTableTest {
             }
             String call = row.group(2);
             rows.add(call);
-            assertEquals(StorageCalls.class.getField(call.toUpperCase()).getInt(null),
+            // A name in lower camel case, as its descriptor's constants: copyRange is COPY_RANGE.
+            String constant = call.replaceAll("([A-Z])", "_$1").toUpperCase();
+            assertEquals(StorageCalls.class.getField(constant).getInt(null),
                     Integer.parseInt(row.group(1)), call + "'s number");
             Class<?> descriptor = Class.forName(StorageCalls.class.getName() + "$"
                     + Character.toUpperCase(call.charAt(0)) + call.substring(1));
