@@ -231,19 +231,8 @@ final class FileTransfer {
             }
             boolean done = false;
             try {
-                ByteBuffer buffer = ByteBuffer.allocateDirect((int) source.getFileSystem().chunkBytes());
-                long at = 0;
-                while (true) {
-                    buffer.clear();
-                    int n = client.pread(in, buffer, at);
-                    if (n == 0) {
-                        break;
-                    }
-                    buffer.flip();
-                    while (buffer.hasRemaining()) {
-                        client.pwrite(out, buffer, at + buffer.position());
-                    }
-                    at += n;
+                if (copyInDomain(client, in, out) < 0) {
+                    copyThroughRing(client, in, out, source.getFileSystem().chunkBytes());
                 }
                 done = true;
             } catch (ErrnoException e) {
@@ -260,6 +249,50 @@ final class FileTransfer {
             }
         } finally {
             closeQuietly(client, in);
+        }
+    }
+
+    /**
+     * Copies the whole of {@code in}'s file into {@code out}'s inside the domain (copyRange, copy_file_range(2)):
+     * the bytes never cross the ring. Returns the bytes copied, or -1 when the kernel cannot copy between these files
+     * (the caller then copies through the ring, as the JDK falls back from copy_file_range).
+     */
+    private static long copyInDomain(StorageClient client, DomainHandle in, DomainHandle out)
+            throws IOException, ErrnoException {
+        long at = 0;
+        while (true) {
+            long n;
+            try {
+                n = client.copyRange(in, at, out, at, Long.MAX_VALUE);
+            } catch (ErrnoException e) {
+                if (at == 0 && StorageClient.copyRangeUnsupported(e)) {
+                    return -1;
+                }
+                throw e;
+            }
+            if (n == 0) {
+                return at;
+            }
+            at += n;
+        }
+    }
+
+    /** Copies {@code in}'s file into {@code out}'s by pread and pwrite, a chunk at a time through the ring. */
+    private static void copyThroughRing(StorageClient client, DomainHandle in, DomainHandle out, long chunk)
+            throws IOException, ErrnoException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) chunk);
+        long at = 0;
+        while (true) {
+            buffer.clear();
+            int n = client.pread(in, buffer, at);
+            if (n == 0) {
+                return;
+            }
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                client.pwrite(out, buffer, at + buffer.position());
+            }
+            at += n;
         }
     }
 

@@ -14,6 +14,7 @@ import dev.vos.storage.protocol.StorageCalls.Append;
 import dev.vos.storage.protocol.StorageCalls.Chmod;
 import dev.vos.storage.protocol.StorageCalls.Chown;
 import dev.vos.storage.protocol.StorageCalls.Close;
+import dev.vos.storage.protocol.StorageCalls.CopyRange;
 import dev.vos.storage.protocol.StorageCalls.Fdatasync;
 import dev.vos.storage.protocol.StorageCalls.Fstat;
 import dev.vos.storage.protocol.StorageCalls.Fsync;
@@ -74,6 +75,11 @@ final class StorageClient {
 
     String domain() {
         return domain;
+    }
+
+    /** Where this client's calls go: its session of the domain (for tests that ask the session's own figures). */
+    CallSource calls() {
+        return calls;
     }
 
     /** The largest payload one call moves: the slot's chunk. */
@@ -347,6 +353,29 @@ final class StorageClient {
     private static long write(CallSlot slot, long fd, long count, long position) throws DomainFailedException {
         return position == AT_END ? Append.call(slot, fd, slot.dataOffset(), count)
                 : Pwrite.call(slot, fd, slot.dataOffset(), count, position);
+    }
+
+    /**
+     * Copies at most {@link StorageCalls#COPY_RANGE_MAX} bytes from {@code in}'s file at {@code inAt} to {@code out}'s
+     * at {@code outAt} inside the domain (copy_file_range(2)): no byte crosses the ring. Returns the bytes copied, 0
+     * at the end of {@code in}'s file. Both descriptors must be of the session of this call's slot.
+     */
+    long copyRange(DomainHandle in, long inAt, DomainHandle out, long outAt, long count)
+            throws IOException, ErrnoException {
+        try (CallSlot slot = calls.acquire()) {
+            long asked = Math.min(count, StorageCalls.COPY_RANGE_MAX);
+            return checkCount(check(CopyRange.call(slot, in.valueFor(slot), inAt, out.valueFor(slot), outAt, asked)),
+                    asked, "copyRange");
+        }
+    }
+
+    /**
+     * Whether {@code e}, from a {@link #copyRange} that copied nothing yet, says only that the kernel cannot copy
+     * between these two files (another file system, a file that is not regular): then the bytes go through the ring.
+     */
+    static boolean copyRangeUnsupported(ErrnoException e) {
+        int errno = e.errno();
+        return errno == Errno.EXDEV || errno == Errno.EOPNOTSUPP || errno == Errno.ENOSYS || errno == Errno.EINVAL;
     }
 
     void fsync(DomainHandle d, boolean metadata) throws IOException, ErrnoException {

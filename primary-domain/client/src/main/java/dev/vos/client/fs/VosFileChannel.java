@@ -308,6 +308,19 @@ final class VosFileChannel extends FileChannel {
     @Override
     public long transferTo(long at, long count, WritableByteChannel target) throws IOException {
         ensureReadable();
+        if (at > size()) {
+            return 0; // as the JDK's: nothing is transferred from a position past the end (a directory's too)
+        }
+        if (target instanceof VosFileChannel to && to.fs == fs) {
+            to.ensureWritable();
+            synchronized (to.positionLock) {
+                long n = copyInDomain(this, at, to, to.position, count);
+                if (n >= 0) {
+                    to.position += n;
+                    return n;
+                }
+            }
+        }
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, fs.chunkBytes()));
         long done = 0;
         while (done < count) {
@@ -328,6 +341,16 @@ final class VosFileChannel extends FileChannel {
     @Override
     public long transferFrom(ReadableByteChannel source, long at, long count) throws IOException {
         ensureWritable();
+        if (source instanceof VosFileChannel from && from.fs == fs) {
+            from.ensureReadable();
+            synchronized (from.positionLock) {
+                long n = copyInDomain(from, from.position, this, at, count);
+                if (n >= 0) {
+                    from.position += n;
+                    return n;
+                }
+            }
+        }
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.max(count, 1), fs.chunkBytes()));
         long done = 0;
         while (done < count) {
@@ -338,6 +361,42 @@ final class VosFileChannel extends FileChannel {
             }
             buffer.flip();
             done += writeAt(buffer, at + done);
+        }
+        return done;
+    }
+
+    /**
+     * Copies up to {@code count} bytes of {@code from}'s file at {@code fromAt} to {@code to}'s at {@code toAt} inside
+     * the domain (copyRange, copy_file_range(2)): between two channels of one vos file system the bytes never cross
+     * the ring. Returns the bytes copied (fewer at the end of {@code from}'s file), or -1 when this copy cannot be
+     * made so (a target opened for appending, files the kernel cannot copy between, ranges of one file that
+     * overlap): then the caller moves the bytes itself, as the JDK's transfers fall back.
+     */
+    private static long copyInDomain(VosFileChannel from, long fromAt, VosFileChannel to, long toAt, long count)
+            throws IOException {
+        if (to.flags.append() || fromAt < 0 || toAt < 0 || count < 0) {
+            return -1;
+        }
+        long done = 0;
+        try {
+            while (done < count) {
+                long n;
+                try {
+                    n = from.client().copyRange(from.descriptor, fromAt + done, to.descriptor, toAt + done,
+                            count - done);
+                } catch (ErrnoException e) {
+                    if (done == 0 && StorageClient.copyRangeUnsupported(e)) {
+                        return -1;
+                    }
+                    throw e;
+                }
+                if (n == 0) {
+                    break;
+                }
+                done += n;
+            }
+        } catch (ErrnoException e) {
+            throw e.forChannel();
         }
         return done;
     }

@@ -107,7 +107,7 @@ class DifferentialTest {
 
     /** One random operation on {@code base}: its description and outcome, with {@code base} left out of paths. */
     private static String run(Path base, Random random) {
-        int op = random.nextInt(17);
+        int op = random.nextInt(18);
         String n1 = NAMES[random.nextInt(NAMES.length)];
         String n2 = NAMES[random.nextInt(NAMES.length)];
         long offset = random.nextInt(3) == 0 ? 70_000 + random.nextInt(5000) : random.nextInt(200);
@@ -144,6 +144,7 @@ class DifferentialTest {
                 }
                 case 15 -> Files.write(p, bytes(seed, length), StandardOpenOption.CREATE_NEW).getFileName();
                 case 16 -> gatherThenScatter(p, offset, bytes(seed, 3 * length + 7));
+                case 17 -> transfer(p, q, offset, length, seed);
                 default -> throw new AssertionError(op);
             };
         } catch (IOException | RuntimeException e) {
@@ -184,6 +185,27 @@ class DifferentialTest {
                 total += ch.write(buffer, offset + total);
             }
             return total;
+        }
+    }
+
+    /**
+     * A transfer between two files' channels, {@code transferTo} or {@code transferFrom} by the seed, at positions
+     * and counts from it (some past the end of a file): within one vos file system a copy inside the domain. The
+     * answer is the count and both channels' positions after it. Not between a file and itself, where overlapping
+     * ranges are copied in chunks whose size is the implementation's own.
+     */
+    private static String transfer(Path p, Path q, long offset, int length, long seed) throws IOException {
+        if (p.equals(q)) {
+            return "same file";
+        }
+        Random r = new Random(seed);
+        try (FileChannel from = FileChannel.open(p, StandardOpenOption.READ);
+             FileChannel to = FileChannel.open(q, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+            from.position(r.nextInt(3) == 0 ? offset : 0);
+            to.position(r.nextInt(200));
+            long count = r.nextBoolean() ? length : Long.MAX_VALUE / 4;
+            long n = r.nextBoolean() ? from.transferTo(offset, count, to) : to.transferFrom(from, to.position(), count);
+            return n + " from@" + from.position() + " to@" + to.position();
         }
     }
 
