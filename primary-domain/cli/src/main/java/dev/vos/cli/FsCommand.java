@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  */
 @CommandLine.Command(name = "fs", description = "Files of a storage domain, as its clients see them (DOMAIN:/path).",
         subcommands = {FsCommand.Ls.class, FsCommand.Cat.class, FsCommand.Put.class, FsCommand.Get.class,
-                FsCommand.Stat.class, FsCommand.Rm.class, FsCommand.Mkdir.class})
+                FsCommand.Cp.class, FsCommand.Stat.class, FsCommand.Rm.class, FsCommand.Mkdir.class})
 final class FsCommand {
 
     /** A "DOMAIN:/path" argument. */
@@ -230,6 +230,27 @@ final class FsCommand {
                 long n = replace ? Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING) : Files.copy(in, local);
                 out.printf("%s: %d bytes%n", local, n);
             }
+        }
+    }
+
+    @CommandLine.Command(name = "cp", description = "Copy a file within a domain (the domain copies it: no byte "
+            + "crosses to the client), or from one domain to another.")
+    static final class Cp extends FsAction {
+        @Parameters(index = "0", paramLabel = "DOMAIN:/FROM")
+        String source;
+
+        @Parameters(index = "1", paramLabel = "DOMAIN:/TO")
+        String target;
+
+        @Option(names = "--force", description = "replace an existing file")
+        boolean replace;
+
+        @Override
+        void run(PrintWriter out) throws IOException {
+            Path to = replace ? Files.copy(open(Remote.parse(source)), open(Remote.parse(target)),
+                    StandardCopyOption.REPLACE_EXISTING) : Files.copy(open(Remote.parse(source)),
+                    open(Remote.parse(target)));
+            out.printf("%s: %d bytes%n", target, Files.size(to));
         }
     }
 

@@ -68,6 +68,15 @@ class FsCommandTest {
         assertEquals(0, vos("fs", "get", "storage0:/reports/2026/report.csv", back.toString()).status());
         assertEquals("day,calls\n1,42\n", Files.readString(back));
 
+        Run cp = vos("fs", "cp", "storage0:/reports/2026/report.csv", "storage0:/reports/copy.csv");
+        assertEquals(0, cp.status(), cp.err());
+        assertEquals("storage0:/reports/copy.csv: 15 bytes", cp.out().strip());
+        assertEquals("day,calls\n1,42\n", Files.readString(domain.exportRoot().resolve("reports/copy.csv")));
+        Run cpAgain = vos("fs", "cp", "storage0:/reports/2026/report.csv", "storage0:/reports/copy.csv");
+        assertEquals(1, cpAgain.status());
+        assertTrue(cpAgain.err().contains("/reports/copy.csv"), cpAgain.err());
+        assertEquals(0, vos("fs", "rm", "storage0:/reports/copy.csv").status());
+
         Run again = vos("fs", "put", local.toString(), "storage0:/reports/2026/report.csv");
         assertEquals(1, again.status());
         assertTrue(again.err().contains("--force"), again.err());
