@@ -4,6 +4,7 @@
 #                              getpid, pread, io_uring batches of 1, 8, 32), before the first and after the last repeat
 #   storage-<date>.tsv         one row per figure and repeat (dev.vos.bench.storage.StorageWorkload)
 #   storage-<date>-lucene.tsv  one row per Lucene run and repeat (dev.vos.bench.storage.LuceneWorkload)
+#   storage-<date>-copy.txt    Files.copy within one file system, native and vos (FileCopyWorkload)
 #   storage-<date>-costs.txt   the pieces of the domain's pread path in CPU time (HotPathCosts)
 #   storage-<date>.md          the report (dev.vos.bench.storage.StorageReport) and the run conditions
 #
@@ -79,6 +80,11 @@ for r in $(seq 1 "$repeats"); do
     java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos --out "$base-lucene.tsv"
     java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos \
         --domain-idle-spin-us "${VOS_LUCENE_IDLE_US:-200}" --out "$base-lucene.tsv"
+    echo "== repeat $r of $repeats: Files.copy of 256 MiB within the default file system, then within a domain"
+    for target in native vos; do
+        java "${java_opts[@]}" dev.vos.bench.storage.FileCopyWorkload --target "$target" --mib 256 --copies 5 \
+            | tee -a "$base-copy.txt"
+    done
 done
 busy1=$(busy_ticks); ours1=$(our_ticks); wall=$(( $(date +%s) - start )); load1=$(cut -d' ' -f1-3 /proc/loadavg)
 run_floors "after the figures"
@@ -125,6 +131,14 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     column -t "$base-lucene.tsv" 2>/dev/null || cat "$base-lucene.tsv"
     awk -F'\t' 'NR > 1 { t[$1] = t[$1] " " $6 } END { for (k in t) print "total seconds, " k ":" t[k] }' \
         "$base-lucene.tsv"
+    echo '```'
+    echo
+    echo "## Files.copy of a page-cached 256 MiB file within one file system (FileCopyWorkload)"
+    echo
+    echo "native: the JDK's copy (copy_file_range). vos: within one domain, the domain's copyRange calls (1 MiB each)."
+    echo
+    echo '```text'
+    cat "$base-copy.txt" 2>/dev/null
     echo '```'
     echo
     echo "## The pieces of the domain's pread path (in-process, CPU time, ns per call)"
