@@ -67,7 +67,7 @@ public final class SpecParser {
             "stopGraceMs", "resources", "namespaces", "capabilities", "storage", "net", "xen", "attachGroup",
             "standby");
     private static final List<String> RESOURCES_KEYS = List.of("memoryMb", "cpus");
-    private static final List<String> STORAGE_KEYS = List.of("exportRoot", "allowSpecialFiles");
+    private static final List<String> STORAGE_KEYS = List.of("exportRoot", "allowSpecialFiles", "mapReads");
     private static final List<String> NET_KEYS = List.of("bind");
     private static final List<String> XEN_KEYS = List.of("config");
 
@@ -570,7 +570,10 @@ public final class SpecParser {
         Node special = section.get("allowSpecialFiles");
         Boolean allowSpecialFiles = special == null ? Boolean.FALSE
                 : Values.bool(special, section.field("allowSpecialFiles"), problems);
-        return allowSpecialFiles == null ? null : new StorageSpec(exportRoot, allowSpecialFiles);
+        Node map = section.get("mapReads");
+        Boolean mapReads = map == null ? Boolean.TRUE : Values.bool(map, section.field("mapReads"), problems);
+        return allowSpecialFiles == null || mapReads == null ? null
+                : new StorageSpec(exportRoot, allowSpecialFiles, mapReads);
     }
 
     private NetSpec net(Section section) {

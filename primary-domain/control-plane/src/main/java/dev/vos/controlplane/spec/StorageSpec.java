@@ -11,8 +11,11 @@ import java.util.Objects;
  *                          parsed
  * @param allowSpecialFiles whether clients may open FIFOs, sockets and device nodes under the root; default false:
  *                          such opens are EACCES (opens never wait either way)
+ * @param mapReads          whether the domain answers reads of regular files by copying from read-only mappings of
+ *                          them, without a system call (docs/storage.md, "Reads from a mapping of the file");
+ *                          default true; false: every read is a pread
  */
-public record StorageSpec(Path exportRoot, boolean allowSpecialFiles) {
+public record StorageSpec(Path exportRoot, boolean allowSpecialFiles, boolean mapReads) {
 
     public StorageSpec {
         Objects.requireNonNull(exportRoot, "exportRoot");
@@ -20,6 +23,6 @@ public record StorageSpec(Path exportRoot, boolean allowSpecialFiles) {
 
     /** Settings with the defaults for everything but the export root. */
     public StorageSpec(Path exportRoot) {
-        this(exportRoot, false);
+        this(exportRoot, false, true);
     }
 }

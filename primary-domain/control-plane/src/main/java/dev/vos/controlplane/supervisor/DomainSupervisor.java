@@ -660,6 +660,7 @@ public final class DomainSupervisor implements AutoCloseable {
         if (spec.storage() != null) {
             options.put("exportRoot", spec.storage().exportRoot().toAbsolutePath().toString());
             options.put("allowSpecialFiles", Boolean.toString(spec.storage().allowSpecialFiles()));
+            options.put("mapReads", Boolean.toString(spec.storage().mapReads()));
         }
         if (spec.net() != null) {
             options.put("bind", spec.net().bind().stream().map(a -> a.getHostAddress())

@@ -390,6 +390,18 @@ class SpecErrorsTest {
     }
 
     @Test
+    void mapReads_mustBeTrueOrFalse() {
+        SpecProblem p = only("""
+                version: 1
+                domains:
+                  - name: storage0
+                    kind: storage
+                    storage: {exportRoot: data, mapReads: "no"}
+                """);
+        assertProblem(p, 5, "domains[0].storage.mapReads", "'no' is not true or false");
+    }
+
+    @Test
     void storageDomainWithoutStorageSection() {
         SpecProblem p = only("""
                 version: 1

@@ -179,6 +179,19 @@ class SpecParserTest {
     }
 
     @Test
+    void mapReads_isTrueUnlessTheSpecSaysFalse() throws Exception {
+        Files.createDirectories(dir.resolve("data"));
+        HostSpec spec = SpecParser.parse(write("host.yaml", """
+                version: 1
+                domains:
+                  - {name: storage0, kind: storage, storage: {exportRoot: data}}
+                  - {name: storage1, kind: storage, storage: {exportRoot: data, mapReads: false}}
+                  - {name: storage2, kind: storage, storage: {exportRoot: data, mapReads: true}}
+                """));
+        assertEquals(List.of(true, false, true), spec.domains().stream().map(d -> d.storage().mapReads()).toList());
+    }
+
+    @Test
     void standby_isFalseUnlessTheSpecSaysTrue() throws Exception {
         Files.createDirectories(dir.resolve("data"));
         HostSpec spec = SpecParser.parse(write("host.yaml", """

@@ -72,6 +72,7 @@ class DomainSupervisorTest {
             assertEquals(Duration.ofMillis(20_000), launch.startTimeout(), "the spec's startTimeoutMs");
             assertEquals(dir.toAbsolutePath().toString(), launch.options().get("exportRoot"));
             assertEquals("false", launch.options().get("allowSpecialFiles"), "the spec's default, passed on");
+            assertEquals("true", launch.options().get("mapReads"), "the spec's default, passed on");
             DomainStatus running = h.supervisor.status();
             assertEquals(RUNNING, running.state());
             assertEquals(42, running.generation());
