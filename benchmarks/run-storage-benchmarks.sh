@@ -13,8 +13,10 @@
 #     native and vos, each in its own JVM, so that a change of conditions during the sitting hits both alike.
 #   VOS_CLIENTS (default 1,64): virtual threads per figure. VOS_WORKLOADS (default rand4k,seq1m,randwrite).
 #   VOS_WARMUP_S (2) and VOS_MEASURE_S (3): seconds per figure.
-#   VOS_LUCENE_IDLE_US (default 200, the control plane's default): Lucene on vos runs twice, with the domain's worker
-#     busy-polling CPU 1, then polling an empty queue this long before it sleeps (its core free for Lucene's threads).
+#   VOS_LUCENE_IDLE_US (default 200, the control plane's default): Lucene on vos runs three times: with the domain's
+#     worker busy-polling CPU 1; polling an empty queue this long before it sleeps (its core free for Lucene's
+#     threads); and busy-polling CPU 1 with Lucene's whole JVM kept on CPU 0 (taskset), so that no thread of the
+#     application shares a CPU with the spinning worker (the way a domain with a core of its own is deployed).
 #   VOS_FLOORS=quick|skip, VOS_WAIT_QUIET (default 60), VOS_QUIET_SECONDS (5): as run-ring-benchmarks.sh.
 set -euo pipefail
 
@@ -80,6 +82,10 @@ for r in $(seq 1 "$repeats"); do
     java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos --out "$base-lucene.tsv"
     java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos \
         --domain-idle-spin-us "${VOS_LUCENE_IDLE_US:-200}" --out "$base-lucene.tsv"
+    taskset -c 0 java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos --name vos-app-on-cpu0 \
+        --out "$base-lucene.tsv"
+    taskset -c 0 java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target native --name native-on-cpu0 \
+        --out "$base-lucene.tsv"
     echo "== repeat $r of $repeats: Files.copy of 256 MiB within the default file system, then within a domain"
     for target in native vos; do
         java "${java_opts[@]}" dev.vos.bench.storage.FileCopyWorkload --target "$target" --mib 256 --copies 5 \
@@ -125,7 +131,9 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "## Lucene: index 20,000 small documents with a commit every 2,000, then 1,000 two-term queries"
     echo
     echo "NIOFSDirectory on the default file system and on a vos:// path (LuceneWorkload); seconds, one row per run."
-    echo "vos: the domain's worker busy-polls CPU 1; vos-idle-N: it polls an empty queue N us, then sleeps."
+    echo "vos: the domain's worker busy-polls CPU 1; vos-idle-N: it polls an empty queue N us, then sleeps;"
+    echo "vos-app-on-cpu0: it busy-polls CPU 1 and Lucene's JVM runs on CPU 0 alone (taskset); native-on-cpu0: the"
+    echo "default file system with Lucene's JVM on CPU 0 alone, the one CPU such a domain leaves the application."
     echo
     echo '```text'
     column -t "$base-lucene.tsv" 2>/dev/null || cat "$base-lucene.tsv"

@@ -43,7 +43,10 @@ import java.util.stream.Stream;
  * run: seconds to index and commit, seconds to query, and the total; the target is {@code vos-idle-N} for a domain
  * that sleeps.
  *
- * <pre>usage: LuceneWorkload --target native|vos [--domain-idle-spin-us N] [--out FILE.tsv]</pre>
+ * <pre>usage: LuceneWorkload --target native|vos [--domain-idle-spin-us N] [--name ROW-NAME] [--out FILE.tsv]</pre>
+ *
+ * {@code --name} names the row instead (the sitting runs vos with the whole JVM kept on CPU 0 by {@code taskset}, so
+ * that no thread of Lucene's shares CPU 1 with the domain's busy-polling worker, and names it so).
  */
 public final class LuceneWorkload {
 
@@ -61,10 +64,12 @@ public final class LuceneWorkload {
         String target = null;
         Path out = null;
         Duration idleSpin = null;
+        String rowName = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--target" -> target = args[i + 1];
                 case "--out" -> out = Path.of(args[i + 1]);
+                case "--name" -> rowName = args[i + 1];
                 case "--domain-idle-spin-us" -> idleSpin = Duration.ofNanos(Long.parseLong(args[i + 1]) * 1_000);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -85,7 +90,8 @@ public final class LuceneWorkload {
                 Path root = vos ? vosFs.getPath("/") : export;
                 run(root.resolve("warmup"), DOCS / 5, QUERIES / 5);
                 double[] t = run(root.resolve("measured"), DOCS, QUERIES);
-                String name = vos && idleSpin != null ? "vos-idle-" + idleSpin.toNanos() / 1_000 : target;
+                String name = rowName != null ? rowName
+                        : vos && idleSpin != null ? "vos-idle-" + idleSpin.toNanos() / 1_000 : target;
                 String row = String.join("\t", name, Integer.toString(DOCS), Integer.toString(QUERIES),
                         f(t[0]), f(t[1]), f(t[0] + t[1]), Instant.now().toString());
                 System.out.println(row.replace('\t', ' '));
