@@ -11,7 +11,8 @@
 #   VOS_WRK_THREADS (2): wrk's threads. VOS_HTTP_THREADS (2): the server's handler threads (platform).
 #   VOS_NET_WORKERS (1): net0's workers, busy-polling, pinned to CPU 1 (and 0, ... for more).
 #   VOS_WRK_CPU0 (1): also run native with the server and wrk both on CPU 0 (taskset), after each pair: native on
-#     the one CPU net0's busy-polling worker leaves to the application, beside native on both.
+#     the one CPU net0's busy-polling worker leaves to the application, beside native on both; and net0 so, its
+#     worker alone on CPU 1 (no thread of the server or wrk shares a CPU with the spinning worker).
 #   VOS_FLOORS=quick|skip, VOS_WAIT_QUIET (default 60), VOS_QUIET_SECONDS (5): as run-storage-benchmarks.sh.
 # Each run starts its own server JVM (and, for net0, its own agent), so that net0's busy-polling worker does not
 # hold a CPU while native runs; both are killed after the run, and on exit or Ctrl-C.
@@ -112,8 +113,8 @@ server_args=(dev.vos.bench.net.WrkHttpServer --bytes 1024 --threads "$http_threa
 start_server() {
     local log=$scratch/server.log ready
     : > "$log"
-    if [ "$1" = net0 ]; then
-        local sock=$scratch/net0.sock pins
+    if [ "$1" = net0 ] || [ "$1" = net0-cpu0 ]; then
+        local sock=$scratch/net0.sock pins pin
         pins=$(seq -s, 1 -1 0 | cut -d, -f1-"$net_workers")
         : > "$scratch/agent.log"
         java "${java_opts[@]}" dev.vos.ring.agent.DomainAgentMain --name net0 --kind net --generation 1 \
@@ -121,7 +122,8 @@ start_server() {
             --option bind=127.0.0.1 > "$scratch/agent.log" 2>&1 &
         agent_pid=$!
         await_line "$scratch/agent.log" "^agent net0 generation 1 listening on .*/net0\\.sock$" "$agent_pid" >/dev/null
-        java "${java_opts[@]}" -Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider \
+        pin=(); if [ "$1" = net0-cpu0 ]; then pin=(taskset -c 0); fi
+        "${pin[@]}" java "${java_opts[@]}" -Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider \
             -Dvos.net.socket="$sock" "${server_args[@]}" \
             --expect-provider dev.vos.client.net.VosSelectorProvider > "$log" 2>&1 &
     elif [ "$1" = native-cpu0 ]; then
@@ -185,14 +187,14 @@ pair=0
 for c in "${connections[@]}"; do
     for r in $(seq 1 "$rounds"); do
         if [ $(( pair % 2 )) -eq 0 ]; then order=(native net0); else order=(net0 native); fi
-        if [ "$cpu0" = 1 ]; then order+=(native-cpu0); fi
+        if [ "$cpu0" = 1 ]; then order+=(native-cpu0 net0-cpu0); fi
         pair=$(( pair + 1 ))
         for target in "${order[@]}"; do
             echo "== $target, $c connections, ${seconds} s (round $r of $rounds)"
             start_server "$target"
             out=$scratch/wrk.out
             # A short warm-up (the JIT, net0's handlers), not measured, then the run.
-            pin=(); if [ "$target" = native-cpu0 ]; then pin=(taskset -c 0); fi
+            pin=(); if [ "$target" = native-cpu0 ] || [ "$target" = net0-cpu0 ]; then pin=(taskset -c 0); fi
             "${pin[@]}" wrk -t"$wrk_threads" -c"$c" -d2s "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
             s0=$(proc_ticks "$server_pid"); a0=$(proc_ticks "$agent_pid"); w0=$(our_ticks)
             "${pin[@]}" wrk -t"$wrk_threads" -c"$c" -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:$port/" \
@@ -240,10 +242,12 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "net0, the order swapped every pair. Latency in ms; errors are wrk's socket errors plus non-2xx responses."
     echo "Goals (issue 12): net0 throughput >= 0.8x native, p99 <= 2x native. **native CPU 0** (with VOS_WRK_CPU0=1):"
     echo "native with the server and wrk both pinned to CPU 0 by taskset, the one CPU net0's busy-polling worker leaves"
-    echo "to the application; its columns say how much of the gap is that CPU."
+    echo "to the application; its columns say how much of the gap is that CPU. **net0 CPU 0**: net0 with the server and"
+    echo "wrk pinned to CPU 0 the same way, so that net0's worker has CPU 1 to itself (the way a domain with a core of"
+    echo "its own is deployed): against native CPU 0, the same CPUs for the application."
     echo
-    echo "| connections | round | native req/s | net0 req/s | ratio | native p50 | net0 p50 | native p99 | net0 p99 | p99 ratio | errors native / net0 | native CPU 0 req/s | net0 / it | its p99 | p99 ratio to it |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| connections | round | native req/s | net0 req/s | ratio | native p50 | net0 p50 | native p99 | net0 p99 | p99 ratio | errors native / net0 | native CPU 0 req/s | net0 / it | its p99 | p99 ratio to it | net0 CPU 0 req/s | / native CPU 0 | its p99 | p99 ratio |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' '
         { key = $1 SUBSEP $2; rps[key, $3] = $4; p50[key, $3] = $5; p99[key, $3] = $6; err[key, $3] = $7
           if (!(key in seen)) { seen[key] = 1; keys[++n] = key } }
@@ -252,11 +256,13 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
             for (i = 1; i <= n; i++) {
                 k = keys[i]; split(k, kk, SUBSEP)
                 c0 = rps[k, "native-cpu0"]; q0 = p99[k, "native-cpu0"]
-                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s |\n", kk[1], kk[2],
+                n0 = rps[k, "net0-cpu0"]; m0 = p99[k, "net0-cpu0"]
+                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", kk[1], kk[2],
                     rps[k, "native"], rps[k, "net0"], ratio(rps[k, "native"], rps[k, "net0"]),
                     p50[k, "native"], p50[k, "net0"], p99[k, "native"], p99[k, "net0"],
                     ratio(p99[k, "native"], p99[k, "net0"]), err[k, "native"], err[k, "net0"],
-                    (c0 == "" ? "-" : c0), ratio(c0, rps[k, "net0"]), (q0 == "" ? "-" : q0), ratio(q0, p99[k, "net0"])
+                    (c0 == "" ? "-" : c0), ratio(c0, rps[k, "net0"]), (q0 == "" ? "-" : q0), ratio(q0, p99[k, "net0"]),
+                    (n0 == "" ? "-" : n0), ratio(c0, n0), (m0 == "" ? "-" : m0), ratio(q0, m0)
             }
         }' "$scratch/figures.tsv"
     echo
@@ -272,7 +278,7 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     awk -F'\t' -v hz="$(getconf CLK_TCK)" '
         function us(t) { return $4 > 0 ? sprintf("%.1f", t * 1e6 / hz / $4) : "-" }
         { printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, us($5),
-              ($3 == "net0" ? us($6) : "-"), us($7), us($5 + $6 + $7) }' "$scratch/cpu.tsv"
+              ($3 ~ /^net0/ ? us($6) : "-"), us($7), us($5 + $6 + $7) }' "$scratch/cpu.tsv"
     echo
     echo "## Floors"
     echo
