@@ -174,8 +174,8 @@ final class ClientMonitor implements Runnable {
                 continue;
             }
             if (caller.isDone() && parked.remove(i, caller)) {
+                unparks++; // one writer, this thread; before the unpark, so a caller that returns sees it counted
                 LockSupport.unpark(caller.thread());
-                unparks++; // one writer: the monitor thread
                 unparked = true;
             } else if (!unparked) {
                 watching = true;
