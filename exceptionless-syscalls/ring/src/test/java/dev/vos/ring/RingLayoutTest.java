@@ -93,7 +93,10 @@ class RingLayoutTest {
             RingGeometry g = new RingGeometry(slots, 4096, 100_000_000L);
             assertTrue(g.slotsOffset() >= g.queueOffset() + 8L * g.queueCapacity());
             assertEquals(0, g.slotsOffset() % 64);
-            assertTrue(g.dataOffset() >= g.slotOffset(slots - 1) + 64);
+            assertEquals(g.slotOffset(slots - 1) + 64, g.parkWordsOffset(), "park words right after the slots");
+            assertEquals(0, g.parkWordsOffset() % 64);
+            assertEquals(0, g.parkWordOffset(slots - 1) % SlotLayout.PARK_WORD_BYTES, "a futex word is aligned");
+            assertTrue(g.dataOffset() >= g.parkWordOffset(slots - 1) + SlotLayout.PARK_WORD_BYTES);
             assertEquals(0, g.dataOffset() % 4096);
             assertEquals(g.dataOffset() + (long) slots * 4096, g.segmentBytes());
         }

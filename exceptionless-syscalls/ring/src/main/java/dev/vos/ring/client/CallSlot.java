@@ -3,8 +3,10 @@ package dev.vos.ring.client;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.SlotLayout;
+import dev.vos.ring.transport.Doorbell;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,6 +26,8 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
     private final RingSegment segment;
     private final int index;
     private final long offset;
+    /** This slot's park word ({@code RingGeometry.parkWordOffset}), where a platform-thread caller sleeps. */
+    private final long parkWordOffset;
     private final MemorySegment data;
     private final long dataOffset;
     private int sequence;
@@ -32,11 +36,13 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
     private boolean abandoned;
     private boolean inFlight;
 
-    CallSlot(RingClient ring, RingSegment segment, int index, long offset, MemorySegment data, long dataOffset) {
+    CallSlot(RingClient ring, RingSegment segment, int index, long offset, long parkWordOffset, MemorySegment data,
+             long dataOffset) {
         this.ring = ring;
         this.segment = segment;
         this.index = index;
         this.offset = offset;
+        this.parkWordOffset = parkWordOffset;
         this.data = data;
         this.dataOffset = dataOffset;
     }
@@ -170,6 +176,10 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
      */
     @Override
     public void parkUntilDone() {
+        if (ring.sleepsOnParkWords() && !Thread.currentThread().isVirtual()) {
+            sleepOnParkWord();
+            return;
+        }
         ParkedCallers.Parked parked = new ParkedCallers.Parked(this, expected, Thread.currentThread());
         ring.monitor().watch(parked);
         boolean interrupted = false;
@@ -183,6 +193,33 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A platform thread's park: it sleeps in the doorbell's word wait on this slot's park word, and the worker that
+     * completes the call wakes it there ({@code DeferredCall.publish}): one wake-up, where the monitor's path costs
+     * two (the worker wakes the monitor, the monitor unparks the caller). Handshake: this thread stores
+     * PARK_SLEEPING (volatile), a full fence, then re-checks the slot and the failed flag; the worker stores COMPLETE
+     * (volatile), then reads the park word and, if it holds PARK_SLEEPING, takes it back with a compare-and-set and
+     * wakes it; {@code RingClient.fail} sets the failed flag, then takes back and wakes every word. One side sees the
+     * other, and a take-back before the sleep makes the wait return at once (the word no longer holds what it
+     * expects). The wait is capped at the monitor's period all the same. Never on a virtual thread: the wait would
+     * pin its carrier. As in the monitor's park, an interrupt does not end the wait (nor is it consumed).
+     */
+    private void sleepOnParkWord() {
+        Doorbell doorbell = ring.doorbell();
+        long timeoutNs = ring.parkWordTimeoutNs();
+        while (true) {
+            segment.setIntVolatile(parkWordOffset, SlotLayout.PARK_SLEEPING);
+            VarHandle.fullFence(); // StoreLoad: the word before the re-check (the slot is read with acquire)
+            if (isDone()) {
+                break;
+            }
+            ring.countParkWordSleep();
+            doorbell.awaitWord(parkWordOffset, SlotLayout.PARK_SLEEPING, timeoutNs);
+        }
+        // Leaving: a completion that reads the word after this wakes nobody (release: after the re-check above).
+        segment.setIntRelease(parkWordOffset, SlotLayout.PARK_NONE);
     }
 
     int index() {

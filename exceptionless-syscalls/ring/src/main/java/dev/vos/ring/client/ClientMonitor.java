@@ -38,16 +38,28 @@ final class ClientMonitor implements Runnable {
     private final ParkedCallers parked;
     private final Thread thread;
     private volatile boolean stopped;
+    /** Callers unparked; one writer, the monitor thread (volatile for readers on other threads). */
+    private volatile long unparks;
     private long lastCheckNs;
 
     ClientMonitor(RingClient ring, RingSegment segment, Doorbell doorbell, PeerWatch peer, RingGeometry geometry) {
         this.ring = ring;
         this.segment = segment;
         this.doorbell = doorbell;
-        this.periodNs = Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
+        this.periodNs = periodNs(geometry);
         this.judge = new HangJudge(segment, peer, geometry.livenessTimeoutNs());
         this.parked = new ParkedCallers(geometry.slotCount());
         this.thread = Thread.ofPlatform().name("vos-ring-monitor").daemon().unstarted(this);
+    }
+
+    /** The monitor's period for {@code geometry}: a tenth of its liveness timeout, at least 1 ms. */
+    static long periodNs(RingGeometry geometry) {
+        return Math.max(1_000_000L, geometry.livenessTimeoutNs() / 10);
+    }
+
+    /** Callers this monitor unparked (written by the monitor thread only). */
+    long unparks() {
+        return unparks;
     }
 
     void start() {
@@ -162,6 +174,7 @@ final class ClientMonitor implements Runnable {
                 continue;
             }
             if (caller.isDone() && parked.remove(i, caller)) {
+                unparks++; // one writer, this thread; before the unpark, so a caller that returns sees it counted
                 LockSupport.unpark(caller.thread());
                 unparked = true;
             } else if (!unparked) {

@@ -7,6 +7,7 @@ import dev.vos.ring.RingSegment;
 import dev.vos.ring.SegmentFiles;
 import dev.vos.ring.SubmitQueue;
 import dev.vos.ring.layout.RingGeometry;
+import dev.vos.ring.layout.SlotLayout;
 import dev.vos.ring.transport.Doorbell;
 import dev.vos.ring.transport.Segment;
 import dev.vos.ring.transport.SegmentMaker;
@@ -24,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 import static dev.vos.ring.layout.HeaderLayout.*;
 
@@ -65,6 +67,12 @@ public final class RingClient implements CallSource, AutoCloseable {
     private final SlotPool pool;
     private final Semaphore permits;
     private final ClientMonitor monitor;
+    /** Whether platform-thread callers sleep on their slots' park words (the transport can wake a word). */
+    private final boolean parkWords;
+    /** The longest one sleep on a park word lasts before its caller looks again: the monitor's period. */
+    private final long parkWordTimeoutNs;
+    /** Sleeps on park words begun: the direct path's count, beside the monitor's unparks. */
+    private final LongAdder parkWordSleeps = new LongAdder();
     private final AtomicReference<RingFailure> failure = new AtomicReference<>();
     private final CompletableFuture<RingFailure> failed = new CompletableFuture<>();
     /** Threads holding a slot right now; close() waits for them before it unmaps. */
@@ -85,7 +93,7 @@ public final class RingClient implements CallSource, AutoCloseable {
         this.slots = new CallSlot[geometry.slotCount()];
         for (int i = 0; i < slots.length; i++) {
             long chunk = geometry.dataChunkOffset(i);
-            slots[i] = new CallSlot(this, segment, i, geometry.slotOffset(i),
+            slots[i] = new CallSlot(this, segment, i, geometry.slotOffset(i), geometry.parkWordOffset(i),
                     segment.memory().asSlice(geometry.dataOffset() + chunk, geometry.dataBytesPerSlot()), chunk);
         }
         this.pool = new SlotPool(slots.length);
@@ -95,6 +103,8 @@ public final class RingClient implements CallSource, AutoCloseable {
         this.permits = new Semaphore(slots.length, true);
         this.monitor = new ClientMonitor(this, segment, doorbell, transport.watchServer(segment,
                 geometry.livenessTimeoutNs()), geometry);
+        this.parkWords = doorbell.wakesWords();
+        this.parkWordTimeoutNs = ClientMonitor.periodNs(geometry);
     }
 
     /**
@@ -268,7 +278,27 @@ public final class RingClient implements CallSource, AutoCloseable {
         segment.setIntVolatile(CLIENT_STATE_OFFSET, CLIENT_GONE);
         permits.release(slots.length + 1024); // wakes every thread blocked in acquire(); they see the failure
         monitor.stop();
+        wakeParkWords();
         failed.complete(reason);
+    }
+
+    /**
+     * Takes back every park word a caller sleeps on and wakes it, after {@link #hasFailed} was set (volatile): the
+     * caller's half is in {@link CallSlot#parkUntilDone}, which stores its word, then re-checks the failed flag. A
+     * caller that had not yet slept finds its word changed and does not sleep; one that stored it after this look
+     * sees the flag.
+     */
+    private void wakeParkWords() {
+        if (!parkWords) {
+            return;
+        }
+        for (int i = 0; i < slots.length; i++) {
+            long word = geometry.parkWordOffset(i);
+            if (segment.getIntVolatile(word) != SlotLayout.PARK_NONE) {
+                segment.setIntVolatile(word, SlotLayout.PARK_NONE);
+                doorbell.wakeWord(word);
+            }
+        }
     }
 
     /** Whether the ring has failed or been closed. */
@@ -350,6 +380,36 @@ public final class RingClient implements CallSource, AutoCloseable {
 
     ClientMonitor monitor() {
         return monitor;
+    }
+
+    Doorbell doorbell() {
+        return doorbell;
+    }
+
+    /** Whether a platform-thread caller sleeps on its slot's park word (else it parks for the monitor to unpark). */
+    boolean sleepsOnParkWords() {
+        return parkWords;
+    }
+
+    long parkWordTimeoutNs() {
+        return parkWordTimeoutNs;
+    }
+
+    void countParkWordSleep() {
+        parkWordSleeps.increment();
+    }
+
+    /**
+     * Sleeps on park words that callers of this client began (each ended by the worker's wake, a failure's, or a
+     * period's timeout): how often the direct path was taken, beside {@link #monitorUnparks()}.
+     */
+    public long parkWordSleeps() {
+        return parkWordSleeps.sum();
+    }
+
+    /** Callers the client's monitor unparked: the path of virtual threads, and of any transport without words. */
+    public long monitorUnparks() {
+        return monitor.unparks();
     }
 
     RingSegment segment() {

@@ -52,9 +52,11 @@ public final class HeaderLayout {
     public static final long MAGIC_VALUE = 0x31474E4952534F56L;
     /**
      * The layout version this code reads and writes; bumped on any change of an offset or meaning. 2: HEARTBEAT is a
-     * counter judged on the reader's clock (it was the server's {@code CLOCK_MONOTONIC} time in version 1).
+     * counter judged on the reader's clock (it was the server's {@code CLOCK_MONOTONIC} time in version 1). 3: a park
+     * word per slot after the slots ({@code RingGeometry.parkWordsOffset}), which moves the data area for geometries
+     * whose slots ended within 4 * slotCount bytes of a page boundary, and which a server reads after each completion.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     // line 0: identity and geometry (creator writes once)
     /** long: {@link #MAGIC_VALUE}. */

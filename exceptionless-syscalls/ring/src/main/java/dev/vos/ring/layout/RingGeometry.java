@@ -8,8 +8,8 @@ import java.time.Duration;
  * area; the total size) is computed from these, the same way on both sides, and never trusted from the segment.
  *
  * <pre>
- *  0          512             512+8*slots (64-aligned)   page-aligned
- *  | header   | queue cells    | slots (64 B each)        | data area: slotCount x dataBytesPerSlot |
+ *  0          512             512+8*slots (64-aligned)                     page-aligned
+ *  | header   | queue cells    | slots (64 B each) | park words (4 B each) | data area: slotCount x dataBytesPerSlot |
  * </pre>
  *
  * @param slotCount         call slots; a power of two, {@value #MIN_SLOTS}..{@value #MAX_SLOTS}. Also the most
@@ -80,9 +80,23 @@ public record RingGeometry(int slotCount, int dataBytesPerSlot, long livenessTim
         return slotsOffset() + (long) index * SlotLayout.SLOT_BYTES;
     }
 
+    /**
+     * Offset of the park words: one {@link SlotLayout#PARK_WORD_BYTES}-byte futex word per slot, right after the
+     * slots (so 64-byte aligned), on which a platform-thread caller sleeps until the worker that completes its call
+     * wakes it (docs/ring-protocol.md, section 7). Apart from the slots so that a slot stays one cache line.
+     */
+    public long parkWordsOffset() {
+        return slotsOffset() + (long) slotCount * SlotLayout.SLOT_BYTES;
+    }
+
+    /** Offset of slot {@code index}'s park word. */
+    public long parkWordOffset(int index) {
+        return parkWordsOffset() + (long) index * SlotLayout.PARK_WORD_BYTES;
+    }
+
     /** Offset of the data area, page-aligned so that payloads suit direct I/O. */
     public long dataOffset() {
-        return align(slotsOffset() + (long) slotCount * SlotLayout.SLOT_BYTES, PAGE);
+        return align(parkWordsOffset() + (long) slotCount * SlotLayout.PARK_WORD_BYTES, PAGE);
     }
 
     /** Bytes in the data area. */

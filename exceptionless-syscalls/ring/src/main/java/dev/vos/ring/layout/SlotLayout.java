@@ -53,6 +53,19 @@ public final class SlotLayout {
      */
     public static final int WAITING = 4;
 
+    /**
+     * Bytes of one slot's park word ({@code RingGeometry.parkWordOffset}): a 32-bit futex word, 4-byte aligned as
+     * {@code futex(2)} needs, outside the slot so that the slot stays one cache line.
+     */
+    public static final int PARK_WORD_BYTES = 4;
+    /** Park word: no caller sleeps on the slot (or it is leaving); a worker that completes the call wakes nobody. */
+    public static final int PARK_NONE = 0;
+    /**
+     * Park word: the slot's caller (a platform thread) sleeps, or is about to, in {@code FUTEX_WAIT} on this word;
+     * the worker that completes its call sets it to {@link #PARK_NONE} and wakes the word.
+     */
+    public static final int PARK_SLEEPING = 1;
+
     /** Largest call number that fits the control word. */
     public static final int MAX_CALL_NUMBER = (1 << 24) - 1;
 

@@ -33,6 +33,7 @@ public final class DeferredCall {
 
     private final RingSegment segment;
     private final long slotOffset;
+    private final long parkWordOffset;
     private final long control;
     private final int slot;
     /** The worker that deferred it: its answer counts in that worker's figures (errors, bytes). */
@@ -40,11 +41,13 @@ public final class DeferredCall {
     @SuppressWarnings("unused") // through DONE
     private volatile boolean done;
 
-    DeferredCall(RingSegment segment, int slot, long slotOffset, long control, ServerWorker worker) {
+    DeferredCall(RingSegment segment, int slot, long slotOffset, long parkWordOffset, long control,
+                 ServerWorker worker) {
         this.segment = segment;
         this.worker = worker;
         this.slot = slot;
         this.slotOffset = slotOffset;
+        this.parkWordOffset = parkWordOffset;
         this.control = control;
     }
 
@@ -83,7 +86,7 @@ public final class DeferredCall {
         }
         worker.countCompletion(callNumber(), result); // the value published, counted once: the first completion
         try {
-            publish(segment, worker.doorbell(), slotOffset, control, result);
+            publish(segment, worker.doorbell(), slotOffset, parkWordOffset, control, result);
             return true;
         } catch (IllegalStateException e) {
             return false; // the segment was closed: the server stopped, and its client failed the call
@@ -92,14 +95,25 @@ public final class DeferredCall {
 
     /**
      * Writes {@code result} into the slot at {@code slotOffset}, marks it COMPLETE for {@code control}'s call and
-     * sequence, and rings the client's monitor ({@code doorbell}, the server side's) if it sleeps; returns whether it
-     * rang. The worker's own end of a call, shared with deferred completions.
+     * sequence, wakes the caller if it sleeps on the slot's park word ({@code parkWordOffset}), and rings the
+     * client's monitor ({@code doorbell}, the server side's) if it sleeps; returns whether it rang the monitor. The
+     * worker's own end of a call, shared with deferred completions.
+     *
+     * <p>The park word is the client's to write, any value at any time: it is read once here, after this call's
+     * COMPLETE, and only a {@link SlotLayout#PARK_SLEEPING} taken back with one compare-and-set costs a wake, of
+     * that one word of this ring. So a client that forges it gains one {@code FUTEX_WAKE} per call it submitted,
+     * on its own mapping, where only its own threads can sleep.
      */
-    static boolean publish(RingSegment segment, Doorbell doorbell, long slotOffset, long control, long result) {
+    static boolean publish(RingSegment segment, Doorbell doorbell, long slotOffset, long parkWordOffset, long control,
+                           long result) {
         segment.setLongPlain(slotOffset + SlotLayout.RESULT_OFFSET, result);
-        // Volatile: releases RESULT to the client, and orders this store before the CLIENT_SLEEPING load below
-        // (the client monitor's half of the handshake is in ClientMonitor.sleep).
+        // Volatile: releases RESULT to the client, and orders this store before the park word and CLIENT_SLEEPING
+        // loads below (the client's halves of the handshakes: CallSlot.sleepOnParkWord, ClientMonitor.sleep).
         segment.setLongVolatile(slotOffset, SlotLayout.withState(control, SlotLayout.COMPLETE));
+        if (doorbell.wakesWords() && segment.getIntVolatile(parkWordOffset) == SlotLayout.PARK_SLEEPING
+                && segment.compareAndSetInt(parkWordOffset, SlotLayout.PARK_SLEEPING, SlotLayout.PARK_NONE)) {
+            doorbell.wakeWord(parkWordOffset);
+        }
         if (segment.getIntVolatile(CLIENT_SLEEPING_OFFSET) != 0
                 && segment.compareAndSetInt(CLIENT_SLEEPING_OFFSET, 1, 0)) {
             doorbell.ringPeer();

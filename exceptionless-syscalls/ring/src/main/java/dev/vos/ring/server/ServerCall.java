@@ -24,6 +24,7 @@ public final class ServerCall {
     private final RingSegment segment;
     private final long dataOffset;
     private final long dataBytes;
+    private final RingGeometry geometry;
     private final Object session;
     private final long[] args = new long[SlotLayout.ARG_COUNT];
     private int callNumber;
@@ -44,6 +45,7 @@ public final class ServerCall {
         this.session = session;
         this.dataOffset = geometry.dataOffset();
         this.dataBytes = geometry.dataBytes();
+        this.geometry = geometry;
     }
 
     /** Binds this call object to its worker, the worker's queue and batch (null: the table batches nothing). */
@@ -101,7 +103,7 @@ public final class ServerCall {
             // duplicated queue entry for it finds it taken while the call is still out.
             segment.setLongRelease(slotOffset, SlotLayout.withState(control, SlotLayout.ACCEPTED));
         }
-        deferred = new DeferredCall(segment, slot, slotOffset, control, worker);
+        deferred = new DeferredCall(segment, slot, slotOffset, geometry.parkWordOffset(slot), control, worker);
         return deferred;
     }
 

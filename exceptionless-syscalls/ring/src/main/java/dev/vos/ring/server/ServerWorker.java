@@ -307,7 +307,7 @@ final class ServerWorker implements Runnable {
             result = -Errno.EIO;
         }
         results.count(table.transfer(callNumber), result); // the value published below, not read back from the slot
-        if (DeferredCall.publish(segment, doorbell, slotOffset, control, result)) {
+        if (DeferredCall.publish(segment, doorbell, slotOffset, geometry.parkWordOffset(slot), control, result)) {
             clientWakeups++;
         }
     }

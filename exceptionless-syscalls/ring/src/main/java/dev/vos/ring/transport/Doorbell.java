@@ -27,4 +27,29 @@ public interface Doorbell {
 
     /** Wakes up to {@code sleepers} sleepers of this side (a worker waking a peer worker; a side that stops). */
     void wakeHere(int sleepers);
+
+    /**
+     * Whether one caller may sleep on a word of its own in the ring ({@link #awaitWord}) and be woken there by the
+     * peer ({@link #wakeWord}), without the client's monitor in between: the park words of docs/ring-protocol.md,
+     * section 7. The process transport's futex can wait on any 4-byte word of the shared mapping; the Xen transport
+     * has one event channel per ring, not per slot, so there its callers are woken by the monitor (false, the
+     * default, and the server then never reads a park word).
+     */
+    default boolean wakesWords() {
+        return false;
+    }
+
+    /**
+     * Sleeps while the 32-bit word at {@code offset} of the ring still holds {@code expected}, at most {@code
+     * timeoutNs}; returns at once if it differs. Spurious returns are allowed: the sleeper re-checks. Blocks the
+     * calling OS thread: never from a virtual thread. Only where {@link #wakesWords()}.
+     */
+    default void awaitWord(long offset, int expected, long timeoutNs) {
+        throw new UnsupportedOperationException("this transport's doorbell has no words to sleep on");
+    }
+
+    /** Wakes the sleeper on the 32-bit word at {@code offset} of the ring (none: nothing). Only where {@link
+     * #wakesWords()}; a no-op elsewhere. */
+    default void wakeWord(long offset) {
+    }
 }

@@ -46,6 +46,21 @@ final class FutexDoorbell implements Doorbell {
     }
 
     @Override
+    public boolean wakesWords() {
+        return true;
+    }
+
+    @Override
+    public void awaitWord(long offset, int expected, long timeoutNs) {
+        Linux.futexWait(ring.address(offset), expected, timeoutNs);
+    }
+
+    @Override
+    public void wakeWord(long offset) {
+        Linux.futexWake(ring.address(offset), 1);
+    }
+
+    @Override
     public void wakeHere(int sleepers) {
         ring.getAndAddInt(own, 1);
         Linux.futexWake(ring.address(own), sleepers);
