@@ -146,13 +146,17 @@ public final class DomainClient implements CallSource, AutoCloseable {
      * A client of the domain {@code name} that is the Xen guest {@code xenName} (its name in {@code xl list}),
      * from the domain that runs the clients (dom0). Each attach offers the guest's agent a ring of {@link
      * XenGuestSession#GEOMETRY} (the options' geometry is a process domain's: its segment would exceed the grants
-     * Xen allows) with the options' liveness timeout if they set one, for generation one higher than the last.
+     * Xen allows) with the options' liveness timeout if they set one, for generation one higher than the last; an
+     * attach may take the options' attach timeout or {@link XenGuestSession#MIN_ATTACH_TIMEOUT}, whichever is longer
+     * (one caller waits for it; the others fail at once meanwhile, as for a process domain).
      */
     public static DomainClient forXenGuest(String name, String xenName, Options options) {
         RingGeometry ring = options.livenessTimeout() == null ? XenGuestSession.GEOMETRY
                 : XenGuestSession.GEOMETRY.withLivenessTimeout(options.livenessTimeout());
+        Duration attach = options.attachTimeout().compareTo(XenGuestSession.MIN_ATTACH_TIMEOUT) < 0
+                ? XenGuestSession.MIN_ATTACH_TIMEOUT : options.attachTimeout();
         return new DomainClient(name, last -> XenGuestSession.attach(xenName, ring, last + 1,
-                options.waitStrategy(), options.attachTimeout()), ring, options);
+                options.waitStrategy(), attach), ring, options);
     }
 
     /** The domain's name. */

@@ -39,6 +39,11 @@ public final class XenGuestSession implements DomainSession {
      * does not beat: with no word from the tool stack on whether the guest runs, a stale heartbeat is a hang.
      */
     public static final RingGeometry GEOMETRY = new RingGeometry(16, 16 << 10, 5_000_000_000L);
+    /**
+     * The least time an attach may take: the agent takes an offer within its poll period (100 ms), but a cold agent
+     * under emulation did not serve its first offer after a re-creation within 3.3 s (Xen lab, QEMU TCG).
+     */
+    public static final Duration MIN_ATTACH_TIMEOUT = Duration.ofSeconds(20);
     /** The entry of {@code domains/NAME/xen-guest} that names the guest. */
     public static final String XEN_DOMAIN = "xen-domain";
     /** The most bytes a {@code xen-guest} record may have: it is a line or two. */
