@@ -24,9 +24,10 @@ rm -rf "$BUILD_DIR/jars" "$BUILD_DIR/tools" "$BUILD_DIR/out" "$BUILD_DIR/surefir
 mkdir -p "$BUILD_DIR/surefire-reports" "$BUILD_DIR/out"
 cd "$REPO_DIR"
 mvn=(./mvnw -q -B -ntp)
-"${mvn[@]}" -pl primary-domain/backend-xen,service-domains/storage/domain -am install -DskipTests
+"${mvn[@]}" -pl primary-domain/backend-xen,service-domains/storage/domain,primary-domain/client -am install -DskipTests
 "${mvn[@]}" -pl primary-domain/backend-xen dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
 "${mvn[@]}" -pl service-domains/storage/domain dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
+"${mvn[@]}" -pl primary-domain/client dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$BUILD_DIR/jars"
 # The guest agent's jars (the ring, its system calls, the storage kind's protocol and calls), for the agent image.
 rm -rf "$BUILD_DIR/guest-jars" && mkdir -p "$BUILD_DIR/guest-jars"
 for m in exceptionless-syscalls/sys exceptionless-syscalls/ring service-domains/storage/protocol service-domains/storage/domain; do
@@ -41,6 +42,9 @@ cp -r exceptionless-syscalls/ring/target/test-classes "$BUILD_DIR/jars/ring-test
 # The guest agent's suite (XenGuestAgentIT): dom0 offers a guest that runs the storage agent a ring.
 cp -r service-domains/storage/domain/target/classes "$BUILD_DIR/jars/storage-classes"
 cp -r service-domains/storage/domain/target/test-classes "$BUILD_DIR/jars/storage-test-classes"
+# The vos:// suite (XenGuestFileSystemIT): the client's provider, unchanged, against a storage domain in a guest.
+cp -r primary-domain/client/target/classes "$BUILD_DIR/jars/client-classes"
+cp -r primary-domain/client/target/test-classes "$BUILD_DIR/jars/client-test-classes"
 # A selection of the lab's suites (VOS_XEN_LAB_TESTS: class names, space-separated), for iterating on one.
 printf '%s\n' "${VOS_XEN_LAB_TESTS:-}" > "$BUILD_DIR/jars/selection"
 "${mvn[@]}" dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \

@@ -8,11 +8,13 @@ export VOS_XEN_LAB_GUEST=/run/vos-guest VOS_XEN_LAB_OUT=/out
 export PATH="$JAVA_HOME/bin:$PATH"
 jars=/vos/lab/xen/target/jars
 cp="$jars/classes:$jars/test-classes:$jars/ring-test-classes:$jars/storage-classes:$jars/storage-test-classes"
+cp="$cp:$jars/client-classes:$jars/client-test-classes"
 for j in "$jars"/*.jar; do cp="$cp:$j"; done
 # Every suite, or the selection run.sh was given (VOS_XEN_LAB_TESTS).
 suites="$(cat "$jars/selection" 2>/dev/null)"
 [ -n "$suites" ] || suites="dev.vos.ring.transport.xen.XenPiecesIT dev.vos.ring.transport.xen.XenTransportConformanceIT
-  dev.vos.ring.transport.xen.XenRingFigureIT dev.vos.storage.domain.XenGuestAgentIT dev.vos.backend.xen.XenLabIT"
+  dev.vos.ring.transport.xen.XenRingFigureIT dev.vos.storage.domain.XenGuestAgentIT
+  dev.vos.client.fs.XenGuestFileSystemIT dev.vos.client.fs.XenSupervisedGuestIT dev.vos.backend.xen.XenLabIT"
 selection=""
 for s in $suites; do selection="$selection --select-class $s"; done
 mkdir -p /out/reports

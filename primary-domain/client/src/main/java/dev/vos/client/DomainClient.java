@@ -3,7 +3,9 @@ package dev.vos.client;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.RingFailure;
 import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.agent.DomainSession;
 import dev.vos.ring.agent.StateDirectory;
+import dev.vos.ring.agent.XenGuestSession;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
 import dev.vos.ring.client.RingClient;
@@ -11,16 +13,24 @@ import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A client of one service domain that follows it across generations. It is bound to the domain's agent socket,
- * not to a generation: when the domain dies, the calls in flight fail at once (the session's lifeline closes) with
+ * A client of one service domain that follows it across generations. It is bound to the domain, not to a
+ * generation: when the domain dies, the calls in flight fail at once (the session's lifeline closes) with
  * {@link DomainFailedException}; a call made while the domain is down fails at once with {@link
  * DomainUnavailableException}; the first call after the domain is back attaches to its new generation, with no
  * configuration read again. Safe for any number of platform or virtual threads.
+ *
+ * <p>How a generation is attached is the one thing that differs between a process domain and a Xen guest (a
+ * {@link DomainSession} either way): a process domain's agent socket hands over a sealed memfd ({@link
+ * AgentSession}); a Xen guest is offered a ring of granted pages through xenstore ({@link XenGuestSession}), each
+ * attach a generation one higher than the last. Which one a domain is, {@link #forDomain} reads once from the state
+ * directory: {@code domains/NAME/xen-guest} names a Xen guest; without it, the domain's agent socket.
  *
  * <pre>{@code
  * try (DomainClient storage = DomainClient.forDomain(stateDir, "storage0", DomainClient.Options.DEFAULT)) {
@@ -62,11 +72,19 @@ public final class DomainClient implements CallSource, AutoCloseable {
         }
     }
 
+    /** How one generation is attached: over the agent's socket, or by offering a Xen guest a ring. */
+    @FunctionalInterface
+    private interface Attacher {
+        /** A session of the domain's current generation; {@code lastGeneration}: the one before (0: none). */
+        DomainSession attach(long lastGeneration) throws IOException;
+    }
+
     private final String domain;
-    private final Path socket;
+    private final Attacher attacher;
+    private final RingGeometry geometry;
     private final Options options;
     private final ReentrantLock binding = new ReentrantLock();
-    private volatile AgentSession session;
+    private volatile DomainSession session;
     private volatile long lastGeneration;
     private volatile String lastProblem = "not attached yet";
     private long lastAttemptNs;
@@ -77,15 +95,29 @@ public final class DomainClient implements CallSource, AutoCloseable {
      */
     volatile Runnable whileAnotherAttaches = () -> { };
 
-    private DomainClient(String domain, Path socket, Options options) {
+    private DomainClient(String domain, Attacher attacher, RingGeometry geometry, Options options) {
         this.domain = domain;
-        this.socket = socket;
+        this.attacher = attacher;
+        this.geometry = geometry;
         this.options = options;
     }
 
-    /** A client of the domain {@code name} of the control plane whose state directory is {@code stateDir}. */
+    /**
+     * A client of the domain {@code name} of the control plane whose state directory is {@code stateDir}: a Xen
+     * guest if the directory records it as one ({@code domains/NAME/xen-guest}, {@link #forXenGuest}), else the
+     * process domain whose agent listens at {@code domains/NAME/agent.sock}.
+     *
+     * @throws UncheckedIOException if a {@code xen-guest} record is there but unreadable or malformed
+     */
     public static DomainClient forDomain(Path stateDir, String name, Options options) {
-        return new DomainClient(name, StateDirectory.agentSocket(stateDir, name), options);
+        Optional<String> xenName;
+        try {
+            xenName = XenGuestSession.recorded(stateDir, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("domain " + name + ": " + e.getMessage(), e);
+        }
+        return xenName.isPresent() ? forXenGuest(name, xenName.get(), options)
+                : forSocket(name, StateDirectory.agentSocket(stateDir, name), options);
     }
 
     /**
@@ -103,7 +135,28 @@ public final class DomainClient implements CallSource, AutoCloseable {
 
     /** A client of the agent listening on {@code socket}. */
     public static DomainClient forSocket(String name, Path socket, Options options) {
-        return new DomainClient(name, socket, options);
+        return new DomainClient(name, last -> options.livenessTimeout() == null
+                ? AgentSession.attach(socket, options.geometry(), options.waitStrategy(), options.attachTimeout())
+                : AgentSession.attachWithOwnLiveness(socket,
+                        options.geometry().withLivenessTimeout(options.livenessTimeout()),
+                        options.waitStrategy(), options.attachTimeout()), options.geometry(), options);
+    }
+
+    /**
+     * A client of the domain {@code name} that is the Xen guest {@code xenName} (its name in {@code xl list}),
+     * from the domain that runs the clients (dom0). Each attach offers the guest's agent a ring of {@link
+     * XenGuestSession#GEOMETRY} (the options' geometry is a process domain's: its segment would exceed the grants
+     * Xen allows) with the options' liveness timeout if they set one, for generation one higher than the last; an
+     * attach may take the options' attach timeout or {@link XenGuestSession#MIN_ATTACH_TIMEOUT}, whichever is longer
+     * (one caller waits for it; the others fail at once meanwhile, as for a process domain).
+     */
+    public static DomainClient forXenGuest(String name, String xenName, Options options) {
+        RingGeometry ring = options.livenessTimeout() == null ? XenGuestSession.GEOMETRY
+                : XenGuestSession.GEOMETRY.withLivenessTimeout(options.livenessTimeout());
+        Duration attach = options.attachTimeout().compareTo(XenGuestSession.MIN_ATTACH_TIMEOUT) < 0
+                ? XenGuestSession.MIN_ATTACH_TIMEOUT : options.attachTimeout();
+        return new DomainClient(name, last -> XenGuestSession.attach(xenName, ring, last + 1,
+                options.waitStrategy(), attach), ring, options);
     }
 
     /** The domain's name. */
@@ -113,7 +166,7 @@ public final class DomainClient implements CallSource, AutoCloseable {
 
     /** The most payload one call can carry: a slot's data chunk. */
     public long chunkBytes() {
-        return options.geometry().dataBytesPerSlot();
+        return geometry.dataBytesPerSlot();
     }
 
     /** The generation this client is bound to now, or last was; 0 before the first attach. */
@@ -124,7 +177,7 @@ public final class DomainClient implements CallSource, AutoCloseable {
     /** Takes a call slot of the domain's current generation, attaching to it first if needed. */
     @Override
     public CallSlot acquire() throws DomainFailedException {
-        AgentSession current = session;
+        DomainSession current = session;
         if (current != null && !current.ring().hasFailed()) {
             try {
                 return current.ring().acquire();
@@ -136,14 +189,14 @@ public final class DomainClient implements CallSource, AutoCloseable {
     }
 
     /** Binds again after {@code seen}, the session this caller found failed (null: none yet). */
-    private CallSlot rebind(AgentSession seen) throws DomainFailedException {
+    private CallSlot rebind(DomainSession seen) throws DomainFailedException {
         // The first attach: everyone waits for it. After a failure: one thread attaches again, and the others fail
         // at once rather than queue behind an attach to a domain that may be down or hung.
         if (lastGeneration == 0) {
             binding.lock();
         } else if (!binding.tryLock()) {
             whileAnotherAttaches.run();
-            AgentSession now = session;
+            DomainSession now = session;
             if (now != null && now != seen && !now.ring().hasFailed()) {
                 return now.ring().acquire(); // the attach it found has finished: use its session
             }
@@ -154,7 +207,7 @@ public final class DomainClient implements CallSource, AutoCloseable {
             if (closed) {
                 throw new DomainFailedException("the client of " + domain + " is closed", lastGeneration);
             }
-            AgentSession current = session;
+            DomainSession current = session;
             if (current != null && !current.ring().hasFailed()) {
                 return current.ring().acquire(); // another thread re-bound while this one waited
             }
@@ -166,14 +219,9 @@ public final class DomainClient implements CallSource, AutoCloseable {
                 throw unavailable(lastProblem);
             }
             lastAttemptNs = now;
-            AgentSession next;
+            DomainSession next;
             try {
-                next = options.livenessTimeout() == null
-                        ? AgentSession.attach(socket, options.geometry(), options.waitStrategy(),
-                                options.attachTimeout())
-                        : AgentSession.attachWithOwnLiveness(socket,
-                                options.geometry().withLivenessTimeout(options.livenessTimeout()),
-                                options.waitStrategy(), options.attachTimeout());
+                next = attacher.attach(lastGeneration);
             } catch (IOException e) {
                 String attach = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
                 lastProblem = lastProblem.startsWith("generation ") ? lastProblem + "; " + attach : attach;
@@ -204,7 +252,7 @@ public final class DomainClient implements CallSource, AutoCloseable {
     }
 
     /** Why {@code s} stopped serving, as its ring says: "generation 3 failed: the domain is hung: ...". */
-    static String failureOf(AgentSession s) {
+    static String failureOf(DomainSession s) {
         if (s == null) {
             return "not attached";
         }
@@ -220,7 +268,7 @@ public final class DomainClient implements CallSource, AutoCloseable {
 
     /** The ring of the current generation, if bound (for tests and figures). */
     public RingClient ring() {
-        AgentSession current = session;
+        DomainSession current = session;
         return current == null ? null : current.ring();
     }
 
@@ -238,7 +286,7 @@ public final class DomainClient implements CallSource, AutoCloseable {
         }
     }
 
-    private static void closeQuietly(AgentSession s) {
+    private static void closeQuietly(DomainSession s) {
         try {
             s.close();
         } catch (IOException e) {

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * name of it exists anywhere. Its liveness timeout is the domain's hang timeout, as the agent announces it, so that
  * the client and the control plane never disagree about whether the domain is hung.
  */
-public final class AgentSession implements AutoCloseable {
+public final class AgentSession implements DomainSession {
 
     private static final AtomicLong SEGMENTS = new AtomicLong();
     /** How long {@link #close()} waits for the lifeline thread after shutting the socket down. */
@@ -140,6 +140,7 @@ public final class AgentSession implements AutoCloseable {
     }
 
     /** The ring of this session. */
+    @Override
     public RingClient ring() {
         return ring;
     }
@@ -155,6 +156,7 @@ public final class AgentSession implements AutoCloseable {
     }
 
     /** The generation this session is bound to. */
+    @Override
     public long generation() {
         return greeting.generation();
     }

@@ -42,6 +42,14 @@ public final class StateDirectory {
     }
 
     /**
+     * The record that domain {@code name} is a Xen guest ({@code xen-domain=XEN-NAME}): where a client learns to
+     * attach to it over the Xen transport instead of at {@link #agentSocket} ({@code XenGuestSession}).
+     */
+    public static Path xenGuest(Path stateDir, String name) {
+        return domainDirectory(stateDir, name).resolve("xen-guest");
+    }
+
+    /**
      * Where the control plane keeps the token of the supervisor's session with a domain's agent ({@link
      * SupervisorToken}), given the domain's directory: beside its socket, owner-only, a new one each generation.
      */

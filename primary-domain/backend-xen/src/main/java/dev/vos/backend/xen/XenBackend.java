@@ -51,6 +51,10 @@ public final class XenBackend implements DomainBackend {
     private static final System.Logger LOG = System.getLogger(XenBackend.class.getName());
     /** How long a destroyed domain may stay dying before vos gives up on it (and says so). */
     static final Duration DYING_LIMIT = Duration.ofSeconds(60);
+    /** The domain directory's record that it is a Xen guest: the ring's {@code StateDirectory.xenGuest}. */
+    static final String GUEST_RECORD = "xen-guest";
+    /** Its entry naming the guest: the ring's {@code XenGuestSession.XEN_DOMAIN}. */
+    static final String GUEST_RECORD_ENTRY = "xen-domain";
     /** How often a dying domain is looked at. */
     static final Duration DYING_POLL = Duration.ofMillis(20);
     /** How long a stop waits for a destroyed domain's exit beyond {@link #DYING_LIMIT}: the last poll and its event. */
@@ -113,6 +117,7 @@ public final class XenBackend implements DomainBackend {
             }
         });
         fenceLeftover(launch);
+        recordGuest(launch);
         long t0 = System.nanoTime();
         // Interrupted while it waits, the create goes on: the guest it leaves is a leftover the next start fences.
         int domid = calls.call("create Xen guest " + launch.name(), () -> libxl.createDomain(guest.toLibxlJson()));
@@ -205,6 +210,24 @@ public final class XenBackend implements DomainBackend {
                         + DYING_LIMIT.toSeconds() + " s after it was destroyed", LibxlLayout.ERROR_TIMEDOUT);
             }
             Thread.sleep(DYING_POLL);
+        }
+    }
+
+    /**
+     * Records in the domain's directory that it is the Xen guest of its own name ({@code xen-guest}: {@code
+     * xen-domain=NAME}), where a client of the state directory looks before it attaches (the ring's {@code
+     * StateDirectory.xenGuest}, which this module may not import: the same file name and entry). The name, not the
+     * domain id: every generation is a new domain id, and a client finds the next one by the name without reading
+     * this again. Written before the guest exists, so that no client takes the domain for a process domain.
+     */
+    static void recordGuest(DomainLaunch launch) throws BackendException {
+        try {
+            Files.createDirectories(launch.workDir());
+            Files.writeString(launch.workDir().resolve(GUEST_RECORD), GUEST_RECORD_ENTRY + "=" + launch.name()
+                    + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BackendException("cannot record " + launch.name() + " as a Xen guest in " + launch.workDir()
+                    + ": " + e.getMessage(), e);
         }
     }
 

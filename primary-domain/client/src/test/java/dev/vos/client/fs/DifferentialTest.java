@@ -68,7 +68,7 @@ class DifferentialTest {
 
     @Test
     void randomSequences_giveTheSameResults_onTheDefaultFileSystemAndThroughTheStorageDomain() throws Exception {
-        compare("local", seq -> domain.fs().getPath("/s" + seq));
+        compare(dir.resolve("local"), seq -> domain.fs().getPath("/s" + seq), SEQUENCES);
     }
 
     /**
@@ -82,14 +82,19 @@ class DifferentialTest {
         MountedFileSystemProvider provider = new MountedFileSystemProvider(FileSystems.getDefault().provider(),
                 MountTable.parse("test", prefix + " storage0:/mounted stateDir=" + domain.plane().stateDir(), false));
         FileSystem plain = provider.getFileSystem(URI.create("file:///"));
-        compare("local-mounted", seq -> plain.getPath(prefix, "s" + seq));
+        compare(dir.resolve("local-mounted"), seq -> plain.getPath(prefix, "s" + seq), SEQUENCES);
         assertTrue(Files.exists(domain.exportRoot().resolve("mounted/s0")), "the sequences ran in the domain");
         assertFalse(Files.exists(dir.resolve("srv/data")), "nothing reached the host beneath the mount");
     }
 
-    private static void compare(String localName, IntFunction<Path> remoteBase) throws Exception {
-        for (int seq = 0; seq < SEQUENCES; seq++) {
-            Path local = Files.createDirectories(dir.resolve(localName + "/s" + seq));
+    /**
+     * Runs {@code sequences} random sequences on {@code localRoot/sN} (the default file system) and on {@code
+     * remoteBase(N)}, step by step, and compares each outcome and then the two trees. Also run by the Xen lab's
+     * {@code XenGuestFileSystemIT}, against a storage domain that is a Xen guest.
+     */
+    static void compare(Path localRoot, IntFunction<Path> remoteBase, int sequences) throws Exception {
+        for (int seq = 0; seq < sequences; seq++) {
+            Path local = Files.createDirectories(localRoot.resolve("s" + seq));
             Path remote = Files.createDirectories(remoteBase.apply(seq));
             Random a = new Random(seq);
             Random b = new Random(seq);

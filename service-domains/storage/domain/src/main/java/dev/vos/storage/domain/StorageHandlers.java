@@ -516,9 +516,12 @@ final class StorageHandlers {
             return -Errno.EINVAL;
         }
         // fchmodat2 (Linux 6.6) is the first chmod taking AT_EMPTY_PATH, so the first that works on an O_PATH
-        // descriptor; fchmod would need a descriptor opened for reading, which a write-only file refuses.
-        return onPath(call, call.arg(Chmod.PATH_OFFSET), call.arg(Chmod.PATH_LENGTH), true,
-                (fd, arena) -> fchmodat2(fd, emptyPath(arena), (int) mode, AT_EMPTY_PATH));
+        // descriptor; fchmod would need a descriptor opened for reading, which a write-only file refuses. An older
+        // kernel (ENOSYS: the lab's 6.1 Xen guests) chmods the same inode through its /proc/self/fd magic link.
+        return onPath(call, call.arg(Chmod.PATH_OFFSET), call.arg(Chmod.PATH_LENGTH), true, (fd, arena) -> {
+            long r = fchmodat2(fd, emptyPath(arena), (int) mode, AT_EMPTY_PATH);
+            return r == -Errno.ENOSYS ? fchmodThroughProc(fd, (int) mode) : r;
+        });
     }
 
     private long chown(ServerCall call) {

@@ -80,6 +80,8 @@ public final class StorageSyscalls {
     public static final long SYS_OPENAT2 = 437;
     /** {@code __NR_faccessat2} (Linux 5.8): faccessat with flags, AT_EMPTY_PATH among them. */
     public static final long SYS_FACCESSAT2 = 439;
+    /** {@code __NR_fchmodat}: chmod by path, no flags ({@link #fchmodThroughProc}, before Linux 6.6). */
+    public static final long SYS_FCHMODAT = 268;
     /** {@code __NR_fchmodat2} (Linux 6.6): fchmodat with flags; the first chmod that takes AT_EMPTY_PATH. */
     public static final long SYS_FCHMODAT2 = 452;
 
@@ -267,6 +269,19 @@ public final class StorageSyscalls {
     /** {@code int fchmodat2(int dirfd, const char *path, mode_t mode, int flags)}. */
     public static long fchmodat2(int dirfd, MemorySegment path, int mode, int flags) {
         return Linux.syscallErrno(SYS_FCHMODAT2, dirfd, path.address(), mode, flags, 0, 0);
+    }
+
+    /**
+     * chmod of the file an O_PATH descriptor holds (a file or a directory, never a symbolic link) on a kernel without
+     * fchmodat2 (before Linux 6.6, such as the Xen lab's 6.1 guests): {@code fchmodat(AT_FDCWD,
+     * "/proc/self/fd/FD", mode, 0)}, whose magic link names the very inode the descriptor holds, not a path that
+     * could be swapped meanwhile (glibc's fchmodat falls back the same way). Needs /proc mounted.
+     */
+    public static long fchmodThroughProc(int fd, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom("/proc/self/fd/" + fd);
+            return Linux.syscallErrno(SYS_FCHMODAT, AT_FDCWD, path.address(), mode, 0, 0, 0);
+        }
     }
 
     /** {@code int fchownat(int dirfd, const char *path, uid_t owner, gid_t group, int flags)}; -1: unchanged. */

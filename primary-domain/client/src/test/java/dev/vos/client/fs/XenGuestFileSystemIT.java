@@ -1,0 +1,246 @@
+package dev.vos.client.fs;
+
+import dev.vos.client.DomainClient;
+import dev.vos.client.DomainUnavailableException;
+import dev.vos.ring.CoreCalls;
+import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.RingFailure;
+import dev.vos.ring.agent.StateDirectory;
+import dev.vos.ring.agent.XenGuestSession;
+import dev.vos.ring.transport.xen.XenStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The {@code vos://} file system, unchanged, against a storage domain that is a Xen guest, in the Xen lab's dom0:
+ * a guest boots the agent image ({@code vos.agent=storage}); the state directory records that the domain
+ * {@value #DOMAIN} is the Xen guest {@value #XEN_NAME} ({@code domains/storage-x/xen-guest}); and from then on the
+ * test uses only {@code Path.of(URI.create("vos://storage-x/..."))} and the JDK's {@code Files} and channels. Proves
+ * that the files are the guest's (its export root is a directory dom0 does not have, and the calls answer the
+ * agent's pid in the guest), that the storage {@link DifferentialTest}'s random sequences give the same results in
+ * the guest as on dom0's own {@code /tmp}, that {@code xl destroy} makes a call in flight fail within the ring's
+ * liveness bound (never a hang), and that the same paths work again once the guest is re-created: the client
+ * attaches to generation 2 of its own accord, with no configuration read again. Named {@code *IT}: never run by
+ * {@code ./mvnw verify}; skipped where there is no Xen or no agent image.
+ */
+@EnabledIf("lab")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(600)
+class XenGuestFileSystemIT {
+
+    private static final String DOMAIN = "storage-x";
+    private static final String XEN_NAME = "vos-fs";
+    /** The agent guest's memory: as {@code XenGuestAgentIT}'s (the initramfs does not unpack in 256 MiB). */
+    private static final int MEMORY_MB = 384;
+    private static final Path EXPORT_IN_GUEST = Path.of("/srv/vos-export");
+    /**
+     * Of DifferentialTest's 40: under emulation each step is a few round trips to the guest (12 took 184 s on a
+     * loaded host, load 10: too much of the lab's 15 minutes).
+     */
+    private static final int SEQUENCES = 6;
+    /**
+     * A destroyed guest's call fails once the heartbeat is stale (the ring's liveness timeout) and xenstore no
+     * longer has the guest; the bound adds a wide margin for a loaded, emulated machine.
+     */
+    private static final long FAIL_BOUND_MS = XenGuestSession.GEOMETRY.livenessTimeoutNs() / 1_000_000 + 15_000;
+
+    private static Path stateDir;
+    private static Path cfg;
+    private static long agentPid;
+    private static final List<String> FIGURES = new ArrayList<>();
+
+    static boolean lab() {
+        String guest = System.getenv("VOS_XEN_LAB_GUEST");
+        return Files.exists(Path.of("/dev/xen/gntalloc")) && guest != null
+                && Files.isRegularFile(Path.of(guest, "agent.cpio.gz"));
+    }
+
+    @BeforeAll
+    static void bootTheGuestAndRecordIt() throws Exception {
+        Path guest = Path.of(System.getenv("VOS_XEN_LAB_GUEST"));
+        cfg = Files.writeString(Path.of("/tmp", XEN_NAME + ".cfg"), String.format(Locale.ROOT, """
+                name = "%s"
+                type = "pv"
+                kernel = "%s"
+                ramdisk = "%s"
+                memory = %d
+                vcpus = 1
+                extra = "console=hvc0 vos.agent=storage"
+                on_crash = "destroy"
+                """, XEN_NAME, guest.resolve("vmlinux"), guest.resolve("agent.cpio.gz"), MEMORY_MB));
+        long ms = createAndAwaitTheAgent();
+        FIGURES.add("vos:// guest: boot to serving (xl create to the agent's announcement)\t" + ms + " ms");
+        // What a control plane running the guest records, and all a program needs: vos.stateDir names it.
+        stateDir = Files.createDirectories(Path.of("/tmp/vos-state-xen"));
+        Files.createDirectories(StateDirectory.domainDirectory(stateDir, DOMAIN));
+        Files.writeString(StateDirectory.xenGuest(stateDir, DOMAIN), XenGuestSession.XEN_DOMAIN + "=" + XEN_NAME
+                + "\n");
+        System.setProperty("vos.stateDir", stateDir.toString());
+    }
+
+    @AfterAll
+    static void destroyTheGuest() throws Exception {
+        xlQuietly("destroy", XEN_NAME);
+        String out = System.getenv("VOS_XEN_LAB_OUT");
+        if (out != null && !FIGURES.isEmpty()) {
+            Files.write(Path.of(out, "vosfs-figures.txt"), FIGURES);
+        }
+    }
+
+    private static Path vos(String path) {
+        return Path.of(URI.create("vos://" + DOMAIN + path));
+    }
+
+    /** writeString, readString, walk, a byte channel forced to disk: the JDK's API on the guest's files. */
+    @Test
+    @Order(1)
+    void filesApi_writeReadWalkAndForce_inTheGuest() throws Exception {
+        assertFalse(Files.exists(EXPORT_IN_GUEST), "dom0 has " + EXPORT_IN_GUEST + ": the proof would not hold");
+        Path dir = Files.createDirectories(vos("/fs/a/b"));
+        Path hello = Files.writeString(vos("/fs/hello.txt"), "hello from dom0 to " + XEN_NAME);
+        assertEquals("hello from dom0 to " + XEN_NAME, Files.readString(hello));
+        Files.writeString(dir.resolve("deep.txt"), "deep");
+
+        byte[] block = new byte[100_000]; // several of the guest ring's 16 KiB payload chunks
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) (i * 31);
+        }
+        Path forced = vos("/fs/a/forced.bin");
+        try (SeekableByteChannel ch = Files.newByteChannel(forced, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            assertEquals(block.length, ch.write(ByteBuffer.wrap(block)));
+            ((FileChannel) ch).force(true);
+        }
+        assertArrayEquals(block, Files.readAllBytes(forced));
+
+        try (Stream<Path> walk = Files.walk(vos("/fs"))) {
+            List<String> names = walk.map(Path::toString).sorted().toList();
+            assertEquals(List.of("/fs", "/fs/a", "/fs/a/b", "/fs/a/b/deep.txt", "/fs/a/forced.bin",
+                    "/fs/hello.txt"), names);
+        }
+        // The calls are the guest's: the same client answers the pid its agent announced in xenstore.
+        try (DomainClient client = DomainClient.forDomain(stateDir, DOMAIN, DomainClient.Options.DEFAULT)) {
+            assertEquals(agentPid, client.call(CoreCalls.GETPID));
+        }
+    }
+
+    /** The storage DifferentialTest's random sequences: in the guest and on dom0's /tmp, the same results. */
+    @Test
+    @Order(2)
+    void differential_theGuestAndDom0sOwnFileSystemAgree() throws Exception {
+        Path local = Files.createDirectories(Path.of("/tmp/vos-differential-local"));
+        Files.createDirectories(vos("/differential"));
+        long t0 = System.nanoTime();
+        DifferentialTest.compare(local, seq -> vos("/differential/s" + seq), SEQUENCES);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("vos-fs: " + SEQUENCES + " differential sequences agreed in " + ms + " ms");
+        FIGURES.add("vos:// guest: " + SEQUENCES + " differential sequences (both sides)\t" + ms + " ms");
+    }
+
+    /**
+     * {@code xl destroy} while a program uses the guest's files: its next call fails within the bound (the ring's
+     * {@code DomainFailedException}, a death), calls while the guest is gone fail at once, and after {@code xl
+     * create} the same paths work again on generation 2, the client attaching of its own accord.
+     */
+    @Test
+    @Order(3)
+    void destroyedGuest_callsFailWithinTheBound_andTheRecreatedGuestServesTheSamePaths() throws Exception {
+        Path file = vos("/fs/before-destroy.txt");
+        Files.writeString(file, "before");
+        long t0 = System.nanoTime();
+        xl("destroy", XEN_NAME);
+        long destroyMs = (System.nanoTime() - t0) / 1_000_000;
+        IOException e = assertThrows(IOException.class, () -> Files.readString(file));
+        long failMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(failMs < FAIL_BOUND_MS, "the call failed " + failMs + " ms after xl destroy, bound "
+                + FAIL_BOUND_MS + " ms");
+        assertFalse(e instanceof DomainUnavailableException, "the call was never sent: " + e);
+        DomainFailedException failed = assertInstanceOf(DomainFailedException.class, e, e.toString());
+        RingFailure failure = failed.failure().orElseThrow(() -> new AssertionError("no failure in " + e));
+        assertInstanceOf(RingFailure.Died.class, failure, failure.describe());
+        System.out.println("vos-fs: xl destroy to the failed call " + failMs + " ms (xl's own " + destroyMs
+                + " ms): " + e.getMessage());
+        FIGURES.add("vos:// guest: xl destroy to Files.readString failed (died)\t" + failMs + " ms\txl destroy itself "
+                + destroyMs + " ms");
+
+        Thread.sleep(100); // past the client's retry interval: the next call tries to attach, and finds no guest
+        long t1 = System.nanoTime();
+        DomainUnavailableException down = assertThrows(DomainUnavailableException.class,
+                () -> Files.readString(file));
+        assertTrue(down.getMessage().contains("no Xen domain named " + XEN_NAME), down.getMessage());
+        assertTrue((System.nanoTime() - t1) / 1_000_000 < 10_000, "a call while the guest is gone took long");
+
+        long ms = createAndAwaitTheAgent();
+        // The guest's root is its initramfs: the file died with generation 1. Same paths, a new file system.
+        assertFalse(Files.exists(file), "generation 2 has generation 1's file");
+        assertFalse(Files.exists(vos("/fs")), "generation 2 has generation 1's directory");
+        Files.createDirectory(vos("/fs"));
+        Path again = Files.writeString(vos("/fs/after-recreate.txt"), "generation 2");
+        assertEquals("generation 2", Files.readString(again));
+        try (Stream<Path> walk = Files.walk(vos("/fs"))) {
+            assertEquals(List.of("/fs", "/fs/after-recreate.txt"), walk.map(Path::toString).sorted().toList());
+        }
+        FIGURES.add("vos:// guest: re-created, boot to serving\t" + ms + " ms");
+    }
+
+    /** {@code xl create}s the guest and waits for its agent to announce itself serving; the time it took. */
+    private static long createAndAwaitTheAgent() throws Exception {
+        long t0 = System.nanoTime();
+        xl("create", cfg.toString());
+        int domid = Integer.parseInt(xl("domid", XEN_NAME).trim());
+        String announce = "/local/domain/" + domid + "/data/vos-agent";
+        try (XenStore store = XenStore.open()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            while (!store.read(announce + "/state").orElse("").equals("serving")) {
+                assertTrue(System.nanoTime() < deadline, "the guest's agent did not announce itself within 300 s");
+                Thread.sleep(200);
+            }
+            agentPid = Long.parseLong(store.read(announce + "/pid").orElseThrow());
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("vos-fs: " + XEN_NAME + " (domain " + domid + ") serving " + ms + " ms after xl create");
+        return ms;
+    }
+
+    private static String xl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("xl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("xl " + String.join(" ", args) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static void xlQuietly(String... args) {
+        try {
+            xl(args);
+        } catch (IOException | InterruptedException e) {
+            System.out.println("vos-fs: " + e.getMessage());
+        }
+    }
+}
