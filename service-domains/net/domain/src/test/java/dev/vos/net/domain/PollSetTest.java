@@ -68,6 +68,33 @@ class PollSetTest {
         }
     }
 
+    /**
+     * A pollset over {@code fds} (the listener first) that is still waiting after {@link #STILL_WAITING_MS}. The
+     * listener may still be reported ready once more: the readiness loop can reap the edge of a connection accepted
+     * already after the accept that cleared the bit (stale-set, as docs/network.md allows a selector: an accept then
+     * finds nothing). Such an answer, the listener alone with an empty queue behind it, is asked again, at most 3
+     * times; any other answer fails the test. Once in a full build (load 2 to 7) the look answered 0 and the waiting
+     * pollset answered the listener right after it.
+     */
+    private static CompletableFuture<Answer> waitingPastAStaleListener(NetRing ring, long[] fds, int[] in)
+            throws Exception {
+        for (int round = 0; round < 3; round++) {
+            CompletableFuture<Answer> answer = waiting(ring, fds, in);
+            Answer early;
+            try {
+                early = answer.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException expected) {
+                return answer; // waiting, as it should
+            }
+            int[] others = early.revents().clone();
+            others[0] = 0;
+            assertEquals(1, early.result(), "answered early: only a stale listener may be");
+            assertArrayEquals(new int[fds.length], others, "answered early: only the listener may be");
+            assertEquals(-Errno.EAGAIN, ring.accept(fds[0], NetCalls.NO_WAIT).fd(), "a stale listener: no one queued");
+        }
+        return fail("the pollset was answered early 3 times");
+    }
+
     @Test
     void aPollsetOverManySockets_waitsWithoutAWorker_andAnswersTheOneThatBecameReady() throws Exception {
         try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
@@ -88,8 +115,7 @@ class PollSetTest {
                 assertEquals(0, none.result(), "nothing ready, NO_WAIT");
                 assertArrayEquals(new int[4], none.revents());
 
-                CompletableFuture<Answer> answer = waiting(ring, fds, in);
-                assertStillWaiting(answer);
+                CompletableFuture<Answer> answer = waitingPastAStaleListener(ring, fds, in);
                 assertEquals(0, ring.client.call(CoreCalls.NOP), "the only worker is free meanwhile");
                 b.getOutputStream().write('x');
                 Answer got = answer.get(10, TimeUnit.SECONDS);
