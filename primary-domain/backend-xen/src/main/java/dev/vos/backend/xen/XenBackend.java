@@ -61,6 +61,11 @@ public final class XenBackend implements DomainBackend {
     static final Duration EXIT_SLACK = Duration.ofSeconds(5);
     /** How long the event loop waits before it asks libxl again after a failed wait. */
     static final Duration EVENT_RETRY = Duration.ofSeconds(1);
+    /**
+     * How often every watched guest is looked at besides its events ({@link #sweep}): the longest a guest that shut
+     * down or went without its event reaching vos stays RUNNING for its supervisor.
+     */
+    static final Duration SWEEP_PERIOD = Duration.ofSeconds(2);
 
     private final Libxl libxl;
     private final Map<String, Path> configs;
@@ -68,12 +73,14 @@ public final class XenBackend implements DomainBackend {
     private final Map<Long, XenDomain> byUser = new ConcurrentHashMap<>();
     private final AtomicLong users = new AtomicLong(1);
     private final Thread events;
+    private final Thread sweeper;
     private volatile boolean closing;
 
     private XenBackend(Libxl libxl, Map<String, Path> configs) {
         this.libxl = libxl;
         this.configs = Map.copyOf(configs);
         this.events = Thread.ofPlatform().daemon().name("vos-xen-events").unstarted(this::eventLoop);
+        this.sweeper = Thread.ofPlatform().daemon().name("vos-xen-sweep").unstarted(this::sweepLoop);
     }
 
     /**
@@ -84,6 +91,7 @@ public final class XenBackend implements DomainBackend {
     public static XenBackend open(Map<String, Path> configs) throws XenUnavailableException {
         XenBackend backend = new XenBackend(Libxl.open(), configs);
         backend.events.start();
+        backend.sweeper.start();
         LOG.log(Level.INFO, "xen backend: Xen {0} through libxl", backend.libxl.xenVersion());
         return backend;
     }
@@ -192,6 +200,45 @@ public final class XenBackend implements DomainBackend {
         }
     }
 
+    private void sweepLoop() {
+        while (!closing) {
+            try {
+                Thread.sleep(SWEEP_PERIOD);
+            } catch (InterruptedException stop) {
+                return;
+            }
+            try {
+                sweep();
+            } catch (LibxlException | RuntimeException e) {
+                LOG.log(Level.WARNING, "looking at the Xen guests failed: {0}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Looks at every watched guest as libxl lists it, so that an event that never reaches vos costs a sweep period,
+     * not the guest: a guest that shut down is handled as its {@code DOMAIN_SHUTDOWN} would be, and one that is gone
+     * as its {@code DOMAIN_DEATH}. Once, in the lab, a guest that crashed (its second generation) stayed RUNNING for
+     * its supervisor for 8 minutes, while libxl no longer knew its domain id.
+     */
+    private void sweep() throws LibxlException {
+        for (XenDomain domain : byUser.values()) {
+            if (domain.watch == null || domain.dead) {
+                continue; // being created (its watch comes before its unpause), or its death is being seen through
+            }
+            Optional<DomainInfo> info = libxl.domainInfo(domain.domid);
+            if (info.isEmpty()) {
+                LOG.log(Level.INFO, "domid {0} ({1}) is gone: seen by the sweep (before or without its event)",
+                        domain.domid, domain.launch.name());
+                domain.died();
+            } else if (info.get().shutdown() && domain.shutdownReason == null) {
+                LOG.log(Level.INFO, "domid {0} ({1}) shut down ({2}): seen by the sweep (before or without its event)",
+                        domain.domid, domain.launch.name(), info.get().shutdownReason());
+                domain.shutDown(info.get().shutdownReason());
+            }
+        }
+    }
+
     /**
      * Polls until {@code domid} is gone: a destroyed domain stays "dying" until its memory is released.
      *
@@ -250,7 +297,13 @@ public final class XenBackend implements DomainBackend {
     public void close() {
         closing = true;
         calls.close();
-        if (!events.isAlive()) {
+        sweeper.interrupt(); // between sweeps it sleeps; inside one, its libxl call ends and the join waits for it
+        try {
+            sweeper.join(SWEEP_PERIOD.toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!events.isAlive() && !sweeper.isAlive()) {
             libxl.close();
         }
     }
@@ -302,15 +355,18 @@ public final class XenBackend implements DomainBackend {
             return exit;
         }
 
-        /** DOMAIN_SHUTDOWN: nobody else destroys a libxl guest that shut down, so we do. */
-        void shutDown(String reason) {
+        /** DOMAIN_SHUTDOWN: nobody else destroys a libxl guest that shut down, so we do (once). */
+        synchronized void shutDown(String reason) {
+            if (shutdownReason != null) {
+                return; // the event and the sweep both saw it
+            }
             shutdownReason = reason;
             appendLog(launch, Instant.now() + " domid " + domid + " shut down: " + reason + "; destroying it");
             destroyAsync();
         }
 
         /** DOMAIN_DEATH: wait until the domain is gone, then hand the exit on. */
-        void died() {
+        synchronized void died() {
             if (dead) {
                 return;
             }
