@@ -90,7 +90,10 @@ ring_figures="$BUILD_DIR/out/ring-figures.txt"
 stamp="$(date -u +%Y%m%d-%H%M%S)"
 out="$REPO_DIR/benchmarks/results/xen-lab-$stamp.md"
 guest_figures="$BUILD_DIR/out/guest-figures.txt"
-if [ -s "$figures" ] || [ -s "$ring_figures" ] || [ -s "$guest_figures" ]; then
+vosfs_figures="$BUILD_DIR/out/vosfs-figures.txt"
+supervised_figures="$BUILD_DIR/out/supervised-figures.txt"
+if [ -s "$figures" ] || [ -s "$ring_figures" ] || [ -s "$guest_figures" ] || [ -s "$vosfs_figures" ] \
+    || [ -s "$supervised_figures" ]; then
   {
     echo "# Xen lab figures, $stamp UTC"
     echo
@@ -141,6 +144,28 @@ if [ -s "$guest_figures" ]; then
     awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$guest_figures"
   } >> "$out"
   awk -F'\t' '{printf "  guest: %s: %s %s\n", $1, $2, $3}' "$guest_figures"
+fi
+# The two vos:// suites' figure lines, of whichever ran (a selection may run one).
+vos_fs_figures() {
+  local f
+  for f in "$vosfs_figures" "$supervised_figures"; do
+    if [ -s "$f" ]; then cat "$f"; fi
+  done
+}
+if [ -s "$vosfs_figures" ] || [ -s "$supervised_figures" ]; then
+  {
+    echo
+    echo "## vos:// against a storage domain in a guest"
+    echo
+    echo "XenGuestFileSystemIT (a guest the test creates with xl, named in the state directory) and XenSupervisedGuestIT"
+    echo "(a backend: xen domain under the control plane): dom0's vos:// file system, unchanged, on the guest's agent; under"
+    echo "QEMU TCG emulation (absolute times are the emulator's)."
+    echo
+    echo "| figure | value | note |"
+    echo "|---|---|---|"
+    vos_fs_figures | awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}'
+  } >> "$out"
+  vos_fs_figures | awk -F'\t' '{printf "  vos://: %s: %s %s\n", $1, $2, $3}'
 fi
 [ -s "$out" ] && say "figures: $out"
 
