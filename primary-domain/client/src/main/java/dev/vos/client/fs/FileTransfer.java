@@ -231,7 +231,7 @@ final class FileTransfer {
             }
             boolean done = false;
             try {
-                if (copyInDomain(client, in, out) < 0) {
+                if (client.copyInDomain(in, 0, out, 0, Long.MAX_VALUE) < 0) {
                     copyThroughRing(client, in, out, source.getFileSystem().chunkBytes());
                 }
                 done = true;
@@ -249,31 +249,6 @@ final class FileTransfer {
             }
         } finally {
             closeQuietly(client, in);
-        }
-    }
-
-    /**
-     * Copies the whole of {@code in}'s file into {@code out}'s inside the domain (copyRange, copy_file_range(2)):
-     * the bytes never cross the ring. Returns the bytes copied, or -1 when the kernel cannot copy between these files
-     * (the caller then copies through the ring, as the JDK falls back from copy_file_range).
-     */
-    private static long copyInDomain(StorageClient client, DomainHandle in, DomainHandle out)
-            throws IOException, ErrnoException {
-        long at = 0;
-        while (true) {
-            long n;
-            try {
-                n = client.copyRange(in, at, out, at, Long.MAX_VALUE);
-            } catch (ErrnoException e) {
-                if (at == 0 && StorageClient.copyRangeUnsupported(e)) {
-                    return -1;
-                }
-                throw e;
-            }
-            if (n == 0) {
-                return at;
-            }
-            at += n;
         }
     }
 

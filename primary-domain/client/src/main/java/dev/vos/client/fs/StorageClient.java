@@ -370,12 +370,33 @@ final class StorageClient {
     }
 
     /**
-     * Whether {@code e}, from a {@link #copyRange} that copied nothing yet, says only that the kernel cannot copy
-     * between these two files (another file system, a file that is not regular): then the bytes go through the ring.
+     * Copies up to {@code count} bytes of {@code in}'s file at {@code inAt} to {@code out}'s at {@code outAt} inside
+     * the domain, by {@link #copyRange} calls until the count or the end of {@code in}'s file. Returns the bytes
+     * copied, or -1 when the first call says only that the kernel cannot copy between these two files (EXDEV,
+     * EOPNOTSUPP, ENOSYS, EINVAL: another file system, a file that is not regular, ranges of one file that overlap):
+     * then the caller moves the bytes through the ring, as the JDK falls back from copy_file_range.
      */
-    static boolean copyRangeUnsupported(ErrnoException e) {
-        int errno = e.errno();
-        return errno == Errno.EXDEV || errno == Errno.EOPNOTSUPP || errno == Errno.ENOSYS || errno == Errno.EINVAL;
+    long copyInDomain(DomainHandle in, long inAt, DomainHandle out, long outAt, long count)
+            throws IOException, ErrnoException {
+        long done = 0;
+        while (done < count) {
+            long n;
+            try {
+                n = copyRange(in, inAt + done, out, outAt + done, count - done);
+            } catch (ErrnoException e) {
+                int errno = e.errno();
+                if (done == 0 && (errno == Errno.EXDEV || errno == Errno.EOPNOTSUPP || errno == Errno.ENOSYS
+                        || errno == Errno.EINVAL)) {
+                    return -1;
+                }
+                throw e;
+            }
+            if (n == 0) {
+                break;
+            }
+            done += n;
+        }
+        return done;
     }
 
     void fsync(DomainHandle d, boolean metadata) throws IOException, ErrnoException {

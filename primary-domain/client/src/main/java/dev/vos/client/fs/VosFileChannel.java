@@ -377,28 +377,11 @@ final class VosFileChannel extends FileChannel {
         if (to.flags.append() || fromAt < 0 || toAt < 0 || count < 0) {
             return -1;
         }
-        long done = 0;
         try {
-            while (done < count) {
-                long n;
-                try {
-                    n = from.client().copyRange(from.descriptor, fromAt + done, to.descriptor, toAt + done,
-                            count - done);
-                } catch (ErrnoException e) {
-                    if (done == 0 && StorageClient.copyRangeUnsupported(e)) {
-                        return -1;
-                    }
-                    throw e;
-                }
-                if (n == 0) {
-                    break;
-                }
-                done += n;
-            }
+            return from.client().copyInDomain(from.descriptor, fromAt, to.descriptor, toAt, count);
         } catch (ErrnoException e) {
             throw e.forChannel();
         }
-        return done;
     }
 
     /** A copy of the range, read when mapped ({@link MappedCopies}); READ_WRITE is refused. */
