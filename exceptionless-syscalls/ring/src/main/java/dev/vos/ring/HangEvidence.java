@@ -34,6 +34,19 @@ public sealed interface HangEvidence {
     }
 
     /**
+     * The server's Xen domain is paused ({@code xl pause}, the Xen analogue of SIGSTOP), as the tool stack of the
+     * client's domain says: its vCPUs run no more, and it cannot serve until someone unpauses it.
+     *
+     * @param domid the paused domain
+     */
+    record DomainPaused(int domid) implements HangEvidence {
+        @Override
+        public String describe() {
+            return "its Xen domain " + domid + " is paused";
+        }
+    }
+
+    /**
      * The process is stopped: SIGSTOP or a tracer. It cannot serve until someone resumes it.
      *
      * @param state the state letter {@code /proc} showed, {@code T} or {@code t}

@@ -104,6 +104,18 @@ public final class XenGuestSession implements DomainSession {
      */
     public static XenGuestSession attach(String xenName, RingGeometry geometry, long generation, WaitStrategy wait,
                                          Duration timeout) throws IOException {
+        return attach(xenName, geometry, generation, wait, timeout, PeerDomain.UNKNOWN);
+    }
+
+    /**
+     * As {@link #attach(String, RingGeometry, long, WaitStrategy, Duration)}, for a caller that knows more of the
+     * guest than xenstore does: {@code toolStack} is asked first when the heartbeat is stale (the control plane
+     * answers from libxl: paused, running, gone), and xenstore only when it answers {@code UNKNOWN}. A paused guest
+     * is then a hang at once, and a running one that does not beat is busy up to the ring's cap, not hung at the
+     * liveness timeout.
+     */
+    public static XenGuestSession attach(String xenName, RingGeometry geometry, long generation, WaitStrategy wait,
+                                         Duration timeout, PeerDomain toolStack) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         XenStore store = XenStore.open();
         String path = null;
@@ -118,7 +130,10 @@ public final class XenGuestSession implements DomainSession {
             path = XenRendezvous.path(domid, "c" + ProcessHandle.current().pid() + "-" + RINGS.incrementAndGet(),
                     generation);
             int self = selfDomid(store);
-            PeerDomain peer = () -> stateOf(store, domid, xenName);
+            PeerDomain peer = () -> {
+                PeerDomain.State known = toolStack.state();
+                return known != PeerDomain.State.UNKNOWN ? known : stateOf(store, domid, xenName);
+            };
             ring = RingClient.create(XenRendezvous.offer(store, path, self, domid, peer), geometry, generation, wait);
             long left = deadline - System.nanoTime();
             ring.awaitServer(Duration.ofNanos(Math.max(left, 1)));

@@ -64,8 +64,7 @@ final class XenPeerWatch implements PeerWatch {
         long capNs = CAP_FACTOR * livenessTimeoutNs;
         return switch (state) {
             case GONE -> RingFailure.Died.unknown();
-            case PAUSED -> new RingFailure.Hung(staleNs, livenessTimeoutNs, new HangEvidence.HeartbeatOnly(
-                    "domain " + domid + " is paused"));
+            case PAUSED -> new RingFailure.Hung(staleNs, livenessTimeoutNs, new HangEvidence.DomainPaused(domid));
             // Judged from the latest time the last beat can have happened, as the process transport does.
             case RUNNING -> staleNs - periodNs > capNs ? new RingFailure.Hung(staleNs, livenessTimeoutNs,
                     new HangEvidence.BusyPastCap(0, capNs)) : null;
