@@ -37,11 +37,34 @@ public interface RunningDomain {
     void stop(Duration grace);
 
     /**
-     * Whether a domain agent serves the supervisor's health ring on the launch's socket. A Xen guest of the lab has
-     * none (yet): the supervisor then watches it through its backend's death events only, and sees no hangs.
+     * How the supervisor reaches this generation's agent for its health ring: the launch's socket unless the backend
+     * says otherwise. A Xen guest's agent is reached over the Xen transport; a guest that runs none, or a test's fake
+     * domain, has {@link AgentRoute.None}, and is then watched through its backend's exit events alone.
      */
-    default boolean hasAgent() {
-        return true;
+    default AgentRoute agent() {
+        return new AgentRoute.Socket();
+    }
+
+    /**
+     * What the backend sees of the domain's execution now, asked by a health watch whose heartbeat went stale and
+     * that cannot see the domain's processes (a Xen guest's ring: the guest's kernel is not this one). It may be
+     * slow (a call to the tool stack), never blocking. A process domain's watch sees its process itself and never
+     * asks; the default says what {@link #isAlive()} says.
+     */
+    default Execution execution() {
+        return isAlive() ? Execution.UNKNOWN : Execution.GONE;
+    }
+
+    /** A domain's execution, as far as a health watch acts on it. */
+    enum Execution {
+        /** Running, runnable, or blocked in its kernel: a stale heartbeat is a busy domain, up to a cap. */
+        RUNNING,
+        /** Paused ({@code xl pause}, the Xen analogue of SIGSTOP): a stale heartbeat is a hang at once. */
+        PAUSED,
+        /** Shut down, crashed, dying or gone: a death, whose exit event follows. */
+        GONE,
+        /** Not known to the backend. */
+        UNKNOWN
     }
 
     /** How the journal names this generation: "pid 4242", "domid 7". */

@@ -47,6 +47,8 @@ public record GuestConfig(String name, String type, String kernel, String ramdis
             "bootloader_args", "device_model_version", "device_model_override", "soundhw", "serial", "usb",
             "usbdevice", "cpus", "cpus_soft", "cpuid", "vnuma", "uuid", "seclabel", "init_seclabel", "pool", "rdm",
             "nestedhvm", "acpi", "apic", "hap", "pae", "viridian", "boot", "firmware", "bios", "xenstore_domain");
+    /** The kernel parameter that tells the guest's init to start the vos agent of a kind. */
+    static final String AGENT_PARAMETER = "vos.agent=";
     private static final Set<String> ACTIONS = Set.of("destroy", "restart", "rename-restart", "preserve",
             "coredump-destroy", "coredump-restart", "soft-reset");
 
@@ -116,6 +118,21 @@ public record GuestConfig(String name, String type, String kernel, String ramdis
                     + ACTIONS.stream().sorted().collect(Collectors.joining(", ")), ERROR_INVAL);
         }
         return value;
+    }
+
+    /**
+     * The kind of vos agent the guest runs: {@code vos.agent=KIND} on its kernel command line, which the guest's
+     * init reads to start {@code XenGuestAgentMain --kind KIND} (the lab's {@code guest/init}); empty for a guest
+     * that runs none. The last such word counts, as the kernel's own parameters do.
+     */
+    public Optional<String> agentKind() {
+        String kind = null;
+        for (String word : cmdline.split("\\s+")) {
+            if (word.startsWith(AGENT_PARAMETER)) {
+                kind = word.substring(AGENT_PARAMETER.length());
+            }
+        }
+        return Optional.ofNullable(kind);
     }
 
     /**

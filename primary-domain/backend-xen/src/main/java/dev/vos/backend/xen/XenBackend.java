@@ -1,5 +1,6 @@
 package dev.vos.backend.xen;
 
+import dev.vos.backend.AgentRoute;
 import dev.vos.backend.DomainBackend;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
@@ -124,13 +125,19 @@ public final class XenBackend implements DomainBackend {
                 return GuestConfig.read(cfg, launch.name());
             }
         });
+        Optional<String> agentKind = guest.agentKind();
+        if (agentKind.isPresent() && !agentKind.get().equals(launch.kind())) {
+            throw new BackendException(cfgFile + ": the kernel command line says " + GuestConfig.AGENT_PARAMETER
+                    + agentKind.get() + ", but " + launch.name() + " is a " + launch.kind() + " domain; make them"
+                    + " agree");
+        }
         fenceLeftover(launch);
         recordGuest(launch);
         long t0 = System.nanoTime();
         // Interrupted while it waits, the create goes on: the guest it leaves is a leftover the next start fences.
         int domid = calls.call("create Xen guest " + launch.name(), () -> libxl.createDomain(guest.toLibxlJson()));
         long user = users.getAndIncrement();
-        XenDomain domain = new XenDomain(launch, domid, user);
+        XenDomain domain = new XenDomain(launch, domid, user, agentKind.isPresent());
         byUser.put(user, domain);
         try {
             domain.watch = calls.call("watch domain " + domid, () -> libxl.watchDeath(domid, user));
@@ -308,6 +315,23 @@ public final class XenBackend implements DomainBackend {
         }
     }
 
+    /** Runs a fault's libxl call on a libxl thread without waiting; a failure is logged, as a signal's would be. */
+    private void inBackground(LibxlAction action) {
+        calls.execute(() -> {
+            try {
+                action.run();
+            } catch (LibxlException e) {
+                LOG.log(Level.WARNING, "{0}", e.getMessage());
+            }
+        });
+    }
+
+    /** A libxl call with no result. */
+    @FunctionalInterface
+    private interface LibxlAction {
+        void run() throws LibxlException;
+    }
+
     /** One generation: a Xen domain, its death watch, and its exit once it is gone. */
     private final class XenDomain implements RunningDomain {
         private final DomainLaunch launch;
@@ -318,11 +342,13 @@ public final class XenBackend implements DomainBackend {
         private volatile String shutdownReason;
         private volatile XenExit.Request request = XenExit.Request.NONE;
         private volatile boolean dead;
+        private final boolean runsAgent;
 
-        XenDomain(DomainLaunch launch, int domid, long user) {
+        XenDomain(DomainLaunch launch, int domid, long user, boolean runsAgent) {
             this.launch = launch;
             this.domid = domid;
             this.user = user;
+            this.runsAgent = runsAgent;
         }
 
         @Override
@@ -340,9 +366,31 @@ public final class XenBackend implements DomainBackend {
             return "domid " + domid;
         }
 
+        /** The guest's agent, by the guest's name, if its kernel command line starts one ({@code vos.agent=}). */
         @Override
-        public boolean hasAgent() {
-            return false;
+        public AgentRoute agent() {
+            return runsAgent ? new AgentRoute.XenGuest(launch.name())
+                    : new AgentRoute.None("its kernel command line names no " + GuestConfig.AGENT_PARAMETER + "KIND");
+        }
+
+        /**
+         * As libxl lists the guest now: paused, gone (or shut down, dying), or running. Unknown when libxl cannot
+         * be asked (the call failed): a stale heartbeat is then judged on its own.
+         */
+        @Override
+        public Execution execution() {
+            if (exit.isDone()) {
+                return Execution.GONE;
+            }
+            try {
+                Optional<DomainInfo> info = calls.call("look at domain " + domid, () -> libxl.domainInfo(domid));
+                if (info.isEmpty() || info.get().shutdown() || info.get().dying()) {
+                    return Execution.GONE;
+                }
+                return info.get().paused() ? Execution.PAUSED : Execution.RUNNING;
+            } catch (BackendException | RuntimeException e) {
+                return Execution.UNKNOWN;
+            }
         }
 
         @Override
@@ -403,7 +451,7 @@ public final class XenBackend implements DomainBackend {
             });
         }
 
-        /** KILL: destroy. TERM, INT, HUP: ask the guest to shut down. QUIT, ABRT, SEGV: crash its kernel. */
+        /** KILL: destroy. TERM, INT, HUP: shut down. QUIT, ABRT, SEGV: crash its kernel. STOP, CONT: (un)pause. */
         @Override
         public void signal(int signal) {
             switch (XenFault.of(signal)) {
@@ -411,20 +459,10 @@ public final class XenBackend implements DomainBackend {
                     request = XenExit.Request.KILL;
                     destroyAsync();
                 }
-                case SHUTDOWN_REQUEST -> calls.execute(() -> {
-                    try {
-                        libxl.shutdown(domid);
-                    } catch (LibxlException e) {
-                        LOG.log(Level.WARNING, "{0}", e.getMessage());
-                    }
-                });
-                case CRASH_KERNEL -> calls.execute(() -> {
-                    try {
-                        libxl.sysrq(domid, 'c');
-                    } catch (LibxlException e) {
-                        LOG.log(Level.WARNING, "{0}", e.getMessage());
-                    }
-                });
+                case SHUTDOWN_REQUEST -> inBackground(() -> libxl.shutdown(domid));
+                case CRASH_KERNEL -> inBackground(() -> libxl.sysrq(domid, 'c'));
+                case PAUSE -> inBackground(() -> libxl.pause(domid));
+                case UNPAUSE -> inBackground(() -> libxl.unpause(domid));
             }
         }
 

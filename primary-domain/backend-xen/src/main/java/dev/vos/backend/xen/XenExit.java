@@ -12,7 +12,10 @@ final class XenExit {
     enum Request {
         /** Nothing: its end is the guest's own doing, or someone else's ({@code xl destroy}). */
         NONE,
-        /** {@code vos kill NAME KILL} destroyed it: an injected fault, so its end is not a clean one. */
+        /**
+         * KILL destroyed it: {@code vos kill NAME KILL} (an injected fault) or its supervisor fencing a hang (the
+         * journal's DOMAIN_HUNG just before says which); either way its end is not a clean one.
+         */
         KILL,
         /** Stopped on purpose ({@code vos stop}, {@code vos restart}, shutdown): asked to power off. */
         STOP,
@@ -47,7 +50,7 @@ final class XenExit {
     /** An end vos did not ask for (or one that came first), as Xen told it. */
     private static DomainExit told(Request request, String shutdownReason, String problem) {
         if (shutdownReason == null) {
-            return new DomainExit(1, (request == Request.KILL ? "destroyed by 'vos kill'"
+            return new DomainExit(1, (request == Request.KILL ? "destroyed by vos (KILL: vos kill, or a hang fenced)"
                     : "destroyed from outside vos (xl destroy?)") + problem);
         }
         return switch (shutdownReason) {

@@ -9,7 +9,11 @@ enum XenFault {
     /** TERM, INT, HUP: ask the guest to shut down ({@code libxl_domain_shutdown}); it must have PV drivers. */
     SHUTDOWN_REQUEST,
     /** QUIT, ABRT, SEGV: crash the guest's kernel with sysrq {@code c}, if its sysrq mask allows it. */
-    CRASH_KERNEL;
+    CRASH_KERNEL,
+    /** STOP: pause the guest ({@code libxl_domain_pause}, as {@code xl pause}): its vCPUs run no more; a hang. */
+    PAUSE,
+    /** CONT: unpause it ({@code libxl_domain_unpause}, as {@code xl unpause}). */
+    UNPAUSE;
 
     /**
      * The fault of {@code signal}.
@@ -21,9 +25,11 @@ enum XenFault {
             case Signals.SIGKILL -> DESTROY;
             case Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP -> SHUTDOWN_REQUEST;
             case Signals.SIGQUIT, Signals.SIGABRT, Signals.SIGSEGV -> CRASH_KERNEL;
+            case Signals.SIGSTOP -> PAUSE;
+            case Signals.SIGCONT -> UNPAUSE;
             default -> throw new IllegalArgumentException("a Xen guest takes KILL (destroy), TERM, INT or HUP"
-                    + " (shutdown request), and QUIT, ABRT or SEGV (crash its kernel through sysrq c); not "
-                    + Signals.name(signal));
+                    + " (shutdown request), QUIT, ABRT or SEGV (crash its kernel through sysrq c), STOP (pause) and"
+                    + " CONT (unpause); not " + Signals.name(signal));
         };
     }
 }

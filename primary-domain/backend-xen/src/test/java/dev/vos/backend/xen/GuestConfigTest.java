@@ -89,6 +89,16 @@ class GuestConfigTest {
     }
 
     @Test
+    void agentKind_isTheLastVosAgentWordOfTheCommandLine() throws Exception {
+        assertEquals(Optional.of("storage"), GuestConfig.read(new Settings(Map.of("kernel", "/k", "extra",
+                "console=hvc0 vos.agent=storage quiet")), "g").agentKind());
+        assertEquals(Optional.of("net"), GuestConfig.read(new Settings(Map.of("kernel", "/k", "extra",
+                "vos.agent=storage vos.agent=net")), "g").agentKind());
+        assertEquals(Optional.empty(), GuestConfig.read(new Settings(Map.of("kernel", "/k", "extra",
+                "console=hvc0 vos.fate=sleep xvos.agent=storage")), "g").agentKind(), "a guest without an agent");
+    }
+
+    @Test
     void renameRestart_isLibxlsRestartRename() throws Exception {
         String json = GuestConfig.read(new Settings(Map.of("kernel", "/k", "on_reboot", "rename-restart")), "g")
                 .toLibxlJson();

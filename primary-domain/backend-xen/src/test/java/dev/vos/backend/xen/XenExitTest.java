@@ -24,7 +24,8 @@ class XenExitTest {
     @Test
     void aDeathWithoutAShutdown_isADestroy_byVosKillOrFromOutside() {
         assertEquals(new DomainExit(1, "destroyed from outside vos (xl destroy?)"), XenExit.of(Request.NONE, null, ""));
-        assertEquals(new DomainExit(1, "destroyed by 'vos kill'"), XenExit.of(Request.KILL, null, ""));
+        assertEquals(new DomainExit(1, "destroyed by vos (KILL: vos kill, or a hang fenced)"),
+                XenExit.of(Request.KILL, null, ""));
     }
 
     @Test

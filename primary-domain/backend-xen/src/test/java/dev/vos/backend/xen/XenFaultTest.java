@@ -28,9 +28,15 @@ class XenFaultTest {
     }
 
     @Test
+    void stopPauses_contUnpauses() {
+        assertEquals(XenFault.PAUSE, XenFault.of(Signals.SIGSTOP));
+        assertEquals(XenFault.UNPAUSE, XenFault.of(Signals.SIGCONT));
+    }
+
+    @Test
     void anyOtherSignal_isRefused_sayingWhatAGuestTakes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> XenFault.of(Signals.SIGSTOP));
-        assertEquals("a Xen guest takes KILL (destroy), TERM, INT or HUP (shutdown request), and QUIT, ABRT or SEGV"
-                + " (crash its kernel through sysrq c); not SIGSTOP", e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> XenFault.of(Signals.SIGUSR1));
+        assertEquals("a Xen guest takes KILL (destroy), TERM, INT or HUP (shutdown request), QUIT, ABRT or SEGV"
+                + " (crash its kernel through sysrq c), STOP (pause) and CONT (unpause); not SIGUSR1", e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.vos.controlplane.supervisor;
 
+import dev.vos.backend.AgentRoute;
 import dev.vos.backend.DomainBackend;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
@@ -17,12 +18,15 @@ import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.RingFailure;
 import dev.vos.ring.agent.AgentSession;
+import dev.vos.ring.agent.DomainSession;
 import dev.vos.ring.agent.DomainStats;
 import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.agent.SupervisorToken;
+import dev.vos.ring.agent.XenGuestSession;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
+import dev.vos.ring.transport.xen.PeerDomain;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 
@@ -73,6 +77,8 @@ public final class DomainSupervisor implements AutoCloseable {
     static final Duration STANDBY_RETRY_MAX = Duration.ofSeconds(10);
     /** How often the domain's ring figures are read for the metrics. */
     static final Duration STATS_PERIOD = Duration.ofSeconds(1);
+    /** How often the supervisor offers a booting Xen guest its health ring until the guest's agent serves. */
+    static final Duration GUEST_ATTACH_RETRY = Duration.ofMillis(250);
     /** The most rows {@link #sessions} lists: 16 sessions per user of 1024 sockets each, many times over. */
     static final int MAX_SESSION_ROWS = 1 << 20;
 
@@ -128,7 +134,7 @@ public final class DomainSupervisor implements AutoCloseable {
     private long generation;
     private RunningDomain running;
     /** Volatile: the loop sets it, an operator's {@link #sessions} reads it from the control socket's thread. */
-    private volatile AgentSession health;
+    private volatile DomainSession health;
     // Monotonic (System.nanoTime()), null when unset: how long a generation ran feeds the restart budget, and a
     // wall clock stepped by NTP would end a back-off streak early or never.
     private Long runningSinceNs;
@@ -280,10 +286,14 @@ public final class DomainSupervisor implements AutoCloseable {
         try {
             running = promoteOrStart(parked, launch());
             running.exit().thenAccept(exit -> queue.add(new Exited(started, exit)));
-            if (running.hasAgent()) {
-                health = AgentSession.attachAsSupervisor(socket(), healthGeometry(),
+            health = switch (running.agent()) {
+                case AgentRoute.Socket _ -> AgentSession.attachAsSupervisor(socket(), healthGeometry(),
                         SupervisorToken.read(StateDirectory.supervisorToken(workDir)), WaitStrategy.sleeping(),
                         spec.startTimeout());
+                case AgentRoute.XenGuest guest -> attachGuest(guest.xenName(), running, started, t0);
+                case AgentRoute.None _ -> null;
+            };
+            if (health != null) {
                 health.ring().whenFailed().thenAccept(failure -> queue.add(new HealthLost(started, failure)));
             }
         } catch (DomainBackend.BackendException | IOException e) {
@@ -297,7 +307,7 @@ public final class DomainSupervisor implements AutoCloseable {
             return;
         }
         runningSinceNs = System.nanoTime();
-        AgentSession watched = health;
+        DomainSession watched = health;
         if (watched != null) {
             Thread.ofVirtual().name("vos-stats-" + spec.name()).start(() -> pollStats(watched));
         }
@@ -310,6 +320,47 @@ public final class DomainSupervisor implements AutoCloseable {
         }
         if (wantsStandby()) {
             later(STANDBY_AFTER_RUNNING, new StandbyDue());
+        }
+    }
+
+    /**
+     * The supervisor's health ring to the vos agent in a Xen guest: offered once the guest's agent announces that
+     * it serves, which takes the guest's boot (its kernel, then the agent's JVM: 15 to 40 s under the lab's
+     * emulation), retried every {@link #GUEST_ATTACH_RETRY} until the spec's start timeout from {@code t0}. When its
+     * heartbeat is stale, the ring asks the backend what the guest does: paused is a hang at once, running a busy
+     * guest up to the ring's cap, gone a death (whose exit event follows).
+     *
+     * @throws IOException if the agent does not serve within the start timeout, or the guest ended first
+     */
+    private DomainSession attachGuest(String xenName, RunningDomain guest, long started, long t0)
+            throws IOException {
+        PeerDomain toolStack = () -> switch (guest.execution()) {
+            case RUNNING -> PeerDomain.State.RUNNING;
+            case PAUSED -> PeerDomain.State.PAUSED;
+            case GONE -> PeerDomain.State.GONE;
+            case UNKNOWN -> PeerDomain.State.UNKNOWN;
+        };
+        long deadline = t0 + spec.startTimeout().toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                return XenGuestSession.attach(xenName, healthGeometry(), started, WaitStrategy.sleeping(),
+                        Duration.ofNanos(Math.max(left, 1)), toolStack);
+            } catch (IOException e) {
+                if (guest.exitPending()) {
+                    throw new IOException("the guest ended before its vos agent served: " + e.getMessage(), e);
+                }
+                if (System.nanoTime() + GUEST_ATTACH_RETRY.toNanos() - deadline > 0) {
+                    throw new IOException("its vos agent did not serve within the start timeout of "
+                            + spec.startTimeout().toMillis() + " ms: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(GUEST_ATTACH_RETRY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the guest's vos agent", e);
+            }
         }
     }
 
@@ -406,7 +457,7 @@ public final class DomainSupervisor implements AutoCloseable {
      * @throws ControlException NOT_RUNNING when no generation serves, INTERNAL when the agent refuses
      */
     public List<String> sessions() throws ControlException {
-        AgentSession session = health;
+        DomainSession session = health;
         DomainStatus now = status;
         if (session == null || now.state() != DomainState.RUNNING) {
             throw new ControlException(ControlError.NOT_RUNNING, spec.name() + " is " + now.state()
@@ -466,7 +517,7 @@ public final class DomainSupervisor implements AutoCloseable {
      * Reads the domain's figures through the health ring every {@link #STATS_PERIOD} until that session ends (the
      * generation died, hung, or was stopped: the call then fails and the poller ends with it).
      */
-    private void pollStats(AgentSession session) {
+    private void pollStats(DomainSession session) {
         while (!session.ring().hasFailed()) {
             try (CallSlot slot = session.ring().acquire()) {
                 long bytes = slot.call(CoreCalls.STATS, slot.dataOffset(), slot.data().byteSize(), 0);
@@ -492,12 +543,21 @@ public final class DomainSupervisor implements AutoCloseable {
         if (lost.generation() != generation || status.state() != DomainState.RUNNING || running == null) {
             return;
         }
-        if (!isHang(lost.failure()) || !running.isAlive() || running.exitPending()) {
+        if (!running.isAlive() || running.exitPending()) {
             return; // a dying domain (gone, a zombie, or sent SIGKILL already) is not hung: its exit event follows
+        }
+        String why;
+        if (isHang(lost.failure())) {
+            why = lost.failure().describe();
+        } else if (agentEndedInALiveGuest(lost.failure(), running.agent(), running.execution())) {
+            why = "the vos agent in the guest ended (its mapping of the health ring is gone) while libxl lists the"
+                    + " guest running: it serves nobody";
+        } else {
+            return; // a death, whose exit event follows and explains it; or the supervisor's own close
         }
         deathAtNs = System.nanoTime();
         restartReason = "hang";
-        record(EventType.DOMAIN_HUNG, lost.failure().describe() + "; killing pid " + running.pid() + " with SIGKILL");
+        record(EventType.DOMAIN_HUNG, why + "; killing " + running.describe() + " with SIGKILL");
         running.signal(Linux.SIGKILL); // fence it: no half-alive generation may serve beside the next one
     }
 
@@ -516,6 +576,18 @@ public final class DomainSupervisor implements AutoCloseable {
             case RingFailure.Died _ -> false;
             case RingFailure.ClientClosed _ -> false;
         };
+    }
+
+    /**
+     * Whether a death of the health ring is the agent's alone: a Xen guest's ring fails as {@code Died} when the
+     * guest's liveness byte clears, which its kernel does when the agent's process ends; a guest that is destroyed
+     * or crashes clears nothing (its kernel runs no more), and its ring dies of a stale heartbeat once libxl no
+     * longer lists it running. So a death while libxl lists the guest running is an agent gone from a live kernel:
+     * no exit event will follow, and the guest is fenced as a hung one. A process domain's death is its process's.
+     */
+    static boolean agentEndedInALiveGuest(RingFailure failure, AgentRoute route, RunningDomain.Execution now) {
+        return failure instanceof RingFailure.Died && route instanceof AgentRoute.XenGuest
+                && now == RunningDomain.Execution.RUNNING;
     }
 
     private void onExit(Exited exited) {

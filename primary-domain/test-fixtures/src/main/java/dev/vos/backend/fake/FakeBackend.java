@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * A {@link DomainBackend} for tests, with no processes: each start does what the test scripted ({@link Start}),
  * and each generation it starts is a {@link FakeDomain} that the test ends as it likes (an exit status, a signal).
- * Its domains have no agent ({@link RunningDomain#hasAgent()} is false), so a supervisor learns of them only
+ * Its domains have no agent ({@link RunningDomain#agent()} is {@code None}), so a supervisor learns of them only
  * through their exits, as it does of a Xen guest: a supervisor's whole lifecycle runs in milliseconds.
  *
  * <pre>{@code

@@ -1,5 +1,6 @@
 package dev.vos.backend.fake;
 
+import dev.vos.backend.AgentRoute;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
 import dev.vos.backend.RunningDomain;
@@ -132,8 +133,8 @@ public final class FakeDomain implements RunningDomain {
 
     /** Has no agent: a supervisor watches it through its exits only. */
     @Override
-    public boolean hasAgent() {
-        return false;
+    public AgentRoute agent() {
+        return new AgentRoute.None("a fake domain runs no agent");
     }
 
     @Override

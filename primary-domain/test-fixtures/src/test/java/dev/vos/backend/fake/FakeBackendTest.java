@@ -1,5 +1,6 @@
 package dev.vos.backend.fake;
 
+import dev.vos.backend.AgentRoute;
 import dev.vos.backend.DomainBackend.BackendException;
 import dev.vos.backend.DomainExit;
 import dev.vos.backend.DomainLaunch;
@@ -38,7 +39,7 @@ class FakeBackendTest {
         assertFalse(backend.hasStarted(1));
         assertEquals(List.of(1L, 2L), backend.launches().stream().map(DomainLaunch::generation).toList());
         assertTrue(g2.isAlive());
-        assertFalse(g2.hasAgent(), "the supervisor must rely on its exits");
+        assertInstanceOf(AgentRoute.None.class, g2.agent(), "the supervisor must rely on its exits");
         assertEquals(-1, g2.pid());
         assertEquals("fake g2", g2.describe());
     }

@@ -184,6 +184,11 @@ public final class Libxl implements AutoCloseable {
         }
     }
 
+    /** {@code libxl_domain_pause}: the guest's vCPUs are descheduled until it is unpaused ({@code xl pause}). */
+    public void pause(int domid) throws LibxlException {
+        check("libxl_domain_pause(" + domid + ")", xl.libxl_domain_pause(checkedCtx(), domid, null));
+    }
+
     /** {@code libxl_domain_unpause}. */
     public void unpause(int domid) throws LibxlException {
         check("libxl_domain_unpause(" + domid + ")", xl.libxl_domain_unpause(checkedCtx(), domid, null));

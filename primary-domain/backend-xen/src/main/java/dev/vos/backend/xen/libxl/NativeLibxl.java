@@ -51,6 +51,9 @@ final class NativeLibxl {
         int libxl_domain_create_new(Pointer ctx, Pointer config, IntByReference domid, Pointer aoHow,
                                     Pointer consoleHow);
 
+        /** int libxl_domain_pause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how) */
+        int libxl_domain_pause(Pointer ctx, int domid, Pointer aoHow);
+
         /** int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how) */
         int libxl_domain_unpause(Pointer ctx, int domid, Pointer aoHow);
 
