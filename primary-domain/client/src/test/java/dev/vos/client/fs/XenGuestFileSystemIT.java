@@ -27,8 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -66,6 +68,10 @@ class XenGuestFileSystemIT {
      * longer has the guest; the bound adds a wide margin for a loaded, emulated machine.
      */
     private static final long FAIL_BOUND_MS = XenGuestSession.GEOMETRY.livenessTimeoutNs() / 1_000_000 + 15_000;
+
+    /** The read figure: batches, interleaved with dom0's, and 4 KiB reads in each. */
+    private static final int READ_BATCHES = 5;
+    private static final int READS_PER_BATCH = 200;
 
     private static Path stateDir;
     private static Path cfg;
@@ -161,12 +167,81 @@ class XenGuestFileSystemIT {
     }
 
     /**
+     * The figure of 4 KiB random reads of a page-cached file: through {@code vos://} (a {@code FileChannel} of the
+     * provider: a PREAD on the Xen ring, executed by the guest's kernel) against dom0's own {@code FileChannel}
+     * pread of a file with the same bytes, interleaved in batches in the same run (under emulation only the ratio
+     * means anything). Every read's bytes are checked against dom0's copy.
+     */
+    @Test
+    @Order(3)
+    void figure_4KiBReadsThroughTheGuestAgainstDom0sOwnPread() throws Exception {
+        int size = 4 << 20;
+        byte[] bytes = new byte[size];
+        new Random(14).nextBytes(bytes);
+        Path local = Path.of("/tmp/vos-reads-local.bin");
+        Files.write(local, bytes);
+        Path remote = Files.write(vos("/reads.bin"), bytes);
+        Random offsets = new Random(4);
+        long[] vosNs = new long[READ_BATCHES];
+        long[] dom0Ns = new long[READ_BATCHES];
+        try (FileChannel guest = FileChannel.open(remote, StandardOpenOption.READ);
+             FileChannel dom0 = FileChannel.open(local, StandardOpenOption.READ)) {
+            ByteBuffer a = ByteBuffer.allocateDirect(4096);
+            ByteBuffer b = ByteBuffer.allocateDirect(4096);
+            readBatch(guest, a, dom0, b, offsets, size); // warm: page cache, the JIT, the ring
+            readBatch(dom0, b, dom0, b, offsets, size);
+            for (int i = 0; i < READ_BATCHES; i++) {
+                vosNs[i] = readBatch(guest, a, dom0, b, offsets, size);
+                dom0Ns[i] = readBatch(dom0, b, dom0, b, offsets, size);
+            }
+        }
+        Arrays.sort(vosNs);
+        Arrays.sort(dom0Ns);
+        double vosUs = vosNs[READ_BATCHES / 2] / 1e3 / READS_PER_BATCH;
+        double dom0Us = dom0Ns[READ_BATCHES / 2] / 1e3 / READS_PER_BATCH;
+        String ratio = String.format(Locale.ROOT, "%.1f", vosUs / dom0Us);
+        System.out.printf(Locale.ROOT, "vos-fs: 4 KiB random reads: through the guest %.1f us, dom0's pread %.1f us"
+                + " (%sx)%n", vosUs, dom0Us, ratio);
+        FIGURES.add(String.format(Locale.ROOT, "vos:// guest: 4 KiB random read, through the guest / dom0's own"
+                + " pread (median of %d batches of %d)\t%.1f us / %.1f us\tratio %s", READ_BATCHES,
+                READS_PER_BATCH, vosUs, dom0Us, ratio));
+    }
+
+    /**
+     * {@value #READS_PER_BATCH} reads of 4 KiB at random page-aligned offsets through {@code ch}, each checked
+     * against the same range of {@code reference}; the nanoseconds of the reads alone.
+     */
+    private static long readBatch(FileChannel ch, ByteBuffer buf, FileChannel reference, ByteBuffer check,
+                                  Random offsets, int size) throws IOException {
+        long[] positions = new long[READS_PER_BATCH];
+        byte[][] got = new byte[READS_PER_BATCH][4096];
+        long elapsed = 0;
+        for (int i = 0; i < READS_PER_BATCH; i++) {
+            positions[i] = (long) offsets.nextInt(size / 4096) * 4096;
+            buf.clear();
+            long t0 = System.nanoTime();
+            int n = ch.read(buf, positions[i]);
+            elapsed += System.nanoTime() - t0;
+            assertEquals(4096, n, "a short read at " + positions[i]);
+            buf.flip().get(got[i]);
+        }
+        for (int i = 0; i < READS_PER_BATCH; i++) {
+            check.clear();
+            reference.read(check, positions[i]);
+            byte[] want = new byte[4096];
+            check.flip().get(want);
+            assertArrayEquals(want, got[i], "the bytes at " + positions[i]);
+        }
+        return elapsed;
+    }
+
+    /**
      * {@code xl destroy} while a program uses the guest's files: its next call fails within the bound (the ring's
      * {@code DomainFailedException}, a death), calls while the guest is gone fail at once, and after {@code xl
      * create} the same paths work again on generation 2, the client attaching of its own accord.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void destroyedGuest_callsFailWithinTheBound_andTheRecreatedGuestServesTheSamePaths() throws Exception {
         Path file = vos("/fs/before-destroy.txt");
         Files.writeString(file, "before");
