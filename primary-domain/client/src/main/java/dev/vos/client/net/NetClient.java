@@ -3,6 +3,7 @@ package dev.vos.client.net;
 import dev.vos.client.DomainHandle;
 import dev.vos.net.protocol.NetCalls;
 import dev.vos.net.protocol.NetCalls.Accept;
+import dev.vos.net.protocol.NetCalls.Available;
 import dev.vos.net.protocol.NetCalls.Bind;
 import dev.vos.net.protocol.NetCalls.Close;
 import dev.vos.net.protocol.NetCalls.Connect;
@@ -272,6 +273,13 @@ final class NetClient {
             MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
             dst.position(dst.position() + n);
             return n;
+        }
+    }
+
+    /** Bytes received on {@code fd} and not read yet (the domain's SIOCINQ), at most {@code Integer.MAX_VALUE}. */
+    int available(final DomainHandle fd) throws IOException {
+        try (CallSlot slot = calls.acquire()) {
+            return (int) Math.min(Integer.MAX_VALUE, check(Available.call(slot, fd.valueFor(slot)), "available"));
         }
     }
 

@@ -91,8 +91,8 @@ final class VosSocketAdaptor extends Socket {
             }
 
             @Override
-            public int available() {
-                return 0; // an estimate, which InputStream allows: the protocol has no FIONREAD
+            public int available() throws IOException {
+                return channel.available(); // as the default adaptor's stream: the channel's exceptions
             }
 
             @Override

@@ -208,6 +208,26 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         return connected;
     }
 
+    /**
+     * Bytes that a read would return without waiting, as the default provider's {@code SocketChannelImpl.available}
+     * answers its streams: 0 once the input is shut down, else what the domain's kernel has queued (SIOCINQ).
+     *
+     * @throws ClosedChannelException if the channel is closed
+     * @throws NotYetConnectedException if it is not connected
+     */
+    int available() throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            if (!connected) {
+                throw new NotYetConnectedException();
+            }
+            if (inputShutdown) {
+                return 0;
+            }
+        }
+        return client.available(fd);
+    }
+
     /** Whether {@link #shutdownInput()} was called (the adaptor's {@code isInputShutdown} and streams ask). */
     boolean isInputShutdown() {
         return inputShutdown;

@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -38,8 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * thread during it goes on chunk by chunk ({@link #write}). A timeout of 0 (the default) blocks in the domain as a
  * blocking channel does, without a selector.
  *
- * <p>{@link #available()} is 0 (an estimate, which {@code InputStream} allows): the protocol has no FIONREAD.
- * Urgent data is not served.
+ * <p>{@link #available()} asks the domain what its kernel has queued (SIOCINQ), as {@code NioSocketImpl} asks its
+ * own: 0 once the input is shut down. Urgent data is not served.
  */
 final class VosSocketImpl extends SocketImpl {
 
@@ -368,11 +369,17 @@ final class VosSocketImpl extends SocketImpl {
         }
     }
 
-    /** 0 for an open socket (see the class comment). */
+    /** The bytes queued for reading in the domain; 0 once the input is shut down (see the class comment). */
     @Override
     protected int available() throws IOException {
-        channel();
-        return 0;
+        final VosSocketChannel c = channel();
+        try {
+            return c.available();
+        } catch (ClosedChannelException e) {
+            throw closedSocket();
+        } catch (NotYetConnectedException e) {
+            throw new SocketException("Not connected");
+        }
     }
 
     @Override

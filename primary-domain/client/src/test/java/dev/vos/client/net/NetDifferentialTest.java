@@ -8,8 +8,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -99,6 +102,78 @@ class NetDifferentialTest {
             }
         }
         return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code available()} of a channel's socket stream: 0 before any bytes, then what arrived (asked until it is all
+     * there: loopback delivers at once, but not in the same instant), less what was read, 0 after shutdownInput,
+     * and the channel's exception once closed.
+     */
+    @Test
+    void available_ofTheAdaptorsStream_countsWhatArrivedAndNotRead() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                c.connect(server.getLocalAddress());
+                final SocketChannel s = server.accept();
+                final InputStream in = s.socket().getInputStream();
+                seen.add("before any bytes: " + in.available());
+                c.write(ByteBuffer.wrap(new byte[100]));
+                seen.add("after 100 bytes: " + availableOnceAtLeast(in, 100));
+                seen.add("read " + in.readNBytes(40).length + ", then: " + in.available());
+                s.shutdownInput();
+                seen.add("after shutdownInput: " + in.available());
+                s.close();
+                seen.add("closed: " + attempt(in::available));
+            }
+        });
+    }
+
+    /** {@code available()} of a plain {@code Socket}: the JDK's own impl against the net domain's. */
+    @Test
+    void available_ofASocket_countsWhatArrivedAndNotRead_asTheJdksOwnSocket() throws Exception {
+        final VosSelectorProvider net = (VosSelectorProvider) vos;
+        final List<String> expected = socketAvailable(new Socket());
+        final List<String> actual = socketAvailable(new NetSocket(new VosSocketImpl(net, false)));
+        assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
+    }
+
+    private static List<String> socketAvailable(final Socket socket) throws Exception {
+        final List<String> seen = new ArrayList<>();
+        try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
+            socket.connect(server.getLocalSocketAddress(), 5_000);
+            try (Socket peer = server.accept()) {
+                final InputStream in = socket.getInputStream();
+                seen.add("before any bytes: " + in.available());
+                peer.getOutputStream().write(new byte[100]);
+                seen.add("after 100 bytes: " + availableOnceAtLeast(in, 100));
+                seen.add("read " + in.readNBytes(40).length + ", then: " + in.available());
+                socket.shutdownInput();
+                seen.add("after shutdownInput: " + in.available());
+                socket.close();
+                seen.add("closed: " + attempt(in::available));
+            }
+        } finally {
+            socket.close();
+        }
+        return seen;
+    }
+
+    /** A {@code Socket} over a given impl (the constructor is protected), as the impl factory would make it. */
+    private static final class NetSocket extends Socket {
+        NetSocket(final VosSocketImpl impl) throws IOException {
+            super(impl);
+        }
+    }
+
+    /** {@code in.available()}, asked until it is at least {@code want} (at most 5 s): what it then was. */
+    private static int availableOnceAtLeast(final InputStream in, final int want) throws Exception {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int n;
+        while ((n = in.available()) < want && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        return n;
     }
 
     @Test
@@ -308,7 +383,7 @@ class NetDifferentialTest {
                  SocketChannel c = provider.openSocketChannel()) {
                 c.connect(server.getLocalAddress());
                 try (SocketChannel s = server.accept()) {
-                    final java.net.Socket a = c.socket();
+                    final Socket a = c.socket();
                     seen.add("shut before: " + a.isInputShutdown() + "," + a.isOutputShutdown());
                     c.shutdownInput();
                     seen.add("input shut: " + a.isInputShutdown() + "," + a.isOutputShutdown());
@@ -405,7 +480,7 @@ class NetDifferentialTest {
                 c.connect(server.getLocalAddress());
                 try (SocketChannel s = server.accept()) {
                     c.socket().setSoTimeout(200);
-                    final java.io.InputStream in = c.socket().getInputStream();
+                    final InputStream in = c.socket().getInputStream();
                     final long start = System.nanoTime();
                     seen.add("nothing there: " + attempt(in::read));
                     seen.add("waited the timeout: " + (System.nanoTime() - start >= 150_000_000L));

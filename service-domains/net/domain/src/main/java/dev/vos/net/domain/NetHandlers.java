@@ -2,6 +2,7 @@ package dev.vos.net.domain;
 
 import dev.vos.net.protocol.NetCalls;
 import dev.vos.net.protocol.NetCalls.Accept;
+import dev.vos.net.protocol.NetCalls.Available;
 import dev.vos.net.protocol.NetCalls.Bind;
 import dev.vos.net.protocol.NetCalls.Close;
 import dev.vos.net.protocol.NetCalls.Connect;
@@ -69,6 +70,7 @@ final class NetHandlers {
                 .add(NetCalls.GETSOCKNAME, "getsockname", call -> name(call, false))
                 .add(NetCalls.GETPEERNAME, "getpeername", call -> name(call, true))
                 .addMayWait(NetCalls.POLL, "poll", NetHandlers::poll)
+                .add(NetCalls.AVAILABLE, "available", NetHandlers::available)
                 .transfers(NetCalls.SENDTO, CallTable.Transfer.WRITE)
                 .transfers(NetCalls.RECVFROM, CallTable.Transfer.READ)
                 .sessionState(() -> new SocketTable(readiness.acquire(), maxSockets, figures))
@@ -412,6 +414,17 @@ final class NetHandlers {
             socket.wouldBlock(NetCalls.POLLOUT);
         }
         return r;
+    }
+
+    /** {@code ioctl(SIOCINQ)}: the bytes queued for reading, into the domain's own memory, then the result. */
+    private static long available(ServerCall call) {
+        return onSocket(call, call.arg(Available.FD), socket -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment count = arena.allocate(JAVA_INT);
+                long r = NetSyscalls.ioctl(socket.kernelFd(), NetSyscalls.SIOCINQ, count.address());
+                return r < 0 ? r : count.get(JAVA_INT, 0);
+            }
+        });
     }
 
     private static long shutdown(ServerCall call) {

@@ -36,6 +36,7 @@ import dev.vos.ring.client.Caller;
  * 78  pollset      (entriesOffset, int count, int flags: NO_WAIT)                        entries ready; their revents
  * 79  waker        ()                                                                    descriptor of a new waker
  * 80  wake         (long fd: a waker)                                                    0
+ * 81  available    (long fd)                                      bytes received and not yet read (SIOCINQ)
  * </pre>
  *
  * <p><b>Many sockets at once.</b> pollset is poll(2) over {@code count} (1..{@link #MAX_POLLSET_ENTRIES}) entries of
@@ -84,8 +85,9 @@ public final class NetCalls {
     public static final int POLLSET = SOCKET + 14;
     public static final int WAKER = SOCKET + 15;
     public static final int WAKE = SOCKET + 16;
+    public static final int AVAILABLE = SOCKET + 17;
     /** The highest net call number: the calls are {@link #SOCKET} to this, with no gap. */
-    public static final int LAST = WAKE;
+    public static final int LAST = AVAILABLE;
 
     /** The most descriptors one session holds at once by default; one more socket or accept is EMFILE. */
     public static final int MAX_SOCKETS_PER_SESSION = 1024;
@@ -311,6 +313,23 @@ public final class NetCalls {
     }
 
     /** {@link #SHUTDOWN}: shuts down one or both directions of a connection. */
+    /**
+     * Bytes received on a socket and not read yet, as {@code ioctl(fd, SIOCINQ)} (FIONREAD) answers them: what
+     * {@code InputStream.available()} estimates. The kernel's EINVAL on a listening socket.
+     */
+    public static final class Available {
+        /** The descriptor. */
+        public static final int FD = 0;
+
+        private Available() {
+        }
+
+        /** Issues {@link #AVAILABLE} on {@code on}. */
+        public static long call(Caller on, long fd) throws DomainFailedException {
+            return on.call(AVAILABLE, fd, 0, 0, 0, 0, 0);
+        }
+    }
+
     public static final class Shutdown {
         /** The descriptor. */
         public static final int FD = 0;
