@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * {@code SocketAdaptor}, for what programs ask of it beside the channel (the JDK's {@code HttpServer} asks an
  * exchange's addresses through it, and sets {@code TCP_NODELAY} through it; Netty sets its {@code ChannelOption}s
  * and asks whether input is shut through it): addresses, state, shutdowns, options, close, and its streams (blocking
- * mode only, as the default's, with SO_TIMEOUT on reads). Its own connect and bind are not served yet: use the
- * channel.
+ * mode only, as the default's, with SO_TIMEOUT on reads), and its own bind and connect (with a timeout), which are
+ * the channel's with the default adaptor's exceptions ({@code SocketException("Already bound")} ...).
  *
  * <p><b>SO_TIMEOUT.</b> A timed read never waits in the domain (the domain keeps no timers, and a call in the ring
  * cannot be taken back): it reads what is there without waiting, and while nothing is, waits on a selector of its
@@ -43,19 +43,62 @@ final class VosSocketAdaptor extends Socket {
         this.channel = channel;
     }
 
-    private static UnsupportedOperationException notServed(final String what) {
-        return new UnsupportedOperationException(what + " of SocketChannel.socket() is not served by the net domain's"
-                + " provider yet: use the channel");
+    /**
+     * The channel's connect, waiting at most {@code timeout} ms (0: no limit), as the default adaptor: the channel
+     * must be blocking; a failed or timed-out connect closes it.
+     */
+    @Override
+    public void connect(final SocketAddress remote, final int timeout) throws IOException {
+        if (remote == null) {
+            throw new IllegalArgumentException("connect: The address can't be null");
+        }
+        if (timeout < 0) {
+            throw new IllegalArgumentException("connect: timeout can't be negative");
+        }
+        if (!channel.isBlocking()) {
+            throw new IllegalBlockingModeException();
+        }
+        try {
+            channel.connectWithin(ChannelAddresses.destination(remote), timeout);
+        } catch (java.nio.channels.AsynchronousCloseException e) {
+            throw e;
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // the default's blockingConnect ends a connect on a channel that is not open so
+            throw new java.nio.channels.AsynchronousCloseException();
+        } catch (RuntimeException | IOException e) {
+            throw translated(e, true);
+        }
     }
 
+    /** The channel's bind (null: an ephemeral port of the wildcard address), as the default adaptor. */
     @Override
-    public void connect(final SocketAddress remote, final int timeout) {
-        throw notServed("connect");
+    public void bind(final SocketAddress local) throws IOException {
+        try {
+            channel.bind(local);
+        } catch (RuntimeException | IOException e) {
+            throw translated(e, false);
+        }
     }
 
-    @Override
-    public void bind(final SocketAddress local) {
-        throw notServed("bind");
+    /**
+     * What the default adaptor throws for a channel's exception ({@code sun.nio.ch.Net.translateException}): an
+     * I/O exception as it is; the channel's state exceptions as {@code SocketException}s with the default's texts,
+     * an unresolved address as {@code UnknownHostException} on connect; any other runtime exception as it is.
+     */
+    private static IOException translated(final Exception e, final boolean connecting) {
+        return switch (e) {
+            case IOException io -> io;
+            case java.nio.channels.AlreadyConnectedException a -> new SocketException("Already connected");
+            case java.nio.channels.NotYetConnectedException n -> new SocketException("Socket is not connected");
+            case java.nio.channels.AlreadyBoundException a -> new SocketException("Already bound");
+            case java.nio.channels.NotYetBoundException n -> new SocketException("Socket is not bound yet");
+            case java.nio.channels.UnsupportedAddressTypeException u ->
+                    new SocketException("Unsupported address type");
+            case java.nio.channels.UnresolvedAddressException u -> connecting
+                    ? new java.net.UnknownHostException() : new SocketException("Unresolved address");
+            case RuntimeException r -> throw r;
+            default -> new IOException(e);
+        };
     }
 
     /**

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
@@ -20,6 +21,7 @@ import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -206,6 +208,41 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     @Override
     public boolean isConnected() {
         return connected;
+    }
+
+    /**
+     * A connect of a blocking channel that waits at most {@code timeoutMs} (0: as long as it takes), as the default
+     * provider's {@code blockingConnect}, which its socket adaptor and {@code NioSocketImpl} use. The domain keeps no
+     * timers and a call in the ring cannot be taken back, so a timed connect is a non-blocking one and a selector of
+     * its own that waits for it; the channel is blocking again afterwards. A connect that fails or times out
+     * ({@code SocketTimeoutException("Connect timed out")}) closes the channel, as the default's does.
+     */
+    void connectWithin(final InetSocketAddress target, final int timeoutMs) throws IOException {
+        if (timeoutMs <= 0) {
+            connect(target);
+            return;
+        }
+        configureBlocking(false);
+        boolean done = false;
+        try (Selector selector = provider().openSelector()) {
+            if (!connect(target)) {
+                final SelectionKey key = register(selector, SelectionKey.OP_CONNECT);
+                if (selector.select(timeoutMs) == 0) {
+                    throw new SocketTimeoutException("Connect timed out"); // the default's text
+                }
+                key.cancel();
+                if (!finishConnect()) {
+                    throw new SocketTimeoutException("Connect timed out");
+                }
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                close();
+            } else if (isOpen()) {
+                configureBlocking(true); // the selector that waited is closed: the channel is deregistered
+            }
+        }
     }
 
     /**

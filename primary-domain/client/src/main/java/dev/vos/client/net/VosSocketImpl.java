@@ -128,42 +128,13 @@ final class VosSocketImpl extends SocketImpl {
         }
         final VosSocketChannel c = channel();
         try {
-            if (timeout <= 0) {
-                c.connect(target);
-            } else {
-                timedConnect(c, target, timeout);
-            }
+            c.connectWithin(target, timeout);
             final InetSocketAddress local = (InetSocketAddress) c.getLocalAddress();
             address = target.getAddress();
             port = target.getPort();
             localport = local.getPort();
         } catch (IOException e) {
             throw translate(e);
-        }
-    }
-
-    private void timedConnect(final VosSocketChannel c, final InetSocketAddress target, final int timeout)
-            throws IOException {
-        c.configureBlocking(false);
-        boolean done = false;
-        try (Selector selector = provider.openSelector()) {
-            if (!c.connect(target)) {
-                final SelectionKey key = c.register(selector, SelectionKey.OP_CONNECT);
-                if (selector.select(timeout) == 0) {
-                    throw new SocketTimeoutException("Connect timed out"); // NioSocketImpl's text
-                }
-                key.cancel();
-                if (!c.finishConnect()) {
-                    throw new SocketTimeoutException("Connect timed out");
-                }
-            }
-            done = true;
-        } finally {
-            if (done) {
-                blocking(c);
-            } else {
-                c.close(); // as NioSocketImpl: a connect that failed or timed out closes the socket
-            }
         }
     }
 
