@@ -11,14 +11,16 @@ import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.NotYetBoundException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Set;
 
 /**
  * {@link VosServerSocketChannel#socket()}: a {@code ServerSocket} whose every method goes to the channel, as the
  * default provider's {@code ServerSocketAdaptor}. The JDK's {@code HttpServer} binds its channel through it. Its
- * {@link #accept()} is not served (it would need a {@code Socket} adaptor, which the net provider has not yet):
- * accept through the channel.
+ * {@link #accept()} is the channel's (blocking mode only), answering the accepted channel's {@code Socket} adaptor;
+ * with SO_TIMEOUT it first waits on a selector of its own (the domain keeps no timers), as a timed read does.
  */
 final class VosServerSocketAdaptor extends ServerSocket {
 
@@ -71,10 +73,21 @@ final class VosServerSocketAdaptor extends ServerSocket {
         return local();
     }
 
+    /**
+     * The next connection, as the channel accepts it, as its {@code Socket} adaptor: the channel must be blocking;
+     * with SO_TIMEOUT, {@code SocketTimeoutException("Accept timed out")} when none comes in time (the channel
+     * stays open), as the default adaptor.
+     */
     @Override
     public Socket accept() throws IOException {
-        throw new UnsupportedOperationException("accept through ServerSocketChannel.socket() is not served by the net"
-                + " domain's provider yet: accept through the channel");
+        if (!channel.isBlocking()) {
+            throw new IllegalBlockingModeException();
+        }
+        try {
+            return channel.acceptWithin(timeoutMs).socket();
+        } catch (NotYetBoundException e) {
+            throw new SocketException("Socket is not bound yet"); // the default adaptor's translation
+        }
     }
 
     @Override

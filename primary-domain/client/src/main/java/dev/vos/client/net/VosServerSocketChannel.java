@@ -10,14 +10,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -147,6 +150,41 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
             return interestOps;
         }
         return (revents & NetCalls.POLLIN) != 0 ? interestOps & SelectionKey.OP_ACCEPT : 0;
+    }
+
+    /**
+     * An accept of a blocking channel that waits at most {@code timeoutMs} (0: as long as it takes), for the socket
+     * adaptors' SO_TIMEOUT: the domain keeps no timers, so the channel is made non-blocking and a selector of its
+     * own waits, and every accept is a non-blocking one: a selector may report a listener ready when another accept
+     * already took the connection (a stale readiness, see docs/network.md), so a blocking accept after the select
+     * could wait past the timeout. {@code SocketTimeoutException("Accept timed out")} when none comes in time; the
+     * channel stays open and is blocking again afterwards.
+     */
+    SocketChannel acceptWithin(final int timeoutMs) throws IOException {
+        if (timeoutMs <= 0) {
+            return accept();
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        configureBlocking(false);
+        try (Selector selector = provider().openSelector()) {
+            register(selector, SelectionKey.OP_ACCEPT);
+            while (true) {
+                final SocketChannel accepted = accept();
+                if (accepted != null) {
+                    return accepted;
+                }
+                final long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || selector.select(left) == 0 && System.nanoTime() - deadline >= 0) {
+                    ensureOpen();
+                    throw new SocketTimeoutException("Accept timed out"); // the default's text
+                }
+                selector.selectedKeys().clear();
+            }
+        } finally {
+            if (isOpen()) {
+                configureBlocking(true); // the selector is closed: the channel is deregistered
+            }
+        }
     }
 
     @Override

@@ -20,7 +20,6 @@ import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
@@ -216,12 +215,7 @@ final class VosSocketImpl extends SocketImpl {
         }
         final VosServerSocketChannel l = listener();
         try {
-            final int timeout = timeoutMs;
-            if (timeout > 0) {
-                await(l, SelectionKey.OP_ACCEPT, timeout, "Accept");
-            }
-            final SocketChannel accepted = l.accept();
-            target.adopt((VosSocketChannel) accepted);
+            target.adopt((VosSocketChannel) l.acceptWithin(timeoutMs));
         } catch (IOException e) {
             throw translate(e);
         }

@@ -176,6 +176,37 @@ class NetDifferentialTest {
         });
     }
 
+    /**
+     * A server channel's socket adaptor accepting (a program handed {@code serverChannel.socket()}): the accepted
+     * socket, its bytes both ways, an accept that times out (SO_TIMEOUT) and leaves the channel open, and the
+     * misuse it refuses, each as the default adaptor.
+     */
+    @Test
+    void serverAdaptorAccept_asTheDefaultAdaptors() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                final java.net.ServerSocket adaptor = server.socket();
+                c.connect(server.getLocalAddress());
+                try (Socket s = adaptor.accept()) {
+                    seen.add("accepted: connected=" + s.isConnected() + ", peer is the client="
+                            + s.getRemoteSocketAddress().equals(c.getLocalAddress()));
+                    c.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8)));
+                    seen.add("read=" + new String(s.getInputStream().readNBytes(4), StandardCharsets.UTF_8));
+                    s.getOutputStream().write("pong".getBytes(StandardCharsets.UTF_8));
+                    seen.add("client read=" + readAll(c, 4));
+                }
+                adaptor.setSoTimeout(200);
+                seen.add("nobody connects: " + told(adaptor::accept) + ", open=" + server.isOpen());
+                server.configureBlocking(false);
+                seen.add("non-blocking: " + told(adaptor::accept));
+            }
+            try (ServerSocketChannel unbound = provider.openServerSocketChannel()) {
+                seen.add("unbound: " + told(() -> unbound.socket().accept()));
+            }
+        });
+    }
+
     /** What {@code action} threw, class and message ("ok" if nothing). */
     private static String told(final Action action) {
         try {
