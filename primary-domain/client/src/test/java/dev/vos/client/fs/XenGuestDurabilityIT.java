@@ -64,7 +64,7 @@ class XenGuestDurabilityIT {
     private static final int FORCED_FILES = 12;
     /** Records appended to one file, each forced before the next. */
     private static final int LOG_RECORDS = 40;
-    /** How long the unforced writer runs before the crash: long enough to span a few of ext4's 5 s commits. */
+    /** How long the unforced writer runs before the crash: at least one of ext4's 5 s journal commits falls in it. */
     private static final long LOOSE_WRITES_MS = 8_000;
     /**
      * The call in flight fails once the heartbeat is stale (the ring's liveness timeout) and xenstore says the guest
