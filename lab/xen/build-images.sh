@@ -7,6 +7,7 @@
 #   target/guest/agent.cpio.gz  the same, plus a jlinked runtime, the agent's jars (target/guest-jars, which run.sh
 #                               fills) and the Xen device modules: the guest that runs the vos agent
 #   target/guest/vmlinux        the same kernel, uncompressed, for the guests
+#   target/guest/export.img     an empty ext4 file system: the disk a guest exports with vos.export-disk=
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -15,6 +16,7 @@ file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
 file_is_static "$(command -v busybox)" || die "$(command -v busybox) is dynamically linked; install busybox-static"
 kernel_pkg="$(cat "$CACHE_DIR/kernel-package")"
 kver="${kernel_pkg#linux-image-}"
+EXPORT_DISK_MB=32
 mkdir -p "$BUILD_DIR/guest"
 
 say "hypervisor and kernel"
@@ -62,13 +64,17 @@ ln -sf libxenlight.so.4.17 "$root/usr/lib/x86_64-linux-gnu/libxenlight.so"
 ln -sf libxlutil.so.4.17 "$root/usr/lib/x86_64-linux-gnu/libxlutil.so"
 mkdir -p "$root/modules" "$root/etc/xen"
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p \
-         xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs; do
+         xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs loop xen-blkback; do
   f="$(find "$STAGE_DIR/lib/modules/$kver" -name "$m.ko" | head -1)"
   [ -n "$f" ] || die "module $m not found in $kernel_pkg"
   cp "$f" "$root/modules/"
 done
 cp "$LAB_DIR/dom0/init" "$root/init"
 chmod +x "$root/init"
+# The agent guest's disk: a loop device on a file, which libxl's hotplug script hands blkback.
+mkdir -p "$root/etc/xen/scripts"
+cp "$LAB_DIR/dom0/vos-block" "$root/etc/xen/scripts/vos-block"
+chmod +x "$root/etc/xen/scripts/vos-block"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD_DIR/dom0.cpio.gz"
@@ -105,7 +111,9 @@ done | sort -u | grep -v "^$root" | while read -r lib; do
   cp -L "$lib" "$root$lib"
 done
 mkdir -p "$root/modules"
-for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs; do
+# The Xen device modules, and the export disk's: blkfront, then ext4 with what it needs (crc32c for its checksums,
+# loaded by name through the crypto API, which no modprobe in the guest would load).
+for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs xen-blkfront crc32c_generic crc16 mbcache jbd2 ext4; do
   f="$(find "$STAGE_DIR/lib/modules/$kver" -name "$m.ko" | head -1)"
   [ -n "$f" ] || die "module $m not found in $kernel_pkg"
   cp "$f" "$root/modules/"
@@ -115,6 +123,12 @@ echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD_DIR/guest/agent.cpio.gz"
 say "agent guest: runtime modules $modules; runtime $(du -sh "$root/opt/vos/jre" | cut -f1), jars $(du -sh "$root/opt/vos/jars" | cut -f1), whole root $(du -sh "$root" | cut -f1), initramfs $(du -h "$BUILD_DIR/guest/agent.cpio.gz" | cut -f1)"
+# The agent guest's export disk (vos.export-disk=): an empty ext4 file system with a journal, which dom0 attaches
+# to a loop device for blkback (dom0/vos-block). Sparse on the host; dom0 copies it into its memory at boot.
+rm -f "$BUILD_DIR/guest/export.img"
+mke2fs -q -F -t ext4 -L vos-export -E root_owner=0:0 "$BUILD_DIR/guest/export.img" "${EXPORT_DISK_MB}M" >/dev/null \
+  || die "mke2fs could not make the export disk"
+say "export disk: ext4, ${EXPORT_DISK_MB} MiB, $(du -h "$BUILD_DIR/guest/export.img" | cut -f1) on disk"
 # The guests boot the same kernel, uncompressed: libxl would otherwise xz-decompress 66 MB for every guest it
 # creates, in an emulated dom0 (15 to 50 s each here). The ELF inside the bzImage starts at the xz stream.
 python3 - "$BUILD_DIR/vmlinuz" "$BUILD_DIR/guest/vmlinux.xz" <<'PY'
@@ -129,4 +143,4 @@ xz -dc "$BUILD_DIR/guest/vmlinux.xz" > "$BUILD_DIR/guest/vmlinux" 2>/dev/null ||
   || die "could not unpack the kernel for the guests"
 rm -f "$BUILD_DIR/guest/vmlinux.xz"
 head -c 4 "$BUILD_DIR/guest/vmlinux" | grep -q ELF || die "the guests' kernel is not an ELF file"
-say "images: $(du -h "$BUILD_DIR/xen.elf" "$BUILD_DIR/vmlinuz" "$BUILD_DIR/dom0.cpio.gz" "$BUILD_DIR/guest/vmlinux" "$BUILD_DIR/guest/guest.cpio.gz" "$BUILD_DIR/guest/agent.cpio.gz" | awk '{printf "%s %s  ", $2, $1}' | sed "s#$BUILD_DIR/##g")"
+say "images: $(du -h "$BUILD_DIR/xen.elf" "$BUILD_DIR/vmlinuz" "$BUILD_DIR/dom0.cpio.gz" "$BUILD_DIR/guest/vmlinux" "$BUILD_DIR/guest/guest.cpio.gz" "$BUILD_DIR/guest/agent.cpio.gz" "$BUILD_DIR/guest/export.img" | awk '{printf "%s %s  ", $2, $1}' | sed "s#$BUILD_DIR/##g")"

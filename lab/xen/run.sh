@@ -12,8 +12,9 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 t_start=$(date +%s)
 timeout_s="${VOS_XEN_LAB_TIMEOUT:-840}"
-for tool in qemu-system-x86_64 busybox cpio gcc zcat xz python3; do
-  command -v "$tool" >/dev/null || die "$tool is missing: apt-get install qemu-system-x86 busybox-static cpio gcc"
+for tool in qemu-system-x86_64 busybox cpio gcc zcat xz python3 mke2fs; do
+  command -v "$tool" >/dev/null \
+    || die "$tool is missing: apt-get install qemu-system-x86 busybox-static cpio gcc xz-utils python3 e2fsprogs"
 done
 [ -x "$JDK_DIR/bin/java" ] || die "no JDK 25 at $JDK_DIR (set VOS_XEN_LAB_JDK)"
 
@@ -92,8 +93,9 @@ out="$REPO_DIR/benchmarks/results/xen-lab-$stamp.md"
 guest_figures="$BUILD_DIR/out/guest-figures.txt"
 vosfs_figures="$BUILD_DIR/out/vosfs-figures.txt"
 supervised_figures="$BUILD_DIR/out/supervised-figures.txt"
+durability_figures="$BUILD_DIR/out/durability-figures.txt"
 if [ -s "$figures" ] || [ -s "$ring_figures" ] || [ -s "$guest_figures" ] || [ -s "$vosfs_figures" ] \
-    || [ -s "$supervised_figures" ]; then
+    || [ -s "$supervised_figures" ] || [ -s "$durability_figures" ]; then
   {
     echo "# Xen lab figures, $stamp UTC"
     echo
@@ -145,21 +147,22 @@ if [ -s "$guest_figures" ]; then
   } >> "$out"
   awk -F'\t' '{printf "  guest: %s: %s %s\n", $1, $2, $3}' "$guest_figures"
 fi
-# The two vos:// suites' figure lines, of whichever ran (a selection may run one).
+# The vos:// suites' figure lines, of whichever ran (a selection may run one).
 vos_fs_figures() {
   local f
-  for f in "$vosfs_figures" "$supervised_figures"; do
+  for f in "$vosfs_figures" "$supervised_figures" "$durability_figures"; do
     if [ -s "$f" ]; then cat "$f"; fi
   done
 }
-if [ -s "$vosfs_figures" ] || [ -s "$supervised_figures" ]; then
+if [ -s "$vosfs_figures" ] || [ -s "$supervised_figures" ] || [ -s "$durability_figures" ]; then
   {
     echo
     echo "## vos:// against a storage domain in a guest"
     echo
-    echo "XenGuestFileSystemIT (a guest the test creates with xl, named in the state directory) and XenSupervisedGuestIT"
-    echo "(a backend: xen domain under the control plane): dom0's vos:// file system, unchanged, on the guest's agent; under"
-    echo "QEMU TCG emulation (absolute times are the emulator's)."
+    echo "XenGuestFileSystemIT (a guest the test creates with xl, named in the state directory), XenSupervisedGuestIT"
+    echo "(a backend: xen domain under the control plane) and XenGuestDurabilityIT (a guest exporting an ext4 disk, its"
+    echo "kernel crashed with sysrq c and the guest re-created on the same disk): dom0's vos:// file system, unchanged, on"
+    echo "the guest's agent; under QEMU TCG emulation (absolute times are the emulator's)."
     echo
     echo "| figure | value | note |"
     echo "|---|---|---|"
