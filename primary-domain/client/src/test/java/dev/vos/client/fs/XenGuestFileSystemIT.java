@@ -59,10 +59,11 @@ class XenGuestFileSystemIT {
     private static final int MEMORY_MB = 384;
     private static final Path EXPORT_IN_GUEST = Path.of("/srv/vos-export");
     /**
-     * Of DifferentialTest's 40: under emulation each step is a few round trips to the guest (12 took 184 s on a
-     * loaded host, load 10: too much of the lab's 15 minutes).
+     * Half of DifferentialTest's 40 (each sequence covers every operation): under emulation each step is a few round
+     * trips to the guest; 6 took 11.7 s in a whole lab run on a quiet host, so 20 take about 40 s of its 15 minutes
+     * (on a host loaded by other work, 12 took 184 s).
      */
-    private static final int SEQUENCES = 6;
+    private static final int SEQUENCES = 20;
     /**
      * A destroyed guest's call fails once the heartbeat is stale (the ring's liveness timeout) and xenstore no
      * longer has the guest; the bound adds a wide margin for a loaded, emulated machine.
