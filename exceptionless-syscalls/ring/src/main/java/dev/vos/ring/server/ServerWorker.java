@@ -27,7 +27,9 @@ import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
  * <p>With a table that batches ({@link CallTable.Builder#batcher}), the worker drains: it serves every call already
  * queued, letting batching handlers gather theirs, and flushes the batch once the queue shows nothing more (or
  * before a call that does not batch). A call found alone takes the handler's synchronous path, so that one client
- * alone pays nothing for batching.
+ * alone pays nothing for batching. Calls a flush left in flight ({@link CallBatcher#awaitsCompletions}) are
+ * answered after each drain and every {@link #IDLE_POLL_ROUNDS} empty polls; while they are in flight the worker
+ * does not sleep on its doorbell but waits for them in the kernel, {@link #IN_FLIGHT_WAIT_NS} at a time.
  */
 final class ServerWorker implements Runnable {
 
@@ -39,6 +41,11 @@ final class ServerWorker implements Runnable {
      * two. Spinning 64 times costs well under a microsecond, about what one trap of an idle poll does.
      */
     static final int IDLE_POLL_ROUNDS = 64;
+    /**
+     * The longest a worker with calls in flight waits in the kernel for one of them where it would sleep: a client
+     * that submits meanwhile does not ring it (it counts as awake) and waits at most this. A tenth of a 1 ms fsync.
+     */
+    static final long IN_FLIGHT_WAIT_NS = 100_000L;
     private static final VarHandle CALL_SEQUENCE;
     /** What {@link #execute} returns for a handler that threw (then answered EIO); no handler returns it. */
     private static final long HANDLER_THREW = Long.MIN_VALUE + 1;
@@ -189,6 +196,26 @@ final class ServerWorker implements Runnable {
         }
     }
 
+    /**
+     * Answers the batch's calls in flight that completed, waiting up to {@link #IN_FLIGHT_WAIT_NS} for one if
+     * {@code wait}; returns whether calls were in flight. A batcher that throws has failed its calls itself.
+     */
+    private boolean reapInFlight(boolean wait) {
+        if (batcher == null || !batcher.awaitsCompletions()) {
+            return false;
+        }
+        try {
+            if (wait) {
+                batcher.awaitCompletion(IN_FLIGHT_WAIT_NS);
+            } else {
+                batcher.reapCompleted();
+            }
+        } catch (RuntimeException e) {
+            server.handlerFailed("batch reap", e);
+        }
+        return true;
+    }
+
     private void serveUntilStopped() {
         if (cpu >= 0) {
             int r = Linux.pinCurrentThread(cpu);
@@ -204,6 +231,7 @@ final class ServerWorker implements Runnable {
                 serve(slot);
                 if (batcher != null && !queue.hasPublished()) {
                     flushBatch(); // drained: what was gathered goes to the kernel in one trap
+                    reapInFlight(false);
                 }
                 idleSince = 0;
                 continue;
@@ -219,12 +247,15 @@ final class ServerWorker implements Runnable {
             if (idlePoll != null) {
                 idlePoll.poll();
             }
+            boolean inFlight = reapInFlight(false);
             if (idleSpinNs == Long.MAX_VALUE) {
                 continue;
             }
             long now = System.nanoTime();
             if (idleSince == 0) {
                 idleSince = now;
+            } else if (now - idleSince > idleSpinNs && inFlight) {
+                reapInFlight(true); // not asleep: calls in flight complete only when this thread looks
             } else if (now - idleSince > idleSpinNs) {
                 sleep();
                 idleSince = 0;
