@@ -128,7 +128,8 @@ final class StorageBatch implements CallBatcher {
     long flushes;
     /**
      * System calls that handed gathered calls to the kernel (io_uring_enter, or a run's preadv or pwritev): the
-     * domain's figure (see {@link #submissions()}).
+     * domain's figure (see {@link #submissions()}). The io_uring_enter calls that only look for, or wait for, the
+     * completion of an fsync in flight hand nothing over and are not counted: an idle worker's traps.
      */
     private long submissions;
 
@@ -362,8 +363,7 @@ final class StorageBatch implements CallBatcher {
         if (ring == null || syncsInFlight == 0) {
             return;
         }
-        int r = ring.submitAndPeek();
-        submissions++;
+        int r = ring.submitAndPeek(); // hands nothing gathered to the kernel: not one of the submissions
         if (!failedOn(r)) {
             reap();
         }
@@ -385,8 +385,7 @@ final class StorageBatch implements CallBatcher {
             reapCompleted();
             return;
         }
-        int r = ring.submitAndWait(1, timeoutNs);
-        submissions++;
+        int r = ring.submitAndWait(1, timeoutNs); // nor this: the worker waits instead of sleeping
         if (!failedOn(r)) {
             reap();
         }
@@ -624,7 +623,6 @@ final class StorageBatch implements CallBatcher {
         flush();
         while (syncsInFlight > 0 && ring != null) {
             int r = ring.submitAndWait(1);
-            submissions++;
             if (!failedOn(r)) {
                 reap();
             }
