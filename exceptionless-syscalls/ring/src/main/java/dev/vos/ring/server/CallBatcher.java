@@ -14,9 +14,9 @@ package dev.vos.ring.server;
  * answered only once its effect is done (a write acknowledged is a write the kernel has performed).
  *
  * <p>While calls are in flight ({@link #awaitsCompletions}), the worker answers those that completed: after each
- * drain and every few empty polls ({@link #reapCompleted}, no wait), and, where it would sleep on its doorbell,
- * with a bounded wait in the kernel instead ({@link #awaitCompletion}): it stays counted awake, so a client that
- * submits meanwhile does not ring it and waits at most that bound. Both run between calls, like the flush: the
+ * drain ({@link #reapCompleted}, no wait) and, when it finds its queue empty, with a bounded wait in the kernel
+ * ({@link #awaitCompletion}) instead of spinning or sleeping on its doorbell: it stays counted awake, so a client
+ * that submits meanwhile does not ring it and waits at most that bound. Both run between calls, like the flush: the
  * worker's progress word is even, and the ring's stuck-worker judgement never takes them for a hang.
  */
 public interface CallBatcher extends AutoCloseable {

@@ -28,8 +28,11 @@ import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
  * queued, letting batching handlers gather theirs, and flushes the batch once the queue shows nothing more (or
  * before a call that does not batch). A call found alone takes the handler's synchronous path, so that one client
  * alone pays nothing for batching. Calls a flush left in flight ({@link CallBatcher#awaitsCompletions}) are
- * answered after each drain and every {@link #IDLE_POLL_ROUNDS} empty polls; while they are in flight the worker
- * does not sleep on its doorbell but waits for them in the kernel, {@link #IN_FLIGHT_WAIT_NS} at a time.
+ * answered after each drain (a look, no wait) and, every {@link #IDLE_POLL_ROUNDS} empty polls, by a wait for
+ * them in the kernel of at most {@link #IN_FLIGHT_WAIT_NS}: while they are in flight the worker neither spins nor
+ * sleeps on its doorbell. It does not spin because their work runs on the kernel's threads, which share its CPU
+ * (an io_uring's workers inherit the affinity of the thread that made it): spinning beside an fsync made it
+ * slower, and a lone client's forced writes fell to half (2026-12-05, see docs/storage.md).
  */
 final class ServerWorker implements Runnable {
 
@@ -42,8 +45,9 @@ final class ServerWorker implements Runnable {
      */
     static final int IDLE_POLL_ROUNDS = 64;
     /**
-     * The longest a worker with calls in flight waits in the kernel for one of them where it would sleep: a client
-     * that submits meanwhile does not ring it (it counts as awake) and waits at most this. A tenth of a 1 ms fsync.
+     * The longest a worker with calls in flight waits in the kernel for one of them each time it finds its queue
+     * empty, instead of spinning: a client that submits meanwhile does not ring it (it counts as awake) and waits
+     * at most this. A tenth of a 1 ms fsync.
      */
     static final long IN_FLIGHT_WAIT_NS = 100_000L;
     private static final VarHandle CALL_SEQUENCE;
@@ -247,15 +251,15 @@ final class ServerWorker implements Runnable {
             if (idlePoll != null) {
                 idlePoll.poll();
             }
-            boolean inFlight = reapInFlight(false);
-            if (idleSpinNs == Long.MAX_VALUE) {
+            // Calls in flight: wait for them in the kernel rather than spin. Their work runs on the kernel's
+            // threads, which share this worker's CPU (an io_uring's workers inherit its affinity): a worker that
+            // spins meanwhile takes the CPU the fsync needs.
+            if (reapInFlight(true) || idleSpinNs == Long.MAX_VALUE) {
                 continue;
             }
             long now = System.nanoTime();
             if (idleSince == 0) {
                 idleSince = now;
-            } else if (now - idleSince > idleSpinNs && inFlight) {
-                reapInFlight(true); // not asleep: calls in flight complete only when this thread looks
             } else if (now - idleSince > idleSpinNs) {
                 sleep();
                 idleSince = 0;

@@ -205,7 +205,7 @@ class DeferredCompletionTest {
 
     /**
      * A call a flush left in flight for five liveness timeouts: the worker serves other calls meanwhile, answers it
-     * when it completes (found by a reap, or by a bounded wait where it would have slept), and is never judged
+     * when it completes (found by a reap, or by its bounded wait when its queue is empty), and is never judged
      * stuck for it, since it looks for completions between calls.
      */
     @Test
@@ -221,7 +221,7 @@ class DeferredCompletionTest {
             assertTrue(System.nanoTime() - started >= 900_000_000L, "answered when it completed, not before");
         }
         assertTrue(reaps.get() > 0, "the idle worker looked for completions");
-        assertTrue(waits.get() > 0, "and past its idle spin waited for them instead of sleeping on its doorbell");
+        assertTrue(waits.get() > 0, "and waited for them (bounded) instead of spinning or sleeping on its doorbell");
         assertFalse(client.hasFailed(), "a worker waiting for calls in flight is no stuck worker: "
                 + client.failureReason());
     }

@@ -41,7 +41,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p><b>Forces in flight.</b> The worker does not wait for a force's fsync: it submits it and goes on serving, and
  * answers the group's forces when the fsync's completion is reaped (by a later flush, by {@link #reapCompleted}
- * while the worker's queue is empty, or by {@link #awaitCompletion} in place of its sleep). While one client's
+ * after the worker drained its queue, or by {@link #awaitCompletion}, the worker's bounded wait in the kernel
+ * when its queue is empty, in place of spinning or sleeping). While one client's
  * fsync takes its 0.3 to 1.4 ms, the other clients' reads and writes are served ({@link
  * StorageFigures#answeredBesideSync} counts them). What holds:
  * <ul>
@@ -356,7 +357,7 @@ final class StorageBatch implements CallBatcher {
 
     /**
      * Answers the forces whose fsync completed, without waiting (one {@code io_uring_enter} that runs the
-     * completions the kernel holds for this thread); for a worker whose queue is empty while fsyncs are in flight.
+     * completions the kernel holds for this thread); for a worker that has just drained its queue.
      */
     @Override
     public void reapCompleted() {
@@ -374,7 +375,8 @@ final class StorageBatch implements CallBatcher {
 
     /**
      * Waits at most {@code timeoutNs} for an fsync in flight to complete, and answers what did; where the kernel
-     * cannot bound a wait, only looks. For a worker that would otherwise sleep on its doorbell.
+     * cannot bound a wait, only looks. For a worker whose queue is empty: waiting in the kernel leaves its CPU to
+     * the io_uring's worker that runs the fsync (it inherited the worker's affinity).
      */
     @Override
     public void awaitCompletion(long timeoutNs) {
