@@ -40,6 +40,8 @@ public final class Errno {
     public static final int ENOSYS = 38;
     public static final int ENOTEMPTY = 39;
     public static final int ELOOP = 40;
+    /** Timer expired: an io_uring wait's timeout passed. */
+    public static final int ETIME = 62;
     public static final int EPROTO = 71;
     public static final int EOVERFLOW = 75;
     public static final int ENOTSOCK = 88;
@@ -96,6 +98,7 @@ public final class Errno {
             case ENOSYS -> "ENOSYS";
             case ENOTEMPTY -> "ENOTEMPTY";
             case ELOOP -> "ELOOP";
+            case ETIME -> "ETIME";
             case EPROTO -> "EPROTO";
             case EOVERFLOW -> "EOVERFLOW";
             case ENOTSOCK -> "ENOTSOCK";

@@ -49,6 +49,12 @@ public final class IoUring implements AutoCloseable {
 
     private final int fd;
     private final int setupFlags;
+    /** Whether the kernel takes a timeout with a wait ({@code IORING_FEAT_EXT_ARG}). */
+    private final boolean timedWaits;
+    /** A {@code struct io_uring_getevents_arg} and the {@code struct __kernel_timespec} it points to. */
+    private final Arena argArena = Arena.ofShared();
+    private final MemorySegment waitArg = argArena.allocate(GETEVENTS_ARG_BYTES, 8);
+    private final MemorySegment waitTimeout = argArena.allocate(TIMESPEC_BYTES, 8);
     private final MemorySegment rings;
     private final MemorySegment sqes;
     private final int sqEntries;
@@ -68,6 +74,8 @@ public final class IoUring implements AutoCloseable {
     private IoUring(int fd, int setupFlags, MemorySegment params, MemorySegment rings, MemorySegment sqes) {
         this.fd = fd;
         this.setupFlags = setupFlags;
+        this.timedWaits = (params.get(JAVA_INT, PARAMS_FEATURES_OFFSET) & FEAT_EXT_ARG) != 0;
+        waitArg.set(JAVA_LONG, GETEVENTS_ARG_TS_OFFSET, waitTimeout.address());
         this.rings = rings;
         this.sqes = sqes;
         this.sqEntries = params.get(JAVA_INT, PARAMS_SQ_ENTRIES_OFFSET);
@@ -212,9 +220,45 @@ public final class IoUring implements AutoCloseable {
     public int submitAndWait(int minComplete) {
         checkOpen();
         INT.setRelease(rings, sqTailOffset, sqTail); // release: the SQEs before the tail that names them
-        int flags = minComplete > 0 ? ENTER_GETEVENTS : 0;
+        return enter(minComplete, minComplete > 0 ? ENTER_GETEVENTS : 0, 0, 0);
+    }
+
+    /**
+     * Submits what is prepared and, without waiting, runs the completions the kernel holds back for this thread
+     * (with DEFER_TASKRUN an operation that completed, an fsync on the kernel's own worker, posts its completion
+     * only when its ring's thread enters with GETEVENTS): {@link #reap} then sees every completion there is. One
+     * {@code io_uring_enter}; returns the entries submitted, or {@code -errno} as {@link #submitAndWait}.
+     */
+    public int submitAndPeek() {
+        checkOpen();
+        INT.setRelease(rings, sqTailOffset, sqTail); // release: the SQEs before the tail that names them
+        return enter(0, ENTER_GETEVENTS, 0, 0);
+    }
+
+    /** Whether {@link #submitAndWait(int, long)} can bound its wait (Linux 5.11, IORING_FEAT_EXT_ARG). */
+    public boolean timedWaits() {
+        return timedWaits;
+    }
+
+    /**
+     * As {@link #submitAndWait(int)}, waiting at most {@code timeoutNs}: {@code -ETIME} when the time passed before
+     * {@code minComplete} completions were ready. Only where {@link #timedWaits()}.
+     */
+    public int submitAndWait(int minComplete, long timeoutNs) {
+        checkOpen();
+        if (!timedWaits) {
+            throw new IllegalStateException("this kernel's io_uring takes no timeout (IORING_FEAT_EXT_ARG)");
+        }
+        INT.setRelease(rings, sqTailOffset, sqTail); // release: the SQEs before the tail that names them
+        waitTimeout.set(JAVA_LONG, TIMESPEC_SEC_OFFSET, timeoutNs / 1_000_000_000L);
+        waitTimeout.set(JAVA_LONG, TIMESPEC_NSEC_OFFSET, timeoutNs % 1_000_000_000L);
+        return enter(minComplete, ENTER_GETEVENTS | ENTER_EXT_ARG, waitArg.address(), GETEVENTS_ARG_BYTES);
+    }
+
+    /** {@code io_uring_enter} with the entries not yet submitted; EINTR is retried. */
+    private int enter(int minComplete, int flags, long arg, long argBytes) {
         while (true) {
-            long r = Linux.syscallErrno(SYS_IO_URING_ENTER, fd, unsubmitted, minComplete, flags, 0, 0);
+            long r = Linux.syscallErrno(SYS_IO_URING_ENTER, fd, unsubmitted, minComplete, flags, arg, argBytes);
             if (r == -Errno.EINTR) {
                 continue;
             }
@@ -260,5 +304,6 @@ public final class IoUring implements AutoCloseable {
         SharedMemory.munmap(sqes.address(), sqes.byteSize());
         SharedMemory.munmap(rings.address(), rings.byteSize());
         Linux.close(fd);
+        argArena.close();
     }
 }

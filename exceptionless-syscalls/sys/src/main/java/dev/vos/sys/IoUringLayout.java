@@ -121,6 +121,34 @@ public final class IoUringLayout {
 
     /** {@code IORING_ENTER_GETEVENTS}: wait for {@code min_complete} completions. */
     public static final int ENTER_GETEVENTS = 1;
+    /**
+     * {@code IORING_ENTER_EXT_ARG} (5.11): the last two arguments of {@code io_uring_enter} are a
+     * {@code struct io_uring_getevents_arg} and its size, which carries a timeout for the wait.
+     */
+    public static final int ENTER_EXT_ARG = 8;
+    /** {@code IORING_FEAT_EXT_ARG} (5.11): {@link #ENTER_EXT_ARG} is understood. */
+    public static final int FEAT_EXT_ARG = 1 << 8;
+
+    // struct io_uring_getevents_arg (24 bytes)
+    /** u64: a signal mask to wait with; 0: none. */
+    public static final int GETEVENTS_ARG_SIGMASK_OFFSET = 0;
+    /** u32: the signal mask's size. */
+    public static final int GETEVENTS_ARG_SIGMASK_SZ_OFFSET = GETEVENTS_ARG_SIGMASK_OFFSET + 8;
+    /** u32: min_wait_usec since 6.12, padding before; 0. */
+    public static final int GETEVENTS_ARG_MIN_WAIT_OFFSET = GETEVENTS_ARG_SIGMASK_SZ_OFFSET + 4;
+    /** u64: the address of a {@code struct __kernel_timespec}, the wait's timeout (relative). */
+    public static final int GETEVENTS_ARG_TS_OFFSET = GETEVENTS_ARG_MIN_WAIT_OFFSET + 4;
+    /** sizeof(struct io_uring_getevents_arg). */
+    public static final int GETEVENTS_ARG_BYTES = GETEVENTS_ARG_TS_OFFSET + 8;
+
+    // struct __kernel_timespec (16 bytes)
+    /** s64: seconds. */
+    public static final int TIMESPEC_SEC_OFFSET = 0;
+    /** s64: nanoseconds, below a second. */
+    public static final int TIMESPEC_NSEC_OFFSET = TIMESPEC_SEC_OFFSET + 8;
+    /** sizeof(struct __kernel_timespec). */
+    public static final int TIMESPEC_BYTES = TIMESPEC_NSEC_OFFSET + 8;
+
     /** {@code IORING_FEAT_SINGLE_MMAP} (5.4): one mapping holds the SQ and CQ rings. */
     public static final int FEAT_SINGLE_MMAP = 1;
     /** {@code IORING_OFF_SQ_RING}: mmap offset of the SQ ring (and the CQ ring with FEAT_SINGLE_MMAP). */

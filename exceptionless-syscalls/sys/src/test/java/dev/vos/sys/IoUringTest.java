@@ -17,6 +17,7 @@ import java.util.Map;
 import static dev.vos.sys.IoUringLayout.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The io_uring binding against the real kernel and real files in a temporary directory. */
 @Timeout(30)
@@ -172,6 +173,44 @@ class IoUringTest {
         } finally {
             Linux.close(fd);
         }
+    }
+
+    /**
+     * An fsync submitted without waiting completes on the kernel's side while this thread does other things; a
+     * peek (no wait) then finds its completion, as a worker that went on serving finds its force's answer.
+     */
+    @Test
+    void anFsyncSubmittedWithoutWaiting_isFoundByAPeek_once() throws Exception {
+        Path file = dir.resolve("synced");
+        Files.write(file, new byte[1 << 20]);
+        int fd = open(file);
+        try {
+            assertTrue(ring.prepareFsync(fd, false, 7));
+            assertEquals(1, ring.submitAndWait(0), "submitted, not waited for");
+            Map<Long, Integer> results = new HashMap<>();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (results.isEmpty() && System.nanoTime() < deadline) {
+                assertTrue(ring.submitAndPeek() >= 0);
+                results.putAll(reapAll(ring));
+            }
+            assertEquals(Map.of(7L, 0), results);
+            assertTrue(ring.submitAndPeek() >= 0);
+            assertEquals(Map.of(), reapAll(ring), "each completion is reaped once");
+        } finally {
+            Linux.close(fd);
+        }
+    }
+
+    @Test
+    void aTimedWait_withNothingInFlight_endsWithEtime_afterAboutItsTimeout() {
+        assumeTrue(ring.timedWaits(), "this kernel's io_uring takes no timeout");
+        long start = System.nanoTime();
+        assertEquals(-Errno.ETIME, ring.submitAndWait(1, 20_000_000L));
+        long tookNs = System.nanoTime() - start;
+        assertTrue(tookNs >= 15_000_000L && tookNs < 5_000_000_000L, "waited " + tookNs + " ns for 20 ms");
+        assertTrue(ring.prepareNop(3));
+        assertEquals(1, ring.submitAndWait(1, 1_000_000_000L), "a completion ends the wait");
+        assertEquals(Map.of(3L, 0), reapAll(ring));
     }
 
     @Test

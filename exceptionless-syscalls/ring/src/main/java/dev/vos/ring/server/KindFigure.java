@@ -44,7 +44,14 @@ public enum KindFigure {
     /** preads the storage domain answered through the kernel: a pread, or a batch's io_uring read or preadv. */
     STORAGE_READS_TRAPPED(7, "vos.storage.reads.trapped", Type.COUNTER,
             "preads the storage domain answered through the kernel (pread, or a batch's io_uring read or preadv);"
-                    + " resets when a new generation starts");
+                    + " resets when a new generation starts"),
+    /**
+     * preads and pwrites the storage domain answered while an fsync it had issued for a force was in flight: calls
+     * its worker served instead of waiting in the fsync.
+     */
+    STORAGE_CALLS_BESIDE_SYNC(8, "vos.storage.calls.beside.sync", Type.COUNTER,
+            "preads and pwrites the storage domain answered while an fsync it had issued for a force was still in"
+                    + " flight (served instead of waited behind it); resets when a new generation starts");
 
     /** How the control plane publishes a figure. */
     public enum Type {

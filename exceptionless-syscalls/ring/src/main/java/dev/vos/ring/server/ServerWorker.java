@@ -27,7 +27,12 @@ import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
  * <p>With a table that batches ({@link CallTable.Builder#batcher}), the worker drains: it serves every call already
  * queued, letting batching handlers gather theirs, and flushes the batch once the queue shows nothing more (or
  * before a call that does not batch). A call found alone takes the handler's synchronous path, so that one client
- * alone pays nothing for batching.
+ * alone pays nothing for batching. Calls a flush left in flight ({@link CallBatcher#awaitsCompletions}) are
+ * answered after each drain (a look, no wait) and, every {@link #IDLE_POLL_ROUNDS} empty polls, by a wait for
+ * them in the kernel of at most {@link #IN_FLIGHT_WAIT_NS}: while they are in flight the worker neither spins nor
+ * sleeps on its doorbell. It does not spin because their work runs on the kernel's threads, which share its CPU
+ * (an io_uring's workers inherit the affinity of the thread that made it): spinning beside an fsync made it
+ * slower, and a lone client's forced writes fell to half (2026-12-05, see docs/storage.md).
  */
 final class ServerWorker implements Runnable {
 
@@ -39,6 +44,12 @@ final class ServerWorker implements Runnable {
      * two. Spinning 64 times costs well under a microsecond, about what one trap of an idle poll does.
      */
     static final int IDLE_POLL_ROUNDS = 64;
+    /**
+     * The longest a worker with calls in flight waits in the kernel for one of them each time it finds its queue
+     * empty, instead of spinning: a client that submits meanwhile does not ring it (it counts as awake) and waits
+     * at most this. A tenth of a 1 ms fsync.
+     */
+    static final long IN_FLIGHT_WAIT_NS = 100_000L;
     private static final VarHandle CALL_SEQUENCE;
     /** What {@link #execute} returns for a handler that threw (then answered EIO); no handler returns it. */
     private static final long HANDLER_THREW = Long.MIN_VALUE + 1;
@@ -189,6 +200,26 @@ final class ServerWorker implements Runnable {
         }
     }
 
+    /**
+     * Answers the batch's calls in flight that completed, waiting up to {@link #IN_FLIGHT_WAIT_NS} for one if
+     * {@code wait}; returns whether calls were in flight. A batcher that throws has failed its calls itself.
+     */
+    private boolean reapInFlight(boolean wait) {
+        if (batcher == null || !batcher.awaitsCompletions()) {
+            return false;
+        }
+        try {
+            if (wait) {
+                batcher.awaitCompletion(IN_FLIGHT_WAIT_NS);
+            } else {
+                batcher.reapCompleted();
+            }
+        } catch (RuntimeException e) {
+            server.handlerFailed("batch reap", e);
+        }
+        return true;
+    }
+
     private void serveUntilStopped() {
         if (cpu >= 0) {
             int r = Linux.pinCurrentThread(cpu);
@@ -204,6 +235,7 @@ final class ServerWorker implements Runnable {
                 serve(slot);
                 if (batcher != null && !queue.hasPublished()) {
                     flushBatch(); // drained: what was gathered goes to the kernel in one trap
+                    reapInFlight(false);
                 }
                 idleSince = 0;
                 continue;
@@ -219,7 +251,10 @@ final class ServerWorker implements Runnable {
             if (idlePoll != null) {
                 idlePoll.poll();
             }
-            if (idleSpinNs == Long.MAX_VALUE) {
+            // Calls in flight: wait for them in the kernel rather than spin. Their work runs on the kernel's
+            // threads, which share this worker's CPU (an io_uring's workers inherit its affinity): a worker that
+            // spins meanwhile takes the CPU the fsync needs.
+            if (reapInFlight(true) || idleSpinNs == Long.MAX_VALUE) {
                 continue;
             }
             long now = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.vos.ring.server;
 
 import dev.vos.ring.DomainFailedException;
+import dev.vos.ring.HangEvidence;
 import dev.vos.ring.RingFailure;
 import dev.vos.ring.TestSegments;
 import dev.vos.ring.client.CallBatch;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -37,6 +39,7 @@ class DeferredCompletionTest {
     private static final int GATHERED = 3;
     private static final int PLAIN = 4;
     private static final int DEFER_TWICE = 5;
+    private static final int BLOCK = 6;
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     /** The sizes of the test batcher's flushes, in order. */
@@ -77,6 +80,95 @@ class DeferredCompletionTest {
         }
     }
 
+    /**
+     * Leaves every call it flushes in flight, as the storage domain leaves a force's fsync: a call completes when
+     * its second argument's milliseconds have passed, and is answered (with twice its argument) by the worker's next
+     * {@link #reapCompleted} or {@link #awaitCompletion} after that. Counts both.
+     */
+    private final class InFlightBatcher implements CallBatcher {
+        private final List<DeferredCall> gathered = new ArrayList<>();
+        private final List<Long> gatheredArgs = new ArrayList<>();
+        private final List<Long> gatheredDelaysMs = new ArrayList<>();
+        private final List<DeferredCall> inFlight = new ArrayList<>();
+        private final List<Long> args = new ArrayList<>();
+        private final List<Long> dueNs = new ArrayList<>();
+
+        void gather(DeferredCall call, long arg, long delayMs) {
+            gathered.add(call);
+            gatheredArgs.add(arg);
+            gatheredDelaysMs.add(delayMs);
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return gathered.isEmpty();
+        }
+
+        @Override
+        public void flush() {
+            for (int i = 0; i < gathered.size(); i++) {
+                inFlight.add(gathered.get(i));
+                args.add(gatheredArgs.get(i));
+                dueNs.add(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gatheredDelaysMs.get(i)));
+            }
+            gathered.clear();
+            gatheredArgs.clear();
+            gatheredDelaysMs.clear();
+        }
+
+        @Override
+        public boolean awaitsCompletions() {
+            return !inFlight.isEmpty();
+        }
+
+        @Override
+        public void reapCompleted() {
+            reaps.incrementAndGet();
+            long now = System.nanoTime();
+            for (int i = inFlight.size() - 1; i >= 0; i--) {
+                if (now - dueNs.get(i) >= 0) {
+                    assertTrue(inFlight.remove(i).complete(args.remove(i) * 2));
+                    dueNs.remove(i);
+                    answered.incrementAndGet();
+                }
+            }
+        }
+
+        @Override
+        public void awaitCompletion(long timeoutNs) {
+            waits.incrementAndGet();
+            long first = dueNs.stream().mapToLong(Long::longValue).min().orElse(System.nanoTime());
+            LockSupport.parkNanos(Math.min(timeoutNs, first - System.nanoTime())); // as in io_uring_enter: state S
+            reapCompleted();
+        }
+
+        @Override
+        public void close() {
+            while (awaitsCompletions()) {
+                awaitCompletion(1_000_000L);
+            }
+        }
+    }
+
+    /** {@link InFlightBatcher}'s reaps and waits. */
+    private final AtomicInteger reaps = new AtomicInteger();
+    private final AtomicInteger waits = new AtomicInteger();
+
+    private CallTable inFlightTable() {
+        return CallTable.builder()
+                .add(NOW, "now", call -> call.arg(0) * 3)
+                .addBatched(GATHERED, "gathered", call -> {
+                    ((InFlightBatcher) call.batcher()).gather(call.defer(), call.arg(0), call.arg(1));
+                    return ServerCall.DEFERRED;
+                })
+                .add(BLOCK, "block", call -> {
+                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3)); // a handler that hangs, for a while
+                    return 0;
+                })
+                .batcher(InFlightBatcher::new)
+                .build();
+    }
+
     private CallTable table() {
         return CallTable.builder()
                 .addMayWait(LATER, "later", call -> {
@@ -101,10 +193,53 @@ class DeferredCompletionTest {
     }
 
     private void start(Duration liveness) throws Exception {
+        start(liveness, table());
+    }
+
+    private void start(Duration liveness, CallTable table) throws Exception {
         client = RingClient.create(TestSegments.fresh("deferred"), RingGeometry.DEFAULT.withLivenessTimeout(liveness),
                 1, WaitStrategy.spinThenPark(Duration.ofNanos(20_000)));
-        server = RingServer.attach(client.file(), table(), ServerOptions.DEFAULT);
+        server = RingServer.attach(client.file(), table, ServerOptions.DEFAULT);
         client.awaitServer(Duration.ofSeconds(5));
+    }
+
+    /**
+     * A call a flush left in flight for five liveness timeouts: the worker serves other calls meanwhile, answers it
+     * when it completes (found by a reap, or by its bounded wait when its queue is empty), and is never judged
+     * stuck for it, since it looks for completions between calls.
+     */
+    @Test
+    void aCallLeftInFlightByAFlush_isAnsweredWhenItCompletes_andTheWaitingWorkerIsNoStuckWorker() throws Exception {
+        start(Duration.ofMillis(200), inFlightTable());
+        try (CallBatch batch = client.acquireBatch(1)) {
+            batch.queueing(0).call(GATHERED, 21, 1_000, 0, 0, 0, 0);
+            batch.submit();
+            long started = System.nanoTime();
+            assertEquals(30, client.call(NOW, 10, 0, 0, 0, 0, 0), "served while the other call is in flight");
+            assertTrue(System.nanoTime() - started < 500_000_000L);
+            assertEquals(42, batch.await(0));
+            assertTrue(System.nanoTime() - started >= 900_000_000L, "answered when it completed, not before");
+        }
+        assertTrue(reaps.get() > 0, "the idle worker looked for completions");
+        assertTrue(waits.get() > 0, "and waited for them (bounded) instead of spinning or sleeping on its doorbell");
+        assertFalse(client.hasFailed(), "a worker waiting for calls in flight is no stuck worker: "
+                + client.failureReason());
+    }
+
+    /** Calls in flight hide no hang: a handler that hangs meanwhile is found stuck, and the ring fails. */
+    @Test
+    void aHandlerThatHangs_whileACallIsInFlight_isStillJudgedStuck() throws Exception {
+        start(Duration.ofMillis(200), inFlightTable());
+        try (CallBatch batch = client.acquireBatch(1)) {
+            batch.queueing(0).call(GATHERED, 1, 10_000, 0, 0, 0, 0);
+            batch.submit();
+            long started = System.nanoTime();
+            assertThrows(DomainFailedException.class, () -> client.call(BLOCK, 0, 0, 0, 0, 0, 0));
+            assertTrue(System.nanoTime() - started < 2_900_000_000L, "judged before the handler returned");
+            assertTrue(client.failureReason() instanceof RingFailure.Hung hung
+                    && hung.evidence() instanceof HangEvidence.WorkerStuck, String.valueOf(client.failureReason()));
+            assertThrows(DomainFailedException.class, () -> batch.await(0), "the call in flight fails with the ring");
+        }
     }
 
     @AfterEach

@@ -41,6 +41,7 @@ import java.util.Objects;
  * vos_storage_syncs_issued_total{domain}         counter   storage domains: fsyncs issued for them (group commit)
  * vos_storage_reads_mapped_total{domain}         counter   storage domains: preads copied from a file mapping
  * vos_storage_reads_trapped_total{domain}        counter   storage domains: preads answered through the kernel
+ * vos_storage_calls_beside_sync_total{domain}    counter   storage domains: reads/writes answered beside an fsync
  * </pre>
  *
  * The {@code vos_net_*} and {@code vos_storage_*} series are a domain kind's own figures ({@code KindFigure}, a

@@ -11,6 +11,8 @@ import dev.vos.sys.Linux;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -24,27 +26,50 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * overlapping range, and a write on an O_APPEND descriptor beside another write (Linux appends a pwrite there
  * whatever its offset) first flush the batch. Reads go together, and so do writes of disjoint ranges (the chunks of
  * one large write). With the worker's flush before every call that does not batch, a worker executes one client's
- * calls on a descriptor in queue order, as a synchronous worker does.
+ * calls on a descriptor in queue order, as a synchronous worker does, but for forces: a force's fsync may still be
+ * in flight when calls queued after it run (see "Forces in flight").
  *
  * <p><b>Group commit.</b> Forces never go beside reads and writes: a flush runs in two steps. First every read and
- * write gathered is submitted (in waves, see {@link #submitWave}) and <em>all</em> of them complete; then one fsync
- * per kernel descriptor that has forces in the batch is submitted, and its result answers every force of that
- * descriptor. So each force runs after every write queued before it (and possibly after writes queued after it,
- * which a force may cover too, as a concurrent caller's write may be covered by a native fsync), and 64 clients'
- * forces of one descriptor cost one fsync. The unit is the open file description (the kernel descriptor), not the
- * inode: since Linux 4.13 a writeback error is reported once to each open file description (errseq), so an fsync
- * through another description of the same file could answer 0 where this one's own fsync would answer EIO. Through
- * one description, the merged fsync reports an error to every force it answers, which is at least what each would
- * have seen alone. An fdatasync may be answered by an fsync (it does more), never the reverse: a group is issued as
- * fdatasync only when all its forces are.
+ * write gathered is submitted (in waves, see {@link #submitWave}) and <em>all</em> of them complete; then each force
+ * of the batch joins its kernel descriptor's {@link ForceGroup}, and one fsync per descriptor answers every force
+ * of its group. The unit is the open file description (the kernel descriptor), not the inode: since Linux 4.13 a
+ * writeback error is reported once to each open file description (errseq), so an fsync through another description
+ * of the same file could answer 0 where this one's own fsync would answer EIO. Through one description, the merged
+ * fsync reports an error to every force it answers, which is at least what each would have seen alone. An
+ * fdatasync may be answered by an fsync (it does more), never the reverse: a group is issued as fdatasync only when
+ * all its forces are. So 64 clients' forces of one descriptor cost one fsync.
+ *
+ * <p><b>Forces in flight.</b> The worker does not wait for a force's fsync: it submits it and goes on serving, and
+ * answers the group's forces when the fsync's completion is reaped (by a later flush, by {@link #reapCompleted}
+ * after the worker drained its queue, or by {@link #awaitCompletion}, the worker's bounded wait in the kernel
+ * when its queue is empty, in place of spinning or sleeping). While one client's
+ * fsync takes its 0.3 to 1.4 ms, the other clients' reads and writes are served ({@link
+ * StorageFigures#answeredBesideSync} counts them). What holds:
+ * <ul>
+ *   <li>A force's fsync is issued only after every write queued before the force on that descriptor has completed
+ *       (the flush's first step), so it covers them: a force is answered only after they are durable.</li>
+ *   <li>Writes queued after a force was issued may run, and be answered, while its fsync is in flight; that fsync
+ *       may or may not cover them, as a native fsync may or may not cover a concurrent thread's write. A force
+ *       promises nothing about writes its client did not see answered before it asked.</li>
+ *   <li>At most one fsync per kernel descriptor is in flight. A force of a descriptor whose fsync is in flight
+ *       waits, with every other force of it that comes meanwhile, for the next fsync, issued as soon as the one in
+ *       flight completes: the one in flight may have been issued before this force's writes completed, so it cannot
+ *       answer it, and issuing a second one at once would only queue behind the first in the file system's journal
+ *       (ext4 commits one transaction at a time) while costing one more fsync. Waiting makes the next fsync answer
+ *       every force that came during the last: group commit across flushes.</li>
+ *   <li>Each force is answered exactly once, with the result of an fsync issued after it was gathered.</li>
+ * </ul>
  *
  * <p><b>Durability.</b> A call is answered from its completion only: a write is acknowledged once the kernel has
  * performed it, never when it was queued; a force once its fsync, issued after the writes it covers completed, has
- * completed. A domain killed with a batch in flight leaves those calls unanswered, and their clients fail them (the
- * ring's failure semantics); nothing acknowledged was still in the batch.
+ * completed. A domain killed (or hung) with fsyncs in flight leaves those forces unanswered, and their clients fail
+ * them within the ring's bound (the ring's failure semantics); nothing acknowledged was still in flight. The worker
+ * waits for fsyncs only between calls (its progress word even, as in a flush), so the ring's stuck-worker judgement
+ * never takes a wait for an fsync for a hang; a handler that hangs is still inside its call and still judged.
  *
  * <p>The io_uring is made on the first call gathered, on the worker's thread (it is single-issuer); where the kernel
- * refuses one (old, or turned off), the batch stays empty and every call takes the synchronous path.
+ * refuses one (old, or turned off), the batch stays empty and every call, every force too, takes the synchronous
+ * path, the worker waiting in it as before.
  */
 final class StorageBatch implements CallBatcher {
 
@@ -59,7 +84,7 @@ final class StorageBatch implements CallBatcher {
     /** Bytes of one {@code struct iovec}: base, then length. */
     private static final long IOVEC_BYTES = 16;
     /** User data of a force group's fsync: this plus the group's index (a read or write's is its call index). */
-    private static final long GROUP_USER_DATA = ENTRIES;
+    private static final long SYNC_USER_DATA = ENTRIES;
     private static volatile boolean loggedUnavailable;
 
     /** What a gathered call does. */
@@ -79,11 +104,16 @@ final class StorageBatch implements CallBatcher {
     private final long[] addresses = new long[ENTRIES];
     private final int[] counts = new int[ENTRIES];
     private final long[] offsets = new long[ENTRIES];
-    /** A force's group (an index into the group arrays); -1 for a read or a write. */
-    private final int[] groupOf = new int[ENTRIES];
-    /** Each force group's kernel descriptor, and whether every force in it is an fdatasync. */
-    private final int[] groupFds = new int[ENTRIES];
-    private final boolean[] groupDataOnly = new boolean[ENTRIES];
+    /**
+     * The force group of each kernel descriptor with forces in flight or waiting, at a fixed index (its fsync's user
+     * data is {@link #SYNC_USER_DATA} plus it); null where none. Grows, never shrinks: an index is never reused while
+     * its fsync is in flight.
+     */
+    private ForceGroup[] forceGroups = new ForceGroup[ENTRIES];
+    /** Fsyncs prepared or submitted whose completion has not been reaped. */
+    private int syncsInFlight;
+    /** Whether some group's forces wait with no fsync in flight: {@link #issueWaiting} has work. */
+    private boolean issueDue;
     /** The iovecs of one run's preadv or pwritev (see {@link #runEnd}); the worker's alone. */
     private final Arena arena = Arena.ofShared();
     private final MemorySegment iovecs = arena.allocate(IOVEC_BYTES * ENTRIES, 8);
@@ -92,7 +122,6 @@ final class StorageBatch implements CallBatcher {
     private int size;
     /** Reads and writes gathered: the first step of a flush. */
     private int transfers;
-    private int groups;
     /** Operations submitted in the current step of a flush and not yet reaped. */
     private int pending;
     /** Calls gathered, and flushes: their ratio is the mean batch, for tests and figures. */
@@ -100,7 +129,8 @@ final class StorageBatch implements CallBatcher {
     long flushes;
     /**
      * System calls that handed gathered calls to the kernel (io_uring_enter, or a run's preadv or pwritev): the
-     * domain's figure (see {@link #submissions()}).
+     * domain's figure (see {@link #submissions()}). The io_uring_enter calls that only look for, or wait for, the
+     * completion of an fsync in flight hand nothing over and are not counted: an idle worker's traps.
      */
     private long submissions;
 
@@ -127,6 +157,19 @@ final class StorageBatch implements CallBatcher {
     }
 
     /**
+     * Whether a force should be gathered: always where io_uring is there, alone or not, because a force executed
+     * at once holds the worker in its fsync, and another client's call may come at any moment of it.
+     */
+    boolean wantsForce() {
+        return !unavailable;
+    }
+
+    /** Whether an fsync this batch issued is in flight: a read or write answered now is answered beside it. */
+    boolean syncInFlight() {
+        return syncsInFlight > 0;
+    }
+
+    /**
      * Gathers {@code op} on {@code entry} (pinned in {@code table}; released once answered) and defers
      * {@code call}; false when no io_uring could be made (the caller then executes the call itself). A force joins
      * its descriptor's group; everything is prepared on the ring when the batch flushes.
@@ -140,12 +183,7 @@ final class StorageBatch implements CallBatcher {
             flush();
         }
         int i = size;
-        if (op.isSync()) {
-            int g = group(entry.kernelFd());
-            groupDataOnly[g] &= op == Op.FDATASYNC;
-            groupOf[i] = g;
-        } else {
-            groupOf[i] = -1;
+        if (!op.isSync()) {
             transfers++;
         }
         calls[i] = call.defer();
@@ -160,16 +198,22 @@ final class StorageBatch implements CallBatcher {
         return true;
     }
 
-    /** The force group of kernel descriptor {@code fd}, made (as fdatasync-only until an fsync joins) if new. */
-    private int group(int fd) {
-        for (int g = 0; g < groups; g++) {
-            if (groupFds[g] == fd) {
-                return g;
+    /** The force group of kernel descriptor {@code fd}'s index, made if there is none. */
+    private int forceGroup(int fd) {
+        int free = -1;
+        for (int k = 0; k < forceGroups.length; k++) {
+            if (forceGroups[k] == null) {
+                free = free < 0 ? k : free;
+            } else if (forceGroups[k].kernelFd() == fd) {
+                return k;
             }
         }
-        groupFds[groups] = fd;
-        groupDataOnly[groups] = true;
-        return groups++;
+        if (free < 0) {
+            free = forceGroups.length;
+            forceGroups = Arrays.copyOf(forceGroups, 2 * forceGroups.length);
+        }
+        forceGroups[free] = new ForceGroup(fd);
+        return free;
     }
 
     /**
@@ -180,7 +224,7 @@ final class StorageBatch implements CallBatcher {
     private boolean conflicts(DescriptorTable.Entry entry, Op op, long offset, int count) {
         int fd = entry.kernelFd();
         for (int i = 0; i < size; i++) {
-            if (groupOf[i] >= 0 || entries[i].kernelFd() != fd || op == Op.READ && ops[i] == Op.READ) {
+            if (ops[i].isSync() || entries[i].kernelFd() != fd || op == Op.READ && ops[i] == Op.READ) {
                 continue;
             }
             boolean appends = entry.append() && op == Op.WRITE && ops[i] == Op.WRITE;
@@ -207,12 +251,13 @@ final class StorageBatch implements CallBatcher {
     }
 
     /**
-     * Executes what was gathered in two steps, each submitted and waited out: the reads and writes, in waves of
-     * about {@link #WAVE_BYTES}, each answered from its own completion as it is reaped; then one fsync (or
-     * fdatasync) per force group, whose result answers every force of the group. A call the kernel answers EAGAIN
-     * (a descriptor it will not wait on) is executed synchronously instead. Should the ring itself fail, it is
-     * closed (so that nothing it holds can run later) and the calls it did not answer are executed synchronously,
-     * writes before forces: a write may then run twice, with the same bytes at the same offset.
+     * Executes what was gathered in two steps: the reads and writes, in waves of about {@link #WAVE_BYTES}, each
+     * answered from its own completion as it is reaped, all of them waited out; then the forces, each joining its
+     * descriptor's group, and one fsync (or fdatasync) submitted, not waited for, for every group without one in
+     * flight (see the class comment). A call the kernel answers EAGAIN (a descriptor it will not wait on) is
+     * executed synchronously instead. Should the ring itself fail, it is closed (so that nothing it holds can run
+     * later) and the calls it did not answer are executed synchronously, writes before forces: a write may then run
+     * twice, with the same bytes at the same offset.
      */
     @Override
     public void flush() {
@@ -224,21 +269,142 @@ final class StorageBatch implements CallBatcher {
         while (transfers > 0 && next < size && ring != null) {
             next = submitWave(next);
         }
-        if (groups > 0 && ring != null) {
-            for (int g = 0; g < groups; g++) {
-                if (!ring.prepareFsync(groupFds[g], groupDataOnly[g], GROUP_USER_DATA + g)) {
-                    throw new IllegalStateException("io_uring queue full with " + g + " of " + groups + " syncs");
-                }
-                figures.syncIssued();
-            }
-            submitAndReap(groups);
+        if (ring != null) {
+            commitForces();
         }
         if (ring == null) {
             answerSynchronously();
         }
         size = 0;
         transfers = 0;
-        groups = 0;
+    }
+
+    /**
+     * The flush's second step, once every read and write of the batch has completed: the batch's forces join their
+     * descriptors' groups, and every group without an fsync in flight has one issued now, all in one submission.
+     */
+    private void commitForces() {
+        boolean any = false;
+        for (int i = 0; i < size; i++) {
+            if (ops[i].isSync() && calls[i] != null) {
+                forceGroups[forceGroup(entries[i].kernelFd())].add(
+                        new ForceGroup.Force(calls[i], tables[i], entries[i]), ops[i] == Op.FDATASYNC);
+                forget(i);
+                any = true;
+            }
+        }
+        if (any) {
+            issueDue = true;
+            issueWaiting();
+        }
+    }
+
+    /**
+     * Issues an fsync for every group whose forces wait and that has none in flight, and submits them in one
+     * {@code io_uring_enter}, not waiting. Never from inside {@link IoUring#reap}: a submission that fails closes
+     * the ring, which a reap still walking its completions would then read unmapped.
+     */
+    private void issueWaiting() {
+        if (!issueDue) {
+            return;
+        }
+        issueDue = false;
+        for (int k = 0; k < forceGroups.length && ring != null; k++) {
+            ForceGroup g = forceGroups[k];
+            if (g == null || g.syncInFlight() || !g.hasWaiting()) {
+                continue;
+            }
+            if (!ring.hasRoom()) {
+                submitPrepared();
+                if (ring == null) {
+                    return;
+                }
+            }
+            boolean dataOnly = g.issue();
+            if (!ring.prepareFsync(g.kernelFd(), dataOnly, SYNC_USER_DATA + k)) {
+                throw new IllegalStateException("io_uring queue full with room for one sync");
+            }
+            syncsInFlight++;
+            figures.syncIssued();
+        }
+        if (ring != null && ring.unsubmitted() > 0) {
+            submitPrepared();
+        }
+    }
+
+    /** Submits what is prepared without waiting for anything. */
+    private void submitPrepared() {
+        int r = ring.submitAndWait(0);
+        submissions++;
+        failedOn(r);
+    }
+
+    /**
+     * Whether {@code r}, what an {@code io_uring_enter} answered, says the ring failed; if so it is closed and no
+     * longer used (the caller answers what it held synchronously). EAGAIN and EBUSY (reap, then enter again) and
+     * ETIME (a timed wait that saw nothing) are not failures.
+     */
+    private boolean failedOn(int r) {
+        if (r >= 0 || r == -Errno.EAGAIN || r == -Errno.EBUSY || r == -Errno.ETIME) {
+            return false;
+        }
+        LOG.log(Level.WARNING, "io_uring_enter failed ({0}); answering the batch synchronously", Errno.name(-r));
+        ring.close();
+        ring = null;
+        unavailable = true;
+        return true;
+    }
+
+    /**
+     * Answers the forces whose fsync completed, without waiting (one {@code io_uring_enter} that runs the
+     * completions the kernel holds for this thread); for a worker that has just drained its queue.
+     */
+    @Override
+    public void reapCompleted() {
+        if (ring == null || syncsInFlight == 0) {
+            return;
+        }
+        int r = ring.submitAndPeek(); // hands nothing gathered to the kernel: not one of the submissions
+        if (!failedOn(r)) {
+            reap();
+        }
+        if (ring == null) {
+            answerSynchronously();
+        }
+    }
+
+    /**
+     * Waits at most {@code timeoutNs} for an fsync in flight to complete, and answers what did; where the kernel
+     * cannot bound a wait, only looks. For a worker whose queue is empty: waiting in the kernel leaves its CPU to
+     * the io_uring's worker that runs the fsync (it inherited the worker's affinity).
+     */
+    @Override
+    public void awaitCompletion(long timeoutNs) {
+        if (ring == null || syncsInFlight == 0) {
+            return;
+        }
+        if (!ring.timedWaits()) {
+            reapCompleted();
+            return;
+        }
+        int r = ring.submitAndWait(1, timeoutNs); // nor this: the worker waits instead of sleeping
+        if (!failedOn(r)) {
+            reap();
+        }
+        if (ring == null) {
+            answerSynchronously();
+        }
+    }
+
+    @Override
+    public boolean awaitsCompletions() {
+        return syncsInFlight > 0;
+    }
+
+    /** Hands every completion ready to {@link #onCompletion}, then issues the fsyncs of forces that waited. */
+    private void reap() {
+        ring.reap(this::onCompletion);
+        issueWaiting();
     }
 
     /**
@@ -253,7 +419,7 @@ final class StorageBatch implements CallBatcher {
         long bytes = 0;
         int i = from;
         while (i < size && bytes < WAVE_BYTES) {
-            if (groupOf[i] >= 0) {
+            if (ops[i].isSync()) {
                 i++;
                 continue;
             }
@@ -294,7 +460,7 @@ final class StorageBatch implements CallBatcher {
         int fd = entries[i].kernelFd();
         long bytes = counts[i];
         int j = i + 1;
-        while (j < size && bytes < room && groupOf[j] < 0 && ops[j] == ops[i] && entries[j].kernelFd() == fd
+        while (j < size && bytes < room && !ops[j].isSync() && ops[j] == ops[i] && entries[j].kernelFd() == fd
                 && offsets[j] == offsets[j - 1] + counts[j - 1]) {
             bytes += counts[j];
             j++;
@@ -326,46 +492,59 @@ final class StorageBatch implements CallBatcher {
         }
     }
 
-    /** Submits the {@code n} entries prepared and reaps until each has completed, or the ring failed (then closed). */
+    /**
+     * Submits the {@code n} reads and writes prepared and reaps until each has completed, or the ring failed (then
+     * closed). Fsyncs in flight that complete meanwhile are answered too.
+     */
     private void submitAndReap(int n) {
         pending = n;
-        while (pending > 0) {
+        while (pending > 0 && ring != null) {
             int r = ring.submitAndWait(pending);
             submissions++;
-            if (r < 0 && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
-                LOG.log(Level.WARNING, "io_uring_enter failed ({0}); answering the batch synchronously",
-                        Errno.name(-r));
-                ring.close();
-                ring = null;
-                unavailable = true;
+            if (failedOn(r)) {
                 return;
             }
-            ring.reap(this::onCompletion);
+            reap();
         }
     }
 
-    /** After a ring failure: every call not yet answered, reads and writes first, then each force group once. */
+    /**
+     * After a ring failure: every call not yet answered, reads and writes first; then the forces, gathered or in
+     * the groups (their fsyncs were cancelled with the ring, or their answers lost with it), one fsync per
+     * descriptor answering all of its forces.
+     */
     private void answerSynchronously() {
         for (int i = 0; i < size; i++) {
-            if (calls[i] != null && groupOf[i] < 0) {
+            if (calls[i] != null && !ops[i].isSync()) {
                 answer(i, executeSync(i));
             }
         }
-        for (int g = 0; g < groups; g++) {
-            for (int i = 0; i < size; i++) {
-                if (groupOf[i] == g && calls[i] != null) {
-                    answerGroup(g, syncNow(g)); // a group the ring answered before it failed is not synced again
-                    break;
+        for (int i = 0; i < size; i++) {
+            if (calls[i] != null) {
+                forceGroups[forceGroup(entries[i].kernelFd())].add(
+                        new ForceGroup.Force(calls[i], tables[i], entries[i]), ops[i] == Op.FDATASYNC);
+                forget(i);
+            }
+        }
+        syncsInFlight = 0;
+        for (int k = 0; k < forceGroups.length; k++) {
+            ForceGroup g = forceGroups[k];
+            if (g != null) {
+                boolean dataOnly = g.allDataOnly();
+                List<ForceGroup.Force> forces = g.takeAll();
+                forceGroups[k] = null;
+                if (!forces.isEmpty()) {
+                    answerForces(forces, syncNow(g.kernelFd(), dataOnly));
                 }
             }
         }
+        size = 0;
+        transfers = 0;
     }
 
     private void onCompletion(long userData, int result) {
-        if (userData >= GROUP_USER_DATA && userData < GROUP_USER_DATA + groups) {
-            int g = (int) (userData - GROUP_USER_DATA);
-            pending--;
-            answerGroup(g, result == -Errno.EAGAIN ? syncNow(g) : result);
+        if (userData >= SYNC_USER_DATA) {
+            syncCompleted(userData - SYNC_USER_DATA, result);
             return;
         }
         int i = (int) userData;
@@ -377,21 +556,34 @@ final class StorageBatch implements CallBatcher {
     }
 
     /**
-     * Answers every force of group {@code g} still unanswered with {@code result}. Counted before the first answer
-     * goes out: a client that reads the figures after its force answered finds its force in them.
+     * Group {@code k}'s fsync completed with {@code result}: it answers the forces it was issued for, and the
+     * forces that came while it ran go out in the next fsync once the reap is over (their writes completed before
+     * they joined the group).
      */
-    private void answerGroup(int g, long result) {
-        int unanswered = 0;
-        for (int i = 0; i < size; i++) {
-            if (groupOf[i] == g && calls[i] != null) {
-                unanswered++;
-            }
+    private void syncCompleted(long k, int result) {
+        ForceGroup g = k < forceGroups.length ? forceGroups[(int) k] : null;
+        if (g == null || !g.syncInFlight()) {
+            return; // not ours (cannot happen: only this thread prepares entries)
         }
-        figures.forcesAnswered(unanswered);
-        for (int i = 0; i < size; i++) {
-            if (groupOf[i] == g && calls[i] != null) {
-                answer(i, result);
-            }
+        syncsInFlight--;
+        boolean dataOnly = g.inFlightDataOnly();
+        answerForces(g.takeInFlight(), result == -Errno.EAGAIN ? syncNow(g.kernelFd(), dataOnly) : result);
+        if (g.hasWaiting()) {
+            issueDue = true; // issued once the reap is over (see issueWaiting)
+        } else {
+            forceGroups[(int) k] = null;
+        }
+    }
+
+    /**
+     * Answers each of {@code forces} with {@code result} and releases its descriptor. Counted before the first
+     * answer goes out: a client that reads the figures after its force answered finds its force in them.
+     */
+    private void answerForces(List<ForceGroup.Force> forces, long result) {
+        figures.forcesAnswered(forces.size());
+        for (ForceGroup.Force f : forces) {
+            f.call().complete(result);
+            f.table().release(f.entry());
         }
     }
 
@@ -399,8 +591,16 @@ final class StorageBatch implements CallBatcher {
         if (ops[i] == Op.READ) {
             figures.readTrapped();
         }
+        if (syncsInFlight > 0) {
+            figures.answeredBesideSync();
+        }
         calls[i].complete(result);
         tables[i].release(entries[i]);
+        forget(i);
+    }
+
+    /** Call {@code i} is answered, or in a force group now: the batch no longer holds it. */
+    private void forget(int i) {
         calls[i] = null;
         tables[i] = null;
         entries[i] = null;
@@ -413,15 +613,25 @@ final class StorageBatch implements CallBatcher {
                 : Linux.syscallErrno(StorageSyscalls.SYS_PWRITE64, fd, addresses[i], counts[i], offsets[i], 0, 0);
     }
 
-    /** Group {@code g}'s fsync (or fdatasync) as a system call. */
-    private long syncNow(int g) {
+    /** An fsync (or fdatasync) of kernel descriptor {@code fd} as a system call. */
+    private long syncNow(int fd, boolean dataOnly) {
         figures.syncIssued();
-        return groupDataOnly[g] ? StorageSyscalls.fdatasync(groupFds[g]) : StorageSyscalls.fsync(groupFds[g]);
+        return dataOnly ? StorageSyscalls.fdatasync(fd) : StorageSyscalls.fsync(fd);
     }
 
+    /** Flushes, then waits for every fsync in flight and answers its forces, before the ring goes. */
     @Override
     public void close() {
         flush();
+        while (syncsInFlight > 0 && ring != null) {
+            int r = ring.submitAndWait(1);
+            if (!failedOn(r)) {
+                reap();
+            }
+        }
+        if (ring == null) {
+            answerSynchronously();
+        }
         if (ring != null) {
             ring.close();
             ring = null;

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link StorageBatch}): what the ring cannot count because it is not a call's result. The forces answered against
  * the fsyncs issued for them is what shows group commit at work ({@link StorageBatch}): one fsync answering the
  * forces of many clients of one descriptor. Reads mapped against reads trapped shows how many preads cost no system
- * call ({@link ReadMapping}). LongAdder, because every worker counts and the supervisor's
+ * call ({@link ReadMapping}). Calls answered beside a sync show forces off the worker's path: reads and writes it
+ * served while an fsync it had issued was in flight. LongAdder, because every worker counts and the supervisor's
  * {@code STATS} reads from another thread.
  */
 final class StorageFigures {
@@ -19,13 +20,15 @@ final class StorageFigures {
     private final LongAdder syncsIssued = new LongAdder();
     private final LongAdder readsMapped = new LongAdder();
     private final LongAdder readsTrapped = new LongAdder();
+    private final LongAdder besideSync = new LongAdder();
 
     /** Registers the figures with {@code table}. */
     void register(CallTable.Builder table) {
         table.figure(KindFigure.STORAGE_FORCES, forces::sum)
                 .figure(KindFigure.STORAGE_SYNCS_ISSUED, syncsIssued::sum)
                 .figure(KindFigure.STORAGE_READS_MAPPED, readsMapped::sum)
-                .figure(KindFigure.STORAGE_READS_TRAPPED, readsTrapped::sum);
+                .figure(KindFigure.STORAGE_READS_TRAPPED, readsTrapped::sum)
+                .figure(KindFigure.STORAGE_CALLS_BESIDE_SYNC, besideSync::sum);
     }
 
     /** {@code n} fsync or fdatasync calls were answered. */
@@ -46,6 +49,11 @@ final class StorageFigures {
     /** A pread was answered through the kernel (pread, or a batch's io_uring read or preadv). */
     void readTrapped() {
         readsTrapped.increment();
+    }
+
+    /** A pread or pwrite was answered while an fsync issued for a force was in flight. */
+    void answeredBesideSync() {
+        besideSync.increment();
     }
 
     long forces() {

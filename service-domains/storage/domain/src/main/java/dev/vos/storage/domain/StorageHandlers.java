@@ -250,6 +250,7 @@ final class StorageHandlers {
             long n = mapping.copy(entry.kernelFd(), address, (int) count, offset);
             if (n != ReadMapping.NOT_SERVED) {
                 figures.readMapped();
+                countBesideSync(batch);
                 table.release(entry);
                 return n;
             }
@@ -258,6 +259,7 @@ final class StorageHandlers {
                 && batch.gather(call, table, entry, op, address, (int) count, offset)) {
             return ServerCall.DEFERRED; // the batch answers it and releases the entry
         }
+        countBesideSync(batch);
         try {
             if (op == StorageBatch.Op.WRITE) {
                 // A write through a mapped descriptor tells its known size how far the file now reaches.
@@ -272,6 +274,13 @@ final class StorageHandlers {
             return preadNow(entry, view, address, count, offset);
         } finally {
             table.release(entry);
+        }
+    }
+
+    /** A read or write answered at once while the worker's batch has an fsync in flight is counted beside it. */
+    private void countBesideSync(StorageBatch batch) {
+        if (batch != null && batch.syncInFlight()) {
+            figures.answeredBesideSync();
         }
     }
 
@@ -295,8 +304,9 @@ final class StorageHandlers {
     }
 
     /**
-     * fsync or fdatasync of the session's descriptor {@code fd}: batched as {@link #transfer} is, where forces of
-     * one descriptor queued together are answered by one (see {@link StorageBatch}).
+     * fsync or fdatasync of the session's descriptor {@code fd}: always through the worker's batch where it has an
+     * io_uring, alone or not, so that the worker does not wait in the fsync (see {@link StorageBatch}, "Forces in
+     * flight"); forces of one descriptor are answered by one. Without io_uring, a system call, the worker waiting.
      */
     private static long sync(ServerCall call, long fd, StorageBatch.Op op, StorageFigures figures) {
         DescriptorTable table = descriptors(call);
@@ -305,8 +315,8 @@ final class StorageHandlers {
             return -Errno.EBADF;
         }
         StorageBatch batch = (StorageBatch) call.batcher();
-        if (batch != null && batch.wants(call) && batch.gather(call, table, entry, op, 0, 0, 0)) {
-            return ServerCall.DEFERRED;
+        if (batch != null && batch.wantsForce() && batch.gather(call, table, entry, op, 0, 0, 0)) {
+            return ServerCall.DEFERRED; // answered when its fsync completes; the worker goes on meanwhile
         }
         try {
             figures.syncIssued();
