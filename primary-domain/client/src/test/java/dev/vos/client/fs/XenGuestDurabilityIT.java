@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import static dev.vos.client.fs.XlCommand.xl;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -388,16 +389,5 @@ class XenGuestDurabilityIT {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("durability: " + XEN_NAME + " (domain " + domid + ") serving " + ms + " ms after xl create");
         return ms;
-    }
-
-    private static String xl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("xl"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("xl " + String.join(" ", args) + " failed: " + out);
-        }
-        return out;
     }
 }

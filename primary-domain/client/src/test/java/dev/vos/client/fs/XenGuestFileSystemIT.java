@@ -22,7 +22,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,6 +33,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.vos.client.fs.XlCommand.xl;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -301,16 +301,6 @@ class XenGuestFileSystemIT {
         return ms;
     }
 
-    private static String xl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("xl"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("xl " + String.join(" ", args) + " failed: " + out);
-        }
-        return out;
-    }
 
     private static void xlQuietly(String... args) {
         try {

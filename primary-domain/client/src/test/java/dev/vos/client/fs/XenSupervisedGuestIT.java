@@ -23,7 +23,6 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -36,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static dev.vos.client.fs.XlCommand.xl;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -286,16 +286,5 @@ class XenSupervisedGuestIT {
             assertTrue(System.nanoTime() < deadline, DOMAIN + " did not get there within " + WAIT + "; it is " + s);
             Thread.sleep(50);
         }
-    }
-
-    private static String xl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("xl"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("xl " + String.join(" ", args) + " failed: " + out);
-        }
-        return out;
     }
 }
