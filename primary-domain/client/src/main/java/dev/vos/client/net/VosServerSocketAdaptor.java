@@ -20,7 +20,7 @@ import java.util.Set;
  * {@link VosServerSocketChannel#socket()}: a {@code ServerSocket} whose every method goes to the channel, as the
  * default provider's {@code ServerSocketAdaptor}. The JDK's {@code HttpServer} binds its channel through it. Its
  * {@link #accept()} is the channel's (blocking mode only), answering the accepted channel's {@code Socket} adaptor;
- * with SO_TIMEOUT it first waits on a selector of its own (the domain keeps no timers), as a timed read does.
+ * with SO_TIMEOUT it is the channel's {@link VosServerSocketChannel#acceptWithin} (the domain keeps no timers).
  */
 final class VosServerSocketAdaptor extends ServerSocket {
 
