@@ -111,7 +111,7 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "repeats, each running native, then vos, in separate JVMs. **native FileChannel**: the JDK's default"
     echo "FileChannel.read(dst, position) in the client's JVM, virtual threads on both CPUs. **vos ring**: the storage"
     echo "domain (DomainAgentMain --kind storage, a child JVM) with one worker busy-polling on CPU 1; the client's"
-    echo "threads on CPU 0 (one carrier), busy-polling; a read is PREAD into the call slot's 64 KiB payload chunk (which"
+    echo "threads on CPU 0 (one carrier), waiting as a vos:// client does (spin 20 us, then park); a read is PREAD into the call slot's 64 KiB payload chunk (which"
     echo "the domain copies from its read-only mapping of the file where it can, without a system call: the batches"
     echo "table's reads from mappings and by traps), then a copy into the caller's buffer. **vos FileChannel**: a vos:// path's FileChannel over the same domain; a 1 MiB"
     echo "read or write there is one batch of 16 chunks on 16 slots with one wake-up, which the domain executes in waves"

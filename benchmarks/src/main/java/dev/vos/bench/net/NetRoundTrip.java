@@ -80,7 +80,7 @@ public final class NetRoundTrip {
                     wait = switch (waitName) {
                         case "busy" -> WaitStrategy.busyPoll();
                         case "sleeping" -> WaitStrategy.sleeping();
-                        case "spin" -> WaitStrategy.spinThenPark(Duration.ofNanos(20_000)); // a DomainClient's
+                        case "spin" -> WaitStrategy.standard(); // a DomainClient's
                         default -> throw new IllegalArgumentException("--wait busy|spin|sleeping, not " + waitName);
                     };
                 }

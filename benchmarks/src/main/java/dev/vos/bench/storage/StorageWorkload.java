@@ -36,15 +36,17 @@ import java.util.concurrent.atomic.AtomicReference;
  *       has both CPUs (its default parallelism, 2).</li>
  *   <li>{@code --target vos}: the storage domain, one worker busy-polling on CPU 1; this JVM pins its main thread
  *       to CPU 0 before it starts anything, so every client thread (the carrier, the ring's monitor) stays on CPU 0,
- *       and it must run with {@code -Djdk.virtualThreadScheduler.parallelism=1}. Clients busy-poll
- *       ({@code WaitStrategy.busyPoll()}: a virtual thread yields its carrier every 16 polls).</li>
+ *       and it must run with {@code -Djdk.virtualThreadScheduler.parallelism=1}. Clients wait as a {@code vos://}
+ *       file system's do ({@code --wait standard}: {@code WaitStrategy.standard()}, spin 20 us, then park);
+ *       {@code --wait busy} busy-polls ({@code WaitStrategy.busyPoll()}), what the figures before 2026-12-05 used:
+ *       see docs/storage.md, "One carrier, 64 clients", for why those runs were bimodal.</li>
  *   <li>{@code --target vosfs}: the same domain and ring, read the way unmodified code reads it: a
  *       {@code FileChannel} of a {@code vos://} path (dev.vos.primary.fs), so the figure includes the provider.</li>
  * </ul>
  * <pre>
  * usage: StorageWorkload --target native|vos|vosfs [--workloads rand4k,seq1m,randwrite] [--clients 1,4,64]
  *                        [--warmup-s 2] [--measure-s 3] [--buffer direct|heap] [--chunk-threads 1] [--workers 1]
- *                        [--pin-cpus 1] [--label TEXT] [--out FILE.tsv]
+ *                        [--pin-cpus 1] [--wait standard|busy] [--label TEXT] [--out FILE.tsv]
  * </pre>
  * Each figure is a line on standard output and, with {@code --out}, a row appended to a TSV file (header
  * {@link #HEADER}) that {@link StorageReport} turns into the report.
@@ -71,7 +73,8 @@ public final class StorageWorkload {
 
     /** One run's settings. */
     record Settings(String target, List<String> workloads, List<Integer> clients, double warmupS, double measureS,
-                    String buffer, int chunkThreads, int workers, String pinCpus, String label, Path out) {
+                    String buffer, int chunkThreads, int workers, String pinCpus, String label, Path out,
+                    WaitStrategy clientWait) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,7 +86,7 @@ public final class StorageWorkload {
         }
         try (DataFile data = DataFile.create();
              StorageDomain domain = vos ? StorageDomain.start(data.exportRoot(), StorageDomain.GEOMETRY,
-                     WaitStrategy.busyPoll(), s.workers(), s.pinCpus()) : null;
+                     s.clientWait(), s.workers(), s.pinCpus()) : null;
              FileSystem vosFs = s.target().equals("vosfs") ? new VosFileSystemProvider().newFileSystem(
                      URI.create("vos://bench-storage/"), Map.of(VosFileSystemProvider.ENV_CALL_SOURCE, domain.ring()))
                      : null;
@@ -376,6 +379,7 @@ public final class StorageWorkload {
         String pin = Integer.toString(StorageDomain.SERVER_CPU);
         String label = "";
         Path out = null;
+        WaitStrategy wait = WaitStrategy.standard();
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -396,6 +400,11 @@ public final class StorageWorkload {
                 case "--pin-cpus" -> pin = v;
                 case "--label" -> label = v;
                 case "--out" -> out = Path.of(v);
+                case "--wait" -> wait = switch (v) {
+                    case "standard" -> WaitStrategy.standard();
+                    case "busy" -> WaitStrategy.busyPoll();
+                    default -> throw new IllegalArgumentException("--wait standard|busy");
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
@@ -407,6 +416,6 @@ public final class StorageWorkload {
             throw new IllegalArgumentException("--buffer direct|heap");
         }
         return new Settings(target, workloads, clients, warmup, measure, buffer, chunkThreads, workers, pin, label,
-                out);
+                out, wait);
     }
 }

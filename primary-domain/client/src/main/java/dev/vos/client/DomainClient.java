@@ -58,7 +58,7 @@ public final class DomainClient implements CallSource, AutoCloseable {
                           Duration retryInterval, Duration livenessTimeout) {
         /** The default ring, spin-then-park callers, 5 s to attach, 20 ms between attempts, the domain's timeout. */
         public static final Options DEFAULT = new Options(RingGeometry.DEFAULT,
-                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), Duration.ofSeconds(5), Duration.ofMillis(20),
+                WaitStrategy.standard(), Duration.ofSeconds(5), Duration.ofMillis(20),
                 null);
 
         /** The same options with another wait strategy. */

@@ -139,7 +139,7 @@ public final class DomainAgentMain {
      */
     private static void exercise(CallTable table, ServerOptions options) {
         try (RingClient client = RingClient.createSealed("standby-warm-up", WARM_UP_RING, 1,
-                WaitStrategy.spinThenPark(Duration.ofNanos(20_000)))) {
+                WaitStrategy.standard())) {
             int fd = Linux.dupCloexec(client.segmentDescriptor());
             if (fd < 0) {
                 throw new IOException("fcntl(F_DUPFD_CLOEXEC): " + Errno.name(-fd));

@@ -493,7 +493,7 @@ public final class ProcessBackend implements DomainBackend {
         try (AgentSession supervisor = AgentSession.attachAsSupervisor(launch.socket(), new RingGeometry(2, 4096,
                 1_000_000_000L), token, WaitStrategy.sleeping(), launch.startTimeout())) {
             try (AgentSession client = AgentSession.attach(launch.socket(), RingGeometry.DEFAULT,
-                    WaitStrategy.spinThenPark(Duration.ofNanos(20_000)), launch.startTimeout())) {
+                    WaitStrategy.standard(), launch.startTimeout())) {
                 RingClient ring = client.ring();
                 for (int i = 0; i < TRAINING_CALLS; i++) {
                     ring.call(CoreCalls.NOP);
