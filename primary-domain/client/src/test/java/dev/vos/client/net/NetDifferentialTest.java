@@ -677,4 +677,58 @@ class NetDifferentialTest {
         seen.add("the readers ended with " + outcomes);
         return seen;
     }
+
+    /**
+     * A read with SO_TIMEOUT while another thread's read without one waits for bytes: the JDK's own impl times the
+     * timed one out (the wait for its turn counts against the timeout), then the byte sent ends the untimed one.
+     */
+    @Test
+    void aTimedReadBehindAnUntimedOne_timesOut_asTheJdksOwnSocket() throws Exception {
+        final VosSelectorProvider net = (VosSelectorProvider) vos;
+        final List<String> expected = timedReadBehindAnUntimedOne(new Socket());
+        final List<String> actual = timedReadBehindAnUntimedOne(new NetSocket(new VosSocketImpl(net, false)));
+        assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
+    }
+
+    private static List<String> timedReadBehindAnUntimedOne(final Socket socket) throws Exception {
+        final List<String> seen = new ArrayList<>();
+        try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
+            socket.connect(server.getLocalSocketAddress(), 5_000);
+            try (Socket peer = server.accept()) {
+                final InputStream in = socket.getInputStream();
+                final CompletableFuture<String> untimed = new CompletableFuture<>();
+                final Thread first = Thread.ofPlatform().start(() -> untimed.complete(oneByte(in)));
+                Thread.sleep(300);
+                final int timeoutMs = 500;
+                socket.setSoTimeout(timeoutMs);
+                final CompletableFuture<String> timed = new CompletableFuture<>();
+                final Thread second = Thread.ofPlatform().start(() -> timed.complete(oneByte(in)));
+                seen.add("the timed read: " + endedWithin(timed, timeoutMs + 3_000));
+                peer.getOutputStream().write(42);
+                seen.add("the untimed read: " + endedWithin(untimed, 3_000));
+                if (!timed.isDone() || !untimed.isDone()) {
+                    socket.close(); // ends a read that hangs
+                }
+                first.join(5_000);
+                second.join(5_000);
+            }
+        } finally {
+            socket.close();
+        }
+        return seen;
+    }
+
+    /** What a {@code read()} of {@code in} ended with: the byte, or the class of what it threw. */
+    private static String oneByte(final InputStream in) {
+        return attempt(() -> "byte " + in.read());
+    }
+
+    /** What {@code how} ended with within {@code ms}, or "hung". */
+    private static String endedWithin(final CompletableFuture<String> how, final long ms) throws Exception {
+        try {
+            return how.get(ms, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return "hung";
+        }
+    }
 }
