@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.net.SocketOptions;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -17,6 +18,8 @@ import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link SocketImpl} of a {@code java.net.Socket} or {@code ServerSocket} whose socket lives in the net domain
@@ -33,7 +36,9 @@ import java.util.Objects;
  * {@link VosServerSocketChannel#acceptWithin acceptWithin} and {@link VosSocketChannel#connectWithin connectWithin}.
  * No worker is held meanwhile. A timed read leaves the channel blocking and unregistered throughout, so another
  * thread's read or write meanwhile is a blocking one. A timeout of 0 (the default) blocks in the domain as a blocking
- * channel does, without a selector.
+ * channel does, without a selector. The streams' reads take turns under a lock of the impl, as NioSocketImpl's do,
+ * and a timed read waits for its turn within its timeout: behind another thread's untimed read that waits for
+ * bytes, it times out rather than waiting for that read to end.
  *
  * <p>{@link #available()} asks the domain what its kernel has queued (SIOCINQ), as {@code NioSocketImpl} asks its
  * own: 0 once the input is shut down. Urgent data is not served.
@@ -45,6 +50,8 @@ final class VosSocketImpl extends SocketImpl {
 
     private final VosSelectorProvider provider;
     private final boolean server;
+    /** Held by a stream's read throughout, the wait of a timed one included (see the class comment). */
+    private final ReentrantLock readLock = new ReentrantLock();
     private volatile VosSocketChannel channel;
     private volatile VosServerSocketChannel listener;
     /** A server's address, kept from bind for listen: the domain's bind and listen are the channel's one bind. */
@@ -227,11 +234,52 @@ final class VosSocketImpl extends SocketImpl {
         if (len == 0) {
             return 0;
         }
+        final int timeout = timeoutMs;
+        int within = 0;
+        if (timeout > 0) {
+            final long leftNs = lockWithin(timeout);
+            if (leftNs <= 0) {
+                throw new SocketTimeoutException("Read timed out"); // NioSocketImpl's text
+            }
+            within = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs));
+        } else {
+            readLock.lock();
+        }
         try {
-            return c.readWithin(ByteBuffer.wrap(b, off, len), timeoutMs);
+            return c.readWithin(ByteBuffer.wrap(b, off, len), within);
         } catch (IOException e) {
             throw closed ? closedSocket() : translate(e);
+        } finally {
+            readLock.unlock();
         }
+    }
+
+    /**
+     * Takes {@link #readLock} within {@code timeoutMs}, as NioSocketImpl's {@code tryLock}: an interrupt does not end
+     * the wait (the thread's status is set again after it). The nanoseconds of the timeout left once it is held; 0
+     * or less, and the lock not held, when the time ran out first.
+     */
+    private long lockWithin(final int timeoutMs) {
+        final long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        final long start = System.nanoTime();
+        long left = nanos;
+        boolean acquired = false;
+        boolean interrupted = false;
+        while (!acquired && left > 0) {
+            try {
+                acquired = readLock.tryLock(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            left = nanos - (System.nanoTime() - start);
+        }
+        if (acquired && left <= 0) {
+            readLock.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return left;
     }
 
     /** Writes all of {@code b[off, off + len)}: the channel is blocking, and its write sends every byte. */
