@@ -9,15 +9,12 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.IllegalBlockingModeException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link VosSocketChannel#socket()}: a {@code Socket} over the channel, as the default provider's
@@ -27,11 +24,11 @@ import java.util.concurrent.TimeUnit;
  * mode only, as the default's, with SO_TIMEOUT on reads), and its own bind and connect (with a timeout), which are
  * the channel's with the default adaptor's exceptions ({@code SocketException("Already bound")} ...).
  *
- * <p><b>SO_TIMEOUT.</b> A timed read never waits in the domain (the domain keeps no timers, and a call in the ring
- * cannot be taken back): it reads what is there without waiting, and while nothing is, waits on a selector of its
- * own for the rest of the timeout, then reads again; {@code SocketTimeoutException("Read timed out")} when the time
- * is up, as the default's. The channel is registered with that selector through the selector's SPI, since a blocking
- * channel may not register itself: the program's channel stays blocking, and unregistered, throughout.
+ * <p><b>SO_TIMEOUT.</b> A timed read is the channel's {@link VosSocketChannel#readWithin readWithin}: it never waits in
+ * the domain (the domain keeps no timers, and a call in the ring cannot be taken back); it reads what is there
+ * without waiting, and while nothing is, waits on a selector of its own for the rest of the timeout, then reads
+ * again; {@code SocketTimeoutException("Read timed out")} when the time is up, as the default's. The program's
+ * channel stays blocking, and unregistered, throughout.
  */
 final class VosSocketAdaptor extends Socket {
 
@@ -126,11 +123,8 @@ final class VosSocketAdaptor extends Socket {
                     return 0;
                 }
                 blockingOnly();
-                final int timeout = timeoutMs;
-                if (timeout > 0) {
-                    return timedRead(ByteBuffer.wrap(b, off, len), timeout);
-                }
-                return channel.read(ByteBuffer.wrap(b, off, len)); // blocking: some bytes, or -1 at the end
+                // blocking: some bytes, or -1 at the end; with SO_TIMEOUT, within it (see the class comment)
+                return channel.readWithin(ByteBuffer.wrap(b, off, len), timeoutMs);
             }
 
             @Override
@@ -143,25 +137,6 @@ final class VosSocketAdaptor extends Socket {
                 channel.close();
             }
         };
-    }
-
-    /** Reads within {@code timeout} ms: see the class comment. */
-    private int timedRead(final ByteBuffer dst, final int timeout) throws IOException {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-        while (true) {
-            final int n = channel.readNow(dst);
-            if (n != 0) {
-                return n; // bytes, or -1 at the end of the stream
-            }
-            final long leftNs = deadline - System.nanoTime();
-            if (leftNs <= 0) {
-                throw new SocketTimeoutException("Read timed out"); // the default adaptor's text
-            }
-            try (VosSelector selector = (VosSelector) channel.provider().openSelector()) {
-                selector.register(channel, SelectionKey.OP_READ, null);
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
-            }
-        }
     }
 
     @Override

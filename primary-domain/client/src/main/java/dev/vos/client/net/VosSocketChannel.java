@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -392,11 +393,53 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     }
 
     /**
-     * A read that does not wait in the domain whatever the channel's mode: 0 when nothing is there. For the socket
-     * adaptor's timed stream read, which waits on a selector of its own and must not change the program's mode.
+     * A read that does not wait in the domain whatever the channel's mode: 0 when nothing is there. For
+     * {@link #readWithin}, which waits on a selector of its own and must not change the program's mode.
      */
     int readNow(final ByteBuffer dst) throws IOException {
         return read(dst, true);
+    }
+
+    /**
+     * A read of a blocking channel that waits at most {@code timeoutMs} (0: as long as it takes), for SO_TIMEOUT on
+     * the socket adaptor's stream and on {@code VosSocketImpl}'s. The domain keeps no timers and a call in the ring
+     * cannot be taken back, so no read here waits in the domain: it takes what is there ({@link #readNow}), and
+     * while nothing is, waits on a selector of its own for the rest of the time, then reads again. A selector may
+     * report the channel readable when another thread's read already took the bytes (stale readiness, see
+     * docs/network.md); the read after it finds nothing and the loop waits on, where a blocking read would wait
+     * past the timeout. {@code SocketTimeoutException("Read timed out")} when the time is up (the default's text).
+     * The channel is registered with that selector through the selector's SPI, since a blocking channel may not
+     * register itself: its mode and its keys are never touched, so other threads' reads and writes stay blocking.
+     */
+    int readWithin(final ByteBuffer dst, final int timeoutMs) throws IOException {
+        if (timeoutMs <= 0 || !dst.hasRemaining()) {
+            return read(dst);
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        VosSelector selector = null;
+        try {
+            while (true) {
+                final int n = readNow(dst);
+                if (n != 0) {
+                    return n; // bytes, or -1 at the end of the stream
+                }
+                final long leftNs = deadline - System.nanoTime();
+                if (leftNs <= 0) {
+                    ensureOpen();
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                if (selector == null) {
+                    selector = (VosSelector) provider().openSelector();
+                    selector.register(this, SelectionKey.OP_READ, null);
+                }
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
+                selector.selectedKeys().clear();
+            }
+        } finally {
+            if (selector != null) {
+                selector.close();
+            }
+        }
     }
 
     private int read(final ByteBuffer dst, final boolean noWait) throws IOException {

@@ -17,11 +17,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link SocketImpl} of a {@code java.net.Socket} or {@code ServerSocket} whose socket lives in the net domain
@@ -32,11 +30,15 @@ import java.util.concurrent.locks.LockSupport;
  * closed")}, which is what the JDK's own {@code NioSocketImpl} throws.
  *
  * <p><b>SO_TIMEOUT and a connect timeout.</b> The domain keeps no timers, and a call in the ring cannot be taken back;
- * so a timed read, accept or connect first waits for its socket with a {@link VosSelector} of its own
- * ({@code select(timeout)}, one pollset in the domain, woken by the provider's timer), then makes the call, which
- * then does not wait. No worker is held meanwhile. For that wait the channel is non-blocking: a write of another
- * thread during it goes on chunk by chunk ({@link #write}). A timeout of 0 (the default) blocks in the domain as a
- * blocking channel does, without a selector.
+ * so a timed read, accept or connect waits for its socket with a {@link VosSelector} of its own
+ * ({@code select(timeout)}, one pollset in the domain, woken by the provider's timer) and makes only calls that do
+ * not wait: the channel's {@link VosSocketChannel#readWithin readWithin},
+ * {@link VosServerSocketChannel#acceptWithin acceptWithin} and {@link VosSocketChannel#connectWithin connectWithin}.
+ * No worker is held meanwhile. A timed read leaves the channel blocking and unregistered throughout, so another
+ * thread's read or write meanwhile is a blocking one. A timeout of 0 (the default) blocks in the domain as a blocking
+ * channel does, without a selector. The streams' reads take turns under a lock of the impl, as NioSocketImpl's do,
+ * and a timed read waits for its turn within its timeout: behind another thread's untimed read that waits for
+ * bytes, it times out rather than waiting for that read to end.
  *
  * <p>{@link #available()} asks the domain what its kernel has queued (SIOCINQ), as {@code NioSocketImpl} asks its
  * own: 0 once the input is shut down. Urgent data is not served.
@@ -45,11 +47,11 @@ final class VosSocketImpl extends SocketImpl {
 
     /** The default provider's backlog when none (or one below 1) is given. */
     private static final int DEFAULT_BACKLOG = 50;
-    /** The pause before a read or write that found the channel non-blocking (see {@link #write}) tries again. */
-    private static final long RETRY_NS = 100_000;
 
     private final VosSelectorProvider provider;
     private final boolean server;
+    /** Held by a stream's read throughout, the wait of a timed one included (see the class comment). */
+    private final ReentrantLock readLock = new ReentrantLock();
     private volatile VosSocketChannel channel;
     private volatile VosServerSocketChannel listener;
     /** A server's address, kept from bind for listen: the domain's bind and listen are the channel's one bind. */
@@ -137,33 +139,6 @@ final class VosSocketImpl extends SocketImpl {
         }
     }
 
-    /** Back to blocking mode once the selector that waited is closed (which deregistered the channel). */
-    private static void blocking(final SelectableChannel c) throws IOException {
-        if (c.isOpen()) {
-            c.configureBlocking(true);
-        }
-    }
-
-    /**
-     * Waits at most {@code timeout} ms for {@code op} on {@code c} (a selector of its own, see the class comment);
-     * SocketTimeoutException {@code what + " timed out"} when it does not come.
-     */
-    private void await(final SelectableChannel c, final int op, final int timeout, final String what)
-            throws IOException {
-        c.configureBlocking(false);
-        try (Selector selector = provider.openSelector()) {
-            c.register(selector, op);
-            if (selector.select(timeout) == 0) {
-                if (!c.isOpen()) {
-                    throw closedSocket();
-                }
-                throw new SocketTimeoutException(what + " timed out"); // NioSocketImpl's texts
-            }
-        } finally {
-            blocking(c);
-        }
-    }
-
     @Override
     protected void bind(final InetAddress host, final int port) throws IOException {
         final InetSocketAddress local = new InetSocketAddress(host, port);
@@ -248,43 +223,73 @@ final class VosSocketImpl extends SocketImpl {
         return out;
     }
 
-    /** Reads through the channel; SO_TIMEOUT as the class comment says. */
+    /**
+     * Reads through the channel, which is blocking: some bytes, or -1 at the end. With SO_TIMEOUT, the channel's
+     * {@link VosSocketChannel#readWithin readWithin}: {@code SocketTimeoutException("Read timed out")}, NioSocketImpl's
+     * text, when nothing comes in time, and never a wait past it (see the class comment).
+     */
     private int read(final byte[] b, final int off, final int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         final VosSocketChannel c = channel();
         if (len == 0) {
             return 0;
         }
+        final int timeout = timeoutMs;
+        int within = 0;
+        if (timeout > 0) {
+            final long leftNs = lockWithin(timeout);
+            if (leftNs <= 0) {
+                throw new SocketTimeoutException("Read timed out"); // NioSocketImpl's text
+            }
+            within = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs));
+        } else {
+            readLock.lock();
+        }
         try {
-            final int timeout = timeoutMs;
-            if (timeout > 0) {
-                await(c, SelectionKey.OP_READ, timeout, "Read");
-            }
-            final ByteBuffer dst = ByteBuffer.wrap(b, off, len);
-            int n;
-            while ((n = c.read(dst)) == 0) {
-                // Only while another thread's timed wait holds the channel non-blocking: a stream's read blocks.
-                LockSupport.parkNanos(RETRY_NS);
-            }
-            return n;
+            return c.readWithin(ByteBuffer.wrap(b, off, len), within);
         } catch (IOException e) {
             throw closed ? closedSocket() : translate(e);
+        } finally {
+            readLock.unlock();
         }
     }
 
     /**
-     * Writes all of {@code b[off, off + len)}. The channel is blocking but while a timed read of another thread
-     * waits (then it takes what room there is): the loop sends the rest then.
+     * Takes {@link #readLock} within {@code timeoutMs}, as NioSocketImpl's {@code tryLock}: an interrupt does not end
+     * the wait (the thread's status is set again after it). The nanoseconds of the timeout left once it is held; 0
+     * or less, and the lock not held, when the time ran out first.
      */
+    private long lockWithin(final int timeoutMs) {
+        final long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        final long start = System.nanoTime();
+        long left = nanos;
+        boolean acquired = false;
+        boolean interrupted = false;
+        while (!acquired && left > 0) {
+            try {
+                acquired = readLock.tryLock(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            left = nanos - (System.nanoTime() - start);
+        }
+        if (acquired && left <= 0) {
+            readLock.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return left;
+    }
+
+    /** Writes all of {@code b[off, off + len)}: the channel is blocking, and its write sends every byte. */
     private void write(final byte[] b, final int off, final int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         final VosSocketChannel c = channel();
         final ByteBuffer src = ByteBuffer.wrap(b, off, len);
         try {
             while (src.hasRemaining()) {
-                if (c.write(src) == 0) {
-                    LockSupport.parkNanos(RETRY_NS); // no room, and no spin on a CPU the peer may need
-                }
+                c.write(src);
             }
         } catch (IOException e) {
             throw closed ? closedSocket() : translate(e);

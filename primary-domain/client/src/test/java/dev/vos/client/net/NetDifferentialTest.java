@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -591,5 +593,142 @@ class NetDifferentialTest {
                 }
             }
         });
+    }
+
+    /**
+     * Two threads read a plain {@code Socket}'s stream with SO_TIMEOUT set, and one byte comes while both wait: one
+     * thread gets it, the other times out ({@link #twoTimedReadersOneByte}), on the JDK's own impl as on the net
+     * domain's.
+     */
+    @Test
+    void twoTimedReadsOfASocket_oneByteComes_oneGetsIt_theOtherTimesOut_asTheJdksOwnSocket() throws Exception {
+        final VosSelectorProvider net = (VosSelectorProvider) vos;
+        final List<String> expected = twoTimedReadsOfASocket(new Socket());
+        final List<String> actual = twoTimedReadsOfASocket(new NetSocket(new VosSocketImpl(net, false)));
+        assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
+    }
+
+    private static List<String> twoTimedReadsOfASocket(final Socket socket) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
+            socket.connect(server.getLocalSocketAddress(), 5_000);
+            try (Socket peer = server.accept()) {
+                return twoTimedReadersOneByte(socket, peer.getOutputStream());
+            }
+        } finally {
+            socket.close();
+        }
+    }
+
+    /** The same on a channel's socket adaptor: its stream's timed read, beside the default provider's. */
+    @Test
+    void twoTimedReadsOfTheSocketAdaptorsStream_oneByteComes_oneGetsIt_theOtherTimesOut() throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    seen.addAll(twoTimedReadersOneByte(c.socket(), s.socket().getOutputStream()));
+                    seen.add("after it: blocking " + c.isBlocking() + ", registered " + c.isRegistered());
+                }
+            }
+        });
+    }
+
+    /**
+     * Two threads each {@code read()} {@code socket}'s stream with a SO_TIMEOUT of 1 s; 300 ms later, both still
+     * reading, {@code peer} sends one byte. What each ended with, sorted (which thread wins is not the point): the
+     * byte, or the class of what it threw. A read still in its call 3 s past its timeout is "hung", and the socket is
+     * closed to end it. A timed read whose wait was woken by the byte the other took must wait on for the rest of its
+     * timeout, not read without a bound.
+     */
+    private static List<String> twoTimedReadersOneByte(final Socket socket, final OutputStream peer)
+            throws Exception {
+        final int timeoutMs = 1_000;
+        socket.setSoTimeout(timeoutMs);
+        final InputStream in = socket.getInputStream();
+        final List<CompletableFuture<String>> ended = new ArrayList<>();
+        final List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            final CompletableFuture<String> how = new CompletableFuture<>();
+            ended.add(how);
+            readers.add(Thread.ofPlatform().start(() -> how.complete(attempt(() -> "byte " + in.read()))));
+        }
+        Thread.sleep(300);
+        final List<String> seen = new ArrayList<>();
+        seen.add("both reading when the byte is sent: " + ended.stream().noneMatch(CompletableFuture::isDone));
+        peer.write(42);
+        peer.flush();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs + 3_000);
+        final List<String> outcomes = new ArrayList<>();
+        for (CompletableFuture<String> how : ended) {
+            try {
+                outcomes.add(how.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                outcomes.add("hung");
+            }
+        }
+        if (outcomes.contains("hung")) {
+            socket.close(); // ends the read that hangs
+        }
+        for (Thread t : readers) {
+            t.join(5_000);
+        }
+        outcomes.sort(null);
+        seen.add("the readers ended with " + outcomes);
+        return seen;
+    }
+
+    /**
+     * A read with SO_TIMEOUT while another thread's read without one waits for bytes: the JDK's own impl times the
+     * timed one out (the wait for its turn counts against the timeout), then the byte sent ends the untimed one.
+     */
+    @Test
+    void aTimedReadBehindAnUntimedOne_timesOut_asTheJdksOwnSocket() throws Exception {
+        final VosSelectorProvider net = (VosSelectorProvider) vos;
+        final List<String> expected = timedReadBehindAnUntimedOne(new Socket());
+        final List<String> actual = timedReadBehindAnUntimedOne(new NetSocket(new VosSocketImpl(net, false)));
+        assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
+    }
+
+    private static List<String> timedReadBehindAnUntimedOne(final Socket socket) throws Exception {
+        final List<String> seen = new ArrayList<>();
+        try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
+            socket.connect(server.getLocalSocketAddress(), 5_000);
+            try (Socket peer = server.accept()) {
+                final InputStream in = socket.getInputStream();
+                final CompletableFuture<String> untimed = new CompletableFuture<>();
+                final Thread first = Thread.ofPlatform().start(() -> untimed.complete(oneByte(in)));
+                Thread.sleep(300);
+                final int timeoutMs = 500;
+                socket.setSoTimeout(timeoutMs);
+                final CompletableFuture<String> timed = new CompletableFuture<>();
+                final Thread second = Thread.ofPlatform().start(() -> timed.complete(oneByte(in)));
+                seen.add("the timed read: " + endedWithin(timed, timeoutMs + 3_000));
+                peer.getOutputStream().write(42);
+                seen.add("the untimed read: " + endedWithin(untimed, 3_000));
+                if (!timed.isDone() || !untimed.isDone()) {
+                    socket.close(); // ends a read that hangs
+                }
+                first.join(5_000);
+                second.join(5_000);
+            }
+        } finally {
+            socket.close();
+        }
+        return seen;
+    }
+
+    /** What a {@code read()} of {@code in} ended with: the byte, or the class of what it threw. */
+    private static String oneByte(final InputStream in) {
+        return attempt(() -> "byte " + in.read());
+    }
+
+    /** What {@code how} ended with within {@code ms}, or "hung". */
+    private static String endedWithin(final CompletableFuture<String> how, final long ms) throws Exception {
+        try {
+            return how.get(ms, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return "hung";
+        }
     }
 }
