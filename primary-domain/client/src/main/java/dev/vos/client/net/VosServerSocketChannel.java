@@ -16,7 +16,6 @@ import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -154,41 +153,75 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
 
     /**
      * An accept of a blocking channel that waits at most {@code timeoutMs} (0: as long as it takes), for the socket
-     * adaptors' SO_TIMEOUT: the domain keeps no timers, so the channel is made non-blocking and a selector of its
-     * own waits, and every accept is a non-blocking one: a selector may report a listener ready when another accept
-     * already took the connection (a stale readiness, see docs/network.md), so a blocking accept after the select
-     * could wait past the timeout. {@code SocketTimeoutException("Accept timed out")} when none comes in time; the
-     * channel stays open and is blocking again afterwards.
+     * adaptors' SO_TIMEOUT. The domain keeps no timers and a call in the ring cannot be taken back, so no accept here
+     * waits in the domain: it takes a connection if one is there ({@link #acceptNow}), and while none is, waits on a
+     * selector of its own for the rest of the time, then accepts again. A selector may report the listener ready
+     * when another accept already took the connection (stale readiness, see docs/network.md); the accept after it
+     * finds nothing and the loop waits on. The channel is registered with that selector through the selector's SPI,
+     * since a blocking channel may not register itself: its mode and its keys are never touched, so another thread's
+     * accept meanwhile finds it as the program left it. Accepts take turns under {@link #acceptLock}, held
+     * throughout, and a timed accept waits for its turn within its timeout, as NioSocketImpl's.
+     * {@code SocketTimeoutException("Accept timed out")} (the default's text) when none comes in time; the channel
+     * stays open.
      */
     SocketChannel acceptWithin(final int timeoutMs) throws IOException {
         if (timeoutMs <= 0) {
             return accept();
         }
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        configureBlocking(false);
-        try (Selector selector = provider().openSelector()) {
-            register(selector, SelectionKey.OP_ACCEPT);
+        final long leftNs = VosSocketImpl.lockWithin(acceptLock, timeoutMs);
+        if (leftNs <= 0) {
+            ensureOpen();
+            throw new SocketTimeoutException("Accept timed out");
+        }
+        try {
+            return acceptUntil(System.nanoTime() + leftNs);
+        } finally {
+            acceptLock.unlock();
+        }
+    }
+
+    /** {@link #acceptWithin}'s loop, {@link #acceptLock} held: a connection by {@code deadline} (nanoTime). */
+    private SocketChannel acceptUntil(final long deadline) throws IOException {
+        VosSelector selector = null;
+        try {
             while (true) {
-                final SocketChannel accepted = accept();
+                final SocketChannel accepted = acceptNow();
                 if (accepted != null) {
                     return accepted;
                 }
-                final long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0 || selector.select(left) == 0 && System.nanoTime() - deadline >= 0) {
+                final long leftNs = deadline - System.nanoTime();
+                if (leftNs <= 0) {
                     ensureOpen();
                     throw new SocketTimeoutException("Accept timed out"); // the default's text
                 }
+                if (selector == null) {
+                    selector = (VosSelector) provider().openSelector();
+                    selector.register(this, SelectionKey.OP_ACCEPT, null);
+                }
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
                 selector.selectedKeys().clear();
             }
         } finally {
-            if (isOpen()) {
-                configureBlocking(true); // the selector is closed: the channel is deregistered
+            if (selector != null) {
+                selector.close();
             }
         }
     }
 
     @Override
     public SocketChannel accept() throws IOException {
+        return accept(!isBlocking());
+    }
+
+    /**
+     * An accept that does not wait in the domain whatever the channel's mode: null when no connection is there. For
+     * {@link #acceptWithin}, which waits on a selector of its own and must not change the program's mode.
+     */
+    SocketChannel acceptNow() throws IOException {
+        return accept(true);
+    }
+
+    private SocketChannel accept(final boolean noWait) throws IOException {
         acceptLock.lock();
         try {
             ensureOpen();
@@ -199,13 +232,13 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
             boolean completed = false;
             try {
                 begin();
-                accepted = client.accept(fd, !isBlocking());
+                accepted = client.accept(fd, noWait);
                 completed = true;
             } finally {
                 end(completed);
             }
             if (accepted == null) {
-                return null; // non-blocking, nothing to accept
+                return null; // nothing to accept, and asked not to wait
             }
             return new VosSocketChannel(provider, client, accepted);
         } finally {

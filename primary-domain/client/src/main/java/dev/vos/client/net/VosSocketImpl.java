@@ -34,11 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@code select(timeout)}, one pollset in the domain, woken by the provider's timer) and makes only calls that do
  * not wait: the channel's {@link VosSocketChannel#readWithin readWithin},
  * {@link VosServerSocketChannel#acceptWithin acceptWithin} and {@link VosSocketChannel#connectWithin connectWithin}.
- * No worker is held meanwhile. A timed read leaves the channel blocking and unregistered throughout, so another
- * thread's read or write meanwhile is a blocking one. A timeout of 0 (the default) blocks in the domain as a blocking
- * channel does, without a selector. The streams' reads take turns under a lock of the impl, as NioSocketImpl's do,
- * and a timed read waits for its turn within its timeout: behind another thread's untimed read that waits for
- * bytes, it times out rather than waiting for that read to end.
+ * No worker is held meanwhile. A timed read or accept leaves the channel blocking and unregistered throughout, so
+ * another thread's read, write or accept meanwhile is a blocking one. A timeout of 0 (the default) blocks in the
+ * domain as a blocking channel does, without a selector. The streams' reads take turns under a lock of the impl, and
+ * accepts under the listener's, as NioSocketImpl's do, and a timed one waits for its turn within its timeout: behind
+ * another thread's untimed read that waits for bytes, it times out rather than waiting for that read to end.
  *
  * <p>{@link #available()} asks the domain what its kernel has queued (SIOCINQ), as {@code NioSocketImpl} asks its
  * own: 0 once the input is shut down. Urgent data is not served.
@@ -237,7 +237,7 @@ final class VosSocketImpl extends SocketImpl {
         final int timeout = timeoutMs;
         int within = 0;
         if (timeout > 0) {
-            final long leftNs = lockWithin(timeout);
+            final long leftNs = lockWithin(readLock, timeout);
             if (leftNs <= 0) {
                 throw new SocketTimeoutException("Read timed out"); // NioSocketImpl's text
             }
@@ -255,11 +255,12 @@ final class VosSocketImpl extends SocketImpl {
     }
 
     /**
-     * Takes {@link #readLock} within {@code timeoutMs}, as NioSocketImpl's {@code tryLock}: an interrupt does not end
-     * the wait (the thread's status is set again after it). The nanoseconds of the timeout left once it is held; 0
-     * or less, and the lock not held, when the time ran out first.
+     * Takes {@code lock} within {@code timeoutMs}, as NioSocketImpl's {@code tryLock}: an interrupt does not end the
+     * wait (the thread's status is set again after it). The nanoseconds of the timeout left once it is held; 0 or
+     * less, and the lock not held, when the time ran out first. For {@link #readLock}, and for the accept lock of
+     * {@link VosServerSocketChannel#acceptWithin}.
      */
-    private long lockWithin(final int timeoutMs) {
+    static long lockWithin(final ReentrantLock lock, final int timeoutMs) {
         final long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         final long start = System.nanoTime();
         long left = nanos;
@@ -267,14 +268,14 @@ final class VosSocketImpl extends SocketImpl {
         boolean interrupted = false;
         while (!acquired && left > 0) {
             try {
-                acquired = readLock.tryLock(left, TimeUnit.NANOSECONDS);
+                acquired = lock.tryLock(left, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 interrupted = true;
             }
             left = nanos - (System.nanoTime() - start);
         }
         if (acquired && left <= 0) {
-            readLock.unlock();
+            lock.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

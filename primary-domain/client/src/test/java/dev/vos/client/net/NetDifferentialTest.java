@@ -731,4 +731,109 @@ class NetDifferentialTest {
             return "hung";
         }
     }
+
+    /**
+     * Two threads accept on a {@code ServerSocket} with SO_TIMEOUT set, and one client connects while both wait:
+     * one thread gets it, the other times out ({@link #twoTimedAcceptorsOneClient}), on the JDK's own impl as on the
+     * net domain's. A few rounds, since which thread gets there first varies.
+     */
+    @Test
+    void twoTimedAcceptsOfAServerSocket_oneClientComes_oneGetsIt_theOtherTimesOut_asTheJdksOwn() throws Exception {
+        final VosSelectorProvider net = (VosSelectorProvider) vos;
+        for (int round = 0; round < 3; round++) {
+            final List<String> expected = twoTimedAccepts(new ServerSocket());
+            final List<String> actual = twoTimedAccepts(new NetServerSocket(net));
+            assertEquals(expected, actual, "round " + round + ": the JDK's server socket saw " + expected
+                    + ", the net domain's " + actual);
+        }
+    }
+
+    private static List<String> twoTimedAccepts(final ServerSocket server) throws Exception {
+        try (server) {
+            server.bind(new InetSocketAddress(LOOPBACK, 0));
+            final List<String> seen = twoTimedAcceptorsOneClient(server);
+            seen.add("after it: closed " + server.isClosed());
+            return seen;
+        }
+    }
+
+    /** The same on a server channel's socket adaptor, beside the default provider's; the channel as it was after. */
+    @Test
+    void twoTimedAcceptsOfTheServerAdaptor_oneClientComes_oneGetsIt_theOtherTimesOut() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            same((provider, seen) -> {
+                try (ServerSocketChannel server = listener(provider)) {
+                    seen.addAll(twoTimedAcceptorsOneClient(server.socket()));
+                    seen.add("after it: open " + server.isOpen() + ", blocking " + server.isBlocking()
+                            + ", registered " + server.isRegistered());
+                }
+            });
+        }
+    }
+
+    /**
+     * Two threads each {@code accept()} on {@code server} (bound) with a SO_TIMEOUT of 500 ms; 150 ms later, both
+     * still accepting, one client connects. What each ended with, sorted (which thread wins is not the point):
+     * "accepted", or the class of what it threw. An accept still in its call 3 s past its timeout is "hung", and
+     * the server is closed to end it.
+     */
+    private static List<String> twoTimedAcceptorsOneClient(final ServerSocket server) throws Exception {
+        final int timeoutMs = 500;
+        server.setSoTimeout(timeoutMs);
+        final List<CompletableFuture<String>> ended = new ArrayList<>();
+        final List<Thread> acceptors = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            final CompletableFuture<String> how = new CompletableFuture<>();
+            ended.add(how);
+            acceptors.add(Thread.ofPlatform().start(() -> how.complete(attempt(() -> {
+                try (Socket s = server.accept()) {
+                    return "accepted";
+                }
+            }))));
+        }
+        Thread.sleep(150);
+        final List<String> seen = new ArrayList<>();
+        seen.add("both accepting when the client connects: " + ended.stream().noneMatch(CompletableFuture::isDone));
+        try (Socket client = new Socket()) {
+            client.connect(server.getLocalSocketAddress(), 5_000);
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs + 3_000);
+            final List<String> outcomes = new ArrayList<>();
+            for (CompletableFuture<String> how : ended) {
+                try {
+                    outcomes.add(how.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                } catch (TimeoutException e) {
+                    outcomes.add("hung");
+                }
+            }
+            if (outcomes.contains("hung")) {
+                server.close(); // ends the accept that hangs
+            }
+            for (Thread t : acceptors) {
+                t.join(5_000);
+            }
+            outcomes.sort(null);
+            seen.add("the acceptors ended with " + outcomes);
+        }
+        return seen;
+    }
+
+    /**
+     * A {@code ServerSocket} over a given impl (the constructor is protected), whose accept hands the connection to
+     * a fresh client impl of the net domain, as {@link VosSockets#install()}'s factories would.
+     */
+    private static final class NetServerSocket extends ServerSocket {
+        private final VosSelectorProvider net;
+
+        NetServerSocket(final VosSelectorProvider net) {
+            super(new VosSocketImpl(net, true));
+            this.net = net;
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            final Socket s = new NetSocket(new VosSocketImpl(net, false));
+            implAccept(s);
+            return s;
+        }
+    }
 }
