@@ -818,6 +818,69 @@ class NetDifferentialTest {
     }
 
     /**
+     * A close from another thread ends a timed read and a timed accept at once, long before their SO_TIMEOUT, with
+     * what the JDK's own impl throws: on a {@code Socket} and a {@code ServerSocket} (the JDK's impl against the net
+     * domain's), and on the channels' socket adaptors (the default provider's against the net domain's).
+     */
+    @Test
+    void aCloseFromAnotherThread_endsATimedReadAndATimedAccept_atOnce_asTheJdksOwn() throws Exception {
+        final VosSelectorProvider net = (VosSelectorProvider) vos;
+        final List<String> expected = timedCallsThenClosed(new Socket(), new ServerSocket());
+        final List<String> actual = timedCallsThenClosed(new NetSocket(new VosSocketImpl(net, false)),
+                new NetServerSocket(net));
+        assertEquals(expected, actual, "the JDK's sockets saw " + expected + ", the net domain's " + actual);
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    final Socket adaptor = c.socket();
+                    adaptor.setSoTimeout(CLOSED_WITHIN_TIMEOUT_MS);
+                    seen.add("read: " + timedThenClosed(() -> adaptor.getInputStream().read(), adaptor::close));
+                    final ServerSocket serverAdaptor = server.socket();
+                    serverAdaptor.setSoTimeout(CLOSED_WITHIN_TIMEOUT_MS);
+                    seen.add("accept: " + timedThenClosed(serverAdaptor::accept, serverAdaptor::close));
+                }
+            }
+        });
+    }
+
+    /** SO_TIMEOUT of {@link #aCloseFromAnotherThread_endsATimedReadAndATimedAccept_atOnce_asTheJdksOwn}. */
+    private static final int CLOSED_WITHIN_TIMEOUT_MS = 8_000;
+
+    private static List<String> timedCallsThenClosed(final Socket socket, final ServerSocket server) throws Exception {
+        final List<String> seen = new ArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {
+            socket.connect(listener.getLocalSocketAddress(), 5_000);
+            try (Socket peer = listener.accept()) {
+                socket.setSoTimeout(CLOSED_WITHIN_TIMEOUT_MS);
+                seen.add("read: " + timedThenClosed(() -> socket.getInputStream().read(), socket::close));
+            }
+        }
+        server.bind(new InetSocketAddress(LOOPBACK, 0));
+        server.setSoTimeout(CLOSED_WITHIN_TIMEOUT_MS);
+        seen.add("accept: " + timedThenClosed(server::accept, server::close));
+        return seen;
+    }
+
+    /**
+     * Runs {@code timed} on a thread, closes from this one once it has waited 300 ms, and says how it ended and
+     * whether within 2 s of the close (its SO_TIMEOUT is far longer).
+     */
+    private static String timedThenClosed(final Step timed, final Closer closer) throws Exception {
+        final CompletableFuture<String> ended = new CompletableFuture<>();
+        final Thread t = Thread.ofPlatform().start(() -> ended.complete(attempt(timed)));
+        Thread.sleep(300);
+        final boolean stillWaiting = !ended.isDone();
+        final long closedAt = System.nanoTime();
+        closer.close();
+        final String how = ended.get(CLOSED_WITHIN_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+        final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+        t.join(5_000);
+        return "waited=" + stillWaiting + " then " + how + ", within 2 s of the close: " + (tookMs < 2_000);
+    }
+
+    /**
      * A {@code ServerSocket} over a given impl (the constructor is protected), whose accept hands the connection to
      * a fresh client impl of the net domain, as {@link VosSockets#install()}'s factories would.
      */
