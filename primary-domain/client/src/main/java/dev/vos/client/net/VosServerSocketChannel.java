@@ -168,6 +168,7 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
         if (timeoutMs <= 0) {
             return accept();
         }
+        ensureOpen();
         final long leftNs = VosSocketImpl.lockWithin(acceptLock, timeoutMs);
         if (leftNs <= 0) {
             ensureOpen();
@@ -201,6 +202,8 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
                 selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
                 selector.selectedKeys().clear();
             }
+        } catch (ClosedChannelException e) {
+            throw VosSocketChannel.closedMeanwhile(e);
         } finally {
             if (selector != null) {
                 selector.close();

@@ -415,6 +415,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         if (timeoutMs <= 0 || !dst.hasRemaining()) {
             return read(dst);
         }
+        ensureOpen();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         VosSelector selector = null;
         try {
@@ -435,11 +436,22 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
                 selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
                 selector.selectedKeys().clear();
             }
+        } catch (ClosedChannelException e) {
+            throw closedMeanwhile(e);
         } finally {
             if (selector != null) {
                 selector.close();
             }
         }
+    }
+
+    /**
+     * What a timed read or accept throws for {@code e}, met after it found its channel open: another thread closed
+     * the channel while it waited, which the default provider's blocking calls report as
+     * {@code AsynchronousCloseException} (NetDifferentialTest's close during a timed read and accept).
+     */
+    static ClosedChannelException closedMeanwhile(final ClosedChannelException e) {
+        return e.getClass() == ClosedChannelException.class ? new AsynchronousCloseException() : e;
     }
 
     private int read(final ByteBuffer dst, final boolean noWait) throws IOException {
