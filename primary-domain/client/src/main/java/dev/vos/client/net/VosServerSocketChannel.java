@@ -116,7 +116,7 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
 
     /**
      * A {@code ServerSocket} over this channel, as the default provider's adaptor (the JDK's {@code HttpServer}
-     * binds through it): bind, addresses, options, close; its {@code accept} is not served.
+     * binds through it): bind, addresses, options, close, and accept (with SO_TIMEOUT, {@link #acceptWithin}).
      */
     @Override
     public ServerSocket socket() {
