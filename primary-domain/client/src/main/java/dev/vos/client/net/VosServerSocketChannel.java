@@ -19,7 +19,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -153,14 +152,9 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
 
     /**
      * An accept of a blocking channel that waits at most {@code timeoutMs} (0: as long as it takes), for the socket
-     * adaptors' SO_TIMEOUT. The domain keeps no timers and a call in the ring cannot be taken back, so no accept here
-     * waits in the domain: it takes a connection if one is there ({@link #acceptNow}), and while none is, waits on a
-     * selector of its own for the rest of the time, then accepts again. A selector may report the listener ready
-     * when another accept already took the connection (stale readiness, see docs/network.md); the accept after it
-     * finds nothing and the loop waits on. The channel is registered with that selector through the selector's SPI,
-     * since a blocking channel may not register itself: its mode and its keys are never touched, so another thread's
-     * accept meanwhile finds it as the program left it. Accepts take turns under {@link #acceptLock}, held
-     * throughout, and a timed accept waits for its turn within its timeout, as NioSocketImpl's.
+     * adaptors' SO_TIMEOUT: a connection if one is there ({@link #acceptNow}), and while none is, a wait on a
+     * selector of its own ({@link TimedWait#until}). Accepts take turns under {@link #acceptLock}, held throughout,
+     * and a timed accept waits for its turn within its timeout, as NioSocketImpl's.
      * {@code SocketTimeoutException("Accept timed out")} (the default's text) when none comes in time; the channel
      * stays open.
      */
@@ -169,45 +163,16 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
             return accept();
         }
         ensureOpen();
-        final long leftNs = VosSocketImpl.lockWithin(acceptLock, timeoutMs);
+        final long leftNs = TimedWait.lockWithin(acceptLock, timeoutMs);
         if (leftNs <= 0) {
             ensureOpen();
             throw new SocketTimeoutException("Accept timed out");
         }
         try {
-            return acceptUntil(System.nanoTime() + leftNs);
+            return TimedWait.until(this, SelectionKey.OP_ACCEPT, System.nanoTime() + leftNs, this::acceptNow,
+                    "Accept timed out");
         } finally {
             acceptLock.unlock();
-        }
-    }
-
-    /** {@link #acceptWithin}'s loop, {@link #acceptLock} held: a connection by {@code deadline} (nanoTime). */
-    private SocketChannel acceptUntil(final long deadline) throws IOException {
-        VosSelector selector = null;
-        try {
-            while (true) {
-                final SocketChannel accepted = acceptNow();
-                if (accepted != null) {
-                    return accepted;
-                }
-                final long leftNs = deadline - System.nanoTime();
-                if (leftNs <= 0) {
-                    ensureOpen();
-                    throw new SocketTimeoutException("Accept timed out"); // the default's text
-                }
-                if (selector == null) {
-                    selector = (VosSelector) provider().openSelector();
-                    selector.register(this, SelectionKey.OP_ACCEPT, null);
-                }
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
-                selector.selectedKeys().clear();
-            }
-        } catch (ClosedChannelException e) {
-            throw VosSocketChannel.closedMeanwhile(e);
-        } finally {
-            if (selector != null) {
-                selector.close();
-            }
         }
     }
 

@@ -402,14 +402,9 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
     /**
      * A read of a blocking channel that waits at most {@code timeoutMs} (0: as long as it takes), for SO_TIMEOUT on
-     * the socket adaptor's stream and on {@code VosSocketImpl}'s. The domain keeps no timers and a call in the ring
-     * cannot be taken back, so no read here waits in the domain: it takes what is there ({@link #readNow}), and
-     * while nothing is, waits on a selector of its own for the rest of the time, then reads again. A selector may
-     * report the channel readable when another thread's read already took the bytes (stale readiness, see
-     * docs/network.md); the read after it finds nothing and the loop waits on, where a blocking read would wait
-     * past the timeout. {@code SocketTimeoutException("Read timed out")} when the time is up (the default's text).
-     * The channel is registered with that selector through the selector's SPI, since a blocking channel may not
-     * register itself: its mode and its keys are never touched, so other threads' reads and writes stay blocking.
+     * the socket adaptor's stream and on {@code VosSocketImpl}'s: what is there ({@link #readNow}), and while nothing
+     * is, a wait on a selector of its own ({@link TimedWait#until}). {@code SocketTimeoutException("Read timed out")}
+     * when the time is up (the default's text).
      */
     int readWithin(final ByteBuffer dst, final int timeoutMs) throws IOException {
         if (timeoutMs <= 0 || !dst.hasRemaining()) {
@@ -417,41 +412,10 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         }
         ensureOpen();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        VosSelector selector = null;
-        try {
-            while (true) {
-                final int n = readNow(dst);
-                if (n != 0) {
-                    return n; // bytes, or -1 at the end of the stream
-                }
-                final long leftNs = deadline - System.nanoTime();
-                if (leftNs <= 0) {
-                    ensureOpen();
-                    throw new SocketTimeoutException("Read timed out");
-                }
-                if (selector == null) {
-                    selector = (VosSelector) provider().openSelector();
-                    selector.register(this, SelectionKey.OP_READ, null);
-                }
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
-                selector.selectedKeys().clear();
-            }
-        } catch (ClosedChannelException e) {
-            throw closedMeanwhile(e);
-        } finally {
-            if (selector != null) {
-                selector.close();
-            }
-        }
-    }
-
-    /**
-     * What a timed read or accept throws for {@code e}, met after it found its channel open: another thread closed
-     * the channel while it waited, which the default provider's blocking calls report as
-     * {@code AsynchronousCloseException} (NetDifferentialTest's close during a timed read and accept).
-     */
-    static ClosedChannelException closedMeanwhile(final ClosedChannelException e) {
-        return e.getClass() == ClosedChannelException.class ? new AsynchronousCloseException() : e;
+        return TimedWait.until(this, SelectionKey.OP_READ, deadline, () -> {
+            final int n = readNow(dst);
+            return n == 0 ? null : n; // bytes, or -1 at the end of the stream
+        }, "Read timed out");
     }
 
     private int read(final ByteBuffer dst, final boolean noWait) throws IOException {

@@ -237,7 +237,7 @@ final class VosSocketImpl extends SocketImpl {
         final int timeout = timeoutMs;
         int within = 0;
         if (timeout > 0) {
-            final long leftNs = lockWithin(readLock, timeout);
+            final long leftNs = TimedWait.lockWithin(readLock, timeout);
             if (leftNs <= 0) {
                 throw new SocketTimeoutException("Read timed out"); // NioSocketImpl's text
             }
@@ -252,35 +252,6 @@ final class VosSocketImpl extends SocketImpl {
         } finally {
             readLock.unlock();
         }
-    }
-
-    /**
-     * Takes {@code lock} within {@code timeoutMs}, as NioSocketImpl's {@code tryLock}: an interrupt does not end the
-     * wait (the thread's status is set again after it). The nanoseconds of the timeout left once it is held; 0 or
-     * less, and the lock not held, when the time ran out first. For {@link #readLock}, and for the accept lock of
-     * {@link VosServerSocketChannel#acceptWithin}.
-     */
-    static long lockWithin(final ReentrantLock lock, final int timeoutMs) {
-        final long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        final long start = System.nanoTime();
-        long left = nanos;
-        boolean acquired = false;
-        boolean interrupted = false;
-        while (!acquired && left > 0) {
-            try {
-                acquired = lock.tryLock(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-            left = nanos - (System.nanoTime() - start);
-        }
-        if (acquired && left <= 0) {
-            lock.unlock();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return left;
     }
 
     /** Writes all of {@code b[off, off + len)}: the channel is blocking, and its write sends every byte. */

@@ -658,7 +658,17 @@ class NetDifferentialTest {
         seen.add("both reading when the byte is sent: " + ended.stream().noneMatch(CompletableFuture::isDone));
         peer.write(42);
         peer.flush();
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs + 3_000);
+        seen.add("the readers ended with " + outcomes(ended, timeoutMs + 3_000, socket::close, readers));
+        return seen;
+    }
+
+    /**
+     * What each of {@code ended} ended with, sorted, all waited for within {@code ms}: "hung" for one still in its
+     * call then, and {@code closer} runs to end it. Then {@code threads} are joined.
+     */
+    private static List<String> outcomes(final List<CompletableFuture<String>> ended, final long ms,
+                                         final Closer closer, final List<Thread> threads) throws Exception {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
         final List<String> outcomes = new ArrayList<>();
         for (CompletableFuture<String> how : ended) {
             try {
@@ -668,14 +678,13 @@ class NetDifferentialTest {
             }
         }
         if (outcomes.contains("hung")) {
-            socket.close(); // ends the read that hangs
+            closer.close();
         }
-        for (Thread t : readers) {
+        for (Thread t : threads) {
             t.join(5_000);
         }
         outcomes.sort(null);
-        seen.add("the readers ended with " + outcomes);
-        return seen;
+        return outcomes;
     }
 
     /**
@@ -796,23 +805,7 @@ class NetDifferentialTest {
         seen.add("both accepting when the client connects: " + ended.stream().noneMatch(CompletableFuture::isDone));
         try (Socket client = new Socket()) {
             client.connect(server.getLocalSocketAddress(), 5_000);
-            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs + 3_000);
-            final List<String> outcomes = new ArrayList<>();
-            for (CompletableFuture<String> how : ended) {
-                try {
-                    outcomes.add(how.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-                } catch (TimeoutException e) {
-                    outcomes.add("hung");
-                }
-            }
-            if (outcomes.contains("hung")) {
-                server.close(); // ends the accept that hangs
-            }
-            for (Thread t : acceptors) {
-                t.join(5_000);
-            }
-            outcomes.sort(null);
-            seen.add("the acceptors ended with " + outcomes);
+            seen.add("the acceptors ended with " + outcomes(ended, timeoutMs + 3_000, server::close, acceptors));
         }
         return seen;
     }
