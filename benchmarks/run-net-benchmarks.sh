@@ -10,6 +10,8 @@
 #   runs. VOS_WRK_ROUNDS (1): pairs per connection count; the order (native first or net0 first) swaps every pair.
 #   VOS_WRK_THREADS (2): wrk's threads. VOS_HTTP_THREADS (2): the server's handler threads (platform).
 #   VOS_NET_WORKERS (1): net0's workers, busy-polling, pinned to CPU 1 (and 0, ... for more).
+#   VOS_NET_IDLE_SPIN_US (unset): net0's workers poll an empty queue this many microseconds, then sleep until a
+#     client rings, instead of busy-polling: the CPU they are pinned to is the application's too when net0 is idle.
 #   VOS_WRK_CPU0 (1): also run native with the server and wrk both on CPU 0 (taskset), after each pair: native on
 #     the one CPU net0's busy-polling worker leaves to the application, beside native on both; and net0 so, its
 #     worker alone on CPU 1 (no thread of the server or wrk shares a CPU with the spinning worker).
@@ -108,6 +110,10 @@ await_line() {
 # with 1,000 connections wrk would see read errors for it. Raised alike on both sides.
 java_opts=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m
     -Dsun.net.httpserver.maxIdleConnections=$(( max_c + 64 )) -cp "$jar")
+net_wait=(--busy-poll)
+if [ -n "${VOS_NET_IDLE_SPIN_US:-}" ]; then
+    net_wait=(--idle-spin-us "$VOS_NET_IDLE_SPIN_US")
+fi
 server_args=(dev.vos.bench.net.WrkHttpServer --bytes 1024 --threads "$http_threads")
 # Starts the server for $1 (native or net0) and sets port.
 start_server() {
@@ -118,7 +124,7 @@ start_server() {
         pins=$(seq -s, 1 -1 0 | cut -d, -f1-"$net_workers")
         : > "$scratch/agent.log"
         java "${java_opts[@]}" dev.vos.ring.agent.DomainAgentMain --name net0 --kind net --generation 1 \
-            --socket "$sock" --busy-poll --workers "$net_workers" --pin-cpus "$pins" --hang-timeout-ms 10000 \
+            --socket "$sock" "${net_wait[@]}" --workers "$net_workers" --pin-cpus "$pins" --hang-timeout-ms 10000 \
             --option bind=127.0.0.1 > "$scratch/agent.log" 2>&1 &
         agent_pid=$!
         await_line "$scratch/agent.log" "^agent net0 generation 1 listening on .*/net0\\.sock$" "$agent_pid" >/dev/null
@@ -236,7 +242,7 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "\`-Dsun.net.httpserver.maxIdleConnections=$(( max_c + 64 ))\` (default 200: it would close wrk's idle connections);"
     echo "**native**: the JVM's default SelectorProvider; **net0**: the same program in a JVM started with"
     echo "\`-Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider -Dvos.net.socket=...\`, its"
-    echo "sockets in a net agent (\`DomainAgentMain --kind net --option bind=127.0.0.1 --busy-poll --workers $net_workers\`,"
+    echo "sockets in a net agent (\`DomainAgentMain --kind net --option bind=127.0.0.1 ${net_wait[*]} --workers $net_workers\`,"
     echo "pinned to CPU(s) $(seq -s, 1 -1 0 | cut -d, -f1-"$net_workers"), a child JVM run by hand). wrk and the server are not pinned. Each run starts its"
     echo "own server (and agent), warms it with 2 s of wrk, not measured, then measures; runs alternate native and"
     echo "net0, the order swapped every pair. Latency in ms; errors are wrk's socket errors plus non-2xx responses."
