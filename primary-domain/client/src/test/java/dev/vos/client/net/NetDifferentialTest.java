@@ -223,13 +223,22 @@ class NetDifferentialTest {
         void run() throws Exception;
     }
 
+    /** What a scenario saw of one plain {@code Socket}, unconnected when handed over. */
+    private interface SocketScenario {
+        List<String> run(Socket socket) throws Exception;
+    }
+
+    /** {@code scenario} on the JDK's own {@code Socket} impl and on the net domain's: the same outcome. */
+    private void sameAsTheJdksSocket(final SocketScenario scenario) throws Exception {
+        final List<String> expected = scenario.run(new Socket());
+        final List<String> actual = scenario.run(new NetSocket(new VosSocketImpl((VosSelectorProvider) vos, false)));
+        assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
+    }
+
     /** {@code available()} of a plain {@code Socket}: the JDK's own impl against the net domain's. */
     @Test
     void available_ofASocket_countsWhatArrivedAndNotRead_asTheJdksOwnSocket() throws Exception {
-        final VosSelectorProvider net = (VosSelectorProvider) vos;
-        final List<String> expected = socketAvailable(new Socket());
-        final List<String> actual = socketAvailable(new NetSocket(new VosSocketImpl(net, false)));
-        assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
+        sameAsTheJdksSocket(NetDifferentialTest::socketAvailable);
     }
 
     private static List<String> socketAvailable(final Socket socket) throws Exception {
@@ -602,10 +611,7 @@ class NetDifferentialTest {
      */
     @Test
     void twoTimedReadsOfASocket_oneByteComes_oneGetsIt_theOtherTimesOut_asTheJdksOwnSocket() throws Exception {
-        final VosSelectorProvider net = (VosSelectorProvider) vos;
-        final List<String> expected = twoTimedReadsOfASocket(new Socket());
-        final List<String> actual = twoTimedReadsOfASocket(new NetSocket(new VosSocketImpl(net, false)));
-        assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
+        sameAsTheJdksSocket(NetDifferentialTest::twoTimedReadsOfASocket);
     }
 
     private static List<String> twoTimedReadsOfASocket(final Socket socket) throws Exception {
@@ -693,10 +699,7 @@ class NetDifferentialTest {
      */
     @Test
     void aTimedReadBehindAnUntimedOne_timesOut_asTheJdksOwnSocket() throws Exception {
-        final VosSelectorProvider net = (VosSelectorProvider) vos;
-        final List<String> expected = timedReadBehindAnUntimedOne(new Socket());
-        final List<String> actual = timedReadBehindAnUntimedOne(new NetSocket(new VosSocketImpl(net, false)));
-        assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
+        sameAsTheJdksSocket(NetDifferentialTest::timedReadBehindAnUntimedOne);
     }
 
     private static List<String> timedReadBehindAnUntimedOne(final Socket socket) throws Exception {
