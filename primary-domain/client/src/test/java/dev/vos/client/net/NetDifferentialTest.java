@@ -90,6 +90,24 @@ class NetDifferentialTest {
         Object run() throws Exception;
     }
 
+    /** A scenario on one connection: the listener, the connecting end and the accepted end. */
+    private interface ConnectedScenario {
+        void run(ServerSocketChannel server, SocketChannel c, SocketChannel s, List<String> seen) throws Exception;
+    }
+
+    /** {@link #same}, each provider's run given a connection of its own channels over loopback. */
+    private static void sameConnected(final ConnectedScenario scenario) throws Exception {
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    scenario.run(server, c, s, seen);
+                }
+            }
+        });
+    }
+
     private static ServerSocketChannel listener(final SelectorProvider provider) throws IOException {
         final ServerSocketChannel server = provider.openServerSocketChannel();
         server.bind(new InetSocketAddress(LOOPBACK, 0));
@@ -309,31 +327,25 @@ class NetDifferentialTest {
     void oneMebibyte_arrivesWhole() throws Exception {
         final byte[] data = new byte[1 << 20];
         new java.util.Random(12).nextBytes(data);
-        same((provider, seen) -> {
-            try (ServerSocketChannel server = listener(provider);
-                 SocketChannel c = provider.openSocketChannel()) {
-                c.connect(server.getLocalAddress());
-                try (SocketChannel s = server.accept()) {
-                    final CompletableFuture<Integer> sent = CompletableFuture.supplyAsync(() -> {
-                        try {
-                            final int n = c.write(ByteBuffer.wrap(data));
-                            c.shutdownOutput();
-                            return n;
-                        } catch (IOException e) {
-                            throw new RuntimeException(e);
-                        }
-                    });
-                    final CRC32 crc = new CRC32();
-                    long total = 0;
-                    final ByteBuffer buffer = ByteBuffer.allocateDirect(70_000);
-                    for (int n; (n = s.read(buffer.clear())) >= 0; ) {
-                        crc.update(buffer.flip());
-                        total += n;
-                    }
-                    seen.add("sent=" + sent.get(60, TimeUnit.SECONDS) + " received=" + total + " crc="
-                            + crc.getValue());
+        sameConnected((server, c, s, seen) -> {
+            final CompletableFuture<Integer> sent = CompletableFuture.supplyAsync(() -> {
+                try {
+                    final int n = c.write(ByteBuffer.wrap(data));
+                    c.shutdownOutput();
+                    return n;
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
                 }
+            });
+            final CRC32 crc = new CRC32();
+            long total = 0;
+            final ByteBuffer buffer = ByteBuffer.allocateDirect(70_000);
+            for (int n; (n = s.read(buffer.clear())) >= 0; ) {
+                crc.update(buffer.flip());
+                total += n;
             }
+            seen.add("sent=" + sent.get(60, TimeUnit.SECONDS) + " received=" + total + " crc="
+                    + crc.getValue());
         });
     }
 
@@ -417,16 +429,10 @@ class NetDifferentialTest {
 
     @Test
     void closeFromAnotherThread_endsABlockedReadAndAccept_withAsynchronousCloseException() throws Exception {
-        same((provider, seen) -> {
-            try (ServerSocketChannel server = listener(provider);
-                 SocketChannel c = provider.openSocketChannel()) {
-                c.connect(server.getLocalAddress());
-                try (SocketChannel s = server.accept()) {
-                    seen.add("read: " + blockedThenClosed(() -> c.read(ByteBuffer.allocate(8)), c::close));
-                    seen.add("accept: " + blockedThenClosed(server::accept, server::close));
-                    seen.add("peer sees: " + s.read(ByteBuffer.allocate(8)));
-                }
-            }
+        sameConnected((server, c, s, seen) -> {
+            seen.add("read: " + blockedThenClosed(() -> c.read(ByteBuffer.allocate(8)), c::close));
+            seen.add("accept: " + blockedThenClosed(server::accept, server::close));
+            seen.add("peer sees: " + s.read(ByteBuffer.allocate(8)));
         });
     }
 
@@ -481,47 +487,41 @@ class NetDifferentialTest {
     void theSocketAdaptor_showsShutdownsAndServesTheOptionsNettySetsThroughIt() throws Exception {
         // Netty asks socket().isInputShutdown() after its shutdownInput (half closure), and sets SO_LINGER,
         // SO_REUSEADDR and IP_TOS through the adaptor's own setters (ChannelOption.SO_LINGER ...).
-        same((provider, seen) -> {
-            try (ServerSocketChannel server = listener(provider);
-                 SocketChannel c = provider.openSocketChannel()) {
-                c.connect(server.getLocalAddress());
-                try (SocketChannel s = server.accept()) {
-                    final Socket a = c.socket();
-                    seen.add("shut before: " + a.isInputShutdown() + "," + a.isOutputShutdown());
-                    c.shutdownInput();
-                    seen.add("input shut: " + a.isInputShutdown() + "," + a.isOutputShutdown());
-                    c.shutdownOutput();
-                    seen.add("both shut: " + a.isInputShutdown() + "," + a.isOutputShutdown());
-                    seen.add("linger: " + attempt(a::getSoLinger));
-                    seen.add("set linger: " + attempt(() -> {
-                        a.setSoLinger(true, 0);
-                        return a.getSoLinger();
-                    }));
-                    seen.add("linger off: " + attempt(() -> {
-                        a.setSoLinger(false, 0);
-                        return a.getSoLinger();
-                    }));
-                    seen.add("reuseaddr: " + attempt(() -> {
-                        a.setReuseAddress(true);
-                        return a.getReuseAddress();
-                    }));
-                    seen.add("traffic class: " + attempt(() -> {
-                        a.setTrafficClass(0x10);
-                        return a.getTrafficClass();
-                    }));
-                    seen.add("bad linger: " + attempt(() -> {
-                        a.setSoLinger(true, -1);
-                        return a.getSoLinger();
-                    }));
-                    seen.add("bad traffic class: " + attempt(() -> {
-                        a.setTrafficClass(256);
-                        return a.getTrafficClass();
-                    }));
-                    c.close();
-                    seen.add("closed: " + a.isInputShutdown() + "," + a.isOutputShutdown() + " linger "
-                            + attempt(a::getSoLinger));
-                }
-            }
+        sameConnected((server, c, s, seen) -> {
+            final Socket a = c.socket();
+            seen.add("shut before: " + a.isInputShutdown() + "," + a.isOutputShutdown());
+            c.shutdownInput();
+            seen.add("input shut: " + a.isInputShutdown() + "," + a.isOutputShutdown());
+            c.shutdownOutput();
+            seen.add("both shut: " + a.isInputShutdown() + "," + a.isOutputShutdown());
+            seen.add("linger: " + attempt(a::getSoLinger));
+            seen.add("set linger: " + attempt(() -> {
+                a.setSoLinger(true, 0);
+                return a.getSoLinger();
+            }));
+            seen.add("linger off: " + attempt(() -> {
+                a.setSoLinger(false, 0);
+                return a.getSoLinger();
+            }));
+            seen.add("reuseaddr: " + attempt(() -> {
+                a.setReuseAddress(true);
+                return a.getReuseAddress();
+            }));
+            seen.add("traffic class: " + attempt(() -> {
+                a.setTrafficClass(0x10);
+                return a.getTrafficClass();
+            }));
+            seen.add("bad linger: " + attempt(() -> {
+                a.setSoLinger(true, -1);
+                return a.getSoLinger();
+            }));
+            seen.add("bad traffic class: " + attempt(() -> {
+                a.setTrafficClass(256);
+                return a.getTrafficClass();
+            }));
+            c.close();
+            seen.add("closed: " + a.isInputShutdown() + "," + a.isOutputShutdown() + " linger "
+                    + attempt(a::getSoLinger));
         });
     }
 
@@ -571,36 +571,30 @@ class NetDifferentialTest {
     }
     @Test
     void theSocketAdaptorsStream_readTimesOut_andTheChannelStaysAsItWas() throws Exception {
-        same((provider, seen) -> {
-            try (ServerSocketChannel server = listener(provider);
-                 SocketChannel c = provider.openSocketChannel()) {
-                c.connect(server.getLocalAddress());
-                try (SocketChannel s = server.accept()) {
-                    c.socket().setSoTimeout(200);
-                    final InputStream in = c.socket().getInputStream();
-                    final long start = System.nanoTime();
-                    seen.add("nothing there: " + attempt(in::read));
-                    seen.add("waited the timeout: " + (System.nanoTime() - start >= 150_000_000L));
-                    seen.add("after it: blocking " + c.isBlocking() + ", registered " + c.isRegistered()
-                            + ", open " + c.isOpen());
-                    final Thread late = Thread.ofPlatform().start(() -> {
-                        try {
-                            Thread.sleep(50);
-                            s.write(ByteBuffer.wrap("late".getBytes(StandardCharsets.UTF_8)));
-                        } catch (IOException | InterruptedException e) {
-                            throw new AssertionError(e);
-                        }
-                    });
-                    final byte[] four = new byte[4];
-                    seen.add("bytes that come within it: " + attempt(() -> in.readNBytes(four, 0, 4)) + " "
-                            + new String(four, StandardCharsets.UTF_8));
-                    late.join();
-                    s.shutdownOutput();
-                    seen.add("then the end: " + attempt(in::read));
-                    c.socket().setSoTimeout(0);
-                    seen.add("untimed after: " + attempt(in::read));
+        sameConnected((server, c, s, seen) -> {
+            c.socket().setSoTimeout(200);
+            final InputStream in = c.socket().getInputStream();
+            final long start = System.nanoTime();
+            seen.add("nothing there: " + attempt(in::read));
+            seen.add("waited the timeout: " + (System.nanoTime() - start >= 150_000_000L));
+            seen.add("after it: blocking " + c.isBlocking() + ", registered " + c.isRegistered()
+                    + ", open " + c.isOpen());
+            final Thread late = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(50);
+                    s.write(ByteBuffer.wrap("late".getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException | InterruptedException e) {
+                    throw new AssertionError(e);
                 }
-            }
+            });
+            final byte[] four = new byte[4];
+            seen.add("bytes that come within it: " + attempt(() -> in.readNBytes(four, 0, 4)) + " "
+                    + new String(four, StandardCharsets.UTF_8));
+            late.join();
+            s.shutdownOutput();
+            seen.add("then the end: " + attempt(in::read));
+            c.socket().setSoTimeout(0);
+            seen.add("untimed after: " + attempt(in::read));
         });
     }
 
@@ -628,15 +622,9 @@ class NetDifferentialTest {
     /** The same on a channel's socket adaptor: its stream's timed read, beside the default provider's. */
     @Test
     void twoTimedReadsOfTheSocketAdaptorsStream_oneByteComes_oneGetsIt_theOtherTimesOut() throws Exception {
-        same((provider, seen) -> {
-            try (ServerSocketChannel server = listener(provider);
-                 SocketChannel c = provider.openSocketChannel()) {
-                c.connect(server.getLocalAddress());
-                try (SocketChannel s = server.accept()) {
-                    seen.addAll(twoTimedReadersOneByte(c.socket(), s.socket().getOutputStream()));
-                    seen.add("after it: blocking " + c.isBlocking() + ", registered " + c.isRegistered());
-                }
-            }
+        sameConnected((server, c, s, seen) -> {
+            seen.addAll(twoTimedReadersOneByte(c.socket(), s.socket().getOutputStream()));
+            seen.add("after it: blocking " + c.isBlocking() + ", registered " + c.isRegistered());
         });
     }
 
@@ -825,19 +813,13 @@ class NetDifferentialTest {
         final List<String> actual = timedCallsThenClosed(new NetSocket(new VosSocketImpl(net, false)),
                 new NetServerSocket(net));
         assertEquals(expected, actual, "the JDK's sockets saw " + expected + ", the net domain's " + actual);
-        same((provider, seen) -> {
-            try (ServerSocketChannel server = listener(provider);
-                 SocketChannel c = provider.openSocketChannel()) {
-                c.connect(server.getLocalAddress());
-                try (SocketChannel s = server.accept()) {
-                    final Socket adaptor = c.socket();
-                    adaptor.setSoTimeout(CLOSED_WITHIN_TIMEOUT_MS);
-                    seen.add("read: " + timedThenClosed(() -> adaptor.getInputStream().read(), adaptor::close));
-                    final ServerSocket serverAdaptor = server.socket();
-                    serverAdaptor.setSoTimeout(CLOSED_WITHIN_TIMEOUT_MS);
-                    seen.add("accept: " + timedThenClosed(serverAdaptor::accept, serverAdaptor::close));
-                }
-            }
+        sameConnected((server, c, s, seen) -> {
+            final Socket adaptor = c.socket();
+            adaptor.setSoTimeout(CLOSED_WITHIN_TIMEOUT_MS);
+            seen.add("read: " + timedThenClosed(() -> adaptor.getInputStream().read(), adaptor::close));
+            final ServerSocket serverAdaptor = server.socket();
+            serverAdaptor.setSoTimeout(CLOSED_WITHIN_TIMEOUT_MS);
+            seen.add("accept: " + timedThenClosed(serverAdaptor::accept, serverAdaptor::close));
         });
     }
 
