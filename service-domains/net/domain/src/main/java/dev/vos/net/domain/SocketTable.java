@@ -1,5 +1,6 @@
 package dev.vos.net.domain;
 
+import dev.vos.net.protocol.NetCalls;
 import dev.vos.ring.server.SessionNumbers;
 import dev.vos.ring.server.SessionReport;
 import dev.vos.sys.Errno;
@@ -73,6 +74,13 @@ final class SocketTable implements AutoCloseable, SessionReport {
                 removed.close();
             }
             return r;
+        }
+        // What it is ready for at birth, from one poll(2). The epoll reports it too, as an edge, but on the
+        // readiness thread, which may come after the socket's first pollset (an unconnected stream socket is
+        // writable and hung up at once: PollSetTest saw 0 there). Edges after the watch only add to this.
+        synchronized (socket) {
+            long ready = NetHandlers.pollOnce(socket, NetCalls.POLLIN | NetCalls.POLLOUT);
+            socket.polled(ready < 0 ? 0 : (int) ready);
         }
         return number;
     }
