@@ -64,6 +64,8 @@ public final class Errno {
     public static final int EHOSTUNREACH = 113;
     public static final int EALREADY = 114;
     public static final int EINPROGRESS = 115;
+    /** Operation canceled: an io_uring entry that a cancellation ended. */
+    public static final int ECANCELED = 125;
 
     private Errno() {
     }
@@ -121,6 +123,7 @@ public final class Errno {
             case ENOTCONN -> "ENOTCONN";
             case ETIMEDOUT -> "ETIMEDOUT";
             case ECONNREFUSED -> "ECONNREFUSED";
+            case ECANCELED -> "ECANCELED";
             default -> "errno " + errno;
         };
     }

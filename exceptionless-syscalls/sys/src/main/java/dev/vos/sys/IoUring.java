@@ -186,6 +186,31 @@ public final class IoUring implements AutoCloseable {
         return prepare(OP_FSYNC, fileFd, 0, 0, 0, dataOnly ? FSYNC_DATASYNC : 0, userData);
     }
 
+    /**
+     * Prepares a wait on the 32-bit futex word at {@code address} (not private: the word may be shared between
+     * processes) while it holds {@code expected}: it completes with 0 once a {@code FUTEX_WAKE} of the word reaches
+     * it, with {@code -EAGAIN} at once if the word holds another value when the kernel takes the entry, and with
+     * {@code -EINVAL} on a kernel without the operation (before 6.7). False when the queue is full. Like a
+     * {@code futex(FUTEX_WAIT)} it counts as one of the word's waiters until it completes or is cancelled.
+     */
+    public boolean prepareFutexWait(long address, int expected, long userData) {
+        if (!prepare(OP_FUTEX_WAIT, FUTEX2_SIZE_U32, address, 0, Integer.toUnsignedLong(expected), 0, userData)) {
+            return false;
+        }
+        sqes.set(JAVA_LONG, sqeOffset((sqTail - 1) & sqMask) + SQE_ADDR3_OFFSET, FUTEX_BITSET_MATCH_ANY);
+        return true;
+    }
+
+    /**
+     * Prepares the cancellation of the entry in flight whose user data is {@code target}: it completes with a value
+     * that is not negative when it cancelled it (0, or the count cancelled on newer kernels; the target then
+     * completes with {@code -ECANCELED}), {@code -ENOENT} when the target had completed already, {@code -EALREADY}
+     * when it was running. False when the queue is full.
+     */
+    public boolean prepareCancel(long target, long userData) {
+        return prepare(OP_ASYNC_CANCEL, -1, target, 0, 0, 0, userData);
+    }
+
     /** Prepares a no-op (completes with 0); false when the queue is full. */
     public boolean prepareNop(long userData) {
         return prepare(OP_NOP, -1, 0, 0, 0, 0, userData);

@@ -97,6 +97,8 @@ public final class IoUringLayout {
     public static final int SQE_USER_DATA_OFFSET = SQE_OP_FLAGS_OFFSET + 4;
     /** sizeof(struct io_uring_sqe) without IORING_SETUP_SQE128. */
     public static final int SQE_BYTES = 64;
+    /** u64: {@code addr3}, a third address (a futex wait's bitset). */
+    public static final int SQE_ADDR3_OFFSET = 48;
 
     // struct io_uring_cqe (16 bytes)
     /** u64: the SQE's user_data. */
@@ -118,6 +120,17 @@ public final class IoUringLayout {
     public static final int OP_WRITE = 23;
     /** {@code IORING_FSYNC_DATASYNC}: the fsync_flags bit for fdatasync. */
     public static final int FSYNC_DATASYNC = 1;
+    /** {@code IORING_OP_ASYNC_CANCEL}: cancels the entry whose user_data is in {@code addr}. */
+    public static final int OP_ASYNC_CANCEL = 14;
+    /**
+     * {@code IORING_OP_FUTEX_WAIT} (6.7): a futex2 wait. {@code addr} the word, {@code off} (addr2) the value it must
+     * hold, {@code addr3} the bitset, {@code fd} the futex2 flags; its op_flags must be 0.
+     */
+    public static final int OP_FUTEX_WAIT = 51;
+    /** {@code FUTEX2_SIZE_U32}: a 32-bit word, not private (it may be in memory shared between processes). */
+    public static final int FUTEX2_SIZE_U32 = 0x02;
+    /** {@code FUTEX_BITSET_MATCH_ANY}: woken by any wake of the word. */
+    public static final long FUTEX_BITSET_MATCH_ANY = 0xffff_ffffL;
 
     /** {@code IORING_ENTER_GETEVENTS}: wait for {@code min_complete} completions. */
     public static final int ENTER_GETEVENTS = 1;

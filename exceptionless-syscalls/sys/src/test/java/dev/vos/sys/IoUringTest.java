@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static dev.vos.sys.IoUringLayout.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -219,5 +220,55 @@ class IoUringTest {
         assertThrows(IllegalStateException.class, () -> ring.prepareNop(1));
         assertThrows(IllegalStateException.class, () -> ring.submitAndWait(0));
         ring.close(); // idempotent
+    }
+
+    /**
+     * A futex wait in the ring: it waits while nothing wakes its word, completes once another thread wakes the
+     * word, completes at once when the word no longer holds the value, and a cancellation takes it off the word
+     * (a wake afterwards finds no waiter). What a storage worker sleeps on while an fsync is in flight.
+     */
+    @Test
+    void aFutexWait_completesOnAWakeOfItsWord_atOnceWhenTheWordMoved_andCancellationEndsIt() throws Exception {
+        assumeTrue(ring.timedWaits(), "this kernel's io_uring takes no timeout");
+        MemorySegment word = arena.allocate(4, 4);
+        long address = word.address();
+        assertTrue(ring.prepareFutexWait(address, 0, 1));
+        assertEquals(1, ring.submitAndWait(0));
+        int r = ring.submitAndWait(1, 50_000_000L);
+        Map<Long, Integer> early = reapAll(ring);
+        assumeTrue(!Integer.valueOf(-Errno.EINVAL).equals(early.get(1L)), "no IORING_OP_FUTEX_WAIT (Linux < 6.7)");
+        assertEquals(-Errno.ETIME, r, "nothing woke the word: the wait timed out");
+        assertEquals(Map.of(), early);
+
+        int[] woken = new int[1];
+        Thread waker = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
+            woken[0] = Linux.futexWake(address, 1);
+        });
+        assertTrue(ring.submitAndWait(1, 5_000_000_000L) >= 0);
+        waker.join();
+        assertEquals(1, woken[0], "the ring's wait was the word's one waiter");
+        assertEquals(Map.of(1L, 0), reapAll(ring));
+
+        word.set(JAVA_INT, 0, 7);
+        assertTrue(ring.prepareFutexWait(address, 0, 2));
+        assertTrue(ring.submitAndWait(1, 5_000_000_000L) >= 0);
+        assertEquals(Map.of(2L, -Errno.EAGAIN), reapAll(ring), "the word moved: no wait");
+
+        assertTrue(ring.prepareFutexWait(address, 7, 3));
+        assertEquals(1, ring.submitAndWait(0));
+        assertTrue(ring.prepareCancel(3, 4));
+        Map<Long, Integer> cancelled = new HashMap<>();
+        for (int i = 0; i < 100 && cancelled.size() < 2; i++) {
+            ring.submitAndWait(1, 50_000_000L);
+            cancelled.putAll(reapAll(ring));
+        }
+        assertEquals(-Errno.ECANCELED, cancelled.get(3L), "the wait was cancelled");
+        assertTrue(cancelled.get(4L) >= 0, "the cancellation found it: " + cancelled.get(4L));
+        assertEquals(0, Linux.futexWake(address, 1), "the cancelled wait left the word");
     }
 }
