@@ -16,8 +16,11 @@ package dev.vos.ring.server;
  * <p>While calls are in flight ({@link #awaitsCompletions}), the worker answers those that completed: after each
  * drain ({@link #reapCompleted}, no wait) and, when it finds its queue empty, with a bounded wait in the kernel
  * ({@link #awaitCompletion}) instead of spinning or sleeping on its doorbell: it stays counted awake, so a client
- * that submits meanwhile does not ring it and waits at most that bound. Both run between calls, like the flush: the
- * worker's progress word is even, and the ring's stuck-worker judgement never takes them for a hang.
+ * that submits meanwhile does not ring it and waits at most that bound. Where the doorbell is a futex word and the
+ * batch can wait on it ({@link #awaitCompletionOrRing}), the worker instead sleeps counted asleep until a call in
+ * flight completes or a client rings: its CPU is left to the kernel's work, and a new call waits for no bound.
+ * All of them run between calls, like the flush: the worker's progress word is even, and the ring's stuck-worker
+ * judgement never takes them for a hang.
  */
 public interface CallBatcher extends AutoCloseable {
 
@@ -44,6 +47,18 @@ public interface CallBatcher extends AutoCloseable {
      * cannot bound a wait, only looks, as {@link #reapCompleted}): what the worker does instead of sleeping.
      */
     default void awaitCompletion(long timeoutNs) {
+    }
+
+    /**
+     * Sleeps at most {@code timeoutNs} until a call in flight completes or the futex word at {@code wordAddress}
+     * (the workers' doorbell, {@code Doorbell.sleepWordAddress}) is woken or no longer holds {@code armed}, and
+     * answers the calls that completed: what a worker counted asleep does instead of {@link #awaitCompletion}, so
+     * that a client that submits meanwhile rings it. False, at once and without waiting, where the batch cannot
+     * wait on a word (no kernel support): the worker then uses {@link #awaitCompletion}. Leaves no wait on the word
+     * behind when it returns: a later ring must reach a sleeping worker, not a wait nobody watches.
+     */
+    default boolean awaitCompletionOrRing(long wordAddress, int armed, long timeoutNs) {
+        return false;
     }
 
     /**

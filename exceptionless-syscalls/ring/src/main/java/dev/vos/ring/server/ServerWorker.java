@@ -28,11 +28,12 @@ import static dev.vos.ring.layout.HeaderLayout.AWAKE_WORKERS_OFFSET;
  * queued, letting batching handlers gather theirs, and flushes the batch once the queue shows nothing more (or
  * before a call that does not batch). A call found alone takes the handler's synchronous path, so that one client
  * alone pays nothing for batching. Calls a flush left in flight ({@link CallBatcher#awaitsCompletions}) are
- * answered after each drain (a look, no wait) and, every {@link #IDLE_POLL_ROUNDS} empty polls, by a wait for
- * them in the kernel of at most {@link #IN_FLIGHT_WAIT_NS}: while they are in flight the worker neither spins nor
- * sleeps on its doorbell. It does not spin because their work runs on the kernel's threads, which share its CPU
- * (an io_uring's workers inherit the affinity of the thread that made it): spinning beside an fsync made it
- * slower, and a lone client's forced writes fell to half (2026-12-05, see docs/storage.md).
+ * answered after each drain (a look, no wait) and, every {@link #IDLE_POLL_ROUNDS} empty polls, by a sleep in the
+ * kernel that ends when one completes or a client rings ({@link #sleepInFlight}; where the transport or the kernel
+ * cannot, a wait of at most {@link #IN_FLIGHT_WAIT_NS} counted awake). It does not spin because their work runs on
+ * the kernel's threads, which share its CPU (an io_uring's workers inherit the affinity of the thread that made
+ * it): spinning beside an fsync made it slower, and a lone client's forced writes fell to half (2026-12-05, see
+ * docs/storage.md).
  */
 final class ServerWorker implements Runnable {
 
@@ -45,9 +46,9 @@ final class ServerWorker implements Runnable {
      */
     static final int IDLE_POLL_ROUNDS = 64;
     /**
-     * The longest a worker with calls in flight waits in the kernel for one of them each time it finds its queue
-     * empty, instead of spinning: a client that submits meanwhile does not ring it (it counts as awake) and waits
-     * at most this. A tenth of a 1 ms fsync.
+     * Where the worker cannot sleep through calls in flight ({@link #sleepInFlight}), the longest it waits in the
+     * kernel for one of them each time it finds its queue empty, instead of spinning: a client that submits
+     * meanwhile does not ring it (it counts as awake) and waits at most this. A tenth of a 1 ms fsync.
      */
     static final long IN_FLIGHT_WAIT_NS = 100_000L;
     private static final VarHandle CALL_SEQUENCE;
@@ -80,6 +81,8 @@ final class ServerWorker implements Runnable {
     private final int cpu;
     /** The only worker of its server: it takes calls without the compare-and-sets that arbitrate between workers. */
     private final boolean alone;
+    /** Whether the batch can sleep on the doorbell's word with calls in flight; false once it said it cannot. */
+    private boolean sleepsInFlight = true;
 
     // Counters owned by this worker; readers sum them racily (they only grow, and a long is read whole on x86_64).
     long callsServed;
@@ -209,10 +212,10 @@ final class ServerWorker implements Runnable {
             return false;
         }
         try {
-            if (wait) {
-                batcher.awaitCompletion(IN_FLIGHT_WAIT_NS);
-            } else {
+            if (!wait) {
                 batcher.reapCompleted();
+            } else if (!sleepInFlight()) {
+                batcher.awaitCompletion(IN_FLIGHT_WAIT_NS);
             }
         } catch (RuntimeException e) {
             server.handlerFailed("batch reap", e);
@@ -265,6 +268,38 @@ final class ServerWorker implements Runnable {
                 idleSince = 0;
             }
         }
+    }
+
+    /**
+     * With calls in flight and the queue empty: sleeps until one of them completes or a client rings, counted asleep
+     * as in {@link #sleep} (the same handshake), the batch's kernel wait watching both (its io_uring waits on the
+     * doorbell's futex word beside the fsyncs). So the worker neither spins through an fsync nor leaves a client's
+     * call waiting for it. False, without sleeping, where the doorbell is no futex word (the Xen transport) or the
+     * batch cannot wait on one; the worker then waits at most {@link #IN_FLIGHT_WAIT_NS} counted awake.
+     */
+    private boolean sleepInFlight() {
+        long word = doorbell.sleepWordAddress();
+        if (!sleepsInFlight || word == 0) {
+            return false;
+        }
+        int armed = doorbell.arm();
+        segment.getAndAddInt(AWAKE_WORKERS_OFFSET, -1);
+        VarHandle.fullFence(); // StoreLoad: the decrement before the re-poll (the cell is read with acquire)
+        int slot = alone ? queue.pollAlone() : queue.poll();
+        try {
+            if (slot == SubmitQueue.EMPTY && server.isRunning()) {
+                sleepsInFlight = batcher.awaitCompletionOrRing(word, armed, MAX_SLEEP_NS);
+            }
+        } finally {
+            segment.getAndAddInt(AWAKE_WORKERS_OFFSET, 1);
+        }
+        if (slot >= 0) {
+            serve(slot);
+            flushBatch();
+        } else if (slot == SubmitQueue.INVALID) {
+            protocolErrors++;
+        }
+        return true;
     }
 
     /**

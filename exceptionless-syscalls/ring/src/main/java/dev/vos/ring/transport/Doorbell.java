@@ -52,4 +52,14 @@ public interface Doorbell {
      * #wakesWords()}; a no-op elsewhere. */
     default void wakeWord(long offset) {
     }
+
+    /**
+     * The address of the futex word this side sleeps on, for a sleeper that has the kernel wait on it in its stead
+     * (a storage worker's io_uring, which then also wakes when an fsync completes): a wait on this word while it
+     * holds what {@link #arm()} returned ends at a {@link #ringPeer()} of the other side, as {@link #await} does.
+     * 0 where the doorbell is no futex word (the Xen transport's event channel).
+     */
+    default long sleepWordAddress() {
+        return 0;
+    }
 }

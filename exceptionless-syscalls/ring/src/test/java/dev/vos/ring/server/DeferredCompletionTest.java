@@ -9,6 +9,7 @@ import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.sys.Errno;
+import dev.vos.sys.Linux;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,12 +87,18 @@ class DeferredCompletionTest {
      * {@link #reapCompleted} or {@link #awaitCompletion} after that. Counts both.
      */
     private final class InFlightBatcher implements CallBatcher {
+        /** Whether it sleeps on the doorbell's word, as the storage domain's io_uring does with a futex wait. */
+        private final boolean sleepsOnRing;
         private final List<DeferredCall> gathered = new ArrayList<>();
         private final List<Long> gatheredArgs = new ArrayList<>();
         private final List<Long> gatheredDelaysMs = new ArrayList<>();
         private final List<DeferredCall> inFlight = new ArrayList<>();
         private final List<Long> args = new ArrayList<>();
         private final List<Long> dueNs = new ArrayList<>();
+
+        InFlightBatcher(boolean sleepsOnRing) {
+            this.sleepsOnRing = sleepsOnRing;
+        }
 
         void gather(DeferredCall call, long arg, long delayMs) {
             gathered.add(call);
@@ -142,6 +149,19 @@ class DeferredCompletionTest {
             reapCompleted();
         }
 
+        /** A futex wait on the word until it is woken or the first call in flight is due, as the io_uring's. */
+        @Override
+        public boolean awaitCompletionOrRing(long wordAddress, int armed, long timeoutNs) {
+            if (!sleepsOnRing) {
+                return false;
+            }
+            ringSleeps.incrementAndGet();
+            long first = dueNs.stream().mapToLong(Long::longValue).min().orElse(System.nanoTime());
+            Linux.futexWait(wordAddress, armed, Math.max(1, Math.min(timeoutNs, first - System.nanoTime())));
+            reapCompleted();
+            return true;
+        }
+
         @Override
         public void close() {
             while (awaitsCompletions()) {
@@ -150,11 +170,16 @@ class DeferredCompletionTest {
         }
     }
 
-    /** {@link InFlightBatcher}'s reaps and waits. */
+    /** {@link InFlightBatcher}'s reaps, waits counted awake, and sleeps on the doorbell's word. */
     private final AtomicInteger reaps = new AtomicInteger();
     private final AtomicInteger waits = new AtomicInteger();
+    private final AtomicInteger ringSleeps = new AtomicInteger();
 
     private CallTable inFlightTable() {
+        return inFlightTable(false);
+    }
+
+    private CallTable inFlightTable(boolean sleepsOnRing) {
         return CallTable.builder()
                 .add(NOW, "now", call -> call.arg(0) * 3)
                 .addBatched(GATHERED, "gathered", call -> {
@@ -165,7 +190,7 @@ class DeferredCompletionTest {
                     LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3)); // a handler that hangs, for a while
                     return 0;
                 })
-                .batcher(InFlightBatcher::new)
+                .batcher(() -> new InFlightBatcher(sleepsOnRing))
                 .build();
     }
 
@@ -223,6 +248,35 @@ class DeferredCompletionTest {
         assertTrue(reaps.get() > 0, "the idle worker looked for completions");
         assertTrue(waits.get() > 0, "and waited for them (bounded) instead of spinning or sleeping on its doorbell");
         assertFalse(client.hasFailed(), "a worker waiting for calls in flight is no stuck worker: "
+                + client.failureReason());
+    }
+
+    /**
+     * A worker whose batch can sleep on the doorbell's word (the storage domain's io_uring, with a futex wait beside
+     * its fsyncs) sleeps counted asleep while a call is in flight: each caller rings it and is served at once,
+     * rather than after the sleep's bound (100 ms), and the call in flight is still answered when it completes.
+     */
+    @Test
+    void aWorkerAsleepWithACallInFlight_isRungByEachCaller_andAnswersThatCallWhenItCompletes() throws Exception {
+        start(Duration.ofSeconds(1), inFlightTable(true));
+        long rungBefore = client.workerWakeups();
+        try (CallBatch batch = client.acquireBatch(1)) {
+            batch.queueing(0).call(GATHERED, 21, 3_000, 0, 0, 0, 0);
+            batch.submit();
+            long started = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                Thread.sleep(2); // long enough for the worker to go back to sleep
+                assertEquals(3L * i, client.call(NOW, i, 0, 0, 0, 0, 0));
+            }
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            // A caller that does not ring the sleeping worker waits out the sleep: 50 of them would take 5 s.
+            assertTrue(elapsedMs < 2_500, "50 calls took " + elapsedMs + " ms");
+            assertEquals(42, batch.await(0));
+        }
+        assertTrue(ringSleeps.get() > 0, "the worker slept on its doorbell's word with a call in flight");
+        assertTrue(client.workerWakeups() > rungBefore, "and callers rang it");
+        assertEquals(0, waits.get(), "it never waited counted awake");
+        assertFalse(client.hasFailed(), "a worker asleep with a call in flight is no hung domain: "
                 + client.failureReason());
     }
 

@@ -61,6 +61,11 @@ final class FutexDoorbell implements Doorbell {
     }
 
     @Override
+    public long sleepWordAddress() {
+        return ring.address(own);
+    }
+
+    @Override
     public void wakeHere(int sleepers) {
         ring.getAndAddInt(own, 1);
         Linux.futexWake(ring.address(own), sleepers);

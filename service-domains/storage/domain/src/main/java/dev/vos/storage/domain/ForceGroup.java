@@ -62,6 +62,11 @@ final class ForceGroup {
                     + waiting.size());
         }
         inFlight.addAll(waiting);
+        for (Force force : waiting) {
+            // Its client sleeps rather than spins through the fsync (a few hundred microseconds): a spinning
+            // vCPU slows the virtual disk's fsync itself (docs/storage.md, "A lone forced writer").
+            force.call().markWaiting();
+        }
         waiting.clear();
         inFlightDataOnly = waitingDataOnly;
         waitingDataOnly = true;

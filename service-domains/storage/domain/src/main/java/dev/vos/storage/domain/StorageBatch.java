@@ -85,6 +85,12 @@ final class StorageBatch implements CallBatcher {
     private static final long IOVEC_BYTES = 16;
     /** User data of a force group's fsync: this plus the group's index (a read or write's is its call index). */
     private static final long SYNC_USER_DATA = ENTRIES;
+    /** The user data of the worker's wait on its doorbell word ({@link #awaitCompletionOrRing}): no call's. */
+    private static final long RING_WAIT_USER_DATA = -1;
+    /** The user data of that wait's cancellation. */
+    private static final long RING_WAIT_CANCEL_USER_DATA = -2;
+    /** Reaps after a cancellation before the wait is given up for lost (each waits at most 1 ms). */
+    private static final int CANCEL_REAPS = 1000;
     private static volatile boolean loggedUnavailable;
 
     /** What a gathered call does. */
@@ -119,6 +125,10 @@ final class StorageBatch implements CallBatcher {
     private final MemorySegment iovecs = arena.allocate(IOVEC_BYTES * ENTRIES, 8);
     private IoUring ring;
     private boolean unavailable;
+    /** Whether this kernel's io_uring waits on a futex word (Linux 6.7); false once it said EINVAL. */
+    private boolean futexWaits = true;
+    /** Whether the wait on the doorbell word is in the ring and has not completed. */
+    private boolean ringWaitPending;
     private int size;
     /** Reads and writes gathered: the first step of a flush. */
     private int transfers;
@@ -396,6 +406,57 @@ final class StorageBatch implements CallBatcher {
         }
     }
 
+    /**
+     * Sleeps until an fsync in flight completes or a client rings the worker (a wake of the doorbell word, which
+     * must still hold {@code armed}), at most {@code timeoutNs}, and answers what completed: one futex wait in the
+     * ring beside the fsyncs, and one {@code io_uring_enter} that waits for either. A wait the fsync ended is
+     * cancelled before this returns, so that no wait of this ring is left on the word for a later ring to wake
+     * instead of a sleeping worker. False where the ring cannot wait on a word (no io_uring, no timed waits, a
+     * kernel before 6.7: its first try answers EINVAL, and later calls say false at once).
+     */
+    @Override
+    public boolean awaitCompletionOrRing(long wordAddress, int armed, long timeoutNs) {
+        if (ring == null || syncsInFlight == 0 || !futexWaits || !ring.timedWaits()) {
+            return false;
+        }
+        if (!ring.prepareFutexWait(wordAddress, armed, RING_WAIT_USER_DATA)) {
+            return false; // the queue is full (it never is between drains): wait the bounded way
+        }
+        ringWaitPending = true;
+        int r = ring.submitAndWait(1, timeoutNs); // not a submission of gathered calls: not counted
+        if (!failedOn(r)) {
+            reap();
+            endRingWait();
+        }
+        if (ring == null) {
+            ringWaitPending = false;
+            answerSynchronously();
+        }
+        return true;
+    }
+
+    /** Takes the wait on the doorbell word off the word if it is still there, and reaps until it has completed. */
+    private void endRingWait() {
+        if (!ringWaitPending || ring == null) {
+            return; // completed, or the ring was closed by a failure in the reap, which ends every wait it holds
+        }
+        if (!ring.prepareCancel(RING_WAIT_USER_DATA, RING_WAIT_CANCEL_USER_DATA)) {
+            throw new IllegalStateException("io_uring queue full with room for one cancellation");
+        }
+        for (int i = 0; i < CANCEL_REAPS && ringWaitPending && ring != null; i++) {
+            if (!failedOn(ring.submitAndWait(1, 1_000_000L))) {
+                reap();
+            }
+        }
+        if (ringWaitPending && ring != null) {
+            // Cannot happen on a working kernel (a futex wait is cancelled at once). Stop waiting on words, so that
+            // no second wait joins a stale one; the worker waits the bounded way from now on.
+            futexWaits = false;
+            LOG.log(Level.WARNING, "a cancelled io_uring futex wait did not complete; the worker stops sleeping"
+                    + " on its doorbell while fsyncs are in flight");
+        }
+    }
+
     @Override
     public boolean awaitsCompletions() {
         return syncsInFlight > 0;
@@ -543,6 +604,16 @@ final class StorageBatch implements CallBatcher {
     }
 
     private void onCompletion(long userData, int result) {
+        if (userData == RING_WAIT_USER_DATA) {
+            ringWaitPending = false;
+            if (result == -Errno.EINVAL) {
+                futexWaits = false; // a kernel before 6.7: no IORING_OP_FUTEX_WAIT
+            }
+            return;
+        }
+        if (userData == RING_WAIT_CANCEL_USER_DATA) {
+            return;
+        }
         if (userData >= SYNC_USER_DATA) {
             syncCompleted(userData - SYNC_USER_DATA, result);
             return;
