@@ -282,41 +282,42 @@ final class ServerWorker implements Runnable {
         if (!sleepsInFlight || word == 0) {
             return false;
         }
+        sleepCounted(armed -> {
+            sleepsInFlight = batcher.awaitCompletionOrRing(word, armed, MAX_SLEEP_NS);
+            return false; // a ring and a completion end it alike: not told apart, not counted
+        });
+        return true;
+    }
+
+    /** Sleeps until a client rings this worker: {@link #sleepCounted} on the doorbell. */
+    private void sleep() {
+        sleepCounted(armed -> doorbell.await(armed, MAX_SLEEP_NS));
+    }
+
+    /** How a worker counted asleep waits once its last poll found nothing; true when a ring ended the wait. */
+    @FunctionalInterface
+    private interface Wait {
+        boolean await(int armed);
+    }
+
+    /**
+     * Waits counted asleep, then serves what its last poll found. The handshake with {@code RingClient}: the worker
+     * arms the doorbell, then decrements AWAKE_WORKERS, then a full fence, then polls once more; a client publishes
+     * its cell (a full fence), then reads AWAKE_WORKERS, and if it is 0 rings. Either the worker's last poll sees the
+     * cell, or the client sees 0 awake workers; a ring between the arming and the wait makes the wait return at once.
+     */
+    private void sleepCounted(Wait wait) {
         int armed = doorbell.arm();
         segment.getAndAddInt(AWAKE_WORKERS_OFFSET, -1);
         VarHandle.fullFence(); // StoreLoad: the decrement before the re-poll (the cell is read with acquire)
         int slot = alone ? queue.pollAlone() : queue.poll();
         try {
-            if (slot == SubmitQueue.EMPTY && server.isRunning()) {
-                sleepsInFlight = batcher.awaitCompletionOrRing(word, armed, MAX_SLEEP_NS);
+            if (slot == SubmitQueue.EMPTY && server.isRunning() && wait.await(armed)) {
+                workerWakeups++;
             }
         } finally {
             segment.getAndAddInt(AWAKE_WORKERS_OFFSET, 1);
         }
-        if (slot >= 0) {
-            serve(slot);
-            flushBatch();
-        } else if (slot == SubmitQueue.INVALID) {
-            protocolErrors++;
-        }
-        return true;
-    }
-
-    /**
-     * Sleeps until a client rings this worker. The handshake with {@code RingClient}: the worker arms the doorbell,
-     * then decrements AWAKE_WORKERS, then a full fence, then polls once more; a client publishes its cell (a full
-     * fence), then reads AWAKE_WORKERS, and if it is 0 rings. Either the worker's last poll sees the cell, or the
-     * client sees 0 awake workers; a ring between the arming and the wait makes the wait return at once.
-     */
-    private void sleep() {
-        int armed = doorbell.arm();
-        segment.getAndAddInt(AWAKE_WORKERS_OFFSET, -1);
-        VarHandle.fullFence(); // StoreLoad: the decrement before the re-poll (the cell is read with acquire)
-        int slot = alone ? queue.pollAlone() : queue.poll();
-        if (slot == SubmitQueue.EMPTY && server.isRunning() && doorbell.await(armed, MAX_SLEEP_NS)) {
-            workerWakeups++;
-        }
-        segment.getAndAddInt(AWAKE_WORKERS_OFFSET, 1);
         if (slot >= 0) {
             serve(slot);
             flushBatch();
