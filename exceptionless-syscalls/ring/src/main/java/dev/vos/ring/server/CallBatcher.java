@@ -53,9 +53,10 @@ public interface CallBatcher extends AutoCloseable {
      * Sleeps at most {@code timeoutNs} until a call in flight completes or the futex word at {@code wordAddress}
      * (the workers' doorbell, {@code Doorbell.sleepWordAddress}) is woken or no longer holds {@code armed}, and
      * answers the calls that completed: what a worker counted asleep does instead of {@link #awaitCompletion}, so
-     * that a client that submits meanwhile rings it. False, at once and without waiting, where the batch cannot
-     * wait on a word (no kernel support): the worker then uses {@link #awaitCompletion}. Leaves no wait on the word
-     * behind when it returns: a later ring must reach a sleeping worker, not a wait nobody watches.
+     * that a client that submits meanwhile rings it. False, at once and without waiting, only where the batch
+     * cannot wait on a word now or later (no kernel support, a failed ring): the worker then stops asking and uses
+     * {@link #awaitCompletion}. A passing reason not to wait (nothing in flight after all) returns true. Leaves no
+     * wait on the word behind when it returns: a later ring must reach a sleeping worker, not a wait nobody watches.
      */
     default boolean awaitCompletionOrRing(long wordAddress, int armed, long timeoutNs) {
         return false;

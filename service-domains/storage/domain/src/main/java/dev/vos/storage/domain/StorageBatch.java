@@ -416,11 +416,14 @@ final class StorageBatch implements CallBatcher {
      */
     @Override
     public boolean awaitCompletionOrRing(long wordAddress, int armed, long timeoutNs) {
-        if (ring == null || syncsInFlight == 0 || !futexWaits || !ring.timedWaits()) {
-            return false;
+        if (ring == null || !futexWaits || !ring.timedWaits()) {
+            return false; // for good: the worker stops asking (a failed ring is not made again)
+        }
+        if (syncsInFlight == 0) {
+            return true; // nothing to wait for now; not a reason to stop asking
         }
         if (!ring.prepareFutexWait(wordAddress, armed, RING_WAIT_USER_DATA)) {
-            return false; // the queue is full (it never is between drains): wait the bounded way
+            throw new IllegalStateException("io_uring queue full with room for one futex wait");
         }
         ringWaitPending = true;
         int r = ring.submitAndWait(1, timeoutNs); // not a submission of gathered calls: not counted
