@@ -195,6 +195,11 @@ public final class CallSlot implements Caller, PendingCall, AutoCloseable {
         }
     }
 
+    @Override
+    public boolean parkToDrainCarrier() {
+        return ring.monitor().draining();
+    }
+
     /**
      * A platform thread's park: it sleeps in the doorbell's word wait on this slot's park word, and the worker that
      * completes the call wakes it there ({@code DeferredCall.publish}): one wake-up, where the monitor's path costs

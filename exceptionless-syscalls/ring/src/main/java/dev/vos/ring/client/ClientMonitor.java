@@ -7,6 +7,7 @@ import dev.vos.ring.transport.Doorbell;
 import dev.vos.ring.transport.PeerWatch;
 
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 
 import static dev.vos.ring.layout.HeaderLayout.*;
@@ -29,6 +30,11 @@ final class ClientMonitor implements Runnable {
 
     /** How long the monitor polls parked callers' slots before it sleeps on the futex. */
     static final long SPIN_NS = 50_000L;
+    /**
+     * A virtual caller this monitor unparked that has not run this long after is starved by the scheduler: the monitor
+     * then drains its carrier ({@link #draining}). Fifteen times a round of 64 waiting threads' yields on one carrier.
+     */
+    static final long STARVED_NS = 1_000_000L;
 
     private final RingClient ring;
     private final RingSegment segment;
@@ -40,6 +46,12 @@ final class ClientMonitor implements Runnable {
     private volatile boolean stopped;
     /** Callers unparked; one writer, the monitor thread (volatile for readers on other threads). */
     private volatile long unparks;
+    /** Virtual callers this monitor unparked, in that order, until it sees each one run again (monitor only). */
+    private final ArrayDeque<ParkedCallers.Parked> unparkedVirtual = new ArrayDeque<>();
+    /** True while a virtual caller this monitor unparked starves; see {@link #checkStarved}. */
+    private volatile boolean draining;
+    /** Times the monitor drained a carrier; one writer, the monitor thread. */
+    private volatile long drains;
     private long lastCheckNs;
 
     ClientMonitor(RingClient ring, RingSegment segment, Doorbell doorbell, PeerWatch peer, RingGeometry geometry) {
@@ -62,6 +74,19 @@ final class ClientMonitor implements Runnable {
         return unparks;
     }
 
+    /** Times a starved virtual caller made this monitor drain its carrier (written by the monitor thread only). */
+    long drains() {
+        return drains;
+    }
+
+    /**
+     * Whether a waiting virtual thread should park instead of yielding its carrier: while a virtual caller this
+     * monitor unparked starves ({@link #checkStarved}). One volatile load.
+     */
+    boolean draining() {
+        return draining;
+    }
+
     void start() {
         thread.start();
     }
@@ -79,6 +104,7 @@ final class ClientMonitor implements Runnable {
      * CLIENT_SLEEPING set, long after the caller left.
      */
     void unwatch(ParkedCallers.Parked caller) {
+        caller.markRunning();
         parked.remove(caller.slot().index(), caller);
     }
 
@@ -112,11 +138,19 @@ final class ClientMonitor implements Runnable {
         long idleSince = 0;
         while (!stopped) {
             checkLiveness();
-            if (parked.count() == 0) {
+            checkStarved();
+            if (parked.count() == 0 && unparkedVirtual.isEmpty()) {
                 LockSupport.parkNanos(this, periodNs);
                 continue;
             }
             int scan = scan();
+            if (scan == DEFERRED || !unparkedVirtual.isEmpty() && scan != UNPARKED) {
+                // a carrier may share this CPU: spinning here kept a caller from parking, and a lone caller on a
+                // domain busy-polling the other CPU made half its calls a second (2026-12-05)
+                Thread.yield();
+                idleSince = 0;
+                continue;
+            }
             if (scan == UNPARKED) {
                 idleSince = 0;
                 continue;
@@ -135,7 +169,7 @@ final class ClientMonitor implements Runnable {
                 idleSince = 0;
             }
         }
-        scan();
+        unparkAllDone(); // stopped: the ring failed or closed, so every watched call is done
     }
 
     /**
@@ -147,7 +181,8 @@ final class ClientMonitor implements Runnable {
         int armed = doorbell.arm();
         segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 1);
         VarHandle.fullFence(); // StoreLoad: the flag before the slot re-check (the slots are read with acquire)
-        if (scan() != UNPARKED && !stopped) {
+        int scan = scan();
+        if (scan != UNPARKED && scan != DEFERRED && !stopped) {
             doorbell.await(armed, periodNs);
         }
         segment.setIntVolatile(CLIENT_SLEEPING_OFFSET, 0);
@@ -159,13 +194,20 @@ final class ClientMonitor implements Runnable {
     private static final int ALL_WAITING = 2;
     /** {@link #scan}: none was, and some watched call may complete any moment (or none is watched). */
     private static final int SPIN = 0;
+    /**
+     * {@link #scan}: none was, and a caller whose call is done waits for this monitor: a virtual thread still on its
+     * way to park, or any virtual caller while the monitor drains its carrier.
+     */
+    private static final int DEFERRED = 3;
 
     /**
-     * One pass over the watched slots: unparks every caller whose call is done, and says whether any was, or else
-     * whether every call still watched waits on a peer (then spinning for them is wasted).
+     * One pass over the watched slots: unparks every caller whose call is done ({@link #parkedForGood once parked}),
+     * and says whether any was, or else whether one is still parking, or else whether every call still watched waits
+     * on a peer (then spinning for them is wasted).
      */
     private int scan() {
         boolean unparked = false;
+        boolean deferred = false;
         boolean watching = false;
         boolean allWaiting = true;
         for (int i = 0; i < parked.length(); i++) {
@@ -173,16 +215,82 @@ final class ClientMonitor implements Runnable {
             if (caller == null) {
                 continue;
             }
-            if (caller.isDone() && parked.remove(i, caller)) {
-                unparks++; // one writer, this thread; before the unpark, so a caller that returns sees it counted
-                LockSupport.unpark(caller.thread());
-                unparked = true;
+            if (caller.isDone()) {
+                boolean virtual = caller.thread().isVirtual();
+                if (virtual && (draining || !parkedForGood(caller.thread()))) {
+                    deferred = true; // a later scan unparks it, or finds it gone (it saw its call done)
+                } else if (parked.remove(i, caller)) {
+                    unparks++; // one writer, this thread; before the unpark, so a caller that returns sees it counted
+                    if (virtual) {
+                        caller.unparkedAtNs = System.nanoTime();
+                        unparkedVirtual.addLast(caller);
+                    }
+                    LockSupport.unpark(caller.thread());
+                    unparked = true;
+                }
             } else if (!unparked) {
                 watching = true;
                 allWaiting &= caller.isWaitingForEvent();
             }
         }
-        return unparked ? UNPARKED : watching && allWaiting ? ALL_WAITING : SPIN;
+        return unparked ? UNPARKED : deferred ? DEFERRED : watching && allWaiting ? ALL_WAITING : SPIN;
+    }
+
+    /**
+     * Whether {@code caller} may be unparked now: a platform thread always, a virtual thread once it has parked
+     * ({@code WAITING}), not while it is on its way there.
+     *
+     * <p>Why: the JDK's scheduler puts a virtual thread unparked while it is still parking on its carrier's local
+     * queue, and while that queue holds a task every virtual thread that yields on that carrier goes there too. The
+     * carrier runs its local queue until it is empty, so that closed group kept the carrier, and the virtual threads
+     * queued elsewhere (unparked by this monitor once parked, or newly started) did not run: 64 callers on one
+     * carrier, a few of them made 1 call in a second against a median of 24,264 (6 runs in 20 of
+     * {@code VirtualThreadFairnessTest}'s scenario, 2026-12-05). Unparked once parked, every caller is queued where
+     * this monitor's unparks go.
+     */
+    private static boolean parkedForGood(Thread caller) {
+        return !caller.isVirtual() || caller.getState() == Thread.State.WAITING;
+    }
+
+    /**
+     * Drains the carrier while a virtual caller this monitor unparked has not run for {@link #STARVED_NS}: waiting
+     * virtual threads park instead of yielding ({@link #draining}) and this monitor holds back its unparks, until that
+     * caller runs.
+     *
+     * <p>Why: the JDK's scheduler takes from the queue it last took from for as long as that holds a task. Virtual
+     * threads that yield go to their carrier's queue and this monitor's unparks to its own, so a carrier whose waiting
+     * threads kept yielding never emptied its queue, and the threads this monitor had unparked did not run for a
+     * second: 64 callers on one carrier, a few made 1 to 40 calls in a second against a median of 46,566 to 75,981
+     * ({@code VirtualThreadFairnessTest}, 2026-12-05, in 7 runs in 12 in some minutes and none in others). When
+     * every waiting thread parks and nothing is unparked, the queue empties and the carrier looks at the others.
+     */
+    private void checkStarved() {
+        ParkedCallers.Parked oldest;
+        while ((oldest = unparkedVirtual.peekFirst()) != null && oldest.isRunning()) {
+            unparkedVirtual.pollFirst();
+        }
+        if (oldest == null || stopped) {
+            draining = false;
+            return;
+        }
+        if (!draining && System.nanoTime() - oldest.unparkedAtNs > STARVED_NS) {
+            drains++; // one writer, this thread
+            draining = true;
+        }
+        if (unparkedVirtual.size() > 4 * parked.length()) {
+            unparkedVirtual.removeIf(ParkedCallers.Parked::isRunning); // callers behind a starved one ran meanwhile
+        }
+    }
+
+    /** After the monitor stopped: unparks every watched caller, parked or on its way (its call failed). */
+    private void unparkAllDone() {
+        for (int i = 0; i < parked.length(); i++) {
+            ParkedCallers.Parked caller = parked.get(i);
+            if (caller != null && caller.isDone() && parked.remove(i, caller)) {
+                unparks++;
+                LockSupport.unpark(caller.thread());
+            }
+        }
     }
 
     private void checkLiveness() {

@@ -17,7 +17,36 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class ParkedCallers {
 
     /** One caller parked on one call: the slot, the control word that call completes with, and the thread. */
-    record Parked(CallSlot slot, long expected, Thread thread) {
+    static final class Parked {
+        private final CallSlot slot;
+        private final long expected;
+        private final Thread thread;
+        /** When the monitor unparked this caller (monitor only). */
+        long unparkedAtNs;
+        /** Set by the caller once it runs again after the park: the monitor's sign that the scheduler ran it. */
+        private volatile boolean running;
+
+        Parked(CallSlot slot, long expected, Thread thread) {
+            this.slot = slot;
+            this.expected = expected;
+            this.thread = thread;
+        }
+
+        CallSlot slot() {
+            return slot;
+        }
+
+        Thread thread() {
+            return thread;
+        }
+
+        void markRunning() {
+            running = true; // volatile: read by the monitor
+        }
+
+        boolean isRunning() {
+            return running;
+        }
 
         /** Whether this call completed, or the ring failed. */
         boolean isDone() {

@@ -19,4 +19,12 @@ public interface PendingCall {
      * the ring fails. A virtual thread parks without pinning its carrier.
      */
     void parkUntilDone();
+
+    /**
+     * Whether a waiting virtual thread should park now instead of yielding its carrier: the ring's monitor found a
+     * virtual thread it unparked starved by the scheduler (see {@code ClientMonitor.checkStarved}). One volatile load.
+     */
+    default boolean parkToDrainCarrier() {
+        return false;
+    }
 }

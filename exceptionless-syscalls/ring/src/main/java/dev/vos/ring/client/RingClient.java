@@ -412,6 +412,14 @@ public final class RingClient implements CallSource, AutoCloseable {
         return monitor.unparks();
     }
 
+    /**
+     * Times the client's monitor found a virtual thread it unparked not run for a millisecond, and made the ring's
+     * waiting virtual threads park until it ran ({@code docs/ring-protocol.md}, section 7).
+     */
+    public long carrierDrains() {
+        return monitor.drains();
+    }
+
     RingSegment segment() {
         return segment;
     }
