@@ -144,14 +144,15 @@ final class ClientMonitor implements Runnable {
                 continue;
             }
             int scan = scan();
-            if (scan == DEFERRED || !unparkedVirtual.isEmpty() && scan != UNPARKED) {
-                // a carrier may share this CPU: spinning here kept a caller from parking, and a lone caller on a
-                // domain busy-polling the other CPU made half its calls a second (2026-12-05)
-                Thread.yield();
+            if (scan == UNPARKED) {
                 idleSince = 0;
                 continue;
             }
-            if (scan == UNPARKED) {
+            if (scan == DEFERRED || !unparkedVirtual.isEmpty()) {
+                // a caller is on its way to park, or one this monitor unparked has yet to run (checkStarved): poll
+                // without sleeping, but yield, since a carrier may share this CPU: spinning here kept a caller from
+                // parking, and a lone caller on a domain busy-polling the other CPU made half its calls (2026-12-05)
+                Thread.yield();
                 idleSince = 0;
                 continue;
             }
