@@ -27,6 +27,7 @@ public final class Errno {
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
     public static final int EXDEV = 18;
+    public static final int ENODEV = 19;
     public static final int ENOTDIR = 20;
     public static final int EISDIR = 21;
     public static final int EINVAL = 22;
@@ -87,6 +88,7 @@ public final class Errno {
             case EBUSY -> "EBUSY";
             case EEXIST -> "EEXIST";
             case EXDEV -> "EXDEV";
+            case ENODEV -> "ENODEV";
             case ENOTDIR -> "ENOTDIR";
             case EISDIR -> "EISDIR";
             case EINVAL -> "EINVAL";

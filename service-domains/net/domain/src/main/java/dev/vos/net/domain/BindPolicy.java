@@ -1,6 +1,11 @@
 package dev.vos.net.domain;
 
+import dev.vos.sys.Errno;
+
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -39,5 +44,37 @@ record BindPolicy(Set<InetAddress> addresses) {
     /** Whether a client may bind {@code address}. */
     boolean allows(InetAddress address) {
         return addresses.contains(address);
+    }
+
+    /** What a join on an interface may do: {@link #JOIN}, or the errno to answer. */
+    static final int JOIN = 0;
+
+    /**
+     * Whether a client may join a multicast group on the interface of index {@code index} of this host: where the
+     * policy names a wildcard, on any interface there is; else only on one holding an address the policy names, so
+     * that no client receives a group's traffic on an interface it could not bind. {@link #JOIN}, or ENODEV for no
+     * such interface, EADDRNOTAVAIL for one the policy does not let in.
+     */
+    int joinOn(int index) {
+        NetworkInterface interf;
+        try {
+            interf = index < 1 ? null : NetworkInterface.getByIndex(index);
+        } catch (SocketException e) {
+            interf = null;
+        }
+        if (interf == null) {
+            return Errno.ENODEV;
+        }
+        for (InetAddress a : addresses) {
+            if (a.isAnyLocalAddress()) {
+                return JOIN;
+            }
+        }
+        for (InetAddress a : Collections.list(interf.getInetAddresses())) {
+            if (addresses.contains(a)) {
+                return JOIN;
+            }
+        }
+        return Errno.EADDRNOTAVAIL;
     }
 }

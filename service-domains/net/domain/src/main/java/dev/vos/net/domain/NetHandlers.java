@@ -9,6 +9,7 @@ import dev.vos.net.protocol.NetCalls.Connect;
 import dev.vos.net.protocol.NetCalls.Getsockname;
 import dev.vos.net.protocol.NetCalls.Getsockopt;
 import dev.vos.net.protocol.NetCalls.Listen;
+import dev.vos.net.protocol.NetCalls.Membership;
 import dev.vos.net.protocol.NetCalls.Poll;
 import dev.vos.net.protocol.NetCalls.Recvfrom;
 import dev.vos.net.protocol.NetCalls.Sendto;
@@ -71,6 +72,7 @@ final class NetHandlers {
                 .add(NetCalls.GETPEERNAME, "getpeername", call -> name(call, true))
                 .addMayWait(NetCalls.POLL, "poll", NetHandlers::poll)
                 .add(NetCalls.AVAILABLE, "available", NetHandlers::available)
+                .add(NetCalls.MEMBERSHIP, "membership", this::membership)
                 .transfers(NetCalls.SENDTO, CallTable.Transfer.WRITE)
                 .transfers(NetCalls.RECVFROM, CallTable.Transfer.READ)
                 .sessionState(() -> new SocketTable(readiness.acquire(), maxSockets, figures))
@@ -168,7 +170,8 @@ final class NetHandlers {
                     return -errno[0];
                 }
                 InetSocketAddress wanted = SockaddrLayout.decode(address, address.byteSize());
-                if (wanted == null || !policy.allows(wanted.getAddress())) {
+                if (wanted == null || !policy.allows(wanted.getAddress())
+                        && !(socket.isDatagram() && wanted.getAddress().isMulticastAddress())) {
                     return -Errno.EADDRNOTAVAIL; // as the kernel answers for an address that is not the host's
                 }
                 long r = NetSyscalls.bind(socket.kernelFd(), address.address(), (int) address.byteSize());
@@ -485,6 +488,85 @@ final class NetHandlers {
                     & (events | NetCalls.POLLERR | NetCalls.POLLHUP);
             return ready == 0 ? -Errno.EAGAIN : ready;
         }
+    }
+
+    /**
+     * A multicast membership of a UDP socket (see {@link NetCalls}, "Multicast"): the request is copied out of the
+     * payload before it is checked, then passed to the kernel as {@code group_req} or {@code group_source_req} at
+     * the group's level. A join only on an interface the policy lets in ({@link BindPolicy#joinOn}).
+     */
+    private long membership(ServerCall call) {
+        long op = call.arg(Membership.OP);
+        if (op < NetCalls.MEMBERSHIP_JOIN || op > NetCalls.MEMBERSHIP_UNBLOCK) {
+            return -Errno.EINVAL;
+        }
+        long length = call.arg(Membership.REQUEST_LENGTH);
+        MemorySegment shared = call.data(call.arg(Membership.REQUEST_OFFSET), length);
+        if (shared == null) {
+            return -Errno.EFAULT;
+        }
+        if (length != NetCalls.MEMBERSHIP_BYTES) {
+            return -Errno.EINVAL;
+        }
+        long index = call.arg(Membership.INTERFACE);
+        if (index < 1 || index > Integer.MAX_VALUE) {
+            return -Errno.ENODEV;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment request = arena.allocate(NetCalls.MEMBERSHIP_BYTES, 8);
+            request.copyFrom(shared); // from here on, the client's writes to the payload change nothing
+            MemorySegment group = sockaddr(request, NetCalls.MEMBERSHIP_GROUP_OFFSET);
+            MemorySegment source = sockaddr(request, NetCalls.MEMBERSHIP_SOURCE_OFFSET);
+            InetAddress groupAddress = group == null ? null
+                    : SockaddrLayout.decode(group, group.byteSize()).getAddress();
+            boolean hasSource = request.get(JAVA_SHORT, NetCalls.MEMBERSHIP_SOURCE_OFFSET) != SockaddrLayout.AF_UNSPEC;
+            InetAddress sourceAddress = source == null ? null
+                    : SockaddrLayout.decode(source, source.byteSize()).getAddress();
+            if (groupAddress == null || !groupAddress.isMulticastAddress() || hasSource && (sourceAddress == null
+                    || sourceAddress.isMulticastAddress() || sourceAddress.isAnyLocalAddress()
+                    || sourceAddress.getClass() != groupAddress.getClass())) {
+                return -Errno.EINVAL;
+            }
+            boolean blocking = op == NetCalls.MEMBERSHIP_BLOCK || op == NetCalls.MEMBERSHIP_UNBLOCK;
+            if (blocking && !hasSource) {
+                return -Errno.EINVAL;
+            }
+            if (op == NetCalls.MEMBERSHIP_JOIN) {
+                int verdict = policy.joinOn((int) index);
+                if (verdict != BindPolicy.JOIN) {
+                    return -verdict;
+                }
+            }
+            int name = switch ((int) op) {
+                case NetCalls.MEMBERSHIP_JOIN -> hasSource ? MCAST_JOIN_SOURCE_GROUP : MCAST_JOIN_GROUP;
+                case NetCalls.MEMBERSHIP_LEAVE -> hasSource ? MCAST_LEAVE_SOURCE_GROUP : MCAST_LEAVE_GROUP;
+                case NetCalls.MEMBERSHIP_BLOCK -> MCAST_BLOCK_SOURCE;
+                default -> MCAST_UNBLOCK_SOURCE;
+            };
+            int bytes = hasSource ? GROUP_SOURCE_REQ_BYTES : GROUP_REQ_BYTES;
+            MemorySegment req = arena.allocate(bytes, 8);
+            req.set(JAVA_INT, 0, (int) index);
+            MemorySegment.copy(group, 0, req, GROUP_REQ_GROUP_OFFSET, group.byteSize());
+            if (hasSource) {
+                MemorySegment.copy(source, 0, req, GROUP_REQ_SOURCE_OFFSET, source.byteSize());
+            }
+            int level = group.byteSize() == SockaddrLayout.IN_BYTES ? IPPROTO_IP : IPPROTO_IPV6;
+            return onSocket(call, call.arg(Membership.FD), socket -> socket.isDatagram()
+                    ? NetSyscalls.setsockopt(socket.kernelFd(), level, name, req.address(), bytes)
+                    : -Errno.EPROTO); // the kernel's answer for a join on a TCP socket
+        }
+    }
+
+    /**
+     * The sockaddr at {@code offset} of a membership request, sliced to its family's size; null for another family
+     * (AF_UNSPEC, for a source: none).
+     */
+    private static MemorySegment sockaddr(MemorySegment request, int offset) {
+        int family = Short.toUnsignedInt(request.get(JAVA_SHORT, offset));
+        if (family != SockaddrLayout.AF_INET && family != SockaddrLayout.AF_INET6) {
+            return null;
+        }
+        return request.asSlice(offset, SockaddrLayout.bytes(family));
     }
 
     private static long setsockopt(ServerCall call) {

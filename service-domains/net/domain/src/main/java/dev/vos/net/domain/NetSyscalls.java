@@ -109,6 +109,46 @@ final class NetSyscalls {
     static final int IPV6_V6ONLY = 26;
     /** {@code IPV6_TCLASS}. */
     static final int IPV6_TCLASS = 67;
+    /** {@code SO_BROADCAST}. */
+    static final int SO_BROADCAST = 6;
+    /** {@code IP_MULTICAST_IF}: an {@code in_addr} read back; set here by {@code in_addr} or {@code ip_mreqn}. */
+    static final int IP_MULTICAST_IF = 32;
+    /** {@code IP_MULTICAST_TTL}. */
+    static final int IP_MULTICAST_TTL = 33;
+    /** {@code IP_MULTICAST_LOOP}. */
+    static final int IP_MULTICAST_LOOP = 34;
+    /** {@code IPV6_MULTICAST_IF}: an interface index. */
+    static final int IPV6_MULTICAST_IF = 17;
+    /** {@code IPV6_MULTICAST_HOPS}. */
+    static final int IPV6_MULTICAST_HOPS = 18;
+    /** {@code IPV6_MULTICAST_LOOP}. */
+    static final int IPV6_MULTICAST_LOOP = 19;
+    /** {@code struct ip_mreqn}: multiaddr, address, then the interface index at {@link #IP_MREQN_INDEX_OFFSET}. */
+    static final int IP_MREQN_BYTES = 12;
+    /** Offset of {@code imr_ifindex} in {@code struct ip_mreqn}. */
+    static final int IP_MREQN_INDEX_OFFSET = 8;
+    /** {@code MCAST_JOIN_GROUP} (RFC 3678; the same number at IPPROTO_IP and IPPROTO_IPV6). */
+    static final int MCAST_JOIN_GROUP = 42;
+    /** {@code MCAST_BLOCK_SOURCE}. */
+    static final int MCAST_BLOCK_SOURCE = 43;
+    /** {@code MCAST_UNBLOCK_SOURCE}. */
+    static final int MCAST_UNBLOCK_SOURCE = 44;
+    /** {@code MCAST_LEAVE_GROUP}. */
+    static final int MCAST_LEAVE_GROUP = 45;
+    /** {@code MCAST_JOIN_SOURCE_GROUP}. */
+    static final int MCAST_JOIN_SOURCE_GROUP = 46;
+    /** {@code MCAST_LEAVE_SOURCE_GROUP}. */
+    static final int MCAST_LEAVE_SOURCE_GROUP = 47;
+    /** {@code struct sockaddr_storage}: 128 bytes, 8-aligned. */
+    static final int SOCKADDR_STORAGE_BYTES = 128;
+    /** Offset of the group in {@code group_req} and {@code group_source_req}: after the u32 index and padding. */
+    static final int GROUP_REQ_GROUP_OFFSET = 8;
+    /** Offset of the source in {@code group_source_req}. */
+    static final int GROUP_REQ_SOURCE_OFFSET = GROUP_REQ_GROUP_OFFSET + SOCKADDR_STORAGE_BYTES;
+    /** {@code sizeof(struct group_req)}. */
+    static final int GROUP_REQ_BYTES = GROUP_REQ_GROUP_OFFSET + SOCKADDR_STORAGE_BYTES;
+    /** {@code sizeof(struct group_source_req)}. */
+    static final int GROUP_SOURCE_REQ_BYTES = GROUP_REQ_SOURCE_OFFSET + SOCKADDR_STORAGE_BYTES;
 
     /** {@code EFD_NONBLOCK}: a waker's eventfd (its number; the wake itself is a flag) never blocks. */
     static final int EFD_NONBLOCK = 04000;

@@ -6,6 +6,8 @@ import dev.vos.sys.Errno;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 import static dev.vos.net.domain.NetSyscalls.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -28,12 +30,22 @@ final class SocketOptions {
         /** {@code struct linger}: LINGER_OFF or 0 (close resets); read back as seconds or LINGER_OFF. */
         LINGER,
         /** Read only. */
-        READ_ONLY
+        READ_ONLY,
+        /**
+         * IP_MULTICAST_IF of an IPv4 socket: an IPv4 address as an unsigned 32-bit number, carried as the kernel's
+         * {@code in_addr}.
+         */
+        ADDRESS4,
+        /** IPV6_MULTICAST_IF: an interface index, 0..Integer.MAX_VALUE. */
+        INDEX
     }
 
     /** One option: the kernel's level and name, and its kind. */
     private record Option(int level, int name, Kind kind) {
     }
+
+    /** An {@code in_addr}: an IPv4 address in network order. */
+    private static final ValueLayout.OfInt IN_ADDR = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
 
     private SocketOptions() {
     }
@@ -53,6 +65,13 @@ final class SocketOptions {
                     : new Option(IPPROTO_IP, IP_TOS, Kind.OCTET);
             case NetCalls.OPT_SO_ERROR -> new Option(SOL_SOCKET, SO_ERROR, Kind.READ_ONLY);
             case NetCalls.OPT_IPV6_V6ONLY -> v6 ? new Option(IPPROTO_IPV6, IPV6_V6ONLY, Kind.SWITCH) : null;
+            case NetCalls.OPT_SO_BROADCAST -> new Option(SOL_SOCKET, SO_BROADCAST, Kind.SWITCH);
+            case NetCalls.OPT_IP_MULTICAST_IF -> v6 ? new Option(IPPROTO_IPV6, IPV6_MULTICAST_IF, Kind.INDEX)
+                    : new Option(IPPROTO_IP, IP_MULTICAST_IF, Kind.ADDRESS4);
+            case NetCalls.OPT_IP_MULTICAST_TTL -> v6 ? new Option(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, Kind.OCTET)
+                    : new Option(IPPROTO_IP, IP_MULTICAST_TTL, Kind.OCTET);
+            case NetCalls.OPT_IP_MULTICAST_LOOP -> v6 ? new Option(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, Kind.SWITCH)
+                    : new Option(IPPROTO_IP, IP_MULTICAST_LOOP, Kind.SWITCH);
             default -> null;
         };
     }
@@ -69,6 +88,8 @@ final class SocketOptions {
             case OCTET -> value >= 0 && value <= 255;
             case LINGER -> value == NetCalls.LINGER_OFF || value == 0; // a positive one: close waits, in the domain
             case READ_ONLY -> false;
+            case ADDRESS4 -> value >= 0 && value <= 0xFFFF_FFFFL;
+            case INDEX -> value >= 0 && value <= Integer.MAX_VALUE;
         };
         if (!valid) {
             return -Errno.EINVAL;
@@ -80,10 +101,36 @@ final class SocketOptions {
                 linger.set(JAVA_INT, Integer.BYTES, 0);      // l_linger
                 return setsockopt(socket.kernelFd(), o.level(), o.name(), linger.address(), 2 * Integer.BYTES);
             }
+            if (o.kind() == Kind.ADDRESS4) {
+                MemorySegment address = arena.allocate(JAVA_INT);
+                address.set(IN_ADDR, 0, (int) value); // network order, as in_addr is
+                return setsockopt(socket.kernelFd(), o.level(), o.name(), address.address(), Integer.BYTES);
+            }
             MemorySegment v = arena.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, (int) value);
-            return setsockopt(socket.kernelFd(), o.level(), o.name(), v.address(), Integer.BYTES);
+            long r = setsockopt(socket.kernelFd(), o.level(), o.name(), v.address(), Integer.BYTES);
+            if (r == 0 && o.level() == IPPROTO_IPV6 && o.name() != IPV6_V6ONLY && o.name() != IPV6_TCLASS) {
+                setIpv4Twin(socket, arena, number, (int) value);
+            }
+            return r;
         }
+    }
+
+    /**
+     * The IPv4 twin of a multicast option just set on an IPv6 socket, for the IPv4 groups it sends to: its answer is
+     * not the call's (an IPV6_V6ONLY socket has no IPv4 side, and the kernel may refuse there).
+     */
+    private static void setIpv4Twin(NetSocket socket, Arena arena, int number, int value) {
+        if (number == NetCalls.OPT_IP_MULTICAST_IF) {
+            MemorySegment mreqn = arena.allocate(IP_MREQN_BYTES, 4); // zeroed: no address, the index names it
+            mreqn.set(JAVA_INT, IP_MREQN_INDEX_OFFSET, value);
+            setsockopt(socket.kernelFd(), IPPROTO_IP, IP_MULTICAST_IF, mreqn.address(), IP_MREQN_BYTES);
+            return;
+        }
+        int name = number == NetCalls.OPT_IP_MULTICAST_TTL ? IP_MULTICAST_TTL : IP_MULTICAST_LOOP;
+        MemorySegment v = arena.allocate(JAVA_INT);
+        v.set(JAVA_INT, 0, value);
+        setsockopt(socket.kernelFd(), IPPROTO_IP, name, v.address(), Integer.BYTES);
     }
 
     /** getsockopt of option {@code number}: its value (SO_LINGER: seconds or LINGER_OFF), or -errno. */
@@ -91,6 +138,11 @@ final class SocketOptions {
         Option o = option(number, socket.family());
         if (o == null) {
             return -Errno.ENOPROTOOPT;
+        }
+        if (o.kind() == Kind.ADDRESS4) {
+            long r = NetHandlers.intOption(socket, o.level(), o.name());
+            // in_addr, network order: the unsigned number, so that no address reads as an errno
+            return r < 0 ? r : Integer.toUnsignedLong(Integer.reverseBytes((int) r));
         }
         if (o.kind() != Kind.LINGER) {
             return NetHandlers.intOption(socket, o.level(), o.name());

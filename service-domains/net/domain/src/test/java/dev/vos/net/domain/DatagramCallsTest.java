@@ -37,7 +37,7 @@ class DatagramCallsTest {
 
     private static final int PAYLOAD_ADDR = 60_000; // where the sockaddr goes in the payload, past any buffer here
 
-    private static long udp(NetRing ring) throws Exception {
+    static long udp(NetRing ring) throws Exception {
         return expectOk(NetCalls.Socket.call(ring.client, SockaddrLayout.AF_INET, NetCalls.SOCK_DGRAM), "socket");
     }
 
@@ -54,10 +54,10 @@ class DatagramCallsTest {
     }
 
     /** One datagram received: its text and sender, or the errno's name. */
-    private record Received(long result, String text, InetSocketAddress from) {
+    record Received(long result, String text, InetSocketAddress from) {
     }
 
-    private static Received receiveFrom(NetRing ring, long fd, int max, long flags) throws Exception {
+    static Received receiveFrom(NetRing ring, long fd, int max, long flags) throws Exception {
         try (CallSlot slot = ring.client.acquire()) {
             long r = Recvfrom.call(slot, fd, slot.dataOffset(), max, flags, slot.dataOffset() + PAYLOAD_ADDR,
                     SockaddrLayout.MAX_BYTES);

@@ -37,7 +37,17 @@ import dev.vos.ring.client.Caller;
  * 79  waker        ()                                                                    descriptor of a new waker
  * 80  wake         (long fd: a waker)                                                    0
  * 81  available    (long fd)                                      bytes received and not yet read (SIOCINQ)
+ * 82  membership   (long fd, int op: JOIN|LEAVE|BLOCK|UNBLOCK, requestOffset, requestLength, int interface)   0
  * </pre>
+ *
+ * <p><b>Multicast.</b> membership joins or leaves a multicast group on a UDP socket, any source or one source, or
+ * blocks and unblocks a source of an any-source membership: the kernel's {@code MCAST_*} options (RFC 3678), at the
+ * group's own level (an IPv4 group on an IPv6 socket is an IPv4 membership, as the JDK's on Linux). The request is
+ * {@link #MEMBERSHIP_BYTES} of payload: the group's sockaddr at {@link #MEMBERSHIP_GROUP_OFFSET} (its port ignored)
+ * and the source's at {@link #MEMBERSHIP_SOURCE_OFFSET}, family {@link SockaddrLayout#AF_UNSPEC} for none (any
+ * source; BLOCK and UNBLOCK need one). The interface is named by its index on the domain's host. The group must be
+ * a multicast address and the source (if any) of the group's family, neither multicast nor the wildcard: EINVAL
+ * otherwise; an interface that does not exist is ENODEV.
  *
  * <p><b>Many sockets at once.</b> pollset is poll(2) over {@code count} (1..{@link #MAX_POLLSET_ENTRIES}) entries of
  * {@link #POLLSET_ENTRY_BYTES} in the payload, laid out by the {@code POLLSET_ENTRY_*} offsets: the descriptor, the
@@ -59,12 +69,15 @@ import dev.vos.ring.client.Caller;
  * one socket and direction are answered in the order they arrived. A close answers every call still waiting on
  * the descriptor with EBADF (the default provider's AsynchronousCloseException).
  *
- * <p><b>Policy.</b> bind is served only for the addresses the domain's spec names ({@code net.bind}; any port),
- * else EADDRNOTAVAIL, as the kernel answers for an address that is not the host's; the wildcard address is one
- * only if the spec names it. listen on a socket the client never bound is EADDRNOTAVAIL too, since the kernel would
- * bind it to the wildcard. A session holding {@link #MAX_SOCKETS_PER_SESSION} descriptors gets EMFILE. sendto's
- * bytes go with MSG_NOSIGNAL (a peer gone is EPIPE, never a signal to the domain). SO_LINGER is served off or 0
- * (an abortive close) only: a positive linger would make close wait in the domain (EINVAL).
+ * <p><b>Policy.</b> bind is served only for the addresses the domain's spec names ({@code net.bind}; any port), else
+ * EADDRNOTAVAIL, as the kernel answers for an address that is not the host's; the wildcard address is one only if the
+ * spec names it; a UDP socket may bind a multicast group's address besides (it takes no address of the host's: what it
+ * receives is what its joins let in). A join is served only on an interface holding an address the spec names (any
+ * interface if it names a wildcard), else EADDRNOTAVAIL: a client receives no group's traffic on an interface it could
+ * not bind. listen on a socket the client never bound is EADDRNOTAVAIL too, since the kernel would bind it to the
+ * wildcard. A session holding {@link #MAX_SOCKETS_PER_SESSION} descriptors gets EMFILE. sendto's bytes go with
+ * MSG_NOSIGNAL (a peer gone is EPIPE, never a signal to the domain). SO_LINGER is served off or 0 (an abortive close)
+ * only: a positive linger would make close wait in the domain (EINVAL).
  */
 public final class NetCalls {
 
@@ -86,8 +99,9 @@ public final class NetCalls {
     public static final int WAKER = SOCKET + 15;
     public static final int WAKE = SOCKET + 16;
     public static final int AVAILABLE = SOCKET + 17;
+    public static final int MEMBERSHIP = SOCKET + 18;
     /** The highest net call number: the calls are {@link #SOCKET} to this, with no gap. */
-    public static final int LAST = AVAILABLE;
+    public static final int LAST = MEMBERSHIP;
 
     /** The most descriptors one session holds at once by default; one more socket or accept is EMFILE. */
     public static final int MAX_SOCKETS_PER_SESSION = 1024;
@@ -133,6 +147,21 @@ public final class NetCalls {
     /** The most entries of one pollset call: a default slot's payload (64 KiB) of entries. */
     public static final int MAX_POLLSET_ENTRIES = 4096;
 
+    /** membership's op: join the group (from the source, if one is given). */
+    public static final int MEMBERSHIP_JOIN = 1;
+    /** membership's op: leave the group (the membership of the source, if one is given). */
+    public static final int MEMBERSHIP_LEAVE = 2;
+    /** membership's op: stop receiving from the source, on an any-source membership. */
+    public static final int MEMBERSHIP_BLOCK = 3;
+    /** membership's op: receive from a blocked source again. */
+    public static final int MEMBERSHIP_UNBLOCK = 4;
+    /** Offset in a membership request of the group's sockaddr. */
+    public static final int MEMBERSHIP_GROUP_OFFSET = 0;
+    /** Offset in a membership request of the source's sockaddr ({@link SockaddrLayout#AF_UNSPEC}: none). */
+    public static final int MEMBERSHIP_SOURCE_OFFSET = 32;
+    /** Bytes of a membership request: two sockaddrs of at most {@link SockaddrLayout#MAX_BYTES}, 8-aligned. */
+    public static final int MEMBERSHIP_BYTES = 64;
+
     // Socket options: the ones java.net.StandardSocketOptions names for TCP, plus SO_ERROR (read only) and
     // IPV6_V6ONLY. Numbered here, not passed as the kernel's level and name, so that a client can set no other.
 
@@ -159,13 +188,25 @@ public final class NetCalls {
     public static final int OPT_SO_ERROR = 9;
     /** {@code IPV6_V6ONLY}, IPv6 sockets only: 0 or 1. */
     public static final int OPT_IPV6_V6ONLY = 10;
+    /** {@code SO_BROADCAST}: 0 or 1. */
+    public static final int OPT_SO_BROADCAST = 11;
+    /**
+     * The interface multicast leaves by: on an IPv4 socket {@code IP_MULTICAST_IF}, an IPv4 address of the
+     * interface as an unsigned 32-bit number (the JDK's way; 0: the kernel's choice); on an IPv6 socket
+     * {@code IPV6_MULTICAST_IF}, an interface index (0: the kernel's choice), set for IPv4 groups too.
+     */
+    public static final int OPT_IP_MULTICAST_IF = 12;
+    /** {@code IP_MULTICAST_TTL} (IPv6: {@code IPV6_MULTICAST_HOPS}, and IPv4's too): 0..255. */
+    public static final int OPT_IP_MULTICAST_TTL = 13;
+    /** {@code IP_MULTICAST_LOOP} (IPv6: {@code IPV6_MULTICAST_LOOP}, and IPv4's too): 0 or 1. */
+    public static final int OPT_IP_MULTICAST_LOOP = 14;
     /**
      * SO_LINGER's value when it is off: not -1, which a result would read as -EPERM; above every {@code int} of
      * seconds, so that no linger time means it.
      */
     public static final long LINGER_OFF = 1L << 32;
     /** The highest option number. */
-    public static final int OPT_LAST = OPT_IPV6_V6ONLY;
+    public static final int OPT_LAST = OPT_IP_MULTICAST_LOOP;
 
     private NetCalls() {
     }
@@ -327,6 +368,29 @@ public final class NetCalls {
         /** Issues {@link #AVAILABLE} on {@code on}. */
         public static long call(Caller on, long fd) throws DomainFailedException {
             return on.call(AVAILABLE, fd, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /** {@link #MEMBERSHIP}: joins, leaves, blocks or unblocks a multicast membership of a UDP socket. */
+    public static final class Membership {
+        /** The descriptor. */
+        public static final int FD = 0;
+        /** {@link NetCalls#MEMBERSHIP_JOIN}, {@code _LEAVE}, {@code _BLOCK} or {@code _UNBLOCK}. */
+        public static final int OP = 1;
+        /** Payload offset of the request (group and source, {@link NetCalls#MEMBERSHIP_BYTES}). */
+        public static final int REQUEST_OFFSET = 2;
+        /** Its length: {@link NetCalls#MEMBERSHIP_BYTES}. */
+        public static final int REQUEST_LENGTH = 3;
+        /** The interface's index on the domain's host. */
+        public static final int INTERFACE = 4;
+
+        private Membership() {
+        }
+
+        /** Issues {@link #MEMBERSHIP} on {@code on}. */
+        public static long call(Caller on, long fd, long op, long requestOffset, long requestLength, long index)
+                throws DomainFailedException {
+            return on.call(MEMBERSHIP, fd, op, requestOffset, requestLength, index, 0);
         }
     }
 
