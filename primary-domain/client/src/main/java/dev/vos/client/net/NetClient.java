@@ -10,6 +10,7 @@ import dev.vos.net.protocol.NetCalls.Connect;
 import dev.vos.net.protocol.NetCalls.Getsockname;
 import dev.vos.net.protocol.NetCalls.Getsockopt;
 import dev.vos.net.protocol.NetCalls.Listen;
+import dev.vos.net.protocol.NetCalls.Membership;
 import dev.vos.net.protocol.NetCalls.Poll;
 import dev.vos.net.protocol.NetCalls.Pollset;
 import dev.vos.net.protocol.NetCalls.Recvfrom;
@@ -26,6 +27,7 @@ import dev.vos.sys.Errno;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -296,6 +298,25 @@ final class NetClient {
                 return;
             }
             check(Close.call(slot, fd.valueFor(slot)), "close");
+        }
+    }
+
+    /**
+     * A multicast membership call: {@code op} ({@code NetCalls.MEMBERSHIP_*}) on {@code group} from {@code source}
+     * (null: any) on the interface of {@code index}.
+     */
+    void membership(final DomainHandle fd, final int op, final InetAddress group, final InetAddress source,
+                    final int index) throws IOException {
+        try (CallSlot slot = calls.acquire()) {
+            final long value = fd.valueFor(slot);
+            final MemorySegment request = slot.data().asSlice(0, NetCalls.MEMBERSHIP_BYTES);
+            request.fill((byte) 0); // a source's family 0 (AF_UNSPEC): any source
+            SockaddrLayout.encode(new InetSocketAddress(group, 0), request.asSlice(NetCalls.MEMBERSHIP_GROUP_OFFSET));
+            if (source != null) {
+                SockaddrLayout.encode(new InetSocketAddress(source, 0),
+                        request.asSlice(NetCalls.MEMBERSHIP_SOURCE_OFFSET));
+            }
+            check(Membership.call(slot, value, op, slot.dataOffset(), NetCalls.MEMBERSHIP_BYTES, index), "membership");
         }
     }
 

@@ -32,13 +32,20 @@ final class SocketOptionTable {
             StandardSocketOptions.SO_REUSEADDR, NetCalls.OPT_SO_REUSEADDR,
             StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT);
 
-    /** The options of a UDP socket (the default provider's set for DatagramChannel, less multicast's). */
+    /**
+     * The options of a UDP socket (the default provider's set for DatagramChannel). IP_MULTICAST_IF's value, a
+     * {@code NetworkInterface}, is carried by the channel itself: an address or an index by the socket's family.
+     */
     static final Map<SocketOption<?>, Integer> DATAGRAM = Map.of(
             StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF,
             StandardSocketOptions.SO_SNDBUF, NetCalls.OPT_SO_SNDBUF,
             StandardSocketOptions.SO_REUSEADDR, NetCalls.OPT_SO_REUSEADDR,
             StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT,
-            StandardSocketOptions.IP_TOS, NetCalls.OPT_IP_TOS);
+            StandardSocketOptions.SO_BROADCAST, NetCalls.OPT_SO_BROADCAST,
+            StandardSocketOptions.IP_TOS, NetCalls.OPT_IP_TOS,
+            StandardSocketOptions.IP_MULTICAST_IF, NetCalls.OPT_IP_MULTICAST_IF,
+            StandardSocketOptions.IP_MULTICAST_TTL, NetCalls.OPT_IP_MULTICAST_TTL,
+            StandardSocketOptions.IP_MULTICAST_LOOP, NetCalls.OPT_IP_MULTICAST_LOOP);
 
     private SocketOptionTable() {
     }
@@ -69,6 +76,9 @@ final class SocketOptionTable {
         }
         if (name == StandardSocketOptions.IP_TOS && (n < 0 || n > 255)) {
             throw new IllegalArgumentException("Invalid IP_TOS value");
+        }
+        if (name == StandardSocketOptions.IP_MULTICAST_TTL && (n < 0 || n > 255)) {
+            throw new IllegalArgumentException("Invalid TTL/hop value");
         }
         if (n < 0) {
             throw new IllegalArgumentException("Invalid send/receive buffer size");

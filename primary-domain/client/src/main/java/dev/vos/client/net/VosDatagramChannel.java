@@ -6,12 +6,16 @@ import dev.vos.net.protocol.SockaddrLayout;
 import dev.vos.ring.DomainFailedException;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
@@ -20,6 +24,9 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,8 +44,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * family is IPv4 (the default provider's is dual-stack IPv6), and becomes IPv6 while it is fresh if bound or
  * connected to an IPv6 address. <b>Unlike</b> it: {@code connect} of an unbound channel does not bind it to the
  * wildcard first; the kernel binds it to the route's source address (127.0.0.1 to a peer on loopback), as it does a
- * TCP socket. Not served: {@link #socket()} (the {@code DatagramSocket} adaptor) and multicast ({@code join}), each
- * an {@code UnsupportedOperationException} saying so.
+ * TCP socket. Not served: {@link #socket()} (the {@code DatagramSocket} adaptor), an
+ * {@code UnsupportedOperationException} saying so.
+ *
+ * <p><b>Multicast</b> as the default provider's on Linux: {@code join} (any source or one), {@code block},
+ * {@code unblock}, {@code drop}, and the options IP_MULTICAST_IF, IP_MULTICAST_TTL and IP_MULTICAST_LOOP; a join
+ * again of what a key already holds answers that key, and a close drops every key. An IPv6 channel joins IPv4
+ * groups too; a fresh IPv4 channel that joins an IPv6 group becomes IPv6, as it does when bound to an IPv6 address.
+ * The interface is named to the domain by its index, which is the same on its host as here with the process
+ * backend. The domain joins only on an interface holding an address its {@code net.bind} names (a
+ * {@code SocketException} otherwise), and a channel may bind a group's address to receive it.
  */
 final class VosDatagramChannel extends DatagramChannel implements VosSelectable {
 
@@ -52,6 +67,8 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
     private volatile int family;
     private volatile boolean bound;
     private volatile InetSocketAddress remote;
+    /** The memberships joined and not dropped. Under stateLock. */
+    private final List<VosMembershipKey> memberships = new ArrayList<>();
 
     VosDatagramChannel(final VosSelectorProvider provider, final NetClient client, final int family)
             throws IOException {
@@ -70,7 +87,8 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
     /** Makes the socket IPv6 if it is a fresh IPv4 one and {@code address} is IPv6. Under stateLock. */
     private void matchFamily(final InetSocketAddress address) throws IOException {
         final int wanted = SockaddrLayout.family(address);
-        if (wanted == family || family == SockaddrLayout.AF_INET6 || bound || remote != null) {
+        if (wanted == family || family == SockaddrLayout.AF_INET6 || bound || remote != null
+                || !memberships.isEmpty()) {
             return;
         }
         final DomainHandle old = fd;
@@ -111,11 +129,44 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
     @Override
     public <T> DatagramChannel setOption(final SocketOption<T> name, final T value) throws IOException {
         final int number = SocketOptionTable.number(SocketOptionTable.DATAGRAM, name);
+        if (name == StandardSocketOptions.IP_MULTICAST_IF && !(value instanceof NetworkInterface)) {
+            throw new IllegalArgumentException("Invalid value '" + value + "'");
+        }
         synchronized (stateLock) {
             ensureOpen();
-            client.setOption(fd, number, SocketOptionTable.encode(name, value));
+            final long raw = name == StandardSocketOptions.IP_MULTICAST_IF
+                    ? multicastInterface((NetworkInterface) value) : SocketOptionTable.encode(name, value);
+            client.setOption(fd, number, raw);
         }
         return this;
+    }
+
+    /**
+     * IP_MULTICAST_IF as the domain takes it: on an IPv4 socket an IPv4 address of the interface (the default
+     * provider's way), on an IPv6 socket its index. Under stateLock.
+     */
+    private long multicastInterface(final NetworkInterface interf) throws IOException {
+        if (family == SockaddrLayout.AF_INET6) {
+            final int index = interf.getIndex();
+            if (index == -1) {
+                throw new IOException("Network interface cannot be identified");
+            }
+            return index;
+        }
+        final Inet4Address target = anyInet4Address(interf);
+        if (target == null) {
+            throw new IOException("Network interface not configured for IPv4");
+        }
+        return Integer.toUnsignedLong(ByteBuffer.wrap(target.getAddress()).getInt());
+    }
+
+    private static Inet4Address anyInet4Address(final NetworkInterface interf) {
+        for (final InetAddress a : Collections.list(interf.getInetAddresses())) {
+            if (a instanceof Inet4Address v4) {
+                return v4;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -124,8 +175,32 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
         final int number = SocketOptionTable.number(SocketOptionTable.DATAGRAM, name);
         synchronized (stateLock) {
             ensureOpen();
-            return (T) SocketOptionTable.decode(name, client.getOption(fd, number));
+            final long raw = client.getOption(fd, number);
+            if (name == StandardSocketOptions.IP_MULTICAST_IF) {
+                return (T) multicastInterface(raw);
+            }
+            return (T) SocketOptionTable.decode(name, raw);
         }
+    }
+
+    /** The interface IP_MULTICAST_IF names ({@code raw} from the domain), null for the kernel's choice. */
+    private NetworkInterface multicastInterface(final long raw) throws IOException {
+        if (raw == 0) {
+            return null;
+        }
+        if (family == SockaddrLayout.AF_INET6) {
+            final NetworkInterface ni = raw > Integer.MAX_VALUE ? null : NetworkInterface.getByIndex((int) raw);
+            if (ni == null) {
+                throw new IOException("Unable to map index to interface");
+            }
+            return ni;
+        }
+        final byte[] address = ByteBuffer.allocate(Integer.BYTES).putInt((int) raw).array();
+        final NetworkInterface ni = NetworkInterface.getByInetAddress(InetAddress.getByAddress(address));
+        if (ni == null) {
+            throw new IOException("Unable to map address to interface");
+        }
+        return ni;
     }
 
     @Override
@@ -139,13 +214,145 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
     }
 
     @Override
-    public MembershipKey join(final InetAddress group, final NetworkInterface interf) {
-        throw new UnsupportedOperationException("multicast" + NOT_YET);
+    public MembershipKey join(final InetAddress group, final NetworkInterface interf) throws IOException {
+        return joinGroup(group, interf, null);
     }
 
     @Override
-    public MembershipKey join(final InetAddress group, final NetworkInterface interf, final InetAddress source) {
-        throw new UnsupportedOperationException("multicast" + NOT_YET);
+    public MembershipKey join(final InetAddress group, final NetworkInterface interf, final InetAddress source)
+            throws IOException {
+        Objects.requireNonNull(source);
+        return joinGroup(group, interf, source);
+    }
+
+    /** The default provider's checks, in its order, then the domain's join; {@code source} null: any source. */
+    private MembershipKey joinGroup(final InetAddress group, final NetworkInterface interf, final InetAddress source)
+            throws IOException {
+        Objects.requireNonNull(group);
+        Objects.requireNonNull(interf);
+        if (!group.isMulticastAddress()) {
+            throw new IllegalArgumentException("Group not a multicast address");
+        }
+        if (source != null) {
+            checkSource(source, group);
+        }
+        synchronized (stateLock) {
+            ensureOpen();
+            if (group instanceof Inet6Address) {
+                matchFamily(new InetSocketAddress(group, 0)); // a fresh IPv4 channel becomes IPv6
+                if (family != SockaddrLayout.AF_INET6) {
+                    throw new IllegalArgumentException("Only IPv6 sockets can join IPv6 multicast group");
+                }
+            }
+            final VosMembershipKey held = member(group, interf, source);
+            if (held != null) {
+                return held;
+            }
+            final int index = interf.getIndex();
+            if (index == -1) {
+                throw new IOException("Network interface cannot be identified");
+            }
+            if (group instanceof Inet4Address && family == SockaddrLayout.AF_INET && anyInet4Address(interf) == null) {
+                throw new IOException("Network interface not configured for IPv4");
+            }
+            client.membership(fd, NetCalls.MEMBERSHIP_JOIN, group, source, index);
+            final VosMembershipKey key = new VosMembershipKey(this, group, interf, source);
+            memberships.add(key);
+            return key;
+        }
+    }
+
+    /** The source checks of join and block, as the default provider makes them. */
+    private static void checkSource(final InetAddress source, final InetAddress group) {
+        if (source.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("Source address is a wildcard address");
+        }
+        if (source.isMulticastAddress()) {
+            throw new IllegalArgumentException("Source address is multicast address");
+        }
+        if (source.getClass() != group.getClass()) {
+            throw new IllegalArgumentException("Source address is different type to group");
+        }
+    }
+
+    /**
+     * The key already held for this group, interface and source, or null; IllegalStateException where the join would
+     * mix any-source and source-specific memberships of one group on one interface. Under stateLock.
+     */
+    private VosMembershipKey member(final InetAddress group, final NetworkInterface interf,
+                                    final InetAddress source) {
+        for (final VosMembershipKey key : memberships) {
+            if (!key.group().equals(group) || !key.networkInterface().equals(interf)) {
+                continue;
+            }
+            if (source == null) {
+                if (key.sourceAddress() == null) {
+                    return key;
+                }
+                throw new IllegalStateException("Already a member to receive all packets");
+            }
+            if (key.sourceAddress() == null) {
+                throw new IllegalStateException("Already have source-specific membership");
+            }
+            if (source.equals(key.sourceAddress())) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    /** Leaves the key's membership; nothing if it is no longer valid. */
+    void drop(final VosMembershipKey key) {
+        synchronized (stateLock) {
+            if (!key.isValid()) {
+                return;
+            }
+            try {
+                client.membership(fd, NetCalls.MEMBERSHIP_LEAVE, key.group(), key.sourceAddress(),
+                        key.networkInterface().getIndex());
+            } catch (DomainFailedException gone) {
+                // The domain died and took the socket, and its memberships, with it: dropped either way.
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                key.invalidate();
+                memberships.remove(key);
+            }
+        }
+    }
+
+    /** Blocks {@code source} on the any-source {@code key}. */
+    void block(final VosMembershipKey key, final InetAddress source) throws IOException {
+        synchronized (stateLock) {
+            if (key.blocked().contains(source)) {
+                return;
+            }
+            if (!key.isValid()) {
+                throw new IllegalStateException("key is no longer valid");
+            }
+            checkSource(source, key.group());
+            client.membership(fd, NetCalls.MEMBERSHIP_BLOCK, key.group(), source, key.networkInterface().getIndex());
+            key.blocked().add(source);
+        }
+    }
+
+    /** Unblocks {@code source} on {@code key}. */
+    void unblock(final VosMembershipKey key, final InetAddress source) {
+        synchronized (stateLock) {
+            if (!key.blocked().contains(source)) {
+                throw new IllegalStateException("not blocked");
+            }
+            if (!key.isValid()) {
+                throw new IllegalStateException("key is no longer valid");
+            }
+            try {
+                client.membership(fd, NetCalls.MEMBERSHIP_UNBLOCK, key.group(), source,
+                        key.networkInterface().getIndex());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            key.blocked().remove(source);
+        }
     }
 
     @Override
@@ -348,6 +555,12 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
+        synchronized (stateLock) {
+            for (final VosMembershipKey key : memberships) {
+                key.invalidate(); // the kernel drops a socket's memberships as it closes it
+            }
+            memberships.clear();
+        }
         try {
             client.close(fd);
         } catch (DomainFailedException gone) {

@@ -11,10 +11,13 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.spi.SelectorProvider;
@@ -191,5 +194,90 @@ class DatagramDifferentialTest {
             assertEquals(1, unbound.send(text("x"), b.getLocalAddress()), "bound to an allowed address, it sends");
             assertThrows(UnsupportedOperationException.class, unbound::socket);
         }
+    }
+
+    private static final InetAddress GROUP = InetAddress.ofLiteral("239.255.78.1");
+
+    @Test
+    void multicast_joinBlockUnblockDrop_andItsOptions_asTheDefaultProviders() throws Exception {
+        final NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK);
+        same((provider, seen) -> {
+            try (DatagramChannel r = provider.openDatagramChannel(StandardProtocolFamily.INET);
+                 DatagramChannel s = provider.openDatagramChannel(StandardProtocolFamily.INET)) {
+                r.bind(new InetSocketAddress(GROUP, 0));
+                final InetSocketAddress to = new InetSocketAddress(GROUP,
+                        ((InetSocketAddress) r.getLocalAddress()).getPort());
+                seen.add("bound to the group=" + ((InetSocketAddress) r.getLocalAddress()).getAddress());
+                final MembershipKey key = r.join(GROUP, lo);
+                seen.add("key=" + key.group() + " " + key.networkInterface().getName() + " " + key.sourceAddress()
+                        + " valid=" + key.isValid() + " its channel=" + (key.channel() == r));
+                seen.add("join again, the same key=" + (r.join(GROUP, lo) == key));
+                seen.add("then from one source=" + attempt(() -> r.join(GROUP, lo, LOOPBACK)));
+                s.bind(new InetSocketAddress(LOOPBACK, 0));
+                seen.add("interface at first=" + s.getOption(StandardSocketOptions.IP_MULTICAST_IF));
+                s.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+                seen.add("interface=" + s.getOption(StandardSocketOptions.IP_MULTICAST_IF).getName());
+                seen.add("interface null=" + attempt(() -> s.setOption(StandardSocketOptions.IP_MULTICAST_IF, null)));
+                seen.add("ttl=" + s.getOption(StandardSocketOptions.IP_MULTICAST_TTL)
+                        + " loop=" + s.getOption(StandardSocketOptions.IP_MULTICAST_LOOP)
+                        + " broadcast=" + s.getOption(StandardSocketOptions.SO_BROADCAST));
+                s.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 3);
+                s.setOption(StandardSocketOptions.SO_BROADCAST, true);
+                seen.add("ttl=" + s.getOption(StandardSocketOptions.IP_MULTICAST_TTL)
+                        + " broadcast=" + s.getOption(StandardSocketOptions.SO_BROADCAST));
+                seen.add("ttl 256=" + attempt(() -> s.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 256)));
+                seen.add("options=" + s.supportedOptions().containsAll(List.of(StandardSocketOptions.IP_MULTICAST_IF,
+                        StandardSocketOptions.IP_MULTICAST_TTL, StandardSocketOptions.IP_MULTICAST_LOOP)));
+
+                s.send(text("to the group"), to);
+                ByteBuffer in = ByteBuffer.allocate(100);
+                seen.add("from s=" + r.receive(in).equals(s.getLocalAddress()) + " text=" + got(in));
+                seen.add("block=" + (key.block(LOOPBACK) == key) + " again=" + (key.block(LOOPBACK) == key));
+                s.send(text("blocked"), to);
+                key.unblock(LOOPBACK);
+                seen.add("unblock again=" + attempt(() -> key.unblock(LOOPBACK)));
+                seen.add("block the wildcard=" + attempt(() -> key.block(InetAddress.ofLiteral("0.0.0.0"))));
+                s.send(text("unblocked"), to);
+                in = ByteBuffer.allocate(100);
+                r.receive(in);
+                seen.add("next=" + got(in));
+
+                key.drop();
+                key.drop();
+                seen.add("dropped: valid=" + key.isValid() + " block=" + attempt(() -> key.block(LOOPBACK)));
+                final MembershipKey one = r.join(GROUP, lo, LOOPBACK);
+                seen.add("from one source=" + one.sourceAddress() + " block=" + attempt(() -> one.block(LOOPBACK))
+                        + " any source now=" + attempt(() -> r.join(GROUP, lo)));
+                s.send(text("from the source"), to);
+                in = ByteBuffer.allocate(100);
+                r.receive(in);
+                seen.add("next=" + got(in));
+                seen.add("no group=" + attempt(() -> r.join(LOOPBACK, lo)));
+                seen.add("an IPv6 group=" + attempt(() -> r.join(InetAddress.ofLiteral("ff15::78"), lo)));
+                seen.add("a null source=" + attempt(() -> r.join(GROUP, lo, null)));
+                seen.add("a multicast source=" + attempt(() -> r.join(GROUP, lo, GROUP)));
+                r.close();
+                seen.add("closed: valid=" + one.isValid() + " join=" + attempt(() -> r.join(GROUP, lo)));
+            }
+        });
+    }
+
+    @Test
+    void multicast_anIpv6ChannelJoinsIpv4Groups_andNamesItsInterfaceByIndex() throws Exception {
+        final NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK);
+        same((provider, seen) -> {
+            try (DatagramChannel r = provider.openDatagramChannel(StandardProtocolFamily.INET6)) {
+                final MembershipKey key = r.join(GROUP, lo);
+                seen.add("joined=" + key.isValid() + " group=" + key.group());
+                key.drop();
+                seen.add("dropped=" + !key.isValid());
+                seen.add("an IPv6 group=" + attempt(() -> r.join(InetAddress.ofLiteral("ff15::78"), lo).isValid()));
+                seen.add("interface at first=" + r.getOption(StandardSocketOptions.IP_MULTICAST_IF));
+                r.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+                seen.add("interface=" + r.getOption(StandardSocketOptions.IP_MULTICAST_IF).getName());
+                r.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
+                seen.add("loop=" + r.getOption(StandardSocketOptions.IP_MULTICAST_LOOP));
+            }
+        });
     }
 }
