@@ -116,13 +116,13 @@ class UnmodifiedProgramTest {
     }
 
     /**
-     * The README's UDP example ({@code examples/net/UdpEcho.java}, launched as a source file, as the README's command
+     * One of the README's examples ({@code examples/net/NAME.java}, launched as a source file, as the README's command
      * does), through vos or not: its output.
      */
-    private List<String> udpEcho(final boolean throughVos) throws Exception {
-        final Path example = Path.of("../../examples/net/UdpEcho.java").toAbsolutePath().normalize();
+    private List<String> example(final String name, final boolean throughVos) throws Exception {
+        final Path example = Path.of("../../examples/net/" + name + ".java").toAbsolutePath().normalize();
         assertTrue(Files.exists(example), example.toString());
-        final Path err = dir.resolve("UdpEcho" + (throughVos ? "-vos" : "-default") + ".err");
+        final Path err = dir.resolve(name + (throughVos ? "-vos" : "-default") + ".err");
         final Process p = child(throughVos, example.toString(), err);
         try {
             final List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
@@ -137,8 +137,8 @@ class UnmodifiedProgramTest {
 
     @Test
     void theReadmesUdpExample_echoesThroughNet0AsOnTheDefaultProvider() throws Exception {
-        final List<String> plain = udpEcho(false);
-        final List<String> vos = udpEcho(true);
+        final List<String> plain = example("UdpEcho", false);
+        final List<String> vos = example("UdpEcho", true);
         assertEquals(4, vos.size(), vos.toString());
         assertEquals("provider " + VosSelectorProvider.class.getName(), vos.getFirst());
         assertTrue(plain.getFirst().startsWith("provider sun.nio.ch."), plain.getFirst());
@@ -146,6 +146,18 @@ class UnmodifiedProgramTest {
         assertEquals(plain.subList(2, plain.size()), vos.subList(2, vos.size()));
         assertEquals(List.of("the channel received 18 bytes from the host's socket: true",
                 "the host's socket got back: hello through net0"), vos.subList(2, 4));
+    }
+
+    @Test
+    void theReadmesMulticastExample_receivesTheGroupsDatagramThroughNet0AsOnTheDefaultProvider() throws Exception {
+        final List<String> plain = example("MulticastReceive", false);
+        final List<String> vos = example("MulticastReceive", true);
+        assertEquals("provider " + VosSelectorProvider.class.getName(), vos.getFirst());
+        assertTrue(plain.getFirst().startsWith("provider sun.nio.ch."), plain.getFirst());
+        assertEquals(List.of("joined 239.255.0.7 on lo",
+                "received 'to every member of the group' from the host's socket: true", "left the group: true"),
+                vos.subList(1, vos.size()));
+        assertEquals(plain.subList(1, plain.size()), vos.subList(1, vos.size()));
     }
 
     /** Two fetches from the HTTP server, through vos or not: curl's (if installed) and a java.net.Socket's. */
