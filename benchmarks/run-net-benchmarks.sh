@@ -106,6 +106,10 @@ await_line() {
     return 1
 }
 
+# net0's cap on one session's sockets (maxSocketsPerSession, default 1024) raised above what a run holds: wrk's
+# connections and, while the server has yet to close them, the warm-up's. At the default cap, a run of 1,000
+# connections took 106-210 read errors from wrk: accepts beyond the cap, closed at once as the cap says.
+net_max_sockets=$(( 2 * max_c + 256 ))
 # The HttpServer closes idle keep-alive connections beyond sun.net.httpserver.maxIdleConnections (default 200):
 # with 1,000 connections wrk would see read errors for it. Raised alike on both sides.
 java_opts=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m
@@ -125,7 +129,7 @@ start_server() {
         : > "$scratch/agent.log"
         java "${java_opts[@]}" dev.vos.ring.agent.DomainAgentMain --name net0 --kind net --generation 1 \
             --socket "$sock" "${net_wait[@]}" --workers "$net_workers" --pin-cpus "$pins" --hang-timeout-ms 10000 \
-            --option bind=127.0.0.1 > "$scratch/agent.log" 2>&1 &
+            --option bind=127.0.0.1 --option maxSocketsPerSession="$net_max_sockets" > "$scratch/agent.log" 2>&1 &
         agent_pid=$!
         await_line "$scratch/agent.log" "^agent net0 generation 1 listening on .*/net0\\.sock$" "$agent_pid" >/dev/null
         pin=(); if [ "$1" = net0-cpu0 ]; then pin=(taskset -c 0); fi
@@ -242,7 +246,7 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "\`-Dsun.net.httpserver.maxIdleConnections=$(( max_c + 64 ))\` (default 200: it would close wrk's idle connections);"
     echo "**native**: the JVM's default SelectorProvider; **net0**: the same program in a JVM started with"
     echo "\`-Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider -Dvos.net.socket=...\`, its"
-    echo "sockets in a net agent (\`DomainAgentMain --kind net --option bind=127.0.0.1 ${net_wait[*]} --workers $net_workers\`,"
+    echo "sockets in a net agent (\`DomainAgentMain --kind net --option bind=127.0.0.1 --option maxSocketsPerSession=$net_max_sockets ${net_wait[*]} --workers $net_workers\`,"
     echo "pinned to CPU(s) $(seq -s, 1 -1 0 | cut -d, -f1-"$net_workers"), a child JVM run by hand). wrk and the server are not pinned. Each run starts its"
     echo "own server (and agent), warms it with 2 s of wrk, not measured, then measures; runs alternate native and"
     echo "net0, the order swapped every pair. Latency in ms; errors are wrk's socket errors plus non-2xx responses."
