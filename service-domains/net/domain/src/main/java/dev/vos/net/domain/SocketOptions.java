@@ -109,11 +109,16 @@ final class SocketOptions {
             MemorySegment v = arena.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, (int) value);
             long r = setsockopt(socket.kernelFd(), o.level(), o.name(), v.address(), Integer.BYTES);
-            if (r == 0 && o.level() == IPPROTO_IPV6 && o.name() != IPV6_V6ONLY && o.name() != IPV6_TCLASS) {
+            if (r == 0 && o.level() == IPPROTO_IPV6 && isMulticast(number)) {
                 setIpv4Twin(socket, arena, number, (int) value);
             }
             return r;
         }
+    }
+
+    private static boolean isMulticast(int number) {
+        return number == NetCalls.OPT_IP_MULTICAST_IF || number == NetCalls.OPT_IP_MULTICAST_TTL
+                || number == NetCalls.OPT_IP_MULTICAST_LOOP;
     }
 
     /**
