@@ -309,13 +309,7 @@ final class NetClient {
                     final int index) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
-            final MemorySegment request = slot.data().asSlice(0, NetCalls.MEMBERSHIP_BYTES);
-            request.fill((byte) 0); // a source's family 0 (AF_UNSPEC): any source
-            SockaddrLayout.encode(new InetSocketAddress(group, 0), request.asSlice(NetCalls.MEMBERSHIP_GROUP_OFFSET));
-            if (source != null) {
-                SockaddrLayout.encode(new InetSocketAddress(source, 0),
-                        request.asSlice(NetCalls.MEMBERSHIP_SOURCE_OFFSET));
-            }
+            Membership.request(slot.data(), group, source);
             check(Membership.call(slot, value, op, slot.dataOffset(), NetCalls.MEMBERSHIP_BYTES, index), "membership");
         }
     }

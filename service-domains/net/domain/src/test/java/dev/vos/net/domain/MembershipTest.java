@@ -43,13 +43,7 @@ class MembershipTest {
     private static long membership(NetRing ring, long fd, int op, InetAddress group, InetAddress source, long index)
             throws Exception {
         try (CallSlot slot = ring.client.acquire()) {
-            MemorySegment request = slot.data().asSlice(0, NetCalls.MEMBERSHIP_BYTES);
-            request.fill((byte) 0);
-            SockaddrLayout.encode(new InetSocketAddress(group, 0), request.asSlice(NetCalls.MEMBERSHIP_GROUP_OFFSET));
-            if (source != null) {
-                SockaddrLayout.encode(new InetSocketAddress(source, 0),
-                        request.asSlice(NetCalls.MEMBERSHIP_SOURCE_OFFSET));
-            }
+            Membership.request(slot.data(), group, source);
             return Membership.call(slot, fd, op, slot.dataOffset(), NetCalls.MEMBERSHIP_BYTES, index);
         }
     }

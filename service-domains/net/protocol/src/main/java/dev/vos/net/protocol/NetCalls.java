@@ -4,6 +4,10 @@ import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.client.Caller;
 
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
 /**
  * The network domain's calls, numbered from {@link CoreCalls#FIRST_DOMAIN_CALL}. Every result is in the kernel's
  * convention: a value that is not negative, or {@code -errno}, the errno the kernel itself gave where the domain
@@ -391,6 +395,19 @@ public final class NetCalls {
         public static long call(Caller on, long fd, long op, long requestOffset, long requestLength, long index)
                 throws DomainFailedException {
             return on.call(MEMBERSHIP, fd, op, requestOffset, requestLength, index, 0);
+        }
+
+        /**
+         * Writes a request into the first {@link NetCalls#MEMBERSHIP_BYTES} of {@code to}: {@code group}'s sockaddr
+         * and {@code source}'s (null: any source, family {@link SockaddrLayout#AF_UNSPEC}), ports 0.
+         */
+        public static void request(MemorySegment to, InetAddress group, InetAddress source) {
+            MemorySegment request = to.asSlice(0, MEMBERSHIP_BYTES);
+            request.fill((byte) 0);
+            SockaddrLayout.encode(new InetSocketAddress(group, 0), request.asSlice(MEMBERSHIP_GROUP_OFFSET));
+            if (source != null) {
+                SockaddrLayout.encode(new InetSocketAddress(source, 0), request.asSlice(MEMBERSHIP_SOURCE_OFFSET));
+            }
         }
     }
 
