@@ -274,12 +274,7 @@ final class NetHandlers {
         }
         try (Arena arena = Arena.ofConfined()) {
             if (shared.get(JAVA_SHORT, SockaddrLayout.FAMILY_OFFSET) == SockaddrLayout.AF_UNSPEC) {
-                MemorySegment unspec = arena.allocate(SockaddrLayout.bytes(socket.family()), 8); // zeroed
-                long r = NetSyscalls.connect(socket.kernelFd(), unspec.address(), (int) unspec.byteSize());
-                if (r == 0) {
-                    socket.markConnected(false);
-                }
-                return r;
+                return disconnectDatagram(socket, arena);
             }
             int[] errno = new int[1];
             MemorySegment address = copyAddress(call, socket, offset, length, arena, errno);
@@ -292,6 +287,40 @@ final class NetHandlers {
             }
             return r;
         }
+    }
+
+    /**
+     * Dissolves a UDP socket's peer (a connect to {@code AF_UNSPEC}), keeping the address the client bound it to.
+     * Linux's disconnect drops a port the socket was bound to as port 0 (an ephemeral one: no SOCK_BINDPORT_LOCK),
+     * so the socket would receive nothing more there; as the JDK's own channel does after its disconnect, the
+     * domain binds it to that address again. A socket the connect alone bound keeps the kernel's answer.
+     */
+    private static long disconnectDatagram(NetSocket socket, Arena arena) {
+        int size = SockaddrLayout.bytes(socket.family());
+        MemorySegment before = arena.allocate(size, 8);
+        MemorySegment length = arena.allocate(JAVA_INT);
+        length.set(JAVA_INT, 0, size);
+        long named = socket.bound() ? NetSyscalls.getsockname(socket.kernelFd(), before.address(), length.address())
+                : -Errno.EINVAL;
+        MemorySegment unspec = arena.allocate(size, 8); // zeroed: family AF_UNSPEC
+        long r = NetSyscalls.connect(socket.kernelFd(), unspec.address(), size);
+        if (r != 0) {
+            return r;
+        }
+        socket.markConnected(false);
+        if (named == 0 && port(before) != 0) {
+            MemorySegment after = arena.allocate(size, 8);
+            length.set(JAVA_INT, 0, size);
+            if (NetSyscalls.getsockname(socket.kernelFd(), after.address(), length.address()) == 0
+                    && port(after) == 0) {
+                return NetSyscalls.bind(socket.kernelFd(), before.address(), size); // the address checked at bind
+            }
+        }
+        return 0;
+    }
+
+    private static int port(MemorySegment sockaddr) {
+        return Short.toUnsignedInt(sockaddr.get(JAVA_SHORT, SockaddrLayout.PORT_OFFSET));
     }
 
     /** A connect in progress: -EAGAIN while it is, then 0 or its error (SO_ERROR). */
