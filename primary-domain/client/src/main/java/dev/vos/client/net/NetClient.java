@@ -130,11 +130,18 @@ final class NetClient {
      */
     InetSocketAddress receiveDatagram(final DomainHandle fd, final ByteBuffer dst, final boolean noWait)
             throws IOException {
+        return receiveDatagram(fd, dst, noWait, false);
+    }
+
+    /** As {@link #receiveDatagram(DomainHandle, ByteBuffer, boolean)}; with {@code peek} the datagram stays queued. */
+    InetSocketAddress receiveDatagram(final DomainHandle fd, final ByteBuffer dst, final boolean noWait,
+                                      final boolean peek) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
             final int room = datagramRoom(slot);
             final int want = Math.min(dst.remaining(), room);
-            final long r = Recvfrom.call(slot, value, slot.dataOffset(), want, flags(noWait),
+            final long flags = flags(noWait) | (peek ? NetCalls.PEEK : 0);
+            final long r = Recvfrom.call(slot, value, slot.dataOffset(), want, flags,
                     slot.dataOffset() + room, SockaddrLayout.MAX_BYTES);
             if (noWait && r == -Errno.EAGAIN) {
                 return null;

@@ -416,6 +416,15 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
 
     @Override
     public SocketAddress receive(final ByteBuffer dst) throws IOException {
+        return receive(dst, !isBlocking(), false);
+    }
+
+    /**
+     * One datagram into {@code dst}, as {@link #receive(ByteBuffer)} in either mode: waits for one unless
+     * {@code noWait} (then null when there is none); with {@code peek} it stays queued. For the
+     * {@code DatagramSocket} impl, whose timed receive tries without waiting and whose filter peeks.
+     */
+    InetSocketAddress receive(final ByteBuffer dst, final boolean noWait, final boolean peek) throws IOException {
         Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
@@ -428,7 +437,7 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
             boolean completed = false;
             try {
                 begin();
-                sender = client.receiveDatagram(fd, dst, !isBlocking());
+                sender = client.receiveDatagram(fd, dst, noWait, peek);
                 completed = true;
             } finally {
                 end(completed);

@@ -1,14 +1,16 @@
 package dev.vos.client.net;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.spi.SelectorProvider;
 
 /**
- * Puts {@code java.net.Socket} and {@code ServerSocket} in the net domain. Since JDK 13 they use the JDK's own
- * {@code NioSocketImpl}, not the {@link SelectorProvider}, so {@code -Djava.nio.channels.spi.SelectorProvider} alone
- * leaves them on the host's stack; this sets the two JDK hooks that still choose their impl, once per JVM:
+ * Puts {@code java.net.Socket}, {@code ServerSocket}, {@code DatagramSocket} and {@code MulticastSocket} in the net
+ * domain. Since JDK 13 (15 for the datagram ones) they use the JDK's own impls, not the {@link SelectorProvider}, so
+ * {@code -Djava.nio.channels.spi.SelectorProvider} alone leaves them on the host's stack; this sets the three JDK
+ * hooks that still choose their impl, once per JVM:
  *
  * <pre>
  * dev.vos.client.net.VosSockets.install();   // first thing in main, before any Socket is made
@@ -18,13 +20,14 @@ import java.nio.channels.spi.SelectorProvider;
  * -Dvos.net.sockets=true} ({@link #AGENT_PROPERTY}; the agent then installs before {@code main}).
  *
  * <p>Every {@code Socket} and {@code ServerSocket} made after it (the connections a {@code ServerSocket} accepts too)
- * is a {@link VosSocketImpl} over a channel of the net provider, which finds its domain as {@link VosSelectorProvider}
- * does ({@code vos.net.socket}, {@code vos.net.domain}, {@code vos.stateDir}, {@code $VOS_STATE_DIR}); if that
- * provider is the JVM's already, its one attachment is shared. Sockets made before stay where they are.
+ * is a {@link VosSocketImpl}, and every {@code DatagramSocket} and {@code MulticastSocket} a
+ * {@link VosDatagramSocketImpl}, over a channel of the net provider, which finds its domain as
+ * {@link VosSelectorProvider} does ({@code vos.net.socket}, {@code vos.net.domain}, {@code vos.stateDir},
+ * {@code $VOS_STATE_DIR}); if that provider is the JVM's already, its one attachment is shared. Sockets made before
+ * stay where they are.
  *
- * <p><b>Not covered:</b> {@code DatagramSocket} and {@code MulticastSocket}, which the JDK hard-wires to its own
- * provider (no public factory reaches them); sockets a library makes with its own {@code SocketImpl}; a
- * {@code Socket(Proxy)} with a SOCKS proxy (the JDK wraps its own impl for it).
+ * <p><b>Not covered:</b> sockets a library makes with its own {@code SocketImpl} or {@code DatagramSocketImpl}; a
+ * {@code Socket(Proxy)} with a SOCKS proxy (the JDK wraps its own impl for it); {@code DatagramChannel.socket()}.
  */
 public final class VosSockets {
 
@@ -58,9 +61,10 @@ public final class VosSockets {
         Socket.setSocketImplFactory(() -> new VosSocketImpl(provider, false));
         try {
             ServerSocket.setSocketFactory(() -> new VosSocketImpl(provider, true));
+            DatagramSocket.setDatagramSocketImplFactory(() -> new VosDatagramSocketImpl(provider));
         } catch (IOException e) {
             // Socket's is set and cannot be unset: say so rather than leave half an installation unexplained.
-            throw new IOException("java.net.Socket now goes through the net domain, but ServerSocket's factory"
+            throw new IOException("java.net.Socket now goes through the net domain, but another socket factory"
                     + " was set by other code: " + e.getMessage(), e);
         }
         installed = true;

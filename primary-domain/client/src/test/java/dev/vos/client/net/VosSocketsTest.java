@@ -12,9 +12,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,14 +57,15 @@ class VosSocketsTest {
     }
 
     /** {@code how}: "vos" (main installs), "default" (nothing), "agent" (the agent installs, main does not). */
-    private Process child(final String how, final Class<?> main, final String arg) throws IOException {
+    private Process child(final String how, final Class<?> main, final String... args) throws IOException {
         final List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-Xmx96m", "-XX:-UsePerfData"));
         if (how.equals("agent")) {
             command.addAll(List.of("-javaagent:" + agentJar(), "-D" + VosSockets.AGENT_PROPERTY + "=true"));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(),
-                how.equals("vos") ? "vos" : "default", arg));
+                how.equals("vos") ? "vos" : "default"));
+        command.addAll(List.of(args));
         final ProcessBuilder builder = new ProcessBuilder(command).redirectError(errFile(main, how).toFile());
         builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
         return builder.start();
@@ -198,9 +204,15 @@ class VosSocketsTest {
      * {@code /proc/net/tcp}, loopback, one network namespace) is among the agent's descriptors and not the program's.
      */
     private static void assertHeldByNet0(final int port, final Process program) throws IOException {
+        assertHeldByNet0(port, program, "/proc/net/tcp");
+    }
+
+    /** As {@link #assertHeldByNet0(int, Process)}, for the sockets listed in {@code table} (tcp or udp). */
+    private static void assertHeldByNet0(final int port, final Process program, final String table)
+            throws IOException {
         final String hexPort = String.format(":%04X", port);
         final List<String> inodes = new ArrayList<>();
-        final List<String> rows = Files.readAllLines(Path.of("/proc/net/tcp"));
+        final List<String> rows = Files.readAllLines(Path.of(table));
         for (String row : rows.subList(1, rows.size())) {
             final String[] f = row.trim().split("\\s+");
             if (f[1].endsWith(hexPort) || f[2].endsWith(hexPort)) {
@@ -225,6 +237,56 @@ class VosSocketsTest {
                 }
             }).filter(l -> l.startsWith("socket:")).toList();
         }
+    }
+
+    /**
+     * The datagram program's lines, against an echo socket and a group's sender here on the default provider; with
+     * vos, its DatagramSocket (seen by the echo's sender port) and its MulticastSocket are net0's sockets.
+     */
+    private List<String> datagrams(final String how) throws Exception {
+        final InetAddress loopback = InetAddress.getLoopbackAddress();
+        final InetAddress group = InetAddress.ofLiteral("239.255.78.3");
+        try (DatagramSocket echo = new DatagramSocket(new InetSocketAddress(loopback, 0));
+             DatagramSocket sender = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+            echo.setSoTimeout(60_000);
+            sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByInetAddress(loopback));
+            final Process p = child(how, DatagramSocketMain.class, Integer.toString(echo.getLocalPort()),
+                    group.getHostAddress());
+            try {
+                final DatagramPacket in = new DatagramPacket(new byte[100], 100);
+                echo.receive(in);
+                if (!how.equals("default")) {
+                    assertHeldByNet0(in.getPort(), p, "/proc/net/udp");
+                }
+                echo.send(new DatagramPacket(in.getData(), in.getLength(), in.getSocketAddress()));
+                final BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                        StandardCharsets.UTF_8));
+                final List<String> out = new ArrayList<>();
+                out.add(lines.readLine());
+                final String joined = lines.readLine();
+                assertNotNull(joined, "joined; stderr: " + stderr(DatagramSocketMain.class, how));
+                final int port = Integer.parseInt(joined.substring("joined on port ".length()));
+                if (!how.equals("default")) {
+                    assertHeldByNet0(port, p, "/proc/net/udp");
+                }
+                final byte[] text = "to the group".getBytes(StandardCharsets.UTF_8);
+                sender.send(new DatagramPacket(text, text.length, group, port));
+                out.add(lines.readLine());
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the program ended");
+                assertEquals(0, p.exitValue(), "exit; stderr: " + stderr(DatagramSocketMain.class, how));
+                return out;
+            } finally {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
+    void aDatagramSocketAndAMulticastSocketProgram_seesTheSameThroughNet0() throws Exception {
+        final List<String> plain = datagrams("default");
+        final List<String> vos = datagrams("vos");
+        assertEquals(List.of("echoed hello from the echo port=true", "the group carried to the group"), plain);
+        assertEquals(plain, vos);
     }
 
     @Test
