@@ -44,8 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * family is IPv4 (the default provider's is dual-stack IPv6), and becomes IPv6 while it is fresh if bound or
  * connected to an IPv6 address. <b>Unlike</b> it: {@code connect} of an unbound channel does not bind it to the
  * wildcard first; the kernel binds it to the route's source address (127.0.0.1 to a peer on loopback), as it does a
- * TCP socket. Not served: {@link #socket()} (the {@code DatagramSocket} adaptor), an
- * {@code UnsupportedOperationException} saying so.
+ * TCP socket. {@link #socket()} is a {@code DatagramSocket} over the channel ({@link VosDatagramSocketAdaptor}).
  *
  * <p><b>Multicast</b> as the default provider's on Linux: {@code join} (any source or one), {@code block},
  * {@code unblock}, {@code drop}, and the options IP_MULTICAST_IF, IP_MULTICAST_TTL and IP_MULTICAST_LOOP; a join
@@ -57,8 +56,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class VosDatagramChannel extends DatagramChannel implements VosSelectable {
 
-    private static final String NOT_YET = " is not served by the net domain's provider yet";
-
     private final NetClient client;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -67,6 +64,8 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
     private volatile int family;
     private volatile boolean bound;
     private volatile InetSocketAddress remote;
+    /** The adaptor {@link #socket()} made. Under stateLock. */
+    private DatagramSocket socket;
     /** The memberships joined and not dropped. Under stateLock. */
     private final List<VosMembershipKey> memberships = new ArrayList<>();
 
@@ -208,9 +207,15 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
         return SocketOptionTable.names(SocketOptionTable.DATAGRAM);
     }
 
+    /** The channel's {@code DatagramSocket}, made once (see {@link VosDatagramSocketAdaptor}). */
     @Override
     public DatagramSocket socket() {
-        throw new UnsupportedOperationException("DatagramChannel.socket()" + NOT_YET);
+        synchronized (stateLock) {
+            if (socket == null) {
+                socket = new VosDatagramSocketAdaptor(this);
+            }
+            return socket;
+        }
     }
 
     @Override

@@ -14,13 +14,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.MembershipKey;
-import java.nio.channels.SelectionKey;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * The {@link DatagramSocketImpl} of a {@code java.net.DatagramSocket} or {@code MulticastSocket} whose socket lives
@@ -31,40 +25,22 @@ import java.util.WeakHashMap;
  * {@code SocketException("Socket closed")} for a closed channel, {@code SocketTimeoutException("Receive timed out")}.
  *
  * <p><b>SO_TIMEOUT</b> as {@link VosSocketImpl}'s: a timed receive tries without waiting, and waits for the socket on
- * a selector of its own between tries ({@link TimedWait}); no worker is held, and the domain keeps no timer.
+ * a selector of its own between tries ({@link DatagramPackets#receive}); no worker is held, and the domain keeps no
+ * timer.
  *
- * <p><b>A packet's room.</b> The JDK's own socket receives into a packet's whole buffer length and then sets only the
- * length received, so a packet used again receives as much as the first time. That buffer length is not public: an
- * impl can only call {@code setLength}, which sets both. So this impl keeps, per packet it has received into, the
- * room it had and the length it set; a packet handed back with that same length (and the same array and offset)
- * gets the same room again, and any other length is the new room, as a program's {@code setLength} makes it. The one
- * case that differs: a program that calls {@code setLength} with exactly the length last received gets the older,
- * larger room.
+ * <p>A packet keeps its room across receives as the JDK's own socket keeps it ({@link DatagramPackets}).
  *
- * <p><b>Multicast</b> through the channel's memberships. A join or leave that names no interface uses
- * IP_MULTICAST_IF if set, else the interface holding the socket's local address; a socket bound to the wildcard
- * with neither must name one (a {@code SocketException} says so), where the JDK's would let the kernel choose by
- * route. The legacy options keep their legacy senses: IP_MULTICAST_LOOP set or read through {@code SocketOptions}
- * means loopback <em>disabled</em>, as {@code MulticastSocket.setLoopbackMode} passes it.
+ * <p><b>Multicast</b> through the channel's memberships ({@link DatagramMemberships}, which says how a join that
+ * names no interface finds one). The legacy options keep their legacy senses: IP_MULTICAST_LOOP set or read
+ * through {@code SocketOptions} means loopback <em>disabled</em>, as {@code MulticastSocket.setLoopbackMode} passes
+ * it.
  */
 final class VosDatagramSocketImpl extends DatagramSocketImpl {
-
-    private static final String TIMED_OUT = "Receive timed out";
 
     private final VosSelectorProvider provider;
     private volatile VosDatagramChannel channel;
     private volatile int timeoutMs;
-    /** Memberships by (group, interface), as the JDK's adaptor finds them. Under this. */
-    private final Map<List<Object>, MembershipKey> memberships = new HashMap<>();
-    /**
-     * A packet's room and the length last set on it (see the class comment), for every socket of the JVM: a program
-     * receives with one packet on several sockets. By identity (a packet has no equals of its own). Under itself.
-     */
-    private static final Map<DatagramPacket, Room> ROOMS = new WeakHashMap<>();
-
-    /** What a packet could hold when it was last received into, and what it was given then. */
-    private record Room(byte[] data, int offset, int capacity, int lengthSet) {
-    }
+    private final DatagramMemberships memberships = new DatagramMemberships();
 
     VosDatagramSocketImpl(final VosSelectorProvider provider) {
         this.provider = provider;
@@ -91,6 +67,10 @@ final class VosDatagramSocketImpl extends DatagramSocketImpl {
 
     @Override
     protected void create() throws SocketException {
+        if (provider == null) {
+            // The adaptor's: DatagramSocket needs an impl, and every public method of the adaptor is its own.
+            throw new SocketException("this impl only stands behind DatagramChannel.socket()");
+        }
         try {
             channel = (VosDatagramChannel) provider.openDatagramChannel();
         } catch (IOException e) {
@@ -160,41 +140,10 @@ final class VosDatagramSocketImpl extends DatagramSocketImpl {
     }
 
     private void receive(final DatagramPacket p, final boolean peek) throws IOException {
-        final VosDatagramChannel c = channel();
-        final byte[] data = p.getData();
-        final int offset = p.getOffset();
-        final int capacity = room(p);
-        final ByteBuffer dst = ByteBuffer.wrap(data, offset, capacity);
-        final int timeout = timeoutMs;
-        final InetSocketAddress from;
         try {
-            if (timeout == 0) {
-                from = c.receive(dst, false, peek);
-            } else {
-                final long deadline = System.nanoTime() + timeout * 1_000_000L;
-                from = TimedWait.until(c, SelectionKey.OP_READ, deadline, () -> c.receive(dst, true, peek),
-                        TIMED_OUT);
-            }
+            DatagramPackets.receive(channel(), p, timeoutMs, peek);
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket closed", e);
-        }
-        final int received = dst.position() - offset;
-        p.setLength(received);
-        p.setSocketAddress(from);
-        synchronized (ROOMS) {
-            ROOMS.put(p, new Room(data, offset, capacity, received));
-        }
-    }
-
-    /** The bytes {@code p} can take now (see the class comment). */
-    private static int room(final DatagramPacket p) {
-        synchronized (ROOMS) {
-            final Room last = ROOMS.get(p);
-            if (last != null && last.data() == p.getData() && last.offset() == p.getOffset()
-                    && last.lengthSet() == p.getLength()) {
-                return last.capacity();
-            }
-            return p.getLength();
         }
     }
 
@@ -232,62 +181,12 @@ final class VosDatagramSocketImpl extends DatagramSocketImpl {
 
     @Override
     protected void joinGroup(final SocketAddress mcastaddr, final NetworkInterface netIf) throws IOException {
-        final InetAddress group = checkGroup(mcastaddr);
-        final VosDatagramChannel c = channel();
-        final NetworkInterface ni = netIf != null ? netIf : defaultInterface(c);
-        synchronized (this) {
-            final List<Object> key = List.of(group, ni);
-            final MembershipKey held = memberships.get(key);
-            if (held != null && held.isValid()) {
-                throw new SocketException("Already a member of group");
-            }
-            memberships.put(key, c.join(group, ni));
-        }
+        memberships.join(channel(), mcastaddr, netIf);
     }
 
     @Override
     protected void leaveGroup(final SocketAddress mcastaddr, final NetworkInterface netIf) throws IOException {
-        final InetAddress group = checkGroup(mcastaddr);
-        final VosDatagramChannel c = channel();
-        final NetworkInterface ni = netIf != null ? netIf : defaultInterface(c);
-        synchronized (this) {
-            final MembershipKey held = memberships.remove(List.of(group, ni));
-            if (held == null || !held.isValid()) {
-                throw new SocketException("Not a member of group");
-            }
-            held.drop();
-        }
-    }
-
-    /** As the JDK's adaptor checks a group. */
-    private static InetAddress checkGroup(final SocketAddress mcastaddr) throws SocketException {
-        if (!(mcastaddr instanceof InetSocketAddress address)) {
-            throw new IllegalArgumentException("Unsupported address type");
-        }
-        final InetAddress group = address.getAddress();
-        if (group == null) {
-            throw new IllegalArgumentException("Unresolved address");
-        }
-        if (!group.isMulticastAddress()) {
-            throw new SocketException("Not a multicast address");
-        }
-        return group;
-    }
-
-    /** IP_MULTICAST_IF, else the interface of the socket's local address (see the class comment). */
-    private static NetworkInterface defaultInterface(final VosDatagramChannel c) throws IOException {
-        final NetworkInterface set = c.getOption(StandardSocketOptions.IP_MULTICAST_IF);
-        if (set != null) {
-            return set;
-        }
-        final InetSocketAddress local = (InetSocketAddress) c.getLocalAddress();
-        final NetworkInterface ni = local == null || local.getAddress().isAnyLocalAddress() ? null
-                : NetworkInterface.getByInetAddress(local.getAddress());
-        if (ni == null) {
-            throw new SocketException("The net domain joins a group on a named interface: pass one, set"
-                    + " IP_MULTICAST_IF, or bind the socket to an address of the interface");
-        }
-        return ni;
+        memberships.leave(channel(), mcastaddr, netIf);
     }
 
     @Override

@@ -27,7 +27,7 @@ import java.nio.channels.spi.SelectorProvider;
  * stay where they are.
  *
  * <p><b>Not covered:</b> sockets a library makes with its own {@code SocketImpl} or {@code DatagramSocketImpl}; a
- * {@code Socket(Proxy)} with a SOCKS proxy (the JDK wraps its own impl for it); {@code DatagramChannel.socket()}.
+ * {@code Socket(Proxy)} with a SOCKS proxy (the JDK wraps its own impl for it).
  */
 public final class VosSockets {
 

@@ -18,6 +18,7 @@ import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,12 +89,24 @@ class DatagramSocketDifferentialTest {
         Object run() throws Exception;
     }
 
+    /**
+     * Runs {@code scenario} twice over: the JDK's own {@code DatagramSocket} against one over the impl, and the
+     * default provider's {@code DatagramChannel.socket()} against net0's channel's ({@link VosDatagramSocketAdaptor}).
+     */
     private static void same(final Scenario scenario) throws Exception {
+        same(scenario, () -> new DatagramSocket(null), () -> new ImplSocket(new VosDatagramSocketImpl(vos)),
+                "the JDK's socket");
+        same(scenario, () -> SelectorProvider.provider().openDatagramChannel().socket(),
+                () -> vos.openDatagramChannel().socket(), "the default channel's socket()");
+    }
+
+    private static void same(final Scenario scenario, final Sockets jdk, final Sockets net0, final String what)
+            throws Exception {
         final List<String> expected = new ArrayList<>();
-        scenario.run(() -> new DatagramSocket(null), expected);
+        scenario.run(jdk, expected);
         final List<String> actual = new ArrayList<>();
-        scenario.run(() -> new ImplSocket(new VosDatagramSocketImpl(vos)), actual);
-        assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
+        scenario.run(net0, actual);
+        assertEquals(expected, actual, what + " saw " + expected + ", the net domain's " + actual);
     }
 
     private static String attempt(final Step step) {
