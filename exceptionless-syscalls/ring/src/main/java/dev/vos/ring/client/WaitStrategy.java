@@ -79,30 +79,51 @@ public interface WaitStrategy {
         private SpinThenPark() {
         }
 
+        /** Rounds between a platform thread's turns through the checks, less one (a mask): 16 (it has no carrier). */
+        private static final int PLATFORM_ROUNDS_MASK = 15;
+
         /**
-         * Spins for up to {@code spinNs}; true if the call is done. A virtual thread yields its carrier every 16
-         * rounds, as {@link BusyPoll} does: spinning without it holds the carrier for the whole budget, and the
-         * virtual threads behind it on that carrier can neither submit their calls (which the domain would take
-         * together) nor see theirs done. It does not park at random as {@link VirtualYield} does: the budget bounds
-         * its yields, and at 64 storage clients the random parks gave p99.9 of 12.2-12.7 ms against 1.1-2.5 ms
-         * without (2026-12-05). It stops early when the ring's monitor drains the carrier.
+         * Rounds between a virtual thread's yields, less one (a mask): 2. Every round it spins, the virtual threads
+         * queued behind it on its carrier can neither submit their calls (which the domain would take together) nor
+         * see theirs done. See {@link #spin} for what it changed.
+         */
+        private static final int VIRTUAL_ROUNDS_MASK = 1;
+
+        /** Rounds between looks at the clock, less one (a mask): 64, so every 32 yields of a virtual thread. */
+        private static final int CLOCK_ROUNDS_MASK = 63;
+
+        /**
+         * Spins for up to {@code spinNs}; true if the call is done. A virtual thread yields its carrier every
+         * {@link #VIRTUAL_ROUNDS_MASK} + 1 rounds: spinning without it holds the carrier for the whole budget. The
+         * budget is read every 64 rounds, which for a virtual thread is 32 yields: behind 63 others on its carrier
+         * one yield can outlast the whole budget, so a virtual thread parks later than the budget says, and a
+         * thread that parks costs the monitor an unpark. At 64 storage readers on one carrier, yielding every 2
+         * rounds (and so reading the clock every 32 yields) rather than every 16 (every 4) made 1.23-1.35x the reads
+         * a second in 3 interleaved sets; reading the clock at every yield instead gave back the gain and parked
+         * (p99 2.9-3.0 ms against 0.14-0.17 ms; docs/storage.md, 2026-12-05 19:26-19:45). A call the domain marks
+         * waiting for an outside event parks at its next yield, without waiting for the clock: its answer may be
+         * seconds away. It does not park at random as {@link VirtualYield} does: the budget bounds its yields, and at
+         * 64 storage clients the random parks gave p99.9 of 12.2-12.7 ms against 1.1-2.5 ms without (2026-12-05).
+         * It stops early when the ring's monitor drains the carrier.
          */
         static boolean spin(PendingCall call, long spinNs) {
             boolean virtual = Thread.currentThread().isVirtual();
+            int mask = virtual ? VIRTUAL_ROUNDS_MASK : PLATFORM_ROUNDS_MASK;
             long start = System.nanoTime();
             int rounds = 0;
             while (!call.isDone()) {
                 Thread.onSpinWait();
-                if ((++rounds & 15) != 0) {
+                if ((++rounds & mask) != 0) {
                     continue;
                 }
                 if (virtual) {
-                    if (call.parkToDrainCarrier()) {
-                        return false;
+                    if (call.parkToDrainCarrier() || call.isWaitingForEvent()) {
+                        return call.isDone();
                     }
                     Thread.yield();
                 }
-                if ((rounds & 63) == 0 && (System.nanoTime() - start > spinNs || call.isWaitingForEvent())) {
+                if ((rounds & CLOCK_ROUNDS_MASK) == 0
+                        && (System.nanoTime() - start > spinNs || call.isWaitingForEvent())) {
                     return call.isDone();
                 }
             }
