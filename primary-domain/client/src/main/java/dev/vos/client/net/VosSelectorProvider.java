@@ -31,11 +31,10 @@ import java.nio.file.Path;
  *
  * <p><b>Served:</b> {@code SocketChannel} (bind, connect, read, write, shutdownInput/Output, close, local and
  * remote address, the TCP {@code StandardSocketOptions}), {@code ServerSocketChannel} (bind, accept, close, its
- * options) and {@code DatagramChannel} (UDP: bind, send, receive, connect, disconnect, read, write, its options),
- * blocking and non-blocking, IPv4 and IPv6, the stream channels' {@code socket()} adaptors, and a
- * {@link #openSelector() Selector} over them. <b>Not served yet</b>, each throwing
- * {@code UnsupportedOperationException} that says so: Unix domain sockets, a {@code DatagramChannel}'s
- * {@code socket()} adaptor, multicast.
+ * options) and {@code DatagramChannel} (UDP: bind, send, receive, connect, disconnect, read, write, its options,
+ * multicast), blocking and non-blocking, IPv4 and IPv6, the three channels' {@code socket()} adaptors, and a
+ * {@link #openSelector() Selector} over them. <b>Not served yet</b>, throwing {@code UnsupportedOperationException}
+ * that says so: Unix domain sockets.
  * {@link #openPipe()} is a pipe in this JVM that the selector takes beside the domain's sockets.
  */
 public final class VosSelectorProvider extends SelectorProvider {
