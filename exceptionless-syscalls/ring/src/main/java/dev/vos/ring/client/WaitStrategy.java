@@ -79,9 +79,6 @@ public interface WaitStrategy {
         private SpinThenPark() {
         }
 
-        /** Rounds between a platform thread's turns through the checks, less one (a mask): 16 (it has no carrier). */
-        private static final int PLATFORM_ROUNDS_MASK = 15;
-
         /**
          * Rounds between a virtual thread's yields, less one (a mask): 2. Every round it spins, the virtual threads
          * queued behind it on its carrier can neither submit their calls (which the domain would take together) nor
@@ -89,7 +86,10 @@ public interface WaitStrategy {
          */
         private static final int VIRTUAL_ROUNDS_MASK = 1;
 
-        /** Rounds between looks at the clock, less one (a mask): 64, so every 32 yields of a virtual thread. */
+        /**
+         * Rounds between looks at the clock, less one (a mask): 64, so every 32 yields of a virtual thread; a
+         * platform thread, with no carrier to yield, goes through the checks only then.
+         */
         private static final int CLOCK_ROUNDS_MASK = 63;
 
         /**
@@ -108,7 +108,7 @@ public interface WaitStrategy {
          */
         static boolean spin(PendingCall call, long spinNs) {
             boolean virtual = Thread.currentThread().isVirtual();
-            int mask = virtual ? VIRTUAL_ROUNDS_MASK : PLATFORM_ROUNDS_MASK;
+            int mask = virtual ? VIRTUAL_ROUNDS_MASK : CLOCK_ROUNDS_MASK;
             long start = System.nanoTime();
             int rounds = 0;
             while (!call.isDone()) {
