@@ -17,6 +17,8 @@
 #     worker busy-polling CPU 1; polling an empty queue this long before it sleeps (its core free for Lucene's
 #     threads); and busy-polling CPU 1 with Lucene's whole JVM kept on CPU 0 (taskset), so that no thread of the
 #     application shares a CPU with the spinning worker (the way a domain with a core of its own is deployed).
+#   VOS_LUCENE_STEADY_RUNS (default 20): after its first (cold) run, Lucene native, vos and vos-idle go on for this
+#     many runs in the same JVM; their NAME-steady row is the median of the last 5 (the JIT's steady state).
 #   VOS_FLOORS=quick|skip, VOS_WAIT_QUIET (default 60), VOS_QUIET_SECONDS (5): as run-ring-benchmarks.sh.
 set -euo pipefail
 
@@ -78,9 +80,10 @@ for r in $(seq 1 "$repeats"); do
     java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.StorageWorkload \
         --target vosfs "${load[@]}" "${timing[@]}" --out "$base.tsv"
     echo "== repeat $r of $repeats: Lucene, default file system, then vos://"
-    java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target native --out "$base-lucene.tsv"
-    java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos --out "$base-lucene.tsv"
-    java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos \
+    steady=(--steady-runs "${VOS_LUCENE_STEADY_RUNS:-20}")
+    java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target native "${steady[@]}" --out "$base-lucene.tsv"
+    java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos "${steady[@]}" --out "$base-lucene.tsv"
+    java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos "${steady[@]}" \
         --domain-idle-spin-us "${VOS_LUCENE_IDLE_US:-200}" --out "$base-lucene.tsv"
     taskset -c 0 java "${java_opts[@]}" dev.vos.bench.storage.LuceneWorkload --target vos --name vos-app-on-cpu0 \
         --out "$base-lucene.tsv"
@@ -134,11 +137,32 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "vos: the domain's worker busy-polls CPU 1; vos-idle-N: it polls an empty queue N us, then sleeps;"
     echo "vos-app-on-cpu0: it busy-polls CPU 1 and Lucene's JVM runs on CPU 0 alone (taskset); native-on-cpu0: the"
     echo "default file system with Lucene's JVM on CPU 0 alone, the one CPU such a domain leaves the application."
+    echo "A plain row is the JVM's first full run, with the JIT still compiling through it (cold); a NAME-steady row is"
+    echo "the median of the last 5 of ${VOS_LUCENE_STEADY_RUNS:-20} more runs in the same JVM (steady)."
     echo
     echo '```text'
     column -t "$base-lucene.tsv" 2>/dev/null || cat "$base-lucene.tsv"
     awk -F'\t' 'NR > 1 { t[$1] = t[$1] " " $6 } END { for (k in t) print "total seconds, " k ":" t[k] }' \
         "$base-lucene.tsv"
+    # Ratios to native as the storage figures give them (native seconds / vos seconds, medians over the repeats):
+    # cold rows against native's cold row, steady rows against native-steady.
+    awk -F'\t' 'NR > 1 { n[$1]++; v[$1, n[$1]] = $6 }
+        function median(k,   i, j, a, t, c) {
+            c = n[k]; for (i = 1; i <= c; i++) a[i] = v[k, i]
+            for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return c % 2 ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
+        }
+        END {
+            for (k in n) {
+                if (k ~ /^native/) continue
+                ratio(k, k ~ /-steady$/ ? "native-steady" : "native")
+                if (k == "vos-app-on-cpu0") ratio(k, "native-on-cpu0")
+            }
+        }
+        function ratio(k, base) {
+            if (base in n) printf "ratio to %s, %s: %.2fx (median %.3f s against %.3f s)\n", base, k, \
+                median(base) / median(k), median(k), median(base)
+        }' "$base-lucene.tsv"
     echo '```'
     echo
     echo "## Files.copy of a page-cached 256 MiB file within one file system (FileCopyWorkload)"

@@ -26,7 +26,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -43,7 +45,14 @@ import java.util.stream.Stream;
  * run: seconds to index and commit, seconds to query, and the total; the target is {@code vos-idle-N} for a domain
  * that sleeps.
  *
- * <pre>usage: LuceneWorkload --target native|vos [--domain-idle-spin-us N] [--name ROW-NAME] [--out FILE.tsv]</pre>
+ * <p>That first full run is a cold figure: the JIT is still compiling Lucene (and, on vos, the client's own path)
+ * through it, on whatever CPU the application has. With {@code --steady-runs N} the same JVM goes on with N more
+ * full runs, each in a fresh directory deleted after it, and writes a second row, {@code NAME-steady}: the run whose
+ * total is the median of the last {@value #STEADY_TAIL} (the JIT's steady state, as a benchmark harness's measured
+ * iterations after its warm-up ones).
+ *
+ * <pre>usage: LuceneWorkload --target native|vos [--domain-idle-spin-us N] [--name ROW-NAME] [--steady-runs N]
+ *                      [--out FILE.tsv]</pre>
  *
  * {@code --name} names the row instead (the sitting runs vos with the whole JVM kept on CPU 0 by {@code taskset}, so
  * that no thread of Lucene's shares CPU 1 with the domain's busy-polling worker, and names it so).
@@ -55,6 +64,8 @@ public final class LuceneWorkload {
     static final int DOCS = 20_000;
     static final int COMMIT_EVERY = 2_000;
     static final int QUERIES = 1_000;
+    /** How many of the last steady runs the steady row's median is taken from. */
+    static final int STEADY_TAIL = 5;
     private static final int VOCABULARY = 2_000;
 
     private LuceneWorkload() {
@@ -65,17 +76,22 @@ public final class LuceneWorkload {
         Path out = null;
         Duration idleSpin = null;
         String rowName = null;
+        int steadyRuns = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--target" -> target = args[i + 1];
                 case "--out" -> out = Path.of(args[i + 1]);
                 case "--name" -> rowName = args[i + 1];
+                case "--steady-runs" -> steadyRuns = Integer.parseInt(args[i + 1]);
                 case "--domain-idle-spin-us" -> idleSpin = Duration.ofNanos(Long.parseLong(args[i + 1]) * 1_000);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (!"native".equals(target) && !"vos".equals(target)) {
             throw new IllegalArgumentException("--target native|vos is required");
+        }
+        if (steadyRuns != 0 && steadyRuns < STEADY_TAIL) {
+            throw new IllegalArgumentException("--steady-runs takes 0 or at least " + STEADY_TAIL);
         }
         Path scratch = Files.createTempDirectory("vos-bench-lucene");
         try {
@@ -92,18 +108,44 @@ public final class LuceneWorkload {
                 double[] t = run(root.resolve("measured"), DOCS, QUERIES);
                 String name = rowName != null ? rowName
                         : vos && idleSpin != null ? "vos-idle-" + idleSpin.toNanos() / 1_000 : target;
-                String row = String.join("\t", name, Integer.toString(DOCS), Integer.toString(QUERIES),
-                        f(t[0]), f(t[1]), f(t[0] + t[1]), Instant.now().toString());
-                System.out.println(row.replace('\t', ' '));
-                if (out != null) {
-                    if (!Files.exists(out) || Files.size(out) == 0) {
-                        Files.writeString(out, HEADER + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    }
-                    Files.writeString(out, row + "\n", StandardOpenOption.APPEND);
+                write(out, name, t);
+                if (steadyRuns > 0) {
+                    write(out, name + "-steady", steady(root, steadyRuns));
                 }
             }
         } finally {
             deleteTree(scratch);
+        }
+    }
+
+    /**
+     * Runs the full workload {@code runs} more times, each in a fresh directory deleted after it, and returns the
+     * run whose total is the median of the last {@value #STEADY_TAIL}.
+     */
+    private static double[] steady(Path root, int runs) throws IOException {
+        List<double[]> tail = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Path dir = root.resolve("steady-" + i);
+            double[] t = run(dir, DOCS, QUERIES);
+            deleteTree(dir);
+            System.out.println("steady run " + (i + 1) + " of " + runs + ": " + f(t[0] + t[1]) + " s");
+            if (i >= runs - STEADY_TAIL) {
+                tail.add(t);
+            }
+        }
+        tail.sort(Comparator.comparingDouble(t -> t[0] + t[1]));
+        return tail.get(tail.size() / 2);
+    }
+
+    private static void write(Path out, String name, double[] t) throws IOException {
+        String row = String.join("\t", name, Integer.toString(DOCS), Integer.toString(QUERIES),
+                f(t[0]), f(t[1]), f(t[0] + t[1]), Instant.now().toString());
+        System.out.println(row.replace('\t', ' '));
+        if (out != null) {
+            if (!Files.exists(out) || Files.size(out) == 0) {
+                Files.writeString(out, HEADER + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            Files.writeString(out, row + "\n", StandardOpenOption.APPEND);
         }
     }
 
