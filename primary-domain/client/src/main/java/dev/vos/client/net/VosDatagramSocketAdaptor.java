@@ -12,15 +12,10 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.IllegalBlockingModeException;
-import java.nio.channels.NotYetBoundException;
-import java.nio.channels.NotYetConnectedException;
-import java.nio.channels.UnresolvedAddressException;
-import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Set;
 
 /**
@@ -44,27 +39,12 @@ final class VosDatagramSocketAdaptor extends DatagramSocket {
         this.channel = channel;
     }
 
-    /** The default adaptor's exception for a channel's ({@code sun.nio.ch.Net.translateToSocketException}). */
-    private static SocketException translated(final Exception e) {
-        return switch (e) {
-            case SocketException s -> s;
-            case ClosedChannelException c -> new SocketException("Socket is closed", c);
-            case NotYetConnectedException n -> new SocketException("Socket is not connected", n);
-            case AlreadyBoundException a -> new SocketException("Already bound", a);
-            case NotYetBoundException n -> new SocketException("Socket is not bound yet", n);
-            case UnsupportedAddressTypeException u -> new SocketException("Unsupported address type", u);
-            case UnresolvedAddressException u -> new SocketException("Unresolved address", u);
-            case RuntimeException r -> throw r;
-            default -> new SocketException(e.getMessage(), e);
-        };
-    }
-
     @Override
     public void bind(final SocketAddress local) throws SocketException {
         try {
             channel.bind(local != null ? ChannelAddresses.inet(local) : new InetSocketAddress(0));
         } catch (IOException | RuntimeException e) {
-            throw translated(e);
+            throw AdaptorErrors.socketException(e);
         }
     }
 
@@ -98,7 +78,7 @@ final class VosDatagramSocketAdaptor extends DatagramSocket {
         } catch (ClosedChannelException e) {
             // as the default adaptor: a connect of a closed socket does nothing
         } catch (IOException | RuntimeException e) {
-            throw translated(e);
+            throw AdaptorErrors.socketException(e);
         }
     }
 
@@ -237,19 +217,11 @@ final class VosDatagramSocketAdaptor extends DatagramSocket {
     }
 
     private <T> void set(final SocketOption<T> name, final T value) throws SocketException {
-        try {
-            channel.setOption(name, value);
-        } catch (IOException | RuntimeException e) {
-            throw translated(e);
-        }
+        AdaptorErrors.setOption(channel, name, value);
     }
 
     private <T> T get(final SocketOption<T> name) throws SocketException {
-        try {
-            return channel.getOption(name);
-        } catch (IOException | RuntimeException e) {
-            throw translated(e);
-        }
+        return AdaptorErrors.getOption(channel, name);
     }
 
     @Override

@@ -153,23 +153,11 @@ final class VosServerSocketAdaptor extends ServerSocket {
     }
 
     private <T> void set(final SocketOption<T> name, final T value) throws SocketException {
-        try {
-            channel.setOption(name, value);
-        } catch (SocketException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SocketException(e.getMessage());
-        }
+        AdaptorErrors.setOption(channel, name, value);
     }
 
     private <T> T get(final SocketOption<T> name) throws SocketException {
-        try {
-            return channel.getOption(name);
-        } catch (SocketException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SocketException(e.getMessage());
-        }
+        return AdaptorErrors.getOption(channel, name);
     }
 
     @Override

@@ -85,16 +85,8 @@ final class VosSocketAdaptor extends Socket {
     private static IOException translated(final Exception e, final boolean connecting) {
         return switch (e) {
             case IOException io -> io;
-            case java.nio.channels.AlreadyConnectedException a -> new SocketException("Already connected");
-            case java.nio.channels.NotYetConnectedException n -> new SocketException("Socket is not connected");
-            case java.nio.channels.AlreadyBoundException a -> new SocketException("Already bound");
-            case java.nio.channels.NotYetBoundException n -> new SocketException("Socket is not bound yet");
-            case java.nio.channels.UnsupportedAddressTypeException u ->
-                    new SocketException("Unsupported address type");
-            case java.nio.channels.UnresolvedAddressException u -> connecting
-                    ? new java.net.UnknownHostException() : new SocketException("Unresolved address");
-            case RuntimeException r -> throw r;
-            default -> new IOException(e);
+            case java.nio.channels.UnresolvedAddressException u when connecting -> new java.net.UnknownHostException();
+            default -> AdaptorErrors.socketException(e);
         };
     }
 
@@ -293,23 +285,11 @@ final class VosSocketAdaptor extends Socket {
     }
 
     private <T> void set(final SocketOption<T> name, final T value) throws SocketException {
-        try {
-            channel.setOption(name, value);
-        } catch (SocketException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SocketException(e.getMessage());
-        }
+        AdaptorErrors.setOption(channel, name, value);
     }
 
     private <T> T get(final SocketOption<T> name) throws SocketException {
-        try {
-            return channel.getOption(name);
-        } catch (SocketException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SocketException(e.getMessage());
-        }
+        return AdaptorErrors.getOption(channel, name);
     }
 
     @Override

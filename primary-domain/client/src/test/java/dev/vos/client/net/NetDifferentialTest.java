@@ -427,6 +427,32 @@ class NetDifferentialTest {
         });
     }
 
+    /**
+     * The adaptors of closed channels (a program handed {@code channel.socket()} that outlives the channel): each
+     * option through them is the default adaptor's {@code SocketException("Socket is closed")}, class and text.
+     */
+    @Test
+    void theAdaptorsOfClosedChannels_refuseTheirOptions_asTheDefaultAdaptors() throws Exception {
+        same((provider, seen) -> {
+            final ServerSocketChannel server = listener(provider);
+            final SocketChannel c = provider.openSocketChannel();
+            c.connect(server.getLocalAddress());
+            server.accept().close();
+            final Socket socket = c.socket();
+            final ServerSocket serverSocket = server.socket();
+            c.close();
+            server.close();
+            seen.add("tcpNoDelay: " + told(() -> socket.setTcpNoDelay(true)));
+            seen.add("keepAlive: " + told(socket::getKeepAlive));
+            seen.add("linger: " + told(() -> socket.setSoLinger(true, 1)));
+            seen.add("sendBuffer: " + told(socket::getSendBufferSize));
+            seen.add("option: " + told(() -> socket.getOption(StandardSocketOptions.TCP_NODELAY)));
+            seen.add("server reuseAddress: " + told(() -> serverSocket.setReuseAddress(true)));
+            seen.add("server receiveBuffer: " + told(serverSocket::getReceiveBufferSize));
+            seen.add("server option: " + told(() -> serverSocket.getOption(StandardSocketOptions.SO_RCVBUF)));
+        });
+    }
+
     @Test
     void closeFromAnotherThread_endsABlockedReadAndAccept_withAsynchronousCloseException() throws Exception {
         sameConnected((server, c, s, seen) -> {
