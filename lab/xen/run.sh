@@ -176,5 +176,23 @@ verdict=PASS
 if [ "$boot_rc" != 0 ] || [ "$failures" != 0 ] || [ "$errors" != 0 ] || [ "$tests" = 0 ]; then
   verdict=FAILED
 fi
+# CI keeps the log of a failed run, not the lab's reports: say here what failed and where it was thrown.
+if [ "$failures" != 0 ] || [ "$errors" != 0 ]; then
+  python3 - "$BUILD_DIR"/surefire-reports/TEST-*.xml <<'PY'
+import sys, xml.etree.ElementTree as ET
+for path in sys.argv[1:]:
+    for case in ET.parse(path).getroot().iter('testcase'):
+        for bad in list(case.findall('failure')) + list(case.findall('error')):
+            print(f"  {bad.tag}: {case.get('classname')}.{case.get('name')}: {bad.get('type')}: {bad.get('message')}")
+            for line in (bad.text or '').strip().splitlines()[:25]:
+                print('    ' + line)
+            for stream in ('system-out', 'system-err'):
+                text = (case.findtext(stream) or '').strip().splitlines()
+                if text:
+                    print(f'    {stream}, last lines:')
+                    for line in text[-15:]:
+                        print('      ' + line)
+PY
+fi
 say "xen-lab: $verdict: $tests tests, $failures failures, $errors errors, $skipped skipped; boot-and-test $((t_end - t_boot)) s, whole lab $((t_end - t_start)) s${VOS_XEN_LAB_TESTS:+ (a selection: $VOS_XEN_LAB_TESTS)} (reports: lab/xen/target/surefire-reports)"
 [ "$verdict" = PASS ]
