@@ -7,6 +7,7 @@
 #   storage-<date>-copy.txt    Files.copy within one file system, native and vos (FileCopyWorkload)
 #   storage-<date>-costs.txt   the pieces of the domain's pread path in CPU time (HotPathCosts)
 #   storage-<date>.md          the report (dev.vos.bench.storage.StorageReport) and the run conditions
+#   storage-<date>.svg         each vos variant's ratio to native against the client count, per workload (SweepChart)
 #
 # Usage: benchmarks/run-storage-benchmarks.sh
 #   VOS_REPEATS (default 3): repeats; each runs native, then vos (the ring, then a vos:// FileChannel), then Lucene
@@ -128,7 +129,7 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "they do on this machine as it is."
     echo
     java -cp "$jar" dev.vos.bench.storage.StorageReport "$base.tsv" \
-        "$([ -f "$base-floors.txt" ] && echo "$base-floors.txt" || echo -)" "$base.md.part" >/dev/null
+        "$([ -f "$base-floors.txt" ] && echo "$base-floors.txt" || echo -)" "$base.md.part" "$base.svg" >/dev/null
     cat "$base.md.part"
     echo
     echo "## Lucene: index 20,000 small documents with a commit every 2,000, then 1,000 two-term queries"

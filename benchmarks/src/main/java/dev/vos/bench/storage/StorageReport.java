@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * the same sitting into the markdown report: per workload and client count, the native figure and each vos variant,
  * median and min-max over the repeats, their ratio (the median of the per-repeat ratios, repeat i of vos against
  * repeat i of native, which ran next to each other), latency percentiles, cores used, and the goals of issue 4.
- * <pre>usage: StorageReport ROWS.tsv FLOORS.txt|- OUT.md</pre>
+ * With a fourth argument it also draws {@link SweepChart}: each vos variant's ratio to native against the client
+ * count, per workload.
+ * <pre>usage: StorageReport ROWS.tsv FLOORS.txt|- OUT.md [OUT.svg]</pre>
  */
 public final class StorageReport {
 
@@ -69,6 +71,9 @@ public final class StorageReport {
             appendFloors(out, floors, groups, keys);
         }
         Files.writeString(Path.of(args[2]), out);
+        if (args.length > 3) {
+            Files.writeString(Path.of(args[3]), SweepChart.svg(groups));
+        }
         System.out.print(out);
     }
 
@@ -171,11 +176,7 @@ public final class StorageReport {
             String ratio = "";
             double ratioMedian = Double.NaN;
             if (!k[2].startsWith("native") && !nat.isEmpty()) {
-                int n = Math.min(nat.size(), g.size());
-                double[] r = new double[n];
-                for (int i = 0; i < n; i++) {
-                    r[i] = g.get(i).readsPerS() / nat.get(i).readsPerS();
-                }
+                double[] r = pairedRatios(g, nat);
                 ratioMedian = median(r);
                 ratio = String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", ratioMedian, min(r), max(r));
             }
@@ -300,6 +301,16 @@ public final class StorageReport {
         Map<String, double[]> out = new LinkedHashMap<>();
         all.forEach((k, v) -> out.put(k, v.stream().mapToDouble(Double::doubleValue).toArray()));
         return out;
+    }
+
+    /** Repeat i of {@code vos} over repeat i of {@code nat} (they ran next to each other), reads/s. */
+    static double[] pairedRatios(List<Row> vos, List<Row> nat) {
+        int n = Math.min(nat.size(), vos.size());
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = vos.get(i).readsPerS() / nat.get(i).readsPerS();
+        }
+        return r;
     }
 
     private static double d(String s) {
