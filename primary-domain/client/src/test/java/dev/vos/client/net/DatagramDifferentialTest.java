@@ -1,11 +1,8 @@
 package dev.vos.client.net;
 
-import dev.vos.client.DomainClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -22,7 +19,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,24 +34,8 @@ class DatagramDifferentialTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    @TempDir
-    static Path dir;
-    private static NetDomain domain;
-    private static DomainClient client;
-    private static SelectorProvider vos;
-
-    @BeforeAll
-    static void start() throws IOException {
-        domain = NetDomain.start(dir);
-        client = domain.client();
-        vos = new VosSelectorProvider(client);
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        client.close();
-        domain.close();
-    }
+    @RegisterExtension
+    static final Net0Fixture NET0 = new Net0Fixture();
 
     private interface Scenario {
         void run(SelectorProvider provider, List<String> seen) throws Exception;
@@ -69,7 +49,7 @@ class DatagramDifferentialTest {
         final List<String> expected = new ArrayList<>();
         scenario.run(SelectorProvider.provider(), expected);
         final List<String> actual = new ArrayList<>();
-        scenario.run(vos, actual);
+        scenario.run(NET0.provider(), actual);
         assertEquals(expected, actual, "the default provider saw " + expected + ", the net domain's " + actual);
     }
 
@@ -203,7 +183,8 @@ class DatagramDifferentialTest {
 
     @Test
     void anUnboundChannelsSend_bindsToTheWildcard_whichTheDomainsPolicyRefuses() throws Exception {
-        try (DatagramChannel b = bound(vos); DatagramChannel unbound = vos.openDatagramChannel()) {
+        try (DatagramChannel b = bound(NET0.provider());
+             DatagramChannel unbound = NET0.provider().openDatagramChannel()) {
             assertThrows(BindException.class, () -> unbound.send(text("x"), b.getLocalAddress()),
                     "net0 allows 127.0.0.1 and ::1 only: the default provider's automatic bind to 0.0.0.0 is refused");
             assertNull(unbound.getLocalAddress(), "and it stays unbound");

@@ -1,11 +1,8 @@
 package dev.vos.client.net;
 
-import dev.vos.client.DomainClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -20,7 +17,6 @@ import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,24 +35,8 @@ class DatagramSocketDifferentialTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final InetAddress GROUP = InetAddress.ofLiteral("239.255.78.2");
 
-    @TempDir
-    static Path dir;
-    private static NetDomain domain;
-    private static DomainClient client;
-    private static VosSelectorProvider vos;
-
-    @BeforeAll
-    static void start() throws IOException {
-        domain = NetDomain.start(dir);
-        client = domain.client();
-        vos = new VosSelectorProvider(client);
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        client.close();
-        domain.close();
-    }
+    @RegisterExtension
+    static final Net0Fixture NET0 = new Net0Fixture();
 
     /** A socket of the impl given, as a program gets one from the factory. */
     private static final class ImplSocket extends DatagramSocket {
@@ -94,10 +74,10 @@ class DatagramSocketDifferentialTest {
      * default provider's {@code DatagramChannel.socket()} against net0's channel's ({@link VosDatagramSocketAdaptor}).
      */
     private static void same(final Scenario scenario) throws Exception {
-        same(scenario, () -> new DatagramSocket(null), () -> new ImplSocket(new VosDatagramSocketImpl(vos)),
+        same(scenario, () -> new DatagramSocket(null), () -> new ImplSocket(new VosDatagramSocketImpl(NET0.provider())),
                 "the JDK's socket");
         same(scenario, () -> SelectorProvider.provider().openDatagramChannel().socket(),
-                () -> vos.openDatagramChannel().socket(), "the default channel's socket()");
+                () -> NET0.provider().openDatagramChannel().socket(), "the default channel's socket()");
     }
 
     private static void same(final Scenario scenario, final Sockets jdk, final Sockets net0, final String what)
@@ -304,9 +284,9 @@ class DatagramSocketDifferentialTest {
 
     @Test
     void theDomainsPolicy_refusesTheWildcardBindOfAnUnboundSocketsSend() throws Exception {
-        try (DatagramSocket b = new ImplSocket(new VosDatagramSocketImpl(vos))) {
+        try (DatagramSocket b = new ImplSocket(new VosDatagramSocketImpl(NET0.provider()))) {
             b.bind(new InetSocketAddress(LOOPBACK, 0));
-            final DatagramSocket unbound = new ImplSocket(new VosDatagramSocketImpl(vos));
+            final DatagramSocket unbound = new ImplSocket(new VosDatagramSocketImpl(NET0.provider()));
             final SocketException e = assertThrows(SocketException.class,
                     () -> unbound.send(packet("x", b.getLocalSocketAddress())),
                     "net0 allows 127.0.0.1 and ::1 only: the JDK socket's automatic bind to 0.0.0.0 is refused");

@@ -1,11 +1,8 @@
 package dev.vos.client.net;
 
-import dev.vos.client.DomainClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +18,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,24 +37,8 @@ class NetDifferentialTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    @TempDir
-    static Path dir;
-    private static NetDomain domain;
-    private static DomainClient client;
-    private static SelectorProvider vos;
-
-    @BeforeAll
-    static void start() throws IOException {
-        domain = NetDomain.start(dir);
-        client = domain.client();
-        vos = new VosSelectorProvider(client);
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        client.close();
-        domain.close();
-    }
+    @RegisterExtension
+    static final Net0Fixture NET0 = new Net0Fixture();
 
     /** A scenario: what it saw, one line per step. */
     private interface Scenario {
@@ -73,7 +53,7 @@ class NetDifferentialTest {
 
     private static void same(final Scenario scenario) throws Exception {
         final List<String> expected = outcome(SelectorProvider.provider(), scenario);
-        final List<String> actual = outcome(vos, scenario);
+        final List<String> actual = outcome(NET0.provider(), scenario);
         assertEquals(expected, actual, "the default provider saw " + expected + ", the net domain's " + actual);
     }
 
@@ -249,7 +229,7 @@ class NetDifferentialTest {
     /** {@code scenario} on the JDK's own {@code Socket} impl and on the net domain's: the same outcome. */
     private void sameAsTheJdksSocket(final SocketScenario scenario) throws Exception {
         final List<String> expected = scenario.run(new Socket());
-        final List<String> actual = scenario.run(new NetSocket(new VosSocketImpl((VosSelectorProvider) vos, false)));
+        final List<String> actual = scenario.run(new NetSocket(new VosSocketImpl(NET0.provider(), false)));
         assertEquals(expected, actual, "the JDK's socket saw " + expected + ", the net domain's " + actual);
     }
 
@@ -554,7 +534,7 @@ class NetDifferentialTest {
     @Test
     void bindOutsideNetBind_isBindException() throws Exception {
         // Only the domain's policy refuses this (the kernel would bind 127.0.0.2, a loopback address).
-        try (ServerSocketChannel server = vos.openServerSocketChannel()) {
+        try (ServerSocketChannel server = NET0.provider().openServerSocketChannel()) {
             assertThrows(java.net.BindException.class,
                     () -> server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0)));
         }
@@ -563,7 +543,7 @@ class NetDifferentialTest {
     @Test
     void whatIsNotServedYet_saysSo() {
         final UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> vos.openSocketChannel(java.net.StandardProtocolFamily.UNIX));
+                () -> NET0.provider().openSocketChannel(java.net.StandardProtocolFamily.UNIX));
         assertTrue(e.getMessage().contains("is not served by the net domain's provider yet"), e.getMessage());
     }
 
@@ -765,7 +745,7 @@ class NetDifferentialTest {
      */
     @Test
     void twoTimedAcceptsOfAServerSocket_oneClientComes_oneGetsIt_theOtherTimesOut_asTheJdksOwn() throws Exception {
-        final VosSelectorProvider net = (VosSelectorProvider) vos;
+        final VosSelectorProvider net = NET0.provider();
         for (int round = 0; round < 3; round++) {
             final List<String> expected = twoTimedAccepts(new ServerSocket());
             final List<String> actual = twoTimedAccepts(new NetServerSocket(net));
@@ -834,7 +814,7 @@ class NetDifferentialTest {
      */
     @Test
     void aCloseFromAnotherThread_endsATimedReadAndATimedAccept_atOnce_asTheJdksOwn() throws Exception {
-        final VosSelectorProvider net = (VosSelectorProvider) vos;
+        final VosSelectorProvider net = NET0.provider();
         final List<String> expected = timedCallsThenClosed(new Socket(), new ServerSocket());
         final List<String> actual = timedCallsThenClosed(new NetSocket(new VosSocketImpl(net, false)),
                 new NetServerSocket(net));

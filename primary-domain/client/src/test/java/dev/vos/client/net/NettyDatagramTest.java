@@ -1,6 +1,5 @@
 package dev.vos.client.net;
 
-import dev.vos.client.DomainClient;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,20 +11,16 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannelConfig;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,24 +38,8 @@ class NettyDatagramTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final int DATAGRAMS = 200;
 
-    @TempDir
-    static Path dir;
-    private static NetDomain domain;
-    private static DomainClient client;
-    private static VosSelectorProvider vos;
-
-    @BeforeAll
-    static void start() throws IOException {
-        domain = NetDomain.start(dir);
-        client = domain.client();
-        vos = new VosSelectorProvider(client);
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        client.close();
-        domain.close();
-    }
+    @RegisterExtension
+    static final Net0Fixture NET0 = new Net0Fixture();
 
     /** Sends every datagram back to its sender. */
     private static final class Echo extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -114,7 +93,7 @@ class NettyDatagramTest {
     @Test
     void nettysDatagramEchoServer_answersThroughNet0AsOnTheDefaultProvider() throws Exception {
         final List<String> plain = echoThrough(SelectorProvider.provider());
-        final List<String> net0 = echoThrough(vos);
+        final List<String> net0 = echoThrough(NET0.provider());
         assertEquals("echoed as sent, from the server: " + DATAGRAMS + " of " + DATAGRAMS, plain.get(1));
         assertEquals(plain, net0);
     }

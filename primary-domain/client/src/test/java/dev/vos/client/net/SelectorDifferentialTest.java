@@ -1,11 +1,8 @@
 package dev.vos.client.net;
 
-import dev.vos.client.DomainClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,7 +16,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,24 +36,8 @@ class SelectorDifferentialTest {
     /** How long a scenario waits for an event that is sure to come: a bound against a hang, not a measurement. */
     private static final long EVENT_BOUND_NS = TimeUnit.SECONDS.toNanos(30);
 
-    @TempDir
-    static Path dir;
-    private static NetDomain domain;
-    private static DomainClient client;
-    private static SelectorProvider vos;
-
-    @BeforeAll
-    static void start() throws IOException {
-        domain = NetDomain.start(dir);
-        client = domain.client();
-        vos = new VosSelectorProvider(client);
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        client.close();
-        domain.close();
-    }
+    @RegisterExtension
+    static final Net0Fixture NET0 = new Net0Fixture();
 
     /** A scenario: what it saw, one line per step. */
     private interface Scenario {
@@ -68,7 +48,7 @@ class SelectorDifferentialTest {
         final List<String> expected = new ArrayList<>();
         scenario.run(SelectorProvider.provider(), expected);
         final List<String> actual = new ArrayList<>();
-        scenario.run(vos, actual);
+        scenario.run(NET0.provider(), actual);
         assertEquals(expected, actual, "the default provider saw " + expected + ", the net domain's " + actual);
     }
 
@@ -321,8 +301,9 @@ class SelectorDifferentialTest {
     @Test
     void channelsOfAnotherProvider_areRefused_withIllegalSelectorException() throws Exception {
         final SelectorProvider jdk = SelectorProvider.provider();
-        try (Selector vosSelector = vos.openSelector(); Selector jdkSelector = jdk.openSelector();
-             SocketChannel jdkChannel = jdk.openSocketChannel(); SocketChannel vosChannel = vos.openSocketChannel()) {
+        try (Selector vosSelector = NET0.provider().openSelector(); Selector jdkSelector = jdk.openSelector();
+             SocketChannel jdkChannel = jdk.openSocketChannel();
+             SocketChannel vosChannel = NET0.provider().openSocketChannel()) {
             jdkChannel.configureBlocking(false);
             vosChannel.configureBlocking(false);
             assertThrows(IllegalSelectorException.class, () -> jdkChannel.register(vosSelector, SelectionKey.OP_READ));
