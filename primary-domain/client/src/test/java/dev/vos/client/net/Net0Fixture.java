@@ -45,14 +45,6 @@ final class Net0Fixture implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    NetDomain domain() {
-        return domain;
-    }
-
-    DomainClient client() {
-        return client;
-    }
-
     /** The net0 provider, as {@code -Djava.nio.channels.spi.SelectorProvider} would install it. */
     VosSelectorProvider provider() {
         return provider;
