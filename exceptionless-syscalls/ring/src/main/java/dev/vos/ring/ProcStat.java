@@ -158,6 +158,22 @@ public final class ProcStat {
     }
 
     /**
+     * This process's pid namespace: the inode in {@code pid:[INODE]}, the target of {@code /proc/self/ns/pid}; 0 when
+     * {@code /proc} does not say (not mounted, or mounted from another pid namespace, where {@code self} is absent).
+     */
+    public static long selfPidNamespace() {
+        try {
+            String link = Files.readSymbolicLink(PROC.resolve("self").resolve("ns").resolve("pid")).toString();
+            if (link.startsWith("pid:[") && link.endsWith("]")) {
+                return Long.parseLong(link, "pid:[".length(), link.length() - 1, 10);
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /**
      * The {@code /proc} directory of the calling platform thread, as a path any thread of this process can read
      * later ({@code /proc/thread-self} resolved to {@code /proc/PID/task/TID}), or empty when {@code /proc} has
      * none.

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.vos.ring.layout.HeaderLayout.HEARTBEAT_OFFSET;
+import static dev.vos.ring.layout.HeaderLayout.SERVER_PID_NAMESPACE_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_PID_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_SERVING;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_START_TICKS_OFFSET;
@@ -213,6 +214,51 @@ class HangJudgementTest {
             server.stopBeating();
             RingFailure failure = server.client.whenFailed().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals(RingFailure.Died.unknown(), failure);
+        }
+    }
+
+    /**
+     * The race CI found: a server killed before the client's monitor first looked for it. Its process is then
+     * nowhere in {@code /proc} at the first look; a server in the client's own pid namespace that cannot be found
+     * there is gone, so it died. Before the fix it was judged hung on the heartbeat alone.
+     */
+    @Test
+    void aServerInThisPidNamespace_goneBeforeTheMonitorFirstLooked_died() throws Exception {
+        RingFailure failure = judgedAfterDeathBeforeTheFirstLook(ProcStat.selfPidNamespace());
+        assertEquals(RingFailure.Died.unknown(), failure, failure.describe());
+    }
+
+    /**
+     * A server that did not say its pid namespace (an older server, or one in another domain) and cannot be found
+     * may live where this {@code /proc} does not show: hung on the heartbeat alone, as before.
+     */
+    @Test
+    void aServerOfAnUnknownOrOtherPidNamespace_thatCannotBeFound_isHungOnTheHeartbeatAlone() throws Exception {
+        for (long namespace : new long[] {0, ProcStat.selfPidNamespace() + 1}) {
+            RingFailure failure = judgedAfterDeathBeforeTheFirstLook(namespace);
+            RingFailure.Hung hung = assertInstanceOf(RingFailure.Hung.class, failure, failure.describe());
+            assertInstanceOf(HangEvidence.HeartbeatOnly.class, hung.evidence(), hung.describe());
+        }
+    }
+
+    /**
+     * Fills in a header as a server would, naming a real process and the pid namespace {@code namespace}, kills the
+     * process, and only then publishes SERVING: the monitor's first look finds nothing.
+     */
+    private static RingFailure judgedAfterDeathBeforeTheFirstLook(long namespace) throws Exception {
+        Process gone = new ProcessBuilder("sleep", "1000").start();
+        long startTicks = ProcStat.process(gone.pid()).orElseThrow().startTicks();
+        gone.destroyForcibly().waitFor();
+        try (RingClient client = RingClient.create(TestSegments.fresh("judge-early"), new RingGeometry(8, 4096,
+                SHORT_NS), 1, WaitStrategy.sleeping());
+             RingSegment segment = TestSegments.open(client.file())) {
+            segment.setIntPlain(SERVER_PID_OFFSET, (int) gone.pid());
+            segment.setLongPlain(SERVER_START_TICKS_OFFSET, startTicks);
+            segment.setLongPlain(SERVER_PID_NAMESPACE_OFFSET, namespace);
+            segment.setLongRelease(HEARTBEAT_OFFSET, 1);
+            segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING);
+            client.awaitServer(Duration.ofSeconds(5));
+            return client.whenFailed().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 

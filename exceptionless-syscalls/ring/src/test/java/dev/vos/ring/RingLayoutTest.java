@@ -53,7 +53,7 @@ class RingLayoutTest {
             end = e.getKey() + INT_FIELDS.getOrDefault(e.getValue(), 8);
             previous = e.getValue();
         }
-        assertEquals(26, byOffset.size(), "a header field was added or removed: update this test and the docs");
+        assertEquals(27, byOffset.size(), "a header field was added or removed: update this test and the docs");
     }
 
     @Test
@@ -67,11 +67,12 @@ class RingLayoutTest {
         assertEquals(4, HeaderLayout.QUEUE_TAIL_OFFSET / line);
         assertEquals(5, HeaderLayout.QUEUE_HEAD_OFFSET / line);
         // the heartbeat changes often and is not on a hot line; the stuck-worker report, which the heartbeat thread
-        // writes before it, and the server's start time share its line (server-written)
+        // writes before it, and the server's start time and namespace share its line (server-written)
         assertEquals(1, HeaderLayout.HEARTBEAT_OFFSET / line);
         assertEquals(1, HeaderLayout.SERVER_START_TICKS_OFFSET / line);
         assertEquals(1, HeaderLayout.STUCK_NS_OFFSET / line);
         assertEquals(1, HeaderLayout.STUCK_WORKER_OFFSET / line);
+        assertEquals(1, HeaderLayout.SERVER_PID_NAMESPACE_OFFSET / line);
     }
 
     @Test

@@ -26,6 +26,7 @@ package dev.vos.ring.layout;
  *  |                      SERVER_START_TICKS                       |
  *  |                           STUCK_NS                            |
  *  |          STUCK_CALL           |         STUCK_WORKER          |
+ *  |                     SERVER_PID_NAMESPACE                      |
  *  +---------------------------------------------------------------+  line 2: worker wake-up (server writes,
  *  |         WORKER_FUTEX          |         AWAKE_WORKERS         |  clients read on every submission)
  *  +---------------------------------------------------------------+  line 3: client wake-up and state
@@ -55,6 +56,8 @@ public final class HeaderLayout {
      * counter judged on the reader's clock (it was the server's {@code CLOCK_MONOTONIC} time in version 1). 3: a park
      * word per slot after the slots ({@code RingGeometry.parkWordsOffset}), which moves the data area for geometries
      * whose slots ended within 4 * slotCount bytes of a page boundary, and which a server reads after each completion.
+     * Fields added in bytes that were unused and zero (SERVER_START_TICKS, the STUCK fields, SERVER_PID_NAMESPACE)
+     * read as "unknown" or "none" from a server that does not write them, and did not change the version.
      */
     public static final int VERSION = 3;
 
@@ -102,6 +105,12 @@ public final class HeaderLayout {
     public static final int STUCK_CALL_OFFSET = CACHE_LINE + 32;
     /** int: which worker is stuck, counted from 0 (meaningful while STUCK_NS is not 0). */
     public static final int STUCK_WORKER_OFFSET = CACHE_LINE + 36;
+    /**
+     * long: the server's pid namespace (the inode of its {@code /proc/self/ns/pid}), or 0 if it could not tell.
+     * A client in the same namespace that cannot find the server's process in its {@code /proc} knows it is gone;
+     * in any other namespace it cannot tell gone from hidden. Written once, before SERVING.
+     */
+    public static final int SERVER_PID_NAMESPACE_OFFSET = CACHE_LINE + 40;
 
     // line 2: worker wake-up
     /** int futex word: the process transport's doorbell to the workers, bumped by a client before it wakes one. */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 
+import static dev.vos.ring.layout.HeaderLayout.SERVER_PID_NAMESPACE_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_PID_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_START_TICKS_OFFSET;
 
@@ -22,8 +23,10 @@ import static dev.vos.ring.layout.HeaderLayout.SERVER_START_TICKS_OFFSET;
  * nanoseconds run, and waited on a run queue) do not, so they decide where the kernel has them. Once the heartbeat
  * is stale (steps 1 and 2 are the ring's, in {@code HangJudge}):
  * <ol start="3">
- *   <li>the server's process cannot be found in this {@code /proc}: hung, on the heartbeat alone
- *       ({@link HangEvidence.HeartbeatOnly});</li>
+ *   <li>the server's process cannot be found in this {@code /proc}: if the server said it is in this process's
+ *       pid namespace, it is gone: it died ({@link RingFailure.Died#unknown()}); else it may be where this
+ *       {@code /proc} does not show (another namespace, another domain): hung, on the heartbeat alone ({@link
+ *       HangEvidence.HeartbeatOnly});</li>
  *   <li>it is gone, or a zombie: it died ({@link RingFailure.Died#unknown()}), not a hang;</li>
  *   <li>it is stopped (state T or t): hung at once ({@link HangEvidence.ProcessStopped});</li>
  *   <li>the heartbeat is older than the cap, {@value #CAP_FACTOR} x the timeout: hung however busy
@@ -51,6 +54,8 @@ final class ProcPeerWatch implements PeerWatch {
     /** The server's process in this {@code /proc}: 0 until looked for, -1 when not found. */
     private long pid;
     private long startTicks;
+    /** Not found, and in this process's pid namespace: it was there and is gone (the monitor looked late). */
+    private boolean gone;
     private String notFound = "";
     /** The previous look of the current stale stretch (null outside one), and when it was taken. */
     private ProcStat.Look previous;
@@ -77,6 +82,9 @@ final class ProcPeerWatch implements PeerWatch {
             find();
         }
         if (pid < 0) {
+            if (gone) {
+                return RingFailure.Died.unknown();
+            }
             return new RingFailure.Hung(staleNs, livenessTimeoutNs, new HangEvidence.HeartbeatOnly(notFound));
         }
         Optional<ProcStat.Look> seen = ProcStat.look(pid, startTicks, HEARTBEAT_THREAD_NAME);
@@ -132,7 +140,9 @@ final class ProcPeerWatch implements PeerWatch {
 
     /**
      * Finds the server's process from SERVER_PID (its pid in its own namespace) and SERVER_START_TICKS, which the
-     * server wrote before it published SERVING ({@link ProcessTransport#announceServer}); once per ring.
+     * server wrote before it published SERVING ({@link ProcessTransport#announceServer}); once per ring. The first
+     * look may come after the server died (killed before this monitor's first period): SERVER_PID_NAMESPACE tells
+     * whether not finding it means it is gone.
      */
     private void find() {
         long nsPid = ring.getIntPlain(SERVER_PID_OFFSET);
@@ -145,6 +155,8 @@ final class ProcPeerWatch implements PeerWatch {
         OptionalLong found = ProcStat.find(nsPid, startTicks);
         pid = found.orElse(-1);
         if (found.isEmpty()) {
+            long namespace = ring.getLongPlain(SERVER_PID_NAMESPACE_OFFSET);
+            gone = namespace != 0 && namespace == ProcStat.selfPidNamespace();
             notFound = "no process here is pid " + nsPid + " of the server's namespace, started at tick " + startTicks;
         }
     }

@@ -28,6 +28,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
+import static dev.vos.ring.layout.HeaderLayout.SERVER_PID_NAMESPACE_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_PID_OFFSET;
 import static dev.vos.ring.layout.HeaderLayout.SERVER_START_TICKS_OFFSET;
 
@@ -69,11 +70,15 @@ public final class ProcessTransport implements Transport {
         return new FutexDoorbell(ring, side);
     }
 
-    /** SERVER_PID (this process's pid, in its own namespace) and SERVER_START_TICKS, with plain stores. */
+    /**
+     * SERVER_PID (this process's pid, in its own namespace), SERVER_START_TICKS and SERVER_PID_NAMESPACE, with plain
+     * stores.
+     */
     @Override
     public void announceServer(RingSegment ring) {
         ring.setIntPlain(SERVER_PID_OFFSET, Linux.getpid());
         ring.setLongPlain(SERVER_START_TICKS_OFFSET, ProcStat.selfStartTicks());
+        ring.setLongPlain(SERVER_PID_NAMESPACE_OFFSET, ProcStat.selfPidNamespace());
     }
 
     @Override
