@@ -63,7 +63,10 @@ run_floors() {
     echo "== floors $1"
     { echo "# floors $1, $(date -Is)"; "$floors_tool" ${VOS_FLOORS:+"$VOS_FLOORS"};
       echo "# trap floors from Java (dev.vos.bench.storage.TrapFloors) $1";
-      java --enable-native-access=ALL-UNNAMED -cp "$jar" dev.vos.bench.storage.TrapFloors; } | tee -a "$base-floors.txt"
+      java --enable-native-access=ALL-UNNAMED -cp "$jar" dev.vos.bench.storage.TrapFloors;
+      echo "# a lone read's floor across cores, against native pread in the same windows (HandoffFloor) $1";
+      java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$jar" dev.vos.bench.storage.HandoffFloor \
+          --windows 10 | tail -4; } | tee -a "$base-floors.txt"
 }
 
 java_opts=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx512m -cp "$jar")
