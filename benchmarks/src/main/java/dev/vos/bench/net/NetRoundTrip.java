@@ -32,7 +32,10 @@ import java.util.Locale;
  *   <li>The domain is a real net agent in a child JVM ({@code DomainAgentMain --kind net --option bind=127.0.0.1}),
  *       one busy-polling worker pinned to CPU 1, this process's session with it as its supervisor (the agent exits
  *       with this JVM). The client thread is pinned to CPU 0; the echo and sink servers are the JDK's sockets on
- *       platform threads of this JVM, not pinned: they run on whichever CPU is free, in both cases alike.</li>
+ *       platform threads of this JVM, not pinned unless {@code --peer-cpu} says: they run on whichever CPU is
+ *       free, in both cases alike. On 2 CPUs no CPU is free of both the client and net0's busy-polling worker (which
+ *       polls through the native windows too), so where the kernel puts the echo decides much of each figure:
+ *       {@code --peer-cpu 0} and {@code 1} show both placements.</li>
  *   <li>Round trips alternate windows of {@code --window-ms} (250): native, then vos, the order swapped every pair,
  *       so that a change of the machine's state (vCPU placement moves a cache line's cost between about 100 and
  *       600 ns for seconds at a time) falls on both; each pair gives a ratio, and the report is their median and
@@ -43,7 +46,7 @@ import java.util.Locale;
  * Run it on a quiet machine, with {@code ../shared/tools/floors} in the same sitting (the trap cost explains the
  * ratio: every call through net0 is a system call in the domain, plus two cache-line crossings).
  * <pre>usage: NetRoundTrip [--pairs 40] [--window-ms 250] [--bytes 64] [--bulk-mib 1024] [--bulk-runs 3]
- *                     [--wait busy|spin|sleeping]</pre>
+ *                     [--wait busy|spin|sleeping] [--peer-cpu N]</pre>
  */
 public final class NetRoundTrip {
 
@@ -66,6 +69,7 @@ public final class NetRoundTrip {
         int bytes = 64;
         long bulkMib = 1024;
         int bulkRuns = 3;
+        int peerCpu = -1;
         WaitStrategy wait = WaitStrategy.busyPoll();
         String waitName = "busy";
         for (int i = 0; i < args.length; i++) {
@@ -75,6 +79,7 @@ public final class NetRoundTrip {
                 case "--bytes" -> bytes = Integer.parseInt(args[++i]);
                 case "--bulk-mib" -> bulkMib = Long.parseLong(args[++i]);
                 case "--bulk-runs" -> bulkRuns = Integer.parseInt(args[++i]);
+                case "--peer-cpu" -> peerCpu = Integer.parseInt(args[++i]);
                 case "--wait" -> {
                     waitName = args[++i];
                     wait = switch (waitName) {
@@ -97,7 +102,7 @@ public final class NetRoundTrip {
                 "--exit-with-supervisor", "--hang-timeout-ms", "10000", "--option", "bind=127.0.0.1");
         try (AgentSession session = AgentSession.attachAsSupervisor(socket, GEOMETRY, token, wait,
                 Duration.ofSeconds(30));
-             Servers servers = Servers.start(bytes)) {
+             Servers servers = Servers.start(bytes, peerCpu)) {
             Children.delete(tokenFile);
             if (session.ring().call(CoreCalls.GETPID) != agent.pid()) {
                 throw new IllegalStateException("getpid through the ring is not the agent's pid");
@@ -106,8 +111,9 @@ public final class NetRoundTrip {
             SelectorProvider jdk = SelectorProvider.provider();
             int clientTid = Pinning.pinCurrentThread(0);
             System.out.printf(Locale.ROOT, "net round trip: %d B, %d pairs of %d ms windows; bulk %d MiB x %d;"
-                    + " client wait %s; domain worker busy-polls on CPU %d; client pinned to CPU 0 (tid %d)%n",
-                    bytes, pairs, windowMs, bulkMib, bulkRuns, waitName, SERVER_CPU, clientTid);
+                    + " client wait %s; domain worker busy-polls on CPU %d; client pinned to CPU 0 (tid %d);"
+                    + " echo and sink peers %s%n", bytes, pairs, windowMs, bulkMib, bulkRuns, waitName, SERVER_CPU,
+                    clientTid, peerCpu < 0 ? "unpinned" : "pinned to CPU " + peerCpu);
             roundTrips(jdk, vos, servers.echo(), bytes, pairs, windowMs);
             if (bulkMib > 0) {
                 bulk(jdk, vos, servers.sink(), bulkMib << 20, bulkRuns);
@@ -232,13 +238,14 @@ public final class NetRoundTrip {
     private record Servers(ServerSocketChannel echoServer, ServerSocketChannel sinkServer, List<Thread> threads)
             implements AutoCloseable {
 
-        static Servers start(int bytes) throws IOException {
+        /** Starts both; their threads run on {@code peerCpu}, or wherever the kernel puts them when it is -1. */
+        static Servers start(int bytes, int peerCpu) throws IOException {
             InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
             ServerSocketChannel echo = ServerSocketChannel.open().bind(loopback);
             ServerSocketChannel sink = ServerSocketChannel.open().bind(loopback);
             List<Thread> threads = new ArrayList<>();
-            threads.add(acceptLoop(echo, c -> echo(c, bytes)));
-            threads.add(acceptLoop(sink, Servers::sink));
+            threads.add(acceptLoop(echo, peerCpu, c -> echo(c, bytes)));
+            threads.add(acceptLoop(sink, peerCpu, Servers::sink));
             return new Servers(echo, sink, threads);
         }
 
@@ -254,13 +261,16 @@ public final class NetRoundTrip {
             void serve(SocketChannel channel) throws IOException;
         }
 
-        private static Thread acceptLoop(ServerSocketChannel server, Serve serve) {
+        private static Thread acceptLoop(ServerSocketChannel server, int peerCpu, Serve serve) {
             return Thread.ofPlatform().daemon().name("net-bench-accept").start(() -> {
                 while (server.isOpen()) {
                     try {
                         SocketChannel c = server.accept();
                         c.setOption(StandardSocketOptions.TCP_NODELAY, true);
                         Thread.ofPlatform().daemon().name("net-bench-peer").start(() -> {
+                            if (peerCpu >= 0) {
+                                Pinning.pinCurrentThread(peerCpu);
+                            }
                             try (c) {
                                 serve.serve(c);
                             } catch (IOException e) {
