@@ -50,9 +50,13 @@ final class PipeBuffer {
 
     /**
      * Moves bytes into {@code dst}: how many, 0 with none there and {@code block} false, -1 at the end (the sink
-     * closed and every byte read). A blocking read waits for bytes, the end, or its own end's close.
+     * closed and every byte read). A blocking read waits for bytes, the end, or its own end's close. A read with no
+     * room is 0 at once, blocking or not, as the default pipe's (its {@code IOUtil} makes no call for 0 bytes).
      */
     int read(final ByteBuffer dst, final boolean block) {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
         final int n;
         lock.lock();
         try {

@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
@@ -102,6 +103,64 @@ class NetDifferentialTest {
             }
         }
         return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Scattering reads and gathering writes of a connection and of a pipe: the bytes of three buffers arrive whole
+     * and in order through scattering reads (how many each read takes is each provider's own, so the test gathers
+     * them until all are there), a buffer array with no room reads 0, bad offsets throw as the default's, the end of
+     * the stream reads -1, and a closed channel throws the default's exception.
+     */
+    @Test
+    void scatteringReadsAndGatheringWrites_ofAConnectionAndAPipe_asTheDefault() throws Exception {
+        sameConnected((server, c, s, seen) -> {
+            seen.add("wrote " + c.write(new ByteBuffer[] {text("alpha-"), text("beta-"), text("gamma")}));
+            seen.add("read back " + scatterAll(s::read, 16));
+            seen.add("no room: " + s.read(new ByteBuffer[] {ByteBuffer.allocate(0), ByteBuffer.allocate(0)}));
+            seen.add("bad offset: " + attempt(() -> s.read(new ByteBuffer[1], 1, 1)));
+            seen.add("bad length: " + attempt(() -> c.write(new ByteBuffer[1], 0, 2)));
+            c.shutdownOutput();
+            seen.add("at the end: " + s.read(new ByteBuffer[] {ByteBuffer.allocate(4)}));
+            c.close();
+            seen.add("closed: " + attempt(() -> c.write(new ByteBuffer[] {text("x")})));
+        });
+        same((provider, seen) -> {
+            final Pipe pipe = provider.openPipe();
+            try (Pipe.SourceChannel source = pipe.source();
+                 Pipe.SinkChannel sink = pipe.sink()) {
+                seen.add("wrote " + sink.write(new ByteBuffer[] {text("one-"), text("two-"), text("three")}));
+                seen.add("read back " + scatterAll(source::read, 13));
+                seen.add("no room: " + source.read(new ByteBuffer[] {ByteBuffer.allocate(0)}));
+                seen.add("bad offset: " + attempt(() -> source.read(new ByteBuffer[2], 3, 0)));
+                sink.close();
+                seen.add("at the end: " + source.read(new ByteBuffer[] {ByteBuffer.allocate(4)}));
+                source.close();
+                seen.add("closed: " + attempt(() -> source.read(new ByteBuffer[] {ByteBuffer.allocate(4)})));
+            }
+        });
+    }
+
+    private static ByteBuffer text(final String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private interface ScatteringRead {
+        long read(ByteBuffer[] dsts) throws IOException;
+    }
+
+    /** Reads {@code count} bytes through scattering reads into pairs of small buffers, and returns them as text. */
+    private static String scatterAll(final ScatteringRead read, final int count) throws IOException {
+        final StringBuilder got = new StringBuilder();
+        while (got.length() < count) {
+            final ByteBuffer[] pair = {ByteBuffer.allocate(3), ByteBuffer.allocate(4)};
+            if (read.read(pair) < 0) {
+                break;
+            }
+            for (ByteBuffer b : pair) {
+                got.append(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
+            }
+        }
+        return got.toString();
     }
 
     /**
