@@ -513,13 +513,7 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
     /** Reads one datagram into the first buffer with room (a scattering read of it is not split across buffers). */
     @Override
     public long read(final ByteBuffer[] dsts, final int offset, final int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        for (int i = offset; i < offset + length; i++) {
-            if (dsts[i].hasRemaining()) {
-                return read(dsts[i]);
-            }
-        }
-        return read(ByteBuffer.allocate(0));
+        return ScatterGather.readFirstWithRoom(dsts, offset, length, this::read);
     }
 
     @Override

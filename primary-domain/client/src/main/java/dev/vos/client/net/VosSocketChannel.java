@@ -453,13 +453,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     /** Reads into the first buffer with room: one receive, as a short read of the default provider's. */
     @Override
     public long read(final ByteBuffer[] dsts, final int offset, final int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        for (int i = offset; i < offset + length; i++) {
-            if (dsts[i].hasRemaining()) {
-                return read(dsts[i]);
-            }
-        }
-        return read(ByteBuffer.allocate(0));
+        return ScatterGather.readFirstWithRoom(dsts, offset, length, this::read);
     }
 
     /**
@@ -505,15 +499,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     /** Writes the buffers in order; in non-blocking mode, stops at the first that is not written whole. */
     @Override
     public long write(final ByteBuffer[] srcs, final int offset, final int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        long total = 0;
-        for (int i = offset; i < offset + length; i++) {
-            total += write(srcs[i]);
-            if (srcs[i].hasRemaining()) {
-                break;
-            }
-        }
-        return total;
+        return ScatterGather.writeInOrder(srcs, offset, length, this::write);
     }
 
     @Override
