@@ -39,14 +39,15 @@ import java.util.Locale;
  *   <li>Round trips alternate windows of {@code --window-ms} (250): native, then vos, the order swapped every pair,
  *       so that a change of the machine's state (vCPU placement moves a cache line's cost between about 100 and
  *       600 ns for seconds at a time) falls on both; each pair gives a ratio, and the report is their median and
- *       quartiles.</li>
+ *       quartiles. With {@code --gather N} each request is written as N views of its buffer in one gathering write,
+ *       as Netty and Jetty write a header and a body.</li>
  *   <li>Bulk: {@code --bulk-runs} (3) transfers each way, alternating; the sink acknowledges the last byte, so a
  *       transfer ends when the bytes are in the receiver, not in a send buffer.</li>
  * </ul>
  * Run it on a quiet machine, with {@code ../shared/tools/floors} in the same sitting (the trap cost explains the
  * ratio: every call through net0 is a system call in the domain, plus two cache-line crossings).
  * <pre>usage: NetRoundTrip [--pairs 40] [--window-ms 250] [--bytes 64] [--bulk-mib 1024] [--bulk-runs 3]
- *                     [--wait busy|spin|sleeping] [--peer-cpu N]</pre>
+ *                     [--wait busy|spin|sleeping] [--peer-cpu N] [--gather N]</pre>
  */
 public final class NetRoundTrip {
 
@@ -70,6 +71,7 @@ public final class NetRoundTrip {
         long bulkMib = 1024;
         int bulkRuns = 3;
         int peerCpu = -1;
+        int gather = 1;
         WaitStrategy wait = WaitStrategy.busyPoll();
         String waitName = "busy";
         for (int i = 0; i < args.length; i++) {
@@ -80,6 +82,7 @@ public final class NetRoundTrip {
                 case "--bulk-mib" -> bulkMib = Long.parseLong(args[++i]);
                 case "--bulk-runs" -> bulkRuns = Integer.parseInt(args[++i]);
                 case "--peer-cpu" -> peerCpu = Integer.parseInt(args[++i]);
+                case "--gather" -> gather = Integer.parseInt(args[++i]);
                 case "--wait" -> {
                     waitName = args[++i];
                     wait = switch (waitName) {
@@ -114,7 +117,10 @@ public final class NetRoundTrip {
                     + " client wait %s; domain worker busy-polls on CPU %d; client pinned to CPU 0 (tid %d);"
                     + " echo and sink peers %s%n", bytes, pairs, windowMs, bulkMib, bulkRuns, waitName, SERVER_CPU,
                     clientTid, peerCpu < 0 ? "unpinned" : "pinned to CPU " + peerCpu);
-            roundTrips(jdk, vos, servers.echo(), bytes, pairs, windowMs);
+            if (gather > 1) {
+                System.out.printf(Locale.ROOT, "each request written as %d buffers in one gathering write%n", gather);
+            }
+            roundTrips(jdk, vos, servers.echo(), bytes, gather, pairs, windowMs);
             if (bulkMib > 0) {
                 bulk(jdk, vos, servers.sink(), bulkMib << 20, bulkRuns);
             }
@@ -126,21 +132,26 @@ public final class NetRoundTrip {
     }
 
     private static void roundTrips(SelectorProvider jdk, SelectorProvider vos, InetSocketAddress echo, int bytes,
-                                   int pairs, long windowMs) throws IOException {
+                                   int gather, int pairs, long windowMs) throws IOException {
         try (SocketChannel a = connect(jdk, echo); SocketChannel b = connect(vos, echo)) {
             ByteBuffer buffer = ByteBuffer.allocateDirect(bytes);
-            window(a, buffer, 2_000); // warm-up: the JIT, the domain's handlers, both connections
-            window(b, buffer, 2_000);
+            ByteBuffer[] slices = new ByteBuffer[gather];
+            for (int i = 0; i < gather; i++) { // the request in gather views, as a header and a body are written
+                slices[i] = buffer.slice(i * bytes / gather, (i + 1) * bytes / gather - i * bytes / gather);
+            }
+            Request request = new Request(buffer, slices);
+            window(a, request, 2_000); // warm-up: the JIT, the domain's handlers, both connections
+            window(b, request, 2_000);
             List<Pair> results = new ArrayList<>();
             for (int i = 0; i < pairs; i++) {
                 double n;
                 double v;
                 if (i % 2 == 0) {
-                    n = window(a, buffer, windowMs);
-                    v = window(b, buffer, windowMs);
+                    n = window(a, request, windowMs);
+                    v = window(b, request, windowMs);
                 } else {
-                    v = window(b, buffer, windowMs);
-                    n = window(a, buffer, windowMs);
+                    v = window(b, request, windowMs);
+                    n = window(a, request, windowMs);
                 }
                 results.add(new Pair(n, v));
             }
@@ -157,17 +168,35 @@ public final class NetRoundTrip {
         }
     }
 
+    /** The request's buffer, and its views for a gathering write (one view: a plain write). */
+    private record Request(ByteBuffer whole, ByteBuffer[] slices) {
+        void write(SocketChannel channel) throws IOException {
+            if (slices.length == 1) {
+                whole.clear();
+                while (whole.hasRemaining()) {
+                    channel.write(whole);
+                }
+                return;
+            }
+            long left = 0;
+            for (ByteBuffer slice : slices) {
+                left += slice.clear().remaining();
+            }
+            while (left > 0) {
+                left -= channel.write(slices);
+            }
+        }
+    }
+
     /** Round trips on {@code channel} for {@code ms}; the mean in ns. */
-    private static double window(SocketChannel channel, ByteBuffer buffer, long ms) throws IOException {
+    private static double window(SocketChannel channel, Request request, long ms) throws IOException {
+        ByteBuffer buffer = request.whole();
         long start = System.nanoTime();
         long end = start + ms * 1_000_000;
         long count = 0;
         long now;
         do {
-            buffer.clear();
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            request.write(channel);
             buffer.clear();
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer) < 0) {

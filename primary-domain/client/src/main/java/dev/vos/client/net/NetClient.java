@@ -248,39 +248,41 @@ final class NetClient {
     }
 
     /**
-     * Sends at most one payload chunk of {@code src}; advances it by the bytes sent. Waits for room, unless
-     * {@code noWait}: then {@link #WOULD_BLOCK} when there is none.
+     * Sends at most one payload chunk of the bytes remaining in {@code srcs[offset, offset + length)}, gathered in
+     * order: one call however many buffers; advances them by the bytes sent. Waits for room, unless {@code noWait}:
+     * then {@link #WOULD_BLOCK} when there is none.
      */
-    int send(final DomainHandle fd, final ByteBuffer src, final boolean noWait) throws IOException {
+    int send(final DomainHandle fd, final ByteBuffer[] srcs, final int offset, final int length,
+             final boolean noWait) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
-            final int want = (int) Math.min(src.remaining(), slot.data().byteSize());
-            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, slot.data(), 0, want);
+            final int want = ScatterGather.gather(srcs, offset, length, slot.data());
             final long r = Sendto.call(slot, value, slot.dataOffset(), want, flags(noWait), 0, 0);
             if (noWait && r == -Errno.EAGAIN) {
                 return WOULD_BLOCK;
             }
             final int n = (int) checkCount(r, want, "sendto");
-            src.position(src.position() + n);
+            ScatterGather.consumed(srcs, offset, length, n);
             return n;
         }
     }
 
     /**
-     * Receives at most one payload chunk into {@code dst}; the bytes (0: the end). Waits for some, unless
-     * {@code noWait}: then {@link #WOULD_BLOCK} when there are none.
+     * Receives at most one payload chunk, scattered in order over {@code dsts[offset, offset + length)}: one call
+     * however many buffers; the bytes (0: the end). Waits for some, unless {@code noWait}: then {@link #WOULD_BLOCK}
+     * when there are none.
      */
-    int receive(final DomainHandle fd, final ByteBuffer dst, final boolean noWait) throws IOException {
+    int receive(final DomainHandle fd, final ByteBuffer[] dsts, final int offset, final int length,
+                final boolean noWait) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
-            final int want = (int) Math.min(dst.remaining(), slot.data().byteSize());
+            final int want = (int) Math.min(ScatterGather.remaining(dsts, offset, length), slot.data().byteSize());
             final long r = Recvfrom.call(slot, value, slot.dataOffset(), want, flags(noWait), 0, 0);
             if (noWait && r == -Errno.EAGAIN) {
                 return WOULD_BLOCK;
             }
             final int n = (int) checkCount(r, want, "recvfrom");
-            MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
-            dst.position(dst.position() + n);
+            ScatterGather.scatter(slot.data(), n, dsts, offset, length);
             return n;
         }
     }

@@ -1,15 +1,18 @@
 package dev.vos.client.net;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * The scattering reads and gathering writes of the stream channels here (sockets and the pipe), made of their
- * single-buffer calls: one read into the first buffer with room, which is a short read the channel contract allows;
- * and writes of the buffers in order, which stop at the first not written whole (a non-blocking channel's short
- * write). A datagram is not split across buffers either way, so the datagram channel reads with the first and
- * gathers its own writes into one datagram.
+ * Scattering reads and gathering writes. A connection's go through the ring as one call each: the buffers' bytes
+ * gathered into the call's payload chunk, or the chunk's scattered over the buffers in order ({@link #gather},
+ * {@link #consumed}, {@link #scatter}), as the default provider's {@code readv} and {@code writev} do in one system
+ * call. The pipe's, which never leave this JVM, are made of its single-buffer calls: one read into the first buffer
+ * with room, a short read the channel contract allows, and writes of the buffers in order, which stop at the first
+ * not written whole. A datagram is not split across buffers either way, so the datagram channel reads with the
+ * first and gathers its own writes into one datagram.
  */
 final class ScatterGather {
 
@@ -55,5 +58,50 @@ final class ScatterGather {
             }
         }
         return total;
+    }
+
+    /** The bytes remaining in {@code buffers[offset, offset + length)}. */
+    static long remaining(final ByteBuffer[] buffers, final int offset, final int length) {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += buffers[i].remaining();
+        }
+        return total;
+    }
+
+    /**
+     * Copies the bytes remaining in {@code srcs[offset, offset + length)}, in order, into {@code to} until it is
+     * full; the buffers' positions do not move ({@link #consumed} moves them by what was sent). The count copied.
+     */
+    static int gather(final ByteBuffer[] srcs, final int offset, final int length, final MemorySegment to) {
+        long at = 0;
+        for (int i = offset; i < offset + length && at < to.byteSize(); i++) {
+            final int n = (int) Math.min(srcs[i].remaining(), to.byteSize() - at);
+            MemorySegment.copy(MemorySegment.ofBuffer(srcs[i]), 0, to, at, n);
+            at += n;
+        }
+        return (int) at;
+    }
+
+    /** Moves the positions of {@code srcs[offset, offset + length)}, in order, past {@code n} bytes in all. */
+    static void consumed(final ByteBuffer[] srcs, final int offset, final int length, final long n) {
+        long left = n;
+        for (int i = offset; i < offset + length && left > 0; i++) {
+            final int step = (int) Math.min(srcs[i].remaining(), left);
+            srcs[i].position(srcs[i].position() + step);
+            left -= step;
+        }
+    }
+
+    /** Copies the first {@code n} bytes of {@code from} into {@code dsts[offset, offset + length)}, in order. */
+    static void scatter(final MemorySegment from, final int n, final ByteBuffer[] dsts, final int offset,
+                        final int length) {
+        long at = 0;
+        for (int i = offset; i < offset + length && at < n; i++) {
+            final int step = (int) Math.min(dsts[i].remaining(), n - at);
+            MemorySegment.copy(from, at, MemorySegment.ofBuffer(dsts[i]), 0, step);
+            dsts[i].position(dsts[i].position() + step);
+            at += step;
+        }
     }
 }

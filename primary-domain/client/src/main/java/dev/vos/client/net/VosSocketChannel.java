@@ -420,6 +420,16 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
     private int read(final ByteBuffer dst, final boolean noWait) throws IOException {
         Objects.requireNonNull(dst, "dst");
+        return read(new ByteBuffer[] {dst}, 0, 1, noWait);
+    }
+
+    /**
+     * Reads into {@code dsts[offset, offset + length)} in order, with one receive in the domain (at most a payload
+     * chunk), as the default provider's {@code readv}: how many, 0 with no room or (not waiting) nothing there, -1 at
+     * the end of the stream.
+     */
+    private int read(final ByteBuffer[] dsts, final int offset, final int length, final boolean noWait)
+            throws IOException {
         readLock.lock();
         try {
             ensureOpen();
@@ -429,14 +439,14 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
             if (inputShutdown) {
                 return -1;
             }
-            if (!dst.hasRemaining()) {
+            if (ScatterGather.remaining(dsts, offset, length) == 0) {
                 return 0;
             }
             int n = 0;
             boolean completed = false;
             try {
                 begin();
-                n = client.receive(fd, dst, noWait);
+                n = client.receive(fd, dsts, offset, length, noWait);
                 completed = true;
             } finally {
                 end(completed);
@@ -450,10 +460,11 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         }
     }
 
-    /** Reads into the first buffer with room: one receive, as a short read of the default provider's. */
+    /** A scattering read: one receive in the domain, spread over the buffers in order. */
     @Override
     public long read(final ByteBuffer[] dsts, final int offset, final int length) throws IOException {
-        return ScatterGather.readFirstWithRoom(dsts, offset, length, this::read);
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        return read(dsts, offset, length, !isBlocking());
     }
 
     /**
@@ -463,6 +474,17 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     @Override
     public int write(final ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
+        return (int) write(new ByteBuffer[] {src}, 0, 1);
+    }
+
+    /**
+     * A gathering write: the buffers' bytes in order, a payload chunk per call in the domain however many buffers
+     * it spans (the default provider's {@code writev}); all of them in blocking mode, as much as the domain takes
+     * without waiting in non-blocking mode.
+     */
+    @Override
+    public long write(final ByteBuffer[] srcs, final int offset, final int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
         writeLock.lock();
         try {
             ensureOpen();
@@ -474,13 +496,13 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
                 throw new AsynchronousCloseException();
             }
             final boolean noWait = !isBlocking();
-            int total = 0;
+            long total = 0;
             boolean completed = false;
             try {
                 begin();
-                while (src.hasRemaining()) {
+                while (ScatterGather.remaining(srcs, offset, length) > 0) {
                     // Non-blocking: chunk after chunk until the domain answers EAGAIN (its socket's buffer is full).
-                    final int n = client.send(fd, src, noWait);
+                    final int n = client.send(fd, srcs, offset, length, noWait);
                     if (n == NetClient.WOULD_BLOCK) {
                         break;
                     }
@@ -494,12 +516,6 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         } finally {
             writeLock.unlock();
         }
-    }
-
-    /** Writes the buffers in order; in non-blocking mode, stops at the first that is not written whole. */
-    @Override
-    public long write(final ByteBuffer[] srcs, final int offset, final int length) throws IOException {
-        return ScatterGather.writeInOrder(srcs, offset, length, this::write);
     }
 
     @Override

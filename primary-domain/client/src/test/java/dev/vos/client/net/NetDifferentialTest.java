@@ -107,15 +107,21 @@ class NetDifferentialTest {
 
     /**
      * Scattering reads and gathering writes of a connection and of a pipe: the bytes of three buffers arrive whole
-     * and in order through scattering reads (how many each read takes is each provider's own, so the test gathers
-     * them until all are there), a buffer array with no room reads 0, bad offsets throw as the default's, the end of
-     * the stream reads -1, and a closed channel throws the default's exception.
+     * and in order through scattering reads; on a connection, one read of bytes already there fills every buffer it
+     * can, as {@code readv} does (the pipe's reads may stop short: the test gathers them until all are there); a
+     * buffer array with no room reads 0, bad offsets throw as the default's, the end of the stream reads -1, and a
+     * closed channel throws the default's exception.
      */
     @Test
     void scatteringReadsAndGatheringWrites_ofAConnectionAndAPipe_asTheDefault() throws Exception {
         sameConnected((server, c, s, seen) -> {
-            seen.add("wrote " + c.write(new ByteBuffer[] {text("alpha-"), text("beta-"), text("gamma")}));
-            seen.add("read back " + scatterAll(s::read, 16));
+            final ByteBuffer[] three = {text("alpha-"), text("beta-"), text("gamma")};
+            seen.add("wrote " + c.write(three) + ", left " + three[2].remaining());
+            seen.add("arrived " + availableOnceAtLeast(s.socket().getInputStream(), 16));
+            final ByteBuffer[] pair = {ByteBuffer.allocate(3), ByteBuffer.allocate(4)};
+            seen.add("one scattering read of what is there fills both: " + s.read(pair) + " "
+                    + pair[0].position() + "+" + pair[1].position());
+            seen.add("read back " + scatterAll(s::read, 9));
             seen.add("no room: " + s.read(new ByteBuffer[] {ByteBuffer.allocate(0), ByteBuffer.allocate(0)}));
             seen.add("bad offset: " + attempt(() -> s.read(new ByteBuffer[1], 1, 1)));
             seen.add("bad length: " + attempt(() -> c.write(new ByteBuffer[1], 0, 2)));
