@@ -33,11 +33,12 @@ final class ScatterGather {
 
     /**
      * One read into the first of {@code dsts[offset, offset + length)} with room; with none, a read of no bytes, so
-     * that a closed channel or an ended stream still says so.
+     * that a closed channel or an ended stream still says so. A read-only buffer among them is refused first.
      */
     static long readFirstWithRoom(final ByteBuffer[] dsts, final int offset, final int length, final Read read)
             throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
+        refuseReadOnly(dsts, offset, length);
         for (int i = offset; i < offset + length; i++) {
             if (dsts[i].hasRemaining()) {
                 return read.read(dsts[i]);
@@ -58,6 +59,20 @@ final class ScatterGather {
             }
         }
         return total;
+    }
+
+    /** What the default's {@code IOUtil} throws for a read into a read-only buffer, before any byte is taken. */
+    static void refuseReadOnly(final ByteBuffer[] dsts, final int offset, final int length) {
+        for (int i = offset; i < offset + length; i++) {
+            refuseReadOnly(dsts[i]);
+        }
+    }
+
+    /** {@link #refuseReadOnly(ByteBuffer[], int, int)} of one buffer. */
+    static void refuseReadOnly(final ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
     }
 
     /** The bytes remaining in {@code buffers[offset, offset + length)}. */

@@ -494,6 +494,7 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
             if (remote == null) {
                 throw new NotYetConnectedException();
             }
+            ScatterGather.refuseReadOnly(dst); // before the receive takes a datagram it cannot put
             final int before = dst.position();
             InetSocketAddress sender = null;
             boolean completed = false;

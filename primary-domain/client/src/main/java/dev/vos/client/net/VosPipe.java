@@ -64,6 +64,7 @@ final class VosPipe extends Pipe {
                 if (!isOpen()) {
                     throw new ClosedChannelException();
                 }
+                ScatterGather.refuseReadOnly(dst); // before a blocking read waits for bytes it cannot take
                 int n = 0;
                 boolean completed = false;
                 try {

@@ -439,6 +439,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
             if (inputShutdown) {
                 return -1;
             }
+            ScatterGather.refuseReadOnly(dsts, offset, length); // before the receive takes bytes it cannot put
             if (ScatterGather.remaining(dsts, offset, length) == 0) {
                 return 0;
             }

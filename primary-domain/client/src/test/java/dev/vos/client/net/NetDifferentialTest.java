@@ -109,8 +109,9 @@ class NetDifferentialTest {
      * Scattering reads and gathering writes of a connection and of a pipe: the bytes of three buffers arrive whole
      * and in order through scattering reads; on a connection, one read of bytes already there fills every buffer it
      * can, as {@code readv} does (the pipe's reads may stop short: the test gathers them until all are there); a
-     * buffer array with no room reads 0, bad offsets throw as the default's, the end of the stream reads -1, and a
-     * closed channel throws the default's exception.
+     * read into a read-only buffer is refused before it takes a byte; a buffer array with no room reads 0, bad
+     * offsets throw as the default's, the end of the stream reads -1, and a closed channel throws the default's
+     * exception.
      */
     @Test
     void scatteringReadsAndGatheringWrites_ofAConnectionAndAPipe_asTheDefault() throws Exception {
@@ -121,7 +122,10 @@ class NetDifferentialTest {
             final ByteBuffer[] pair = {ByteBuffer.allocate(3), ByteBuffer.allocate(4)};
             seen.add("one scattering read of what is there fills both: " + s.read(pair) + " "
                     + pair[0].position() + "+" + pair[1].position());
-            seen.add("read back " + scatterAll(s::read, 9));
+            seen.add("into a read-only buffer: " + attempt(() -> s.read(ByteBuffer.allocate(4).asReadOnlyBuffer())));
+            seen.add("with a read-only buffer among them: " + attempt(() -> s.read(new ByteBuffer[] {
+                ByteBuffer.allocate(2), ByteBuffer.allocate(2).asReadOnlyBuffer()})));
+            seen.add("read back, nothing lost " + scatterAll(s::read, 9));
             seen.add("no room: " + s.read(new ByteBuffer[] {ByteBuffer.allocate(0), ByteBuffer.allocate(0)}));
             seen.add("bad offset: " + attempt(() -> s.read(new ByteBuffer[1], 1, 1)));
             seen.add("bad length: " + attempt(() -> c.write(new ByteBuffer[1], 0, 2)));
@@ -136,6 +140,8 @@ class NetDifferentialTest {
                  Pipe.SinkChannel sink = pipe.sink()) {
                 seen.add("wrote " + sink.write(new ByteBuffer[] {text("one-"), text("two-"), text("three")}));
                 seen.add("read back " + scatterAll(source::read, 13));
+                seen.add("into a read-only buffer: " + attempt(() -> source.read(ByteBuffer.allocate(4)
+                        .asReadOnlyBuffer())));
                 seen.add("no room: " + source.read(new ByteBuffer[] {ByteBuffer.allocate(0)}));
                 seen.add("bad offset: " + attempt(() -> source.read(new ByteBuffer[2], 3, 0)));
                 sink.close();
