@@ -61,6 +61,13 @@ final class VosFileChannel extends FileChannel {
         }
     }
 
+    /** The default's refusal ({@code IOUtil}) of a read into a read-only buffer, in its words. */
+    private static void refuseReadOnly(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+    }
+
     private void ensureReadable() throws ClosedChannelException {
         ensureOpen();
         if (!flags.read()) {
@@ -82,6 +89,7 @@ final class VosFileChannel extends FileChannel {
      * each).
      */
     private int readAt(ByteBuffer dst, long at) throws IOException {
+        refuseReadOnly(dst);
         long chunk = fs.chunkBytes();
         int total = 0;
         ByteBuffer[] one = {dst};
@@ -155,6 +163,9 @@ final class VosFileChannel extends FileChannel {
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
         ensureReadable();
+        for (int i = offset; i < offset + length; i++) {
+            refuseReadOnly(dsts[i]);
+        }
         synchronized (positionLock) {
             long total = 0;
             try {

@@ -66,6 +66,37 @@ class DifferentialTest {
         domain.close();
     }
 
+    /**
+     * A read into a read-only buffer, relative and positional, scattering too: the default's {@code IOUtil} refuses
+     * it (IllegalArgumentException "Read-only buffer") before it reads, so the channel's position does not move.
+     */
+    @Test
+    void aReadIntoAReadOnlyBuffer_isRefused_andMovesNothing_asOnTheDefault() throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (Path p : List.of(dir.resolve("read-only-local"), domain.fs().getPath("/read-only"))) {
+            Files.write(p, bytes(7, 100));
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                ByteBuffer readOnly = ByteBuffer.allocate(10).asReadOnlyBuffer();
+                seen.add(refusal(() -> ch.read(readOnly)) + " " + refusal(() -> ch.read(readOnly, 5))
+                        + " " + refusal(() -> ch.read(new ByteBuffer[] {ByteBuffer.allocate(4), readOnly}))
+                        + " position " + ch.position());
+            }
+        }
+        assertEquals(seen.get(0), seen.get(1), "the default file system, then the storage domain");
+    }
+
+    private interface Read {
+        long run() throws IOException;
+    }
+
+    private static String refusal(Read read) {
+        try {
+            return "read " + read.run();
+        } catch (Exception e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
     @Test
     void randomSequences_giveTheSameResults_onTheDefaultFileSystemAndThroughTheStorageDomain() throws Exception {
         compare(dir.resolve("local"), seq -> domain.fs().getPath("/s" + seq), SEQUENCES);
