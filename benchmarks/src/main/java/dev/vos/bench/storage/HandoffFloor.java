@@ -88,7 +88,7 @@ public final class HandoffFloor {
                     long now;
                     do {
                         for (int i = 0; i < 256; i++) {
-                            x = next(x);
+                            x = TrapFloors.next(x); // its offsets, drawn the same way
                             long at = ((x >>> 1) % (SPAN / BLOCK)) * BLOCK;
                             switch (mode) {
                                 case PREAD -> {
@@ -117,15 +117,6 @@ public final class HandoffFloor {
         } finally {
             Files.deleteIfExists(file);
         }
-    }
-
-    /** xorshift64, as {@code TrapFloors} draws its offsets. */
-    private static long next(long x) {
-        long y = x;
-        y ^= y << 13;
-        y ^= y >>> 7;
-        y ^= y << 17;
-        return y;
     }
 
     /** Asks the answerer, and spins until it answered. */

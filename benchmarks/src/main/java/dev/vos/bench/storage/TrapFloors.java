@@ -93,7 +93,8 @@ public final class TrapFloors {
         }
     }
 
-    private static long next(long x) {
+    /** xorshift64: the next of a cheap sequence of random offsets (also {@code HandoffFloor}'s). */
+    static long next(long x) {
         long y = x;
         y ^= y << 13;
         y ^= y >>> 7;
