@@ -95,6 +95,10 @@ public final class NetRoundTrip {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        if (gather < 1 || gather > bytes) {
+            // no view, or an empty one: a request that sends nothing would wait for its echo for ever
+            throw new IllegalArgumentException("--gather " + gather + ": from 1 to --bytes (" + bytes + ")");
+        }
         Path socket = Children.scratchFile(".sock");
         Path tokenFile = Children.scratchFile(".token");
         SupervisorToken token = SupervisorToken.issue(tokenFile);
@@ -137,7 +141,9 @@ public final class NetRoundTrip {
             ByteBuffer buffer = ByteBuffer.allocateDirect(bytes);
             ByteBuffer[] slices = new ByteBuffer[gather];
             for (int i = 0; i < gather; i++) { // the request in gather views, as a header and a body are written
-                slices[i] = buffer.slice(i * bytes / gather, (i + 1) * bytes / gather - i * bytes / gather);
+                int from = i * bytes / gather;
+                int to = (i + 1) * bytes / gather;
+                slices[i] = buffer.slice(from, to - from);
             }
             Request request = new Request(buffer, slices);
             window(a, request, 2_000); // warm-up: the JIT, the domain's handlers, both connections
