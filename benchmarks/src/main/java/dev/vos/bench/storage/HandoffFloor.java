@@ -37,7 +37,8 @@ import java.util.Locale;
  */
 public final class HandoffFloor {
 
-    private static final long SPAN = 16L << 20;
+    /** The file's size: the span {@link TrapFloors#offset} draws its offsets from. */
+    private static final long SPAN = TrapFloors.SPAN;
     private static final int BLOCK = 4096;
     /** Control words, each on a cache line of its own: the asker's sequence and the answerer's. */
     private static final long ASK = 0;
@@ -62,6 +63,9 @@ public final class HandoffFloor {
                 case "--window-ms" -> windowMs = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (windows < 1 || windowMs < 1) {
+            throw new IllegalArgumentException("--windows and --window-ms take 1 or more");
         }
         Path file = Files.createTempFile("vos-handoff-floor", ".dat");
         try (Arena arena = Arena.ofShared();
@@ -88,8 +92,8 @@ public final class HandoffFloor {
                     long now;
                     do {
                         for (int i = 0; i < 256; i++) {
-                            x = TrapFloors.next(x); // its offsets, drawn the same way
-                            long at = ((x >>> 1) % (SPAN / BLOCK)) * BLOCK;
+                            x = TrapFloors.next(x);
+                            long at = TrapFloors.offset(x); // drawn as TrapFloors draws its reads
                             switch (mode) {
                                 case PREAD -> {
                                     own.clear();

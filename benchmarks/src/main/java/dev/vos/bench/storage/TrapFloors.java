@@ -28,7 +28,7 @@ public final class TrapFloors {
 
     private static final int ROUNDS = 7;
     private static final int READS = 100_000;
-    private static final long SPAN = 16L << 20;
+    static final long SPAN = 16L << 20;
     private static final long SYS_PREAD64 = 17;
     private static final long SYS_OPENAT = 257;
 
@@ -102,7 +102,8 @@ public final class TrapFloors {
         return y;
     }
 
-    private static long offset(long x) {
+    /** A page-aligned offset in the first {@link #SPAN} bytes, from {@link #next}'s value (HandoffFloor's too). */
+    static long offset(long x) {
         return ((x >>> 1) % (SPAN / 4096)) * 4096;
     }
 
