@@ -22,6 +22,12 @@ final class ScatterGather {
         int read(ByteBuffer dst) throws IOException;
     }
 
+    /** A channel's own checks before a read (closed, not connected), so that they come before a buffer's. */
+    @FunctionalInterface
+    interface ReadCheck {
+        void check() throws IOException;
+    }
+
     /** A channel's write of one buffer. */
     @FunctionalInterface
     interface Write {
@@ -33,11 +39,14 @@ final class ScatterGather {
 
     /**
      * One read into the first of {@code dsts[offset, offset + length)} with room; with none, a read of no bytes, so
-     * that a closed channel or an ended stream still says so. A read-only buffer among them is refused first.
+     * that a closed channel or an ended stream still says so. A read-only buffer among them is refused before any
+     * byte is taken, but after the channel's own {@code check}: the default's scattering read throws
+     * {@code ClosedChannelException} for a closed channel whatever its buffers are.
      */
-    static long readFirstWithRoom(final ByteBuffer[] dsts, final int offset, final int length, final Read read)
-            throws IOException {
+    static long readFirstWithRoom(final ByteBuffer[] dsts, final int offset, final int length, final ReadCheck check,
+                                  final Read read) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
+        check.check();
         refuseReadOnly(dsts, offset, length);
         for (int i = offset; i < offset + length; i++) {
             if (dsts[i].hasRemaining()) {

@@ -83,6 +83,14 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
         }
     }
 
+    /** The checks of a read or write of a connected channel, in the default's order: closed, then not connected. */
+    private void ensureConnected() throws ClosedChannelException {
+        ensureOpen();
+        if (remote == null) {
+            throw new NotYetConnectedException();
+        }
+    }
+
     /** Makes the socket IPv6 if it is a fresh IPv4 one and {@code address} is IPv6. Under stateLock. */
     private void matchFamily(final InetSocketAddress address) throws IOException {
         final int wanted = SockaddrLayout.family(address);
@@ -490,10 +498,7 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
         Objects.requireNonNull(dst, "dst");
         readLock.lock();
         try {
-            ensureOpen();
-            if (remote == null) {
-                throw new NotYetConnectedException();
-            }
+            ensureConnected();
             ScatterGather.refuseReadOnly(dst); // before the receive takes a datagram it cannot put
             final int before = dst.position();
             InetSocketAddress sender = null;
@@ -514,7 +519,7 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
     /** Reads one datagram into the first buffer with room (a scattering read of it is not split across buffers). */
     @Override
     public long read(final ByteBuffer[] dsts, final int offset, final int length) throws IOException {
-        return ScatterGather.readFirstWithRoom(dsts, offset, length, this::read);
+        return ScatterGather.readFirstWithRoom(dsts, offset, length, this::ensureConnected, this::read);
     }
 
     @Override
@@ -522,10 +527,7 @@ final class VosDatagramChannel extends DatagramChannel implements VosSelectable 
         Objects.requireNonNull(src, "src");
         writeLock.lock();
         try {
-            ensureOpen();
-            if (remote == null) {
-                throw new NotYetConnectedException();
-            }
+            ensureConnected();
             return sendNow(src, null);
         } finally {
             writeLock.unlock();

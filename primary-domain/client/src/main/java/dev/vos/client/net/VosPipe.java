@@ -61,9 +61,7 @@ final class VosPipe extends Pipe {
             Objects.requireNonNull(dst, "dst");
             readLock.lock();
             try {
-                if (!isOpen()) {
-                    throw new ClosedChannelException();
-                }
+                ensureOpen();
                 ScatterGather.refuseReadOnly(dst); // before a blocking read waits for bytes it cannot take
                 int n = 0;
                 boolean completed = false;
@@ -80,10 +78,16 @@ final class VosPipe extends Pipe {
             }
         }
 
+        private void ensureOpen() throws ClosedChannelException {
+            if (!isOpen()) {
+                throw new ClosedChannelException();
+            }
+        }
+
         /** Reads into the first buffer with room. */
         @Override
         public long read(final ByteBuffer[] dsts, final int offset, final int length) throws IOException {
-            return ScatterGather.readFirstWithRoom(dsts, offset, length, this::read);
+            return ScatterGather.readFirstWithRoom(dsts, offset, length, this::ensureOpen, this::read);
         }
 
         @Override

@@ -144,6 +144,8 @@ class DatagramDifferentialTest {
                 a.disconnect();
                 seen.add("after disconnect connected=" + a.isConnected() + " remote=" + a.getRemoteAddress());
                 seen.add("read: " + attempt(() -> a.read(ByteBuffer.allocate(4))));
+                seen.add("read into a read-only buffer, not connected: " + attempt(() -> a.read(new ByteBuffer[] {
+                    ByteBuffer.allocate(4).asReadOnlyBuffer()})));
                 seen.add("write: " + attempt(() -> a.write(text("x"))));
                 seen.add("send elsewhere now=" + a.send(text("y"), other.getLocalAddress()));
                 in = ByteBuffer.allocate(100);

@@ -133,6 +133,8 @@ class NetDifferentialTest {
             seen.add("at the end: " + s.read(new ByteBuffer[] {ByteBuffer.allocate(4)}));
             c.close();
             seen.add("closed: " + attempt(() -> c.write(new ByteBuffer[] {text("x")})));
+            seen.add("closed, into a read-only buffer: " + attempt(() -> c.read(new ByteBuffer[] {
+                ByteBuffer.allocate(4).asReadOnlyBuffer()})));
         });
         same((provider, seen) -> {
             final Pipe pipe = provider.openPipe();
@@ -148,6 +150,8 @@ class NetDifferentialTest {
                 seen.add("at the end: " + source.read(new ByteBuffer[] {ByteBuffer.allocate(4)}));
                 source.close();
                 seen.add("closed: " + attempt(() -> source.read(new ByteBuffer[] {ByteBuffer.allocate(4)})));
+                seen.add("closed, into a read-only buffer: " + attempt(() -> source.read(new ByteBuffer[] {
+                    ByteBuffer.allocate(4).asReadOnlyBuffer()})));
             }
         });
     }
