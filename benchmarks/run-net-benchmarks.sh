@@ -190,6 +190,14 @@ proc_ticks() {
         echo 0
     fi
 }
+# The kernel's share of proc_ticks (stime): a native server's socket calls, which net0 moves to its agent.
+proc_system_ticks() {
+    if [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ]; then
+        sed -E 's/^.*\) //' "/proc/$1/stat" | awk '{print $13}'
+    else
+        echo 0
+    fi
+}
 
 run_floors "before the figures"
 busy0=$(busy_ticks); ours0=$(our_ticks); start=$(date +%s); load0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -209,15 +217,17 @@ for c in "${connections[@]}"; do
             # A warm-up (the JIT, net0's handlers), not measured, then the run.
             pin=(); if [ "$target" = native-cpu0 ] || [ "$target" = net0-cpu0 ]; then pin=(taskset -c 0); fi
             "${pin[@]}" wrk -t"$wrk_threads" -c"$c" -d"${warmup}s" "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
-            s0=$(proc_ticks "$server_pid"); a0=$(proc_ticks "$agent_pid"); w0=$(our_ticks)
+            s0=$(proc_ticks "$server_pid"); k0=$(proc_system_ticks "$server_pid"); a0=$(proc_ticks "$agent_pid")
+            w0=$(our_ticks)
             "${pin[@]}" wrk -t"$wrk_threads" -c"$c" -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:$port/" \
                 > "$out" 2>&1 || echo "run-net-benchmarks: WARNING: wrk exited $? ($target, $c)" >&2
             # CPU of the measured run: the server's and the agent's (still running), wrk's (a finished child).
-            s1=$(proc_ticks "$server_pid"); a1=$(proc_ticks "$agent_pid"); w1=$(our_ticks)
+            s1=$(proc_ticks "$server_pid"); k1=$(proc_system_ticks "$server_pid"); a1=$(proc_ticks "$agent_pid")
+            w1=$(our_ticks)
             stop_servers
             requests=$(awk '/ requests in /{print $1; exit}' "$out")
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$r" "$target" "${requests:-0}" $(( s1 - s0 )) \
-                $(( a1 - a0 )) $(( w1 - w0 )) >> "$scratch/cpu.tsv"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$r" "$target" "${requests:-0}" $(( s1 - s0 )) \
+                $(( a1 - a0 )) $(( w1 - w0 )) $(( k1 - k0 )) >> "$scratch/cpu.tsv"
             { echo "### $target, $c connections, round $r, $(date -Is)"; echo; echo '```text'; cat "$out"
               echo '```'; echo
               # What the server (and agent) said besides being ready: exceptions, warnings; at most 40 lines each.
@@ -284,13 +294,13 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "CPU time of the measured run (utime + stime, every thread; $(getconf CLK_TCK) ticks a second) over the requests wrk"
     echo "counted: the server's JVM, net0's agent (its busy-polling worker spins between calls, so its figure is a core's"
     echo "share, not work done), and wrk itself. Native's server time includes the kernel's socket work, which net0's"
-    echo "server hands to the agent."
+    echo "server hands to the agent; \"of it, kernel\" is the server's stime alone."
     echo
-    echo "| connections | round | run | requests | server us/request | agent us/request | wrk us/request | all us/request |"
-    echo "|---:|---:|---|---:|---:|---:|---:|---:|"
+    echo "| connections | round | run | requests | server us/request | of it, kernel | agent us/request | wrk us/request | all us/request |"
+    echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' -v hz="$(getconf CLK_TCK)" '
         function us(t) { return $4 > 0 ? sprintf("%.1f", t * 1e6 / hz / $4) : "-" }
-        { printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, us($5),
+        { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, us($5), us($8),
               ($3 ~ /^net0/ ? us($6) : "-"), us($7), us($5 + $6 + $7) }' "$scratch/cpu.tsv"
     echo
     echo "## Floors"
