@@ -8,8 +8,10 @@
 # Usage: benchmarks/run-net-benchmarks.sh
 #   VOS_WRK_SECONDS (30): seconds per wrk run. VOS_WRK_WARMUP_SECONDS (2): wrk's unmeasured run before it, in the
 #   same server: the JIT compiles through it (on CPU 0 alone in the pinned runs), so a short one measures a server
-#   still compiling, and vos's client path has more to compile than the default provider's. VOS_WRK_CONNECTIONS (64,1000): connection counts, each a pair of
-#   runs. VOS_WRK_ROUNDS (1): pairs per connection count; the order (native first or net0 first) swaps every pair.
+#   still compiling, and vos's client path has more to compile than the default provider's. Between the two, the
+#   script waits (up to 10 s) until the server has accepted every connection the warm-up left in its listen queue.
+#   VOS_WRK_CONNECTIONS (64,1000): connection counts, each a pair of runs. VOS_WRK_ROUNDS (1): pairs per
+#   connection count; the order (native first or net0 first) swaps every pair.
 #   VOS_WRK_THREADS (2): wrk's threads. VOS_HTTP_THREADS (2): the server's handler threads (platform).
 #   VOS_NET_WORKERS (1): net0's workers, busy-polling, pinned to CPU 1 (and 0, ... for more).
 #   VOS_NET_IDLE_SPIN_US (unset): net0's workers poll an empty queue this many microseconds, then sleep until a
@@ -217,6 +219,14 @@ for c in "${connections[@]}"; do
             # A warm-up (the JIT, net0's handlers), not measured, then the run.
             pin=(); if [ "$target" = native-cpu0 ] || [ "$target" = net0-cpu0 ]; then pin=(taskset -c 0); fi
             "${pin[@]}" wrk -t"$wrk_threads" -c"$c" -d"${warmup}s" "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
+            # wrk leaves at once; connections of its warm-up that the server had yet to accept are still in the
+            # listen queue, and the measured run's connections would overflow it behind them (seen through net0 at
+            # 1,000 connections: 278 left, the queue full 0.3 s into the run). Give the server up to 10 s to take them.
+            for _ in $(seq 100); do
+                queued=$(ss -Hltn "sport = :$port" 2>/dev/null | awk '{print $2; exit}')
+                [ "${queued:-0}" -eq 0 ] && break
+                sleep 0.1
+            done
             s0=$(proc_ticks "$server_pid"); k0=$(proc_system_ticks "$server_pid"); a0=$(proc_ticks "$agent_pid")
             w0=$(our_ticks)
             "${pin[@]}" wrk -t"$wrk_threads" -c"$c" -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:$port/" \
@@ -261,7 +271,7 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "\`-Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider -Dvos.net.socket=...\`, its"
     echo "sockets in a net agent (\`DomainAgentMain --kind net --option bind=127.0.0.1 --option maxSocketsPerSession=$net_max_sockets ${net_wait[*]} --workers $net_workers\`,"
     echo "pinned to CPU(s) $(seq -s, 1 -1 0 | cut -d, -f1-"$net_workers"), a child JVM run by hand). wrk and the server are not pinned. Each run starts its"
-    echo "own server (and agent), warms it with $warmup s of wrk, not measured, then measures; runs alternate native and"
+    echo "own server (and agent), warms it with $warmup s of wrk, not measured, lets it accept what the warm-up left queued, then measures; runs alternate native and"
     echo "net0, the order swapped every pair. Latency in ms; errors are wrk's socket errors plus non-2xx responses."
     echo "Goals (issue 12): net0 throughput >= 0.8x native, p99 <= 2x native. **native CPU 0** (with VOS_WRK_CPU0=1):"
     echo "native with the server and wrk both pinned to CPU 0 by taskset, the one CPU net0's busy-polling worker leaves"
