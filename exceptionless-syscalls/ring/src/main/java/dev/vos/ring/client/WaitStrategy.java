@@ -40,14 +40,70 @@ public interface WaitStrategy {
     /**
      * What a domain's clients use unless they choose: {@link #spinThenPark} for {@link #STANDARD_SPIN}, a little more
      * than a call's round trip with a busy domain (a few microseconds) and far less than a wake-up costs. The storage
-     * benchmarks measure the {@code vos://} file system with it, the way an application meets it.
+     * benchmarks measure the {@code vos://} file system with it, the way an application meets it. A platform thread
+     * spins what {@value #PLATFORM_SPIN_PROPERTY} says instead, if it is set (see {@link #standard(Duration)}).
+     *
+     * @throws IllegalArgumentException if {@value #PLATFORM_SPIN_PROPERTY} is set to anything but a whole number of
+     *         microseconds from 0 to {@value #MAX_PLATFORM_SPIN_MICROS}
      */
     static WaitStrategy standard() {
-        return spinThenPark(STANDARD_SPIN);
+        return standard(platformSpin(System.getProperty(PLATFORM_SPIN_PROPERTY)));
     }
 
-    /** The spin of {@link #standard()}. */
+    /**
+     * {@link #standard()} with a platform thread's spin of {@code platformSpin}; a virtual thread's stays
+     * {@link #STANDARD_SPIN}, since its spin yields its carrier to the others on it.
+     *
+     * <p>Why a longer one may pay: a platform thread that parks is woken by a futex and then waits for its CPU,
+     * behind every other runnable thread there. The JDK's HttpServer through net0 with its threads and wrk on CPU 0,
+     * net0's worker alone on CPU 1, slept on its slot through each accept and each pollset over a thousand sockets
+     * (0.05-0.14 ms in the domain), and its listen queue overflowed; spinning 150 us, it did not (at 64 connections:
+     * the same requests/s in two pairs of runs, 16-17 % more in two others). But a thread that spins on the polling
+     * worker's own CPU keeps that CPU from the worker that would answer it: unpinned, the same server served 9-19 %
+     * fewer (docs/network.md, 2026-12-06).
+     * So the default stays the virtual thread's, and a longer spin is for applications kept off the domain's CPUs.
+     */
+    static WaitStrategy standard(Duration platformSpin) {
+        long platformNs = platformSpin.toNanos();
+        long virtualNs = STANDARD_SPIN.toNanos();
+        return call -> {
+            if (!SpinThenPark.spin(call, Thread.currentThread().isVirtual() ? virtualNs : platformNs)) {
+                call.parkUntilDone();
+            }
+        };
+    }
+
+    /** The spin of {@link #standard()}: a virtual thread's, and a platform thread's by default. */
     Duration STANDARD_SPIN = Duration.ofNanos(20_000);
+
+    /** The system property that sets a platform thread's spin in {@link #standard()}, in microseconds. */
+    String PLATFORM_SPIN_PROPERTY = "vos.ring.platformSpinMicros";
+
+    /** The largest {@value #PLATFORM_SPIN_PROPERTY}: 0.1 s, far beyond any wake-up it would spare. */
+    long MAX_PLATFORM_SPIN_MICROS = 100_000;
+
+    /**
+     * A platform thread's spin as {@value #PLATFORM_SPIN_PROPERTY} gives it ({@code value}, null when unset:
+     * {@link #STANDARD_SPIN}).
+     *
+     * @throws IllegalArgumentException naming the property, for anything but whole microseconds in range
+     */
+    static Duration platformSpin(String value) {
+        if (value == null) {
+            return STANDARD_SPIN;
+        }
+        long micros;
+        try {
+            micros = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            micros = -1;
+        }
+        if (micros < 0 || micros > MAX_PLATFORM_SPIN_MICROS) {
+            throw new IllegalArgumentException(PLATFORM_SPIN_PROPERTY + "=" + value
+                    + ": a whole number of microseconds from 0 to " + MAX_PLATFORM_SPIN_MICROS);
+        }
+        return Duration.ofNanos(micros * 1_000);
+    }
 
     /** Parks at once. */
     static WaitStrategy sleeping() {
