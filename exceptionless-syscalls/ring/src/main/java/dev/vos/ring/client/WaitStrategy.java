@@ -64,13 +64,9 @@ public interface WaitStrategy {
      * longer spin is for applications kept off the domain's CPUs.
      */
     static WaitStrategy standard(Duration platformSpin) {
-        long platformNs = platformSpin.toNanos();
-        long virtualNs = STANDARD_SPIN.toNanos();
-        return call -> {
-            if (!SpinThenPark.spin(call, Thread.currentThread().isVirtual() ? virtualNs : platformNs)) {
-                call.parkUntilDone();
-            }
-        };
+        WaitStrategy platform = spinThenPark(platformSpin);
+        WaitStrategy virtual = spinThenPark(STANDARD_SPIN);
+        return call -> (Thread.currentThread().isVirtual() ? virtual : platform).await(call);
     }
 
     /** The spin of {@link #standard()}: a virtual thread's, and a platform thread's by default. */
