@@ -184,18 +184,11 @@ parse_wrk() {
     ' "$1"
 }
 
-# A process's CPU ticks, all its threads (utime + stime of /proc/PID/stat); 0 for none or gone.
+# A process's CPU ticks, all its threads (utime + stime of /proc/PID/stat); 0 for none or gone. With a second
+# argument "system", stime alone: the kernel's share, a native server's socket calls, which net0 moves to its agent.
 proc_ticks() {
     if [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ]; then
-        sed -E 's/^.*\) //' "/proc/$1/stat" | awk '{print $12 + $13}'
-    else
-        echo 0
-    fi
-}
-# The kernel's share of proc_ticks (stime): a native server's socket calls, which net0 moves to its agent.
-proc_system_ticks() {
-    if [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ]; then
-        sed -E 's/^.*\) //' "/proc/$1/stat" | awk '{print $13}'
+        sed -E 's/^.*\) //' "/proc/$1/stat" | awk -v only="${2:-}" '{print only == "system" ? $13 : $12 + $13}'
     else
         echo 0
     fi
@@ -227,12 +220,12 @@ for c in "${connections[@]}"; do
                 [ "${queued:-0}" -eq 0 ] && break
                 sleep 0.1
             done
-            s0=$(proc_ticks "$server_pid"); k0=$(proc_system_ticks "$server_pid"); a0=$(proc_ticks "$agent_pid")
+            s0=$(proc_ticks "$server_pid"); k0=$(proc_ticks "$server_pid" system); a0=$(proc_ticks "$agent_pid")
             w0=$(our_ticks)
             "${pin[@]}" wrk -t"$wrk_threads" -c"$c" -d"${seconds}s" --timeout 10s --latency "http://127.0.0.1:$port/" \
                 > "$out" 2>&1 || echo "run-net-benchmarks: WARNING: wrk exited $? ($target, $c)" >&2
             # CPU of the measured run: the server's and the agent's (still running), wrk's (a finished child).
-            s1=$(proc_ticks "$server_pid"); k1=$(proc_system_ticks "$server_pid"); a1=$(proc_ticks "$agent_pid")
+            s1=$(proc_ticks "$server_pid"); k1=$(proc_ticks "$server_pid" system); a1=$(proc_ticks "$agent_pid")
             w1=$(our_ticks)
             stop_servers
             requests=$(awk '/ requests in /{print $1; exit}' "$out")
