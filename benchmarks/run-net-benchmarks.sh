@@ -19,6 +19,8 @@
 #   VOS_WRK_CPU0 (1): also run native with the server and wrk both on CPU 0 (taskset), after each pair: native on
 #     the one CPU net0's busy-polling worker leaves to the application, beside native on both; and net0 so, its
 #     worker alone on CPU 1 (no thread of the server or wrk shares a CPU with the spinning worker).
+#   VOS_NET_CPU0_SPIN_US (unset): the server's -Dvos.ring.platformSpinMicros in the net0 CPU 0 runs, where the
+#     application is kept off net0's CPU (its platform threads spin that long for an answer before they sleep).
 #   VOS_FLOORS=quick|skip, VOS_WAIT_QUIET (default 60), VOS_QUIET_SECONDS (5): as run-storage-benchmarks.sh.
 # Each run starts its own server JVM (and, for net0, its own agent), so that net0's busy-polling worker does not
 # hold a CPU while native runs; both are killed after the run, and on exit or Ctrl-C.
@@ -137,8 +139,13 @@ start_server() {
             --option bind=127.0.0.1 --option maxSocketsPerSession="$net_max_sockets" > "$scratch/agent.log" 2>&1 &
         agent_pid=$!
         await_line "$scratch/agent.log" "^agent net0 generation 1 listening on .*/net0\\.sock$" "$agent_pid" >/dev/null
-        pin=(); if [ "$1" = net0-cpu0 ]; then pin=(taskset -c 0); fi
-        "${pin[@]}" java "${java_opts[@]}" -Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider \
+        pin=() spin=()
+        if [ "$1" = net0-cpu0 ]; then
+            pin=(taskset -c 0)
+            if [ -n "${VOS_NET_CPU0_SPIN_US:-}" ]; then spin=(-Dvos.ring.platformSpinMicros="$VOS_NET_CPU0_SPIN_US"); fi
+        fi
+        "${pin[@]}" java "${java_opts[@]}" "${spin[@]}" \
+            -Djava.nio.channels.spi.SelectorProvider=dev.vos.client.net.VosSelectorProvider \
             -Dvos.net.socket="$sock" "${server_args[@]}" \
             --expect-provider dev.vos.client.net.VosSelectorProvider > "$log" 2>&1 &
     elif [ "$1" = native-cpu0 ]; then
@@ -271,6 +278,9 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "to the application; its columns say how much of the gap is that CPU. **net0 CPU 0**: net0 with the server and"
     echo "wrk pinned to CPU 0 the same way, so that net0's worker has CPU 1 to itself (the way a domain with a core of"
     echo "its own is deployed): against native CPU 0, the same CPUs for the application."
+    if [ -n "${VOS_NET_CPU0_SPIN_US:-}" ]; then
+        echo "In the net0 CPU 0 runs the server ran with \`-Dvos.ring.platformSpinMicros=$VOS_NET_CPU0_SPIN_US\`."
+    fi
     echo
     echo "| connections | round | native req/s | net0 req/s | ratio | native p50 | net0 p50 | native p99 | net0 p99 | p99 ratio | errors native / net0 | native CPU 0 req/s | net0 / it | its p99 | p99 ratio to it | net0 CPU 0 req/s | / native CPU 0 | its p99 | p99 ratio |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
