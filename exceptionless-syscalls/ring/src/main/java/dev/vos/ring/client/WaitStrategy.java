@@ -58,7 +58,7 @@ public interface WaitStrategy {
      * behind every other runnable thread there. The JDK's HttpServer through net0 with its threads and wrk on CPU 0,
      * net0's worker alone on CPU 1, slept on its slot through each accept and each pollset over a thousand sockets
      * (0.05-0.14 ms each, seen from the client), and its listen queue overflowed; spinning 150 us, it did not (at
-     * 64 connections: the same requests/s in two pairs of runs, 16-17 % more in two others). But a thread that
+     * 64 connections: the same requests/s in two pairs of runs, 16-62 % more in four others). But a thread that
      * spins on the polling worker's own CPU keeps that CPU from the worker that would answer it: unpinned, the same
      * server served 9-19 % fewer (docs/network.md, 2026-12-06). So the default stays the virtual thread's, and a
      * longer spin is for applications kept off the domain's CPUs.
