@@ -86,14 +86,17 @@ class StandardWaitTest {
     }
 
     @Test
-    void aVirtualThread_parksOnACallOf2ms() throws Exception {
+    void aVirtualThread_parksOnACallOf20ms() throws Exception {
         AtomicInteger parks = new AtomicInteger();
         Thread.ofVirtual().start(() -> {
-            for (int i = 0; i < TRIALS; i++) {
-                WaitStrategy.standard(LONG_SPIN).await(new TimedCall(2_000_000, false, parks));
+            for (int i = 0; i < TRIALS / 2; i++) {
+                WaitStrategy.standard(LONG_SPIN).await(new TimedCall(20_000_000, false, parks));
             }
         }).join();
-        assertEquals(TRIALS, parks.get(), "a virtual thread spins 20 us whatever a platform thread's spin, then parks");
+        // A virtual thread reads the clock once in 32 yields: on a busy machine those can outlast a whole call, which
+        // then ends without a park. A spin as long as the call's would park in none.
+        assertTrue(parks.get() >= TRIALS / 2 - 2, "only " + parks.get() + " of " + TRIALS / 2
+                + " waits parked: a virtual thread spins 20 us whatever a platform thread's spin, then parks");
     }
 
     @Test
@@ -101,14 +104,13 @@ class StandardWaitTest {
         AtomicInteger parks = new AtomicInteger();
         int early = 0;
         for (int i = 0; i < TRIALS / 2; i++) {
-            TimedCall call = new TimedCall(1_000_000, true, parks);
+            TimedCall call = new TimedCall(20_000_000, true, parks);
             WaitStrategy.standard(LONG_SPIN).await(call);
-            if (call.parkedAfterNs < LONG_SPIN.toNanos() / 2) {
+            if (call.parkedAfterNs >= 0 && call.parkedAfterNs < LONG_SPIN.toNanos() / 2) {
                 early++;
             }
         }
-        assertEquals(TRIALS / 2, parks.get(), "every wait for a call of 1 ms parked");
-        assertTrue(early >= TRIALS / 2 - 2, "only " + early + " of " + TRIALS / 2
-                + " parked well within the budget: the WAITING mark should park the caller at once");
+        assertTrue(early >= TRIALS / 2 - 2, "only " + early + " of " + TRIALS / 2 + " waits for a call of 20 ms"
+                + " parked well within the 150 us budget: the WAITING mark should park the caller at once");
     }
 }
