@@ -1,14 +1,8 @@
 package dev.vos.bench.net;
 
-import dev.vos.bench.support.Children;
 import dev.vos.bench.support.Pinning;
 import dev.vos.client.net.VosSelectorProvider;
-import dev.vos.ring.CoreCalls;
-import dev.vos.ring.agent.AgentSession;
-import dev.vos.ring.agent.DomainAgentMain;
-import dev.vos.ring.agent.SupervisorToken;
 import dev.vos.ring.client.WaitStrategy;
-import dev.vos.ring.layout.RingGeometry;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,8 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,10 +42,6 @@ import java.util.Locale;
  *                     [--wait busy|spin|sleeping] [--peer-cpu N] [--gather N]</pre>
  */
 public final class NetRoundTrip {
-
-    /** The CPU of the domain's polling worker; the client keeps to CPU 0. */
-    static final int SERVER_CPU = 1;
-    static final RingGeometry GEOMETRY = RingGeometry.DEFAULT.withLivenessTimeout(Duration.ofSeconds(10));
 
     private NetRoundTrip() {
     }
@@ -99,28 +87,15 @@ public final class NetRoundTrip {
             // no view, or an empty one: a request that sends nothing would wait for its echo for ever
             throw new IllegalArgumentException("--gather " + gather + ": from 1 to --bytes (" + bytes + ")");
         }
-        Path socket = Children.scratchFile(".sock");
-        Path tokenFile = Children.scratchFile(".token");
-        SupervisorToken token = SupervisorToken.issue(tokenFile);
-        Process agent = Children.startJvm(DomainAgentMain.class, "agent net0 generation 1 listening",
-                Duration.ofSeconds(60), "--name", "net0", "--kind", "net", "--generation", "1",
-                "--socket", socket.toString(), "--busy-poll", "--workers", "1", "--pin-cpus",
-                Integer.toString(SERVER_CPU), "--supervisor-token-file", tokenFile.toString(),
-                "--exit-with-supervisor", "--hang-timeout-ms", "10000", "--option", "bind=127.0.0.1");
-        try (AgentSession session = AgentSession.attachAsSupervisor(socket, GEOMETRY, token, wait,
-                Duration.ofSeconds(30));
+        try (NetAgent agent = NetAgent.start(wait);
              Servers servers = Servers.start(bytes, peerCpu)) {
-            Children.delete(tokenFile);
-            if (session.ring().call(CoreCalls.GETPID) != agent.pid()) {
-                throw new IllegalStateException("getpid through the ring is not the agent's pid");
-            }
-            SelectorProvider vos = new VosSelectorProvider("net0", session.ring());
+            SelectorProvider vos = new VosSelectorProvider("net0", agent.session().ring());
             SelectorProvider jdk = SelectorProvider.provider();
             int clientTid = Pinning.pinCurrentThread(0);
             System.out.printf(Locale.ROOT, "net round trip: %d B, %d pairs of %d ms windows; bulk %d MiB x %d;"
                     + " client wait %s; domain worker busy-polls on CPU %d; client pinned to CPU 0 (tid %d);"
-                    + " echo and sink peers %s%n", bytes, pairs, windowMs, bulkMib, bulkRuns, waitName, SERVER_CPU,
-                    clientTid, peerCpu < 0 ? "unpinned" : "pinned to CPU " + peerCpu);
+                    + " echo and sink peers %s%n", bytes, pairs, windowMs, bulkMib, bulkRuns, waitName,
+                    NetAgent.SERVER_CPU, clientTid, peerCpu < 0 ? "unpinned" : "pinned to CPU " + peerCpu);
             if (gather > 1) {
                 System.out.printf(Locale.ROOT, "each request written as %d buffers in one gathering write%n", gather);
             }
@@ -128,10 +103,6 @@ public final class NetRoundTrip {
             if (bulkMib > 0) {
                 bulk(jdk, vos, servers.sink(), bulkMib << 20, bulkRuns);
             }
-        } finally {
-            Children.stop(agent);
-            Children.delete(socket);
-            Children.delete(tokenFile);
         }
     }
 
