@@ -49,5 +49,6 @@ public final class NetCallTableProvider implements CallTableProvider {
         }
         new NetHandlers(BindPolicy.parse(bind), max, new Readiness()).register(table);
         PollSets.register(table);
+        InterestSets.register(table);
     }
 }

@@ -50,6 +50,12 @@ final class NetSocket {
     private final long id;
     private final SocketTable table;
     private final List<Waiter> waiters = new ArrayList<>();
+    /** The interest sets this socket is a member of (usually none or one selector's). */
+    private final List<InterestSet> sets = new ArrayList<>();
+    /** A waker's own interest set ({@link NetCalls#WATCH}); null for a socket. */
+    private InterestSet interestSet;
+    /** Telling the sets now: a look of theirs that polls (and so grows {@link #known}) tells none again. */
+    private boolean telling;
     private boolean bound;
     private boolean closed;
     private boolean waker;
@@ -115,9 +121,59 @@ final class NetSocket {
         return waker;
     }
 
-    /** Marks a fresh descriptor as a waker. Under the monitor. */
-    void markWaker() {
+    /**
+     * Marks a fresh descriptor as a waker, numbered {@code number} in its session: it gets an interest set, which
+     * holds the waker itself (readable when woken). Under the monitor.
+     */
+    void markWaker(long number) {
         waker = true;
+        interestSet = new InterestSet(table.loop());
+        join(interestSet, number, NetCalls.POLLIN);
+    }
+
+    /** A waker's interest set. Under the monitor, after {@link #isWaker} said true. */
+    InterestSet interestSet() {
+        return interestSet;
+    }
+
+    /** Joins {@code set} as {@code number}, for {@code events} (or changes them). Under the monitor. */
+    void join(InterestSet set, long number, int events) {
+        if (!sets.contains(set)) {
+            sets.add(set);
+        }
+        set.put(this, number, events);
+        boolean wasTelling = telling;
+        telling = true;
+        try {
+            set.offer(this); // a call that waits on the set is answered now if this socket is ready already
+        } finally {
+            telling = wasTelling;
+        }
+    }
+
+    /** Leaves {@code set}. Under the monitor. */
+    void leave(InterestSet set) {
+        sets.remove(set);
+        set.remove(this);
+    }
+
+    /**
+     * What the socket is known ready for may have grown: every set it is a member of looks at it (and a waiting
+     * call of the set may be answered). Sets closed since are forgotten here. Under the monitor.
+     */
+    private void tellSets() {
+        if (telling || sets.isEmpty()) {
+            return;
+        }
+        telling = true;
+        try {
+            sets.removeIf(InterestSet::isClosed);
+            for (InterestSet set : sets) {
+                set.offer(this);
+            }
+        } finally {
+            telling = false;
+        }
     }
 
     /** Whether this is a UDP socket. */
@@ -143,6 +199,7 @@ final class NetSocket {
     /** A wake for this waker: the next look reports it readable, once. Under the monitor. */
     void wake() {
         woken = true;
+        tellSets();
     }
 
     /** Whether a wake is pending, which this use consumes. Under the monitor. */
@@ -159,7 +216,11 @@ final class NetSocket {
 
     /** A real poll(2) found {@code ready} (poll bits; 0 for none): it replaces what was known. Under the monitor. */
     void polled(int ready) {
+        boolean grew = (ready & ~known) != 0;
         known = ready;
+        if (grew) {
+            tellSets();
+        }
     }
 
     /** A receive, accept or send found the socket would block for {@code events}. Under the monitor. */
@@ -169,7 +230,11 @@ final class NetSocket {
 
     /** A receive answered the end of the stream. Under the monitor. */
     void sawEndOfStream() {
+        boolean grew = !endOfStream;
         endOfStream = true;
+        if (grew) {
+            tellSets();
+        }
     }
 
     /** How many calls wait on it now (tests). */
@@ -231,6 +296,7 @@ final class NetSocket {
             endOfStream = true;
         }
         known |= epollEvents & (NetCalls.POLLIN | NetCalls.POLLOUT | NetCalls.POLLERR | NetCalls.POLLHUP);
+        tellSets(); // every edge, even of bits known: a bit may be known while a set dropped the socket as not ready
         retryWaiters();
     }
 
@@ -284,6 +350,13 @@ final class NetSocket {
             w.completion().complete(-Errno.EBADF);
         }
         waiters.clear();
+        for (InterestSet set : sets) {
+            set.remove(this); // a closed socket leaves every set
+        }
+        sets.clear();
+        if (interestSet != null) {
+            interestSet.close(); // a waker's: its waiting ready call is answered EBADF
+        }
         table.loop().forget(this);
         NetSyscalls.close(kernelFd);
     }

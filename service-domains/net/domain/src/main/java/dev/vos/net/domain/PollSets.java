@@ -58,7 +58,7 @@ final class PollSets {
         NetSocket waker = sockets(call).get(number);
         if (waker != null) {
             synchronized (waker) {
-                waker.markWaker();
+                waker.markWaker(number);
             }
         }
         return number;
@@ -174,7 +174,7 @@ final class PollSets {
      * poll(2), which replaces them: both are rare, and an unconnected socket's first edge reports a hang-up that a
      * connect then makes stale.
      */
-    private static int lookLocked(NetSocket socket, int events) {
+    static int lookLocked(NetSocket socket, int events) {
         if (socket.isClosed()) {
             return NetCalls.POLLNVAL;
         }

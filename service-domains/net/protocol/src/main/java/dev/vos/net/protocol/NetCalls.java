@@ -42,6 +42,8 @@ import java.net.InetSocketAddress;
  * 80  wake         (long fd: a waker)                                                    0
  * 81  available    (long fd)                                      bytes received and not yet read (SIOCINQ)
  * 82  membership   (long fd, int op: JOIN|LEAVE|BLOCK|UNBLOCK, requestOffset, requestLength, int interface)   0
+ * 83  watch        (long fd: a waker, entriesOffset, int count)                         entries applied; their revents
+ * 84  ready        (long fd: a waker, entriesOffset, int room, int flags: NO_WAIT)       entries written
  * </pre>
  *
  * <p><b>Multicast.</b> membership joins or leaves a multicast group on a UDP socket, any source or one source, or
@@ -64,6 +66,20 @@ import java.net.InetSocketAddress;
  * unreadable again. A wake that comes before the pollset it is meant for is kept by the waker until a pollset
  * reports it. Socket calls on a waker answer the kernel's ENOTSOCK; it counts as one of the session's
  * sockets.
+ *
+ * <p><b>An interest set kept across waits.</b> Each waker also holds a set of the session's sockets and the events
+ * asked of each, kept in the domain between calls, so that a selector names only what changed and a wait costs what
+ * is ready, not what is registered (epoll's model, where pollset is poll's). watch changes the set by {@code count}
+ * (1..{@link #MAX_POLLSET_ENTRIES}) entries laid out as pollset's: events 0 takes the descriptor out, other events
+ * (POLLIN, POLLOUT) put it in or replace what it had; an entry whose descriptor is not a socket of the session (or
+ * is a waker) is found {@link #POLLNVAL} and changes nothing, the others 0; it answers the number applied. Any
+ * entry asking other events makes the whole call EINVAL, and nothing changes. ready waits until some member is
+ * ready for its events, or the waker is woken, and then writes up to {@code room} entries: each member found ready
+ * (its descriptor, the events asked, the events found) and the waker itself (POLLIN) when a wake is pending, which
+ * it uses; it answers how many it wrote (NO_WAIT: 0 at once when none). Members found ready are kept and looked at
+ * again by the next ready (level-triggered), which looks first at the ones it did not report, so no member starves.
+ * A socket closed leaves every set. A set waits for one ready call at a time: a second while one waits is EBUSY.
+ * The waker's close answers the one that waits EBADF.
  *
  * <p><b>Waiting.</b> Sockets are non-blocking in the domain, and no call ever holds a worker. accept, connect,
  * sendto, recvfrom and poll that would block wait <em>in the domain</em> instead: the call is deferred (the ring's
@@ -104,8 +120,10 @@ public final class NetCalls {
     public static final int WAKE = SOCKET + 16;
     public static final int AVAILABLE = SOCKET + 17;
     public static final int MEMBERSHIP = SOCKET + 18;
+    public static final int WATCH = SOCKET + 19;
+    public static final int READY = SOCKET + 20;
     /** The highest net call number: the calls are {@link #SOCKET} to this, with no gap. */
-    public static final int LAST = MEMBERSHIP;
+    public static final int LAST = READY;
 
     /** The most descriptors one session holds at once by default; one more socket or accept is EMFILE. */
     public static final int MAX_SOCKETS_PER_SESSION = 1024;
@@ -571,6 +589,51 @@ public final class NetCalls {
         /** Issues {@link #WAKE} on {@code on}. */
         public static long call(Caller on, long fd) throws DomainFailedException {
             return on.call(WAKE, fd, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /**
+     * {@link #WATCH}: changes a waker's interest set by the entries in the payload; the number applied, each entry's
+     * revents 0 (applied) or {@link NetCalls#POLLNVAL} (not a socket of the session).
+     */
+    public static final class Watch {
+        /** The waker whose set it changes. */
+        public static final int FD = 0;
+        /** Payload offset of the first entry. */
+        public static final int ENTRIES_OFFSET = 1;
+        /** How many entries (1..{@link NetCalls#MAX_POLLSET_ENTRIES}). */
+        public static final int COUNT = 2;
+
+        private Watch() {
+        }
+
+        /** Issues {@link #WATCH} on {@code on}. */
+        public static long call(Caller on, long fd, long entriesOffset, long count) throws DomainFailedException {
+            return on.call(WATCH, fd, entriesOffset, count, 0, 0, 0);
+        }
+    }
+
+    /**
+     * {@link #READY}: waits until a member of a waker's interest set is ready, or the waker is woken; the number of
+     * entries written to the payload, each a member found ready (or the waker).
+     */
+    public static final class Ready {
+        /** The waker whose set it waits on. */
+        public static final int FD = 0;
+        /** Payload offset where the first entry is written. */
+        public static final int ENTRIES_OFFSET = 1;
+        /** The most entries it writes (1..{@link NetCalls#MAX_POLLSET_ENTRIES}). */
+        public static final int ROOM = 2;
+        /** {@link NetCalls#NO_WAIT} (answer 0 at once when none is ready) or 0. */
+        public static final int FLAGS = 3;
+
+        private Ready() {
+        }
+
+        /** Issues {@link #READY} on {@code on}. */
+        public static long call(Caller on, long fd, long entriesOffset, long room, long flags)
+                throws DomainFailedException {
+            return on.call(READY, fd, entriesOffset, room, flags, 0, 0);
         }
     }
 }
