@@ -13,6 +13,7 @@ import dev.vos.net.protocol.NetCalls.Listen;
 import dev.vos.net.protocol.NetCalls.Membership;
 import dev.vos.net.protocol.NetCalls.Poll;
 import dev.vos.net.protocol.NetCalls.Pollset;
+import dev.vos.net.protocol.NetCalls.Ready;
 import dev.vos.net.protocol.NetCalls.Recvfrom;
 import dev.vos.net.protocol.NetCalls.Sendto;
 import dev.vos.net.protocol.NetCalls.Setsockopt;
@@ -20,6 +21,7 @@ import dev.vos.net.protocol.NetCalls.Shutdown;
 import dev.vos.net.protocol.NetCalls.Socket;
 import dev.vos.net.protocol.NetCalls.Wake;
 import dev.vos.net.protocol.NetCalls.Waker;
+import dev.vos.net.protocol.NetCalls.Watch;
 import dev.vos.net.protocol.SockaddrLayout;
 import dev.vos.ring.client.CallSlot;
 import dev.vos.ring.client.CallSource;
@@ -386,6 +388,24 @@ final class NetClient {
      */
     long pollset(final CallSlot slot, final int count, final boolean noWait) throws IOException {
         return checkCount(Pollset.call(slot, slot.dataOffset(), count, flags(noWait)), count, "pollset");
+    }
+
+    /**
+     * One watch of {@code waker}'s interest set by the {@code count} entries already in {@code slot}'s payload: the
+     * number applied. The domain wrote each entry's revents beside it (0, or POLLNVAL: not a socket of the session).
+     */
+    long watch(final CallSlot slot, final DomainHandle waker, final int count) throws IOException {
+        return checkCount(Watch.call(slot, waker.valueFor(slot), slot.dataOffset(), count), count, "watch");
+    }
+
+    /**
+     * One ready of {@code waker}'s interest set, at most {@code room} entries written to {@code slot}'s payload: the
+     * number written, or 0 ({@code noWait}).
+     */
+    long ready(final CallSlot slot, final DomainHandle waker, final int room, final boolean noWait)
+            throws IOException {
+        return checkCount(Ready.call(slot, waker.valueFor(slot), slot.dataOffset(), room, flags(noWait)), room,
+                "ready");
     }
 
     /** The timer timed selects schedule their wakes on. */

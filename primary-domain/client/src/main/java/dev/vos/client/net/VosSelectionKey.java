@@ -18,6 +18,9 @@ final class VosSelectionKey extends AbstractSelectionKey {
     private final VosSelector selector;
     private volatile int interestOps;
     private volatile int readyOps;
+    /** Under the selector's select lock: the descriptor and events the domain's interest set holds for it (-1, 0). */
+    private long memberFd = -1;
+    private int memberEvents;
 
     VosSelectionKey(final SelectableChannel channel, final Selectable selectable, final VosSelector selector) {
         this.channel = channel;
@@ -58,7 +61,24 @@ final class VosSelectionKey extends AbstractSelectionKey {
             throw new IllegalArgumentException("Invalid interest ops");
         }
         interestOps = ops;
+        selector.changed(this); // the next select's watch names it
         return this;
+    }
+
+    /** The descriptor the selector's interest set in the domain holds it by, or -1. Under the select lock. */
+    long memberFd() {
+        return memberFd;
+    }
+
+    /** The poll events the set holds for it (0: no member). Under the select lock. */
+    int memberEvents() {
+        return memberEvents;
+    }
+
+    /** The set holds it by {@code fd} for {@code events} from now on ({@code -1, 0}: no member). */
+    void member(final long fd, final int events) {
+        memberFd = fd;
+        memberEvents = events;
     }
 
     /** The interest set without the validity check (the selector reads it for its poll). */

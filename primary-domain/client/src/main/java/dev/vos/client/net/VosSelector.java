@@ -17,9 +17,11 @@ import java.nio.channels.spi.AbstractSelector;
 import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -29,10 +31,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * A {@link Selector} over net-domain channels: a select is one {@code pollset} call naming every registered channel
- * with interest, plus the selector's <em>waker</em> (a descriptor of the session that {@code wake} makes readable).
- * It waits in the domain, holding one slot of the ring and no worker; the calling thread parks in the ring's wait
- * (a virtual thread unmounts), it never spins past the ring's short spin.
+ * A {@link Selector} over net-domain channels. Its <em>waker</em> (a descriptor of the session that {@code wake}
+ * makes readable) holds an interest set in the domain, kept between selects: a select sends one {@code watch} naming
+ * only the keys whose interest changed since the last one (and the cancelled ones), then one {@code ready}, which
+ * answers the members found ready and the waker. So a select costs what changed and what is ready, not what is
+ * registered, as the default provider's epoll selector. It waits in the domain, holding one slot of the ring and no
+ * worker; the calling thread parks in the ring's wait (a virtual thread unmounts), it never spins past the ring's
+ * short spin.
  *
  * <p><b>Waking.</b> {@link #wakeup()} during a select sends {@code wake} on another slot: the domain answers the
  * waiting pollset at once. A wake that reaches the domain before the pollset does is kept by the waker (a flag in the
@@ -74,8 +79,22 @@ final class VosSelector extends AbstractSelector {
     private boolean woken;
     private int wakesInFlight;
     private long selectNumber;
-    /** The waker of the session the last pollset went to; made again on a new session. */
+    /** The waker of the session the last select went to; made again on a new session. */
     private DomainHandle waker;
+
+    /** Keys whose interest changed (or that are new) since the last select: what its watch names. Any thread. */
+    private final Set<VosSelectionKey> changed = ConcurrentHashMap.newKeySet();
+    /** The keys of pipe ends, looked at in this JVM. */
+    private final Set<VosSelectionKey> locals = ConcurrentHashMap.newKeySet();
+    // Under the select's lock (this, then publicSelected):
+    /** The domain's interest set of {@link #membersOf}: its members' descriptors, and their keys. */
+    private final Map<Long, VosSelectionKey> members = new HashMap<>();
+    /** The waker whose set {@link #members} is; null before the first select and after the domain failed. */
+    private DomainHandle membersOf;
+    /** Descriptors of cancelled members, taken out of the set by the next watch. */
+    private final List<Long> leaving = new ArrayList<>();
+    /** Keys whose descriptor is of an ended session: ready for their interest at each select until cancelled. */
+    private final Set<VosSelectionKey> lost = new HashSet<>();
 
     VosSelector(final VosSelectorProvider provider, final NetClient client) {
         super(provider);
@@ -130,10 +149,11 @@ final class VosSelector extends AbstractSelector {
             throw new IllegalSelectorException();
         }
         ensureOpen();
+        final VosSelectionKey key = new VosSelectionKey(ch, selectable, this);
         if (selectable instanceof LocalSelectable local) {
             local.buffer().watch(this);
+            locals.add(key);
         }
-        final VosSelectionKey key = new VosSelectionKey(ch, selectable, this);
         key.attach(att);
         key.interestOps(ops);
         keys.add(key);
@@ -169,13 +189,20 @@ final class VosSelector extends AbstractSelector {
     private void processCancelled() {
         final Set<SelectionKey> cancelled = cancelledKeys();
         synchronized (cancelled) {
-            for (SelectionKey key : cancelled) {
+            for (SelectionKey k : cancelled) {
+                final VosSelectionKey key = (VosSelectionKey) k;
                 keys.remove(key);
                 selected.remove(key);
-                deregister((VosSelectionKey) key);
-                if (((VosSelectionKey) key).selectable() instanceof LocalSelectable local && keys.stream().noneMatch(
-                        k -> ((VosSelectionKey) k).selectable() instanceof LocalSelectable other
-                                && other.buffer() == local.buffer())) {
+                changed.remove(key);
+                lost.remove(key);
+                if (key.memberFd() >= 0) {
+                    members.remove(key.memberFd());
+                    leaving.add(key.memberFd()); // the channel may live on (a key cancelled alone): out of the set
+                    key.member(-1, 0);
+                }
+                deregister(key);
+                if (key.selectable() instanceof LocalSelectable local && locals.remove(key) && locals.stream()
+                        .noneMatch(other -> ((LocalSelectable) other.selectable()).buffer() == local.buffer())) {
                     local.buffer().unwatch(this);
                 }
             }
@@ -188,22 +215,14 @@ final class VosSelector extends AbstractSelector {
             ensureOpen();
             synchronized (publicSelected) {
                 processCancelled();
-                final List<VosSelectionKey> watched = new ArrayList<>();
-                final List<VosSelectionKey> locals = new ArrayList<>();
-                for (SelectionKey k : keys) {
-                    final VosSelectionKey key = (VosSelectionKey) k;
-                    if (key.isValid() && key.interestNow() != 0) {
-                        (key.selectable() instanceof LocalSelectable ? locals : watched).add(key);
-                    }
-                }
                 synchronized (wakeLock) {
                     localChanged = false; // from here on, a pipe's change is seen by the look below or ends the wait
                 }
-                int updated = lookLocally(locals);
+                int updated = lookLocally();
                 final long timeout = updated > 0 ? NOW : timeoutMs;
-                if (watched.isEmpty()) {
+                if (!waitsOnDomain()) {
                     waitLocally(timeout); // nothing of the domain's to wait for: no slot, no call
-                    updated += lookLocally(locals);
+                    updated += lookLocally();
                     processCancelled();
                     return updated;
                 }
@@ -211,34 +230,83 @@ final class VosSelector extends AbstractSelector {
                 try {
                     slot = client.calls().acquire();
                 } catch (DomainFailedException down) {
-                    return updated + reportAll(watched); // every channel is of the dead session: its next call fails
+                    return updated + reportAllWatched(); // every channel is of the dead session: its next call fails
                 }
                 try (CallSlot held = slot) {
-                    updated += poll(held, watched, timeout);
+                    updated += poll(held, timeout);
                 }
-                updated += lookLocally(locals);
+                updated += lookLocally();
                 processCancelled();
                 return updated;
             }
         }
     }
 
-    /** The pipe ends of {@code locals} that are ready now: the keys whose ready set that updated. */
-    private int lookLocally(final List<VosSelectionKey> locals) {
+    /**
+     * Whether this select has something of the domain's to wait for: a member of the set, a lost key with interest,
+     * or a key with interest to add. (Descriptors leaving alone do not need the call: the next select's takes them
+     * out before it waits.)
+     */
+    private boolean waitsOnDomain() {
+        if (!members.isEmpty() || lostWithInterest()) {
+            return true;
+        }
+        for (VosSelectionKey key : changed) {
+            if (key.isValid() && key.interestNow() != 0 && !(key.selectable() instanceof LocalSelectable)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean lostWithInterest() {
+        for (VosSelectionKey key : lost) {
+            if (key.isValid() && key.interestNow() != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The pipe ends that are ready now: the keys whose ready set that updated. */
+    private int lookLocally() {
         int updated = 0;
         for (VosSelectionKey key : locals) {
-            updated += ready(key, ((LocalSelectable) key.selectable()).readyOps(key.interestNow()));
+            if (key.isValid() && key.interestNow() != 0) {
+                updated += ready(key, ((LocalSelectable) key.selectable()).readyOps(key.interestNow()));
+            }
         }
         return updated;
     }
 
-    /** Every key of {@code lost} ready for all its interest: its channel's next call meets the failure. */
-    private int reportAll(final List<VosSelectionKey> lost) {
+    /**
+     * The domain failed: every key of its channels is ready for all its interest (the program's next call on it
+     * meets the failure), and the set died with the session: each key is added anew to the next session's.
+     */
+    private int reportAllWatched() {
         int updated = 0;
-        for (VosSelectionKey key : lost) {
-            updated += ready(key, key.interestNow());
+        for (SelectionKey k : keys) {
+            final VosSelectionKey key = (VosSelectionKey) k;
+            if (!(key.selectable() instanceof LocalSelectable)) {
+                updated += ready(key, key.interestNow());
+            }
         }
+        startOver(null);
         return updated;
+    }
+
+    /** The set is {@code set}'s from now on (null: none), empty: every key with interest is added anew. */
+    private void startOver(final DomainHandle set) {
+        membersOf = set;
+        members.clear();
+        leaving.clear();
+        for (SelectionKey k : keys) {
+            final VosSelectionKey key = (VosSelectionKey) k;
+            key.member(-1, 0);
+            if (!(key.selectable() instanceof LocalSelectable)) {
+                changed.add(key);
+            }
+        }
     }
 
     private int ready(final VosSelectionKey key, final int ops) {
@@ -253,33 +321,26 @@ final class VosSelector extends AbstractSelector {
         return 1;
     }
 
-    /** One pollset on {@code slot}: the keys whose ready set it updated. */
-    private int poll(final CallSlot slot, final List<VosSelectionKey> watched, final long timeoutMs)
-            throws IOException {
+    /** One watch of what changed and one ready on {@code slot}: the keys whose ready set it updated. */
+    private int poll(final CallSlot slot, final long timeoutMs) throws IOException {
         final MemorySegment entries = slot.data();
         final int room = (int) Math.min(NetCalls.MAX_POLLSET_ENTRIES,
                 entries.byteSize() / NetCalls.POLLSET_ENTRY_BYTES);
-        if (watched.size() + 1 > room) {
-            throw new IOException("a selector of net domain " + client.domain() + " waits on at most " + (room - 1)
-                    + " channels with interest at once; this one has " + watched.size());
-        }
-        final DomainHandle wakerNow = wakerOf(slot);
-        final List<VosSelectionKey> polled = new ArrayList<>(watched.size());
-        final List<VosSelectionKey> lost = new ArrayList<>();
-        for (VosSelectionKey key : watched) {
-            final long fd;
-            try {
-                fd = ((VosSelectable) key.selectable()).handle().valueFor(slot);
-            } catch (DescriptorLostException e) {
-                lost.add(key);
-                continue;
+        final DomainHandle wakerNow;
+        try {
+            wakerNow = wakerOf(slot);
+            if (wakerNow != membersOf) {
+                startOver(wakerNow); // a new session: a new set, empty
             }
-            put(entries, polled.size(), fd, ((VosSelectable) key.selectable()).pollEvents(key.interestNow()));
-            polled.add(key);
+            sendChanges(slot, room);
+        } catch (DomainFailedException e) {
+            return reportAllWatched();
         }
-        final int wakerEntry = polled.size();
-        put(entries, wakerEntry, wakerNow.valueFor(slot), NetCalls.POLLIN);
-        boolean wait = timeoutMs != NOW && lost.isEmpty();
+        int updated = 0;
+        for (VosSelectionKey key : lost) {
+            updated += ready(key, key.interestNow());
+        }
+        boolean wait = timeoutMs != NOW && !lostWithInterest();
         final long number;
         synchronized (wakeLock) {
             if (wakeupPending) {
@@ -296,6 +357,7 @@ final class VosSelector extends AbstractSelector {
         ScheduledFuture<?> timer = null;
         long found = 0;
         boolean failed = false;
+        boolean settled = false;
         try {
             if (wait) {
                 begin(); // an interrupt of this thread calls wakeup()
@@ -303,9 +365,13 @@ final class VosSelector extends AbstractSelector {
                     timer = client.timer().schedule(() -> wake(number), timeoutMs, TimeUnit.MILLISECONDS);
                 }
             }
-            found = client.pollset(slot, wakerEntry + 1, !wait);
+            found = client.ready(slot, wakerNow, room, !wait);
         } catch (DomainFailedException e) {
             failed = true;
+        } catch (IOException | RuntimeException | Error e) {
+            settled = true;
+            settleWakes(slot, true, wakerNow, false); // no wake may outlive the select, whatever failed
+            throw e;
         } finally {
             if (timer != null) {
                 timer.cancel(false);
@@ -313,23 +379,98 @@ final class VosSelector extends AbstractSelector {
             if (wait) {
                 end();
             }
-            settleWakes(slot, failed, wakerNow, wakerEntry);
         }
         if (failed) {
-            polled.addAll(lost);
-            return reportAll(polled);
+            settleWakes(slot, true, wakerNow, false);
+            return updated + reportAllWatched();
         }
-        int updated = reportAll(lost);
-        if (found > 0) {
-            for (int i = 0; i < polled.size(); i++) {
-                final int revents = revents(entries, i);
-                if (revents != 0) {
-                    final VosSelectionKey key = polled.get(i);
-                    updated += ready(key, ((VosSelectable) key.selectable()).readyOps(revents, key.interestNow()));
-                }
+        // The answer is read before settleWakes, whose own call reuses the payload.
+        final long wakerFd = wakerNow.valueFor(slot);
+        boolean wakerSeen = false;
+        for (int i = 0; i < found; i++) {
+            final long at = (long) i * NetCalls.POLLSET_ENTRY_BYTES;
+            final long fd = entries.get(JAVA_LONG_UNALIGNED, at + NetCalls.POLLSET_ENTRY_FD_OFFSET);
+            final int revents = entries.get(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_REVENTS_OFFSET);
+            if (fd == wakerFd) {
+                wakerSeen = true;
+                continue;
+            }
+            final VosSelectionKey key = members.get(fd);
+            if (key != null) {
+                updated += ready(key, ((VosSelectable) key.selectable()).readyOps(revents, key.interestNow()));
             }
         }
+        if (!settled) {
+            settleWakes(slot, false, wakerNow, wakerSeen);
+        }
         return updated;
+    }
+
+    /**
+     * One or more watch calls naming what changed since the last select: the descriptors of cancelled members
+     * (events 0), then each changed key whose poll events differ from what the set holds for it. A key whose
+     * descriptor is of an ended session joins {@link #lost}; an entry the domain finds {@code POLLNVAL} (its
+     * descriptor closed, its key about to be cancelled with its channel) is no member.
+     */
+    private void sendChanges(final CallSlot slot, final int room) throws IOException {
+        final MemorySegment entries = slot.data();
+        final List<VosSelectionKey> batch = new ArrayList<>(); // each entry's key; null for a leaving descriptor
+        for (Long fd : leaving) {
+            put(entries, batch.size(), fd, 0);
+            batch.add(null);
+            if (batch.size() == room) {
+                flush(slot, batch);
+            }
+        }
+        leaving.clear();
+        for (Iterator<VosSelectionKey> it = changed.iterator(); it.hasNext(); ) {
+            final VosSelectionKey key = it.next();
+            it.remove(); // first: a change made from now on is sent by the next select
+            if (!key.isValid() || key.selectable() instanceof LocalSelectable) {
+                continue;
+            }
+            final int want = ((VosSelectable) key.selectable()).pollEvents(key.interestNow());
+            if (want == key.memberEvents()) {
+                continue;
+            }
+            long fd = key.memberFd();
+            if (fd < 0) {
+                try {
+                    fd = ((VosSelectable) key.selectable()).handle().valueFor(slot);
+                } catch (DescriptorLostException e) {
+                    lost.add(key);
+                    continue;
+                }
+            }
+            put(entries, batch.size(), fd, want);
+            batch.add(key);
+            if (want == 0) {
+                members.remove(fd);
+                key.member(-1, 0);
+            } else {
+                members.put(fd, key);
+                key.member(fd, want);
+            }
+            if (batch.size() == room) {
+                flush(slot, batch);
+            }
+        }
+        if (!batch.isEmpty()) {
+            flush(slot, batch);
+        }
+    }
+
+    /** Sends the {@code batch.size()} entries in the payload as one watch; forgets the keys found NVAL. */
+    private void flush(final CallSlot slot, final List<VosSelectionKey> batch) throws IOException {
+        client.watch(slot, membersOf, batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            final VosSelectionKey key = batch.get(i);
+            if (key != null && key.memberFd() >= 0 && revents(slot.data(), i) == NetCalls.POLLNVAL) {
+                members.remove(key.memberFd());
+                key.member(-1, 0);
+            }
+        }
+        batch.clear();
     }
 
     /**
@@ -390,7 +531,7 @@ final class VosSelector extends AbstractSelector {
      * not report the waker (the domain answered it for a socket first), used up by a poll that does not wait.
      */
     private void settleWakes(final CallSlot slot, final boolean failed, final DomainHandle wakerNow,
-                             final int wakerEntry) throws IOException {
+                             final boolean wakerSeen) throws IOException {
         final boolean sent;
         boolean interrupted = false;
         synchronized (wakeLock) {
@@ -407,7 +548,7 @@ final class VosSelector extends AbstractSelector {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (sent && !failed && revents(slot.data(), wakerEntry) == 0) {
+        if (sent && !failed && !wakerSeen) {
             put(slot.data(), 0, wakerNow.valueFor(slot), NetCalls.POLLIN);
             client.pollset(slot, 1, true);
         }
@@ -439,6 +580,11 @@ final class VosSelector extends AbstractSelector {
             target = waker;
         }
         sendWake(target);
+    }
+
+    /** {@code key}'s interest changed, or it is new: the next select's watch names it. Any thread. */
+    void changed(final VosSelectionKey key) {
+        changed.add(key);
     }
 
     /**

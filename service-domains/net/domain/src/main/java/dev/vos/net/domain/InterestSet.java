@@ -63,6 +63,20 @@ final class InterestSet {
         loop.drainNow();
     }
 
+    /**
+     * {@code socket} closed: it leaves the set, and a ready call that waits is answered with its entry
+     * {@link NetCalls#POLLNVAL}, as a pollset is, so that a thread closing a channel ends another's wait on it.
+     * Under the socket's monitor.
+     */
+    synchronized void closed(NetSocket socket) {
+        Member member = members.remove(socket);
+        candidates.remove(socket);
+        if (member != null && parked != null) {
+            write(parkedEntries, 0, member, NetCalls.POLLNVAL);
+            answer(1);
+        }
+    }
+
     synchronized boolean isClosed() {
         return closed;
     }

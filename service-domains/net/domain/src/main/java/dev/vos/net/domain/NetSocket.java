@@ -350,13 +350,13 @@ final class NetSocket {
             w.completion().complete(-Errno.EBADF);
         }
         waiters.clear();
+        if (interestSet != null) {
+            interestSet.close(); // a waker's, first: its waiting ready call is answered EBADF, not its own NVAL
+        }
         for (InterestSet set : sets) {
-            set.remove(this); // a closed socket leaves every set
+            set.closed(this); // a closed socket leaves every set
         }
         sets.clear();
-        if (interestSet != null) {
-            interestSet.close(); // a waker's: its waiting ready call is answered EBADF
-        }
         table.loop().forget(this);
         NetSyscalls.close(kernelFd);
     }

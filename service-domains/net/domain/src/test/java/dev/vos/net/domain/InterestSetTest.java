@@ -159,7 +159,7 @@ class InterestSetTest {
     }
 
     @Test
-    void aMemberTakenOutOrClosed_isNoLongerReported_andRoomOneTakesTurns() throws Exception {
+    void aMemberTakenOutOrClosed_isNoLongerReported_aCloseEndsAWait_andRoomOneTakesTurns() throws Exception {
         Socket[] peers = new Socket[3];
         try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
             long[] fds = connections(ring, peers);
@@ -184,6 +184,17 @@ class InterestSetTest {
 
             assertEquals(1, watch(ring, waker, new long[] {fds[0]}, new int[] {IN}).result(), "back in");
             assertEquals(2, ready(ring, waker, 64, 0).result(), "ready at once: it joined ready");
+
+            assertEquals("x", ring.recv(fds[0], 10, 0));
+            assertEquals("x", ring.recv(fds[2], 10, 0));
+            CompletableFuture<Answer> waiting = waiting(ring, waker);
+            assertStillWaiting(waiting);
+            assertEquals(0, NetCalls.Close.call(ring.client, fds[2]));
+            Answer closed = waiting.get(10, TimeUnit.SECONDS);
+            assertEquals(1, closed.result(), "a member closed while ready waits answers it");
+            assertEquals(fds[2], closed.fds()[0]);
+            assertEquals(NetCalls.POLLNVAL, closed.revents()[0]);
+            assertEquals(0, ready(ring, waker, 64, NetCalls.NO_WAIT).result(), "and it is gone");
         } finally {
             closeAll(peers);
         }

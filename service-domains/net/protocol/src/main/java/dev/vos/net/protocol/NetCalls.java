@@ -42,7 +42,7 @@ import java.net.InetSocketAddress;
  * 80  wake         (long fd: a waker)                                                    0
  * 81  available    (long fd)                                      bytes received and not yet read (SIOCINQ)
  * 82  membership   (long fd, int op: JOIN|LEAVE|BLOCK|UNBLOCK, requestOffset, requestLength, int interface)   0
- * 83  watch        (long fd: a waker, entriesOffset, int count)                         entries applied; their revents
+ * 83  watch        (long fd: a waker, entriesOffset, int count)                         applied; revents
  * 84  ready        (long fd: a waker, entriesOffset, int room, int flags: NO_WAIT)       entries written
  * </pre>
  *
@@ -78,8 +78,9 @@ import java.net.InetSocketAddress;
  * (its descriptor, the events asked, the events found) and the waker itself (POLLIN) when a wake is pending, which
  * it uses; it answers how many it wrote (NO_WAIT: 0 at once when none). Members found ready are kept and looked at
  * again by the next ready (level-triggered), which looks first at the ones it did not report, so no member starves.
- * A socket closed leaves every set. A set waits for one ready call at a time: a second while one waits is EBUSY.
- * The waker's close answers the one that waits EBADF.
+ * A socket closed leaves every set, and answers a ready call that waits with its entry POLLNVAL, as a pollset is
+ * answered (a thread that closes a channel ends another's wait on it). A set waits for one ready call at a time:
+ * a second while one waits is EBUSY. The waker's close answers the one that waits EBADF.
  *
  * <p><b>Waiting.</b> Sockets are non-blocking in the domain, and no call ever holds a worker. accept, connect,
  * sendto, recvfrom and poll that would block wait <em>in the domain</em> instead: the call is deferred (the ring's
