@@ -10,7 +10,6 @@ import dev.vos.sys.Errno;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * watch and ready: a selector's interest set kept in the domain ({@link InterestSet}, one per waker). watch names
@@ -65,17 +64,12 @@ final class InterestSets {
         if (entries == null) {
             return -Errno.EFAULT;
         }
-        // Every entry read once, into the domain's memory, and all checked before any is applied.
-        long[] fds = new long[n];
-        int[] events = new int[n];
-        for (int i = 0; i < n; i++) {
-            long at = (long) i * NetCalls.POLLSET_ENTRY_BYTES;
-            fds[i] = entries.get(JAVA_LONG_UNALIGNED, at + NetCalls.POLLSET_ENTRY_FD_OFFSET);
-            events[i] = entries.get(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_EVENTS_OFFSET);
-            if ((events[i] & ~ASKABLE) != 0) {
-                return -Errno.EINVAL;
-            }
+        PollEntries read = PollEntries.read(entries, n, ASKABLE); // all checked before any is applied
+        if (read == null) {
+            return -Errno.EINVAL;
         }
+        long[] fds = read.fds();
+        int[] events = read.events();
         SocketTable table = (SocketTable) call.session();
         long applied = 0;
         for (int i = 0; i < n; i++) {

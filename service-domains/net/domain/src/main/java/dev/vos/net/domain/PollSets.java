@@ -12,7 +12,6 @@ import dev.vos.sys.Errno;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * pollset, waker and wake: what a client's {@code Selector} waits with. A pollset looks at every entry once, from
@@ -93,17 +92,12 @@ final class PollSets {
         if (entries == null) {
             return -Errno.EFAULT;
         }
-        // Every entry read once, into the domain's memory: the client may rewrite the payload meanwhile.
-        long[] fds = new long[n];
-        int[] events = new int[n];
-        for (int i = 0; i < n; i++) {
-            long at = (long) i * NetCalls.POLLSET_ENTRY_BYTES;
-            fds[i] = entries.get(JAVA_LONG_UNALIGNED, at + NetCalls.POLLSET_ENTRY_FD_OFFSET);
-            events[i] = entries.get(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_EVENTS_OFFSET);
-            if ((events[i] & ~ASKABLE) != 0) {
-                return -Errno.EINVAL;
-            }
+        PollEntries read = PollEntries.read(entries, n, ASKABLE);
+        if (read == null) {
+            return -Errno.EINVAL;
         }
+        long[] fds = read.fds();
+        int[] events = read.events();
         SocketTable table = sockets(call);
         NetSocket[] sockets = new NetSocket[n];
         for (int i = 0; i < n; i++) {

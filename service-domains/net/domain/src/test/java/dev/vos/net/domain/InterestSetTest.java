@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static dev.vos.net.domain.NetRing.LOOPBACK;
 import static dev.vos.net.domain.NetRing.expectOk;
@@ -66,21 +65,11 @@ class InterestSetTest {
     }
 
     private static CompletableFuture<Answer> waiting(NetRing ring, long waker) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return ready(ring, waker, 64, 0);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Thread::startVirtualThread);
+        return NetRing.onVirtualThread(() -> ready(ring, waker, 64, 0));
     }
 
     private static void assertStillWaiting(CompletableFuture<?> call) throws Exception {
-        try {
-            fail("ready should wait, and was answered " + call.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
-        } catch (TimeoutException expected) {
-            // waiting, as it should
-        }
+        NetRing.assertStillWaiting(call, "ready", STILL_WAITING_MS);
     }
 
     /** {@code n} accepted connections of {@code ring}, their peers in {@code peers}. */

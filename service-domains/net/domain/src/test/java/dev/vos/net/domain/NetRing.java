@@ -29,6 +29,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -149,6 +153,27 @@ final class NetRing implements AutoCloseable {
             throw new AssertionError(what + ": " + Errno.describe(result));
         }
         return result;
+    }
+
+    /** {@code call} run on a virtual thread of its own: a call that waits in the domain, its answer awaited later. */
+    static <T> CompletableFuture<T> onVirtualThread(Callable<T> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Thread::startVirtualThread);
+    }
+
+    /** Fails if {@code call} (named {@code what}) is answered within {@code ms}: it should still be waiting. */
+    static void assertStillWaiting(CompletableFuture<?> call, String what, long ms) throws Exception {
+        try {
+            org.junit.jupiter.api.Assertions.fail(what + " should wait, and was answered "
+                    + call.get(ms, TimeUnit.MILLISECONDS));
+        } catch (TimeoutException expected) {
+            // waiting, as it should
+        }
     }
 
     @Override

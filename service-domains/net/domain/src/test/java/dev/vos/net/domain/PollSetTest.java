@@ -51,21 +51,11 @@ class PollSetTest {
     }
 
     private static CompletableFuture<Answer> waiting(NetRing ring, long[] fds, int[] events) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return pollset(ring, fds, events, 0);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Thread::startVirtualThread);
+        return NetRing.onVirtualThread(() -> pollset(ring, fds, events, 0));
     }
 
     private static void assertStillWaiting(CompletableFuture<?> call) throws Exception {
-        try {
-            fail("the pollset should wait, and was answered " + call.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
-        } catch (TimeoutException expected) {
-            // waiting, as it should
-        }
+        NetRing.assertStillWaiting(call, "the pollset", STILL_WAITING_MS);
     }
 
     /**
