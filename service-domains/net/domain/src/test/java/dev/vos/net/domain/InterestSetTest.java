@@ -35,12 +35,7 @@ class InterestSetTest {
 
     private static Answer watch(NetRing ring, long waker, long[] fds, int[] events) throws Exception {
         try (CallSlot slot = ring.client.acquire()) {
-            for (int i = 0; i < fds.length; i++) {
-                long at = (long) i * NetCalls.POLLSET_ENTRY_BYTES;
-                slot.data().set(JAVA_LONG_UNALIGNED, at + NetCalls.POLLSET_ENTRY_FD_OFFSET, fds[i]);
-                slot.data().set(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_EVENTS_OFFSET, events[i]);
-                slot.data().set(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_REVENTS_OFFSET, -1);
-            }
+            NetRing.putEntries(slot.data(), fds, events);
             long r = Watch.call(slot, waker, slot.dataOffset(), fds.length);
             return read(slot, r, fds.length);
         }

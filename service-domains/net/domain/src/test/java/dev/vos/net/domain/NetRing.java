@@ -36,6 +36,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * One client session of a net table, in process: a real ring on a /dev/shm segment, a real server, real sockets on
@@ -153,6 +155,16 @@ final class NetRing implements AutoCloseable {
             throw new AssertionError(what + ": " + Errno.describe(result));
         }
         return result;
+    }
+
+    /** Writes pollset or watch entries to {@code payload}: each descriptor and its events; revents -1, unwritten. */
+    static void putEntries(MemorySegment payload, long[] fds, int[] events) {
+        for (int i = 0; i < fds.length; i++) {
+            long at = (long) i * NetCalls.POLLSET_ENTRY_BYTES;
+            payload.set(JAVA_LONG_UNALIGNED, at + NetCalls.POLLSET_ENTRY_FD_OFFSET, fds[i]);
+            payload.set(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_EVENTS_OFFSET, events[i]);
+            payload.set(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_REVENTS_OFFSET, -1);
+        }
     }
 
     /** {@code call} run on a virtual thread of its own: a call that waits in the domain, its answer awaited later. */

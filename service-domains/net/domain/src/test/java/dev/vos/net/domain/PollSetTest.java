@@ -16,7 +16,6 @@ import java.util.concurrent.TimeoutException;
 import static dev.vos.net.domain.NetRing.LOOPBACK;
 import static dev.vos.net.domain.NetRing.expectOk;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -34,12 +33,7 @@ class PollSetTest {
 
     private static Answer pollset(NetRing ring, long[] fds, int[] events, long flags) throws Exception {
         try (CallSlot slot = ring.client.acquire()) {
-            for (int i = 0; i < fds.length; i++) {
-                long at = (long) i * NetCalls.POLLSET_ENTRY_BYTES;
-                slot.data().set(JAVA_LONG_UNALIGNED, at + NetCalls.POLLSET_ENTRY_FD_OFFSET, fds[i]);
-                slot.data().set(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_EVENTS_OFFSET, events[i]);
-                slot.data().set(JAVA_INT_UNALIGNED, at + NetCalls.POLLSET_ENTRY_REVENTS_OFFSET, -1);
-            }
+            NetRing.putEntries(slot.data(), fds, events);
             long r = Pollset.call(slot, slot.dataOffset(), fds.length, flags);
             int[] found = new int[fds.length];
             for (int i = 0; i < fds.length; i++) {
