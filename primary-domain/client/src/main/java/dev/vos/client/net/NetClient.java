@@ -359,7 +359,7 @@ final class NetClient {
         return decoded;
     }
 
-    /** The ring the channels' calls go through (the selector holds a slot of it for a whole pollset). */
+    /** The ring the channels' calls go through (the selector holds a slot of it for a whole select). */
     CallSource calls() {
         return calls;
     }
@@ -375,7 +375,7 @@ final class NetClient {
         return DomainHandle.issuedBy(slot, DomainHandle.Kind.SOCKET, domain, fd);
     }
 
-    /** Makes {@code waker} readable: a pollset waiting on it answers. */
+    /** Makes {@code waker} readable: a ready or pollset waiting on it answers. */
     void wake(final DomainHandle waker) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             check(Wake.call(slot, waker.valueFor(slot)), "wake");

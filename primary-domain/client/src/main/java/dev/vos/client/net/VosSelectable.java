@@ -8,7 +8,7 @@ import dev.vos.client.DomainHandle;
  */
 sealed interface VosSelectable extends Selectable permits VosSocketChannel, VosServerSocketChannel, VosDatagramChannel {
 
-    /** The descriptor a pollset entry names. */
+    /** The descriptor a watch entry names. */
     DomainHandle handle();
 
     /** The poll events ({@code NetCalls.POLLIN}, {@code POLLOUT}) that {@code interestOps} wait for. */

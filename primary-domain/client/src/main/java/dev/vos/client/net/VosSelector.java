@@ -40,7 +40,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * short spin.
  *
  * <p><b>Waking.</b> {@link #wakeup()} during a select sends {@code wake} on another slot: the domain answers the
- * waiting pollset at once. A wake that reaches the domain before the pollset does is kept by the waker (a flag in the
+ * waiting ready at once. A wake that reaches the domain before the ready does is kept by the waker (a flag in the
  * domain) and answers it on arrival, so no interleaving of the two loses it. A {@code wakeup()} when no select waits
  * makes the next select return at once (it polls without waiting), as the JDK's; {@link #selectNow()} clears it. A wake
  * that was sent during a select the domain answered for another reason is used up before that select returns (one
@@ -50,7 +50,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  *
  * <p><b>A dead domain.</b> A channel whose descriptor belongs to a session that ended (the domain died) cannot be
  * polled: the select reports it ready for every operation of interest at once, without waiting, and the program's
- * next call on it throws. A select whose own pollset fails with the domain reports every polled channel so. A
+ * next call on it throws. A select whose own call fails with the domain reports every channel of it so. A
  * select with no channel of interest makes no call: it waits in this JVM for a wakeup, an interrupt or its timeout.
  *
  * <p><b>Pipes.</b> The ends of this provider's {@link VosPipe} are looked at in this JVM before the select waits and
@@ -357,7 +357,6 @@ final class VosSelector extends AbstractSelector {
         ScheduledFuture<?> timer = null;
         long found = 0;
         boolean failed = false;
-        boolean settled = false;
         try {
             if (wait) {
                 begin(); // an interrupt of this thread calls wakeup()
@@ -369,7 +368,6 @@ final class VosSelector extends AbstractSelector {
         } catch (DomainFailedException e) {
             failed = true;
         } catch (IOException | RuntimeException | Error e) {
-            settled = true;
             settleWakes(slot, true, wakerNow, false); // no wake may outlive the select, whatever failed
             throw e;
         } finally {
@@ -400,9 +398,7 @@ final class VosSelector extends AbstractSelector {
                 updated += ready(key, ((VosSelectable) key.selectable()).readyOps(revents, key.interestNow()));
             }
         }
-        if (!settled) {
-            settleWakes(slot, false, wakerNow, wakerSeen);
-        }
+        settleWakes(slot, false, wakerNow, wakerSeen);
         return updated;
     }
 
@@ -527,8 +523,9 @@ final class VosSelector extends AbstractSelector {
     }
 
     /**
-     * The select is over: no wake may reach it any more. A wake sent meanwhile is waited for and, if the pollset did
-     * not report the waker (the domain answered it for a socket first), used up by a poll that does not wait.
+     * The select is over: no wake may reach it any more. A wake sent meanwhile is waited for and, if the ready did
+     * not report the waker (the domain answered it for a socket first), used up by a pollset of the waker alone that
+     * does not wait.
      */
     private void settleWakes(final CallSlot slot, final boolean failed, final DomainHandle wakerNow,
                              final boolean wakerSeen) throws IOException {
@@ -615,7 +612,7 @@ final class VosSelector extends AbstractSelector {
         try {
             client.wake(target);
         } catch (IOException e) {
-            // The domain failed: the waiting pollset fails with it and the select returns anyway.
+            // The domain failed: the waiting ready fails with it and the select returns anyway.
         } finally {
             synchronized (wakeLock) {
                 wakesInFlight--;

@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>SO_TIMEOUT and a connect timeout.</b> The domain keeps no timers, and a call in the ring cannot be taken back;
  * so a timed read, accept or connect waits for its socket with a {@link VosSelector} of its own
- * ({@code select(timeout)}, one pollset in the domain, woken by the provider's timer) and makes only calls that do
+ * ({@code select(timeout)}, one ready in the domain, woken by the provider's timer) and makes only calls that do
  * not wait: the channel's {@link VosSocketChannel#readWithin readWithin},
  * {@link VosServerSocketChannel#acceptWithin acceptWithin} and {@link VosSocketChannel#connectWithin connectWithin}.
  * No worker is held meanwhile. A timed read or accept leaves the channel blocking and unregistered throughout, so
