@@ -292,11 +292,16 @@ final class NetSocket {
      * them to what is known, then retries the waiting calls.
      */
     synchronized void edge(int epollEvents) {
+        int before = known();
         if ((epollEvents & NetSyscalls.EPOLLRDHUP) != 0) {
             endOfStream = true;
         }
         known |= epollEvents & (NetCalls.POLLIN | NetCalls.POLLOUT | NetCalls.POLLERR | NetCalls.POLLHUP);
-        tellSets(); // every edge, even of bits known: a bit may be known while a set dropped the socket as not ready
+        if ((known() & ~before) != 0) {
+            // Only what grew: a set drops a member only when a look finds none of its bits known, and every way a
+            // bit comes back tells. An edge of bits known already (a writable socket's, at each ACK) tells nothing.
+            tellSets();
+        }
         retryWaiters();
     }
 
