@@ -29,24 +29,9 @@ final class InterestSets {
                 .addMayWait(NetCalls.READY, "ready", InterestSets::ready);
     }
 
-    /** The set of the waker {@code fd} names, or null with {@code -errno} in {@code error[0]}. */
-    private static InterestSet setOf(ServerCall call, long fd, long[] error) {
-        NetSocket waker = ((SocketTable) call.session()).get(fd);
-        if (waker == null) {
-            error[0] = -Errno.EBADF;
-            return null;
-        }
-        synchronized (waker) {
-            if (waker.isClosed()) {
-                error[0] = -Errno.EBADF;
-                return null;
-            }
-            if (!waker.isWaker()) {
-                error[0] = -Errno.EINVAL;
-                return null;
-            }
-            return waker.interestSet();
-        }
+    /** The waker {@code fd} names, or null: no descriptor of the session (EBADF). */
+    private static NetSocket wakerOf(ServerCall call, long fd) {
+        return ((SocketTable) call.session()).get(fd);
     }
 
     private static long watch(ServerCall call) {
@@ -54,11 +39,12 @@ final class InterestSets {
         if (count < 1 || count > NetCalls.MAX_POLLSET_ENTRIES) {
             return -Errno.EINVAL;
         }
-        long[] error = new long[1];
-        InterestSet set = setOf(call, call.arg(Watch.FD), error);
-        if (set == null) {
-            return error[0];
+        NetSocket waker = wakerOf(call, call.arg(Watch.FD));
+        long error = waker == null ? -Errno.EBADF : waker.wakerError();
+        if (error != 0) {
+            return error;
         }
+        InterestSet set = waker.interestSet(); // a waker closed since: its set is closed, and changes nothing
         int n = (int) count;
         MemorySegment entries = call.data(call.arg(Watch.ENTRIES_OFFSET), count * NetCalls.POLLSET_ENTRY_BYTES);
         if (entries == null) {
@@ -105,11 +91,12 @@ final class InterestSets {
         if (room < 1 || room > NetCalls.MAX_POLLSET_ENTRIES || (flags & ~(long) NetCalls.NO_WAIT) != 0) {
             return -Errno.EINVAL;
         }
-        long[] error = new long[1];
-        InterestSet set = setOf(call, call.arg(Ready.FD), error);
-        if (set == null) {
-            return error[0];
+        NetSocket waker = wakerOf(call, call.arg(Ready.FD));
+        long error = waker == null ? -Errno.EBADF : waker.wakerError();
+        if (error != 0) {
+            return error;
         }
+        InterestSet set = waker.interestSet(); // a waker closed since: its set is closed, and changes nothing
         MemorySegment entries = call.data(call.arg(Ready.ENTRIES_OFFSET), room * NetCalls.POLLSET_ENTRY_BYTES);
         if (entries == null) {
             return -Errno.EFAULT;

@@ -131,9 +131,14 @@ final class NetSocket {
         join(interestSet, number, NetCalls.POLLIN);
     }
 
-    /** A waker's interest set. Under the monitor, after {@link #isWaker} said true. */
-    InterestSet interestSet() {
+    /** A waker's interest set; null for a socket. */
+    synchronized InterestSet interestSet() {
         return interestSet;
+    }
+
+    /** Whether a call may use this as a waker: 0, -EBADF (closed) or -EINVAL (a socket, not a waker). */
+    synchronized long wakerError() {
+        return closed ? -Errno.EBADF : waker ? 0 : -Errno.EINVAL;
     }
 
     /** Joins {@code set} as {@code number}, for {@code events} (or changes them). Under the monitor. */

@@ -69,11 +69,9 @@ final class PollSets {
             return -Errno.EBADF;
         }
         synchronized (waker) {
-            if (waker.isClosed()) {
-                return -Errno.EBADF;
-            }
-            if (!waker.isWaker()) {
-                return -Errno.EINVAL;
+            long error = waker.wakerError();
+            if (error != 0) {
+                return error;
             }
             waker.wake();
             waker.retryWaiters(); // answers a pollset parked on it now, on this worker
