@@ -3,10 +3,12 @@ package dev.vos.ring;
 import dev.vos.sys.Linux;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -20,6 +22,8 @@ public final class Nobody {
 
     /** nobody's uid, and nogroup's gid. */
     public static final int UID = 65534;
+    /** {@link #readableClassPath()}'s answer, made once. Guarded by the class. */
+    private static List<String> readableClassPath;
 
     private Nobody() {
     }
@@ -40,16 +44,49 @@ public final class Nobody {
     }
 
     /**
-     * This JVM's java running {@code mainClass} as nobody, on the part of this JVM's class path nobody can read
-     * (the reactor's folders; not root's local repository).
+     * This JVM's java running {@code mainClass} as nobody, on this JVM's class path made readable to nobody: the
+     * reactor's folders as they are, and the jars under root's home (the local repository, which nobody cannot
+     * enter; a module built alone with {@code -pl} finds its siblings there) copied to a directory nobody can read.
      */
     public static ProcessBuilder java(Class<?> mainClass, String... args) {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        String classPath = String.join(File.pathSeparator, Arrays.stream(System.getProperty("java.class.path")
-                .split(File.pathSeparator)).filter(e -> !e.startsWith(System.getProperty("user.home"))).toList());
+        String classPath = String.join(File.pathSeparator, readableClassPath());
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m",
                 "-XX:-UsePerfData", "-cp", classPath, mainClass.getName()));
         command.addAll(List.of(args));
         return command(command.toArray(String[]::new));
+    }
+
+    /** Jars under root's home, copied once per JVM to a directory of mode 0755 (their contents are public). */
+    private static List<String> readableClassPath() {
+        synchronized (Nobody.class) {
+            if (readableClassPath == null) {
+                String home = System.getProperty("user.home");
+                List<String> entries = new ArrayList<>();
+                try {
+                    Path copies = null;
+                    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                        if (!entry.startsWith(home)) {
+                            entries.add(entry);
+                            continue;
+                        }
+                        if (copies == null) {
+                            copies = Files.createTempDirectory("vos-nobody-classpath-");
+                            Files.setPosixFilePermissions(copies, PosixFilePermissions.fromString("rwxr-xr-x"));
+                            copies.toFile().deleteOnExit();
+                        }
+                        Path copy = copies.resolve(entries.size() + "-" + Path.of(entry).getFileName());
+                        Files.copy(Path.of(entry), copy);
+                        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+                        copy.toFile().deleteOnExit();
+                        entries.add(copy.toString());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("copying the class path for nobody", e);
+                }
+                readableClassPath = List.copyOf(entries);
+            }
+            return readableClassPath;
+        }
     }
 }
