@@ -499,6 +499,7 @@ final class NetHandlers {
             if (r != -Errno.EAGAIN) {
                 return r;
             }
+            socket.wouldBlock((int) events); // what it waits for is not known ready: the epoll reports it from now
             return (flags & NetCalls.NO_WAIT) != 0 ? 0 : socket.park(call, attempt, true);
         });
     }

@@ -18,6 +18,8 @@ import java.util.List;
  */
 final class NetSocket {
 
+    private static final System.Logger LOG = System.getLogger(NetSocket.class.getName());
+
     /** One try of a call on the socket: its result, or {@code -EAGAIN} to go on waiting. Run under the monitor. */
     @FunctionalInterface
     interface Attempt {
@@ -73,6 +75,13 @@ final class NetSocket {
      * change to ready after a clear is an edge, dispatched under this monitor after the clear. Under the monitor.
      */
     private int known;
+    /**
+     * Whether the epoll reports this socket's out edges. It is asked to once {@link #known} lacks POLLOUT, the only
+     * state in which anything waits for one (a send, a connect, a poll or a set's member that found it not
+     * writable); before that an out edge would say nothing new, and would wake the loop's thread for nothing.
+     * Under the monitor.
+     */
+    private boolean writableWatched;
     /** The peer's FIN came (RDHUP, or a receive of 0): readable for good, whatever a drained receive clears. */
     private boolean endOfStream;
 
@@ -223,14 +232,31 @@ final class NetSocket {
     void polled(int ready) {
         boolean grew = (ready & ~known) != 0;
         known = ready;
+        watchWritableUnlessKnown();
         if (grew) {
             tellSets();
         }
     }
 
-    /** A receive, accept or send found the socket would block for {@code events}. Under the monitor. */
+    /** A receive, accept, send or poll found the socket would block for {@code events}. Under the monitor. */
     void wouldBlock(int events) {
         known &= ~events;
+        watchWritableUnlessKnown();
+    }
+
+    /** Asks the epoll for out edges once the socket is not known writable (see {@link #writableWatched}). */
+    private void watchWritableUnlessKnown() {
+        if ((known & NetCalls.POLLOUT) != 0 || writableWatched || closed) {
+            return;
+        }
+        long r = table.loop().watchWritable(this);
+        if (r == 0) {
+            writableWatched = true;
+        } else {
+            // Only ENOMEM is possible for a watched, open descriptor. The next clear of the bit asks again; a call
+            // parked meanwhile is still answered by the close, or by an edge of in or hang-up.
+            LOG.log(System.Logger.Level.WARNING, "epoll_ctl MOD for out: {0}", Errno.name((int) -r));
+        }
     }
 
     /** A receive answered the end of the stream. Under the monitor. */

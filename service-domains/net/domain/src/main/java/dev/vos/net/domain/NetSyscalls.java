@@ -159,6 +159,8 @@ final class NetSyscalls {
     static final int EPOLL_CLOEXEC = 02000000;
     /** {@code EPOLL_CTL_ADD}. */
     static final int EPOLL_CTL_ADD = 1;
+    /** {@code EPOLL_CTL_MOD}. */
+    static final int EPOLL_CTL_MOD = 3;
     /** {@code EPOLLIN}. */
     static final int EPOLLIN = 0x1;
     /** {@code EPOLLOUT}. */

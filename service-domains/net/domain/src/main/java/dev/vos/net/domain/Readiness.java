@@ -21,7 +21,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * call that would block by parking it (the ring's deferred completion): the worker goes on with other calls at once,
  * and the loop completes the parked call when the peer's bytes, the connection or the buffer space come.
  *
- * <p>Each socket is registered once, when it is made, edge-triggered for everything (in, out, peer hang-up):
+ * <p>Each socket is registered when it is made, edge-triggered for in and peer hang-up, and for out only once it is
+ * found not writable ({@link Loop#watchWritable}): a new connection is writable, and registering it for out would
+ * make an edge at once, which wakes the loop's thread beside the worker that is answering the accept. From then on
  * every state change is an edge, and at each the loop retries all of the socket's waiting calls under the socket's
  * monitor. A socket is named in epoll by a 64-bit id that is never reused, not by its kernel number (which is): an
  * event still queued for a socket closed meanwhile finds no socket and is dropped.
@@ -125,18 +127,31 @@ final class Readiness {
             return ids.incrementAndGet();
         }
 
-        /** Watches {@code socket} from now on: 0, or epoll_ctl's -errno. */
+        /** Watches {@code socket} from now on, for in and peer hang-up: 0, or epoll_ctl's -errno. */
         long watch(NetSocket socket) {
             sockets.put(socket.id(), socket);
+            long r = control(EPOLL_CTL_ADD, socket, EPOLLIN | EPOLLRDHUP | EPOLLET);
+            if (r < 0) {
+                sockets.remove(socket.id());
+            }
+            return r;
+        }
+
+        /**
+         * Watches {@code socket} for out too, from now on: 0, or epoll_ctl's -errno. Under the socket's monitor. The
+         * kernel looks at the socket as it adds the event, so one writable by then makes an edge: none is missed
+         * between the look that found it not writable and this call.
+         */
+        long watchWritable(NetSocket socket) {
+            return control(EPOLL_CTL_MOD, socket, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+        }
+
+        private long control(int op, NetSocket socket, int events) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment event = arena.allocate(EPOLL_EVENT_BYTES, 4);
-                event.set(JAVA_INT, EPOLL_EVENT_EVENTS_OFFSET, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+                event.set(JAVA_INT, EPOLL_EVENT_EVENTS_OFFSET, events);
                 event.set(JAVA_LONG_UNALIGNED, EPOLL_EVENT_DATA_OFFSET, socket.id());
-                long r = epollCtl(epfd, EPOLL_CTL_ADD, socket.kernelFd(), event.address());
-                if (r < 0) {
-                    sockets.remove(socket.id());
-                }
-                return r;
+                return epollCtl(epfd, op, socket.kernelFd(), event.address());
             }
         }
 

@@ -128,6 +128,29 @@ class WaitingCallsTest {
         }
     }
 
+    /**
+     * A poll for out on a socket no send ever found full: its sends all went whole, then its buffer was cut below
+     * what it holds, so the epoll was never asked for its out edges before this poll found it not writable. The poll
+     * waits, and completes as the peer reads.
+     */
+    @Test
+    void aPollForOut_onASocketNoSendFoundFull_waits_andCompletesAsThePeerReads() throws Exception {
+        try (NetRing ring = NetRing.open(NetRing.table(), 1); Socket peer = new Socket()) {
+            long listener = ring.listener();
+            peer.setReceiveBufferSize(4096);
+            peer.connect(ring.localAddress(listener));
+            long fd = expectOk(ring.accept(listener, 0).fd(), "accept");
+            int size = 48 << 10; // a slot holds 64 KiB; the default send buffer takes it whole
+            assertEquals(size, ring.send(fd, new byte[size], NetCalls.NO_WAIT));
+            assertEquals(0, NetCalls.Setsockopt.call(ring.client, fd, NetCalls.OPT_SO_SNDBUF, 4096));
+            CompletableFuture<Long> polling = CompletableFuture.supplyAsync(() -> call(
+                    () -> Poll.call(ring.client, fd, NetCalls.POLLOUT, 0)), Thread::startVirtualThread);
+            assertStillWaiting(polling);
+            assertEquals(size, peer.getInputStream().readNBytes(size).length);
+            assertEquals(NetCalls.POLLOUT, polling.get(10, TimeUnit.SECONDS) & NetCalls.POLLOUT, "writable now");
+        }
+    }
+
     /** A ring call that may throw, for a future. */
     @FunctionalInterface
     private interface RingCall<T> {
