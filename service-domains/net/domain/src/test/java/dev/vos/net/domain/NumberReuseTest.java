@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.vos.net.domain.NetRing.LOOPBACK;
 import static dev.vos.net.domain.NetRing.expectOk;
+import static dev.vos.net.domain.NetRing.onVirtualThread;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -38,13 +38,14 @@ class NumberReuseTest {
             try (Socket peerOfA = new Socket(LOOPBACK, port); Socket peerOfC = new Socket(LOOPBACK, port)) {
                 long a = expectOk(ring.accept(listener, 0).fd(), "accept");
                 long deferredBefore = ring.server.callsDeferred();
-                CompletableFuture<String> parked = on(() -> ring.recv(a, 100, 0)); // thread A
+                CompletableFuture<String> parked = onVirtualThread(() -> ring.recv(a, 100, 0)); // thread A
                 awaitDeferred(ring, deferredBefore + 1);
 
-                assertEquals(0L, on(() -> Close.call(ring.client, a)).get(10, TimeUnit.SECONDS)); // thread B
+                assertEquals(0L, onVirtualThread(() -> Close.call(ring.client, a))
+                        .get(10, TimeUnit.SECONDS)); // thread B
                 assertEquals("-EBADF", parked.get(10, TimeUnit.SECONDS), "the parked receive is answered EBADF");
 
-                long c = on(() -> ring.accept(listener, 0).fd()).get(10, TimeUnit.SECONDS); // thread C
+                long c = onVirtualThread(() -> ring.accept(listener, 0).fd()).get(10, TimeUnit.SECONDS); // thread C
                 expectOk(c, "accept");
                 assertNotEquals(a, c, "a closed number is not handed out again");
                 peerOfC.getOutputStream().write("for C".getBytes(StandardCharsets.US_ASCII));
@@ -111,15 +112,5 @@ class NumberReuseTest {
     private static void awaitAcceptable(NetRing ring, long listener) throws Exception {
         long ready = NetCalls.Poll.call(ring.client, listener, NetCalls.POLLIN, 0);
         assertEquals(NetCalls.POLLIN, ready & NetCalls.POLLIN, Errno.describe(ready));
-    }
-
-    private static <T> CompletableFuture<T> on(Callable<T> work) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return work.call();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Thread::startVirtualThread);
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 
 import static dev.vos.net.domain.NetRing.LOOPBACK;
 import static dev.vos.net.domain.NetRing.expectOk;
+import static dev.vos.net.domain.NetRing.onVirtualThread;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -38,8 +39,7 @@ class WaitingCallsTest {
             try (Socket quiet = new Socket(LOOPBACK, port); Socket busy = new Socket(LOOPBACK, port)) {
                 long waiting = expectOk(ring.accept(listener, 0).fd(), "accept");
                 long other = expectOk(ring.accept(listener, 0).fd(), "accept");
-                CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> call(
-                        () -> ring.recv(waiting, 100, 0)), Thread::startVirtualThread);
+                CompletableFuture<String> received = onVirtualThread(() -> ring.recv(waiting, 100, 0));
                 assertStillWaiting(received);
 
                 // The ring's only worker is free: a call of the same session, and a whole exchange on another socket.
@@ -61,10 +61,9 @@ class WaitingCallsTest {
         try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
             long listener = ring.listener();
             assertEquals(-Errno.EAGAIN, ring.accept(listener, NetCalls.NO_WAIT).fd(), "nothing to accept yet");
-            CompletableFuture<NetRing.Accepted> accepted = CompletableFuture.supplyAsync(() -> call(
-                    () -> ring.accept(listener, 0)), Thread::startVirtualThread);
-            CompletableFuture<Long> readable = CompletableFuture.supplyAsync(() -> call(
-                    () -> Poll.call(ring.client, listener, NetCalls.POLLIN, 0)), Thread::startVirtualThread);
+            CompletableFuture<NetRing.Accepted> accepted = onVirtualThread(() -> ring.accept(listener, 0));
+            CompletableFuture<Long> readable = onVirtualThread(
+                    () -> Poll.call(ring.client, listener, NetCalls.POLLIN, 0));
             assertStillWaiting(accepted);
             assertEquals(0L, Poll.call(ring.client, listener, NetCalls.POLLIN, NetCalls.NO_WAIT));
             try (Socket peer = new Socket(LOOPBACK, ring.localAddress(listener).getPort())) {
@@ -83,10 +82,8 @@ class WaitingCallsTest {
             long listener = ring.listener();
             try (Socket peer = new Socket(LOOPBACK, ring.localAddress(listener).getPort())) {
                 long fd = expectOk(ring.accept(listener, 0).fd(), "accept");
-                CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> call(
-                        () -> ring.recv(fd, 100, 0)), Thread::startVirtualThread);
-                CompletableFuture<NetRing.Accepted> accepting = CompletableFuture.supplyAsync(() -> call(
-                        () -> ring.accept(listener, 0)), Thread::startVirtualThread);
+                CompletableFuture<String> received = onVirtualThread(() -> ring.recv(fd, 100, 0));
+                CompletableFuture<NetRing.Accepted> accepting = onVirtualThread(() -> ring.accept(listener, 0));
                 assertStillWaiting(received);
                 assertStillWaiting(accepting);
                 assertEquals(0, NetCalls.Close.call(ring.client, fd));
@@ -119,8 +116,7 @@ class WaitingCallsTest {
                     Thread.sleep(50);
                 }
             }
-            CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> call(
-                    () -> ring.send(fd, chunk, 0)), Thread::startVirtualThread);
+            CompletableFuture<Long> waiting = onVirtualThread(() -> ring.send(fd, chunk, 0));
             assertStillWaiting(waiting);
             assertEquals(0, ring.client.call(CoreCalls.NOP), "the worker is free meanwhile");
             assertEquals(sent, peer.getInputStream().readNBytes((int) sent).length);
@@ -143,25 +139,10 @@ class WaitingCallsTest {
             int size = 48 << 10; // a slot holds 64 KiB; the default send buffer takes it whole
             assertEquals(size, ring.send(fd, new byte[size], NetCalls.NO_WAIT));
             assertEquals(0, NetCalls.Setsockopt.call(ring.client, fd, NetCalls.OPT_SO_SNDBUF, 4096));
-            CompletableFuture<Long> polling = CompletableFuture.supplyAsync(() -> call(
-                    () -> Poll.call(ring.client, fd, NetCalls.POLLOUT, 0)), Thread::startVirtualThread);
+            CompletableFuture<Long> polling = onVirtualThread(() -> Poll.call(ring.client, fd, NetCalls.POLLOUT, 0));
             assertStillWaiting(polling);
             assertEquals(size, peer.getInputStream().readNBytes(size).length);
             assertEquals(NetCalls.POLLOUT, polling.get(10, TimeUnit.SECONDS) & NetCalls.POLLOUT, "writable now");
-        }
-    }
-
-    /** A ring call that may throw, for a future. */
-    @FunctionalInterface
-    private interface RingCall<T> {
-        T run() throws Exception;
-    }
-
-    private static <T> T call(RingCall<T> body) {
-        try {
-            return body.run();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
