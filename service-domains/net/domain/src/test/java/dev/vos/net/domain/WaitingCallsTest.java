@@ -11,9 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static dev.vos.net.domain.NetRing.LOOPBACK;
 import static dev.vos.net.domain.NetRing.expectOk;
@@ -146,13 +144,7 @@ class WaitingCallsTest {
         }
     }
 
-    private static void assertStillWaiting(CompletableFuture<?> call) throws InterruptedException,
-            ExecutionException {
-        try {
-            Object answer = call.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS);
-            fail("the call should wait for its peer, and was answered " + answer);
-        } catch (TimeoutException expected) {
-            // waiting, as it should
-        }
+    private static void assertStillWaiting(CompletableFuture<?> call) throws Exception {
+        NetRing.assertStillWaiting(call, "the call, waiting for its peer,", STILL_WAITING_MS);
     }
 }
