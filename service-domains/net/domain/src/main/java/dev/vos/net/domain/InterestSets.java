@@ -18,8 +18,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
  */
 final class InterestSets {
 
-    private static final int ASKABLE = NetCalls.POLLIN | NetCalls.POLLOUT;
-
     private InterestSets() {
     }
 
@@ -50,7 +48,7 @@ final class InterestSets {
         if (entries == null) {
             return -Errno.EFAULT;
         }
-        PollEntries read = PollEntries.read(entries, n, ASKABLE); // all checked before any is applied
+        PollEntries read = PollEntries.read(entries, n); // all checked before any is applied
         if (read == null) {
             return -Errno.EINVAL;
         }

@@ -28,8 +28,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
  */
 final class PollSets {
 
-    private static final int ASKABLE = NetCalls.POLLIN | NetCalls.POLLOUT;
-
     private PollSets() {
     }
 
@@ -90,7 +88,7 @@ final class PollSets {
         if (entries == null) {
             return -Errno.EFAULT;
         }
-        PollEntries read = PollEntries.read(entries, n, ASKABLE);
+        PollEntries read = PollEntries.read(entries, n);
         if (read == null) {
             return -Errno.EINVAL;
         }
@@ -175,7 +173,7 @@ final class PollSets {
         }
         int known = socket.known();
         if ((known & (NetCalls.POLLERR | NetCalls.POLLHUP)) != 0) {
-            long r = NetHandlers.pollOnce(socket, ASKABLE);
+            long r = NetHandlers.pollOnce(socket, PollEntries.ASKABLE);
             if (r < 0 && r != -Errno.EAGAIN) {
                 return NetCalls.POLLERR;
             }
