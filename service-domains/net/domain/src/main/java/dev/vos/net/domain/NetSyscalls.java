@@ -91,6 +91,24 @@ final class NetSyscalls {
     static final int IPPROTO_TCP = 6;
     /** {@code TCP_NODELAY}. */
     static final int TCP_NODELAY = 1;
+    /** {@code TCP_KEEPIDLE}. */
+    static final int TCP_KEEPIDLE = 4;
+    /** {@code TCP_KEEPINTVL}. */
+    static final int TCP_KEEPINTVL = 5;
+    /** {@code TCP_KEEPCNT}. */
+    static final int TCP_KEEPCNT = 6;
+    /** {@code TCP_QUICKACK}. */
+    static final int TCP_QUICKACK = 12;
+    /** {@code SO_INCOMING_NAPI_ID}. */
+    static final int SO_INCOMING_NAPI_ID = 56;
+    /** {@code IP_MTU_DISCOVER}. */
+    static final int IP_MTU_DISCOVER = 10;
+    /** {@code IPV6_MTU_DISCOVER}. */
+    static final int IPV6_MTU_DISCOVER = 23;
+    /** {@code IP_PMTUDISC_DONT} (and IPv6's): never set the don't-fragment bit. */
+    static final int IP_PMTUDISC_DONT = 0;
+    /** {@code IP_PMTUDISC_DO} (and IPv6's): always set it. */
+    static final int IP_PMTUDISC_DO = 2;
     /** {@code TCP_INFO}: {@code struct tcp_info}, whose first byte is the TCP state ({@code TCP_ESTABLISHED} ...). */
     static final int TCP_INFO = 11;
     /** Bytes of {@code struct tcp_info} read: up to {@code tcpi_sacked}, all that {@code vos net ss} uses. */

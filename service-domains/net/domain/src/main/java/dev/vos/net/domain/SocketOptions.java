@@ -37,7 +37,11 @@ final class SocketOptions {
          */
         ADDRESS4,
         /** IPV6_MULTICAST_IF: an interface index, 0..Integer.MAX_VALUE. */
-        INDEX
+        INDEX,
+        /** Any {@code int}, for an option whose range the kernel checks itself (EINVAL outside it). */
+        KERNEL_INT,
+        /** The JDK's IP_DONTFRAGMENT: 0 or 1, carried as IP_PMTUDISC_DONT or IP_PMTUDISC_DO. */
+        DONT_FRAGMENT
     }
 
     /** One option: the kernel's level and name, and its kind. */
@@ -72,6 +76,13 @@ final class SocketOptions {
                     : new Option(IPPROTO_IP, IP_MULTICAST_TTL, Kind.OCTET);
             case NetCalls.OPT_IP_MULTICAST_LOOP -> v6 ? new Option(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, Kind.SWITCH)
                     : new Option(IPPROTO_IP, IP_MULTICAST_LOOP, Kind.SWITCH);
+            case NetCalls.OPT_TCP_KEEPIDLE -> new Option(IPPROTO_TCP, TCP_KEEPIDLE, Kind.KERNEL_INT);
+            case NetCalls.OPT_TCP_KEEPINTERVAL -> new Option(IPPROTO_TCP, TCP_KEEPINTVL, Kind.KERNEL_INT);
+            case NetCalls.OPT_TCP_KEEPCOUNT -> new Option(IPPROTO_TCP, TCP_KEEPCNT, Kind.KERNEL_INT);
+            case NetCalls.OPT_TCP_QUICKACK -> new Option(IPPROTO_TCP, TCP_QUICKACK, Kind.SWITCH);
+            case NetCalls.OPT_SO_INCOMING_NAPI_ID -> new Option(SOL_SOCKET, SO_INCOMING_NAPI_ID, Kind.READ_ONLY);
+            case NetCalls.OPT_IP_DONTFRAGMENT -> v6 ? new Option(IPPROTO_IPV6, IPV6_MTU_DISCOVER, Kind.DONT_FRAGMENT)
+                    : new Option(IPPROTO_IP, IP_MTU_DISCOVER, Kind.DONT_FRAGMENT);
             default -> null;
         };
     }
@@ -90,6 +101,8 @@ final class SocketOptions {
             case READ_ONLY -> false;
             case ADDRESS4 -> value >= 0 && value <= 0xFFFF_FFFFL;
             case INDEX -> value >= 0 && value <= Integer.MAX_VALUE;
+            case KERNEL_INT -> value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE;
+            case DONT_FRAGMENT -> value == 0 || value == 1;
         };
         if (!valid) {
             return -Errno.EINVAL;
@@ -107,7 +120,8 @@ final class SocketOptions {
                 return setsockopt(socket.kernelFd(), o.level(), o.name(), address.address(), Integer.BYTES);
             }
             MemorySegment v = arena.allocate(JAVA_INT);
-            v.set(JAVA_INT, 0, (int) value);
+            v.set(JAVA_INT, 0, o.kind() == Kind.DONT_FRAGMENT ? (value == 1 ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT)
+                    : (int) value);
             long r = setsockopt(socket.kernelFd(), o.level(), o.name(), v.address(), Integer.BYTES);
             if (r == 0 && o.level() == IPPROTO_IPV6 && isMulticast(number)) {
                 setIpv4Twin(socket, arena, number, (int) value);
@@ -148,6 +162,10 @@ final class SocketOptions {
             long r = NetHandlers.intOption(socket, o.level(), o.name());
             // in_addr, network order: the unsigned number, so that no address reads as an errno
             return r < 0 ? r : Integer.toUnsignedLong(Integer.reverseBytes((int) r));
+        }
+        if (o.kind() == Kind.DONT_FRAGMENT) {
+            long r = NetHandlers.intOption(socket, o.level(), o.name());
+            return r < 0 ? r : (r == IP_PMTUDISC_DO ? 1 : 0); // the default, IP_PMTUDISC_WANT, reads 0 as the JDK's
         }
         if (o.kind() != Kind.LINGER) {
             return NetHandlers.intOption(socket, o.level(), o.name());

@@ -101,6 +101,52 @@ class SocketCallsTest {
     }
 
     @Test
+    void theJdksExtendedOptions_roundTrip_theKernelJudgesTheirRange_andAValueBeyondAnIntIsRefused() throws Exception {
+        try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
+            long fd = expectOk(ring.socket(), "socket");
+            assertEquals(7200, Getsockopt.call(ring.client, fd, NetCalls.OPT_TCP_KEEPIDLE), "the kernel's default");
+            for (int option : new int[] {NetCalls.OPT_TCP_KEEPIDLE, NetCalls.OPT_TCP_KEEPINTERVAL,
+                    NetCalls.OPT_TCP_KEEPCOUNT}) {
+                assertEquals(0, Setsockopt.call(ring.client, fd, option, 17), "set " + option);
+                assertEquals(17, Getsockopt.call(ring.client, fd, option), "get " + option);
+                for (long bad : new long[] {0, -1, Integer.MIN_VALUE, 40_000}) {
+                    assertEquals(-Errno.EINVAL, Setsockopt.call(ring.client, fd, option, bad), "the kernel: " + bad);
+                }
+                // (1 << 32) + 5 cut to an int is 5, a value the kernel takes: the domain must refuse it whole.
+                for (long bad : new long[] {(1L << 32) + 5, Integer.MAX_VALUE + 1L, Long.MIN_VALUE}) {
+                    assertEquals(-Errno.EINVAL, Setsockopt.call(ring.client, fd, option, bad), "no int: " + bad);
+                }
+                assertEquals(17, Getsockopt.call(ring.client, fd, option), "a refused value changed nothing");
+            }
+            assertEquals(-Errno.EINVAL, Setsockopt.call(ring.client, fd, NetCalls.OPT_TCP_KEEPCOUNT, 128));
+            assertEquals(0, Setsockopt.call(ring.client, fd, NetCalls.OPT_TCP_QUICKACK, 1));
+            assertEquals(1, Getsockopt.call(ring.client, fd, NetCalls.OPT_TCP_QUICKACK));
+            assertEquals(-Errno.EINVAL, Setsockopt.call(ring.client, fd, NetCalls.OPT_TCP_QUICKACK, 2));
+            assertEquals(0, Getsockopt.call(ring.client, fd, NetCalls.OPT_SO_INCOMING_NAPI_ID), "no packet yet");
+            assertEquals(-Errno.ENOPROTOOPT, Setsockopt.call(ring.client, fd, NetCalls.OPT_SO_INCOMING_NAPI_ID, 1),
+                    "read only");
+        }
+    }
+
+    @Test
+    void dontFragment_isPathMtuDiscoveryDoOrDont_andReadsSetOnlyWhenDo() throws Exception {
+        try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
+            for (int family : new int[] {SockaddrLayout.AF_INET, SockaddrLayout.AF_INET6}) {
+                long fd = expectOk(NetCalls.Socket.call(ring.client, family, NetCalls.SOCK_DGRAM), "socket");
+                assertEquals(0, Getsockopt.call(ring.client, fd, NetCalls.OPT_IP_DONTFRAGMENT),
+                        "the kernel's default (IP_PMTUDISC_WANT) is not DO");
+                assertEquals(0, Setsockopt.call(ring.client, fd, NetCalls.OPT_IP_DONTFRAGMENT, 1));
+                assertEquals(1, Getsockopt.call(ring.client, fd, NetCalls.OPT_IP_DONTFRAGMENT));
+                assertEquals(-Errno.EINVAL, Setsockopt.call(ring.client, fd, NetCalls.OPT_IP_DONTFRAGMENT, 3),
+                        "no other discovery mode through this option");
+                assertEquals(1, Getsockopt.call(ring.client, fd, NetCalls.OPT_IP_DONTFRAGMENT));
+                assertEquals(0, Setsockopt.call(ring.client, fd, NetCalls.OPT_IP_DONTFRAGMENT, 0));
+                assertEquals(0, Getsockopt.call(ring.client, fd, NetCalls.OPT_IP_DONTFRAGMENT));
+            }
+        }
+    }
+
+    @Test
     void theStandardSocketOptions_roundTrip_andOthersAreRefused() throws Exception {
         try (NetRing ring = NetRing.open(NetRing.table(), 1)) {
             long fd = expectOk(ring.socket(), "socket");

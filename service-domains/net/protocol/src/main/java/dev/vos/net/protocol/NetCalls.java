@@ -185,8 +185,9 @@ public final class NetCalls {
     /** Bytes of a membership request: two sockaddrs of at most {@link SockaddrLayout#MAX_BYTES}, 8-aligned. */
     public static final int MEMBERSHIP_BYTES = 64;
 
-    // Socket options: the ones java.net.StandardSocketOptions names for TCP, plus SO_ERROR (read only) and
-    // IPV6_V6ONLY. Numbered here, not passed as the kernel's level and name, so that a client can set no other.
+    // Socket options: the ones java.net.StandardSocketOptions names, the JDK's extended ones (jdk.net) that Linux
+    // has, SO_ERROR (read only) and IPV6_V6ONLY. Numbered here, not passed as the kernel's level and name, so that a
+    // client can set no other.
 
     /** {@code SO_RCVBUF}: bytes. */
     public static final int OPT_SO_RCVBUF = 1;
@@ -223,13 +224,28 @@ public final class NetCalls {
     public static final int OPT_IP_MULTICAST_TTL = 13;
     /** {@code IP_MULTICAST_LOOP} (IPv6: {@code IPV6_MULTICAST_LOOP}, and IPv4's too): 0 or 1. */
     public static final int OPT_IP_MULTICAST_LOOP = 14;
+    /** {@code TCP_KEEPIDLE}: seconds idle before the first probe; any int (the kernel takes 1..32,767). */
+    public static final int OPT_TCP_KEEPIDLE = 15;
+    /** {@code TCP_KEEPINTVL}: seconds between probes; any int (the kernel takes 1..32,767). */
+    public static final int OPT_TCP_KEEPINTERVAL = 16;
+    /** {@code TCP_KEEPCNT}: probes unanswered before the connection drops; any int (the kernel takes 1..127). */
+    public static final int OPT_TCP_KEEPCOUNT = 17;
+    /** {@code TCP_QUICKACK}: 0 or 1. */
+    public static final int OPT_TCP_QUICKACK = 18;
+    /** {@code SO_INCOMING_NAPI_ID}, read only: the NAPI id of the device the last packet came from, or 0. */
+    public static final int OPT_SO_INCOMING_NAPI_ID = 19;
+    /**
+     * The JDK's {@code IP_DONTFRAGMENT}: {@code IP_MTU_DISCOVER} (IPv6: {@code IPV6_MTU_DISCOVER}) set to
+     * {@code IP_PMTUDISC_DO} for 1 and {@code IP_PMTUDISC_DONT} for 0; reads 1 only while it is {@code DO}.
+     */
+    public static final int OPT_IP_DONTFRAGMENT = 20;
     /**
      * SO_LINGER's value when it is off: not -1, which a result would read as -EPERM; above every {@code int} of
      * seconds, so that no linger time means it.
      */
     public static final long LINGER_OFF = 1L << 32;
     /** The highest option number. */
-    public static final int OPT_LAST = OPT_IP_MULTICAST_LOOP;
+    public static final int OPT_LAST = OPT_IP_DONTFRAGMENT;
 
     private NetCalls() {
     }
