@@ -10,6 +10,7 @@ module dev.vos.client {
     requires dev.vos.storage.protocol;
     requires dev.vos.net.protocol;
     requires dev.vos.sys;
+    requires jdk.net;
 
     exports dev.vos.client;
     exports dev.vos.client.fs;

@@ -37,15 +37,16 @@ final class VosRules {
 
     /**
      * The packages the bottom of vos and what an application links may use, by package prefix: the JDK's
-     * ({@code java}) and the layers beneath. One table for both checks, on classes ({@link ArchitectureTest}) and
-     * on source imports ({@link SourceImportsTest}).
+     * ({@code java}; and for the client {@code jdk.net}, the JDK's extended socket options, which its channels
+     * serve as the default provider's do) and the layers beneath. One table for both checks, on classes
+     * ({@link ArchitectureTest}) and on source imports ({@link SourceImportsTest}).
      */
     static final Map<String, List<String>> MAY_USE = Map.of(
             "dev.vos.sys", List.of("java", "dev.vos.sys"),
             "dev.vos.ring", List.of("java", "dev.vos.ring", "dev.vos.sys"),
             "dev.vos.storage.protocol", List.of("java", "dev.vos.storage.protocol", "dev.vos.ring", "dev.vos.sys"),
-            "dev.vos.client", List.of("java", "dev.vos.client", "dev.vos.storage.protocol", "dev.vos.net.protocol",
-                    "dev.vos.ring", "dev.vos.sys"),
+            "dev.vos.client", List.of("java", "jdk.net", "dev.vos.client", "dev.vos.storage.protocol",
+                    "dev.vos.net.protocol", "dev.vos.ring", "dev.vos.sys"),
             "dev.vos.net.protocol", List.of("java", "dev.vos.net.protocol", "dev.vos.ring", "dev.vos.sys"),
             "dev.vos.net.domain", List.of("java", "dev.vos.net.domain", "dev.vos.net.protocol", "dev.vos.ring",
                     "dev.vos.sys"));

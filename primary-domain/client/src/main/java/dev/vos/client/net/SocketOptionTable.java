@@ -1,53 +1,89 @@
 package dev.vos.client.net;
 
 import dev.vos.net.protocol.NetCalls;
+import jdk.net.ExtendedSocketOptions;
 
+import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import static java.util.Map.entry;
+
 /**
- * The {@link StandardSocketOptions} the channels serve, as the protocol's {@code OPT_*} numbers, and their values
- * both ways: booleans as 0 or 1, byte counts and IP_TOS as themselves, SO_LINGER's "off" ({@code -1} to Java) as
- * {@link NetCalls#LINGER_OFF}. The domain serves SO_LINGER off or 0 only (a positive linger would make close wait in
- * the domain): a positive one is refused there, and the channel throws the {@code SocketException} it answers.
+ * The {@link StandardSocketOptions} and the JDK's {@link ExtendedSocketOptions} the channels serve (each channel the
+ * set the default provider's serves, on Linux), as the protocol's {@code OPT_*} numbers, and their values both ways:
+ * booleans as 0 or 1, byte counts, IP_TOS and the keep-alive times and count as themselves, SO_LINGER's "off"
+ * ({@code -1} to Java) as {@link NetCalls#LINGER_OFF}. A keep-alive value out of the kernel's range is the kernel's
+ * EINVAL, a {@code SocketException}, as with the default provider. The domain serves SO_LINGER off or 0 only (a
+ * positive linger would make close wait in the domain): a positive one is refused there, and the channel throws the
+ * {@code SocketException} it answers. SO_OOBINLINE, which the default provider lists through an option class of its
+ * own (not public API), is not served.
  */
 final class SocketOptionTable {
 
     /** The options of a connected or connecting socket. */
-    static final Map<SocketOption<?>, Integer> STREAM = Map.of(
-            StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF,
-            StandardSocketOptions.SO_SNDBUF, NetCalls.OPT_SO_SNDBUF,
-            StandardSocketOptions.SO_KEEPALIVE, NetCalls.OPT_SO_KEEPALIVE,
-            StandardSocketOptions.SO_REUSEADDR, NetCalls.OPT_SO_REUSEADDR,
-            StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT,
-            StandardSocketOptions.SO_LINGER, NetCalls.OPT_SO_LINGER,
-            StandardSocketOptions.TCP_NODELAY, NetCalls.OPT_TCP_NODELAY,
-            StandardSocketOptions.IP_TOS, NetCalls.OPT_IP_TOS);
+    static final Map<SocketOption<?>, Integer> STREAM = Map.ofEntries(
+            entry(StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF),
+            entry(StandardSocketOptions.SO_SNDBUF, NetCalls.OPT_SO_SNDBUF),
+            entry(StandardSocketOptions.SO_KEEPALIVE, NetCalls.OPT_SO_KEEPALIVE),
+            entry(StandardSocketOptions.SO_REUSEADDR, NetCalls.OPT_SO_REUSEADDR),
+            entry(StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT),
+            entry(StandardSocketOptions.SO_LINGER, NetCalls.OPT_SO_LINGER),
+            entry(StandardSocketOptions.TCP_NODELAY, NetCalls.OPT_TCP_NODELAY),
+            entry(StandardSocketOptions.IP_TOS, NetCalls.OPT_IP_TOS),
+            entry(ExtendedSocketOptions.TCP_KEEPIDLE, NetCalls.OPT_TCP_KEEPIDLE),
+            entry(ExtendedSocketOptions.TCP_KEEPINTERVAL, NetCalls.OPT_TCP_KEEPINTERVAL),
+            entry(ExtendedSocketOptions.TCP_KEEPCOUNT, NetCalls.OPT_TCP_KEEPCOUNT),
+            entry(ExtendedSocketOptions.TCP_QUICKACK, NetCalls.OPT_TCP_QUICKACK),
+            entry(ExtendedSocketOptions.SO_INCOMING_NAPI_ID, NetCalls.OPT_SO_INCOMING_NAPI_ID));
 
-    /** The options of a listening socket (the default provider's set for ServerSocketChannel). */
+    /**
+     * The options of a listening socket (the default provider's set for ServerSocketChannel: the keep-alive ones
+     * and TCP_QUICKACK too, which the sockets it accepts inherit).
+     */
     static final Map<SocketOption<?>, Integer> LISTENING = Map.of(
             StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF,
             StandardSocketOptions.SO_REUSEADDR, NetCalls.OPT_SO_REUSEADDR,
-            StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT);
+            StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT,
+            ExtendedSocketOptions.TCP_KEEPIDLE, NetCalls.OPT_TCP_KEEPIDLE,
+            ExtendedSocketOptions.TCP_KEEPINTERVAL, NetCalls.OPT_TCP_KEEPINTERVAL,
+            ExtendedSocketOptions.TCP_KEEPCOUNT, NetCalls.OPT_TCP_KEEPCOUNT,
+            ExtendedSocketOptions.TCP_QUICKACK, NetCalls.OPT_TCP_QUICKACK,
+            ExtendedSocketOptions.SO_INCOMING_NAPI_ID, NetCalls.OPT_SO_INCOMING_NAPI_ID);
+
+    /**
+     * The options of a {@code ServerSocket} (the default provider's set for its socket impl): a listening socket's,
+     * and IP_TOS, which a {@code ServerSocketChannel} does not list.
+     */
+    static final Map<SocketOption<?>, Integer> SERVER_SOCKET = withIpTos(LISTENING);
 
     /**
      * The options of a UDP socket (the default provider's set for DatagramChannel). IP_MULTICAST_IF's value, a
      * {@code NetworkInterface}, is carried by the channel itself: an address or an index by the socket's family.
      */
-    static final Map<SocketOption<?>, Integer> DATAGRAM = Map.of(
-            StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF,
-            StandardSocketOptions.SO_SNDBUF, NetCalls.OPT_SO_SNDBUF,
-            StandardSocketOptions.SO_REUSEADDR, NetCalls.OPT_SO_REUSEADDR,
-            StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT,
-            StandardSocketOptions.SO_BROADCAST, NetCalls.OPT_SO_BROADCAST,
-            StandardSocketOptions.IP_TOS, NetCalls.OPT_IP_TOS,
-            StandardSocketOptions.IP_MULTICAST_IF, NetCalls.OPT_IP_MULTICAST_IF,
-            StandardSocketOptions.IP_MULTICAST_TTL, NetCalls.OPT_IP_MULTICAST_TTL,
-            StandardSocketOptions.IP_MULTICAST_LOOP, NetCalls.OPT_IP_MULTICAST_LOOP);
+    static final Map<SocketOption<?>, Integer> DATAGRAM = Map.ofEntries(
+            entry(StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF),
+            entry(StandardSocketOptions.SO_SNDBUF, NetCalls.OPT_SO_SNDBUF),
+            entry(StandardSocketOptions.SO_REUSEADDR, NetCalls.OPT_SO_REUSEADDR),
+            entry(StandardSocketOptions.SO_REUSEPORT, NetCalls.OPT_SO_REUSEPORT),
+            entry(StandardSocketOptions.SO_BROADCAST, NetCalls.OPT_SO_BROADCAST),
+            entry(StandardSocketOptions.IP_TOS, NetCalls.OPT_IP_TOS),
+            entry(StandardSocketOptions.IP_MULTICAST_IF, NetCalls.OPT_IP_MULTICAST_IF),
+            entry(StandardSocketOptions.IP_MULTICAST_TTL, NetCalls.OPT_IP_MULTICAST_TTL),
+            entry(StandardSocketOptions.IP_MULTICAST_LOOP, NetCalls.OPT_IP_MULTICAST_LOOP),
+            entry(ExtendedSocketOptions.IP_DONTFRAGMENT, NetCalls.OPT_IP_DONTFRAGMENT),
+            entry(ExtendedSocketOptions.SO_INCOMING_NAPI_ID, NetCalls.OPT_SO_INCOMING_NAPI_ID));
 
     private SocketOptionTable() {
+    }
+
+    private static Map<SocketOption<?>, Integer> withIpTos(final Map<SocketOption<?>, Integer> table) {
+        final Map<SocketOption<?>, Integer> with = new HashMap<>(table);
+        with.put(StandardSocketOptions.IP_TOS, NetCalls.OPT_IP_TOS);
+        return Map.copyOf(with);
     }
 
     /** The protocol's number of {@code name} in {@code table}; UnsupportedOperationException as the JDK's. */
@@ -62,15 +98,25 @@ final class SocketOptionTable {
         return number;
     }
 
-    /** {@code value} of {@code name} as the protocol carries it; IllegalArgumentException as the JDK's. */
-    static long encode(final SocketOption<?> name, final Object value) {
+    /**
+     * {@code value} of {@code name} as the protocol carries it; IllegalArgumentException as the JDK's, and its
+     * SocketException for a read-only option.
+     */
+    static long encode(final SocketOption<?> name, final Object value) throws SocketException {
         if (value == null) {
             throw new IllegalArgumentException("Invalid value 'null'");
+        }
+        if (name == ExtendedSocketOptions.SO_INCOMING_NAPI_ID) {
+            throw new SocketException("Attempt to set read only option " + name);
         }
         if (value instanceof Boolean on) {
             return on ? 1 : 0;
         }
         final int n = (Integer) value;
+        if (name == ExtendedSocketOptions.TCP_KEEPIDLE || name == ExtendedSocketOptions.TCP_KEEPINTERVAL
+                || name == ExtendedSocketOptions.TCP_KEEPCOUNT) {
+            return n; // its range is the kernel's to judge, as it is for the default provider
+        }
         if (name == StandardSocketOptions.SO_LINGER) {
             return n < 0 ? NetCalls.LINGER_OFF : n;
         }

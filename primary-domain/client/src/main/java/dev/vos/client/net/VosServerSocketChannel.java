@@ -11,13 +11,13 @@ import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -89,18 +89,29 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
 
     @Override
     public <T> ServerSocketChannel setOption(final SocketOption<T> name, final T value) throws IOException {
-        final int number = SocketOptionTable.number(SocketOptionTable.LISTENING, name);
-        synchronized (stateLock) {
-            ensureOpen();
-            client.setOption(fd, number, SocketOptionTable.encode(name, value));
-        }
+        setOption(SocketOptionTable.LISTENING, name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(final SocketOption<T> name) throws IOException {
-        final int number = SocketOptionTable.number(SocketOptionTable.LISTENING, name);
+        return getOption(SocketOptionTable.LISTENING, name);
+    }
+
+    /** Sets {@code name} if {@code table} has it: the channel's own table, or a {@code ServerSocket}'s. */
+    void setOption(final Map<SocketOption<?>, Integer> table, final SocketOption<?> name, final Object value)
+            throws IOException {
+        final int number = SocketOptionTable.number(table, name);
+        synchronized (stateLock) {
+            ensureOpen();
+            client.setOption(fd, number, SocketOptionTable.encode(name, value));
+        }
+    }
+
+    /** Reads {@code name} if {@code table} has it: the channel's own table, or a {@code ServerSocket}'s. */
+    @SuppressWarnings("unchecked")
+    <T> T getOption(final Map<SocketOption<?>, Integer> table, final SocketOption<T> name) throws IOException {
+        final int number = SocketOptionTable.number(table, name);
         synchronized (stateLock) {
             ensureOpen();
             return (T) SocketOptionTable.decode(name, client.getOption(fd, number));
@@ -109,8 +120,7 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
-                StandardSocketOptions.SO_REUSEPORT);
+        return SocketOptionTable.names(SocketOptionTable.LISTENING);
     }
 
     /**

@@ -405,7 +405,7 @@ final class VosSocketImpl extends SocketImpl {
         }
         try {
             if (server) {
-                listener().setOption(name, v);
+                listener().setOption(SocketOptionTable.SERVER_SOCKET, name, v);
             } else {
                 channel().setOption(name, v);
             }
@@ -433,7 +433,8 @@ final class VosSocketImpl extends SocketImpl {
                         : ((InetSocketAddress) local).getAddress();
             }
             final SocketOption<?> name = standard(optID);
-            final Object v = server ? listener().getOption(name) : channel().getOption(name);
+            final Object v = server ? listener().getOption(SocketOptionTable.SERVER_SOCKET, name)
+                    : channel().getOption(name);
             if (name == StandardSocketOptions.SO_LINGER && (Integer) v < 0) {
                 return Boolean.FALSE; // Socket.getSoLinger reads a Boolean as off
             }
@@ -454,7 +455,7 @@ final class VosSocketImpl extends SocketImpl {
         }
         try {
             if (server) {
-                listener().setOption(name, value);
+                listener().setOption(SocketOptionTable.SERVER_SOCKET, name, value);
             } else {
                 channel().setOption(name, value);
             }
@@ -469,7 +470,7 @@ final class VosSocketImpl extends SocketImpl {
             throw closedSocket();
         }
         try {
-            return server ? listener().getOption(name) : channel().getOption(name);
+            return server ? listener().getOption(SocketOptionTable.SERVER_SOCKET, name) : channel().getOption(name);
         } catch (IOException e) {
             throw translate(e);
         }
@@ -477,7 +478,7 @@ final class VosSocketImpl extends SocketImpl {
 
     @Override
     protected java.util.Set<SocketOption<?>> supportedOptions() {
-        return server ? SocketOptionTable.names(SocketOptionTable.LISTENING)
+        return server ? SocketOptionTable.names(SocketOptionTable.SERVER_SOCKET)
                 : SocketOptionTable.names(SocketOptionTable.STREAM);
     }
 

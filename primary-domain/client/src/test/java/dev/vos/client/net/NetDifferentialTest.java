@@ -1,5 +1,6 @@
 package dev.vos.client.net;
 
+import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,6 +15,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -538,7 +540,7 @@ class NetDifferentialTest {
         same((provider, seen) -> {
             try (ServerSocketChannel server = listener(provider);
                  SocketChannel c = provider.openSocketChannel()) {
-                // The standard ones only: the JDK's extended options (TCP_KEEPIDLE ...) are not served yet.
+                // The standard ones; the JDK's extended options are the next test's.
                 for (java.net.SocketOption<?> o : List.of(StandardSocketOptions.SO_RCVBUF,
                         StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT,
                         StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_LINGER)) {
@@ -562,6 +564,66 @@ class NetDifferentialTest {
                 seen.add("bad value: " + attempt(() -> c.setOption(StandardSocketOptions.SO_RCVBUF, -1)));
             }
         });
+    }
+
+    @Test
+    void theJdksExtendedOptions_asTheDefaultProviderServesThem() throws Exception {
+        final List<java.net.SocketOption<?>> extended = List.of(ExtendedSocketOptions.TCP_KEEPIDLE,
+                ExtendedSocketOptions.TCP_KEEPINTERVAL, ExtendedSocketOptions.TCP_KEEPCOUNT,
+                ExtendedSocketOptions.TCP_QUICKACK, ExtendedSocketOptions.SO_INCOMING_NAPI_ID,
+                ExtendedSocketOptions.IP_DONTFRAGMENT);
+        same((provider, seen) -> {
+            try (ServerSocketChannel server = listener(provider);
+                 SocketChannel c = provider.openSocketChannel()) {
+                for (java.net.SocketOption<?> o : extended) {
+                    seen.add(o + " server/client: " + server.supportedOptions().contains(o) + "/"
+                            + c.supportedOptions().contains(o));
+                }
+                for (java.net.SocketOption<Integer> o : List.of(ExtendedSocketOptions.TCP_KEEPIDLE,
+                        ExtendedSocketOptions.TCP_KEEPINTERVAL, ExtendedSocketOptions.TCP_KEEPCOUNT)) {
+                    seen.add(o + " default: " + c.getOption(o));
+                    for (int value : new int[] {1, 100, 127, 128, 32_767, 32_768, 0, -1, Integer.MAX_VALUE}) {
+                        seen.add(o + "=" + value + ": " + attempt(() -> c.setOption(o, value).getOption(o)));
+                    }
+                    seen.add(o + "=null: " + attempt(() -> c.setOption(o, null)));
+                }
+                seen.add("quickack: " + c.getOption(ExtendedSocketOptions.TCP_QUICKACK));
+                c.setOption(ExtendedSocketOptions.TCP_QUICKACK, false);
+                seen.add("quickack off: " + c.getOption(ExtendedSocketOptions.TCP_QUICKACK));
+                seen.add("napi: " + c.getOption(ExtendedSocketOptions.SO_INCOMING_NAPI_ID));
+                seen.add("napi set: " + withMessage(() -> c.setOption(ExtendedSocketOptions.SO_INCOMING_NAPI_ID, 1)));
+                seen.add("dontfragment: " + withMessage(() -> c.getOption(ExtendedSocketOptions.IP_DONTFRAGMENT)));
+                // Set on the listener, the accepted socket inherits it (the kernel copies the listener's).
+                server.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, 45);
+                seen.add("server keepidle: " + server.getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+                c.connect(server.getLocalAddress());
+                try (SocketChannel s = server.accept()) {
+                    seen.add("accepted keepidle: " + s.getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+                    seen.add("via socket(): " + s.socket().getOption(ExtendedSocketOptions.TCP_KEEPCOUNT));
+                }
+            }
+            final SocketChannel closed = provider.openSocketChannel();
+            closed.close();
+            seen.add("closed: " + withMessage(() -> closed.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, 5)));
+            try (DatagramChannel d = provider.openDatagramChannel()) {
+                seen.add("datagram dontfragment: " + d.getOption(ExtendedSocketOptions.IP_DONTFRAGMENT));
+                d.setOption(ExtendedSocketOptions.IP_DONTFRAGMENT, true);
+                seen.add("datagram dontfragment set: " + d.getOption(ExtendedSocketOptions.IP_DONTFRAGMENT));
+                d.setOption(ExtendedSocketOptions.IP_DONTFRAGMENT, false);
+                seen.add("datagram dontfragment unset: " + d.getOption(ExtendedSocketOptions.IP_DONTFRAGMENT));
+                seen.add("datagram napi: " + d.getOption(ExtendedSocketOptions.SO_INCOMING_NAPI_ID));
+                seen.add("datagram keepidle: " + withMessage(() -> d.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)));
+            }
+        });
+    }
+
+    /** What {@code step} gave, or its exception's class and message (the JDK's own words are part of the contract). */
+    private static String withMessage(final Step step) {
+        try {
+            return String.valueOf(step.run());
+        } catch (Exception e) {
+            return e.getClass().getName() + ": " + e.getMessage();
+        }
     }
 
     @Test

@@ -160,6 +160,18 @@ class UnmodifiedProgramTest {
         assertEquals(plain.subList(1, plain.size()), vos.subList(1, vos.size()));
     }
 
+    @Test
+    void theReadmesKeepAliveExample_setsTheExtendedOptionsInNet0AsOnTheDefaultProvider() throws Exception {
+        final List<String> plain = example("KeepAlive", false);
+        final List<String> vos = example("KeepAlive", true);
+        assertEquals("provider " + VosSelectorProvider.class.getName(), vos.getFirst());
+        assertTrue(plain.getFirst().startsWith("provider sun.nio.ch."), plain.getFirst());
+        assertEquals(List.of("client: SO_KEEPALIVE true, idle 30 s, every 5 s, 4 probes",
+                "accepted: SO_KEEPALIVE false, idle 60 s, every 10 s, 3 probes",
+                "1000 probes refused: SocketException"), vos.subList(1, vos.size()));
+        assertEquals(plain.subList(1, plain.size()), vos.subList(1, vos.size()));
+    }
+
     /** Two fetches from the HTTP server, through vos or not: curl's (if installed) and a java.net.Socket's. */
     private List<String> httpServer(final boolean throughVos) throws Exception {
         final boolean curl = Files.isExecutable(Path.of("/usr/bin/curl"));

@@ -152,6 +152,7 @@ class VosSocketsTest {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 s.setSoTimeout(60_000);
                 out.add(lines.readLine()); // accepted
+                out.add(lines.readLine()); // the options served
                 out.add(lines.readLine()); // its read timed out: nothing was sent yet
                 p.getOutputStream().write('\n');
                 p.getOutputStream().flush();
@@ -192,7 +193,9 @@ class VosSocketsTest {
         assertArrayEquals(sent, vosEcho, "byte-identical echo through net0");
         assertEquals("refused: java.net.ConnectException", plain.getFirst());
         assertEquals("accept: java.net.SocketTimeoutException: Accept timed out", plain.get(1));
-        assertTrue(plain.get(4).startsWith("read: java.net.SocketTimeoutException: Read timed out closed=false"),
+        assertTrue(plain.get(4).startsWith("options: server [IP_TOS, SO_INCOMING_NAPI_ID, SO_RCVBUF,"),
+                plain.toString());
+        assertTrue(plain.get(5).startsWith("read: java.net.SocketTimeoutException: Read timed out closed=false"),
                 plain.toString());
         assertEquals(plain.subList(0, 2), vos.subList(0, 2));
         assertEquals(plain.subList(3, plain.size()), vos.subList(3, vos.size()), "after the port line");
