@@ -107,6 +107,16 @@ public final class ServerCall {
         return deferred;
     }
 
+    /**
+     * Answers the call now, before its handler returns, so that the handler can go on with work the answer does not
+     * wait for (the net domain takes the next connection from the kernel after it answers an accept); the handler
+     * then returns {@link #DEFERRED}. From here on the slot and its payload are the client's again: the handler must
+     * not touch either.
+     */
+    public void answerNow(long result) {
+        defer().complete(result);
+    }
+
     /** The handle {@link #defer} made for this call, or null if the handler did not defer it. */
     DeferredCall deferredCall() {
         return deferred;

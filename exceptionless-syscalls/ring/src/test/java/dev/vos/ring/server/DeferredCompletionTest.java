@@ -19,10 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,6 +46,7 @@ class DeferredCompletionTest {
     private static final int DEFER_TWICE = 5;
     private static final int BLOCK = 6;
     private static final int HELD = 7;
+    private static final int ANSWER_NOW = 8;
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     /** The sizes of the test batcher's flushes, in order. */
@@ -178,6 +181,8 @@ class DeferredCompletionTest {
     /** {@link InFlightBatcher}'s reaps, waits counted awake, and sleeps on the doorbell's word. */
     private final AtomicInteger reaps = new AtomicInteger();
     private final AtomicInteger waits = new AtomicInteger();
+    private final CountDownLatch afterTheAnswer = new CountDownLatch(1);
+    private final AtomicBoolean handlerReturned = new AtomicBoolean();
     private final AtomicInteger ringSleeps = new AtomicInteger();
 
     private CallTable inFlightTable() {
@@ -217,6 +222,16 @@ class DeferredCompletionTest {
                     return ServerCall.DEFERRED;
                 })
                 .add(PLAIN, "plain", call -> answered.get())
+                .add(ANSWER_NOW, "answer now", call -> {
+                    call.answerNow(call.arg(0) * 2);
+                    try {
+                        afterTheAnswer.await(10, TimeUnit.SECONDS); // work the answer does not wait for
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    handlerReturned.set(true);
+                    return ServerCall.DEFERRED;
+                })
                 .addMayWait(DEFER_TWICE, "defer twice", call -> {
                     call.defer();
                     call.defer();
@@ -372,6 +387,17 @@ class DeferredCompletionTest {
             assertEquals(3, batch.await(3), "the three gathered calls were answered before the plain one ran");
             assertEquals(0, batch.await(0));
         }
+    }
+
+    @Test
+    void aCallAnsweredNow_reachesItsCaller_whileItsHandlerGoesOn_andTheWorkerServesOnAfterIt() throws Exception {
+        start(Duration.ofSeconds(30));
+        assertEquals(42, client.call(ANSWER_NOW, 21, 0, 0, 0, 0, 0));
+        assertFalse(handlerReturned.get(), "the answer came while the handler was still at work");
+        afterTheAnswer.countDown();
+        assertEquals(30, client.call(NOW, 10, 0, 0, 0, 0, 0), "the worker serves the next call once it is done");
+        assertTrue(handlerReturned.get());
+        assertFalse(client.hasFailed());
     }
 
     @Test
