@@ -27,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 import static dev.vos.net.domain.NetSyscalls.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -190,6 +191,12 @@ final class NetHandlers {
                 : -Errno.EADDRNOTAVAIL); // the kernel would bind an unbound socket to the wildcard address
     }
 
+    /**
+     * accept: the listener's next connection, numbered in the session. Once it has answered, the handler takes the
+     * connection after it from the kernel (accept4, the epoll's watch, its readiness at birth) while the client goes
+     * on, and holds it for the next accept, which then costs no system call on its way ({@link #acceptAhead}). A
+     * call that has to wait for a connection is answered by the edge that brings one, as any waiting call is.
+     */
     private static long accept(ServerCall call) {
         long flags = call.arg(Accept.FLAGS);
         if (flagsOutside(flags, NetCalls.NO_WAIT)) {
@@ -200,32 +207,91 @@ final class NetHandlers {
         if (capacity != 0 && out == null) {
             return -Errno.EFAULT;
         }
-        return onSocket(call, call.arg(Accept.FD), socket -> tryOrPark(call, socket,
-                (flags & NetCalls.NO_WAIT) != 0, () -> acceptOnce(socket, out)));
+        return onSocket(call, call.arg(Accept.FD), socket -> {
+            long r = tryOrPark(call, socket, (flags & NetCalls.NO_WAIT) != 0, () -> acceptOnce(socket, out));
+            if (r < 0) {
+                return r; // an error, EAGAIN of a NO_WAIT accept, or DEFERRED: parked until a connection comes
+            }
+            call.answerNow(r); // the payload is the client's again from here: out is not touched after this
+            acceptAhead(socket);
+            return ServerCall.DEFERRED;
+        });
     }
 
-    /** One accept4 on the listening {@code socket}: the new socket's number in its session, peer address to out. */
+    /**
+     * One accept on the listening {@code socket}: the connection taken ahead if there is one, else the kernel's next;
+     * its number in the session, its peer's address to {@code out} (null: not asked for).
+     */
     private static long acceptOnce(NetSocket socket, MemorySegment out) {
+        NetSocket.Ahead ahead = socket.takeAhead();
+        long number;
+        byte[] peer;
+        if (ahead != null) {
+            number = socket.table().adopt(ahead.socket());
+            peer = ahead.peer();
+        } else {
+            Taken taken = take(socket);
+            if (taken.result() < 0) {
+                if (taken.result() == -Errno.EAGAIN) {
+                    socket.wouldBlock(NetCalls.POLLIN); // the backlog is empty
+                }
+                return taken.result();
+            }
+            NetSocket connection = socket.table().newSocket((int) taken.result(), socket.family());
+            connection.markAccepted();
+            number = socket.table().add(connection);
+            peer = taken.peer();
+        }
+        if (number >= 0) {
+            socket.table().figures().accepted();
+            if (out != null) {
+                MemorySegment.copy(MemorySegment.ofArray(peer), 0, out, 0, Math.min(out.byteSize(), peer.length));
+            }
+        }
+        return number;
+    }
+
+    /** What one accept4 took: the new kernel descriptor (or -errno), and the peer's address (null with an errno). */
+    private record Taken(long result, byte[] peer) {
+    }
+
+    /** One accept4 on the listening {@code socket}, for a non-blocking, close-on-exec descriptor. */
+    private static Taken take(NetSocket socket) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
             MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
             long fd = accept4(socket.kernelFd(), address.address(), length.address(), SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0) {
-                if (fd == -Errno.EAGAIN) {
-                    socket.wouldBlock(NetCalls.POLLIN); // the backlog is empty
-                }
-                return fd;
+                return new Taken(fd, null);
             }
-            long number = socket.table().add((int) fd, socket.family());
-            if (number >= 0) {
-                socket.table().figures().accepted();
+            int n = Math.clamp(length.get(JAVA_INT, 0), 0, SockaddrLayout.MAX_BYTES);
+            return new Taken(fd, address.asSlice(0, n).toArray(JAVA_BYTE));
+        }
+    }
+
+    /**
+     * After an accept has answered: takes the listener's next connection from the kernel, has the loop watch it and
+     * holds it, unnumbered, for the next accept ({@link NetSocket#holdAhead}). It counts against the session's cap
+     * only once an accept numbers it; closing the listener resets it, as the kernel resets the connections in a
+     * closed listener's backlog. Nothing there (EAGAIN) or any error: nothing is held, and the next accept asks the
+     * kernel itself. Under the listener's monitor.
+     */
+    private static void acceptAhead(NetSocket listener) {
+        if (listener.hasAhead()) {
+            return;
+        }
+        Taken taken = take(listener);
+        if (taken.result() < 0) {
+            if (taken.result() == -Errno.EAGAIN) {
+                listener.wouldBlock(NetCalls.POLLIN);
             }
-            if (number >= 0 && out != null) {
-                long n = Math.min(out.byteSize(), Math.min(length.get(JAVA_INT, 0), SockaddrLayout.MAX_BYTES));
-                MemorySegment.copy(address, 0, out, 0, n);
-            }
-            return number;
+            return;
+        }
+        NetSocket socket = listener.table().newSocket((int) taken.result(), listener.family());
+        socket.markAccepted();
+        if (listener.table().watch(socket) == 0) {
+            listener.holdAhead(socket, taken.peer());
         }
     }
 
@@ -477,10 +543,21 @@ final class NetHandlers {
         });
     }
 
+    /**
+     * close: the number is unmapped at once; the socket's calls are answered EBADF and its descriptor closed. A
+     * connection an accept took is answered before its close(2), which sends the FIN (on loopback, the peer's
+     * receive too) while the client goes on: its port is the listener's, so no bind of the client's can race the
+     * close, and close(2) of a socket answers 0 (the domain refuses the positive linger that would make it wait).
+     */
     private static long close(ServerCall call) {
         NetSocket socket = sockets(call).remove(call.arg(Close.FD));
         if (socket == null) {
             return -Errno.EBADF;
+        }
+        if (socket.wasAccepted()) {
+            call.answerNow(0);
+            socket.close();
+            return ServerCall.DEFERRED;
         }
         socket.close();
         return 0;
@@ -516,6 +593,9 @@ final class NetHandlers {
             }
             int ready = pollfd.get(JAVA_SHORT, POLLFD_REVENTS_OFFSET)
                     & (events | NetCalls.POLLERR | NetCalls.POLLHUP);
+            if (socket.hasAhead()) {
+                ready |= events & NetCalls.POLLIN; // a connection taken ahead waits for the next accept
+            }
             return ready == 0 ? -Errno.EAGAIN : ready;
         }
     }

@@ -84,6 +84,14 @@ final class NetSocket {
     private boolean writableWatched;
     /** The peer's FIN came (RDHUP, or a receive of 0): readable for good, whatever a drained receive clears. */
     private boolean endOfStream;
+    /** A connection an accept took: its port is the listener's, so no bind waits for its close. */
+    private boolean accepted;
+    /** A listener's next connection, taken from the kernel after an accept answered; null for none. */
+    private Ahead ahead;
+
+    /** A connection accepted ahead: its socket, watched and not numbered, and the peer's address as accept4 gave it. */
+    record Ahead(NetSocket socket, byte[] peer) {
+    }
 
     NetSocket(int kernelFd, int family, long id, SocketTable table) {
         this.kernelFd = kernelFd;
@@ -123,6 +131,16 @@ final class NetSocket {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** Whether an accept took this connection. */
+    boolean wasAccepted() {
+        return accepted;
+    }
+
+    /** Marks a connection an accept took, before it is numbered. */
+    void markAccepted() {
+        accepted = true;
     }
 
     /** Whether this is a pollset's waker (an eventfd, no socket): {@link NetCalls#WAKE} sets its flag. */
@@ -223,9 +241,48 @@ final class NetSocket {
         return was;
     }
 
-    /** The poll bits the socket is known ready for (see {@link #known}), end of stream as POLLIN. Under the monitor. */
+    /**
+     * The poll bits the socket is known ready for (see {@link #known}); end of stream, and a connection held ahead
+     * for the next accept, as POLLIN. Under the monitor.
+     */
     int known() {
-        return endOfStream ? known | NetCalls.POLLIN : known;
+        return endOfStream || ahead != null ? known | NetCalls.POLLIN : known;
+    }
+
+    /** Whether a connection is held for the next accept. Under the monitor. */
+    boolean hasAhead() {
+        return ahead != null;
+    }
+
+    /**
+     * Holds {@code socket}, accepted ahead, for the next accept: the listener is readable while it does, and an
+     * accept parked meanwhile (another thread's) takes it now. Under the monitor.
+     */
+    void holdAhead(NetSocket socket, byte[] peer) {
+        boolean grew = (known() & NetCalls.POLLIN) == 0;
+        ahead = new Ahead(socket, peer);
+        if (grew) {
+            tellSets();
+        }
+        retryWaiters();
+    }
+
+    /** The connection held ahead, now the caller's to number; or null. Under the monitor. */
+    Ahead takeAhead() {
+        Ahead taken = ahead;
+        ahead = null;
+        return taken;
+    }
+
+    /**
+     * Closes the socket with a reset (SO_LINGER 0), as the kernel resets a connection still in a closed listener's
+     * backlog: a connection held ahead when its listener closes.
+     */
+    synchronized void reset() {
+        if (!closed) {
+            SocketOptions.set(this, NetCalls.OPT_SO_LINGER, 0);
+        }
+        close();
     }
 
     /** A real poll(2) found {@code ready} (poll bits; 0 for none): it replaces what was known. Under the monitor. */
@@ -395,5 +452,9 @@ final class NetSocket {
         sets.clear();
         table.loop().forget(this);
         NetSyscalls.close(kernelFd);
+        if (ahead != null) {
+            ahead.socket().reset(); // after this one's descriptor: the lock order is listener, then its connection
+            ahead = null;
+        }
     }
 }

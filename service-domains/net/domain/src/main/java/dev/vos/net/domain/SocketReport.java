@@ -43,7 +43,9 @@ final class SocketReport {
                 long recvQ;
                 long sendQ;
                 if (state == TCP_LISTEN) {
-                    recvQ = Integer.toUnsignedLong(info.get(JAVA_INT, TCPI_UNACKED_OFFSET));
+                    // the kernel's backlog, and the connection held for the next accept: both wait to be accepted
+                    recvQ = Integer.toUnsignedLong(info.get(JAVA_INT, TCPI_UNACKED_OFFSET))
+                            + (socket.hasAhead() ? 1 : 0);
                     sendQ = Integer.toUnsignedLong(info.get(JAVA_INT, TCPI_SACKED_OFFSET));
                 } else {
                     recvQ = queue(fd, SIOCINQ, arena);

@@ -56,23 +56,36 @@ final class SocketTable implements AutoCloseable, SessionReport {
      * {@code maxSockets}), -EBADF (the session ended meanwhile) or epoll's error.
      */
     long add(int kernelFd, int family) {
-        NetSocket socket;
-        long number;
+        return add(newSocket(kernelFd, family));
+    }
+
+    /** {@link #add(int, int)} of a socket made by {@link #newSocket} and neither watched nor numbered yet. */
+    long add(NetSocket socket) {
+        long refused;
         synchronized (this) {
-            if (closed || sockets.full()) {
-                NetSyscalls.close(kernelFd);
-                return closed ? -Errno.EBADF : -Errno.EMFILE;
-            }
-            socket = new NetSocket(kernelFd, family, loop.nextId(), this);
-            number = sockets.add(socket);
-            figures.socketsOpened(1); // under the monitor, as the mapping: open sockets are exactly what tables map
+            refused = closed ? -Errno.EBADF : sockets.full() ? -Errno.EMFILE : 0;
         }
+        if (refused < 0) {
+            socket.close();
+            return refused;
+        }
+        long r = watch(socket);
+        return r < 0 ? r : adopt(socket);
+    }
+
+    /** A socket of this session for the new kernel socket {@code kernelFd}: neither watched nor numbered yet. */
+    NetSocket newSocket(int kernelFd, int family) {
+        return new NetSocket(kernelFd, family, loop.nextId(), this);
+    }
+
+    /**
+     * Has the readiness loop watch {@code socket}, new and not numbered yet, and learns what it is ready for at
+     * birth: 0; or epoll's error, the socket closed.
+     */
+    long watch(NetSocket socket) {
         long r = loop.watch(socket);
         if (r < 0) {
-            NetSocket removed = remove(number);
-            if (removed != null) {
-                removed.close();
-            }
+            socket.close();
             return r;
         }
         // What it is ready for at birth, from one poll(2). The epoll reports it too, as an edge, but on the
@@ -82,7 +95,24 @@ final class SocketTable implements AutoCloseable, SessionReport {
             long ready = NetHandlers.pollOnce(socket, NetCalls.POLLIN | NetCalls.POLLOUT);
             socket.polled(ready < 0 ? 0 : (int) ready);
         }
-        return number;
+        return 0;
+    }
+
+    /**
+     * Maps {@code socket}, watched already ({@link #watch}), to a fresh number and returns it; or closes it and
+     * returns -EMFILE (the session holds {@code maxSockets}) or -EBADF (the session ended).
+     */
+    long adopt(NetSocket socket) {
+        long refused;
+        synchronized (this) {
+            if (!closed && !sockets.full()) {
+                figures.socketsOpened(1); // under the monitor, as the mapping: open sockets are what tables map
+                return sockets.add(socket);
+            }
+            refused = closed ? -Errno.EBADF : -Errno.EMFILE;
+        }
+        socket.close(); // outside the table's monitor: lock order is socket, then table
+        return refused;
     }
 
     /** The socket of {@code number}, or null (EBADF): not this session's, never handed out, or closed. */
