@@ -61,10 +61,7 @@ final class SocketTable implements AutoCloseable, SessionReport {
 
     /** {@link #add(int, int)} of a socket made by {@link #newSocket} and neither watched nor numbered yet. */
     long add(NetSocket socket) {
-        long refused;
-        synchronized (this) {
-            refused = closed ? -Errno.EBADF : sockets.full() ? -Errno.EMFILE : 0;
-        }
+        long refused = refusal(); // before the watch's system calls: a full table would only undo them
         if (refused < 0) {
             socket.close();
             return refused;
@@ -105,14 +102,19 @@ final class SocketTable implements AutoCloseable, SessionReport {
     long adopt(NetSocket socket) {
         long refused;
         synchronized (this) {
-            if (!closed && !sockets.full()) {
+            refused = refusal();
+            if (refused == 0) {
                 figures.socketsOpened(1); // under the monitor, as the mapping: open sockets are what tables map
                 return sockets.add(socket);
             }
-            refused = closed ? -Errno.EBADF : -Errno.EMFILE;
         }
         socket.close(); // outside the table's monitor: lock order is socket, then table
         return refused;
+    }
+
+    /** Whether one more socket may be mapped: 0, or -EBADF (the session ended) or -EMFILE ({@code maxSockets}). */
+    private synchronized long refusal() {
+        return closed ? -Errno.EBADF : sockets.full() ? -Errno.EMFILE : 0;
     }
 
     /** The socket of {@code number}, or null (EBADF): not this session's, never handed out, or closed. */
