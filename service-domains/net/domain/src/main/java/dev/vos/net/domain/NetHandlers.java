@@ -237,9 +237,7 @@ final class NetHandlers {
                 }
                 return taken.result();
             }
-            NetSocket connection = socket.table().newSocket((int) taken.result(), socket.family());
-            connection.markAccepted();
-            number = socket.table().add(connection);
+            number = socket.table().add(connection(socket, taken));
             peer = taken.peer();
         }
         if (number >= 0) {
@@ -270,6 +268,13 @@ final class NetHandlers {
         }
     }
 
+    /** The session's socket for a connection {@code taken} off {@code listener}: neither watched nor numbered. */
+    private static NetSocket connection(NetSocket listener, Taken taken) {
+        NetSocket socket = listener.table().newSocket((int) taken.result(), listener.family());
+        socket.markAccepted();
+        return socket;
+    }
+
     /**
      * After an accept has answered: takes the listener's next connection from the kernel, has the loop watch it and
      * holds it, unnumbered, for the next accept ({@link NetSocket#holdAhead}). It counts against the session's cap
@@ -288,8 +293,7 @@ final class NetHandlers {
             }
             return;
         }
-        NetSocket socket = listener.table().newSocket((int) taken.result(), listener.family());
-        socket.markAccepted();
+        NetSocket socket = connection(listener, taken);
         if (listener.table().watch(socket) == 0) {
             listener.holdAhead(socket, taken.peer());
         }
