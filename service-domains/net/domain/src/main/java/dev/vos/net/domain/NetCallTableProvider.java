@@ -11,6 +11,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code bind=ADDR[,ADDR...]}: required, the IP literals clients may bind (the spec's {@code net.bind}, as
  *       the control plane passes it: {@code 127.0.0.1,::1});</li>
+ *   <li>{@code unix=DIR[,DIR...]}: optional, the directories in which clients may bind and connect Unix domain
+ *       sockets (the spec's {@code net.unix}; see {@link UnixPaths} for what each must be); none: every path is
+ *       EACCES;</li>
  *   <li>{@code maxSocketsPerSession=N}: the most sockets one session holds (default
  *       {@link NetCalls#MAX_SOCKETS_PER_SESSION}).</li>
  * </ul>
@@ -19,6 +22,8 @@ public final class NetCallTableProvider implements CallTableProvider {
 
     /** The option naming the addresses clients may bind. */
     public static final String BIND = "bind";
+    /** The option naming the directories of Unix domain sockets. */
+    public static final String UNIX = "unix";
     /** The option capping one session's sockets. */
     public static final String MAX_SOCKETS_PER_SESSION = "maxSocketsPerSession";
 
@@ -47,7 +52,9 @@ public final class NetCallTableProvider implements CallTableProvider {
                         + "' is not a positive number");
             }
         }
-        new NetHandlers(BindPolicy.parse(bind), max, new Readiness()).register(table);
+        String unix = options.get(UNIX);
+        UnixPaths paths = unix == null || unix.isBlank() ? UnixPaths.none() : UnixPaths.parse(unix);
+        new NetHandlers(BindPolicy.parse(bind), paths, max, new Readiness()).register(table);
         PollSets.register(table);
         InterestSets.register(table);
     }

@@ -25,6 +25,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 
 import static dev.vos.net.domain.NetSyscalls.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -42,12 +43,14 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class NetHandlers {
 
     private final BindPolicy policy;
+    private final UnixPaths unix;
     private final int maxSockets;
     private final Readiness readiness;
     private final NetFigures figures = new NetFigures();
 
-    NetHandlers(BindPolicy policy, int maxSockets, Readiness readiness) {
+    NetHandlers(BindPolicy policy, UnixPaths unix, int maxSockets, Readiness readiness) {
         this.policy = policy;
+        this.unix = unix;
         this.maxSockets = maxSockets;
         this.readiness = readiness;
     }
@@ -62,7 +65,7 @@ final class NetHandlers {
                 .add(NetCalls.BIND, "bind", this::bind)
                 .add(NetCalls.LISTEN, "listen", NetHandlers::listen)
                 .addMayWait(NetCalls.ACCEPT, "accept", NetHandlers::accept)
-                .addMayWait(NetCalls.CONNECT, "connect", NetHandlers::connect)
+                .addMayWait(NetCalls.CONNECT, "connect", this::connect)
                 .addMayWait(NetCalls.SENDTO, "sendto", this::sendto)
                 .addMayWait(NetCalls.RECVFROM, "recvfrom", NetHandlers::recvfrom)
                 .add(NetCalls.SHUTDOWN, "shutdown", NetHandlers::shutdown)
@@ -114,12 +117,13 @@ final class NetHandlers {
 
     private static long socket(ServerCall call) {
         long family = call.arg(Socket.FAMILY);
-        if (family != SockaddrLayout.AF_INET && family != SockaddrLayout.AF_INET6) {
+        if (family != SockaddrLayout.AF_INET && family != SockaddrLayout.AF_INET6
+                && family != SockaddrLayout.AF_UNIX) {
             return -Errno.EAFNOSUPPORT;
         }
         long type = call.arg(Socket.TYPE);
-        if (type != NetCalls.SOCK_STREAM && type != NetCalls.SOCK_DGRAM) {
-            return -Errno.EPROTONOSUPPORT;
+        if (type != NetCalls.SOCK_STREAM && (type != NetCalls.SOCK_DGRAM || family == SockaddrLayout.AF_UNIX)) {
+            return -Errno.EPROTONOSUPPORT; // a Unix domain socket is served as a stream only, as the JDK has it
         }
         long fd = NetSyscalls.socket((int) family, (int) type | SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
@@ -161,8 +165,41 @@ final class NetHandlers {
         return own;
     }
 
+    /**
+     * The client's sockaddr_un: copied out of the payload first, as {@link #copyAddress} does, then read; null with
+     * the errno in {@code errno[0]} (EFAULT outside the payload, EINVAL for a length no sockaddr_un has or the
+     * abstract namespace, EAFNOSUPPORT for another family).
+     */
+    private static UnixDomainSocketAddress copyUnixAddress(ServerCall call, long offset, long length, int[] errno) {
+        MemorySegment shared = call.data(offset, length);
+        if (shared == null) {
+            errno[0] = Errno.EFAULT;
+            return null;
+        }
+        if (length < SockaddrLayout.UN_PATH_OFFSET || length > SockaddrLayout.UN_BYTES) {
+            errno[0] = Errno.EINVAL;
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment own = arena.allocate(length, 8);
+            own.copyFrom(shared);
+            if (Short.toUnsignedInt(own.get(JAVA_SHORT, SockaddrLayout.FAMILY_OFFSET)) != SockaddrLayout.AF_UNIX) {
+                errno[0] = Errno.EAFNOSUPPORT;
+                return null;
+            }
+            UnixDomainSocketAddress address = SockaddrLayout.decodeUnix(own, length);
+            if (address == null) {
+                errno[0] = Errno.EINVAL;
+            }
+            return address;
+        }
+    }
+
     private long bind(ServerCall call) {
         return onSocket(call, call.arg(Bind.FD), socket -> {
+            if (socket.family() == SockaddrLayout.AF_UNIX) {
+                return bindUnix(call, socket);
+            }
             try (Arena arena = Arena.ofConfined()) {
                 int[] errno = new int[1];
                 MemorySegment address = copyAddress(call, socket, call.arg(Bind.ADDR_OFFSET),
@@ -182,6 +219,24 @@ final class NetHandlers {
                 return r;
             }
         });
+    }
+
+    /** A Unix domain socket's bind: to a path in the spec's {@code net.unix} directories ({@link UnixPaths}). */
+    private long bindUnix(ServerCall call, NetSocket socket) {
+        int[] errno = new int[1];
+        UnixDomainSocketAddress wanted = copyUnixAddress(call, call.arg(Bind.ADDR_OFFSET), call.arg(Bind.ADDR_LENGTH),
+                errno);
+        if (wanted == null) {
+            return -errno[0];
+        }
+        if (socket.bound()) {
+            return -Errno.EINVAL; // as the kernel answers a second bind
+        }
+        UnixPaths.Bound bound = unix.bind(socket.kernelFd(), wanted);
+        if (bound.result() == 0) {
+            socket.markBound(() -> unix.release(bound.path()));
+        }
+        return bound.result();
     }
 
     private static long listen(ServerCall call) {
@@ -243,7 +298,9 @@ final class NetHandlers {
         if (number >= 0) {
             socket.table().figures().accepted();
             if (out != null) {
-                MemorySegment.copy(MemorySegment.ofArray(peer), 0, out, 0, Math.min(out.byteSize(), peer.length));
+                long n = Math.min(out.byteSize(), peer.length);
+                MemorySegment.copy(MemorySegment.ofArray(peer), 0, out, 0, n);
+                out.asSlice(n).fill((byte) 0); // a sockaddr_un is read up to its NUL: nothing of before stays
             }
         }
         return number;
@@ -299,7 +356,7 @@ final class NetHandlers {
         }
     }
 
-    private static long connect(ServerCall call) {
+    private long connect(ServerCall call) {
         long flags = call.arg(Connect.FLAGS);
         if (flagsOutside(flags, NetCalls.NO_WAIT)) {
             return -Errno.EINVAL;
@@ -308,6 +365,14 @@ final class NetHandlers {
         return onSocket(call, call.arg(Connect.FD), socket -> {
             if (socket.isDatagram()) {
                 return connectDatagram(call, socket);
+            }
+            if (socket.family() == SockaddrLayout.AF_UNIX) {
+                // Done or refused at once; EAGAIN when the listener's backlog is full, which no readiness edge of
+                // this socket announces the end of: the client tries again (VosSocketChannel).
+                int[] errno = new int[1];
+                UnixDomainSocketAddress to = copyUnixAddress(call, call.arg(Connect.ADDR_OFFSET),
+                        call.arg(Connect.ADDR_LENGTH), errno);
+                return figures.connectAnswered(to == null ? -errno[0] : unix.connect(socket.kernelFd(), to));
             }
             long r;
             try (Arena arena = Arena.ofConfined()) {

@@ -59,6 +59,8 @@ final class NetSocket {
     /** Telling the sets now: a look of theirs that polls (and so grows {@link #known}) tells none again. */
     private boolean telling;
     private boolean bound;
+    /** Run once the descriptor is closed; null: nothing to run. */
+    private Runnable onClose;
     private boolean closed;
     private boolean waker;
     /** A UDP socket: its receives are whole datagrams, so a short one says nothing of the queue. */
@@ -105,7 +107,7 @@ final class NetSocket {
         return kernelFd;
     }
 
-    /** {@code AF_INET} or {@code AF_INET6}. */
+    /** {@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}. */
     int family() {
         return family;
     }
@@ -127,6 +129,12 @@ final class NetSocket {
 
     void markBound() {
         bound = true;
+    }
+
+    /** Bound, with {@code onClose} to run once the kernel descriptor is closed (a Unix path's release). */
+    void markBound(Runnable onClose) {
+        bound = true;
+        this.onClose = onClose;
     }
 
     boolean isClosed() {
@@ -452,6 +460,9 @@ final class NetSocket {
         sets.clear();
         table.loop().forget(this);
         NetSyscalls.close(kernelFd);
+        if (onClose != null) {
+            onClose.run();
+        }
         if (ahead != null) {
             ahead.socket().reset(); // after this one's descriptor: the lock order is listener, then its connection
             ahead = null;

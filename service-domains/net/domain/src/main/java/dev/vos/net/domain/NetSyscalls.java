@@ -19,6 +19,8 @@ final class NetSyscalls {
     static final long SYS_WRITE = 1;
     /** {@code __NR_close}. */
     static final long SYS_CLOSE = 3;
+    /** {@code __NR_fstat}. */
+    static final long SYS_FSTAT = 5;
     /** {@code __NR_poll}. */
     static final long SYS_POLL = 7;
     /** {@code __NR_ioctl}. */
@@ -45,16 +47,37 @@ final class NetSyscalls {
     static final long SYS_SETSOCKOPT = 54;
     /** {@code __NR_getsockopt}. */
     static final long SYS_GETSOCKOPT = 55;
+    /** {@code __NR_unlink}. */
+    static final long SYS_UNLINK = 87;
     /** {@code __NR_epoll_wait}. */
     static final long SYS_EPOLL_WAIT = 232;
     /** {@code __NR_epoll_ctl}. */
     static final long SYS_EPOLL_CTL = 233;
+    /** {@code __NR_openat}. */
+    static final long SYS_OPENAT = 257;
     /** {@code __NR_accept4}. */
     static final long SYS_ACCEPT4 = 288;
     /** {@code __NR_eventfd2}. */
     static final long SYS_EVENTFD2 = 290;
     /** {@code __NR_epoll_create1}. */
     static final long SYS_EPOLL_CREATE1 = 291;
+
+    /** {@code AT_FDCWD}: a path relative to the working directory; the domain passes absolute paths only. */
+    static final int AT_FDCWD = -100;
+    /** {@code O_PATH}: a descriptor that names a file without opening it for reading or writing. */
+    static final int O_PATH = 010000000;
+    /** {@code O_NOFOLLOW}: a symbolic link as the last component is ELOOP, not followed. */
+    static final int O_NOFOLLOW = 0400000;
+    /** {@code O_CLOEXEC}. */
+    static final int O_CLOEXEC = 02000000;
+    /** {@code sizeof(struct stat)} on x86_64. */
+    static final int STAT_BYTES = 144;
+    /** Offset of {@code st_mode} (u32) in x86_64's {@code struct stat}. */
+    static final int STAT_MODE_OFFSET = 24;
+    /** {@code S_IFMT}: the file type bits of {@code st_mode}. */
+    static final int S_IFMT = 0170000;
+    /** {@code S_IFSOCK}: a socket. */
+    static final int S_IFSOCK = 0140000;
 
     /** {@code SOCK_NONBLOCK}: every socket of the domain is non-blocking, so no call holds a worker. */
     static final int SOCK_NONBLOCK = 04000;
@@ -300,6 +323,21 @@ final class NetSyscalls {
     /** {@code int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout)}. */
     static long epollWait(int epfd, long events, int max, int timeoutMs) {
         return Linux.syscallErrno(SYS_EPOLL_WAIT, epfd, events, max, timeoutMs, 0, 0);
+    }
+
+    /** {@code int openat(int dirfd, const char *path, int flags)}. */
+    static long openat(int dirFd, long path, int flags) {
+        return Linux.syscallErrno(SYS_OPENAT, dirFd, path, flags, 0, 0, 0);
+    }
+
+    /** {@code int fstat(int fd, struct stat *st)}. */
+    static long fstat(int fd, long stat) {
+        return Linux.syscallErrno(SYS_FSTAT, fd, stat, 0, 0, 0, 0);
+    }
+
+    /** {@code int unlink(const char *path)}. */
+    static long unlink(long path) {
+        return Linux.syscallErrno(SYS_UNLINK, path, 0, 0, 0, 0, 0);
     }
 
     /** {@code int close(int fd)}. */

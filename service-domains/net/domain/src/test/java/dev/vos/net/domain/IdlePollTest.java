@@ -36,7 +36,7 @@ class IdlePollTest {
             throws Exception {
         Readiness readiness = new Readiness(false);
         CallTable.Builder b = CoreCallHandlers.register(CallTable.builder());
-        new NetHandlers(BindPolicy.parse("127.0.0.1"), 64, readiness).register(b);
+        new NetHandlers(BindPolicy.parse("127.0.0.1"), UnixPaths.none(), 64, readiness).register(b);
         Path file = SegmentFiles.path("test", "net-idle-poll-" + ProcessHandle.current().pid());
         Files.deleteIfExists(file);
         RingClient client = RingClient.create(file, RingGeometry.DEFAULT, 1, WaitStrategy.sleeping());

@@ -24,6 +24,7 @@ import dev.vos.sys.Errno;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +100,29 @@ final class NetRing implements AutoCloseable {
         try (CallSlot slot = client.acquire()) {
             int n = SockaddrLayout.encode(address, slot.data());
             return Connect.call(slot, fd, slot.dataOffset(), n, flags);
+        }
+    }
+
+    long bind(long fd, UnixDomainSocketAddress address) throws Exception {
+        try (CallSlot slot = client.acquire()) {
+            int n = SockaddrLayout.encode(address, slot.data());
+            return Bind.call(slot, fd, slot.dataOffset(), n);
+        }
+    }
+
+    long connect(long fd, UnixDomainSocketAddress address) throws Exception {
+        try (CallSlot slot = client.acquire()) {
+            int n = SockaddrLayout.encode(address, slot.data());
+            return Connect.call(slot, fd, slot.dataOffset(), n, 0);
+        }
+    }
+
+    /** A Unix domain socket's own ({@code peer} false) or peer's address. */
+    UnixDomainSocketAddress unixAddress(long fd, boolean peer) throws Exception {
+        try (CallSlot slot = client.acquire()) {
+            long n = expectOk(peer ? Getpeername.call(slot, fd, slot.dataOffset(), SockaddrLayout.MAX_BYTES)
+                    : Getsockname.call(slot, fd, slot.dataOffset(), SockaddrLayout.MAX_BYTES), "getsockname");
+            return SockaddrLayout.decodeUnix(slot.data(), n);
         }
     }
 

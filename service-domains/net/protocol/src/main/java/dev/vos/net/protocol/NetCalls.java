@@ -22,7 +22,7 @@ import java.net.InetSocketAddress;
  *
  * <pre>
  * no  name         arguments                                                          result
- * 64  socket       (int family: AF_INET|AF_INET6, int type: SOCK_STREAM|SOCK_DGRAM)    descriptor
+ * 64  socket       (int family: AF_INET|AF_INET6|AF_UNIX, int type: SOCK_STREAM|SOCK_DGRAM) descriptor
  * 65  bind         (long fd, addrOffset, addrLength)                                    0
  * 66  listen       (long fd, int backlog)                                               0
  * 67  accept       (long fd, addrOffset, addrCapacity, int flags: NO_WAIT)              descriptor; peer sockaddr
@@ -99,6 +99,11 @@ import java.net.InetSocketAddress;
  * wildcard. A session holding {@link #MAX_SOCKETS_PER_SESSION} descriptors gets EMFILE. sendto's bytes go with
  * MSG_NOSIGNAL (a peer gone is EPIPE, never a signal to the domain). SO_LINGER is served off or 0 (an abortive close)
  * only: a positive linger would make close wait in the domain (EINVAL).
+ *
+ * <p><b>Unix domain sockets</b> ({@code AF_UNIX}, streams only: a datagram is EPROTONOSUPPORT) bind and connect
+ * only to a path one name below a directory the spec's {@code net.unix} lists, else EACCES; the abstract namespace is
+ * EINVAL. A bind of the bare family (2 bytes) gets a name the domain chooses in the first directory. A connect never
+ * waits: it is done, refused, or EAGAIN when the listener's backlog is full, which the client tries again.
  */
 public final class NetCalls {
 
@@ -250,9 +255,9 @@ public final class NetCalls {
     private NetCalls() {
     }
 
-    /** {@link #SOCKET}: creates a TCP socket; its descriptor. */
+    /** {@link #SOCKET}: creates a socket; its descriptor. */
     public static final class Socket {
-        /** {@link SockaddrLayout#AF_INET} or {@link SockaddrLayout#AF_INET6}. */
+        /** {@link SockaddrLayout#AF_INET}, {@link SockaddrLayout#AF_INET6} or {@link SockaddrLayout#AF_UNIX}. */
         public static final int FAMILY = 0;
         /** {@link NetCalls#SOCK_STREAM} or {@link NetCalls#SOCK_DGRAM}. */
         public static final int TYPE = 1;
@@ -266,7 +271,7 @@ public final class NetCalls {
         }
     }
 
-    /** {@link #BIND}: binds a socket to an address the domain's {@code net.bind} allows. */
+    /** {@link #BIND}: binds a socket to an address the domain's {@code net.bind} (or {@code net.unix}) allows. */
     public static final class Bind {
         /** The descriptor. */
         public static final int FD = 0;

@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.*;
@@ -51,6 +52,39 @@ class SockaddrLayoutTest {
             assertNull(SockaddrLayout.decode(s, 1), "too short for a family");
             assertThrows(IllegalArgumentException.class, () -> SockaddrLayout.encode(
                     InetSocketAddress.createUnresolved("example.invalid", 1), s));
+        }
+    }
+
+    @Test
+    void aUnixAddress_isASockaddrUn_withItsPathNulTerminated() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(SockaddrLayout.MAX_BYTES);
+            UnixDomainSocketAddress address = UnixDomainSocketAddress.of("/run/a.sock");
+            assertEquals(2 + 11 + 1, SockaddrLayout.encode(address, s));
+            assertArrayEquals(new byte[] {1, 0, '/', 'r', 'u', 'n', '/', 'a', '.', 's', 'o', 'c', 'k', 0},
+                    s.asSlice(0, 14).toArray(JAVA_BYTE));
+            assertEquals(address, SockaddrLayout.decodeUnix(s, 14));
+            assertEquals(address, SockaddrLayout.decodeUnix(s, SockaddrLayout.UN_BYTES), "the kernel's full length");
+            assertNull(SockaddrLayout.decode(s, 28), "no IP address");
+            assertEquals(2, SockaddrLayout.encode(UnixDomainSocketAddress.of(""), s), "unnamed: the family alone");
+            assertEquals(UnixDomainSocketAddress.of(""), SockaddrLayout.decodeUnix(s, 2));
+        }
+    }
+
+    @Test
+    void unixBytesThatAreNoPath_decodeToNull_andPathsThatDoNotFit_areRefused() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(SockaddrLayout.MAX_BYTES + 8);
+            s.set(JAVA_BYTE, 0, (byte) 1);
+            assertNull(SockaddrLayout.decodeUnix(s, 12), "a NUL first: the abstract namespace");
+            assertNull(SockaddrLayout.decodeUnix(s, 1), "too short for a family");
+            assertNull(SockaddrLayout.decodeUnix(s, SockaddrLayout.UN_BYTES + 1), "longer than sockaddr_un");
+            s.set(JAVA_BYTE, 0, (byte) 2);
+            assertNull(SockaddrLayout.decodeUnix(s, 16), "AF_INET");
+            assertThrows(IllegalArgumentException.class, () -> SockaddrLayout.encode(
+                    UnixDomainSocketAddress.of("/" + "x".repeat(SockaddrLayout.UN_PATH_BYTES - 1)), s));
+            assertEquals(SockaddrLayout.UN_BYTES, SockaddrLayout.encode(
+                    UnixDomainSocketAddress.of("/" + "x".repeat(SockaddrLayout.UN_PATH_BYTES - 2)), s));
         }
     }
 }
