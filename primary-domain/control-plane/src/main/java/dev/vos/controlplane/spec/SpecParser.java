@@ -68,7 +68,7 @@ public final class SpecParser {
             "standby");
     private static final List<String> RESOURCES_KEYS = List.of("memoryMb", "cpus");
     private static final List<String> STORAGE_KEYS = List.of("exportRoot", "allowSpecialFiles", "mapReads");
-    private static final List<String> NET_KEYS = List.of("bind");
+    private static final List<String> NET_KEYS = List.of("bind", "unix");
     private static final List<String> XEN_KEYS = List.of("config");
 
     private static final Pattern DOMAIN_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
@@ -234,6 +234,7 @@ public final class SpecParser {
         stateDir = controlPlane.stateDir();
         SupervisorSpec supervisor = limits(top.section("supervisor", SUPERVISOR_KEYS), SupervisorSpec.DEFAULTS);
         List<DomainSpec> domains = domains(top, supervisor);
+        unixBesideExports(domains);
         if (problems.count() > 0) {
             return null;
         }
@@ -605,7 +606,84 @@ public final class SpecParser {
                 bind.add(address);
             }
         }
-        return new NetSpec(bind);
+        return new NetSpec(bind, section.has("unix") ? unix(section) : List.of());
+    }
+
+    /**
+     * A net domain's {@code unix}: directories of their own for its clients' Unix domain sockets. Not a system
+     * directory or inside a tree of the kernel's or the host's configuration (as an export root may not be), not the
+     * state directory or beside it, and no comma (the agent's option separates directories with commas). The
+     * domain checks at start who may change them (docs/network.md).
+     */
+    private List<Path> unix(Section section) {
+        String field = section.field("unix");
+        List<Node> items = Values.list(section.get("unix"), field, "a list of directories", problems);
+        if (items == null) {
+            return List.of();
+        }
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String itemField = field + "[" + i + "]";
+            Path dir = path(items.get(i), itemField);
+            if (dir == null) {
+                continue;
+            }
+            String why = unsafeUnixDirectory(dir);
+            if (why != null) {
+                problems.at(items.get(i), itemField, why);
+            } else if (dirs.contains(dir)) {
+                problems.at(items.get(i), itemField, dir + " is listed twice");
+            } else {
+                dirs.add(dir);
+            }
+        }
+        return dirs;
+    }
+
+    /** Why {@code dir} may not hold a net domain's Unix domain sockets, or null. */
+    private String unsafeUnixDirectory(Path dir) {
+        if (dir.toString().contains(",")) {
+            return dir + " has a comma, which the domain's option cannot carry; rename it";
+        }
+        for (Path system : ExportRoots.SYSTEM_DIRECTORIES) {
+            if (system.startsWith(dir)) {
+                return dir + " is or holds the system directory " + system + "; give a directory of its own, such"
+                        + " as /run/vos/NAME";
+            }
+        }
+        for (Path tree : ExportRoots.SYSTEM_TREES) {
+            if (dir.startsWith(tree)) {
+                return dir + " is inside " + tree + "; give a directory of its own, such as /run/vos/NAME";
+            }
+        }
+        Path state = stateDir.toAbsolutePath().normalize();
+        if (dir.startsWith(state) || state.startsWith(dir)) {
+            return dir + " overlaps the control plane's state directory " + stateDir + ": a client could take the"
+                    + " name of a domain's socket; give a directory of its own";
+        }
+        return null;
+    }
+
+    /**
+     * No net domain's Unix socket directory may overlap a storage domain's export root: the storage domain's clients
+     * could then remove, rename or replace the sockets' files.
+     */
+    private void unixBesideExports(List<DomainSpec> domains) {
+        for (DomainSpec net : domains) {
+            if (net.net() == null) {
+                continue;
+            }
+            for (Path dir : net.net().unix()) {
+                for (DomainSpec storage : domains) {
+                    Path root = storage.storage() == null ? null : storage.storage().exportRoot();
+                    if (root != null && (dir.startsWith(root) || root.startsWith(dir))) {
+                        problems.wholeFile("domain " + net.name() + ": net.unix " + dir + " overlaps the export root "
+                                + root + " of domain " + storage.name() + ", whose clients could replace its"
+                                + " sockets' files; give a directory of its own");
+                    }
+                }
+            }
+        }
     }
 
     /**

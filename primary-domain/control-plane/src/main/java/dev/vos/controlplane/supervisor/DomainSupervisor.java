@@ -737,6 +737,9 @@ public final class DomainSupervisor implements AutoCloseable {
         if (spec.net() != null) {
             options.put("bind", spec.net().bind().stream().map(a -> a.getHostAddress())
                     .collect(Collectors.joining(",")));
+            if (!spec.net().unix().isEmpty()) {
+                options.put("unix", spec.net().unix().stream().map(Path::toString).collect(Collectors.joining(",")));
+            }
         }
         return new DomainLaunch(spec.name(), kind(), generation, workDir, socket(), spec.resources().memoryMb(),
                 spec.resources().cpus(), spec.namespaces().stream().map(n -> n.name().toLowerCase(Locale.ROOT))

@@ -427,6 +427,38 @@ class SpecErrorsTest {
     }
 
     @Test
+    void unixDirectories_mustBeDirectoriesOfTheirOwn() {
+        List<SpecProblem> found = problems("""
+                version: 1
+                controlPlane: {stateDir: ./state}
+                domains:
+                  - name: net0
+                    kind: net
+                    net:
+                      bind: [127.0.0.1]
+                      unix: [/run, /etc/vos, ./state/sockets, "./a,b", ./sockets, ./sockets]
+                """);
+        assertEquals(5, found.size(), found::toString);
+        assertProblem(found.get(0), 8, "domains[0].net.unix[0]", "is or holds the system directory /run");
+        assertProblem(found.get(1), 8, "domains[0].net.unix[1]", "is inside /etc");
+        assertProblem(found.get(2), 8, "domains[0].net.unix[2]", "overlaps the control plane's state directory");
+        assertProblem(found.get(3), 8, "domains[0].net.unix[3]", "has a comma");
+        assertProblem(found.get(4), 8, "domains[0].net.unix[5]", "is listed twice");
+    }
+
+    @Test
+    void aUnixDirectory_mayNotOverlapAnExportRoot() {
+        SpecProblem p = only("""
+                version: 1
+                domains:
+                  - {name: storage0, kind: storage, storage: {exportRoot: ./data}}
+                  - {name: net0, kind: net, net: {bind: [127.0.0.1], unix: [./data/sockets]}}
+                """);
+        assertTrue(p.message().contains("domain net0: net.unix " + dir.resolve("data/sockets")
+                + " overlaps the export root " + dir.resolve("data") + " of domain storage0"), p.message());
+    }
+
+    @Test
     void bindAddress_mustBeALiteral_notAName() {
         SpecProblem p = only("""
                 version: 1

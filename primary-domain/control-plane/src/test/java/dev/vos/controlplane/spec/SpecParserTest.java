@@ -59,6 +59,7 @@ class SpecParserTest {
                     namespaces: [net]
                     net:
                       bind: [127.0.0.1, "::1"]
+                      unix: [./sockets]
                   - name: storage1
                     kind: storage
                     backend: xen
@@ -84,7 +85,8 @@ class SpecParserTest {
                         new DomainSpec("net0", DomainKind.NET, BackendKind.PROCESS, RestartPolicy.PERMANENT,
                                 supervisor, DomainSpec.DEFAULT_START_TIMEOUT_MS, DomainSpec.DEFAULT_STOP_GRACE_MS,
                                 ResourcesSpec.DEFAULTS, EnumSet.of(Namespace.NET), null,
-                                new NetSpec(List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"))),
+                                new NetSpec(List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1")),
+                                        List.of(dir.resolve("sockets").toAbsolutePath())),
                                 null, OptionalInt.empty(), Set.of()),
                         new DomainSpec("storage1", DomainKind.STORAGE, BackendKind.XEN, RestartPolicy.TEMPORARY,
                                 new SupervisorSpec(4, 20, 50, 5000, 1000), DomainSpec.DEFAULT_START_TIMEOUT_MS, 60_000,
