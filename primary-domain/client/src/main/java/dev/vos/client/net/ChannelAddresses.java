@@ -3,6 +3,7 @@ package dev.vos.client.net;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Objects;
@@ -27,6 +28,18 @@ final class ChannelAddresses {
             throw new UnresolvedAddressException();
         }
         return inet;
+    }
+
+    /**
+     * {@code address} as a Unix domain socket address: {@code NullPointerException} for null,
+     * {@code UnsupportedAddressTypeException} for another kind.
+     */
+    static UnixDomainSocketAddress unix(final SocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        if (!(address instanceof UnixDomainSocketAddress unix)) {
+            throw new UnsupportedAddressTypeException();
+        }
+        return unix;
     }
 
     /** A peer to connect or send to: {@link #inet}, the wildcard meaning this host, as the default provider's. */

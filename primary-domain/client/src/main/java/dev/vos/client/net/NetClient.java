@@ -31,6 +31,9 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
@@ -90,9 +93,12 @@ final class NetClient {
         }
     }
 
+    /** Room for a datagram's sockaddr, which is an IP one (a Unix domain socket is a stream in the domain). */
+    private static final int DATAGRAM_ADDRESS_BYTES = SockaddrLayout.IN6_BYTES;
+
     /** The largest datagram a slot carries: its payload less the room for a sockaddr at its end. */
     private static int datagramRoom(final CallSlot slot) {
-        return (int) slot.data().byteSize() - SockaddrLayout.MAX_BYTES;
+        return (int) slot.data().byteSize() - DATAGRAM_ADDRESS_BYTES;
     }
 
     /**
@@ -144,12 +150,12 @@ final class NetClient {
             final int want = Math.min(dst.remaining(), room);
             final long flags = flags(noWait) | (peek ? NetCalls.PEEK : 0);
             final long r = Recvfrom.call(slot, value, slot.dataOffset(), want, flags,
-                    slot.dataOffset() + room, SockaddrLayout.MAX_BYTES);
+                    slot.dataOffset() + room, DATAGRAM_ADDRESS_BYTES);
             if (noWait && r == -Errno.EAGAIN) {
                 return null;
             }
             final int n = (int) checkCount(r, want, "recvfrom");
-            final InetSocketAddress sender = address(slot.data().asSlice(room), SockaddrLayout.MAX_BYTES,
+            final InetSocketAddress sender = inetAddress(slot.data().asSlice(room), DATAGRAM_ADDRESS_BYTES,
                     "recvfrom");
             MemorySegment.copy(slot.data(), 0, MemorySegment.ofBuffer(dst), 0, n);
             dst.position(dst.position() + n);
@@ -161,16 +167,26 @@ final class NetClient {
     void disconnect(final DomainHandle fd) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
-            slot.data().asSlice(0, SockaddrLayout.MAX_BYTES).fill((byte) 0); // family 0: AF_UNSPEC
-            check(Connect.call(slot, value, slot.dataOffset(), SockaddrLayout.MAX_BYTES, 0), "connect");
+            slot.data().asSlice(0, DATAGRAM_ADDRESS_BYTES).fill((byte) 0); // family 0: AF_UNSPEC
+            check(Connect.call(slot, value, slot.dataOffset(), DATAGRAM_ADDRESS_BYTES, 0), "connect");
         }
     }
 
-    void bind(final DomainHandle fd, final InetSocketAddress local) throws IOException {
+    /** Binds {@code fd} to {@code local}, an IP or a Unix domain socket address (empty: the domain names it). */
+    void bind(final DomainHandle fd, final SocketAddress local) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
-            final int length = SockaddrLayout.encode(local, slot.data());
+            final int length = encode(local, slot.data());
             check(Bind.call(slot, value, slot.dataOffset(), length), "bind");
+        }
+    }
+
+    private static int encode(final SocketAddress address, final MemorySegment to) throws IOException {
+        try {
+            return address instanceof UnixDomainSocketAddress unix ? SockaddrLayout.encode(unix, to)
+                    : SockaddrLayout.encode((InetSocketAddress) address, to);
+        } catch (IllegalArgumentException e) {
+            throw new SocketException(e.getMessage()); // a path too long for sun_path, as the default provider's
         }
     }
 
@@ -185,6 +201,11 @@ final class NetClient {
      * {@code noWait}: then null when there is none.
      */
     Accepted accept(final DomainHandle fd, final boolean noWait) throws IOException {
+        return accept(fd, noWait, SockaddrLayout.AF_INET);
+    }
+
+    /** As {@link #accept(DomainHandle, boolean)}, on a listener of {@code family}. */
+    Accepted accept(final DomainHandle fd, final boolean noWait, final int family) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
             final long r = Accept.call(slot, value, slot.dataOffset(), SockaddrLayout.MAX_BYTES, flags(noWait));
@@ -195,14 +216,24 @@ final class NetClient {
             final DomainHandle accepted = DomainHandle.issuedBy(slot, DomainHandle.Kind.SOCKET, domain, taken);
             // The peer as accept4 wrote it, not a getpeername after: a connection reset while it waited in the
             // backlog is still taken, and has no peer any more (ENOTCONN), but the default provider names it so.
-            final InetSocketAddress peer = SockaddrLayout.decode(slot.data(), SockaddrLayout.MAX_BYTES);
+            final SocketAddress peer = family == SockaddrLayout.AF_UNIX ? unixPeer(slot.data())
+                    : SockaddrLayout.decode(slot.data(), SockaddrLayout.MAX_BYTES);
             if (peer == null) {
                 close(accepted);
                 throw new IOException("net domain " + domain + " answered accept with a peer address that is no"
-                        + " sockaddr_in or sockaddr_in6");
+                        + " sockaddr of the listener's family");
             }
             return new Accepted(accepted, peer);
         }
+    }
+
+    /**
+     * An accepted Unix connection's peer, from the sockaddr_un accept wrote (its length is not answered): the peer's
+     * path, or the empty one when sun_path starts with NUL (an unnamed peer: the domain zeroes what it did not write).
+     */
+    private static UnixDomainSocketAddress unixPeer(final MemorySegment from) {
+        return from.get(java.lang.foreign.ValueLayout.JAVA_BYTE, SockaddrLayout.UN_PATH_OFFSET) == 0
+                ? UnixDomainSocketAddress.of("") : SockaddrLayout.decodeUnix(from, SockaddrLayout.UN_BYTES);
     }
 
     private static long flags(final boolean noWait) {
@@ -210,24 +241,39 @@ final class NetClient {
     }
 
     /** A connection accept took, and its peer's address as accept found it. */
-    record Accepted(DomainHandle fd, InetSocketAddress peer) {
+    record Accepted(DomainHandle fd, SocketAddress peer) {
     }
 
     /**
      * Connects {@code fd}; waits (in the domain) until the connection is made or refused, unless {@code noWait}:
      * then false while it is in progress ({@link #finishConnect} says when it is done).
      */
-    boolean connect(final DomainHandle fd, final InetSocketAddress remote, final boolean noWait)
+    boolean connect(final DomainHandle fd, final SocketAddress remote, final boolean noWait)
             throws IOException {
-        try (CallSlot slot = calls.acquire()) {
-            final long value = fd.valueFor(slot);
-            final int length = SockaddrLayout.encode(remote, slot.data());
-            final long r = Connect.call(slot, value, slot.dataOffset(), length, flags(noWait));
+        long backoffMs = 1;
+        while (true) {
+            final long r;
+            try (CallSlot slot = calls.acquire()) {
+                final long value = fd.valueFor(slot);
+                final int length = encode(remote, slot.data());
+                r = Connect.call(slot, value, slot.dataOffset(), length, flags(noWait));
+            }
             if (noWait && r == -Errno.EINPROGRESS) {
                 return false;
             }
-            check(r, "connect");
-            return true;
+            if (r != -Errno.EAGAIN || !(remote instanceof UnixDomainSocketAddress)) {
+                check(r, "connect");
+                return true;
+            }
+            // A Unix listener's backlog is full. The kernel would sleep the connect until there is room, and no
+            // readiness edge of this socket says when: try again, backing off to 50 ms, as lock() waits.
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the channel's interruptor closes it; end() throws for that
+                throw new SocketException("connect interrupted");
+            }
+            backoffMs = Math.min(backoffMs * 2, 50);
         }
     }
 
@@ -337,19 +383,29 @@ final class NetClient {
         }
     }
 
+    /** The socket's own IP address (getsockname). */
     InetSocketAddress localAddress(final DomainHandle fd) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long n = Getsockname.call(slot, fd.valueFor(slot), slot.dataOffset(), SockaddrLayout.MAX_BYTES);
-            return address(slot, checkCount(n, SockaddrLayout.MAX_BYTES, "getsockname"), "getsockname");
+            return inetAddress(slot.data(), checkCount(n, SockaddrLayout.MAX_BYTES, "getsockname"), "getsockname");
         }
     }
 
-    private InetSocketAddress address(final CallSlot slot, final long length, final String call)
-            throws IOException {
-        return address(slot.data(), length, call);
+    /** A Unix domain socket's own address (getsockname): the empty path for an unnamed one. */
+    UnixDomainSocketAddress unixLocalAddress(final DomainHandle fd) throws IOException {
+        try (CallSlot slot = calls.acquire()) {
+            final long n = Getsockname.call(slot, fd.valueFor(slot), slot.dataOffset(), SockaddrLayout.MAX_BYTES);
+            final long length = checkCount(n, SockaddrLayout.MAX_BYTES, "getsockname");
+            final UnixDomainSocketAddress decoded = SockaddrLayout.decodeUnix(slot.data(), length);
+            if (decoded == null) {
+                throw new IOException("net domain " + domain + " answered getsockname with " + length
+                        + " bytes that are no sockaddr_un");
+            }
+            return decoded;
+        }
     }
 
-    private InetSocketAddress address(final MemorySegment from, final long length, final String call)
+    private InetSocketAddress inetAddress(final MemorySegment from, final long length, final String call)
             throws IOException {
         final InetSocketAddress decoded = SockaddrLayout.decode(from, length);
         if (decoded == null) {

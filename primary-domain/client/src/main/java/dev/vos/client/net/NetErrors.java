@@ -28,7 +28,7 @@ final class NetErrors {
             case Errno.EADDRINUSE, Errno.EADDRNOTAVAIL, Errno.EACCES -> "bind".equals(call)
                     ? new BindException(text) : new SocketException(text);
             case Errno.ECONNRESET, Errno.EPIPE, Errno.ENOTCONN, Errno.ECONNABORTED, Errno.EINVAL,
-                 Errno.ENOPROTOOPT, Errno.ENODEV -> new SocketException(text);
+                 Errno.ENOPROTOOPT, Errno.ENODEV, Errno.ENOENT -> new SocketException(text); // ENOENT: no Unix path
             default -> new IOException(text);
         };
     }

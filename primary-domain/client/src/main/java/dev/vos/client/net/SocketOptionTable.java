@@ -24,6 +24,19 @@ import static java.util.Map.entry;
  */
 final class SocketOptionTable {
 
+    /**
+     * The options of a Unix domain socket, connected or connecting: the default provider's, less
+     * {@code SO_PEERCRED}, which through the domain would name the domain's process, not the peer's.
+     */
+    static final Map<SocketOption<?>, Integer> UNIX_STREAM = Map.of(
+            StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF,
+            StandardSocketOptions.SO_SNDBUF, NetCalls.OPT_SO_SNDBUF,
+            StandardSocketOptions.SO_LINGER, NetCalls.OPT_SO_LINGER);
+
+    /** The options of a listening Unix domain socket: the default provider's. */
+    static final Map<SocketOption<?>, Integer> UNIX_LISTENING = Map.of(
+            StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF);
+
     /** The options of a connected or connecting socket. */
     static final Map<SocketOption<?>, Integer> STREAM = Map.ofEntries(
             entry(StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF),

@@ -32,9 +32,10 @@ import java.nio.file.Path;
  * <p><b>Served:</b> {@code SocketChannel} (bind, connect, read, write, shutdownInput/Output, close, local and
  * remote address, the TCP {@code StandardSocketOptions}), {@code ServerSocketChannel} (bind, accept, close, its
  * options) and {@code DatagramChannel} (UDP: bind, send, receive, connect, disconnect, read, write, its options,
- * multicast), blocking and non-blocking, IPv4 and IPv6, the three channels' {@code socket()} adaptors, and a
- * {@link #openSelector() Selector} over them. <b>Not served yet</b>, throwing {@code UnsupportedOperationException}
- * that says so: Unix domain sockets.
+ * multicast), blocking and non-blocking, IPv4 and IPv6, the three channels' {@code socket()} adaptors, Unix domain
+ * sockets ({@code StandardProtocolFamily.UNIX}: stream channels, in the directories the domain's {@code net.unix}
+ * names), and a {@link #openSelector() Selector} over them all. As the default provider, a {@code DatagramChannel}
+ * of the Unix family is {@code UnsupportedOperationException}.
  * {@link #openPipe()} is a pipe in this JVM that the selector takes beside the domain's sockets.
  */
 public final class VosSelectorProvider extends SelectorProvider {
@@ -45,9 +46,6 @@ public final class VosSelectorProvider extends SelectorProvider {
     public static final String DOMAIN_PROPERTY = "vos.net.domain";
     /** The domain used when {@link #DOMAIN_PROPERTY} is not set. */
     public static final String DEFAULT_DOMAIN = "net0";
-
-    private static final String NOT_YET = " is not served by the net domain's provider yet: SocketChannel,"
-            + " ServerSocketChannel and Selector are";
 
     private final NetClient client;
 
@@ -96,13 +94,20 @@ public final class VosSelectorProvider extends SelectorProvider {
     }
 
     private static int familyOf(final ProtocolFamily family) {
+        if (family == StandardProtocolFamily.UNIX) {
+            return SockaddrLayout.AF_UNIX;
+        }
+        return ipFamilyOf(family);
+    }
+
+    private static int ipFamilyOf(final ProtocolFamily family) {
         if (family == StandardProtocolFamily.INET) {
             return SockaddrLayout.AF_INET;
         }
         if (family == StandardProtocolFamily.INET6) {
             return SockaddrLayout.AF_INET6;
         }
-        throw new UnsupportedOperationException("protocol family " + family + NOT_YET);
+        throw new UnsupportedOperationException("Protocol family not supported"); // the default provider's words
     }
 
     @Override
@@ -117,7 +122,7 @@ public final class VosSelectorProvider extends SelectorProvider {
 
     @Override
     public DatagramChannel openDatagramChannel(final ProtocolFamily family) throws IOException {
-        return new VosDatagramChannel(this, client, familyOf(family));
+        return new VosDatagramChannel(this, client, ipFamilyOf(family)); // no Unix datagrams, as the default's
     }
 
     /** A pipe in this JVM whose ends a selector of this provider waits on beside sockets ({@link VosPipe}). */

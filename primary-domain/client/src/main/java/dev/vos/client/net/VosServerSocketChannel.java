@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetBoundException;
@@ -71,6 +72,14 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
             if (bound) {
                 throw new AlreadyBoundException();
             }
+            if (family == SockaddrLayout.AF_UNIX) {
+                // null: a name the domain chooses in its first net.unix directory, as the default provider chooses
+                // one in its temporary directory
+                client.bind(fd, local == null ? UnixDomainSocketAddress.of("") : ChannelAddresses.unix(local));
+                client.listen(fd, backlog < 1 ? DEFAULT_BACKLOG : backlog);
+                bound = true;
+                return this;
+            }
             final InetSocketAddress address = local == null ? new InetSocketAddress(0) : ChannelAddresses.inet(local);
             final int wanted = SockaddrLayout.family(address);
             if (wanted != family) {
@@ -89,13 +98,18 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
 
     @Override
     public <T> ServerSocketChannel setOption(final SocketOption<T> name, final T value) throws IOException {
-        setOption(SocketOptionTable.LISTENING, name, value);
+        setOption(options(), name, value);
         return this;
     }
 
     @Override
     public <T> T getOption(final SocketOption<T> name) throws IOException {
-        return getOption(SocketOptionTable.LISTENING, name);
+        return getOption(options(), name);
+    }
+
+    /** The option table of this channel's family. */
+    private Map<SocketOption<?>, Integer> options() {
+        return family == SockaddrLayout.AF_UNIX ? SocketOptionTable.UNIX_LISTENING : SocketOptionTable.LISTENING;
     }
 
     /** Sets {@code name} if {@code table} has it: the channel's own table, or a {@code ServerSocket}'s. */
@@ -120,7 +134,7 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return SocketOptionTable.names(SocketOptionTable.LISTENING);
+        return SocketOptionTable.names(options());
     }
 
     /**
@@ -129,6 +143,9 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
      */
     @Override
     public ServerSocket socket() {
+        if (family == SockaddrLayout.AF_UNIX) {
+            throw new UnsupportedOperationException("Not supported"); // the default provider's words
+        }
         synchronized (stateLock) {
             if (adaptor == null) {
                 adaptor = new VosServerSocketAdaptor(this);
@@ -210,7 +227,7 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
             boolean completed = false;
             try {
                 begin();
-                accepted = client.accept(fd, noWait);
+                accepted = client.accept(fd, noWait, family);
                 completed = true;
             } finally {
                 end(completed);
@@ -218,7 +235,7 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
             if (accepted == null) {
                 return null; // nothing to accept, and asked not to wait
             }
-            return new VosSocketChannel(provider, client, accepted);
+            return new VosSocketChannel(provider, client, accepted, family);
         } finally {
             acceptLock.unlock();
         }
@@ -227,7 +244,10 @@ final class VosServerSocketChannel extends ServerSocketChannel implements VosSel
     @Override
     public SocketAddress getLocalAddress() throws IOException {
         ensureOpen();
-        return bound ? client.localAddress(fd) : null;
+        if (!bound) {
+            return null;
+        }
+        return family == SockaddrLayout.AF_UNIX ? client.unixLocalAddress(fd) : client.localAddress(fd);
     }
 
     @Override

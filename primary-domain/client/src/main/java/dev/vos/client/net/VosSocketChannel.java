@@ -45,6 +45,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * default provider's dual-stack IPv6 socket: the domain's {@code net.bind} policy tells 127.0.0.1 from
  * ::ffff:127.0.0.1). A fresh IPv4 socket given an IPv6 address to bind or connect to is made again as IPv6, with
  * the options set so far.
+ *
+ * <p><b>Unix domain sockets</b> ({@code AF_UNIX}) bind and connect to paths the domain's {@code net.unix} lets in.
+ * As the default provider's: {@code bind(null)} leaves the socket unnamed, its local address is then the empty path,
+ * {@link #socket()} is not supported, and the options are SO_SNDBUF, SO_RCVBUF and SO_LINGER (not SO_PEERCRED:
+ * the domain's process is the kernel's peer). A connect to a listener whose backlog is full is tried again by the
+ * client, backing off to 50 ms, where the kernel would sleep it: even a non-blocking channel's.
  */
 final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
@@ -58,7 +64,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     private volatile int family;
     private boolean bound;
     /** The peer: set when a connect starts (as the default provider's, read back while it is pending). */
-    private volatile InetSocketAddress remote;
+    private volatile SocketAddress remote;
     private volatile boolean connected;
     private volatile boolean connectPending;
     private Socket adaptor;
@@ -73,15 +79,25 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         this.fd = client.socket(family);
     }
 
-    /** A channel for a connection accept took. */
-    VosSocketChannel(final VosSelectorProvider provider, final NetClient client, final NetClient.Accepted accepted) {
+    /** A channel for a connection accept took off a listener of {@code family}. */
+    VosSocketChannel(final VosSelectorProvider provider, final NetClient client, final NetClient.Accepted accepted,
+                     final int family) {
         super(provider);
         this.client = client;
         this.fd = accepted.fd();
         this.bound = true;
         this.remote = accepted.peer();
         this.connected = true;
-        this.family = SockaddrLayout.family(remote);
+        this.family = remote instanceof InetSocketAddress inet ? SockaddrLayout.family(inet) : family;
+    }
+
+    private boolean isUnix() {
+        return family == SockaddrLayout.AF_UNIX;
+    }
+
+    /** The option table of this channel's family. */
+    private Map<SocketOption<?>, Integer> options() {
+        return isUnix() ? SocketOptionTable.UNIX_STREAM : SocketOptionTable.STREAM;
     }
 
     private void ensureOpen() throws ClosedChannelException {
@@ -119,6 +135,13 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
             if (bound) {
                 throw new AlreadyBoundException();
             }
+            if (isUnix()) {
+                if (local != null) { // null: unnamed, as the default provider leaves it
+                    client.bind(fd, ChannelAddresses.unix(local));
+                }
+                bound = true;
+                return this;
+            }
             final InetSocketAddress address = local == null ? new InetSocketAddress(0) : ChannelAddresses.inet(local);
             matchFamily(address);
             client.bind(fd, address);
@@ -129,7 +152,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
     @Override
     public <T> SocketChannel setOption(final SocketOption<T> name, final T value) throws IOException {
-        SocketOptionTable.number(SocketOptionTable.STREAM, name);
+        SocketOptionTable.number(options(), name);
         synchronized (stateLock) {
             ensureOpen();
             setOptionNow(name, value);
@@ -139,14 +162,13 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     }
 
     private void setOptionNow(final SocketOption<?> name, final Object value) throws IOException {
-        client.setOption(fd, SocketOptionTable.number(SocketOptionTable.STREAM, name),
-                SocketOptionTable.encode(name, value));
+        client.setOption(fd, SocketOptionTable.number(options(), name), SocketOptionTable.encode(name, value));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(final SocketOption<T> name) throws IOException {
-        final int number = SocketOptionTable.number(SocketOptionTable.STREAM, name);
+        final int number = SocketOptionTable.number(options(), name);
         synchronized (stateLock) {
             ensureOpen();
             return (T) SocketOptionTable.decode(name, client.getOption(fd, number));
@@ -155,7 +177,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return SocketOptionTable.names(SocketOptionTable.STREAM);
+        return SocketOptionTable.names(options());
     }
 
     @Override
@@ -194,6 +216,9 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
      */
     @Override
     public Socket socket() {
+        if (isUnix()) {
+            throw new UnsupportedOperationException("Not supported"); // the default provider's words
+        }
         synchronized (stateLock) {
             if (adaptor == null) {
                 try {
@@ -283,7 +308,7 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
     @Override
     public boolean connect(final SocketAddress address) throws IOException {
-        final InetSocketAddress target = ChannelAddresses.destination(address);
+        final SocketAddress target = isUnix() ? ChannelAddresses.unix(address) : ChannelAddresses.destination(address);
         readLock.lock();
         try {
             writeLock.lock();
@@ -298,7 +323,9 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
                     if (connectPending) {
                         throw new ConnectionPendingException();
                     }
-                    matchFamily(target);
+                    if (target instanceof InetSocketAddress inet) {
+                        matchFamily(inet);
+                    }
                     socket = fd;
                     blocking = isBlocking();
                     remote = target;
@@ -523,7 +550,10 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     public SocketAddress getLocalAddress() throws IOException {
         synchronized (stateLock) {
             ensureOpen();
-            return bound ? client.localAddress(fd) : null;
+            if (!bound) {
+                return null;
+            }
+            return isUnix() ? client.unixLocalAddress(fd) : client.localAddress(fd);
         }
     }
 

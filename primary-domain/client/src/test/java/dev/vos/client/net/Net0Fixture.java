@@ -45,6 +45,11 @@ final class Net0Fixture implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** The directory in which net0's clients may bind and connect Unix domain sockets. */
+    Path unixDir() {
+        return domain.unixDir();
+    }
+
     /** The net0 provider, as {@code -Djava.nio.channels.spi.SelectorProvider} would install it. */
     VosSelectorProvider provider() {
         return provider;

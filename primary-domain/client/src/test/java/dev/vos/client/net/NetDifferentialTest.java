@@ -678,13 +678,6 @@ class NetDifferentialTest {
     }
 
     @Test
-    void whatIsNotServedYet_saysSo() {
-        final UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> NET0.provider().openSocketChannel(java.net.StandardProtocolFamily.UNIX));
-        assertTrue(e.getMessage().contains("is not served by the net domain's provider yet"), e.getMessage());
-    }
-
-    @Test
     void theSocketAdaptorsStreams_echo_endOfStream_andTheirMisuse() throws Exception {
         same((provider, seen) -> {
             try (ServerSocketChannel server = listener(provider);

@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * A real net domain for the provider's tests: net0, a {@link DomainAgentMain} child of kind net allowed to bind
- * 127.0.0.1 only, listening where a control plane with state directory {@link #stateDir()} would put it, so that a
- * program finds it as it finds any domain ({@code vos.stateDir} or {@code VOS_STATE_DIR}). Killed on close.
+ * 127.0.0.1 only, and Unix domain sockets in {@link #unixDir()}, listening where a control plane with state directory
+ * {@link #stateDir()} would put it, so that a program finds it as it finds any domain ({@code vos.stateDir} or
+ * {@code VOS_STATE_DIR}). Killed on close.
  */
 final class NetDomain implements AutoCloseable {
 
@@ -44,7 +45,8 @@ final class NetDomain implements AutoCloseable {
         process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx128m",
                 "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), DomainAgentMain.class.getName(),
                 "--name", NAME, "--kind", "net", "--generation", Long.toString(generation),
-                "--socket", socket.toString(), "--hang-timeout-ms", "10000", "--option", "bind=127.0.0.1"))
+                "--socket", socket.toString(), "--hang-timeout-ms", "10000", "--option", "bind=127.0.0.1",
+                "--option", "unix=" + unixDir()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         final String line = new BufferedReader(new InputStreamReader(process.getInputStream())).readLine();
         if (line == null || !line.startsWith("agent " + NAME + " generation " + generation + " listening on")) {
@@ -55,6 +57,11 @@ final class NetDomain implements AutoCloseable {
 
     Path stateDir() {
         return stateDir;
+    }
+
+    /** The directory of the domain's Unix domain sockets (its spec's {@code net.unix}), which the domain makes. */
+    Path unixDir() {
+        return stateDir.resolve("unix");
     }
 
     /** A client of this domain, found through the state directory as the provider finds it. */

@@ -119,11 +119,12 @@ class UnmodifiedProgramTest {
      * One of the README's examples ({@code examples/net/NAME.java}, launched as a source file, as the README's command
      * does), through vos or not: its output.
      */
-    private List<String> example(final String name, final boolean throughVos) throws Exception {
+    private List<String> example(final String name, final boolean throughVos, final String... args)
+            throws Exception {
         final Path example = Path.of("../../examples/net/" + name + ".java").toAbsolutePath().normalize();
         assertTrue(Files.exists(example), example.toString());
         final Path err = dir.resolve(name + (throughVos ? "-vos" : "-default") + ".err");
-        final Process p = child(throughVos, example.toString(), err);
+        final Process p = child(throughVos, example.toString(), err, args);
         try {
             final List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                     .lines().toList();
@@ -169,6 +170,18 @@ class UnmodifiedProgramTest {
         assertEquals(List.of("client: SO_KEEPALIVE true, idle 30 s, every 5 s, 4 probes",
                 "accepted: SO_KEEPALIVE false, idle 60 s, every 10 s, 3 probes",
                 "1000 probes refused: SocketException"), vos.subList(1, vos.size()));
+        assertEquals(plain.subList(1, plain.size()), vos.subList(1, vos.size()));
+    }
+
+    @Test
+    void theReadmesUnixSocketExample_echoesThroughNet0AsOnTheDefaultProvider() throws Exception {
+        final Path nativeDir = Files.createDirectories(dir.resolve("native-unix"));
+        final List<String> plain = example("UnixEcho", false, nativeDir.toString());
+        final List<String> vos = example("UnixEcho", true, domain.unixDir().toString());
+        assertEquals("provider " + VosSelectorProvider.class.getName(), vos.getFirst());
+        assertTrue(plain.getFirst().startsWith("provider sun.nio.ch."), plain.getFirst());
+        assertEquals(List.of("listening on echo.sock", "accepted a connection from an unnamed socket",
+                "the client got back: hello over a Unix socket"), vos.subList(1, vos.size()));
         assertEquals(plain.subList(1, plain.size()), vos.subList(1, vos.size()));
     }
 

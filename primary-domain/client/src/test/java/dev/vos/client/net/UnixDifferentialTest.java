@@ -1,0 +1,238 @@
+package dev.vos.client.net;
+
+import jdk.net.ExtendedSocketOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Unix domain socket channels on the default provider and through net0, the same scenarios in turn, as
+ * {@link NetDifferentialTest} compares TCP: what a program sees must be the same, paths apart (each provider's run
+ * names sockets in a directory it may use: a temporary one natively, net0's {@code net.unix} directory through it).
+ */
+@Timeout(120)
+class UnixDifferentialTest {
+
+    @RegisterExtension
+    static final Net0Fixture NET0 = new Net0Fixture();
+
+    @TempDir
+    Path nativeDir;
+
+    /** A scenario: what it saw, one line per step, given a provider and a directory it may name sockets in. */
+    private interface Scenario {
+        void run(SelectorProvider provider, Path dir, List<String> seen) throws Exception;
+    }
+
+    private void same(final Scenario scenario) throws Exception {
+        final List<String> expected = new ArrayList<>();
+        scenario.run(SelectorProvider.provider(), nativeDir, expected);
+        final List<String> actual = new ArrayList<>();
+        scenario.run(NET0.provider(), NET0.unixDir(), actual);
+        assertEquals(expected, actual, "the default provider saw " + expected + ", the net domain's " + actual);
+    }
+
+    private interface Step {
+        Object run() throws Exception;
+    }
+
+    /** What {@code step} did: its value, or the class of what it threw. */
+    private static String attempt(final Step step) {
+        try {
+            return String.valueOf(step.run());
+        } catch (Exception e) {
+            return e.getClass().getName();
+        }
+    }
+
+    /** An address as a program in {@code dir} would compare it: its name there, "" unnamed, or null. */
+    private static String named(final SocketAddress address, final Path dir) {
+        if (address == null) {
+            return "null";
+        }
+        final Path path = ((UnixDomainSocketAddress) address).getPath();
+        return path.toString().isEmpty() ? "unnamed" : path.startsWith(dir) ? dir.relativize(path).toString()
+                : "elsewhere";
+    }
+
+    private static Set<String> names(final Set<SocketOption<?>> options) {
+        final Set<String> names = new TreeSet<>();
+        options.forEach(o -> names.add(o.name()));
+        return names;
+    }
+
+    /** A Unix channel of {@code provider} connected to {@code path}, as {@code SocketChannel.open(path)} makes one. */
+    private static SocketChannel connected(final SelectorProvider provider, final UnixDomainSocketAddress path)
+            throws Exception {
+        final SocketChannel c = provider.openSocketChannel(StandardProtocolFamily.UNIX);
+        c.connect(path);
+        return c;
+    }
+
+    private static String read(final SocketChannel channel, final int count) throws Exception {
+        final ByteBuffer buffer = ByteBuffer.allocate(count);
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+            // until count bytes or the end
+        }
+        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A listener and a connection: options, addresses before and after, bytes both ways, the end of the stream,
+     * what each refuses (an IP address, the socket adaptor, an option of TCP's), and a second bind of the path.
+     */
+    @Test
+    void aConnection_itsAddressesOptionsAndBytes_asTheDefault() throws Exception {
+        same((provider, dir, seen) -> {
+            final UnixDomainSocketAddress path = UnixDomainSocketAddress.of(dir.resolve("echo.sock"));
+            try (ServerSocketChannel server = provider.openServerSocketChannel(StandardProtocolFamily.UNIX);
+                 SocketChannel c = provider.openSocketChannel(StandardProtocolFamily.UNIX)) {
+                seen.add("server options " + names(server.supportedOptions()));
+                seen.add("server unbound " + named(server.getLocalAddress(), dir));
+                seen.add("server accept unbound " + attempt(server::accept));
+                seen.add("server socket() " + attempt(server::socket));
+                server.bind(path);
+                seen.add("server bound " + named(server.getLocalAddress(), dir));
+                // Less SO_PEERCRED, which net0 does not serve: the kernel's peer is the domain's process.
+                final Set<String> options = names(c.supportedOptions());
+                options.remove(ExtendedSocketOptions.SO_PEERCRED.name());
+                seen.add("client options " + options);
+                seen.add("client unbound " + named(c.getLocalAddress(), dir) + " " + named(c.getRemoteAddress(), dir));
+                seen.add("client socket() " + attempt(c::socket));
+                seen.add("client to an IP " + attempt(() -> c.connect(new InetSocketAddress(1))) + " " + c.isOpen());
+                seen.add("client TCP_NODELAY " + attempt(() -> c.getOption(StandardSocketOptions.TCP_NODELAY)));
+                seen.add("connect " + c.connect(path));
+                try (SocketChannel s = server.accept()) {
+                    seen.add("accepted " + named(s.getLocalAddress(), dir) + " from " + named(s.getRemoteAddress(),
+                            dir));
+                    seen.add("client " + named(c.getLocalAddress(), dir) + " to " + named(c.getRemoteAddress(), dir));
+                    c.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)));
+                    seen.add("server read " + read(s, 5));
+                    s.write(ByteBuffer.wrap("back".getBytes(StandardCharsets.UTF_8)));
+                    s.shutdownOutput();
+                    seen.add("client read " + read(c, 16));
+                    seen.add("SO_LINGER " + c.getOption(StandardSocketOptions.SO_LINGER));
+                    c.setOption(StandardSocketOptions.SO_SNDBUF, 65_536);
+                    seen.add("SO_SNDBUF " + c.getOption(StandardSocketOptions.SO_SNDBUF));
+                }
+                try (ServerSocketChannel again = provider.openServerSocketChannel(StandardProtocolFamily.UNIX)) {
+                    seen.add("a second bind " + attempt(() -> again.bind(path)));
+                }
+            }
+            seen.add("file after close " + Files.exists(path.getPath()));
+            seen.add("connect after close " + attempt(() -> provider.openSocketChannel(StandardProtocolFamily.UNIX)
+                    .connect(path)));
+        });
+    }
+
+    /**
+     * Connects that fail: no such file, a file that is no socket; each closes the channel. A datagram channel of the
+     * Unix family is refused; binds of null name nothing (a client) or a socket of the provider's choosing.
+     */
+    @Test
+    void failedConnects_andBindsOfNull_asTheDefault() throws Exception {
+        same((provider, dir, seen) -> {
+            final SocketChannel missing = provider.openSocketChannel(StandardProtocolFamily.UNIX);
+            seen.add("no file " + attempt(() -> missing.connect(UnixDomainSocketAddress.of(dir.resolve("none"))))
+                    + " open " + missing.isOpen());
+            final Path file = Files.writeString(dir.resolve("plain"), "not a socket");
+            final SocketChannel notSocket = provider.openSocketChannel(StandardProtocolFamily.UNIX);
+            seen.add("a plain file " + attempt(() -> notSocket.connect(UnixDomainSocketAddress.of(file)))
+                    + " open " + notSocket.isOpen());
+            Files.delete(file);
+            seen.add("datagram " + attempt(() -> provider.openDatagramChannel(StandardProtocolFamily.UNIX)));
+            try (SocketChannel c = provider.openSocketChannel(StandardProtocolFamily.UNIX)) {
+                seen.add("client bind(null) " + named(c.bind(null).getLocalAddress(), dir));
+            }
+            try (ServerSocketChannel s = provider.openServerSocketChannel(StandardProtocolFamily.UNIX)) {
+                final Path chosen = ((UnixDomainSocketAddress) s.bind(null).getLocalAddress()).getPath();
+                seen.add("server bind(null) names a socket " + Files.exists(chosen));
+                try (SocketChannel c = connected(provider, UnixDomainSocketAddress.of(chosen));
+                     SocketChannel a = s.accept()) {
+                    seen.add("reached " + c.isConnected() + " " + a.isConnected());
+                }
+                Files.delete(chosen);
+            }
+        });
+    }
+
+    /** A selector waits on a Unix listener, a Unix connection and a TCP listener registered at once. */
+    @Test
+    void aSelector_overUnixAndTcpChannelsAtOnce_asTheDefault() throws Exception {
+        same((provider, dir, seen) -> {
+            final UnixDomainSocketAddress path = UnixDomainSocketAddress.of(dir.resolve("select.sock"));
+            try (Selector selector = provider.openSelector();
+                 ServerSocketChannel unix = provider.openServerSocketChannel(StandardProtocolFamily.UNIX);
+                 ServerSocketChannel tcp = provider.openServerSocketChannel()) {
+                unix.bind(path).configureBlocking(false).register(selector, SelectionKey.OP_ACCEPT);
+                tcp.bind(new InetSocketAddress("127.0.0.1", 0)).configureBlocking(false)
+                        .register(selector, SelectionKey.OP_ACCEPT);
+                seen.add("nothing ready " + selector.selectNow());
+                try (SocketChannel c = connected(provider, path)) {
+                    seen.add("ready " + selector.select(10_000) + " unix " + unix.keyFor(selector).isAcceptable());
+                    selector.selectedKeys().clear();
+                    try (SocketChannel s = unix.accept()) {
+                        s.configureBlocking(false).register(selector, SelectionKey.OP_READ);
+                        seen.add("nothing to read " + selector.selectNow());
+                        c.write(ByteBuffer.wrap("x".getBytes(StandardCharsets.UTF_8)));
+                        seen.add("readable " + selector.select(10_000) + " " + s.keyFor(selector).isReadable());
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * SO_PEERCRED is not served through net0: the kernel would name the domain's process as every peer, and a server
+     * that let clients in by it would let in whoever the domain runs as.
+     */
+    @Test
+    void peerCredentials_areNotServed() throws Exception {
+        try (SocketChannel c = NET0.provider().openSocketChannel(StandardProtocolFamily.UNIX)) {
+            assertFalse(c.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED));
+            assertThrows(UnsupportedOperationException.class, () -> c.getOption(ExtendedSocketOptions.SO_PEERCRED));
+        }
+    }
+
+    /** Through net0, a path outside its directories is refused, and nothing is made there. */
+    @Test
+    void pathsOutsideTheDomainsDirectory_areRefused() throws Exception {
+        final UnixDomainSocketAddress outside = UnixDomainSocketAddress.of(nativeDir.resolve("outside.sock"));
+        try (ServerSocketChannel server = NET0.provider().openServerSocketChannel(StandardProtocolFamily.UNIX)) {
+            final BindException e = assertThrows(BindException.class, () -> server.bind(outside));
+            assertTrue(e.getMessage().contains("EACCES"), e.getMessage());
+        }
+        assertFalse(Files.exists(outside.getPath()));
+        try (ServerSocketChannel native_ = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            native_.bind(outside); // someone listens there, outside net0's directory
+            final SocketChannel c = NET0.provider().openSocketChannel(StandardProtocolFamily.UNIX);
+            assertThrows(java.net.SocketException.class, () -> c.connect(outside));
+            native_.configureBlocking(false);
+            assertNull(native_.accept(), "net0 reached no socket outside its directory");
+        }
+    }
+}
