@@ -63,7 +63,7 @@ final class UnixPaths {
 
     /**
      * The policy of the agent option {@code unix}: absolute directories separated by commas. A directory that does
-     * not exist is made (mode 0755), under a parent that passes the checks.
+     * not exist is made (mode 0755, with any parent missing), below an existing directory that passes the checks.
      *
      * @throws IllegalArgumentException for a path that is not absolute and normalised, is {@code /}, or fails the
      *                                  ownership checks of the class comment
@@ -80,7 +80,11 @@ final class UnixPaths {
             }
             try {
                 if (Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    trusted(dir.getParent(), user);
+                    Path existing = dir.getParent();
+                    while (Files.notExists(existing, LinkOption.NOFOLLOW_LINKS)) {
+                        existing = existing.getParent();
+                    }
+                    trusted(existing, user); // what is made below it is the domain's own
                     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
                             PosixFilePermissions.fromString("rwxr-xr-x")));
                 }

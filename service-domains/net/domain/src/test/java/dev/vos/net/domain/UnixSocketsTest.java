@@ -246,5 +246,11 @@ class UnixSocketsTest {
         Path made = root.resolve("made");
         assertEquals(java.util.List.of(made), UnixPaths.parse(made.toString()).directories());
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(made)));
+        Path deeper = root.resolve("missing/too/made");
+        assertEquals(java.util.List.of(deeper), UnixPaths.parse(deeper.toString()).directories(), "parents made");
+        Path belowOpen = open.resolve("missing/made");
+        assertThrows(IllegalArgumentException.class, () -> UnixPaths.parse(belowOpen.toString()),
+                "nothing is made below a directory others may change");
+        assertFalse(Files.exists(open.resolve("missing")));
     }
 }
