@@ -24,6 +24,8 @@ class ExampleSpecTest {
         assertTrue(storage0.standby(), "the example shows a warm standby");
         assertTrue(spec.domain("net0").orElseThrow().standby(), "net0 too: a server's listening socket dies with it");
         assertEquals(SupervisorSpec.DEFAULTS, spec.domain("net0").orElseThrow().limits());
+        assertEquals(List.of(java.nio.file.Path.of("/tmp/vos-net0")), spec.domain("net0").orElseThrow().net().unix(),
+                "the README's Unix socket example binds there");
     }
 
     /** The repository's root, as the build passes it to the tests. */
