@@ -23,12 +23,12 @@ final class NetCommand {
     }
 
     /**
-     * {@code vos net ss NAME}: the sockets of each client session of net domain NAME, as {@code ss -tanp} shows a
+     * {@code vos net ss NAME}: the sockets of each client session of net domain NAME, as {@code ss -anp} shows a
      * host's: asked of the running control plane ({@code sessions NAME}), which asks the domain's agent through
      * its own supervisor session. The command only renders what comes back.
      */
     @CommandLine.Command(name = "ss", description = "The sockets of each client session of net domain NAME, as"
-            + " ss -tanp shows a host's: state, queues, local and peer address, the client's pid.")
+            + " ss -anp shows a host's: net id, state, queues, local and peer address, the client's pid.")
     static final class Ss implements Callable<Integer> {
         @CommandLine.Mixin
         VosCli.StateDirOption state = new VosCli.StateDirOption();

@@ -4,16 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Renders {@code vos net ss} rows as {@code ss -tanp} does: aligned columns, the numbers right-aligned, and a
- * process column naming the client ({@code pid=...,session=...,fd=...}: the client's pid as the domain's /proc sees
- * it, "-" when the domain cannot see it; the agent's session; the socket's serial in that session).
+ * Renders {@code vos net ss} rows as {@code ss -anp} does: the net id ({@code tcp}, {@code u_str}), aligned
+ * columns, the numbers right-aligned, and a process column naming the client ({@code pid=...,session=...,fd=...}:
+ * the client's pid as the domain's /proc sees it, "-" when the domain cannot see it; the agent's session; the
+ * socket's serial in that session).
  */
 final class SsTable {
 
-    private static final String[] HEADER = {"State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port",
-        "Process"};
+    private static final String[] HEADER = {"Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port",
+        "Peer Address:Port", "Process"};
     /** Columns right-aligned, as ss aligns its queues. */
-    private static final boolean[] RIGHT = {false, true, true, false, false, false};
+    private static final boolean[] RIGHT = {false, false, true, true, false, false, false};
 
     private SsTable() {
     }
@@ -22,7 +23,7 @@ final class SsTable {
         List<String[]> cells = new ArrayList<>();
         cells.add(HEADER);
         for (NetCommand.Row r : rows) {
-            cells.add(new String[] {r.socket().state(), Long.toString(r.socket().recvQ()),
+            cells.add(new String[] {r.socket().netid(), r.socket().state(), Long.toString(r.socket().recvQ()),
                 Long.toString(r.socket().sendQ()), r.socket().local(), r.socket().peer(),
                 "pid=" + (r.pid() > 0 ? Long.toString(r.pid()) : "-") + ",session=" + r.session() + ",fd="
                         + r.socket().serial()});
@@ -53,6 +54,7 @@ final class SsTable {
             out.append(i == 0 ? "" : ",").append("\n  {\"session\": ").append(r.session())
                     .append(", \"pid\": ").append(r.pid()).append(", \"uid\": ").append(r.uid())
                     .append(", \"fd\": ").append(r.socket().serial())
+                    .append(", \"netid\": ").append(quote(r.socket().netid()))
                     .append(", \"state\": ").append(quote(r.socket().state()))
                     .append(", \"recvQ\": ").append(r.socket().recvQ())
                     .append(", \"sendQ\": ").append(r.socket().sendQ())

@@ -20,6 +20,8 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -69,6 +71,7 @@ class NetSsTest {
                       memoryMb: 64
                     net:
                       bind: [127.0.0.1]
+                      unix: [./unix]
                 """);
         plane = ControlPlane.start(SpecParser.parse(spec), new PrintStream(OutputStream.nullOutputStream()));
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -94,11 +97,24 @@ class NetSsTest {
                      SocketChannel fromOutside = listener.accept()) {
                     client.write(ByteBuffer.wrap(new byte[5])); // 5 bytes wait, unread, in served's receive queue
                     outside.getOutputStream().write(new byte[7]);
-                    waitForQueue(served, fromOutside);
+                    waitForQueue(2);
+
+                    // A Unix domain listener and a connection, whose path the table names as ss -x does.
+                    String path = dir.resolve("unix/a.sock").toString();
+                    ServerSocketChannel unix = provider.openServerSocketChannel(StandardProtocolFamily.UNIX);
+                    unix.bind(UnixDomainSocketAddress.of(path));
+                    SocketChannel unixClient = provider.openSocketChannel(StandardProtocolFamily.UNIX);
+                    unixClient.connect(UnixDomainSocketAddress.of(path));
+                    SocketChannel unixServed = unix.accept();
+                    unixClient.write(ByteBuffer.wrap(new byte[3]));
+                    waitForQueue(3);
 
                     String table = cli(0, "net", "ss", "net0", "--state-dir", plane.stateDir().toString());
+                    unixServed.close();
+                    unixClient.close();
+                    unix.close();
                     List<String> lines = table.lines().toList();
-                    assertTrue(lines.getFirst().matches("State +Recv-Q +Send-Q +Local Address:Port +Peer"
+                    assertTrue(lines.getFirst().matches("Netid +State +Recv-Q +Send-Q +Local Address:Port +Peer"
                             + " Address:Port +Process"), table);
                     String pid = "pid=" + me + ",";
                     String local = "127.0.0.1:" + port;
@@ -107,7 +123,11 @@ class NetSsTest {
                     assertRow(lines, "ESTAB", "127.0.0.1:" + clientPort, local, pid);
                     assertRow(lines, "ESTAB +5 +0", local, "127.0.0.1:" + clientPort, pid);
                     assertRow(lines, "ESTAB +7 +0", local, "127.0.0.1:" + outside.getLocalPort(), pid);
-                    assertEquals(5, lines.size(), "a header and four sockets:\n" + table);
+                    assertRow(lines, "u_str +LISTEN +0 +0", path, "*", pid);
+                    // Its Send-Q is the kernel's SIOCOUTQ of a Unix socket: bytes held for the peer, with overhead.
+                    assertRow(lines, "u_str +ESTAB +0 +[0-9]+", "*", path, pid);
+                    assertRow(lines, "u_str +ESTAB +3 +0", path, "*", pid);
+                    assertEquals(8, lines.size(), "a header and seven sockets:\n" + table);
 
                     String json = cli(0, "net", "ss", "net0", "--json", "--state-dir", plane.stateDir().toString());
                     assertTrue(json.contains("\"state\": \"LISTEN\", \"recvQ\": 0, \"sendQ\": 50, \"local\": \""
@@ -116,7 +136,7 @@ class NetSsTest {
                 }
             }
         }
-        assertEquals("State  Recv-Q  Send-Q  Local Address:Port  Peer Address:Port  Process",
+        assertEquals("Netid  State  Recv-Q  Send-Q  Local Address:Port  Peer Address:Port  Process",
                 cli(0, "net", "ss", "net0", "--state-dir", plane.stateDir().toString()).strip(),
                 "the session's sockets closed with its channels");
     }
@@ -141,11 +161,12 @@ class NetSsTest {
     }
 
     /** Waits (bounded) until the bytes sent have reached the domain's sockets. */
-    private void waitForQueue(SocketChannel... channels) throws Exception {
+    /** Waits until {@code count} connections show bytes unread (3, 5 or 7: what the test sent them). */
+    private void waitForQueue(int count) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
             String table = cli(0, "net", "ss", "net0", "--state-dir", plane.stateDir().toString());
-            if (table.lines().filter(l -> l.matches("ESTAB +[57] .*")).count() == channels.length) {
+            if (table.lines().filter(l -> l.matches("\\S+ +ESTAB +[357] .*")).count() == count) {
                 return;
             }
             assertTrue(System.nanoTime() < deadline, "the bytes never showed in the queues:\n" + table);
@@ -155,7 +176,8 @@ class NetSsTest {
 
     private static void assertRow(List<String> lines, String stateAndQueues, String local, String peer,
                                   String process) {
-        String pattern = stateAndQueues + " .*" + java.util.regex.Pattern.quote(local) + " +"
+        String netid = stateAndQueues.startsWith("u_str") ? "" : "tcp +";
+        String pattern = netid + stateAndQueues + " .*" + java.util.regex.Pattern.quote(local) + " +"
                 + java.util.regex.Pattern.quote(peer) + " +" + java.util.regex.Pattern.quote(process) + ".*";
         assertTrue(lines.stream().anyMatch(l -> l.matches(pattern)), pattern + " in:\n" + String.join("\n", lines));
     }

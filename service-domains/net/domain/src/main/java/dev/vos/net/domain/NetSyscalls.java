@@ -96,6 +96,8 @@ final class NetSyscalls {
     static final int SO_REUSEADDR = 2;
     /** {@code SO_ERROR}. */
     static final int SO_ERROR = 4;
+    /** {@code SO_ACCEPTCONN}: 1 on a listening socket. */
+    static final int SO_ACCEPTCONN = 30;
     /** {@code SO_SNDBUF}. */
     static final int SO_SNDBUF = 7;
     /** {@code SO_RCVBUF}. */

@@ -34,6 +34,9 @@ final class SocketReport {
                 return null;
             }
             int fd = socket.kernelFd();
+            if (socket.family() == SockaddrLayout.AF_UNIX) {
+                return unix(socket, fd, number);
+            }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment info = arena.allocate(TCP_INFO_BYTES, 8);
                 MemorySegment length = arena.allocate(JAVA_INT);
@@ -58,6 +61,36 @@ final class SocketReport {
                 return SocketRow.of(name, recvQ, sendQ, address(fd, false, arena), peer, number & 0xFFFF_FFFFL);
             }
         }
+    }
+
+    /**
+     * A Unix domain socket's row, as {@code ss -xan} shows one: {@code LISTEN} (SO_ACCEPTCONN; its queues 0 but for a
+     * connection held for the next accept: Linux has no TCP_INFO for it), {@code ESTAB} with a peer, else
+     * {@code UNCONN}; the paths the kernel names.
+     */
+    private static SocketRow unix(NetSocket socket, int fd, long number) {
+        try (Arena arena = Arena.ofConfined()) {
+            boolean listening = NetHandlers.intOption(socket, SOL_SOCKET, SO_ACCEPTCONN) == 1;
+            String peer = path(fd, true, arena);
+            String state = listening ? "LISTEN" : peer != null ? "ESTAB" : "UNCONN";
+            long recvQ = listening ? (socket.hasAhead() ? 1 : 0) : queue(fd, SIOCINQ, arena);
+            long sendQ = listening ? 0 : queue(fd, SIOCOUTQ, arena);
+            return SocketRow.unix(state, recvQ, sendQ, path(fd, false, arena), peer, number & 0xFFFF_FFFFL);
+        }
+    }
+
+    /** A Unix domain socket's own or its peer's path ("" unnamed), or null (not connected). */
+    private static String path(int fd, boolean peer, Arena arena) {
+        MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
+        MemorySegment length = arena.allocate(JAVA_INT);
+        length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
+        long r = peer ? getpeername(fd, address.address(), length.address())
+                : getsockname(fd, address.address(), length.address());
+        if (r < 0) {
+            return null;
+        }
+        var decoded = SockaddrLayout.decodeUnix(address, Math.min(length.get(JAVA_INT, 0), SockaddrLayout.MAX_BYTES));
+        return decoded == null ? "" : decoded.getPath().toString();
     }
 
     /** An ioctl's byte count, or 0 where the kernel has none for this state (EINVAL). */

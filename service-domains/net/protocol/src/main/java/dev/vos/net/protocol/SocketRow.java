@@ -6,16 +6,21 @@ import java.net.InetSocketAddress;
 /**
  * One socket of a net domain as {@code vos net ss} shows it, and its line: the net domain writes it (after the
  * agent's session fields), the {@code vos} command reads it back. Fields are tab-separated, in this order: the net
- * id ({@value #NETID}), the state as {@code ss} names it ({@code LISTEN}, {@code ESTAB}, {@code SYN-SENT},
+ * id as {@code ss} names it ({@value #NETID} for an IP socket, {@value #UNIX_NETID} for a Unix domain one), the state
+ * as {@code ss} names it ({@code LISTEN}, {@code ESTAB}, {@code SYN-SENT},
  * {@code CLOSED} ...), the receive and send queues in bytes (on a listening socket: connections waiting to be
  * accepted, and the backlog, as {@code ss} shows them), the local and the peer address ({@code 127.0.0.1:8080},
- * {@code [::1]:8080}, or {@value #NO_ADDRESS}), and the socket's serial in its session (the low half of its
- * number).
+ * {@code [::1]:8080}, or {@value #NO_ADDRESS}; a Unix domain socket's path, or {@value #UNNAMED}), and the socket's
+ * serial in its session (the low half of its number).
  */
-public record SocketRow(String state, long recvQ, long sendQ, String local, String peer, long serial) {
+public record SocketRow(String netid, String state, long recvQ, long sendQ, String local, String peer, long serial) {
 
-    /** The first field: the only protocol the domain serves. */
+    /** The net id of an IP socket. */
     public static final String NETID = "tcp";
+    /** The net id of a Unix domain stream socket, as {@code ss} names it. */
+    public static final String UNIX_NETID = "u_str";
+    /** A Unix domain socket without a name, as {@code ss} shows it. */
+    public static final String UNNAMED = "*";
     /** An address a socket does not have (not bound, not connected). */
     public static final String NO_ADDRESS = "*:*";
     /** Fields in a line. */
@@ -24,12 +29,31 @@ public record SocketRow(String state, long recvQ, long sendQ, String local, Stri
     /** A row with the addresses formatted as {@code ss} does; {@code null} is {@value #NO_ADDRESS}. */
     public static SocketRow of(String state, long recvQ, long sendQ, InetSocketAddress local,
                                InetSocketAddress peer, long serial) {
-        return new SocketRow(state, recvQ, sendQ, text(local), text(peer), serial);
+        return new SocketRow(NETID, state, recvQ, sendQ, text(local), text(peer), serial);
+    }
+
+    /**
+     * A Unix domain socket's row: its path and its peer's ({@code ""} or null: {@value #UNNAMED}), each character
+     * below U+0020 shown as {@code ?}, since a client chose the path and the row is one line of tab-separated fields.
+     */
+    public static SocketRow unix(String state, long recvQ, long sendQ, String local, String peer, long serial) {
+        return new SocketRow(UNIX_NETID, state, recvQ, sendQ, path(local), path(peer), serial);
+    }
+
+    private static String path(String path) {
+        if (path == null || path.isEmpty()) {
+            return UNNAMED;
+        }
+        StringBuilder out = new StringBuilder(path.length());
+        for (char c : path.toCharArray()) {
+            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return out.toString();
     }
 
     /** The line, without a newline. */
     public String line() {
-        return String.join("\t", NETID, state, Long.toString(recvQ), Long.toString(sendQ), local, peer,
+        return String.join("\t", netid, state, Long.toString(recvQ), Long.toString(sendQ), local, peer,
                 Long.toString(serial));
     }
 
@@ -39,12 +63,13 @@ public record SocketRow(String state, long recvQ, long sendQ, String local, Stri
      * @throws IllegalArgumentException if they are not a row of this format
      */
     public static SocketRow parse(String[] fields, int from) {
-        if (fields.length - from != FIELDS || !fields[from].equals(NETID)) {
+        if (fields.length - from != FIELDS || !(fields[from].equals(NETID) || fields[from].equals(UNIX_NETID))) {
             throw new IllegalArgumentException("not a socket row: " + String.join("\t", fields));
         }
         try {
-            return new SocketRow(fields[from + 1], Long.parseLong(fields[from + 2]), Long.parseLong(fields[from + 3]),
-                    fields[from + 4], fields[from + 5], Long.parseLong(fields[from + 6]));
+            return new SocketRow(fields[from], fields[from + 1], Long.parseLong(fields[from + 2]),
+                    Long.parseLong(fields[from + 3]), fields[from + 4], fields[from + 5],
+                    Long.parseLong(fields[from + 6]));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a socket row: " + String.join("\t", fields), e);
         }

@@ -23,6 +23,13 @@ class SocketRowTest {
     }
 
     @Test
+    void aUnixSocketsRow_namesItsPaths_andNoClientsPathBreaksTheLine() {
+        SocketRow row = SocketRow.unix("ESTAB", 3, 0, "/run/vos/a\tb\nc.sock", "", 9);
+        assertEquals("u_str\tESTAB\t3\t0\t/run/vos/a?b?c.sock\t*\t9", row.line());
+        assertEquals(row, SocketRow.parse(row.line().split("\t", -1), 0));
+    }
+
+    @Test
     void ipv6AddressesAreCompressedAsRfc5952Says() throws Exception {
         assertEquals("[::1]:80", SocketRow.text(new InetSocketAddress(InetAddress.getByName("::1"), 80)));
         assertEquals("[::]:80", SocketRow.text(new InetSocketAddress(InetAddress.getByName("::"), 80)));
