@@ -55,9 +55,12 @@ final class SocketReport {
                     sendQ = queue(fd, SIOCOUTQ, arena);
                 }
                 InetSocketAddress peer = address(fd, true, arena);
-                // UDP has no TCP_INFO: as ss -uan names it, ESTAB with a peer, UNCONN without.
-                String name = socket.isDatagram() ? (peer != null ? "ESTAB" : "UNCONN")
-                        : state < STATES.length ? STATES[state] : "UNKNOWN";
+                if (socket.isDatagram()) {
+                    // UDP has no TCP_INFO: as ss -uan names it, ESTAB with a peer, UNCONN without.
+                    return SocketRow.udp(peer != null ? "ESTAB" : "UNCONN", recvQ, sendQ, address(fd, false, arena),
+                            peer, number & 0xFFFF_FFFFL);
+                }
+                String name = state < STATES.length ? STATES[state] : "UNKNOWN";
                 return SocketRow.of(name, recvQ, sendQ, address(fd, false, arena), peer, number & 0xFFFF_FFFFL);
             }
         }

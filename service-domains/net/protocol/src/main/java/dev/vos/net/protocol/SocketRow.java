@@ -6,19 +6,22 @@ import java.net.InetSocketAddress;
 /**
  * One socket of a net domain as {@code vos net ss} shows it, and its line: the net domain writes it (after the
  * agent's session fields), the {@code vos} command reads it back. Fields are tab-separated, in this order: the net
- * id as {@code ss} names it ({@value #NETID} for an IP socket, {@value #UNIX_NETID} for a Unix domain one), the state
- * as {@code ss} names it ({@code LISTEN}, {@code ESTAB}, {@code SYN-SENT},
- * {@code CLOSED} ...), the receive and send queues in bytes (on a listening socket: connections waiting to be
- * accepted, and the backlog, as {@code ss} shows them), the local and the peer address ({@code 127.0.0.1:8080},
- * {@code [::1]:8080}, or {@value #NO_ADDRESS}; a Unix domain socket's path, or {@value #UNNAMED}), and the socket's
- * serial in its session (the low half of its number).
+ * id as {@code ss} names it ({@value #NETID}, {@value #UDP_NETID}, or {@value #UNIX_NETID} for a Unix domain
+ * stream), the state as {@code ss} names it ({@code LISTEN}, {@code ESTAB}, {@code SYN-SENT}, {@code CLOSED} ...),
+ * the receive and send queues in bytes (on a listening socket: connections waiting to be accepted, and the backlog,
+ * as {@code ss} shows them), the local and the peer address ({@code 127.0.0.1:8080}, {@code [::1]:8080}, or
+ * {@value #NO_ADDRESS}; a Unix domain socket's path, or {@value #UNNAMED}), and the socket's serial in its session
+ * (the low half of its number).
  */
 public record SocketRow(String netid, String state, long recvQ, long sendQ, String local, String peer, long serial) {
 
-    /** The net id of an IP socket. */
+    /** The net id of a TCP socket. */
     public static final String NETID = "tcp";
+    /** The net id of a UDP socket. */
+    public static final String UDP_NETID = "udp";
     /** The net id of a Unix domain stream socket, as {@code ss} names it. */
     public static final String UNIX_NETID = "u_str";
+    private static final java.util.Set<String> NETIDS = java.util.Set.of(NETID, UDP_NETID, UNIX_NETID);
     /** A Unix domain socket without a name, as {@code ss} shows it. */
     public static final String UNNAMED = "*";
     /** An address a socket does not have (not bound, not connected). */
@@ -30,6 +33,12 @@ public record SocketRow(String netid, String state, long recvQ, long sendQ, Stri
     public static SocketRow of(String state, long recvQ, long sendQ, InetSocketAddress local,
                                InetSocketAddress peer, long serial) {
         return new SocketRow(NETID, state, recvQ, sendQ, text(local), text(peer), serial);
+    }
+
+    /** A UDP socket's row, as {@link #of} makes a TCP socket's. */
+    public static SocketRow udp(String state, long recvQ, long sendQ, InetSocketAddress local, InetSocketAddress peer,
+                                long serial) {
+        return new SocketRow(UDP_NETID, state, recvQ, sendQ, text(local), text(peer), serial);
     }
 
     /**
@@ -63,7 +72,7 @@ public record SocketRow(String netid, String state, long recvQ, long sendQ, Stri
      * @throws IllegalArgumentException if they are not a row of this format
      */
     public static SocketRow parse(String[] fields, int from) {
-        if (fields.length - from != FIELDS || !(fields[from].equals(NETID) || fields[from].equals(UNIX_NETID))) {
+        if (fields.length - from != FIELDS || !NETIDS.contains(fields[from])) {
             throw new IllegalArgumentException("not a socket row: " + String.join("\t", fields));
         }
         try {

@@ -18,7 +18,10 @@ class SocketRowTest {
         String[] fields = ("1\t42\t1000\t" + row.line()).split("\t", -1);
         assertEquals(row, SocketRow.parse(fields, 3));
         assertThrows(IllegalArgumentException.class, () -> SocketRow.parse(fields, 2));
-        assertThrows(IllegalArgumentException.class, () -> SocketRow.parse("udp\tX\t1\t2\ta\tb\t3".split("\t"), 0));
+        assertThrows(IllegalArgumentException.class, () -> SocketRow.parse("sctp\tX\t1\t2\ta\tb\t3".split("\t"), 0));
+        SocketRow udp = SocketRow.udp("UNCONN", 0, 0, null, null, 8);
+        assertEquals("udp\tUNCONN\t0\t0\t*:*\t*:*\t8", udp.line());
+        assertEquals(udp, SocketRow.parse(udp.line().split("\t", -1), 0));
         assertThrows(IllegalArgumentException.class, () -> SocketRow.parse("tcp\tX\tone\t2\ta\tb\t3".split("\t"), 0));
     }
 
