@@ -42,9 +42,9 @@ public class UnixEcho {
             }
         } finally {
             try {
-                Files.deleteIfExists(address.getPath()); // a socket's file outlives it
+                Files.deleteIfExists(address.getPath()); // a socket's file outlives it (net0 has removed it already)
             } catch (IOException e) {
-                // not ours to remove (net0's directory): net0 takes a name no one listens on back at the next bind
+                // not ours to remove
             }
         }
     }

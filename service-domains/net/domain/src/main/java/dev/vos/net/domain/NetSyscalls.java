@@ -72,6 +72,10 @@ final class NetSyscalls {
     static final int O_CLOEXEC = 02000000;
     /** {@code sizeof(struct stat)} on x86_64. */
     static final int STAT_BYTES = 144;
+    /** Offset of {@code st_dev} (u64) in x86_64's {@code struct stat}. */
+    static final int STAT_DEV_OFFSET = 0;
+    /** Offset of {@code st_ino} (u64) in x86_64's {@code struct stat}. */
+    static final int STAT_INO_OFFSET = 8;
     /** Offset of {@code st_mode} (u32) in x86_64's {@code struct stat}. */
     static final int STAT_MODE_OFFSET = 24;
     /** {@code S_IFMT}: the file type bits of {@code st_mode}. */

@@ -15,14 +15,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static dev.vos.net.domain.NetSyscalls.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The directories in which a net domain's clients may bind and connect Unix domain sockets (the spec's
@@ -38,10 +40,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * A connect does not rely on it: it opens the socket's file with {@code O_PATH | O_NOFOLLOW}, checks that it is a
  * socket, and connects through {@code /proc/self/fd/N}, so a symbolic link put there by anyone is never followed.
  *
- * <p><b>Names left behind.</b> As on Linux, a socket's file outlives the socket. A bind to a path whose file is a
- * socket that no open socket of this domain has bound and on which no one listens (a connect is refused) removes
- * that file first: it was left by a socket of this domain's previous generation, whose clients cannot remove it
- * themselves. A path bound by an open socket of the domain is EADDRINUSE, as the kernel answers.
+ * <p><b>Names are the domain's.</b> On Linux a socket's file outlives the socket, and whoever may write the
+ * directory removes it. Here only the domain may, so it does: when a socket it bound closes (or its session ends),
+ * its file is removed, if it is still the file the bind made (same device and inode). Otherwise clients could fill
+ * the directory with names no one can remove. A file left by a generation that died is taken back by the next bind
+ * of its path: a socket that no open socket of this domain has bound and on which no one listens (a connect is
+ * refused) is removed first. A path bound by an open socket of the domain is EADDRINUSE, as the kernel answers.
  */
 final class UnixPaths {
 
@@ -49,8 +53,12 @@ final class UnixPaths {
     static final String CHOSEN_PREFIX = "vos-";
 
     private final List<Path> directories;
-    /** The paths open sockets of this process have bound. Guarded by itself. */
-    private final Set<String> bound = new HashSet<>();
+    /** The paths open sockets of this process have bound, and the file each bind made. Guarded by itself. */
+    private final Map<String, FileId> bound = new HashMap<>();
+
+    /** A file's identity: {@code st_dev} and {@code st_ino}. */
+    private record FileId(long device, long inode) {
+    }
 
     private UnixPaths(List<Path> directories) {
         this.directories = List.copyOf(directories);
@@ -174,7 +182,7 @@ final class UnixPaths {
             return new Bound(null, -Errno.EACCES);
         }
         synchronized (bound) {
-            if (bound.contains(path)) {
+            if (bound.containsKey(path)) {
                 return new Bound(null, -Errno.EADDRINUSE);
             }
             long r = bindPath(fd, path);
@@ -187,15 +195,41 @@ final class UnixPaths {
             if (r != 0) {
                 return new Bound(null, r);
             }
-            bound.add(path);
+            bound.put(path, identity(path));
             return new Bound(path, 0);
         }
     }
 
-    /** The socket that bound {@code path} closed: the path may be bound again (its file is left, as on Linux). */
+    /**
+     * The socket that bound {@code path} closed: its file is removed if it is still the one the bind made, and the
+     * path may be bound again.
+     */
     void release(String path) {
         synchronized (bound) {
-            bound.remove(path);
+            FileId made = bound.remove(path);
+            if (made != null && made.equals(identity(path))) {
+                try (Arena arena = Arena.ofConfined()) {
+                    NetSyscalls.unlink(arena.allocateFrom(path).address());
+                }
+            }
+        }
+    }
+
+    /** The identity of the file at {@code path} (not followed if a link), or null if there is none. */
+    private static FileId identity(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            long file = NetSyscalls.openat(AT_FDCWD, arena.allocateFrom(path).address(),
+                    O_PATH | O_NOFOLLOW | O_CLOEXEC);
+            if (file < 0) {
+                return null;
+            }
+            try {
+                MemorySegment stat = arena.allocate(STAT_BYTES, 8);
+                return NetSyscalls.fstat((int) file, stat.address()) < 0 ? null
+                        : new FileId(stat.get(JAVA_LONG, STAT_DEV_OFFSET), stat.get(JAVA_LONG, STAT_INO_OFFSET));
+            } finally {
+                NetSyscalls.close((int) file);
+            }
         }
     }
 

@@ -181,7 +181,7 @@ class UnixSocketsTest {
     }
 
     @Test
-    void aBoundPath_isInUse_untilItsSocketCloses_thenItsFileIsBoundAgain() throws Exception {
+    void aBoundPath_isInUse_untilItsSocketCloses_whichRemovesItsFile() throws Exception {
         Path dir = Files.createDirectory(root.resolve("unix"));
         Path path = dir.resolve("s.sock");
         Path busy = dir.resolve("busy.sock");
@@ -192,13 +192,30 @@ class UnixSocketsTest {
             long second = unixSocket(ring);
             assertEquals(-Errno.EADDRINUSE, ring.bind(second, at(path)), "bound and not yet listening is in use");
             assertEquals(0, NetCalls.Close.call(ring.client, first));
-            assertTrue(Files.exists(path), "a socket's file outlives it, as on Linux");
-            assertEquals(0, ring.bind(second, at(path)), "the file a closed socket left is bound again");
+            assertFalse(Files.exists(path), "the domain removes the name its closed socket had");
+            assertEquals(0, ring.bind(second, at(path)), "and the path is free again");
             assertEquals(0, Listen.call(ring.client, second, 1));
 
-            outside.bind(at(busy)); // listening, outside the domain
+            // A file the bind did not make (removed and made again outside the domain) is not the domain's to remove.
             long third = unixSocket(ring);
-            assertEquals(-Errno.EADDRINUSE, ring.bind(third, at(busy)), "a socket someone listens on stays");
+            Path replaced = dir.resolve("replaced.sock");
+            assertEquals(0, ring.bind(third, at(replaced)));
+            Files.delete(replaced);
+            Files.writeString(replaced, "someone else's");
+            assertEquals(0, NetCalls.Close.call(ring.client, third));
+            assertEquals("someone else's", Files.readString(replaced));
+
+            // A socket file a dead generation left (made here outside the domain, no one listening) is taken back.
+            Path left = dir.resolve("left.sock");
+            try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                dead.bind(at(left));
+            }
+            assertTrue(Files.exists(left));
+            assertEquals(0, ring.bind(unixSocket(ring), at(left)));
+
+            outside.bind(at(busy)); // listening, outside the domain
+            long fourth = unixSocket(ring);
+            assertEquals(-Errno.EADDRINUSE, ring.bind(fourth, at(busy)), "a socket someone listens on stays");
             assertTrue(Files.exists(busy));
         }
     }
