@@ -6,13 +6,19 @@ import dev.vos.ring.CoreCalls;
 import dev.vos.ring.client.CallSlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import static dev.vos.net.domain.NetRing.LOOPBACK;
 import static dev.vos.net.domain.NetRing.expectOk;
@@ -70,6 +76,95 @@ class HostileArgumentsTest {
                 long fd = expectOk(ring.accept(listener, 0).fd(), "accept");
                 peer.getOutputStream().write("still".getBytes(StandardCharsets.US_ASCII));
                 assertEquals("still", ring.recv(fd, 5, 0), "and serves sockets as before");
+            }
+        }
+    }
+
+    /**
+     * Unix domain sockets given paths a client could write: the domain's directory or the one above it, with random
+     * names after it ({@code ..}, {@code /}, NUL, newlines and any byte among them), random bytes, every length.
+     * Whatever each call answers, nothing is made outside the directory, and the domain serves on.
+     */
+    @Test
+    void arbitraryUnixPaths_makeNothingOutsideTheDirectory(@TempDir Path root) throws Exception {
+        Path dir = Files.createDirectory(root.resolve("unix"));
+        SplittableRandom random = new SplittableRandom(64_78);
+        try (NetRing ring = NetRing.open(NetRing.table(Map.of(NetCallTableProvider.UNIX, dir.toString(),
+                NetCallTableProvider.MAX_SOCKETS_PER_SESSION, "64")), 2)) {
+            long fresh = expectOk(ring.socket(SockaddrLayout.AF_UNIX), "socket");
+            long bound = expectOk(ring.socket(SockaddrLayout.AF_UNIX), "socket");
+            expectOk(ring.bind(bound, UnixDomainSocketAddress.of(dir.resolve("bound.sock"))), "bind");
+            List<Integer> calls = List.of(NetCalls.SOCKET, NetCalls.BIND, NetCalls.CONNECT, NetCalls.GETSOCKNAME,
+                    NetCalls.GETPEERNAME, NetCalls.CLOSE, NetCalls.SENDTO, NetCalls.RECVFROM, NetCalls.ACCEPT);
+            int made = 0;
+            for (int i = 0; i < ROUNDS; i++) {
+                int call = calls.get(random.nextInt(calls.size()));
+                long r;
+                try (CallSlot slot = ring.client.acquire()) {
+                    fillUnixPayload(slot.data(), dir, random);
+                    // Shaped as a bind or connect half the time (its socket, the payload, a sockaddr's length),
+                    // so that a path the policy let through by mistake would be bound, not refused for its form.
+                    long[] args = new long[6];
+                    for (int a = 0; a < 6; a++) {
+                        args[a] = argument(random, slot, fresh, bound);
+                    }
+                    args[0] = random.nextBoolean() ? fresh : args[0];
+                    args[1] = random.nextBoolean() ? slot.dataOffset() : args[1];
+                    args[2] = random.nextBoolean() ? random.nextInt(SockaddrLayout.UN_BYTES + 8) : args[2];
+                    if (call == NetCalls.SOCKET) {
+                        args[0] = random.nextBoolean() ? SockaddrLayout.AF_UNIX : args[0];
+                    }
+                    if (call == NetCalls.ACCEPT || call == NetCalls.RECVFROM) {
+                        args[3] |= NetCalls.NO_WAIT; // nothing connects: a waiting call would wait for good
+                    }
+                    r = slot.call(call, args[0], args[1], args[2], args[3], args[4], args[5]);
+                    assertTrue(r >= -4095, "call " + call + " answered " + r);
+                }
+                if (call == NetCalls.BIND && r == 0) {
+                    made++;
+                    assertNothingOutside(root, dir); // now: the domain removes a name when its socket closes
+                }
+                if (call == NetCalls.BIND && r == 0 || call == NetCalls.CLOSE && r == 0) {
+                    NetCalls.Close.call(ring.client, fresh);
+                    fresh = expectOk(ring.socket(SockaddrLayout.AF_UNIX), "socket"); // a fresh one to bind again
+                }
+            }
+            assertTrue(made > 0, "some binds in the directory succeeded: the calls were shaped well enough");
+            assertEquals(0, ring.server.handlerFailures(), "no handler threw");
+            assertEquals(0, ring.client.call(CoreCalls.NOP), "the domain still serves");
+        }
+        assertNothingOutside(root, dir);
+    }
+
+    private static void assertNothingOutside(Path root, Path dir) throws Exception {
+        try (Stream<Path> all = Files.walk(root)) {
+            List<Path> outside = all.filter(p -> !p.equals(root) && !p.equals(dir) && !dir.equals(p.getParent()))
+                    .toList();
+            assertEquals(List.of(), outside, "made outside the directory, or below it");
+        }
+    }
+
+    /** A sockaddr_un, or garbage: the family, then the directory and random bytes, or random bytes alone. */
+    private static void fillUnixPayload(MemorySegment data, Path dir, SplittableRandom random) {
+        byte[] alphabet = {'/', '.', '.', 0, '\n', 'a', 'b', (byte) 0xff, ' '};
+        for (int i = 0; i < 128; i++) {
+            data.set(JAVA_BYTE, i, random.nextBoolean() ? alphabet[random.nextInt(alphabet.length)]
+                    : (byte) random.nextInt(256));
+        }
+        if (random.nextInt(4) != 0) {
+            data.set(JAVA_BYTE, 0, (byte) SockaddrLayout.AF_UNIX);
+            data.set(JAVA_BYTE, 1, (byte) 0);
+            int start = random.nextInt(3);
+            if (start > 0) {
+                // the directory, or the one above it (a sibling of the directory: outside it), then random bytes
+                Path from = start == 1 ? dir : dir.getParent();
+                byte[] prefix = (from + (random.nextInt(4) != 0 ? "/" : "")).getBytes(StandardCharsets.UTF_8);
+                MemorySegment.copy(prefix, 0, data, JAVA_BYTE, SockaddrLayout.UN_PATH_OFFSET, prefix.length);
+                // a short name, mostly NUL-terminated: what the policy must judge, not the length
+                int at = SockaddrLayout.UN_PATH_OFFSET + prefix.length + 1 + random.nextInt(4);
+                if (random.nextInt(4) != 0) {
+                    data.set(JAVA_BYTE, at, (byte) 0);
+                }
             }
         }
     }
