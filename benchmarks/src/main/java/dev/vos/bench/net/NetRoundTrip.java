@@ -7,11 +7,16 @@ import dev.vos.ring.client.WaitStrategy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,11 +40,13 @@ import java.util.Locale;
  *       as Netty and Jetty write a header and a body.</li>
  *   <li>Bulk: {@code --bulk-runs} (3) transfers each way, alternating; the sink acknowledges the last byte, so a
  *       transfer ends when the bytes are in the receiver, not in a send buffer.</li>
+ *   <li>With {@code --unix} the same over Unix domain sockets: the echo and the sink listen in a directory of
+ *       their own, which the agent is given as its {@code net.unix}, and both providers connect there.</li>
  * </ul>
  * Run it on a quiet machine, with {@code ../shared/tools/floors} in the same sitting (the trap cost explains the
  * ratio: every call through net0 is a system call in the domain, plus two cache-line crossings).
  * <pre>usage: NetRoundTrip [--pairs 40] [--window-ms 250] [--bytes 64] [--bulk-mib 1024] [--bulk-runs 3]
- *                     [--wait busy|spin|sleeping] [--peer-cpu N] [--gather N]</pre>
+ *                     [--wait busy|spin|sleeping] [--peer-cpu N] [--gather N] [--unix]</pre>
  */
 public final class NetRoundTrip {
 
@@ -60,6 +67,7 @@ public final class NetRoundTrip {
         int bulkRuns = 3;
         int peerCpu = -1;
         int gather = 1;
+        boolean unix = false;
         WaitStrategy wait = WaitStrategy.busyPoll();
         String waitName = "busy";
         for (int i = 0; i < args.length; i++) {
@@ -71,6 +79,7 @@ public final class NetRoundTrip {
                 case "--bulk-runs" -> bulkRuns = Integer.parseInt(args[++i]);
                 case "--peer-cpu" -> peerCpu = Integer.parseInt(args[++i]);
                 case "--gather" -> gather = Integer.parseInt(args[++i]);
+                case "--unix" -> unix = true;
                 case "--wait" -> {
                     waitName = args[++i];
                     wait = switch (waitName) {
@@ -87,15 +96,18 @@ public final class NetRoundTrip {
             // no view, or an empty one: a request that sends nothing would wait for its echo for ever
             throw new IllegalArgumentException("--gather " + gather + ": from 1 to --bytes (" + bytes + ")");
         }
-        try (NetAgent agent = NetAgent.start(wait);
-             Servers servers = Servers.start(bytes, peerCpu)) {
+        Path unixDir = unix ? Files.createTempDirectory("vos-bench-unix") : null;
+        String[] options = unix ? new String[] {"unix=" + unixDir} : new String[0];
+        try (NetAgent agent = NetAgent.start(wait, options);
+             Servers servers = Servers.start(bytes, peerCpu, unixDir)) {
             SelectorProvider vos = new VosSelectorProvider("net0", agent.session().ring());
             SelectorProvider jdk = SelectorProvider.provider();
             int clientTid = Pinning.pinCurrentThread(0);
             System.out.printf(Locale.ROOT, "net round trip: %d B, %d pairs of %d ms windows; bulk %d MiB x %d;"
                     + " client wait %s; domain worker busy-polls on CPU %d; client pinned to CPU 0 (tid %d);"
-                    + " echo and sink peers %s%n", bytes, pairs, windowMs, bulkMib, bulkRuns, waitName,
-                    NetAgent.SERVER_CPU, clientTid, peerCpu < 0 ? "unpinned" : "pinned to CPU " + peerCpu);
+                    + " echo and sink peers %s; %s%n", bytes, pairs, windowMs, bulkMib, bulkRuns, waitName,
+                    NetAgent.SERVER_CPU, clientTid, peerCpu < 0 ? "unpinned" : "pinned to CPU " + peerCpu,
+                    unix ? "Unix domain sockets in " + unixDir : "TCP over loopback");
             if (gather > 1) {
                 System.out.printf(Locale.ROOT, "each request written as %d buffers in one gathering write%n", gather);
             }
@@ -103,10 +115,14 @@ public final class NetRoundTrip {
             if (bulkMib > 0) {
                 bulk(jdk, vos, servers.sink(), bulkMib << 20, bulkRuns);
             }
+        } finally {
+            if (unixDir != null) {
+                Files.deleteIfExists(unixDir);
+            }
         }
     }
 
-    private static void roundTrips(SelectorProvider jdk, SelectorProvider vos, InetSocketAddress echo, int bytes,
+    private static void roundTrips(SelectorProvider jdk, SelectorProvider vos, SocketAddress echo, int bytes,
                                    int gather, int pairs, long windowMs) throws IOException {
         try (SocketChannel a = connect(jdk, echo); SocketChannel b = connect(vos, echo)) {
             ByteBuffer buffer = ByteBuffer.allocateDirect(bytes);
@@ -186,7 +202,7 @@ public final class NetRoundTrip {
         return (now - start) / (double) count;
     }
 
-    private static void bulk(SelectorProvider jdk, SelectorProvider vos, InetSocketAddress sink, long total,
+    private static void bulk(SelectorProvider jdk, SelectorProvider vos, SocketAddress sink, long total,
                              int runs) throws IOException {
         double[] nativeMibs = new double[runs];
         double[] vosMibs = new double[runs];
@@ -205,7 +221,7 @@ public final class NetRoundTrip {
     }
 
     /** Sends {@code total} bytes in 64 KiB writes and waits for the sink's acknowledgement; MiB/s. */
-    private static double transfer(SelectorProvider provider, InetSocketAddress sink, long total) throws IOException {
+    private static double transfer(SelectorProvider provider, SocketAddress sink, long total) throws IOException {
         try (SocketChannel channel = connect(provider, sink)) {
             ByteBuffer length = ByteBuffer.allocate(Long.BYTES).putLong(total).flip();
             while (length.hasRemaining()) {
@@ -229,7 +245,12 @@ public final class NetRoundTrip {
         }
     }
 
-    private static SocketChannel connect(SelectorProvider provider, InetSocketAddress to) throws IOException {
+    private static SocketChannel connect(SelectorProvider provider, SocketAddress to) throws IOException {
+        if (to instanceof UnixDomainSocketAddress) {
+            SocketChannel channel = provider.openSocketChannel(StandardProtocolFamily.UNIX);
+            channel.connect(to);
+            return channel;
+        }
         SocketChannel channel = provider.openSocketChannel();
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.connect(to);
@@ -244,23 +265,35 @@ public final class NetRoundTrip {
     private record Servers(ServerSocketChannel echoServer, ServerSocketChannel sinkServer, List<Thread> threads)
             implements AutoCloseable {
 
-        /** Starts both; their threads run on {@code peerCpu}, or wherever the kernel puts them when it is -1. */
-        static Servers start(int bytes, int peerCpu) throws IOException {
-            InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            ServerSocketChannel echo = ServerSocketChannel.open().bind(loopback);
-            ServerSocketChannel sink = ServerSocketChannel.open().bind(loopback);
+        /**
+         * Starts both, on loopback TCP, or in {@code unixDir} when it is not null; their threads run on
+         * {@code peerCpu}, or wherever the kernel puts them when it is -1.
+         */
+        static Servers start(int bytes, int peerCpu, Path unixDir) throws IOException {
+            ServerSocketChannel echo;
+            ServerSocketChannel sink;
+            if (unixDir == null) {
+                InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+                echo = ServerSocketChannel.open().bind(loopback);
+                sink = ServerSocketChannel.open().bind(loopback);
+            } else {
+                echo = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                        .bind(UnixDomainSocketAddress.of(unixDir.resolve("echo.sock")));
+                sink = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                        .bind(UnixDomainSocketAddress.of(unixDir.resolve("sink.sock")));
+            }
             List<Thread> threads = new ArrayList<>();
             threads.add(acceptLoop(echo, peerCpu, c -> echo(c, bytes)));
             threads.add(acceptLoop(sink, peerCpu, Servers::sink));
             return new Servers(echo, sink, threads);
         }
 
-        InetSocketAddress echo() throws IOException {
-            return (InetSocketAddress) echoServer.getLocalAddress();
+        SocketAddress echo() throws IOException {
+            return echoServer.getLocalAddress();
         }
 
-        InetSocketAddress sink() throws IOException {
-            return (InetSocketAddress) sinkServer.getLocalAddress();
+        SocketAddress sink() throws IOException {
+            return sinkServer.getLocalAddress();
         }
 
         interface Serve {
@@ -272,7 +305,9 @@ public final class NetRoundTrip {
                 while (server.isOpen()) {
                     try {
                         SocketChannel c = server.accept();
-                        c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        if (c.getLocalAddress() instanceof InetSocketAddress) {
+                            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        }
                         Thread.ofPlatform().daemon().name("net-bench-peer").start(() -> {
                             if (peerCpu >= 0) {
                                 Pinning.pinCurrentThread(peerCpu);
@@ -328,8 +363,13 @@ public final class NetRoundTrip {
 
         @Override
         public void close() throws IOException {
-            echoServer.close();
-            sinkServer.close();
+            for (ServerSocketChannel server : List.of(echoServer, sinkServer)) {
+                SocketAddress bound = server.getLocalAddress();
+                server.close();
+                if (bound instanceof UnixDomainSocketAddress unix) {
+                    Files.deleteIfExists(unix.getPath()); // a Unix socket's file outlives it
+                }
+            }
         }
     }
 }
