@@ -12,8 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * net0 killed with SIGKILL under a channel blocked in read: the read fails with an IOException at once (well within
  * the storage domain's bound), the channel's later calls fail too, its peer outside sees the connection end, and a
- * new channel works once the next generation serves, without a new provider.
+ * new channel works once the next generation serves, without a new provider; a Unix listener's path is bound again
+ * there.
  */
 @Timeout(120)
 class NetDomainKilledTest {
@@ -85,6 +90,41 @@ class NetDomainKilledTest {
                     Thread.sleep(50);
                 }
             }
+        }
+    }
+
+    /**
+     * A Unix listener's file outlives a killed net0 (no one removed it), and a server re-created on the next
+     * generation binds the same path: the domain takes back a name no one listens on.
+     */
+    @Test
+    void aUnixListenersPath_isBoundAgainOnTheNextGeneration() throws Exception {
+        try (NetDomain domain = NetDomain.start(dir); DomainClient client = domain.client()) {
+            final VosSelectorProvider vos = new VosSelectorProvider(client);
+            final UnixDomainSocketAddress path = UnixDomainSocketAddress.of(domain.unixDir().resolve("server.sock"));
+            final ServerSocketChannel first = vos.openServerSocketChannel(StandardProtocolFamily.UNIX).bind(path);
+            domain.kill();
+            first.close(); // quietly: the socket died with the domain
+            assertTrue(Files.exists(path.getPath()), "a dead generation's name is left behind");
+
+            domain.startGeneration();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try (ServerSocketChannel again = vos.openServerSocketChannel(StandardProtocolFamily.UNIX)) {
+                    again.bind(path);
+                    try (SocketChannel outside = SocketChannel.open(path); SocketChannel served = again.accept()) {
+                        outside.write(ByteBuffer.wrap(new byte[] {42}));
+                        final ByteBuffer got = ByteBuffer.allocate(1);
+                        served.read(got);
+                        assertEquals(42, got.get(0), "generation 2 serves the same path");
+                    }
+                    break;
+                } catch (dev.vos.client.DomainUnavailableException notYet) {
+                    assertTrue(System.nanoTime() < deadline, "generation 2 never served: " + notYet);
+                    Thread.sleep(50);
+                }
+            }
+            assertFalse(Files.exists(path.getPath()), "and its name goes with its socket");
         }
     }
 
