@@ -84,16 +84,19 @@ final class SocketReport {
 
     /** A Unix domain socket's own or its peer's path ("" unnamed), or null (not connected). */
     private static String path(int fd, boolean peer, Arena arena) {
+        MemorySegment sockaddr = sockaddr(fd, peer, arena);
+        var decoded = sockaddr == null ? null : SockaddrLayout.decodeUnix(sockaddr, sockaddr.byteSize());
+        return sockaddr == null ? null : decoded == null ? "" : decoded.getPath().toString();
+    }
+
+    /** The socket's own or its peer's sockaddr, as long as the kernel wrote it; null (not bound, not connected). */
+    private static MemorySegment sockaddr(int fd, boolean peer, Arena arena) {
         MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
         MemorySegment length = arena.allocate(JAVA_INT);
         length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
         long r = peer ? getpeername(fd, address.address(), length.address())
                 : getsockname(fd, address.address(), length.address());
-        if (r < 0) {
-            return null;
-        }
-        var decoded = SockaddrLayout.decodeUnix(address, Math.min(length.get(JAVA_INT, 0), SockaddrLayout.MAX_BYTES));
-        return decoded == null ? "" : decoded.getPath().toString();
+        return r < 0 ? null : address.asSlice(0, Math.clamp(length.get(JAVA_INT, 0), 0, SockaddrLayout.MAX_BYTES));
     }
 
     /** An ioctl's byte count, or 0 where the kernel has none for this state (EINVAL). */
@@ -104,16 +107,8 @@ final class SocketReport {
 
     /** The socket's own or its peer's address, or null (not bound, not connected). */
     private static InetSocketAddress address(int fd, boolean peer, Arena arena) {
-        MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
-        MemorySegment length = arena.allocate(JAVA_INT);
-        length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
-        long r = peer ? getpeername(fd, address.address(), length.address())
-                : getsockname(fd, address.address(), length.address());
-        if (r < 0) {
-            return null;
-        }
-        InetSocketAddress a = SockaddrLayout.decode(address, Math.min(length.get(JAVA_INT, 0),
-                SockaddrLayout.MAX_BYTES));
+        MemorySegment sockaddr = sockaddr(fd, peer, arena);
+        InetSocketAddress a = sockaddr == null ? null : SockaddrLayout.decode(sockaddr, sockaddr.byteSize());
         return a == null || (!peer && a.getPort() == 0 && a.getAddress().isAnyLocalAddress()) ? null : a;
     }
 }

@@ -218,19 +218,31 @@ final class UnixPaths {
     /** The identity of the file at {@code path} (not followed if a link), or null if there is none. */
     private static FileId identity(String path) {
         try (Arena arena = Arena.ofConfined()) {
-            long file = NetSyscalls.openat(AT_FDCWD, arena.allocateFrom(path).address(),
-                    O_PATH | O_NOFOLLOW | O_CLOEXEC);
+            MemorySegment stat = arena.allocate(STAT_BYTES, 8);
+            long file = openNoFollow(path, stat, arena);
             if (file < 0) {
                 return null;
             }
-            try {
-                MemorySegment stat = arena.allocate(STAT_BYTES, 8);
-                return NetSyscalls.fstat((int) file, stat.address()) < 0 ? null
-                        : new FileId(stat.get(JAVA_LONG, STAT_DEV_OFFSET), stat.get(JAVA_LONG, STAT_INO_OFFSET));
-            } finally {
-                NetSyscalls.close((int) file);
-            }
+            NetSyscalls.close((int) file);
+            return new FileId(stat.get(JAVA_LONG, STAT_DEV_OFFSET), stat.get(JAVA_LONG, STAT_INO_OFFSET));
         }
+    }
+
+    /**
+     * Opens the file at {@code path} {@code O_PATH | O_NOFOLLOW} (a link opens as itself) and reads its
+     * {@code struct stat} into {@code stat}: the descriptor, which the caller closes, or -errno.
+     */
+    private static long openNoFollow(String path, MemorySegment stat, Arena arena) {
+        long file = NetSyscalls.openat(AT_FDCWD, arena.allocateFrom(path).address(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (file < 0) {
+            return file;
+        }
+        long r = NetSyscalls.fstat((int) file, stat.address());
+        if (r < 0) {
+            NetSyscalls.close((int) file);
+            return r;
+        }
+        return file;
     }
 
     private static long bindPath(int fd, String path) {
@@ -274,17 +286,12 @@ final class UnixPaths {
      */
     private static long connectNoFollow(int fd, String path) {
         try (Arena arena = Arena.ofConfined()) {
-            long file = NetSyscalls.openat(AT_FDCWD, arena.allocateFrom(path).address(),
-                    O_PATH | O_NOFOLLOW | O_CLOEXEC);
+            MemorySegment stat = arena.allocate(STAT_BYTES, 8);
+            long file = openNoFollow(path, stat, arena);
             if (file < 0) {
                 return file;
             }
             try {
-                MemorySegment stat = arena.allocate(STAT_BYTES, 8);
-                long r = NetSyscalls.fstat((int) file, stat.address());
-                if (r < 0) {
-                    return r;
-                }
                 if ((stat.get(JAVA_INT, STAT_MODE_OFFSET) & S_IFMT) != S_IFSOCK) {
                     return -Errno.ENOTSOCK;
                 }
