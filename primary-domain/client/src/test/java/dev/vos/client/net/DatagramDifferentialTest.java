@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.vos.client.net.Outcomes.attempt;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -41,24 +42,12 @@ class DatagramDifferentialTest {
         void run(SelectorProvider provider, List<String> seen) throws Exception;
     }
 
-    private interface Step {
-        Object run() throws Exception;
-    }
-
     private static void same(final Scenario scenario) throws Exception {
         final List<String> expected = new ArrayList<>();
         scenario.run(SelectorProvider.provider(), expected);
         final List<String> actual = new ArrayList<>();
         scenario.run(NET0.provider(), actual);
         assertEquals(expected, actual, "the default provider saw " + expected + ", the net domain's " + actual);
-    }
-
-    private static String attempt(final Step step) {
-        try {
-            return String.valueOf(step.run());
-        } catch (Exception e) {
-            return e.getClass().getName();
-        }
     }
 
     private static DatagramChannel bound(final SelectorProvider provider) throws IOException {

@@ -65,10 +65,6 @@ class DatagramSocketDifferentialTest {
         void run(Sockets sockets, List<String> seen) throws Exception;
     }
 
-    private interface Step {
-        Object run() throws Exception;
-    }
-
     /**
      * Runs {@code scenario} twice over: the JDK's own {@code DatagramSocket} against one over the impl, and the
      * default provider's {@code DatagramChannel.socket()} against net0's channel's ({@link VosDatagramSocketAdaptor}).
@@ -89,7 +85,7 @@ class DatagramSocketDifferentialTest {
         assertEquals(expected, actual, what + " saw " + expected + ", the net domain's " + actual);
     }
 
-    private static String attempt(final Step step) {
+    private static String attempt(final Outcomes.Step step) {
         try {
             return String.valueOf(step.run());
         } catch (SocketException e) {

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32;
 
+import static dev.vos.client.net.Outcomes.attempt;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -58,19 +59,6 @@ class NetDifferentialTest {
         final List<String> expected = outcome(SelectorProvider.provider(), scenario);
         final List<String> actual = outcome(NET0.provider(), scenario);
         assertEquals(expected, actual, "the default provider saw " + expected + ", the net domain's " + actual);
-    }
-
-    /** What {@code step} did: its value, or the class of what it threw. */
-    private static String attempt(final Step step) {
-        try {
-            return String.valueOf(step.run());
-        } catch (Exception e) {
-            return e.getClass().getName();
-        }
-    }
-
-    private interface Step {
-        Object run() throws Exception;
     }
 
     /** A scenario on one connection: the listener, the connecting end and the accepted end. */
@@ -524,7 +512,7 @@ class NetDifferentialTest {
     }
 
     /** Runs {@code blocked} on a thread, closes from this one once it has waited, and says how it ended. */
-    private static String blockedThenClosed(final Step blocked, final Closer closer) throws Exception {
+    private static String blockedThenClosed(final Outcomes.Step blocked, final Closer closer) throws Exception {
         final CompletableFuture<String> ended = new CompletableFuture<>();
         final Thread t = Thread.ofPlatform().start(() -> ended.complete(attempt(blocked)));
         Thread.sleep(300);
@@ -618,7 +606,7 @@ class NetDifferentialTest {
     }
 
     /** What {@code step} gave, or its exception's class and message (the JDK's own words are part of the contract). */
-    private static String withMessage(final Step step) {
+    private static String withMessage(final Outcomes.Step step) {
         try {
             return String.valueOf(step.run());
         } catch (Exception e) {
@@ -981,7 +969,7 @@ class NetDifferentialTest {
      * Runs {@code timed} on a thread, closes from this one once it has waited 300 ms, and says how it ended and
      * whether within 2 s of the close (its SO_TIMEOUT is far longer).
      */
-    private static String timedThenClosed(final Step timed, final Closer closer) throws Exception {
+    private static String timedThenClosed(final Outcomes.Step timed, final Closer closer) throws Exception {
         final CompletableFuture<String> ended = new CompletableFuture<>();
         final Thread t = Thread.ofPlatform().start(() -> ended.complete(attempt(timed)));
         Thread.sleep(300);

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.vos.client.net.Outcomes.attempt;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -50,19 +51,6 @@ class SelectorDifferentialTest {
         final List<String> actual = new ArrayList<>();
         scenario.run(NET0.provider(), actual);
         assertEquals(expected, actual, "the default provider saw " + expected + ", the net domain's " + actual);
-    }
-
-    private interface Step {
-        Object run() throws Exception;
-    }
-
-    /** What {@code step} did: its value, or the class of what it threw. */
-    private static String attempt(final Step step) {
-        try {
-            return String.valueOf(step.run());
-        } catch (Exception e) {
-            return e.getClass().getName();
-        }
     }
 
     private static ServerSocketChannel listener(final SelectorProvider provider) throws IOException {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static dev.vos.client.net.Outcomes.attempt;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -54,19 +55,6 @@ class UnixDifferentialTest {
         final List<String> actual = new ArrayList<>();
         scenario.run(NET0.provider(), NET0.unixDir(), actual);
         assertEquals(expected, actual, "the default provider saw " + expected + ", the net domain's " + actual);
-    }
-
-    private interface Step {
-        Object run() throws Exception;
-    }
-
-    /** What {@code step} did: its value, or the class of what it threw. */
-    private static String attempt(final Step step) {
-        try {
-            return String.valueOf(step.run());
-        } catch (Exception e) {
-            return e.getClass().getName();
-        }
     }
 
     /** An address as a program in {@code dir} would compare it: its name there, "" unnamed, or null. */
