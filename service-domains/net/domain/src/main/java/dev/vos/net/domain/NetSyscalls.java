@@ -47,6 +47,8 @@ final class NetSyscalls {
     static final long SYS_SETSOCKOPT = 54;
     /** {@code __NR_getsockopt}. */
     static final long SYS_GETSOCKOPT = 55;
+    /** {@code __NR_chmod}. */
+    static final long SYS_CHMOD = 90;
     /** {@code __NR_unlink}. */
     static final long SYS_UNLINK = 87;
     /** {@code __NR_epoll_wait}. */
@@ -339,6 +341,11 @@ final class NetSyscalls {
     /** {@code int fstat(int fd, struct stat *st)}. */
     static long fstat(int fd, long stat) {
         return Linux.syscallErrno(SYS_FSTAT, fd, stat, 0, 0, 0, 0);
+    }
+
+    /** {@code int chmod(const char *path, mode_t mode)}. */
+    static long chmod(long path, int mode) {
+        return Linux.syscallErrno(SYS_CHMOD, path, mode, 0, 0, 0, 0);
     }
 
     /** {@code int unlink(const char *path)}. */

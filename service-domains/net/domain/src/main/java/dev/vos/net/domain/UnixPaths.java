@@ -46,6 +46,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * the directory with names no one can remove. A file left by a generation that died is taken back by the next bind
  * of its path: a socket that no open socket of this domain has bound and on which no one listens (a connect is
  * refused) is removed first. A path bound by an open socket of the domain is EADDRINUSE, as the kernel answers.
+ * A socket file the domain makes is owner-only (0600) whatever its umask, as every socket of vos is.
  */
 final class UnixPaths {
 
@@ -187,15 +188,18 @@ final class UnixPaths {
             }
             long r = bindPath(fd, path);
             if (r == -Errno.EADDRINUSE && leftBehind(path)) {
-                try (Arena arena = Arena.ofConfined()) {
-                    NetSyscalls.unlink(arena.allocateFrom(path).address());
-                }
+                unlinkAt(path);
                 r = bindPath(fd, path);
             }
             if (r != 0) {
                 return new Bound(null, r);
             }
-            bound.put(path, identity(path));
+            FileId made = ownerOnly(path);
+            if (made == null) {
+                unlinkAt(path); // cannot happen to a file just made; if it did, no one else may reach it either
+                return new Bound(null, -Errno.EIO);
+            }
+            bound.put(path, made);
             return new Bound(path, 0);
         }
     }
@@ -208,10 +212,39 @@ final class UnixPaths {
         synchronized (bound) {
             FileId made = bound.remove(path);
             if (made != null && made.equals(identity(path))) {
-                try (Arena arena = Arena.ofConfined()) {
-                    NetSyscalls.unlink(arena.allocateFrom(path).address());
-                }
+                unlinkAt(path);
             }
+        }
+    }
+
+    /**
+     * Makes the socket file a bind just made at {@code path} owner-only (0600), through its {@code /proc/self/fd}
+     * name, as every socket and segment of vos is: the domain's clients reach it through the domain, and no other
+     * user of the host reaches it at all. Done before the bind answers, so before any listen: nothing can connect
+     * while the mode the umask gave stands. Its identity, or null.
+     */
+    private static FileId ownerOnly(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment stat = arena.allocate(STAT_BYTES, 8);
+            long file = openNoFollow(path, stat, arena);
+            if (file < 0) {
+                return null;
+            }
+            try {
+                if ((stat.get(JAVA_INT, STAT_MODE_OFFSET) & S_IFMT) != S_IFSOCK
+                        || NetSyscalls.chmod(arena.allocateFrom("/proc/self/fd/" + file).address(), 0600) < 0) {
+                    return null;
+                }
+                return new FileId(stat.get(JAVA_LONG, STAT_DEV_OFFSET), stat.get(JAVA_LONG, STAT_INO_OFFSET));
+            } finally {
+                NetSyscalls.close((int) file);
+            }
+        }
+    }
+
+    private static void unlinkAt(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            NetSyscalls.unlink(arena.allocateFrom(path).address());
         }
     }
 

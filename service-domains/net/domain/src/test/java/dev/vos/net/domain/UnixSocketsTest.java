@@ -60,6 +60,8 @@ class UnixSocketsTest {
             assertEquals(0, ring.bind(listener, at(path)));
             assertEquals(0, Listen.call(ring.client, listener, 4));
             assertTrue(Files.exists(path), "the socket's file is where the client named it");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)),
+                    "owner-only, whatever the domain's umask: no other user of the host connects to it");
             assertEquals(at(path), ring.unixAddress(listener, false), "getsockname: the client's path");
 
             long client = unixSocket(ring);
