@@ -11,7 +11,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,6 +179,83 @@ class NettyTest {
             assertArrayEquals(sent, back);
             return RawHttp.digest(back);
         }
+    }
+
+    /**
+     * Netty's NIO Unix domain socket transport ({@link NettyUnixEchoMain}), unmodified, in a child JVM: echoes what
+     * this JVM's own Unix socket sends (a line, then 1 MiB), in net0's {@code net.unix} directory through vos and in
+     * a directory of its own natively, the same both ways; Netty complains of nothing, and closes and ends.
+     */
+    @Test
+    void nettyNioUnixSockets_throughNet0_echoAsOnTheDefaultProvider() throws Exception {
+        final Path nativeDir = Files.createDirectories(dir.resolve("netty-unix"));
+        final List<String> plain = unixEcho(false, nativeDir.resolve("echo.sock"));
+        final List<String> vos = unixEcho(true, domain.unixDir().resolve("echo.sock"));
+        assertEquals("provider " + VosSelectorProvider.class.getName(), vos.getFirst());
+        assertEquals(plain.subList(1, plain.size()), vos.subList(1, vos.size()));
+        assertEquals(List.of("listening on echo.sock", "echo: hello over netty", "1 MiB back: true", "closed"),
+                vos.subList(1, vos.size()));
+    }
+
+    private List<String> unixEcho(final boolean throughVos, final Path path) throws Exception {
+        final Path err = dir.resolve("NettyUnixEchoMain" + (throughVos ? "-vos" : "-default") + ".err");
+        final List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
+                "-Xmx128m", "-XX:-UsePerfData"));
+        if (throughVos) {
+            command.add(FLAG);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NettyUnixEchoMain.class.getName(),
+                path.toString()));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+        builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
+        final Process p = builder.start();
+        try {
+            final BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8));
+            final List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                final String line = out.readLine();
+                assertNotNull(line, "stderr: " + Files.readString(err));
+                seen.add(line);
+            }
+            try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+                seen.add("echo: " + echoed(c, "hello over netty".getBytes(StandardCharsets.UTF_8)));
+                final byte[] big = HttpTraffic.pattern(1 << 20);
+                seen.add("1 MiB back: " + Arrays.equals(big,
+                        echoed(c, big).getBytes(StandardCharsets.ISO_8859_1)));
+            }
+            p.getOutputStream().close(); // the child's signal to close and end
+            seen.add(out.readLine());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child ended");
+            assertEquals(0, p.exitValue(), "exit; stderr: " + Files.readString(err));
+            final String complaints = Files.readString(err);
+            assertTrue(NETTY_COMPLAINTS.stream().noneMatch(complaints::contains), complaints);
+            return seen;
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Writes {@code bytes} on {@code c} while reading their echo; the echo, one char per byte. */
+    private static String echoed(final SocketChannel c, final byte[] bytes) throws IOException {
+        final ByteBuffer back = ByteBuffer.allocate(bytes.length);
+        final Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                c.write(ByteBuffer.wrap(bytes));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        while (back.hasRemaining() && c.read(back) >= 0) {
+            // until every byte came back
+        }
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new String(back.array(), 0, back.position(), StandardCharsets.ISO_8859_1);
     }
 
     @Test
