@@ -37,6 +37,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 /**
  * The net calls as Java methods, for the channels: each takes a slot of the domain's ring, puts its address or bytes
  * in the slot's payload, issues the call through the protocol's encoder ({@link NetCalls}' nested classes) and
@@ -197,14 +199,9 @@ final class NetClient {
     }
 
     /**
-     * A connection taken off {@code fd}: its descriptor and peer. Waits (in the domain) for one, unless
-     * {@code noWait}: then null when there is none.
+     * A connection taken off {@code fd}, a listener of {@code family}: its descriptor and peer. Waits (in the domain)
+     * for one, unless {@code noWait}: then null when there is none.
      */
-    Accepted accept(final DomainHandle fd, final boolean noWait) throws IOException {
-        return accept(fd, noWait, SockaddrLayout.AF_INET);
-    }
-
-    /** As {@link #accept(DomainHandle, boolean)}, on a listener of {@code family}. */
     Accepted accept(final DomainHandle fd, final boolean noWait, final int family) throws IOException {
         try (CallSlot slot = calls.acquire()) {
             final long value = fd.valueFor(slot);
@@ -232,7 +229,7 @@ final class NetClient {
      * path, or the empty one when sun_path starts with NUL (an unnamed peer: the domain zeroes what it did not write).
      */
     private static UnixDomainSocketAddress unixPeer(final MemorySegment from) {
-        return from.get(java.lang.foreign.ValueLayout.JAVA_BYTE, SockaddrLayout.UN_PATH_OFFSET) == 0
+        return from.get(JAVA_BYTE, SockaddrLayout.UN_PATH_OFFSET) == 0
                 ? UnixDomainSocketAddress.of("") : SockaddrLayout.decodeUnix(from, SockaddrLayout.UN_BYTES);
     }
 
