@@ -224,22 +224,12 @@ final class UnixPaths {
      * while the mode the umask gave stands. Its identity, or null.
      */
     private static FileId ownerOnly(String path) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment stat = arena.allocate(STAT_BYTES, 8);
-            long file = openNoFollow(path, stat, arena);
-            if (file < 0) {
-                return null;
-            }
-            try {
-                if ((stat.get(JAVA_INT, STAT_MODE_OFFSET) & S_IFMT) != S_IFSOCK
-                        || NetSyscalls.chmod(arena.allocateFrom("/proc/self/fd/" + file).address(), 0600) < 0) {
-                    return null;
-                }
-                return new FileId(stat.get(JAVA_LONG, STAT_DEV_OFFSET), stat.get(JAVA_LONG, STAT_INO_OFFSET));
-            } finally {
-                NetSyscalls.close((int) file);
-            }
-        }
+        FileId[] made = new FileId[1];
+        long r = onSocketFile(path, (name, stat, arena) -> {
+            made[0] = new FileId(stat.get(JAVA_LONG, STAT_DEV_OFFSET), stat.get(JAVA_LONG, STAT_INO_OFFSET));
+            return NetSyscalls.chmod(arena.allocateFrom(name).address(), 0600);
+        });
+        return r == 0 ? made[0] : null;
     }
 
     private static void unlinkAt(String path) {
@@ -312,12 +302,28 @@ final class UnixPaths {
         return r == -Errno.ENOTSOCK ? -Errno.ECONNREFUSED : r;
     }
 
-    /**
-     * connect(2) to the socket file at {@code path} without following a symbolic link there: the file is opened
-     * {@code O_PATH | O_NOFOLLOW} (a link opens as itself), checked to be a socket (ENOTSOCK if not), and connected
-     * to through its {@code /proc/self/fd} name, which the kernel resolves to that very file.
-     */
+    /** connect(2) to the socket file at {@code path}, never through a link ({@link #onSocketFile}). */
     private static long connectNoFollow(int fd, String path) {
+        return onSocketFile(path, (name, stat, arena) -> {
+            MemorySegment address = arena.allocate(SockaddrLayout.UN_BYTES, 8);
+            int size = SockaddrLayout.encode(UnixDomainSocketAddress.of(name), address);
+            return NetSyscalls.connect(fd, address.address(), size);
+        });
+    }
+
+    /** What is done to a socket's file, named {@code procName}; the result in the kernel's convention. */
+    @FunctionalInterface
+    private interface SocketFileOp {
+        long apply(String procName, MemorySegment stat, Arena arena);
+    }
+
+    /**
+     * {@code op} on the socket file at {@code path}, without following a symbolic link there: the file is opened
+     * {@code O_PATH | O_NOFOLLOW} (a link opens as itself), checked to be a socket (ENOTSOCK if not), and named to
+     * {@code op} by its {@code /proc/self/fd} name, which the kernel resolves to that very file. The open's errno,
+     * ENOTSOCK, or what {@code op} answered.
+     */
+    private static long onSocketFile(String path, SocketFileOp op) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment stat = arena.allocate(STAT_BYTES, 8);
             long file = openNoFollow(path, stat, arena);
@@ -328,9 +334,7 @@ final class UnixPaths {
                 if ((stat.get(JAVA_INT, STAT_MODE_OFFSET) & S_IFMT) != S_IFSOCK) {
                     return -Errno.ENOTSOCK;
                 }
-                MemorySegment address = arena.allocate(SockaddrLayout.UN_BYTES, 8);
-                int size = SockaddrLayout.encode(UnixDomainSocketAddress.of("/proc/self/fd/" + file), address);
-                return NetSyscalls.connect(fd, address.address(), size);
+                return op.apply("/proc/self/fd/" + file, stat, arena);
             } finally {
                 NetSyscalls.close((int) file);
             }
