@@ -69,17 +69,24 @@ class NettyTest {
     private record Child(Process process, BufferedReader out, int http, int echo, List<String> fetched) {
     }
 
-    private static Child startChild(final boolean throughVos) throws IOException {
+    /** A child JVM running {@code main} with {@code args}, through net0 or not, its stderr to {@code err}. */
+    private static Process child(final boolean throughVos, final Class<?> main, final Path err, final String... args)
+            throws IOException {
         final List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
                 "-Xmx256m", "-XX:-UsePerfData"));
         if (throughVos) {
             command.add(FLAG);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NettyServersMain.class.getName()));
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(errFile(throughVos).toFile());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
         builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
-        final Process p = builder.start();
+        return builder.start();
+    }
+
+    private static Child startChild(final boolean throughVos) throws IOException {
+        final Process p = child(throughVos, NettyServersMain.class, errFile(throughVos));
         final BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                 StandardCharsets.UTF_8));
         final String provider = line(out, throughVos);
@@ -199,17 +206,7 @@ class NettyTest {
 
     private List<String> unixEcho(final boolean throughVos, final Path path) throws Exception {
         final Path err = dir.resolve("NettyUnixEchoMain" + (throughVos ? "-vos" : "-default") + ".err");
-        final List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-                "-Xmx128m", "-XX:-UsePerfData"));
-        if (throughVos) {
-            command.add(FLAG);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NettyUnixEchoMain.class.getName(),
-                path.toString()));
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
-        builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
-        final Process p = builder.start();
+        final Process p = child(throughVos, NettyUnixEchoMain.class, err, path.toString());
         try {
             final BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8));
