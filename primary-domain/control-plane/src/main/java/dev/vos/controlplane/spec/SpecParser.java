@@ -234,7 +234,7 @@ public final class SpecParser {
         stateDir = controlPlane.stateDir();
         SupervisorSpec supervisor = limits(top.section("supervisor", SUPERVISOR_KEYS), SupervisorSpec.DEFAULTS);
         List<DomainSpec> domains = domains(top, supervisor);
-        unixBesideExports(domains);
+        unixDirectoriesApart(domains, controlPlane);
         if (problems.count() > 0) {
             return null;
         }
@@ -665,15 +665,22 @@ public final class SpecParser {
     }
 
     /**
-     * No net domain's Unix socket directory may overlap a storage domain's export root: the storage domain's clients
-     * could then remove, rename or replace the sockets' files.
+     * No net domain's Unix socket directory may overlap a storage domain's export root (the storage domain's clients
+     * could then remove, rename or replace the sockets' files), nor hold the control plane's metrics socket (the net
+     * domain's clients would reach it with the domain's rights).
      */
-    private void unixBesideExports(List<DomainSpec> domains) {
+    private void unixDirectoriesApart(List<DomainSpec> domains, ControlPlaneSpec controlPlane) {
         for (DomainSpec net : domains) {
             if (net.net() == null) {
                 continue;
             }
             for (Path dir : net.net().unix()) {
+                Path metrics = controlPlane.metricsSocket();
+                if (metrics != null && metrics.toAbsolutePath().normalize().startsWith(dir)) {
+                    problems.wholeFile("domain " + net.name() + ": net.unix " + dir + " holds the control plane's"
+                            + " metrics socket " + metrics + ", which the domain's clients would reach; give a"
+                            + " directory of its own");
+                }
                 for (DomainSpec storage : domains) {
                     Path root = storage.storage() == null ? null : storage.storage().exportRoot();
                     if (root != null && (dir.startsWith(root) || root.startsWith(dir))) {

@@ -447,6 +447,19 @@ class SpecErrorsTest {
     }
 
     @Test
+    void aUnixDirectory_mayNotHoldTheMetricsSocket() throws Exception {
+        Files.createDirectories(dir.resolve("sockets")); // the metrics socket's folder must exist
+        SpecProblem p = only("""
+                version: 1
+                controlPlane: {metricsSocket: ./sockets/metrics.sock}
+                domains:
+                  - {name: net0, kind: net, net: {bind: [127.0.0.1], unix: [./sockets]}}
+                """);
+        assertTrue(p.message().contains("domain net0: net.unix " + dir.resolve("sockets")
+                + " holds the control plane's metrics socket"), p.message());
+    }
+
+    @Test
     void aUnixDirectory_mayNotOverlapAnExportRoot() {
         SpecProblem p = only("""
                 version: 1
