@@ -666,8 +666,8 @@ public final class SpecParser {
 
     /**
      * No net domain's Unix socket directory may overlap a storage domain's export root (the storage domain's clients
-     * could then remove, rename or replace the sockets' files), nor hold the control plane's metrics socket (the net
-     * domain's clients would reach it with the domain's rights).
+     * could then remove, rename or replace the sockets' files) or another net domain's, nor hold the control plane's
+     * metrics socket (the net domain's clients would reach it with the domain's rights).
      */
     private void unixDirectoriesApart(List<DomainSpec> domains, ControlPlaneSpec controlPlane) {
         for (DomainSpec net : domains) {
@@ -681,12 +681,22 @@ public final class SpecParser {
                             + " metrics socket " + metrics + ", which the domain's clients would reach; give a"
                             + " directory of its own");
                 }
-                for (DomainSpec storage : domains) {
-                    Path root = storage.storage() == null ? null : storage.storage().exportRoot();
+                for (DomainSpec other : domains) {
+                    Path root = other.storage() == null ? null : other.storage().exportRoot();
                     if (root != null && (dir.startsWith(root) || root.startsWith(dir))) {
                         problems.wholeFile("domain " + net.name() + ": net.unix " + dir + " overlaps the export root "
-                                + root + " of domain " + storage.name() + ", whose clients could replace its"
+                                + root + " of domain " + other.name() + ", whose clients could replace its"
                                 + " sockets' files; give a directory of its own");
+                    }
+                    // Each domain takes back the names it finds left behind: two in one directory would take each
+                    // other's. Reported once, from the first of the two in the spec's order.
+                    List<Path> theirs = other.net() == null || domains.indexOf(other) <= domains.indexOf(net)
+                            ? List.of() : other.net().unix();
+                    for (Path their : theirs) {
+                        if (dir.startsWith(their) || their.startsWith(dir)) {
+                            problems.wholeFile("domains " + net.name() + " and " + other.name() + ": net.unix " + dir
+                                    + " and " + their + " overlap; each net domain needs directories of its own");
+                        }
                     }
                 }
             }

@@ -460,6 +460,18 @@ class SpecErrorsTest {
     }
 
     @Test
+    void twoNetDomains_mayNotShareAUnixDirectory() {
+        SpecProblem p = only("""
+                version: 1
+                domains:
+                  - {name: net0, kind: net, net: {bind: [127.0.0.1], unix: [./sockets]}}
+                  - {name: net1, kind: net, net: {bind: [127.0.0.1], unix: [./sockets/inner]}}
+                """);
+        assertTrue(p.message().contains("domains net0 and net1: net.unix " + dir.resolve("sockets") + " and "
+                + dir.resolve("sockets/inner") + " overlap"), p.message());
+    }
+
+    @Test
     void aUnixDirectory_mayNotOverlapAnExportRoot() {
         SpecProblem p = only("""
                 version: 1
