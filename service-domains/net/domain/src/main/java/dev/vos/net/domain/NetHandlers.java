@@ -140,23 +140,25 @@ final class NetHandlers {
     }
 
     /**
-     * The client's sockaddr for {@code socket}, copied into {@code arena}: exactly the family's size, or null with
-     * the errno in {@code errno[0]} (EFAULT outside the payload, EINVAL for another length, EAFNOSUPPORT for
-     * another family).
+     * The client's sockaddr for {@code socket}, copied into {@code arena}: exactly the family's size (a sockaddr_un:
+     * from the family alone up to the whole of it), or null with the errno in {@code errno[0]} (EFAULT outside the
+     * payload, EINVAL for another length, EAFNOSUPPORT for another family).
      */
     private static MemorySegment copyAddress(ServerCall call, NetSocket socket, long offset, long length,
                                              Arena arena, int[] errno) {
-        int size = SockaddrLayout.bytes(socket.family());
+        int most = SockaddrLayout.bytes(socket.family());
         MemorySegment shared = call.data(offset, length);
         if (shared == null) {
             errno[0] = Errno.EFAULT;
             return null;
         }
-        if (length != size) {
+        boolean fits = socket.family() == SockaddrLayout.AF_UNIX
+                ? length >= SockaddrLayout.UN_PATH_OFFSET && length <= most : length == most;
+        if (!fits) {
             errno[0] = Errno.EINVAL;
             return null;
         }
-        MemorySegment own = arena.allocate(size, 8);
+        MemorySegment own = arena.allocate(length, 8);
         own.copyFrom(shared); // from here on, the client's writes to the payload change nothing
         if (Short.toUnsignedInt(own.get(JAVA_SHORT, SockaddrLayout.FAMILY_OFFSET)) != socket.family()) {
             errno[0] = Errno.EAFNOSUPPORT;
@@ -166,29 +168,15 @@ final class NetHandlers {
     }
 
     /**
-     * The client's sockaddr_un: copied out of the payload first, as {@link #copyAddress} does, then read; null with
-     * the errno in {@code errno[0]} (EFAULT outside the payload, EINVAL for a length no sockaddr_un has or the
-     * abstract namespace, EAFNOSUPPORT for another family).
+     * A Unix domain socket's sockaddr_un ({@link #copyAddress}), read: its path, or null with the errno in
+     * {@code errno[0]} (as {@link #copyAddress}, and EINVAL for the abstract namespace).
      */
-    private static UnixDomainSocketAddress copyUnixAddress(ServerCall call, long offset, long length, int[] errno) {
-        MemorySegment shared = call.data(offset, length);
-        if (shared == null) {
-            errno[0] = Errno.EFAULT;
-            return null;
-        }
-        if (length < SockaddrLayout.UN_PATH_OFFSET || length > SockaddrLayout.UN_BYTES) {
-            errno[0] = Errno.EINVAL;
-            return null;
-        }
+    private static UnixDomainSocketAddress copyUnixAddress(ServerCall call, NetSocket socket, long offset,
+                                                           long length, int[] errno) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment own = arena.allocate(length, 8);
-            own.copyFrom(shared);
-            if (Short.toUnsignedInt(own.get(JAVA_SHORT, SockaddrLayout.FAMILY_OFFSET)) != SockaddrLayout.AF_UNIX) {
-                errno[0] = Errno.EAFNOSUPPORT;
-                return null;
-            }
-            UnixDomainSocketAddress address = SockaddrLayout.decodeUnix(own, length);
-            if (address == null) {
+            MemorySegment own = copyAddress(call, socket, offset, length, arena, errno);
+            UnixDomainSocketAddress address = own == null ? null : SockaddrLayout.decodeUnix(own, own.byteSize());
+            if (own != null && address == null) {
                 errno[0] = Errno.EINVAL;
             }
             return address;
@@ -224,8 +212,8 @@ final class NetHandlers {
     /** A Unix domain socket's bind: to a path in the spec's {@code net.unix} directories ({@link UnixPaths}). */
     private long bindUnix(ServerCall call, NetSocket socket) {
         int[] errno = new int[1];
-        UnixDomainSocketAddress wanted = copyUnixAddress(call, call.arg(Bind.ADDR_OFFSET), call.arg(Bind.ADDR_LENGTH),
-                errno);
+        UnixDomainSocketAddress wanted = copyUnixAddress(call, socket, call.arg(Bind.ADDR_OFFSET),
+                call.arg(Bind.ADDR_LENGTH), errno);
         if (wanted == null) {
             return -errno[0];
         }
@@ -370,7 +358,7 @@ final class NetHandlers {
                 // Done or refused at once; EAGAIN when the listener's backlog is full, which no readiness edge of
                 // this socket announces the end of: the client tries again (VosSocketChannel).
                 int[] errno = new int[1];
-                UnixDomainSocketAddress to = copyUnixAddress(call, call.arg(Connect.ADDR_OFFSET),
+                UnixDomainSocketAddress to = copyUnixAddress(call, socket, call.arg(Connect.ADDR_OFFSET),
                         call.arg(Connect.ADDR_LENGTH), errno);
                 return figures.connectAnswered(to == null ? -errno[0] : unix.connect(socket.kernelFd(), to));
             }
