@@ -656,8 +656,7 @@ public final class SpecParser {
                 return dir + " is inside " + tree + "; give a directory of its own, such as /run/vos/NAME";
             }
         }
-        Path state = stateDir.toAbsolutePath().normalize();
-        if (dir.startsWith(state) || state.startsWith(dir)) {
+        if (ExportRoots.overlap(dir, stateDir) != null) { // by the state directory's real path, as for an export
             return dir + " overlaps the control plane's state directory " + stateDir + ": a client could take the"
                     + " name of a domain's socket; give a directory of its own";
         }
