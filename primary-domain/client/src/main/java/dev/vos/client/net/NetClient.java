@@ -258,12 +258,12 @@ final class NetClient {
             if (noWait && r == -Errno.EINPROGRESS) {
                 return false;
             }
-            if (r != -Errno.EAGAIN || !(remote instanceof UnixDomainSocketAddress)) {
-                check(r, "connect");
+            if (noWait || r != -Errno.EAGAIN || !(remote instanceof UnixDomainSocketAddress)) {
+                check(r, "connect"); // a non-blocking connect to a full Unix backlog fails at once, as the kernel's
                 return true;
             }
-            // A Unix listener's backlog is full. The kernel would sleep the connect until there is room, and no
-            // readiness edge of this socket says when: try again, backing off to 50 ms, as lock() waits.
+            // A Unix listener's backlog is full. The kernel would sleep a blocking connect until there is room, and
+            // no readiness edge of this socket says when: try again, backing off to 50 ms, as lock() waits.
             try {
                 Thread.sleep(backoffMs);
             } catch (InterruptedException e) {

@@ -28,7 +28,8 @@ final class NetErrors {
             case Errno.EADDRINUSE, Errno.EADDRNOTAVAIL, Errno.EACCES -> "bind".equals(call)
                     ? new BindException(text) : new SocketException(text);
             case Errno.ECONNRESET, Errno.EPIPE, Errno.ENOTCONN, Errno.ECONNABORTED, Errno.EINVAL,
-                 Errno.ENOPROTOOPT, Errno.ENODEV, Errno.ENOENT -> new SocketException(text); // ENOENT: no Unix path
+                 Errno.ENOPROTOOPT, Errno.ENODEV, Errno.ENOENT, Errno.EAGAIN ->
+                    new SocketException(text); // ENOENT: no Unix path; EAGAIN: a full Unix backlog, not waited for
             default -> new IOException(text);
         };
     }

@@ -196,6 +196,43 @@ class UnixDifferentialTest {
     }
 
     /**
+     * A listener of backlog 1 that accepts nothing: non-blocking connects fill its queue, and the next fails at once
+     * and closes its channel, as the kernel answers EAGAIN. A blocking connect waits for room and is made once the
+     * listener accepts.
+     */
+    @Test
+    void connectsToAFullBacklog_failAtOnceOrWaitForRoom_asTheDefault() throws Exception {
+        same((provider, dir, seen) -> {
+            final UnixDomainSocketAddress path = UnixDomainSocketAddress.of(dir.resolve("full.sock"));
+            final List<SocketChannel> clients = new ArrayList<>();
+            try (ServerSocketChannel server = provider.openServerSocketChannel(StandardProtocolFamily.UNIX)) {
+                server.bind(path, 1);
+                for (int i = 0; i < 4; i++) {
+                    final SocketChannel c = provider.openSocketChannel(StandardProtocolFamily.UNIX);
+                    clients.add(c);
+                    c.configureBlocking(false);
+                    seen.add("non-blocking connect " + i + " " + attempt(() -> c.connect(path)) + " open "
+                            + c.isOpen());
+                }
+                final SocketChannel blocking = provider.openSocketChannel(StandardProtocolFamily.UNIX);
+                clients.add(blocking);
+                final Thread connecting = Thread.ofPlatform().start(() -> seen.add("blocking connect "
+                        + attempt(() -> blocking.connect(path))));
+                connecting.join(300);
+                seen.add("blocking connect waits " + connecting.isAlive());
+                server.accept().close(); // room for one
+                connecting.join(10_000);
+                seen.add("blocking connect done " + !connecting.isAlive() + " " + blocking.isConnected());
+            } finally {
+                for (SocketChannel c : clients) {
+                    c.close();
+                }
+            }
+            Files.deleteIfExists(path.getPath());
+        });
+    }
+
+    /**
      * SO_PEERCRED is not served through net0: the kernel would name the domain's process as every peer, and a server
      * that let clients in by it would let in whoever the domain runs as.
      */
