@@ -108,10 +108,14 @@ class NetSsTest {
                     SocketChannel unixServed = unix.accept();
                     unixClient.write(ByteBuffer.wrap(new byte[3]));
                     waitForQueue(3);
+                    // One more that the listener has not accepted: its Recv-Q, as ss -xl counts it.
+                    SocketChannel unixWaiting = provider.openSocketChannel(StandardProtocolFamily.UNIX);
+                    unixWaiting.connect(UnixDomainSocketAddress.of(path));
 
                     String table = cli(0, "net", "ss", "net0", "--state-dir", plane.stateDir().toString());
                     unixServed.close();
                     unixClient.close();
+                    unixWaiting.close();
                     unix.close();
                     List<String> lines = table.lines().toList();
                     assertTrue(lines.getFirst().matches("Netid +State +Recv-Q +Send-Q +Local Address:Port +Peer"
@@ -123,11 +127,12 @@ class NetSsTest {
                     assertRow(lines, "ESTAB", "127.0.0.1:" + clientPort, local, pid);
                     assertRow(lines, "ESTAB +5 +0", local, "127.0.0.1:" + clientPort, pid);
                     assertRow(lines, "ESTAB +7 +0", local, "127.0.0.1:" + outside.getLocalPort(), pid);
-                    assertRow(lines, "u_str +LISTEN +0 +0", path, "*", pid);
+                    // The connection waiting to be accepted, and the backlog (the JDK's 50), from sock_diag.
+                    assertRow(lines, "u_str +LISTEN +1 +50", path, "*", pid);
                     // Its Send-Q is the kernel's SIOCOUTQ of a Unix socket: bytes held for the peer, with overhead.
                     assertRow(lines, "u_str +ESTAB +0 +[0-9]+", "*", path, pid);
                     assertRow(lines, "u_str +ESTAB +3 +0", path, "*", pid);
-                    assertEquals(8, lines.size(), "a header and seven sockets:\n" + table);
+                    assertEquals(9, lines.size(), "a header and eight sockets:\n" + table);
 
                     String json = cli(0, "net", "ss", "net0", "--json", "--state-dir", plane.stateDir().toString());
                     assertTrue(json.contains("\"state\": \"LISTEN\", \"recvQ\": 0, \"sendQ\": 50, \"local\": \""

@@ -243,9 +243,14 @@ final class NetSyscalls {
         return Linux.syscallErrno(SYS_IOCTL, fd, request, valueAddress, 0, 0, 0);
     }
 
-    /** {@code int socket(int domain, int type, int protocol)}. */
+    /** {@code int socket(int domain, int type, 0)}. */
     static long socket(int family, int type) {
-        return Linux.syscallErrno(SYS_SOCKET, family, type, 0, 0, 0, 0);
+        return socket(family, type, 0);
+    }
+
+    /** {@code int socket(int domain, int type, int protocol)}. */
+    static long socket(int family, int type, int protocol) {
+        return Linux.syscallErrno(SYS_SOCKET, family, type, protocol, 0, 0, 0);
     }
 
     /** {@code int bind(int fd, const struct sockaddr *addr, socklen_t len)}. */

@@ -67,17 +67,26 @@ final class SocketReport {
     }
 
     /**
-     * A Unix domain socket's row, as {@code ss -xan} shows one: {@code LISTEN} (SO_ACCEPTCONN; its queues 0 but for a
-     * connection held for the next accept: Linux has no TCP_INFO for it), {@code ESTAB} with a peer, else
-     * {@code UNCONN}; the paths the kernel names.
+     * A Unix domain socket's row, as {@code ss -xan} shows one: {@code LISTEN} (SO_ACCEPTCONN), {@code ESTAB} with a
+     * peer, else {@code UNCONN}; the paths the kernel names. A listener's queues are the connections waiting to be
+     * accepted (the kernel's, and one held for the next accept) and the backlog, from sock_diag as {@code ss} reads
+     * them; 0 but for the one held where the kernel has no unix_diag.
      */
     private static SocketRow unix(NetSocket socket, int fd, long number) {
         try (Arena arena = Arena.ofConfined()) {
             boolean listening = NetHandlers.intOption(socket, SOL_SOCKET, SO_ACCEPTCONN) == 1;
             String peer = path(fd, true, arena);
             String state = listening ? "LISTEN" : peer != null ? "ESTAB" : "UNCONN";
-            long recvQ = listening ? (socket.hasAhead() ? 1 : 0) : queue(fd, SIOCINQ, arena);
-            long sendQ = listening ? 0 : queue(fd, SIOCOUTQ, arena);
+            long recvQ;
+            long sendQ;
+            if (listening) {
+                UnixListenerQueue.Queue queue = UnixListenerQueue.of(fd);
+                recvQ = (queue == null ? 0 : queue.waiting()) + (socket.hasAhead() ? 1 : 0);
+                sendQ = queue == null ? 0 : queue.backlog();
+            } else {
+                recvQ = queue(fd, SIOCINQ, arena);
+                sendQ = queue(fd, SIOCOUTQ, arena);
+            }
             return SocketRow.unix(state, recvQ, sendQ, path(fd, false, arena), peer, number & 0xFFFF_FFFFL);
         }
     }
