@@ -1,14 +1,17 @@
 package dev.vos.bench.storage;
 
+import dev.vos.bench.report.Spread;
+import dev.vos.bench.report.SweepChart;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,7 +75,8 @@ public final class StorageReport {
         }
         Files.writeString(Path.of(args[2]), out);
         if (args.length > 3) {
-            Files.writeString(Path.of(args[3]), SweepChart.svg(groups));
+            Files.writeString(Path.of(args[3]), SweepChart.svg("Throughput through vos over native, against clients"
+                    + " (median of paired repeats; whisker: min-max)", "clients (virtual threads)", sweep(groups)));
         }
         System.out.print(out);
     }
@@ -303,6 +307,27 @@ public final class StorageReport {
         return out;
     }
 
+    /**
+     * The sweep chart's panels: per workload, each vos variant's paired ratios to native at each client count
+     * ({@code groups} keyed by workload, clients and variant separated by tabs); only counts with both figures.
+     */
+    static Map<String, Map<String, List<SweepChart.Point>>> sweep(Map<String, List<Row>> groups) {
+        Map<String, Map<String, List<SweepChart.Point>>> panels = new TreeMap<>();
+        for (Map.Entry<String, List<Row>> g : groups.entrySet()) {
+            String[] k = g.getKey().split("\t");
+            if (k[2].startsWith("native")) {
+                continue;
+            }
+            List<Row> nat = groups.get(k[0] + "\t" + k[1] + "\tnative FileChannel");
+            if (nat == null || nat.isEmpty()) {
+                continue;
+            }
+            panels.computeIfAbsent(k[0], w -> new TreeMap<>()).computeIfAbsent(k[2], v -> new ArrayList<>())
+                    .add(SweepChart.Point.of(Integer.parseInt(k[1]), pairedRatios(g.getValue(), nat)));
+        }
+        return panels;
+    }
+
     /** Repeat i of {@code vos} over repeat i of {@code nat} (they ran next to each other), reads/s. */
     static double[] pairedRatios(List<Row> vos, List<Row> nat) {
         int n = Math.min(nat.size(), vos.size());
@@ -318,19 +343,14 @@ public final class StorageReport {
     }
 
     static double median(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return Spread.of(v).median();
     }
 
     static double min(double[] v) {
-        return Arrays.stream(v).min().orElse(Double.NaN);
+        return Spread.of(v).min();
     }
 
     static double max(double[] v) {
-        return Arrays.stream(v).max().orElse(Double.NaN);
+        return Spread.of(v).max();
     }
 }
