@@ -4,6 +4,8 @@
 #   net-<date>-floors.txt  the C floors (../shared/tools/floors) before the first and after the last run
 #   net-<date>-wrk.txt     wrk's raw outputs, run by run
 #   net-<date>.md          the report: native vs net0 (requests/s, p50, p99, ratios), floors, run conditions
+#   net-<date>.svg         the sweep chart: net0's ratios to native (requests/s, p99) against the connection counts,
+#                          median of the rounds with a min-max whisker (dev.vos.bench.net.NetSweep)
 #
 # Usage: benchmarks/run-net-benchmarks.sh
 #   VOS_WRK_SECONDS (30): seconds per wrk run. VOS_WRK_WARMUP_SECONDS (2): wrk's unmeasured run before it, in the
@@ -301,6 +303,13 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
                     (n0 == "" ? "-" : n0), ratio(c0, n0), (m0 == "" ? "-" : m0), ratio(q0, m0)
             }
         }' "$scratch/figures.tsv"
+    echo
+    echo "## The sweep: each comparison over the rounds"
+    echo
+    echo "Round by round (the runs of a round ran next to each other), the ratio of net0's figure to native's, as"
+    echo "the median of the rounds and their range; \`$(basename "$base").svg\` draws it against the connection counts."
+    echo
+    java -cp "$jar" dev.vos.bench.net.NetSweep "$scratch/figures.tsv" "$base.svg"
     echo
     echo "## CPU per request"
     echo

@@ -41,22 +41,6 @@ public final class SweepChart {
      * {@code x}), the x axis labelled {@code xLabel}. A panel or line without points is left out.
      */
     public static String svg(String title, String xLabel, Map<String, Map<String, List<Point>>> panels) {
-        double top = 2.0;
-        for (Map<String, List<Point>> lines : panels.values()) {
-            for (List<Point> line : lines.values()) {
-                for (Point p : line) {
-                    top = Math.max(top, Math.ceil(p.max() * 2) / 2);
-                }
-            }
-        }
-        double step = STEPS[STEPS.length - 1];
-        for (double candidate : STEPS) {
-            if (top / candidate <= MAX_GRID_LINES) {
-                step = candidate;
-                break;
-            }
-        }
-        top = Math.ceil(top / step) * step;
         long drawn = panels.values().stream().filter(SweepChart::hasPoints).count();
         int width = LEFT + (int) drawn * (PANEL_WIDTH + GAP) + 20;
         int height = TOP + PANEL_HEIGHT + 120;
@@ -67,7 +51,7 @@ public final class SweepChart {
         int x0 = LEFT;
         for (Map.Entry<String, Map<String, List<Point>>> panel : panels.entrySet()) {
             if (hasPoints(panel.getValue())) {
-                panel(s, panel.getKey(), panel.getValue(), xLabel, x0, top, step);
+                panel(s, panel.getKey(), panel.getValue(), xLabel, x0);
                 x0 += PANEL_WIDTH + GAP;
             }
         }
@@ -82,8 +66,32 @@ public final class SweepChart {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    private static void panel(StringBuilder s, String name, Map<String, List<Point>> lines, String xLabel, int x0,
-                              double top, double step) {
+    /**
+     * The ratio axis of {@code lines}: its top (2.0x at least, and the largest whisker rounded up to its step) and its
+     * grid step, the first of {@link #STEPS} that draws at most {@link #MAX_GRID_LINES} lines. Each panel has its own,
+     * so that a p99 30x native does not flatten a throughput panel beside it.
+     */
+    static double[] axis(Map<String, List<Point>> lines) {
+        double top = 2.0;
+        for (List<Point> line : lines.values()) {
+            for (Point p : line) {
+                top = Math.max(top, Math.ceil(p.max() * 2) / 2);
+            }
+        }
+        double step = STEPS[STEPS.length - 1];
+        for (double candidate : STEPS) {
+            if (top / candidate <= MAX_GRID_LINES) {
+                step = candidate;
+                break;
+            }
+        }
+        return new double[] {Math.ceil(top / step) * step, step};
+    }
+
+    private static void panel(StringBuilder s, String name, Map<String, List<Point>> lines, String xLabel, int x0) {
+        double[] axis = axis(lines);
+        double top = axis[0];
+        double step = axis[1];
         TreeSet<Integer> clients = new TreeSet<>();
         lines.values().forEach(line -> line.forEach(p -> clients.add(p.x())));
         double lo = Math.log(clients.first()) / Math.log(2);
@@ -114,6 +122,9 @@ public final class SweepChart {
                 x0 + PANEL_WIDTH / 2, TOP + PANEL_HEIGHT + 34, escape(xLabel)));
         int n = 0;
         for (Map.Entry<String, List<Point>> line : lines.entrySet()) {
+            if (line.getValue().isEmpty()) {
+                continue;
+            }
             String color = COLORS[n % COLORS.length];
             StringBuilder path = new StringBuilder();
             for (Point p : line.getValue()) {
