@@ -41,6 +41,12 @@ public final class SweepChart {
      * {@code x}), the x axis labelled {@code xLabel}. A panel or line without points is left out.
      */
     public static String svg(String title, String xLabel, Map<String, Map<String, List<Point>>> panels) {
+        return svg(title, xLabel, panels, Map.of());
+    }
+
+    /** The same, with a goal drawn across each panel {@code goals} names (panel name to its goal's ratio). */
+    public static String svg(String title, String xLabel, Map<String, Map<String, List<Point>>> panels,
+                             Map<String, Double> goals) {
         long drawn = panels.values().stream().filter(SweepChart::hasPoints).count();
         int width = LEFT + (int) drawn * (PANEL_WIDTH + GAP) + 20;
         int height = TOP + PANEL_HEIGHT + 120;
@@ -51,7 +57,7 @@ public final class SweepChart {
         int x0 = LEFT;
         for (Map.Entry<String, Map<String, List<Point>>> panel : panels.entrySet()) {
             if (hasPoints(panel.getValue())) {
-                panel(s, panel.getKey(), panel.getValue(), xLabel, x0);
+                panel(s, panel.getKey(), panel.getValue(), goals.get(panel.getKey()), xLabel, x0);
                 x0 += PANEL_WIDTH + GAP;
             }
         }
@@ -67,12 +73,12 @@ public final class SweepChart {
     }
 
     /**
-     * The ratio axis of {@code lines}: its top (2.0x at least, and the largest whisker rounded up to its step) and its
-     * grid step, the first of {@link #STEPS} that draws at most {@link #MAX_GRID_LINES} lines. Each panel has its own,
-     * so that a p99 30x native does not flatten a throughput panel beside it.
+     * The ratio axis of {@code lines}: its top (2.0x at least, and the goal and the largest whisker, rounded up to its
+     * step) and its grid step, the first of {@link #STEPS} that draws at most {@link #MAX_GRID_LINES} lines. Each
+     * panel has its own, so that a p99 30x native does not flatten a throughput panel beside it.
      */
-    static double[] axis(Map<String, List<Point>> lines) {
-        double top = 2.0;
+    static double[] axis(Map<String, List<Point>> lines, Double goal) {
+        double top = goal == null ? 2.0 : Math.max(2.0, Math.ceil(goal * 2) / 2);
         for (List<Point> line : lines.values()) {
             for (Point p : line) {
                 top = Math.max(top, Math.ceil(p.max() * 2) / 2);
@@ -88,8 +94,9 @@ public final class SweepChart {
         return new double[] {Math.ceil(top / step) * step, step};
     }
 
-    private static void panel(StringBuilder s, String name, Map<String, List<Point>> lines, String xLabel, int x0) {
-        double[] axis = axis(lines);
+    private static void panel(StringBuilder s, String name, Map<String, List<Point>> lines, Double goal,
+                              String xLabel, int x0) {
+        double[] axis = axis(lines, goal);
         double top = axis[0];
         double step = axis[1];
         TreeSet<Integer> clients = new TreeSet<>();
@@ -113,6 +120,12 @@ public final class SweepChart {
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#000\""
                     + " stroke-dasharray=\"4 3\"/>%n", x0, y.applyAsDouble(1.0), x0 + PANEL_WIDTH,
                     y.applyAsDouble(1.0)));
+        }
+        if (goal != null) {
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\""
+                            + " stroke=\"#c00\" stroke-dasharray=\"1 3\"/><text x=\"%d\" y=\"%.1f\" fill=\"#c00\""
+                            + " text-anchor=\"end\">goal %.1fx</text>%n", x0, y.applyAsDouble(goal), x0 + PANEL_WIDTH,
+                    y.applyAsDouble(goal), x0 + PANEL_WIDTH - 4, y.applyAsDouble(goal) - 4, goal));
         }
         for (int c : clients) {
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n",

@@ -61,6 +61,18 @@ class SweepChartTest {
     }
 
     @Test
+    void aGoal_isDrawnAcrossItsPanel_andTheAxisReachesIt() throws Exception {
+        Map<String, Map<String, List<SweepChart.Point>>> panels = Map.of("throughput", Map.of("net0",
+                List.of(new SweepChart.Point(64, 0.5, 0.4, 0.6))), "p99", Map.of("net0",
+                List.of(new SweepChart.Point(64, 1.5, 1.0, 1.8))));
+        String svg = SweepChart.svg("t", "connections", panels, Map.of("p99", 3.0));
+        parse(svg);
+        assertEquals(1, svg.lines().filter(l -> l.contains(">goal 3.0x<")).count(), "one goal, in its panel: " + svg);
+        assertTrue(svg.contains(">3.0x<"), "the p99 axis reaches its goal above every whisker: " + svg);
+        assertFalse(SweepChart.svg("t", "connections", panels).contains(">goal"), "no goals, none drawn");
+    }
+
+    @Test
     void aPanelWithoutPoints_isLeftOut() {
         String svg = SweepChart.svg("t", "connections", Map.of("empty", Map.of("net0", List.of()), "full",
                 Map.of("net0", List.of(new SweepChart.Point(64, 0.7, 0.6, 0.8)))));
