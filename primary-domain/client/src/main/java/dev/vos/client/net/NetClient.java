@@ -313,6 +313,28 @@ final class NetClient {
     }
 
     /**
+     * Sends the low byte of {@code data} as TCP urgent data ({@code MSG_OOB}), never waiting for room: with none, a
+     * {@code SocketException} "No buffer space available", and for any other errno an {@code IOException}, as the
+     * default provider's {@code sendUrgentData} throws.
+     */
+    void sendUrgent(final DomainHandle fd, final int data) throws IOException {
+        final long r;
+        try (CallSlot slot = calls.acquire()) {
+            final long value = fd.valueFor(slot);
+            slot.data().set(JAVA_BYTE, 0, (byte) data);
+            r = Sendto.call(slot, value, slot.dataOffset(), 1, NetCalls.NO_WAIT | NetCalls.URGENT, 0, 0);
+        }
+        if (r == -Errno.EAGAIN) {
+            throw new SocketException("No buffer space available");
+        }
+        if (r < 0) {
+            // The default provider's sendOOB throws a plain IOException for every other errno (EPIPE above all).
+            throw new IOException(NetErrors.of((int) -r, "sendto").getMessage());
+        }
+        checkCount(r, 1, "sendto");
+    }
+
+    /**
      * Receives at most one payload chunk, scattered in order over {@code dsts[offset, offset + length)}: one call
      * however many buffers; the bytes (0: the end). Waits for some, unless {@code noWait}: then {@link #WOULD_BLOCK}
      * when there are none.

@@ -20,7 +20,8 @@ import static java.util.Map.entry;
  * EINVAL, a {@code SocketException}, as with the default provider. The domain serves SO_LINGER off or 0 only (a
  * positive linger would make close wait in the domain): a positive one is refused there, and the channel throws the
  * {@code SocketException} it answers. SO_OOBINLINE, which the default provider lists through an option class of its
- * own (not public API), is not served.
+ * own (not public API), is not among a channel's options: no public option names it. A plain {@code Socket} sets it
+ * ({@code setOOBInline}) through {@link VosSocketChannel#setOobInline}.
  */
 final class SocketOptionTable {
 

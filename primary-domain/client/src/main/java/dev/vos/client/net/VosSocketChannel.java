@@ -60,6 +60,8 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
     private final Object stateLock = new Object();
     /** Options set before the socket could change family, replayed on the new one. */
     private final Map<SocketOption<?>, Object> optionsSet = new LinkedHashMap<>();
+    /** SO_OOBINLINE as {@link #setOobInline} last set it: no channel option names it, so it is kept apart. */
+    private boolean oobInline;
     private volatile DomainHandle fd;
     private volatile int family;
     private boolean bound;
@@ -120,6 +122,9 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         for (Map.Entry<SocketOption<?>, Object> e : optionsSet.entrySet()) {
             setOptionNow(e.getKey(), e.getValue());
         }
+        if (oobInline) {
+            client.setOption(fd, NetCalls.OPT_SO_OOBINLINE, 1);
+        }
     }
 
     @Override
@@ -163,6 +168,50 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
     private void setOptionNow(final SocketOption<?> name, final Object value) throws IOException {
         client.setOption(fd, SocketOptionTable.number(options(), name), SocketOptionTable.encode(name, value));
+    }
+
+    /**
+     * SO_OOBINLINE, which the default provider sets through an option of its own (not public API) for
+     * {@code Socket.setOOBInline}: urgent data received in the stream, or (false, the default) dropped from it.
+     */
+    void setOobInline(final boolean on) throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            client.setOption(fd, NetCalls.OPT_SO_OOBINLINE, on ? 1 : 0);
+            oobInline = on;
+        }
+    }
+
+    /** SO_OOBINLINE as the domain's socket has it. */
+    boolean oobInline() throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            return client.getOption(fd, NetCalls.OPT_SO_OOBINLINE) != 0;
+        }
+    }
+
+    /**
+     * Sends the low byte of {@code data} as TCP urgent data, for {@code Socket.sendUrgentData}: as the default
+     * provider's, it never waits for room, and fails on a socket not connected or whose output is shut.
+     */
+    void sendUrgent(final int data) throws IOException {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (!connected) {
+                throw new NotYetConnectedException();
+            }
+            boolean completed = false;
+            try {
+                begin();
+                client.sendUrgent(fd, data);
+                completed = true;
+            } finally {
+                end(completed);
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     @Override

@@ -357,12 +357,18 @@ final class VosSocketImpl extends SocketImpl {
 
     @Override
     protected boolean supportsUrgentData() {
-        return false;
+        return true;
     }
 
     @Override
     protected void sendUrgentData(final int data) throws IOException {
-        throw new SocketException("Urgent data not supported by the net domain");
+        try {
+            channel().sendUrgent(data);
+        } catch (NotYetConnectedException e) {
+            throw new SocketException("Not connected");
+        } catch (IOException e) {
+            throw translate(e);
+        }
     }
 
     /** The standard option behind a {@link SocketOptions} number, or null for SO_TIMEOUT and SO_BINDADDR. */
@@ -393,6 +399,16 @@ final class VosSocketImpl extends SocketImpl {
                 throw new IllegalArgumentException("timeout < 0");
             }
             timeoutMs = t;
+            return;
+        }
+        if (optID == SocketOptions.SO_OOBINLINE && !server) {
+            try {
+                channel().setOobInline((Boolean) value);
+            } catch (SocketException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new SocketException(e.getMessage());
+            }
             return;
         }
         final SocketOption name = standard(optID);
@@ -427,6 +443,9 @@ final class VosSocketImpl extends SocketImpl {
             return timeoutMs;
         }
         try {
+            if (optID == SocketOptions.SO_OOBINLINE && !server) {
+                return channel().oobInline();
+            }
             if (optID == SocketOptions.SO_BINDADDR) {
                 final SocketAddress local = server ? listener().getLocalAddress() : channel().getLocalAddress();
                 return local == null ? InetAddress.getByName("0.0.0.0")

@@ -325,6 +325,57 @@ class NetDifferentialTest {
         return seen;
     }
 
+    /**
+     * Urgent data of a plain {@code Socket} ({@code sendUrgentData}, {@code setOOBInline}): sent to a peer that drops
+     * it from the stream (the default) and received inline once asked for, as the JDK's own impl does.
+     */
+    @Test
+    void urgentData_sentAndReceivedInline_asTheJdksOwnSocket() throws Exception {
+        sameAsTheJdksSocket(NetDifferentialTest::urgentData);
+    }
+
+    private static List<String> urgentData(final Socket socket) throws Exception {
+        final List<String> seen = new ArrayList<>();
+        try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
+            seen.add("unconnected " + attempt(() -> {
+                socket.sendUrgentData('!');
+                return "sent";
+            }));
+            socket.connect(server.getLocalSocketAddress(), 5_000);
+            socket.setSoTimeout(10_000);
+            try (Socket peer = server.accept()) {
+                seen.add("inline at first " + socket.getOOBInline());
+                final OutputStream out = socket.getOutputStream();
+                out.write("ab".getBytes(StandardCharsets.US_ASCII));
+                socket.sendUrgentData('!');
+                out.write("cd".getBytes(StandardCharsets.US_ASCII));
+                socket.shutdownOutput();
+                seen.add("a peer not inline reads " + new String(peer.getInputStream().readAllBytes(),
+                        StandardCharsets.US_ASCII));
+                socket.setOOBInline(true);
+                seen.add("inline now " + socket.getOOBInline());
+                final OutputStream back = peer.getOutputStream();
+                back.write("xy".getBytes(StandardCharsets.US_ASCII));
+                peer.sendUrgentData('#');
+                back.write("z".getBytes(StandardCharsets.US_ASCII));
+                peer.close();
+                seen.add("inline, it reads " + new String(socket.getInputStream().readAllBytes(),
+                        StandardCharsets.US_ASCII));
+                seen.add("after its output shut " + attempt(() -> {
+                    socket.sendUrgentData('!');
+                    return "sent";
+                }));
+            }
+        } finally {
+            socket.close();
+        }
+        seen.add("closed " + attempt(() -> {
+            socket.sendUrgentData('!');
+            return "sent";
+        }));
+        return seen;
+    }
+
     /** A {@code Socket} over a given impl (the constructor is protected), as the impl factory would make it. */
     private static final class NetSocket extends Socket {
         NetSocket(final VosSocketImpl impl) throws IOException {

@@ -457,7 +457,7 @@ final class NetHandlers {
 
     private long sendto(ServerCall call) {
         long flags = call.arg(Sendto.FLAGS);
-        if (flagsOutside(flags, NetCalls.NO_WAIT)) {
+        if (flagsOutside(flags, NetCalls.NO_WAIT | NetCalls.URGENT)) {
             return -Errno.EINVAL;
         }
         long count = call.arg(Sendto.COUNT);
@@ -466,12 +466,18 @@ final class NetHandlers {
             return -Errno.EFAULT;
         }
         boolean noWait = (flags & NetCalls.NO_WAIT) != 0;
+        boolean urgent = (flags & NetCalls.URGENT) != 0;
         long addrLength = call.arg(Sendto.ADDR_LENGTH);
         if (call.arg(Sendto.ADDR_OFFSET) == 0 && addrLength == 0) {
-            return onSocket(call, call.arg(Sendto.FD), socket -> tryOrPark(call, socket, noWait,
-                    () -> sent(socket, send(socket.kernelFd(), address, count, MSG_DONTWAIT | MSG_NOSIGNAL))));
+            int kernelFlags = MSG_DONTWAIT | MSG_NOSIGNAL | (urgent ? MSG_OOB : 0);
+            return onSocket(call, call.arg(Sendto.FD), socket -> urgent && !isTcp(socket) ? -Errno.EOPNOTSUPP
+                    : tryOrPark(call, socket, noWait,
+                            () -> sent(socket, send(socket.kernelFd(), address, count, kernelFlags))));
         }
         return onSocket(call, call.arg(Sendto.FD), socket -> {
+            if (urgent) {
+                return -Errno.EOPNOTSUPP; // urgent data is TCP's, whose peer is its connection's
+            }
             if (!socket.isDatagram()) {
                 return -Errno.EINVAL; // a stream's peer is its connection's
             }
@@ -489,6 +495,11 @@ final class NetHandlers {
             return tryOrPark(call, socket, noWait, () -> sent(socket, sendTo(socket.kernelFd(), address, count,
                     MSG_DONTWAIT | MSG_NOSIGNAL, to.address(), (int) to.byteSize())));
         });
+    }
+
+    /** Whether {@code socket} is TCP: a stream of an IP family, the one kind that has urgent data. */
+    private static boolean isTcp(NetSocket socket) {
+        return !socket.isDatagram() && socket.family() != SockaddrLayout.AF_UNIX;
     }
 
     private static final InetAddress WILDCARD4 = InetAddress.ofLiteral("0.0.0.0");

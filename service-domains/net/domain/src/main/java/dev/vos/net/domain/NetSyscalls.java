@@ -91,6 +91,8 @@ final class NetSyscalls {
     static final int SOCK_CLOEXEC = 02000000;
     /** {@code MSG_PEEK}. */
     static final int MSG_PEEK = 0x2;
+    /** {@code MSG_OOB}: TCP urgent data. */
+    static final int MSG_OOB = 0x1;
     /** {@code MSG_DONTWAIT}. */
     static final int MSG_DONTWAIT = 0x40;
     /** {@code MSG_NOSIGNAL}: a send to a peer gone is EPIPE, not a SIGPIPE to the domain. */
@@ -112,6 +114,8 @@ final class NetSyscalls {
     static final int SO_KEEPALIVE = 9;
     /** {@code SO_LINGER}: a {@code struct linger {int l_onoff; int l_linger;}}. */
     static final int SO_LINGER = 13;
+    /** {@code SO_OOBINLINE}. */
+    static final int SO_OOBINLINE = 10;
     /** {@code SO_REUSEPORT}. */
     static final int SO_REUSEPORT = 15;
     /** {@code IPPROTO_IP}. */

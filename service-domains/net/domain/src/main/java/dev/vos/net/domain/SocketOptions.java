@@ -81,6 +81,7 @@ final class SocketOptions {
             case NetCalls.OPT_TCP_KEEPCOUNT -> new Option(IPPROTO_TCP, TCP_KEEPCNT, Kind.KERNEL_INT);
             case NetCalls.OPT_TCP_QUICKACK -> new Option(IPPROTO_TCP, TCP_QUICKACK, Kind.SWITCH);
             case NetCalls.OPT_SO_INCOMING_NAPI_ID -> new Option(SOL_SOCKET, SO_INCOMING_NAPI_ID, Kind.READ_ONLY);
+            case NetCalls.OPT_SO_OOBINLINE -> new Option(SOL_SOCKET, SO_OOBINLINE, Kind.SWITCH);
             case NetCalls.OPT_IP_DONTFRAGMENT -> v6 ? new Option(IPPROTO_IPV6, IPV6_MTU_DISCOVER, Kind.DONT_FRAGMENT)
                     : new Option(IPPROTO_IP, IP_MTU_DISCOVER, Kind.DONT_FRAGMENT);
             default -> null;

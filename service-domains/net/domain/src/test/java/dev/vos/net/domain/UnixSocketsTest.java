@@ -70,8 +70,10 @@ class UnixSocketsTest {
             expectOk(accepted.fd(), "accept");
             assertEquals(at(path), ring.unixAddress(client, true), "getpeername: the listener's path, not /proc");
             assertEquals(UnixDomainSocketAddress.of(""), ring.unixAddress(accepted.fd(), true), "an unnamed peer");
+            assertEquals(-Errno.EOPNOTSUPP, ring.send(client, "!".getBytes(StandardCharsets.US_ASCII),
+                    NetCalls.URGENT), "urgent data is TCP's");
             assertEquals(5, ring.send(client, "hello".getBytes(StandardCharsets.US_ASCII), 0));
-            assertEquals("hello", ring.recv(accepted.fd(), 64, 0));
+            assertEquals("hello", ring.recv(accepted.fd(), 64, 0), "and the refused send sent nothing");
 
             // A process outside the domain (this JVM, the default provider) reaches the same socket.
             try (SocketChannel outside = SocketChannel.open(at(path))) {

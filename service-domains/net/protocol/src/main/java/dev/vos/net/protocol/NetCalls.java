@@ -27,7 +27,7 @@ import java.net.InetSocketAddress;
  * 66  listen       (long fd, int backlog)                                               0
  * 67  accept       (long fd, addrOffset, addrCapacity, int flags: NO_WAIT)              descriptor; peer sockaddr
  * 68  connect      (long fd, addrOffset, addrLength, int flags: NO_WAIT)                0 (NO_WAIT: EINPROGRESS)
- * 69  sendto       (long fd, bufferOffset, count, int flags: NO_WAIT, addrOffset, addrLength)   bytes sent
+ * 69  sendto       (long fd, bufferOffset, count, int flags: NO_WAIT|URGENT, addrOffset, addrLength)   bytes sent
  * 70  recvfrom     (long fd, bufferOffset, count, int flags: NO_WAIT|PEEK, addrOffset, addrCapacity)
  *                                                                                       bytes received, 0 at end
  * 71  shutdown     (long fd, int how: SHUT_RD|SHUT_WR|SHUT_RDWR)                         0
@@ -145,6 +145,11 @@ public final class NetCalls {
     public static final int NO_WAIT = 1;
     /** A flag of recvfrom: leave the bytes queued ({@code MSG_PEEK}). */
     public static final int PEEK = 2;
+    /**
+     * A flag of sendto on a connected TCP socket: send the bytes as urgent data ({@code MSG_OOB}, the last byte
+     * urgent), as {@code Socket.sendUrgentData} does; EOPNOTSUPP on another kind of socket.
+     */
+    public static final int URGENT = 4;
 
     /** {@code SHUT_RD}. */
     public static final int SHUT_RD = 0;
@@ -249,8 +254,13 @@ public final class NetCalls {
      * seconds, so that no linger time means it.
      */
     public static final long LINGER_OFF = 1L << 32;
+    /**
+     * {@code SO_OOBINLINE}: urgent data received in the stream (1) rather than dropped from it (0, the default), as
+     * {@code Socket.setOOBInline} sets it.
+     */
+    public static final int OPT_SO_OOBINLINE = 21;
     /** The highest option number. */
-    public static final int OPT_LAST = OPT_IP_DONTFRAGMENT;
+    public static final int OPT_LAST = OPT_SO_OOBINLINE;
 
     private NetCalls() {
     }
@@ -355,7 +365,7 @@ public final class NetCalls {
         public static final int BUFFER_OFFSET = 1;
         /** How many. */
         public static final int COUNT = 2;
-        /** {@link NetCalls#NO_WAIT} or 0. */
+        /** {@link NetCalls#NO_WAIT}, {@link NetCalls#URGENT}, both, or 0. */
         public static final int FLAGS = 3;
         /** Payload offset of a destination sockaddr (UDP only; TCP: 0). */
         public static final int ADDR_OFFSET = 4;
