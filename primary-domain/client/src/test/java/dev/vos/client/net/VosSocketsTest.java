@@ -58,25 +58,56 @@ class VosSocketsTest {
 
     /** {@code how}: "vos" (main installs), "default" (nothing), "agent" (the agent installs, main does not). */
     private Process child(final String how, final Class<?> main, final String... args) throws IOException {
+        return child(how, main.getName(), errFile(main.getSimpleName(), how), args);
+    }
+
+    /** A child JVM running {@code entry}, a main class or a source file, its first argument {@code how}. */
+    private Process child(final String how, final String entry, final Path err, final String... args)
+            throws IOException {
         final List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-Xmx96m", "-XX:-UsePerfData"));
         if (how.equals("agent")) {
             command.addAll(List.of("-javaagent:" + agentJar(), "-D" + VosSockets.AGENT_PROPERTY + "=true"));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(),
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), entry,
                 how.equals("vos") ? "vos" : "default"));
         command.addAll(List.of(args));
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(errFile(main, how).toFile());
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
         builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
         return builder.start();
     }
 
-    private static Path errFile(final Class<?> main, final String how) {
-        return dir.resolve(main.getSimpleName() + "-" + how + ".err");
+    private static Path errFile(final String name, final String how) {
+        return dir.resolve(name + "-" + how + ".err");
     }
 
     private static String stderr(final Class<?> main, final String how) throws IOException {
-        return Files.readString(errFile(main, how));
+        return Files.readString(errFile(main.getSimpleName(), how));
+    }
+
+    /** The README's urgent data example ({@code examples/net/UrgentData.java}): its lines, run {@code how}. */
+    private List<String> urgentDataExample(final String how) throws Exception {
+        final Path example = Path.of("../../examples/net/UrgentData.java").toAbsolutePath().normalize();
+        final Path err = errFile("UrgentData", how);
+        final Process p = child(how, example.toString(), err);
+        try {
+            final List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines().toList();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the example ended");
+            assertEquals(0, p.exitValue(), "exit; stderr: " + Files.readString(err));
+            return lines;
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void theReadmesUrgentDataExample_throughTheAgent_readsAsOnTheHostsStack() throws Exception {
+        final List<String> plain = urgentDataExample("default");
+        final List<String> agent = urgentDataExample("agent");
+        assertEquals(List.of("not inline (the default), the server read: abcd", "inline, the server read: ab!cd"),
+                agent);
+        assertEquals(plain, agent);
     }
 
     /** A jar of the client jar's agent manifest alone ({@code Premain-Class}); the class is on the class path. */
