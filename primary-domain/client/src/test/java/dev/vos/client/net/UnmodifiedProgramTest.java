@@ -124,16 +124,7 @@ class UnmodifiedProgramTest {
         final Path example = Path.of("../../examples/net/" + name + ".java").toAbsolutePath().normalize();
         assertTrue(Files.exists(example), example.toString());
         final Path err = dir.resolve(name + (throughVos ? "-vos" : "-default") + ".err");
-        final Process p = child(throughVos, example.toString(), err, args);
-        try {
-            final List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .lines().toList();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the example ended");
-            assertEquals(0, p.exitValue(), "exit; stderr: " + Files.readString(err));
-            return lines;
-        } finally {
-            p.destroyForcibly().waitFor();
-        }
+        return ChildLog.output(child(throughVos, example.toString(), err, args), err);
     }
 
     @Test

@@ -89,16 +89,7 @@ class VosSocketsTest {
     private List<String> urgentDataExample(final String how) throws Exception {
         final Path example = Path.of("../../examples/net/UrgentData.java").toAbsolutePath().normalize();
         final Path err = errFile("UrgentData", how);
-        final Process p = child(how, example.toString(), err);
-        try {
-            final List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .lines().toList();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the example ended");
-            assertEquals(0, p.exitValue(), "exit; stderr: " + Files.readString(err));
-            return lines;
-        } finally {
-            p.destroyForcibly().waitFor();
-        }
+        return ChildLog.output(child(how, example.toString(), err), err);
     }
 
     @Test

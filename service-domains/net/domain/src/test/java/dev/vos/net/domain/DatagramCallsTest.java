@@ -133,31 +133,7 @@ class DatagramCallsTest {
         }
     }
 
-    /** Urgent data is TCP's: on a UDP socket, with an address or without, EOPNOTSUPP, and nothing is sent. */
-    @Test
-    void urgentData_onAUdpSocket_isRefused_andSendsNothing() throws Exception {
-        try (NetRing ring = NetRing.open(NetRing.table(), 1);
-             DatagramSocket host = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            host.setSoTimeout(10_000);
-            long fd = udp(ring);
-            InetSocketAddress hosts = (InetSocketAddress) host.getLocalSocketAddress();
-            assertEquals(0, ring.connect(fd, hosts, 0));
-            byte[] no = "no".getBytes(StandardCharsets.UTF_8);
-            assertEquals(-Errno.EOPNOTSUPP, ring.send(fd, no, NetCalls.URGENT), "to the peer");
-            try (CallSlot slot = ring.client.acquire()) {
-                int n = SockaddrLayout.encode(hosts, slot.data().asSlice(PAYLOAD_ADDR));
-                assertEquals(-Errno.EOPNOTSUPP, Sendto.call(slot, fd, slot.dataOffset(), 2, NetCalls.URGENT,
-                        slot.dataOffset() + PAYLOAD_ADDR, n), "to an address");
-            }
-            assertEquals(-Errno.EINVAL, ring.send(fd, no, 8), "a flag the protocol does not have");
-            assertEquals(3, sendTo(ring, fd, "yes", null));
-            DatagramPacket got = new DatagramPacket(new byte[100], 100);
-            host.receive(got);
-            assertEquals("yes", new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8),
-                    "the first datagram the host sees: none of the refused sends");
-        }
-    }
-
+    /** Also: urgent data is TCP's, so on a UDP socket, with an address or without, EOPNOTSUPP and nothing sent. */
     @Test
     void connect_givesAPeer_andAfUnspecDissolvesIt() throws Exception {
         try (NetRing ring = NetRing.open(NetRing.table(), 1);
@@ -167,10 +143,19 @@ class DatagramCallsTest {
             InetSocketAddress hosts = (InetSocketAddress) host.getLocalSocketAddress();
             assertEquals(0, ring.connect(fd, hosts, 0), "never waits");
             assertEquals(hosts, ring.peerAddress(fd));
+            byte[] no = "no".getBytes(StandardCharsets.UTF_8);
+            assertEquals(-Errno.EOPNOTSUPP, ring.send(fd, no, NetCalls.URGENT), "urgent, to the peer");
+            try (CallSlot slot = ring.client.acquire()) {
+                int n = SockaddrLayout.encode(hosts, slot.data().asSlice(PAYLOAD_ADDR));
+                assertEquals(-Errno.EOPNOTSUPP, Sendto.call(slot, fd, slot.dataOffset(), 2, NetCalls.URGENT,
+                        slot.dataOffset() + PAYLOAD_ADDR, n), "urgent, to an address");
+            }
+            assertEquals(-Errno.EINVAL, ring.send(fd, no, 8), "a flag the protocol does not have");
             assertEquals(3, sendTo(ring, fd, "one", null), "no address: to the peer");
             DatagramPacket got = new DatagramPacket(new byte[100], 100);
             host.receive(got);
-            assertEquals("one", new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8));
+            assertEquals("one", new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8),
+                    "the first datagram the host sees: none of the refused sends");
             assertEquals(ring.localAddress(fd), got.getSocketAddress());
             assertFalse(ring.localAddress(fd).getAddress().isAnyLocalAddress(), "connect bound the route's address");
 
