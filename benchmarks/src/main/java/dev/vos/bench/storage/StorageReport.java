@@ -325,6 +325,8 @@ public final class StorageReport {
             panels.computeIfAbsent(k[0], w -> new TreeMap<>()).computeIfAbsent(k[2], v -> new ArrayList<>())
                     .add(SweepChart.Point.of(Integer.parseInt(k[1]), pairedRatios(g.getValue(), nat)));
         }
+        panels.values().forEach(lines -> lines.values()
+                .forEach(line -> line.sort((a, b) -> Integer.compare(a.x(), b.x())))); // as the chart draws them
         return panels;
     }
 
