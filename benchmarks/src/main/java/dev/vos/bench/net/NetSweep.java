@@ -112,12 +112,18 @@ public final class NetSweep {
     static String markdown(List<Run> runs) {
         StringBuilder s = new StringBuilder("| connections | comparison | requests/s ratio, median [min-max]"
                 + " | p99 ratio, median [min-max] | rounds |\n|---:|---|---:|---:|---:|\n");
+        Map<Comparison, Map<Integer, double[]>> throughputs = new LinkedHashMap<>();
+        Map<Comparison, Map<Integer, double[]>> p99s = new LinkedHashMap<>();
+        for (Comparison comparison : COMPARISONS) {
+            throughputs.put(comparison, ratios(runs, comparison, false));
+            p99s.put(comparison, ratios(runs, comparison, true));
+        }
         TreeSet<Integer> counts = new TreeSet<>();
         runs.forEach(r -> counts.add(r.connections()));
         for (int c : counts) {
             for (Comparison comparison : COMPARISONS) {
-                double[] throughput = ratios(runs, comparison, false).get(c);
-                double[] p99 = ratios(runs, comparison, true).get(c);
+                double[] throughput = throughputs.get(comparison).get(c);
+                double[] p99 = p99s.get(comparison).get(c);
                 if (throughput == null && p99 == null) {
                     continue;
                 }

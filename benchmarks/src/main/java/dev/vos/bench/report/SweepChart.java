@@ -99,10 +99,10 @@ public final class SweepChart {
         double[] axis = axis(lines, goal);
         double top = axis[0];
         double step = axis[1];
-        TreeSet<Integer> clients = new TreeSet<>();
-        lines.values().forEach(line -> line.forEach(p -> clients.add(p.x())));
-        double lo = Math.log(clients.first()) / Math.log(2);
-        double hi = Math.max(lo + 1, Math.log(clients.last()) / Math.log(2));
+        TreeSet<Integer> counts = new TreeSet<>();
+        lines.values().forEach(line -> line.forEach(p -> counts.add(p.x())));
+        double lo = Math.log(counts.first()) / Math.log(2);
+        double hi = Math.max(lo + 1, Math.log(counts.last()) / Math.log(2));
         java.util.function.IntToDoubleFunction x = c -> x0 + 20 + (PANEL_WIDTH - 40)
                 * (Math.log(c) / Math.log(2) - lo) / (hi - lo);
         java.util.function.DoubleUnaryOperator y = v -> TOP + PANEL_HEIGHT * (1 - v / top);
@@ -127,7 +127,7 @@ public final class SweepChart {
                             + " text-anchor=\"end\">goal %.1fx</text>%n", x0, y.applyAsDouble(goal), x0 + PANEL_WIDTH,
                     y.applyAsDouble(goal), x0 + PANEL_WIDTH - 4, y.applyAsDouble(goal) - 4, goal));
         }
-        for (int c : clients) {
+        for (int c : counts) {
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n",
                     x.applyAsDouble(c), TOP + PANEL_HEIGHT + 16, c));
         }
