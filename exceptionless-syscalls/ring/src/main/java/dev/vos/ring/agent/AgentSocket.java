@@ -1,5 +1,6 @@
 package dev.vos.ring.agent;
 
+import dev.vos.ring.server.ClientCredentials;
 import dev.vos.sys.Errno;
 import dev.vos.sys.Linux;
 import dev.vos.sys.UnixSockets;
@@ -126,6 +127,11 @@ final class AgentSocket implements AutoCloseable {
      * @param groups its supplementary groups
      */
     record Peer(int pid, int uid, int gid, int[] groups) {
+        /** What a served ring's handlers are told of this peer. */
+        ClientCredentials credentials() {
+            return new ClientCredentials(pid, uid, gid);
+        }
+
         @Override
         public String toString() {
             return "pid " + pid + " uid " + uid + " gid " + gid;

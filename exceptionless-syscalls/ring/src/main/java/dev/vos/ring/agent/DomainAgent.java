@@ -4,6 +4,7 @@ import dev.vos.ring.RingHeader;
 import dev.vos.ring.RingSegment;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CallTable;
+import dev.vos.ring.server.ClientCredentials;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerCall;
 import dev.vos.ring.server.ServerOptions;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
@@ -507,7 +509,8 @@ public final class DomainAgent implements AutoCloseable {
             session.counted = !supervisor;
             int fd = descriptors[0];
             descriptors = new int[0]; // openSealed takes it
-            RingServer server = serveSegment(ProcessTransport.openSealed(fd, "the segment of " + session.peer));
+            RingServer server = serveSegment(ProcessTransport.openSealed(fd, "the segment of " + session.peer),
+                    session.peer.credentials());
             if (server == null) {
                 return new Refused(Refusal.BAD_REQUEST, "the segment is not for generation " + config.generation()
                         + " of " + config.domain());
@@ -526,7 +529,7 @@ public final class DomainAgent implements AutoCloseable {
     }
 
     /** Serves {@code segment} if it is valid and of this generation; null (segment closed) if of another. */
-    private RingServer serveSegment(Segment shared) throws IOException {
+    private RingServer serveSegment(Segment shared, ClientCredentials client) throws IOException {
         RingSegment segment = RingSegment.view(shared.name(), shared.memory(), shared);
         try {
             RingHeader.validate(segment);
@@ -541,7 +544,7 @@ public final class DomainAgent implements AutoCloseable {
             segment.close();
             throw new IOException(segment.name() + ": the segment faulted", e);
         }
-        return RingServer.attach(shared, config.table(), config.serverOptions());
+        return RingServer.attach(shared, config.table(), config.serverOptions(), Optional.of(client));
     }
 
     private synchronized boolean increment(Map<Integer, Integer> counts, int uid, int cap) {

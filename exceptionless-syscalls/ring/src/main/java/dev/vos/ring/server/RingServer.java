@@ -16,6 +16,8 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -56,6 +58,8 @@ public final class RingServer implements AutoCloseable {
     private final CallTable table;
     /** This ring's session state (see {@link CallTable}), or null; closed once the workers have stopped. */
     private final AutoCloseable sessionState;
+    /** Who the client is, when the transport could ask the kernel (an agent's Unix socket); empty otherwise. */
+    private final Optional<ClientCredentials> client;
     private final List<ServerWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Thread heartbeat;
@@ -71,8 +75,9 @@ public final class RingServer implements AutoCloseable {
     private volatile boolean running = true;
 
     private RingServer(RingSegment segment, Doorbell doorbell, RingGeometry geometry, CallTable table,
-                       ServerOptions options, AutoCloseable sessionState) {
+                       ServerOptions options, AutoCloseable sessionState, Optional<ClientCredentials> client) {
         this.segment = segment;
+        this.client = client;
         this.doorbell = doorbell;
         this.sessionState = sessionState;
         this.geometry = geometry;
@@ -111,6 +116,16 @@ public final class RingServer implements AutoCloseable {
      * @throws IOException                    if another server has claimed it
      */
     public static RingServer attach(Segment shared, CallTable table, ServerOptions options) throws IOException {
+        return attach(shared, table, options, Optional.empty());
+    }
+
+    /**
+     * As {@link #attach(Segment, CallTable, ServerOptions)}, for a client the kernel named ({@code client}: what
+     * {@link #client()} answers, for the handlers).
+     */
+    public static RingServer attach(Segment shared, CallTable table, ServerOptions options,
+                                    Optional<ClientCredentials> client) throws IOException {
+        Objects.requireNonNull(client, "client");
         AutoCloseable sessionState = null;
         RingSegment segment = RingSegment.view(shared.name(), shared.memory(), shared);
         Transport transport = shared.transport();
@@ -129,7 +144,7 @@ public final class RingServer implements AutoCloseable {
             segment.setLongRelease(HEARTBEAT_OFFSET, 0); // the count starts; the client times it on its own clock
             segment.setIntVolatile(SERVER_STATE_OFFSET, SERVER_SERVING); // releases line 1 to the client
             RingServer server = new RingServer(segment, transport.doorbell(segment, Side.SERVER), geometry, table,
-                    options, sessionState);
+                    options, sessionState, client);
             WorkerWatch.register(server.workers);
             server.threads.forEach(Thread::start);
             server.heartbeat.start();
@@ -156,6 +171,11 @@ public final class RingServer implements AutoCloseable {
      */
     public java.util.List<String> sessionReport(int from, int count) {
         return sessionState instanceof SessionReport report ? report.reportRows(from, count) : java.util.List.of();
+    }
+
+    /** Who this ring's client is, as the kernel said when it attached; empty when the transport could not ask. */
+    public Optional<ClientCredentials> client() {
+        return client;
     }
 
     /** This ring's session state, or null (see {@link ServerCall#session()}). */

@@ -6,6 +6,7 @@ import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.layout.SlotLayout;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 /**
  * The call a worker is executing, as its handler sees it: the call number and six arguments, copied out of the
@@ -148,6 +149,11 @@ public final class ServerCall {
      */
     public RingServer server() {
         return server;
+    }
+
+    /** Who sent this call, as the kernel named its client ({@link RingServer#client()}); empty outside a server. */
+    public Optional<ClientCredentials> client() {
+        return server == null ? Optional.empty() : server.client();
     }
 
     /** Argument {@code index}, 0..5. */
