@@ -18,6 +18,7 @@ import dev.vos.net.protocol.NetCalls.Shutdown;
 import dev.vos.net.protocol.NetCalls.Socket;
 import dev.vos.net.protocol.SockaddrLayout;
 import dev.vos.ring.server.CallTable;
+import dev.vos.ring.server.ClientCredentials;
 import dev.vos.ring.server.ServerCall;
 import dev.vos.sys.Errno;
 
@@ -26,6 +27,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.Optional;
 
 import static dev.vos.net.domain.NetSyscalls.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -47,6 +49,7 @@ final class NetHandlers {
     private final int maxSockets;
     private final Readiness readiness;
     private final NetFigures figures = new NetFigures();
+    private final UnixPeers peers = new UnixPeers();
 
     NetHandlers(BindPolicy policy, UnixPaths unix, int maxSockets, Readiness readiness) {
         this.policy = policy;
@@ -79,7 +82,7 @@ final class NetHandlers {
                 .add(NetCalls.MEMBERSHIP, "membership", this::membership)
                 .transfers(NetCalls.SENDTO, CallTable.Transfer.WRITE)
                 .transfers(NetCalls.RECVFROM, CallTable.Transfer.READ)
-                .sessionState(() -> new SocketTable(readiness.acquire(), maxSockets, figures))
+                .sessionState(() -> new SocketTable(readiness.acquire(), maxSockets, figures, peers))
                 .idlePoll(readiness::idlePoll);
         figures.register(table);
     }
@@ -129,9 +132,11 @@ final class NetHandlers {
         if (fd < 0) {
             return fd;
         }
-        long number = sockets(call).add((int) fd, (int) family);
-        NetSocket socket = number < 0 || type != NetCalls.SOCK_DGRAM ? null : sockets(call).get(number);
-        if (socket != null) {
+        SocketTable table = sockets(call);
+        NetSocket socket = table.newSocket((int) fd, (int) family);
+        table.peers().born(socket, call.client());
+        long number = table.add(socket);
+        if (number >= 0 && type == NetCalls.SOCK_DGRAM) {
             synchronized (socket) {
                 socket.markDatagram();
             }
@@ -229,9 +234,16 @@ final class NetHandlers {
 
     private static long listen(ServerCall call) {
         long backlog = Math.clamp(call.arg(Listen.BACKLOG), 1, NetCalls.MAX_BACKLOG);
-        return onSocket(call, call.arg(Listen.FD), socket -> socket.bound()
-                ? NetSyscalls.listen(socket.kernelFd(), (int) backlog)
-                : -Errno.EADDRNOTAVAIL); // the kernel would bind an unbound socket to the wildcard address
+        return onSocket(call, call.arg(Listen.FD), socket -> {
+            if (!socket.bound()) {
+                return -Errno.EADDRNOTAVAIL; // the kernel would bind an unbound socket to the wildcard address
+            }
+            long r = NetSyscalls.listen(socket.kernelFd(), (int) backlog);
+            if (r == 0) {
+                socket.table().peers().listening(socket);
+            }
+            return r;
+        });
     }
 
     /**
@@ -250,13 +262,14 @@ final class NetHandlers {
         if (capacity != 0 && out == null) {
             return -Errno.EFAULT;
         }
+        Optional<ClientCredentials> client = call.client(); // the accepted connection's owner, for SO_PEERCRED
         return onSocket(call, call.arg(Accept.FD), socket -> {
-            long r = tryOrPark(call, socket, (flags & NetCalls.NO_WAIT) != 0, () -> acceptOnce(socket, out));
+            long r = tryOrPark(call, socket, (flags & NetCalls.NO_WAIT) != 0, () -> acceptOnce(socket, out, client));
             if (r < 0) {
                 return r; // an error, EAGAIN of a NO_WAIT accept, or DEFERRED: parked until a connection comes
             }
             call.answerNow(r); // the payload is the client's again from here: out is not touched after this
-            acceptAhead(socket);
+            acceptAhead(socket, client);
             return ServerCall.DEFERRED;
         });
     }
@@ -265,7 +278,7 @@ final class NetHandlers {
      * One accept on the listening {@code socket}: the connection taken ahead if there is one, else the kernel's next;
      * its number in the session, its peer's address to {@code out} (null: not asked for).
      */
-    private static long acceptOnce(NetSocket socket, MemorySegment out) {
+    private static long acceptOnce(NetSocket socket, MemorySegment out, Optional<ClientCredentials> client) {
         NetSocket.Ahead ahead = socket.takeAhead();
         long number;
         byte[] peer;
@@ -280,7 +293,7 @@ final class NetHandlers {
                 }
                 return taken.result();
             }
-            number = socket.table().add(connection(socket, taken));
+            number = socket.table().add(connection(socket, taken, client));
             peer = taken.peer();
         }
         if (number >= 0) {
@@ -313,9 +326,13 @@ final class NetHandlers {
         }
     }
 
-    /** The session's socket for a connection {@code taken} off {@code listener}: neither watched nor numbered. */
-    private static NetSocket connection(NetSocket listener, Taken taken) {
+    /**
+     * The session's socket for a connection {@code taken} off {@code listener}, {@code client}'s: neither watched nor
+     * numbered.
+     */
+    private static NetSocket connection(NetSocket listener, Taken taken, Optional<ClientCredentials> client) {
         NetSocket socket = listener.table().newSocket((int) taken.result(), listener.family());
+        listener.table().peers().born(socket, client);
         socket.markAccepted();
         return socket;
     }
@@ -327,7 +344,7 @@ final class NetHandlers {
      * closed listener's backlog. Nothing there (EAGAIN) or any error: nothing is held, and the next accept asks the
      * kernel itself. Under the listener's monitor.
      */
-    private static void acceptAhead(NetSocket listener) {
+    private static void acceptAhead(NetSocket listener, Optional<ClientCredentials> client) {
         if (listener.hasAhead()) {
             return;
         }
@@ -338,7 +355,7 @@ final class NetHandlers {
             }
             return;
         }
-        NetSocket socket = connection(listener, taken);
+        NetSocket socket = connection(listener, taken, client);
         if (listener.table().watch(socket) == 0) {
             listener.holdAhead(socket, taken.peer());
         }
@@ -755,7 +772,8 @@ final class NetHandlers {
 
     private static long getsockopt(ServerCall call) {
         int option = (int) Math.clamp(call.arg(Getsockopt.OPTION), -1, NetCalls.OPT_LAST + 1);
-        return onSocket(call, call.arg(Getsockopt.FD), socket -> SocketOptions.get(socket, option));
+        return onSocket(call, call.arg(Getsockopt.FD), socket -> option == NetCalls.OPT_SO_PEERCRED
+                ? socket.table().peers().peerOf(socket) : SocketOptions.get(socket, option));
     }
 
     /** An int option's value, or -errno. */

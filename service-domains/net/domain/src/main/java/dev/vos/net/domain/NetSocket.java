@@ -90,6 +90,8 @@ final class NetSocket {
     private boolean accepted;
     /** A listener's next connection, taken from the kernel after an accept answered; null for none. */
     private Ahead ahead;
+    /** A Unix socket's inode, once {@link UnixPeers} noted it; 0 otherwise. Set before the socket is shared. */
+    private long inode;
 
     /** A connection accepted ahead: its socket, watched and not numbered, and the peer's address as accept4 gave it. */
     record Ahead(NetSocket socket, byte[] peer) {
@@ -115,6 +117,15 @@ final class NetSocket {
     /** The readiness loop's name for it: unique in the process, never reused (a kernel number is). */
     long id() {
         return id;
+    }
+
+    /** Its inode, if a Unix socket {@link UnixPeers} noted; 0 otherwise. */
+    long inode() {
+        return inode;
+    }
+
+    void inode(long value) {
+        this.inode = value;
     }
 
     /** The session's table it belongs to (accept adds the new connection's socket there). */
@@ -459,6 +470,7 @@ final class NetSocket {
         }
         sets.clear();
         table.loop().forget(this);
+        table.peers().closed(this); // before the descriptor: once it is closed, its inode may be another socket's
         NetSyscalls.close(kernelFd);
         if (onClose != null) {
             onClose.run();

@@ -28,21 +28,28 @@ final class SocketTable implements AutoCloseable, SessionReport {
     private final Readiness.Loop loop;
     private final SessionNumbers<NetSocket> sockets;
     private final NetFigures figures;
+    private final UnixPeers peers;
     private boolean closed;
 
     /**
      * A session's table on {@code loop} (which it releases when closed), with a random nonce, counting its mapped
-     * sockets into the domain's {@code figures}.
+     * sockets into the domain's {@code figures} and its Unix sockets into the domain's {@code peers}.
      */
-    SocketTable(Readiness.Loop loop, int maxSockets, NetFigures figures) {
+    SocketTable(Readiness.Loop loop, int maxSockets, NetFigures figures, UnixPeers peers) {
         this.loop = loop;
         this.sockets = new SessionNumbers<>(maxSockets);
         this.figures = figures;
+        this.peers = peers;
     }
 
     /** The readiness loop this session's sockets are watched by. */
     Readiness.Loop loop() {
         return loop;
+    }
+
+    /** The domain's Unix sockets and their clients, which this table's Unix sockets are among. */
+    UnixPeers peers() {
+        return peers;
     }
 
     /** The domain's figures, which this table's sockets count into. */

@@ -1,25 +1,15 @@
 package dev.vos.net.domain;
 
-import dev.vos.net.protocol.SockaddrLayout;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static dev.vos.net.domain.NetSyscalls.*;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * A Unix domain listener's queue, asked of the kernel's {@code sock_diag} netlink interface as {@code ss -xl} asks
- * it: the connections waiting to be accepted, and the backlog. Linux answers {@code SIOCINQ} on a Unix listener
- * with EINVAL and has no {@code TCP_INFO} for it, so this is the one place the numbers are. One netlink socket per
- * question, asked only for {@code vos net ss}, never on a client's call.
- *
- * <p>The kernel answers a {@code SOCK_DIAG_BY_FAMILY} request inside the {@code send}, so the receive never waits
- * ({@code MSG_DONTWAIT}): a kernel without {@code unix_diag} leaves nothing to receive, and the answer is null.
- * Layouts from {@code include/uapi/linux/netlink.h}, {@code sock_diag.h} and {@code unix_diag.h}, in host order.
+ * A Unix domain listener's queue, asked of {@code sock_diag} ({@link UnixDiag}) as {@code ss -xl} asks it: the
+ * connections waiting to be accepted, and the backlog. Linux answers {@code SIOCINQ} on a Unix listener with EINVAL
+ * and has no {@code TCP_INFO} for it, so this is the one place the numbers are. Asked only for {@code vos net ss},
+ * never on a client's call.
  */
 final class UnixListenerQueue {
 
@@ -27,46 +17,10 @@ final class UnixListenerQueue {
     record Queue(long waiting, long backlog) {
     }
 
-    static final int AF_NETLINK = 16;
-    static final int SOCK_DGRAM = 2;
-    static final int NETLINK_SOCK_DIAG = 4;
-    /** {@code nlmsg_type} of a sock_diag request and of its answer. */
-    static final int SOCK_DIAG_BY_FAMILY = 20;
-    static final int NLM_F_REQUEST = 1;
-    static final int NLMSG_ERROR = 2;
-    /** {@code udiag_show}: answer the {@code UNIX_DIAG_RQLEN} attribute. */
-    static final int UDIAG_SHOW_RQLEN = 0x10;
-    static final int UNIX_DIAG_RQLEN = 4;
-    /** An attribute's type, less the nested and byte-order flags. */
-    static final int NLA_TYPE_MASK = 0x3FFF;
-
-    // struct nlmsghdr
-    static final int NLMSG_LEN_OFFSET = 0;
-    static final int NLMSG_TYPE_OFFSET = 4;
-    static final int NLMSG_FLAGS_OFFSET = 6;
-    static final int NLMSG_HDR_BYTES = 16;
-
-    // struct unix_diag_req, after the header
-    static final int REQ_FAMILY_OFFSET = NLMSG_HDR_BYTES;
-    static final int REQ_STATES_OFFSET = NLMSG_HDR_BYTES + 4;
-    static final int REQ_INO_OFFSET = NLMSG_HDR_BYTES + 8;
-    static final int REQ_SHOW_OFFSET = NLMSG_HDR_BYTES + 12;
-    /** {@code udiag_cookie[2]}: all ones is "no cookie", a lookup by inode alone. */
-    static final int REQ_COOKIE_OFFSET = NLMSG_HDR_BYTES + 16;
-    static final int REQUEST_BYTES = NLMSG_HDR_BYTES + 24;
-
-    // struct unix_diag_msg, after the header; its attributes follow it
-    static final int MSG_INO_OFFSET = NLMSG_HDR_BYTES + 4;
-    static final int MSG_BYTES = 16;
-    static final int ATTRS_OFFSET = NLMSG_HDR_BYTES + MSG_BYTES;
-
-    // struct nlattr, then struct unix_diag_rqlen as its payload
-    static final int NLA_LEN_OFFSET = 0;
-    static final int NLA_TYPE_OFFSET = 2;
-    static final int NLA_HDR_BYTES = 4;
-    static final int RQLEN_RQUEUE_OFFSET = NLA_HDR_BYTES;
-    static final int RQLEN_WQUEUE_OFFSET = NLA_HDR_BYTES + 4;
-    static final int RQLEN_ATTR_BYTES = NLA_HDR_BYTES + 8;
+    // struct unix_diag_rqlen, an attribute's payload
+    static final int RQLEN_RQUEUE_OFFSET = 0;
+    static final int RQLEN_WQUEUE_OFFSET = 4;
+    static final int RQLEN_BYTES = 8;
 
     static final int ANSWER_BYTES = 1024;
 
@@ -75,65 +29,25 @@ final class UnixListenerQueue {
 
     /** The queue of the Unix listener {@code fd}, or null if the kernel did not say (no unix_diag, not a socket). */
     static Queue of(int fd) {
+        long inode = UnixDiag.inode(fd);
+        if (inode < 0) {
+            return null;
+        }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment stat = arena.allocate(STAT_BYTES, 8);
-            if (fstat(fd, stat.address()) < 0) {
-                return null;
-            }
-            long inode = stat.get(JAVA_LONG, STAT_INO_OFFSET);
-            long diag = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-            if (diag < 0) {
-                return null;
-            }
-            try {
-                MemorySegment request = arena.allocate(REQUEST_BYTES, 8);
-                request.set(JAVA_INT, NLMSG_LEN_OFFSET, REQUEST_BYTES);
-                request.set(JAVA_SHORT, NLMSG_TYPE_OFFSET, (short) SOCK_DIAG_BY_FAMILY);
-                request.set(JAVA_SHORT, NLMSG_FLAGS_OFFSET, (short) NLM_F_REQUEST);
-                request.set(JAVA_BYTE, REQ_FAMILY_OFFSET, (byte) SockaddrLayout.AF_UNIX);
-                request.set(JAVA_INT, REQ_STATES_OFFSET, -1);
-                request.set(JAVA_INT, REQ_INO_OFFSET, (int) inode);
-                request.set(JAVA_INT, REQ_SHOW_OFFSET, UDIAG_SHOW_RQLEN);
-                request.set(JAVA_LONG, REQ_COOKIE_OFFSET, -1L);
-                if (send((int) diag, request.address(), REQUEST_BYTES, 0) != REQUEST_BYTES) {
-                    return null;
-                }
-                MemorySegment answer = arena.allocate(ANSWER_BYTES, 8);
-                long n = recv((int) diag, answer.address(), ANSWER_BYTES, MSG_DONTWAIT);
-                return n < 0 ? null : parse(answer.asSlice(0, n), inode);
-            } finally {
-                close((int) diag);
-            }
+            return parse(UnixDiag.ask(inode, UnixDiag.UDIAG_SHOW_RQLEN, ANSWER_BYTES, arena), inode);
         }
     }
 
     /**
-     * The queue in {@code answer}, the kernel's reply about the socket {@code inode}; null for an error reply, a
-     * reply about another socket, or one without a whole {@code UNIX_DIAG_RQLEN}. Bounds read from the reply are
-     * checked against what was received.
+     * The queue in {@code answer}, the kernel's reply about the socket {@code inode}; null for a reply
+     * {@link UnixDiag#attribute} rejects, or one without a whole {@code UNIX_DIAG_RQLEN}.
      */
     static Queue parse(MemorySegment answer, long inode) {
-        if (answer.byteSize() < ATTRS_OFFSET) {
+        MemorySegment rqlen = UnixDiag.attribute(answer, inode, UnixDiag.UNIX_DIAG_RQLEN);
+        if (rqlen == null || rqlen.byteSize() < RQLEN_BYTES) {
             return null;
         }
-        long length = Integer.toUnsignedLong(answer.get(JAVA_INT, NLMSG_LEN_OFFSET));
-        if (answer.get(JAVA_SHORT, NLMSG_TYPE_OFFSET) != SOCK_DIAG_BY_FAMILY || length > answer.byteSize()
-                || Integer.toUnsignedLong(answer.get(JAVA_INT, MSG_INO_OFFSET)) != (inode & 0xFFFF_FFFFL)) {
-            return null; // NLMSG_ERROR among them: no such socket, or no unix_diag
-        }
-        long at = ATTRS_OFFSET;
-        while (at + NLA_HDR_BYTES <= length) {
-            int attrLength = Short.toUnsignedInt(answer.get(JAVA_SHORT, at + NLA_LEN_OFFSET));
-            if (attrLength < NLA_HDR_BYTES || at + attrLength > length) {
-                return null;
-            }
-            int type = answer.get(JAVA_SHORT, at + NLA_TYPE_OFFSET) & NLA_TYPE_MASK;
-            if (type == UNIX_DIAG_RQLEN && attrLength >= RQLEN_ATTR_BYTES) {
-                return new Queue(Integer.toUnsignedLong(answer.get(JAVA_INT, at + RQLEN_RQUEUE_OFFSET)),
-                        Integer.toUnsignedLong(answer.get(JAVA_INT, at + RQLEN_WQUEUE_OFFSET)));
-            }
-            at += (attrLength + 3) & ~3; // NLA_ALIGN
-        }
-        return null;
+        return new Queue(Integer.toUnsignedLong(rqlen.get(JAVA_INT, RQLEN_RQUEUE_OFFSET)),
+                Integer.toUnsignedLong(rqlen.get(JAVA_INT, RQLEN_WQUEUE_OFFSET)));
     }
 }

@@ -16,9 +16,11 @@ import dev.vos.ring.client.RingClient;
 import dev.vos.ring.client.WaitStrategy;
 import dev.vos.ring.layout.RingGeometry;
 import dev.vos.ring.server.CallTable;
+import dev.vos.ring.server.ClientCredentials;
 import dev.vos.ring.server.CoreCallHandlers;
 import dev.vos.ring.server.RingServer;
 import dev.vos.ring.server.ServerOptions;
+import dev.vos.ring.transport.process.ProcessTransport;
 import dev.vos.sys.Errno;
 
 import java.lang.foreign.MemorySegment;
@@ -30,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,10 +76,16 @@ final class NetRing implements AutoCloseable {
 
     /** A new session of {@code table}, served by {@code workers} workers. */
     static NetRing open(CallTable table, int workers) throws Exception {
+        return open(table, workers, Optional.empty());
+    }
+
+    /** A new session of {@code table} for {@code who}, as an agent would name its client, served by {@code workers}. */
+    static NetRing open(CallTable table, int workers, Optional<ClientCredentials> who) throws Exception {
         Path file = SegmentFiles.path("test", "net-" + SEGMENTS.incrementAndGet());
         Files.deleteIfExists(file);
         RingClient client = RingClient.create(file, RingGeometry.DEFAULT, 1, WaitStrategy.sleeping());
-        RingServer server = RingServer.attach(file, table, ServerOptions.DEFAULT.withWorkers(workers));
+        RingServer server = RingServer.attach(ProcessTransport.openFile(file), table,
+                ServerOptions.DEFAULT.withWorkers(workers), who);
         client.awaitServer(Duration.ofSeconds(5));
         return new NetRing(client, server);
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.vos.net.domain.UnixDiag.*;
 import static dev.vos.net.domain.UnixListenerQueue.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -64,6 +65,8 @@ class UnixListenerQueueTest {
         assertNull(UnixListenerQueue.of(Integer.MAX_VALUE), "no such descriptor");
     }
 
+    private static final int RQLEN_ATTR_BYTES = NLA_HDR_BYTES + RQLEN_BYTES;
+
     /** A reply for inode 42 of {@code length} bytes, with one UNIX_DIAG_RQLEN attribute of {@code attrLength}. */
     private static MemorySegment reply(Arena arena, int type, int length, int inode, int attrLength) {
         MemorySegment m = arena.allocate(ATTRS_OFFSET + RQLEN_ATTR_BYTES, 8);
@@ -72,8 +75,8 @@ class UnixListenerQueueTest {
         m.set(JAVA_INT, MSG_INO_OFFSET, inode);
         m.set(JAVA_SHORT, ATTRS_OFFSET + NLA_LEN_OFFSET, (short) attrLength);
         m.set(JAVA_SHORT, ATTRS_OFFSET + NLA_TYPE_OFFSET, (short) UNIX_DIAG_RQLEN);
-        m.set(JAVA_INT, ATTRS_OFFSET + RQLEN_RQUEUE_OFFSET, 5);
-        m.set(JAVA_INT, ATTRS_OFFSET + RQLEN_WQUEUE_OFFSET, 9);
+        m.set(JAVA_INT, ATTRS_OFFSET + NLA_HDR_BYTES + RQLEN_RQUEUE_OFFSET, 5);
+        m.set(JAVA_INT, ATTRS_OFFSET + NLA_HDR_BYTES + RQLEN_WQUEUE_OFFSET, 9);
         return m;
     }
 

@@ -259,8 +259,34 @@ public final class NetCalls {
      * {@code Socket.setOOBInline} sets it.
      */
     public static final int OPT_SO_OOBINLINE = 21;
+    /**
+     * {@code SO_PEERCRED} of a connected Unix domain stream socket, read only: the peer's user and group as they
+     * were when the connection was made, as {@link #peerUid} and {@link #peerGid} read them. Where the peer is
+     * another client's socket in the domain, that client's, as the kernel named it when it attached: to the kernel
+     * every socket the domain holds is the domain's own. EINVAL unconnected or listening, ENOPROTOOPT on an IP
+     * socket, ESRCH where the domain cannot name the peer's client.
+     */
+    public static final int OPT_SO_PEERCRED = 22;
     /** The highest option number. */
-    public static final int OPT_LAST = OPT_SO_OOBINLINE;
+    public static final int OPT_LAST = OPT_SO_PEERCRED;
+
+    /** {@link #OPT_SO_PEERCRED}'s value for {@code uid} and {@code gid}: never negative, so never an errno. */
+    public static long peerCredentials(int uid, int gid) {
+        if (uid < 0) {
+            throw new IllegalArgumentException("uid " + Integer.toUnsignedString(uid) + " does not fit the answer");
+        }
+        return (long) uid << 32 | Integer.toUnsignedLong(gid);
+    }
+
+    /** The user in an {@link #OPT_SO_PEERCRED} value. */
+    public static int peerUid(long value) {
+        return (int) (value >>> 32);
+    }
+
+    /** The group in an {@link #OPT_SO_PEERCRED} value. */
+    public static int peerGid(long value) {
+        return (int) value;
+    }
 
     private NetCalls() {
     }
