@@ -1,3 +1,5 @@
+import jdk.net.ExtendedSocketOptions;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -13,7 +15,7 @@ import java.nio.file.Path;
  * An echo over a Unix domain socket, runnable as it stands ({@code java UnixEcho.java [DIR]}, see the README): a
  * listener bound to {@code DIR/echo.sock} (default {@code /tmp/vos-net0}, the directory {@code examples/host.yaml}
  * gives net0's {@code net.unix}) and a client, both in net0 when the command line names vos's
- * {@code SelectorProvider}. Prints what each end sees, then exits.
+ * {@code SelectorProvider}. Prints what each end sees (the peer's user too, by {@code SO_PEERCRED}), then exits.
  */
 public class UnixEcho {
 
@@ -28,6 +30,9 @@ public class UnixEcho {
             client.connect(address);
             try (SocketChannel accepted = listener.accept()) {
                 System.out.println("accepted a connection from " + name(accepted.getRemoteAddress(), dir));
+                // Who is at the other end, as the kernel recorded it (through net0: the client net0 admitted)
+                System.out.println("its peer's user: "
+                        + accepted.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName());
                 client.write(ByteBuffer.wrap("hello over a Unix socket".getBytes(StandardCharsets.UTF_8)));
                 ByteBuffer got = ByteBuffer.allocate(64);
                 accepted.read(got);

@@ -1,17 +1,15 @@
 package dev.vos.client.fs;
 
+import dev.vos.client.users.HostUsers;
+
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
-import java.util.List;
 
 /**
- * Users and groups by number and name. The storage domain runs on this host with this host's users, so names
- * come from this host's /etc/passwd and /etc/group (a number with no name is shown as the number, as ls does).
+ * Users and groups by number and name, as the storage domain's files carry them: named by this host's users
+ * ({@link HostUsers}), since the storage domain runs on this host with them.
  */
 final class PosixPrincipals {
 
@@ -30,60 +28,26 @@ final class PosixPrincipals {
         }
     }
 
-    private static final Path PASSWD = Path.of("/etc/passwd");
-    private static final Path GROUP = Path.of("/etc/group");
-
     private PosixPrincipals() {
     }
 
     static User user(int uid) {
-        return new User(uid, nameOf(PASSWD, uid));
+        return new User(uid, HostUsers.userName(uid));
     }
 
     static Group group(int gid) {
-        return new Group(gid, nameOf(GROUP, gid));
-    }
-
-    private static String nameOf(Path table, int id) {
-        for (String[] row : rows(table)) {
-            if (row[2].equals(Integer.toString(id))) {
-                return row[0];
-            }
-        }
-        return Integer.toString(id);
-    }
-
-    private static int idOf(Path table, String name) throws UserPrincipalNotFoundException {
-        for (String[] row : rows(table)) {
-            if (row[0].equals(name)) {
-                return Integer.parseInt(row[2]);
-            }
-        }
-        try {
-            return Integer.parseInt(name); // a number names itself, as chown(1) accepts
-        } catch (NumberFormatException e) {
-            throw new UserPrincipalNotFoundException(name);
-        }
-    }
-
-    private static List<String[]> rows(Path table) {
-        try {
-            return Files.readAllLines(table).stream().map(line -> line.split(":", -1)).filter(r -> r.length > 2)
-                    .toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+        return new Group(gid, HostUsers.groupName(gid));
     }
 
     static final UserPrincipalLookupService LOOKUP = new UserPrincipalLookupService() {
         @Override
         public UserPrincipal lookupPrincipalByName(String name) throws IOException {
-            return new User(idOf(PASSWD, name), name);
+            return new User(HostUsers.userId(name), name);
         }
 
         @Override
         public GroupPrincipal lookupPrincipalByGroupName(String group) throws IOException {
-            return new Group(idOf(GROUP, group), group);
+            return new Group(HostUsers.groupId(group), group);
         }
     };
 
@@ -95,13 +59,13 @@ final class PosixPrincipals {
         if (principal instanceof Group) {
             throw new IOException("'" + principal.getName() + "' is a group, not a user");
         }
-        return idOf(PASSWD, principal.getName());
+        return HostUsers.userId(principal.getName());
     }
 
     static int gidOf(GroupPrincipal principal) throws IOException {
         if (principal instanceof Group g) {
             return g.id();
         }
-        return idOf(GROUP, principal.getName());
+        return HostUsers.groupId(principal.getName());
     }
 }

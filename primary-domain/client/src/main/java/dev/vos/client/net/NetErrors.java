@@ -28,8 +28,9 @@ final class NetErrors {
             case Errno.EADDRINUSE, Errno.EADDRNOTAVAIL, Errno.EACCES -> "bind".equals(call)
                     ? new BindException(text) : new SocketException(text);
             case Errno.ECONNRESET, Errno.EPIPE, Errno.ENOTCONN, Errno.ECONNABORTED, Errno.EINVAL,
-                 Errno.ENOPROTOOPT, Errno.ENODEV, Errno.ENOENT, Errno.EAGAIN ->
-                    new SocketException(text); // ENOENT: no Unix path; EAGAIN: a full Unix backlog, not waited for
+                 Errno.ENOPROTOOPT, Errno.ENODEV, Errno.ENOENT, Errno.EAGAIN, Errno.ESRCH ->
+                    new SocketException(text); // ENOENT: no Unix path; EAGAIN: a full Unix backlog, not waited for;
+                                               // ESRCH: a peer the domain cannot name (SO_PEERCRED)
             default -> new IOException(text);
         };
     }

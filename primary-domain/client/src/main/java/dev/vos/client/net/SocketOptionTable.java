@@ -26,13 +26,15 @@ import static java.util.Map.entry;
 final class SocketOptionTable {
 
     /**
-     * The options of a Unix domain socket, connected or connecting: the default provider's, less
-     * {@code SO_PEERCRED}, which through the domain would name the domain's process, not the peer's.
+     * The options of a Unix domain socket, connected or connecting: the default provider's. {@code SO_PEERCRED} is
+     * the domain's answer ({@link NetCalls#OPT_SO_PEERCRED}): the peer's client where the peer is another client's
+     * socket in the domain, which the kernel alone would name as the domain.
      */
     static final Map<SocketOption<?>, Integer> UNIX_STREAM = Map.of(
             StandardSocketOptions.SO_RCVBUF, NetCalls.OPT_SO_RCVBUF,
             StandardSocketOptions.SO_SNDBUF, NetCalls.OPT_SO_SNDBUF,
-            StandardSocketOptions.SO_LINGER, NetCalls.OPT_SO_LINGER);
+            StandardSocketOptions.SO_LINGER, NetCalls.OPT_SO_LINGER,
+            ExtendedSocketOptions.SO_PEERCRED, NetCalls.OPT_SO_PEERCRED);
 
     /** The options of a listening Unix domain socket: the default provider's. */
     static final Map<SocketOption<?>, Integer> UNIX_LISTENING = Map.of(
@@ -122,6 +124,9 @@ final class SocketOptionTable {
         }
         if (name == ExtendedSocketOptions.SO_INCOMING_NAPI_ID) {
             throw new SocketException("Attempt to set read only option " + name);
+        }
+        if (name == ExtendedSocketOptions.SO_PEERCRED) {
+            throw new SocketException("SO_PEERCRED cannot be set "); // the default provider's words, space and all
         }
         if (value instanceof Boolean on) {
             return on ? 1 : 0;

@@ -4,6 +4,7 @@ import dev.vos.client.DomainHandle;
 import dev.vos.net.protocol.NetCalls;
 import dev.vos.net.protocol.SockaddrLayout;
 import dev.vos.ring.DomainFailedException;
+import jdk.net.ExtendedSocketOptions;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,9 +49,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Unix domain sockets</b> ({@code AF_UNIX}) bind and connect to paths the domain's {@code net.unix} lets in.
  * As the default provider's: {@code bind(null)} leaves the socket unnamed, its local address is then the empty path,
- * {@link #socket()} is not supported, and the options are SO_SNDBUF, SO_RCVBUF and SO_LINGER (not SO_PEERCRED:
- * the domain's process is the kernel's peer). A connect to a listener whose backlog is full is tried again by the
- * client, backing off to 50 ms, where the kernel would sleep it: even a non-blocking channel's.
+ * {@link #socket()} is not supported, and the options are SO_SNDBUF, SO_RCVBUF, SO_LINGER and SO_PEERCRED (the
+ * domain's answer: a peer that is another client's socket in the domain is named as that client, not as the
+ * domain's process, which is the kernel's peer). A blocking connect to a listener whose backlog is full is tried
+ * again by the client, backing off to 50 ms, where the kernel would sleep it; a non-blocking one fails, as the
+ * default provider's does.
  */
 final class VosSocketChannel extends SocketChannel implements VosSelectable {
 
@@ -220,7 +223,9 @@ final class VosSocketChannel extends SocketChannel implements VosSelectable {
         final int number = SocketOptionTable.number(options(), name);
         synchronized (stateLock) {
             ensureOpen();
-            return (T) SocketOptionTable.decode(name, client.getOption(fd, number));
+            final long raw = client.getOption(fd, number);
+            return (T) (name == ExtendedSocketOptions.SO_PEERCRED ? PeerPrincipals.of(raw)
+                    : SocketOptionTable.decode(name, raw));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vos.client.net;
 
 import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -105,10 +106,7 @@ class UnixDifferentialTest {
                 seen.add("server socket() " + attempt(server::socket));
                 server.bind(path);
                 seen.add("server bound " + named(server.getLocalAddress(), dir));
-                // Less SO_PEERCRED, which net0 does not serve: the kernel's peer is the domain's process.
-                final Set<String> options = names(c.supportedOptions());
-                options.remove(ExtendedSocketOptions.SO_PEERCRED.name());
-                seen.add("client options " + options);
+                seen.add("client options " + names(c.supportedOptions()));
                 seen.add("client unbound " + named(c.getLocalAddress(), dir) + " " + named(c.getRemoteAddress(), dir));
                 seen.add("client socket() " + attempt(c::socket));
                 seen.add("client to an IP " + attempt(() -> c.connect(new InetSocketAddress(1))) + " " + c.isOpen());
@@ -233,14 +231,55 @@ class UnixDifferentialTest {
     }
 
     /**
-     * SO_PEERCRED is not served through net0: the kernel would name the domain's process as every peer, and a server
-     * that let clients in by it would let in whoever the domain runs as.
+     * SO_PEERCRED names each end's peer as the default provider does: here both ends are this process, and through
+     * net0 both are net0's clients, so the user and group are this process's (net0 names them from the client its
+     * agent admitted, where the kernel would name net0's process; PeerCredentialsTest in the domain shows two users).
+     * Unconnected, listening, set, and closed, it fails as the default provider's does.
      */
     @Test
-    void peerCredentials_areNotServed() throws Exception {
-        try (SocketChannel c = NET0.provider().openSocketChannel(StandardProtocolFamily.UNIX)) {
-            assertFalse(c.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED));
-            assertThrows(UnsupportedOperationException.class, () -> c.getOption(ExtendedSocketOptions.SO_PEERCRED));
+    void peerCredentials_asTheDefault() throws Exception {
+        same((provider, dir, seen) -> {
+            final UnixDomainSocketAddress path = UnixDomainSocketAddress.of(dir.resolve("peer.sock"));
+            try (ServerSocketChannel server = provider.openServerSocketChannel(StandardProtocolFamily.UNIX);
+                 SocketChannel c = provider.openSocketChannel(StandardProtocolFamily.UNIX)) {
+                seen.add("unconnected " + attempt(() -> c.getOption(ExtendedSocketOptions.SO_PEERCRED)));
+                server.bind(path);
+                seen.add("listener " + attempt(() -> server.getOption(ExtendedSocketOptions.SO_PEERCRED)));
+                c.connect(path);
+                final UnixDomainPrincipal before = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
+                seen.add("client's peer before the accept " + before);
+                try (SocketChannel s = server.accept()) {
+                    final UnixDomainPrincipal peer = s.getOption(ExtendedSocketOptions.SO_PEERCRED);
+                    seen.add("accepted's peer " + peer + " uid " + peer.user().hashCode());
+                    seen.add("equal to the default provider's own " + peer.equals(SELF));
+                    seen.add("set " + attempt(() -> s.setOption(ExtendedSocketOptions.SO_PEERCRED, peer)));
+                    seen.add("client's peer after the accept " + c.getOption(ExtendedSocketOptions.SO_PEERCRED));
+                }
+                c.close();
+                seen.add("closed " + attempt(() -> c.getOption(ExtendedSocketOptions.SO_PEERCRED)));
+            }
+            Files.deleteIfExists(path.getPath());
+        });
+    }
+
+    /** This process's user and group as the default provider names them: what either end sees of the other. */
+    private static final UnixDomainPrincipal SELF = selfPrincipal();
+
+    private static UnixDomainPrincipal selfPrincipal() {
+        try {
+            final Path dir = Files.createTempDirectory("vos-self-");
+            final UnixDomainSocketAddress path = UnixDomainSocketAddress.of(dir.resolve("self.sock"));
+            try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                server.bind(path);
+                try (SocketChannel c = SocketChannel.open(path); SocketChannel s = server.accept()) {
+                    return s.getOption(ExtendedSocketOptions.SO_PEERCRED);
+                }
+            } finally {
+                Files.deleteIfExists(path.getPath());
+                Files.deleteIfExists(dir);
+            }
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
