@@ -389,7 +389,10 @@ public final class ProcessBackend implements DomainBackend {
     /**
      * {@code setpriv} for the JVM: no capabilities but the launch's (as root, an empty bounding set makes the exec
      * of the JVM give it none; a control plane that is not root has none to drop), no_new_privs (no set-uid program
-     * can give any back), and death with its parent.
+     * can give any back), and death with its parent. With an attach group, a root control plane makes the JVM a
+     * member of that group and of no other: the agent gives its socket to the group, which the kernel allows a
+     * process without CAP_CHOWN only for a group it is in. (A control plane that is not root must be a member
+     * itself, as the spec says, and its domains inherit that.)
      */
     private List<String> privileges(DomainLaunch launch) {
         List<String> setpriv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--no-new-privs",
@@ -397,6 +400,7 @@ public final class ProcessBackend implements DomainBackend {
         if (root) {
             setpriv.add("--bounding-set=-all" + launch.capabilities().stream().map(c -> ",+" + c)
                     .collect(Collectors.joining()));
+            launch.attachGroup().ifPresent(gid -> setpriv.add("--groups=" + gid));
         }
         return setpriv;
     }

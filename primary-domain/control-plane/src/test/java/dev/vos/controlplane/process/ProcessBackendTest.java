@@ -115,6 +115,32 @@ class ProcessBackendTest {
         }
     }
 
+    /**
+     * With an attach group, the agent gives its socket to the group. Without CAP_CHOWN (a root control plane gives
+     * it none) the kernel lets it do so only as a member: the JVM is made one, and gains no capability for it.
+     */
+    @Test
+    void anAttachGroup_isTheSocketsGroup_withoutCapabilities() throws Exception {
+        assumeTrue(isRoot(), "a non-root control plane must be a member of the group itself (docs/spec.md)");
+        DomainLaunch plain = launch(1, Set.of());
+        int nogroup = 65534;
+        DomainLaunch grouped = new DomainLaunch(plain.name(), plain.kind(), plain.generation(), plain.workDir(),
+                plain.socket(), plain.memoryMb(), plain.cpus(), plain.namespaces(), plain.options(),
+                plain.startTimeout(), plain.hangTimeout(), OptionalInt.of(nogroup), List.of(), Map.of());
+        RunningDomain domain = new ProcessBackend().start(grouped);
+        try {
+            assertEquals(nogroup, (Integer) Files.getAttribute(plain.socket(), "unix:gid"));
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(plain.socket())));
+            String status = Files.readString(Path.of("/proc", Long.toString(domain.pid()), "status"));
+            assertEquals("0000000000000000", field(status, "CapEff"), status);
+            assertEquals("0000000000000000", field(status, "CapBnd"), status);
+            assertEquals(List.of(Integer.toString(nogroup)), Arrays.asList(field(status, "Groups").split("\\s+")),
+                    "a member of the attach group, and of nothing else: " + status);
+        } finally {
+            domain.stop(Duration.ZERO);
+        }
+    }
+
     @Test
     void capabilitiesTheLaunchNames_areTheOnlyOnesTheJvmHas() throws Exception {
         assumeTrue(isRoot(), "only root has capabilities to give (the tests run unprivileged)");
