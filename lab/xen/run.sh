@@ -25,13 +25,16 @@ rm -rf "$BUILD_DIR/jars" "$BUILD_DIR/tools" "$BUILD_DIR/out" "$BUILD_DIR/surefir
 mkdir -p "$BUILD_DIR/surefire-reports" "$BUILD_DIR/out"
 cd "$REPO_DIR"
 mvn=(./mvnw -q -B -ntp)
-"${mvn[@]}" -pl primary-domain/backend-xen,service-domains/storage/domain,primary-domain/client -am install -DskipTests
+"${mvn[@]}" -pl primary-domain/backend-xen,service-domains/storage/domain,service-domains/net/domain,primary-domain/client -am \
+  install -DskipTests
 "${mvn[@]}" -pl primary-domain/backend-xen dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
 "${mvn[@]}" -pl service-domains/storage/domain dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$BUILD_DIR/jars"
 "${mvn[@]}" -pl primary-domain/client dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$BUILD_DIR/jars"
-# The guest agent's jars (the ring, its system calls, the storage kind's protocol and calls), for the agent image.
+# The guest agent's jars (the ring, its system calls, the storage and net kinds' protocols and calls), for the agent
+# image.
 rm -rf "$BUILD_DIR/guest-jars" && mkdir -p "$BUILD_DIR/guest-jars"
-for m in exceptionless-syscalls/sys exceptionless-syscalls/ring service-domains/storage/protocol service-domains/storage/domain; do
+for m in exceptionless-syscalls/sys exceptionless-syscalls/ring service-domains/storage/protocol service-domains/storage/domain \
+    service-domains/net/protocol service-domains/net/domain; do
   cp "$m"/target/vos-*-SNAPSHOT.jar "$BUILD_DIR/guest-jars/"
 done
 # A snapshot of the classes: dom0 reads them over 9p while the run lasts, and a build in the meantime must not
@@ -94,8 +97,9 @@ guest_figures="$BUILD_DIR/out/guest-figures.txt"
 vosfs_figures="$BUILD_DIR/out/vosfs-figures.txt"
 supervised_figures="$BUILD_DIR/out/supervised-figures.txt"
 durability_figures="$BUILD_DIR/out/durability-figures.txt"
+net_figures="$BUILD_DIR/out/net-figures.txt"
 if [ -s "$figures" ] || [ -s "$ring_figures" ] || [ -s "$guest_figures" ] || [ -s "$vosfs_figures" ] \
-    || [ -s "$supervised_figures" ] || [ -s "$durability_figures" ]; then
+    || [ -s "$supervised_figures" ] || [ -s "$durability_figures" ] || [ -s "$net_figures" ]; then
   {
     echo "# Xen lab figures, $stamp UTC"
     echo
@@ -169,6 +173,21 @@ if [ -s "$vosfs_figures" ] || [ -s "$supervised_figures" ] || [ -s "$durability_
     vos_fs_figures | awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}'
   } >> "$out"
   vos_fs_figures | awk -F'\t' '{printf "  vos://: %s: %s %s\n", $1, $2, $3}'
+fi
+if [ -s "$net_figures" ]; then
+  {
+    echo
+    echo "## The net domain in a guest"
+    echo
+    echo "XenGuestNetIT: a PV guest of 384 MiB and 1 vCPU running the net agent (vos.agent=net, its loopback only), named in"
+    echo "the state directory; dom0's JDK channels through VosSelectorProvider, the socket calls executed in the guest;"
+    echo "under QEMU TCG emulation (absolute times are the emulator's; the ratio to dom0's own loopback is of the same run)."
+    echo
+    echo "| figure | value | note |"
+    echo "|---|---|---|"
+    awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$net_figures"
+  } >> "$out"
+  awk -F'\t' '{printf "  net: %s: %s %s\n", $1, $2, $3}' "$net_figures"
 fi
 [ -s "$out" ] && say "figures: $out"
 

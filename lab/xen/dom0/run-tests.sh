@@ -15,7 +15,7 @@ suites="$(cat "$jars/selection" 2>/dev/null)"
 [ -n "$suites" ] || suites="dev.vos.ring.transport.xen.XenPiecesIT dev.vos.ring.transport.xen.XenTransportConformanceIT
   dev.vos.ring.transport.xen.XenRingFigureIT dev.vos.storage.domain.XenGuestAgentIT
   dev.vos.client.fs.XenGuestFileSystemIT dev.vos.client.fs.XenGuestDurabilityIT dev.vos.client.fs.XenSupervisedGuestIT
-  dev.vos.backend.xen.XenLabIT"
+  dev.vos.client.net.XenGuestNetIT dev.vos.backend.xen.XenLabIT"
 selection=""
 for s in $suites; do selection="$selection --select-class $s"; done
 mkdir -p /out/reports

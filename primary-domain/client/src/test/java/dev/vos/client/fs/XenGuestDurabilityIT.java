@@ -4,7 +4,6 @@ import dev.vos.client.DomainUnavailableException;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.agent.XenGuestSession;
-import dev.vos.ring.transport.xen.XenStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -374,20 +373,8 @@ class XenGuestDurabilityIT {
 
     /** {@code xl create}s the guest and waits for its agent to announce itself serving; the time it took. */
     private static long createAndAwaitTheAgent() throws Exception {
-        long t0 = System.nanoTime();
-        xl("create", cfg.toString());
-        domid = Integer.parseInt(xl("domid", XEN_NAME).trim());
-        String announce = "/local/domain/" + domid + "/data/vos-agent";
-        try (XenStore store = XenStore.open()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (!store.read(announce + "/state").orElse("").equals("serving")) {
-                assertTrue(System.nanoTime() < deadline, "the guest's agent did not announce itself within 300 s"
-                        + " (its console: guest-console/guest-" + XEN_NAME + ".log)");
-                Thread.sleep(200);
-            }
-        }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("durability: " + XEN_NAME + " (domain " + domid + ") serving " + ms + " ms after xl create");
-        return ms;
+        XlCommand.Serving serving = XlCommand.createAndAwaitTheAgent(cfg, XEN_NAME);
+        domid = serving.domid();
+        return serving.ms();
     }
 }

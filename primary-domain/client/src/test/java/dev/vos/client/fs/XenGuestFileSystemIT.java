@@ -7,7 +7,6 @@ import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.RingFailure;
 import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.agent.XenGuestSession;
-import dev.vos.ring.transport.xen.XenStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,7 +29,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.vos.client.fs.XlCommand.xl;
@@ -284,29 +282,12 @@ class XenGuestFileSystemIT {
 
     /** {@code xl create}s the guest and waits for its agent to announce itself serving; the time it took. */
     private static long createAndAwaitTheAgent() throws Exception {
-        long t0 = System.nanoTime();
-        xl("create", cfg.toString());
-        int domid = Integer.parseInt(xl("domid", XEN_NAME).trim());
-        String announce = "/local/domain/" + domid + "/data/vos-agent";
-        try (XenStore store = XenStore.open()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (!store.read(announce + "/state").orElse("").equals("serving")) {
-                assertTrue(System.nanoTime() < deadline, "the guest's agent did not announce itself within 300 s");
-                Thread.sleep(200);
-            }
-            agentPid = Long.parseLong(store.read(announce + "/pid").orElseThrow());
-        }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("vos-fs: " + XEN_NAME + " (domain " + domid + ") serving " + ms + " ms after xl create");
-        return ms;
+        XlCommand.Serving serving = XlCommand.createAndAwaitTheAgent(cfg, XEN_NAME);
+        agentPid = serving.agentPid();
+        return serving.ms();
     }
 
-
     private static void xlQuietly(String... args) {
-        try {
-            xl(args);
-        } catch (IOException | InterruptedException e) {
-            System.out.println("vos-fs: " + e.getMessage());
-        }
+        XlCommand.xlQuietly("vos-fs", args);
     }
 }
