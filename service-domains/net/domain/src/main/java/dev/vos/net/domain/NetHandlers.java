@@ -87,6 +87,11 @@ final class NetHandlers {
         figures.register(table);
     }
 
+    /** The domain's Unix sockets and their clients, whom SO_PEERCRED names. */
+    UnixPeers peers() {
+        return peers;
+    }
+
     private static SocketTable sockets(ServerCall call) {
         return (SocketTable) call.session();
     }

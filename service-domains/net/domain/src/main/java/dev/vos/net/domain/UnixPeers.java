@@ -8,10 +8,13 @@ import dev.vos.sys.UnixSockets;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -24,8 +27,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <p>Which socket is the peer, the kernel says through {@code sock_diag} ({@link UnixDiag}): a connection's peer by
  * inode ({@code UNIX_DIAG_PEER}); for a connection that its listener has not accepted yet, whose other end has no
  * inode until it is, the listener that holds it among its incoming connections ({@code UNIX_DIAG_ICONS}), whose
- * client the accept will give it to. A peer outside the domain is what the kernel says it is. Asked only when a client
- * reads the option: a Unix socket costs one {@code fstat} at birth, and nothing else on any other path.
+ * client the accept will give it to. Only the listeners bound to the name the connection's peer has (its
+ * {@code getpeername}, the kernel's bytes) are asked: one, unless a path was bound again after its file was removed,
+ * so that no client can make one read of the option ask about every listener of the domain. A peer outside the
+ * domain is what the kernel says it is. Asked only when a client reads the option: a Unix socket costs one
+ * {@code fstat} at birth and a listener one {@code getsockname}, and nothing else on any other path.
  */
 final class UnixPeers {
 
@@ -39,7 +45,11 @@ final class UnixPeers {
 
     private final long domainPid = ProcessHandle.current().pid();
     private final Map<Long, Owner> sockets = new ConcurrentHashMap<>();
-    private final Map<Long, Owner> listeners = new ConcurrentHashMap<>();
+    /** The listening ones, by inode; each also under its name in {@link #listenersByName}. */
+    private final Map<Long, String> listeners = new ConcurrentHashMap<>();
+    private final Map<String, Map<Long, Owner>> listenersByName = new ConcurrentHashMap<>();
+    /** The sock_diag questions asked so far: what a read of the option costs, for the tests. */
+    private final AtomicLong questions = new AtomicLong();
 
     /** Notes the new Unix socket {@code socket} of {@code client}'s, by its inode; an IP socket is not noted. */
     void born(NetSocket socket, Optional<ClientCredentials> client) {
@@ -53,21 +63,43 @@ final class UnixPeers {
         }
     }
 
-    /** Notes that {@code socket} listens: a connection not yet accepted from it has no other end to look up. */
+    /**
+     * Notes that {@code socket} listens, under the name the kernel gives it: a connection not yet accepted from it
+     * has no other end to look up. Under the socket's monitor.
+     */
     void listening(NetSocket socket) {
-        Owner owner = sockets.get(socket.inode());
-        if (owner != null && owner.socket() == socket) {
-            listeners.put(socket.inode(), owner);
+        long inode = socket.inode();
+        Owner owner = sockets.get(inode);
+        String name = owner == null || owner.socket() != socket ? null : name(socket, false);
+        if (name != null && listeners.putIfAbsent(inode, name) == null) {
+            listenersByName.compute(name, (n, byInode) -> { // in compute: closed() may empty and drop it meanwhile
+                Map<Long, Owner> now = byInode == null ? new ConcurrentHashMap<>() : byInode;
+                now.put(inode, owner);
+                return now;
+            });
         }
     }
 
-    /** Forgets {@code socket}, closing: its inode may be another socket's next. */
+    /** Forgets {@code socket}, closing: its inode may be another socket's next. Under the socket's monitor. */
     void closed(NetSocket socket) {
         long inode = socket.inode();
-        if (inode > 0) {
-            sockets.computeIfPresent(inode, (i, o) -> o.socket() == socket ? null : o);
-            listeners.computeIfPresent(inode, (i, o) -> o.socket() == socket ? null : o);
+        Owner owner = inode <= 0 ? null : sockets.get(inode);
+        if (owner == null || owner.socket() != socket) {
+            return; // never noted (an IP socket, or fstat failed)
         }
+        sockets.remove(inode, owner);
+        String name = listeners.remove(inode);
+        if (name != null) {
+            listenersByName.computeIfPresent(name, (n, byInode) -> {
+                byInode.remove(inode);
+                return byInode.isEmpty() ? null : byInode;
+            });
+        }
+    }
+
+    /** How many sock_diag questions the reads of the option have asked. */
+    long questions() {
+        return questions.get();
     }
 
     /**
@@ -96,7 +128,7 @@ final class UnixPeers {
                 return answer(new ClientCredentials(0, uid, ucred.get(JAVA_INT, UnixSockets.UCRED_GID_OFFSET)));
             }
         }
-        Owner peer = peerInDomain(socket.inode());
+        Owner peer = peerInDomain(socket);
         if (peer == null || peer.client().isEmpty()) {
             return -Errno.ESRCH; // the domain's, and no client of it can be named: say nothing rather than itself
         }
@@ -107,12 +139,17 @@ final class UnixPeers {
         return c.uid() < 0 ? -Errno.EOVERFLOW : NetCalls.peerCredentials(c.uid(), c.gid());
     }
 
-    /** The domain's socket at the other end of the connection {@code inode}, or its listener's; null if none. */
-    private Owner peerInDomain(long inode) {
+    /**
+     * The domain's socket at the other end of {@code socket}'s connection, or the listener that holds it; null if
+     * none.
+     */
+    private Owner peerInDomain(NetSocket socket) {
+        long inode = socket.inode();
         if (inode <= 0) {
             return null;
         }
         try (Arena arena = Arena.ofConfined()) {
+            questions.incrementAndGet();
             MemorySegment peer = UnixDiag.attribute(UnixDiag.ask(inode, UnixDiag.UDIAG_SHOW_PEER, PEER_ANSWER_BYTES,
                     arena), inode, UnixDiag.UNIX_DIAG_PEER);
             long other = peer == null || peer.byteSize() < Integer.BYTES ? 0
@@ -122,16 +159,40 @@ final class UnixPeers {
                 return owner;
             }
         }
-        for (Map.Entry<Long, Owner> listener : listeners.entrySet()) {
-            if (holds(listener.getKey(), inode)) {
-                return listener.getValue();
+        String name = name(socket, true);
+        Map<Long, Owner> candidates = name == null ? null : listenersByName.get(name);
+        if (candidates != null) {
+            for (Map.Entry<Long, Owner> listener : candidates.entrySet()) {
+                if (holds(listener.getKey(), inode)) {
+                    return listener.getValue();
+                }
             }
         }
         return null;
     }
 
+    /**
+     * The kernel's name of {@code socket} ({@code peer}: of its peer), its sockaddr's bytes as a string that only
+     * equals the same bytes; null if it has none.
+     */
+    private static String name(NetSocket socket, boolean peer) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
+            long r = peer ? NetSyscalls.getpeername(socket.kernelFd(), address.address(), length.address())
+                    : NetSyscalls.getsockname(socket.kernelFd(), address.address(), length.address());
+            int n = Math.min(length.get(JAVA_INT, 0), SockaddrLayout.MAX_BYTES);
+            if (r < 0 || n <= SockaddrLayout.UN_PATH_OFFSET) {
+                return null;
+            }
+            return HexFormat.of().formatHex(address.asSlice(0, n).toArray(JAVA_BYTE));
+        }
+    }
+
     /** Whether the listener {@code listener} holds a connection from {@code inode} not yet accepted. */
-    private static boolean holds(long listener, long inode) {
+    private boolean holds(long listener, long inode) {
+        questions.incrementAndGet();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment icons = UnixDiag.attribute(UnixDiag.ask(listener, UnixDiag.UDIAG_SHOW_ICONS,
                     ICONS_ANSWER_BYTES, arena), listener, UnixDiag.UNIX_DIAG_ICONS);

@@ -5,6 +5,7 @@ import dev.vos.net.protocol.NetCalls.Getsockopt;
 import dev.vos.net.protocol.SockaddrLayout;
 import dev.vos.ring.server.CallTable;
 import dev.vos.ring.server.ClientCredentials;
+import dev.vos.ring.server.CoreCallHandlers;
 import dev.vos.sys.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,6 +84,39 @@ class PeerCredentialsTest {
             assertEquals(-Errno.EBADF, peer(bob, accepted), "alice's number is nothing of bob's");
             long tcp = expectOk(bob.socket(), "socket");
             assertEquals(-Errno.ENOPROTOOPT, peer(bob, tcp), "an IP socket has no peer credentials");
+        } finally {
+            deleteAll(dir);
+        }
+    }
+
+    /**
+     * A connection not yet accepted has no other end to look up: its listener is found among those bound to the name
+     * its peer has, not by asking about every listener of the domain, which a client could fill with its own.
+     */
+    @Test
+    void aPendingConnectionsListener_isFoundByName_notByAskingEveryListener() throws Exception {
+        Path dir = openDirectory();
+        NetHandlers handlers = new NetHandlers(BindPolicy.parse("127.0.0.1"), UnixPaths.parse(dir.toString()), 1024,
+                new Readiness());
+        CallTable.Builder builder = CoreCallHandlers.register(CallTable.builder());
+        handlers.register(builder);
+        CallTable table = builder.build();
+        int listeners = 24;
+        try (NetRing alice = NetRing.open(table, 1, Optional.of(ALICE));
+             NetRing bob = NetRing.open(table, 1, Optional.of(BOB))) {
+            long[] connectors = new long[listeners];
+            for (int i = 0; i < listeners; i++) {
+                UnixDomainSocketAddress at = UnixDomainSocketAddress.of(dir.resolve("l" + i + ".sock"));
+                long listener = unixSocket(alice);
+                expectOk(alice.bind(listener, at), "bind");
+                expectOk(NetCalls.Listen.call(alice.client, listener, 4), "listen");
+                connectors[i] = unixSocket(bob);
+                expectOk(bob.connect(connectors[i], at), "connect");
+            }
+            long before = handlers.peers().questions();
+            assertEquals(answer(ALICE), peer(bob, connectors[listeners / 2]), "pending on one of alice's listeners");
+            assertEquals(2, handlers.peers().questions() - before,
+                    "its peer, then the one listener of its peer's name: not all " + listeners);
         } finally {
             deleteAll(dir);
         }
