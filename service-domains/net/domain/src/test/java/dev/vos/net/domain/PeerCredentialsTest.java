@@ -84,6 +84,11 @@ class PeerCredentialsTest {
             assertEquals(-Errno.EBADF, peer(bob, accepted), "alice's number is nothing of bob's");
             long tcp = expectOk(bob.socket(), "socket");
             assertEquals(-Errno.ENOPROTOOPT, peer(bob, tcp), "an IP socket has no peer credentials");
+
+            // What the domain does not remember (docs/network.md): a peer in the domain that closed before the
+            // option was read cannot be named (the kernel would still name it); never the domain's own user.
+            expectOk(NetCalls.Close.call(bob.client, connector), "close");
+            assertEquals(-Errno.ESRCH, peer(alice, accepted), "a closed peer of the domain's: ESRCH");
         } finally {
             deleteAll(dir);
         }
