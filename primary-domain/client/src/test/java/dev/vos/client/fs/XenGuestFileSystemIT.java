@@ -5,7 +5,6 @@ import dev.vos.client.DomainUnavailableException;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
 import dev.vos.ring.RingFailure;
-import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.agent.XenGuestSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,31 +77,17 @@ class XenGuestFileSystemIT {
     private static final List<String> FIGURES = new ArrayList<>();
 
     static boolean lab() {
-        String guest = System.getenv("VOS_XEN_LAB_GUEST");
-        return Files.exists(Path.of("/dev/xen/gntalloc")) && guest != null
-                && Files.isRegularFile(Path.of(guest, "agent.cpio.gz"));
+        return XlCommand.lab();
     }
 
     @BeforeAll
     static void bootTheGuestAndRecordIt() throws Exception {
-        Path guest = Path.of(System.getenv("VOS_XEN_LAB_GUEST"));
-        cfg = Files.writeString(Path.of("/tmp", XEN_NAME + ".cfg"), String.format(Locale.ROOT, """
-                name = "%s"
-                type = "pv"
-                kernel = "%s"
-                ramdisk = "%s"
-                memory = %d
-                vcpus = 1
-                extra = "console=hvc0 vos.agent=storage"
-                on_crash = "destroy"
-                """, XEN_NAME, guest.resolve("vmlinux"), guest.resolve("agent.cpio.gz"), MEMORY_MB));
+        cfg = XlCommand.agentGuest(XEN_NAME, MEMORY_MB, "vos.agent=storage");
         long ms = createAndAwaitTheAgent();
         FIGURES.add("vos:// guest: boot to serving (xl create to the agent's announcement)\t" + ms + " ms");
         // What a control plane running the guest records, and all a program needs: vos.stateDir names it.
         stateDir = Files.createDirectories(Path.of("/tmp/vos-state-xen"));
-        Files.createDirectories(StateDirectory.domainDirectory(stateDir, DOMAIN));
-        Files.writeString(StateDirectory.xenGuest(stateDir, DOMAIN), XenGuestSession.XEN_DOMAIN + "=" + XEN_NAME
-                + "\n");
+        XlCommand.recordGuest(stateDir, DOMAIN, XEN_NAME);
         System.setProperty("vos.stateDir", stateDir.toString());
     }
 

@@ -1,12 +1,16 @@
 package dev.vos.client.fs;
 
+import dev.vos.ring.agent.StateDirectory;
+import dev.vos.ring.agent.XenGuestSession;
 import dev.vos.ring.transport.xen.XenStore;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +25,44 @@ public final class XlCommand {
     private static final long SERVING_LIMIT_SECONDS = 300;
 
     private XlCommand() {
+    }
+
+    /**
+     * Whether this is the lab's dom0 with its agent image: Xen's grant device, and the guest's files where the lab
+     * puts them ({@code $VOS_XEN_LAB_GUEST}). The suites' {@code @EnabledIf}.
+     */
+    public static boolean lab() {
+        String guest = System.getenv("VOS_XEN_LAB_GUEST");
+        return Files.exists(Path.of("/dev/xen/gntalloc")) && guest != null
+                && Files.isRegularFile(Path.of(guest, "agent.cpio.gz"));
+    }
+
+    /**
+     * Writes {@code /tmp/NAME.cfg}: a PV guest of the lab's agent image with 1 vCPU, {@code memoryMb} and
+     * {@code words} on its kernel command line (its agent's kind, {@code vos.agent=KIND}), destroyed if it crashes.
+     */
+    public static Path agentGuest(String name, int memoryMb, String words) throws IOException {
+        Path guest = Path.of(System.getenv("VOS_XEN_LAB_GUEST"));
+        return Files.writeString(Path.of("/tmp", name + ".cfg"), String.format(Locale.ROOT, """
+                name = "%s"
+                type = "pv"
+                kernel = "%s"
+                ramdisk = "%s"
+                memory = %d
+                vcpus = 1
+                extra = "console=hvc0 %s"
+                on_crash = "destroy"
+                """, name, guest.resolve("vmlinux"), guest.resolve("agent.cpio.gz"), memoryMb, words));
+    }
+
+    /**
+     * Records in {@code stateDir} that the vos domain {@code domain} is the Xen guest {@code xenName}, as a control
+     * plane running it would: all a client needs to reach it ({@code DomainClient.forDomain}).
+     */
+    public static void recordGuest(Path stateDir, String domain, String xenName) throws IOException {
+        Files.createDirectories(StateDirectory.domainDirectory(stateDir, domain));
+        Files.writeString(StateDirectory.xenGuest(stateDir, domain), XenGuestSession.XEN_DOMAIN + "=" + xenName
+                + "\n");
     }
 
     /** A guest whose agent announced itself serving: its domain, its agent's pid in the guest, the time it took. */

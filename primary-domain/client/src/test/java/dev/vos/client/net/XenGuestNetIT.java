@@ -3,7 +3,6 @@ package dev.vos.client.net;
 import dev.vos.client.DomainClient;
 import dev.vos.client.fs.XlCommand;
 import dev.vos.ring.CoreCalls;
-import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.agent.XenGuestSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * work once the guest is re-created. Writes the figures to {@code $VOS_XEN_LAB_OUT/net-figures.txt}. Named
  * {@code *IT}: never run by {@code ./mvnw verify}; skipped where there is no Xen or no agent image.
  */
-@EnabledIf("lab")
+@EnabledIf("dev.vos.client.fs.XlCommand#lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(600)
 class XenGuestNetIT {
@@ -69,31 +68,13 @@ class XenGuestNetIT {
     private static VosSelectorProvider provider;
     private static final List<String> FIGURES = new ArrayList<>();
 
-    static boolean lab() {
-        String guest = System.getenv("VOS_XEN_LAB_GUEST");
-        return Files.exists(Path.of("/dev/xen/gntalloc")) && guest != null
-                && Files.isRegularFile(Path.of(guest, "agent.cpio.gz"));
-    }
-
     @BeforeAll
     static void bootTheGuestAndRecordIt() throws Exception {
-        Path guest = Path.of(System.getenv("VOS_XEN_LAB_GUEST"));
-        cfg = Files.writeString(Path.of("/tmp", XEN_NAME + ".cfg"), String.format(Locale.ROOT, """
-                name = "%s"
-                type = "pv"
-                kernel = "%s"
-                ramdisk = "%s"
-                memory = %d
-                vcpus = 1
-                extra = "console=hvc0 vos.agent=net"
-                on_crash = "destroy"
-                """, XEN_NAME, guest.resolve("vmlinux"), guest.resolve("agent.cpio.gz"), MEMORY_MB));
+        cfg = XlCommand.agentGuest(XEN_NAME, MEMORY_MB, "vos.agent=net");
         long ms = createAndAwaitTheAgent();
         FIGURES.add("net guest: boot to serving (xl create to the agent's announcement)\t" + ms + " ms");
         stateDir = Files.createDirectories(Path.of("/tmp/vos-state-xen-net"));
-        Files.createDirectories(StateDirectory.domainDirectory(stateDir, DOMAIN));
-        Files.writeString(StateDirectory.xenGuest(stateDir, DOMAIN), XenGuestSession.XEN_DOMAIN + "=" + XEN_NAME
-                + "\n");
+        XlCommand.recordGuest(stateDir, DOMAIN, XEN_NAME);
         net = DomainClient.forDomain(stateDir, DOMAIN, DomainClient.Options.DEFAULT);
         provider = new VosSelectorProvider(net);
     }
