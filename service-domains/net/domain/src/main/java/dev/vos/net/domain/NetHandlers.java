@@ -18,7 +18,6 @@ import dev.vos.net.protocol.NetCalls.Shutdown;
 import dev.vos.net.protocol.NetCalls.Socket;
 import dev.vos.net.protocol.SockaddrLayout;
 import dev.vos.ring.server.CallTable;
-import dev.vos.ring.server.ClientCredentials;
 import dev.vos.ring.server.ServerCall;
 import dev.vos.sys.Errno;
 
@@ -27,7 +26,6 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.util.Optional;
 
 import static dev.vos.net.domain.NetSyscalls.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -267,14 +265,13 @@ final class NetHandlers {
         if (capacity != 0 && out == null) {
             return -Errno.EFAULT;
         }
-        Optional<ClientCredentials> client = call.client(); // the accepted connection's owner, for SO_PEERCRED
         return onSocket(call, call.arg(Accept.FD), socket -> {
-            long r = tryOrPark(call, socket, (flags & NetCalls.NO_WAIT) != 0, () -> acceptOnce(socket, out, client));
+            long r = tryOrPark(call, socket, (flags & NetCalls.NO_WAIT) != 0, () -> acceptOnce(socket, out));
             if (r < 0) {
                 return r; // an error, EAGAIN of a NO_WAIT accept, or DEFERRED: parked until a connection comes
             }
             call.answerNow(r); // the payload is the client's again from here: out is not touched after this
-            acceptAhead(socket, client);
+            acceptAhead(socket);
             return ServerCall.DEFERRED;
         });
     }
@@ -283,7 +280,7 @@ final class NetHandlers {
      * One accept on the listening {@code socket}: the connection taken ahead if there is one, else the kernel's next;
      * its number in the session, its peer's address to {@code out} (null: not asked for).
      */
-    private static long acceptOnce(NetSocket socket, MemorySegment out, Optional<ClientCredentials> client) {
+    private static long acceptOnce(NetSocket socket, MemorySegment out) {
         NetSocket.Ahead ahead = socket.takeAhead();
         long number;
         byte[] peer;
@@ -298,7 +295,7 @@ final class NetHandlers {
                 }
                 return taken.result();
             }
-            number = socket.table().add(connection(socket, taken, client));
+            number = socket.table().add(connection(socket, taken));
             peer = taken.peer();
         }
         if (number >= 0) {
@@ -331,13 +328,10 @@ final class NetHandlers {
         }
     }
 
-    /**
-     * The session's socket for a connection {@code taken} off {@code listener}, {@code client}'s: neither watched nor
-     * numbered.
-     */
-    private static NetSocket connection(NetSocket listener, Taken taken, Optional<ClientCredentials> client) {
+    /** The session's socket for a connection {@code taken} off {@code listener}: neither watched nor numbered. */
+    private static NetSocket connection(NetSocket listener, Taken taken) {
         NetSocket socket = listener.table().newSocket((int) taken.result(), listener.family());
-        listener.table().peers().born(socket, client);
+        listener.table().peers().accepted(socket, listener);
         socket.markAccepted();
         return socket;
     }
@@ -349,7 +343,7 @@ final class NetHandlers {
      * closed listener's backlog. Nothing there (EAGAIN) or any error: nothing is held, and the next accept asks the
      * kernel itself. Under the listener's monitor.
      */
-    private static void acceptAhead(NetSocket listener, Optional<ClientCredentials> client) {
+    private static void acceptAhead(NetSocket listener) {
         if (listener.hasAhead()) {
             return;
         }
@@ -360,7 +354,7 @@ final class NetHandlers {
             }
             return;
         }
-        NetSocket socket = connection(listener, taken, client);
+        NetSocket socket = connection(listener, taken);
         if (listener.table().watch(socket) == 0) {
             listener.holdAhead(socket, taken.peer());
         }

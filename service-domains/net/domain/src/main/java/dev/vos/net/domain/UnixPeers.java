@@ -63,6 +63,12 @@ final class UnixPeers {
         }
     }
 
+    /** Notes {@code socket}, a connection {@code listener} accepted: its client's, as every socket of a session. */
+    void accepted(NetSocket socket, NetSocket listener) {
+        Owner owner = sockets.get(listener.inode());
+        born(socket, owner != null && owner.socket() == listener ? owner.client() : Optional.empty());
+    }
+
     /**
      * Notes that {@code socket} listens, under the name the kernel gives it: a connection not yet accepted from it
      * has no other end to look up. Under the socket's monitor.
