@@ -2,7 +2,6 @@ package dev.vos.client.fs;
 
 import dev.vos.client.DomainUnavailableException;
 import dev.vos.ring.DomainFailedException;
-import dev.vos.ring.agent.StateDirectory;
 import dev.vos.ring.agent.XenGuestSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,24 +105,13 @@ class XenGuestDurabilityIT {
         Path guest = Path.of(System.getenv("VOS_XEN_LAB_GUEST"));
         // The disk: the lab's empty ext4 image, attached by dom0's own hotplug script (/etc/xen/scripts/vos-block:
         // a loop device for blkback). The guest mounts it at its export root before it starts the agent.
-        cfg = Files.writeString(Path.of("/tmp", XEN_NAME + ".cfg"), String.format(Locale.ROOT, """
-                name = "%s"
-                type = "pv"
-                kernel = "%s"
-                ramdisk = "%s"
-                memory = %d
-                vcpus = 1
-                disk = [ "format=raw, vdev=%s, access=rw, backendtype=phy, script=vos-block, target=%s" ]
-                extra = "console=hvc0 sysrq_always_enabled=1 vos.agent=storage vos.export-disk=%s"
-                on_crash = "destroy"
-                """, XEN_NAME, guest.resolve("vmlinux"), guest.resolve("agent.cpio.gz"), MEMORY_MB, DISK,
-                guest.resolve("export.img"), DISK));
+        cfg = XlCommand.agentGuest(XEN_NAME, MEMORY_MB, "sysrq_always_enabled=1 vos.agent=storage vos.export-disk="
+                + DISK, String.format(Locale.ROOT, "disk = [ \"format=raw, vdev=%s, access=rw, backendtype=phy,"
+                + " script=vos-block, target=%s\" ]%n", DISK, guest.resolve("export.img")));
         long ms = createAndAwaitTheAgent();
         FIGURES.add("durability: boot to serving on the disk (xl create to the agent's announcement)\t" + ms + " ms");
         Path stateDir = Files.createDirectories(Path.of("/tmp/vos-state-durable"));
-        Files.createDirectories(StateDirectory.domainDirectory(stateDir, DOMAIN));
-        Files.writeString(StateDirectory.xenGuest(stateDir, DOMAIN), XenGuestSession.XEN_DOMAIN + "=" + XEN_NAME
-                + "\n");
+        XlCommand.recordGuest(stateDir, DOMAIN, XEN_NAME);
         System.setProperty("vos.stateDir", stateDir.toString());
     }
 

@@ -42,6 +42,11 @@ public final class XlCommand {
      * {@code words} on its kernel command line (its agent's kind, {@code vos.agent=KIND}), destroyed if it crashes.
      */
     public static Path agentGuest(String name, int memoryMb, String words) throws IOException {
+        return agentGuest(name, memoryMb, words, "");
+    }
+
+    /** {@link #agentGuest(String, int, String)} with {@code lines} more of xl.cfg (a disk, for one). */
+    public static Path agentGuest(String name, int memoryMb, String words, String lines) throws IOException {
         Path guest = Path.of(System.getenv("VOS_XEN_LAB_GUEST"));
         return Files.writeString(Path.of("/tmp", name + ".cfg"), String.format(Locale.ROOT, """
                 name = "%s"
@@ -52,7 +57,7 @@ public final class XlCommand {
                 vcpus = 1
                 extra = "console=hvc0 %s"
                 on_crash = "destroy"
-                """, name, guest.resolve("vmlinux"), guest.resolve("agent.cpio.gz"), memoryMb, words));
+                """, name, guest.resolve("vmlinux"), guest.resolve("agent.cpio.gz"), memoryMb, words) + lines);
     }
 
     /**
