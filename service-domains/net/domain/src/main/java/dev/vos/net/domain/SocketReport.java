@@ -98,8 +98,11 @@ final class SocketReport {
         return sockaddr == null ? null : decoded == null ? "" : decoded.getPath().toString();
     }
 
-    /** The socket's own or its peer's sockaddr, as long as the kernel wrote it; null (not bound, not connected). */
-    private static MemorySegment sockaddr(int fd, boolean peer, Arena arena) {
+    /**
+     * The socket's own or its peer's sockaddr, as long as the kernel wrote it, in {@code arena}; null (not bound, not
+     * connected). {@link UnixPeers} names listeners by it too.
+     */
+    static MemorySegment sockaddr(int fd, boolean peer, Arena arena) {
         MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
         MemorySegment length = arena.allocate(JAVA_INT);
         length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);

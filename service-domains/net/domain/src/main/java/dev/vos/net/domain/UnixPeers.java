@@ -183,16 +183,9 @@ final class UnixPeers {
      */
     private static String name(NetSocket socket, boolean peer) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment address = arena.allocate(SockaddrLayout.MAX_BYTES, 8);
-            MemorySegment length = arena.allocate(JAVA_INT);
-            length.set(JAVA_INT, 0, SockaddrLayout.MAX_BYTES);
-            long r = peer ? NetSyscalls.getpeername(socket.kernelFd(), address.address(), length.address())
-                    : NetSyscalls.getsockname(socket.kernelFd(), address.address(), length.address());
-            int n = Math.min(length.get(JAVA_INT, 0), SockaddrLayout.MAX_BYTES);
-            if (r < 0 || n <= SockaddrLayout.UN_PATH_OFFSET) {
-                return null;
-            }
-            return HexFormat.of().formatHex(address.asSlice(0, n).toArray(JAVA_BYTE));
+            MemorySegment address = SocketReport.sockaddr(socket.kernelFd(), peer, arena);
+            return address == null || address.byteSize() <= SockaddrLayout.UN_PATH_OFFSET ? null
+                    : HexFormat.of().formatHex(address.toArray(JAVA_BYTE));
         }
     }
 
