@@ -82,6 +82,9 @@ class PeerCredentialsTest {
             assertEquals(answer(ALICE), peer(bob, connector), "after the accept: the accepting client");
 
             assertEquals(-Errno.EBADF, peer(bob, accepted), "alice's number is nothing of bob's");
+            assertEquals(-Errno.ENOPROTOOPT, NetCalls.Setsockopt.call(bob.client, connector,
+                    NetCalls.OPT_SO_PEERCRED, NetCalls.peerCredentials(0, 0)), "a forged set: nothing to set");
+            assertEquals(answer(ALICE), peer(bob, connector), "and the answer is unchanged");
             long tcp = expectOk(bob.socket(), "socket");
             assertEquals(-Errno.ENOPROTOOPT, peer(bob, tcp), "an IP socket has no peer credentials");
 
