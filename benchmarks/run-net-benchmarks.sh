@@ -325,6 +325,35 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
         { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, us($5), us($8),
               ($3 ~ /^net0/ ? us($6) : "-"), us($7), us($5 + $6 + $7) }' "$scratch/cpu.tsv"
     echo
+    echo "## What one CPU can carry"
+    echo
+    echo "The goal compares net0, whose busy-polling worker owns CPU 1, with native on both CPUs. Whatever net0 does,"
+    echo "the server's own code and wrk stay on CPU 0. Their cost per request is the server's utime plus wrk's CPU over"
+    echo "the requests: measured in native's run on both CPUs and in native's on CPU 0 alone (where wrk is woken less"
+    echo "often, for more responses at a time, and can cost less). One CPU serves at most one request per the lower of"
+    echo "the two: the **ceiling**, as a multiple of native's requests/s, of any domain with a CPU of its own on this"
+    echo "machine, before its client costs anything at all. **U** is the CPUs those two used in native's run on both."
+    echo "**net0 CPU 0 / native** is what net0 reached in the same round."
+    echo
+    echo "| connections | round | U, CPUs | us/request on both | on CPU 0 | ceiling, x native | net0 CPU 0 / native |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' -v hz="$(getconf CLK_TCK)" -v secs="$seconds" '
+        FNR == NR { rps[$1 SUBSEP $2 SUBSEP $3] = $4; next }
+        $4 > 0 { k = $1 SUBSEP $2; cost[k SUBSEP $3] = ($5 - $8 + $7) * 1e6 / hz / $4; ticks[k SUBSEP $3] = $5 - $8 + $7
+                 if (!(k in seen)) { seen[k] = 1; keys[++n] = k } }
+        function ratio(a, b) { return (a > 0 && b ~ /^[0-9.]+$/) ? sprintf("%.2f", b / a) : "-" }
+        END {
+            for (i = 1; i <= n; i++) {
+                k = keys[i]; split(k, kk, SUBSEP)
+                if (!((k SUBSEP "native") in ticks)) continue
+                both = cost[k SUBSEP "native"]; one = cost[k SUBSEP "native-cpu0"]
+                low = (one > 0 && one < both) ? one : both
+                printf "| %s | %s | %.2f | %.1f | %s | %s | %s |\n", kk[1], kk[2],
+                    ticks[k SUBSEP "native"] / hz / secs, both, (one > 0 ? sprintf("%.1f", one) : "-"),
+                    ratio(rps[k SUBSEP "native"], 1e6 / low), ratio(rps[k SUBSEP "native"], rps[k SUBSEP "net0-cpu0"])
+            }
+        }' "$scratch/figures.tsv" "$scratch/cpu.tsv"
+    echo
     echo "## Floors"
     echo
     if [ -f "$base-floors.txt" ]; then
