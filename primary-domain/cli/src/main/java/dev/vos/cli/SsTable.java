@@ -1,13 +1,16 @@
 package dev.vos.cli;
 
+import dev.vos.net.protocol.SocketRow;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Renders {@code vos net ss} rows as {@code ss -anp} does: the net id ({@code tcp}, {@code u_str}), aligned
- * columns, the numbers right-aligned, and a process column naming the client ({@code pid=...,session=...,fd=...}:
- * the client's pid as the domain's /proc sees it, "-" when the domain cannot see it; the agent's session; the
- * socket's serial in that session).
+ * columns, the numbers right-aligned, a Unix domain socket's addresses as {@code ss -x} writes them (the path, then
+ * the inode: its own, and its peer's, {@code 0} for none), and a process column naming the client
+ * ({@code pid=...,session=...,fd=...}: the client's pid as the domain's /proc sees it, "-" when the domain cannot see
+ * it; the agent's session; the socket's serial in that session).
  */
 final class SsTable {
 
@@ -23,8 +26,10 @@ final class SsTable {
         List<String[]> cells = new ArrayList<>();
         cells.add(HEADER);
         for (NetCommand.Row r : rows) {
-            cells.add(new String[] {r.socket().netid(), r.socket().state(), Long.toString(r.socket().recvQ()),
-                Long.toString(r.socket().sendQ()), r.socket().local(), r.socket().peer(),
+            SocketRow s = r.socket();
+            boolean unix = s.netid().equals(SocketRow.UNIX_NETID);
+            cells.add(new String[] {s.netid(), s.state(), Long.toString(s.recvQ()), Long.toString(s.sendQ()),
+                unix ? s.local() + " " + s.inode() : s.local(), unix ? s.peer() + " " + s.peerInode() : s.peer(),
                 "pid=" + (r.pid() > 0 ? Long.toString(r.pid()) : "-") + ",session=" + r.session() + ",fd="
                         + r.socket().serial()});
         }
@@ -59,7 +64,9 @@ final class SsTable {
                     .append(", \"recvQ\": ").append(r.socket().recvQ())
                     .append(", \"sendQ\": ").append(r.socket().sendQ())
                     .append(", \"local\": ").append(quote(r.socket().local()))
-                    .append(", \"peer\": ").append(quote(r.socket().peer())).append('}');
+                    .append(", \"peer\": ").append(quote(r.socket().peer()))
+                    .append(", \"inode\": ").append(r.socket().inode())
+                    .append(", \"peerInode\": ").append(r.socket().peerInode()).append('}');
         }
         return out.append(rows.isEmpty() ? "]" : "\n]").toString();
     }

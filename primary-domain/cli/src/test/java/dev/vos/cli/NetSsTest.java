@@ -27,7 +27,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -113,6 +116,8 @@ class NetSsTest {
                     unixWaiting.connect(UnixDomainSocketAddress.of(path));
 
                     String table = cli(0, "net", "ss", "net0", "--state-dir", plane.stateDir().toString());
+                    String unixJson = cli(0, "net", "ss", "net0", "--json", "--state-dir",
+                            plane.stateDir().toString());
                     unixServed.close();
                     unixClient.close();
                     unixWaiting.close();
@@ -127,17 +132,35 @@ class NetSsTest {
                     assertRow(lines, "ESTAB", "127.0.0.1:" + clientPort, local, pid);
                     assertRow(lines, "ESTAB +5 +0", local, "127.0.0.1:" + clientPort, pid);
                     assertRow(lines, "ESTAB +7 +0", local, "127.0.0.1:" + outside.getLocalPort(), pid);
+                    // A Unix socket's addresses end in inodes, its own and its peer's, as ss -x writes them.
+                    List<UnixRow> unixRows = unixRows(lines, pid);
+                    assertEquals(4, unixRows.size(), table);
                     // The connection waiting to be accepted, and the backlog (the JDK's 50), from sock_diag.
-                    assertRow(lines, "u_str +LISTEN +1 +50", path, "*", pid);
+                    UnixRow listenerRow = only(unixRows, "LISTEN", 1, 50, path, "*");
+                    assertEquals(0, listenerRow.peerInode(), "a listener has no peer");
+                    UnixRow servedRow = only(unixRows, "ESTAB", 3, 0, path, "*");
                     // Its Send-Q is the kernel's SIOCOUTQ of a Unix socket: bytes held for the peer, with overhead.
-                    assertRow(lines, "u_str +ESTAB +0 +[0-9]+", "*", path, pid);
-                    assertRow(lines, "u_str +ESTAB +3 +0", path, "*", pid);
+                    UnixRow clientRow = unixRows.stream().filter(u -> u.inode() == servedRow.peerInode()).findFirst()
+                            .orElseThrow(() -> new AssertionError("no row of the served end's peer:\n" + table));
+                    assertEquals(new UnixRow("ESTAB", 0, clientRow.sendQ(), "*", clientRow.inode(), path,
+                            servedRow.inode()), clientRow, "the two ends of a connection name each other");
+                    assertTrue(clientRow.sendQ() > 0, table);
+                    UnixRow waitingRow = unixRows.stream()
+                            .filter(u -> u != listenerRow && u != servedRow && u != clientRow)
+                            .findFirst().orElseThrow();
+                    assertEquals(List.of("ESTAB", "*", path),
+                            List.of(waitingRow.state(), waitingRow.local(), waitingRow.peer()));
+                    assertEquals(0, waitingRow.peerInode(), "its other end has no inode until it is accepted");
+                    assertEquals(4, unixRows.stream().mapToLong(UnixRow::inode).filter(i -> i > 0).distinct().count(),
+                            table);
                     assertEquals(9, lines.size(), "a header and eight sockets:\n" + table);
 
                     String json = cli(0, "net", "ss", "net0", "--json", "--state-dir", plane.stateDir().toString());
                     assertTrue(json.contains("\"state\": \"LISTEN\", \"recvQ\": 0, \"sendQ\": 50, \"local\": \""
-                            + local + "\", \"peer\": \"*:*\"}"), json);
+                            + local + "\", \"peer\": \"*:*\", \"inode\": 0, \"peerInode\": 0}"), json);
                     assertTrue(json.contains("\"pid\": " + me + ","), json);
+                    assertTrue(unixJson.contains("\"peer\": \"*\", \"inode\": " + servedRow.inode()
+                            + ", \"peerInode\": " + clientRow.inode() + "}"), unixJson);
                 }
             }
         }
@@ -181,10 +204,39 @@ class NetSsTest {
 
     private static void assertRow(List<String> lines, String stateAndQueues, String local, String peer,
                                   String process) {
-        String netid = stateAndQueues.startsWith("u_str") ? "" : "tcp +";
-        String pattern = netid + stateAndQueues + " .*" + java.util.regex.Pattern.quote(local) + " +"
-                + java.util.regex.Pattern.quote(peer) + " +" + java.util.regex.Pattern.quote(process) + ".*";
+        String pattern = "tcp +" + stateAndQueues + " .*" + Pattern.quote(local) + " +"
+                + Pattern.quote(peer) + " +" + Pattern.quote(process) + ".*";
         assertTrue(lines.stream().anyMatch(l -> l.matches(pattern)), pattern + " in:\n" + String.join("\n", lines));
+    }
+
+    /** A Unix domain socket's row of the table: its state, queues, path and inode, and its peer's. */
+    private record UnixRow(String state, long recvQ, long sendQ, String local, long inode, String peer,
+                           long peerInode) {
+    }
+
+    private static final Pattern UNIX_ROW = Pattern.compile(
+            "u_str +(\\S+) +(\\d+) +(\\d+) +(\\S+) (\\d+) +(\\S+) (\\d+) +(\\S+)");
+
+    /** The u_str rows of the table, each checked to be of {@code process}'s session. */
+    private static List<UnixRow> unixRows(List<String> lines, String process) {
+        List<UnixRow> rows = new ArrayList<>();
+        for (String line : lines) {
+            Matcher m = UNIX_ROW.matcher(line);
+            if (line.startsWith("u_str")) {
+                assertTrue(m.matches() && m.group(8).startsWith(process), line);
+                rows.add(new UnixRow(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), m.group(4),
+                        Long.parseLong(m.group(5)), m.group(6), Long.parseLong(m.group(7))));
+            }
+        }
+        return rows;
+    }
+
+    private static UnixRow only(List<UnixRow> rows, String state, long recvQ, long sendQ, String local, String peer) {
+        List<UnixRow> matching = rows.stream().filter(u -> u.state().equals(state) && u.recvQ() == recvQ
+                && u.sendQ() == sendQ && u.local().equals(local) && u.peer().equals(peer)).toList();
+        assertEquals(1, matching.size(), state + " " + recvQ + " " + sendQ + " " + local + " " + peer + " in " + rows);
+        assertTrue(matching.getFirst().inode() > 0, "the domain names its socket's inode: " + matching);
+        return matching.getFirst();
     }
 
     private static String cli(int expectedStatus, String... args) {

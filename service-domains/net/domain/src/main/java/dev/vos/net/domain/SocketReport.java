@@ -68,26 +68,31 @@ final class SocketReport {
 
     /**
      * A Unix domain socket's row, as {@code ss -xan} shows one: {@code LISTEN} (SO_ACCEPTCONN), {@code ESTAB} with a
-     * peer, else {@code UNCONN}; the paths the kernel names. A listener's queues are the connections waiting to be
-     * accepted (the kernel's, and one held for the next accept) and the backlog, from sock_diag as {@code ss} reads
-     * them; 0 but for the one held where the kernel has no unix_diag.
+     * peer, else {@code UNCONN}; the paths the kernel names; its inode and its peer's. One sock_diag question, as
+     * {@code ss} asks it, gives the peer's inode and, for a listener, its queues: the connections waiting to be
+     * accepted (the kernel's, and one held for the next accept) and the backlog. A kernel without unix_diag leaves
+     * the peer's inode 0, and a listener's queues 0 but for the one held.
      */
     private static SocketRow unix(NetSocket socket, int fd, long number) {
         try (Arena arena = Arena.ofConfined()) {
             boolean listening = NetHandlers.intOption(socket, SOL_SOCKET, SO_ACCEPTCONN) == 1;
             String peer = path(fd, true, arena);
             String state = listening ? "LISTEN" : peer != null ? "ESTAB" : "UNCONN";
+            long inode = socket.inode() > 0 ? socket.inode() : Math.max(UnixDiag.inode(fd), 0);
+            MemorySegment answer = inode == 0 ? null : UnixDiag.ask(inode,
+                    UnixDiag.UDIAG_SHOW_PEER | UnixDiag.UDIAG_SHOW_RQLEN, UnixListenerQueue.ANSWER_BYTES, arena);
             long recvQ;
             long sendQ;
             if (listening) {
-                UnixListenerQueue.Queue queue = UnixListenerQueue.of(fd);
+                UnixListenerQueue.Queue queue = UnixListenerQueue.parse(answer, inode);
                 recvQ = (queue == null ? 0 : queue.waiting()) + (socket.hasAhead() ? 1 : 0);
                 sendQ = queue == null ? 0 : queue.backlog();
             } else {
                 recvQ = queue(fd, SIOCINQ, arena);
                 sendQ = queue(fd, SIOCOUTQ, arena);
             }
-            return SocketRow.unix(state, recvQ, sendQ, path(fd, false, arena), peer, number & 0xFFFF_FFFFL);
+            return SocketRow.unix(state, recvQ, sendQ, path(fd, false, arena), peer, number & 0xFFFF_FFFFL, inode,
+                    UnixDiag.peerInode(answer, inode));
         }
     }
 

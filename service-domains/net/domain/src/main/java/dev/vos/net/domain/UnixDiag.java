@@ -109,6 +109,15 @@ final class UnixDiag {
     }
 
     /**
+     * The inode of the other end of the connection of the socket {@code inode}, from {@code answer} (asked with
+     * {@link #UDIAG_SHOW_PEER}); 0 if it has none (a listener, a socket not connected) or the answer does not say.
+     */
+    static long peerInode(MemorySegment answer, long inode) {
+        MemorySegment peer = attribute(answer, inode, UNIX_DIAG_PEER);
+        return peer == null || peer.byteSize() < Integer.BYTES ? 0 : Integer.toUnsignedLong(peer.get(JAVA_INT, 0));
+    }
+
+    /**
      * The payload of attribute {@code type} in {@code answer}, the kernel's reply about the socket {@code inode};
      * null for an error reply, a reply about another socket, one cut short, or one without that attribute. Every
      * bound read from the reply is checked against what was received.

@@ -1,6 +1,5 @@
 package dev.vos.net.domain;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -22,20 +21,10 @@ final class UnixListenerQueue {
     static final int RQLEN_WQUEUE_OFFSET = 4;
     static final int RQLEN_BYTES = 8;
 
+    /** Room for an answer with this attribute and the peer's inode, which {@code vos net ss} asks beside it. */
     static final int ANSWER_BYTES = 1024;
 
     private UnixListenerQueue() {
-    }
-
-    /** The queue of the Unix listener {@code fd}, or null if the kernel did not say (no unix_diag, not a socket). */
-    static Queue of(int fd) {
-        long inode = UnixDiag.inode(fd);
-        if (inode < 0) {
-            return null;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            return parse(UnixDiag.ask(inode, UnixDiag.UDIAG_SHOW_RQLEN, ANSWER_BYTES, arena), inode);
-        }
     }
 
     /**

@@ -156,10 +156,8 @@ final class UnixPeers {
         }
         try (Arena arena = Arena.ofConfined()) {
             questions.incrementAndGet();
-            MemorySegment peer = UnixDiag.attribute(UnixDiag.ask(inode, UnixDiag.UDIAG_SHOW_PEER, PEER_ANSWER_BYTES,
-                    arena), inode, UnixDiag.UNIX_DIAG_PEER);
-            long other = peer == null || peer.byteSize() < Integer.BYTES ? 0
-                    : Integer.toUnsignedLong(peer.get(JAVA_INT, 0));
+            long other = UnixDiag.peerInode(UnixDiag.ask(inode, UnixDiag.UDIAG_SHOW_PEER, PEER_ANSWER_BYTES, arena),
+                    inode);
             Owner owner = other == 0 ? null : sockets.get(other);
             if (owner != null) {
                 return owner;

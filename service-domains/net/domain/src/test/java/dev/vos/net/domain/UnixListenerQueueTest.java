@@ -41,11 +41,11 @@ class UnixListenerQueueTest {
             int size = SockaddrLayout.encode(UnixDomainSocketAddress.of(path), address);
             assertEquals(0, NetSyscalls.bind(listener, address.address(), size));
             assertEquals(0, NetSyscalls.listen(listener, 7));
-            assertEquals(new Queue(0, 7), UnixListenerQueue.of(listener));
+            assertEquals(new Queue(0, 7), queueOf(listener));
             for (int i = 0; i < 3; i++) {
                 clients.add(SocketChannel.open(UnixDomainSocketAddress.of(path)));
             }
-            assertEquals(new Queue(3, 7), UnixListenerQueue.of(listener), "three made, none accepted");
+            assertEquals(new Queue(3, 7), queueOf(listener), "three made, none accepted");
         } finally {
             for (SocketChannel c : clients) {
                 c.close();
@@ -55,14 +55,57 @@ class UnixListenerQueueTest {
     }
 
     @Test
+    void theTwoEndsOfAConnection_nameEachOthersInode_andAListenerNone() throws Exception {
+        Path path = dir.resolve("p.sock");
+        int listener = (int) NetSyscalls.socket(SockaddrLayout.AF_UNIX, 1 | NetSyscalls.SOCK_CLOEXEC);
+        int client = (int) NetSyscalls.socket(SockaddrLayout.AF_UNIX, 1 | NetSyscalls.SOCK_CLOEXEC);
+        int served = -1;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(SockaddrLayout.UN_BYTES, 8);
+            int size = SockaddrLayout.encode(UnixDomainSocketAddress.of(path), address);
+            assertEquals(0, NetSyscalls.bind(listener, address.address(), size));
+            assertEquals(0, NetSyscalls.listen(listener, 7));
+            assertEquals(0, NetSyscalls.connect(client, address.address(), size));
+            assertEquals(0, peerOf(client, arena), "not yet accepted: its other end has no inode until the accept");
+            served = (int) NetSyscalls.accept4(listener, 0, 0, NetSyscalls.SOCK_CLOEXEC);
+            assertTrue(served >= 0);
+            assertEquals(UnixDiag.inode(served), peerOf(client, arena), "the end the accept gave");
+            assertEquals(UnixDiag.inode(client), peerOf(served, arena));
+            assertEquals(0, peerOf(listener, arena), "a listener has no peer");
+        } finally {
+            NetSyscalls.close(client);
+            NetSyscalls.close(listener);
+            if (served >= 0) {
+                NetSyscalls.close(served);
+            }
+        }
+    }
+
+    private static long peerOf(int fd, Arena arena) {
+        long inode = UnixDiag.inode(fd);
+        return peerInode(ask(inode, UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN, ANSWER_BYTES, arena), inode);
+    }
+
+    @Test
     void aDescriptorThatIsNoUnixSocket_hasNoQueue() {
         int tcp = (int) NetSyscalls.socket(SockaddrLayout.AF_INET, 1 | NetSyscalls.SOCK_CLOEXEC);
         try {
-            assertNull(UnixListenerQueue.of(tcp), "the kernel knows no Unix socket of this inode");
+            assertNull(queueOf(tcp), "the kernel knows no Unix socket of this inode");
         } finally {
             NetSyscalls.close(tcp);
         }
-        assertNull(UnixListenerQueue.of(Integer.MAX_VALUE), "no such descriptor");
+        assertNull(queueOf(Integer.MAX_VALUE), "no such descriptor");
+    }
+
+    /** The queue of the Unix listener {@code fd}, asked by its inode as {@code vos net ss} asks it. */
+    private static Queue queueOf(int fd) {
+        long inode = UnixDiag.inode(fd);
+        if (inode < 0) {
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            return parse(ask(inode, UDIAG_SHOW_RQLEN | UDIAG_SHOW_PEER, ANSWER_BYTES, arena), inode);
+        }
     }
 
     private static final int RQLEN_ATTR_BYTES = NLA_HDR_BYTES + RQLEN_BYTES;

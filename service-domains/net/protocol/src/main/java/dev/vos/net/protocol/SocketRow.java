@@ -10,10 +10,12 @@ import java.net.InetSocketAddress;
  * stream), the state as {@code ss} names it ({@code LISTEN}, {@code ESTAB}, {@code SYN-SENT}, {@code CLOSED} ...),
  * the receive and send queues in bytes (on a listening socket: connections waiting to be accepted, and the backlog,
  * as {@code ss} shows them), the local and the peer address ({@code 127.0.0.1:8080}, {@code [::1]:8080}, or
- * {@value #NO_ADDRESS}; a Unix domain socket's path, or {@value #UNNAMED}), and the socket's serial in its session
- * (the low half of its number).
+ * {@value #NO_ADDRESS}; a Unix domain socket's path, or {@value #UNNAMED}), the socket's serial in its session
+ * (the low half of its number), and, for a Unix domain socket, its inode and its peer's, as {@code ss -x} shows them
+ * ({@code 0}: none; always {@code 0} for an IP socket), by which an operator pairs the two ends of a connection.
  */
-public record SocketRow(String netid, String state, long recvQ, long sendQ, String local, String peer, long serial) {
+public record SocketRow(String netid, String state, long recvQ, long sendQ, String local, String peer, long serial,
+                        long inode, long peerInode) {
 
     /** The net id of a TCP socket. */
     public static final String NETID = "tcp";
@@ -27,26 +29,28 @@ public record SocketRow(String netid, String state, long recvQ, long sendQ, Stri
     /** An address a socket does not have (not bound, not connected). */
     public static final String NO_ADDRESS = "*:*";
     /** Fields in a line. */
-    public static final int FIELDS = 7;
+    public static final int FIELDS = 9;
 
     /** A row with the addresses formatted as {@code ss} does; {@code null} is {@value #NO_ADDRESS}. */
     public static SocketRow of(String state, long recvQ, long sendQ, InetSocketAddress local,
                                InetSocketAddress peer, long serial) {
-        return new SocketRow(NETID, state, recvQ, sendQ, text(local), text(peer), serial);
+        return new SocketRow(NETID, state, recvQ, sendQ, text(local), text(peer), serial, 0, 0);
     }
 
     /** A UDP socket's row, as {@link #of} makes a TCP socket's. */
     public static SocketRow udp(String state, long recvQ, long sendQ, InetSocketAddress local, InetSocketAddress peer,
                                 long serial) {
-        return new SocketRow(UDP_NETID, state, recvQ, sendQ, text(local), text(peer), serial);
+        return new SocketRow(UDP_NETID, state, recvQ, sendQ, text(local), text(peer), serial, 0, 0);
     }
 
     /**
      * A Unix domain socket's row: its path and its peer's ({@code ""} or null: {@value #UNNAMED}), each character
-     * below U+0020 shown as {@code ?}, since a client chose the path and the row is one line of tab-separated fields.
+     * below U+0020 shown as {@code ?}, since a client chose the path and the row is one line of tab-separated fields;
+     * its inode and its peer's ({@code 0}: none, or not known).
      */
-    public static SocketRow unix(String state, long recvQ, long sendQ, String local, String peer, long serial) {
-        return new SocketRow(UNIX_NETID, state, recvQ, sendQ, path(local), path(peer), serial);
+    public static SocketRow unix(String state, long recvQ, long sendQ, String local, String peer, long serial,
+                                 long inode, long peerInode) {
+        return new SocketRow(UNIX_NETID, state, recvQ, sendQ, path(local), path(peer), serial, inode, peerInode);
     }
 
     private static String path(String path) {
@@ -63,7 +67,7 @@ public record SocketRow(String netid, String state, long recvQ, long sendQ, Stri
     /** The line, without a newline. */
     public String line() {
         return String.join("\t", netid, state, Long.toString(recvQ), Long.toString(sendQ), local, peer,
-                Long.toString(serial));
+                Long.toString(serial), Long.toString(inode), Long.toString(peerInode));
     }
 
     /**
@@ -78,7 +82,8 @@ public record SocketRow(String netid, String state, long recvQ, long sendQ, Stri
         try {
             return new SocketRow(fields[from], fields[from + 1], Long.parseLong(fields[from + 2]),
                     Long.parseLong(fields[from + 3]), fields[from + 4], fields[from + 5],
-                    Long.parseLong(fields[from + 6]));
+                    Long.parseLong(fields[from + 6]), Long.parseLong(fields[from + 7]),
+                    Long.parseLong(fields[from + 8]));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a socket row: " + String.join("\t", fields), e);
         }

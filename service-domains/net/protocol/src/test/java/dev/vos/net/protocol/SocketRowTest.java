@@ -14,22 +14,26 @@ class SocketRowTest {
     void aRowSurvivesItsLine() {
         SocketRow row = SocketRow.of("ESTAB", 5, 0, new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080),
                 null, 7);
-        assertEquals("tcp\tESTAB\t5\t0\t127.0.0.1:8080\t*:*\t7", row.line());
+        assertEquals("tcp\tESTAB\t5\t0\t127.0.0.1:8080\t*:*\t7\t0\t0", row.line());
         String[] fields = ("1\t42\t1000\t" + row.line()).split("\t", -1);
         assertEquals(row, SocketRow.parse(fields, 3));
         assertThrows(IllegalArgumentException.class, () -> SocketRow.parse(fields, 2));
-        assertThrows(IllegalArgumentException.class, () -> SocketRow.parse("sctp\tX\t1\t2\ta\tb\t3".split("\t"), 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> SocketRow.parse("sctp\tX\t1\t2\ta\tb\t3\t0\t0".split("\t"), 0));
         SocketRow udp = SocketRow.udp("UNCONN", 0, 0, null, null, 8);
-        assertEquals("udp\tUNCONN\t0\t0\t*:*\t*:*\t8", udp.line());
+        assertEquals("udp\tUNCONN\t0\t0\t*:*\t*:*\t8\t0\t0", udp.line());
         assertEquals(udp, SocketRow.parse(udp.line().split("\t", -1), 0));
-        assertThrows(IllegalArgumentException.class, () -> SocketRow.parse("tcp\tX\tone\t2\ta\tb\t3".split("\t"), 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> SocketRow.parse("tcp\tX\tone\t2\ta\tb\t3\t0\t0".split("\t"), 0));
     }
 
     @Test
     void aUnixSocketsRow_namesItsPaths_andNoClientsPathBreaksTheLine() {
-        SocketRow row = SocketRow.unix("ESTAB", 3, 0, "/run/vos/a\tb\nc.sock", "", 9);
-        assertEquals("u_str\tESTAB\t3\t0\t/run/vos/a?b?c.sock\t*\t9", row.line());
+        SocketRow row = SocketRow.unix("ESTAB", 3, 0, "/run/vos/a\tb\nc.sock", "", 9, 4242, 4243);
+        assertEquals("u_str\tESTAB\t3\t0\t/run/vos/a?b?c.sock\t*\t9\t4242\t4243", row.line());
         assertEquals(row, SocketRow.parse(row.line().split("\t", -1), 0));
+        assertThrows(IllegalArgumentException.class, () -> SocketRow.parse("u_str\tESTAB\t3\t0\ta\t*\t9\t4242"
+                .split("\t", -1), 0), "a row of the old format, without the peer's inode");
     }
 
     @Test
