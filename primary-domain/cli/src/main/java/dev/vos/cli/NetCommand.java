@@ -39,6 +39,21 @@ final class NetCommand {
         @Option(names = "--json", description = "one JSON array of objects instead of the table")
         boolean json;
 
+        @Option(names = {"-t", "--tcp"}, description = "TCP sockets (with -u, -x: any of them; none of the three: all)")
+        boolean tcp;
+
+        @Option(names = {"-u", "--udp"}, description = "UDP sockets")
+        boolean udp;
+
+        @Option(names = {"-x", "--unix"}, description = "Unix domain sockets")
+        boolean unix;
+
+        @Option(names = {"-l", "--listening"}, description = "listening sockets only")
+        boolean listening;
+
+        @Option(names = "--session", paramLabel = "N", description = "the sockets of client session N only")
+        Long session;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +68,9 @@ final class NetCommand {
                     err.println("vos net ss: " + name + " is a " + kind + " domain, not a net domain");
                     return 2;
                 }
-                List<Row> rows = parse(ControlSocket.send(socket, new Command.Sessions(name)));
+                Filter filter = new Filter(tcp, udp, unix, listening, session);
+                List<Row> rows = parse(ControlSocket.send(socket, new Command.Sessions(name))).stream()
+                        .filter(filter::admits).toList();
                 out.println(json ? SsTable.json(rows) : SsTable.render(rows));
                 out.flush();
                 return 0;
@@ -75,6 +92,23 @@ final class NetCommand {
                 }
             }
             throw new ControlException(ControlError.UNKNOWN_DOMAIN, "no domain named '" + domain + "'");
+        }
+    }
+
+    /**
+     * Which rows {@code vos net ss} shows, as {@code ss}'s options choose them: {@code -t}, {@code -u} and {@code -x}
+     * add TCP, UDP and Unix domain sockets (none of them: every kind), {@code -l} keeps listening sockets only, and a
+     * session (null: any) keeps one client's. The domain still sends every row; the command leaves some out.
+     */
+    record Filter(boolean tcp, boolean udp, boolean unix, boolean listening, Long session) {
+
+        boolean admits(Row row) {
+            SocketRow s = row.socket();
+            boolean anyKind = !tcp && !udp && !unix;
+            boolean kind = anyKind || tcp && s.netid().equals(SocketRow.NETID)
+                    || udp && s.netid().equals(SocketRow.UDP_NETID) || unix && s.netid().equals(SocketRow.UNIX_NETID);
+            return kind && (!listening || s.state().equals("LISTEN"))
+                    && (session == null || session == row.session());
         }
     }
 

@@ -31,7 +31,7 @@ final class SsTable {
             cells.add(new String[] {s.netid(), s.state(), Long.toString(s.recvQ()), Long.toString(s.sendQ()),
                 unix ? s.local() + " " + s.inode() : s.local(), unix ? s.peer() + " " + s.peerInode() : s.peer(),
                 "pid=" + (r.pid() > 0 ? Long.toString(r.pid()) : "-") + ",session=" + r.session() + ",fd="
-                        + r.socket().serial()});
+                        + s.serial()});
         }
         int[] width = new int[HEADER.length];
         for (String[] c : cells) {

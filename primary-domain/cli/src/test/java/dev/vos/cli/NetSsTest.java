@@ -118,6 +118,10 @@ class NetSsTest {
                     String table = cli(0, "net", "ss", "net0", "--state-dir", plane.stateDir().toString());
                     String unixJson = cli(0, "net", "ss", "net0", "--json", "--state-dir",
                             plane.stateDir().toString());
+                    List<String> unixListeners = cli(0, "net", "ss", "net0", "-x", "-l", "--state-dir",
+                            plane.stateDir().toString()).strip().lines().toList();
+                    List<String> tcpOnly = cli(0, "net", "ss", "net0", "--tcp", "--state-dir",
+                            plane.stateDir().toString()).strip().lines().toList();
                     unixServed.close();
                     unixClient.close();
                     unixWaiting.close();
@@ -154,6 +158,10 @@ class NetSsTest {
                     assertEquals(4, unixRows.stream().mapToLong(UnixRow::inode).filter(i -> i > 0).distinct().count(),
                             table);
                     assertEquals(9, lines.size(), "a header and eight sockets:\n" + table);
+                    assertEquals(2, unixListeners.size(), "a header and the Unix listener: " + unixListeners);
+                    assertTrue(unixListeners.get(1).startsWith("u_str  LISTEN"), unixListeners.get(1));
+                    assertEquals(5, tcpOnly.size(), "a header and the four TCP sockets: " + tcpOnly);
+                    assertTrue(tcpOnly.stream().skip(1).allMatch(l -> l.startsWith("tcp ")), tcpOnly.toString());
 
                     String json = cli(0, "net", "ss", "net0", "--json", "--state-dir", plane.stateDir().toString());
                     assertTrue(json.contains("\"state\": \"LISTEN\", \"recvQ\": 0, \"sendQ\": 50, \"local\": \""
