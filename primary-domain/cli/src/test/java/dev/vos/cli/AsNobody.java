@@ -9,9 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs a class of this test's class path in a JVM as user {@code nobody} (uid and gid 65534, no supplementary
@@ -48,6 +50,16 @@ final class AsNobody {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "vos-nobody-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         return dir;
+    }
+
+    /** Removes a directory {@link #openDirectory} made, and all in it; nothing for null. */
+    static void deleteDirectory(Path dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /**

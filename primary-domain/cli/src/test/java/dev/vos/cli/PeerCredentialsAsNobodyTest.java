@@ -22,10 +22,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -68,11 +66,7 @@ class PeerCredentialsAsNobodyTest {
         if (plane != null) {
             plane.close();
         }
-        if (base != null) {
-            try (Stream<Path> all = Files.walk(base)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        AsNobody.deleteDirectory(base);
     }
 
     @Test
