@@ -147,32 +147,46 @@ final class UnixPeers {
 
     /**
      * The domain's socket at the other end of {@code socket}'s connection, or the listener that holds it; null if
-     * none.
+     * none. The kernel gives an accepted connection its inode inside accept4, and the domain notes whose it is just
+     * after, both under the listener's monitor: so where the first look finds no owner, it looks again under the
+     * monitor of each listener of the peer's name, where no accept is half done. There the connection is either
+     * still among the listener's incoming ones or accepted and noted.
      */
     private Owner peerInDomain(NetSocket socket) {
         long inode = socket.inode();
         if (inode <= 0) {
             return null;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            questions.incrementAndGet();
-            long other = UnixDiag.peerInode(UnixDiag.ask(inode, UnixDiag.UDIAG_SHOW_PEER, PEER_ANSWER_BYTES, arena),
-                    inode);
-            Owner owner = other == 0 ? null : sockets.get(other);
-            if (owner != null) {
-                return owner;
-            }
+        long other = peerInode(inode);
+        Owner owner = other == 0 ? null : sockets.get(other);
+        if (owner != null) {
+            return owner;
         }
         String name = name(socket, true);
         Map<Long, Owner> candidates = name == null ? null : listenersByName.get(name);
         if (candidates != null) {
             for (Map.Entry<Long, Owner> listener : candidates.entrySet()) {
-                if (holds(listener.getKey(), inode)) {
-                    return listener.getValue();
+                synchronized (listener.getValue().socket()) {
+                    if (other == 0 && holds(listener.getKey(), inode)) {
+                        return listener.getValue();
+                    }
+                    long accepted = other != 0 ? other : peerInode(inode); // accepted since the first look
+                    owner = accepted == 0 ? null : sockets.get(accepted);
+                    if (owner != null) {
+                        return owner;
+                    }
                 }
             }
         }
         return null;
+    }
+
+    /** The inode of the other end of the socket {@code inode}'s connection, asked of the kernel; 0 for none. */
+    private long peerInode(long inode) {
+        questions.incrementAndGet();
+        try (Arena arena = Arena.ofConfined()) {
+            return UnixDiag.peerInode(UnixDiag.ask(inode, UnixDiag.UDIAG_SHOW_PEER, PEER_ANSWER_BYTES, arena), inode);
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.vos.net.domain.NetRing.expectOk;
@@ -92,6 +93,43 @@ class PeerCredentialsTest {
             // option was read cannot be named (the kernel would still name it); never the domain's own user.
             expectOk(NetCalls.Close.call(bob.client, connector), "close");
             assertEquals(-Errno.ESRCH, peer(alice, accepted), "a closed peer of the domain's: ESRCH");
+        } finally {
+            deleteAll(dir);
+        }
+    }
+
+    /**
+     * The kernel gives an accepted connection its inode inside accept4, a moment before the domain notes whose it is.
+     * A peer's read of the option in that moment must wait for the note, not find an inode nobody owns and answer
+     * ESRCH (seen once in CI, through the control plane's test of two users). Alice accepts on one worker while Bob
+     * connects and reads at once on another, again and again.
+     */
+    @Test
+    void aReadDuringTheAccept_waitsForTheNote_neverEsrch() throws Exception {
+        Path dir = openDirectory();
+        CallTable table = NetRing.table(Map.of(NetCallTableProvider.UNIX, dir.toString()));
+        int rounds = 300;
+        try (NetRing alice = NetRing.open(table, 1, Optional.of(ALICE));
+             NetRing bob = NetRing.open(table, 1, Optional.of(BOB))) {
+            UnixDomainSocketAddress at = UnixDomainSocketAddress.of(dir.resolve("race.sock"));
+            long listener = unixSocket(alice);
+            expectOk(alice.bind(listener, at), "bind");
+            expectOk(NetCalls.Listen.call(alice.client, listener, rounds), "listen");
+            CompletableFuture<Void> acceptor = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < rounds; i++) {
+                        expectOk(alice.accept(listener, 0).fd(), "accept"); // kept open: a closed peer is ESRCH
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            for (int i = 0; i < rounds; i++) {
+                long connector = unixSocket(bob);
+                expectOk(bob.connect(connector, at), "connect");
+                assertEquals(answer(ALICE), peer(bob, connector), "round " + i);
+            }
+            acceptor.get(30, TimeUnit.SECONDS);
         } finally {
             deleteAll(dir);
         }
