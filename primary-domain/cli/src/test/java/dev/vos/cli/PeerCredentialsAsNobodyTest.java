@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -79,9 +80,14 @@ class PeerCredentialsAsNobodyTest {
              ServerSocketChannel server = new VosSelectorProvider(client)
                      .openServerSocketChannel(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(path));
+            // Each side reads the option while the other is still connected: net0 cannot name a peer that closed
+            // (docs/network.md). The client sends a byte once it has read and leaves once the server has closed; the
+            // server reads its side, then waits for that byte before it closes.
             CompletableFuture<UnixDomainPrincipal> seen = CompletableFuture.supplyAsync(() -> {
                 try (SocketChannel accepted = server.accept()) {
-                    return accepted.getOption(ExtendedSocketOptions.SO_PEERCRED);
+                    UnixDomainPrincipal principal = accepted.getOption(ExtendedSocketOptions.SO_PEERCRED);
+                    accepted.read(ByteBuffer.allocate(1));
+                    return principal;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
