@@ -17,4 +17,12 @@ public interface IdlePoll {
      * Must not throw: a failure is logged by the implementation and left to its own thread to report.
      */
     void poll();
+
+    /**
+     * The worker is about to sleep until a client rings it: its polls stop meanwhile. A domain whose own waiting
+     * thread stands aside while workers poll (the net domain's, so that a peer's bytes do not wake it on another
+     * CPU) takes over here. Called by the worker's thread, before each sleep; the default does nothing.
+     */
+    default void workerSleeps() {
+    }
 }

@@ -312,8 +312,13 @@ final class ServerWorker implements Runnable {
         VarHandle.fullFence(); // StoreLoad: the decrement before the re-poll (the cell is read with acquire)
         int slot = alone ? queue.pollAlone() : queue.poll();
         try {
-            if (slot == SubmitQueue.EMPTY && server.isRunning() && wait.await(armed)) {
-                workerWakeups++;
+            if (slot == SubmitQueue.EMPTY && server.isRunning()) {
+                if (idlePoll != null) {
+                    idlePoll.workerSleeps(); // its polls stop here: the domain's own waiter must take over
+                }
+                if (wait.await(armed)) {
+                    workerWakeups++;
+                }
             }
         } finally {
             segment.getAndAddInt(AWAKE_WORKERS_OFFSET, 1);

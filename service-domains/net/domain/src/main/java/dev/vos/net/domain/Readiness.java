@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static dev.vos.net.domain.NetSyscalls.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -36,6 +37,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * thread runs only when the scheduler preempts one of them, and a round trip that waited for a peer's reply took
  * a millisecond. Both take events from the same epoll; each edge goes to one of them, and either retries the
  * socket's calls under its monitor.
+ *
+ * <p>While workers poll, the loop's thread does not wait in the epoll: it looks, without waiting, every
+ * {@link #SPARE_LOOK_NS}, for what no worker took (a worker polls only while its queue is empty). A thread asleep
+ * in epoll_wait is woken by every edge, and the kernel does that inside the peer's own send: on this 2-CPU
+ * machine, wrk's sends into net0's sockets spent 29 % of wrk's CPU time waking it on the other CPU (docs/network.md,
+ * "The readiness thread stands aside"). The thread waits in the epoll again as soon as a worker goes to sleep
+ * ({@link dev.vos.ring.server.IdlePoll#workerSleeps}), or when no worker polled through one of its looks.
  */
 final class Readiness {
 
@@ -44,10 +52,18 @@ final class Readiness {
     static final int EVENTS_PER_WAIT = 64;
     /** Longest epoll_wait, so that a loop told to stop notices within it. */
     static final int WAIT_TIMEOUT_MS = 100;
+    /**
+     * While workers poll the epoll: how often the loop's thread looks itself, without waiting, for the edges they
+     * left (they look only while their queues are empty). The longest a parked call waits for its edge beyond what
+     * it would with the thread asleep in the epoll, and only while every worker is busy with calls.
+     */
+    static final long SPARE_LOOK_NS = 1_000_000L;
 
     private final AtomicLong ids = new AtomicLong();
     /** Whether each loop has its own thread; without one (tests), only idle polls take the epoll's events. */
     private final boolean withThread;
+    /** {@link #SPARE_LOOK_NS}, or a test's. */
+    private final long spareLookNs;
     /** Written under the monitor; read without it by idle polls, whose own session holds the loop. */
     private volatile Loop current;
 
@@ -58,7 +74,13 @@ final class Readiness {
 
     /** {@code withThread} false: no loop thread; parked calls complete only through idle polls (tests). */
     Readiness(boolean withThread) {
+        this(withThread, SPARE_LOOK_NS);
+    }
+
+    /** A loop whose thread, while workers poll, looks every {@code spareLookNs} (tests: a long one). */
+    Readiness(boolean withThread, long spareLookNs) {
         this.withThread = withThread;
+        this.spareLookNs = spareLookNs;
     }
     private int users;
 
@@ -78,10 +100,21 @@ final class Readiness {
      */
     IdlePoll idlePoll() {
         MemorySegment events = Arena.ofAuto().allocate((long) EPOLL_EVENT_BYTES * EVENTS_PER_WAIT, 8);
-        return () -> {
-            Loop loop = current;
-            if (loop != null) {
-                loop.pollNow(events);
+        return new IdlePoll() {
+            @Override
+            public void poll() {
+                Loop loop = current;
+                if (loop != null) {
+                    loop.pollNow(events);
+                }
+            }
+
+            @Override
+            public void workerSleeps() {
+                Loop loop = current;
+                if (loop != null) {
+                    loop.workerSleeps();
+                }
             }
         };
     }
@@ -109,6 +142,11 @@ final class Readiness {
         /** Calls parked on the loop's sockets now (a pollset's entries included): idle polls trap only when > 0. */
         private final AtomicInteger parked = new AtomicInteger();
         private volatile boolean running = true;
+        /** Idle polls of the workers, and their sleeps: the loop's thread reads both to know whether workers poll. */
+        private final AtomicLong workerPolls = new AtomicLong();
+        private final AtomicLong workerSleeps = new AtomicLong();
+        /** The loop's thread's waits in the epoll (tests: it stands aside while workers poll). */
+        private final AtomicLong waits = new AtomicLong();
         /** Each worker's buffer for {@link #drainNow}: workers are a few long-lived platform threads. */
         private final ThreadLocal<MemorySegment> drainBuffer = ThreadLocal.withInitial(
                 () -> Arena.ofAuto().allocate((long) EPOLL_EVENT_BYTES * EVENTS_PER_WAIT, 8));
@@ -172,6 +210,7 @@ final class Readiness {
 
         /** An idle worker's look: the sockets ready now, retried, if any call waits; never blocks. */
         void pollNow(MemorySegment events) {
+            workerPolls.incrementAndGet();
             if (parked.get() > 0 && running) {
                 dispatch(epollWait(epfd, events.address(), EVENTS_PER_WAIT, 0), events);
             }
@@ -189,6 +228,19 @@ final class Readiness {
             }
         }
 
+        /** A worker goes to sleep, and its polls stop: the loop's thread looks again now, and waits in the epoll. */
+        void workerSleeps() {
+            workerSleeps.incrementAndGet();
+            if (thread != null) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        /** How often the loop's thread has waited in the epoll so far (tests). */
+        long waits() {
+            return waits.get();
+        }
+
         /** Sockets watched (tests). */
         int watched() {
             return sockets.size();
@@ -203,6 +255,7 @@ final class Readiness {
             running = false;
             try {
                 if (thread != null) {
+                    LockSupport.unpark(thread);
                     thread.join();
                 }
             } catch (InterruptedException e) {
@@ -214,14 +267,32 @@ final class Readiness {
         private void run() {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment events = arena.allocate((long) EPOLL_EVENT_BYTES * EVENTS_PER_WAIT, 8);
+                boolean workersPoll = false;
+                long polls = workerPolls.get();
+                long sleeps = workerSleeps.get();
                 while (running) {
-                    long n = epollWait(epfd, events.address(), EVENTS_PER_WAIT, WAIT_TIMEOUT_MS);
+                    long n;
+                    if (workersPoll) {
+                        n = epollWait(epfd, events.address(), EVENTS_PER_WAIT, 0);
+                    } else {
+                        waits.incrementAndGet();
+                        n = epollWait(epfd, events.address(), EVENTS_PER_WAIT, WAIT_TIMEOUT_MS);
+                    }
                     if (n < 0 && n != -Errno.EINTR) {
                         LOG.log(System.Logger.Level.ERROR, "epoll_wait failed ({0}); the readiness loop stops",
                                 Errno.name((int) -n));
                         return;
                     }
                     dispatch(n, events);
+                    if (workersPoll) {
+                        LockSupport.parkNanos(this, spareLookNs);
+                    }
+                    // Workers poll when one polled since the last look and none went to sleep meanwhile.
+                    long nowPolls = workerPolls.get();
+                    long nowSleeps = workerSleeps.get();
+                    workersPoll = nowPolls != polls && nowSleeps == sleeps;
+                    polls = nowPolls;
+                    sleeps = nowSleeps;
                 }
             }
         }

@@ -26,21 +26,25 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A busy-polling worker completes the calls parked on its domain's epoll by itself, between polls of its empty
- * queue: here the readiness loop has no thread, so every parked receive and accept answered proves it.
+ * queue; while it does, the readiness loop's thread stands aside (it does not wait in the epoll, where every peer's
+ * send would wake it), and it waits there again once the worker sleeps.
  */
 @Timeout(60)
 class IdlePollTest {
 
-    @Test
-    void withNoReadinessThread_aBusyPollingWorker_answersParkedCalls_andTheParkedCountReturnsToZero()
-            throws Exception {
-        Readiness readiness = new Readiness(false);
+    /** What a test does with one session: its ring, the peer's end of an accepted connection, and that socket. */
+    @FunctionalInterface
+    private interface Body {
+        void run(NetRing ring, Socket peer, long fd) throws Exception;
+    }
+
+    private static void withConnection(Readiness readiness, ServerOptions options, Body body) throws Exception {
         CallTable.Builder b = CoreCallHandlers.register(CallTable.builder());
         new NetHandlers(BindPolicy.parse("127.0.0.1"), UnixPaths.none(), 64, readiness).register(b);
         Path file = SegmentFiles.path("test", "net-idle-poll-" + ProcessHandle.current().pid());
         Files.deleteIfExists(file);
         RingClient client = RingClient.create(file, RingGeometry.DEFAULT, 1, WaitStrategy.sleeping());
-        RingServer server = RingServer.attach(file, b.build(), ServerOptions.DEFAULT.busyPolling());
+        RingServer server = RingServer.attach(file, b.build(), options);
         try {
             client.awaitServer(Duration.ofSeconds(10));
             NetRing ring = new NetRing(client, server);
@@ -55,22 +59,7 @@ class IdlePollTest {
             }, Thread::startVirtualThread);
             try (Socket peer = new Socket(LOOPBACK, port)) {
                 long fd = expectOk(accepting.get(20, TimeUnit.SECONDS).fd(), "accept");
-                for (int i = 0; i < 20; i++) {
-                    String word = "w" + i;
-                    CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return ring.recv(fd, 100, 0);
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }, Thread::startVirtualThread);
-                    while (readiness.current().parked() == 0 && !received.isDone()) {
-                        Thread.sleep(1); // the receive parks (or, rarely, finds bytes of no one: it cannot)
-                    }
-                    assertEquals(1, readiness.current().parked(), "one receive parked");
-                    peer.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
-                    assertEquals(word, received.get(20, TimeUnit.SECONDS));
-                }
+                body.run(ring, peer, fd);
                 assertEquals(0, readiness.current().parked(), "nothing parked once every call is answered");
                 assertEquals(0, client.call(CoreCalls.NOP));
             }
@@ -78,5 +67,63 @@ class IdlePollTest {
             client.close();
             server.awaitTermination();
         }
+    }
+
+    /** {@code count} receives, each parked in the domain before the peer's word comes, each answered with it. */
+    private static void exchange(NetRing ring, Readiness readiness, Socket peer, long fd, int count)
+            throws Exception {
+        for (int i = 0; i < count; i++) {
+            String word = "w" + i;
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ring.recv(fd, 100, 0);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, Thread::startVirtualThread);
+            while (readiness.current().parked() == 0 && !received.isDone()) {
+                Thread.sleep(1); // the receive parks (or, rarely, finds bytes of no one: it cannot)
+            }
+            assertEquals(1, readiness.current().parked(), "one receive parked");
+            peer.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+            assertEquals(word, received.get(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void withNoReadinessThread_aBusyPollingWorker_answersParkedCalls_andTheParkedCountReturnsToZero()
+            throws Exception {
+        Readiness readiness = new Readiness(false);
+        withConnection(readiness, ServerOptions.DEFAULT.busyPolling(),
+                (ring, peer, fd) -> exchange(ring, readiness, peer, fd, 20));
+    }
+
+    @Test
+    void whileAWorkerPolls_theReadinessThread_doesNotWaitInTheEpoll() throws Exception {
+        Readiness readiness = new Readiness();
+        withConnection(readiness, ServerOptions.DEFAULT.busyPolling(), (ring, peer, fd) -> {
+            exchange(ring, readiness, peer, fd, 5); // by now the thread has seen the worker poll
+            long before = readiness.current().waits();
+            exchange(ring, readiness, peer, fd, 100);
+            long waits = readiness.current().waits() - before;
+            // Waiting in the epoll, the thread would be woken by each of the 100 words (a wait each).
+            assertTrue(waits <= 5, "the readiness thread waited in the epoll " + waits + " times in 100 exchanges"
+                    + " while the worker polled");
+        });
+    }
+
+    @Test
+    void whenTheWorkerSleeps_theReadinessThread_waitsInTheEpoll_andAnswersTheParkedCalls() throws Exception {
+        // Its looks between waits 30 s apart: a thread that looked only then, not told of the sleep, would leave
+        // each receive unanswered past the 20 s each is given.
+        Readiness readiness = new Readiness(true, TimeUnit.SECONDS.toNanos(30));
+        // No idle spin: the worker sleeps as soon as its queue is empty, so a parked receive is the thread's.
+        withConnection(readiness, ServerOptions.DEFAULT.withIdleSpin(Duration.ZERO), (ring, peer, fd) -> {
+            long before = readiness.current().waits();
+            exchange(ring, readiness, peer, fd, 20);
+            long waits = readiness.current().waits() - before;
+            assertTrue(waits >= 10, "the readiness thread waited in the epoll only " + waits
+                    + " times in 20 exchanges while the worker slept");
+        });
     }
 }
