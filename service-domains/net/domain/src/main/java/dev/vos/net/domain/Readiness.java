@@ -41,9 +41,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * <p>While workers poll, the loop's thread does not wait in the epoll: it looks, without waiting, every
  * {@link #SPARE_LOOK_NS}, for what no worker took (a worker polls only while its queue is empty). A thread asleep
  * in epoll_wait is woken by every edge, and the kernel does that inside the peer's own send: on this 2-CPU
- * machine, wrk's sends into net0's sockets spent 29 % of wrk's CPU time waking it on the other CPU (docs/network.md,
- * "The readiness thread stands aside"). The thread waits in the epoll again as soon as a worker goes to sleep
- * ({@link dev.vos.ring.server.IdlePoll#workerSleeps}), or when no worker polled through one of its looks.
+ * machine, wrk's sends into net0's sockets spent 29 % of wrk's CPU samples waking it on the other CPU
+ * (docs/network.md, "The readiness thread stands aside"). The thread waits in the epoll again as soon as a worker
+ * goes to sleep ({@link dev.vos.ring.server.IdlePoll#workerSleeps}), or when no worker polled through one of its
+ * looks.
  */
 final class Readiness {
 
