@@ -2,11 +2,13 @@ package dev.vos.net.domain;
 
 import dev.vos.ring.server.IdlePoll;
 import dev.vos.sys.Errno;
+import dev.vos.sys.Linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -143,11 +145,17 @@ final class Readiness {
         /** Calls parked on the loop's sockets now (a pollset's entries included): idle polls trap only when > 0. */
         private final AtomicInteger parked = new AtomicInteger();
         private volatile boolean running = true;
-        /** Idle polls of the workers, and their sleeps: the loop's thread reads both to know whether workers poll. */
-        private final AtomicLong workerPolls = new AtomicLong();
+        /**
+         * Whether a worker polled since the loop's thread last looked, and how often workers went to sleep: what
+         * tells the thread that workers poll. Set only when clear, so that workers spinning every microsecond write
+         * the line about once per look of the thread, not at every poll.
+         */
+        private final AtomicBoolean workerPolled = new AtomicBoolean();
         private final AtomicLong workerSleeps = new AtomicLong();
         /** The loop's thread's waits in the epoll (tests: it stands aside while workers poll). */
         private final AtomicLong waits = new AtomicLong();
+        /** The kernel's id of the loop's thread, once it runs (tests read where it sleeps); 0 before. */
+        private volatile int threadId;
         /** Each worker's buffer for {@link #drainNow}: workers are a few long-lived platform threads. */
         private final ThreadLocal<MemorySegment> drainBuffer = ThreadLocal.withInitial(
                 () -> Arena.ofAuto().allocate((long) EPOLL_EVENT_BYTES * EVENTS_PER_WAIT, 8));
@@ -211,7 +219,9 @@ final class Readiness {
 
         /** An idle worker's look: the sockets ready now, retried, if any call waits; never blocks. */
         void pollNow(MemorySegment events) {
-            workerPolls.incrementAndGet();
+            if (!workerPolled.get()) {
+                workerPolled.set(true);
+            }
             if (parked.get() > 0 && running) {
                 dispatch(epollWait(epfd, events.address(), EVENTS_PER_WAIT, 0), events);
             }
@@ -242,6 +252,11 @@ final class Readiness {
             return waits.get();
         }
 
+        /** The kernel's id of the loop's thread, 0 until it runs or without one (tests). */
+        int threadId() {
+            return threadId;
+        }
+
         /** Sockets watched (tests). */
         int watched() {
             return sockets.size();
@@ -266,10 +281,11 @@ final class Readiness {
         }
 
         private void run() {
+            threadId = Linux.gettid();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment events = arena.allocate((long) EPOLL_EVENT_BYTES * EVENTS_PER_WAIT, 8);
                 boolean workersPoll = false;
-                long polls = workerPolls.get();
+                workerPolled.set(false);
                 long sleeps = workerSleeps.get();
                 while (running) {
                     long n;
@@ -289,10 +305,9 @@ final class Readiness {
                         LockSupport.parkNanos(this, spareLookNs);
                     }
                     // Workers poll when one polled since the last look and none went to sleep meanwhile.
-                    long nowPolls = workerPolls.get();
+                    boolean polled = workerPolled.getAndSet(false);
                     long nowSleeps = workerSleeps.get();
-                    workersPoll = nowPolls != polls && nowSleeps == sleeps;
-                    polls = nowPolls;
+                    workersPoll = polled && nowSleeps == sleeps;
                     sleeps = nowSleeps;
                 }
             }
