@@ -58,7 +58,7 @@ final class Readiness {
     /**
      * While workers poll the epoll: how often the loop's thread looks itself, without waiting, for the edges they
      * left (they look only while their queues are empty). The longest a parked call waits for its edge beyond what
-     * it would with the thread asleep in the epoll, and only while every worker is busy with calls.
+     * it would with the thread asleep in the epoll, and only while every worker is busy with calls or descheduled.
      */
     static final long SPARE_LOOK_NS = 1_000_000L;
 
