@@ -107,7 +107,7 @@ final class NetCommand {
             boolean anyKind = !tcp && !udp && !unix;
             boolean kind = anyKind || tcp && s.netid().equals(SocketRow.NETID)
                     || udp && s.netid().equals(SocketRow.UDP_NETID) || unix && s.netid().equals(SocketRow.UNIX_NETID);
-            return kind && (!listening || s.state().equals("LISTEN"))
+            return kind && (!listening || s.state().equals(SocketRow.LISTEN))
                     && (session == null || session == row.session());
         }
     }

@@ -21,7 +21,7 @@ final class SocketReport {
 
     /** Linux's TCP states ({@code include/net/tcp_states.h}, from 1), as {@code ss} names them. */
     private static final String[] STATES = {"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
-        "TIME-WAIT", "CLOSED", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING", "NEW-SYN-RECV"};
+        "TIME-WAIT", "CLOSED", "CLOSE-WAIT", "LAST-ACK", SocketRow.LISTEN, "CLOSING", "NEW-SYN-RECV"};
     private static final int TCP_LISTEN = 10;
 
     private SocketReport() {
@@ -77,7 +77,7 @@ final class SocketReport {
         try (Arena arena = Arena.ofConfined()) {
             boolean listening = NetHandlers.intOption(socket, SOL_SOCKET, SO_ACCEPTCONN) == 1;
             String peer = path(fd, true, arena);
-            String state = listening ? "LISTEN" : peer != null ? "ESTAB" : "UNCONN";
+            String state = listening ? SocketRow.LISTEN : peer != null ? "ESTAB" : "UNCONN";
             long inode = socket.inode() > 0 ? socket.inode() : Math.max(UnixDiag.inode(fd), 0);
             MemorySegment answer = inode == 0 ? null : UnixDiag.ask(inode,
                     UnixDiag.UDIAG_SHOW_PEER | UnixDiag.UDIAG_SHOW_RQLEN, UnixListenerQueue.ANSWER_BYTES, arena);

@@ -24,6 +24,8 @@ public record SocketRow(String netid, String state, long recvQ, long sendQ, Stri
     /** The net id of a Unix domain stream socket, as {@code ss} names it. */
     public static final String UNIX_NETID = "u_str";
     private static final java.util.Set<String> NETIDS = java.util.Set.of(NETID, UDP_NETID, UNIX_NETID);
+    /** The state of a listening socket, as {@code ss} names it (the kernel's TCP_LISTEN, and a Unix listener). */
+    public static final String LISTEN = "LISTEN";
     /** A Unix domain socket without a name, as {@code ss} shows it. */
     public static final String UNNAMED = "*";
     /** An address a socket does not have (not bound, not connected). */
