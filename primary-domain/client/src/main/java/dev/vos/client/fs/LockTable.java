@@ -42,7 +42,7 @@ final class LockTable {
         List<VosFileLock> removed = new ArrayList<>();
         if (locks != null) {
             locks.removeIf(l -> {
-                boolean mine = l.channel() == channel;
+                boolean mine = l.descriptorChannel() == channel;
                 if (mine) {
                     removed.add(l);
                 }

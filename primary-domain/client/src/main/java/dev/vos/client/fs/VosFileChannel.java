@@ -51,6 +51,11 @@ final class VosFileChannel extends FileChannel {
         fs.opened(this);
     }
 
+    /** The options it was opened with (the asynchronous channel checks them before it starts a call). */
+    OpenFlags flags() {
+        return flags;
+    }
+
     private StorageClient client() {
         return fs.client();
     }
@@ -409,7 +414,14 @@ final class VosFileChannel extends FileChannel {
 
     @Override
     public FileLock lock(long at, long size, boolean shared) throws IOException {
-        VosFileLock lock = newLock(at, size, shared);
+        return awaitLock(newLock(at, size, shared, null));
+    }
+
+    /**
+     * Waits until the domain grants {@code lock}, which {@link #newLock} entered in this JVM's table; takes it out
+     * of the table again if the wait fails.
+     */
+    VosFileLock awaitLock(VosFileLock lock) throws IOException {
         long backoffNs = 1_000_000;
         try {
             // The domain never waits for a lock (that would hold its worker); this thread does, politely.
@@ -433,7 +445,11 @@ final class VosFileChannel extends FileChannel {
 
     @Override
     public FileLock tryLock(long at, long size, boolean shared) throws IOException {
-        VosFileLock lock = newLock(at, size, shared);
+        return tryAcquire(newLock(at, size, shared, null));
+    }
+
+    /** Asks the domain once for {@code lock}, which {@link #newLock} entered in this JVM's table: it, or null. */
+    VosFileLock tryAcquire(VosFileLock lock) throws IOException {
         try {
             if (acquire(lock)) {
                 return lock;
@@ -446,8 +462,11 @@ final class VosFileChannel extends FileChannel {
         return null;
     }
 
-    /** Checks as the JDK's FileChannelImpl does, and enters the lock in this JVM's table. */
-    private VosFileLock newLock(long at, long size, boolean shared) throws IOException {
+    /**
+     * Checks as the JDK's FileChannelImpl does, and enters the lock in this JVM's table. The lock is this channel's,
+     * or, when {@code owner} is not null, that asynchronous channel's (which reads and writes through this one).
+     */
+    VosFileLock newLock(long at, long size, boolean shared, VosAsynchronousFileChannel owner) throws IOException {
         if (at < 0 || size < 0) {
             throw new IllegalArgumentException("Negative position or size");
         }
@@ -464,9 +483,18 @@ final class VosFileChannel extends FileChannel {
         if (!shared && !flags.write()) {
             throw new NonWritableChannelException();
         }
-        VosFileLock lock = new VosFileLock(this, at, size, shared);
+        VosFileLock lock = owner == null ? new VosFileLock(this, at, size, shared)
+                : new VosFileLock(owner, this, at, size, shared);
         fs.locks().add(fileKey(), lock);
         return lock;
+    }
+
+    /** Takes {@code lock}, which {@link #newLock} entered but no one asked the domain for, out of the table. */
+    void forget(VosFileLock lock) {
+        VosFileAttributes.FileKey key = fileKey; // read by newLock, which entered it
+        if (key != null) {
+            fs.locks().remove(key, lock);
+        }
     }
 
     private boolean acquire(VosFileLock lock) throws IOException {

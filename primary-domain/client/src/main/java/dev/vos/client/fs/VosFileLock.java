@@ -11,12 +11,24 @@ import java.nio.channels.FileLock;
  */
 final class VosFileLock extends FileLock {
 
+    /** The channel whose descriptor holds the lock: the one that acquired it, or the one under that. */
     private final VosFileChannel channel;
     private volatile boolean valid = true;
 
     VosFileLock(VosFileChannel channel, long position, long size, boolean shared) {
         super(channel, position, size, shared);
         this.channel = channel;
+    }
+
+    /** A lock that {@code owner} acquired ({@link #acquiredBy()}), held on the descriptor of {@code channel}. */
+    VosFileLock(VosAsynchronousFileChannel owner, VosFileChannel channel, long position, long size, boolean shared) {
+        super(owner, position, size, shared);
+        this.channel = channel;
+    }
+
+    /** The channel whose descriptor holds it (for an asynchronous channel's lock, not {@link #channel()}). */
+    VosFileChannel descriptorChannel() {
+        return channel;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.vos.sys.Errno;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessMode;
@@ -26,6 +27,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The {@code vos} scheme: {@code vos://DOMAIN/path} names a file beneath the export root of the storage domain
@@ -160,8 +163,24 @@ public final class VosFileSystemProvider extends FileSystemProvider {
     @Override
     public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
+        return open(VosPath.check(path), OpenFlags.of(options), attrs);
+    }
+
+    /**
+     * A channel whose reads, writes and locks run on {@code executor}'s threads (a virtual thread each when it is
+     * null): {@link VosAsynchronousFileChannel}. APPEND is refused, as the default provider refuses it.
+     */
+    @Override
+    public AsynchronousFileChannel newAsynchronousFileChannel(Path path, Set<? extends OpenOption> options,
+            ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
         VosPath file = VosPath.check(path);
-        OpenFlags flags = OpenFlags.of(options);
+        if (options.contains(StandardOpenOption.APPEND)) {
+            throw new UnsupportedOperationException("APPEND not allowed"); // as UnixChannelFactory
+        }
+        return new VosAsynchronousFileChannel(open(file, OpenFlags.of(options), attrs), executor);
+    }
+
+    private VosFileChannel open(VosPath file, OpenFlags flags, FileAttribute<?>... attrs) throws IOException {
         int mode = PosixModes.initialMode(DEFAULT_FILE_MODE, attrs);
         try {
             DomainHandle d = file.getFileSystem().client().open(file.domainPath(), flags.toOpenFlags(), mode);
