@@ -1,5 +1,7 @@
 package dev.vos.client.fs;
 
+import dev.vos.client.fs.mount.MountTable;
+import dev.vos.client.fs.mount.MountedFileSystemProvider;
 import dev.vos.ring.DomainFailedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +17,7 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -77,6 +80,23 @@ class AsynchronousFileChannelTest {
         List<String> vos = script(domain.fs().getPath("/"));
         assertTrue(local.size() > 30, "the script ran: " + local);
         assertEquals(String.join("\n", local), String.join("\n", vos), "the default file system, then the domain");
+    }
+
+    /** The same script through plain paths of a mount, which a program opens without knowing of vos. */
+    @Test
+    void theSameScript_givesTheSameOutcomes_throughPlainPathsOfAMount() throws Exception {
+        Files.createDirectories(dir.resolve("local-mounted"));
+        Files.createDirectories(domain.fs().getPath("/mounted"));
+        String prefix = dir.resolve("srv/data").toString();
+        MountedFileSystemProvider provider = new MountedFileSystemProvider(FileSystems.getDefault().provider(),
+                MountTable.parse("test", prefix + " storage0:/mounted stateDir=" + domain.plane().stateDir(), false));
+        FileSystem plainPaths = provider.getFileSystem(URI.create("file:///"));
+        Path plain = plainPaths.getPath(prefix);
+        List<String> local = script(dir.resolve("local-mounted"));
+        List<String> mounted = script(plain);
+        assertEquals(String.join("\n", local), String.join("\n", mounted), "the default file system, then a mount");
+        assertTrue(Files.exists(domain.exportRoot().resolve("mounted/script")), "the script ran in the domain");
+        assertFalse(Files.exists(dir.resolve("srv/data")), "nothing reached the host beneath the mount");
     }
 
     /** Each step's outcome, as text; paths left out of messages (they differ between the two file systems). */

@@ -238,8 +238,14 @@ public final class MountedFileSystemProvider extends FileSystemProvider {
             ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
         MountedPath p = MountedPath.check(path);
         Path s = p.served();
-        return onHost(p, s) ? platform.newAsynchronousFileChannel(s, options, executor, attrs)
-                : domains.provider().newAsynchronousFileChannel(s, options, executor, attrs);
+        if (onHost(p, s)) {
+            return platform.newAsynchronousFileChannel(s, options, executor, attrs);
+        }
+        try {
+            return domains.provider().newAsynchronousFileChannel(s, options, executor, attrs);
+        } catch (IOException e) {
+            throw Borders.named(e, p, null, this);
+        }
     }
 
     @Override
