@@ -5,6 +5,8 @@
 #   storage-<date>.tsv         one row per figure and repeat (dev.vos.bench.storage.StorageWorkload)
 #   storage-<date>-lucene.tsv  one row per Lucene run and repeat (dev.vos.bench.storage.LuceneWorkload)
 #   storage-<date>-copy.txt    Files.copy within one file system, native and vos (FileCopyWorkload)
+#   storage-<date>-async.txt   AsynchronousFileChannel reads, 1, 16 and 64 in flight: the JDK's channel with its own
+#                              pool and with virtual threads, and a vos:// path's (AsyncReadWorkload)
 #   storage-<date>-costs.txt   the pieces of the domain's pread path in CPU time (HotPathCosts)
 #   storage-<date>.md          the report (dev.vos.bench.storage.StorageReport) and the run conditions
 #   storage-<date>.svg         each vos variant's ratio to native against the client count, per workload (SweepChart)
@@ -98,6 +100,13 @@ for r in $(seq 1 "$repeats"); do
         java "${java_opts[@]}" dev.vos.bench.storage.FileCopyWorkload --target "$target" --mib 256 --copies 5 \
             | tee -a "$base-copy.txt"
     done
+    echo "== repeat $r of $repeats: AsynchronousFileChannel reads, the JDK's (its pool, then virtual threads), then vos://"
+    for target in native native-virtual; do
+        java "${java_opts[@]}" dev.vos.bench.storage.AsyncReadWorkload --target "$target" "${timing[@]}" \
+            | tee -a "$base-async.txt"
+    done
+    java "${java_opts[@]}" -Djdk.virtualThreadScheduler.parallelism=1 dev.vos.bench.storage.AsyncReadWorkload \
+        --target vosfs "${timing[@]}" | tee -a "$base-async.txt"
 done
 busy1=$(busy_ticks); ours1=$(our_ticks); wall=$(( $(date +%s) - start )); load1=$(cut -d' ' -f1-3 /proc/loadavg)
 run_floors "after the figures"
@@ -175,6 +184,19 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo
     echo '```text'
     cat "$base-copy.txt" 2>/dev/null
+    echo '```'
+    echo
+    echo "## AsynchronousFileChannel: 4 KiB random reads, 1, 16 and 64 in flight (AsyncReadWorkload)"
+    echo
+    echo "Each read's completion handler starts the next. native: the JDK's channel with its default pool of platform"
+    echo "threads; native-virtual: the JDK's channel given a virtual thread per task, on both CPUs; vosfs: a vos:// path's"
+    echo "channel (a virtual thread per read), the client on CPU 0 with one carrier, the domain's worker on CPU 1."
+    echo
+    echo '```text'
+    cat "$base-async.txt" 2>/dev/null
+    awk '{ r[$1, $3] = r[$1, $3] " " $5 } END { for (n = 1; n <= 64; n *= 4) if (("vosfs", n) in r)
+        printf "in flight %d: vosfs%s | native-virtual%s | native%s\n", n, r["vosfs", n], r["native-virtual", n],
+            r["native", n] }' "$base-async.txt" 2>/dev/null
     echo '```'
     echo
     echo "## The pieces of the domain's pread path (in-process, CPU time, ns per call)"
