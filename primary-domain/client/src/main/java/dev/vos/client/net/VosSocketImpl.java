@@ -50,6 +50,8 @@ final class VosSocketImpl extends SocketImpl {
 
     private final VosSelectorProvider provider;
     private final boolean server;
+    /** Whether a connect goes where the default {@code ProxySelector} says (see the constructor). */
+    private final boolean proxied;
     /** Held by a stream's read throughout, the wait of a timed one included (see the class comment). */
     private final ReentrantLock readLock = new ReentrantLock();
     private volatile VosSocketChannel channel;
@@ -61,9 +63,19 @@ final class VosSocketImpl extends SocketImpl {
     private InputStream in;
     private OutputStream out;
 
+    /** The impl of a {@code Socket} made as {@code new Socket()} makes it: its connect asks the proxy selector. */
     VosSocketImpl(final VosSelectorProvider provider, final boolean server) {
+        this(provider, server, true);
+    }
+
+    /**
+     * @param proxied whether a connect asks the default {@code ProxySelector} for a SOCKS proxy, as the JDK's
+     *                {@code new Socket()} does; false for {@code new Socket(Proxy.NO_PROXY)}, which connects directly
+     */
+    VosSocketImpl(final VosSelectorProvider provider, final boolean server, final boolean proxied) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.server = server;
+        this.proxied = proxied;
     }
 
     private static SocketException closedSocket() {
@@ -119,17 +131,31 @@ final class VosSocketImpl extends SocketImpl {
         connect(new InetSocketAddress(host, port), 0);
     }
 
+    /**
+     * Connects to {@code remote}, or through the SOCKS proxy the default {@code ProxySelector} names for it, as the
+     * JDK's own socket does ({@link SocksConnect}): the connection to the proxy is net0's like any other.
+     */
     @Override
     protected void connect(final SocketAddress remote, final int timeout) throws IOException {
         if (!(remote instanceof InetSocketAddress target)) {
             throw new IllegalArgumentException("Unsupported address type");
         }
-        if (target.isUnresolved()) {
-            throw new UnknownHostException(target.getHostName());
-        }
+        final long deadline = SocksConnect.deadline(timeout);
         final VosSocketChannel c = channel();
+        final SocksConnect.Route route = SocksConnect.connect(target, deadline, proxied, (to, remainingMs) -> {
+            if (to.isUnresolved()) {
+                throw new UnknownHostException(to.getHostName());
+            }
+            try {
+                c.connectWithin(to, remainingMs);
+            } catch (IOException e) {
+                throw translate(e);
+            }
+        });
         try {
-            c.connectWithin(target, timeout);
+            if (route instanceof SocksConnect.Route.Socks socks) {
+                SocksConnect.request(c, socks, target, deadline);
+            }
             final InetSocketAddress local = (InetSocketAddress) c.getLocalAddress();
             address = target.getAddress();
             port = target.getPort();

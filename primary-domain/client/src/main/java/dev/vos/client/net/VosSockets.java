@@ -1,7 +1,9 @@
 package dev.vos.client.net;
 
 import java.io.IOException;
+import java.lang.invoke.MethodType;
 import java.net.DatagramSocket;
+import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.spi.SelectorProvider;
@@ -26,8 +28,13 @@ import java.nio.channels.spi.SelectorProvider;
  * {@code $VOS_STATE_DIR}); if that provider is the JVM's already, its one attachment is shared. Sockets made before
  * stay where they are.
  *
+ * <p>A {@code Socket} made as {@code new Socket()} connects through the SOCKS proxy the default {@code ProxySelector}
+ * names for its target ({@code -DsocksProxyHost}), as the JDK's own does ({@link SocksConnect}), over a connection
+ * of the net domain.
+ *
  * <p><b>Not covered:</b> sockets a library makes with its own {@code SocketImpl} or {@code DatagramSocketImpl}; a
- * {@code Socket(Proxy)} with a SOCKS proxy (the JDK wraps its own impl for it).
+ * {@code Socket(Proxy)} given a SOCKS or HTTP proxy (the JDK builds it over its own impl without asking the factory,
+ * so it stays on the host's stack).
  */
 public final class VosSockets {
 
@@ -40,6 +47,21 @@ public final class VosSockets {
     private static boolean installed;
 
     private VosSockets() {
+    }
+
+    /**
+     * Whether the {@code Socket} whose impl the factory is making is {@code new Socket(Proxy.NO_PROXY)}: the other
+     * constructor that asks the factory, and the one that means "connect directly" (the JDK's {@code URL}
+     * connections make theirs so). The factory is not told which constructor called it, so the caller's frame is
+     * looked at: once per socket made, never on a call.
+     */
+    private static boolean madeWithNoProxy() {
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .filter(f -> f.getDeclaringClass() == Socket.class)
+                .findFirst()
+                .map(f -> f.getMethodName().equals("<init>")
+                        && f.getMethodType().equals(MethodType.methodType(void.class, Proxy.class)))
+                .orElse(false));
     }
 
     /** Installs with the JVM's provider if it is the net provider, else a new one found from the properties. */
@@ -58,7 +80,7 @@ public final class VosSockets {
             throw new IllegalStateException("VosSockets.install() was called already in this JVM: the JDK takes"
                     + " its socket factories once");
         }
-        Socket.setSocketImplFactory(() -> new VosSocketImpl(provider, false));
+        Socket.setSocketImplFactory(() -> new VosSocketImpl(provider, false, !madeWithNoProxy()));
         try {
             ServerSocket.setSocketFactory(() -> new VosSocketImpl(provider, true));
             DatagramSocket.setDatagramSocketImplFactory(() -> new VosDatagramSocketImpl(provider));

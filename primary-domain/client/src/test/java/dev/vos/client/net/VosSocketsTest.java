@@ -24,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -64,8 +66,15 @@ class VosSocketsTest {
     /** A child JVM running {@code entry}, a main class or a source file, its first argument {@code how}. */
     private Process child(final String how, final String entry, final Path err, final String... args)
             throws IOException {
+        return child(how, entry, err, List.of(), args);
+    }
+
+    /** As {@link #child(String, String, Path, String...)}, with {@code jvmOptions} (system properties) too. */
+    private Process child(final String how, final String entry, final Path err, final List<String> jvmOptions,
+                          final String... args) throws IOException {
         final List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-Xmx96m", "-XX:-UsePerfData"));
+        command.addAll(jvmOptions);
         if (how.equals("agent")) {
             command.addAll(List.of("-javaagent:" + agentJar(), "-D" + VosSockets.AGENT_PROPERTY + "=true"));
         }
@@ -200,6 +209,81 @@ class VosSocketsTest {
             return out;
         } finally {
             p.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * A program given {@code -DsocksProxyHost}: its {@code new Socket()} goes through the proxy, and its
+     * {@code new Socket(Proxy.NO_PROXY)} straight to the server, with {@code install()} as without it. Through vos,
+     * both its connections, the one to the proxy and the direct one, are net0's. Before {@link SocksConnect}, the
+     * program's {@code new Socket()} went straight to the server from net0 and the proxy saw nothing.
+     */
+    @Test
+    void aProgramGivenASocksProxy_goesThroughIt_andNoProxyGoesStraight() throws Exception {
+        final List<String> plain = socksClient("default");
+        final List<String> vos = socksClient("vos");
+        assertEquals(List.of("new Socket(): heard one remote port ok=true", "new Socket(Proxy.NO_PROXY): heard two",
+                "ready", "the proxy was asked [v5 methods [0, 2], v5 command 1 to 127.0.0.1:SERVER]"), plain);
+        assertEquals(plain, vos);
+    }
+
+    private List<String> socksClient(final String how) throws Exception {
+        final List<Integer> peers = Collections.synchronizedList(new ArrayList<>());
+        try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+             SocksServer proxy = new SocksServer(SocksServer.Answer.GRANT, Map.of())) {
+            final Thread answering = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 2; i++) {
+                    try {
+                        final Socket s = server.accept();
+                        peers.add(s.getPort());
+                        Thread.ofVirtual().start(() -> {
+                            try (s) {
+                                final String line = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                                        StandardCharsets.US_ASCII)).readLine();
+                                s.getOutputStream().write(("heard " + line + "\n").getBytes(StandardCharsets.US_ASCII));
+                                s.getInputStream().read(); // until the program closes
+                            } catch (IOException e) {
+                                // the program went
+                            }
+                        });
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            final Path err = errFile(SocksClientMain.class.getSimpleName(), how);
+            final InetSocketAddress at = proxy.address();
+            final Process p = child(how, SocksClientMain.class.getName(), err,
+                    // socksNonProxyHosts empty: the JDK's default leaves loopback, where the server is, unproxied
+                    List.of("-DsocksProxyHost=" + at.getHostString(), "-DsocksProxyPort=" + at.getPort(),
+                            "-DsocksNonProxyHosts="),
+                    Integer.toString(server.getLocalPort()));
+            try {
+                final BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                        StandardCharsets.UTF_8));
+                final List<String> out = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    final String line = lines.readLine();
+                    assertNotNull(line, "line " + i + "; stderr: " + Files.readString(err));
+                    out.add(line);
+                }
+                answering.join(10_000);
+                assertEquals(2, peers.size(), "two connections reached the server: " + peers);
+                if (how.equals("vos")) {
+                    assertEquals(1, proxy.peerPorts().size(), proxy.peerPorts().toString());
+                    assertHeldByNet0(proxy.peerPorts().getFirst(), p); // the program's connection to the proxy
+                    assertHeldByNet0(peers.get(1), p);                 // and its direct one
+                }
+                p.getOutputStream().write('\n');
+                p.getOutputStream().flush();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the program ended");
+                assertEquals(0, p.exitValue(), "exit; stderr: " + Files.readString(err));
+                out.add("the proxy was asked " + proxy.seen().toString()
+                        .replace(":" + server.getLocalPort() + "]", ":SERVER]"));
+                return out;
+            } finally {
+                p.destroyForcibly().waitFor();
+            }
         }
     }
 
