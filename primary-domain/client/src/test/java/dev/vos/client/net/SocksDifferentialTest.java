@@ -156,32 +156,27 @@ class SocksDifferentialTest {
 
     @Test
     void socks5_aUserNameAndPassword_fromTheAuthenticator() throws Exception {
-        Authenticator.setDefault(new Authenticator() {
-            @Override
-            protected PasswordAuthentication getPasswordAuthentication() {
-                return new PasswordAuthentication("alice", "secret".toCharArray());
-            }
-        });
-        try {
-            final List<String> seen = same(Answer.PASSWORD, THE_PROXY, echoTarget(), 5_000);
-            assertTrue(seen.getLast().contains("auth v1 alice:secret"), seen.toString());
-            assertTrue(seen.contains("echoed hello through the proxy"), seen.toString());
-        } finally {
-            Authenticator.setDefault(null);
-        }
+        final List<String> seen = withPassword("secret");
+        assertTrue(seen.getLast().contains("auth v1 alice:secret"), seen.toString());
+        assertTrue(seen.contains("echoed hello through the proxy"), seen.toString());
     }
 
     @Test
     void socks5_aWrongPassword_failsTheConnect() throws Exception {
+        final List<String> seen = withPassword("guess");
+        assertTrue(seen.stream().anyMatch(l -> l.contains("SOCKS : authentication failed")), seen.toString());
+    }
+
+    /** The password scenario with the default {@code Authenticator} answering alice and {@code password}. */
+    private static List<String> withPassword(final String password) throws Exception {
         Authenticator.setDefault(new Authenticator() {
             @Override
             protected PasswordAuthentication getPasswordAuthentication() {
-                return new PasswordAuthentication("alice", "guess".toCharArray());
+                return new PasswordAuthentication("alice", password.toCharArray());
             }
         });
         try {
-            final List<String> seen = same(Answer.PASSWORD, THE_PROXY, echoTarget(), 5_000);
-            assertTrue(seen.stream().anyMatch(l -> l.contains("SOCKS : authentication failed")), seen.toString());
+            return same(Answer.PASSWORD, THE_PROXY, echoTarget(), 5_000);
         } finally {
             Authenticator.setDefault(null);
         }

@@ -90,6 +90,22 @@ class VosSocketsTest {
         return dir.resolve(name + "-" + how + ".err");
     }
 
+    private static BufferedReader lines(final Process p) {
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** The next {@code n} lines a child printed, each required (else its standard error says why). */
+    private static List<String> firstLines(final BufferedReader lines, final int n, final Path err)
+            throws IOException {
+        final List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            final String line = lines.readLine();
+            assertNotNull(line, "line " + i + "; stderr: " + Files.readString(err));
+            out.add(line);
+        }
+        return out;
+    }
+
     private static String stderr(final Class<?> main, final String how) throws IOException {
         return Files.readString(errFile(main.getSimpleName(), how));
     }
@@ -168,14 +184,8 @@ class VosSocketsTest {
         final String how = throughVos ? "vos" : "default";
         final Process p = child(how, SocketServerMain.class, Integer.toString(refusedPort));
         try {
-            final BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8));
-            final List<String> out = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                final String line = lines.readLine();
-                assertNotNull(line, "line " + i + "; stderr: " + stderr(SocketServerMain.class, how));
-                out.add(line);
-            }
+            final BufferedReader lines = lines(p);
+            final List<String> out = firstLines(lines, 3, errFile(SocketServerMain.class.getSimpleName(), how));
             final int port = Integer.parseInt(out.getLast().substring("port=".length(), out.getLast().indexOf(' ')));
             if (throughVos) {
                 assertHeldByNet0(port, p);
@@ -259,14 +269,7 @@ class VosSocketsTest {
                             "-DsocksNonProxyHosts="),
                     Integer.toString(server.getLocalPort()));
             try {
-                final BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8));
-                final List<String> out = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    final String line = lines.readLine();
-                    assertNotNull(line, "line " + i + "; stderr: " + Files.readString(err));
-                    out.add(line);
-                }
+                final List<String> out = firstLines(lines(p), 3, err);
                 answering.join(10_000);
                 assertEquals(2, peers.size(), "two connections reached the server: " + peers);
                 if (how.equals("vos")) {
