@@ -14,7 +14,7 @@
 # Usage: benchmarks/run-storage-benchmarks.sh
 #   VOS_REPEATS (default 3): repeats; each runs native, then vos (the ring, then a vos:// FileChannel), then Lucene
 #     native and vos, each in its own JVM, so that a change of conditions during the sitting hits both alike.
-#   VOS_CLIENTS (default 1,64): virtual threads per figure. VOS_WORKLOADS (default rand4k,seq1m,randwrite).
+#   VOS_CLIENTS (default 1,64): virtual threads per figure. VOS_WORKLOADS (default rand4k,seq1m,seq1k,randwrite).
 #   VOS_WARMUP_S (2) and VOS_MEASURE_S (3): seconds per figure.
 #   VOS_LUCENE_IDLE_US (default 200, the control plane's default): Lucene on vos runs three times: with the domain's
 #     worker busy-polling CPU 1; polling an empty queue this long before it sleeps (its core free for Lucene's
@@ -74,7 +74,7 @@ run_floors() {
 java_opts=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx512m -cp "$jar")
 run_floors "before the figures"
 busy0=$(busy_ticks); ours0=$(our_ticks); start=$(date +%s); load0=$(cut -d' ' -f1-3 /proc/loadavg)
-load=(--workloads "${VOS_WORKLOADS:-rand4k,seq1m,randwrite}" --clients "${VOS_CLIENTS:-1,64}")
+load=(--workloads "${VOS_WORKLOADS:-rand4k,seq1m,seq1k,randwrite}" --clients "${VOS_CLIENTS:-1,64}")
 for r in $(seq 1 "$repeats"); do
     echo "== repeat $r of $repeats: native FileChannel (both CPUs)"
     java "${java_opts[@]}" dev.vos.bench.storage.StorageWorkload --target native "${load[@]}" "${timing[@]}" \
@@ -120,7 +120,7 @@ others=$(( (busy1 - busy0) / hz - ours )); [ "$others" -ge 0 ] || others=0
     echo "# vos storage figures, $(date -Is)"
     echo
     echo "4 KiB reads at random page-aligned offsets of the first 16 MiB of a page-cached 256 MiB file (ext4, as the"
-    echo "floors' pread), 1 MiB sequential reads, and (randwrite) 4 KiB writes at random page-aligned offsets of a 16 MiB"
+    echo "floors' pread), 1 MiB and (seq1k) 1 KiB sequential reads, and (randwrite) 4 KiB writes at random page-aligned offsets of a 16 MiB"
     echo "file with force(false) after every 16th write of a thread (its \"reads\" are writes), from ${VOS_CLIENTS:-1,64}"
     echo "virtual threads in a closed loop, each with its"
     echo "own direct ByteBuffer; ${VOS_WARMUP_S:-2} s warm-up and ${VOS_MEASURE_S:-3} s measured per figure; $repeats"
