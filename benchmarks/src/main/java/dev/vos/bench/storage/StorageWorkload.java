@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The storage figures of issue 4: {@code clients} virtual threads, each reading in a closed loop for a fixed time,
  * from one {@link ReadTarget}: 4 KiB at random page-aligned offsets of the first 16 MiB ({@code rand4k}), or 1 MiB
  * sequentially through its own stretch of a 256 MiB file ({@code seq1m}), or 1 KiB the same way ({@code seq1k}:
- * the small reads of a buffered reader such as Lucene's {@code BufferedIndexInput}); the file page-cached; or writes
- * 4 KiB at random page-aligned offsets of a 16 MiB file with {@code force(false)} after every 16th ({@code randwrite}:
- * native and vosfs targets, through a FileChannel of the target's file system). Reports reads (or writes)/s,
+ * the small reads of a buffered reader such as Lucene's {@code BufferedIndexInput}), or 1 KiB at random
+ * page-aligned offsets of the first 16 MiB ({@code rand1k}); the file page-cached; or writes 4 KiB at random
+ * page-aligned offsets of a 16 MiB file with {@code force(false)} after every 16th ({@code randwrite}: native and
+ * vosfs targets, through a FileChannel of the target's file system). Reports reads (or writes)/s,
  * MiB/s, latency percentiles (each read timed from the previous one's end, one clock read per read), and how many
  * cores the client and the domain used meanwhile (their processes' CPU time over wall time).
  *
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code FileChannel} of a {@code vos://} path (dev.vos.primary.fs), so the figure includes the provider.</li>
  * </ul>
  * <pre>
- * usage: StorageWorkload --target native|vos|vosfs [--workloads rand4k,seq1m,seq1k,randwrite] [--clients 1,4,64]
+ * usage: StorageWorkload --target native|vos|vosfs [--workloads rand4k,rand1k,seq1m,seq1k,randwrite] [--clients 1,4,64]
  *                        [--warmup-s 2] [--measure-s 3] [--buffer direct|heap] [--chunk-threads 1] [--workers 1]
  *                        [--pin-cpus 1] [--wait standard|busy] [--label TEXT] [--out FILE.tsv]
  * </pre>
@@ -121,16 +122,25 @@ public final class StorageWorkload {
         }
     }
 
+    /** The bytes one read (or write) of {@code workload} moves. */
+    private static int bytesPerCall(String workload) {
+        return switch (workload) {
+            case "rand1k", "seq1k" -> 1024;
+            case "seq1m" -> MIB;
+            default -> 4096;
+        };
+    }
+
     private static String run(Settings s, ReadTarget target, StorageDomain domain, String workload, int clients,
                               int cpus, Path writes) throws Exception {
         boolean random = switch (workload) {
-            case "rand4k", "randwrite" -> true;
+            case "rand4k", "rand1k", "randwrite" -> true;
             case "seq1m", "seq1k" -> false;
             default -> throw new IllegalArgumentException("unknown workload " + workload);
         };
         FileChannel writer = workload.equals("randwrite")
                 ? FileChannel.open(writes, StandardOpenOption.READ, StandardOpenOption.WRITE) : null;
-        int size = random ? 4096 : workload.equals("seq1k") ? 1024 : MIB;
+        int size = bytesPerCall(workload);
         Client[] all = new Client[clients];
         Thread[] threads = new Thread[clients];
         AtomicReference<Throwable> failure = new AtomicReference<>();
