@@ -102,8 +102,7 @@ final class SocksConnect {
                          final Connector connector) throws IOException {
         final ProxySelector selector = proxied ? ProxySelector.getDefault() : null;
         if (selector == null) {
-            connector.connect(target, remainingMillis(deadlineMillis));
-            return new Route.Direct();
+            return direct(target, deadlineMillis, connector);
         }
         final URI uri;
         try {
@@ -118,16 +117,14 @@ final class SocksConnect {
         } catch (IllegalArgumentException e) {
             throw new IOException("Failed to select a proxy", e);
         }
-        IOException failed = null;
         if (!proxies.hasNext()) {
-            connector.connect(target, remainingMillis(deadlineMillis));
-            return new Route.Direct();
+            return direct(target, deadlineMillis, connector);
         }
+        IOException failed = null;
         while (proxies.hasNext()) {
             final Proxy p = proxies.next();
             if (p == null || p.type() != Proxy.Type.SOCKS) {
-                connector.connect(target, remainingMillis(deadlineMillis));
-                return new Route.Direct();
+                return direct(target, deadlineMillis, connector);
             }
             if (!(p.address() instanceof InetSocketAddress at)) {
                 throw new SocketException("Unknown address type for proxy: " + p);
@@ -144,13 +141,20 @@ final class SocksConnect {
         throw new SocketException("Can't connect to SOCKS proxy:" + failed.getMessage());
     }
 
+    private static Route direct(final InetSocketAddress target, final long deadlineMillis, final Connector connector)
+            throws IOException {
+        connector.connect(target, remainingMillis(deadlineMillis));
+        return new Route.Direct();
+    }
+
     /** 4 when {@code socksProxyVersion} says so, as the JDK's default selector reads it; else 5. */
     private static int version() {
         return Integer.getInteger("socksProxyVersion", V5) == V4 ? V4 : V5;
     }
 
     /**
-     * Asks the proxy {@code route} connected {@code channel} to to CONNECT to {@code target}, within the deadline.
+     * Asks the proxy that {@code channel} is connected to ({@code route}) to CONNECT to {@code target}, within the
+     * deadline.
      * On a refusal or a malformed answer the channel is closed and a {@code SocketException} with the JDK's text
      * thrown.
      */
