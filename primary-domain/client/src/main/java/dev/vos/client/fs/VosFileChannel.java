@@ -437,7 +437,7 @@ final class VosFileChannel extends FileChannel {
                 backoffNs = Math.min(backoffNs * 2, 50_000_000);
             }
         } catch (IOException | RuntimeException e) {
-            fs.locks().remove(fileKey(), lock);
+            forget(lock);
             throw e;
         }
         return lock;
@@ -455,10 +455,10 @@ final class VosFileChannel extends FileChannel {
                 return lock;
             }
         } catch (IOException | RuntimeException e) {
-            fs.locks().remove(fileKey(), lock);
+            forget(lock);
             throw e;
         }
-        fs.locks().remove(fileKey(), lock);
+        forget(lock);
         return null;
     }
 
@@ -489,7 +489,7 @@ final class VosFileChannel extends FileChannel {
         return lock;
     }
 
-    /** Takes {@code lock}, which {@link #newLock} entered but no one asked the domain for, out of the table. */
+    /** Takes {@code lock}, which {@link #newLock} entered, out of this JVM's table. */
     void forget(VosFileLock lock) {
         VosFileAttributes.FileKey key = fileKey; // read by newLock, which entered it
         if (key != null) {
@@ -517,7 +517,7 @@ final class VosFileChannel extends FileChannel {
         } catch (ErrnoException e) {
             throw e.forChannel();
         } finally {
-            fs.locks().remove(fileKey(), lock);
+            forget(lock);
         }
     }
 
