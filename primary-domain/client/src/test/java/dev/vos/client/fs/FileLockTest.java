@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,6 +37,8 @@ class FileLockTest {
     private static StorageDomain domain;
     private static FileSystem a;
     private static FileSystem b;
+    /** Rounds of the close-and-lock race; each closes 0-16 us after the lock began, in 250 ns steps. */
+    private static final int ROUNDS = 2000;
 
     @BeforeAll
     static void up() throws Exception {
@@ -118,6 +121,36 @@ class FileLockTest {
             assertFalse(waiting.isDone(), "lock() must wait while the other client holds it");
             ca.close(); // the descriptor, and its lock, go
             assertTrue(waiting.get(10, TimeUnit.SECONDS).isValid());
+        }
+    }
+
+    @Test
+    void aCloseRacingALock_leavesNoLockInThisJvmsTable() throws Exception {
+        // A close that reads the file's identity before the racing lock's first call has set it must still take
+        // that lock out of the table: the lock is refused, or it is granted and then goes with the close.
+        for (int round = 0; round < ROUNDS; round++) {
+            FileChannel racing = rw(a, "/race.lock");
+            CountDownLatch locking = new CountDownLatch(1);
+            Thread locker = Thread.ofPlatform().start(() -> {
+                try {
+                    locking.countDown();
+                    racing.lock();
+                } catch (Exception e) {
+                    // refused because of the close: the outcome the JDK allows too
+                }
+            });
+            locking.await();
+            long closeAt = System.nanoTime() + (round % 64) * 250L; // 0-16 us after the lock began: its first call
+            while (System.nanoTime() < closeAt) {
+                Thread.onSpinWait();
+            }
+            racing.close();
+            locker.join(10_000);
+            try (FileChannel next = rw(a, "/race.lock")) {
+                FileLock lock = next.tryLock(); // OverlappingFileLockException if the racing lock stayed behind
+                assertNotNull(lock, "round " + round + ": the closed channel's lock must be gone from the domain");
+                lock.release();
+            }
         }
     }
 
