@@ -498,12 +498,20 @@ final class VosFileChannel extends FileChannel {
     }
 
     private boolean acquire(VosFileLock lock) throws IOException {
+        boolean granted;
         try {
-            return client().lock(descriptor, lock.isShared() ? StorageFlags.F_RDLCK : StorageFlags.F_WRLCK,
+            granted = client().lock(descriptor, lock.isShared() ? StorageFlags.F_RDLCK : StorageFlags.F_WRLCK,
                     lock.position(), lengthOf(lock));
         } catch (ErrnoException e) {
             throw e.forChannel();
         }
+        if (granted && !isOpen()) {
+            // A close that ran before newLock set the file's identity found no table entry to remove, and its
+            // descriptor's close takes the domain's lock: the caller forgets this one. The JDK's FileChannelImpl,
+            // too, completes a lock only on a channel still open.
+            throw new AsynchronousCloseException();
+        }
+        return granted;
     }
 
     /** Long.MAX_VALUE bytes is "to the end however far it grows": length 0 for the kernel, as the JDK passes. */
