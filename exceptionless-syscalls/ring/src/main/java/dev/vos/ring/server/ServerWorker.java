@@ -247,6 +247,13 @@ final class ServerWorker implements Runnable {
                 protocolErrors++;
                 continue;
             }
+            if (batcher != null && !batcher.isEmpty()) {
+                // The batch was kept open for a call seen published behind the last one, and another worker took
+                // that call: nothing else would flush it, and its callers would wait for this worker's next call.
+                flushBatch();
+                reapInFlight(false);
+                continue;
+            }
             Thread.onSpinWait();
             if ((++idleRounds & (IDLE_POLL_ROUNDS - 1)) != 0) {
                 continue;
