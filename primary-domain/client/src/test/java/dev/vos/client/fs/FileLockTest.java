@@ -126,8 +126,8 @@ class FileLockTest {
 
     @Test
     void aCloseRacingALock_leavesNoLockInThisJvmsTable() throws Exception {
-        // A close that reads the file's identity before the racing lock's first call has set it must still take
-        // that lock out of the table: the lock is refused, or it is granted and then goes with the close.
+        // Whatever the order of a close and a channel's first lock, the lock is refused, or granted and then gone
+        // with the close; no entry stays in this JVM's table and no lock in the domain.
         for (int round = 0; round < ROUNDS; round++) {
             FileChannel racing = rw(a, "/race.lock");
             CountDownLatch locking = new CountDownLatch(1);

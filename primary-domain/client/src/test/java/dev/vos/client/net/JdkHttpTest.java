@@ -60,8 +60,8 @@ class JdkHttpTest {
         domain.close();
     }
 
-    private static Path errFile(final boolean throughVos) {
-        return dir.resolve("JdkHttpMain" + (throughVos ? "-vos" : "-default") + ".err");
+    private static Path errFile(final boolean throughVos, final boolean tls) {
+        return dir.resolve("JdkHttpMain" + (throughVos ? "-vos" : "-default") + (tls ? "-tls" : "") + ".err");
     }
 
     /** A connection to the program's server: plain, or TLS trusting the test's key store. */
@@ -92,7 +92,7 @@ class JdkHttpTest {
         if (tls) {
             command.addAll(List.of(keyStore.toString(), STORE_PASSWORD));
         }
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(errFile(throughVos).toFile());
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(errFile(throughVos, tls).toFile());
         builder.environment().put("VOS_STATE_DIR", domain.stateDir().toString());
         final Process p = builder.start();
         try {
@@ -100,13 +100,13 @@ class JdkHttpTest {
                     StandardCharsets.UTF_8));
             final List<String> seen = new ArrayList<>();
             final String provider = out.readLine();
-            assertNotNull(provider, "stderr: " + Files.readString(errFile(throughVos)));
+            assertNotNull(provider, "stderr: " + Files.readString(errFile(throughVos, tls)));
             assertEquals(throughVos, provider.equals("provider=" + VosSelectorProvider.class.getName()), provider);
             final String portLine = out.readLine();
-            assertNotNull(portLine, "stderr: " + Files.readString(errFile(throughVos)));
+            assertNotNull(portLine, "stderr: " + Files.readString(errFile(throughVos, tls)));
             final int port = Integer.parseInt(portLine.substring("port=".length()));
             for (String line = out.readLine(); !"ready".equals(line); line = out.readLine()) {
-                assertNotNull(line, "stderr: " + Files.readString(errFile(throughVos)));
+                assertNotNull(line, "stderr: " + Files.readString(errFile(throughVos, tls)));
                 seen.add(line);
             }
             try (Socket s = connect(port, tls)) {
@@ -120,7 +120,7 @@ class JdkHttpTest {
             }
             quit(port, tls);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the program ended after /quit");
-            assertEquals(0, p.exitValue(), "exit; stderr: " + Files.readString(errFile(throughVos)));
+            assertEquals(0, p.exitValue(), "exit; stderr: " + Files.readString(errFile(throughVos, tls)));
             return seen;
         } finally {
             p.destroyForcibly().waitFor();
