@@ -99,8 +99,10 @@ class StatusPageBrowserTest {
                     page.evaluate(row + ".innerText"));
             assertTrue(page.evaluate("document.getElementById('events').innerText").contains("DOMAIN_EXITED"),
                     page.evaluate("document.getElementById('events').innerText"));
-            assertEquals("1", page.evaluate("document.querySelectorAll('#charts svg polyline').length > 0 ? '1' : '0'"),
-                    "the charts are drawn");
+            // A chart draws a line from two samples of the control plane's history on; on a fast machine the
+            // restart is shown before the second sample is taken, so the line is awaited as the rest is.
+            assertTrue(await(page, "document.querySelectorAll('#charts svg polyline').length > 0 ? '1' : '0'", "1",
+                    HeadlessChromium.PATIENCE.toMillis()), "the charts are drawn");
             System.out.println("status page showed generation " + now.generation() + " " + shownAfterMs
                     + " ms after the control plane had it; screenshots in " + out.toAbsolutePath());
         }
