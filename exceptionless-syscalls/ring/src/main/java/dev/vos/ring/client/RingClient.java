@@ -413,8 +413,9 @@ public final class RingClient implements CallSource, AutoCloseable {
     }
 
     /**
-     * Times the client's monitor found a virtual thread it unparked not run for a millisecond, and made the ring's
-     * waiting virtual threads park until it ran ({@code docs/ring-protocol.md}, section 7).
+     * Times the client's monitor made the ring's waiting virtual threads park rather than yield their carrier: when
+     * a virtual thread it unparked had not run for a millisecond (until it ran), and for 0.2 ms every 0.5 s while
+     * virtual threads yield ({@code docs/ring-protocol.md}, section 7).
      */
     public long carrierDrains() {
         return monitor.drains();
