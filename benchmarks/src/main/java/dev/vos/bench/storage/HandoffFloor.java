@@ -2,6 +2,7 @@ package dev.vos.bench.storage;
 
 import dev.vos.bench.support.Pinning;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -70,24 +71,7 @@ public final class HandoffFloor {
         Path file = Files.createTempFile("vos-handoff-floor", ".dat");
         try (Arena arena = Arena.ofShared();
              FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            // Written through the channel, as StorageWorkload writes its files. A file filled through a mapping is
-            // read back by pread slower on this kernel: 4 KiB reads 2.0 against 1.9 us, 1 MiB reads 134-157 against
-            // 35-51 us (2026-12-06); that would have been the native side's figure here.
-            ByteBuffer ones = ByteBuffer.allocateDirect(1 << 20);
-            while (ones.hasRemaining()) {
-                ones.put((byte) 1);
-            }
-            for (long at = 0; at < SPAN; at += ones.capacity()) {
-                channel.write(ones.clear(), at);
-            }
-            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, SPAN, arena);
-            long sum = 0;
-            for (long at = 0; at < SPAN; at += BLOCK) {
-                sum += mapped.get(ValueLayout.JAVA_BYTE, at); // mapped pages present, as the domain's reads find them
-            }
-            if (sum != SPAN / BLOCK) {
-                throw new IllegalStateException("the file does not hold what was written");
-            }
+            MemorySegment mapped = fillAndMap(channel, SPAN, arena);
             MemorySegment control = arena.allocate(192, 64);
             MemorySegment shared = arena.allocate(BLOCK, BLOCK);
             ByteBuffer own = ByteBuffer.allocateDirect(BLOCK);
@@ -136,6 +120,33 @@ public final class HandoffFloor {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * Fills the first {@code bytes} (a multiple of 1 MiB) of {@code channel}'s file with ones and maps them read-only,
+     * every page present, as the domain's reads find them; checks that the mapping holds what was written.
+     *
+     * <p>Written through the channel, as StorageWorkload writes its files. A file filled through a mapping is read
+     * back by pread slower on this kernel: 4 KiB reads 2.0 against 1.9 us, 1 MiB reads 134-157 against 35-51 us
+     * (2026-12-06); that would have been the native side's figure here.
+     */
+    static MemorySegment fillAndMap(FileChannel channel, long bytes, Arena arena) throws IOException {
+        ByteBuffer ones = ByteBuffer.allocateDirect(1 << 20);
+        while (ones.hasRemaining()) {
+            ones.put((byte) 1);
+        }
+        for (long at = 0; at < bytes; at += ones.capacity()) {
+            channel.write(ones.clear(), at);
+        }
+        MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes, arena);
+        long sum = 0;
+        for (long at = 0; at < bytes; at += BLOCK) {
+            sum += mapped.get(ValueLayout.JAVA_BYTE, at);
+        }
+        if (sum != bytes / BLOCK) {
+            throw new IllegalStateException("the file does not hold what was written");
+        }
+        return mapped;
     }
 
     /** Asks the answerer, and spins until it answered. */

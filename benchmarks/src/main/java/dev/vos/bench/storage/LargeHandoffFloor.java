@@ -62,21 +62,7 @@ public final class LargeHandoffFloor {
         Path file = Files.createTempFile("vos-large-handoff-floor", ".dat");
         try (Arena arena = Arena.ofShared();
              FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer ones = ByteBuffer.allocateDirect(READ); // written through the channel, as HandoffFloor says why
-            while (ones.hasRemaining()) {
-                ones.put((byte) 1);
-            }
-            for (long at = 0; at < FILE_BYTES; at += READ) {
-                channel.write(ones.clear(), at);
-            }
-            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, FILE_BYTES, arena);
-            long sum = 0;
-            for (long at = 0; at < FILE_BYTES; at += 4096) {
-                sum += mapped.get(ValueLayout.JAVA_BYTE, at); // mapped pages present, as the domain's reads find them
-            }
-            if (sum != FILE_BYTES / 4096) {
-                throw new IllegalStateException("the file does not hold what was written");
-            }
+            MemorySegment mapped = HandoffFloor.fillAndMap(channel, FILE_BYTES, arena);
             MemorySegment control = arena.allocate(256, 64);
             MemorySegment shared = arena.allocate((long) slots * CHUNK, 4096);
             ByteBuffer own = ByteBuffer.allocateDirect(READ);
