@@ -245,7 +245,8 @@ final class StorageHandlers {
         // batch gathered already, joins the batch as before. A quiet sitting (2026-12-04 22:54) showed why: copied
         // one by one, 64 clients' 4 KiB reads fell from 0.86x native to 0.67x and 1 MiB reads (16 chunks queued
         // together) from 0.71x to 0.25x, while a lone client's reads rose to 1.05x. A batch also keeps the order of
-        // "Batches and order": no read is copied past a write gathered before it.
+        // "Batches and order": no read is copied past a write gathered before it. (A batch that is one large read
+        // alone is copied from the mapping too, by the batch: StorageBatch.copyRun.)
         if (view instanceof ReadMapping mapping && (batch == null || !batch.wants(call))) {
             long n = mapping.copy(entry.kernelFd(), address, (int) count, offset);
             if (n != ReadMapping.NOT_SERVED) {

@@ -366,6 +366,41 @@ class MappedReadsTest {
     }
 
     @Test
+    void aLargeReadQueuedWhole_isCopiedFromTheMappingChunkByChunk_andItsChunkPastTheEndIsReadByTheKernel()
+            throws Exception {
+        int chunk;
+        try (CallSlot slot = ring.client.acquire()) {
+            chunk = (int) slot.data().byteSize();
+        }
+        byte[] bytes = random(3 * chunk + chunk / 2, 13);
+        Files.write(root.resolve("large"), bytes);
+        long fd = ring.open("large", O_RDONLY, 0);
+        assertReadsAsPread(fd, "large", PAGE, 0); // maps the file, known to be 3.5 chunks long
+        long mapped = figure(KindFigure.STORAGE_READS_MAPPED);
+        long trapped = figure(KindFigure.STORAGE_READS_TRAPPED);
+        Thread.sleep(30); // the worker falls asleep: the read's four chunks are queued whole before it wakes
+        long[] counts = new long[4];
+        byte[] got = new byte[bytes.length];
+        try (CallBatch batch = ring.client.acquireBatch(4)) {
+            for (int i = 0; i < 4; i++) {
+                Pread.call(batch.queueing(i), fd, batch.slot(i).dataOffset(), chunk, (long) i * chunk);
+            }
+            batch.submit();
+            for (int i = 0; i < 4; i++) {
+                counts[i] = batch.await(i);
+                if (counts[i] > 0) {
+                    MemorySegment.copy(batch.slot(i).data(), JAVA_BYTE, 0, got, i * chunk, (int) counts[i]);
+                }
+            }
+        }
+        assertEquals(List.of((long) chunk, (long) chunk, (long) chunk, (long) chunk / 2),
+                Arrays.stream(counts).boxed().toList(), "pread's counts, the last one short at the end");
+        assertArrayEquals(bytes, got);
+        assertEquals(3, figure(KindFigure.STORAGE_READS_MAPPED) - mapped, "the chunks inside the known size");
+        assertEquals(1, figure(KindFigure.STORAGE_READS_TRAPPED) - trapped, "the chunk that reaches past it");
+    }
+
+    @Test
     void withMappingsOff_everyReadIsAPread() throws Exception {
         CallTable off = StorageRing.table(root, Map.of(StorageCallTableProvider.MAP_READS, "false"));
         Files.write(root.resolve("n"), random(PAGE, 12));
