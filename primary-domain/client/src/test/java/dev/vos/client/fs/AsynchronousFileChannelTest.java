@@ -354,7 +354,7 @@ class AsynchronousFileChannelTest {
         Path file = Files.write(domain.fs().getPath("/dies"), bytes(6, 64 * 1024));
         try (AsynchronousFileChannel ch = AsynchronousFileChannel.open(file, StandardOpenOption.READ)) {
             assertEquals(4096, ch.read(ByteBuffer.allocate(4096), 0).get(10, TimeUnit.SECONDS));
-            domain.signal(19); // SIGSTOP: the calls below wait in the ring
+            domain.stopAndAwaitStopped(); // SIGSTOP: the calls below wait in the ring
             List<Future<Integer>> inFlight = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 inFlight.add(ch.read(ByteBuffer.allocate(4096), i * 4096L));

@@ -6,15 +6,18 @@ import dev.vos.controlplane.spec.SpecParser;
 import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A real storage domain for the provider's tests: a control plane (as `vos up` runs it) with one storage domain,
@@ -151,6 +154,41 @@ public final class StorageDomain implements AutoCloseable {
     /** Sends {@code signal} to the domain's process through the control plane (SIGSTOP 19, SIGCONT 18 ...). */
     public void signal(int signal) throws Exception {
         plane.handle(new Command.Kill(NAME, signal));
+    }
+
+    /**
+     * Sends SIGSTOP and returns once every thread of the domain's JVM is stopped. The signal is asynchronous: a
+     * worker busy-polling on the other CPU serves what it finds until the kernel's interrupt reaches it, which on a
+     * virtual machine can take long enough for a call sent right after {@code kill} to be answered.
+     */
+    public void stopAndAwaitStopped() throws Exception {
+        signal(19);
+        Path tasks = Path.of("/proc", Long.toString(status().pid()), "task");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!allStopped(tasks)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("storage0's threads did not all stop within 10 s of SIGSTOP");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Whether every thread under {@code tasks} ({@code /proc/PID/task}) is in state T, stopped by a signal. */
+    private static boolean allStopped(Path tasks) throws IOException {
+        try (Stream<Path> all = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) all::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (NoSuchFileException gone) {
+                    continue; // a thread that ended meanwhile
+                }
+                if (stat.charAt(stat.lastIndexOf(')') + 2) != 'T') { // "tid (comm) S ...": comm may hold ')'
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     public DomainStatus status() {
