@@ -551,7 +551,7 @@ final class StorageBatch implements CallBatcher {
      * copied, which the kernel reads with the rest of the run. So the client copies chunk k out of the shared area
      * while the worker copies chunk k + 1 in, no trap paid. Only where the batch is one read ({@link #loneRead}) and
      * while no call waits behind it: a quiet sitting (2026-12-07 06:29-06:49, 1 MiB reads, 64 KiB chunks) found a
-     * lone reader 13-16 % faster so, and 64 readers 3-9 % slower when every run was copied this way, for a reason
+     * lone reader 11-17 % faster so, and 64 readers 3-9 % slower when every run was copied this way, for a reason
      * not taken apart (both CPUs were busy copying); with the check, 64 readers' figure was within its noise.
      */
     private int copyRun(int from, int to) {
