@@ -5,19 +5,17 @@ import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.spec.SpecParser;
 import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
+import dev.vos.ring.ProcStat;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real storage domain for the provider's tests: a control plane (as `vos up` runs it) with one storage domain,
@@ -163,32 +161,19 @@ public final class StorageDomain implements AutoCloseable {
      */
     public void stopAndAwaitStopped() throws Exception {
         signal(19);
-        Path tasks = Path.of("/proc", Long.toString(status().pid()), "task");
+        long pid = status().pid();
+        long startTicks = ProcStat.process(pid).orElseThrow().startTicks();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!allStopped(tasks)) {
+        while (true) {
+            ProcStat.Look look = ProcStat.look(pid, startTicks, "").orElseThrow();
+            if (look.threads() > 0 && look.stopped() == look.threads()) {
+                return;
+            }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("storage0's threads did not all stop within 10 s of SIGSTOP");
+                throw new AssertionError("storage0's threads did not all stop within 10 s of SIGSTOP: " + look);
             }
             Thread.sleep(1);
         }
-    }
-
-    /** Whether every thread under {@code tasks} ({@code /proc/PID/task}) is in state T, stopped by a signal. */
-    private static boolean allStopped(Path tasks) throws IOException {
-        try (Stream<Path> all = Files.list(tasks)) {
-            for (Path task : (Iterable<Path>) all::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (NoSuchFileException gone) {
-                    continue; // a thread that ended meanwhile
-                }
-                if (stat.charAt(stat.lastIndexOf(')') + 2) != 'T') { // "tid (comm) S ...": comm may hold ')'
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     public DomainStatus status() {
