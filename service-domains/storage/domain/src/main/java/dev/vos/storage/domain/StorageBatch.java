@@ -574,18 +574,9 @@ final class StorageBatch implements CallBatcher {
         return to;
     }
 
-    /**
-     * Whether the batch is one large read's chunks: reads of one descriptor, each starting in the file where the one
-     * before ended.
-     */
+    /** Whether the batch is one large read's chunks: reads that make one run (see {@link #runEnd}), and no more. */
     private boolean isOneRead() {
-        for (int i = 0; i < size; i++) {
-            if (ops[i] != Op.READ || entries[i] != entries[0]
-                    || i > 0 && offsets[i] != offsets[i - 1] + counts[i - 1]) {
-                return false;
-            }
-        }
-        return true;
+        return size > 0 && ops[0] == Op.READ && runEnd(0, Long.MAX_VALUE) == size;
     }
 
     /** preadv or pwritev of calls {@code [from, to)}, one iovec per call's chunk: the bytes moved, or -errno. */
