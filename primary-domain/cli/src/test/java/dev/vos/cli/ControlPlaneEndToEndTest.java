@@ -171,11 +171,12 @@ class ControlPlaneTest {
                     return learnedAfterNs;
                 }));
             }
-            Future<Long> held = callHeldByTheDomain(threads, storage, killedAt);
+            Future<Long> held;
             long netCallsAtKill;
             try {
                 // On a starved machine, 200 ms was not always enough for 40 virtual threads to start.
                 assertTrue(everyCallerServed.await(30, TimeUnit.SECONDS), "every storage caller was served");
+                held = callHeldByTheDomain(threads, storage, killedAt);
                 Thread.sleep(200);
                 netCallsAtKill = netCalls.get();
                 killedAt.set(System.nanoTime());
