@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *                        [--option KEY=VALUE]... [--hang-timeout-ms N]
  *                        [--admit-uid UID] [--admit-group GID] [--max-sessions-per-uid N]
  *                        [--supervisor-token-file FILE [--exit-with-supervisor]] [--test-calls]
+ *        or, a standby: the same without --generation, with --standby-fd FD [--parked-fd FD]
  * </pre>
  * <ul>
  *   <li>{@code --hang-timeout-ms}: the domain's hang timeout, announced to every client as its rings' liveness
@@ -47,6 +48,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       the agent exits when that session ends;</li>
  *   <li>{@code --test-calls} adds the test calls ({@code CoreCallHandlers.registerTestCalls}); tests only (the
  *       process backend passes it when the control plane runs with {@code -Dvos.domain.testCalls=true}).</li>
+ *   <li>{@code --standby-fd}: a standby, which parks on this inherited pipe until it is promoted
+ *       ({@link StandbyChannel}); {@code --parked-fd} (which needs it): the inherited pipe on which it says that
+ *       it has parked.</li>
  * </ul>
  * Prints {@code agent NAME generation G listening on PATH} when ready. Exit status 0 after a clean stop (SIGTERM,
  * or the supervisor left with {@code --exit-with-supervisor}), 2 for bad arguments, 3 when it cannot listen.
@@ -83,7 +87,8 @@ public final class DomainAgentMain {
             System.err.println("usage: DomainAgentMain --name NAME --kind KIND --generation G --socket PATH "
                     + ServerArgs.USAGE + " [--option KEY=VALUE]... [--hang-timeout-ms N] [--admit-uid UID]"
                     + " [--admit-group GID] [--max-sessions-per-uid N]"
-                    + " [--supervisor-token-file FILE [--exit-with-supervisor]] [--test-calls] [--standby-fd FD]");
+                    + " [--supervisor-token-file FILE [--exit-with-supervisor]] [--test-calls]"
+                    + " [--standby-fd FD [--parked-fd FD]]");
             System.exit(2);
             return;
         }
@@ -120,7 +125,11 @@ public final class DomainAgentMain {
         System.out.println("agent " + arguments.name() + " standby parked (pid " + ProcessHandle.current().pid()
                 + ")");
         System.out.flush();
+        if (arguments.parkedFd() >= 0) {
+            StandbyChannel.announceParked(arguments.parkedFd());
+        }
         String line = StandbyChannel.readLine(arguments.standbyFd());
+        Linux.close(arguments.standbyFd());
         if (line == null) {
             System.out.println("agent " + arguments.name() + " standby let go");
             System.out.flush();
@@ -189,12 +198,12 @@ public final class DomainAgentMain {
      */
     record Arguments(String name, String kind, long generation, Path socket, CallTable table, ServerOptions options,
                      Duration hangTimeout, AgentAccess access, Path tokenFile, boolean exitWithSupervisor,
-                     int standbyFd) {
+                     int standbyFd, int parkedFd) {
 
         /** The same arguments for generation {@code g}: a standby promoted. */
         Arguments promoted(long g) {
             return new Arguments(name, kind, g, socket, table, options, hangTimeout, access, tokenFile,
-                    exitWithSupervisor, -1);
+                    exitWithSupervisor, -1, -1);
         }
 
         /** The agent's configuration, with the supervisor's token read from its file now. */
@@ -223,6 +232,7 @@ public final class DomainAgentMain {
         Path tokenFile = null;
         boolean exitWithSupervisor = false;
         int standbyFd = -1;
+        int parkedFd = -1;
         Duration hangTimeout = DomainAgent.Config.DEFAULT_HANG_TIMEOUT;
         AgentAccess access = AgentAccess.owner();
         boolean testCalls = false;
@@ -252,6 +262,7 @@ public final class DomainAgentMain {
                 case "--exit-with-supervisor" -> exitWithSupervisor = true;
                 case "--test-calls" -> testCalls = true;
                 case "--standby-fd" -> standbyFd = ServerArgs.intValue(args, ++i, option);
+                case "--parked-fd" -> parkedFd = ServerArgs.intValue(args, ++i, option);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -262,6 +273,10 @@ public final class DomainAgentMain {
             throw new IllegalArgumentException(standbyFd >= 0
                     ? "a standby (--standby-fd) learns its generation when it is promoted: no --generation"
                     : "--name, --kind, --socket and --generation (>= 1) are required");
+        }
+        if (parkedFd >= 0 && standbyFd < 0) {
+            throw new IllegalArgumentException("--parked-fd is a standby's (--standby-fd): a generation says it is"
+                    + " ready by listening");
         }
         if (exitWithSupervisor && tokenFile == null) {
             throw new IllegalArgumentException("--exit-with-supervisor needs --supervisor-token-file: without a token,"
@@ -275,7 +290,7 @@ public final class DomainAgentMain {
             }
         }
         return new Arguments(name, kind, generation, socket, table(kind, kindOptions, testCalls), options,
-                hangTimeout, access, tokenFile, exitWithSupervisor, standbyFd);
+                hangTimeout, access, tokenFile, exitWithSupervisor, standbyFd, parkedFd);
     }
 
     /**

@@ -16,11 +16,18 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * the generation: everything else (the socket, the token's file, the calls) was fixed when the standby started, and
  * the token itself is issued to its file before the line is written. End of file before a line means the standby
  * is let go (the control plane closed the pipe, or died).
+ *
+ * <p>The other way, on a second pipe whose write end the standby inherited ({@code --parked-fd}), one line,
+ * {@code PARKED\n}, once the standby has parked: its JVM is up, its calls registered and warm, its kind's resources
+ * open. Until then a promotion still works, but waits for what the standby has left to do. End of file before the
+ * line means the standby ended first.
  */
 public final class StandbyChannel {
 
     /** The word that starts the one line. */
     static final String PROMOTE = "PROMOTE";
+    /** The standby's one line, without its newline. */
+    static final String PARKED = "PARKED";
     /** The longest line read: the word, a space, a generation's digits and the newline fit many times over. */
     static final int MAX_LINE_BYTES = 64;
 
@@ -58,7 +65,43 @@ public final class StandbyChannel {
     }
 
     /**
-     * Reads one line from {@code fd}, blocking; null at end of file before a newline (the standby is let go).
+     * Writes {@code PARKED\n} to {@code writeFd}, the standby's end of the second pipe, and closes it. A failure is
+     * the control plane's to notice (it waits for the line): the standby serves all the same.
+     */
+    static void announceParked(int writeFd) {
+        byte[] line = (PARKED + "\n").getBytes(StandardCharsets.US_ASCII);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(line.length);
+            buffer.copyFrom(MemorySegment.ofArray(line));
+            long r;
+            do {
+                r = Linux.write(writeFd, buffer);
+            } while (r == -Errno.EINTR);
+            if (r != line.length) {
+                System.err.println("vos domain agent: cannot say the standby parked: write to --parked-fd "
+                        + writeFd + ": " + (r < 0 ? Errno.name((int) -r) : r + " of " + line.length + " bytes"));
+            }
+        } finally {
+            Linux.close(writeFd);
+        }
+    }
+
+    /**
+     * Waits, blocking, for the standby's line on {@code readFd}, the control plane's end of the second pipe: true
+     * once it says it parked, false at end of file first (it ended, or its pipe was closed) or for any other line.
+     * Does not close {@code readFd}.
+     */
+    public static boolean awaitParked(int readFd) {
+        try {
+            return PARKED.equals(readLine(readFd));
+        } catch (IllegalArgumentException e) {
+            return false; // a line of something else: not parked, as far as anyone can tell
+        }
+    }
+
+    /**
+     * Reads one line from {@code fd}, blocking; null at end of file before a newline (the standby is let go). Does
+     * not close {@code fd}.
      *
      * @throws IllegalArgumentException when the line is longer than {@value #MAX_LINE_BYTES} bytes or the read fails
      */
@@ -80,7 +123,6 @@ public final class StandbyChannel {
                 }
                 byte b = one.get(JAVA_BYTE, 0);
                 if (b == '\n') {
-                    Linux.close(fd);
                     return new String(line, 0, length, StandardCharsets.US_ASCII);
                 }
                 if (length == MAX_LINE_BYTES) {

@@ -1,8 +1,12 @@
 package dev.vos.ring.agent;
 
+import dev.vos.sys.Linux;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -68,6 +72,44 @@ class DomainAgentMainTest {
         assertEquals(7, parked.promoted(7).config().generation());
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> DomainAgentMain.parse(args("--standby-fd", "4"))).getMessage().contains("no --generation"));
+        String[] announced = java.util.Arrays.copyOf(standby, standby.length + 2);
+        announced[standby.length] = "--parked-fd";
+        announced[standby.length + 1] = "5";
+        assertEquals(5, DomainAgentMain.arguments(announced).parkedFd());
+        assertEquals(-1, parked.parkedFd());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> DomainAgentMain.parse(args("--parked-fd", "5"))).getMessage().startsWith("--parked-fd is a"
+                + " standby's"), "a generation has no such pipe");
+    }
+
+    @Test
+    void theParkedLine_crossesARealPipe_andNothingElseCountsAsParked() {
+        int[] pipe = Linux.pipe2(Linux.O_CLOEXEC);
+        StandbyChannel.announceParked(pipe[1]); // closes the write end, as the standby does
+        try {
+            assertTrue(StandbyChannel.awaitParked(pipe[0]));
+            assertFalse(StandbyChannel.awaitParked(pipe[0]), "after the line, end of file: not parked twice");
+        } finally {
+            Linux.close(pipe[0]);
+        }
+        int[] dead = Linux.pipe2(Linux.O_CLOEXEC);
+        Linux.close(dead[1]); // the standby ended before it parked
+        assertFalse(StandbyChannel.awaitParked(dead[0]));
+        Linux.close(dead[0]);
+        for (String hostile : new String[] {"PARKED", "PARKEDX\n", "parked\n", "PARKED \n", "\n",
+            "P".repeat(200) + "\n"}) {
+            int[] p = Linux.pipe2(Linux.O_CLOEXEC);
+            try (Arena arena = Arena.ofConfined()) {
+                byte[] bytes = hostile.getBytes(StandardCharsets.US_ASCII);
+                MemorySegment buffer = arena.allocate(bytes.length);
+                buffer.copyFrom(MemorySegment.ofArray(bytes));
+                assertEquals(bytes.length, Linux.write(p[1], buffer));
+                Linux.close(p[1]);
+                assertFalse(StandbyChannel.awaitParked(p[0]), hostile);
+            } finally {
+                Linux.close(p[0]);
+            }
+        }
     }
 
     @Test
