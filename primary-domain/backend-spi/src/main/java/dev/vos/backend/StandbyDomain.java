@@ -19,6 +19,13 @@ public interface StandbyDomain {
     CompletionStage<DomainExit> exit();
 
     /**
+     * Completes once it has parked: its JVM is up, its calls registered and warmed, its kind's resources open, so a
+     * promotion costs only the socket's bind. Never completes if it ends first. A standby promoted before that
+     * still becomes the generation; it just has more to do first.
+     */
+    CompletionStage<Void> parked();
+
+    /**
      * Makes it generation {@code launch.generation()} of the domain it was started for, and returns once it listens
      * on {@code launch.socket()}, as {@link DomainBackend#start} does. Once only.
      *

@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -90,6 +92,8 @@ public final class ProcessBackend implements DomainBackend {
     static final int FIRST_INHERITED_FD = 3;
     /** The key of a standby's pipe among the descriptors it inherits: no kind option ever has this name. */
     private static final String STANDBY_FD = "--standby-fd";
+    /** The key of the pipe a standby says it parked on, which it inherits open for writing. */
+    private static final String PARKED_FD = "--parked-fd";
 
     /**
      * The domain JVM's flags, but its heap. {@code -XX:-UsePerfData}: every domain's JVM is pid 2 in its own pid
@@ -206,7 +210,7 @@ public final class ProcessBackend implements DomainBackend {
     private RunningDomain start(DomainLaunch launch, List<String> cacheFlags) throws BackendException {
         prepare(launch, "generation " + launch.generation() + " of " + launch.name() + " starting");
         Set<String> namespaces = availableNamespaces(launch.namespaces());
-        Process process = spawn(launch, command(launch, namespaces, cacheFlags, null));
+        Process process = spawn(launch, command(launch, namespaces, cacheFlags, null, null));
         ChildDomain domain = new ChildDomain(launch.generation(), process, !namespaces.isEmpty(), -1);
         try {
             domain.awaitListening(launch);
@@ -283,26 +287,34 @@ public final class ProcessBackend implements DomainBackend {
      * Starts a standby: the same process tree as a generation's (guard, namespaces, dropped privileges, the
      * inherited export root, the AOT cache), whose agent has {@code --standby-fd N} in place of {@code --generation}:
      * the read end of a pipe whose write end only this control plane holds. The agent registers its calls, opens
-     * what its kind needs, and parks on that pipe; it binds no socket until {@link StandbyDomain#promote}.
+     * what its kind needs, says so on a second pipe ({@code --parked-fd M}, the write end), and parks on the first;
+     * it binds no socket until {@link StandbyDomain#promote}.
      */
     @Override
     public StandbyDomain startStandby(DomainLaunch template) throws BackendException {
-        int[] pipe = Linux.pipe2(Linux.O_CLOEXEC);
-        if (pipe.length != 2) {
+        int[] promote = Linux.pipe2(Linux.O_CLOEXEC);
+        if (promote.length != 2) {
             throw new BackendException("cannot start a standby of " + template.name() + ": pipe2: "
-                    + Errno.name(-pipe[0]));
+                    + Errno.name(-promote[0]));
+        }
+        int[] parked = Linux.pipe2(Linux.O_CLOEXEC);
+        if (parked.length != 2) {
+            Linux.close(promote[0]);
+            Linux.close(promote[1]);
+            throw new BackendException("cannot start a standby of " + template.name() + ": pipe2: "
+                    + Errno.name(-parked[0]));
         }
         try {
             Files.createDirectories(template.workDir());
             log(template, "standby of " + template.name() + " starting");
             Set<String> namespaces = availableNamespaces(template.namespaces());
-            Path readEnd = Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd",
-                    Integer.toString(pipe[0]));
-            Process process = spawn(template, command(template, namespaces, cacheFlags(template, true), readEnd));
-            return new ChildStandby(process, !namespaces.isEmpty(), pipe[0], pipe[1]);
+            Process process = spawn(template, command(template, namespaces, cacheFlags(template, true),
+                    ownDescriptor(promote[0]), ownDescriptor(parked[1])));
+            return new ChildStandby(process, !namespaces.isEmpty(), promote, parked);
         } catch (IOException | BackendException | RuntimeException e) {
-            Linux.close(pipe[0]);
-            Linux.close(pipe[1]);
+            for (int fd : new int[] {promote[0], promote[1], parked[0], parked[1]}) {
+                Linux.close(fd);
+            }
             if (e instanceof BackendException b) {
                 throw b;
             }
@@ -310,17 +322,25 @@ public final class ProcessBackend implements DomainBackend {
         }
     }
 
+    /** {@code /proc/PID/fd/N} of this process: how a child's shell opens a descriptor that is close-on-exec here. */
+    private static Path ownDescriptor(int fd) {
+        return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd", Integer.toString(fd));
+    }
+
     /** The command line of one generation; see the class comment for the shape of the process tree. */
     List<String> command(DomainLaunch launch, Set<String> namespaces) {
-        return command(launch, namespaces, cacheFlags(launch, false), null);
+        return command(launch, namespaces, cacheFlags(launch, false), null, null);
     }
 
     /**
      * The command line of one generation, with {@code cacheFlags} (the AOT cache's) after {@code java}; of a standby
      * when {@code standbyPipe} is not null: the pipe's read end ({@code /proc/PID/fd/N} of this process), inherited
-     * like the descriptors, and named to the agent with {@code --standby-fd} in place of its generation.
+     * like the descriptors, and named to the agent with {@code --standby-fd} in place of its generation; and
+     * {@code parkedPipe}, the write end of the pipe it says it parked on, inherited open for writing
+     * ({@code --parked-fd}).
      */
-    List<String> command(DomainLaunch launch, Set<String> namespaces, List<String> cacheFlags, Path standbyPipe) {
+    List<String> command(DomainLaunch launch, Set<String> namespaces, List<String> cacheFlags, Path standbyPipe,
+                         Path parkedPipe) {
         // In front: setpriv --pdeathsig KILL, so that this process dies with the control plane, then a shell that
         // makes sure the control plane was still its parent once that was set (else it died in between, and no
         // signal will come: exit), and opens the inherited descriptors:
@@ -331,6 +351,7 @@ public final class ProcessBackend implements DomainBackend {
         Map<String, Path> opened = new LinkedHashMap<>(launch.descriptors());
         if (standbyPipe != null) {
             opened.put(STANDBY_FD, standbyPipe);
+            opened.put(PARKED_FD, parkedPipe);
         }
         if (!opened.isEmpty()) {
             script.append("exec");
@@ -338,11 +359,13 @@ public final class ProcessBackend implements DomainBackend {
                 int fd = FIRST_INHERITED_FD + inherited.size();
                 inherited.put(d.getKey(), fd);
                 arguments.add(d.getValue().toString());
-                script.append(' ').append(fd).append("<\"$").append(arguments.size()).append('"');
+                script.append(' ').append(fd).append(d.getKey().equals(PARKED_FD) ? ">" : "<")
+                        .append("\"$").append(arguments.size()).append('"');
             }
             script.append(" || exit 125; ");
         }
         Integer standbyFd = inherited.remove(STANDBY_FD);
+        Integer parkedFd = inherited.remove(PARKED_FD);
         script.append("shift ").append(arguments.size()).append(" && exec \"$@\"");
         List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", SHELL, "-c",
                 script.toString(), "vos-domain-" + launch.name()));
@@ -369,7 +392,8 @@ public final class ProcessBackend implements DomainBackend {
         command.addAll(List.of("-Xmx" + launch.memoryMb() + "m", "-cp", classPath, AGENT_MAIN,
                 "--name", launch.name(), "--kind", launch.kind()));
         if (standbyFd != null) {
-            command.addAll(List.of("--standby-fd", Integer.toString(standbyFd)));
+            command.addAll(List.of("--standby-fd", Integer.toString(standbyFd), "--parked-fd",
+                    Integer.toString(parkedFd)));
         } else {
             command.addAll(List.of("--generation", Long.toString(launch.generation())));
         }
@@ -680,23 +704,55 @@ public final class ProcessBackend implements DomainBackend {
      * A standby's process tree, parked on its pipe. This control plane holds both ends of the pipe until the
      * promotion or the discard: the read end so that the guard shell, whenever it runs, can open it through
      * {@code /proc}; the write end for the one line. Closing the write end is the standby's end of file: let go.
+     *
+     * <p>The second pipe, on which the standby says it parked, is read by a platform thread of its own (a blocking
+     * {@code read} through FFM would hold a virtual thread's carrier). Its write end is held here, for the shell to
+     * open, until the line has come or the process tree has ended: then end of file ends the thread.
      */
     private static final class ChildStandby implements StandbyDomain {
         private final Process process;
         private final boolean wrapped;
         private final CompletionStage<DomainExit> exit;
+        private final CompletableFuture<Void> parked = new CompletableFuture<>();
         private int readFd;
         private int writeFd;
+        /** This process's copy of the write end of the second pipe; -1 once closed (by whoever gets there first). */
+        private final AtomicInteger parkedWriteFd;
         private volatile long jvmPid;
         private boolean used;
 
-        ChildStandby(Process process, boolean wrapped, int readFd, int writeFd) {
+        ChildStandby(Process process, boolean wrapped, int[] promote, int[] parkedPipe) {
             this.process = process;
             this.wrapped = wrapped;
-            this.readFd = readFd;
-            this.writeFd = writeFd;
+            this.readFd = promote[0];
+            this.writeFd = promote[1];
+            this.parkedWriteFd = new AtomicInteger(parkedPipe[1]);
             this.jvmPid = wrapped ? -1 : process.pid();
             this.exit = process.onExit().thenApply(p -> new DomainExit(p.exitValue()));
+            int parkedReadFd = parkedPipe[0];
+            Thread.ofPlatform().daemon().name("vos-standby-parked-" + process.pid()).start(() -> {
+                try {
+                    if (StandbyChannel.awaitParked(parkedReadFd)) {
+                        parked.complete(null);
+                    }
+                } finally {
+                    closeParkedWriteEnd();
+                    Linux.close(parkedReadFd);
+                }
+            });
+            process.onExit().thenRun(this::closeParkedWriteEnd); // the last writer left: end of file for the thread
+        }
+
+        private void closeParkedWriteEnd() {
+            int fd = parkedWriteFd.getAndSet(-1);
+            if (fd >= 0) {
+                Linux.close(fd);
+            }
+        }
+
+        @Override
+        public CompletionStage<Void> parked() {
+            return parked.minimalCompletionStage();
         }
 
         @Override
