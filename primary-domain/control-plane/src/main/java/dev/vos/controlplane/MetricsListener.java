@@ -5,6 +5,7 @@ import dev.vos.controlplane.metrics.ControlPlaneMetrics;
 import dev.vos.controlplane.metrics.RingFigures;
 import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
+import dev.vos.controlplane.supervisor.StandbyState;
 import dev.vos.controlplane.supervisor.SupervisorListener;
 import dev.vos.ring.agent.DomainStats;
 import dev.vos.ring.server.ServiceTimes;
@@ -25,6 +26,11 @@ final class MetricsListener implements SupervisorListener {
         metrics.domainKind(status.name(), status.kind());
         metrics.domainState(status.name(), status.state().name(), status.generation(),
                 status.state() == DomainState.RUNNING, status.since());
+    }
+
+    @Override
+    public void standbyChanged(String domain, StandbyState state) {
+        metrics.standby(domain, state.name());
     }
 
     @Override

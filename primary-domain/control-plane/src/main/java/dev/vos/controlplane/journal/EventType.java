@@ -32,5 +32,7 @@ public enum EventType {
     /** A warm standby of the domain's next generation was started (spec {@code standby: true}); detail: its pid. */
     STANDBY_STARTED,
     /** A parked standby ended before it was promoted, or could not be started; detail: how, and its replacement. */
-    STANDBY_LOST
+    STANDBY_LOST,
+    /** A standby has parked: promoting it now costs no JVM start; detail: its pid, and how long it took. */
+    STANDBY_PARKED
 }

@@ -18,6 +18,7 @@ import java.util.Objects;
  * <pre>
  * vos_domain_up{domain}                          gauge     1 while the current generation is up
  * vos_domain_state{domain,state}                 gauge     1 for the current state, 0 for the other four
+ * vos_domain_standby{domain,state}               gauge     1 for the standby's state (NONE, STARTING, PARKED)
  * vos_domain_generation{domain}                  gauge
  * vos_domain_uptime_seconds{domain}              gauge     0 while not up
  * vos_domain_restarts_total{domain,reason}       counter   reason: exit | hang | operator
@@ -63,6 +64,8 @@ public final class ControlPlaneMetrics {
 
     /** The supervision states, each a value of the {@code state} label. */
     public static final List<String> STATES = List.of("STARTING", "RUNNING", "RESTARTING", "FAILED", "STOPPED");
+    /** A domain's warm standby's states, each a value of the {@code state} label of {@code vos_domain_standby}. */
+    public static final List<String> STANDBY_STATES = List.of("NONE", "STARTING", "PARKED");
     /** What can cause a restart, each a value of the {@code reason} label. */
     public static final List<String> RESTART_REASONS = List.of("exit", "hang", "operator");
     /** The recovery histogram's buckets: fine below a second, where a healthy restart should land. */
@@ -112,6 +115,14 @@ public final class ControlPlaneMetrics {
     /** Records {@code domain}'s kind ("storage", "net"): its {@code vos_domain_kind} series, once. */
     public synchronized void domainKind(String domain, String kind) {
         meters(domain).kind(kind);
+    }
+
+    /** Records the state of {@code domain}'s warm standby, one of {@link #STANDBY_STATES}. */
+    public synchronized void standby(String domain, String state) {
+        if (!STANDBY_STATES.contains(state)) {
+            throw new IllegalArgumentException("standby state '" + state + "' is not one of " + STANDBY_STATES);
+        }
+        meters(domain).standby(state);
     }
 
     /** Counts one restart of {@code domain}; {@code reason} is one of {@link #RESTART_REASONS}. */

@@ -41,6 +41,7 @@ final class DomainMeters {
     private volatile long generation;
     private volatile boolean up;
     private volatile Instant since = Instant.EPOCH;
+    private volatile String standby = "NONE";
 
     /** Null until the first ring figures arrive; ring meters are registered then. */
     private volatile RingFigures ring;
@@ -64,6 +65,12 @@ final class DomainMeters {
         for (String s : ControlPlaneMetrics.STATES) {
             add(Gauge.builder("vos.domain.state", this, m -> m.state.equals(s) ? 1 : 0)
                     .description("1 for the domain's current supervision state, 0 for the others")
+                    .tag("domain", domain).tag("state", s).strongReference(true).register(registry));
+        }
+        for (String s : ControlPlaneMetrics.STANDBY_STATES) {
+            add(Gauge.builder("vos.domain.standby", this, m -> m.standby.equals(s) ? 1 : 0)
+                    .description("1 for the state of the domain's warm standby (NONE, STARTING, PARKED), 0 for the"
+                            + " others")
                     .tag("domain", domain).tag("state", s).strongReference(true).register(registry));
         }
         add(Gauge.builder("vos.domain.generation", this, m -> m.generation)
@@ -93,6 +100,10 @@ final class DomainMeters {
         this.generation = generation;
         this.since = since;
         this.up = up;
+    }
+
+    void standby(String state) {
+        this.standby = state;
     }
 
     void restart(String reason) {

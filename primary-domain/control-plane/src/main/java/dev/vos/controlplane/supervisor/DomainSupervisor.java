@@ -114,6 +114,10 @@ public final class DomainSupervisor implements AutoCloseable {
     private record StandbyDue() implements Event {
     }
 
+    /** A standby said it parked (it may have been promoted, discarded or lost since). */
+    private record StandbyParked(StandbyDomain standby) implements Event {
+    }
+
     /** The control plane shuts down: stop the domain, then the loop. Not an operator command: no one can send it. */
     private record Shutdown(CompletableFuture<String> done) implements Event {
     }
@@ -148,6 +152,10 @@ public final class DomainSupervisor implements AutoCloseable {
      * the loop only; volatile for {@link #standbyPid()}.
      */
     private volatile StandbyDomain standby;
+    /** Whether {@link #standby} has said it parked. Written by the loop only, after {@code standby}. */
+    private volatile boolean standbyParked;
+    /** When {@link #standby} was started (System.nanoTime()), for the journal's time to park. */
+    private long standbyStartedNs;
     /** Standbys in a row that ended, or failed to start, before they were promoted: their replacement backs off. */
     private int standbyLosses;
 
@@ -267,6 +275,7 @@ public final class DomainSupervisor implements AutoCloseable {
                     case Shutdown s -> onShutdown(s);
                     case StandbyExited x -> onStandbyExited(x);
                     case StandbyDue _ -> startStandby();
+                    case StandbyParked p -> onStandbyParked(p);
                 }
             }
         } catch (InterruptedException e) {
@@ -278,9 +287,10 @@ public final class DomainSupervisor implements AutoCloseable {
         generation++;
         publish(DomainState.STARTING, "");
         StandbyDomain parked = standby;
-        standby = null;
-        record(EventType.DOMAIN_STARTING, "backend " + backend.name()
-                + (parked != null ? ", promoting the standby (" + parked.describe() + ")" : ""));
+        boolean wasParked = standbyParked;
+        forgetStandby();
+        record(EventType.DOMAIN_STARTING, "backend " + backend.name() + (parked == null ? ""
+                : ", promoting the standby (" + parked.describe() + (wasParked ? ")" : ", not parked yet)")));
         long t0 = System.nanoTime();
         long started = generation;
         try {
@@ -401,17 +411,42 @@ public final class DomainSupervisor implements AutoCloseable {
             return;
         }
         standby = started;
+        standbyStartedNs = System.nanoTime();
+        listener.standbyChanged(spec.name(), StandbyState.STARTING);
         started.exit().thenAccept(exit -> queue.add(new StandbyExited(started, exit)));
+        started.parked().thenRun(() -> queue.add(new StandbyParked(started)));
         record(EventType.STANDBY_STARTED, started.describe());
+    }
+
+    private void onStandbyParked(StandbyParked parked) {
+        if (parked.standby() != standby) {
+            return; // promoted, discarded or lost before its line was read
+        }
+        standbyParked = true;
+        listener.standbyChanged(spec.name(), StandbyState.PARKED);
+        record(EventType.STANDBY_PARKED, parked.standby().describe() + ", "
+                + (System.nanoTime() - standbyStartedNs) / 1_000_000 + " ms after it was started");
+    }
+
+    /** The domain has no standby now: promoted, discarded or lost. */
+    private void forgetStandby() {
+        boolean had = standby != null;
+        standby = null;
+        standbyParked = false;
+        if (had) {
+            listener.standbyChanged(spec.name(), StandbyState.NONE);
+        }
     }
 
     private void onStandbyExited(StandbyExited exited) {
         if (exited.standby() != standby) {
             return; // promoted (its exit is the generation's) or discarded on purpose
         }
-        standby = null;
+        boolean wasParked = standbyParked;
+        forgetStandby();
         standbyLosses++;
-        standbyLost("(" + exited.standby().describe() + ") " + exited.exit().describe() + " while parked");
+        standbyLost("(" + exited.standby().describe() + ") " + exited.exit().describe()
+                + (wasParked ? " while parked" : " before it parked"));
     }
 
     /** Journals the loss of a standby and starts its replacement after a back-off: 100 ms, doubling, at most 10 s. */
@@ -437,7 +472,7 @@ public final class DomainSupervisor implements AutoCloseable {
     /** Ends the parked standby, if any: the domain stops, fails, or the spec it was started for no longer holds. */
     private void discardStandby() {
         StandbyDomain parked = standby;
-        standby = null;
+        forgetStandby();
         if (parked != null) {
             parked.discard();
         }
@@ -447,6 +482,15 @@ public final class DomainSupervisor implements AutoCloseable {
     public long standbyPid() {
         StandbyDomain parked = standby;
         return parked == null ? -1 : parked.pid();
+    }
+
+    /** Whether the domain has a standby now, and whether it has parked (for {@code vos ps}, metrics and tests). */
+    public StandbyState standbyState() {
+        StandbyDomain current = standby;
+        if (current == null) {
+            return StandbyState.NONE;
+        }
+        return standbyParked && current == standby ? StandbyState.PARKED : StandbyState.STARTING;
     }
 
     /**

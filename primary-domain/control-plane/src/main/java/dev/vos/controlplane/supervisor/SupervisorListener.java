@@ -16,6 +16,10 @@ public interface SupervisorListener {
     /** A domain is serving again, {@code timeToRecover} after its last generation was found dead or hung. */
     void recovered(String domain, Duration timeToRecover);
 
+    /** A domain's standby was started, has parked, or is gone (promoted, discarded or lost). */
+    default void standbyChanged(String domain, StandbyState state) {
+    }
+
     /** A domain's ring figures, read through the supervisor's health ring about once a second while it runs. */
     default void figures(String domain, DomainStats stats) {
     }

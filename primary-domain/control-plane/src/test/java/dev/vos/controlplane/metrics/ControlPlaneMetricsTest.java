@@ -230,6 +230,25 @@ class ControlPlaneMetricsTest {
     }
 
     @Test
+    void standbyChanges_moveTheOneToTheNewState_fromNoneAtTheDomainsFirstMention() {
+        metrics.domainState("storage0", "RUNNING", 1, true, NOW);
+        assertHasLines(metrics.registry().scrape(),
+                "vos_domain_standby{domain=\"storage0\",state=\"NONE\"} 1.0",
+                "vos_domain_standby{domain=\"storage0\",state=\"STARTING\"} 0.0",
+                "vos_domain_standby{domain=\"storage0\",state=\"PARKED\"} 0.0");
+        metrics.standby("storage0", "STARTING");
+        metrics.standby("storage0", "PARKED");
+        assertHasLines(metrics.registry().scrape(),
+                "vos_domain_standby{domain=\"storage0\",state=\"NONE\"} 0.0",
+                "vos_domain_standby{domain=\"storage0\",state=\"STARTING\"} 0.0",
+                "vos_domain_standby{domain=\"storage0\",state=\"PARKED\"} 1.0");
+        metrics.standby("storage0", "NONE");
+        assertHasLines(metrics.registry().scrape(),
+                "vos_domain_standby{domain=\"storage0\",state=\"NONE\"} 1.0",
+                "vos_domain_standby{domain=\"storage0\",state=\"PARKED\"} 0.0");
+    }
+
+    @Test
     void uptime_followsTheClock() {
         Instant[] now = {NOW};
         ControlPlaneMetrics ticking = new ControlPlaneMetrics(() -> now[0]);
@@ -287,6 +306,7 @@ class ControlPlaneMetricsTest {
         assertThrows(IllegalArgumentException.class, () -> metrics.domainState("d", "DANCING", 1, true, NOW));
         assertThrows(IllegalArgumentException.class, () -> metrics.domainState("d", "RUNNING", -1, true, NOW));
         assertThrows(IllegalArgumentException.class, () -> metrics.restart("d", "boredom"));
+        assertThrows(IllegalArgumentException.class, () -> metrics.standby("d", "parked"));
         assertThrows(IllegalArgumentException.class, () -> metrics.restart("", "exit"));
         assertThrows(IllegalArgumentException.class, () -> metrics.recovered("d", Duration.ofMillis(-1)));
         assertFalse(metrics.registry().scrape().contains("domain=\"d\""), "a refused call registers nothing");

@@ -51,6 +51,8 @@ class StandbyTest {
     @TempDir
     Path dir;
     private final List<JournalEvent> events = new CopyOnWriteArrayList<>();
+    /** What the supervisor told its listener of the standby, in order. */
+    private final List<StandbyState> standbyChanges = new CopyOnWriteArrayList<>();
     private DomainSupervisor supervisor;
     private Path stateDir;
 
@@ -62,7 +64,24 @@ class StandbyTest {
                 new SupervisorSpec(10, 60, 0, 0, 1_000), 60_000, 5_000, ResourcesSpec.DEFAULTS,
                 DomainSpec.DEFAULT_NAMESPACES, new StorageSpec(dir.resolve("export")), null, null).withStandby(true);
         supervisor = new DomainSupervisor(spec, new ProcessBackend(), stateDir, 0, events::add,
-                SupervisorListener.NONE);
+                new SupervisorListener() {
+                    @Override
+                    public void stateChanged(DomainStatus status) {
+                    }
+
+                    @Override
+                    public void restarted(String domain, String reason) {
+                    }
+
+                    @Override
+                    public void recovered(String domain, Duration timeToRecover) {
+                    }
+
+                    @Override
+                    public void standbyChanged(String domain, StandbyState state) {
+                        standbyChanges.add(state);
+                    }
+                });
         supervisor.start();
         await(() -> supervisor.status().state() == DomainState.RUNNING, "generation 1 RUNNING");
     }
@@ -87,6 +106,44 @@ class StandbyTest {
         assertEquals(2, generationOfAnAttach(), "clients reach generation 2 on the domain's socket");
         long next = awaitParkedStandby(2);
         assertNotEquals(standby, next, "a new standby after the promotion");
+        assertEquals(List.of(StandbyState.STARTING, StandbyState.PARKED, StandbyState.NONE, StandbyState.STARTING,
+                StandbyState.PARKED), standbyChanges, "what the metrics were told\n" + journal());
+        assertTrue(events(EventType.STANDBY_PARKED).getFirst().detail().matches("pid " + standby
+                + ", \\d+ ms after it was started"), journal());
+    }
+
+    @Test
+    void aStandbyNotParkedYet_isPromotedAllTheSame_andTheJournalSaysSo() throws Exception {
+        long stopped = -1;
+        for (int attempt = 1; attempt <= 5 && stopped < 0; attempt++) {
+            int losses = events(EventType.STANDBY_LOST).size();
+            long parkedBefore = parkedLines(); // the lines of the standbys killed in the tries before
+            await(() -> supervisor.standbyPid() > 0, "a standby's pid");
+            long pid = supervisor.standbyPid();
+            assertEquals(0, Linux.kill(pid, Signals.SIGSTOP));
+            // It says so in its log before it says so on its pipe: no new line, and it has not parked.
+            if (supervisor.standbyState() == StandbyState.STARTING && parkedLines() == parkedBefore) {
+                stopped = pid; // held before it parked: it cannot park until SIGCONT
+            } else { // it parked before the signal: end it, and catch its replacement
+                assertEquals(0, Linux.kill(pid, Linux.SIGKILL));
+                await(() -> events(EventType.STANDBY_LOST).size() > losses, "STANDBY_LOST");
+            }
+        }
+        assertTrue(stopped > 0, "no standby was caught before it parked in 5 tries\n" + journal());
+        assertEquals(StandbyState.STARTING, supervisor.standbyState());
+
+        supervisor.handle(new Command.Kill("store0", Signals.SIGKILL)).get();
+        long held = stopped;
+        await(() -> events(EventType.DOMAIN_STARTING).size() == 2, "generation 2 STARTING");
+        assertTrue(events(EventType.DOMAIN_STARTING).getLast().detail().endsWith("promoting the standby (pid " + held
+                + ", not parked yet)"), journal());
+        assertEquals(0, Linux.kill(held, Signals.SIGCONT));
+        await(() -> supervisor.status().generation() == 2 && supervisor.status().state() == DomainState.RUNNING,
+                "generation 2 RUNNING");
+        assertEquals(held, supervisor.status().pid(), "the standby became generation 2\n" + journal());
+        assertEquals(2, generationOfAnAttach(), journal());
+        assertTrue(events(EventType.STANDBY_PARKED).stream().noneMatch(e -> e.detail().startsWith("pid " + held
+                + ",")), "a standby promoted before it parked is never reported parked\n" + journal());
     }
 
     @Test
@@ -147,11 +204,15 @@ class StandbyTest {
 
     /**
      * The JVM pid of a standby that has parked (the {@code count}-th "standby parked" line of the domain's log), as
-     * the supervisor reports it.
+     * the supervisor reports it: parked, and journaled as such.
      */
     private long awaitParkedStandby(int count) throws InterruptedException {
-        await(() -> supervisor.standbyPid() > 0 && parkedLines() >= count, "standby #" + count + " parked");
-        return supervisor.standbyPid();
+        await(() -> supervisor.standbyState() == StandbyState.PARKED
+                && events(EventType.STANDBY_PARKED).size() >= count, "standby #" + count + " parked");
+        long pid = supervisor.standbyPid();
+        assertTrue(parkedLines() >= count, "the supervisor says parked before the standby's log does\n" + journal());
+        assertEquals("pid " + pid, events(EventType.STANDBY_PARKED).getLast().detail().split(",")[0], journal());
+        return pid;
     }
 
     private long parkedLines() {
