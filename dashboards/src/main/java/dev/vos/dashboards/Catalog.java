@@ -68,6 +68,11 @@ public final class Catalog {
                                 + " STOPPED). FAILED needs an operator: vos restart DOMAIN.", Type.TIMESERIES, "short",
                                 List.of(t("max by (instance, domain, state) (" + sel("vos_domain_state") + ") == 1",
                                         BY + " {{state}}"))),
+                        new Panel("Standby", "The warm standby of each domain with standby: true: STARTING"
+                                + " (its JVM starting), PARKED (a crash costs no JVM start), NONE (none asked for, or"
+                                + " none now).", Type.TIMESERIES, "short",
+                                List.of(t("max by (instance, domain, state) (" + sel("vos_domain_standby") + ") == 1",
+                                        BY + " {{state}}"))),
                         new Panel("Restarts", "Restarts by cause: exit (the domain died), hang (its heartbeat"
                                 + " stopped), operator (vos restart).", Type.BARS, "short",
                                 List.of(t("sum by (instance, domain, reason) (" + increase("vos_domain_restarts_total")
@@ -286,6 +291,14 @@ public final class Catalog {
                                 + RECOVERY_GOAL.toMillis() + " ms to recover",
                         "A restart took longer than the goal from death to the next generation running: a slow"
                                 + " start (a loaded host, a cold JVM) or a long back-off."),
+                new AlertRule("VosStandbyNotParked",
+                        "max by (instance, domain) (max_over_time(vos_domain_standby{state=\"STARTING\"}[5m]))"
+                                + " - max by (instance, domain) (max_over_time(vos_domain_standby{state=\"PARKED\"}"
+                                + "[5m]))", "> 0", Duration.ofMinutes(2), Severity.WARNING,
+                        "vos domain {{ $labels.domain }} on {{ $labels.instance }} has a standby that does not park",
+                        "Its warm standby was started but has not parked for minutes: it cannot finish starting, or"
+                                + " it keeps dying and being replaced. A crash now costs a JVM start. 'vos ps' shows"
+                                + " STANDBY, 'vos events' STANDBY_LOST, 'vos logs DOMAIN' the standby's output."),
                 new AlertRule("VosRingProtocolErrors",
                         "sum by (instance, domain) (increase(vos_ring_protocol_errors_total[5m]))", "> 0",
                         Duration.ZERO, Severity.WARNING,
