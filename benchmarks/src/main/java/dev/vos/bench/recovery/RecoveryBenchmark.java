@@ -11,6 +11,7 @@ import dev.vos.controlplane.journal.Journal;
 import dev.vos.controlplane.journal.JournalEvent;
 import dev.vos.controlplane.spec.SpecParser;
 import dev.vos.controlplane.supervisor.DomainState;
+import dev.vos.controlplane.supervisor.StandbyState;
 import dev.vos.ring.CoreCalls;
 import dev.vos.ring.DomainFailedException;
 
@@ -293,25 +294,13 @@ public final class RecoveryBenchmark {
         }
     }
 
-    /**
-     * Waits until the domain's standby has parked: every standby started (the journal's STANDBY_STARTED) has said
-     * "standby parked" in the domain's log.
-     */
+    /** Waits until the domain's standby has parked, as {@code vos ps} would show it. */
     private static void awaitStandbyParked(ControlPlane plane) throws Exception {
         long deadline = System.nanoTime() + 300_000_000_000L;
-        Path log = plane.stateDir().resolve("domains/storage0/domain.log");
-        while (true) {
-            long started = Journal.read(plane.stateDir().resolve("journal.jsonl")).events().stream()
-                    .filter(e -> e.type() == EventType.STANDBY_STARTED).count();
-            long parked;
-            try (var lines = Files.lines(log)) {
-                parked = lines.filter(l -> l.contains(" standby parked ")).count();
-            }
-            if (started > 0 && parked >= started && plane.supervisor("storage0").standbyPid() > 0) {
-                return;
-            }
+        while (plane.supervisor("storage0").standbyState() != StandbyState.PARKED) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no standby parked after 300 s; see " + log);
+                throw new IllegalStateException("no standby parked after 300 s; see "
+                        + plane.stateDir().resolve("domains/storage0/domain.log"));
             }
             Thread.sleep(10);
         }

@@ -144,7 +144,7 @@ public final class ControlPlaneDemo {
             out.println("    (the spec has no net domain; the network step is skipped)");
             return true;
         }
-        return new NetworkDemo(plane.stateDir(), net.name(), out).run(plane, step);
+        return new NetworkDemo(plane.stateDir(), net.name(), net.standby(), out).run(plane, step);
     }
 
     private boolean fault(ControlPlane plane, int step, String domain, int signal, String what)

@@ -4,6 +4,7 @@ import dev.vos.client.net.VosSelectorProvider;
 import dev.vos.controlplane.ControlPlane;
 import dev.vos.controlplane.control.Command;
 import dev.vos.controlplane.control.ControlException;
+import dev.vos.controlplane.supervisor.StandbyState;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,13 +40,19 @@ final class NetworkDemo {
     /** A failed fetch slower than this is not failing fast. */
     private static final Duration FAST = Duration.ofSeconds(2);
 
+    /** The longest wait for the domain's standby to park before the kill. */
+    private static final Duration PARK_WITHIN = Duration.ofSeconds(60);
+
     private final Path stateDir;
     private final String domain;
+    private final boolean standby;
     private final PrintStream out;
 
-    NetworkDemo(Path stateDir, String domain, PrintStream out) {
+    /** @param standby whether the domain's spec asks for a warm standby (the kill then waits until it parked) */
+    NetworkDemo(Path stateDir, String domain, boolean standby, PrintStream out) {
         this.stateDir = stateDir;
         this.domain = domain;
+        this.standby = standby;
         this.out = out;
     }
 
@@ -93,6 +100,9 @@ final class NetworkDemo {
                 fetchers.add(Thread.ofPlatform().daemon().start(() -> load(http, uri, loading, kill, fetches)));
             }
             Thread.sleep(1_000);
+            if (standby) {
+                ok &= awaitParkedStandby(plane);
+            }
             out.printf("    %d threads fetch it in a loop; vos kill %s --signal KILL%n", FETCHERS, domain);
             synchronized (kill) {
                 kill[0] = System.nanoTime();
@@ -114,6 +124,26 @@ final class NetworkDemo {
             }
             reader.join(2_000);
         }
+    }
+
+    /**
+     * Waits until the domain's standby has parked, so that the time to serving again is a promotion's, not a JVM's
+     * start (a standby started a second after the domain ran may still be starting, more so on a fresh state
+     * directory, where the AOT cache is trained meanwhile). Says so, as {@code vos ps}'s STANDBY column would.
+     */
+    private boolean awaitParkedStandby(ControlPlane plane) throws InterruptedException, ControlException {
+        long deadline = System.nanoTime() + PARK_WITHIN.toNanos();
+        while (plane.supervisor(domain).standbyState() != StandbyState.PARKED) {
+            if (System.nanoTime() - deadline > 0) {
+                out.printf("    %s's standby did not park within %d s (vos ps: %s)%n", domain,
+                        PARK_WITHIN.toSeconds(), plane.supervisor(domain).standbyState());
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        out.printf("    %s's standby (pid %d) has parked: vos ps shows it in STANDBY, the journal as STANDBY_PARKED%n",
+                domain, plane.supervisor(domain).standbyPid());
+        return true;
     }
 
     /** Prints the application's lines as they come (with the time since the kill, once there is one). */
