@@ -26,7 +26,7 @@ class RingDemoTest {
         assertTrue(ok, out);
         assertTrue(out.contains("unknown call 999 -> -ENOSYS"), out);
         assertTrue(out.contains("outside the data area -> -EFAULT"), out);
-        assertTrue(out.contains("all 16 calls in flight failed"), out);
+        assertTrue(out.contains("all 16 callers failed within"), out);
         assertTrue(out.contains("exited with status 137"), out);
         assertTrue(out.contains("[7] generation 2"), out);
         try (Stream<Path> left = Files.list(SegmentFiles.DIRECTORY)) {
