@@ -43,24 +43,14 @@ public final class StandbyChannel {
     }
 
     /**
-     * Writes the promotion line to {@code writeFd}, the control plane's end of the pipe. The line is far below
-     * {@code PIPE_BUF}, so it arrives whole or not at all.
+     * Writes the promotion line to {@code writeFd}, the control plane's end of the pipe.
      *
      * @throws IOException when the standby's end is gone (EPIPE: the standby died) or the write failed
      */
     public static void promote(int writeFd, long generation) throws IOException {
-        byte[] line = promoteLine(generation).getBytes(StandardCharsets.US_ASCII);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buffer = arena.allocate(line.length);
-            buffer.copyFrom(MemorySegment.ofArray(line));
-            long r;
-            do {
-                r = Linux.write(writeFd, buffer);
-            } while (r == -Errno.EINTR);
-            if (r != line.length) {
-                throw new IOException("cannot promote the standby: write to its pipe: "
-                        + (r < 0 ? Errno.name((int) -r) : r + " of " + line.length + " bytes"));
-            }
+        String failure = writeLine(writeFd, promoteLine(generation));
+        if (failure != null) {
+            throw new IOException("cannot promote the standby: write to its pipe: " + failure);
         }
     }
 
@@ -69,20 +59,31 @@ public final class StandbyChannel {
      * the control plane's to notice (it waits for the line): the standby serves all the same.
      */
     static void announceParked(int writeFd) {
-        byte[] line = (PARKED + "\n").getBytes(StandardCharsets.US_ASCII);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buffer = arena.allocate(line.length);
-            buffer.copyFrom(MemorySegment.ofArray(line));
-            long r;
-            do {
-                r = Linux.write(writeFd, buffer);
-            } while (r == -Errno.EINTR);
-            if (r != line.length) {
-                System.err.println("vos domain agent: cannot say the standby parked: write to --parked-fd "
-                        + writeFd + ": " + (r < 0 ? Errno.name((int) -r) : r + " of " + line.length + " bytes"));
+        try {
+            String failure = writeLine(writeFd, PARKED + "\n");
+            if (failure != null) {
+                System.err.println("vos domain agent: cannot say the standby parked: write to --parked-fd " + writeFd
+                        + ": " + failure);
             }
         } finally {
             Linux.close(writeFd);
+        }
+    }
+
+    /**
+     * Writes {@code line} to {@code fd} in one {@code write} (a line this short is far below {@code PIPE_BUF}, so it
+     * arrives whole or not at all); null once written, else what went wrong.
+     */
+    private static String writeLine(int fd, String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(bytes.length);
+            buffer.copyFrom(MemorySegment.ofArray(bytes));
+            long r;
+            do {
+                r = Linux.write(fd, buffer);
+            } while (r == -Errno.EINTR);
+            return r == bytes.length ? null : r < 0 ? Errno.name((int) -r) : r + " of " + bytes.length + " bytes";
         }
     }
 
