@@ -4,17 +4,23 @@ import dev.vos.ring.agent.DomainStats;
 
 import java.time.Duration;
 
-/** What a supervisor tells the rest of the control plane as it goes (metrics listen here). */
+/**
+ * What a supervisor tells the rest of the control plane as it goes (metrics listen here). Every method does nothing
+ * unless overridden, so that a listener says only what it listens for.
+ */
 public interface SupervisorListener {
 
     /** A domain entered a state. */
-    void stateChanged(DomainStatus status);
+    default void stateChanged(DomainStatus status) {
+    }
 
     /** A domain is being restarted; {@code reason} is "exit", "hang" or "operator". */
-    void restarted(String domain, String reason);
+    default void restarted(String domain, String reason) {
+    }
 
     /** A domain is serving again, {@code timeToRecover} after its last generation was found dead or hung. */
-    void recovered(String domain, Duration timeToRecover);
+    default void recovered(String domain, Duration timeToRecover) {
+    }
 
     /** A domain's standby was started, has parked, or is gone (promoted, discarded or lost). */
     default void standbyChanged(String domain, StandbyState state) {
@@ -26,16 +32,5 @@ public interface SupervisorListener {
 
     /** A listener that ignores everything. */
     SupervisorListener NONE = new SupervisorListener() {
-        @Override
-        public void stateChanged(DomainStatus status) {
-        }
-
-        @Override
-        public void restarted(String domain, String reason) {
-        }
-
-        @Override
-        public void recovered(String domain, Duration timeToRecover) {
-        }
     };
 }

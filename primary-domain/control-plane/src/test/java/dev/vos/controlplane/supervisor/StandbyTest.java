@@ -66,18 +66,6 @@ class StandbyTest {
         supervisor = new DomainSupervisor(spec, new ProcessBackend(), stateDir, 0, events::add,
                 new SupervisorListener() {
                     @Override
-                    public void stateChanged(DomainStatus status) {
-                    }
-
-                    @Override
-                    public void restarted(String domain, String reason) {
-                    }
-
-                    @Override
-                    public void recovered(String domain, Duration timeToRecover) {
-                    }
-
-                    @Override
                     public void standbyChanged(String domain, StandbyState state) {
                         standbyChanges.add(state);
                     }
