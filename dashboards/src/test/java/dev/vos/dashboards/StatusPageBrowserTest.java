@@ -51,6 +51,7 @@ class StatusPageBrowserTest {
                   - name: storage0
                     kind: storage
                     backend: process
+                    standby: true
                     resources:
                       memoryMb: 64
                     storage:
@@ -70,6 +71,10 @@ class StatusPageBrowserTest {
                     "the page shows generation " + first.generation() + ": " + page.evaluate(row + "?.innerText"));
             assertEquals("RUNNING", page.evaluate(row + ".querySelector('.state').textContent"));
             assertEquals(Long.toString(first.pid()), page.evaluate(row + ".querySelector('.pid').textContent"));
+            // The standby is started a second after the domain runs, and parks once its JVM is ready.
+            assertTrue(await(page, "/^parked [1-9][0-9]*$/.test(" + row + ".querySelector('.standby').textContent)",
+                    "true", HeadlessChromium.PATIENCE.toMillis()), "the standby, parked: "
+                    + page.evaluate(row + ".querySelector('.standby').textContent"));
             // Uptime counts from RUNNING: "-" for its first tenth of a second, then whole seconds.
             assertTrue(await(page, "/^[1-9][0-9]* s$/.test(" + row + ".querySelector('.uptime').textContent)",
                     "true", HeadlessChromium.PATIENCE.toMillis()), "a running domain's uptime, in seconds: "

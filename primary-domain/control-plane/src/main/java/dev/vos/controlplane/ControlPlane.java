@@ -350,8 +350,7 @@ public final class ControlPlane implements AutoCloseable {
     /** Carries out one control command (what the control socket hands over). */
     public List<String> handle(Command command) throws ControlException {
         return switch (command) {
-            case Command.Ps ps -> supervisors.values().stream()
-                    .map(d -> row(d.status(), d.standbyState(), d.standbyPid())).toList();
+            case Command.Ps ps -> ps().stream().map(ControlPlane::row).toList();
             case Command.Lifecycle c -> List.of(await(supervisor(c.domain()).handle(c)));
             case Command.Events e -> events(e.last());
             case Command.Logs l -> logs(supervisor(l.domain()).logFile(), l.last());
@@ -364,10 +363,11 @@ public final class ControlPlane implements AutoCloseable {
      * last (a field added later, so that an older {@code vos ps} still reads the rest) the standby: {@code NONE},
      * or its state and pid ({@code PARKED 4242}).
      */
-    static String row(DomainStatus s, StandbyState standby, long standbyPid) {
+    static String row(DomainStatus s) {
         return String.join("\t", s.name(), s.kind(), s.state().name(), Long.toString(s.generation()),
                 Long.toString(s.pid()), s.since().toString(), Integer.toString(s.restarts()), s.lastExit(), s.reason(),
-                standby == StandbyState.NONE ? standby.name() : standby.name() + " " + standbyPid);
+                s.standby().name() + (s.standby() != StandbyState.NONE && s.standbyPid() > 0 ? " " + s.standbyPid()
+                        : ""));
     }
 
     private List<String> events(int last) throws ControlException {

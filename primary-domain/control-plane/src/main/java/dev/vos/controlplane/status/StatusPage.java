@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * The control plane's status page, served beside {@code /metrics} on the same loopback port: {@code /} is one
  * self-contained HTML page (its script and styles inline, no fonts, nothing fetched from elsewhere, so it works on
  * an air-gapped host), which reads {@code /status.json} every second and draws the domains (state, generation,
- * pid, uptime, restarts, last exit), the journal's recent events, and small charts of calls per second, mean
+ * pid, standby, uptime, restarts, last exit), the journal's recent events, and small charts of calls per second, mean
  * service time and restarts over the last five minutes. The figures are the control plane's own, sampled once a
  * second ({@link StatusHistory}); no Prometheus is needed to see them.
  *
@@ -108,7 +108,9 @@ public final class StatusPage implements AutoCloseable {
                     .append(",\"uptimeSeconds\":").append(String.format(Locale.ROOT, "%.1f", uptime))
                     .append(",\"restarts\":").append(s.restarts())
                     .append(",\"lastExit\":").append(str(s.lastExit()))
-                    .append(",\"reason\":").append(str(s.reason())).append('}');
+                    .append(",\"reason\":").append(str(s.reason()))
+                    .append(",\"standby\":").append(str(s.standby().name()))
+                    .append(",\"standbyPid\":").append(s.standbyPid()).append('}');
         }
         j.append("],\"events\":[");
         synchronized (this) {

@@ -209,9 +209,9 @@ public final class DomainSupervisor implements AutoCloseable {
         return workDir.resolve("domain.log");
     }
 
-    /** The domain as it is now. */
+    /** The domain as it is now, its standby's state read at this call. */
     public DomainStatus status() {
-        return status;
+        return status.withStandby(standbyState(), standbyPid());
     }
 
     /**

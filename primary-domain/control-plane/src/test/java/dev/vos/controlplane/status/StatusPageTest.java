@@ -5,6 +5,7 @@ import dev.vos.controlplane.journal.JournalEvent;
 import dev.vos.controlplane.metrics.RingFigures;
 import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
+import dev.vos.controlplane.supervisor.StandbyState;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -65,6 +66,20 @@ class StatusPageTest {
             assertTrue(json.contains("\"generation\":3"), json);
             String escaped = "\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\\\"\\\\\\u000a\\u2028";
             assertTrue(json.contains(escaped), json);
+        } finally {
+            page.close();
+        }
+    }
+
+    @Test
+    void json_carriesTheStandby() {
+        StatusPage page = new StatusPage();
+        page.start(() -> List.of(status(2, 1, "").withStandby(StandbyState.PARKED, 4343),
+                status(1, 0, "")), d -> null);
+        try {
+            String json = page.json();
+            assertTrue(json.contains("\"standby\":\"PARKED\",\"standbyPid\":4343"), json);
+            assertTrue(json.contains("\"standby\":\"NONE\",\"standbyPid\":-1"), json);
         } finally {
             page.close();
         }
