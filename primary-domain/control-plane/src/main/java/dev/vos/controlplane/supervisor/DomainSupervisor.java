@@ -486,11 +486,7 @@ public final class DomainSupervisor implements AutoCloseable {
 
     /** Whether the domain has a standby now, and whether it has parked (for {@code vos ps}, metrics and tests). */
     public StandbyState standbyState() {
-        StandbyDomain current = standby;
-        if (current == null) {
-            return StandbyState.NONE;
-        }
-        return standbyParked && current == standby ? StandbyState.PARKED : StandbyState.STARTING;
+        return standby == null ? StandbyState.NONE : standbyParked ? StandbyState.PARKED : StandbyState.STARTING;
     }
 
     /**
