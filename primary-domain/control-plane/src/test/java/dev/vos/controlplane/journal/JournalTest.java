@@ -36,6 +36,14 @@ class JournalTest {
     }
 
     @Test
+    void everyEventType_isNamedInTheLifecycleDoc() throws IOException {
+        String doc = Files.readString(Path.of("../../docs/domain-lifecycle.md"));
+        List<String> missing = Arrays.stream(EventType.values()).map(EventType::name)
+                .filter(name -> !doc.contains("`" + name + "`")).toList();
+        assertEquals(List.of(), missing, "event types an operator finds in 'vos events' and nowhere in the docs");
+    }
+
+    @Test
     void appendThenRead_roundTripsEveryField() throws IOException {
         List<JournalEvent> written = List.of(
                 new JournalEvent(Instant.parse("2026-11-21T00:10:00Z"), "", 0, EventType.CONTROL_PLANE_STARTED, ""),
