@@ -10,7 +10,7 @@ import java.util.Locale;
 public final class PsTable {
 
     private static final String[] HEADER = {"NAME", "KIND", "STATE", "GEN", "PID", "STANDBY", "FOR", "RESTARTS",
-        "LAST EXIT", "REASON"};
+            "LAST EXIT", "REASON"};
 
     private PsTable() {
     }

@@ -23,7 +23,6 @@ import dev.vos.controlplane.status.StatusPage;
 import dev.vos.controlplane.supervisor.DomainState;
 import dev.vos.controlplane.supervisor.DomainStatus;
 import dev.vos.controlplane.supervisor.DomainSupervisor;
-import dev.vos.controlplane.supervisor.StandbyState;
 import dev.vos.controlplane.supervisor.SupervisorListener;
 
 import java.io.IOException;
@@ -366,8 +365,7 @@ public final class ControlPlane implements AutoCloseable {
     static String row(DomainStatus s) {
         return String.join("\t", s.name(), s.kind(), s.state().name(), Long.toString(s.generation()),
                 Long.toString(s.pid()), s.since().toString(), Integer.toString(s.restarts()), s.lastExit(), s.reason(),
-                s.standby().name() + (s.standby() != StandbyState.NONE && s.standbyPid() > 0 ? " " + s.standbyPid()
-                        : ""));
+                s.standby().name() + (s.standbyPid() > 0 ? " " + s.standbyPid() : ""));
     }
 
     private List<String> events(int last) throws ControlException {
